@@ -1,0 +1,41 @@
+"""The district's "one belt, one core, one city" layout zones: the Suzhou Creek belt and its width."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from gis.crs import METRIC_CRS, require_projected, to_metric
+from gis.errors import PlannerError
+
+ZONE_IDS = ("belt", "core", "city")
+
+
+def creek_belt(district: gpd.GeoDataFrame, creek_edge: gpd.GeoDataFrame, *, width_m: float) -> shapely.Geometry:
+    """The Suzhou Creek waterfront belt: the land of the district within ``width_m`` of the creek edge.
+
+    Parameters
+    ----------
+    district : GeoDataFrame
+        The district polygon(s), any CRS with a definition.
+    creek_edge : GeoDataFrame
+        The stretch of the district boundary that follows the creek (lines), any CRS.
+    width_m : float
+        Inward width of the belt, metres (> 0).
+
+    Returns
+    -------
+    shapely Polygon or MultiPolygon
+        In EPSG:4549 (metres).
+    """
+    if not width_m > 0:
+        raise PlannerError(f"Belt width must be a positive number of metres; received {width_m!r}.")
+    d = to_metric(district)
+    e = to_metric(creek_edge)
+    require_projected(d, operation="belt buffer")
+    area = d.geometry.union_all()
+    line = e.geometry.union_all()
+    return shapely.intersection(area, shapely.buffer(line, width_m, quad_segs=8))
+
+
+__all__ = ["ZONE_IDS", "METRIC_CRS", "creek_belt"]

@@ -1,0 +1,40 @@
+"""One frozen settings object: coordinate systems, paths, plan figures and limits used across the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Application-wide constants. Replace with ``dataclasses.replace`` in tests, never mutate."""
+
+    #: Storage and display CRS (WGS84 lon/lat).
+    storage_crs: str = "EPSG:4326"
+    #: Metric CRS for areas, lengths and buffers: CGCS2000 / 3-degree Gauss-Kruger CM 120E.
+    metric_crs: str = "EPSG:4549"
+    #: Folder holding the bundled (or official, swapped-in) data.
+    data_dir: Path = ROOT / "data"
+    #: The plan's total park area (km2), 普科委〔2021〕17号.
+    plan_total_area_km2: float = 10.08
+    #: Relative tolerance on the total area when validating a data folder.
+    total_area_rel_tol: float = 0.01
+    #: Sub-park count per cluster fixed by the plan.
+    subparks_per_cluster: dict = field(default_factory=lambda: {"north": 6, "south": 8})
+    #: Inward width of the Suzhou Creek waterfront belt (m).
+    belt_width_m: float = 500.0
+    #: Coordinates written to the browser are rounded to this many decimals (1e-6 deg ~ 0.1 m).
+    display_decimals: int = 6
+    #: Display geometries are simplified with this tolerance (m): no vertex moves further.
+    display_simplify_m: float = 1.0
+    #: How many nearest metro stations the sub-park panel lists.
+    nearest_stations: int = 3
+    #: Default map centre (lat, lon) and zoom for the whole district.
+    map_center: tuple = (31.255, 121.395)
+    map_zoom: int = 13
+
+
+SETTINGS = Settings()
