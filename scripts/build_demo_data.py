@@ -321,9 +321,8 @@ def build_parcels(district_m: shapely.Geometry, subparks_m: gpd.GeoDataFrame, zo
         placed.append(_rect(pt.x, pt.y, 40_000, 1.5, 10.0))
         kinds.append("crosses_district")
     for sid in ("N04", "S05"):  # overlapping a sub-park
-        g = subparks_m.set_index("id").geometry[sid]
-        corner = shapely.Point(g.bounds[2], g.bounds[1])
-        placed.append(_rect(corner.x, corner.y, 30_000, 1.2, 0.0))
+        edge = subparks_m.set_index("id").geometry[sid].boundary.interpolate(0.3, normalized=True)
+        placed.append(_rect(edge.x, edge.y, 30_000, 1.2, 0.0))
         kinds.append("overlaps_subpark")
     c = shapely.Point(*free.representative_point().coords[0])
     placed.append(_rect(c.x, c.y, 1_500, 1.0, 0.0))  # far too small to be worth it

@@ -1,0 +1,109 @@
+"""Park facts computed from the layers: area tables, what a sub-park contains, its nearest stations."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gis.crs import M2_PER_HA, M2_PER_KM2, M2_PER_MU, area_m2, geodesic_area_m2, to_metric
+from gis.datasets import ParkData
+
+
+def subpark_area_table(subparks: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Area of each sub-park in EPSG:4549 (planar) and on the ellipsoid.
+
+    Parameters
+    ----------
+    subparks : GeoDataFrame
+        Any CRS with a definition; columns ``id``, ``name_zh``, ``name_en``, ``cluster``.
+
+    Returns
+    -------
+    DataFrame
+        Input index; ``area_m2``, ``area_km2``, ``area_ha``, ``area_mu`` (planar, EPSG:4549),
+        ``geodesic_area_km2`` (GRS80) and ``declared_area_km2`` when the layer has it.
+    """
+    planar = area_m2(to_metric(subparks))
+    out = subparks[["id", "name_zh", "name_en", "cluster"]].copy()
+    out["area_m2"] = planar
+    out["area_km2"] = planar / M2_PER_KM2
+    out["area_ha"] = planar / M2_PER_HA
+    out["area_mu"] = planar / M2_PER_MU
+    out["geodesic_area_km2"] = geodesic_area_m2(subparks) / M2_PER_KM2
+    if "declared_area_km2" in subparks.columns:
+        out["declared_area_km2"] = pd.to_numeric(subparks["declared_area_km2"], errors="coerce")
+    return pd.DataFrame(out)
+
+
+def cluster_area_table(subparks: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Area per cluster and for the whole park (km2, planar EPSG:4549 and geodesic).
+
+    Returns
+    -------
+    DataFrame
+        Index ``north``, ``south`` (as present) and ``total``; columns ``n_subparks``, ``area_km2``,
+        ``geodesic_area_km2``, ``share`` (of the total, 0-1).
+    """
+    table = subpark_area_table(subparks)
+    per = table.groupby("cluster").agg(n_subparks=("id", "count"), area_km2=("area_km2", "sum"),
+                                       geodesic_area_km2=("geodesic_area_km2", "sum"))
+    per.loc["total"] = [per["n_subparks"].sum(), per["area_km2"].sum(), per["geodesic_area_km2"].sum()]
+    per["n_subparks"] = per["n_subparks"].astype(int)
+    per["share"] = per["area_km2"] / per.loc["total", "area_km2"]
+    return per
+
+
+def nearest_stations(geometry_m, stations: gpd.GeoDataFrame, *, k: int) -> pd.DataFrame:
+    """The ``k`` metro stations closest to one geometry (0 m when inside it).
+
+    Parameters
+    ----------
+    geometry_m : shapely geometry
+        In EPSG:4549 (metres).
+    stations : GeoDataFrame
+        Station points, any CRS with a definition.
+    k : int
+        How many to return (>= 1).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id``, ``name_zh``, ``name_en``, ``lines``, ``dist_m``, sorted by distance.
+    """
+    pts = to_metric(stations)
+    dist = pts.geometry.distance(geometry_m).to_numpy()
+    order = np.argsort(dist, kind="stable")[: max(int(k), 1)]
+    out = stations.iloc[order][["id", "name_zh", "name_en", "lines"]].copy()
+    out["dist_m"] = dist[order]
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def subpark_summary(data: ParkData, subpark_id: str, *, n_stations: int = 3) -> dict:
+    """Everything the side panel shows for one sub-park.
+
+    Returns
+    -------
+    dict
+        ``row`` (the sub-park's attributes), ``area`` (m2/km2/ha/mu planar EPSG:4549 and geodesic km2),
+        ``buildings`` (DataFrame of carriers inside or assigned to it), ``stations`` (nearest, with
+        ``dist_m``) and ``zones`` (share 0-1 of the sub-park inside each layout zone).
+    """
+    row = data.subpark(subpark_id)
+    sub = data.subparks[data.subparks["id"] == subpark_id]
+    geom_m = to_metric(sub).geometry.iloc[0]
+    a = float(geom_m.area)
+    bld = data.buildings
+    inside = to_metric(bld).geometry.within(geom_m).to_numpy()
+    mask = inside | (bld["subpark_id"] == subpark_id).to_numpy()
+    zones_m = to_metric(data.zones)
+    shares = {zid: float(g.intersection(geom_m).area / a) if a > 0 else 0.0
+              for zid, g in zip(zones_m["id"], zones_m.geometry)}
+    return {
+        "row": row,
+        "area": {"m2": a, "km2": a / M2_PER_KM2, "ha": a / M2_PER_HA, "mu": a / M2_PER_MU,
+                 "geodesic_km2": float(geodesic_area_m2(sub).iloc[0]) / M2_PER_KM2},
+        "buildings": pd.DataFrame(bld.loc[mask, ["id", "name_zh", "name_en", "kind"]]).reset_index(drop=True),
+        "stations": nearest_stations(geom_m, data.stations, k=n_stations),
+        "zones": shares,
+    }

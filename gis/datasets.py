@@ -1,0 +1,143 @@
+"""Load the park's layers from a data folder, check their schema, and derive the two clusters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from gis.errors import DataValidationError, UnknownFeatureError
+from gis.io import read_layer
+from gis.settings import SETTINGS
+
+#: Layer id -> (file under the data folder, geometry types allowed, required attribute columns).
+LAYER_FILES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "district": ("boundaries/district.geojson", ("Polygon", "MultiPolygon"),
+                 ("id", "name_zh", "name_en", "source", "accuracy")),
+    "creek_edge": ("boundaries/creek_edge.geojson", ("LineString", "MultiLineString"),
+                   ("id", "name_zh", "name_en", "source", "accuracy")),
+    "subparks": ("boundaries/subparks.geojson", ("Polygon", "MultiPolygon"),
+                 ("id", "name_zh", "name_en", "cluster", "industries_zh", "industries_en", "industry_tags",
+                  "carriers_zh", "declared_area_km2", "source", "accuracy")),
+    "zones": ("boundaries/zones.geojson", ("Polygon", "MultiPolygon"),
+              ("id", "name_zh", "name_en", "source", "accuracy")),
+    "buildings": ("buildings/buildings.geojson", ("Point", "Polygon", "MultiPolygon"),
+                  ("id", "name_zh", "name_en", "kind", "subpark_id", "industry_tags", "floor_area_m2",
+                   "source", "accuracy")),
+    "parcels": ("parcels/parcels.geojson", ("Polygon", "MultiPolygon"),
+                ("id", "name_zh", "name_en", "current_use", "status", "area_m2", "plot_ratio",
+                 "potential_floor_area_m2", "source", "accuracy")),
+    "stations": ("transit/stations.geojson", ("Point",),
+                 ("id", "name_zh", "name_en", "lines", "source", "accuracy")),
+}
+
+CLUSTERS = ("north", "south")
+
+
+@dataclass(frozen=True)
+class ParkData:
+    """Every bundled layer, in EPSG:4326. Treat the frames as read-only: functions return copies."""
+
+    district: gpd.GeoDataFrame
+    creek_edge: gpd.GeoDataFrame
+    subparks: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    parcels: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+
+    def layer(self, layer_id: str) -> gpd.GeoDataFrame:
+        """Return one layer by id, including the derived ``clusters``."""
+        if layer_id == "clusters":
+            return dissolve_clusters(self.subparks)
+        if layer_id not in LAYER_FILES:
+            raise UnknownFeatureError(
+                f"Unknown layer {layer_id!r}. Expected one of: clusters, {', '.join(LAYER_FILES)}.")
+        return getattr(self, layer_id)
+
+    def subpark(self, subpark_id: str) -> pd.Series:
+        """Return one sub-park's row by id."""
+        match = self.subparks[self.subparks["id"] == subpark_id]
+        if match.empty:
+            raise UnknownFeatureError(
+                f"No sub-park with id {subpark_id!r}. Expected one of: {', '.join(self.subparks['id'])}.")
+        return match.iloc[0]
+
+
+def schema_problems(layer_id: str, gdf: gpd.GeoDataFrame) -> list[str]:
+    """List schema problems of one layer (missing columns, empty/duplicate ids, geometry types).
+
+    Returns
+    -------
+    list of str
+        One line per problem, naming the layer and the feature id; empty when the layer is fine.
+    """
+    _, geom_types, required = LAYER_FILES[layer_id]
+    problems = [f"{layer_id}: missing column {col!r} (required: {', '.join(required)})"
+                for col in required if col not in gdf.columns]
+    if "id" in gdf.columns:
+        ids = gdf["id"].astype("string")
+        if ids.isna().any() or (ids.str.strip() == "").any():
+            problems.append(f"{layer_id}: {int(ids.isna().sum() + (ids.str.strip() == '').sum())} "
+                            "feature(s) without an id")
+        for dup in sorted(set(ids[ids.duplicated()].dropna())):
+            problems.append(f"{layer_id}: id {dup!r} is used more than once")
+    labels = gdf["id"].astype(str) if "id" in gdf.columns else pd.Series(gdf.index.astype(str), index=gdf.index)
+    for col in ("source", "accuracy"):
+        if col in gdf.columns:
+            empty = gdf[col].isna() | (gdf[col].astype(str).str.strip() == "")
+            problems += [f"{layer_id} {fid}: empty {col!r}" for fid in labels[empty]]
+    for fid, geom in zip(labels, gdf.geometry):
+        if geom is None or geom.is_empty:
+            problems.append(f"{layer_id} {fid}: empty geometry")
+        elif geom.geom_type not in geom_types:
+            problems.append(f"{layer_id} {fid}: geometry type {geom.geom_type}, expected {' or '.join(geom_types)}")
+    return problems
+
+
+def load_park_data(data_dir: str | Path | None = None) -> ParkData:
+    """Load every layer of a data folder (default: the bundled ``data/``) and check its schema.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every missing file, missing column, bad id or wrong geometry type.
+    """
+    root = Path(data_dir) if data_dir is not None else SETTINGS.data_dir
+    layers, problems = {}, []
+    for layer_id, (rel, _, _) in LAYER_FILES.items():
+        try:
+            gdf = read_layer(root / rel)
+        except DataValidationError as exc:
+            problems.append(f"{layer_id}: {exc}")
+            continue
+        problems += schema_problems(layer_id, gdf)
+        layers[layer_id] = gdf
+    if problems:
+        raise DataValidationError(
+            f"The data folder {root} does not meet the schema ({len(problems)} problem(s)). "
+            "Fix the listed features, then run `python -m gis.validate DATA_DIR`.", problems=problems)
+    return ParkData(**layers)
+
+
+def dissolve_clusters(subparks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Dissolve the sub-parks into the north and south clusters (derived, never stored).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per cluster, index 0..n-1, columns ``id``, ``name_zh``, ``name_en``, ``n_subparks``,
+        ``source``, ``accuracy``; same CRS as the input.
+    """
+    names = {"north": ("北区块（智能制造与生命健康组团）", "North cluster (intelligent manufacturing & life-health)"),
+             "south": ("南区块（智能软件、研发服务、科技金融组团）",
+                       "South cluster (intelligent software, R&D services, sci-tech finance)")}
+    grouped = subparks.dissolve(by="cluster", aggfunc={"id": "count"}).rename(columns={"id": "n_subparks"})
+    grouped = grouped.reset_index().rename(columns={"cluster": "id"})
+    grouped["name_zh"] = grouped["id"].map(lambda c: names.get(c, (c, c))[0])
+    grouped["name_en"] = grouped["id"].map(lambda c: names.get(c, (c, c))[1])
+    grouped["source"] = "derived: dissolve of the sub-parks by cluster"
+    grouped["accuracy"] = "as the sub-parks it is made of"
+    return grouped[["id", "name_zh", "name_en", "n_subparks", "source", "accuracy", "geometry"]]

@@ -1,0 +1,119 @@
+"""Check a data folder against the schema and the park's invariants: `python -m gis.validate DATA_DIR`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import shapely
+
+from gis.analysis import cluster_area_table
+from gis.crs import to_metric
+from gis.datasets import CLUSTERS, ParkData, load_park_data
+from gis.errors import DataValidationError
+from gis.settings import SETTINGS
+
+#: Overlap or spill-over smaller than this (m2) is rounding, not a problem.
+AREA_EPS_M2 = 1.0
+#: Rough bounding box of Shanghai (lon/lat): coordinates outside it mean a wrong CRS or swapped axes.
+SHANGHAI_BBOX = (120.8, 30.6, 122.2, 31.9)
+
+
+def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total_area_km2,
+                       rel_tol: float = SETTINGS.total_area_rel_tol,
+                       per_cluster: dict | None = None) -> list[str]:
+    """List every broken invariant of a loaded data set (empty list = all hold).
+
+    Invariants: valid geometries inside Shanghai; the sub-park count per cluster; no two sub-parks
+    overlap (> 1 m2); each sub-park inside the district; total area ``total_km2`` within ``rel_tol``
+    (planar EPSG:4549); buildings name an existing sub-park.
+    """
+    per_cluster = per_cluster or SETTINGS.subparks_per_cluster
+    problems: list[str] = []
+    for layer_id in ("district", "creek_edge", "subparks", "zones", "buildings", "parcels", "stations"):
+        gdf = data.layer(layer_id)
+        x0, y0, x1, y1 = gdf.total_bounds
+        if not (SHANGHAI_BBOX[0] <= x0 and x1 <= SHANGHAI_BBOX[2] and SHANGHAI_BBOX[1] <= y0 and y1 <= SHANGHAI_BBOX[3]):
+            problems.append(f"{layer_id}: extent {x0:.4f},{y0:.4f} - {x1:.4f},{y1:.4f} lies outside Shanghai "
+                            f"(lon/lat {SHANGHAI_BBOX}); is the CRS declared correctly, or are the axes swapped?")
+        if layer_id == "parcels":
+            continue  # candidate parcels may be invalid on purpose: the scoring rules report them
+        for fid, geom in zip(gdf["id"], gdf.geometry):
+            if geom is not None and not geom.is_valid:
+                problems.append(f"{layer_id} {fid}: invalid geometry ({shapely.is_valid_reason(geom)})")
+
+    sp = data.subparks
+    counts = sp["cluster"].value_counts().to_dict()
+    for bad in sorted(set(sp["cluster"]) - set(CLUSTERS)):
+        ids = ", ".join(sp.loc[sp["cluster"] == bad, "id"])
+        problems.append(f"subparks {ids}: cluster {bad!r}, expected one of {', '.join(CLUSTERS)}")
+    expected_total = sum(per_cluster.values())
+    if len(sp) != expected_total:
+        problems.append(f"subparks: {len(sp)} features, expected {expected_total}")
+    for cluster, n in per_cluster.items():
+        if counts.get(cluster, 0) != n:
+            problems.append(f"subparks: {counts.get(cluster, 0)} in cluster {cluster!r}, expected {n}")
+
+    sp_m = to_metric(sp)
+    geoms = sp_m.geometry.to_numpy()
+    ids = sp_m["id"].to_numpy()
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    for i, j in zip(left, right):
+        if i < j:
+            overlap = shapely.intersection(geoms[i], geoms[j]).area
+            if overlap > AREA_EPS_M2:
+                problems.append(f"subparks {ids[i]} and {ids[j]}: overlap of {overlap:.1f} m2")
+    district_m = to_metric(data.district).geometry.union_all()
+    outside = shapely.difference(geoms, district_m)
+    for fid, g in zip(ids, outside):
+        if g.area > AREA_EPS_M2:
+            problems.append(f"subparks {fid}: {g.area:.1f} m2 lies outside the district")
+
+    total = float(cluster_area_table(sp).loc["total", "area_km2"])
+    if abs(total - total_km2) > rel_tol * total_km2:
+        problems.append(f"subparks: total area {total:.3f} km2 (EPSG:4549), expected {total_km2} km2 "
+                        f"± {rel_tol:.0%}")
+
+    known = set(sp["id"])
+    bld = data.buildings
+    for fid, sid in zip(bld["id"], bld["subpark_id"]):
+        if sid not in known:
+            problems.append(f"buildings {fid}: subpark_id {sid!r} is not a sub-park id")
+    return problems
+
+
+def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, list[str]]:
+    """Load and check a data folder; return the data (None if it cannot load) and every problem."""
+    try:
+        data = load_park_data(data_dir)
+    except DataValidationError as exc:
+        return None, exc.problems or [str(exc)]
+    return data, invariant_problems(data, **options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gis.validate", description=__doc__)
+    parser.add_argument("data_dir", type=Path, help="folder with boundaries/, buildings/, parcels/, transit/")
+    parser.add_argument("--total-km2", type=float, default=SETTINGS.plan_total_area_km2,
+                        help="expected total park area (km2), default %(default)s")
+    parser.add_argument("--tolerance", type=float, default=SETTINGS.total_area_rel_tol,
+                        help="relative tolerance on the total area, default %(default)s")
+    args = parser.parse_args(argv)
+    data, problems = validate_folder(args.data_dir, total_km2=args.total_km2, rel_tol=args.tolerance)
+    for p in problems:
+        print(f"PROBLEM  {p}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.data_dir}")
+        return 1
+    table = cluster_area_table(data.subparks)
+    print(f"OK  {args.data_dir}: {len(data.subparks)} sub-parks, total {table.loc['total', 'area_km2']:.3f} km2 "
+          f"(EPSG:4549; geodesic {table.loc['total', 'geodesic_area_km2']:.3f}); "
+          + ", ".join(f"{c} {table.loc[c, 'area_km2']:.3f} km2" for c in table.index if c != "total")
+          + f"; {len(data.buildings)} buildings, {len(data.parcels)} parcels, {len(data.stations)} stations")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The layer registry: how each layer looks (style, legend, tooltip/popup fields, visibility, order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layers.i18n import t
+
+NORTH = "#2b6cb0"
+SOUTH = "#c53030"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of a categorised layer: the attribute value, its legend label key and its style."""
+
+    value: str
+    label_key: str
+    style: dict
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """How one layer is drawn on the web map and on print maps.
+
+    ``style`` holds Leaflet path options (color, weight, fillColor, fillOpacity, dashArray); a point layer
+    also uses ``radius`` (px). Field names in ``tooltip``/``popup`` resolve to ``<field>_<lang>`` when the
+    layer has such a column (``name`` -> ``name_zh``), else to the field itself.
+    """
+
+    id: str
+    label_key: str
+    kind: str  # "polygon" | "line" | "point"
+    style: dict
+    tooltip: tuple[tuple[str, str], ...]
+    popup: tuple[tuple[str, str], ...]
+    visible: bool = True
+    category_field: str | None = None
+    categories: tuple[Category, ...] = field(default_factory=tuple)
+
+    def label(self, lang: str) -> str:
+        return t(self.label_key, lang)
+
+    def style_for(self, value: str | None) -> dict:
+        """The full style of a feature whose category attribute is ``value``."""
+        for cat in self.categories:
+            if cat.value == value:
+                return {**self.style, **cat.style}
+        return dict(self.style)
+
+    def legend_entries(self, lang: str) -> list[tuple[str, dict]]:
+        """(label, style) pairs for the legend: one per category, or one for the layer."""
+        if self.categories:
+            return [(t(c.label_key, lang), self.style_for(c.value)) for c in self.categories]
+        return [(self.label(lang), dict(self.style))]
+
+
+_SUBPARK_FIELDS = (("name", "f_name"), ("id", "f_id"), ("industries", "f_industries"))
+
+#: Layers in draw order (first drawn at the bottom).
+REGISTRY: tuple[LayerSpec, ...] = (
+    LayerSpec("district", "layer_district", "polygon",
+              {"color": "#1a202c", "weight": 2.5, "fill": False, "fillOpacity": 0.0},
+              tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("source", "f_source"),
+                                                    ("accuracy", "f_accuracy"))),
+    LayerSpec("zones", "layer_zones", "polygon",
+              {"color": "#718096", "weight": 1, "fillOpacity": 0.18, "dashArray": "4 4"},
+              tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("source", "f_source"),
+                                                    ("accuracy", "f_accuracy")),
+              category_field="id",
+              categories=(Category("belt", "zone_belt", {"color": "#3182ce", "fillColor": "#63b3ed"}),
+                          Category("core", "zone_core", {"color": "#dd6b20", "fillColor": "#f6ad55"}),
+                          Category("city", "zone_city", {"color": "#38a169", "fillColor": "#68d391"}))),
+    LayerSpec("clusters", "layer_clusters", "polygon",
+              {"color": "#4a5568", "weight": 3, "fill": False, "fillOpacity": 0.0, "dashArray": "8 6"},
+              tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("n_subparks", "f_count")),
+              visible=False, category_field="id",
+              categories=(Category("north", "cluster_north", {"color": NORTH}),
+                          Category("south", "cluster_south", {"color": SOUTH}))),
+    LayerSpec("subparks", "layer_subparks", "polygon",
+              {"color": "#2d3748", "weight": 1.5, "fillOpacity": 0.55},
+              tooltip=_SUBPARK_FIELDS,
+              popup=_SUBPARK_FIELDS + (("carriers", "f_carriers"), ("accuracy", "f_accuracy")),
+              category_field="cluster",
+              categories=(Category("north", "cluster_north", {"fillColor": NORTH}),
+                          Category("south", "cluster_south", {"fillColor": SOUTH}))),
+    LayerSpec("parcels", "layer_parcels", "polygon",
+              {"color": "#6b46c1", "weight": 1.5, "fillColor": "#b794f4", "fillOpacity": 0.35},
+              tooltip=(("name", "f_name"), ("current_use", "f_use")),
+              popup=(("name", "f_name"), ("current_use", "f_use"), ("status", "f_status"),
+                     ("area_ha", "f_area_ha"), ("plot_ratio", "f_plot_ratio"),
+                     ("potential_floor_area_m2", "f_potential_floor"), ("accuracy", "f_accuracy"))),
+    LayerSpec("buildings", "layer_buildings", "point",
+              {"color": "#ffffff", "weight": 1.5, "fill": True, "fillColor": "#553c9a", "fillOpacity": 0.95, "radius": 6},
+              tooltip=(("name", "f_name"), ("kind", "f_kind")),
+              popup=(("name", "f_name"), ("kind", "f_kind"), ("subpark_id", "f_subpark"),
+                     ("floor_area_m2", "f_floor_area"), ("accuracy", "f_accuracy"))),
+    LayerSpec("stations", "layer_stations", "point",
+              {"color": "#c53030", "weight": 2, "fill": True, "fillColor": "#ffffff", "fillOpacity": 1.0, "radius": 5},
+              tooltip=(("name", "f_name"), ("lines", "f_lines")),
+              popup=(("name", "f_name"), ("lines", "f_lines"), ("source", "f_source"))),
+)
+
+
+def get_spec(layer_id: str) -> LayerSpec:
+    """The spec of one layer by id."""
+    for spec in REGISTRY:
+        if spec.id == layer_id:
+            return spec
+    raise KeyError(f"No layer spec {layer_id!r}; known: {', '.join(s.id for s in REGISTRY)}")
+
+
+def resolve_field(name: str, lang: str, columns) -> str | None:
+    """Column for a registry field in ``lang``: ``<name>_<lang>``, else ``name``, else ``<name>_zh``.
+
+    Returns None when the layer has none of them (the field is then left out).
+    """
+    for candidate in (f"{name}_{lang}", name, f"{name}_zh"):
+        if candidate in columns:
+            return candidate
+    return None

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (if needed) and run every test: unit, data invariants, AppTest pages and the real-browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev
+.venv/bin/python -m gis.validate data/
+exec .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: Python venv with the pinned packages, and the Leaflet assets from npm.
+#   bash scripts/setup.sh          # what the app needs
+#   bash scripts/setup.sh --dev    # plus test tools, Debian chromium and a CJK font (needs root/apt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+apt_install() {  # install Debian packages that are missing
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if [ $dev -eq 1 ]; then
+  .venv/bin/python -m pip install -q -r requirements-dev.txt
+  apt_install chromium fonts-noto-cjk
+else
+  .venv/bin/python -m pip install -q -r requirements.txt
+fi
+bash scripts/fetch_assets.sh
