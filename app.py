@@ -5,7 +5,7 @@ import streamlit as st
 from layers.i18n import LANGS, t
 from pages import common
 
-st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner", layout="wide")
 
 if common.LANG not in st.session_state:
     st.session_state[common.LANG] = "zh"
@@ -14,8 +14,8 @@ st.sidebar.radio(t("language", common.lang()), LANGS, key=common.LANG, horizonta
 
 lang = common.lang()
 pages = [
-    st.Page("pages/explorer.py", title=t("page_explorer", lang), icon=":material/map:", url_path="map", default=True),
-    st.Page("pages/indicators.py", title=t("page_indicators", lang), icon=":material/monitoring:", url_path="indicators"),
-    st.Page("pages/data_sources.py", title=t("page_data", lang), icon=":material/dataset:", url_path="data"),
+    st.Page("pages/explorer.py", title=t("page_explorer", lang), url_path="map", default=True),
+    st.Page("pages/indicators.py", title=t("page_indicators", lang), url_path="indicators"),
+    st.Page("pages/data_sources.py", title=t("page_data", lang), url_path="data"),
 ]
 st.navigation(pages).run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
@@ -34,9 +35,17 @@ def park_data(path: str) -> ParkData:
 
 
 @st.cache_resource(show_spinner=False)
-def park_map(path: str, lang: str, basemap: str, tianditu_key: str | None):
-    """Build (once per language/basemap) the explorer's folium map."""
+def _park_map_template(path: str, lang: str, basemap: str, tianditu_key: str | None):
     return build_map(park_data(path), lang=lang, basemap=basemap, tianditu_key=tianditu_key)
+
+
+def park_map(path: str, lang: str, basemap: str, tianditu_key: str | None):
+    """The explorer's folium map, built once per language/basemap.
+
+    st_folium renames and adds elements to the map it is given, so each run gets a fresh copy of the
+    cached one: the script it sends is then identical run after run and the browser keeps its view.
+    """
+    return copy.deepcopy(_park_map_template(path, lang, basemap, tianditu_key))
 
 
 @st.cache_data(show_spinner=False)

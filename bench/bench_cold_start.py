@@ -1,0 +1,115 @@
+"""Cold start: fresh `streamlit run app.py` until the map's polygons are visible in headless chromium."""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+from playwright.sync_api import Browser, Request, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 3
+TIMEOUT_S = 60.0
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(port: int, proc: subprocess.Popen) -> None:
+    """Poll /_stcore/health until it answers 200 (or fail after TIMEOUT_S)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"server not healthy after {TIMEOUT_S:.0f} s")
+
+
+def one_run(browser: Browser) -> tuple[float, float, int, list[str]]:
+    """(start -> healthy s, navigation -> polygons visible s, external request count, external URLs)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_healthy(port, proc)
+        healthy_s = time.perf_counter() - t0
+        context = browser.new_context()
+        external: list[str] = []
+
+        def on_request(req: Request) -> None:
+            url = urlparse(req.url)
+            if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOCAL_HOSTS:
+                external.append(req.url)
+
+        context.on("request", on_request)
+        try:
+            page = context.new_page()
+            t1 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="commit", timeout=TIMEOUT_S * 1000)
+            polygons = page.frame_locator("iframe[title='streamlit_folium.st_folium']") \
+                .locator("path.leaflet-interactive").first
+            polygons.wait_for(state="visible", timeout=TIMEOUT_S * 1000)
+            visible_s = time.perf_counter() - t1
+        finally:
+            context.close()
+        return healthy_s, visible_s, len(external), external
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def main() -> None:
+    healthy, visible, totals, external = [], [], [], []
+    urls_seen: set[str] = set()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for _ in range(RUNS):
+                h, v, n, urls = one_run(browser)
+                healthy.append(h)
+                visible.append(v)
+                totals.append(h + v)
+                external.append(n)
+                urls_seen.update(urls)
+        finally:
+            browser.close()
+    print(f"Cold start to polygons visible, headless chromium (medians over {RUNS} runs, fresh server each)")
+    print(f"  server start -> healthy          {statistics.median(healthy):6.2f} s  "
+          f"(runs: {', '.join(f'{x:.2f}' for x in healthy)})")
+    print(f"  navigation -> polygons visible   {statistics.median(visible):6.2f} s  "
+          f"(runs: {', '.join(f'{x:.2f}' for x in visible)})")
+    print(f"  total                            {statistics.median(totals):6.2f} s  "
+          f"(runs: {', '.join(f'{x:.2f}' for x in totals)})")
+    print(f"  requests to non-local hosts      {statistics.median(external):6.0f}    "
+          f"(runs: {', '.join(str(x) for x in external)}; expected 0)")
+    for url in sorted(urls_seen):
+        print(f"    non-local: {url}")
+
+
+if __name__ == "__main__":
+    main()
