@@ -9,7 +9,7 @@ st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner
 
 if common.LANG not in st.session_state:
     st.session_state[common.LANG] = "zh"
-st.sidebar.radio(t("language", common.lang()), LANGS, key=common.LANG, horizontal=True,
+st.sidebar.radio("语言 / Language", LANGS, key=common.LANG, horizontal=True,
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 
 lang = common.lang()

@@ -9,7 +9,6 @@ TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
     "app_title": ("张江普陀园规划助手", "Putuo Park Planner"),
     "app_subtitle": ("上海张江高新技术产业开发区普陀园 · 演示数据", "Zhangjiang Hi-tech Park, Putuo sub-park · demonstration data"),
-    "language": ("语言 / Language", "Language / 语言"),
     "page_explorer": ("园区地图", "Park map"),
     "page_indicators": ("规划指标", "Plan indicators"),
     "page_data": ("数据与来源", "Data & sources"),

@@ -1,4 +1,4 @@
-"""Folium builders for the web map: offline Leaflet assets, basemaps, compact escaped GeoJSON, legend."""
+"""Folium builders for the web map: offline Leaflet assets, basemaps, compact encoded layers, legend."""
 
 from __future__ import annotations
 
@@ -75,16 +75,16 @@ def get_basemap(basemap_id: str) -> Basemap:
     return next((b for b in BASEMAPS if b.id == basemap_id), BASEMAPS[0])
 
 
-# --- compact, escaped GeoJSON ---------------------------------------------------------------------------
+# --- compact layers: encoded polylines, a string table, DOM-built (never innerHTML) tooltips/popups -------
 def _fmt(value) -> str | None:
-    """A property value as escaped display text (None for missing)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """A property value as display text (None for missing); numbers get thousands separators."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (float, np.floating)):
-        value = f"{value:,.2f}".rstrip("0").rstrip(".")
-    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = f"{int(value):,}"
-    return html.escape(str(value))
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    return str(value)
 
 
 def display_geometries(gdf: gpd.GeoDataFrame, *, simplify_m: float, decimals: int) -> np.ndarray:
@@ -100,61 +100,178 @@ def display_geometries(gdf: gpd.GeoDataFrame, *, simplify_m: float, decimals: in
     return shapely.transform(geoms.to_numpy(), lambda c: np.round(c * scale) / scale)
 
 
-def _coords_json(geom) -> dict:
-    return json.loads(shapely.to_geojson(geom))
+def encode_polyline(coords: np.ndarray, *, decimals: int) -> str:
+    """Encode (lon, lat) rows with the encoded-polyline algorithm (lat first, ``decimals`` precision).
 
-
-def layer_geojson(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, simplify_m: float = SETTINGS.display_simplify_m,
-                  decimals: int = SETTINGS.display_decimals) -> dict:
-    """A FeatureCollection for one layer with only the properties the map shows, HTML-escaped.
-
-    Properties kept: ``id``, the category field, and the tooltip/popup fields resolved for ``lang``
-    (renamed to the registry's field names). Coordinates are lon/lat (EPSG:4326).
+    Each vertex is stored as the zig-zag, 5-bit-chunked difference to the previous one, so a vertex
+    10-100 m from the last takes about 6 characters instead of ~22 in GeoJSON.
     """
-    frame = gdf.copy()
+    ints = np.round(np.asarray(coords, dtype=np.float64)[:, ::-1] * 10**decimals).astype(np.int64)
+    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    zigzag = np.where(deltas < 0, ~(deltas << 1), deltas << 1)
+    out = []
+    for v in zigzag.tolist():
+        while v >= 0x20:
+            out.append(chr((0x20 | (v & 0x1F)) + 63))
+            v >>= 5
+        out.append(chr(v + 63))
+    return "".join(out)
+
+
+def _encode_geometry(geom, decimals: int):
+    """Points -> one string; lines -> list of strings; polygons -> list of polygons of ring strings."""
+    enc = lambda ring: encode_polyline(shapely.get_coordinates(ring), decimals=decimals)  # noqa: E731
+    parts = shapely.get_parts(geom)
+    kind = shapely.get_type_id(parts[0]) if len(parts) else -1
+    if kind == 0:  # Point
+        return enc(parts[0])
+    if kind in (1, 2):  # LineString, LinearRing
+        return [enc(p) for p in parts]
+    return [[enc(p.exterior)] + [enc(r) for r in p.interiors] for p in parts]
+
+
+class StringTable:
+    """Deduplicated strings shared by every layer of one map (repeated notes are sent once)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str | None) -> int:
+        if text is None:
+            return -1
+        return self.index.setdefault(text, len(self.index))
+
+    @property
+    def strings(self) -> list[str]:
+        return list(self.index)
+
+
+def layer_payload(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, strings: StringTable,
+                  simplify_m: float = SETTINGS.display_simplify_m, decimals: int = SETTINGS.display_decimals) -> dict:
+    """The compact browser form of one layer.
+
+    Returns
+    -------
+    list
+        ``[id, name, kind, show, style, cats, fields, labels, tip, pop, features]``: ``name``, ``style``
+        and ``labels`` are string-table ids (styles as JSON text), ``cats`` is ``[[value, style id]]``,
+        ``tip``/``pop`` are positions in ``fields``, each feature is
+        ``[feature id, category, encoded geometry, [string id per field, -1 = none]]``.
+        Arrays only, no JSON objects: see :func:`script_json`. Text is raw (not HTML): the browser
+        puts it in the page with textContent only.
+    """
+    frame = gdf
     if "area_m2" in frame.columns:
-        frame["area_ha"] = pd.to_numeric(frame["area_m2"], errors="coerce") / 10_000.0
-    fields = dict.fromkeys(["id"] + [f for f, _ in spec.tooltip + spec.popup])
-    columns = {f: resolve_field(f, lang, frame.columns) for f in fields}
+        frame = frame.assign(area_ha=pd.to_numeric(frame["area_m2"], errors="coerce") / 10_000.0)
+    wanted = list(dict.fromkeys(f for f, _ in spec.tooltip + spec.popup))
+    columns = {f: resolve_field(f, lang, frame.columns) for f in wanted}
+    fields = [f for f in wanted if columns[f] is not None]
+    label_of = dict(spec.tooltip + spec.popup)
     geoms = display_geometries(frame, simplify_m=simplify_m, decimals=decimals)
-    features = []
-    for i, geom in enumerate(geoms):
-        row = frame.iloc[i]
-        props = {f: _fmt(row[c]) for f, c in columns.items() if c is not None}
-        if spec.category_field:
-            props["_cat"] = str(row[spec.category_field])
-        features.append({"type": "Feature", "id": f"{spec.id}:{row['id']}", "properties": props,
-                         "geometry": json.loads(shapely.to_geojson(geom, indent=None))})
-    return {"type": "FeatureCollection", "features": features}
+    cats = frame[spec.category_field].astype(str).tolist() if spec.category_field else [""] * len(frame)
+    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}
+    features = [[str(fid), cat, _encode_geometry(g, decimals), [values[f][i] for f in fields]]
+                for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms))]
+    return [
+        spec.id, strings(spec.label(lang)), spec.kind, int(spec.visible),
+        strings(json.dumps(spec.style)),
+        [[c.value, strings(json.dumps(spec.style_for(c.value)))] for c in spec.categories],
+        fields, [strings(t(label_of[f], lang)) for f in fields],
+        [fields.index(f) for f, _ in spec.tooltip if f in fields],
+        [fields.index(f) for f, _ in spec.popup if f in fields],
+        features,
+    ]
 
 
-def _aliases(fields: tuple[tuple[str, str], ...], lang: str, present: set[str]) -> tuple[list[str], list[str]]:
-    keep = [(f, key) for f, key in fields if f in present]
-    return [f for f, _ in keep], [html.escape(t(key, lang)) for _, key in keep]
+def script_json(obj) -> str:
+    """JSON text safe to embed in a folium/branca <script>.
+
+    ``obj`` must hold no dicts (lists, strings, numbers only), so every ``{``/``}`` in the text sits
+    inside a string and can be written as a \\u escape. That matters twice: branca re-parses rendered
+    scripts as Jinja templates (data holding ``{{ ... }}`` would be evaluated on the server), and a
+    ``</script>`` in the data must not end the script, hence ``<``, ``>`` and ``&`` are escaped too.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("{", "\\u007b"), ("}", "\\u007d"), ("<", "\\u003c"), (">", "\\u003e"),
+                    ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
 
 
-def add_layer(m: folium.Map, spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str) -> folium.GeoJson:
-    """Add one registry layer to ``m`` as a GeoJson layer with its style, tooltip and popup."""
-    data = layer_geojson(spec, gdf, lang=lang)
-    present = set(data["features"][0]["properties"]) if data["features"] else set()
-    tip_f, tip_a = _aliases(spec.tooltip, lang, present)
-    pop_f, pop_a = _aliases(spec.popup, lang, present)
+class CompactLayers(MacroElement):
+    """All vector layers of the map in one compact payload, drawn with plain Leaflet.
 
-    def style(feature: dict) -> dict:
-        return spec.style_for(feature["properties"].get("_cat"))
+    Each feature becomes a Leaflet layer carrying ``feature`` (GeoJSON id + properties), so
+    st_folium's click handler returns it as ``last_active_drawing``. Tooltips and popups are built
+    with ``textContent``: text from the data can never become markup.
+    """
 
-    marker = None
-    if spec.kind == "point":
-        marker = folium.CircleMarker(radius=spec.style.get("radius", 5))
-    layer = folium.GeoJson(
-        data, name=html.escape(spec.label(lang)), style_function=style, show=spec.visible, marker=marker,
-        tooltip=folium.GeoJsonTooltip(fields=tip_f, aliases=tip_a, sticky=False) if tip_f else None,
-        popup=folium.GeoJsonPopup(fields=pop_f, aliases=pop_a, max_width=360) if pop_f else None,
-        highlight_function=(lambda _f: {"weight": 3.5, "color": "#f6e05e"}) if spec.kind == "polygon" else None,
-        zoom_on_click=False, embed=True,
-    )
-    layer.add_to(m)
-    return layer
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            var D = {{ this.payload }}, F = D[0], S = D[1];  // [scale, string table, layers]
+            function dec(s) {
+                var out = [], i = 0, la = 0, ln = 0;
+                while (i < s.length) {
+                    var r = 0, sh = 0, b;
+                    do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+                    la += (r & 1) ? ~(r >> 1) : (r >> 1);
+                    r = 0; sh = 0;
+                    do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+                    ln += (r & 1) ? ~(r >> 1) : (r >> 1);
+                    out.push([la / F, ln / F]);
+                }
+                return out;
+            }
+            function table(L_, idx, props, fields) {
+                var tb = document.createElement('table'); tb.className = 'pp-info';
+                idx.forEach(function(k) {
+                    var v = props[fields[k]]; if (v === null || v === undefined) return;
+                    var tr = tb.insertRow(), th = document.createElement('th'), td = tr.insertCell(-1);
+                    th.textContent = S[L_.labels[k]]; td.textContent = v; tr.insertBefore(th, td);
+                });
+                return tb;
+            }
+            var overlays = {};
+            D[2].forEach(function(a) {
+                // [id, name, kind, show, style, cats, fields, labels, tip, pop, features]
+                var L_ = {id: a[0], name: S[a[1]], kind: a[2], show: a[3], style: JSON.parse(S[a[4]]), cats: {},
+                          fields: a[6], labels: a[7], tip: a[8], pop: a[9], features: a[10]};
+                a[5].forEach(function(c) { L_.cats[c[0]] = JSON.parse(S[c[1]]); });
+                var group = L.featureGroup();
+                L_.features.forEach(function(f) {
+                    var st = Object.assign({}, L_.style, L_.cats[f[1]] || {}), g = f[2], lyr;
+                    if (L_.kind === 'point') { lyr = L.circleMarker(dec(g)[0], st); }
+                    else if (L_.kind === 'line') { lyr = L.polyline(g.map(dec), st); }
+                    else { lyr = L.polygon(g.map(function(p) { return p.map(dec); }), st); }
+                    var props = {id: f[0]};
+                    L_.fields.forEach(function(name, k) { props[name] = f[3][k] < 0 ? null : S[f[3][k]]; });
+                    lyr.feature = {type: 'Feature', id: L_.id + ':' + f[0], properties: props};
+                    if (L_.tip.length) lyr.bindTooltip(function() { return table(L_, L_.tip, props, L_.fields); });
+                    if (L_.pop.length) lyr.bindPopup(function() { return table(L_, L_.pop, props, L_.fields); }, {minWidth: 260, maxWidth: 380});
+                    if (L_.kind === 'polygon') {
+                        lyr.on('mouseover', function() { lyr.setStyle({weight: 3.5, color: '#f6e05e'}); });
+                        lyr.on('mouseout', function() { lyr.setStyle(st); });
+                    }
+                    group.addLayer(lyr);
+                });
+                if (L_.show) group.addTo(map);
+                var label = document.createElement('span'); label.textContent = L_.name;
+                overlays[label.outerHTML] = group;
+            });
+            L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+            var css = document.createElement('style');
+            css.textContent = '.pp-info th{text-align:left;padding:1px 8px 1px 0;color:#4a5568;font-weight:600;'
+                + 'vertical-align:top;white-space:nowrap}.pp-info td{padding:1px 0;max-width:260px;white-space:normal}';
+            document.head.appendChild(css);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layers: list[dict], strings: StringTable, *, decimals: int) -> None:
+        super().__init__()
+        self._name = "CompactLayers"
+        self.payload = script_json([10**decimals, strings.strings, layers])
 
 
 class Legend(MacroElement):
@@ -189,7 +306,7 @@ class Legend(MacroElement):
                 f'vertical-align:-2px;border-radius:{shape};background:{html.escape(fill)};'
                 f'opacity:{0.85 if fill != "transparent" else 1};border:2px solid {html.escape(border)}"></span>'
                 f'{html.escape(label)}</div>')
-        self.html_json = json.dumps(f"<b>{html.escape(title)}</b>" + "".join(rows), ensure_ascii=False)
+        self.html_json = script_json(f"<b>{html.escape(title)}</b>" + "".join(rows))
 
 
 def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key: str | None = None,
@@ -216,17 +333,17 @@ def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key:
         folium.TileLayer(tiles=url.replace("{key}", tianditu_key or ""), attr=base.attribution,
                          name=t(base.label_key, lang) + (" 注记" if i else ""), subdomains=base.subdomains,
                          overlay=i > 0, control=False, max_zoom=18).add_to(m)
-    legend = []
+    legend, payload, strings = [], [], StringTable()
     for spec in REGISTRY:
         if layer_ids is not None and spec.id not in layer_ids:
             continue
         gdf = data.layer(spec.id)
         if base.datum != "wgs84":
             gdf = shift_geometries(gdf, source="wgs84", target=base.datum)
-        add_layer(m, spec, gdf, lang=lang)
-        if spec.id not in ("clusters",):
+        payload.append(layer_payload(spec, gdf, lang=lang, strings=strings))
+        if spec.id != "clusters":
             legend += spec.legend_entries(lang)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    CompactLayers(payload, strings, decimals=SETTINGS.display_decimals).add_to(m)
     Legend(t("legend", lang), legend).add_to(m)
     return m
 

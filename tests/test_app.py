@@ -41,8 +41,9 @@ def test_home_shows_map_with_local_leaflet_and_every_layer(at):
     assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     assert set(args["returned_objects"]) == {"last_active_drawing", "last_object_clicked"}  # no rerun on pan
-    for layer in ("subparks:S01", "parcels:P001", "stations:", "zones:belt", "district:310107"):
-        assert layer in args["script"]
+    for layer, first in [("district", "310107"), ("zones", "belt"), ("subparks", "N01"), ("parcels", "P001"),
+                         ("stations", "M")]:
+        assert f'["{layer}",' in args["script"] and f'["{first}' in args["script"]
     assert at.info[0].value == t("demo_banner", "zh")
 
 

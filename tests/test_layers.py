@@ -12,7 +12,8 @@ import shapely
 from gis.crs import to_metric
 from layers.i18n import LANGS, TEXT, name_col, t
 from layers.registry import REGISTRY, get_spec, resolve_field
-from layers.webmap import BASEMAPS, build_map, display_geometries, highlight_group, layer_geojson
+from layers.webmap import (BASEMAPS, StringTable, build_map, display_geometries, encode_polyline, highlight_group,
+                           layer_payload, script_json)
 
 
 def test_translation_table_complete():
@@ -63,29 +64,48 @@ def hostile_layer(squares_4549):
     return gdf
 
 
-def test_popup_values_are_html_escaped(hostile_layer):
-    fc = layer_geojson(get_spec("subparks"), hostile_layer, lang="zh")
-    names = [f["properties"]["name"] for f in fc["features"]]
-    assert names[0] == html.escape('<script>alert("x")</script>')
-    assert names[2] == "A &amp; B"
-    rendered = json.dumps(fc)
-    assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
+def _decode(fc_text: str):
+    return json.loads(fc_text)
 
 
-def test_map_html_never_contains_raw_markup_from_data(data, hostile_layer):
+def test_payload_keeps_raw_text_and_script_json_escapes_markup(hostile_layer):
+    strings = StringTable()
+    layer = layer_payload(get_spec("subparks"), hostile_layer, lang="zh", strings=strings)
+    fields = layer[6]
+    names = [strings.strings[f[3][fields.index("name")]] for f in layer[10]]
+    assert names[0] == '<script>alert("x")</script>'  # raw text: the browser shows it with textContent
+    text = script_json([strings.strings, layer])
+    assert "<" not in text and ">" not in text and "&" not in text and "{" not in text
+    assert json.loads(text)[0] == strings.strings  # still valid JSON with the same content
+
+
+def test_map_html_never_contains_raw_markup_or_template_code_from_data(data, hostile_layer):
     from gis.datasets import ParkData
 
-    evil = ParkData(**{**data.__dict__, "subparks": hostile_layer})
+    hostile = hostile_layer.copy()
+    hostile.loc[hostile.index[1], "name_zh"] = "{{ 7*7 }}{% raw %}{#"
+    evil = ParkData(**{**data.__dict__, "subparks": hostile})
     page = build_map(evil, lang="zh", layer_ids=("subparks",)).get_root().render()
-    assert 'alert("x")</script>' not in page and "<img src=x" not in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "\\u007b\\u007b 7*7 \\u007d\\u007d" in page  # not evaluated by Jinja (no '49')
 
 
-def test_feature_ids_and_only_display_properties(data):
-    fc = layer_geojson(get_spec("subparks"), data.subparks, lang="en")
-    f = fc["features"][0]
-    assert f["id"].startswith("subparks:")
-    assert set(f["properties"]) == {"id", "name", "industries", "carriers", "accuracy", "_cat"}
-    assert f["properties"]["name"] == html.escape(data.subparks["name_en"].iloc[0])
+def test_payload_only_display_fields_and_ids(data):
+    strings = StringTable()
+    layer = layer_payload(get_spec("subparks"), data.subparks, lang="en", strings=strings)
+    assert layer[0] == "subparks" and strings.strings[layer[1]] == "14 sub-parks"
+    assert layer[6] == ["name", "id", "industries", "carriers", "accuracy"]
+    first = layer[10][0]
+    assert first[0] == data.subparks["id"].iloc[0] and first[1] == data.subparks["cluster"].iloc[0]
+    assert strings.strings[first[3][0]] == data.subparks["name_en"].iloc[0]
+    repeated = data.subparks["accuracy"].nunique()
+    assert len([s for s in strings.strings if s.startswith("demonstration outline")]) == repeated
+
+
+def test_encode_polyline_known_answer():
+    # The encoded-polyline format's published example: (38.5,-120.2), (40.7,-120.95), (43.252,-126.453).
+    lonlat = np.array([[-120.2, 38.5], [-120.95, 40.7], [-126.453, 43.252]])
+    assert encode_polyline(lonlat, decimals=5) == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
 
 
 def test_display_geometries_round_to_decimals_and_move_under_a_metre(data):
@@ -109,21 +129,21 @@ def test_map_has_every_layer_and_legend_in_both_languages(data):
     for lang in LANGS:
         page = build_map(data, lang=lang).get_root().render()
         for spec in REGISTRY:
-            assert json.dumps(spec.label(lang)) in page  # the layer control lists it
+            assert script_json(spec.label(lang)) in page  # its name is in the payload for the layer control
         assert "pp-legend" in page and t("legend", lang) in page
 
 
 def test_amap_basemap_shifts_vectors_about_480m(data):
-    plain = layer_geojson(get_spec("stations"), data.stations, lang="zh")
-    page = build_map(data, lang="zh", basemap="amap", layer_ids=("stations",)).get_root().render()
-    x, y = plain["features"][0]["geometry"]["coordinates"]
-    assert f"[{x}, {y}]" not in page and "autonavi" in page
     from gis.crs import wgs84_to_gcj02
 
+    strings = StringTable()
+    plain = layer_payload(get_spec("stations"), data.stations, lang="zh", strings=strings)
+    page = build_map(data, lang="zh", basemap="amap", layer_ids=("stations",)).get_root().render()
+    assert "autonavi" in page and plain[10][0][2] not in page
+    x, y = data.stations.geometry.iloc[0].coords[0]
     gx, gy = wgs84_to_gcj02(np.array([x]), np.array([y]))
-    drawn = re.search(r'"coordinates": \[([0-9.]+), ([0-9.]+)\]', page)
-    assert float(drawn.group(1)) == pytest.approx(gx[0], abs=2e-6)  # the shifted point is what is drawn
-    assert float(drawn.group(2)) == pytest.approx(gy[0], abs=2e-6)
+    shifted = encode_polyline(np.array([[gx[0], gy[0]]]), decimals=6)
+    assert script_json(shifted).strip('"') in page  # the shifted point is what is drawn
 
 
 def test_tianditu_without_key_falls_back_to_no_tiles(data):

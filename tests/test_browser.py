@@ -1,0 +1,99 @@
+"""Real-browser end-to-end: the map draws with no network at all, and clicking a sub-park fills the panel."""
+
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+# Finds a point inside the largest south-cluster polygon (长风生态商务区) where that polygon, not a marker
+# on top of it, receives the click. Returns iframe-relative coordinates.
+FIND_POINT = """() => {
+  const paths = [...document.querySelectorAll('path.leaflet-interactive')]
+      .filter(p => p.getAttribute('fill') === '#c53030');
+  let best = null, area = 0;
+  for (const p of paths) { const r = p.getBoundingClientRect();
+    if (r.width * r.height > area) { area = r.width * r.height; best = p; } }
+  const r = best.getBoundingClientRect();
+  for (let fy = 0.5; fy < 0.95; fy += 0.05) for (let fx = 0.2; fx < 0.8; fx += 0.05) {
+    const x = r.left + r.width * fx, y = r.top + r.height * fy;
+    if (document.elementFromPoint(x, y) === best) return [x, y]; }
+  return null; }"""
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    external = []
+
+    def guard(route):  # belt and braces beside --host-resolver-rules: nothing leaves the machine
+        url = route.request.url
+        if url.startswith((app_url, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.external_requests = external
+    yield pg
+    context.close()
+
+
+def _wait_for_polygons(pg, app_url):
+    t0 = time.time()
+    pg.goto(app_url)
+    polygons = pg.frame_locator(FRAME).locator("path.leaflet-interactive")
+    polygons.first.wait_for(timeout=60_000)
+    return polygons, time.time() - t0
+
+
+def test_leaflet_is_served_locally_as_javascript(app_url):
+    with urllib.request.urlopen(f"{app_url}/app/static/vendor/leaflet/leaflet.js", timeout=10) as r:
+        assert r.status == 200 and "javascript" in r.headers["Content-Type"]
+        assert b"Leaflet" in r.read(2000)
+
+
+def test_map_draws_offline_and_click_shows_subpark(page, app_url, tmp_path):
+    polygons, seconds = _wait_for_polygons(page, app_url)
+    # district + 3 zones + 14 sub-parks + parcels (+ circle markers): every layer drew
+    assert polygons.count() > 14 + 3 + 1 + 40
+    frame = next(f for f in page.frames if f.url.startswith(app_url) and "component" in f.url)
+    assert frame.evaluate("typeof L !== 'undefined' && L.version") == "1.9.4"
+    xy = frame.evaluate(FIND_POINT)
+    assert xy is not None, "no clickable point found inside the sub-park polygon"
+    box = page.locator(FRAME).bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    heading = page.get_by_role("heading", name="长风生态商务区")
+    heading.wait_for(timeout=30_000)
+    assert page.get_by_text("3.060").first.is_visible()  # km2 metric in the panel
+    page.wait_for_timeout(800)
+    shot = tmp_path / "explorer_clicked.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000
+    # The popup of the clicked feature is built from text nodes: the name is there as text.
+    assert page.frame_locator(FRAME).locator(".leaflet-popup-content").get_by_text("长风生态商务区").count() == 1
+    assert page.external_requests == [], f"requests left the machine: {page.external_requests}"
+    print(f"polygons visible after {seconds:.2f} s; screenshot {shot}")
+
+
+def test_english_switch_relabels_map(page, app_url):
+    _wait_for_polygons(page, app_url)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Putuo Park Planner").wait_for(timeout=30_000)
+    assert page.get_by_role("radio", name="English").is_checked()
+    # The map is rebuilt with English labels (Streamlit may briefly keep the old frame beside it).
+    deadline = time.time() + 30
+    while True:
+        labels = [f.evaluate("() => [...document.querySelectorAll('.leaflet-control-layers span')]"
+                             ".map(s => s.textContent.trim())")
+                  for f in page.frames if "streamlit_folium" in f.url]
+        if any("14 sub-parks" in ls and "Metro stations" in ls for ls in labels):
+            break
+        assert time.time() < deadline, f"layer control never showed English labels: {labels}"
+        page.wait_for_timeout(250)
+    assert page.external_requests == []
