@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from gis.crs import METRIC_CRS, require_projected, to_metric
+from gis.crs import to_metric
 from gis.errors import PlannerError
 
 ZONE_IDS = ("belt", "core", "city")
@@ -30,12 +30,7 @@ def creek_belt(district: gpd.GeoDataFrame, creek_edge: gpd.GeoDataFrame, *, widt
     """
     if not width_m > 0:
         raise PlannerError(f"Belt width must be a positive number of metres; received {width_m!r}.")
-    d = to_metric(district)
-    e = to_metric(creek_edge)
-    require_projected(d, operation="belt buffer")
-    area = d.geometry.union_all()
-    line = e.geometry.union_all()
+    area = to_metric(district).geometry.union_all()
+    line = to_metric(creek_edge).geometry.union_all()
     return shapely.intersection(area, shapely.buffer(line, width_m, quad_segs=8))
 
-
-__all__ = ["ZONE_IDS", "METRIC_CRS", "creek_belt"]

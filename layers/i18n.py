@@ -109,6 +109,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "run `python -m gis.validate FOLDER`, and once it passes start the app with PUTUO_DATA_DIR pointing to it."),
     "data_validation": ("数据检查", "Data check"),
     "data_valid": ("全部不变量通过。", "All invariants hold."),
+    "data_licences": ("许可与致谢：区界 © Vonng/adcode（高德数据，2016），CC BY 4.0；地铁站 © MetroFlow（Ariza-Sun），MIT；"
+                      "规划内容引自普科委〔2021〕17号；Leaflet © Volodymyr Agafonkin，BSD-2。",
+                      "Licences: district fence © Vonng/adcode (AMap data, 2016), CC BY 4.0; metro stations © MetroFlow "
+                      "(Ariza-Sun), MIT; plan facts from 普科委〔2021〕17号; Leaflet © Volodymyr Agafonkin, BSD-2."),
     "error_data": ("数据无法加载：", "The data cannot be loaded: "),
 }
 

@@ -262,7 +262,8 @@ class CompactLayers(MacroElement):
             L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
             var css = document.createElement('style');
             css.textContent = '.pp-info th{text-align:left;padding:1px 8px 1px 0;color:#4a5568;font-weight:600;'
-                + 'vertical-align:top;white-space:nowrap}.pp-info td{padding:1px 0;max-width:260px;white-space:normal}';
+                + 'vertical-align:top;white-space:nowrap}.pp-info td{padding:1px 0;max-width:260px;white-space:normal}'
+                + '.leaflet-tooltip .pp-info td{white-space:nowrap}';
             document.head.appendChild(css);
         })({{ this._parent.get_name() }});
         {% endmacro %}
@@ -331,7 +332,7 @@ def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key:
                    control_scale=True, prefer_canvas=False)
     for i, url in enumerate(base.tiles):
         folium.TileLayer(tiles=url.replace("{key}", tianditu_key or ""), attr=base.attribution,
-                         name=t(base.label_key, lang) + (" 注记" if i else ""), subdomains=base.subdomains,
+                         name=f"{base.id}-{i}", subdomains=base.subdomains,
                          overlay=i > 0, control=False, max_zoom=18).add_to(m)
     legend, payload, strings = [], [], StringTable()
     for spec in REGISTRY:

@@ -32,5 +32,4 @@ else:
 
 st.subheader(t("data_replace", lang))
 st.markdown(t("data_replace_text", lang))
-st.caption("Licences: district fence © Vonng/adcode, CC BY 4.0 (AMap data, 2016); metro stations © MetroFlow "
-           "(Ariza-Sun/MetroFlow), MIT; plan facts from 普科委〔2021〕17号. Leaflet © Volodymyr Agafonkin, BSD-2.")
+st.caption(t("data_licences", lang))

@@ -1,6 +1,5 @@
 """Layer registry, translation table and the folium builders: escaping, precision, offline assets."""
 
-import html
 import json
 import re
 
