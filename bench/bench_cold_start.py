@@ -2,57 +2,27 @@
 
 from __future__ import annotations
 
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Request, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+
 RUNS = 3
 TIMEOUT_S = 60.0
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(port: int, proc: subprocess.Popen) -> None:
-    """Poll /_stcore/health until it answers 200 (or fail after TIMEOUT_S)."""
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(f"server not healthy after {TIMEOUT_S:.0f} s")
 
 
 def one_run(browser: Browser) -> tuple[float, float, int, list[str]]:
     """(start -> healthy s, navigation -> polygons visible s, external request count, external URLs)."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_healthy(port, proc)
+    with running_app(timeout_s=TIMEOUT_S) as app_url:
         healthy_s = time.perf_counter() - t0
         context = browser.new_context()
         external: list[str] = []
@@ -66,28 +36,21 @@ def one_run(browser: Browser) -> tuple[float, float, int, list[str]]:
         try:
             page = context.new_page()
             t1 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="commit", timeout=TIMEOUT_S * 1000)
+            page.goto(app_url, wait_until="commit", timeout=TIMEOUT_S * 1000)
             polygons = page.frame_locator("iframe[title='streamlit_folium.st_folium']") \
                 .locator("path.leaflet-interactive").first
             polygons.wait_for(state="visible", timeout=TIMEOUT_S * 1000)
             visible_s = time.perf_counter() - t1
         finally:
             context.close()
-        return healthy_s, visible_s, len(external), external
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    return healthy_s, visible_s, len(external), external
 
 
 def main() -> None:
     healthy, visible, totals, external = [], [], [], []
     urls_seen: set[str] = set()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for _ in range(RUNS):
                 h, v, n, urls = one_run(browser)

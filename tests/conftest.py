@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,12 +10,7 @@ import shapely
 
 from gis.datasets import load_park_data
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 # No network at all: every host name fails to resolve except the local server.
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
+from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
 
 @pytest.fixture(scope="session")
@@ -49,44 +38,11 @@ def squares_4549() -> gpd.GeoDataFrame:
         index=[10, 20, 30], crs="EPSG:4549")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it afterwards."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("PUTUO_DATA_DIR", None)
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"Streamlit did not start; log:\n{log.read_text()}")
-            time.sleep(0.3)
+    """The real app on a free loopback port for the whole session (log in the session's tmp dir)."""
+    with running_app(log_path=tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.i18n import t
 from pages import common
-from tests.conftest import ROOT
+from tests.live_app import ROOT
 
 PAGES = ["pages/explorer.py", "pages/indicators.py", "pages/data_sources.py"]
 

@@ -10,7 +10,7 @@ import shapely
 from shapely import affinity
 
 from gis.io import write_layer
-from tests.conftest import ROOT
+from tests.live_app import ROOT
 
 
 def _run(folder):
