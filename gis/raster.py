@@ -1,0 +1,236 @@
+"""Rasters (rasterio): zonal means per parcel, the suitability surface, GeoTIFF and RGBA output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+import rasterio.features
+import rasterio.warp
+import shapely
+from rasterio.io import MemoryFile
+from rasterio.transform import from_origin
+from rasterio.windows import Window, from_bounds
+
+from gis.crs import METRIC_CRS
+from gis.errors import PlannerError
+from gis.scoring import Context, ScoringError, ScoringParams
+
+#: Criteria that describe a location, so they can be mapped as a surface (size/shape/use describe a parcel).
+SURFACE_CRITERIA = ("adjacency", "layout", "transit")
+#: Colour ramp of the score (0 -> red, 0.5 -> yellow, 1 -> green), RGB 0-255.
+RAMP = np.array([[215, 48, 39], [252, 141, 89], [254, 224, 139], [217, 239, 139], [145, 207, 96], [26, 152, 80]])
+
+
+class RasterError(PlannerError):
+    """A raster that cannot be used (unreadable, no CRS, no overlap with the parcels)."""
+
+
+def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1) -> pd.Series:
+    """Mean of the valid (non-nodata) pixels whose centres fall in each parcel.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        Any declared CRS; reprojected to the raster's CRS (the raster is never resampled).
+    raster : bytes or path
+        A GeoTIFF (or any GDAL raster) with a CRS.
+    band : int
+        1-based band number.
+
+    Returns
+    -------
+    Series
+        Input index, float; a parcel smaller than a pixel takes the pixel under its centroid;
+        NaN where the parcel has no valid pixel (outside the raster or all nodata).
+    """
+    try:
+        if isinstance(raster, (bytes, bytearray)):
+            with MemoryFile(bytes(raster)) as mem, mem.open() as ds:
+                return _zonal_mean(parcels, ds, band=band)
+        with rasterio.open(raster) as ds:
+            return _zonal_mean(parcels, ds, band=band)
+    except rasterio.errors.RasterioIOError as exc:
+        raise RasterError(f"Cannot read the raster: {exc}. Expected a GeoTIFF with a CRS.") from exc
+
+
+def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
+    if ds.crs is None:
+        raise RasterError("The raster has no CRS. Expected a GeoTIFF with its coordinate system "
+                          "(e.g. EPSG:4549 or EPSG:4326). Fix: assign one in GIS software before loading.")
+    if not 1 <= band <= ds.count:
+        raise RasterError(f"The raster has {ds.count} band(s); band {band} was asked for.")
+    if parcels.crs is None:
+        raise ScoringError("The parcels have no CRS; cannot place them on the raster.")
+    geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
+    result = np.full(len(geoms), np.nan)
+    x0, y0, x1, y1 = shapely.total_bounds(geoms)
+    approx = from_bounds(x0, y0, x1, y1, transform=ds.transform)
+    wanted = Window(int(np.floor(approx.col_off)), int(np.floor(approx.row_off)),
+                    int(np.ceil(approx.width)) + 1, int(np.ceil(approx.height)) + 1)
+    try:
+        win = wanted.intersection(Window(0, 0, ds.width, ds.height))
+    except rasterio.errors.WindowError:  # the parcels lie outside the raster
+        return pd.Series(result, index=parcels.index, name="zonal_mean")
+    data = ds.read(band, window=win, masked=True)
+    valid = ~np.ma.getmaskarray(data) & np.isfinite(data.filled(np.nan).astype(float))
+    values = data.filled(0).astype(float)
+    transform = ds.window_transform(win)
+    sums = np.zeros(len(geoms) + 1)
+    counts = np.zeros(len(geoms) + 1)
+    for layer in _non_overlapping_layers(geoms):  # one pass unless parcels overlap each other
+        labels = rasterio.features.rasterize(
+            ((geoms[i], i + 1) for i in layer), out_shape=values.shape, transform=transform, fill=0,
+            dtype="int32", all_touched=False)
+        lab = labels[valid]
+        sums += np.bincount(lab, weights=values[valid], minlength=len(geoms) + 1)
+        counts += np.bincount(lab, minlength=len(geoms) + 1)
+    has = counts[1:] > 0
+    result[has] = sums[1:][has] / counts[1:][has]
+    # Parcels smaller than a pixel: the pixel under the centroid.
+    small = np.flatnonzero(~has)
+    if len(small):
+        c = shapely.centroid(geoms[small])
+        rows, cols = rasterio.transform.rowcol(transform, shapely.get_x(c), shapely.get_y(c))
+        rows, cols = np.asarray(rows), np.asarray(cols)
+        ok = (rows >= 0) & (rows < values.shape[0]) & (cols >= 0) & (cols < values.shape[1])
+        idx = small[ok]
+        hit = valid[rows[ok], cols[ok]]
+        result[idx[hit]] = values[rows[ok][hit], cols[ok][hit]]
+    return pd.Series(result, index=parcels.index, name="zonal_mean")
+
+
+def _non_overlapping_layers(geoms: np.ndarray) -> list[list[int]]:
+    """Split parcel positions into groups with no two overlapping parcels (greedy colouring), so a
+    pixel shared by overlapping parcels counts for each of them."""
+    ok = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    left, right = shapely.STRtree(geoms[ok]).query(geoms[ok], predicate="intersects")
+    pairs = left < right
+    left, right = ok[left[pairs]], ok[right[pairs]]
+    real = shapely.area(shapely.intersection(geoms[left], geoms[right])) > 0
+    neighbours: dict[int, list[int]] = {}
+    for a, b in zip(left[real], right[real]):
+        neighbours.setdefault(int(b), []).append(int(a))
+    layer_of: dict[int, int] = {}
+    for i in ok.tolist():
+        taken = {layer_of[j] for j in neighbours.get(i, ())}
+        layer_of[i] = next(k for k in range(len(taken) + 1) if k not in taken)
+    layers: dict[int, list[int]] = {}
+    for i, k in layer_of.items():
+        layers.setdefault(k, []).append(i)
+    return [layers[k] for k in sorted(layers)]
+
+
+def normalise_raster_values(values: pd.Series, *, higher_is_better: bool) -> pd.Series:
+    """Min-max scale zonal means to [0, 1] over the parcels (flipped when lower is better); NaN -> 0."""
+    v = values.astype(float)
+    lo, hi = np.nanmin(v.to_numpy()) if v.notna().any() else 0.0, np.nanmax(v.to_numpy()) if v.notna().any() else 0.0
+    scaled = (v - lo) / (hi - lo) if hi > lo else v * 0.0 + 1.0
+    if not higher_is_better:
+        scaled = 1.0 - scaled
+    return scaled.fillna(0.0).clip(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A suitability grid in EPSG:4549: ``score`` (float, NaN outside the district), its transform."""
+
+    score: np.ndarray
+    transform: rasterio.Affine
+    cell_m: float
+    weights: dict
+
+    @property
+    def crs(self) -> str:
+        return METRIC_CRS
+
+
+def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: float = 50.0,
+                        params: ScoringParams = ScoringParams()) -> Surface:
+    """Weighted location criteria (adjacency, layout, transit) on a grid over the district.
+
+    Size, compactness, shared edge and industry describe a parcel, not a place: they are left out and
+    the remaining weights renormalised. Each cell is scored at its centre with the same formulas as a
+    parcel (a point: adjacency from the distance to the park, layout from the zone it lies in).
+    """
+    if not cell_m >= 5:
+        raise ScoringError(f"The grid cell must be at least 5 m; received {cell_m!r}.")
+    w = {c: float(weights.get(c, 0.0)) for c in SURFACE_CRITERIA}
+    total = sum(w.values())
+    if total <= 0:
+        raise ScoringError("None of adjacency, layout or transit has a weight: the surface would be empty.")
+    w = {c: v / total for c, v in w.items()}
+    x0, y0, x1, y1 = shapely.bounds(ctx.district)
+    width, height = int(np.ceil((x1 - x0) / cell_m)), int(np.ceil((y1 - y0) / cell_m))
+    transform = from_origin(x0, y1, cell_m, cell_m)
+    cols, rows = np.meshgrid(np.arange(width), np.arange(height))
+    xs = x0 + (cols.ravel() + 0.5) * cell_m
+    ys = y1 - (rows.ravel() + 0.5) * cell_m
+    inside = shapely.contains_xy(ctx.district, xs, ys)
+    pts = shapely.points(xs[inside], ys[inside])
+    park = shapely.union_all(ctx.subparks.geometry.to_numpy())
+    adjacency = np.clip(1.0 - shapely.distance(pts, park) / params.adjacency_max_m, 0.0, 1.0)
+    layout = sum(params.zone_weights.get(z, 0.0) * shapely.contains_xy(g, xs[inside], ys[inside])
+                 for z, g in ctx.zones.items())
+    (_, _), d = shapely.STRtree(ctx.stations.geometry.to_numpy()).query_nearest(
+        pts, return_distance=True, all_matches=False)
+    transit = np.clip((params.transit_zero_m - d) / (params.transit_zero_m - params.transit_full_m), 0.0, 1.0)
+    values = w["adjacency"] * adjacency + w["layout"] * np.clip(layout, 0, 1) + w["transit"] * transit
+    score = np.full(width * height, np.nan, dtype="float32")
+    score[inside] = values
+    return Surface(score.reshape(height, width), transform, cell_m, w)
+
+
+def colour(score: np.ndarray) -> np.ndarray:
+    """RGBA (uint8) of scores in [0, 1] along :data:`RAMP`; NaN is transparent."""
+    s = np.nan_to_num(np.clip(score, 0, 1), nan=0.0)
+    pos = s * (len(RAMP) - 1)
+    i = np.minimum(pos.astype(int), len(RAMP) - 2)
+    f = (pos - i)[..., None]
+    rgb = RAMP[i] * (1 - f) + RAMP[i + 1] * f
+    alpha = np.where(np.isnan(score), 0, 255)[..., None]
+    return np.concatenate([rgb, alpha], axis=-1).astype("uint8")
+
+
+def surface_geotiff(surface: Surface) -> bytes:
+    """The surface as a paletted GeoTIFF (EPSG:4549): score × 100 as uint8, nodata 255, colour table."""
+    data = np.where(np.isnan(surface.score), 255, np.round(np.clip(surface.score, 0, 1) * 100)).astype("uint8")
+    cmap = {v: tuple(int(c) for c in colour(np.array([v / 100.0]))[0]) for v in range(101)}
+    cmap[255] = (0, 0, 0, 0)
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=data.shape[1], height=data.shape[0], count=1, dtype="uint8",
+                      crs=METRIC_CRS, transform=surface.transform, nodata=255, compress="deflate") as dst:
+            dst.write(data, 1)
+            dst.write_colormap(1, cmap)
+            dst.update_tags(description="Putuo Park Planner suitability surface: score x 100 (0-100), 255 = nodata",
+                            weights=str(surface.weights), cell_m=str(surface.cell_m))
+            dst.set_band_description(1, "suitability score x 100")
+        return mem.read()
+
+
+def surface_overlay(surface: Surface) -> tuple[np.ndarray, list[list[float]]]:
+    """RGBA image of the surface warped to Web Mercator, and its [[south, west], [north, east]] bounds."""
+    rgba = colour(surface.score)
+    h, w = surface.score.shape
+    dst_transform, dw, dh = rasterio.warp.calculate_default_transform(
+        METRIC_CRS, "EPSG:3857", w, h, *rasterio.transform.array_bounds(h, w, surface.transform))
+    out = np.zeros((4, dh, dw), dtype="uint8")
+    for b in range(4):
+        rasterio.warp.reproject(rgba[..., b], out[b], src_transform=surface.transform, src_crs=METRIC_CRS,
+                                dst_transform=dst_transform, dst_crs="EPSG:3857",
+                                resampling=rasterio.warp.Resampling.nearest)
+    west, south, east, north = rasterio.warp.transform_bounds(
+        "EPSG:3857", "EPSG:4326", *rasterio.transform.array_bounds(dh, dw, dst_transform))
+    return np.moveaxis(out, 0, -1), [[south, west], [north, east]]
+
+
+def geotiff_bytes(array: np.ndarray, *, transform, crs: str, nodata: float | None = None) -> bytes:
+    """A single-band float32 GeoTIFF in memory (examples and tests)."""
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=array.shape[1], height=array.shape[0], count=1, dtype="float32",
+                      crs=crs, transform=transform, nodata=nodata) as dst:
+            dst.write(array.astype("float32"), 1)
+        return mem.read()
