@@ -3,7 +3,7 @@
 import streamlit as st
 
 from layers.i18n import LANGS, t
-from pages import common
+from views import common
 
 st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner", layout="wide")
 
@@ -14,8 +14,9 @@ st.sidebar.radio("语言 / Language", LANGS, key=common.LANG, horizontal=True,
 
 lang = common.lang()
 pages = [
-    st.Page("pages/explorer.py", title=t("page_explorer", lang), url_path="map", default=True),
-    st.Page("pages/indicators.py", title=t("page_indicators", lang), url_path="indicators"),
-    st.Page("pages/data_sources.py", title=t("page_data", lang), url_path="data"),
+    st.Page("views/explorer.py", title=t("page_explorer", lang), url_path="map", default=True),
+    st.Page("views/parcels.py", title=t("page_parcels", lang), url_path="parcels"),
+    st.Page("views/indicators.py", title=t("page_indicators", lang), url_path="indicators"),
+    st.Page("views/data_sources.py", title=t("page_data", lang), url_path="data"),
 ]
 st.navigation(pages).run()

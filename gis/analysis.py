@@ -54,27 +54,27 @@ def cluster_area_table(subparks: gpd.GeoDataFrame) -> pd.DataFrame:
     return per
 
 
-def nearest_stations(geometry_m, stations: gpd.GeoDataFrame, *, k: int) -> pd.DataFrame:
-    """The ``k`` metro stations closest to one geometry (0 m when inside it).
+def nearest_features(geometry_m, layer: gpd.GeoDataFrame, *, k: int) -> pd.DataFrame:
+    """The ``k`` features of ``layer`` closest to one geometry (0 m when they touch or overlap).
 
     Parameters
     ----------
     geometry_m : shapely geometry
         In EPSG:4549 (metres).
-    stations : GeoDataFrame
-        Station points, any CRS with a definition.
+    layer : GeoDataFrame
+        Any CRS with a definition; columns ``id``, ``name_zh``, ``name_en`` (and ``lines`` if present).
     k : int
         How many to return (>= 1).
 
     Returns
     -------
     DataFrame
-        Columns ``id``, ``name_zh``, ``name_en``, ``lines``, ``dist_m``, sorted by distance.
+        Columns ``id``, ``name_zh``, ``name_en`` (``lines``), ``dist_m``, sorted by distance.
     """
-    pts = to_metric(stations)
-    dist = pts.geometry.distance(geometry_m).to_numpy()
+    dist = to_metric(layer).geometry.distance(geometry_m).to_numpy()
     order = np.argsort(dist, kind="stable")[: max(int(k), 1)]
-    out = stations.iloc[order][["id", "name_zh", "name_en", "lines"]].copy()
+    cols = [c for c in ("id", "name_zh", "name_en", "lines") if c in layer.columns]
+    out = layer.iloc[order][cols].copy()
     out["dist_m"] = dist[order]
     return pd.DataFrame(out).reset_index(drop=True)
 
@@ -104,6 +104,6 @@ def subpark_summary(data: ParkData, subpark_id: str, *, n_stations: int = 3) -> 
         "area": {"m2": a, "km2": a / M2_PER_KM2, "ha": a / M2_PER_HA, "mu": a / M2_PER_MU,
                  "geodesic_km2": float(geodesic_area_m2(sub).iloc[0]) / M2_PER_KM2},
         "buildings": pd.DataFrame(bld.loc[mask, ["id", "name_zh", "name_en", "kind"]]).reset_index(drop=True),
-        "stations": nearest_stations(geom_m, data.stations, k=n_stations),
+        "stations": nearest_features(geom_m, data.stations, k=n_stations),
         "zones": shares,
     }

@@ -135,7 +135,9 @@ def raw_criteria(parcels: gpd.GeoDataFrame, ctx: Context, *, params: ScoringPara
     nearest = np.full(n, -1)
     if len(p_idx):
         d = shapely.distance(geoms[p_idx], sp_geoms[s_idx])
-        order = np.lexsort((d, p_idx))  # by parcel, then distance: the first of each parcel is nearest
+        # by parcel, then distance, then sub-park order: the first of each parcel is its nearest sub-park
+        # (ties, e.g. a parcel touching two sub-parks, go to the one listed first)
+        order = np.lexsort((s_idx, d, p_idx))
         first = np.ones(len(order), dtype=bool)
         first[1:] = p_idx[order][1:] != p_idx[order][:-1]
         dist[p_idx[order][first]] = d[order][first]
@@ -148,7 +150,7 @@ def raw_criteria(parcels: gpd.GeoDataFrame, ctx: Context, *, params: ScoringPara
     shared = np.zeros(n)
     close = dist <= params.edge_tol_m
     if close.any():
-        band = shapely.buffer(shapely.union_all(sp_geoms), params.edge_tol_m)
+        band = shapely.buffer(shapely.union_all(sp_geoms), params.edge_tol_m, quad_segs=16)
         shapely.prepare(band)
         shared[close] = shapely.length(shapely.intersection(shapely.boundary(geoms[close]), band))
     out["shared_edge_m"] = shared
@@ -342,3 +344,46 @@ def sensitivity(norm: pd.DataFrame, weights: pd.Series, passes: pd.Series, *, sp
     return pd.DataFrame({
         "rank": base.to_numpy(), "rank_min": ranks.min(axis=1), "rank_median": np.median(ranks, axis=1),
         "rank_max": ranks.max(axis=1), "top_n_share": (ranks <= top_n).mean(axis=1)}, index=index)
+
+
+#: Upper bounds of the score classes used on maps and legends (see layers.registry.SCORE_CLASSES).
+CLASS_BOUNDS = (0.2, 0.4, 0.6, 0.8)
+
+#: Raw measurement behind each vector criterion, and its unit, for the parcel card.
+RAW_OF = {"adjacency": ("dist_park_m", "m"), "shared_edge": ("shared_edge_m", "m"),
+          "layout": (None, "share"), "transit": ("dist_station_m", "m"), "size": ("area_m2", "m²"),
+          "compactness": ("polsby_popper", ""), "industry": ("intended_use", "")}
+
+
+def apply_weights(norm: pd.DataFrame, rules: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """Everything a weight change recomputes: contributions ``c_<criterion>``, ``score``, ``rank`` among
+    eligible parcels, and ``score_class`` (``c1``..``c5`` by :data:`CLASS_BOUNDS`, ``fail`` when a rule fails).
+    """
+    w = normalise_weights(weights, list(norm.columns))
+    out = weighted_scores(norm, w)
+    out["rank"] = rank_eligible(out["score"], rules["passes"])
+    cls = np.searchsorted(np.array(CLASS_BOUNDS), out["score"].to_numpy(), side="right") + 1
+    out["score_class"] = np.where(rules["passes"].to_numpy(dtype=bool), [f"c{c}" for c in cls], "fail")
+    return out
+
+
+def explain(raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series) -> pd.DataFrame:
+    """The score card of one parcel: per criterion the raw value (with unit), the normalised value,
+    the normalised weight and the contribution (weight × normalised value; they add up to the score)."""
+    rows = []
+    for crit in norm_row.index:
+        col, unit = RAW_OF.get(crit, (crit, ""))
+        if crit == "layout":
+            raw = ", ".join(f"{z} {raw_row[f'share_{z}']:.0%}" for z in ("belt", "core", "city")
+                            if raw_row.get(f"share_{z}", 0) > 0) or "0"
+        elif col in raw_row.index:
+            value = raw_row[col]
+            raw = value if isinstance(value, str) else (f"{value:,.3f}" if np.isfinite(value) else "∞")
+            if crit == "industry" and raw_row.get("neighbour_match"):
+                raw = f"{raw} (+{raw_row.get('nearest_subpark')})"
+        else:
+            raw = ""
+        w = float(weights.get(crit, 0.0))
+        rows.append({"criterion": crit, "raw": str(raw), "unit": unit, "normalised": float(norm_row[crit]),
+                     "weight": w, "contribution": w * float(norm_row[crit])})
+    return pd.DataFrame(rows)

@@ -102,12 +102,29 @@ REGISTRY: tuple[LayerSpec, ...] = (
 )
 
 
+#: Score classes of evaluated parcels (upper bounds) and their colours, red (low) to green (high).
+SCORE_CLASSES = (("c1", 0.2, "#d73027"), ("c2", 0.4, "#fc8d59"), ("c3", 0.6, "#fee08b"),
+                 ("c4", 0.8, "#91cf60"), ("c5", 1.0, "#1a9850"))
+
+SCORED_PARCELS = LayerSpec(
+    "scored_parcels", "layer_scored", "polygon",
+    {"color": "#2d3748", "weight": 1.5, "fillOpacity": 0.8},
+    tooltip=(("name", "f_name"), ("score", "f_score"), ("rank", "f_rank"), ("failed", "f_failed")),
+    popup=(("name", "f_name"), ("score", "f_score"), ("rank", "f_rank"), ("failed", "f_failed"),
+           ("current_use", "f_use"), ("area_ha", "f_area_ha"), ("accuracy", "f_accuracy")),
+    category_field="score_class",
+    categories=tuple(Category(cid, f"score_{cid}", {"fillColor": colour}) for cid, _, colour in SCORE_CLASSES)
+    + (Category("fail", "score_fail", {"fillColor": "#a0aec0", "color": "#4a5568", "dashArray": "4 3",
+                                       "fillOpacity": 0.5}),),
+)
+
+
 def get_spec(layer_id: str) -> LayerSpec:
     """The spec of one layer by id."""
-    for spec in REGISTRY:
+    for spec in (*REGISTRY, SCORED_PARCELS):
         if spec.id == layer_id:
             return spec
-    raise KeyError(f"No layer spec {layer_id!r}; known: {', '.join(s.id for s in REGISTRY)}")
+    raise KeyError(f"No layer spec {layer_id!r}; known: {', '.join(s.id for s in (*REGISTRY, SCORED_PARCELS))}")
 
 
 def resolve_field(name: str, lang: str, columns) -> str | None:

@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.plugins import Draw
 from jinja2 import Template
 
-from gis.crs import shift_geometries, to_metric, to_storage
+from gis.crs import shift_geometries, shift_points, to_metric, to_storage
 from gis.datasets import ParkData
 from gis.settings import SETTINGS
 from layers.i18n import t
-from layers.registry import REGISTRY, LayerSpec, resolve_field
+from layers.registry import LayerSpec, get_spec, resolve_field
 
 #: Where Streamlit serves the Leaflet files installed by scripts/fetch_assets.sh (static/vendor/leaflet).
 STATIC_PREFIX = "/app/static/vendor/leaflet"
@@ -203,12 +204,13 @@ class CompactLayers(MacroElement):
 
     Each feature becomes a Leaflet layer carrying ``feature`` (GeoJSON id + properties), so
     st_folium's click handler returns it as ``last_active_drawing``. Tooltips and popups are built
-    with ``textContent``: text from the data can never become markup.
+    with ``textContent``: text from the data can never become markup. The parent is a map (with a
+    layer control) or a FeatureGroup (for st_folium's ``feature_group_to_add``).
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(map) {
+        (function(target) {
             var D = {{ this.payload }}, F = D[0], S = D[1];  // [scale, string table, layers]
             function dec(s) {
                 var out = [], i = 0, la = 0, ln = 0;
@@ -255,11 +257,11 @@ class CompactLayers(MacroElement):
                     }
                     group.addLayer(lyr);
                 });
-                if (L_.show) group.addTo(map);
+                if (L_.show) group.addTo(target);
                 var label = document.createElement('span'); label.textContent = L_.name;
                 overlays[label.outerHTML] = group;
             });
-            L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+            {% if this.control %}L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(target);{% endif %}
             var css = document.createElement('style');
             css.textContent = '.pp-info th{text-align:left;padding:1px 8px 1px 0;color:#4a5568;font-weight:600;'
                 + 'vertical-align:top;white-space:nowrap}.pp-info td{padding:1px 0;max-width:260px;white-space:normal}'
@@ -269,9 +271,10 @@ class CompactLayers(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, layers: list[dict], strings: StringTable, *, decimals: int) -> None:
+    def __init__(self, layers: list[list], strings: StringTable, *, decimals: int, control: bool = True) -> None:
         super().__init__()
         self._name = "CompactLayers"
+        self.control = control  # add a layer control (the map's own layers); off inside a dynamic group
         self.payload = script_json([10**decimals, strings.strings, layers])
 
 
@@ -310,9 +313,31 @@ class Legend(MacroElement):
         self.html_json = script_json(f"<b>{html.escape(title)}</b>" + "".join(rows))
 
 
+#: The layers the explorer shows, in draw order.
+BASE_LAYERS = ("district", "zones", "clusters", "subparks", "parcels", "buildings", "stations")
+
+
+class OfflineDraw(Draw):
+    """folium's Draw plugin with Leaflet.draw served by the app (scripts/fetch_assets.sh)."""
+
+    default_js = [("leaflet_draw_js", "/app/static/vendor/leaflet-draw/leaflet.draw.js")]
+    default_css = [("leaflet_draw_css", "/app/static/vendor/leaflet-draw/leaflet.draw.css")]
+
+
+def compact_layers(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, lang: str, basemap: str = "none",
+                   control: bool = True) -> CompactLayers:
+    """One :class:`CompactLayers` element for these (spec, layer) pairs, shifted to the basemap's datum."""
+    datum = get_basemap(basemap).datum
+    strings = StringTable()
+    payload = [layer_payload(spec, gdf if datum == "wgs84" else shift_geometries(gdf, source="wgs84", target=datum),
+                             lang=lang, strings=strings) for spec, gdf in frames]
+    return CompactLayers(payload, strings, decimals=SETTINGS.display_decimals, control=control)
+
+
 def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key: str | None = None,
-              layer_ids: tuple[str, ...] | None = None) -> folium.Map:
-    """The explorer's web map: every registry layer, a layer control and a legend.
+              layer_ids: tuple[str, ...] = BASE_LAYERS, extra_legend: tuple[LayerSpec, ...] = (),
+              draw: bool = False, image: tuple[np.ndarray, list] | None = None) -> folium.Map:
+    """A web map of registry layers with a layer control and a legend.
 
     Parameters
     ----------
@@ -322,8 +347,14 @@ def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key:
     basemap : str
         A :data:`BASEMAPS` id. With ``amap`` the vector layers are shifted WGS84 -> GCJ-02 for display
         only, so they line up with the tiles; a Tianditu basemap without ``tianditu_key`` falls back to none.
-    layer_ids : tuple of str, optional
-        Restrict to these registry layers (default: all).
+    layer_ids : tuple of str
+        Registry layers drawn from ``data`` (default: the explorer's :data:`BASE_LAYERS`).
+    extra_legend : tuple of LayerSpec
+        Layers added later (e.g. a dynamic group) whose legend entries belong on this map.
+    draw : bool
+        Add the polygon drawing tool (Leaflet.draw).
+    image : (RGBA array, [[south, west], [north, east]]), optional
+        A raster overlay in Web Mercator pixels (e.g. the suitability surface).
     """
     base = get_basemap(basemap)
     if base.needs_key and not tianditu_key:
@@ -334,19 +365,37 @@ def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key:
         folium.TileLayer(tiles=url.replace("{key}", tianditu_key or ""), attr=base.attribution,
                          name=f"{base.id}-{i}", subdomains=base.subdomains,
                          overlay=i > 0, control=False, max_zoom=18).add_to(m)
-    legend, payload, strings = [], [], StringTable()
-    for spec in REGISTRY:
-        if layer_ids is not None and spec.id not in layer_ids:
-            continue
-        gdf = data.layer(spec.id)
+    if image is not None:
+        rgba, bounds = image
         if base.datum != "wgs84":
-            gdf = shift_geometries(gdf, source="wgs84", target=base.datum)
-        payload.append(layer_payload(spec, gdf, lang=lang, strings=strings))
-        if spec.id != "clusters":
-            legend += spec.legend_entries(lang)
-    CompactLayers(payload, strings, decimals=SETTINGS.display_decimals).add_to(m)
+            bounds = _shift_bounds(bounds, base.datum)
+        folium.raster_layers.ImageOverlay(rgba, bounds=bounds, opacity=0.75, interactive=False,
+                                          mercator_project=False, control=False).add_to(m)
+    specs = [get_spec(layer_id) for layer_id in layer_ids]
+    compact_layers([(spec, data.layer(spec.id)) for spec in specs], lang=lang, basemap=base.id).add_to(m)
+    legend = [entry for spec in (*specs, *extra_legend) if spec.id != "clusters" for entry in spec.legend_entries(lang)]
     Legend(t("legend", lang), legend).add_to(m)
+    if draw:
+        OfflineDraw(export=False, show_geometry_on_click=False, position="topleft",
+                    draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False,
+                                  "rectangle": True, "polygon": {"allowIntersection": False}},
+                    edit_options={"edit": False}).add_to(m)
     return m
+
+
+def _shift_bounds(bounds: list, datum: str) -> list:
+    (s, w), (n, e) = bounds
+    x, y = shift_points(np.array([w, e]), np.array([s, n]), source="wgs84", target=datum)
+    return [[y[0], x[0]], [y[1], x[1]]]
+
+
+def dynamic_group(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, lang: str, basemap: str = "none",
+                  name: str = "dynamic") -> folium.FeatureGroup:
+    """Layers that change between reruns, as a FeatureGroup for ``st_folium(feature_group_to_add=)``:
+    the browser swaps them in place, so the map keeps its view."""
+    fg = folium.FeatureGroup(name=name, control=False)
+    compact_layers(frames, lang=lang, basemap=basemap, control=False).add_to(fg)
+    return fg
 
 
 def highlight_group(geometry_wgs84, *, basemap: str = "none") -> folium.FeatureGroup:

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Install the browser assets the map needs (Leaflet JS/CSS and its marker images) from the npm
+# Install the browser assets the maps need (Leaflet, Leaflet.draw, their CSS and images) from the npm
 # registry into static/vendor/, so the app never loads a script from a CDN. Not committed (.gitignore).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LEAFLET_VERSION=1.9.4
-dest=static/vendor/leaflet
-if [ -f "$dest/leaflet.js" ] && grep -q "$LEAFLET_VERSION" "$dest/VERSION" 2>/dev/null; then
-  exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "leaflet@$LEAFLET_VERSION" >/dev/null && tar -xzf leaflet-*.tgz)
-mkdir -p "$dest"
-cp -r "$tmp/package/dist/leaflet.js" "$tmp/package/dist/leaflet.css" "$tmp/package/dist/images" "$dest/"
-cp "$tmp/package/LICENSE" "$dest/LICENSE"
-echo "$LEAFLET_VERSION" > "$dest/VERSION"
-echo "Leaflet $LEAFLET_VERSION installed in $dest"
+
+fetch() {  # fetch NAME VERSION DEST FILE...: copy dist files of an npm package into static/vendor/DEST
+  local name=$1 version=$2 dest=static/vendor/$3
+  shift 3
+  if [ -f "$dest/VERSION" ] && [ "$(cat "$dest/VERSION")" = "$version" ]; then
+    return 0
+  fi
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$name@$version" >/dev/null && tar -xzf ./*.tgz)
+  rm -rf "$dest" && mkdir -p "$dest"
+  for f in "$@"; do cp -r "$tmp/package/dist/$f" "$dest/"; done
+  cp "$tmp/package/LICENSE"* "$dest/" 2>/dev/null || true
+  echo "$version" > "$dest/VERSION"
+  rm -rf "$tmp"
+  echo "$name $version installed in $dest"
+}
+
+fetch leaflet 1.9.4 leaflet leaflet.js leaflet.css images
+fetch leaflet-draw 1.0.4 leaflet-draw leaflet.draw.js leaflet.draw.css images

@@ -4,7 +4,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from gis.analysis import cluster_area_table, nearest_stations, subpark_area_table, subpark_summary
+from gis.analysis import cluster_area_table, nearest_features, subpark_area_table, subpark_summary
 from gis.errors import UnknownFeatureError
 from tests.conftest import PUTUO_X, PUTUO_Y
 
@@ -33,14 +33,14 @@ def test_cluster_area_table(squares_4549):
     assert t.loc[["north", "south"], "share"].sum() == pytest.approx(1.0)
 
 
-def test_nearest_stations_known_distances():
+def test_nearest_features_known_distances():
     pts = gpd.GeoDataFrame({"id": ["a", "b", "c"], "name_zh": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"],
                             "lines": ["1", "2", "3"]},
                            geometry=[shapely.Point(PUTUO_X + 1500, PUTUO_Y + 500),
                                      shapely.Point(PUTUO_X + 500, PUTUO_Y + 500),
                                      shapely.Point(PUTUO_X - 300, PUTUO_Y + 500)], crs="EPSG:4549")
     square = shapely.box(PUTUO_X, PUTUO_Y, PUTUO_X + 1000, PUTUO_Y + 1000)
-    out = nearest_stations(square, pts.to_crs("EPSG:4326"), k=2)
+    out = nearest_features(square, pts.to_crs("EPSG:4326"), k=2)
     assert out["id"].tolist() == ["b", "c"]
     assert out["dist_m"].tolist() == pytest.approx([0.0, 300.0], abs=0.01)
 

@@ -6,10 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.i18n import t
-from pages import common
+from views import common
 from tests.live_app import ROOT
 
-PAGES = ["pages/explorer.py", "pages/indicators.py", "pages/data_sources.py"]
+PAGES = ["views/explorer.py", "views/indicators.py", "views/data_sources.py"]
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_broken_data_folder_shows_error_not_crash(monkeypatch, tmp_path):
 
 
 def test_indicators_page_table(at):
-    at.switch_page("pages/indicators.py").run()
+    at.switch_page("views/indicators.py").run()
     df = at.dataframe[0].value
     assert len(df) == 8
     row = df[df.iloc[:, 0].str.contains("高新技术企业")]
@@ -113,5 +113,5 @@ def test_indicators_page_table(at):
 
 
 def test_data_page_reports_invariants(at):
-    at.switch_page("pages/data_sources.py").run()
+    at.switch_page("views/data_sources.py").run()
     assert at.success and at.success[0].value == t("data_valid", "zh")

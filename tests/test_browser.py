@@ -97,3 +97,27 @@ def test_english_switch_relabels_map(page, app_url):
         assert time.time() < deadline, f"layer control never showed English labels: {labels}"
         page.wait_for_timeout(250)
     assert page.external_requests == []
+
+
+def test_parcels_page_upload_a_parcel_and_see_it_ranked(page, app_url, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    upload = tmp_path / "my_parcel.geojson"
+    gpd.GeoDataFrame({"name": ["上传测试地块"], "intended_use": ["life_health"]},
+                     geometry=[shapely.box(121.3990, 31.2480, 121.4030, 31.2510)], crs="EPSG:4326").to_file(upload)
+    page.goto(f"{app_url}/parcels")
+    frame = page.frame_locator(FRAME)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    assert frame.locator(".leaflet-draw-draw-polygon").count() == 1  # Leaflet.draw served locally
+    page.get_by_role("tab", name="添加地块").click()
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    page.get_by_role("button", name="添加上传的地块").click()
+    grids = page.locator("[data-testid='stDataFrame']")
+    grids.filter(has_text="上传测试地块").first.wait_for(state="attached", timeout=30_000)  # "my parcels"
+    page.get_by_role("tab", name="地图与排名").click()
+    page.get_by_role("heading", name="上传测试地块").wait_for(timeout=30_000)  # its score card is open
+    ranking = grids.filter(has_text="U001").filter(has_text="候选地块 P001")  # ranked among the others
+    ranking.first.wait_for(state="attached", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "parcels_uploaded.png"), full_page=True)
+    assert page.external_requests == []

@@ -194,3 +194,16 @@ def test_rotated_parcel_same_compactness(ctx):
     g = box(5000, 5000, 300, 100)
     n = scores_of(ctx, parcels(g, affinity.rotate(g, 33)))
     assert n["compactness"].iloc[0] == pytest.approx(n["compactness"].iloc[1])
+
+
+def test_nearest_subpark_tie_goes_to_the_first_listed(ctx):
+    # A second sub-park on the other side of the parcel, tagged differently: both 50 m away.
+    other = gpd.GeoDataFrame({"id": ["SQ"], "name_zh": ["乙"], "name_en": ["Other"], "industry_tags": ["online_economy"]},
+                             geometry=[box(3200, 2000, 1000, 1000)], crs=CRS)
+    parcel = parcels(box(3050, 2400, 100, 100), uses=["life_health"])  # 50 m from each
+    first = Context(ctx.district, pd.concat([ctx.subparks, other], ignore_index=True), ctx.zones, ctx.stations)
+    swapped = Context(ctx.district, pd.concat([other, ctx.subparks], ignore_index=True), ctx.zones, ctx.stations)
+    a, b = raw_criteria(parcel, first), raw_criteria(parcel, swapped)
+    assert a["dist_park_m"].iloc[0] == b["dist_park_m"].iloc[0] == pytest.approx(50.0)
+    assert a["nearest_subpark"].iloc[0] == "SP" and b["nearest_subpark"].iloc[0] == "SQ"
+    assert normalise(a)["industry"].iloc[0] == 1.0 and normalise(b)["industry"].iloc[0] == 0.7

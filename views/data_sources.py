@@ -6,7 +6,7 @@ import streamlit as st
 from gis.datasets import LAYER_FILES
 from gis.validate import invariant_problems
 from layers.i18n import t
-from pages import common
+from views import common
 
 lang = common.lang()
 data = common.load_or_stop()

@@ -21,6 +21,22 @@ SELECTED_SUBPARK = "selected_subpark"  # the sub-park select box's key
 PENDING_SELECTION = "pending_subpark"  # set by a map click, moved into SELECTED_SUBPARK next run
 LAST_MAP_EVENT = "last_map_event"
 MAP_KEY = "explorer_map"
+# parcels page
+USER_PARCELS = "user_parcels"          # GeoDataFrame (EPSG:4326) of parcels drawn or uploaded this session
+RASTERS = "raster_criteria"            # list of {"name", "higher", "data"} (GeoTIFF bytes)
+PRESET = "weights_preset"
+SELECTED_PARCEL = "selected_parcel"
+PENDING_PARCEL = "pending_parcel"
+LAST_PARCEL_EVENT = "last_parcel_event"
+PARCEL_MAP_KEY = "parcels_map"
+DRAWINGS = "parcel_drawings"           # the last polygons drawn on the parcels map (GeoJSON features)
+SHOW_SURFACE = "show_surface"
+SURFACE_CELL = "surface_cell"
+
+
+def weight_key(criterion: str) -> str:
+    """Session-state key of one criterion's weight slider."""
+    return f"w_{criterion}"
 
 
 def data_dir() -> Path:
@@ -46,6 +62,56 @@ def park_map(path: str, lang: str, basemap: str, tianditu_key: str | None):
     cached one: the script it sends is then identical run after run and the browser keeps its view.
     """
     return copy.deepcopy(_park_map_template(path, lang, basemap, tianditu_key))
+
+
+@st.cache_resource(show_spinner=False)
+def scoring_context(path: str):
+    """The park, zones and stations in EPSG:4549, for scoring (shared, read-only)."""
+    from gis.scoring import Context
+
+    return Context.from_park_data(park_data(path))
+
+
+@st.cache_data(show_spinner=False)
+def bundled_evaluation(path: str):
+    """Raw measurements, normalised criteria and rule results of the bundled parcels (weights-free)."""
+    from gis.scoring import check_rules, normalise, raw_criteria
+
+    parcels = park_data(path).parcels.set_index("id", drop=False)
+    ctx = scoring_context(path)
+    raw = raw_criteria(parcels, ctx)
+    return raw, normalise(raw), check_rules(parcels, ctx)
+
+
+@st.cache_resource(show_spinner=False)
+def _parcels_map_template(path: str, lang: str, basemap: str, tianditu_key: str | None, surface_key):
+    from layers.registry import SCORED_PARCELS
+
+    image = surface_image(path, *surface_key) if surface_key else None
+    return build_map(park_data(path), lang=lang, basemap=basemap, tianditu_key=tianditu_key,
+                     layer_ids=("district", "zones", "subparks", "stations"), extra_legend=(SCORED_PARCELS,),
+                     draw=True, image=image)
+
+
+def parcels_map(path: str, lang: str, basemap: str, tianditu_key: str | None, surface_key=None):
+    """The parcels page's base map (park context + drawing tool), a fresh copy of the cached one."""
+    return copy.deepcopy(_parcels_map_template(path, lang, basemap, tianditu_key, surface_key))
+
+
+@st.cache_data(show_spinner=False)
+def surface(path: str, weights: tuple, cell_m: float):
+    """The suitability surface for these (criterion, weight) pairs and cell size."""
+    from gis.raster import suitability_surface
+
+    return suitability_surface(scoring_context(path), dict(weights), cell_m=cell_m)
+
+
+@st.cache_data(show_spinner=False)
+def surface_image(path: str, weights: tuple, cell_m: float):
+    """The surface as a Web Mercator RGBA overlay and its bounds."""
+    from gis.raster import surface_overlay
+
+    return surface_overlay(surface(path, weights, cell_m))
 
 
 @st.cache_data(show_spinner=False)

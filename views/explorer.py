@@ -8,7 +8,7 @@ from gis.analysis import subpark_summary
 from gis.settings import SETTINGS
 from layers.i18n import name_col, t
 from layers.webmap import BASEMAPS, get_basemap, highlight_group
-from pages import common
+from views import common
 
 lang = common.lang()
 data = common.load_or_stop()

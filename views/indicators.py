@@ -6,7 +6,7 @@ import streamlit as st
 
 from gis.indicators import other_2019, table1
 from layers.i18n import name_col, t
-from pages import common
+from views import common
 
 lang = common.lang()
 unit = "unit_en" if lang == "en" else "unit_zh"

@@ -1,1 +1,0 @@
-"""Streamlit pages (thin): read widgets, call gis/ and layers/, show results."""

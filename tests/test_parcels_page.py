@@ -1,0 +1,123 @@
+"""AppTest flows of the candidate-parcels page: weights reorder the ranking, presets, card, rules, user parcels."""
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from rasterio.transform import from_origin
+from streamlit.testing.v1 import AppTest
+
+from gis.raster import geotiff_bytes
+from gis.scoring import VECTOR_CRITERIA
+from layers.i18n import t
+from views import common
+from tests.live_app import ROOT
+
+
+@pytest.fixture
+def at(monkeypatch):
+    monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("views/parcels.py").run()
+    assert not app.exception
+    return app
+
+
+def _ranking(app):
+    return next(d.value for d in app.dataframe if t("f_rank", "zh") in d.value.columns and len(d.value) > 40)
+
+
+def _only(app, criterion):
+    for c in VECTOR_CRITERIA:
+        app.slider(key=common.weight_key(c)).set_value(100 if c == criterion else 0)
+    app.run()
+    assert not app.exception
+    return _ranking(app)
+
+
+def test_sliders_show_normalised_percentages(at):
+    labels = [s.label for s in at.slider if s.key.startswith("w_")]
+    assert len(labels) == len(VECTOR_CRITERIA)
+    assert sum(int(label.rsplit("(", 1)[1].rstrip("%)")) for label in labels) in range(98, 103)
+
+
+def test_changing_weights_reorders_as_expected(at, data):
+    from gis.scoring import Context, check_rules, normalise, raw_criteria
+
+    parcels = data.parcels.set_index("id", drop=False)
+    ctx = Context.from_park_data(data)
+    norm = normalise(raw_criteria(parcels, ctx))
+    ok = check_rules(parcels, ctx)["passes"]
+    for criterion in ("transit", "adjacency"):
+        ranking = _only(at, criterion)
+        top = ranking.iloc[0][t("f_id", "zh")]
+        assert norm.loc[top, criterion] == pytest.approx(norm.loc[ok, criterion].max())
+    assert len(ranking) == int(ok.sum())  # failing parcels are not ranked
+
+
+def test_presets_and_reset(at):
+    at.selectbox(key=common.PRESET).select("transit_first").run()
+    assert at.slider(key=common.weight_key("transit")).value == 40
+    at.slider(key=common.weight_key("transit")).set_value(3).run()
+    at.sidebar.button[0].click().run()  # reset
+    assert at.slider(key=common.weight_key("transit")).value == 15
+    assert at.selectbox(key=common.PRESET).value == "balanced"
+
+
+def test_parcel_card_explains_the_score(at):
+    at.selectbox(key=common.SELECTED_PARCEL).select("P001").run()
+    assert "候选地块 P001" in at.subheader[0].value
+    card = next(d.value for d in at.dataframe if t("f_contrib", "zh") in d.value.columns)
+    assert len(card) == len(VECTOR_CRITERIA)
+    total = float(next(m.value for m in at.metric if m.label == t("card_total", "zh")))
+    assert card[t("f_contrib", "zh")].sum() == pytest.approx(total, abs=0.005)
+    assert set(card[t("f_norm", "zh")]) <= set(np.round(np.linspace(0, 1, 1001), 3))
+
+
+def test_failing_parcels_listed_with_reason(at):
+    failing = next(d.value for d in at.dataframe if t("f_failed", "zh") in d.value.columns and len(d.value) < 10)
+    reasons = dict(zip(failing[t("f_id", "zh")], failing[t("f_failed", "zh")]))
+    assert reasons["P053"] == t("rule_inside_district", "zh") and reasons["P057"] == t("rule_min_area", "zh")
+    assert reasons["P055"] == t("rule_no_overlap", "zh")
+
+
+def test_user_parcel_is_scored_and_ranked(at):
+    poly = shapely.box(121.3990, 31.2480, 121.4030, 31.2510)  # ~380 x 330 m near 真如, inside the core
+    at.session_state[common.USER_PARCELS] = gpd.GeoDataFrame(
+        {"id": ["U001"], "name_zh": ["我的地块"], "name_en": ["My parcel"], "intended_use": ["life_health"],
+         "current_use_zh": ["用户添加"], "current_use_en": ["added"], "area_m2": [120_000.0],
+         "source": ["test"], "accuracy": ["test"]}, geometry=[poly], crs="EPSG:4326")
+    at.run()
+    assert not at.exception
+    ranking = _ranking(at)
+    assert "U001" in ranking[t("f_id", "zh")].tolist()
+
+
+def test_raster_criterion_gets_a_slider_and_counts(at):
+    arr = np.tile(np.linspace(0, 100, 200), (150, 1))  # rises to the east
+    tif = geotiff_bytes(arr, transform=from_origin(121.30, 31.32, 0.001, 0.001), crs="EPSG:4326")
+    at.session_state[common.RASTERS] = [{"name": "地价", "higher": True, "data": tif}]
+    at.run()
+    key = common.weight_key("raster:地价")
+    assert at.slider(key=key).value == 10
+    for c in VECTOR_CRITERIA:
+        at.slider(key=common.weight_key(c)).set_value(0)
+    at.slider(key=key).set_value(100).run()
+    ranking = _ranking(at)
+    assert ranking[t("f_score", "zh")].iloc[0] == pytest.approx(1.0)  # the easternmost eligible parcel
+
+
+def test_other_tabs_render(at):
+    assert any(b.label == t("surface_download", "zh") for b in at.get("download_button"))
+    labels = {b.label for b in at.get("download_button")}
+    assert {t("export_csv", "zh"), t("export_xlsx", "zh"), t("export_geojson", "zh"), t("export_gpkg", "zh")} <= labels
+    sens = next(d.value for d in at.dataframe if t("sens_share", "zh") in d.value.columns)
+    assert sens[t("sens_share", "zh")].str.endswith("%").all()
+
+
+def test_zero_weights_show_error_not_crash(at):
+    for c in VECTOR_CRITERIA:
+        at.slider(key=common.weight_key(c)).set_value(0)
+    at.run()
+    assert not at.exception and "All weights are 0" in at.error[0].value
