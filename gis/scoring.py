@@ -378,7 +378,12 @@ def explain(raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series) -> pd.D
                             if raw_row.get(f"share_{z}", 0) > 0) or "0"
         elif col in raw_row.index:
             value = raw_row[col]
-            raw = value if isinstance(value, str) else (f"{value:,.3f}" if np.isfinite(value) else "∞")
+            if isinstance(value, str):
+                raw = value
+            elif not np.isfinite(value):
+                raw = "∞"
+            else:
+                raw = f"{value:,.0f}" if unit in ("m", "m²") else f"{value:,.3f}"
             if crit == "industry" and raw_row.get("neighbour_match"):
                 raw = f"{raw} (+{raw_row.get('nearest_subpark')})"
         else:

@@ -175,6 +175,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_drawing": ("尚未在地图上绘制。", "Nothing drawn on the map yet."),
     "parcel_name": ("地块名称", "Parcel name"), "intended_use": ("拟引入产业", "Intended industry"),
     "upload_parcels": ("上传地块文件（GeoJSON、GeoPackage、压缩的 Shapefile）", "Upload parcels (GeoJSON, GeoPackage, zipped Shapefile)"),
+    "outside_pct": ("区外 {:.1%}", "{:.1%} outside"),
+    "legend_surface": ("适宜性得分：0（红）→ 1（绿）", "Suitability score: 0 (red) → 1 (green)"),
     "add_uploaded": ("添加上传的地块", "Add the uploaded parcels"),
     "user_parcels": ("我添加的地块", "My parcels"), "remove_user": ("移除我添加的地块", "Remove my parcels"),
     "added": ("已添加地块：", "Added: "),

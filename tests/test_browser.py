@@ -4,6 +4,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -120,4 +121,28 @@ def test_parcels_page_upload_a_parcel_and_see_it_ranked(page, app_url, tmp_path)
     ranking = grids.filter(has_text="U001").filter(has_text="候选地块 P001")  # ranked among the others
     ranking.first.wait_for(state="attached", timeout=30_000)
     page.screenshot(path=str(tmp_path / "parcels_uploaded.png"), full_page=True)
+    assert page.external_requests == []
+
+
+def test_parcels_page_draw_a_parcel_and_read_its_card(page, app_url):
+    page.goto(f"{app_url}/parcels")
+    frame = page.frame_locator(FRAME)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    box = page.locator(FRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 30, steps=5)
+    page.mouse.move(x + 60, y + 45, steps=5)
+    page.mouse.up()
+    page.get_by_role("tab", name="添加地块").click()
+    page.get_by_label("地块名称").fill("画的地块")
+    add = page.get_by_role("button", name="添加绘制的地块")
+    expect(add).to_be_enabled(timeout=30_000)  # the drawing reached the app
+    add.click()
+    page.get_by_role("tab", name="地图与排名").click()
+    page.get_by_role("heading", name="画的地块").wait_for(timeout=30_000)
+    card = page.locator("[data-testid='stDataFrame']").filter(has_text="邻近园区")
+    card.first.wait_for(state="attached", timeout=30_000)
     assert page.external_requests == []

@@ -151,7 +151,7 @@ with tabs[0]:
                 t("f_contrib", lang): card["contribution"].round(3)}), hide_index=True, width="stretch")
             st.markdown(f"**{t('card_rules', lang)}**")
             rr = rules.loc[selected]
-            measured = {"valid": rr["invalid_reason"] or "OK", "inside_district": f"{rr['outside_share']:.1%} outside",
+            measured = {"valid": rr["invalid_reason"] or "OK", "inside_district": t("outside_pct", lang).format(rr["outside_share"]),
                         "no_overlap": f"{rr['overlap_m2']:,.0f} m²", "min_area": f"{rr['area_m2']:,.0f} m²"}
             st.dataframe(pd.DataFrame({
                 t("f_rule", lang): [rule_names[r] for r in measured],
@@ -208,7 +208,8 @@ with tabs[2]:
     else:
         st.image(colour(surf.score), caption=" · ".join(f"{crit_label(c)} {w:.0%}" for c, w in surf.weights.items()),
                  width=480)
-        st.caption("0 " + "".join("■" for _ in range(5)) + " 1  (red → green)")
+        st.image(np.repeat(colour(np.linspace(0, 1, 240))[None, :, :], 14, axis=0), caption=t("legend_surface", lang),
+                 width=240)
         st.download_button(t("surface_download", lang), surface_geotiff(surf), file_name="putuo_suitability_4549.tif",
                            mime="image/tiff", key="dl_surface")
 
