@@ -11,7 +11,8 @@ What it builds (all WGS84 GeoJSON, every feature with ``source`` and ``accuracy`
 * ``boundaries/zones.geojson`` — "一带一心一城": the Suzhou Creek belt (500 m inward of the creek edge),
   the Zhenru sub-centre (岚皋路/真北路/武宁路/富平路, scaled to 6.16 km2), Taopu Smart City (≈4.2 km2).
 * ``buildings/buildings.geojson`` — carriers named in the plan, as points inside their sub-park.
-* ``parcels/parcels.geojson`` — fictional candidate parcels (seeded), a few deliberately problematic.
+* ``parcels/parcels.geojson`` — fictional candidate parcels (seeded): near the belt, core and city, across a
+  road from the park, elsewhere, and a few deliberately problematic.
 * ``transit/stations.geojson`` — metro stations within 1.5 km of the district, from MetroFlow (MIT).
 
 Run after scripts/build_district.py::
@@ -314,6 +315,19 @@ def build_parcels(district_m: shapely.Geometry, subparks_m: gpd.GeoDataFrame, zo
                 placed.append(poly)
                 kinds.append("ok")
                 n += 1
+    # Parcels across a road from the park (15-45 m away): the natural candidates for expansion.
+    ring = shapely.intersection(free.buffer(0), shapely.difference(park.buffer(160.0), park.buffer(15.0)))
+    shapely.prepare(ring)
+    x0, y0, x1, y1 = ring.bounds
+    n = 0
+    while n < 14:
+        cx, cy = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        poly = _rect(cx, cy, float(rng.uniform(8_000, 40_000)), rng.uniform(1.0, 2.2), rng.uniform(-35, 35))
+        d = poly.distance(park)
+        if 15.0 <= d <= 45.0 and district_m.buffer(-30.0).contains(poly) and all(poly.distance(p) > 20.0 for p in placed):
+            placed.append(poly)
+            kinds.append("ok")
+            n += 1
     # Deliberately problematic parcels, so the hard rules have something to catch.
     boundary = district_m.boundary
     for frac in (0.08, 0.42):  # straddling the district line

@@ -118,7 +118,7 @@ def test_parcels_page_upload_a_parcel_and_see_it_ranked(page, app_url, tmp_path)
     grids.filter(has_text="上传测试地块").first.wait_for(state="attached", timeout=30_000)  # "my parcels"
     page.get_by_role("tab", name="地图与排名").click()
     page.get_by_role("heading", name="上传测试地块").wait_for(timeout=30_000)  # its score card is open
-    ranking = grids.filter(has_text="U001").filter(has_text="候选地块 P001")  # ranked among the others
+    ranking = grids.filter(has_text="U001").filter(has_text="形状紧凑度")  # in the ranking, with contributions
     ranking.first.wait_for(state="attached", timeout=30_000)
     page.screenshot(path=str(tmp_path / "parcels_uploaded.png"), full_page=True)
     assert page.external_requests == []

@@ -75,11 +75,15 @@ def test_parcel_card_explains_the_score(at):
     assert set(card[t("f_norm", "zh")]) <= set(np.round(np.linspace(0, 1, 1001), 3))
 
 
-def test_failing_parcels_listed_with_reason(at):
+def test_failing_parcels_listed_with_reason(at, data):
     failing = next(d.value for d in at.dataframe if t("f_failed", "zh") in d.value.columns and len(d.value) < 10)
     reasons = dict(zip(failing[t("f_id", "zh")], failing[t("f_failed", "zh")]))
-    assert reasons["P053"] == t("rule_inside_district", "zh") and reasons["P057"] == t("rule_min_area", "zh")
-    assert reasons["P055"] == t("rule_no_overlap", "zh")
+    expected = {"crosses_district": "rule_inside_district", "overlaps_subpark": "rule_no_overlap",
+                "too_small": "rule_min_area"}
+    issues = data.parcels.loc[data.parcels["demo_issue"].fillna("") != "", ["id", "demo_issue"]]
+    assert len(issues) == 5 and set(reasons) == set(issues["id"])
+    for pid, issue in zip(issues["id"], issues["demo_issue"]):
+        assert reasons[pid] == t(expected[issue], "zh")
 
 
 def test_user_parcel_is_scored_and_ranked(at):

@@ -1,0 +1,439 @@
+"""What-if expansion scenarios: the model, metrics (EPSG:4549, overlaps unioned), comparison and suggestion."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from gis.crs import M2_PER_KM2, to_metric
+from gis.datasets import ParkData
+from gis.errors import PlannerError
+from gis.settings import SETTINGS
+
+
+class ScenarioError(PlannerError):
+    """A scenario that is inconsistent or cannot be computed."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The base park (14 sub-parks) plus what the scenario adds.
+
+    ``parcels``: ids of included candidate parcels. ``drawn``: polygons drawn by the user as
+    ``{id: (name, WKT in EPSG:4326)}``. ``assign``: piece id (parcel or drawn id) -> target, either
+    ``"subpark:<id>"`` (attach to that sub-park) or ``"new:<cluster>:<name>"`` (a new sub-park);
+    pieces without an entry join the nearest sub-park. ``weights``: the scoring weights used.
+    """
+
+    name: str
+    author: str = ""
+    notes: str = ""
+    parcels: tuple[str, ...] = ()
+    drawn: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    assign: Mapping[str, str] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    created: str = field(default_factory=now_iso)
+    updated: str = field(default_factory=now_iso)
+
+    def with_parcel(self, parcel_id: str, *, included: bool) -> "Scenario":
+        """A copy with the parcel added or removed (order kept, no duplicates)."""
+        ids = [p for p in self.parcels if p != parcel_id] + ([parcel_id] if included else [])
+        assign = {k: v for k, v in self.assign.items() if included or k != parcel_id}
+        return replace(self, parcels=tuple(ids), assign=assign)
+
+    def with_drawn(self, drawn_id: str, name: str, geometry_wgs84: shapely.Geometry) -> "Scenario":
+        if not isinstance(geometry_wgs84, (shapely.Polygon, shapely.MultiPolygon)) or geometry_wgs84.is_empty:
+            raise ScenarioError(f"A drawn area must be a polygon; received {geometry_wgs84.geom_type}.")
+        return replace(self, drawn={**self.drawn, drawn_id: (name, shapely.to_wkt(geometry_wgs84, rounding_precision=8))})
+
+    def without_drawn(self, drawn_id: str) -> "Scenario":
+        return replace(self, drawn={k: v for k, v in self.drawn.items() if k != drawn_id},
+                       assign={k: v for k, v in self.assign.items() if k != drawn_id})
+
+    def to_json(self) -> str:
+        """Canonical JSON (sorted keys) of every field: what the store saves."""
+        return json.dumps({"id": self.id, "name": self.name, "author": self.author, "notes": self.notes,
+                           "parcels": list(self.parcels), "drawn": {k: list(v) for k, v in self.drawn.items()},
+                           "assign": dict(self.assign), "weights": dict(self.weights),
+                           "created": self.created, "updated": self.updated}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Scenario":
+        d = json.loads(text)
+        return cls(name=d["name"], author=d.get("author", ""), notes=d.get("notes", ""),
+                   parcels=tuple(d.get("parcels", ())), drawn={k: tuple(v) for k, v in d.get("drawn", {}).items()},
+                   assign=dict(d.get("assign", {})), weights=dict(d.get("weights", {})), id=d["id"],
+                   created=d["created"], updated=d["updated"])
+
+
+def describe_changes(old: Scenario | None, new: Scenario) -> str:
+    """One line saying what changed between two versions (for the history)."""
+    if old is None:
+        return f"created with {len(new.parcels)} parcel(s), {len(new.drawn)} drawn area(s)"
+    parts = []
+    added, removed = sorted(set(new.parcels) - set(old.parcels)), sorted(set(old.parcels) - set(new.parcels))
+    if added:
+        parts.append("+parcels " + ",".join(added))
+    if removed:
+        parts.append("-parcels " + ",".join(removed))
+    for label, a, b in (("drawn", old.drawn, new.drawn), ("assignments", old.assign, new.assign),
+                        ("weights", old.weights, new.weights)):
+        if dict(a) != dict(b):
+            parts.append(f"{label} changed")
+    for attr in ("name", "notes"):
+        if getattr(old, attr) != getattr(new, attr):
+            parts.append(f"{attr} changed")
+    return "; ".join(parts) or "no change"
+
+
+# --- pieces and metrics ---------------------------------------------------------------------------------
+def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """What the scenario adds, one row per piece (included parcel or drawn area), in EPSG:4549.
+
+    Columns ``piece_id``, ``kind`` (parcel/drawn), ``name``, ``target`` (sub-park id or ``new:<cluster>:<name>``),
+    ``cluster``. Unknown parcel ids raise :class:`ScenarioError`.
+    """
+    known = parcels.set_index("id")
+    missing = [p for p in scenario.parcels if p not in known.index]
+    if missing:
+        raise ScenarioError(f"Scenario {scenario.name!r} includes unknown parcel id(s) {missing}; "
+                            "they are not in the current parcel layer. Fix: remove them or load that layer.")
+    rows, geoms = [], []
+    for pid in scenario.parcels:
+        rows.append({"piece_id": pid, "kind": "parcel", "name": str(known.loc[pid, "name_zh"])})
+        geoms.append(known.loc[pid, "geometry"])
+    for did, (name, wkt) in scenario.drawn.items():
+        rows.append({"piece_id": did, "kind": "drawn", "name": name})
+        geoms.append(shapely.from_wkt(wkt))
+    pieces = gpd.GeoDataFrame(rows, geometry=geoms, crs=parcels.crs if len(parcels) else "EPSG:4326",
+                              columns=["piece_id", "kind", "name"])
+    pieces = to_metric(pieces.set_crs("EPSG:4326", allow_override=pieces.crs is None))
+    sp = to_metric(data.subparks)
+    cluster_of = dict(zip(sp["id"], sp["cluster"]))
+    targets, clusters = [], []
+    for pid, geom in zip(pieces["piece_id"], pieces.geometry):
+        target = scenario.assign.get(pid)
+        if target is None or (target.startswith("subpark:") and target.split(":", 1)[1] not in cluster_of):
+            nearest = sp["id"].iloc[int(np.argmin(sp.distance(geom).to_numpy()))]
+            target = f"subpark:{nearest}"
+        if target.startswith("subpark:"):
+            sid = target.split(":", 1)[1]
+            targets.append(sid)
+            clusters.append(cluster_of[sid])
+        else:
+            _, cluster, _name = (target.split(":", 2) + ["", ""])[:3]
+            if cluster not in ("north", "south"):
+                raise ScenarioError(f"New sub-park target {target!r} needs a cluster 'north' or 'south'.")
+            targets.append(target)
+            clusters.append(cluster)
+    pieces["target"] = targets
+    pieces["cluster"] = clusters
+    return pieces
+
+
+def _components(geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
+    """Label of the connected component of each geometry (two are connected within ``tolerance_m``)."""
+    n = len(geoms)
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n:
+        a, b = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=tolerance_m)
+        for i, j in zip(a.tolist(), b.tolist()):
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[ri] = rj
+    return np.array([find(i) for i in range(n)])
+
+
+def contiguity(geometry: shapely.Geometry, *, tolerance_m: float) -> tuple[int, float]:
+    """Number of contiguous pieces (parts closer than ``tolerance_m`` merge) and the largest gap (m).
+
+    The largest gap is the longest edge of the minimum spanning tree between the pieces: the widest
+    distance that must be bridged to join everything into one (0 for a single piece).
+    """
+    parts = shapely.get_parts(geometry)
+    parts = parts[~shapely.is_empty(parts)]
+    if len(parts) == 0:
+        return 0, 0.0
+    labels = _components(parts, tolerance_m)
+    comps = [shapely.union_all(parts[labels == k]) for k in np.unique(labels)]
+    n = len(comps)
+    if n == 1:
+        return 1, 0.0
+    dist = shapely.distance(np.array(comps)[:, None], np.array(comps)[None, :])
+    in_tree = np.zeros(n, dtype=bool)
+    in_tree[0] = True
+    best = dist[0].copy()
+    longest = 0.0
+    for _ in range(n - 1):  # Prim's algorithm
+        best_masked = np.where(in_tree, np.inf, best)
+        k = int(np.argmin(best_masked))
+        longest = max(longest, float(best_masked[k]))
+        in_tree[k] = True
+        best = np.minimum(best, dist[k])
+    return n, longest
+
+
+def polsby_popper(geometry: shapely.Geometry) -> float:
+    """4πA/P² of a (multi)polygon, 0 for an empty one."""
+    p = shapely.length(geometry)
+    return float(4 * np.pi * shapely.area(geometry) / p**2) if p > 0 else 0.0
+
+
+def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFrame, *,
+                     scores: pd.Series | None = None, rules: pd.DataFrame | None = None,
+                     tolerance_m: float = 50.0) -> dict:
+    """Every metric of a scenario, in EPSG:4549; overlaps are resolved by union, nothing counts twice.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        The candidate parcels (any CRS) with ``id`` and ``name_zh``.
+    scores : Series, optional
+        Parcel score (0-1) by parcel id, for the area-weighted mean score of the added parcels.
+    rules : DataFrame, optional
+        :func:`gis.scoring.check_rules` output indexed by parcel id, to flag included parcels that fail.
+    tolerance_m : float
+        Parts closer than this count as one contiguous piece.
+
+    Returns
+    -------
+    dict
+        ``total_km2``, ``base_km2``, ``added_km2``, ``change_vs_plan_km2`` (vs 10.08), ``clusters``
+        (DataFrame: area_km2, added_km2, compactness), ``subparks`` (DataFrame: area_km2, added_km2 per
+        sub-park or new sub-park), ``zones_added_km2`` (belt/core/city), ``pieces``, ``largest_gap_m``,
+        ``buildings`` / ``buildings_added`` / ``stations`` / ``stations_added`` (counts inside the park),
+        ``mean_score_added`` (area-weighted, NaN without scores), ``flagged`` (parcel id -> failed rules).
+    """
+    sp = to_metric(data.subparks)
+    base = shapely.union_all(sp.geometry.to_numpy())
+    pieces = scenario_pieces(scenario, data, parcels)
+    added_raw = shapely.union_all(pieces.geometry.to_numpy()) if len(pieces) else shapely.Polygon()
+    added = shapely.difference(added_raw, base)
+    total = shapely.union(base, added)
+
+    # per sub-park (and new sub-parks): its own area plus what is assigned to it, each m2 counted once
+    claimed = base
+    sub_rows = {sid: {"cluster": c, "area_m2": g.area, "added_m2": 0.0}
+                for sid, c, g in zip(sp["id"], sp["cluster"], sp.geometry)}
+    for target, cluster, geom in zip(pieces["target"], pieces["cluster"], pieces.geometry):
+        new_part = shapely.difference(geom, claimed)
+        claimed = shapely.union(claimed, new_part)
+        row = sub_rows.setdefault(target, {"cluster": cluster, "area_m2": 0.0, "added_m2": 0.0})
+        row["area_m2"] += new_part.area
+        row["added_m2"] += new_part.area
+    subparks = pd.DataFrame.from_dict(sub_rows, orient="index")
+    subparks["area_km2"] = subparks.pop("area_m2") / M2_PER_KM2
+    subparks["added_km2"] = subparks.pop("added_m2") / M2_PER_KM2
+
+    clusters = {}
+    for cluster in ("north", "south"):
+        geoms = list(sp.loc[sp["cluster"] == cluster].geometry) + list(pieces.loc[pieces["cluster"] == cluster].geometry)
+        g = shapely.union_all(geoms) if geoms else shapely.Polygon()
+        clusters[cluster] = {"area_km2": subparks.loc[subparks["cluster"] == cluster, "area_km2"].sum(),
+                             "added_km2": subparks.loc[subparks["cluster"] == cluster, "added_km2"].sum(),
+                             "compactness": polsby_popper(g)}
+    zones = to_metric(data.zones)
+    zones_added = {zid: shapely.intersection(added, g).area / M2_PER_KM2 for zid, g in zip(zones["id"], zones.geometry)}
+    n_pieces, gap = contiguity(total, tolerance_m=tolerance_m)
+
+    def covered(layer: gpd.GeoDataFrame, area: shapely.Geometry) -> int:
+        shapely.prepare(area)
+        return int(shapely.intersects(area, to_metric(layer).geometry.to_numpy()).sum())
+
+    mean_score = float("nan")
+    if scores is not None and len(pieces):
+        pp = pieces[pieces["kind"] == "parcel"]
+        if len(pp):
+            own = shapely.area(shapely.difference(pp.geometry.to_numpy(), base))
+            s = scores.reindex(pp["piece_id"]).to_numpy(dtype=float)
+            ok = np.isfinite(s) & (own > 0)
+            mean_score = float(np.average(s[ok], weights=own[ok])) if ok.any() else float("nan")
+    flagged = {}
+    if rules is not None:
+        for pid in scenario.parcels:
+            if pid in rules.index and not bool(rules.loc[pid, "passes"]):
+                flagged[pid] = list(rules.loc[pid, "failed"])
+    base_km2 = base.area / M2_PER_KM2
+    return {
+        "total_km2": total.area / M2_PER_KM2, "base_km2": base_km2, "added_km2": added.area / M2_PER_KM2,
+        "change_vs_plan_km2": total.area / M2_PER_KM2 - SETTINGS.plan_total_area_km2,
+        "clusters": pd.DataFrame.from_dict(clusters, orient="index"), "subparks": subparks,
+        "zones_added_km2": zones_added, "pieces": n_pieces, "largest_gap_m": gap,
+        "buildings": covered(data.buildings, total), "buildings_added": covered(data.buildings, added),
+        "stations": covered(data.stations, total), "stations_added": covered(data.stations, added),
+        "mean_score_added": mean_score, "flagged": flagged, "added_geometry_m": added,
+    }
+
+
+def metrics_row(metrics: dict) -> dict:
+    """The headline numbers of one scenario as a flat dict (one column of a comparison table)."""
+    row = {"total_km2": metrics["total_km2"], "added_km2": metrics["added_km2"],
+           "change_vs_plan_km2": metrics["change_vs_plan_km2"]}
+    for c, r in metrics["clusters"].iterrows():
+        row[f"{c}_km2"] = r["area_km2"]
+        row[f"{c}_compactness"] = r["compactness"]
+    for z, a in metrics["zones_added_km2"].items():
+        row[f"added_{z}_km2"] = a
+    row.update({"pieces": metrics["pieces"], "largest_gap_m": metrics["largest_gap_m"],
+                "buildings": metrics["buildings"], "stations": metrics["stations"],
+                "mean_score_added": metrics["mean_score_added"], "flagged": len(metrics["flagged"])})
+    return row
+
+
+def compare(named_metrics: Mapping[str, dict]) -> pd.DataFrame:
+    """Metrics side by side: one row per metric, one column per scenario (in the given order)."""
+    if not 1 <= len(named_metrics) <= 4:
+        raise ScenarioError(f"Compare 1 to 4 scenarios at a time; received {len(named_metrics)}.")
+    return pd.DataFrame({name: metrics_row(m) for name, m in named_metrics.items()})
+
+
+# --- suggestion -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Suggestion:
+    parcels: tuple[str, ...]
+    total_score: float
+    added_m2: float
+    status: str
+    method: str
+
+
+def adjacency_graph(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry, *, tolerance_m: float):
+    """Which candidates touch the park (within ``tolerance_m``) and which pairs touch each other."""
+    geoms = candidates_m.geometry.to_numpy()
+    root = shapely.dwithin(geoms, park_m, tolerance_m)
+    a, b = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=tolerance_m)
+    keep = a < b
+    return root, a[keep], b[keep]
+
+
+def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, budget_km2: float,
+            zone_min_km2: Mapping[str, float] | None = None, tolerance_m: float = 50.0,
+            objective: str = "score", time_limit_s: float = 10.0) -> Suggestion:
+    """The parcel set with the highest total score whose area fits the budget and that stays contiguous
+    with the park — an exact integer program (scipy.optimize.milp, HiGHS).
+
+    Contiguity is a single-commodity flow from the park: every chosen parcel receives one unit of flow
+    through chosen parcels (or straight from the park when it lies within ``tolerance_m`` of it), so no
+    island of parcels can be chosen. ``objective`` is ``"score"`` (sum of scores) or ``"score_area"``
+    (sum of score × area, km2). ``zone_min_km2`` asks for at least that much chosen area per zone.
+
+    Parameters
+    ----------
+    candidates : GeoDataFrame
+        Eligible parcels (any CRS) with ``id``; their own area counts (overlaps with the park are not
+        expected: the rules exclude such parcels).
+    scores : Series
+        Score 0-1 by parcel id.
+    """
+    if budget_km2 <= 0:
+        raise ScenarioError(f"The area budget must be > 0 km2; received {budget_km2!r}.")
+    if objective not in ("score", "score_area"):
+        raise ScenarioError(f"Unknown objective {objective!r}; expected 'score' or 'score_area'.")
+    cm = to_metric(candidates).reset_index(drop=True)
+    n = len(cm)
+    if n == 0:
+        return Suggestion((), 0.0, 0.0, "no candidates", "milp")
+    park = shapely.union_all(to_metric(data.subparks).geometry.to_numpy())
+    area = cm.area.to_numpy()
+    s = scores.reindex(cm["id"]).fillna(0.0).to_numpy()
+    gain = s if objective == "score" else s * area / M2_PER_KM2
+    root, a, b = adjacency_graph(cm, park, tolerance_m=tolerance_m)
+    arcs = [(-1, j) for j in np.flatnonzero(root)] + list(zip(a, b)) + list(zip(b, a))  # -1 = the park
+    m = len(arcs)
+    # variables: x (n binaries) then f (m flows >= 0)
+    c = np.concatenate([-gain, np.zeros(m)])
+    rows, lo, hi = [], [], []
+    # flow balance: inflow_j - outflow_j - x_j = 0
+    bal = np.zeros((n, n + m))
+    bal[np.arange(n), np.arange(n)] = -1.0
+    for k, (u, v) in enumerate(arcs):
+        bal[v, n + k] += 1.0
+        if u >= 0:
+            bal[u, n + k] -= 1.0
+    rows.append(bal)
+    lo += [0.0] * n
+    hi += [0.0] * n
+    # flow only into and out of chosen parcels: f_uv <= n x_v and f_uv <= n x_u
+    cap = np.zeros((2 * m, n + m))
+    for k, (u, v) in enumerate(arcs):
+        cap[2 * k, n + k], cap[2 * k, v] = 1.0, -n
+        cap[2 * k + 1, n + k] = 1.0
+        if u >= 0:
+            cap[2 * k + 1, u] = -n
+        else:
+            cap[2 * k + 1, n + k] = 0.0
+    rows.append(cap)
+    lo += [-np.inf] * (2 * m)
+    hi += [0.0] * (2 * m)
+    # area budget
+    budget = np.concatenate([area, np.zeros(m)])[None, :]
+    rows.append(budget)
+    lo.append(0.0)
+    hi.append(budget_km2 * M2_PER_KM2)
+    # per-zone minimum of chosen area
+    zones = to_metric(data.zones).set_index("id").geometry
+    for zid, minimum in (zone_min_km2 or {}).items():
+        if minimum and minimum > 0:
+            inside = shapely.area(shapely.intersection(cm.geometry.to_numpy(), zones[zid]))
+            rows.append(np.concatenate([inside, np.zeros(m)])[None, :])
+            lo.append(minimum * M2_PER_KM2)
+            hi.append(np.inf)
+    A = np.vstack(rows)
+    integrality = np.concatenate([np.ones(n), np.zeros(m)])
+    res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=integrality,
+               bounds=Bounds(np.zeros(n + m), np.concatenate([np.ones(n), np.full(m, float(n))])),
+               options={"time_limit": time_limit_s, "disp": False})
+    if res.x is None:
+        return Suggestion((), 0.0, 0.0, f"no feasible set ({res.message})", "milp")
+    chosen = np.flatnonzero(res.x[:n] > 0.5)
+    return Suggestion(tuple(cm["id"].iloc[chosen]), float(gain[chosen].sum()), float(area[chosen].sum()),
+                      "optimal" if res.status == 0 else res.message, "milp")
+
+
+def greedy_suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, budget_km2: float,
+                   tolerance_m: float = 50.0, objective: str = "score") -> Suggestion:
+    """Baseline: repeatedly add the best-scoring parcel that fits the budget and touches the park or
+    an already chosen parcel (no zone minimums)."""
+    cm = to_metric(candidates).reset_index(drop=True)
+    park = shapely.union_all(to_metric(data.subparks).geometry.to_numpy())
+    area = cm.area.to_numpy()
+    s = scores.reindex(cm["id"]).fillna(0.0).to_numpy()
+    gain = s if objective == "score" else s * area / M2_PER_KM2
+    root, a, b = adjacency_graph(cm, park, tolerance_m=tolerance_m)
+    neighbours = {i: set() for i in range(len(cm))}
+    for i, j in zip(a.tolist(), b.tolist()):
+        neighbours[i].add(j)
+        neighbours[j].add(i)
+    chosen: list[int] = []
+    used = 0.0
+    reachable = set(np.flatnonzero(root).tolist())
+    while True:
+        options = [i for i in reachable if i not in chosen and used + area[i] <= budget_km2 * M2_PER_KM2]
+        if not options:
+            break
+        best = max(options, key=lambda i: (gain[i], -i))
+        chosen.append(best)
+        used += area[best]
+        reachable |= neighbours[best]
+    return Suggestion(tuple(cm["id"].iloc[chosen]), float(gain[chosen].sum()), float(used), "done", "greedy")
