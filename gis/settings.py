@@ -35,6 +35,8 @@ class Settings:
     #: Default map centre (lat, lon) and zoom for the whole district.
     map_center: tuple = (31.255, 121.395)
     map_zoom: int = 13
+    #: Scenario workspace (GeoPackage); PUTUO_WORKSPACE overrides it.
+    workspace_path: Path = ROOT / "workspace" / "putuo_workspace.gpkg"
     #: Largest file accepted by an upload (MB).
     max_upload_mb: float = 50.0
 

@@ -119,12 +119,39 @@ SCORED_PARCELS = LayerSpec(
 )
 
 
+SCENARIO_PARCELS = LayerSpec(
+    "scenario_parcels", "layer_scenario_parcels", "polygon",
+    {"color": "#6b46c1", "weight": 1.5, "fillColor": "#e9d8fd", "fillOpacity": 0.45},
+    tooltip=(("name", "f_name"), ("score", "f_score"), ("state", "f_state")),
+    popup=(("name", "f_name"), ("score", "f_score"), ("state", "f_state"), ("failed", "f_failed")),
+    category_field="state_code",
+    categories=(Category("in", "scen_in", {"fillColor": "#f6ad55", "color": "#c05621", "weight": 3,
+                                           "fillOpacity": 0.85}),
+                Category("out", "scen_out", {}),
+                Category("fail", "scen_fail", {"fillColor": "#cbd5e0", "color": "#718096", "dashArray": "4 3"}),
+                Category("drawn", "scen_drawn", {"fillColor": "#fbd38d", "color": "#b7791f", "weight": 3,
+                                                 "dashArray": "6 3", "fillOpacity": 0.7})),
+)
+
+#: One colour per compared scenario (what each adds).
+COMPARE_COLOURS = ("#d53f8c", "#3182ce", "#38a169", "#d69e2e")
+
+SCENARIO_ADDED = LayerSpec(
+    "scenario_added", "layer_scenario_added", "polygon",
+    {"color": "#2d3748", "weight": 2, "fillOpacity": 0.55},
+    tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("added", "f_area_km2")),
+    category_field="slot",
+    categories=tuple(Category(f"s{i}", f"scen_slot{i}", {"fillColor": c, "color": c}) for i, c in enumerate(COMPARE_COLOURS)),
+)
+
+
 def get_spec(layer_id: str) -> LayerSpec:
     """The spec of one layer by id."""
-    for spec in (*REGISTRY, SCORED_PARCELS):
+    for spec in (*REGISTRY, SCORED_PARCELS, SCENARIO_PARCELS, SCENARIO_ADDED):
         if spec.id == layer_id:
             return spec
-    raise KeyError(f"No layer spec {layer_id!r}; known: {', '.join(s.id for s in (*REGISTRY, SCORED_PARCELS))}")
+    known = (*REGISTRY, SCORED_PARCELS, SCENARIO_PARCELS, SCENARIO_ADDED)
+    raise KeyError(f"No layer spec {layer_id!r}; known: {', '.join(s.id for s in known)}")
 
 
 def resolve_field(name: str, lang: str, columns) -> str | None:

@@ -359,8 +359,11 @@ def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key:
     base = get_basemap(basemap)
     if base.needs_key and not tianditu_key:
         base = BASEMAPS[0]
+    # keyboard=False: Leaflet focuses its container on mousedown for arrow-key panning; inside the
+    # st_folium iframe that focus scrolls the Streamlit page when the map is partly below the fold,
+    # so the mouse-up lands elsewhere and the click on a polygon is lost (seen in the browser tests).
     m = OfflineMap(location=SETTINGS.map_center, zoom_start=SETTINGS.map_zoom, tiles=None,
-                   control_scale=True, prefer_canvas=False)
+                   control_scale=True, prefer_canvas=False, keyboard=False)
     for i, url in enumerate(base.tiles):
         folium.TileLayer(tiles=url.replace("{key}", tianditu_key or ""), attr=base.attribution,
                          name=f"{base.id}-{i}", subdomains=base.subdomains,

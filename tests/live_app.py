@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -28,8 +29,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0) -> Iterator[str]:
+def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
+                workspace: Path | None = None) -> Iterator[str]:
     """Start the app on the bundled data, wait until /_stcore/health answers, yield its URL, stop it.
+
+    The scenario workspace is ``workspace`` (default: a file in a new temporary folder), never the
+    repository's own ``workspace/``.
 
     Raises
     ------
@@ -37,7 +42,9 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0) -> Ite
         When the server exits or is not healthy within ``timeout_s`` (the log is in the message).
     """
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    tmp = tempfile.TemporaryDirectory()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
     env.pop("PUTUO_DATA_DIR", None)
     out = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
@@ -68,3 +75,4 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0) -> Ite
             proc.wait(timeout=10)
         if log_path:
             out.close()
+        tmp.cleanup()

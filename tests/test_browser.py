@@ -146,3 +146,41 @@ def test_parcels_page_draw_a_parcel_and_read_its_card(page, app_url):
     card = page.locator("[data-testid='stDataFrame']").filter(has_text="邻近园区")
     card.first.wait_for(state="attached", timeout=30_000)
     assert page.external_requests == []
+
+
+# Index of the largest path drawn with this fill colour.
+LARGEST_PATH = """(fill) => {
+  const paths = [...document.querySelectorAll('path.leaflet-interactive')].filter(p => p.getAttribute('fill') === fill);
+  let best = -1, area = 0;
+  paths.forEach((p, i) => { const r = p.getBoundingClientRect(); if (r.width * r.height > area) { area = r.width * r.height; best = i; } });
+  return best; }"""
+
+
+def click_largest(page, fill):
+    """Click, as a user would (Playwright checks the polygon itself receives the click at its centre),
+    the largest polygon drawn with this fill colour on the st_folium map; parcels are convex."""
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    index = frame.evaluate(LARGEST_PATH, fill)
+    assert index >= 0, f"no polygon filled {fill}"
+    page.frame_locator(FRAME).locator(f'path.leaflet-interactive[fill="{fill}"]').nth(index).click()
+
+
+def test_scenario_click_parcel_save_reload_still_there(page, app_url):
+    page.goto(f"{app_url}/scenarios")
+    frame_loc = page.frame_locator(FRAME)
+    frame_loc.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    added = page.locator("[data-testid='stMetric']").filter(has_text="新增面积")
+    expect(added).to_contain_text("0.000 km²")
+    click_largest(page, "#e9d8fd")  # the largest parcel not yet in the scenario
+    expect(added).not_to_contain_text("0.000 km²", timeout=30_000)  # the parcel joined the scenario
+    value = added.inner_text().split("\n")[-1]
+    page.get_by_role("button", name="保存新版本").click()
+    page.get_by_text("已保存：第 1 版").wait_for(timeout=30_000)
+    page.reload()  # a new session: nothing in memory
+    frame_loc.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    expect(added).to_contain_text("0.000 km²")
+    page.locator("[data-testid='stSelectbox']").filter(has_text="打开已保存方案").click()
+    page.get_by_role("option").first.click()
+    page.get_by_role("button", name="打开", exact=True).click()
+    expect(added).to_contain_text(value, timeout=30_000)
+    assert page.external_requests == []

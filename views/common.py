@@ -34,6 +34,16 @@ SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
 
 
+# scenarios page
+SCENARIO = "scenario"                  # the Scenario being edited
+UNDO, REDO = "scenario_undo", "scenario_redo"
+SCENARIO_REV = "scenario_rev"          # bumps on every change: resets the table editors
+SCEN_MAP_KEY = "scenario_map"
+LAST_SCEN_EVENT = "last_scenario_event"
+SCEN_DRAWINGS = "scenario_drawings"
+SUGGESTION = "scenario_suggestion"
+
+
 def weight_key(criterion: str) -> str:
     """Session-state key of one criterion's weight slider."""
     return f"w_{criterion}"
@@ -112,6 +122,33 @@ def surface_image(path: str, weights: tuple, cell_m: float):
     from gis.raster import surface_overlay
 
     return surface_overlay(surface(path, weights, cell_m))
+
+
+def workspace():
+    """The scenario store: PUTUO_WORKSPACE when set, else the configured workspace file."""
+    from gis.store import ScenarioStore
+
+    return ScenarioStore(os.environ.get("PUTUO_WORKSPACE") or SETTINGS.workspace_path)
+
+
+def current_weights() -> dict[str, float]:
+    """The weights set on the parcels page (balanced preset until the official touches them)."""
+    from gis.scoring import PRESETS, VECTOR_CRITERIA
+
+    return {c: float(st.session_state.get(weight_key(c), PRESETS["balanced"][c])) for c in VECTOR_CRITERIA}
+
+
+@st.cache_resource(show_spinner=False)
+def _scenario_map_template(path: str, lang: str):
+    from layers.registry import SCENARIO_PARCELS
+
+    return build_map(park_data(path), lang=lang, layer_ids=("district", "zones", "subparks", "stations"),
+                     extra_legend=(SCENARIO_PARCELS,), draw=True)
+
+
+def scenario_map(path: str, lang: str):
+    """The scenarios page's base map (park, zones, stations, drawing tool), a fresh copy of the cached one."""
+    return copy.deepcopy(_scenario_map_template(path, lang))
 
 
 @st.cache_data(show_spinner=False)
