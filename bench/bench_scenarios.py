@@ -1,0 +1,278 @@
+"""Expansion scenarios: metrics of 50/500/2,000 included synthetic parcels vs. naive sums and a per-parcel union loop, MILP vs. greedy suggestion, workspace save/load."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+
+from gis.crs import M2_PER_KM2, METRIC_CRS, STORAGE_CRS, to_metric  # noqa: E402
+from gis.datasets import ParkData, load_park_data  # noqa: E402
+from gis.scenario import Scenario, Suggestion, greedy_suggest, scenario_metrics, suggest  # noqa: E402
+from gis.scoring import (CORE_INDUSTRIES, PRESETS, X_INDUSTRIES, Context, apply_weights,  # noqa: E402
+                         check_rules, normalise, raw_criteria)
+from gis.store import ScenarioStore  # noqa: E402
+
+T = TypeVar("T")
+
+SEED = 20240601
+N_MAIN = 500
+N_SCALING = (50, 2_000)
+AREA_M2 = (2_000.0, 20_000.0)
+PARK_CLEARANCE_M = 20.0        # centres lie this far outside the sub-parks (parcels may still reach into them)
+TOLERANCE_M = 50.0
+METRIC_RUNS = 7
+SCALING_RUNS = 3
+LOOP_RUNS = 3
+SUGGEST_RUNS = 5
+STORE_RUNS = 20
+N_DRAWN = 5
+BUDGETS_KM2 = (0.1, 0.3, 1.0)
+ZONE_MIN_KM2 = {"belt": 0.05}
+SYNTH_BUDGET_KM2 = 1.0
+SYNTH_TIME_LIMIT_S = 60.0
+GOAL_METRICS_MS = 300.0
+GOAL_SUGGEST_S = 5.0
+GOAL_STORE_MS = 200.0
+AREA_TOL_KM2 = 1e-6            # 1 m2: per-parcel loop vs. scenario_metrics total
+USES = CORE_INDUSTRIES + X_INDUSTRIES + ("residential",)
+
+
+def random_points(region: shapely.Geometry, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n uniform random points inside ``region`` (rejection sampling in its bounding box)."""
+    xmin, ymin, xmax, ymax = region.bounds
+    shapely.prepare(region)
+    cx, cy = np.empty(0), np.empty(0)
+    while len(cx) < n:
+        x = rng.uniform(xmin, xmax, 2 * n)
+        y = rng.uniform(ymin, ymax, 2 * n)
+        keep = shapely.contains_xy(region, x, y)
+        cx, cy = np.concatenate([cx, x[keep]]), np.concatenate([cy, y[keep]])
+    return cx[:n], cy[:n]
+
+
+def synthetic_parcels(region: shapely.Geometry, n: int, seed: int = SEED) -> gpd.GeoDataFrame:
+    """n rotated rectangles (area uniform in AREA_M2, aspect 1-3, random angle) centred in ``region``,
+    with ``id``, ``name_zh`` and ``intended_use``, returned in EPSG:4326 like the bundled parcels."""
+    rng = np.random.default_rng(seed)
+    cx, cy = random_points(region, n, rng)
+    area = rng.uniform(*AREA_M2, n)
+    aspect = rng.uniform(1.0, 3.0, n)
+    angle = rng.uniform(0.0, np.pi, n)
+    half_w, half_h = np.sqrt(area * aspect) / 2, np.sqrt(area / aspect) / 2
+    local = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)  # closed ring
+    dx = local[None, :, 0] * half_w[:, None]
+    dy = local[None, :, 1] * half_h[:, None]
+    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
+    coords = np.stack([cx[:, None] + dx * cos - dy * sin, cy[:, None] + dx * sin + dy * cos], axis=-1)
+    gdf = gpd.GeoDataFrame({"id": [f"B{i:05d}" for i in range(n)], "name_zh": [f"测试地块{i}" for i in range(n)],
+                            "intended_use": rng.choice(np.array(USES), n)},
+                           geometry=shapely.polygons(coords), crs=METRIC_CRS)
+    return gdf.to_crs(STORAGE_CRS)
+
+
+def evaluate(parcels: gpd.GeoDataFrame, ctx: Context) -> tuple[pd.Series, pd.DataFrame]:
+    """Balanced scores and rule results indexed by parcel id, as the scenarios page computes them."""
+    by_id = parcels.set_index("id", drop=False)
+    rules = check_rules(by_id, ctx)
+    scores = apply_weights(normalise(raw_criteria(by_id, ctx)), rules, PRESETS["balanced"])["score"]
+    return scores, rules
+
+
+def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
+    """Seconds of each of ``runs`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return times, result
+
+
+def stats_ms(times: list[float]) -> str:
+    ms = [t * 1000 for t in times]
+    return f"median {statistics.median(ms):8.1f} ms  min {min(ms):8.1f} ms  max {max(ms):8.1f} ms"
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def zone_area_km2(candidates_m: gpd.GeoDataFrame, ids: tuple[str, ...], zone: shapely.Geometry) -> float:
+    chosen = candidates_m.loc[candidates_m["id"].isin(ids)].geometry.to_numpy()
+    return float(shapely.area(shapely.intersection(chosen, zone)).sum()) / M2_PER_KM2
+
+
+def describe(s: Suggestion) -> str:
+    return f"objective {s.total_score:8.3f}  {len(s.parcels):3d} parcels  {s.added_m2 / M2_PER_KM2:6.3f} km2"
+
+
+def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parcels: gpd.GeoDataFrame) -> tuple[
+        gpd.GeoDataFrame, Scenario, bool]:
+    """Section 1; returns the 500-parcel layer, its scenario and whether the loop total matched."""
+    print(f"Scenario metrics: synthetic parcels (rotated rectangles {AREA_M2[0]:,.0f}-{AREA_M2[1]:,.0f} m2, aspect 1-3, "
+          f"centred in the district outside the sub-parks + {PARK_CLEARANCE_M:.0f} m; EPSG:4326 in, "
+          f"tolerance_m={TOLERANCE_M:.0f}; scores = balanced preset, rules = check_rules)")
+    main = None
+    for n, runs in ((N_SCALING[0], SCALING_RUNS), (N_MAIN, METRIC_RUNS), (N_SCALING[1], SCALING_RUNS)):
+        parcels = all_parcels.iloc[:n].reset_index(drop=True)
+        scores, rules = evaluate(parcels, ctx)
+        scenario = Scenario(name="bench", parcels=tuple(parcels["id"]))
+        times, m = timed(lambda sc=scenario, p=parcels, s=scores, r=rules: scenario_metrics(
+            sc, data, p, scores=s, rules=r, tolerance_m=TOLERANCE_M), runs)
+        goal = f"  goal < {GOAL_METRICS_MS:.0f} ms median: {met(statistics.median(times) * 1000 < GOAL_METRICS_MS)}" \
+            if n == N_MAIN else ""
+        print(f"  {n:5,d} parcels: {stats_ms(times)}  (n={runs}){goal}")
+        print(f"               added {m['added_km2']:.3f} km2, total {m['total_km2']:.3f} km2, {m['pieces']} piece(s), "
+              f"largest gap {m['largest_gap_m']:,.0f} m, {len(m['flagged'])} flagged, "
+              f"mean score added {m['mean_score_added']:.3f}")
+        if n == N_MAIN:
+            main = (parcels, scenario, m)
+    parcels, scenario, m = main
+
+    # Plain references on the 500-parcel case.
+    geoms = to_metric(parcels).geometry.to_numpy()
+    naive_added = float(shapely.area(geoms).sum()) / M2_PER_KM2
+    union_parcels = float(shapely.area(shapely.union_all(geoms))) / M2_PER_KM2
+    base_km2 = base.area / M2_PER_KM2
+    print(f"Reference: naive area sum for the {N_MAIN} parcels (every parcel's own area, overlaps counted twice)")
+    print(f"  naive added {naive_added:.3f} km2 vs union-based added {m['added_km2']:.3f} km2: "
+          f"+{naive_added - m['added_km2']:.3f} km2 ({(naive_added / m['added_km2'] - 1) * 100:+.1f}%); "
+          f"naive total {base_km2 + naive_added:.3f} km2 vs {m['total_km2']:.3f} km2")
+    print(f"  of the excess, {naive_added - union_parcels:.3f} km2 is parcels overlapping each other and "
+          f"{union_parcels - m['added_km2']:.3f} km2 parcels reaching into the {base_km2:.2f} km2 park")
+
+    def loop() -> shapely.Geometry:
+        g = base
+        for p in geoms:
+            g = g.union(p)
+        return g
+
+    def vectorised() -> shapely.Geometry:
+        return shapely.union(base, shapely.difference(shapely.union_all(geoms), base))
+
+    loop_times, g_loop = timed(loop, LOOP_RUNS)
+    vec_times, g_vec = timed(vectorised, METRIC_RUNS)
+    loop_km2, vec_km2 = g_loop.area / M2_PER_KM2, g_vec.area / M2_PER_KM2
+    ok = abs(loop_km2 - m["total_km2"]) <= AREA_TOL_KM2
+    print(f"Reference: park + {N_MAIN} parcels unioned one at a time (g = g.union(p) in a Python loop)")
+    print(f"  per-parcel loop  {stats_ms(loop_times)}  (n={LOOP_RUNS}); total {loop_km2:.6f} km2")
+    print(f"  vectorised union {stats_ms(vec_times)}  (n={METRIC_RUNS}); total {vec_km2:.6f} km2 "
+          f"(union_all + difference + union, as scenario_metrics does)")
+    print(f"  speed-up {statistics.median(loop_times) / statistics.median(vec_times):.1f}x; "
+          f"loop total vs scenario_metrics total: |diff| {abs(loop_km2 - m['total_km2']) * M2_PER_KM2:.2e} m2 "
+          f"(within {AREA_TOL_KM2 * M2_PER_KM2:g} m2: {'yes' if ok else 'NO'})")
+    return parcels, scenario, ok
+
+
+def bench_suggest(data: ParkData, ctx: Context, synthetic: gpd.GeoDataFrame) -> None:
+    """Section 2."""
+    parcels = data.parcels
+    scores, rules = evaluate(parcels, ctx)
+    eligible = parcels[rules.loc[parcels["id"], "passes"].to_numpy()]
+    belt = ctx.zones["belt"]
+    eligible_m = to_metric(eligible)
+    print(f"Suggestion over the bundled parcels ({len(parcels)} parcels, {len(eligible)} eligible; balanced scores, "
+          f"objective 'score', tolerance_m={TOLERANCE_M:.0f})")
+    worst = 0.0
+    for budget in BUDGETS_KM2:
+        g_times, greedy = timed(lambda b=budget: greedy_suggest(eligible, scores, data, budget_km2=b,
+                                                                tolerance_m=TOLERANCE_M), SUGGEST_RUNS)
+        for zone_min in (None, ZONE_MIN_KM2):
+            label = f"budget {budget:.1f} km2" + (f", belt >= {zone_min['belt']} km2" if zone_min else "")
+            times, exact = timed(lambda b=budget, z=zone_min: suggest(eligible, scores, data, budget_km2=b,
+                                                                      zone_min_km2=z, tolerance_m=TOLERANCE_M),
+                                 SUGGEST_RUNS)
+            worst = max(worst, statistics.median(times))
+            print(f"  {label}")
+            print(f"    suggest (MILP)  median {statistics.median(times):6.3f} s  min {min(times):6.3f} s  "
+                  f"max {max(times):6.3f} s  (n={SUGGEST_RUNS}); {describe(exact)}; status {exact.status}"
+                  + (f"; belt {zone_area_km2(eligible_m, exact.parcels, belt):.3f} km2" if zone_min else ""))
+            if zone_min is None:
+                print(f"    greedy_suggest  median {statistics.median(g_times) * 1000:6.1f} ms  "
+                      f"(n={SUGGEST_RUNS}); {describe(greedy)}; "
+                      f"{greedy.total_score / exact.total_score * 100 if exact.total_score else float('nan'):.1f}% "
+                      f"of the MILP objective")
+            else:
+                belt_g = zone_area_km2(eligible_m, greedy.parcels, belt)
+                print(f"    greedy_suggest  (ignores zone minimums; same pick as above) belt {belt_g:.3f} km2: "
+                      f"minimum {'met' if belt_g >= zone_min['belt'] else 'NOT met'}")
+    print(f"  slowest suggest median {worst:.3f} s  goal < {GOAL_SUGGEST_S:.0f} s: {met(worst < GOAL_SUGGEST_S)}")
+
+    scores_s, rules_s = evaluate(synthetic, ctx)
+    eligible_s = synthetic[rules_s.loc[synthetic["id"], "passes"].to_numpy()]
+    t0 = time.perf_counter()
+    exact = suggest(eligible_s, scores_s, data, budget_km2=SYNTH_BUDGET_KM2, tolerance_m=TOLERANCE_M,
+                    time_limit_s=SYNTH_TIME_LIMIT_S)
+    exact_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    greedy = greedy_suggest(eligible_s, scores_s, data, budget_km2=SYNTH_BUDGET_KM2, tolerance_m=TOLERANCE_M)
+    greedy_s = time.perf_counter() - t0
+    print(f"  for information: {len(synthetic)} synthetic parcels, {len(eligible_s)} eligible, budget "
+          f"{SYNTH_BUDGET_KM2:.1f} km2, time limit {SYNTH_TIME_LIMIT_S:.0f} s (one run)")
+    print(f"    suggest (MILP)  {exact_s:7.2f} s; {describe(exact)}; status {exact.status}")
+    print(f"    greedy_suggest  {greedy_s * 1000:7.1f} ms; {describe(greedy)}")
+    print(f"  process max RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
+
+
+def bench_store(scenario: Scenario, region: shapely.Geometry) -> None:
+    """Section 3."""
+    rng = np.random.default_rng(SEED + 1)
+    cx, cy = random_points(region, N_DRAWN, rng)
+    drawn = gpd.GeoSeries(shapely.buffer(shapely.points(cx, cy), 80.0), crs=METRIC_CRS).to_crs(STORAGE_CRS)
+    for k, geom in enumerate(drawn):
+        scenario = scenario.with_drawn(f"D{k}", f"绘制区域{k}", geom)
+    print(f"Workspace (GeoPackage in a temp dir): scenario with {len(scenario.parcels)} parcels + {len(scenario.drawn)} "
+          f"drawn areas; payload {len(scenario.to_json().encode()):,} bytes")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "workspace.gpkg"
+        store = ScenarioStore(path)
+        save_times, (saved, version) = timed(lambda: store.save(scenario), STORE_RUNS)
+        load_times, loaded = timed(lambda: store.load(saved.id), STORE_RUNS)
+        list_times, listing = timed(store.list, STORE_RUNS)
+        hist_times, history = timed(lambda: store.history(saved.id), STORE_RUNS)
+        assert loaded == saved and version == STORE_RUNS and len(history) == STORE_RUNS and len(listing) == 1
+        save_med, load_med = statistics.median(save_times) * 1000, statistics.median(load_times) * 1000
+        print(f"  save     {stats_ms(save_times)}  (n={STORE_RUNS})  goal < {GOAL_STORE_MS:.0f} ms median: "
+              f"{met(save_med < GOAL_STORE_MS)}")
+        print(f"  load     {stats_ms(load_times)}  (n={STORE_RUNS})  goal < {GOAL_STORE_MS:.0f} ms median: "
+              f"{met(load_med < GOAL_STORE_MS)}; loaded == saved: yes")
+        print(f"  list()   {stats_ms(list_times)}  (n={STORE_RUNS})")
+        print(f"  history() {stats_ms(hist_times)}  (n={STORE_RUNS}; {len(history)} versions)")
+        print(f"  workspace file after {STORE_RUNS} saves: {os.path.getsize(path) / 1024:,.0f} KiB")
+
+
+
+def main() -> None:
+    data = load_park_data()
+    ctx = Context.from_park_data(data)
+    base = ctx.subparks.geometry.union_all()
+    region = shapely.difference(ctx.district, shapely.buffer(base, PARK_CLEARANCE_M))
+    t0 = time.perf_counter()
+    all_parcels = synthetic_parcels(region, max(N_SCALING))
+    print(f"# {max(N_SCALING):,} synthetic parcels built in {time.perf_counter() - t0:.2f} s (not measured); "
+          f"the 50- and 500-parcel cases are its first rows")
+    parcels, scenario, ok = bench_metrics(data, ctx, base, all_parcels)
+    bench_suggest(data, ctx, parcels)
+    bench_store(scenario, region)
+    print(f"  process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
+    if not ok:
+        print("FAIL: the per-parcel loop total differs from scenario_metrics' total")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
