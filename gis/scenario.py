@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from gis.crs import M2_PER_KM2, to_metric
+from gis.crs import M2_PER_KM2, to_metric, to_storage
 from gis.datasets import ParkData
 from gis.errors import PlannerError
 from gis.settings import SETTINGS
@@ -112,24 +112,26 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     if missing:
         raise ScenarioError(f"Scenario {scenario.name!r} includes unknown parcel id(s) {missing}; "
                             "they are not in the current parcel layer. Fix: remove them or load that layer.")
-    rows, geoms = [], []
-    for pid in scenario.parcels:
-        rows.append({"piece_id": pid, "kind": "parcel", "name": str(known.loc[pid, "name_zh"])})
-        geoms.append(known.loc[pid, "geometry"])
-    for did, (name, wkt) in scenario.drawn.items():
-        rows.append({"piece_id": did, "kind": "drawn", "name": name})
-        geoms.append(shapely.from_wkt(wkt))
-    pieces = gpd.GeoDataFrame(rows, geometry=geoms, crs=parcels.crs if len(parcels) else "EPSG:4326",
-                              columns=["piece_id", "kind", "name"])
-    pieces = to_metric(pieces.set_crs("EPSG:4326", allow_override=pieces.crs is None))
+    chosen = known.reindex(list(scenario.parcels))
+    drawn_ids = list(scenario.drawn)
+    pieces = gpd.GeoDataFrame(
+        {"piece_id": list(scenario.parcels) + drawn_ids,
+         "kind": ["parcel"] * len(chosen) + ["drawn"] * len(drawn_ids),
+         "name": [str(v) for v in chosen["name_zh"]] + [scenario.drawn[d][0] for d in drawn_ids]},
+        geometry=list(to_storage(gpd.GeoSeries(chosen.geometry, crs=parcels.crs)).to_numpy())
+        + [shapely.from_wkt(scenario.drawn[d][1]) for d in drawn_ids], crs="EPSG:4326")
+    pieces = to_metric(pieces)
     sp = to_metric(data.subparks)
     cluster_of = dict(zip(sp["id"], sp["cluster"]))
+    nearest = np.full(len(pieces), -1)
+    if len(pieces):
+        (i, j) = shapely.STRtree(sp.geometry.to_numpy()).query_nearest(pieces.geometry.to_numpy(), all_matches=False)
+        nearest[i] = j
     targets, clusters = [], []
-    for pid, geom in zip(pieces["piece_id"], pieces.geometry):
+    for k, pid in enumerate(pieces["piece_id"]):
         target = scenario.assign.get(pid)
         if target is None or (target.startswith("subpark:") and target.split(":", 1)[1] not in cluster_of):
-            nearest = sp["id"].iloc[int(np.argmin(sp.distance(geom).to_numpy()))]
-            target = f"subpark:{nearest}"
+            target = f"subpark:{sp['id'].iloc[nearest[k]]}"
         if target.startswith("subpark:"):
             sid = target.split(":", 1)[1]
             targets.append(sid)
@@ -143,6 +145,19 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     pieces["target"] = targets
     pieces["cluster"] = clusters
     return pieces
+
+
+def own_parts(pieces_m: np.ndarray, base_m: shapely.Geometry) -> np.ndarray:
+    """Each piece minus the base park and minus the pieces before it: what it alone adds (first come,
+    first counted), so the parts never overlap. Only pieces that overlap an earlier one are cut again."""
+    own = shapely.difference(pieces_m, base_m)
+    if len(pieces_m) > 1:
+        a, b = shapely.STRtree(pieces_m).query(pieces_m, predicate="intersects")
+        earlier = b < a
+        a, b = a[earlier], b[earlier]
+        for i in np.unique(a):
+            own[i] = shapely.difference(own[i], shapely.union_all(pieces_m[b[a == i]]))
+    return own
 
 
 def _components(geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
@@ -233,15 +248,13 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
     total = shapely.union(base, added)
 
     # per sub-park (and new sub-parks): its own area plus what is assigned to it, each m2 counted once
-    claimed = base
     sub_rows = {sid: {"cluster": c, "area_m2": g.area, "added_m2": 0.0}
                 for sid, c, g in zip(sp["id"], sp["cluster"], sp.geometry)}
-    for target, cluster, geom in zip(pieces["target"], pieces["cluster"], pieces.geometry):
-        new_part = shapely.difference(geom, claimed)
-        claimed = shapely.union(claimed, new_part)
+    own_area = shapely.area(own_parts(pieces.geometry.to_numpy(), base))
+    for target, cluster, a in zip(pieces["target"], pieces["cluster"], own_area):
         row = sub_rows.setdefault(target, {"cluster": cluster, "area_m2": 0.0, "added_m2": 0.0})
-        row["area_m2"] += new_part.area
-        row["added_m2"] += new_part.area
+        row["area_m2"] += a
+        row["added_m2"] += a
     subparks = pd.DataFrame.from_dict(sub_rows, orient="index")
     subparks["area_km2"] = subparks.pop("area_m2") / M2_PER_KM2
     subparks["added_km2"] = subparks.pop("added_m2") / M2_PER_KM2

@@ -254,6 +254,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "xfer_export": ("下载所选方案（GeoPackage）", "Download the chosen scenarios (GeoPackage)"),
     "xfer_import": ("导入方案文件（GeoPackage）", "Import scenarios (GeoPackage)"),
     "xfer_imported": ("已导入：", "Imported: "),
+    # print maps and export page
+    "print_scale_note": ("比例尺按 EPSG:4549 平面距离", "scale in EPSG:4549 grid metres"),
+    "print_grid_x": ("CGCS2000 高斯-克吕格 东坐标 (km)", "CGCS2000 GK easting (km)"),
+    "print_grid_y": ("北坐标 (km)", "northing (km)"),
+    "print_note": ("数据：演示数据（子园为示意范围，非官方边界）；区界 © Vonng/adcode（高德，CC BY 4.0）；地铁站 © MetroFlow（MIT）；规划：普科委〔2021〕17号。",
+                   "Data: demonstration (schematic sub-parks, not official boundaries); district © Vonng/adcode (AMap, CC BY 4.0); "
+                   "stations © MetroFlow (MIT); plan: 普科委〔2021〕17号."),
+    "print_crs": ("坐标系：CGCS2000 / 3度带高斯-克吕格 CM 120E（EPSG:4549）；指北针已按子午线收敛角 {gamma:.2f}° 指向真北",
+                  "CRS: CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549); the arrow points to true north "
+                  "(meridian convergence {gamma:.2f}°)"),
+    "print_made": ("制图日期", "made"),
     "error_data": ("数据无法加载：", "The data cannot be loaded: "),
 }
 

@@ -2,6 +2,8 @@
 
 import itertools
 
+import numpy as np
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -173,3 +175,15 @@ def test_suggestion_zone_minimum_and_errors(tiny):
     assert infeasible.parcels == () and "no feasible" in infeasible.status
     with pytest.raises(ScenarioError, match="budget"):
         suggest(cands, scores, tiny, budget_km2=0)
+
+
+def test_own_parts_never_overlap_and_add_up_to_the_union():
+    from gis.scenario import own_parts
+
+    rng = np.random.default_rng(5)
+    pieces = np.array([box(*rng.uniform(0, 2000, 2), *rng.uniform(50, 400, 2)) for _ in range(60)])
+    base = box(500, 500, 600, 600)
+    own = own_parts(pieces, base)
+    union_added = shapely.difference(shapely.union_all(pieces), base).area
+    assert shapely.area(own).sum() == pytest.approx(union_added, rel=1e-9)
+    assert all(shapely.intersection(own[i], own[j]).area < 1e-6 for i in range(60) for j in range(i + 1, 60))
