@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from pathlib import Path
 from dataclasses import dataclass
 
 import folium
@@ -413,3 +414,22 @@ def highlight_group(geometry_wgs84, *, basemap: str = "none") -> folium.FeatureG
     folium.GeoJson(json.loads(shapely.to_geojson(s.iloc[0])), interactive=False,
                    style_function=lambda _f: {"color": "#f6e05e", "weight": 5, "fill": False}).add_to(fg)
     return fg
+
+
+VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+
+
+def standalone_html(m: folium.Map) -> str:
+    """The map as one self-contained HTML file: Leaflet (and Leaflet.draw) inlined from static/vendor,
+    so it opens offline, e-mailed or on an intranet, with no server and no CDN."""
+    page = m.get_root().render()
+    for folder, js, css in (("leaflet", "leaflet.js", "leaflet.css"), ("leaflet-draw", "leaflet.draw.js", "leaflet.draw.css")):
+        js_tag = f'<script src="{STATIC_PREFIX.rsplit("/", 1)[0]}/{folder}/{js}"></script>'
+        css_tag = f'<link rel="stylesheet" href="{STATIC_PREFIX.rsplit("/", 1)[0]}/{folder}/{css}"/>'
+        if js_tag in page:
+            page = page.replace(js_tag, "<script>" + (VENDOR_DIR / folder / js).read_text(encoding="utf-8") + "</script>")
+        if css_tag in page:
+            page = page.replace(css_tag, "<style>" + (VENDOR_DIR / folder / css).read_text(encoding="utf-8") + "</style>")
+    if "/app/static/" in page:
+        raise RuntimeError("standalone_html left a reference to the app's static folder")
+    return page

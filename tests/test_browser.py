@@ -184,3 +184,41 @@ def test_scenario_click_parcel_save_reload_still_there(page, app_url):
     page.get_by_role("button", name="打开", exact=True).click()
     expect(added).to_contain_text(value, timeout=30_000)
     assert page.external_requests == []
+
+
+def test_export_page_downloads_open(page, app_url, tmp_path, browser):
+    import geopandas as gpd
+    from PIL import Image
+
+    page.goto(f"{app_url}/export")
+    button = page.get_by_role("button", name="下载 putuo_subparks_wgs84.geojson")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    layer_file = tmp_path / info.value.suggested_filename
+    info.value.save_as(layer_file)
+    layer = gpd.read_file(layer_file)
+    assert len(layer) == 14 and layer.crs.to_epsg() == 4326 and "长风生态商务区" in set(layer["name_zh"])
+
+    page.get_by_role("tab", name="打印地图").click()
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="下载 (PNG, A4)").click()
+    png = tmp_path / info.value.suggested_filename
+    info.value.save_as(png)
+    img = Image.open(png)
+    assert img.info["dpi"] == pytest.approx((300, 300), abs=0.5) and abs(img.size[0] - 3508) <= 2
+
+    page.get_by_role("tab", name="交互地图 HTML").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="下载离线可用的交互地图（HTML）").click()
+    html = tmp_path / "map.html"
+    info.value.save_as(html)
+    offline = browser.new_context()
+    offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else route.abort())  # no server, no network: the file stands alone
+    standalone = offline.new_page()
+    standalone.goto(html.as_uri())
+    standalone.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    assert standalone.locator("path.leaflet-interactive").count() > 50
+    offline.close()
+    assert page.external_requests == []

@@ -1,0 +1,72 @@
+"""AppTest of the export page: every tab renders, formats and CRSs switch cleanly, atlas and report build."""
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gis.exporters import FORMATS, TARGETS
+from gis.scenario import Scenario
+from layers.i18n import t
+from views import common
+from tests.live_app import ROOT
+
+
+@pytest.fixture
+def at(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.run()
+    app.switch_page("views/export.py").run()
+    assert not app.exception
+    return app
+
+
+def labels(app):
+    return [b.label for b in app.get("download_button")]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_gives_a_download(at, fmt):
+    at.multiselect(key="exp_layers").select("stations").run()
+    at.selectbox(key="exp_format").select(fmt).run()
+    target = "cgcs2000_gk120" if fmt == "dxf" else "gcj02" if fmt == "kml" else "cgcs2000"
+    at.selectbox(key="exp_crs").select(target).run()
+    assert not at.exception and not at.error
+    name = next(label for label in labels(at) if label.startswith(t("exp_download", "zh") + " putuo_"))
+    ext = {"geojson": ".zip", "gpkg": ".gpkg", "shp": ".zip", "kml": ".zip", "dxf": ".dxf",
+           "csv_wkt": ".zip", "csv_xy": ".zip"}[fmt]  # two layers chosen: one file per layer is zipped
+    assert name.endswith(ext)
+
+
+def test_kml_in_a_projected_crs_is_refused_with_a_message(at):
+    at.selectbox(key="exp_format").select("kml").run()
+    at.selectbox(key="exp_crs").select("cgcs2000_gk120").run()
+    assert not at.exception and "lon/lat only" in at.error[0].value
+
+
+@pytest.mark.parametrize("extent", ["district", "cluster", "subpark", "scenario", "view"])
+def test_print_map_extents(at, extent):
+    if extent == "scenario":
+        at.session_state[common.SCENARIO] = Scenario(name="s", parcels=("P060", "P061"))
+    at.radio(key="pm_extent").set_value(extent).run()
+    assert not at.exception and not at.error
+    assert len(at.get("image")) >= 1  # the preview
+    assert any(label.startswith(t("exp_download", "zh") + " (PNG") for label in labels(at))
+
+
+def test_empty_scenario_extent_says_so(at):
+    at.radio(key="pm_extent").set_value("scenario").run()
+    assert not at.exception and "empty" in at.error[0].value
+
+
+def test_atlas_and_report_build_pdfs(at):
+    at.button(key="atlas_make").click().run()
+    pdf = at.session_state["atlas_pdf"]
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == 14
+    at.session_state[common.SCENARIO] = Scenario(name="报告", author="王", parcels=("P060",))
+    at.button(key="report_make").click().run()
+    report = at.session_state["report_pdf"]
+    assert report.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", report)) == 3
+    assert set(TARGETS) == {"wgs84", "cgcs2000", "cgcs2000_gk120", "gcj02"}
