@@ -100,7 +100,7 @@ def draw_layer(ax, spec: LayerSpec, gdf_m: gpd.GeoDataFrame, *, lang: str, label
         style = spec.style_for(cat)
         if spec.kind == "point":
             for p in shapely.get_parts(geom):
-                ax.plot(p.x, p.y, marker="o", markersize=style.get("radius", 5) * 1.2,
+                ax.plot(p.x, p.y, marker="o", markersize=style.get("radius", 5) * 1.5,
                         markerfacecolor=style.get("fillColor", "#fff"), markeredgecolor=style.get("color", "#333"),
                         markeredgewidth=style.get("weight", 1) * PX_TO_PT, zorder=5)
         elif spec.kind == "line":
@@ -245,12 +245,17 @@ def render(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, spec: PrintSpec,
 
 
 def figure_bytes(fig: Figure, *, fmt: str, dpi: int = 300) -> bytes:
-    """The figure as PNG (at ``dpi``), PDF or SVG bytes (fonts embedded/subset by matplotlib)."""
+    """The figure as PNG (at ``dpi``), PDF or SVG bytes.
+
+    PDF fonts are embedded as Type 3: the Noto CJK face is a CFF-flavoured TrueType collection, which
+    matplotlib's Type 42 path writes as an invalid CIDFontType2 (matplotlib#20870); SVG text is drawn
+    as paths, so it needs no font on the reader's machine.
+    """
     if fmt not in ("png", "pdf", "svg"):
         raise CartographyError(f"Unknown image format {fmt!r}; expected png, pdf or svg.")
     buf = io.BytesIO()
     with matplotlib.rc_context({"font.family": [CJK_FAMILY, "DejaVu Sans"], "svg.fonttype": "path",
-                                "pdf.fonttype": 42}):
+                                "pdf.fonttype": 3}):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata={"Title": fig.texts[0].get_text()} if fmt == "pdf" and fig.texts
                     else None)
     return buf.getvalue()
@@ -259,7 +264,7 @@ def figure_bytes(fig: Figure, *, fmt: str, dpi: int = 300) -> bytes:
 def pdf_pages(figures) -> bytes:
     """Several figures as one multi-page PDF (atlas, report)."""
     buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf) as pdf:
+    with matplotlib.rc_context({"pdf.fonttype": 3}), PdfPages(buf) as pdf:
         for fig in figures:
             pdf.savefig(fig)
     return buf.getvalue()

@@ -25,5 +25,8 @@ if [ $dev -eq 1 ]; then
   apt_install chromium fonts-noto-cjk
 else
   .venv/bin/python -m pip install -q -r requirements.txt
+  # print maps need a Chinese font (without it every character is an empty box)
+  fc-list 2>/dev/null | grep -q "Noto Sans CJK" || apt_install fonts-noto-cjk || \
+    echo "warning: install fonts-noto-cjk for Chinese text in print maps" >&2
 fi
 bash scripts/fetch_assets.sh

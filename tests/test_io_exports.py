@@ -63,8 +63,8 @@ def test_bad_uploads_are_refused_with_a_reason(name, data, message):
 
 def test_points_and_missing_crs_and_size_limit(tmp_path):
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(121.4, 31.25)], crs="EPSG:4326")
-    with pytest.raises(DataValidationError, match="polygons only"):
-        read_uploaded_polygons("p.geojson", _write(pts, tmp_path, "pts.geojson").read_bytes())
+    with pytest.raises(DataValidationError, match="needs polygons"):
+        read_uploaded_polygons("p.geojson", _write(pts, tmp_path, "pts.geojson").read_bytes())  # noqa: needs polygons
     no_crs = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)])
     with pytest.warns(UserWarning, match="crs"):
         _write(no_crs, tmp_path, "nocrs.shp")

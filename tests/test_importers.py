@@ -1,0 +1,167 @@
+"""The importer: a corpus of bad files, each refused with the exact error class and a message naming the
+problem; round trips per format x CRS with a point whose coordinates are known in every system."""
+
+import io
+import json
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+import shapely
+
+from gis import importers as imp
+from gis.crs import wgs84_to_bd09, wgs84_to_gcj02
+from tests import corpus
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory):
+    return corpus.build(tmp_path_factory.mktemp("corpus"))
+
+
+def test_corpus_has_at_least_30_bad_files(cases):
+    assert len(cases) >= 30
+    assert len({c[0] for c in cases}) == len(cases)
+
+
+@pytest.mark.parametrize("index", range(35))
+def test_bad_file_is_refused_with_its_reason(cases, index):
+    name, data, error, fragment, kwargs = cases[index]
+    with pytest.raises(imp.ImportFailure) as info:
+        imp.read_upload(name, data, **kwargs)
+    assert type(info.value) is error, f"{name}: {type(info.value).__name__}: {info.value}"
+    assert fragment in str(info.value), f"{name}: {info.value}"
+    assert name.split("/")[-1] in str(info.value) or name == "bad_choice.geojson"
+    assert isinstance(info.value, ValueError)
+
+
+# 上海西站: WGS84 from MetroFlow (MIT); GCJ-02 from AMap; EPSG:4549 from pyproj, BD-09 from the shift
+WGS = (121.396085821, 31.264540771)
+AMAP_GCJ = (121.400926, 31.262693)
+
+
+def _dist_m(a, b):
+    return pyproj.Geod(ellps="GRS80").inv(a[0], a[1], b[0], b[1])[2]
+
+
+def _square_around(x, y, half):
+    return shapely.box(x - half, y - half, x + half, y + half)
+
+
+@pytest.mark.parametrize("system,fmt", [(s, f) for s in ("wgs84", "cgcs2000", "gk120", "gcj02", "bd09")
+                                        for f in ("geojson", "gpkg", "shp", "csv", "kml")
+                                        if not (f == "kml" and s == "gk120")])  # KML is lon/lat by definition
+def test_known_point_lands_in_place(system, fmt, tmp_path):
+    x, y = WGS
+    crs_arg, file_crs = None, "EPSG:4326"
+    if system == "cgcs2000":
+        file_crs = "EPSG:4490"
+    elif system == "gk120":
+        x, y = pyproj.Transformer.from_crs(4326, 4549, always_xy=True).transform(x, y)
+        file_crs = "EPSG:4549"
+    elif system == "gcj02":
+        gx, gy = wgs84_to_gcj02(np.array([x]), np.array([y]))
+        x, y, crs_arg = gx[0], gy[0], "GCJ-02"
+    elif system == "bd09":
+        bx, by = wgs84_to_bd09(np.array([x]), np.array([y]))
+        x, y, crs_arg = bx[0], by[0], "BD-09"
+    half = 50 if file_crs == "EPSG:4549" else 0.0005
+    gdf = gpd.GeoDataFrame({"name": ["上海西站"]}, geometry=[_square_around(x, y, half)], crs=file_crs)
+    if fmt == "csv":
+        data = pd.DataFrame({"name": ["上海西站"], "wkt": [gdf.geometry.iloc[0].wkt]}).to_csv(index=False).encode()
+        crs_arg = crs_arg or file_crs
+    elif fmt == "shp":
+        (tmp_path / "s").mkdir()
+        gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for f in (tmp_path / "s").iterdir():
+                zf.write(f, f.name)
+        data = buf.getvalue()
+    else:
+        path = tmp_path / f"p.{fmt}"
+        gdf.to_crs("EPSG:4326" if fmt == "kml" else file_crs).to_file(path, engine="pyogrio",
+                                                                       driver="KML" if fmt == "kml" else None)
+        data = path.read_bytes()
+    result = imp.read_upload(f"p.{'zip' if fmt == 'shp' else fmt}", data, crs=crs_arg)
+    c = result.gdf.geometry.iloc[0].centroid
+    assert _dist_m((c.x, c.y), WGS) < 0.5, (system, fmt, result.source_crs)
+    assert result.gdf.crs.to_epsg() == 4326
+    name_col = "Name" if fmt == "kml" else "name"
+    assert result.gdf[name_col].iloc[0] == "上海西站"  # Chinese intact (GBK shapefile included)
+
+
+def test_gcj02_shift_agrees_with_amap_point():
+    result = imp.read_upload("p.csv", f"name,lon,lat\n上海西站,{AMAP_GCJ[0]},{AMAP_GCJ[1]}\n".encode(), crs="GCJ-02",
+                             expect="point")
+    p = result.gdf.geometry.iloc[0]
+    assert _dist_m((p.x, p.y), WGS) < 30  # AMap vs MetroFlow: two sources, tens of metres
+    assert _dist_m(AMAP_GCJ, WGS) > 400
+
+
+def test_gbk_shapefile_without_cpg_is_detected(tmp_path):
+    gdf = gpd.GeoDataFrame({"名称": ["长风生态商务区"]}, geometry=[_square_around(*WGS, 0.001)], crs="EPSG:4326")
+    (tmp_path / "s").mkdir()
+    gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in (tmp_path / "s").iterdir():
+            if f.suffix != ".cpg":
+                zf.write(f, f.name)
+    result = imp.read_upload("p.zip", buf.getvalue())
+    assert result.encoding == "GB18030" and result.gdf["名称"].iloc[0] == "长风生态商务区"
+    assert any("decoded as GB18030" in n for n in result.notes)
+
+
+def test_crs_guessing_and_swap_and_zone_prefix():
+    x, y = pyproj.Transformer.from_crs(4326, 4528, always_xy=True).transform(*WGS)
+    assert imp.guess_crs(np.array([x]), np.array([y]))[0][0] == "EPSG:4528"
+    assert imp.guess_crs(np.array([WGS[1]]), np.array([WGS[0]]))[0][0] == "SWAP"
+    assert imp.guess_crs(np.array([WGS[0]]), np.array([WGS[1]]))[0][0] == "EPSG:4326"
+    assert imp.guess_crs(np.array([5.0]), np.array([5.0])) == []
+    # a file without CRS in GK CM 120E metres is guessed and lands right
+    gx, gy = pyproj.Transformer.from_crs(4326, 4549, always_xy=True).transform(*WGS)
+    csv = f"name,x,y\n站,{gx},{gy}\n".encode()
+    r = imp.read_upload("p.csv", csv, expect="point")
+    assert r.crs_how == "guessed" and r.source_crs == "EPSG:4549"
+    assert _dist_m((r.gdf.geometry.iloc[0].x, r.gdf.geometry.iloc[0].y), WGS) < 0.01
+    swapped = imp.read_upload("p.csv", f"name,x,y\n站,{WGS[1]},{WGS[0]}\n".encode(), expect="point")
+    assert swapped.source_crs == "SWAP" and _dist_m((swapped.gdf.geometry.iloc[0].x, swapped.gdf.geometry.iloc[0].y), WGS) < 0.01
+
+
+def test_repairs_are_reported_and_3d_dropped():
+    bowtie = shapely.Polygon([(121.39, 31.25, 5), (121.40, 31.26, 5), (121.40, 31.25, 5), (121.39, 31.26, 5)])
+    data = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "<script>alert(1)</script>"},
+         "geometry": shapely.geometry.mapping(bowtie)}]}).encode()
+    r = imp.read_upload("bowtie.geojson", data)
+    assert r.gdf.geometry.is_valid.all() and not r.gdf.geometry.has_z.any()
+    assert any("repaired with make_valid" in n for n in r.notes) and any("3D" in n for n in r.notes)
+    assert r.gdf["name"].iloc[0] == "<script>alert(1)</script>"  # kept as text; escaped wherever shown
+
+
+def test_mapping_ids_and_diff(data):
+    src = data.subparks.rename(columns={"id": "编号", "name_zh": "名称", "cluster": "区块"})
+    src["区块"] = src["区块"].map({"north": "北", "south": "南"})
+    result = imp.ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x", layers=["x"])
+    mapping = imp.guess_mapping(list(src.columns), "subparks")
+    assert mapping["id"] == "编号" and mapping["name_zh"] == "名称" and mapping["cluster"] == "区块"
+    mapped = imp.apply_mapping(result, mapping, layer_kind="subparks", source_note="bureau 2026")
+    assert set(mapped["cluster"]) == {"north", "south"} and (mapped["source"] == "bureau 2026").all()
+    moved = mapped.copy()
+    moved.loc[0, "geometry"] = shapely.affinity.translate(moved.geometry.iloc[0], 0.001)
+    moved = moved.iloc[:-1]
+    d = imp.diff_layers(data.subparks, moved)
+    assert d["removed"] == [data.subparks["id"].iloc[-1]] and d["changed"] == [data.subparks["id"].iloc[0]]
+    assert d["area_after_km2"] < d["area_before_km2"]
+    dup = src.copy()
+    dup["编号"] = "S01"
+    with pytest.raises(imp.SchemaError, match="Duplicate ids"):
+        imp.apply_mapping(imp.ImportResult(gdf=dup, source_crs="", crs_how="file", encoding="", layer="", layers=[]),
+                          mapping, layer_kind="subparks", source_note="x")
+    with pytest.raises(imp.SchemaError, match="required"):
+        imp.apply_mapping(result, {**mapping, "cluster": None}, layer_kind="subparks", source_note="x")
+    assert imp.file_signature(["b", "a"], "subparks") == imp.file_signature(["a", "b"], "subparks")
