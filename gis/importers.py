@@ -454,6 +454,20 @@ def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer
         out["name_en"] = out["name_zh"]
     out["source"] = source_note
     out["accuracy"] = "as supplied in the imported file"
+    if layer_kind == "parcels":
+        from gis.crs import to_metric
+
+        out["area_m2"] = to_metric(out).area.round(1).to_numpy()
+        ratio = pd.to_numeric(out["plot_ratio"], errors="coerce")
+        out["plot_ratio"] = ratio
+        out["potential_floor_area_m2"] = (out["area_m2"] * ratio).round(0)
+        out["current_use_zh"] = out["current_use_en"] = out["current_use"]
+        out["status"] = ""
+    from gis.datasets import LAYER_FILES
+
+    for col in LAYER_FILES[layer_kind][2]:  # every schema column exists, empty when the file has none
+        if col not in out:
+            out[col] = None if col.endswith(("_m2", "_km2")) else ""
     return out.reset_index(drop=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import struct
@@ -34,6 +35,8 @@ _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS scenario_versions (fid INTEGER PRIMARY KEY AUTOINCREMENT,
         scenario_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, author TEXT NOT NULL,
         saved_at TEXT NOT NULL, changes TEXT NOT NULL, payload TEXT NOT NULL, UNIQUE (scenario_id, version))""",
+    """CREATE TABLE IF NOT EXISTS field_mappings (signature TEXT PRIMARY KEY, layer_kind TEXT NOT NULL,
+        mapping TEXT NOT NULL, saved_at TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS scenario_geometries (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY,
         scenario_id TEXT NOT NULL, version INTEGER NOT NULL, piece_id TEXT NOT NULL, kind TEXT NOT NULL,
         name TEXT NOT NULL)""",
@@ -169,6 +172,33 @@ class ScenarioStore:
             self._import_exact(other.load(sid))
             ids.append(sid)
         return ids
+
+    def save_mapping(self, signature: str, layer_kind: str, mapping: dict) -> None:
+        """Remember how the columns of a kind of file map to a layer's schema (by file signature)."""
+        with self._connect() as con:
+            con.execute("INSERT OR REPLACE INTO field_mappings VALUES (?, ?, ?, ?)",
+                        (signature, layer_kind, json.dumps(mapping, ensure_ascii=False), now_iso()))
+
+    def load_mapping(self, signature: str) -> dict | None:
+        """The remembered mapping for a file signature, if any."""
+        with self._connect() as con:
+            row = con.execute("SELECT mapping FROM field_mappings WHERE signature = ?", (signature,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_layer(self, layer_id: str, gdf) -> None:
+        """Keep an imported layer in the workspace (GeoPackage layer ``layer_<id>``, replaced whole)."""
+        import geopandas as gpd  # noqa: F401  (the frame's own to_file)
+
+        gdf.to_file(self.path, layer=f"layer_{layer_id}", driver="GPKG", engine="pyogrio", mode="w",
+                    layer_options={"SPATIAL_INDEX": "NO"})
+
+    def saved_layers(self) -> dict:
+        """Every imported layer kept in the workspace, by layer id (EPSG:4326)."""
+        import geopandas as gpd
+        import pyogrio
+
+        names = [str(n) for n, _ in pyogrio.list_layers(self.path) if str(n).startswith("layer_")]
+        return {n[len("layer_"):]: gpd.read_file(self.path, layer=n, engine="pyogrio") for n in names}
 
     def _import_exact(self, scenario: Scenario) -> None:
         with self._connect() as con:

@@ -222,3 +222,29 @@ def test_export_page_downloads_open(page, app_url, tmp_path, browser):
     assert standalone.locator("path.leaflet-interactive").count() > 50
     offline.close()
     assert page.external_requests == []
+
+
+def test_import_gbk_shapefile_in_cgcs2000_gk_lands_in_place(page, app_url, tmp_path, data):
+    import zipfile
+
+    renamed = data.subparks.copy()
+    renamed.loc[renamed["id"] == "S01", "name_zh"] = "导入测试子园"
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    renamed.to_crs("EPSG:4549").to_file(folder / "subparks.shp", engine="pyogrio", encoding="GBK")
+    upload = tmp_path / "official_subparks.zip"
+    with zipfile.ZipFile(upload, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    page.goto(f"{app_url}/import")
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    detected = page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")
+    expect(detected).to_contain_text("EPSG:4549", timeout=60_000)
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="属性编码")).to_contain_text("GBK")
+    page.get_by_role("button", name="应用到本次会话").click()
+    page.get_by_text("已应用").wait_for(timeout=30_000)
+    page.get_by_role("link", name="园区地图").click()  # the sidebar navigation keeps the session
+    page.frame_locator(FRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    click_largest(page, "#c53030")  # where 长风生态商务区 was: the imported polygon is in the same place
+    page.get_by_role("heading", name="导入测试子园").wait_for(timeout=30_000)
+    assert page.external_requests == []

@@ -34,6 +34,9 @@ SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
 
 
+# imported layers
+OVERRIDES = "layer_overrides"          # layer id -> GeoDataFrame used instead of the folder's
+OVERRIDES_KEY = "layer_overrides_key"  # their content hash (part of the data key)
 # scenarios page
 SCENARIO = "scenario"                  # the Scenario being edited
 UNDO, REDO = "scenario_undo", "scenario_redo"
@@ -55,9 +58,58 @@ def data_dir() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def park_data(path: str) -> ParkData:
-    """Load (once per process) and validate the park's layers. Frames are shared: never mutate them."""
+def _load(path: str) -> ParkData:
     return load_park_data(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _registry() -> dict[str, ParkData]:
+    """Data sets with imported layers, by content key (shared by sessions: equal content, equal key)."""
+    return {}
+
+
+def park_data(key: str) -> ParkData:
+    """The data set of a data key: the folder's layers, with imported layers when the key carries their hash.
+
+    Every cached helper below takes this key, so imported data never mixes with another session's.
+    """
+    path, _, digest = key.partition("#")
+    if digest and key in _registry():
+        return _registry()[key]
+    return _load(path)
+
+
+def data_key() -> str:
+    """This session's data key: the data folder, plus the content hash of any imported layers."""
+    digest = st.session_state.get(OVERRIDES_KEY)
+    if digest and f"{data_dir()}#{digest}" not in _registry() and st.session_state.get(OVERRIDES):
+        set_overrides(st.session_state[OVERRIDES])  # e.g. after a server restart: register them again
+        digest = st.session_state.get(OVERRIDES_KEY)
+    return f"{data_dir()}#{digest}" if digest else str(data_dir())
+
+
+def set_overrides(layers: dict) -> None:
+    """Use these imported layers (layer id -> GeoDataFrame in EPSG:4326) instead of the folder's, in
+    this session; an empty dict goes back to the folder's data."""
+    import hashlib
+
+    import shapely
+
+    if not layers:
+        st.session_state.pop(OVERRIDES, None)
+        st.session_state.pop(OVERRIDES_KEY, None)
+        return
+    h = hashlib.sha1()
+    for lid in sorted(layers):
+        gdf = layers[lid]
+        h.update(lid.encode())
+        h.update(gdf.drop(columns=gdf.geometry.name).to_json(force_ascii=False).encode())
+        h.update(b"".join(shapely.to_wkb(gdf.geometry.to_numpy())))
+    digest = h.hexdigest()[:16]
+    base = _load(str(data_dir()))
+    _registry()[f"{data_dir()}#{digest}"] = ParkData(**{**base.__dict__, **layers})
+    st.session_state[OVERRIDES] = layers
+    st.session_state[OVERRIDES_KEY] = digest
 
 
 @st.cache_resource(show_spinner=False)
@@ -174,11 +226,11 @@ def tianditu_key() -> str | None:
 
 
 def load_or_stop() -> ParkData:
-    """The park data, or a clear error on the page (and stop) when the data folder is broken."""
+    """This session's park data (imported layers included), or a clear error on the page (and stop)."""
     from gis.errors import PlannerError
 
     try:
-        return park_data(str(data_dir()))
+        return park_data(data_key())
     except PlannerError as exc:
         st.error(t("error_data", lang()) + str(exc))
         st.stop()

@@ -12,7 +12,7 @@ from views import common
 
 lang = common.lang()
 data = common.load_or_stop()
-path = str(common.data_dir())
+path = common.data_key()
 names = dict(zip(data.subparks["id"], data.subparks[name_col(lang)]))
 
 st.title(t("app_title", lang))

@@ -21,7 +21,7 @@ from views import common
 
 lang = common.lang()
 data = common.load_or_stop()
-path = str(common.data_dir())
+path = common.data_key()
 st.title(t("exp_title", lang))
 st.caption(t("demo_banner", lang))
 

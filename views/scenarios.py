@@ -22,7 +22,7 @@ from views import common
 
 lang = common.lang()
 data = common.load_or_stop()
-path = str(common.data_dir())
+path = common.data_key()
 store = common.workspace()
 
 st.title(t("scen_title", lang))
