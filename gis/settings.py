@@ -37,6 +37,8 @@ class Settings:
     map_zoom: int = 13
     #: Scenario workspace (GeoPackage); PUTUO_WORKSPACE overrides it.
     workspace_path: Path = ROOT / "workspace" / "putuo_workspace.gpkg"
+    #: At most this many features of one layer are sent to the browser (a regular sample beyond it).
+    max_display_features: int = 5000
     #: Largest file accepted by an upload (MB).
     max_upload_mb: float = 50.0
 

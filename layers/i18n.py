@@ -322,6 +322,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_use_saved": ("使用已保存的图层", "Use the saved layers"),
     "imp_active": ("当前会话使用的导入图层：", "Imported layers in use: "),
     "imp_check": ("导入后的数据检查", "Check of the data with the import"),
+    "sampled": ("图层要素过多（{n:,} 个），地图只显示规则抽样的 {k:,} 个；统计与评分仍使用全部要素。",
+                "The layer has {n:,} features: the map shows a regular sample of {k:,}; tables and scores use all of them."),
     "error_data": ("数据无法加载：", "The data cannot be loaded: "),
 }
 

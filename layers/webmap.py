@@ -325,13 +325,29 @@ class OfflineDraw(Draw):
     default_css = [("leaflet_draw_css", "/app/static/vendor/leaflet-draw/leaflet.draw.css")]
 
 
+def display_sample(gdf: gpd.GeoDataFrame, *, limit: int = SETTINGS.max_display_features) -> gpd.GeoDataFrame:
+    """At most ``limit`` features, as a regular sample (every k-th), so a 200,000-parcel layer does not
+    freeze the browser; pages say when a layer is sampled (:func:`is_sampled`)."""
+    if len(gdf) <= limit:
+        return gdf
+    return gdf.iloc[:: int(np.ceil(len(gdf) / limit))]
+
+
+def is_sampled(gdf: gpd.GeoDataFrame, *, limit: int = SETTINGS.max_display_features) -> bool:
+    return len(gdf) > limit
+
+
 def compact_layers(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, lang: str, basemap: str = "none",
                    control: bool = True) -> CompactLayers:
     """One :class:`CompactLayers` element for these (spec, layer) pairs, shifted to the basemap's datum."""
     datum = get_basemap(basemap).datum
     strings = StringTable()
-    payload = [layer_payload(spec, gdf if datum == "wgs84" else shift_geometries(gdf, source="wgs84", target=datum),
-                             lang=lang, strings=strings) for spec, gdf in frames]
+    payload = []
+    for spec, gdf in frames:
+        gdf = display_sample(gdf)
+        if datum != "wgs84":
+            gdf = shift_geometries(gdf, source="wgs84", target=datum)
+        payload.append(layer_payload(spec, gdf, lang=lang, strings=strings))
     return CompactLayers(payload, strings, decimals=SETTINGS.display_decimals, control=control)
 
 

@@ -157,3 +157,15 @@ def test_highlight_group(data):
     fg = highlight_group(data.subparks.geometry.iloc[0])
     assert len(fg._children) == 1
     assert len(highlight_group(None)._children) == 0
+
+
+def test_big_layers_are_sampled_for_the_browser(data):
+    from layers.webmap import compact_layers, display_sample, is_sampled
+
+    big = data.parcels.iloc[[i % len(data.parcels) for i in range(12_000)]].reset_index(drop=True)
+    big["id"] = [f"X{i}" for i in range(len(big))]
+    assert is_sampled(big) and not is_sampled(data.parcels)
+    sample = display_sample(big)
+    assert 4_000 <= len(sample) <= 5_000
+    payload = compact_layers([(get_spec("parcels"), big)], lang="zh").payload
+    assert len(payload) < 1_500_000  # ~5,000 parcels, not 12,000

@@ -12,7 +12,7 @@ from gis.importers import (ImportFailure, apply_mapping, diff_layers, file_signa
 from gis.validate import invariant_problems
 from layers.i18n import t
 from layers.registry import get_spec
-from layers.webmap import build_map, dynamic_group
+from layers.webmap import build_map, display_sample, dynamic_group, is_sampled
 from views import common
 
 lang = common.lang()
@@ -81,12 +81,11 @@ if upload is not None:
     preview["name_zh"] = preview[label_col].astype(str) if label_col else preview["id"]
     preview["name_en"] = preview["name_zh"]
     spec = get_spec("parcels" if kinds[kind] == "polygon" else "buildings")
-    show = preview if len(preview) <= 5000 else preview.sample(5000, random_state=0)  # keep the browser responsive
-    if len(preview) > 5000:
-        st.caption(f"{len(preview):,} features: the preview map shows a sample of 5,000.")
+    if is_sampled(preview):  # the map gets a regular sample (dynamic_group samples); say so
+        st.caption(t("sampled", lang).format(n=len(preview), k=len(display_sample(preview))))
     st_folium(build_map(data, lang=lang, layer_ids=("district", "subparks")), key="imp_map", height=420,
               use_container_width=True, returned_objects=[],
-              feature_group_to_add=dynamic_group([(spec, show)], lang=lang, name="import"))
+              feature_group_to_add=dynamic_group([(spec, preview)], lang=lang, name="import"))
     st.dataframe(result.gdf.drop(columns=result.gdf.geometry.name).head(50), width="stretch")
 
     st.subheader(t("imp_mapping", lang))

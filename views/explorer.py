@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from gis.analysis import subpark_summary
 from gis.settings import SETTINGS
 from layers.i18n import name_col, t
-from layers.webmap import BASEMAPS, get_basemap, highlight_group
+from layers.webmap import BASEMAPS, display_sample, get_basemap, highlight_group, is_sampled
 from views import common
 
 lang = common.lang()
@@ -18,6 +18,8 @@ names = dict(zip(data.subparks["id"], data.subparks[name_col(lang)]))
 st.title(t("app_title", lang))
 st.caption(t("app_subtitle", lang))
 st.info(t("demo_banner", lang), icon="ℹ️")
+if is_sampled(data.parcels):
+    st.caption(t("sampled", lang).format(n=len(data.parcels), k=len(display_sample(data.parcels))))
 
 # A map click in the previous run asked for a selection: apply it before the select box exists.
 if common.PENDING_SELECTION in st.session_state:

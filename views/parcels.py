@@ -17,7 +17,7 @@ from gis.scoring import (CORE_INDUSTRIES, PRESETS, VECTOR_CRITERIA, X_INDUSTRIES
                          explain, normalise, normalise_weights, raw_criteria, sensitivity)
 from layers.i18n import name_col, t
 from layers.registry import SCORED_PARCELS
-from layers.webmap import dynamic_group, highlight_group
+from layers.webmap import display_sample, dynamic_group, highlight_group, is_sampled
 from views import common
 
 lang = common.lang()
@@ -28,6 +28,8 @@ INDUSTRIES = CORE_INDUSTRIES + X_INDUSTRIES + ("residential",)
 
 st.title(t("parcels_title", lang))
 st.caption(t("demo_banner", lang))
+if is_sampled(data.parcels):
+    st.caption(t("sampled", lang).format(n=len(data.parcels), k=len(display_sample(data.parcels))))
 
 
 def crit_label(crit: str) -> str:

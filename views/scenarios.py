@@ -17,7 +17,7 @@ from gis.scenario import Scenario, compare, greedy_suggest, scenario_metrics, su
 from gis.scoring import apply_weights
 from layers.i18n import name_col, t
 from layers.registry import SCENARIO_ADDED, SCENARIO_PARCELS
-from layers.webmap import build_map, dynamic_group
+from layers.webmap import build_map, display_sample, dynamic_group, is_sampled
 from views import common
 
 lang = common.lang()
@@ -27,6 +27,8 @@ store = common.workspace()
 
 st.title(t("scen_title", lang))
 st.caption(t("demo_banner", lang))
+if is_sampled(data.parcels):
+    st.caption(t("sampled", lang).format(n=len(data.parcels), k=len(display_sample(data.parcels))))
 
 parcels = data.parcels.set_index("id", drop=False)
 raw, norm, rules = common.bundled_evaluation(path)
