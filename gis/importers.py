@@ -341,18 +341,18 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs, expect, encoding, layer, la
                               f"(rows {list(rows[:10])}). Fix them in the source file.")
     if shapely.has_z(geoms).any():
         notes.append("3D (Z) coordinates dropped: the app works in 2D")
-    geoms = shapely.force_2d(geoms)  # also drops M values
-    family = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
-              "Polygon": "polygon", "MultiPolygon": "polygon"}
-    types = pd.Series(shapely.get_type_id(geoms)).map(
-        {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
-         6: "MultiPolygon", 7: "GeometryCollection"})
-    families = set(types.map(lambda t: family.get(t, "other")))
+        geoms = shapely.force_2d(geoms)
+    type_names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+                           "MultiPolygon", "GeometryCollection"])
+    family_of = np.array(["point", "line", "line", "polygon", "point", "line", "polygon", "other"])
+    ids, counts = np.unique(shapely.get_type_id(geoms), return_counts=True)
+    types = dict(zip(type_names[ids], counts.tolist()))
+    families = set(family_of[ids])
     if len(families) > 1:
-        raise GeometryError(f"{name}: mixed geometry types {types.value_counts().to_dict()}; one layer must hold "
+        raise GeometryError(f"{name}: mixed geometry types {types}; one layer must hold "
                             "one kind (polygons, points or lines). Split the file.")
     if expect != "any" and families != {expect}:
-        raise GeometryError(f"{name}: geometry type {sorted(set(types))}; this layer needs {expect}s.")
+        raise GeometryError(f"{name}: geometry type {sorted(types)}; this layer needs {expect}s.")
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     # CRS: from the file, the user's choice, or a guess
     candidates: list[tuple[str, str]] = []

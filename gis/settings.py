@@ -40,7 +40,7 @@ class Settings:
     #: At most this many features of one layer are sent to the browser (a regular sample beyond it).
     max_display_features: int = 5000
     #: Largest file accepted by an upload (MB).
-    max_upload_mb: float = 50.0
+    max_upload_mb: float = 100.0
 
 
 SETTINGS = Settings()

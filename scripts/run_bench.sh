@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the six benchmarks (map payload, scoring, scenarios, print maps, rerun time, cold start) and save the output to bench/results/latest.txt.
+# Run the seven benchmarks (map payload, scoring, scenarios, print maps, import, rerun time, cold start) and save the output to bench/results/latest.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -10,6 +10,7 @@ mkdir -p bench/results
   "$PY" bench/bench_scoring.py
   "$PY" bench/bench_scenarios.py
   "$PY" bench/bench_print.py
+  "$PY" bench/bench_import.py
   "$PY" bench/bench_rerun.py
   "$PY" bench/bench_cold_start.py
 } | tee bench/results/latest.txt

@@ -9,12 +9,14 @@ from layers.i18n import t
 from views import common
 from tests.live_app import ROOT
 
-PAGES = ["views/explorer.py", "views/indicators.py", "views/data_sources.py"]
+PAGES = ["views/explorer.py", "views/parcels.py", "views/scenarios.py", "views/data_import.py", "views/export.py",
+         "views/indicators.py", "views/data_sources.py"]
 
 
 @pytest.fixture
-def at(monkeypatch):
+def at(monkeypatch, tmp_path):
     monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     app.run()
     assert not app.exception

@@ -4,6 +4,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -90,9 +91,15 @@ def test_english_switch_relabels_map(page, app_url):
     # The map is rebuilt with English labels (Streamlit may briefly keep the old frame beside it).
     deadline = time.time() + 30
     while True:
-        labels = [f.evaluate("() => [...document.querySelectorAll('.leaflet-control-layers span')]"
-                             ".map(s => s.textContent.trim())")
-                  for f in page.frames if "streamlit_folium" in f.url]
+        labels = []
+        for f in page.frames:
+            if "streamlit_folium" not in f.url:
+                continue
+            try:
+                labels.append(f.evaluate("() => [...document.querySelectorAll('.leaflet-control-layers span')]"
+                                         ".map(s => s.textContent.trim())"))
+            except PlaywrightError:  # the old frame went away while we looked
+                continue
         if any("14 sub-parks" in ls and "Metro stations" in ls for ls in labels):
             break
         assert time.time() < deadline, f"layer control never showed English labels: {labels}"
@@ -186,6 +193,37 @@ def test_scenario_click_parcel_save_reload_still_there(page, app_url):
     assert page.external_requests == []
 
 
+def wait_idle(page, *, timeout_s: float = 60.0) -> None:
+    """Wait until Streamlit has finished running the script (its status widget is gone for 0.5 s)."""
+    deadline, quiet_since = time.time() + timeout_s, None
+    while time.time() < deadline:
+        busy = page.locator("[data-testid='stStatusWidget']").count() > 0
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since > 0.5:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the app kept running")
+
+
+def download(page, button, target_dir):
+    """Click a download button once the app is idle and save the file; one retry if a rerun ate the click."""
+    for attempt in range(2):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=45_000) as info:
+                button.click()
+            path = target_dir / info.value.suggested_filename
+            info.value.save_as(path)
+            return path
+        except PlaywrightError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_export_page_downloads_open(page, app_url, tmp_path, browser):
     import geopandas as gpd
     from PIL import Image
@@ -193,26 +231,15 @@ def test_export_page_downloads_open(page, app_url, tmp_path, browser):
     page.goto(f"{app_url}/export")
     button = page.get_by_role("button", name="下载 putuo_subparks_wgs84.geojson")
     button.wait_for(timeout=60_000)
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    layer_file = tmp_path / info.value.suggested_filename
-    info.value.save_as(layer_file)
-    layer = gpd.read_file(layer_file)
+    layer = gpd.read_file(download(page, button, tmp_path))
     assert len(layer) == 14 and layer.crs.to_epsg() == 4326 and "长风生态商务区" in set(layer["name_zh"])
 
     page.get_by_role("tab", name="打印地图").click()
-    with page.expect_download(timeout=120_000) as info:
-        page.get_by_role("button", name="下载 (PNG, A4)").click()
-    png = tmp_path / info.value.suggested_filename
-    info.value.save_as(png)
-    img = Image.open(png)
+    img = Image.open(download(page, page.get_by_role("button", name="下载 (PNG, A4)"), tmp_path))
     assert img.info["dpi"] == pytest.approx((300, 300), abs=0.5) and abs(img.size[0] - 3508) <= 2
 
     page.get_by_role("tab", name="交互地图 HTML").click()
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="下载离线可用的交互地图（HTML）").click()
-    html = tmp_path / "map.html"
-    info.value.save_as(html)
+    html = download(page, page.get_by_role("button", name="下载离线可用的交互地图（HTML）"), tmp_path)
     offline = browser.new_context()
     offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                   else route.abort())  # no server, no network: the file stands alone
