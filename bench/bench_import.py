@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchutil import mb, met, random_points, rss_mb, stats_s, timed  # noqa: E402
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
@@ -30,7 +28,6 @@ from layers.registry import get_spec  # noqa: E402
 from layers.webmap import (CompactLayers, StringTable, compact_layers, display_sample,  # noqa: E402
                            layer_payload)
 
-T = TypeVar("T")
 
 N_PARCELS = 200_000
 N_INVALID = 50
@@ -50,18 +47,6 @@ USES = ("工业用地", "仓储用地", "商业用地", "商务办公用地", "�
 PLANNED = ("科研设计用地", "商务办公用地", "工业用地（M1）", "公共绿地", "住宅组团用地", "社区服务设施用地")
 OWNERS = ("区国资公司", "桃浦智创城公司", "长风商务区公司", "中环投资公司", "真如副中心公司", "普陀科投公司")
 
-
-def random_points(region: shapely.Geometry, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """n uniform random points inside ``region`` (rejection sampling in its bounding box)."""
-    xmin, ymin, xmax, ymax = region.bounds
-    shapely.prepare(region)
-    cx, cy = np.empty(0), np.empty(0)
-    while len(cx) < n:
-        x = rng.uniform(xmin, xmax, 2 * n)
-        y = rng.uniform(ymin, ymax, 2 * n)
-        keep = shapely.contains_xy(region, x, y)
-        cx, cy = np.concatenate([cx, x[keep]]), np.concatenate([cy, y[keep]])
-    return cx[:n], cy[:n]
 
 
 def synthetic_parcels(region: shapely.Geometry, n: int, seed: int = SEED) -> gpd.GeoDataFrame:
@@ -121,30 +106,9 @@ def build_file(path: str) -> None:
     pyogrio.write_dataframe(synthetic_parcels(ctx.district, N_PARCELS), path, layer="parcels", driver="GPKG")
 
 
-def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
-    """Seconds of each of ``runs`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
 
 
-def stats_s(times: list[float]) -> str:
-    return f"median {statistics.median(times):7.3f} s  min {min(times):7.3f} s  max {max(times):7.3f} s"
 
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
-def mb(n: int) -> str:
-    return f"{n / 2**20:.2f} MB"
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def import_layer(data: bytes) -> tuple[float, float, gpd.GeoDataFrame]:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchutil import mb, met, rss_mb, stats_s, timed  # noqa: E402
 
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -21,7 +19,6 @@ from layers import reports  # noqa: E402
 from layers.cartography import PrintSpec, figure_bytes, padded_extent, render  # noqa: E402
 from layers.reports import CONTEXT, atlas, context_frames  # noqa: E402
 
-T = TypeVar("T")
 
 RUNS = 5
 VECTOR_RUNS = 3
@@ -34,30 +31,9 @@ GOAL_PNG_S = 5.0
 GOAL_ATLAS_S = 60.0
 
 
-def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
-    """Seconds of each of ``runs`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
 
 
-def stats_s(times: list[float]) -> str:
-    return f"median {statistics.median(times):7.3f} s  min {min(times):7.3f} s  max {max(times):7.3f} s"
 
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
-def mb(n: int) -> str:
-    return f"{n / 2**20:.2f} MB"
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def render_and_save(frames, spec: PrintSpec, extent, fmt: str, dpi: int, runs: int) -> tuple[list, list, list, bytes]:

@@ -8,11 +8,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchutil import met, random_points, stats_ms, timed  # noqa: E402
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
@@ -26,7 +25,6 @@ from gis.scoring import (CORE_INDUSTRIES, PRESETS, X_INDUSTRIES, Context, apply_
                          check_rules, normalise, raw_criteria)
 from gis.store import ScenarioStore  # noqa: E402
 
-T = TypeVar("T")
 
 SEED = 20240601
 N_MAIN = 500
@@ -50,18 +48,6 @@ GOAL_STORE_MS = 200.0
 AREA_TOL_KM2 = 1e-6            # 1 m2: per-parcel loop vs. scenario_metrics total
 USES = CORE_INDUSTRIES + X_INDUSTRIES + ("residential",)
 
-
-def random_points(region: shapely.Geometry, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """n uniform random points inside ``region`` (rejection sampling in its bounding box)."""
-    xmin, ymin, xmax, ymax = region.bounds
-    shapely.prepare(region)
-    cx, cy = np.empty(0), np.empty(0)
-    while len(cx) < n:
-        x = rng.uniform(xmin, xmax, 2 * n)
-        y = rng.uniform(ymin, ymax, 2 * n)
-        keep = shapely.contains_xy(region, x, y)
-        cx, cy = np.concatenate([cx, x[keep]]), np.concatenate([cy, y[keep]])
-    return cx[:n], cy[:n]
 
 
 def synthetic_parcels(region: shapely.Geometry, n: int, seed: int = SEED) -> gpd.GeoDataFrame:
@@ -92,23 +78,7 @@ def evaluate(parcels: gpd.GeoDataFrame, ctx: Context) -> tuple[pd.Series, pd.Dat
     return scores, rules
 
 
-def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
-    """Seconds of each of ``runs`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
 
-
-def stats_ms(times: list[float]) -> str:
-    ms = [t * 1000 for t in times]
-    return f"median {statistics.median(ms):8.1f} ms  min {min(ms):8.1f} ms  max {max(ms):8.1f} ms"
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 def zone_area_km2(candidates_m: gpd.GeoDataFrame, ids: tuple[str, ...], zone: shapely.Geometry) -> float:

@@ -8,11 +8,10 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchutil import met, random_points, stats_s, timed  # noqa: E402
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
@@ -25,7 +24,6 @@ from gis.scoring import (CORE_INDUSTRIES, PRESETS, VECTOR_CRITERIA, X_INDUSTRIES
                          ScoringParams, check_rules, normalise, normalise_weights, rank_eligible,
                          raw_criteria, sensitivity, weighted_scores)
 
-T = TypeVar("T")
 
 N_PARCELS = 100_000
 N_REF = 2_000
@@ -45,18 +43,6 @@ PARAMS = ScoringParams()  # the gis.scoring defaults
 USES = CORE_INDUSTRIES + X_INDUSTRIES + ("residential",)
 ZONES = ("belt", "core", "city")
 
-
-def random_points(region: shapely.Geometry, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """n uniform random points inside ``region`` (rejection sampling in its bounding box)."""
-    xmin, ymin, xmax, ymax = region.bounds
-    shapely.prepare(region)
-    cx, cy = np.empty(0), np.empty(0)
-    while len(cx) < n:
-        x = rng.uniform(xmin, xmax, 2 * n)
-        y = rng.uniform(ymin, ymax, 2 * n)
-        keep = shapely.contains_xy(region, x, y)
-        cx, cy = np.concatenate([cx, x[keep]]), np.concatenate([cy, y[keep]])
-    return cx[:n], cy[:n]
 
 
 def synthetic_parcels(region: shapely.Geometry, n: int, area_m2: tuple[float, float],
@@ -189,22 +175,7 @@ def compare(ref: pd.DataFrame, ours: pd.DataFrame, ids: pd.Series) -> list[str]:
     return bad
 
 
-def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
-    """Seconds of each of ``runs`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
 
-
-def stats_s(times: list[float]) -> str:
-    return f"median {statistics.median(times):7.3f} s  min {min(times):7.3f} s  max {max(times):7.3f} s"
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 def main() -> None:

@@ -52,6 +52,27 @@ def weight_key(criterion: str) -> str:
     return f"w_{criterion}"
 
 
+def new_click(out: dict | None, *, layer_id: str, state_key: str) -> str | None:
+    """The id of the ``layer_id`` feature clicked since the last run, or None.
+
+    st_folium keeps returning the last click on every rerun; the (feature, position) pair is kept under
+    ``state_key`` so each click counts once.
+    """
+    out = out or {}
+    fid = str((out.get("last_active_drawing") or {}).get("id") or "")
+    event = (fid, str(out.get("last_object_clicked")))
+    if not fid or event == st.session_state.get(state_key):
+        return None
+    st.session_state[state_key] = event
+    layer, _, key = fid.partition(":")
+    return key if layer == layer_id else None
+
+
+def drawn_polygons(out: dict | None) -> list[dict]:
+    """The polygons drawn with Leaflet.draw on a st_folium map (GeoJSON features)."""
+    return [f for f in ((out or {}).get("all_drawings") or []) if (f.get("geometry") or {}).get("type") == "Polygon"]
+
+
 def data_dir() -> Path:
     """The data folder: PUTUO_DATA_DIR when set (official data), else the bundled demonstration data."""
     return Path(os.environ.get("PUTUO_DATA_DIR") or SETTINGS.data_dir)

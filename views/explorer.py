@@ -49,15 +49,10 @@ with map_col:
         feature_group_to_add=highlight_group(geom.iloc[0] if len(geom) else None, basemap=basemap),
     )
 
-feature = (out or {}).get("last_active_drawing") or {}
-fid = str(feature.get("id") or "")
-event = (fid, str((out or {}).get("last_object_clicked")))
-if fid and event != st.session_state.get(common.LAST_MAP_EVENT):
-    st.session_state[common.LAST_MAP_EVENT] = event
-    layer_id, _, feature_key = fid.partition(":")
-    if layer_id == "subparks" and feature_key in names and feature_key != selected:
-        st.session_state[common.PENDING_SELECTION] = feature_key
-        st.rerun()
+clicked = common.new_click(out, layer_id="subparks", state_key=common.LAST_MAP_EVENT)
+if clicked in names and clicked != selected:
+    st.session_state[common.PENDING_SELECTION] = clicked
+    st.rerun()
 
 with panel_col:
     if selected is None:

@@ -122,18 +122,11 @@ with tabs[0]:
                         returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings"],
                         feature_group_to_add=[dynamic_group([(SCORED_PARCELS, layer)], lang=lang, name="scores"),
                                               highlight_group(sel_geom)])
-    out = out or {}
-    drawings = [f for f in (out.get("all_drawings") or []) if (f.get("geometry") or {}).get("type") == "Polygon"]
-    st.session_state[common.DRAWINGS] = drawings
-    feature = out.get("last_active_drawing") or {}
-    fid = str(feature.get("id") or "")
-    event = (fid, str(out.get("last_object_clicked")))
-    if fid.startswith("scored_parcels:") and event != st.session_state.get(common.LAST_PARCEL_EVENT):
-        st.session_state[common.LAST_PARCEL_EVENT] = event
-        pid = fid.split(":", 1)[1]
-        if pid in parcels.index and pid != selected:
-            st.session_state[common.PENDING_PARCEL] = pid
-            st.rerun()
+    st.session_state[common.DRAWINGS] = common.drawn_polygons(out)
+    clicked = common.new_click(out, layer_id="scored_parcels", state_key=common.LAST_PARCEL_EVENT)
+    if clicked in parcels.index and clicked != selected:
+        st.session_state[common.PENDING_PARCEL] = clicked
+        st.rerun()
 
     with card_col:
         if selected is None:

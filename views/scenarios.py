@@ -133,17 +133,11 @@ with tabs[0]:
         out = st_folium(common.scenario_map(path, lang), key=common.SCEN_MAP_KEY, height=560, use_container_width=True,
                         returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings"],
                         feature_group_to_add=dynamic_group([(SCENARIO_PARCELS, layer)], lang=lang, name="scenario"))
-        out = out or {}
-        st.session_state[common.SCEN_DRAWINGS] = [
-            f for f in (out.get("all_drawings") or []) if (f.get("geometry") or {}).get("type") == "Polygon"]
-        fid = str((out.get("last_active_drawing") or {}).get("id") or "")
-        event = (fid, str(out.get("last_object_clicked")))
-        if fid.startswith("scenario_parcels:") and event != st.session_state.get(common.LAST_SCEN_EVENT):
-            st.session_state[common.LAST_SCEN_EVENT] = event
-            pid = fid.split(":", 1)[1]
-            if pid in parcels.index:
-                set_scenario(scenario.with_parcel(pid, included=pid not in included))
-                st.rerun()
+        st.session_state[common.SCEN_DRAWINGS] = common.drawn_polygons(out)
+        clicked = common.new_click(out, layer_id="scenario_parcels", state_key=common.LAST_SCEN_EVENT)
+        if clicked in parcels.index:
+            set_scenario(scenario.with_parcel(clicked, included=clicked not in included))
+            st.rerun()
         drawings = st.session_state.get(common.SCEN_DRAWINGS) or []
         d1, d2 = st.columns([2, 1])
         drawn_name = d1.text_input(t("scen_drawn_name", lang), key="scen_drawn_name", max_chars=80)
