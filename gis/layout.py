@@ -8,8 +8,6 @@ import shapely
 from gis.crs import to_metric
 from gis.errors import PlannerError
 
-ZONE_IDS = ("belt", "core", "city")
-
 
 def creek_belt(district: gpd.GeoDataFrame, creek_edge: gpd.GeoDataFrame, *, width_m: float) -> shapely.Geometry:
     """The Suzhou Creek waterfront belt: the land of the district within ``width_m`` of the creek edge.

@@ -346,7 +346,7 @@ def sensitivity(norm: pd.DataFrame, weights: pd.Series, passes: pd.Series, *, sp
         "rank_max": ranks.max(axis=1), "top_n_share": (ranks <= top_n).mean(axis=1)}, index=index)
 
 
-#: Upper bounds of the score classes used on maps and legends (see layers.registry.SCORE_CLASSES).
+#: Upper bounds of the score classes c1..c4 (c5 above); their colours: layers.registry.SCORE_COLOURS.
 CLASS_BOUNDS = (0.2, 0.4, 0.6, 0.8)
 
 #: Raw measurement behind each vector criterion, and its unit, for the parcel card.

@@ -102,9 +102,8 @@ REGISTRY: tuple[LayerSpec, ...] = (
 )
 
 
-#: Score classes of evaluated parcels (upper bounds) and their colours, red (low) to green (high).
-SCORE_CLASSES = (("c1", 0.2, "#d73027"), ("c2", 0.4, "#fc8d59"), ("c3", 0.6, "#fee08b"),
-                 ("c4", 0.8, "#91cf60"), ("c5", 1.0, "#1a9850"))
+#: Colours of the score classes c1..c5 (bounds: gis.scoring.CLASS_BOUNDS), red (low) to green (high).
+SCORE_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")
 
 SCORED_PARCELS = LayerSpec(
     "scored_parcels", "layer_scored", "polygon",
@@ -113,7 +112,7 @@ SCORED_PARCELS = LayerSpec(
     popup=(("name", "f_name"), ("score", "f_score"), ("rank", "f_rank"), ("failed", "f_failed"),
            ("current_use", "f_use"), ("area_ha", "f_area_ha"), ("accuracy", "f_accuracy")),
     category_field="score_class",
-    categories=tuple(Category(cid, f"score_{cid}", {"fillColor": colour}) for cid, _, colour in SCORE_CLASSES)
+    categories=tuple(Category(f"c{i + 1}", f"score_c{i + 1}", {"fillColor": colour}) for i, colour in enumerate(SCORE_COLOURS))
     + (Category("fail", "score_fail", {"fillColor": "#a0aec0", "color": "#4a5568", "dashArray": "4 3",
                                        "fillOpacity": 0.5}),),
 )

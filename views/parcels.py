@@ -264,11 +264,10 @@ with tabs[3]:
     rfile = st.file_uploader(t("raster_upload", lang), type=["tif", "tiff"], key="raster_file")
     if rfile is not None and st.button(t("raster_add", lang), key="raster_add"):
         try:
-            test = zonal_mean(parcels.iloc[:1], rfile.getvalue())  # fails early on an unreadable raster
+            zonal_mean(parcels.iloc[:1], rfile.getvalue())  # an unreadable raster fails here, not on every run
         except PlannerError as exc:
             st.error(str(exc))
         else:
-            del test
             entry = {"name": rname.strip() or rfile.name, "higher": rhigher, "data": rfile.getvalue()}
             others = [r for r in st.session_state.get(common.RASTERS, []) if r["name"] != entry["name"]]
             st.session_state[common.RASTERS] = others + [entry]
