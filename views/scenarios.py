@@ -74,10 +74,11 @@ rev = st.session_state.get(common.SCENARIO_REV, 0)
 
 # --- scenario header: open / new / name / undo / save ---------------------------------------------------
 saved = store.list()
+by_id = saved.set_index("id")
 c1, c2, c3 = st.columns([2, 1, 1])
 choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
-                      format_func=lambda sid: f"{saved.set_index('id').loc[sid, 'name']} · v{saved.set_index('id').loc[sid, 'version']}"
-                      f" · {saved.set_index('id').loc[sid, 'saved_at'][:16]}")
+                      format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}"
+                      f" · {by_id.loc[sid, 'saved_at'][:16]}")
 if c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load"):
     set_scenario(store.load(choice))
     st.rerun()
@@ -231,10 +232,10 @@ with tabs[0]:
 with tabs[1]:
     pick = st.multiselect(t("cmp_pick", lang), ["__current__"] + list(saved["id"]), max_selections=4, key="cmp_pick",
                           format_func=lambda sid: t("scen_current", lang) if sid == "__current__"
-                          else saved.set_index("id").loc[sid, "name"])
+                          else by_id.loc[sid, "name"])
     if len(pick) >= 2:
-        chosen = {("★ " + scenario.name if sid == "__current__" else saved.set_index("id").loc[sid, "name"]
-                   + f" v{saved.set_index('id').loc[sid, 'version']}"):
+        chosen = {("★ " + scenario.name if sid == "__current__" else by_id.loc[sid, "name"]
+                   + f" v{by_id.loc[sid, 'version']}"):
                   (scenario if sid == "__current__" else store.load(sid)) for sid in pick}
         metrics = {label: scenario_metrics(s, data, data.parcels, scores=scores, rules=rules) for label, s in chosen.items()}
         table = compare(metrics)
@@ -291,7 +292,7 @@ with tabs[2]:
 # --- import / export ------------------------------------------------------------------------------------
 with tabs[3]:
     ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids",
-                         format_func=lambda sid: saved.set_index("id").loc[sid, "name"])
+                         format_func=lambda sid: by_id.loc[sid, "name"])
     if ids:
         with tempfile.TemporaryDirectory() as tmp:
             out_path = Path(tmp) / "scenarios.gpkg"
