@@ -125,10 +125,16 @@ def _non_overlapping_layers(geoms: np.ndarray) -> list[list[int]]:
 
 
 def normalise_raster_values(values: pd.Series, *, higher_is_better: bool) -> pd.Series:
-    """Min-max scale zonal means to [0, 1] over the parcels (flipped when lower is better); NaN -> 0."""
+    """Min-max scale zonal means to [0, 1] over the parcels (flipped when lower is better).
+
+    A parcel without a value (outside the raster, all nodata) gets 0; when every value is the same the
+    raster cannot tell parcels apart and each parcel with a value gets 1, whatever the direction.
+    """
     v = values.astype(float)
-    lo, hi = np.nanmin(v.to_numpy()) if v.notna().any() else 0.0, np.nanmax(v.to_numpy()) if v.notna().any() else 0.0
-    scaled = (v - lo) / (hi - lo) if hi > lo else v * 0.0 + 1.0
+    lo, hi = v.min(), v.max()  # NaN-skipping
+    if not hi > lo:
+        return v.notna().astype(float)
+    scaled = (v - lo) / (hi - lo)
     if not higher_is_better:
         scaled = 1.0 - scaled
     return scaled.fillna(0.0).clip(0.0, 1.0)

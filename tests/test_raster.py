@@ -78,6 +78,9 @@ def test_normalise_raster_direction():
     v = pd.Series([10.0, 20.0, np.nan, 30.0])
     assert normalise_raster_values(v, higher_is_better=True).tolist() == [0.0, 0.5, 0.0, 1.0]
     assert normalise_raster_values(v, higher_is_better=False).tolist() == [1.0, 0.5, 0.0, 0.0]
+    flat = pd.Series([7.0, 7.0, np.nan])
+    for direction in (True, False):
+        assert normalise_raster_values(flat, higher_is_better=direction).tolist() == [1.0, 1.0, 0.0]
 
 
 def test_surface_geotiff_and_overlay(data):
