@@ -45,7 +45,7 @@ def main() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     first = timed_ms(at.run)
 
-    select = [timed_ms(lambda i=i: at.selectbox(key="selected_subpark").select(ids[i % len(ids)]).run())
+    select = [timed_ms(lambda i=i: at.selectbox(key="selected_subpark@zh").select(ids[i % len(ids)]).run())
               for i in range(N)]
     lang = [timed_ms(lambda i=i: at.radio(key="lang").set_value("en" if i % 2 == 0 else "zh").run())
             for i in range(N)]

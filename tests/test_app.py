@@ -63,7 +63,7 @@ def test_flow_switch_language_select_subpark_read_panel(at):
     assert any(t("panel_hint", "zh") in m.value for m in at.markdown)
     at.radio(key=common.LANG).set_value("en").run()
     assert at.title[0].value == "Putuo Park Planner"
-    at.selectbox(key=common.SELECTED_SUBPARK).select("S01").run()
+    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "en")).select("S01").run()
     assert not at.exception
     heads = [s.value for s in at.subheader]
     assert "Changfeng Eco-business District" in heads
@@ -79,22 +79,22 @@ def test_flow_switch_language_select_subpark_read_panel(at):
 def test_map_click_selection_is_applied_on_next_run(at):
     at.session_state[common.PENDING_SELECTION] = "N02"
     at.run()
-    assert at.selectbox(key=common.SELECTED_SUBPARK).value == "N02"
+    assert at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).value == "N02"
     assert "未来岛高新技术产业园" in [s.value for s in at.subheader]
 
 
 def test_selection_highlight_is_sent_without_rebuilding_map(at):
     script_before = _map_args(at)["script"]
-    at.selectbox(key=common.SELECTED_SUBPARK).select("N01").run()
+    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).select("N01").run()
     args = _map_args(at)
     assert args["script"] == script_before  # same map: the browser keeps its view
     assert args["feature_group"] and "geo_json" in args["feature_group"]
 
 
 def test_basemap_choices(at):
-    at.selectbox(key=common.BASEMAP).select("amap").run()
+    at.selectbox(key=common.widget_key(common.BASEMAP, "zh")).select("amap").run()
     assert not at.exception and "autonavi" in _map_args(at)["script"]
-    at.selectbox(key=common.BASEMAP).select("tianditu_img").run()
+    at.selectbox(key=common.widget_key(common.BASEMAP, "zh")).select("tianditu_img").run()
     assert any(t("basemap_needs_key", "zh") in w.value for w in at.warning)
 
 
@@ -117,3 +117,11 @@ def test_indicators_page_table(at):
 def test_data_page_reports_invariants(at):
     at.switch_page("views/data_sources.py").run()
     assert at.success and at.success[0].value == t("data_valid", "zh")
+
+
+def test_choices_survive_a_language_switch_with_translated_labels(at):
+    at.selectbox(key=common.widget_key(common.BASEMAP, "zh")).select("positron").run()
+    at.radio(key=common.LANG).set_value("en").run()
+    box = at.selectbox(key=common.widget_key(common.BASEMAP, "en"))
+    assert box.value == "positron"  # carried over, shown with its English label (a new key per language)
+    assert t("basemap_positron", "en") in box.options

@@ -29,10 +29,10 @@ def labels(app):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_gives_a_download(at, fmt):
-    at.multiselect(key="exp_layers").select("stations").run()
-    at.selectbox(key="exp_format").select(fmt).run()
+    at.multiselect(key=common.widget_key("exp_layers", "zh")).select("stations").run()
+    at.selectbox(key=common.widget_key("exp_format", "zh")).select(fmt).run()
     target = "cgcs2000_gk120" if fmt == "dxf" else "gcj02" if fmt == "kml" else "cgcs2000"
-    at.selectbox(key="exp_crs").select(target).run()
+    at.selectbox(key=common.widget_key("exp_crs", "zh")).select(target).run()
     assert not at.exception and not at.error
     name = next(label for label in labels(at) if label.startswith(t("exp_download", "zh") + " putuo_"))
     ext = {"geojson": ".zip", "gpkg": ".gpkg", "shp": ".zip", "kml": ".zip", "dxf": ".dxf",
@@ -41,8 +41,8 @@ def test_every_format_gives_a_download(at, fmt):
 
 
 def test_kml_in_a_projected_crs_is_refused_with_a_message(at):
-    at.selectbox(key="exp_format").select("kml").run()
-    at.selectbox(key="exp_crs").select("cgcs2000_gk120").run()
+    at.selectbox(key=common.widget_key("exp_format", "zh")).select("kml").run()
+    at.selectbox(key=common.widget_key("exp_crs", "zh")).select("cgcs2000_gk120").run()
     assert not at.exception and "lon/lat only" in at.error[0].value
 
 
@@ -50,14 +50,14 @@ def test_kml_in_a_projected_crs_is_refused_with_a_message(at):
 def test_print_map_extents(at, extent):
     if extent == "scenario":
         at.session_state[common.SCENARIO] = Scenario(name="s", parcels=("P060", "P061"))
-    at.radio(key="pm_extent").set_value(extent).run()
+    at.radio(key=common.widget_key("pm_extent", "zh")).set_value(extent).run()
     assert not at.exception and not at.error
     assert len(at.get("image")) >= 1  # the preview
     assert any(label.startswith(t("exp_download", "zh") + " (PNG") for label in labels(at))
 
 
 def test_empty_scenario_extent_says_so(at):
-    at.radio(key="pm_extent").set_value("scenario").run()
+    at.radio(key=common.widget_key("pm_extent", "zh")).set_value("scenario").run()
     assert not at.exception and "empty" in at.error[0].value
 
 

@@ -26,7 +26,7 @@ def test_page_runs_without_a_file(workspace):
     at = app()
     at.switch_page("views/data_import.py").run()
     assert not at.exception and at.title[0].value == t("imp_title", "zh")
-    assert at.selectbox(key="imp_kind").value == "subparks"
+    assert at.selectbox(key=common.widget_key("imp_kind", "zh")).value == "subparks"
 
 
 def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
@@ -36,7 +36,7 @@ def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     at.session_state[common.OVERRIDES] = {"subparks": renamed}
     at.session_state[common.OVERRIDES_KEY] = "stale-key"  # registered again on the next run
     at.run()
-    at.selectbox(key=common.SELECTED_SUBPARK).select("S01").run()
+    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).select("S01").run()
     assert "导入测试子园" in [s.value for s in at.subheader]
     at.switch_page("views/parcels.py").run()
     assert not at.exception
@@ -44,7 +44,7 @@ def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     assert t("imp_active", "zh") in at.info[0].value
     at.button(key="imp_reset").click().run()
     at.switch_page("views/explorer.py").run()
-    at.selectbox(key=common.SELECTED_SUBPARK).select("S01").run()
+    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).select("S01").run()
     assert "长风生态商务区" in [s.value for s in at.subheader]
 
 

@@ -57,16 +57,16 @@ def test_changing_weights_reorders_as_expected(at, data):
 
 
 def test_presets_and_reset(at):
-    at.selectbox(key=common.PRESET).select("transit_first").run()
+    at.selectbox(key=common.widget_key(common.PRESET, "zh")).select("transit_first").run()
     assert at.slider(key=common.weight_key("transit")).value == 40
     at.slider(key=common.weight_key("transit")).set_value(3).run()
     at.sidebar.button[0].click().run()  # reset
     assert at.slider(key=common.weight_key("transit")).value == 15
-    assert at.selectbox(key=common.PRESET).value == "balanced"
+    assert at.selectbox(key=common.widget_key(common.PRESET, "zh")).value == "balanced"
 
 
 def test_parcel_card_explains_the_score(at):
-    at.selectbox(key=common.SELECTED_PARCEL).select("P001").run()
+    at.selectbox(key=common.widget_key(common.SELECTED_PARCEL, "zh")).select("P001").run()
     assert "候选地块 P001" in at.subheader[0].value
     card = next(d.value for d in at.dataframe if t("f_contrib", "zh") in d.value.columns)
     assert len(card) == len(VECTOR_CRITERIA)

@@ -67,7 +67,7 @@ def test_compare_two_saved_scenarios(workspace):
     a, _ = store.save(Scenario(name="甲", parcels=("P060",)))
     b, _ = store.save(Scenario(name="乙", parcels=("P060", "P061", "P062")))
     at = open_page(workspace)
-    at.multiselect(key="cmp_pick").select(a.id).select(b.id).run()
+    at.multiselect(key=common.widget_key("cmp_pick", "zh")).select(a.id).select(b.id).run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "甲 v1" in d.value.columns)
     assert list(table.columns) == ["甲 v1", "乙 v1"]

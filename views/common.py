@@ -52,6 +52,26 @@ def weight_key(criterion: str) -> str:
     return f"w_{criterion}"
 
 
+def widget_key(key: str, language: str) -> str:
+    """The Streamlit key of a widget whose option labels are translated, in one language."""
+    return f"{key}@{language}"
+
+
+def lkey(key: str) -> str:
+    """Key for a select box / radio / multiselect whose option labels depend on the language.
+
+    Streamlit keeps showing a keyed widget's old option label after the labels change, so the key
+    carries the language; the choice made in the other language is carried over.
+    """
+    current = widget_key(key, lang())
+    if current not in st.session_state:
+        for other in LANGS:
+            if widget_key(key, other) in st.session_state:
+                st.session_state[current] = st.session_state[widget_key(key, other)]
+                break
+    return current
+
+
 def new_click(out: dict | None, *, layer_id: str, state_key: str) -> str | None:
     """The id of the ``layer_id`` feature clicked since the last run, or None.
 

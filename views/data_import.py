@@ -28,7 +28,7 @@ if active:
         st.rerun()
 
 kinds = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}
-kind = st.selectbox(t("imp_target", lang), list(kinds), key="imp_kind", format_func=lambda k: get_spec(k).label(lang))
+kind = st.selectbox(t("imp_target", lang), list(kinds), key=common.lkey("imp_kind"), format_func=lambda k: get_spec(k).label(lang))
 upload = st.file_uploader(f"{t('imp_file', lang)} — {t('imp_formats', lang)}", key="imp_upload",
                           type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "dxf", "csv", "xlsx"])
 
@@ -38,7 +38,7 @@ crs_label = {"auto": t("imp_crs_auto", lang), "custom": t("imp_crs_custom", lang
 
 if upload is not None:
     c1, c2 = st.columns(2)
-    choice = c1.selectbox(t("imp_crs", lang), crs_options, key="imp_crs", format_func=lambda c: crs_label.get(c, c))
+    choice = c1.selectbox(t("imp_crs", lang), crs_options, key=common.lkey("imp_crs"), format_func=lambda c: crs_label.get(c, c))
     custom = c2.text_input(t("imp_proj", lang), key="imp_proj", disabled=choice != "custom", max_chars=300)
     crs = None if choice == "auto" else (custom.strip() or None) if choice == "custom" else choice
     layer = st.session_state.get("imp_layer")

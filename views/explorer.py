@@ -23,12 +23,12 @@ if is_sampled(data.parcels):
 
 # A map click in the previous run asked for a selection: apply it before the select box exists.
 if common.PENDING_SELECTION in st.session_state:
-    st.session_state[common.SELECTED_SUBPARK] = st.session_state.pop(common.PENDING_SELECTION)
+    st.session_state[common.lkey(common.SELECTED_SUBPARK)] = st.session_state.pop(common.PENDING_SELECTION)
 
 c1, c2 = st.columns([1, 2])
-basemap = c1.selectbox(t("basemap", lang), [b.id for b in BASEMAPS], key=common.BASEMAP,
+basemap = c1.selectbox(t("basemap", lang), [b.id for b in BASEMAPS], key=common.lkey(common.BASEMAP),
                        format_func=lambda b: t(get_basemap(b).label_key, lang))
-selected = c2.selectbox(t("search_subpark", lang), list(names), key=common.SELECTED_SUBPARK, index=None,
+selected = c2.selectbox(t("search_subpark", lang), list(names), key=common.lkey(common.SELECTED_SUBPARK), index=None,
                         placeholder=t("search_placeholder", lang),
                         format_func=lambda sid: f"{names.get(sid, sid)} ({sid})")
 key = common.tianditu_key()

@@ -54,11 +54,14 @@ def meta(title: str) -> ExportMeta:
 tabs = st.tabs([t(k, lang) for k in ("exp_tab_layers", "exp_tab_print", "exp_tab_atlas", "exp_tab_report", "exp_tab_html")])
 
 with tabs[0]:
-    chosen = st.multiselect(t("exp_layers", lang), list(LAYERS), default=["subparks"], key="exp_layers",
+    k = common.lkey("exp_layers")  # a default only the first time (else it fights the carried-over choice)
+    chosen = st.multiselect(t("exp_layers", lang), list(LAYERS), default=None if k in st.session_state else ["subparks"],
+                            key=k,
                             format_func=layer_label)
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox(t("exp_format", lang), FORMATS, key="exp_format", format_func=lambda f: t(f"fmt_{f}", lang))
-    target = c2.selectbox(t("exp_crs", lang), list(TARGETS), index=2 if fmt == "dxf" else 0, key="exp_crs",
+    fmt = c1.selectbox(t("exp_format", lang), FORMATS, key=common.lkey("exp_format"), format_func=lambda f: t(f"fmt_{f}", lang))
+    k = common.lkey("exp_crs")
+    target = c2.selectbox(t("exp_crs", lang), list(TARGETS), index=None if k in st.session_state else 0, key=k,
                           format_func=lambda c: t(f"crs_{c}", lang))
     encoding = c3.selectbox(t("exp_encoding", lang), ["UTF-8", "GBK"], key="exp_encoding", disabled=fmt != "shp")
     try:
@@ -79,18 +82,19 @@ with tabs[1]:
     title = st.text_input(t("exp_map_title", lang), t("exp_default_title", lang), key="pm_title", max_chars=80)
     subtitle = st.text_input(t("exp_map_subtitle", lang), t("app_subtitle", lang), key="pm_subtitle", max_chars=120)
     layers_pm = st.multiselect(t("exp_layers", lang), [k for k in LAYERS if k != "clusters"],
-                               default=["district", "zones", "subparks", "stations"], key="pm_layers",
+                               default=None if common.lkey("pm_layers") in st.session_state
+                               else ["district", "zones", "subparks", "stations"], key=common.lkey("pm_layers"),
                                format_func=layer_label)
     g1, g2 = st.columns(2)
     grid = g1.checkbox(t("exp_grid", lang), key="pm_grid")
     labels = g2.checkbox(t("exp_labels", lang), value=True, key="pm_labels")
     extent_kind = st.radio(t("exp_extent", lang), ["district", "cluster", "subpark", "scenario", "view"], horizontal=True,
-                           key="pm_extent", format_func=lambda k: t(f"ext_{k}", lang))
+                           key=common.lkey("pm_extent"), format_func=lambda k: t(f"ext_{k}", lang))
     try:
         if extent_kind == "district":
             geom = to_metric(data.district).geometry.iloc[0]
         elif extent_kind == "cluster":
-            cluster = st.selectbox(t("f_cluster", lang), ["north", "south"], key="pm_cluster",
+            cluster = st.selectbox(t("f_cluster", lang), ["north", "south"], key=common.lkey("pm_cluster"),
                                    format_func=lambda c: t(f"cluster_{c}", lang))
             geom = to_metric(data.layer("clusters")).set_index("id").geometry[cluster]
         elif extent_kind == "subpark":
@@ -127,7 +131,7 @@ with tabs[1]:
         st.error(str(exc))
 
 with tabs[2]:
-    kind = st.radio(t("atlas_kind", lang), ["subparks", "parcels"], horizontal=True, key="atlas_kind",
+    kind = st.radio(t("atlas_kind", lang), ["subparks", "parcels"], horizontal=True, key=common.lkey("atlas_kind"),
                     format_func=lambda k: t(f"atlas_{k}", lang))
     top_n = st.slider("N", 1, 20, 5, key="atlas_n", disabled=kind != "parcels")
     if st.button(t("atlas_make", lang), key="atlas_make"):

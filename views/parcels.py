@@ -56,13 +56,13 @@ criteria = list(norm.columns)
 
 # --- weights (sidebar) --------------------------------------------------------------------------------
 def _apply_preset() -> None:
-    preset = PRESETS[st.session_state[common.PRESET]]
+    preset = PRESETS[st.session_state[common.lkey(common.PRESET)]]
     for c in criteria:
         st.session_state[common.weight_key(c)] = int(preset.get(c, 10))
 
 
 def _reset() -> None:
-    st.session_state[common.PRESET] = "balanced"
+    st.session_state[common.lkey(common.PRESET)] = "balanced"
     _apply_preset()
 
 
@@ -70,7 +70,7 @@ for c in criteria:
     st.session_state.setdefault(common.weight_key(c), int(PRESETS["balanced"].get(c, 10)))
 with st.sidebar:
     st.subheader(t("weights", lang))
-    st.selectbox(t("preset", lang), list(PRESETS), key=common.PRESET, on_change=_apply_preset,
+    st.selectbox(t("preset", lang), list(PRESETS), key=common.lkey(common.PRESET), on_change=_apply_preset,
                  format_func=lambda p: t(f"preset_{p}", lang))
     st.button(t("reset", lang), on_click=_reset)
     raw_weights = {c: st.session_state[common.weight_key(c)] for c in criteria}
@@ -93,9 +93,9 @@ names = parcels[name_col(lang)].astype(str)
 
 # --- selection from a map click (applied before the select box exists) ----------------------------------
 if common.PENDING_PARCEL in st.session_state:
-    st.session_state[common.SELECTED_PARCEL] = st.session_state.pop(common.PENDING_PARCEL)
-if st.session_state.get(common.SELECTED_PARCEL) not in parcels.index:
-    st.session_state[common.SELECTED_PARCEL] = None
+    st.session_state[common.lkey(common.SELECTED_PARCEL)] = st.session_state.pop(common.PENDING_PARCEL)
+if st.session_state.get(common.lkey(common.SELECTED_PARCEL)) not in parcels.index:
+    st.session_state[common.lkey(common.SELECTED_PARCEL)] = None
 
 tabs = st.tabs([t(k, lang) for k in ("tab_ranking", "tab_sensitivity", "tab_surface", "tab_add", "tab_export",
                                       "tab_help")])
@@ -103,7 +103,7 @@ tabs = st.tabs([t(k, lang) for k in ("tab_ranking", "tab_sensitivity", "tab_surf
 with tabs[0]:
     map_col, card_col = st.columns([1.6, 1])
     with card_col:
-        selected = st.selectbox(t("pick_parcel", lang), list(parcels.index), key=common.SELECTED_PARCEL, index=None,
+        selected = st.selectbox(t("pick_parcel", lang), list(parcels.index), key=common.lkey(common.SELECTED_PARCEL), index=None,
                                 format_func=lambda pid: f"{names[pid]}", placeholder=t("card_hint", lang))
     with map_col:
         layer = parcels[["id", "name_zh", "name_en", "current_use_zh", "current_use_en", "area_m2", "accuracy",

@@ -230,7 +230,7 @@ with tabs[0]:
 
 # --- compare --------------------------------------------------------------------------------------------
 with tabs[1]:
-    pick = st.multiselect(t("cmp_pick", lang), ["__current__"] + list(saved["id"]), max_selections=4, key="cmp_pick",
+    pick = st.multiselect(t("cmp_pick", lang), ["__current__"] + list(saved["id"]), max_selections=4, key=common.lkey("cmp_pick"),
                           format_func=lambda sid: t("scen_current", lang) if sid == "__current__"
                           else by_id.loc[sid, "name"])
     if len(pick) >= 2:
@@ -260,7 +260,7 @@ with tabs[2]:
     st.write(t("sug_intro", lang))
     s1, s2 = st.columns(2)
     budget = s1.number_input(t("sug_budget", lang), 0.01, 5.0, 0.3, step=0.05, key="sug_budget")
-    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key="sug_objective",
+    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=common.lkey("sug_objective"),
                              format_func=lambda o: t(f"sug_obj_{o}", lang))
     z = st.columns(3)
     zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0, step=0.05,
