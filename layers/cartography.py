@@ -112,10 +112,45 @@ def draw_layer(ax, spec: LayerSpec, gdf_m: gpd.GeoDataFrame, *, lang: str, label
                 ax.add_patch(patch)
     if labels and spec.id in ("subparks", "scenario_added"):
         col = "name_en" if lang == "en" else "name_zh"
-        for geom, name in zip(gdf_m.geometry, gdf_m[col]):
-            p = geom.representative_point()
-            ax.annotate(str(name), (p.x, p.y), ha="center", va="center", fontsize=6.5, zorder=6,
+        for (x, y), text in place_labels(ax, gdf_m, col, fontsize=LABEL_PT):
+            ax.annotate(text, (x, y), ha="center", va="center", fontsize=LABEL_PT, zorder=6,
                         path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+
+
+LABEL_PT = 6.5
+
+
+def _text_width_em(text: str) -> float:
+    """Rough width of a label in ems: CJK characters are square, Latin ones about half as wide."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+def place_labels(ax, gdf_m: gpd.GeoDataFrame, col: str, *, fontsize: float) -> list[tuple[tuple[float, float], str]]:
+    """Label positions without overlaps: largest features first, each at its representative point or
+    nudged up/down; a label that still collides falls back to the feature id, or is left out."""
+    x0, x1 = ax.get_xlim()
+    fig = ax.get_figure()
+    metres_per_pt = (x1 - x0) / (ax.get_position().width * fig.get_figwidth() * 72)
+    h = fontsize * 1.25 * metres_per_pt
+    placed: list[shapely.Polygon] = []
+    out = []
+    order = np.argsort(-gdf_m.geometry.area.to_numpy())
+    for i in order:
+        geom, name, fid = gdf_m.geometry.iloc[i], str(gdf_m[col].iloc[i]), str(gdf_m["id"].iloc[i])
+        p = geom.representative_point()
+        done = False
+        for text in (name, fid):
+            w = _text_width_em(text) * fontsize * metres_per_pt
+            for dy in (0.0, h, -h, 2 * h, -2 * h):
+                box = shapely.box(p.x - w / 2, p.y + dy - h / 2, p.x + w / 2, p.y + dy + h / 2)
+                if not any(box.intersects(b) for b in placed):
+                    placed.append(box)
+                    out.append(((p.x, p.y + dy), text))
+                    done = True
+                    break
+            if done:
+                break
+    return out
 
 
 def _nice_length(span_m: float) -> float:

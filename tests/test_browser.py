@@ -72,13 +72,13 @@ def test_map_draws_offline_and_click_shows_subpark(page, app_url, tmp_path):
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
     heading = page.get_by_role("heading", name="长风生态商务区")
     heading.wait_for(timeout=30_000)
-    assert page.get_by_text("3.060").first.is_visible()  # km2 metric in the panel
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="km²").first).to_contain_text("3.060")
     page.wait_for_timeout(800)
     shot = tmp_path / "explorer_clicked.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 50_000
     # The popup of the clicked feature is built from text nodes: the name is there as text.
-    assert page.frame_locator(FRAME).locator(".leaflet-popup-content").get_by_text("长风生态商务区").count() == 1
+    expect(page.frame_locator(FRAME).locator(".leaflet-popup-content").get_by_text("长风生态商务区")).to_have_count(1)
     assert page.external_requests == [], f"requests left the machine: {page.external_requests}"
     print(f"polygons visible after {seconds:.2f} s; screenshot {shot}")
 
@@ -117,7 +117,7 @@ def test_parcels_page_upload_a_parcel_and_see_it_ranked(page, app_url, tmp_path)
     page.goto(f"{app_url}/parcels")
     frame = page.frame_locator(FRAME)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-    assert frame.locator(".leaflet-draw-draw-polygon").count() == 1  # Leaflet.draw served locally
+    expect(frame.locator(".leaflet-draw-draw-polygon")).to_have_count(1)  # Leaflet.draw served locally
     page.get_by_role("tab", name="添加地块").click()
     page.locator("input[type=file]").first.set_input_files(str(upload))
     page.get_by_role("button", name="添加上传的地块").click()

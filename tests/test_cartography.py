@@ -86,3 +86,20 @@ def test_only_drawn_layers_in_legend(data):
                  spec=PrintSpec(title="x"), extent_m=padded_extent(to_metric(data.district).geometry.iloc[0]))
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert labels == ["普陀区界", "地铁站"]
+
+
+def test_labels_never_overlap(data, district_extent):
+    import shapely
+
+    from layers.cartography import LABEL_PT, _text_width_em, place_labels
+
+    fig = _render(data, district_extent)
+    ax = fig.axes[0]
+    placed = place_labels(ax, to_metric(data.subparks), "name_zh", fontsize=LABEL_PT)
+    assert len(placed) == 14  # every sub-park labelled (by name, or by id where names would collide)
+    x0, x1 = ax.get_xlim()
+    m_per_pt = (x1 - x0) / (ax.get_position().width * fig.get_figwidth() * 72)
+    h = LABEL_PT * 1.25 * m_per_pt
+    boxes = [shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+             for (x, y), text in placed for w in [_text_width_em(text) * LABEL_PT * m_per_pt]]
+    assert not any(boxes[i].intersects(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
