@@ -43,30 +43,35 @@ def current() -> Scenario:
     return st.session_state[common.SCENARIO]
 
 
-def set_scenario(new: Scenario, *, undoable: bool = True) -> None:
+def set_scenario(new: Scenario) -> None:
     """Make ``new`` the current scenario; the previous one goes on the undo stack."""
     old = current()
     if new == old:
         return
-    if undoable:
-        st.session_state.setdefault(common.UNDO, []).append(old)
-        st.session_state[common.REDO] = []
-    st.session_state[common.SCENARIO] = new
+    st.session_state.setdefault(common.UNDO, []).append(old)
+    st.session_state[common.REDO] = []
+    _show(new)
+
+
+def _show(scenario: Scenario) -> None:
+    """Make ``scenario`` current; the revision bump gives the tables and inputs fresh keys."""
+    st.session_state[common.SCENARIO] = scenario
     st.session_state[common.SCENARIO_REV] = st.session_state.get(common.SCENARIO_REV, 0) + 1
 
 
+def _step(source: str, target: str) -> None:
+    """Undo (UNDO -> REDO) or redo (REDO -> UNDO) one change."""
+    if st.session_state.get(source):
+        st.session_state.setdefault(target, []).append(current())
+        _show(st.session_state[source].pop())
+
+
 def undo() -> None:
-    if st.session_state.get(common.UNDO):
-        st.session_state.setdefault(common.REDO, []).append(current())
-        st.session_state[common.SCENARIO] = st.session_state[common.UNDO].pop()
-        st.session_state[common.SCENARIO_REV] = st.session_state.get(common.SCENARIO_REV, 0) + 1
+    _step(common.UNDO, common.REDO)
 
 
 def redo() -> None:
-    if st.session_state.get(common.REDO):
-        st.session_state.setdefault(common.UNDO, []).append(current())
-        st.session_state[common.SCENARIO] = st.session_state[common.REDO].pop()
-        st.session_state[common.SCENARIO_REV] = st.session_state.get(common.SCENARIO_REV, 0) + 1
+    _step(common.REDO, common.UNDO)
 
 
 scenario = current()
