@@ -11,7 +11,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import mb, met, random_points, rss_mb, stats_s, timed  # noqa: E402
+from benchutil import mb, met, random_points, rectangle_shapes, rss_mb, stats_s, timed  # noqa: E402
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
@@ -54,10 +54,7 @@ def synthetic_parcels(region: shapely.Geometry, n: int, seed: int = SEED) -> gpd
     with 1-8 extra vertices on its edges; N_INVALID of them are bow-ties (self-intersecting)."""
     rng = np.random.default_rng(seed)
     cx, cy = random_points(region, n, rng)
-    area = rng.uniform(*AREA_M2, n)
-    aspect = rng.uniform(1.0, 3.0, n)
-    angle = rng.uniform(0.0, np.pi, n)
-    half_w, half_h = np.sqrt(area * aspect) / 2, np.sqrt(area / aspect) / 2
+    area, angle, half_w, half_h = rectangle_shapes(rng, n, AREA_M2)
     # perimeter parameter t in [0, 4): corner k at t = k, extra vertices at random t; padded slots = inf
     extra = rng.integers(EXTRA_VERTICES[0], EXTRA_VERTICES[1] + 1, n)
     width = 4 + EXTRA_VERTICES[1]

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import met, random_points, stats_ms, timed  # noqa: E402
+from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_ms, timed  # noqa: E402
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
@@ -55,18 +55,11 @@ def synthetic_parcels(region: shapely.Geometry, n: int, seed: int = SEED) -> gpd
     with ``id``, ``name_zh`` and ``intended_use``, returned in EPSG:4326 like the bundled parcels."""
     rng = np.random.default_rng(seed)
     cx, cy = random_points(region, n, rng)
-    area = rng.uniform(*AREA_M2, n)
-    aspect = rng.uniform(1.0, 3.0, n)
-    angle = rng.uniform(0.0, np.pi, n)
-    half_w, half_h = np.sqrt(area * aspect) / 2, np.sqrt(area / aspect) / 2
-    local = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)  # closed ring
-    dx = local[None, :, 0] * half_w[:, None]
-    dy = local[None, :, 1] * half_h[:, None]
-    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    coords = np.stack([cx[:, None] + dx * cos - dy * sin, cy[:, None] + dx * sin + dy * cos], axis=-1)
+    area, angle, half_w, half_h = rectangle_shapes(rng, n, AREA_M2)
+    polygons = rotated_rectangles(cx, cy, angle, half_w, half_h)
     gdf = gpd.GeoDataFrame({"id": [f"B{i:05d}" for i in range(n)], "name_zh": [f"测试地块{i}" for i in range(n)],
                             "intended_use": rng.choice(np.array(USES), n)},
-                           geometry=shapely.polygons(coords), crs=METRIC_CRS)
+                           geometry=polygons, crs=METRIC_CRS)
     return gdf.to_crs(STORAGE_CRS)
 
 

@@ -11,7 +11,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import met, random_points, stats_s, timed  # noqa: E402
+from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_s, timed  # noqa: E402
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
@@ -50,18 +50,11 @@ def synthetic_parcels(region: shapely.Geometry, n: int, area_m2: tuple[float, fl
     """n rotated rectangles (area uniform in ``area_m2``, aspect 1-3, random angle) centred in ``region``."""
     rng = np.random.default_rng(seed)
     cx, cy = random_points(region, n, rng)
-    area = rng.uniform(*area_m2, n)
-    aspect = rng.uniform(1.0, 3.0, n)
-    angle = rng.uniform(0.0, np.pi, n)
-    half_w, half_h = np.sqrt(area * aspect) / 2, np.sqrt(area / aspect) / 2
-    local = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)  # closed ring
-    dx = local[None, :, 0] * half_w[:, None]
-    dy = local[None, :, 1] * half_h[:, None]
-    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    coords = np.stack([cx[:, None] + dx * cos - dy * sin, cy[:, None] + dx * sin + dy * cos], axis=-1)
+    area, angle, half_w, half_h = rectangle_shapes(rng, n, area_m2)
+    polygons = rotated_rectangles(cx, cy, angle, half_w, half_h)
     uses = rng.choice(np.array(USES), n)
     return gpd.GeoDataFrame({"id": [f"P{i:06d}" for i in range(n)], "intended_use": uses},
-                            geometry=shapely.polygons(coords), crs=METRIC_CRS)
+                            geometry=polygons, crs=METRIC_CRS)
 
 
 def pipeline(parcels: gpd.GeoDataFrame, ctx: Context) -> pd.DataFrame:

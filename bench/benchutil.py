@@ -57,3 +57,24 @@ def mb(n: int) -> str:
 def rss_mb() -> float:
     """The process's peak resident memory so far (MB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rectangle_shapes(rng: np.random.Generator, n: int, area_m2: tuple[float, float]):
+    """Random rectangle shapes: area uniform in ``area_m2``, aspect 1-3, angle 0-π.
+
+    Returns ``area, angle, half_w, half_h`` (arrays of length n, metres and radians).
+    """
+    area = rng.uniform(*area_m2, n)
+    aspect = rng.uniform(1.0, 3.0, n)
+    angle = rng.uniform(0.0, np.pi, n)
+    return area, angle, np.sqrt(area * aspect) / 2, np.sqrt(area / aspect) / 2
+
+
+def rotated_rectangles(cx: np.ndarray, cy: np.ndarray, angle: np.ndarray, half_w: np.ndarray,
+                       half_h: np.ndarray) -> np.ndarray:
+    """Rectangles centred at (cx, cy), rotated by ``angle`` (vectorised)."""
+    local = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)  # closed ring
+    dx = local[None, :, 0] * half_w[:, None]
+    dy = local[None, :, 1] * half_h[:, None]
+    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
+    return shapely.polygons(np.stack([cx[:, None] + dx * cos - dy * sin, cy[:, None] + dx * sin + dy * cos], axis=-1))
