@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from gis.crs import shift_geometries, to_storage
-from gis.errors import PlannerError
+from gis.errors import ExportError
 
 #: Target coordinate systems: id -> (EPSG code written into the file, datum shift, label).
 TARGETS: dict[str, tuple[str, str, str]] = {
@@ -34,8 +34,6 @@ MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlit
         "csv_xy": "text/csv", "zip": "application/zip"}
 
 
-class ExportError(PlannerError):
-    """A layer that cannot be written in the asked format or CRS."""
 
 
 @dataclass(frozen=True)

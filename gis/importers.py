@@ -24,48 +24,30 @@ import pyproj
 import shapely
 
 from gis.crs import shift_geometries, to_storage
-from gis.errors import DataValidationError
+from gis.errors import (CoordinateError, CRSUnknownError, EmptyFileError, FileTooLargeError,
+                        GeometryError, ReadError, SchemaError, UnsafeArchiveError,
+                        UnsupportedFormatError)
 from gis.settings import SETTINGS
 
 
-class ImportFailure(DataValidationError):
-    """Base class of every import error."""
 
 
-class UnsupportedFormatError(ImportFailure):
-    """The file type is not one the app reads."""
 
 
-class FileTooLargeError(ImportFailure):
-    """The file (or an archive's content) is over the size limit."""
 
 
-class UnsafeArchiveError(ImportFailure):
-    """An archive with paths leaving its folder, too many members, or a suspicious compression ratio."""
 
 
-class EmptyFileError(ImportFailure):
-    """No bytes, or a layer without features."""
 
 
-class ReadError(ImportFailure):
-    """GDAL could not read the file (corrupt, truncated, wrong content for its name)."""
 
 
-class CRSUnknownError(ImportFailure):
-    """No CRS in the file and none could be guessed from the coordinates."""
 
 
-class CoordinateError(ImportFailure):
-    """NaN/infinite coordinates, or features far outside Shanghai (wrong CRS or swapped axes)."""
 
 
-class GeometryError(ImportFailure):
-    """Mixed or unexpected geometry types, or geometries that cannot be repaired."""
 
 
-class SchemaError(ImportFailure):
-    """Columns that cannot be mapped to the layer's schema, or duplicate ids."""
 
 
 # DXF text is UTF-8 from every CAD tool of the last decade; closed polylines are the parcels' outlines.

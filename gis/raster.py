@@ -16,7 +16,7 @@ from rasterio.transform import from_origin
 from rasterio.windows import Window, from_bounds
 
 from gis.crs import METRIC_CRS
-from gis.errors import PlannerError
+from gis.errors import RasterError
 from gis.scoring import Context, ScoringError, ScoringParams
 
 #: Criteria that describe a location, so they can be mapped as a surface (size/shape/use describe a parcel).
@@ -24,9 +24,6 @@ SURFACE_CRITERIA = ("adjacency", "layout", "transit")
 #: Colour ramp of the score (0 -> red, 0.5 -> yellow, 1 -> green), RGB 0-255.
 RAMP = np.array([[215, 48, 39], [252, 141, 89], [254, 224, 139], [217, 239, 139], [145, 207, 96], [26, 152, 80]])
 
-
-class RasterError(PlannerError):
-    """A raster that cannot be used (unreadable, no CRS, no overlap with the parcels)."""
 
 
 def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1) -> pd.Series:

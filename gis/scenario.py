@@ -16,12 +16,9 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from gis.crs import M2_PER_KM2, to_metric, to_storage
 from gis.datasets import ParkData
-from gis.errors import PlannerError
+from gis.errors import ScenarioError
 from gis.settings import SETTINGS
 
-
-class ScenarioError(PlannerError):
-    """A scenario that is inconsistent or cannot be computed."""
 
 
 def now_iso() -> str:

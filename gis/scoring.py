@@ -12,7 +12,7 @@ import shapely
 
 from gis.crs import METRIC_CRS, to_metric
 from gis.datasets import ParkData
-from gis.errors import PlannerError
+from gis.errors import ScoringError
 
 #: The plan's "4 + X" industries (tags used in the data's ``industry_tags`` / ``intended_use``).
 CORE_INDUSTRIES = ("intelligent_software", "rd_services", "sci_tech_finance", "life_health")
@@ -30,9 +30,6 @@ PRESETS: dict[str, dict[str, float]] = {
                       "compactness": 5, "industry": 10},
 }
 
-
-class ScoringError(PlannerError):
-    """Weights, parameters or parcels that cannot be scored."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from gis.errors import PlannerError
+from gis.errors import StoreError
 from gis.scenario import Scenario, describe_changes, now_iso
 
 #: EPSG:4326 as a GeoPackage spatial reference system row.
@@ -43,8 +43,6 @@ _SCHEMA = [
 ]
 
 
-class StoreError(PlannerError):
-    """The workspace cannot be opened, read or written."""
 
 
 def _gpkg_blob(geom: shapely.Geometry, srs_id: int = 4326) -> bytes:

@@ -94,7 +94,7 @@ def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, l
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gis.validate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m gis validate", description=__doc__)
     parser.add_argument("data_dir", type=Path, help="folder with boundaries/, buildings/, parcels/, transit/")
     parser.add_argument("--total-km2", type=float, default=SETTINGS.plan_total_area_km2,
                         help="expected total park area (km2), default %(default)s")

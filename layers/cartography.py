@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Polygon as MplPolygon  # noqa: E402
 
 from gis.crs import METRIC_CRS, to_metric  # noqa: E402
-from gis.errors import PlannerError  # noqa: E402
+from gis.errors import CartographyError  # noqa: E402
 from layers.i18n import t  # noqa: E402
 from layers.registry import LayerSpec  # noqa: E402
 
@@ -30,9 +30,6 @@ PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MM_PER_INCH = 25.4
 PX_TO_PT = 0.75  # Leaflet's CSS pixels to points
 
-
-class CartographyError(PlannerError):
-    """A print map that cannot be made (no CJK font, empty extent, unknown paper)."""
 
 
 def cjk_font_path() -> str:

@@ -1,6 +1,8 @@
-"""The one translation table: every UI label in Chinese (default) and English."""
+"""The one translation table: every UI label in Chinese (default) and English (with gis/messages.py's catalogue)."""
 
 from __future__ import annotations
+
+from gis.messages import CATALOGUE
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -325,12 +327,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "sampled": ("图层要素过多（{n:,} 个），地图只显示规则抽样的 {k:,} 个；统计与评分仍使用全部要素。",
                 "The layer has {n:,} features: the map shows a regular sample of {k:,}; tables and scores use all of them."),
     "error_data": ("数据无法加载：", "The data cannot be loaded: "),
+    # --- application layer and pages (issue 9) -----------------------------------------------------------
+    # (end of issue 9 labels)
+    #
+    # --- import page, check/convert (issue 10) ------------------------------------------------------------
+    # (end of issue 10 labels)
+    #
+    # --- login, accounts, audit, conflicts, shared layers (issue 11) ----------------------------------------
+    # (end of issue 11 labels)
+    #
+    # --- context layers, basemaps, print products (issue 12) -----------------------------------------------
+    # (end of issue 12 labels)
+    #
+    # --- large layers, tiles (issue 13) --------------------------------------------------------------------
+    # (end of issue 13 labels)
 }
+
+_OVERLAP = set(TEXT) & set(CATALOGUE)
+if _OVERLAP:  # one key, one meaning: the UI table and gis/'s message catalogue must not share keys
+    raise RuntimeError(f"keys defined in both layers/i18n.py and gis/messages.py: {sorted(_OVERLAP)}")
 
 
 def t(key: str, lang: str) -> str:
-    """Return the label ``key`` in ``lang`` ('zh' or 'en'); an unknown key is returned as itself."""
-    pair = TEXT.get(key)
+    """Return the label ``key`` in ``lang`` ('zh' or 'en'), from this table or gis/'s message catalogue.
+
+    An unknown key is returned as itself (the bilingual page test fails on any that reaches a page).
+    """
+    pair = TEXT.get(key) or CATALOGUE.get(key)
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]

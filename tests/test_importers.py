@@ -12,6 +12,7 @@ import pyproj
 import pytest
 import shapely
 
+from gis import errors as err
 from gis import importers as imp
 from gis.crs import wgs84_to_bd09, wgs84_to_gcj02
 from tests import corpus
@@ -30,7 +31,7 @@ def test_corpus_has_at_least_30_bad_files(cases):
 @pytest.mark.parametrize("index", range(35))
 def test_bad_file_is_refused_with_its_reason(cases, index):
     name, data, error, fragment, kwargs = cases[index]
-    with pytest.raises(imp.ImportFailure) as info:
+    with pytest.raises(err.ImportFailure) as info:
         imp.read_upload(name, data, **kwargs)
     assert type(info.value) is error, f"{name}: {type(info.value).__name__}: {info.value}"
     assert fragment in str(info.value), f"{name}: {info.value}"
@@ -159,9 +160,9 @@ def test_mapping_ids_and_diff(data):
     assert d["area_after_km2"] < d["area_before_km2"]
     dup = src.copy()
     dup["编号"] = "S01"
-    with pytest.raises(imp.SchemaError, match="Duplicate ids"):
+    with pytest.raises(err.SchemaError, match="Duplicate ids"):
         imp.apply_mapping(imp.ImportResult(gdf=dup, source_crs="", crs_how="file", encoding="", layer="", layers=[]),
                           mapping, layer_kind="subparks", source_note="x")
-    with pytest.raises(imp.SchemaError, match="required"):
+    with pytest.raises(err.SchemaError, match="required"):
         imp.apply_mapping(result, {**mapping, "cluster": None}, layer_kind="subparks", source_note="x")
     assert imp.file_signature(["b", "a"], "subparks") == imp.file_signature(["a", "b"], "subparks")

@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 
 from gis.datasets import ParkData
 from gis.errors import PlannerError
-from gis.importers import (ImportFailure, apply_mapping, diff_layers, file_signature, guess_mapping, read_upload,
+from gis.errors import ImportFailure
+from gis.importers import (apply_mapping, diff_layers, file_signature, guess_mapping, read_upload,
                            TARGET_FIELDS)
 from gis.validate import invariant_problems
 from layers.i18n import t
