@@ -3,16 +3,16 @@
 import streamlit as st
 
 from layers.i18n import LANGS, t
-from views import common
+from views import state
 
 st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner", layout="wide")
 
-if common.LANG not in st.session_state:
-    st.session_state[common.LANG] = "zh"
-st.sidebar.radio("语言 / Language", LANGS, key=common.LANG, horizontal=True,
+if state.LANG not in st.session_state:
+    st.session_state[state.LANG] = "zh"
+st.sidebar.radio("语言 / Language", LANGS, key=state.LANG, horizontal=True,
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 
-lang = common.lang()
+lang = state.lang()
 pages = [
     st.Page("views/explorer.py", title=t("page_explorer", lang), url_path="map", default=True),
     st.Page("views/parcels.py", title=t("page_parcels", lang), url_path="parcels"),

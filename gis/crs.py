@@ -12,6 +12,7 @@ import pyproj
 import shapely
 
 from gis.errors import CRSError
+from gis.messages import CATALOGUE, msg
 from gis.settings import SETTINGS
 
 STORAGE_CRS = SETTINGS.storage_crs
@@ -30,11 +31,7 @@ _GEOD = pyproj.Geod(ellps="GRS80")  # CGCS2000 ellipsoid; differs from WGS84's b
 
 def _crs_of(obj: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
     if obj.crs is None:
-        raise CRSError(
-            "The layer has no coordinate reference system (crs is None). Expected a layer with a CRS "
-            f"such as {STORAGE_CRS} or {METRIC_CRS}. Fix: call .set_crs(...) with the system the "
-            "coordinates are really in."
-        )
+        raise CRSError("crs_missing")
     return pyproj.CRS(obj.crs)
 
 
@@ -50,11 +47,8 @@ def require_projected(obj: gpd.GeoDataFrame | gpd.GeoSeries, *, operation: str) 
     """
     crs = _crs_of(obj)
     if crs.is_geographic:
-        raise CRSError(
-            f"Cannot compute {operation} in a geographic CRS ({crs.to_string()}, units of degrees). "
-            f"Expected a projected CRS in metres. Fix: reproject first with gis.crs.to_metric(...) "
-            f"({METRIC_CRS}, CGCS2000 / 3-degree GK CM 120E)."
-        )
+        raise CRSError("crs_geographic_metric", crs=crs.to_string(),
+                       operation=msg(f"op_{operation}") if f"op_{operation}" in CATALOGUE else operation)
 
 
 def to_metric(obj: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
@@ -183,7 +177,7 @@ def shift_points(lon: np.ndarray, lat: np.ndarray, *, source: Datum, target: Dat
     """Shift lon/lat arrays between the WGS84, GCJ-02 and BD-09 datums (degrees in, degrees out)."""
     for name in (source, target):
         if name not in DATUMS:
-            raise CRSError(f"Unknown datum {name!r}. Expected one of {', '.join(DATUMS)}.")
+            raise CRSError("crs_unknown_datum", datum=str(name))
     if source == target:
         return np.array(lon, dtype=np.float64), np.array(lat, dtype=np.float64)
     return _SHIFTS[(source, target)](lon, lat)
@@ -201,10 +195,7 @@ def shift_geometries(obj: gpd.GeoDataFrame | gpd.GeoSeries, *, source: Datum, ta
     """
     crs = _crs_of(obj)
     if not crs.is_geographic:
-        raise CRSError(
-            f"GCJ-02/BD-09 shifts work on lon/lat degrees, but the layer is in {crs.to_string()}. "
-            f"Fix: reproject to {STORAGE_CRS} first."
-        )
+        raise CRSError("crs_shift_needs_lonlat", crs=crs.to_string())
 
     def _fn(coords: np.ndarray) -> np.ndarray:
         x, y = shift_points(coords[:, 0], coords[:, 1], source=source, target=target)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from gis.errors import DataValidationError, UnknownFeatureError
 from gis.io import read_layer
+from gis.messages import Message, msg
 from gis.settings import SETTINGS
 
 #: Layer id -> (file under the data folder, geometry types allowed, required attribute columns).
@@ -53,47 +54,46 @@ class ParkData:
         if layer_id == "clusters":
             return dissolve_clusters(self.subparks)
         if layer_id not in LAYER_FILES:
-            raise UnknownFeatureError(
-                f"Unknown layer {layer_id!r}. Expected one of: clusters, {', '.join(LAYER_FILES)}.")
+            raise UnknownFeatureError("unknown_layer", layer=layer_id, expected=["clusters", *LAYER_FILES])
         return getattr(self, layer_id)
 
     def subpark(self, subpark_id: str) -> pd.Series:
         """Return one sub-park's row by id."""
         match = self.subparks[self.subparks["id"] == subpark_id]
         if match.empty:
-            raise UnknownFeatureError(
-                f"No sub-park with id {subpark_id!r}. Expected one of: {', '.join(self.subparks['id'])}.")
+            raise UnknownFeatureError("unknown_subpark", id=subpark_id, expected=list(self.subparks["id"].astype(str)))
         return match.iloc[0]
 
 
-def schema_problems(layer_id: str, gdf: gpd.GeoDataFrame) -> list[str]:
+def schema_problems(layer_id: str, gdf: gpd.GeoDataFrame) -> list[Message]:
     """List schema problems of one layer (missing columns, empty/duplicate ids, geometry types).
 
     Returns
     -------
-    list of str
-        One line per problem, naming the layer and the feature id; empty when the layer is fine.
+    list of Message
+        One per problem, naming the layer and the feature id; empty when the layer is fine.
     """
     _, geom_types, required = LAYER_FILES[layer_id]
-    problems = [f"{layer_id}: missing column {col!r} (required: {', '.join(required)})"
+    problems = [msg("schema_missing_column", layer=layer_id, column=col, required=", ".join(required))
                 for col in required if col not in gdf.columns]
     if "id" in gdf.columns:
         ids = gdf["id"].astype("string")
-        if ids.isna().any() or (ids.str.strip() == "").any():
-            problems.append(f"{layer_id}: {int(ids.isna().sum() + (ids.str.strip() == '').sum())} "
-                            "feature(s) without an id")
+        missing = int(ids.isna().sum() + (ids.str.strip() == "").sum())
+        if missing:
+            problems.append(msg("schema_missing_ids", layer=layer_id, count=missing))
         for dup in sorted(set(ids[ids.duplicated()].dropna())):
-            problems.append(f"{layer_id}: id {dup!r} is used more than once")
+            problems.append(msg("schema_duplicate_id", layer=layer_id, id=str(dup)))
     labels = gdf["id"].astype(str) if "id" in gdf.columns else pd.Series(gdf.index.astype(str), index=gdf.index)
     for col in ("source", "accuracy"):
         if col in gdf.columns:
             empty = gdf[col].isna() | (gdf[col].astype(str).str.strip() == "")
-            problems += [f"{layer_id} {fid}: empty {col!r}" for fid in labels[empty]]
+            problems += [msg("schema_empty_field", layer=layer_id, id=fid, column=col) for fid in labels[empty]]
     for fid, geom in zip(labels, gdf.geometry):
         if geom is None or geom.is_empty:
-            problems.append(f"{layer_id} {fid}: empty geometry")
+            problems.append(msg("schema_empty_geometry", layer=layer_id, id=fid))
         elif geom.geom_type not in geom_types:
-            problems.append(f"{layer_id} {fid}: geometry type {geom.geom_type}, expected {' or '.join(geom_types)}")
+            problems.append(msg("schema_geometry_type", layer=layer_id, id=fid, found=geom.geom_type,
+                                expected=" / ".join(geom_types)))
     return problems
 
 
@@ -111,14 +111,12 @@ def load_park_data(data_dir: str | Path | None = None) -> ParkData:
         try:
             gdf = read_layer(root / rel)
         except DataValidationError as exc:
-            problems.append(f"{layer_id}: {exc}")
+            problems.append(msg("schema_layer_failed", layer=layer_id, detail=exc.message))
             continue
         problems += schema_problems(layer_id, gdf)
         layers[layer_id] = gdf
     if problems:
-        raise DataValidationError(
-            f"The data folder {root} does not meet the schema ({len(problems)} problem(s)). "
-            "Fix the listed features, then run `python -m gis.validate DATA_DIR`.", problems=problems)
+        raise DataValidationError("data_schema", count=len(problems), problems=problems)
     return ParkData(**layers)
 
 

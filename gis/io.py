@@ -25,14 +25,11 @@ def read_layer(path: str | os.PathLike) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise DataValidationError(
-            f"Layer file not found: {path}. Expected a GeoJSON file there. Fix: restore it from git "
-            "or put your own layer there (see README, 'Replacing the demonstration data')."
-        )
+        raise DataValidationError("data_file_missing", file=path.name)
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types; report which file and why
-        raise DataValidationError(f"Cannot read {path}: {exc}. Expected a valid GeoJSON file.") from exc
+        raise DataValidationError("data_file_unreadable", file=path.name, reason=type(exc).__name__) from exc
     if gdf.crs is None:
         gdf = gdf.set_crs(STORAGE_CRS)  # RFC 7946: GeoJSON without a crs member is WGS84
     return to_storage(gdf)

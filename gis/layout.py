@@ -27,7 +27,7 @@ def creek_belt(district: gpd.GeoDataFrame, creek_edge: gpd.GeoDataFrame, *, widt
         In EPSG:4549 (metres).
     """
     if not width_m > 0:
-        raise PlannerError(f"Belt width must be a positive number of metres; received {width_m!r}.")
+        raise PlannerError("belt_width_invalid", width_m=width_m)
     area = to_metric(district).geometry.union_all()
     line = to_metric(creek_edge).geometry.union_all()
     return shapely.intersection(area, shapely.buffer(line, width_m, quad_segs=8))

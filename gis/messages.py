@@ -19,6 +19,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "Something went wrong (error id {error_id}). Give this id to your administrator; the "
                    "server log has the details."),
     "list_sep": ("、", ", "),
+    "list_semicolon": ("；", "; "),
+    "list_sep_join": ("{items}", "{items}"),
+    "list_semicolon_join": ("{items}", "{items}"),
     # Kept only so that a caller passing English text instead of a code never shows a raw code; a test
     # fails on any use of it.
     "legacy_text": ("{text}", "{text}"),
@@ -32,6 +35,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "err_title_import": ("文件无法导入", "The file cannot be imported"),
     "err_title_export": ("无法导出", "Cannot export"),
     "err_title_workspace": ("工作空间问题", "Workspace problem"),
+    # --- domain vocabulary (clusters, layout zones, criteria, rules, industries) ------------------------
+    "cluster_north": ("北区块", "North cluster"),
+    "cluster_south": ("南区块", "South cluster"),
+    "zone_belt": ("苏河水岸（一带）", "Suzhou Creek belt"),
+    "zone_core": ("真如副中心（一心）", "Zhenru sub-centre (core)"),
+    "zone_city": ("桃浦智创城（一城）", "Taopu Smart City (city)"),
+    "crit_adjacency": ("邻近园区", "Adjacency to the park"),
+    "crit_shared_edge": ("共享边界", "Shared edge"),
+    "crit_layout": ("布局契合（一带一心一城）", "Layout fit (belt/core/city)"),
+    "crit_transit": ("轨交可达", "Transit access"),
+    "crit_size": ("规模适宜", "Size fit"),
+    "crit_compactness": ("形状紧凑度", "Compactness"),
+    "crit_industry": ("产业契合（4+X）", "Industry fit (4+X)"),
+    "rule_valid": ("几何有效", "Valid geometry"),
+    "rule_inside_district": ("位于普陀区内", "Inside the district"),
+    "rule_no_overlap": ("不与现有子园重叠", "No overlap with a sub-park"),
+    "rule_min_area": ("满足最小面积", "Minimum area"),
+    "industry_intelligent_software": ("智能软件", "intelligent software"),
+    "industry_rd_services": ("研发服务", "R&D services"),
+    "industry_sci_tech_finance": ("科技金融", "sci-tech finance"),
+    "industry_life_health": ("生命健康", "life & health"),
+    "industry_digital_economy": ("数字经济", "digital economy"),
+    "industry_new_infrastructure": ("新型基础设施", "new infrastructure"),
+    "industry_online_economy": ("在线经济", "online economy"),
+    "industry_industrial_internet": ("工业互联网", "industrial internet"),
+    "industry_residential": ("住宅（非产业）", "residential (not an industry)"),
+    "industry_none": ("未填写", "not given"),
     # --- crs (gis/crs.py) --------------------------------------------------------------------------------
     "crs_missing": ("图层没有坐标系。应为带坐标系的图层（如 EPSG:4326 或 EPSG:4549）。请先声明坐标系。",
                     "The layer has no coordinate reference system. Expected a layer with a CRS such as "
@@ -59,13 +89,86 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data_schema": ("数据文件夹不符合要求（{count} 个问题）。请修正所列要素后运行 python -m gis validate DATA_DIR。",
                     "The data folder does not meet the schema ({count} problem(s)). Fix the listed features, "
                     "then run `python -m gis validate DATA_DIR`."),
+    "inv_outside_shanghai": ("图层 {layer} 的范围 {extent} 不在上海；坐标系声明是否正确，或经纬度是否颠倒？",
+                             "Layer {layer}: its extent {extent} lies outside Shanghai; is the CRS declared "
+                             "correctly, or are the axes swapped?"),
+    "inv_invalid_geometry": ("图层 {layer} 的要素 {id} 几何无效：{reason}", "Layer {layer}, feature {id}: invalid geometry ({reason})"),
+    "inv_bad_cluster": ("子园 {ids} 的区块为 {cluster}，应为北区块（north）或南区块（south）。",
+                        "Sub-parks {ids}: cluster {cluster}, expected north or south."),
+    "inv_subpark_count": ("子园共 {count} 个，应为 {expected} 个。", "{count} sub-parks, expected {expected}."),
+    "inv_cluster_count": ("{cluster}有 {count} 个子园，应为 {expected} 个。", "{cluster}: {count} sub-parks, expected {expected}."),
+    "inv_overlap": ("子园 {a} 与 {b} 重叠 {m2:,.1f} m²。", "Sub-parks {a} and {b} overlap by {m2:,.1f} m²."),
+    "inv_outside_district": ("子园 {id} 有 {m2:,.1f} m² 位于普陀区外。", "Sub-park {id}: {m2:,.1f} m² lie outside the district."),
+    "inv_total_area": ("子园总面积 {total:.3f} km²（EPSG:4549），应为 {expected} km² ± {tol:.0%}。",
+                       "Total sub-park area {total:.3f} km² (EPSG:4549), expected {expected} km² ± {tol:.0%}."),
+    "inv_building_subpark": ("载体 {id} 的所在子园 {subpark} 不是子园编号。", "Carrier {id}: sub-park {subpark} is not a sub-park id."),
+    "schema_missing_column": ("图层 {layer} 缺少字段 {column}（必需字段：{required}）。",
+                              "Layer {layer}: missing column {column} (required: {required})."),
+    "schema_missing_ids": ("图层 {layer} 有 {count} 个要素没有编号。", "Layer {layer}: {count} feature(s) without an id."),
+    "schema_duplicate_id": ("图层 {layer} 的编号 {id} 重复使用。", "Layer {layer}: id {id} is used more than once."),
+    "schema_empty_field": ("图层 {layer} 的要素 {id} 的 {column} 为空。", "Layer {layer}, feature {id}: empty {column}."),
+    "schema_empty_geometry": ("图层 {layer} 的要素 {id} 几何为空。", "Layer {layer}, feature {id}: empty geometry."),
+    "schema_geometry_type": ("图层 {layer} 的要素 {id} 为 {found}，应为 {expected}。",
+                             "Layer {layer}, feature {id}: geometry type {found}, expected {expected}."),
+    "schema_layer_failed": ("图层 {layer}：{detail}", "Layer {layer}: {detail}"),
     "unknown_layer": ("未知图层 {layer}。应为以下之一：{expected}。",
                       "Unknown layer {layer}. Expected one of: {expected}."),
     "unknown_subpark": ("没有编号为 {id} 的子园。应为以下之一：{expected}。",
                         "No sub-park with id {id}. Expected one of: {expected}."),
     "unknown_feature": ("图层 {layer} 中没有编号为 {id} 的要素。",
                         "No feature with id {id} in the layer {layer}."),
+    "belt_width_invalid": ("苏河水岸带宽度必须是正的米数；收到 {width_m}。",
+                           "The belt width must be a positive number of metres; received {width_m}."),
     # --- scoring and raster (gis/scoring.py, gis/raster.py) ----------------------------------------------
+    "raw_dist_m": ("{m:,.0f} 米", "{m:,.0f} m"),
+    "raw_beyond_m": ("超过 {m:,.0f} 米", "beyond {m:,.0f} m"),
+    "raw_length_m": ("{m:,.0f} 米", "{m:,.0f} m"),
+    "raw_area": ("{m2:,.0f} m²（{ha:,.2f} 公顷）", "{m2:,.0f} m² ({ha:,.2f} ha)"),
+    "raw_number": ("{value:.3f}", "{value:.3f}"),
+    "raw_zone_share": ("{zone} {share:.0%}", "{zone} {share:.0%}"),
+    "raw_outside_zones": ("不在“一带一心一城”内", "outside the belt, core and city"),
+    "raw_no_station": ("无地铁站数据", "no station data"),
+    "raw_industry_match": ("{industry}（邻近子园 {subpark} 的定位）", "{industry} (positioning of the nearby {subpark})"),
+    "rule_m_valid": ("几何有效", "valid"),
+    "rule_m_invalid": ("几何无效：{reason}", "invalid geometry: {reason}"),
+    "rule_m_inside": ("位于普陀区内", "inside the district"),
+    "rule_m_inside_tolerated": ("超出普陀区 {share:.1%}（在 {tol:.0%} 容差内）",
+                                "{share:.1%} outside the district (within the {tol:.0%} tolerance)"),
+    "rule_m_outside": ("超出普陀区 {share:.0%}", "{share:.0%} outside the district"),
+    "rule_m_no_overlap": ("不与子园重叠", "no overlap with a sub-park"),
+    "rule_m_overlap": ("与子园重叠 {m2:,.0f} m²", "overlaps a sub-park by {m2:,.0f} m²"),
+    "rule_m_area_ok": ("面积 {m2:,.0f} m²", "area {m2:,.0f} m²"),
+    "rule_m_area_small": ("面积 {m2:,.0f} m²，小于最小值 {min:,.0f} m²", "area {m2:,.0f} m², below the minimum {min:,.0f} m²"),
+    "geom_self_intersection": ("边界自相交", "the boundary crosses itself"),
+    "geom_ring_self_intersection": ("环自相交", "a ring touches itself"),
+    "geom_too_few_points": ("顶点过少", "too few points"),
+    "geom_hole_outside_shell": ("内环位于外环之外", "a hole lies outside its shell"),
+    "geom_nested_holes": ("内环相互嵌套", "holes are nested"),
+    "geom_disconnected_interior": ("内部不连通", "the interior is disconnected"),
+    "geom_nested_shells": ("外环相互嵌套", "shells are nested"),
+    "geom_duplicate_rings": ("环重复", "duplicate rings"),
+    "geom_invalid_coordinate": ("坐标无效", "an invalid coordinate"),
+    "geom_ring_not_closed": ("环未闭合", "a ring is not closed"),
+    "geom_invalid_other": ("几何无效（{detail}）", "invalid ({detail})"),
+    "scoring_params_invalid": ("评分参数无效：{detail}。", "Invalid scoring parameters: {detail}."),
+    "scoring_no_crs": ("地块图层没有坐标系。应为声明了坐标系的图层（如 EPSG:4326）。请声明其坐标所用的坐标系。",
+                       "The parcels have no CRS. Expected a layer with a declared CRS (e.g. EPSG:4326). "
+                       "Fix: declare the system the coordinates are in."),
+    "weights_unknown": ("权重中有未知准则：{unknown}。应为以下之一：{expected}。",
+                        "Unknown criteria in the weights: {unknown}. Expected some of: {expected}."),
+    "weights_invalid": ("权重必须是不小于 0 的有限数。", "Weights must be finite numbers >= 0."),
+    "weights_all_zero": ("所有权重均为 0：请至少为一个准则设置大于 0 的权重。",
+                         "All weights are 0: give at least one criterion a weight above 0."),
+    "sens_spread_invalid": ("扰动幅度必须在 [0, 1) 之间；收到 {spread}。", "The spread must lie in [0, 1); received {spread}."),
+    "sens_counts_invalid": ("抽样次数和前 N 名都必须不小于 1；收到 {draws} 和 {top_n}。",
+                            "draws and top_n must be >= 1; received {draws} and {top_n}."),
+    "raster_unreadable": ("无法读取栅格：{reason}。应为带坐标系的 GeoTIFF。", "Cannot read the raster: {reason}. Expected a GeoTIFF with a CRS."),
+    "raster_no_crs": ("栅格没有坐标系。应为声明了坐标系的 GeoTIFF。请在 GIS 软件中为其指定坐标系后再上传。",
+                      "The raster has no CRS. Expected a GeoTIFF with its coordinate system. Fix: assign its CRS in your GIS software and upload it again."),
+    "raster_band_missing": ("栅格有 {count} 个波段，但请求的是第 {band} 波段。", "The raster has {count} band(s); band {band} was asked for."),
+    "surface_cell_small": ("网格尺寸至少为 5 米；收到 {cell_m}。", "The grid cell must be at least 5 m; received {cell_m}."),
+    "surface_no_weight": ("邻近园区、布局契合和轨交可达的权重都为 0：适宜性面将为空。请至少为其中一项设置权重。",
+                          "None of adjacency, layout or transit has a weight: the surface would be empty. Give one of them a weight."),
     # --- scenarios (gis/scenario.py) ---------------------------------------------------------------------
     # --- importers and the check/convert command (gis/importers.py, issue 10) ---------------------------
     # --- exporters (gis/exporters.py, issues 10 and 12) --------------------------------------------------
@@ -87,11 +190,11 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
-def _param_text(value: Any, lang: str) -> Any:
+def _param_text(value: Any, lang: str, *, sep_code: str = "list_sep") -> Any:
     if isinstance(value, Message):
         return value.text(lang)
     if isinstance(value, (list, tuple)) and all(isinstance(v, (str, Message)) for v in value):
-        return template("list_sep", lang).join(_param_text(v, lang) for v in value)
+        return template(sep_code, lang).join(_param_text(v, lang) for v in value)
     if isinstance(value, float) and not math.isfinite(value):
         return "–"
     if hasattr(value, "item") and callable(value.item):  # numpy scalar -> plain Python (no np.int64(...) reprs)
@@ -112,7 +215,8 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = "en")
     checks that every raise passes every placeholder.
     """
     text = template(code, lang)
-    values = {k: _param_text(v, lang) for k, v in (params or {}).items()}
+    sep = "list_semicolon" if code == "list_semicolon_join" else "list_sep"
+    values = {k: _param_text(v, lang, sep_code=sep) for k, v in (params or {}).items()}
     try:
         return _FORMATTER.vformat(text, (), values)
     except (KeyError, ValueError, IndexError):

@@ -51,17 +51,16 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
         with rasterio.open(raster) as ds:
             return _zonal_mean(parcels, ds, band=band)
     except rasterio.errors.RasterioIOError as exc:
-        raise RasterError(f"Cannot read the raster: {exc}. Expected a GeoTIFF with a CRS.") from exc
+        raise RasterError("raster_unreadable", reason=type(exc).__name__) from exc
 
 
 def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
     if ds.crs is None:
-        raise RasterError("The raster has no CRS. Expected a GeoTIFF with its coordinate system "
-                          "(e.g. EPSG:4549 or EPSG:4326). Fix: assign one in GIS software before loading.")
+        raise RasterError("raster_no_crs")
     if not 1 <= band <= ds.count:
-        raise RasterError(f"The raster has {ds.count} band(s); band {band} was asked for.")
+        raise RasterError("raster_band_missing", count=ds.count, band=band)
     if parcels.crs is None:
-        raise ScoringError("The parcels have no CRS; cannot place them on the raster.")
+        raise ScoringError("scoring_no_crs")
     geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
     result = np.full(len(geoms), np.nan)
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
@@ -160,11 +159,11 @@ def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: floa
     parcel (a point: adjacency from the distance to the park, layout from the zone it lies in).
     """
     if not cell_m >= 5:
-        raise ScoringError(f"The grid cell must be at least 5 m; received {cell_m!r}.")
+        raise ScoringError("surface_cell_small", cell_m=cell_m)
     w = {c: float(weights.get(c, 0.0)) for c in SURFACE_CRITERIA}
     total = sum(w.values())
     if total <= 0:
-        raise ScoringError("None of adjacency, layout or transit has a weight: the surface would be empty.")
+        raise ScoringError("surface_no_weight")
     w = {c: v / total for c, v in w.items()}
     x0, y0, x1, y1 = shapely.bounds(ctx.district)
     width, height = int(np.ceil((x1 - x0) / cell_m)), int(np.ceil((y1 - y0) / cell_m))

@@ -13,6 +13,7 @@ import shapely
 from gis.crs import METRIC_CRS, to_metric
 from gis.datasets import ParkData
 from gis.errors import ScoringError
+from gis.messages import CATALOGUE, Message, msg
 
 #: The plan's "4 + X" industries (tags used in the data's ``industry_tags`` / ``intended_use``).
 CORE_INDUSTRIES = ("intelligent_software", "rd_services", "sci_tech_finance", "life_health")
@@ -63,7 +64,7 @@ class ScoringParams:
         if any(not 0 <= w <= 1 for w in self.zone_weights.values()):
             problems.append(f"zone weights must lie in [0, 1] (received {dict(self.zone_weights)})")
         if problems:
-            raise ScoringError("Invalid scoring parameters: " + "; ".join(problems) + ".")
+            raise ScoringError("scoring_params_invalid", detail="; ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,7 @@ class Context:
 
 def _metric_geoms(parcels: gpd.GeoDataFrame) -> np.ndarray:
     if parcels.crs is None:
-        raise ScoringError("The parcels have no CRS. Expected a layer with a declared CRS (e.g. EPSG:4326). "
-                           "Fix: set the CRS the coordinates are in.")
+        raise ScoringError("scoring_no_crs")
     gdf = parcels if parcels.crs == METRIC_CRS else to_metric(parcels)
     geoms = gdf.geometry.to_numpy()
     bad = ~shapely.is_valid(geoms)
@@ -232,12 +232,12 @@ def normalise_weights(weights: Mapping[str, float], criteria: list[str] | tuple[
     """
     unknown = sorted(set(weights) - set(criteria))
     if unknown:
-        raise ScoringError(f"Unknown criteria in the weights: {unknown}. Expected some of {list(criteria)}.")
+        raise ScoringError("weights_unknown", unknown=unknown, expected=list(criteria))
     w = pd.Series({c: float(weights.get(c, 0.0)) for c in criteria}, dtype=float)
     if not np.isfinite(w).all() or (w < 0).any():
-        raise ScoringError(f"Weights must be finite and >= 0; received {w.to_dict()}.")
+        raise ScoringError("weights_invalid")
     if w.sum() <= 0:
-        raise ScoringError("All weights are 0: give at least one criterion a weight above 0.")
+        raise ScoringError("weights_all_zero")
     return w / w.sum()
 
 
@@ -322,9 +322,9 @@ def sensitivity(norm: pd.DataFrame, weights: pd.Series, passes: pd.Series, *, sp
         ``rank_max`` over the draws and ``top_n_share`` (0-1: share of draws in which it is in the top N).
     """
     if not 0 <= spread < 1:
-        raise ScoringError(f"The spread must lie in [0, 1); received {spread!r}.")
+        raise ScoringError("sens_spread_invalid", spread=spread)
     if draws < 1 or top_n < 1:
-        raise ScoringError(f"draws and top_n must be >= 1; received draws={draws}, top_n={top_n}.")
+        raise ScoringError("sens_counts_invalid", draws=draws, top_n=top_n)
     ok = passes.to_numpy(dtype=bool)
     x = norm.to_numpy()[ok]
     w = weights.reindex(norm.columns).fillna(0.0).to_numpy()
@@ -364,28 +364,91 @@ def apply_weights(norm: pd.DataFrame, rules: pd.DataFrame, weights: Mapping[str,
     return out
 
 
-def explain(raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series) -> pd.DataFrame:
-    """The score card of one parcel: per criterion the raw value (with unit), the normalised value,
-    the normalised weight and the contribution (weight × normalised value; they add up to the score)."""
+def explain(raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series, *,
+            params: ScoringParams = ScoringParams()) -> pd.DataFrame:
+    """The score card of one parcel: per criterion the raw measurement (a :class:`Message`, shown in the
+    user's language), the normalised value, the normalised weight and the contribution (weight ×
+    normalised value; they add up to the score)."""
     rows = []
     for crit in norm_row.index:
-        col, unit = RAW_OF.get(crit, (crit, ""))
-        if crit == "layout":
-            raw = ", ".join(f"{z} {raw_row[f'share_{z}']:.0%}" for z in ("belt", "core", "city")
-                            if raw_row.get(f"share_{z}", 0) > 0) or "0"
-        elif col in raw_row.index:
-            value = raw_row[col]
-            if isinstance(value, str):
-                raw = value
-            elif not np.isfinite(value):
-                raw = "∞"
-            else:
-                raw = f"{value:,.0f}" if unit in ("m", "m²") else f"{value:,.3f}"
-            if crit == "industry" and raw_row.get("neighbour_match"):
-                raw = f"{raw} (+{raw_row.get('nearest_subpark')})"
-        else:
-            raw = ""
         w = float(weights.get(crit, 0.0))
-        rows.append({"criterion": crit, "raw": str(raw), "unit": unit, "normalised": float(norm_row[crit]),
-                     "weight": w, "contribution": w * float(norm_row[crit])})
+        rows.append({"criterion": crit, "raw": raw_message(crit, raw_row, params=params),
+                     "normalised": float(norm_row[crit]), "weight": w, "contribution": w * float(norm_row[crit])})
     return pd.DataFrame(rows)
+
+
+def raw_message(criterion: str, raw_row: pd.Series, *, params: ScoringParams = ScoringParams()) -> Message:
+    """What was measured for one criterion of one parcel, as a message (units included)."""
+    col = RAW_OF.get(criterion, (criterion, ""))[0]
+    if criterion == "layout":
+        shares = [msg("raw_zone_share", zone=msg(f"zone_{z}"), share=float(raw_row[f"share_{z}"]))
+                  for z in ("belt", "core", "city") if float(raw_row.get(f"share_{z}", 0)) > 0]
+        return msg("list_sep_join", items=shares) if shares else msg("raw_outside_zones")
+    if criterion == "industry":
+        use = str(raw_row.get("intended_use") or "")
+        label = msg(f"industry_{use}") if f"industry_{use}" in CATALOGUE else (msg("industry_none") if not use
+                                                                                   else msg("legacy_text", text=use))
+        if raw_row.get("neighbour_match"):
+            return msg("raw_industry_match", industry=label, subpark=str(raw_row.get("nearest_subpark")))
+        return label
+    if col is None or col not in raw_row.index:
+        value = raw_row.get(criterion)
+        return msg("raw_number", value=float(value)) if value is not None else msg("industry_none")
+    value = float(raw_row[col])
+    if criterion == "adjacency":
+        return msg("raw_dist_m", m=value) if np.isfinite(value) else msg("raw_beyond_m", m=params.adjacency_max_m)
+    if criterion == "transit":
+        return msg("raw_dist_m", m=value) if np.isfinite(value) else msg("raw_no_station")
+    if criterion == "shared_edge":
+        return msg("raw_length_m", m=value)
+    if criterion == "size":
+        return msg("raw_area", m2=value, ha=value / 10_000.0)
+    return msg("raw_number", value=value)
+
+
+_GEOS_REASONS = {"self-intersection": "geom_self_intersection", "ring self-intersection": "geom_ring_self_intersection",
+                 "too few points": "geom_too_few_points", "hole lies outside shell": "geom_hole_outside_shell",
+                 "holes are nested": "geom_nested_holes", "interior is disconnected": "geom_disconnected_interior",
+                 "nested shells": "geom_nested_shells", "duplicate rings": "geom_duplicate_rings",
+                 "invalid coordinate": "geom_invalid_coordinate", "ring is not closed": "geom_ring_not_closed"}
+
+
+def invalid_reason_message(reason: str) -> Message:
+    """GEOS's reason for an invalid geometry (``Self-intersection[121.3 31.2]``) as a message."""
+    kind = str(reason).split("[", 1)[0].strip().lower()
+    code = _GEOS_REASONS.get(kind)
+    return msg(code) if code else msg("geom_invalid_other", detail=kind or "?")
+
+
+RULES = ("valid", "inside_district", "no_overlap", "min_area")
+
+
+def rule_findings(rules_row: pd.Series, *, params: ScoringParams = ScoringParams()) -> list[tuple[str, bool, Message]]:
+    """Each hard rule of one parcel (a row of :func:`check_rules`): (rule id, passed, what was measured).
+
+    The message names what failed, e.g. "18% outside the district", never just the rule's name.
+    """
+    out: list[tuple[str, bool, Message]] = []
+    ok = bool(rules_row["valid"])
+    out.append(("valid", ok, msg("rule_m_valid") if ok else msg(
+        "rule_m_invalid", reason=invalid_reason_message(str(rules_row["invalid_reason"])))))
+    share = float(rules_row["outside_share"])
+    ok = bool(rules_row["inside_district"])
+    out.append(("inside_district", ok, msg("rule_m_outside", share=share) if not ok else (
+        msg("rule_m_inside_tolerated", share=share, tol=params.outside_tol_share) if share > 0.0005
+        else msg("rule_m_inside"))))
+    ok = bool(rules_row["no_overlap"])
+    out.append(("no_overlap", ok, msg("rule_m_no_overlap") if ok else msg("rule_m_overlap",
+                                                                          m2=float(rules_row["overlap_m2"]))))
+    ok = bool(rules_row["min_area"])
+    area = float(rules_row["area_m2"])
+    out.append(("min_area", ok, msg("rule_m_area_ok", m2=area) if ok else msg(
+        "rule_m_area_small", m2=area, min=params.min_area_m2)))
+    return out
+
+
+def failure_message(rules_row: pd.Series, *, params: ScoringParams = ScoringParams()) -> Message | None:
+    """What a parcel fails, all rules in one message ("18% outside the district; overlaps ... by 300 m²"),
+    or None when it passes every rule."""
+    failed = [m for _, ok, m in rule_findings(rules_row, params=params) if not ok]
+    return msg("list_semicolon_join", items=failed) if failed else None

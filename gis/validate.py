@@ -1,4 +1,4 @@
-"""Check a data folder against the schema and the park's invariants: `python -m gis.validate DATA_DIR`."""
+"""Check a data folder against the schema and the park's invariants: `python -m gis validate DATA_DIR`."""
 
 from __future__ import annotations
 
@@ -12,17 +12,18 @@ from gis.analysis import cluster_area_table
 from gis.crs import to_metric
 from gis.datasets import CLUSTERS, ParkData, load_park_data
 from gis.errors import DataValidationError
+from gis.messages import CATALOGUE, Message, msg
+from gis.scoring import invalid_reason_message
 from gis.settings import SETTINGS
 
 #: Overlap or spill-over smaller than this (m2) is rounding, not a problem.
 AREA_EPS_M2 = 1.0
-#: Rough bounding box of Shanghai (lon/lat): coordinates outside it mean a wrong CRS or swapped axes.
-SHANGHAI_BBOX = (120.8, 30.6, 122.2, 31.9)
+SHANGHAI_BBOX = SETTINGS.shanghai_bbox
 
 
 def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total_area_km2,
                        rel_tol: float = SETTINGS.total_area_rel_tol,
-                       per_cluster: dict | None = None) -> list[str]:
+                       per_cluster: dict | None = None) -> list[Message]:
     """List every broken invariant of a loaded data set (empty list = all hold).
 
     Invariants: valid geometries inside Shanghai; the sub-park count per cluster; no two sub-parks
@@ -30,30 +31,32 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
     (planar EPSG:4549); buildings name an existing sub-park.
     """
     per_cluster = per_cluster or SETTINGS.subparks_per_cluster
-    problems: list[str] = []
+    problems: list[Message] = []
     for layer_id in ("district", "creek_edge", "subparks", "zones", "buildings", "parcels", "stations"):
         gdf = data.layer(layer_id)
         x0, y0, x1, y1 = gdf.total_bounds
         if not (SHANGHAI_BBOX[0] <= x0 and x1 <= SHANGHAI_BBOX[2] and SHANGHAI_BBOX[1] <= y0 and y1 <= SHANGHAI_BBOX[3]):
-            problems.append(f"{layer_id}: extent {x0:.4f},{y0:.4f} - {x1:.4f},{y1:.4f} lies outside Shanghai "
-                            f"(lon/lat {SHANGHAI_BBOX}); is the CRS declared correctly, or are the axes swapped?")
+            problems.append(msg("inv_outside_shanghai", layer=layer_id,
+                                extent=f"{x0:.4f}, {y0:.4f} – {x1:.4f}, {y1:.4f}"))
         if layer_id == "parcels":
             continue  # candidate parcels may be invalid on purpose: the scoring rules report them
         for fid, geom in zip(gdf["id"], gdf.geometry):
             if geom is not None and not geom.is_valid:
-                problems.append(f"{layer_id} {fid}: invalid geometry ({shapely.is_valid_reason(geom)})")
+                problems.append(msg("inv_invalid_geometry", layer=layer_id, id=str(fid),
+                                    reason=invalid_reason_message(shapely.is_valid_reason(geom))))
 
     sp = data.subparks
     counts = sp["cluster"].value_counts().to_dict()
     for bad in sorted(set(sp["cluster"]) - set(CLUSTERS)):
-        ids = ", ".join(sp.loc[sp["cluster"] == bad, "id"])
-        problems.append(f"subparks {ids}: cluster {bad!r}, expected one of {', '.join(CLUSTERS)}")
+        ids = ", ".join(sp.loc[sp["cluster"] == bad, "id"].astype(str))
+        problems.append(msg("inv_bad_cluster", ids=ids, cluster=str(bad)))
     expected_total = sum(per_cluster.values())
     if len(sp) != expected_total:
-        problems.append(f"subparks: {len(sp)} features, expected {expected_total}")
+        problems.append(msg("inv_subpark_count", count=len(sp), expected=expected_total))
     for cluster, n in per_cluster.items():
         if counts.get(cluster, 0) != n:
-            problems.append(f"subparks: {counts.get(cluster, 0)} in cluster {cluster!r}, expected {n}")
+            problems.append(msg("inv_cluster_count", count=counts.get(cluster, 0), cluster=msg(f"cluster_{cluster}")
+                                if f"cluster_{cluster}" in CATALOGUE else str(cluster), expected=n))
 
     sp_m = to_metric(sp)
     geoms = sp_m.geometry.to_numpy()
@@ -64,32 +67,31 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
         if i < j:
             overlap = shapely.intersection(geoms[i], geoms[j]).area
             if overlap > AREA_EPS_M2:
-                problems.append(f"subparks {ids[i]} and {ids[j]}: overlap of {overlap:.1f} m2")
+                problems.append(msg("inv_overlap", a=str(ids[i]), b=str(ids[j]), m2=float(overlap)))
     district_m = to_metric(data.district).geometry.union_all()
     outside = shapely.difference(geoms, district_m)
     for fid, g in zip(ids, outside):
         if g.area > AREA_EPS_M2:
-            problems.append(f"subparks {fid}: {g.area:.1f} m2 lies outside the district")
+            problems.append(msg("inv_outside_district", id=str(fid), m2=float(g.area)))
 
     total = float(cluster_area_table(sp).loc["total", "area_km2"])
     if abs(total - total_km2) > rel_tol * total_km2:
-        problems.append(f"subparks: total area {total:.3f} km2 (EPSG:4549), expected {total_km2} km2 "
-                        f"± {rel_tol:.0%}")
+        problems.append(msg("inv_total_area", total=total, expected=total_km2, tol=rel_tol))
 
     known = set(sp["id"])
     bld = data.buildings
     for fid, sid in zip(bld["id"], bld["subpark_id"]):
         if sid not in known:
-            problems.append(f"buildings {fid}: subpark_id {sid!r} is not a sub-park id")
+            problems.append(msg("inv_building_subpark", id=str(fid), subpark=str(sid)))
     return problems
 
 
-def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, list[str]]:
+def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, list[Message | str]]:
     """Load and check a data folder; return the data (None if it cannot load) and every problem."""
     try:
         data = load_park_data(data_dir)
     except DataValidationError as exc:
-        return None, exc.problems or [str(exc)]
+        return None, exc.problems or [exc.message]
     return data, invariant_problems(data, **options)
 
 
@@ -100,10 +102,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="expected total park area (km2), default %(default)s")
     parser.add_argument("--tolerance", type=float, default=SETTINGS.total_area_rel_tol,
                         help="relative tolerance on the total area, default %(default)s")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the messages")
     args = parser.parse_args(argv)
     data, problems = validate_folder(args.data_dir, total_km2=args.total_km2, rel_tol=args.tolerance)
     for p in problems:
-        print(f"PROBLEM  {p}")
+        print(f"PROBLEM  {p.text(args.lang) if isinstance(p, Message) else p}")
     if problems:
         print(f"{len(problems)} problem(s) in {args.data_dir}")
         return 1

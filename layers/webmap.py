@@ -1,41 +1,30 @@
-"""Folium builders for the web map: offline Leaflet assets, basemaps, compact encoded layers, legend."""
+"""Web map documents: compact encoded layers, basemaps, legends and the map spec the browser map draws."""
 
 from __future__ import annotations
 
-import html
 import json
 import math
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
-from folium.plugins import Draw
-from jinja2 import Template
 
-from gis.crs import shift_geometries, shift_points, to_metric, to_storage
-from gis.datasets import ParkData
+from gis.crs import shift_geometries, to_metric, to_storage
 from gis.settings import SETTINGS
 from layers.i18n import t
-from layers.registry import LayerSpec, get_spec, resolve_field
+from layers.registry import LayerSpec, resolve_field
 
-#: Where Streamlit serves the Leaflet files installed by scripts/fetch_assets.sh (static/vendor/leaflet).
-STATIC_PREFIX = "/app/static/vendor/leaflet"
-
-
-class OfflineMap(folium.Map):
-    """A folium Map that loads Leaflet from the app's own static folder, never from a CDN.
-
-    jQuery, Bootstrap and the awesome-markers plugin that folium adds by default are not used by any
-    layer here, so they are left out rather than served.
-    """
-
-    default_js = [("leaflet", f"{STATIC_PREFIX}/leaflet.js")]
-    default_css = [("leaflet_css", f"{STATIC_PREFIX}/leaflet.css")]
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "static"
+#: The map's own scripts (tracked) and the npm assets installed by scripts/fetch_assets.sh (not tracked).
+MAP_JS = STATIC_DIR / "js" / "planner_map.js"
+COMPONENT_JS = STATIC_DIR / "js" / "planner_map_component.js"
+VENDOR_DIR = STATIC_DIR / "vendor"
 
 
 @dataclass(frozen=True)
@@ -49,47 +38,64 @@ class Basemap:
     datum: str = "wgs84"
     needs_key: bool = False
     subdomains: str = "abc"
+    max_native_zoom: int = 18
+    online: bool = True
 
 
 _TDT = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-        "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
-        "&TILECOL={{x}}&tk={key}")
+        "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+        "&TILECOL={x}&tk={key}")
 
 BASEMAPS: tuple[Basemap, ...] = (
-    Basemap("none", "basemap_none", (), ""),
+    Basemap("none", "basemap_none", (), "", online=False),
     Basemap("osm", "basemap_osm", ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",),
-            "&copy; OpenStreetMap contributors"),
+            "© OpenStreetMap contributors"),
     Basemap("positron", "basemap_positron",
             ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",),
-            "&copy; OpenStreetMap contributors &copy; CARTO", subdomains="abcd"),
+            "© OpenStreetMap contributors © CARTO", subdomains="abcd"),
     Basemap("tianditu_vec", "basemap_tianditu_vec", (_TDT.replace("{layer}", "vec"), _TDT.replace("{layer}", "cva")),
-            "&copy; 天地图 Tianditu", needs_key=True, subdomains="01234567"),
+            "© 天地图 Tianditu", needs_key=True, subdomains="01234567"),
     Basemap("tianditu_img", "basemap_tianditu_img", (_TDT.replace("{layer}", "img"), _TDT.replace("{layer}", "cia")),
-            "&copy; 天地图 Tianditu", needs_key=True, subdomains="01234567"),
+            "© 天地图 Tianditu", needs_key=True, subdomains="01234567"),
     Basemap("amap", "basemap_amap",
             ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",),
-            "&copy; 高德地图 AMap", datum="gcj02", subdomains="1234"),
+            "© 高德地图 AMap", datum="gcj02", subdomains="1234"),
 )
 
 
-def get_basemap(basemap_id: str) -> Basemap:
-    """The basemap with this id (``none`` when unknown)."""
-    return next((b for b in BASEMAPS if b.id == basemap_id), BASEMAPS[0])
+def get_basemap(basemap_id: str, *, extra: Sequence[Basemap] = ()) -> Basemap:
+    """The basemap with this id among :data:`BASEMAPS` and ``extra`` (``none`` when unknown)."""
+    return next((b for b in (*extra, *BASEMAPS) if b.id == basemap_id), BASEMAPS[0])
 
 
-# --- compact layers: encoded polylines, a string table, DOM-built (never innerHTML) tooltips/popups -------
-def _fmt(value) -> str | None:
+def basemap_spec(basemap: Basemap, *, key: str | None = None) -> dict:
+    """The browser's description of a basemap: tile URL templates and the datum of the tiles.
+
+    A basemap that needs a key and has none falls back to no tiles (the vector layers still draw).
+    """
+    if basemap.needs_key and not key:
+        return {"tiles": [], "datum": "wgs84"}
+    tiles = [{"url": url.replace("{key}", key or ""), "attribution": basemap.attribution,
+              "subdomains": basemap.subdomains, "max_native_zoom": basemap.max_native_zoom, "max_zoom": 19}
+             for url in basemap.tiles]
+    return {"tiles": tiles, "datum": basemap.datum}
+
+
+# --- compact layer documents: encoded polylines, a string table, text only ---------------------------------
+def _fmt(value: Any) -> str | None:
     """A property value as display text (None for missing); numbers get thousands separators."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
     if isinstance(value, (float, np.floating)):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     return str(value)
 
 
-def display_geometries(gdf: gpd.GeoDataFrame, *, simplify_m: float, decimals: int) -> np.ndarray:
+def display_geometries(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, simplify_m: float, decimals: int) -> np.ndarray:
     """Geometries ready for the browser: simplified so no vertex moves more than ``simplify_m`` metres
     (in EPSG:4549), then rounded to ``decimals`` decimals of a degree (6 ~ 0.1 m), in EPSG:4326."""
     geoms = gdf.geometry
@@ -120,9 +126,11 @@ def encode_polyline(coords: np.ndarray, *, decimals: int) -> str:
     return "".join(out)
 
 
-def _encode_geometry(geom, decimals: int):
+def _encode_geometry(geom: shapely.Geometry, decimals: int) -> Any:
     """Points -> one string; lines -> list of strings; polygons -> list of polygons of ring strings."""
-    enc = lambda ring: encode_polyline(shapely.get_coordinates(ring), decimals=decimals)  # noqa: E731
+    def enc(ring: shapely.Geometry) -> str:
+        return encode_polyline(shapely.get_coordinates(ring), decimals=decimals)
+
     parts = shapely.get_parts(geom)
     kind = shapely.get_type_id(parts[0]) if len(parts) else -1
     if kind == 0:  # Point
@@ -133,7 +141,7 @@ def _encode_geometry(geom, decimals: int):
 
 
 class StringTable:
-    """Deduplicated strings shared by every layer of one map (repeated notes are sent once)."""
+    """Deduplicated strings shared by a document (repeated notes are sent once)."""
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
@@ -148,21 +156,53 @@ class StringTable:
         return list(self.index)
 
 
-def layer_payload(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, strings: StringTable,
-                  simplify_m: float = SETTINGS.display_simplify_m, decimals: int = SETTINGS.display_decimals) -> dict:
-    """The compact browser form of one layer.
+def anchor_points(geoms_wgs84: np.ndarray) -> np.ndarray:
+    """A point inside each geometry for its label and for clicks: the point itself, a line's midpoint,
+    a polygon's largest part's representative point (always inside, unlike a centroid)."""
+    out = np.empty(len(geoms_wgs84), dtype=object)
+    for i, g in enumerate(geoms_wgs84):
+        if g is None or g.is_empty:
+            out[i] = None
+        elif g.geom_type in ("Point", "MultiPoint"):
+            out[i] = shapely.get_parts(g)[0]
+        elif g.geom_type in ("LineString", "MultiLineString"):
+            longest = max(shapely.get_parts(g), key=lambda p: p.length)
+            out[i] = longest.interpolate(0.5, normalized=True)
+        else:
+            largest = max(shapely.get_parts(g), key=lambda p: p.area)
+            out[i] = largest.point_on_surface()
+    return out
+
+
+def layer_document(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, datum: str = "wgs84",
+                   label_field: str | None = None, simplify_m: float = SETTINGS.display_simplify_m,
+                   decimals: int = SETTINGS.display_decimals) -> dict:
+    """One layer as the browser map draws it (static/js/planner_map.js).
+
+    Parameters
+    ----------
+    spec : LayerSpec
+        How the layer looks (registry).
+    gdf : GeoDataFrame
+        The features, any CRS with a definition; an ``id`` column names each feature.
+    lang : {"zh", "en"}
+    datum : {"wgs84", "gcj02", "bd09"}
+        The datum of the basemap: the geometry is shifted for display only (e.g. over AMap tiles).
+    label_field : str, optional
+        A registry field (``name`` -> ``name_zh``/``name_en``) written as each feature's map label.
 
     Returns
     -------
-    list
-        ``[id, name, kind, show, style, cats, fields, labels, tip, pop, features]``: ``name``, ``style``
-        and ``labels`` are string-table ids (styles as JSON text), ``cats`` is ``[[value, style id]]``,
-        ``tip``/``pop`` are positions in ``fields``, each feature is
-        ``[feature id, category, encoded geometry, [string id per field, -1 = none]]``.
-        Arrays only, no JSON objects: see :func:`script_json`. Text is raw (not HTML): the browser
-        puts it in the page with textContent only.
+    dict
+        ``scale``, ``s`` (string table), ``id``, ``name``, ``kind``, ``style``/``cats`` (string ids of JSON
+        styles), ``fields``, ``labels``, ``tip``, ``pop`` and ``f``: per feature ``[id, category, encoded
+        geometry, [string id per field], [encoded anchor point, label string id or -1, label priority]]``.
+        Text is raw: the browser puts it in the page with textContent only.
     """
-    frame = gdf
+    strings = StringTable()
+    frame = to_storage(gdf)
+    if datum != "wgs84":
+        frame = shift_geometries(frame, source="wgs84", target=datum)  # type: ignore[arg-type]
     if "area_m2" in frame.columns:
         frame = frame.assign(area_ha=pd.to_numeric(frame["area_m2"], errors="coerce") / 10_000.0)
     wanted = list(dict.fromkeys(f for f, _ in spec.tooltip + spec.popup))
@@ -170,282 +210,110 @@ def layer_payload(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, strings:
     fields = [f for f in wanted if columns[f] is not None]
     label_of = dict(spec.tooltip + spec.popup)
     geoms = display_geometries(frame, simplify_m=simplify_m, decimals=decimals)
+    anchors = anchor_points(geoms)
+    label_col = resolve_field(label_field, lang, frame.columns) if label_field else None
+    labels = frame[label_col].tolist() if label_col else [None] * len(frame)
+    priority = shapely.area(to_metric(gdf).geometry.to_numpy()) if label_col else np.zeros(len(frame))
     cats = frame[spec.category_field].astype(str).tolist() if spec.category_field else [""] * len(frame)
-    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}
-    features = [[str(fid), cat, _encode_geometry(g, decimals), [values[f][i] for f in fields]]
-                for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms))]
-    return [
-        spec.id, strings(spec.label(lang)), spec.kind, int(spec.visible),
-        strings(json.dumps(spec.style)),
-        [[c.value, strings(json.dumps(spec.style_for(c.value)))] for c in spec.categories],
-        fields, [strings(t(label_of[f], lang)) for f in fields],
-        [fields.index(f) for f, _ in spec.tooltip if f in fields],
-        [fields.index(f) for f, _ in spec.popup if f in fields],
-        features,
-    ]
+    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}  # type: ignore[index]
+    features = []
+    for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms)):
+        anchor = None
+        if anchors[i] is not None:
+            anchor = [encode_polyline(shapely.get_coordinates(anchors[i]), decimals=decimals),
+                      strings(_fmt(labels[i])), round(float(priority[i]), 1)]
+        features.append([str(fid), cat, _encode_geometry(g, decimals), [values[f][i] for f in fields], anchor])
+    return {
+        "scale": 10**decimals, "id": spec.id, "name": strings(spec.label(lang)), "kind": spec.kind,
+        "style": strings(json.dumps(spec.style)),
+        "cats": [[c.value, strings(json.dumps(spec.style_for(c.value)))] for c in spec.categories],
+        "fields": fields, "labels": [strings(t(label_of[f], lang)) for f in fields],
+        "tip": [fields.index(f) for f, _ in spec.tooltip if f in fields],
+        "pop": [fields.index(f) for f, _ in spec.popup if f in fields],
+        "f": features, "s": strings.strings,
+    }
 
 
-def script_json(obj) -> str:
-    """JSON text safe to embed in a folium/branca <script>.
+def legend_entries(specs: Sequence[LayerSpec], *, lang: str) -> list[list]:
+    """``[label, style]`` pairs for the legend of these layers (styles carry ``kind`` for the swatch)."""
+    return [[label, {**style, "kind": spec.kind}] for spec in specs for label, style in spec.legend_entries(lang)]
 
-    ``obj`` must hold no dicts (lists, strings, numbers only), so every ``{``/``}`` in the text sits
-    inside a string and can be written as a \\u escape. That matters twice: branca re-parses rendered
-    scripts as Jinja templates (data holding ``{{ ... }}`` would be evaluated on the server), and a
-    ``</script>`` in the data must not end the script, hence ``<``, ``>`` and ``&`` are escaped too.
+
+def bounds_of(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, datum: str = "wgs84") -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of a layer in lon/lat (shifted to ``datum`` for display)."""
+    frame = to_storage(gdf)
+    if datum != "wgs84":
+        frame = shift_geometries(frame, source="wgs84", target=datum)  # type: ignore[arg-type]
+    x0, y0, x1, y1 = (float(v) for v in frame.total_bounds)
+    return [[y0, x0], [y1, x1]]
+
+
+def layer_ref(layer_id: str, *, name: str, url: str | None = None, doc: Mapping | None = None, show: bool = True,
+              interactive: bool = True, labels: bool = False, label_min_zoom: float = 0,
+              restyle: Mapping[str, str] | None = None, popups: bool = True, in_control: bool = True) -> dict:
+    """One layer of a :func:`map_spec`: fetched from ``url`` (cached by the browser) or given as ``doc``.
+
+    ``restyle`` maps feature id -> category (e.g. a score class) without sending the geometry again.
     """
+    ref: dict[str, Any] = {"id": layer_id, "name": name, "show": show, "interactive": interactive,
+                           "labels": labels, "label_min_zoom": label_min_zoom, "popups": popups,
+                           "in_control": in_control, "restyle": dict(restyle) if restyle is not None else None}
+    if url is not None:
+        ref["url"] = url
+    else:
+        ref["doc"] = doc
+    return ref
+
+
+def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[float]], legend_title: str,
+             legend: Sequence[Sequence], focus: Mapping | None = None, selected: Mapping | None = None,
+             draw: bool = False, clear_drawings: int = 0, report_view: bool = False, height: int = 560,
+             map_key: str = "map", legend_open: bool = True, tiled: Sequence[Mapping] = ()) -> dict:
+    """Everything the browser map needs for one render (small: layers travel by URL, not in here)."""
+    return {"layers": list(layers), "basemap": dict(basemap), "fit": fit,
+            "legend": {"title": legend_title, "entries": [list(e) for e in legend], "open": legend_open},
+            "focus": dict(focus) if focus else None, "selected": dict(selected) if selected else None,
+            "draw": draw, "clear_drawings": clear_drawings, "report_view": report_view, "height": height,
+            "map_key": map_key, "tiled": list(tiled), "asset_version": asset_version()}
+
+
+def asset_version() -> str:
+    """A short version of the map script, so browsers fetch it again after an upgrade."""
+    stat = MAP_JS.stat()
+    return f"{int(stat.st_mtime)}-{stat.st_size}"
+
+
+def script_json(obj: Any) -> str:
+    """JSON text safe inside an HTML ``<script>``: ``<``, ``>``, ``&`` and line separators escaped, so no
+    text from the data can end the script or start markup."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("{", "\\u007b"), ("}", "\\u007d"), ("<", "\\u003c"), (">", "\\u003e"),
-                    ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return text
 
 
-class CompactLayers(MacroElement):
-    """All vector layers of the map in one compact payload, drawn with plain Leaflet.
+def standalone_html(spec: Mapping, *, title: str) -> str:
+    """The map as one self-contained HTML file: Leaflet and the map script inlined, every layer document
+    inside the spec, so it opens offline, e-mailed or on an intranet, with no server and no CDN."""
+    import html as _html
 
-    Each feature becomes a Leaflet layer carrying ``feature`` (GeoJSON id + properties), so
-    st_folium's click handler returns it as ``last_active_drawing``. Tooltips and popups are built
-    with ``textContent``: text from the data can never become markup. The parent is a map (with a
-    layer control) or a FeatureGroup (for st_folium's ``feature_group_to_add``).
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(target) {
-            var D = {{ this.payload }}, F = D[0], S = D[1];  // [scale, string table, layers]
-            function dec(s) {
-                var out = [], i = 0, la = 0, ln = 0;
-                while (i < s.length) {
-                    var r = 0, sh = 0, b;
-                    do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
-                    la += (r & 1) ? ~(r >> 1) : (r >> 1);
-                    r = 0; sh = 0;
-                    do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
-                    ln += (r & 1) ? ~(r >> 1) : (r >> 1);
-                    out.push([la / F, ln / F]);
-                }
-                return out;
-            }
-            function table(L_, idx, props, fields) {
-                var tb = document.createElement('table'); tb.className = 'pp-info';
-                idx.forEach(function(k) {
-                    var v = props[fields[k]]; if (v === null || v === undefined) return;
-                    var tr = tb.insertRow(), th = document.createElement('th'), td = tr.insertCell(-1);
-                    th.textContent = S[L_.labels[k]]; td.textContent = v; tr.insertBefore(th, td);
-                });
-                return tb;
-            }
-            var overlays = {};
-            D[2].forEach(function(a) {
-                // [id, name, kind, show, style, cats, fields, labels, tip, pop, features]
-                var L_ = {id: a[0], name: S[a[1]], kind: a[2], show: a[3], style: JSON.parse(S[a[4]]), cats: {},
-                          fields: a[6], labels: a[7], tip: a[8], pop: a[9], features: a[10]};
-                a[5].forEach(function(c) { L_.cats[c[0]] = JSON.parse(S[c[1]]); });
-                var group = L.featureGroup();
-                L_.features.forEach(function(f) {
-                    var st = Object.assign({}, L_.style, L_.cats[f[1]] || {}), g = f[2], lyr;
-                    if (L_.kind === 'point') { lyr = L.circleMarker(dec(g)[0], st); }
-                    else if (L_.kind === 'line') { lyr = L.polyline(g.map(dec), st); }
-                    else { lyr = L.polygon(g.map(function(p) { return p.map(dec); }), st); }
-                    var props = {id: f[0]};
-                    L_.fields.forEach(function(name, k) { props[name] = f[3][k] < 0 ? null : S[f[3][k]]; });
-                    lyr.feature = {type: 'Feature', id: L_.id + ':' + f[0], properties: props};
-                    if (L_.tip.length) lyr.bindTooltip(function() { return table(L_, L_.tip, props, L_.fields); });
-                    if (L_.pop.length) lyr.bindPopup(function() { return table(L_, L_.pop, props, L_.fields); }, {minWidth: 260, maxWidth: 380});
-                    if (L_.kind === 'polygon') {
-                        lyr.on('mouseover', function() { lyr.setStyle({weight: 3.5, color: '#f6e05e'}); });
-                        lyr.on('mouseout', function() { lyr.setStyle(st); });
-                    }
-                    group.addLayer(lyr);
-                });
-                if (L_.show) group.addTo(target);
-                var label = document.createElement('span'); label.textContent = L_.name;
-                overlays[label.outerHTML] = group;
-            });
-            {% if this.control %}L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(target);{% endif %}
-            var css = document.createElement('style');
-            css.textContent = '.pp-info th{text-align:left;padding:1px 8px 1px 0;color:#4a5568;font-weight:600;'
-                + 'vertical-align:top;white-space:nowrap}.pp-info td{padding:1px 0;max-width:260px;white-space:normal}'
-                + '.leaflet-tooltip .pp-info td{white-space:nowrap}';
-            document.head.appendChild(css);
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, layers: list[list], strings: StringTable, *, decimals: int, control: bool = True) -> None:
-        super().__init__()
-        self._name = "CompactLayers"
-        self.control = control  # add a layer control (the map's own layers); off inside a dynamic group
-        self.payload = script_json([10**decimals, strings.strings, layers])
-
-
-class Legend(MacroElement):
-    """A bottom-left legend control whose entries come from the layer registry (text escaped)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: 'bottomleft'});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create('div', 'pp-legend');
-                div.style.cssText = 'background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;'
-                    + 'font:12px/1.5 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)';
-                div.innerHTML = {{ this.html_json }};
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, title: str, entries: list[tuple[str, dict]]) -> None:
-        super().__init__()
-        self._name = "Legend"
-        rows = []
-        for label, st in entries:
-            fill = st.get("fillColor", st.get("color")) if st.get("fill", True) else "transparent"
-            border = st.get("color", "#333")
-            shape = "50%" if st.get("radius") else "2px"
-            rows.append(
-                f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-                f'vertical-align:-2px;border-radius:{shape};background:{html.escape(fill)};'
-                f'opacity:{0.85 if fill != "transparent" else 1};border:2px solid {html.escape(border)}"></span>'
-                f'{html.escape(label)}</div>')
-        self.html_json = script_json(f"<b>{html.escape(title)}</b>" + "".join(rows))
-
-
-#: The layers the explorer shows, in draw order.
-BASE_LAYERS = ("district", "zones", "clusters", "subparks", "parcels", "buildings", "stations")
-
-
-class OfflineDraw(Draw):
-    """folium's Draw plugin with Leaflet.draw served by the app (scripts/fetch_assets.sh)."""
-
-    default_js = [("leaflet_draw_js", "/app/static/vendor/leaflet-draw/leaflet.draw.js")]
-    default_css = [("leaflet_draw_css", "/app/static/vendor/leaflet-draw/leaflet.draw.css")]
-
-
-def display_sample(gdf: gpd.GeoDataFrame, *, limit: int = SETTINGS.max_display_features) -> gpd.GeoDataFrame:
-    """At most ``limit`` features, as a regular sample (every k-th), so a 200,000-parcel layer does not
-    freeze the browser; pages say when a layer is sampled (:func:`is_sampled`)."""
-    if len(gdf) <= limit:
-        return gdf
-    return gdf.iloc[:: int(np.ceil(len(gdf) / limit))]
-
-
-def is_sampled(gdf: gpd.GeoDataFrame, *, limit: int = SETTINGS.max_display_features) -> bool:
-    return len(gdf) > limit
-
-
-def compact_layers(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, lang: str, basemap: str = "none",
-                   control: bool = True) -> CompactLayers:
-    """One :class:`CompactLayers` element for these (spec, layer) pairs, shifted to the basemap's datum."""
-    datum = get_basemap(basemap).datum
-    strings = StringTable()
-    payload = []
-    for spec, gdf in frames:
-        gdf = display_sample(gdf)
-        if datum != "wgs84":
-            gdf = shift_geometries(gdf, source="wgs84", target=datum)
-        payload.append(layer_payload(spec, gdf, lang=lang, strings=strings))
-    return CompactLayers(payload, strings, decimals=SETTINGS.display_decimals, control=control)
-
-
-def build_map(data: ParkData, *, lang: str, basemap: str = "none", tianditu_key: str | None = None,
-              layer_ids: tuple[str, ...] = BASE_LAYERS, extra_legend: tuple[LayerSpec, ...] = (),
-              draw: bool = False, image: tuple[np.ndarray, list] | None = None) -> folium.Map:
-    """A web map of registry layers with a layer control and a legend.
-
-    Parameters
-    ----------
-    data : ParkData
-        Layers in EPSG:4326.
-    lang : {"zh", "en"}
-    basemap : str
-        A :data:`BASEMAPS` id. With ``amap`` the vector layers are shifted WGS84 -> GCJ-02 for display
-        only, so they line up with the tiles; a Tianditu basemap without ``tianditu_key`` falls back to none.
-    layer_ids : tuple of str
-        Registry layers drawn from ``data`` (default: the explorer's :data:`BASE_LAYERS`).
-    extra_legend : tuple of LayerSpec
-        Layers added later (e.g. a dynamic group) whose legend entries belong on this map.
-    draw : bool
-        Add the polygon drawing tool (Leaflet.draw).
-    image : (RGBA array, [[south, west], [north, east]]), optional
-        A raster overlay in Web Mercator pixels (e.g. the suitability surface).
-    """
-    base = get_basemap(basemap)
-    if base.needs_key and not tianditu_key:
-        base = BASEMAPS[0]
-    # keyboard=False: Leaflet focuses its container on mousedown for arrow-key panning; inside the
-    # st_folium iframe that focus scrolls the Streamlit page when the map is partly below the fold,
-    # so the mouse-up lands elsewhere and the click on a polygon is lost (seen in the browser tests).
-    m = OfflineMap(location=SETTINGS.map_center, zoom_start=SETTINGS.map_zoom, tiles=None,
-                   control_scale=True, prefer_canvas=False, keyboard=False)
-    for i, url in enumerate(base.tiles):
-        folium.TileLayer(tiles=url.replace("{key}", tianditu_key or ""), attr=base.attribution,
-                         name=f"{base.id}-{i}", subdomains=base.subdomains,
-                         overlay=i > 0, control=False, max_zoom=18).add_to(m)
-    if image is not None:
-        rgba, bounds = image
-        if base.datum != "wgs84":
-            bounds = _shift_bounds(bounds, base.datum)
-        folium.raster_layers.ImageOverlay(rgba, bounds=bounds, opacity=0.75, interactive=False,
-                                          mercator_project=False, control=False).add_to(m)
-    specs = [get_spec(layer_id) for layer_id in layer_ids]
-    compact_layers([(spec, data.layer(spec.id)) for spec in specs], lang=lang, basemap=base.id).add_to(m)
-    legend = [entry for spec in (*specs, *extra_legend) if spec.id != "clusters" for entry in spec.legend_entries(lang)]
-    Legend(t("legend", lang), legend).add_to(m)
-    if draw:
-        OfflineDraw(export=False, show_geometry_on_click=False, position="topleft",
-                    draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False,
-                                  "rectangle": True, "polygon": {"allowIntersection": False}},
-                    edit_options={"edit": False}).add_to(m)
-    return m
-
-
-def _shift_bounds(bounds: list, datum: str) -> list:
-    (s, w), (n, e) = bounds
-    x, y = shift_points(np.array([w, e]), np.array([s, n]), source="wgs84", target=datum)
-    return [[y[0], x[0]], [y[1], x[1]]]
-
-
-def dynamic_group(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, lang: str, basemap: str = "none",
-                  name: str = "dynamic") -> folium.FeatureGroup:
-    """Layers that change between reruns, as a FeatureGroup for ``st_folium(feature_group_to_add=)``:
-    the browser swaps them in place, so the map keeps its view."""
-    fg = folium.FeatureGroup(name=name, control=False)
-    compact_layers(frames, lang=lang, basemap=basemap, control=False).add_to(fg)
-    return fg
-
-
-def highlight_group(geometry_wgs84, *, basemap: str = "none") -> folium.FeatureGroup:
-    """A feature group outlining one selected geometry (lon/lat), for ``st_folium(feature_group_to_add=)``."""
-    fg = folium.FeatureGroup(name="selection")
-    if geometry_wgs84 is None:
-        return fg
-    s = gpd.GeoSeries([geometry_wgs84], crs="EPSG:4326")
-    datum = get_basemap(basemap).datum
-    if datum != "wgs84":
-        s = shift_geometries(s, source="wgs84", target=datum)
-    folium.GeoJson(json.loads(shapely.to_geojson(s.iloc[0])), interactive=False,
-                   style_function=lambda _f: {"color": "#f6e05e", "weight": 5, "fill": False}).add_to(fg)
-    return fg
-
-
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
-
-
-def standalone_html(m: folium.Map) -> str:
-    """The map as one self-contained HTML file: Leaflet (and Leaflet.draw) inlined from static/vendor,
-    so it opens offline, e-mailed or on an intranet, with no server and no CDN."""
-    page = m.get_root().render()
-    for folder, js, css in (("leaflet", "leaflet.js", "leaflet.css"), ("leaflet-draw", "leaflet.draw.js", "leaflet.draw.css")):
-        js_tag = f'<script src="{STATIC_PREFIX.rsplit("/", 1)[0]}/{folder}/{js}"></script>'
-        css_tag = f'<link rel="stylesheet" href="{STATIC_PREFIX.rsplit("/", 1)[0]}/{folder}/{css}"/>'
-        if js_tag in page:
-            page = page.replace(js_tag, "<script>" + (VENDOR_DIR / folder / js).read_text(encoding="utf-8") + "</script>")
-        if css_tag in page:
-            page = page.replace(css_tag, "<style>" + (VENDOR_DIR / folder / css).read_text(encoding="utf-8") + "</style>")
-    if "/app/static/" in page:
-        raise RuntimeError("standalone_html left a reference to the app's static folder")
-    return page
+    for ref in spec["layers"]:
+        if "doc" not in ref:
+            raise ValueError("standalone_html needs every layer as an inline document (doc=...)")
+    leaflet_js = (VENDOR_DIR / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    leaflet_css = (VENDOR_DIR / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
+    map_js = MAP_JS.read_text(encoding="utf-8")
+    for text in (leaflet_js, map_js):
+        if "</script" in text.lower():
+            raise ValueError("an inlined script contains '</script'")
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>{_html.escape(title)}</title>"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<style>{leaflet_css}\nhtml,body{{margin:0;height:100%}}#map{{height:100%}}</style>"
+        f"<script>{leaflet_js}</script><script>{map_js}</script></head>"
+        "<body><div id=\"map\"></div><script>"
+        f"new PlannerMap(document.getElementById('map')).update({script_json(dict(spec))});"
+        "</script></body></html>\n"
+    )

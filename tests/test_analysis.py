@@ -57,5 +57,5 @@ def test_subpark_summary_of_changfeng(data):
 
 
 def test_unknown_subpark_raises(data):
-    with pytest.raises(UnknownFeatureError, match="No sub-park with id 'X99'"):
+    with pytest.raises(UnknownFeatureError, match="No sub-park with id X99"):
         subpark_summary(data, "X99")

@@ -24,7 +24,7 @@ def test_metric_operations_raise_on_degrees(squares_4549, fn):
 
 def test_missing_crs_raises_with_fix():
     g = gpd.GeoSeries([shapely.Point(0, 0)])
-    with pytest.raises(CRSError, match="set_crs"):
+    with pytest.raises(CRSError, match="declare the system"):
         crs.to_metric(g)
     assert issubclass(CRSError, ValueError) and issubclass(CRSError, PlannerError)
 

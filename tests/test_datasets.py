@@ -136,13 +136,16 @@ def test_schema_problems_name_the_feature(data):
     bad.loc[bad.index[2], "source"] = ""
     bad = bad.drop(columns=["cluster"])
     problems = schema_problems("subparks", bad)
-    assert any("missing column 'cluster'" in p for p in problems)
-    assert any(f"id {bad['id'].iloc[1]!r} is used more than once" in p for p in problems)
-    assert any("empty 'source'" in p and bad["id"].iloc[2] in p for p in problems)
+    texts = [p.text("en") for p in problems]
+    assert any("missing column cluster" in p for p in texts)
+    assert any(f"id {bad['id'].iloc[1]} is used more than once" in p for p in texts)
+    assert any("empty source" in p and bad["id"].iloc[2] in p for p in texts)
+    zh = [p.text("zh") for p in problems]
+    assert any("缺少字段 cluster" in p for p in zh)
 
 
 def test_load_missing_folder_lists_every_layer(tmp_path):
     with pytest.raises(DataValidationError) as err:
         load_park_data(tmp_path)
     assert len(err.value.problems) == len(LAYER_FILES)
-    assert "not found" in str(err.value)
+    assert "not found" in err.value.text("en")

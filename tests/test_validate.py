@@ -13,8 +13,8 @@ from gis.io import write_layer
 from tests.live_app import ROOT
 
 
-def _run(folder):
-    return subprocess.run([sys.executable, "-m", "gis.validate", str(folder)], cwd=ROOT,
+def _run(folder, *options):
+    return subprocess.run([sys.executable, "-m", "gis", "validate", str(folder), *options], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -48,11 +48,13 @@ def test_overlap_outside_and_count_are_reported(copy_of_data):
     _edit_subparks(copy_of_data, breaker)
     r = _run(copy_of_data)
     assert r.returncode == 1
-    assert "13 features, expected 14" in r.stdout
-    assert "7 in cluster 'south', expected 8" in r.stdout
-    assert "subparks N02:" in r.stdout and "outside the district" in r.stdout
-    assert "subparks S01 and S04: overlap of" in r.stdout
-    assert "total area" in r.stdout
+    assert "13 sub-parks, expected 14" in r.stdout
+    assert "South cluster: 7 sub-parks, expected 8" in r.stdout
+    assert "Sub-park N02:" in r.stdout and "outside the district" in r.stdout
+    assert "Sub-parks S01 and S04 overlap by" in r.stdout
+    assert "Total sub-park area" in r.stdout
+    zh = _run(copy_of_data, "--lang", "zh").stdout
+    assert "子园共 13 个，应为 14 个" in zh and "子园 S01 与 S04 重叠" in zh
 
 
 def test_schema_problems_and_missing_file(copy_of_data):
@@ -60,8 +62,8 @@ def test_schema_problems_and_missing_file(copy_of_data):
     (copy_of_data / "transit" / "stations.geojson").unlink()
     r = _run(copy_of_data)
     assert r.returncode == 1
-    assert "stations: Layer file not found" in r.stdout
-    assert "empty 'accuracy'" in r.stdout
+    assert "Layer stations: Layer file not found: stations.geojson" in r.stdout
+    assert "empty accuracy" in r.stdout
 
 
 def test_wrong_axis_order_is_caught(copy_of_data):

@@ -1,0 +1,105 @@
+"""One small bounded cache for the application layer: LRU by approximate bytes, keyed by data version."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import fields, is_dataclass
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+T = TypeVar("T")
+
+
+def approx_bytes(obj: Any, *, _depth: int = 0) -> int:
+    """A fair estimate of the memory an object holds (frames, arrays, geometries, containers, dataclasses).
+
+    Good enough to bound a cache: it counts array buffers and geometry coordinates, not allocator slack.
+    """
+    if _depth > 6:
+        return 64
+    if isinstance(obj, (bytes, bytearray, str)):
+        return sys.getsizeof(obj)
+    if isinstance(obj, np.ndarray):
+        if obj.dtype == object:
+            return obj.nbytes + sum(approx_bytes(v, _depth=_depth + 1) for v in obj.ravel()[:2000]) * max(
+                1, obj.size // 2000)
+        return obj.nbytes
+    if isinstance(obj, shapely.Geometry):
+        return 100 + 16 * int(shapely.get_num_coordinates(obj))
+    if isinstance(obj, gpd.GeoDataFrame):
+        geoms = obj.geometry.to_numpy()
+        coords = int(shapely.get_num_coordinates(geoms).sum()) if len(geoms) else 0
+        return int(obj.drop(columns=obj.geometry.name).memory_usage(deep=True).sum()) + 100 * len(obj) + 16 * coords
+    if isinstance(obj, (pd.DataFrame, pd.Series)):
+        return int(obj.memory_usage(deep=True).sum() if isinstance(obj, pd.DataFrame) else obj.memory_usage(deep=True))
+    if isinstance(obj, dict):
+        return sys.getsizeof(obj) + sum(approx_bytes(k, _depth=_depth + 1) + approx_bytes(v, _depth=_depth + 1)
+                                        for k, v in obj.items())
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return sys.getsizeof(obj) + sum(approx_bytes(v, _depth=_depth + 1) for v in obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return 64 + sum(approx_bytes(getattr(obj, f.name), _depth=_depth + 1) for f in fields(obj))
+    return sys.getsizeof(obj)
+
+
+class BoundedCache:
+    """A thread-safe LRU map whose total (approximate) size stays under ``max_bytes``.
+
+    An entry larger than a quarter of the budget is computed but not kept, so one huge result cannot
+    push everything else out.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = int(max_bytes)
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached value of ``key``, computing (outside the lock) and storing it when missing."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key][0]
+            self.misses += 1
+        value = compute()
+        size = approx_bytes(value)
+        if size <= self.max_bytes // 4:
+            with self._lock:
+                if key not in self._items:
+                    self._items[key] = (value, size)
+                    self._bytes += size
+                while self._bytes > self.max_bytes and self._items:
+                    _, (_, s) = self._items.popitem(last=False)
+                    self._bytes -= s
+        return value
+
+    def drop(self, predicate: Callable[[Hashable], bool]) -> int:
+        """Remove every entry whose key matches; returns how many were removed."""
+        with self._lock:
+            gone = [k for k in self._items if predicate(k)]
+            for k in gone:
+                self._bytes -= self._items.pop(k)[1]
+        return len(gone)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0

@@ -1,0 +1,154 @@
+"""Explore the park: the home map, a sub-park's facts card and the area tables (display-ready, either language)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gis.analysis import cluster_area_table, subpark_area_table, subpark_summary
+from gis.errors import UnknownFeatureError
+from gis.settings import SETTINGS
+from layers.i18n import name_col, t
+from layers.registry import get_spec
+from layers.webmap import bounds_of, get_basemap, layer_ref, legend_entries, map_spec
+from planner.cache import BoundedCache
+from planner.data import DataSet
+from planner.http import layer_url
+from planner.text import data_text, kind_label
+
+#: Cards, tables and map specs of this module, by data version: bounded by bytes.
+CACHE = BoundedCache(16 * 1024 * 1024)
+
+#: The home map's layers, bottom to top (context first).
+HOME_LAYERS = ("district", "zones", "clusters", "subparks", "parcels", "buildings", "stations")
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """A polygon's area (EPSG:4549 planar, and geodesic on GRS80)."""
+
+    km2: float
+    ha: float
+    mu: float
+    geodesic_km2: float
+    declared_km2: float | None
+
+
+@dataclass(frozen=True)
+class SubparkCard:
+    """What the facts panel shows for one sub-park, in one language."""
+
+    id: str
+    name: str
+    cluster: str
+    area: AreaFigures
+    positioning: str
+    carriers: str
+    buildings: pd.DataFrame
+    stations: pd.DataFrame
+    zones: tuple[tuple[str, float], ...]
+    accuracy: str
+
+
+def subpark_names(ds: DataSet, *, lang: str) -> dict[str, str]:
+    """Sub-park id -> its name in ``lang`` (in the layer's order)."""
+    sp = ds.park.subparks
+    return dict(zip(sp["id"].astype(str), sp[name_col(lang)].astype(str)))
+
+
+def subpark_card(ds: DataSet, subpark_id: str, *, lang: str) -> SubparkCard:
+    """The facts of one sub-park: areas, positioning, carriers inside, nearest stations, layout shares.
+
+    Raises
+    ------
+    UnknownFeatureError
+        When the id is not a sub-park of this data set.
+    """
+    if subpark_id not in subpark_names(ds, lang=lang):
+        raise UnknownFeatureError("unknown_subpark", id=subpark_id, expected=list(subpark_names(ds, lang=lang)))
+
+    def build() -> SubparkCard:
+        info = subpark_summary(ds.park, subpark_id, n_stations=SETTINGS.nearest_stations)
+        row, a = info["row"], info["area"]
+        declared = pd.to_numeric(pd.Series([row.get("declared_area_km2")]), errors="coerce").iloc[0]
+        bld = info["buildings"]
+        stn = info["stations"]
+        return SubparkCard(
+            id=subpark_id, name=str(row[name_col(lang)]), cluster=t(f"cluster_{row['cluster']}", lang),
+            area=AreaFigures(km2=a["km2"], ha=a["ha"], mu=a["mu"], geodesic_km2=a["geodesic_km2"],
+                             declared_km2=None if pd.isna(declared) else float(declared)),
+            positioning=data_text(row, "industries", lang),
+            carriers=str(row.get("carriers_zh") or "").strip(),
+            buildings=pd.DataFrame({t("f_name", lang): bld[name_col(lang)].astype(str),
+                                    t("f_kind", lang): [kind_label(k, lang) for k in bld["kind"]]}),
+            stations=pd.DataFrame({t("f_name", lang): stn[name_col(lang)].astype(str),
+                                   t("f_lines", lang): stn["lines"].astype(str) if "lines" in stn else "",
+                                   t("f_dist_m", lang): stn["dist_m"].round(0).astype(int)}),
+            zones=tuple((t(f"zone_{z}", lang), s) for z, s in info["zones"].items() if s > 0.005),
+            accuracy=data_text(row, "accuracy", lang),
+        )
+
+    return CACHE.get(("card", ds.version, subpark_id, lang), build)
+
+
+def area_tables(ds: DataSet, *, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The area tables by cluster and by sub-park (with a total row), headers in ``lang``."""
+
+    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
+        per_cluster = cluster_area_table(ds.park.subparks)
+        labels = {"north": t("cluster_north", lang), "south": t("cluster_south", lang), "total": t("total", lang)}
+        clusters = pd.DataFrame({
+            t("f_cluster", lang): [labels.get(str(i), str(i)) for i in per_cluster.index],
+            t("f_count", lang): per_cluster["n_subparks"].to_numpy(),
+            t("f_area_km2", lang): per_cluster["area_km2"].round(3).to_numpy(),
+            t("f_geodesic_km2", lang): per_cluster["geodesic_area_km2"].round(3).to_numpy(),
+            t("f_share", lang): [f"{v:.1%}" for v in per_cluster["share"]],
+        })
+        table = subpark_area_table(ds.park.subparks).sort_values(["cluster", "id"])
+        declared = table["declared_area_km2"] if "declared_area_km2" in table else pd.Series(index=table.index)
+        subparks = pd.DataFrame({
+            t("f_id", lang): table["id"].astype(str), t("f_name", lang): table[name_col(lang)].astype(str),
+            t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in table["cluster"]],
+            t("f_area_km2", lang): table["area_km2"].round(3), t("f_area_ha", lang): table["area_ha"].round(1),
+            t("f_area_mu", lang): table["area_mu"].round(0),
+            t("f_declared_km2", lang): [f"{v:.2f}" if pd.notna(v) else "–" for v in declared],
+        })
+        total = pd.DataFrame([{
+            t("f_id", lang): "", t("f_name", lang): t("total", lang), t("f_cluster", lang): "",
+            t("f_area_km2", lang): round(float(table["area_km2"].sum()), 3),
+            t("f_area_ha", lang): round(float(table["area_ha"].sum()), 1),
+            t("f_area_mu", lang): round(float(table["area_mu"].sum()), 0), t("f_declared_km2", lang): "–"}])
+        return clusters, pd.concat([subparks, total], ignore_index=True)
+
+    return CACHE.get(("areas", ds.version, lang), build)
+
+
+def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs84", selected: str | None = None,
+             focus_token: str | None = None, height: int = 620) -> dict:
+    """The home map's spec: every park layer by URL, sub-park labels, the selection outlined and, when
+    ``focus_token`` changes, the view zoomed to the selected sub-park."""
+    datum = basemap_datum
+
+    def base() -> tuple[list, list, list]:
+        refs, specs = [], []
+        for lid in HOME_LAYERS:
+            spec = get_spec(lid)
+            specs.append(spec)
+            refs.append(layer_ref(lid, name=spec.label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
+                                  show=spec.visible, interactive=lid not in ("district", "zones", "clusters"),
+                                  labels=lid == "subparks", popups=lid != "subparks"))
+        legend = legend_entries([s for s in specs if s.id != "clusters"], lang=lang)
+        return refs, legend, bounds_of(ds.park.district, datum=datum)
+
+    refs, legend, fit = CACHE.get(("home", ds.version, lang, datum), base)
+    focus = None
+    if selected and focus_token:
+        sp = ds.park.subparks
+        focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
+    return map_spec(layers=refs, basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend, focus=focus,
+                    selected={"layer": "subparks", "id": selected} if selected else None, height=height,
+                    map_key="home")
+
+
+__all__ = ["AreaFigures", "SubparkCard", "area_tables", "get_basemap", "home_map", "subpark_card", "subpark_names"]

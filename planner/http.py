@@ -1,0 +1,106 @@
+"""The app's own HTTP routes (Starlette): layer documents for the browser map, behind signed URLs.
+
+Pages put signed URLs into the map spec; the browser fetches them and caches them for good (a URL holds
+the data version, so its content never changes). Nothing from a request reaches the file system: every
+path part is checked against a fixed pattern or a known set before use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gis.crs import DATUMS
+from layers.i18n import LANGS
+from planner import data as datasets
+from planner.cache import BoundedCache
+
+#: Layers the map may ask for, with the registry field used for labels (None: no labels).
+MAP_LAYERS: dict[str, str | None] = {
+    "district": None, "zones": None, "clusters": None, "subparks": "name", "parcels": None,
+    "buildings": None, "stations": "name", "roads": "name", "metro_lines": None,
+}
+_VERSION = re.compile(r"^d[0-9a-f]{16}$")
+_SECRET = (os.environ.get("PUTUO_SECRET_KEY") or secrets.token_hex(32)).encode()
+#: Layer documents, by (version, layer, lang, datum): bounded by bytes.
+DOCS = BoundedCache(64 * 1024 * 1024)
+API_PREFIX = "/api"
+
+
+def _sign(path: str, params: dict[str, str]) -> str:
+    msg = path + "?" + urlencode(sorted(params.items()))
+    return hmac.new(_SECRET, msg.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def signed_url(path: str, **params: str) -> str:
+    """``path?params&sig=...``: a URL the routes below accept (the signature covers path and params)."""
+    return f"{path}?{urlencode(sorted(params.items()))}&sig={_sign(path, params)}"
+
+
+def layer_url(version: str, layer_id: str, *, lang: str, datum: str = "wgs84") -> str:
+    """The signed URL of one layer document of a data set."""
+    return signed_url(f"{API_PREFIX}/layer/{version}/{layer_id}", lang=lang, datum=datum)
+
+
+def layer_document_json(ds: datasets.DataSet, layer_id: str, *, lang: str, datum: str) -> bytes:
+    """The JSON bytes of one layer document (cached by data version)."""
+    from layers.registry import get_spec
+    from layers.webmap import layer_document
+
+    def build() -> bytes:
+        doc = layer_document(get_spec(layer_id), ds.layer(layer_id), lang=lang, datum=datum,
+                             label_field=MAP_LAYERS[layer_id])
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return DOCS.get((ds.version, layer_id, lang, datum), build)
+
+
+def _bad(status: int, text: str) -> Response:
+    return Response(text, status_code=status, media_type="text/plain; charset=utf-8",
+                    headers={"Cache-Control": "no-store"})
+
+
+def _checked(request: Request) -> dict[str, str] | Response:
+    params = {k: v for k, v in request.query_params.items() if k != "sig"}
+    sig = request.query_params.get("sig", "")
+    if not hmac.compare_digest(sig, _sign(request.url.path, params)):
+        return _bad(403, "bad signature")
+    return params
+
+
+async def layer_route(request: Request) -> Response:
+    """GET /api/layer/{version}/{layer}?datum=&lang=&sig= -> the layer document (JSON)."""
+    version, layer_id = request.path_params["version"], request.path_params["layer"]
+    if not _VERSION.match(version) or layer_id not in MAP_LAYERS:
+        return _bad(400, "unknown layer")
+    params = _checked(request)
+    if isinstance(params, Response):
+        return params
+    lang, datum = params.get("lang", ""), params.get("datum", "")
+    if lang not in LANGS or datum not in DATUMS:
+        return _bad(400, "bad parameters")
+    ds = datasets.lookup(version)
+    if ds is None:
+        return _bad(404, "data version no longer loaded; reload the page")
+    try:
+        ds.layer(layer_id)
+    except ValueError:
+        return _bad(404, "no such layer in this data set")
+    body = layer_document_json(ds, layer_id, lang=lang, datum=datum)
+    return Response(body, media_type="application/json",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
+
+
+def routes() -> list[Any]:
+    """The routes to mount with ``st.App(..., routes=routes())``."""
+    return [Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"])]

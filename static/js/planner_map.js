@@ -1,0 +1,403 @@
+/* Putuo Park Planner map (no Streamlit): window.PlannerMap draws compact layers with Leaflet.
+ *
+ * Used by the Streamlit component (planner_map_component.js) and inlined in the offline HTML export.
+ * Every text from the data reaches the page through textContent only, never innerHTML.
+ *
+ * spec (from Python, layers/webmap.py map_spec):
+ *   {fit, focus: {token, bounds}, basemap: {tiles: [...], datum}, layers: [{id, url | doc, name, show,
+ *    interactive, labels, restyle: {fid: cat} | null}], tiled: [...], legend: {title, entries, open},
+ *    selected: {layer, id} | null, draw: bool, clear_drawings: token, report_view: bool, texts: {...}}
+ * events (onEvent): {type: 'click', layer, id, lat, lng, zoom, seq} | {type: 'draw', geometry, seq}
+ *                   | {type: 'view', bounds: [[s, w], [n, e]], zoom}
+ */
+(function () {
+  'use strict';
+
+  function decode(s, scale) {
+    var out = [], i = 0, la = 0, ln = 0;
+    while (i < s.length) {
+      var r = 0, sh = 0, b;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+      la += (r & 1) ? ~(r >> 1) : (r >> 1);
+      r = 0; sh = 0;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+      ln += (r & 1) ? ~(r >> 1) : (r >> 1);
+      out.push([la / scale, ln / scale]);
+    }
+    return out;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  var CSS = [
+    '.pp-info{border-collapse:collapse;font:12px/1.45 "Noto Sans CJK SC","Microsoft YaHei",sans-serif}',
+    '.pp-info th{text-align:left;padding:1px 8px 1px 0;color:#4a5568;font-weight:600;vertical-align:top;white-space:nowrap}',
+    '.pp-info td{padding:1px 0;max-width:240px;white-space:normal;overflow-wrap:anywhere}',
+    '.leaflet-tooltip .pp-info td{white-space:nowrap}',
+    '.pp-label{background:none;border:none}',
+    '.pp-label span{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;font:600 12px/1.2 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1a202c;',
+    'text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}',
+    '.pp-legend{background:rgba(255,255,255,.94);border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);',
+    'font:11px/1.45 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:220px}',
+    '.pp-legend button{all:unset;cursor:pointer;display:block;padding:4px 8px;font-weight:700;font-size:12px}',
+    '.pp-legend .pp-body{padding:0 8px 6px;max-height:190px;overflow:auto}',
+    '.pp-legend .pp-sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;border-radius:2px}',
+    '.pp-legend.pp-closed .pp-body{display:none}'
+  ].join('');
+
+  function ensureCss() {
+    if (document.getElementById('pp-map-css')) return;
+    var s = el('style');
+    s.id = 'pp-map-css';
+    s.textContent = CSS;
+    document.head.appendChild(s);
+  }
+
+  function PlannerMap(host, opts) {
+    ensureCss();
+    this.host = host;
+    this.onEvent = (opts && opts.onEvent) || function () {};
+    this.fetchJSON = (opts && opts.fetchJSON) || function (url) {
+      return fetch(url, {credentials: 'same-origin'}).then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      });
+    };
+    this.seq = 0;
+    this.pending = 0;
+    this.layers = {};      // id -> {key, group, items: {fid: {lyr, cat, style}}, doc, labels}
+    this.basemapKey = null;
+    this.baseLayers = [];
+    this.control = null;
+    this.controlKey = null;
+    this.legend = null;
+    this.legendKey = null;
+    this.highlight = null;
+    this.focusToken = null;
+    this.fitted = false;
+    this.drawControl = null;
+    this.drawn = null;
+    this.clearToken = null;
+    this.spec = null;
+    this.map = L.map(host, {keyboard: false, zoomSnap: 0.25, preferCanvas: false, attributionControl: true});
+    this.map.attributionControl.setPrefix(false);
+    L.control.scale({imperial: false, position: 'bottomright'}).addTo(this.map);
+    this.map.createPane('pp-labels').style.zIndex = 630;
+    this.map.createPane('pp-highlight').style.zIndex = 620;
+    this.map.getPane('pp-highlight').style.pointerEvents = 'none';
+    this.map.getPane('pp-labels').style.pointerEvents = 'none';
+    var self = this;
+    this.map.on('click', function (e) { self.emit({type: 'click', layer: null, id: null, lat: e.latlng.lat, lng: e.latlng.lng}); });
+    this.map.on('zoomend moveend', function () { self.placeLabels(); });
+    this.map.on('moveend', function () { self.reportView(); });
+    this.setState();
+  }
+
+  PlannerMap.prototype.emit = function (ev) {
+    ev.seq = ++this.seq;
+    ev.zoom = this.map.getZoom();
+    this.onEvent(ev);
+  };
+
+  PlannerMap.prototype.setState = function () {
+    this.host.dataset.pending = String(this.pending);
+    this.host.dataset.zoom = String(Math.round(this.map.getZoom() * 100) / 100);
+  };
+
+  PlannerMap.prototype.reportView = function () {
+    this.setState();
+    if (!this.spec || !this.spec.report_view) return;
+    var b = this.map.getBounds();
+    this.onEvent({type: 'view', zoom: this.map.getZoom(),
+                  bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]]});
+  };
+
+  PlannerMap.prototype.update = function (spec) {
+    this.spec = spec;
+    this.setBasemap(spec.basemap || {tiles: []});
+    this.setLayers(spec.layers || []);
+    if (window.PlannerTiles && spec.tiled) window.PlannerTiles.update(this, spec.tiled);
+    this.setLegend(spec.legend);
+    this.setDraw(!!spec.draw, spec.clear_drawings);
+    if (!this.fitted && spec.fit) {
+      this.map.fitBounds(spec.fit, {padding: [8, 8]});
+      this.fitted = true;
+    }
+    if (spec.focus && spec.focus.token !== this.focusToken) {
+      this.focusToken = spec.focus.token;
+      if (spec.focus.bounds) this.map.fitBounds(spec.focus.bounds, {padding: [30, 30], maxZoom: spec.focus.max_zoom || 16});
+    }
+    this.setSelected(spec.selected);
+    this.setState();
+  };
+
+  PlannerMap.prototype.setBasemap = function (bm) {
+    var key = JSON.stringify(bm.tiles || []);
+    if (key === this.basemapKey) return;
+    this.basemapKey = key;
+    var map = this.map;
+    this.baseLayers.forEach(function (l) { map.removeLayer(l); });
+    this.baseLayers = (bm.tiles || []).map(function (t) {
+      var o = {attribution: t.attribution || '', maxZoom: t.max_zoom || 19, maxNativeZoom: t.max_native_zoom || t.max_zoom || 18,
+               minZoom: t.min_zoom || 0};
+      if (t.subdomains) o.subdomains = t.subdomains;
+      if (t.tms) o.tms = true;
+      return L.tileLayer(t.url, o).addTo(map);
+    });
+  };
+
+  PlannerMap.prototype.setLayers = function (specs) {
+    var self = this, wanted = {};
+    specs.forEach(function (ls, i) {
+      wanted[ls.id] = true;
+      var cur = self.layers[ls.id], key = ls.url || ('doc:' + ls.id + ':' + (ls.doc_key || ''));
+      if (!cur || cur.key !== key) {
+        if (cur) self.removeLayer(ls.id);
+        cur = self.layers[ls.id] = {key: key, spec: ls, group: L.featureGroup(), items: {}, labels: [], ready: false,
+                                    pane: self.paneFor(i)};
+        if (ls.doc) { self.build(cur, ls.doc); }
+        else {
+          self.pending++; self.setState();
+          self.fetchJSON(ls.url).then(function (doc) {
+            if (self.layers[ls.id] === cur) { self.build(cur, doc); self.refresh(); }
+          }).catch(function (err) {
+            self.host.dataset.error = String(err);
+          }).then(function () { self.pending--; self.setState(); });
+        }
+      } else {
+        cur.spec = ls;
+        cur.pane = self.paneFor(i);
+      }
+    });
+    Object.keys(this.layers).forEach(function (id) { if (!wanted[id]) self.removeLayer(id); });
+    this.refresh();
+  };
+
+  PlannerMap.prototype.paneFor = function (i) {
+    var name = 'pp-layer-' + i;
+    if (!this.map.getPane(name)) this.map.createPane(name).style.zIndex = String(410 + i);
+    return name;
+  };
+
+  PlannerMap.prototype.removeLayer = function (id) {
+    var cur = this.layers[id];
+    if (!cur) return;
+    this.map.removeLayer(cur.group);
+    cur.labels.forEach(function (lb) { if (lb.marker) lb.marker.remove(); });
+    delete this.layers[id];
+  };
+
+  PlannerMap.prototype.table = function (doc, idx, props) {
+    var tb = el('table', 'pp-info');
+    idx.forEach(function (k) {
+      var v = props[k];
+      if (v === null || v === undefined) return;
+      var tr = tb.insertRow();
+      tr.appendChild(el('th', null, doc.s[doc.labels[k]]));
+      tr.appendChild(el('td', null, v));
+    });
+    return tb;
+  };
+
+  // doc: {scale, s: strings, id, name, kind, style, cats: [[value, style]], fields, labels, tip, pop,
+  //       f: [[fid, cat, geom, [string index per field], label point | null]]}
+  PlannerMap.prototype.build = function (cur, doc) {
+    var self = this, scale = doc.scale, cats = {};
+    cur.doc = doc;
+    doc.cats.forEach(function (c) { cats[c[0]] = JSON.parse(doc.s[c[1]]); });
+    cur.cats = cats;
+    cur.style = JSON.parse(doc.s[doc.style]);
+    doc.f.forEach(function (f) {
+      var g = f[2], lyr, opts = Object.assign({}, cur.style, cats[f[1]] || {}, {pane: cur.pane});
+      if (doc.kind === 'point') lyr = L.circleMarker(decode(g, scale)[0], opts);
+      else if (doc.kind === 'line') lyr = L.polyline(g.map(function (p) { return decode(p, scale); }), opts);
+      else lyr = L.polygon(g.map(function (p) { return p.map(function (r) { return decode(r, scale); }); }), opts);
+      var props = f[3].map(function (k) { return k < 0 ? null : doc.s[k]; });
+      var item = {lyr: lyr, base: f[1], cat: f[1], props: props};
+      cur.items[f[0]] = item;
+      if (cur.spec.interactive !== false) {
+        if (doc.tip.length) lyr.bindTooltip(function () { return self.table(doc, doc.tip, props); }, {sticky: true, opacity: 0.95});
+        lyr.on('click', function (e) {
+          L.DomEvent.stopPropagation(e);
+          lyr.closeTooltip();
+          if (doc.pop.length && cur.spec.popups !== false) {
+            L.popup({maxWidth: 300, minWidth: 160, autoPanPadding: [20, 20]})
+              .setLatLng(e.latlng).setContent(self.table(doc, doc.pop, props)).openOn(self.map);
+          }
+          self.emit({type: 'click', layer: cur.spec.id, id: f[0], lat: e.latlng.lat, lng: e.latlng.lng});
+        });
+        if (doc.kind !== 'point') {
+          lyr.on('mouseover', function () { lyr.setStyle({weight: 3.5, color: '#d69e2e'}); });
+          lyr.on('mouseout', function () { lyr.setStyle(self.styleOf(cur, item)); });
+        }
+      } else {
+        opts.interactive = false;
+        lyr.options.interactive = false;
+      }
+      cur.group.addLayer(lyr);
+      if (f[4]) {  // [anchor (encoded point inside the feature), label text index or -1, label priority]
+        item.anchor = decode(f[4][0], scale)[0];
+        if (f[4][1] >= 0) cur.labels.push({fid: f[0], latlng: item.anchor, text: doc.s[f[4][1]], rank: f[4][2], marker: null});
+      }
+    });
+    cur.labels.sort(function (a, b) { return b.rank - a.rank; });
+    cur.ready = true;
+    this.host.dataset.loaded = String((+this.host.dataset.loaded || 0) + 1);
+  };
+
+  PlannerMap.prototype.styleOf = function (cur, item) {
+    return Object.assign({}, cur.style, cur.cats[item.cat] || {});
+  };
+
+  PlannerMap.prototype.refresh = function () {
+    var self = this;
+    Object.keys(this.layers).forEach(function (id) {
+      var cur = self.layers[id];
+      if (!cur.ready) return;
+      var restyle = cur.spec.restyle || null;
+      Object.keys(cur.items).forEach(function (fid) {
+        var item = cur.items[fid], cat = restyle && restyle[fid] !== undefined ? restyle[fid] : item.base;
+        if (cat !== item.cat) { item.cat = cat; item.lyr.setStyle(self.styleOf(cur, item)); }
+      });
+      var show = cur.spec.show !== false;
+      if (show && !self.map.hasLayer(cur.group)) cur.group.addTo(self.map);
+      if (!show && self.map.hasLayer(cur.group)) self.map.removeLayer(cur.group);
+    });
+    this.setControl();
+    this.placeLabels();
+    this.setSelected(this.spec && this.spec.selected);
+  };
+
+  PlannerMap.prototype.setControl = function () {
+    var self = this, ids = Object.keys(this.layers).filter(function (id) { return self.layers[id].ready; });
+    var key = ids.map(function (id) { return id + ':' + self.layers[id].spec.name; }).join('|');
+    if (key === this.controlKey) return;
+    this.controlKey = key;
+    if (this.control) this.control.remove();
+    var overlays = {};
+    (this.spec.layers || []).forEach(function (ls) {
+      var cur = self.layers[ls.id];
+      if (!cur || !cur.ready || ls.in_control === false) return;
+      overlays[el('span', null, ls.name).outerHTML] = cur.group;  // names escaped by textContent
+    });
+    this.control = L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(this.map);
+  };
+
+  PlannerMap.prototype.setLegend = function (legend) {
+    var key = JSON.stringify(legend || null);
+    if (key === this.legendKey) return;
+    this.legendKey = key;
+    var wasOpen = this.legend ? !this.legend.getContainer().classList.contains('pp-closed') : null;
+    if (this.legend) { this.legend.remove(); this.legend = null; }
+    if (!legend || !legend.entries || !legend.entries.length) return;
+    var ctl = L.control({position: 'bottomleft'});
+    ctl.onAdd = function () {
+      var div = el('div', 'pp-legend'), btn = el('button', null, legend.title + ' ▾'), body = el('div', 'pp-body');
+      btn.type = 'button';
+      btn.setAttribute('aria-expanded', 'true');
+      btn.onclick = function () {
+        var closed = div.classList.toggle('pp-closed');
+        btn.textContent = legend.title + (closed ? ' ▸' : ' ▾');
+        btn.setAttribute('aria-expanded', closed ? 'false' : 'true');
+      };
+      legend.entries.forEach(function (e) {
+        var st = e[1], row = el('div'), sw = el('span', 'pp-sw');
+        var fill = st.fill === false ? 'transparent' : (st.fillColor || st.color || '#333');
+        sw.style.background = fill;
+        sw.style.border = (st.kind === 'line' ? '0' : '2px') + ' solid ' + (st.color || '#333');
+        if (st.kind === 'line') { sw.style.height = '4px'; sw.style.verticalAlign = '2px'; sw.style.background = st.color; }
+        if (st.radius) sw.style.borderRadius = '50%';
+        row.appendChild(sw);
+        row.appendChild(document.createTextNode(e[0]));
+        body.appendChild(row);
+      });
+      div.appendChild(btn);
+      div.appendChild(body);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      var open = wasOpen === null ? legend.open !== false : wasOpen;
+      if (!open) { div.classList.add('pp-closed'); btn.textContent = legend.title + ' ▸'; }
+      return div;
+    };
+    this.legend = ctl.addTo(this.map);
+  };
+
+  // Labels: most important first (the order of the document), each shown only where it overlaps no label
+  // already placed at this zoom (screen boxes), so labels never pile up.
+  PlannerMap.prototype.placeLabels = function () {
+    var self = this, placed = [], size = this.map.getSize();
+    Object.keys(this.layers).forEach(function (id) {
+      var cur = self.layers[id], visible = cur.ready && self.map.hasLayer(cur.group) && cur.spec.labels &&
+        self.map.getZoom() >= (cur.spec.label_min_zoom || 0);
+      cur.labels.forEach(function (lb) {
+        var show = false;
+        if (visible) {
+          var pt = self.map.latLngToContainerPoint(lb.latlng), w = lb.text.length * 12 + 6, h = 16;
+          var box = [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
+          var inside = box[2] > 0 && box[0] < size.x && box[3] > 0 && box[1] < size.y;
+          show = inside && !placed.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+          if (show) placed.push(box);
+        }
+        if (show && !lb.marker) {
+          var icon = L.divIcon({className: 'pp-label', html: '', iconSize: null});
+          lb.marker = L.marker(lb.latlng, {icon: icon, interactive: false, keyboard: false, pane: 'pp-labels'}).addTo(self.map);
+          var span = el('span', null, lb.text);
+          lb.marker.getElement().appendChild(span);
+        } else if (!show && lb.marker) { lb.marker.remove(); lb.marker = null; }
+      });
+    });
+    this.host.dataset.labels = String(placed.length);
+  };
+
+  PlannerMap.prototype.setSelected = function (sel) {
+    var key = JSON.stringify(sel || null), cur = sel && this.layers[sel.layer], item = cur && cur.ready && cur.items[sel.id];
+    if (this.highlight && (this.highlightKey !== key || !item)) { this.highlight.remove(); this.highlight = null; }
+    this.highlightKey = key;
+    if (!item || this.highlight) return;
+    var opts = {pane: 'pp-highlight', interactive: false, color: '#f6e05e', weight: 5, fill: false, opacity: 1};
+    var lyr = item.lyr;
+    if (lyr.getRadius) this.highlight = L.circleMarker(lyr.getLatLng(), Object.assign(opts, {radius: lyr.getRadius() + 4})).addTo(this.map);
+    else if (lyr instanceof L.Polygon) this.highlight = L.polygon(lyr.getLatLngs(), opts).addTo(this.map);
+    else this.highlight = L.polyline(lyr.getLatLngs(), opts).addTo(this.map);
+  };
+
+  PlannerMap.prototype.setDraw = function (on, clearToken) {
+    var self = this;
+    if (on && !this.drawControl && L.Control.Draw) {
+      this.drawn = L.featureGroup().addTo(this.map);
+      this.drawControl = new L.Control.Draw({
+        position: 'topleft',
+        draw: {polyline: false, circle: false, circlemarker: false, marker: false, rectangle: {}, polygon: {allowIntersection: false}},
+        edit: {featureGroup: this.drawn, edit: false, remove: false}
+      });
+      this.map.addControl(this.drawControl);
+      this.map.on(L.Draw.Event.CREATED, function (e) {
+        self.drawn.addLayer(e.layer);
+        self.emit({type: 'draw', geometry: e.layer.toGeoJSON().geometry});
+      });
+    } else if (!on && this.drawControl) {
+      this.map.removeControl(this.drawControl);
+      this.drawControl = null;
+    }
+    if (this.drawn && clearToken !== this.clearToken) this.drawn.clearLayers();
+    this.clearToken = clearToken;
+  };
+
+  // For tests and tools: the container pixel of a feature's label point (or its centre).
+  PlannerMap.prototype.featurePoint = function (layer, fid) {
+    var cur = this.layers[layer], item = cur && cur.items[fid];
+    if (!item) return null;
+    var ll = item.anchor || (item.lyr.getLatLng ? item.lyr.getLatLng() : item.lyr.getCenter());
+    var p = this.map.latLngToContainerPoint(ll);
+    return {x: p.x, y: p.y};
+  };
+
+  window.PlannerMap = PlannerMap;
+})();
