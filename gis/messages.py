@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import string
 from collections.abc import Mapping
@@ -170,6 +171,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "surface_no_weight": ("邻近园区、布局契合和轨交可达的权重都为 0：适宜性面将为空。请至少为其中一项设置权重。",
                           "None of adjacency, layout or transit has a weight: the surface would be empty. Give one of them a weight."),
     # --- scenarios (gis/scenario.py) ---------------------------------------------------------------------
+    "chg_created": ("新建：{parcels} 个地块、{drawn} 个手绘范围", "created with {parcels} parcel(s), {drawn} drawn area(s)"),
+    "chg_parcels_added": ("纳入地块 {ids}", "parcels added: {ids}"),
+    "chg_parcels_removed": ("移出地块 {ids}", "parcels removed: {ids}"),
+    "chg_drawn": ("手绘范围有变化", "drawn areas changed"),
+    "chg_assign": ("归属有变化", "assignments changed"),
+    "chg_weights": ("权重有变化", "weights changed"),
+    "chg_name": ("名称有变化", "name changed"),
+    "chg_notes": ("备注有变化", "notes changed"),
+    "chg_none": ("无变化", "no change"),
+    "scen_drawn_not_polygon": ("绘制的范围必须是多边形；收到的是 {found}。", "A drawn area must be a polygon; received {found}."),
+    "scen_unknown_parcels": ("方案“{name}”包含当前地块图层中没有的地块：{ids}。请移除它们，或导入包含它们的地块图层。",
+                             "Scenario '{name}' includes parcels that are not in the current parcel layer: {ids}. "
+                             "Fix: remove them, or load the parcel layer that has them."),
+    "scen_bad_target": ("新子园归属 {target} 需要指定北区块或南区块。", "New sub-park target {target} needs the north or south cluster."),
+    "cmp_count": ("一次可比较 1–4 个方案；收到 {count} 个。", "Compare 1 to 4 scenarios at a time; received {count}."),
+    "sug_budget_invalid": ("面积上限必须大于 0 km²；收到 {budget}。", "The area budget must be above 0 km²; received {budget}."),
+    "sug_objective_invalid": ("未知目标 {objective}。", "Unknown objective {objective}."),
+    "sug_no_candidates": ("没有通过全部硬性规则的候选地块。", "No candidate parcel passes every hard rule."),
+    "sug_zone_unreachable": ("园区 {tol:,.0f} 米范围内可连通的{zone}用地只有 {have:.3f} km²，少于要求的 {asked:.3f} km²。"
+                             "请降低该最低要求，或增大合并容差。",
+                             "{zone} land reachable within {tol:,.0f} m of the park: {have:.3f} km² < {asked:.3f} km² asked. "
+                             "Relax: lower that minimum, or raise the merge tolerance."),
+    "sug_zone_over_budget": ("{zone}最低要求 {asked:.3f} km² 超过了面积上限 {budget:.3f} km²。请提高上限或降低最低要求。",
+                             "The {zone} minimum of {asked:.3f} km² exceeds the area budget of {budget:.3f} km². "
+                             "Relax: raise the budget or lower the minimum."),
+    "sug_mins_over_budget": ("各布局区最低要求合计 {total:.3f} km²，超过了面积上限 {budget:.3f} km²（同一地块可同时计入多个区时仍可能满足）。",
+                             "The zone minimums add up to {total:.3f} km², above the area budget of {budget:.3f} km² "
+                             "(only land that lies in several zones at once could meet them)."),
+    "sug_infeasible_combined": ("在 {budget:.3f} km² 上限内、且与园区连续（容差 {tol:,.0f} 米）的地块组合无法同时满足所有最低要求。"
+                                "请降低某一最低要求，或提高面积上限。",
+                                "No parcel set within the {budget:.3f} km² budget and contiguous with the park (tolerance "
+                                "{tol:,.0f} m) meets every minimum at once. Relax: lower a minimum or raise the budget."),
+    "sug_time_limit": ("求解在 {seconds:.0f} 秒内未找到可行解。请缩小问题（降低最低要求或减少候选地块）后重试。",
+                       "The solver found no solution within {seconds:.0f} s. Make the problem smaller (lower the minimums "
+                       "or fewer candidates) and try again."),
     # --- importers and the check/convert command (gis/importers.py, issue 10) ---------------------------
     # --- exporters (gis/exporters.py, issues 10 and 12) --------------------------------------------------
     # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
@@ -236,6 +272,42 @@ class Message:
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"$msg": value.code, "params": {k: _encode(v) for k, v in value.params.items()}}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and "$msg" in value:
+        code = str(value["$msg"])
+        if code not in CATALOGUE:
+            return Message("legacy_text", {"text": code})
+        return Message(code, {str(k): _decode(v) for k, v in dict(value.get("params") or {}).items()})
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def message_to_json(message: Message) -> str:
+    """A message as JSON text (to store it and show it later in either language)."""
+    return json.dumps(_encode(message), ensure_ascii=False, sort_keys=True)
+
+
+def message_from_json(text: str) -> Message:
+    """A message stored with :func:`message_to_json`; plain text from older files becomes a text message."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return Message("legacy_text", {"text": str(text)})
+    decoded = _decode(value)
+    return decoded if isinstance(decoded, Message) else Message("legacy_text", {"text": str(text)})
 
 
 def msg(code: str, /, **params: Any) -> Message:

@@ -17,6 +17,7 @@ from rasterio.windows import Window, from_bounds
 
 from gis.crs import METRIC_CRS
 from gis.errors import RasterError
+from gis.measures import adjacency_score, layout_score, transit_score
 from gis.scoring import Context, ScoringError, ScoringParams
 
 #: Criteria that describe a location, so they can be mapped as a surface (size/shape/use describe a parcel).
@@ -174,13 +175,13 @@ def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: floa
     inside = shapely.contains_xy(ctx.district, xs, ys)
     pts = shapely.points(xs[inside], ys[inside])
     park = shapely.union_all(ctx.subparks.geometry.to_numpy())
-    adjacency = np.clip(1.0 - shapely.distance(pts, park) / params.adjacency_max_m, 0.0, 1.0)
-    layout = sum(params.zone_weights.get(z, 0.0) * shapely.contains_xy(g, xs[inside], ys[inside])
-                 for z, g in ctx.zones.items())
+    adjacency = adjacency_score(shapely.distance(pts, park), max_m=params.adjacency_max_m)
+    layout = layout_score({z: shapely.contains_xy(g, xs[inside], ys[inside]) for z, g in ctx.zones.items()},
+                          params.zone_weights)
     (_, _), d = shapely.STRtree(ctx.stations.geometry.to_numpy()).query_nearest(
         pts, return_distance=True, all_matches=False)
-    transit = np.clip((params.transit_zero_m - d) / (params.transit_zero_m - params.transit_full_m), 0.0, 1.0)
-    values = w["adjacency"] * adjacency + w["layout"] * np.clip(layout, 0, 1) + w["transit"] * transit
+    transit = transit_score(d, full_m=params.transit_full_m, zero_m=params.transit_zero_m)
+    values = w["adjacency"] * adjacency + w["layout"] * layout + w["transit"] * transit
     score = np.full(width * height, np.nan, dtype="float32")
     score[inside] = values
     return Surface(score.reshape(height, width), transform, cell_m, w)

@@ -13,10 +13,14 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from gis.crs import M2_PER_KM2, to_metric, to_storage
 from gis.datasets import ParkData
+from gis import measures
 from gis.errors import ScenarioError
+from gis.messages import Message, msg
 from gis.settings import SETTINGS
 
 
@@ -54,7 +58,7 @@ class Scenario:
 
     def with_drawn(self, drawn_id: str, name: str, geometry_wgs84: shapely.Geometry) -> "Scenario":
         if not isinstance(geometry_wgs84, (shapely.Polygon, shapely.MultiPolygon)) or geometry_wgs84.is_empty:
-            raise ScenarioError(f"A drawn area must be a polygon; received {geometry_wgs84.geom_type}.")
+            raise ScenarioError("scen_drawn_not_polygon", found=geometry_wgs84.geom_type)
         return replace(self, drawn={**self.drawn, drawn_id: (name, shapely.to_wkt(geometry_wgs84, rounding_precision=8))})
 
     def without_drawn(self, drawn_id: str) -> "Scenario":
@@ -77,24 +81,24 @@ class Scenario:
                    created=d["created"], updated=d["updated"])
 
 
-def describe_changes(old: Scenario | None, new: Scenario) -> str:
-    """One line saying what changed between two versions (for the history)."""
+def describe_changes(old: Scenario | None, new: Scenario) -> Message:
+    """What changed between two versions (for the history), as a message in either language."""
     if old is None:
-        return f"created with {len(new.parcels)} parcel(s), {len(new.drawn)} drawn area(s)"
-    parts = []
+        return msg("chg_created", parcels=len(new.parcels), drawn=len(new.drawn))
+    parts: list[Message] = []
     added, removed = sorted(set(new.parcels) - set(old.parcels)), sorted(set(old.parcels) - set(new.parcels))
     if added:
-        parts.append("+parcels " + ",".join(added))
+        parts.append(msg("chg_parcels_added", ids=", ".join(added)))
     if removed:
-        parts.append("-parcels " + ",".join(removed))
-    for label, a, b in (("drawn", old.drawn, new.drawn), ("assignments", old.assign, new.assign),
-                        ("weights", old.weights, new.weights)):
+        parts.append(msg("chg_parcels_removed", ids=", ".join(removed)))
+    for code, a, b in (("chg_drawn", old.drawn, new.drawn), ("chg_assign", old.assign, new.assign),
+                       ("chg_weights", old.weights, new.weights)):
         if dict(a) != dict(b):
-            parts.append(f"{label} changed")
+            parts.append(msg(code))
     for attr in ("name", "notes"):
         if getattr(old, attr) != getattr(new, attr):
-            parts.append(f"{attr} changed")
-    return "; ".join(parts) or "no change"
+            parts.append(msg(f"chg_{attr}"))
+    return msg("list_semicolon_join", items=parts) if parts else msg("chg_none")
 
 
 # --- pieces and metrics ---------------------------------------------------------------------------------
@@ -107,8 +111,7 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     known = parcels.set_index("id")
     missing = [p for p in scenario.parcels if p not in known.index]
     if missing:
-        raise ScenarioError(f"Scenario {scenario.name!r} includes unknown parcel id(s) {missing}; "
-                            "they are not in the current parcel layer. Fix: remove them or load that layer.")
+        raise ScenarioError("scen_unknown_parcels", name=scenario.name, ids=", ".join(map(str, missing)))
     chosen = known.reindex(list(scenario.parcels))
     drawn_ids = list(scenario.drawn)
     pieces = gpd.GeoDataFrame(
@@ -136,7 +139,7 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
         else:
             _, cluster, _name = (target.split(":", 2) + ["", ""])[:3]
             if cluster not in ("north", "south"):
-                raise ScenarioError(f"New sub-park target {target!r} needs a cluster 'north' or 'south'.")
+                raise ScenarioError("scen_bad_target", target=str(target))
             targets.append(target)
             clusters.append(cluster)
     pieces["target"] = targets
@@ -160,21 +163,11 @@ def own_parts(pieces_m: np.ndarray, base_m: shapely.Geometry) -> np.ndarray:
 def _components(geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
     """Label of the connected component of each geometry (two are connected within ``tolerance_m``)."""
     n = len(geoms)
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    if n:
-        a, b = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=tolerance_m)
-        for i, j in zip(a.tolist(), b.tolist()):
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[ri] = rj
-    return np.array([find(i) for i in range(n)])
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    a, b = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=tolerance_m)
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def contiguity(geometry: shapely.Geometry, *, tolerance_m: float) -> tuple[int, float]:
@@ -188,33 +181,51 @@ def contiguity(geometry: shapely.Geometry, *, tolerance_m: float) -> tuple[int, 
     if len(parts) == 0:
         return 0, 0.0
     labels = _components(parts, tolerance_m)
-    comps = [shapely.union_all(parts[labels == k]) for k in np.unique(labels)]
+    comps = np.array([shapely.union_all(parts[labels == k]) for k in np.unique(labels)])
     n = len(comps)
     if n == 1:
         return 1, 0.0
-    dist = shapely.distance(np.array(comps)[:, None], np.array(comps)[None, :])
-    in_tree = np.zeros(n, dtype=bool)
-    in_tree[0] = True
-    best = dist[0].copy()
-    longest = 0.0
-    for _ in range(n - 1):  # Prim's algorithm
-        best_masked = np.where(in_tree, np.inf, best)
-        k = int(np.argmin(best_masked))
-        longest = max(longest, float(best_masked[k]))
-        in_tree[k] = True
-        best = np.minimum(best, dist[k])
-    return n, longest
+    dist = shapely.distance(comps[:, None], comps[None, :])
+    # a zero distance would read as "no edge": pieces are apart by more than the tolerance, so it is never 0
+    tree = minimum_spanning_tree(np.maximum(dist, 1e-9))
+    return n, float(tree.max())
 
 
 def polsby_popper(geometry: shapely.Geometry) -> float:
-    """4πA/P² of a (multi)polygon, 0 for an empty one."""
-    p = shapely.length(geometry)
-    return float(4 * np.pi * shapely.area(geometry) / p**2) if p > 0 else 0.0
+    """4πA/P² of a (multi)polygon (EPSG:4549), 0 for an empty one."""
+    return float(measures.polsby_popper(shapely.area(geometry), shapely.length(geometry)))
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioMetrics:
+    """Every metric of a scenario (EPSG:4549; overlaps resolved by union, nothing counts twice).
+
+    ``clusters``: DataFrame by cluster (``area_km2``, ``added_km2``, ``compactness``); ``subparks``: DataFrame
+    by sub-park or new sub-park (``cluster``, ``area_km2``, ``added_km2``); ``zones_added_km2``: belt/core/city;
+    ``flagged``: included parcel id -> failed rule ids; ``added_geometry_m``: the added land (EPSG:4549).
+    """
+
+    total_km2: float
+    base_km2: float
+    added_km2: float
+    change_vs_plan_km2: float
+    clusters: pd.DataFrame
+    subparks: pd.DataFrame
+    zones_added_km2: Mapping[str, float]
+    pieces: int
+    largest_gap_m: float
+    buildings: int
+    buildings_added: int
+    stations: int
+    stations_added: int
+    mean_score_added: float
+    flagged: Mapping[str, list[str]]
+    added_geometry_m: shapely.Geometry
 
 
 def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFrame, *,
                      scores: pd.Series | None = None, rules: pd.DataFrame | None = None,
-                     tolerance_m: float = 50.0) -> dict:
+                     tolerance_m: float = 50.0) -> ScenarioMetrics:
     """Every metric of a scenario, in EPSG:4549; overlaps are resolved by union, nothing counts twice.
 
     Parameters
@@ -227,15 +238,6 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
         :func:`gis.scoring.check_rules` output indexed by parcel id, to flag included parcels that fail.
     tolerance_m : float
         Parts closer than this count as one contiguous piece.
-
-    Returns
-    -------
-    dict
-        ``total_km2``, ``base_km2``, ``added_km2``, ``change_vs_plan_km2`` (vs 10.08), ``clusters``
-        (DataFrame: area_km2, added_km2, compactness), ``subparks`` (DataFrame: area_km2, added_km2 per
-        sub-park or new sub-park), ``zones_added_km2`` (belt/core/city), ``pieces``, ``largest_gap_m``,
-        ``buildings`` / ``buildings_added`` / ``stations`` / ``stations_added`` (counts inside the park),
-        ``mean_score_added`` (area-weighted, NaN without scores), ``flagged`` (parcel id -> failed rules).
     """
     sp = to_metric(data.subparks)
     base = shapely.union_all(sp.geometry.to_numpy())
@@ -284,48 +286,95 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
         for pid in scenario.parcels:
             if pid in rules.index and not bool(rules.loc[pid, "passes"]):
                 flagged[pid] = list(rules.loc[pid, "failed"])
-    base_km2 = base.area / M2_PER_KM2
-    return {
-        "total_km2": total.area / M2_PER_KM2, "base_km2": base_km2, "added_km2": added.area / M2_PER_KM2,
-        "change_vs_plan_km2": total.area / M2_PER_KM2 - SETTINGS.plan_total_area_km2,
-        "clusters": pd.DataFrame.from_dict(clusters, orient="index"), "subparks": subparks,
-        "zones_added_km2": zones_added, "pieces": n_pieces, "largest_gap_m": gap,
-        "buildings": covered(data.buildings, total), "buildings_added": covered(data.buildings, added),
-        "stations": covered(data.stations, total), "stations_added": covered(data.stations, added),
-        "mean_score_added": mean_score, "flagged": flagged, "added_geometry_m": added,
-    }
+    return ScenarioMetrics(
+        total_km2=total.area / M2_PER_KM2, base_km2=base.area / M2_PER_KM2, added_km2=added.area / M2_PER_KM2,
+        change_vs_plan_km2=total.area / M2_PER_KM2 - SETTINGS.plan_total_area_km2,
+        clusters=pd.DataFrame.from_dict(clusters, orient="index"), subparks=subparks,
+        zones_added_km2=zones_added, pieces=n_pieces, largest_gap_m=gap,
+        buildings=covered(data.buildings, total), buildings_added=covered(data.buildings, added),
+        stations=covered(data.stations, total), stations_added=covered(data.stations, added),
+        mean_score_added=mean_score, flagged=flagged, added_geometry_m=added)
 
 
-def metrics_row(metrics: dict) -> dict:
+#: The rows of a comparison, in order: (key, catalogue code of its label).
+COMPARE_ROWS: tuple[tuple[str, str], ...] = (
+    ("total_km2", "cmp_total_km2"), ("added_km2", "cmp_added_km2"), ("change_vs_plan_km2", "cmp_change_km2"),
+    ("north_km2", "cmp_north_km2"), ("south_km2", "cmp_south_km2"),
+    ("north_compactness", "cmp_north_compactness"), ("south_compactness", "cmp_south_compactness"),
+    ("added_belt_km2", "cmp_added_belt_km2"), ("added_core_km2", "cmp_added_core_km2"),
+    ("added_city_km2", "cmp_added_city_km2"), ("pieces", "cmp_pieces"), ("largest_gap_m", "cmp_gap_m"),
+    ("buildings", "cmp_buildings"), ("stations", "cmp_stations"), ("mean_score_added", "cmp_mean_score"),
+    ("flagged", "cmp_flagged"),
+)
+
+
+def metrics_row(metrics: ScenarioMetrics) -> dict[str, float]:
     """The headline numbers of one scenario as a flat dict (one column of a comparison table)."""
-    row = {"total_km2": metrics["total_km2"], "added_km2": metrics["added_km2"],
-           "change_vs_plan_km2": metrics["change_vs_plan_km2"]}
-    for c, r in metrics["clusters"].iterrows():
+    row = {"total_km2": metrics.total_km2, "added_km2": metrics.added_km2,
+           "change_vs_plan_km2": metrics.change_vs_plan_km2}
+    for c, r in metrics.clusters.iterrows():
         row[f"{c}_km2"] = r["area_km2"]
         row[f"{c}_compactness"] = r["compactness"]
-    for z, a in metrics["zones_added_km2"].items():
+    for z, a in metrics.zones_added_km2.items():
         row[f"added_{z}_km2"] = a
-    row.update({"pieces": metrics["pieces"], "largest_gap_m": metrics["largest_gap_m"],
-                "buildings": metrics["buildings"], "stations": metrics["stations"],
-                "mean_score_added": metrics["mean_score_added"], "flagged": len(metrics["flagged"])})
+    row.update({"pieces": metrics.pieces, "largest_gap_m": metrics.largest_gap_m,
+                "buildings": metrics.buildings, "stations": metrics.stations,
+                "mean_score_added": metrics.mean_score_added, "flagged": len(metrics.flagged)})
     return row
 
 
-def compare(named_metrics: Mapping[str, dict]) -> pd.DataFrame:
-    """Metrics side by side: one row per metric, one column per scenario (in the given order)."""
+def compare(named_metrics: Mapping[str, ScenarioMetrics]) -> pd.DataFrame:
+    """Metrics side by side: one row per metric (keys of :data:`COMPARE_ROWS`), one column per scenario."""
     if not 1 <= len(named_metrics) <= 4:
-        raise ScenarioError(f"Compare 1 to 4 scenarios at a time; received {len(named_metrics)}.")
-    return pd.DataFrame({name: metrics_row(m) for name, m in named_metrics.items()})
+        raise ScenarioError("cmp_count", count=len(named_metrics))
+    table = pd.DataFrame({name: metrics_row(m) for name, m in named_metrics.items()})
+    return table.reindex([k for k, _ in COMPARE_ROWS if k in table.index])
 
 
 # --- suggestion -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Suggestion:
+    """A suggested parcel set. ``status``: ``optimal``, ``feasible`` (time limit hit with a solution),
+    ``infeasible`` or ``no_candidates``; ``reasons`` say which constraint cannot be met, by how much, and
+    what to relax."""
+
     parcels: tuple[str, ...]
     total_score: float
     added_m2: float
     status: str
     method: str
+    reasons: tuple[Message, ...] = ()
+
+
+def infeasibility_reasons(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry, zones_m: Mapping[str, shapely.Geometry],
+                          *, budget_km2: float, zone_min_km2: Mapping[str, float], tolerance_m: float) -> list[Message]:
+    """Constraints of a suggestion that cannot be met, each with the numbers (km²) and what to relax.
+
+    Only land reachable from the park counts (candidates joined to it, directly or through other
+    candidates, within ``tolerance_m``): a zone minimum larger than that land, or larger than the budget,
+    can never be met.
+    """
+    reasons: list[Message] = []
+    asked = {z: float(v) for z, v in zone_min_km2.items() if v and v > 0}
+    if not asked:
+        return reasons
+    geoms = candidates_m.geometry.to_numpy()
+    root, a, b = adjacency_graph(candidates_m, park_m, tolerance_m=tolerance_m)
+    n = len(geoms)
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+    labels = connected_components(graph, directed=False)[1] if n else np.zeros(0, dtype=int)
+    reachable = np.isin(labels, np.unique(labels[root])) if n else np.zeros(0, dtype=bool)
+    for zid, minimum in asked.items():
+        have = float(shapely.area(shapely.intersection(geoms[reachable], zones_m[zid])).sum()) / M2_PER_KM2 \
+            if reachable.any() else 0.0
+        if have + 1e-9 < minimum:
+            reasons.append(msg("sug_zone_unreachable", zone=msg(f"zone_{zid}"), tol=tolerance_m, have=have,
+                               asked=minimum))
+        if minimum > budget_km2 + 1e-9:
+            reasons.append(msg("sug_zone_over_budget", zone=msg(f"zone_{zid}"), asked=minimum, budget=budget_km2))
+    if sum(asked.values()) > budget_km2 + 1e-9 and len(asked) > 1:
+        reasons.append(msg("sug_mins_over_budget", total=sum(asked.values()), budget=budget_km2))
+    return reasons
 
 
 def adjacency_graph(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry, *, tolerance_m: float):
@@ -356,15 +405,20 @@ def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, 
     scores : Series
         Score 0-1 by parcel id.
     """
-    if budget_km2 <= 0:
-        raise ScenarioError(f"The area budget must be > 0 km2; received {budget_km2!r}.")
+    if not budget_km2 > 0:
+        raise ScenarioError("sug_budget_invalid", budget=budget_km2)
     if objective not in ("score", "score_area"):
-        raise ScenarioError(f"Unknown objective {objective!r}; expected 'score' or 'score_area'.")
+        raise ScenarioError("sug_objective_invalid", objective=str(objective))
     cm = to_metric(candidates).reset_index(drop=True)
     n = len(cm)
     if n == 0:
-        return Suggestion((), 0.0, 0.0, "no candidates", "milp")
+        return Suggestion((), 0.0, 0.0, "no_candidates", "milp", (msg("sug_no_candidates"),))
     park = shapely.union_all(to_metric(data.subparks).geometry.to_numpy())
+    zones = to_metric(data.zones).set_index("id").geometry
+    reasons = infeasibility_reasons(cm, park, dict(zones.items()), budget_km2=budget_km2,
+                                    zone_min_km2=zone_min_km2 or {}, tolerance_m=tolerance_m)
+    if reasons:
+        return Suggestion((), 0.0, 0.0, "infeasible", "milp", tuple(reasons))
     area = cm.area.to_numpy()
     s = scores.reindex(cm["id"]).fillna(0.0).to_numpy()
     gain = s if objective == "score" else s * area / M2_PER_KM2
@@ -402,7 +456,6 @@ def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, 
     lo.append(0.0)
     hi.append(budget_km2 * M2_PER_KM2)
     # per-zone minimum of chosen area
-    zones = to_metric(data.zones).set_index("id").geometry
     for zid, minimum in (zone_min_km2 or {}).items():
         if minimum and minimum > 0:
             inside = shapely.area(shapely.intersection(cm.geometry.to_numpy(), zones[zid]))
@@ -415,10 +468,13 @@ def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, 
                bounds=Bounds(np.zeros(n + m), np.concatenate([np.ones(n), np.full(m, float(n))])),
                options={"time_limit": time_limit_s, "disp": False})
     if res.x is None:
-        return Suggestion((), 0.0, 0.0, f"no feasible set ({res.message})", "milp")
+        status = "infeasible" if res.status == 2 else "time_limit"
+        return Suggestion((), 0.0, 0.0, status, "milp",
+                          (msg("sug_infeasible_combined", budget=budget_km2, tol=tolerance_m) if status == "infeasible"
+                           else msg("sug_time_limit", seconds=time_limit_s),))
     chosen = np.flatnonzero(res.x[:n] > 0.5)
     return Suggestion(tuple(cm["id"].iloc[chosen]), float(gain[chosen].sum()), float(area[chosen].sum()),
-                      "optimal" if res.status == 0 else res.message, "milp")
+                      "optimal" if res.status == 0 else "feasible", "milp")
 
 
 def greedy_suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, budget_km2: float,
@@ -446,4 +502,4 @@ def greedy_suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkDa
         chosen.append(best)
         used += area[best]
         reachable |= neighbours[best]
-    return Suggestion(tuple(cm["id"].iloc[chosen]), float(gain[chosen].sum()), float(used), "done", "greedy")
+    return Suggestion(tuple(cm["id"].iloc[chosen]), float(gain[chosen].sum()), float(used), "feasible", "greedy")

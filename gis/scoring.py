@@ -13,6 +13,7 @@ import shapely
 from gis.crs import METRIC_CRS, to_metric
 from gis.datasets import ParkData
 from gis.errors import ScoringError
+from gis.measures import adjacency_score, layout_score, polsby_popper, transit_score
 from gis.messages import CATALOGUE, Message, msg
 
 #: The plan's "4 + X" industries (tags used in the data's ``industry_tags`` / ``intended_use``).
@@ -176,7 +177,7 @@ def raw_criteria(parcels: gpd.GeoDataFrame, ctx: Context, *, params: ScoringPara
         out["dist_station_m"] = np.inf
         out["nearest_station"] = None
 
-    out["polsby_popper"] = np.where(perimeter > 0, 4 * np.pi * area / np.maximum(perimeter, 1e-9) ** 2, 0.0)
+    out["polsby_popper"] = polsby_popper(area, perimeter)
 
     use = parcels["intended_use"].astype("string").fillna("") if "intended_use" in parcels.columns \
         else pd.Series("", index=parcels.index, dtype="string")
@@ -203,13 +204,11 @@ def normalise(raw: pd.DataFrame, *, params: ScoringParams = ScoringParams()) -> 
     """
     p = params
     out = pd.DataFrame(index=raw.index)
-    out["adjacency"] = np.clip(1.0 - raw["dist_park_m"].to_numpy() / p.adjacency_max_m, 0.0, 1.0)
+    out["adjacency"] = adjacency_score(raw["dist_park_m"].to_numpy(), max_m=p.adjacency_max_m)
     per = np.maximum(raw["perimeter_m"].to_numpy(), 1e-9)
     out["shared_edge"] = np.clip(raw["shared_edge_m"].to_numpy() / per / p.edge_full_share, 0.0, 1.0)
-    layout = sum(p.zone_weights.get(z, 0.0) * raw[f"share_{z}"].to_numpy() for z in ("belt", "core", "city"))
-    out["layout"] = np.clip(layout, 0.0, 1.0)
-    d = raw["dist_station_m"].to_numpy()
-    out["transit"] = np.clip((p.transit_zero_m - d) / (p.transit_zero_m - p.transit_full_m), 0.0, 1.0)
+    out["layout"] = layout_score({z: raw[f"share_{z}"].to_numpy() for z in ("belt", "core", "city")}, p.zone_weights)
+    out["transit"] = transit_score(raw["dist_station_m"].to_numpy(), full_m=p.transit_full_m, zero_m=p.transit_zero_m)
     a = raw["area_m2"].to_numpy()
     size = np.where(a < p.size_min_m2, a / p.size_min_m2,
                     np.where(a > p.size_max_m2, 1.0 - (a - p.size_max_m2) / p.size_max_m2, 1.0))

@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from gis.errors import StoreError
+from gis.messages import message_from_json, message_to_json
 from gis.scenario import Scenario, describe_changes, now_iso
 
 #: EPSG:4326 as a GeoPackage spatial reference system row.
@@ -107,7 +108,7 @@ class ScenarioStore:
                 con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
                             "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (saved.id, version, saved.name, saved.author, saved.updated,
-                             describe_changes(previous, saved), saved.to_json()))
+                             message_to_json(describe_changes(previous, saved)), saved.to_json()))
                 for did, (name, wkt) in saved.drawn.items():
                     con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
                                 "VALUES (?, ?, ?, ?, 'drawn', ?)",
@@ -132,7 +133,9 @@ class ScenarioStore:
         with self._connect() as con:
             rows = con.execute("SELECT version, saved_at, author, changes FROM scenario_versions "
                                "WHERE scenario_id = ? ORDER BY version", (scenario_id,)).fetchall()
-        return pd.DataFrame(rows, columns=["version", "saved_at", "author", "changes"])
+        out = pd.DataFrame(rows, columns=["version", "saved_at", "author", "changes"])
+        out["changes"] = [message_from_json(c) for c in out["changes"]]
+        return out
 
     def load(self, scenario_id: str, *, version: int | None = None) -> Scenario:
         """One version (default: the latest) of a scenario."""

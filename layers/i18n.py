@@ -312,6 +312,11 @@ TEXT: dict[str, tuple[str, str]] = {
                 "The layer has {n:,} features: the map shows a regular sample of {k:,}; tables and scores use all of them."),
     "error_data": ("数据无法加载：", "The data cannot be loaded: "),
     # --- application layer and pages (issue 9) -----------------------------------------------------------
+    "colon": ("：", ": "),
+    "drawn_parcel": ("绘制地块", "Drawn parcel"),
+    "ranking_sheet": ("地块排名", "Parcel ranking"),
+    "help_counts": ("共 {n} 个地块：{passing} 个通过全部硬性规则，{failing} 个未通过。当前权重：",
+                    "{n} parcels: {passing} pass every hard rule, {failing} fail. Weights:"),
     # (end of issue 9 labels)
     #
     # --- import page, check/convert (issue 10) ------------------------------------------------------------

@@ -250,14 +250,18 @@ def bounds_of(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, datum: str = "wgs84") ->
 
 def layer_ref(layer_id: str, *, name: str, url: str | None = None, doc: Mapping | None = None, show: bool = True,
               interactive: bool = True, labels: bool = False, label_min_zoom: float = 0,
-              restyle: Mapping[str, str] | None = None, popups: bool = True, in_control: bool = True) -> dict:
+              restyle: Mapping[str, str] | None = None, popups: bool = True, in_control: bool = True,
+              extra: tuple[Sequence[str], Mapping[str, Sequence[str | None]]] | None = None) -> dict:
     """One layer of a :func:`map_spec`: fetched from ``url`` (cached by the browser) or given as ``doc``.
 
-    ``restyle`` maps feature id -> category (e.g. a score class) without sending the geometry again.
+    ``restyle`` maps feature id -> category (e.g. a score class) and ``extra`` adds (labels, {feature id:
+    values}) to its tooltip and popup, both without sending the geometry again.
     """
     ref: dict[str, Any] = {"id": layer_id, "name": name, "show": show, "interactive": interactive,
                            "labels": labels, "label_min_zoom": label_min_zoom, "popups": popups,
-                           "in_control": in_control, "restyle": dict(restyle) if restyle is not None else None}
+                           "in_control": in_control, "restyle": dict(restyle) if restyle is not None else None,
+                           "extra": {"labels": list(extra[0]), "values": {k: list(v) for k, v in extra[1].items()}}
+                           if extra else None}
     if url is not None:
         ref["url"] = url
     else:
@@ -268,9 +272,13 @@ def layer_ref(layer_id: str, *, name: str, url: str | None = None, doc: Mapping 
 def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[float]], legend_title: str,
              legend: Sequence[Sequence], focus: Mapping | None = None, selected: Mapping | None = None,
              draw: bool = False, clear_drawings: int = 0, report_view: bool = False, height: int = 560,
-             map_key: str = "map", legend_open: bool = True, tiled: Sequence[Mapping] = ()) -> dict:
-    """Everything the browser map needs for one render (small: layers travel by URL, not in here)."""
-    return {"layers": list(layers), "basemap": dict(basemap), "fit": fit,
+             map_key: str = "map", legend_open: bool = True, tiled: Sequence[Mapping] = (),
+             image: Mapping | None = None) -> dict:
+    """Everything the browser map needs for one render (small: layers travel by URL, not in here).
+
+    ``image`` is a raster overlay ``{"url": data URL, "bounds": [[s, w], [n, e]], "opacity"}``.
+    """
+    return {"layers": list(layers), "basemap": dict(basemap), "fit": fit, "image": dict(image) if image else None,
             "legend": {"title": legend_title, "entries": [list(e) for e in legend], "open": legend_open},
             "focus": dict(focus) if focus else None, "selected": dict(selected) if selected else None,
             "draw": draw, "clear_drawings": clear_drawings, "report_view": report_view, "height": height,

@@ -25,10 +25,13 @@ from layers.i18n import LANGS
 from planner import data as datasets
 from planner.cache import BoundedCache
 
-#: Layers the map may ask for, with the registry field used for labels (None: no labels).
-MAP_LAYERS: dict[str, str | None] = {
-    "district": None, "zones": None, "clusters": None, "subparks": "name", "parcels": None,
-    "buildings": None, "stations": "name", "roads": "name", "metro_lines": None,
+#: Map layers the browser may ask for: registry spec id -> (data set layer, field used for labels or None).
+#: The scored and scenario parcels are the parcels' geometry drawn with another spec (restyled in place).
+MAP_LAYERS: dict[str, tuple[str, str | None]] = {
+    "district": ("district", None), "zones": ("zones", None), "clusters": ("clusters", None),
+    "subparks": ("subparks", "name"), "parcels": ("parcels", None), "buildings": ("buildings", None),
+    "stations": ("stations", "name"), "roads": ("roads", "name"), "metro_lines": ("metro_lines", None),
+    "scored_parcels": ("parcels", None), "scenario_parcels": ("parcels", None),
 }
 _VERSION = re.compile(r"^d[0-9a-f]{16}$")
 _SECRET = (os.environ.get("PUTUO_SECRET_KEY") or secrets.token_hex(32)).encode()
@@ -57,9 +60,11 @@ def layer_document_json(ds: datasets.DataSet, layer_id: str, *, lang: str, datum
     from layers.registry import get_spec
     from layers.webmap import layer_document
 
+    data_layer, label_field = MAP_LAYERS[layer_id]
+
     def build() -> bytes:
-        doc = layer_document(get_spec(layer_id), ds.layer(layer_id), lang=lang, datum=datum,
-                             label_field=MAP_LAYERS[layer_id])
+        doc = layer_document(get_spec(layer_id), ds.layer(data_layer), lang=lang, datum=datum,
+                             label_field=label_field)
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     return DOCS.get((ds.version, layer_id, lang, datum), build)
@@ -93,7 +98,7 @@ async def layer_route(request: Request) -> Response:
     if ds is None:
         return _bad(404, "data version no longer loaded; reload the page")
     try:
-        ds.layer(layer_id)
+        ds.layer(MAP_LAYERS[layer_id][0])
     except ValueError:
         return _bad(404, "no such layer in this data set")
     body = layer_document_json(ds, layer_id, lang=lang, datum=datum)

@@ -55,23 +55,23 @@ def tiny(data):
 
 def test_metrics_known_areas_and_no_double_counting(tiny):
     base = scenario_metrics(Scenario(name="base"), tiny, tiny.parcels)
-    assert base["total_km2"] == pytest.approx(2.0) and base["added_km2"] == pytest.approx(0.0)
-    assert base["pieces"] == 2 and base["largest_gap_m"] == pytest.approx(2000.0)
+    assert base.total_km2 == pytest.approx(2.0) and base.added_km2 == pytest.approx(0.0)
+    assert base.pieces == 2 and base.largest_gap_m == pytest.approx(2000.0)
     m = scenario_metrics(Scenario(name="s", parcels=("A", "B")), tiny, tiny.parcels)
     # A = 0.1 km2, B = 0.08 km2, overlap 0.02 km2 -> 0.16 km2 added, not 0.18
-    assert m["added_km2"] == pytest.approx(0.16)
-    assert m["total_km2"] == pytest.approx(2.16)
-    assert m["clusters"].loc["north", "added_km2"] == pytest.approx(0.16)  # nearest sub-park: N1
-    assert m["subparks"]["added_km2"].sum() == pytest.approx(0.16)
-    assert m["zones_added_km2"]["belt"] == pytest.approx(0.1 + 0.04 - 0.02)  # B is half in the belt
-    assert m["pieces"] == 2
+    assert m.added_km2 == pytest.approx(0.16)
+    assert m.total_km2 == pytest.approx(2.16)
+    assert m.clusters.loc["north", "added_km2"] == pytest.approx(0.16)  # nearest sub-park: N1
+    assert m.subparks["added_km2"].sum() == pytest.approx(0.16)
+    assert m.zones_added_km2["belt"] == pytest.approx(0.1 + 0.04 - 0.02)  # B is half in the belt
+    assert m.pieces == 2
 
 
 def test_assignment_to_a_new_subpark_in_the_other_cluster(tiny):
     s = Scenario(name="s", parcels=("A",), assign={"A": "new:south:新园"})
     m = scenario_metrics(s, tiny, tiny.parcels)
-    assert m["clusters"].loc["south", "added_km2"] == pytest.approx(0.1)
-    assert m["subparks"].loc["new:south:新园", "area_km2"] == pytest.approx(0.1)
+    assert m.clusters.loc["south", "added_km2"] == pytest.approx(0.1)
+    assert m.subparks.loc["new:south:新园", "area_km2"] == pytest.approx(0.1)
     with pytest.raises(ScenarioError, match="cluster"):
         scenario_metrics(Scenario(name="x", parcels=("A",), assign={"A": "new:east:x"}), tiny, tiny.parcels)
 
@@ -79,8 +79,8 @@ def test_assignment_to_a_new_subpark_in_the_other_cluster(tiny):
 def test_drawn_area_and_unknown_parcel(tiny):
     drawn = gpd.GeoSeries([box(-100, 0, 100, 1000)], crs=CRS).to_crs("EPSG:4326").iloc[0]
     s = Scenario(name="s").with_drawn("D1", "画", drawn)
-    assert scenario_metrics(s, tiny, tiny.parcels)["added_km2"] == pytest.approx(0.1, rel=1e-5)
-    with pytest.raises(ScenarioError, match="unknown parcel"):
+    assert scenario_metrics(s, tiny, tiny.parcels).added_km2 == pytest.approx(0.1, rel=1e-5)
+    with pytest.raises(ScenarioError, match="not in the current parcel layer: ZZ"):
         scenario_metrics(Scenario(name="s", parcels=("ZZ",)), tiny, tiny.parcels)
     with pytest.raises(ScenarioError, match="polygon"):
         Scenario(name="s").with_drawn("D2", "x", shapely.Point(121.4, 31.2))
@@ -90,8 +90,8 @@ def test_flags_mean_score_and_compare(tiny):
     rules = pd.DataFrame({"passes": [True, False, True], "failed": [[], ["no_overlap"], []]}, index=["A", "B", "C"])
     scores = pd.Series({"A": 0.8, "B": 0.4, "C": 0.1})
     m = scenario_metrics(Scenario(name="s", parcels=("A", "B")), tiny, tiny.parcels, scores=scores, rules=rules)
-    assert m["flagged"] == {"B": ["no_overlap"]}
-    assert m["mean_score_added"] == pytest.approx((0.8 * 0.1 + 0.4 * 0.08) / 0.18)
+    assert m.flagged == {"B": ["no_overlap"]}
+    assert m.mean_score_added == pytest.approx((0.8 * 0.1 + 0.4 * 0.08) / 0.18)
     table = compare({"base": scenario_metrics(Scenario(name="b"), tiny, tiny.parcels), "s": m})
     assert list(table.columns) == ["base", "s"] and table.loc["added_km2", "s"] == pytest.approx(0.16)
     with pytest.raises(ScenarioError, match="1 to 4"):
@@ -104,8 +104,9 @@ def test_scenario_json_round_trip_and_changes():
     assert Scenario.from_json(s.to_json()) == s
     t = s.with_parcel("P3", included=True).with_parcel("P1", included=False)
     assert t.parcels == ("P2", "P3") and "P1" not in t.assign
-    assert describe_changes(s, t) == "+parcels P3; -parcels P1; assignments changed"
-    assert describe_changes(None, s).startswith("created with 2 parcel(s), 1 drawn")
+    assert describe_changes(s, t).text("en") == "parcels added: P3; parcels removed: P1; assignments changed"
+    assert describe_changes(s, t).text("zh") == "纳入地块 P3；移出地块 P1；归属有变化"
+    assert describe_changes(None, s).text("en").startswith("created with 2 parcel(s), 1 drawn")
 
 
 def _chain(data):
@@ -172,7 +173,8 @@ def test_suggestion_zone_minimum_and_errors(tiny):
     chosen = to_metric(cands.set_index("id").loc[list(s.parcels)].reset_index())
     assert shapely.intersection(chosen.union_all(), belt).area >= 20_000 - 1e-6
     infeasible = suggest(cands, scores, tiny, budget_km2=0.03, zone_min_km2={"belt": 1.0})
-    assert infeasible.parcels == () and "no feasible" in infeasible.status
+    assert infeasible.parcels == () and infeasible.status == "infeasible"
+    assert "1.000 km² asked" in infeasible.reasons[0].text("en") and "少于要求的 1.000 km²" in infeasible.reasons[0].text("zh")
     with pytest.raises(ScenarioError, match="budget"):
         suggest(cands, scores, tiny, budget_km2=0)
 

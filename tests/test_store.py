@@ -33,7 +33,7 @@ def test_save_load_history(tmp_path):
     assert store.load(s.id) == saved2 and store.load(s.id, version=1) == saved1
     hist = store.history(s.id)
     assert hist["version"].tolist() == [1, 2] and hist["author"].tolist() == ["王", "李"]
-    assert hist["changes"].iloc[1] == "+parcels P003"
+    assert hist["changes"].iloc[1].text("en") == "parcels added: P003"
     listing = store.list()
     assert listing["id"].tolist() == [s.id] and listing["version"].tolist() == [2]
     with pytest.raises(StoreError, match="No saved scenario"):

@@ -81,8 +81,8 @@ def page() -> None:
 
 
 def _card(card: explore.SubparkCard, lang: str) -> None:
-    st.subheader(card.name, anchor=False)
-    st.caption(f"{card.id} · {card.cluster}")
+    st.subheader(state.md(card.name), anchor=False)
+    st.caption(state.md(f"{card.id} · {card.cluster}"))
     a = card.area
     m1, m2, m3 = st.columns(3)
     m1.metric("km²", f"{a.km2:.3f}")

@@ -7,7 +7,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from layers.i18n import DEFAULT_LANG, LANGS
+from layers.i18n import DEFAULT_LANG, LANGS, t
 from planner import data as datasets
 
 LANG = "lang"
@@ -60,3 +60,46 @@ def dataset() -> datasets.DataSet:
         st.session_state[DATASET] = held
     datasets.register(held[1])
     return held[1]
+
+
+def tabs(label_keys: list[str], *, key: str) -> list[Any]:
+    """Tabs that remember which one is open, across reruns and a language switch; only the open tab's
+    body needs to run (each returned container has ``.open``).
+
+    The active tab is kept by position under ``key``, so it survives the labels changing language.
+    """
+    lang_ = lang()
+    labels = [t(k, lang_) for k in label_keys]
+    widget = f"{key}@{lang_}"
+    index = int(st.session_state.get(f"{key}#index", 0))
+    if st.session_state.get(widget) not in labels:
+        st.session_state[widget] = labels[min(index, len(labels) - 1)]
+
+    def _changed() -> None:
+        st.session_state[f"{key}#index"] = labels.index(st.session_state[widget])
+
+    return list(st.tabs(labels, key=widget, on_change=_changed))
+
+
+def weight_key(criterion: str) -> str:
+    """Session-state key of one criterion's weight slider."""
+    return f"w_{criterion}"
+
+
+def weights(criteria: Any) -> dict[str, float]:
+    """The weights set on the parcels page for these criteria (balanced preset until changed)."""
+    from planner.evaluate import default_weights
+
+    defaults = default_weights(list(criteria))
+    return {c: float(st.session_state.get(weight_key(c), defaults[c])) for c in criteria}
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&\"'=^@%")
+
+
+def md(text: Any) -> str:
+    """``text`` made inert for Streamlit Markdown (headings, captions, labels, alerts): every ASCII
+    punctuation character is backslash-escaped, so a name like ``![x](http://host/x.png)``, ``$\\cmd$`` or
+    ``:red[...]`` shows as typed instead of becoming an image, LaTeX or a directive; newlines become spaces."""
+    s = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)

@@ -124,6 +124,7 @@
     this.setBasemap(spec.basemap || {tiles: []});
     this.setLayers(spec.layers || []);
     if (window.PlannerTiles && spec.tiled) window.PlannerTiles.update(this, spec.tiled);
+    this.setImage(spec.image || null);
     this.setLegend(spec.legend);
     this.setDraw(!!spec.draw, spec.clear_drawings);
     if (!this.fitted && spec.fit) {
@@ -151,6 +152,18 @@
       if (t.tms) o.tms = true;
       return L.tileLayer(t.url, o).addTo(map);
     });
+  };
+
+  // A raster overlay (e.g. the suitability surface): {url (a data: URL), bounds, opacity}.
+  PlannerMap.prototype.setImage = function (image) {
+    var key = image ? image.url.length + ':' + image.url.slice(-64) + JSON.stringify(image.bounds) : null;
+    if (key === this.imageKey) return;
+    this.imageKey = key;
+    if (this.image) { this.image.remove(); this.image = null; }
+    if (!image) return;
+    if (!this.map.getPane('pp-image')) this.map.createPane('pp-image').style.zIndex = 405;
+    this.image = L.imageOverlay(image.url, image.bounds, {opacity: image.opacity || 0.7, interactive: false,
+                                                          pane: 'pp-image'}).addTo(this.map);
   };
 
   PlannerMap.prototype.setLayers = function (specs) {
@@ -194,15 +207,20 @@
     delete this.layers[id];
   };
 
-  PlannerMap.prototype.table = function (doc, idx, props) {
-    var tb = el('table', 'pp-info');
-    idx.forEach(function (k) {
-      var v = props[k];
-      if (v === null || v === undefined) return;
+  // A tooltip/popup table: the document's fields ``idx``, then the page's extra fields for this feature
+  // (e.g. a score and a rank that change with the weights, sent without the geometry).
+  PlannerMap.prototype.table = function (cur, idx, props, fid) {
+    var tb = el('table', 'pp-info'), doc = cur.doc, extra = cur.spec.extra;
+    function row(label, v) {
+      if (v === null || v === undefined || v === '') return;
       var tr = tb.insertRow();
-      tr.appendChild(el('th', null, doc.s[doc.labels[k]]));
+      tr.appendChild(el('th', null, label));
       tr.appendChild(el('td', null, v));
-    });
+    }
+    idx.forEach(function (k) { row(doc.s[doc.labels[k]], props[k]); });
+    if (extra && extra.values && extra.values[fid]) {
+      extra.labels.forEach(function (label, k) { row(label, extra.values[fid][k]); });
+    }
     return tb;
   };
 
@@ -223,13 +241,13 @@
       var item = {lyr: lyr, base: f[1], cat: f[1], props: props};
       cur.items[f[0]] = item;
       if (cur.spec.interactive !== false) {
-        if (doc.tip.length) lyr.bindTooltip(function () { return self.table(doc, doc.tip, props); }, {sticky: true, opacity: 0.95});
+        if (doc.tip.length || cur.spec.extra) lyr.bindTooltip(function () { return self.table(cur, doc.tip, props, f[0]); }, {sticky: true, opacity: 0.95});
         lyr.on('click', function (e) {
           L.DomEvent.stopPropagation(e);
           lyr.closeTooltip();
           if (doc.pop.length && cur.spec.popups !== false) {
             L.popup({maxWidth: 300, minWidth: 160, autoPanPadding: [20, 20]})
-              .setLatLng(e.latlng).setContent(self.table(doc, doc.pop, props)).openOn(self.map);
+              .setLatLng(e.latlng).setContent(self.table(cur, doc.pop, props, f[0])).openOn(self.map);
           }
           self.emit({type: 'click', layer: cur.spec.id, id: f[0], lat: e.latlng.lat, lng: e.latlng.lng});
         });

@@ -1,0 +1,399 @@
+"""Evaluate candidate parcels: measure once, re-weight cheaply, explain a parcel, rank, test stability."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from PIL import Image
+
+from gis.analysis import nearest_features
+from gis.crs import to_metric
+from gis.errors import UnknownFeatureError
+from gis.messages import Message
+from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
+from gis.scoring import (PRESETS, VECTOR_CRITERIA, Context, apply_weights, check_rules, explain, failure_message,
+                         normalise, raw_criteria, rule_findings, sensitivity)
+from layers.i18n import name_col, t
+from layers.registry import SCORED_PARCELS, get_spec
+from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from planner.cache import BoundedCache
+from planner.data import DataSet, layers_digest
+from planner.http import layer_url
+from planner.text import code_label
+
+#: Measurements, scores and tables of this module, by data version: bounded by bytes.
+CACHE = BoundedCache(64 * 1024 * 1024)
+#: The context layers under the scored parcels, bottom to top.
+CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
+
+
+@dataclass(frozen=True)
+class RasterCriterion:
+    """A GeoTIFF the official added as a criterion (any CRS), with its content digest."""
+
+    name: str
+    higher_is_better: bool
+    data: bytes
+    digest: str
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """Every candidate parcel measured once (weights-free): the bundled ones, the user's own, rasters.
+
+    ``raw`` holds the measurements, ``norm`` the criteria in [0, 1], ``rules`` the hard rules; all indexed
+    by parcel id. ``key`` changes with any input, so results keyed by it can be cached.
+    """
+
+    key: str
+    parcels: gpd.GeoDataFrame
+    raw: pd.DataFrame
+    norm: pd.DataFrame
+    rules: pd.DataFrame
+    user_ids: tuple[str, ...]
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        return tuple(self.norm.columns)
+
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """The result of one set of weights: per-criterion contributions, score, rank and class by parcel id."""
+
+    table: pd.DataFrame
+    weights: pd.Series
+
+
+@dataclass(frozen=True)
+class ParcelCard:
+    """One parcel's score card in one language: the criteria, the hard rules, the neighbours."""
+
+    id: str
+    name: str
+    score: float
+    rank: int | None
+    failed: str | None
+    criteria: pd.DataFrame
+    rules: pd.DataFrame
+    neighbours: pd.DataFrame
+
+
+def criterion_label(criterion: str, lang: str) -> str:
+    """A criterion's name in ``lang`` (a raster criterion keeps the name its author gave it)."""
+    return criterion.split(":", 1)[1] if criterion.startswith("raster:") else t(f"crit_{criterion}", lang)
+
+
+def default_weights(criteria: Sequence[str]) -> dict[str, float]:
+    """The balanced preset, and 10 for any raster criterion."""
+    return {c: float(PRESETS["balanced"].get(c, 10.0)) for c in criteria}
+
+
+def scoring_context(ds: DataSet) -> Context:
+    """The park, zones and stations in EPSG:4549 (shared, read-only)."""
+    return CACHE.get(("ctx", ds.version), lambda: Context.from_park_data(ds.park))
+
+
+def _measure(parcels: gpd.GeoDataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    raw = raw_criteria(parcels, ctx)
+    return raw, normalise(raw), check_rules(parcels, ctx)
+
+
+def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
+             rasters: Sequence[RasterCriterion] = ()) -> Evaluation:
+    """Measure the data set's parcels (cached by data version), the user's parcels and every raster.
+
+    Parameters
+    ----------
+    ds : DataSet
+        Its ``parcels`` layer (EPSG:4326) is measured in EPSG:4549.
+    user_parcels : GeoDataFrame, optional
+        Parcels drawn or uploaded this session (EPSG:4326, ``id`` unique, not clashing with the layer's).
+    rasters : sequence of RasterCriterion
+        Each adds a criterion ``raster:<name>`` (zonal mean, scaled 0-1 across the parcels).
+    """
+    user = user_parcels if user_parcels is not None and len(user_parcels) else None
+    key = "|".join([ds.version, layers_digest({"u": user}) if user is not None else "-",
+                    *(r.digest + ("+" if r.higher_is_better else "-") for r in rasters)])
+
+    def build() -> Evaluation:
+        ctx = scoring_context(ds)
+        parcels = ds.park.parcels.set_index(ds.park.parcels["id"].astype(str), drop=False)
+        raw, norm, rules = CACHE.get(("bundled", ds.version), lambda: _measure(parcels, ctx))
+        user_ids: tuple[str, ...] = ()
+        if user is not None:
+            u = user.set_index(user["id"].astype(str), drop=False)
+            u_raw, u_norm, u_rules = _measure(u, ctx)
+            parcels = pd.concat([parcels, u])
+            raw, norm, rules = pd.concat([raw, u_raw]), pd.concat([norm, u_norm]), pd.concat([rules, u_rules])
+            user_ids = tuple(u.index)
+        raw, norm = raw.copy(), norm.copy()
+        for r in rasters:
+            crit = f"raster:{r.name}"
+            values = CACHE.get(("zonal", r.digest, ds.version, user_ids), lambda r=r: zonal_mean(parcels, r.data))
+            raw[crit] = values
+            norm[crit] = normalise_raster_values(values, higher_is_better=r.higher_is_better)
+        return Evaluation(key=key, parcels=gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"),
+                          raw=raw, norm=norm, rules=rules, user_ids=user_ids)
+
+    return CACHE.get(("eval", key), build)
+
+
+def raster_criterion(name: str, data: bytes, *, higher_is_better: bool, probe: gpd.GeoDataFrame) -> RasterCriterion:
+    """Check an uploaded GeoTIFF once (readable, with a CRS) and wrap it as a criterion.
+
+    Raises
+    ------
+    RasterError
+        When the file cannot be used; the message says why.
+    """
+    zonal_mean(probe.iloc[:1], data)
+    return RasterCriterion(name=name.strip()[:40] or "raster", higher_is_better=higher_is_better, data=data,
+                           digest=hashlib.sha1(data).hexdigest()[:16])
+
+
+def score(ev: Evaluation, weights: Mapping[str, float]) -> Scores:
+    """Scores for these weights (missing criteria count 0): contributions, score, rank, class.
+
+    Raises
+    ------
+    ScoringError
+        When every weight is 0, or one is negative or unknown.
+    """
+    from gis.scoring import normalise_weights
+
+    w = {c: float(weights.get(c, 0.0)) for c in ev.criteria}
+    key = ("score", ev.key, tuple(sorted(w.items())))
+    return CACHE.get(key, lambda: Scores(table=apply_weights(ev.norm, ev.rules, w),
+                                         weights=normalise_weights(w, list(ev.criteria))))
+
+
+def _name(ev: Evaluation, pid: str, lang: str) -> str:
+    row = ev.parcels.loc[pid]
+    return str(row.get(name_col(lang)) or row.get("name_zh") or pid)
+
+
+def failure_texts(ev: Evaluation, *, lang: str) -> pd.Series:
+    """What each parcel fails, in ``lang`` ("" when it passes every rule)."""
+
+    def build() -> pd.Series:
+        out = {pid: failure_message(row) for pid, row in ev.rules.iterrows()}
+        return pd.Series({pid: m.text(lang) if m is not None else "" for pid, m in out.items()}, dtype=object)
+
+    return CACHE.get(("failed", ev.key, lang), build)
+
+
+def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, lang: str) -> ParcelCard:
+    """The score card of one parcel: raw measurement, normalised value, weight and contribution per
+    criterion (they add up to the score), each hard rule with what was measured, and the nearest
+    sub-parks and stations.
+
+    Raises
+    ------
+    UnknownFeatureError
+        When the parcel id is not among the evaluated parcels.
+    """
+    if parcel_id not in ev.parcels.index:
+        raise UnknownFeatureError("unknown_feature", layer=get_spec("parcels").label(lang), id=parcel_id)
+    row = scores.table.loc[parcel_id]
+    card = explain(ev.raw.loc[parcel_id], ev.norm.loc[parcel_id], scores.weights)
+    criteria = pd.DataFrame({
+        t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
+        t("f_raw", lang): [m.text(lang) for m in card["raw"]],
+        t("f_norm", lang): card["normalised"].round(3),
+        t("f_weight", lang): [f"{w:.1%}" for w in card["weight"]],
+        t("f_contrib", lang): card["contribution"].round(3)})
+    findings = rule_findings(ev.rules.loc[parcel_id])
+    rules = pd.DataFrame({
+        t("f_rule", lang): [t(f"rule_{r}", lang) for r, _, _ in findings],
+        t("f_result", lang): [t("pass" if ok else "fail", lang) for _, ok, _ in findings],
+        t("f_value", lang): [m.text(lang) for _, _, m in findings]})
+    geom = to_metric(ev.parcels.loc[[parcel_id]]).geometry.iloc[0]
+    near = pd.concat([nearest_features(geom, ds.park.subparks, k=3), nearest_features(geom, ds.park.stations, k=3)])
+    neighbours = pd.DataFrame({t("f_name", lang): near[name_col(lang)].astype(str),
+                               t("f_dist_m", lang): near["dist_m"].round(0).astype(int)})
+    rank = row["rank"]
+    failed = failure_texts(ev, lang=lang).get(parcel_id) or None
+    return ParcelCard(id=parcel_id, name=_name(ev, parcel_id, lang), score=float(row["score"]),
+                      rank=None if pd.isna(rank) else int(rank), failed=failed, criteria=criteria, rules=rules,
+                      neighbours=neighbours)
+
+
+def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
+    """The eligible parcels by rank: id, name, score and each criterion's contribution."""
+    table = scores.table
+    ranked = table[table["rank"].notna()].sort_values("rank")
+    names = ev.parcels[name_col(lang)].astype(str)
+    return pd.DataFrame({
+        t("f_rank", lang): ranked["rank"].astype(int).to_numpy(), t("f_id", lang): ranked.index.to_numpy(),
+        t("f_name", lang): names.reindex(ranked.index).to_numpy(), t("f_score", lang): ranked["score"].round(3).to_numpy(),
+        **{criterion_label(c, lang): ranked[f"c_{c}"].round(3).to_numpy() for c in ev.criteria}})
+
+
+def failing_table(ev: Evaluation, *, lang: str) -> pd.DataFrame:
+    """The parcels that fail a hard rule, each with what it fails (measured values, in ``lang``)."""
+    fail = ev.rules[~ev.rules["passes"].to_numpy(dtype=bool)]
+    texts = failure_texts(ev, lang=lang)
+    return pd.DataFrame({t("f_id", lang): fail.index.to_numpy(),
+                         t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(fail.index).to_numpy(),
+                         t("f_failed", lang): texts.reindex(fail.index).to_numpy()})
+
+
+def sensitivity_table(ev: Evaluation, scores: Scores, *, spread: float, draws: int, top_n: int,
+                      lang: str) -> pd.DataFrame:
+    """How stable each eligible parcel's rank is when every weight moves by up to ± ``spread``."""
+    key = ("sens", ev.key, tuple(scores.weights.round(6).items()), spread, draws, top_n, lang)
+
+    def build() -> pd.DataFrame:
+        sens = sensitivity(ev.norm, scores.weights, ev.rules["passes"], spread=spread, draws=draws,
+                           top_n=top_n).sort_values("rank")
+        names = ev.parcels[name_col(lang)].astype(str)
+        return pd.DataFrame({
+            t("f_rank", lang): sens["rank"].astype(int).to_numpy(),
+            t("f_name", lang): names.reindex(sens.index).to_numpy(),
+            t("f_score", lang): scores.table.loc[sens.index, "score"].round(3).to_numpy(),
+            t("sens_share", lang): [f"{v:.0%}" for v in sens["top_n_share"]],
+            t("sens_range", lang): [f"{int(a)}–{int(b)}" for a, b in zip(sens["rank_min"], sens["rank_max"])]})
+
+    return CACHE.get(key, build)
+
+
+def export_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
+    """Every parcel with rank, score, contributions and what it fails (for CSV/XLSX)."""
+    table = scores.table
+    out = pd.DataFrame({
+        t("f_rank", lang): table["rank"], t("f_id", lang): table.index,
+        t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(table.index),
+        t("f_score", lang): table["score"].round(4),
+        **{criterion_label(c, lang): table[f"c_{c}"].round(4) for c in ev.criteria},
+        t("f_failed", lang): failure_texts(ev, lang=lang).reindex(table.index)})
+    return out.sort_values(t("f_rank", lang), na_position="last").reset_index(drop=True)
+
+
+def scored_layer(ev: Evaluation, scores: Scores) -> gpd.GeoDataFrame:
+    """The parcels with score, rank, class, contributions and failed rule ids (EPSG:4326), for export/print."""
+    table = scores.table
+    layer = ev.parcels.drop(columns=[c for c in ("score", "rank", "score_class") if c in ev.parcels]).assign(
+        score=table["score"].round(4), rank=table["rank"].astype("float"), score_class=table["score_class"],
+        failed=ev.rules["failed"].map(lambda f: ",".join(f)),
+        **{f"c_{c}": table[f"c_{c}"].round(4) for c in ev.criteria})
+    return gpd.GeoDataFrame(layer.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+
+
+def surface(ds: DataSet, weights: Mapping[str, float], *, cell_m: float) -> Surface:
+    """The suitability surface (location criteria only) for these weights, cached."""
+    w = tuple(sorted((k, float(v)) for k, v in weights.items()))
+    return CACHE.get(("surface", ds.version, w, float(cell_m)),
+                     lambda: suitability_surface(scoring_context(ds), dict(w), cell_m=cell_m))
+
+
+def surface_png(surf: Surface) -> bytes:
+    """The surface's colours as a PNG (EPSG:4549 pixels), for the page."""
+    buf = io.BytesIO()
+    Image.fromarray(colour(surf.score)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def surface_image(ds: DataSet, weights: Mapping[str, float], *, cell_m: float) -> dict:
+    """The surface as a map overlay: a PNG data URL in Web Mercator pixels and its bounds."""
+    w = tuple(sorted((k, float(v)) for k, v in weights.items()))
+
+    def build() -> dict:
+        rgba, bounds = surface_overlay(surface(ds, dict(w), cell_m=cell_m))
+        buf = io.BytesIO()
+        Image.fromarray(rgba).save(buf, format="PNG")
+        return {"url": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+                "bounds": bounds, "opacity": 0.7}
+
+    return CACHE.get(("surface_png", ds.version, w, float(cell_m)), build)
+
+
+def _score_extra(ev: Evaluation, scores: Scores, ids: Sequence[str], *, lang: str) -> tuple[list[str], dict]:
+    table = scores.table
+    failed = failure_texts(ev, lang=lang)
+    labels = [t("f_score", lang), t("f_rank", lang), t("f_failed", lang)]
+    values = {pid: [f"{table.at[pid, 'score']:.3f}",
+                    "–" if pd.isna(table.at[pid, "rank"]) else str(int(table.at[pid, "rank"])),
+                    failed.get(pid) or None] for pid in ids}
+    return labels, values
+
+
+def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basemap: dict, datum: str = "wgs84",
+                selected: str | None = None, image: dict | None = None, clear_drawings: int = 0,
+                height: int = 560) -> dict:
+    """The parcels page's map: context layers, the parcels coloured by score class (restyled in place when
+    the weights change), the user's parcels, the selection outlined, the drawing tool."""
+    spec = SCORED_PARCELS
+    classes = scores.table["score_class"].astype(str)
+    bundled = [pid for pid in classes.index if pid not in set(ev.user_ids)]
+    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
+                      interactive=lid in ("subparks", "stations"), labels=lid == "subparks", popups=False)
+            for lid in CONTEXT_LAYERS]
+    refs.append(layer_ref("scored_parcels", name=spec.label(lang),
+                          url=layer_url(ds.version, "scored_parcels", lang=lang, datum=datum),
+                          restyle=classes.reindex(bundled).to_dict(), popups=False,
+                          extra=_score_extra(ev, scores, bundled, lang=lang)))
+    if ev.user_ids:
+        user = ev.parcels.loc[list(ev.user_ids)]
+        doc = CACHE.get(("user_doc", ev.key, lang, datum), lambda: layer_document(
+            spec, user.assign(score_class="c1"), lang=lang, datum=datum))
+        refs.append(layer_ref("user_parcels", name=t("user_parcels", lang), doc=doc, popups=False,
+                              restyle=classes.reindex(list(ev.user_ids)).to_dict(),
+                              extra=_score_extra(ev, scores, ev.user_ids, lang=lang)))
+    layer_of_selected = "user_parcels" if selected in set(ev.user_ids) else "scored_parcels"
+    legend = legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec], lang=lang)
+    return map_spec(layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+                    legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
+                    selected={"layer": layer_of_selected, "id": selected} if selected else None,
+                    image=image, height=height, map_key="parcels")
+
+
+def add_user_parcels(current: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, *, names: Sequence[str],
+                     intended_use: Sequence[str]) -> gpd.GeoDataFrame:
+    """The user's parcels with ``new`` ones appended (ids U001, U002, …; areas in EPSG:4549).
+
+    Parameters
+    ----------
+    new : GeoDataFrame
+        Polygons, any declared CRS.
+    names, intended_use : sequences of str
+        One per new parcel (names are text from the user: shown as text, never markup).
+    """
+    start = 1 + (0 if current is None else len(current))
+    geoms = new.to_crs("EPSG:4326").geometry.to_numpy()
+    out = gpd.GeoDataFrame({
+        "id": [f"U{start + i:03d}" for i in range(len(geoms))],
+        "name_zh": [str(n)[:80] for n in names], "name_en": [str(n)[:80] for n in names],
+        "intended_use": list(intended_use), "current_use_zh": "用户添加", "current_use_en": "added by the user",
+        "source": "added in the app this session", "accuracy": "as drawn / uploaded",
+    }, geometry=geoms, crs="EPSG:4326")
+    out["area_m2"] = shapely.area(to_metric(out).geometry.to_numpy()).round(1)
+    merged = out if current is None else pd.concat([current, out], ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
+
+
+def industry_options() -> tuple[str, ...]:
+    """The intended-use codes a user can pick (the plan's "4 + X", then residential)."""
+    from gis.scoring import CORE_INDUSTRIES, X_INDUSTRIES
+
+    return (*CORE_INDUSTRIES, *X_INDUSTRIES, "residential")
+
+
+def industry_label(code: str, lang: str) -> str:
+    """An intended-use code in ``lang``."""
+    return Message(f"industry_{code}").text(lang) if code else Message("industry_none").text(lang)
+
+
+__all__ = ["VECTOR_CRITERIA", "Evaluation", "ParcelCard", "RasterCriterion", "Scores", "add_user_parcels",
+           "code_label", "criterion_label", "default_weights", "evaluate", "export_table", "failing_table",
+           "industry_label", "industry_options", "np", "parcel_card", "parcels_map", "ranking_table",
+           "raster_criterion", "score", "scored_layer", "sensitivity_table", "surface", "surface_image",
+           "surface_png"]
