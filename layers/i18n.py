@@ -101,9 +101,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_replace": ("替换为官方数据", "Replacing with official data"),
     "data_replace_text": (
         "将官方图层按相同字段放入一个数据文件夹（boundaries/、buildings/、parcels/、transit/），运行 "
-        "`python -m gis.validate 文件夹` 检查，全部通过后设置环境变量 PUTUO_DATA_DIR 指向该文件夹再启动。",
+        "`python -m gis validate 文件夹` 检查，全部通过后设置环境变量 PUTUO_DATA_DIR 指向该文件夹再启动。",
         "Put the official layers with the same fields in a data folder (boundaries/, buildings/, parcels/, transit/), "
-        "run `python -m gis.validate FOLDER`, and once it passes start the app with PUTUO_DATA_DIR pointing to it."),
+        "run `python -m gis validate FOLDER`, and once it passes start the app with PUTUO_DATA_DIR pointing to it."),
     "data_validation": ("数据检查", "Data check"),
     "data_valid": ("全部不变量通过。", "All invariants hold."),
     "data_licences": ("许可与致谢：区界 © Vonng/adcode（高德数据，2016），CC BY 4.0；地铁站 © MetroFlow（Ariza-Sun），MIT；"
@@ -231,8 +231,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sug_objective": ("目标", "Objective"), "sug_obj_score": ("得分之和最大", "Highest total score"),
     "sug_obj_score_area": ("得分×面积之和最大", "Highest score × area"),
     "sug_run": ("计算建议", "Suggest"), "sug_accept": ("采纳为新方案", "Accept as a new scenario"),
-    "sug_result": ("精确整数规划（HiGHS）选出 {} 个地块，新增 {:.3f} km²，目标值 {:.3f}；贪心基线 {:.3f}。",
-                   "Exact integer program (HiGHS): {} parcels, {:.3f} km² added, objective {:.3f}; greedy baseline {:.3f}."),
+    "sug_result": ("精确整数规划（HiGHS）选出 {} 个地块，新增 {:.3f} km²，目标值 {:.3f}。",
+                   "Exact integer programme (HiGHS): {} parcels, {:.3f} km² added, objective {:.3f}."),
     "sug_name": ("建议方案", "Suggested scenario"),
     "sug_intro": ("在面积上限内选出得分最高、且与现有园区连续（经由被选地块相连，容差内）的地块组合；只考虑通过全部硬性规则的地块。",
                   "Chooses the highest-scoring set of parcels within the budget that stays contiguous with the park "
@@ -315,6 +315,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "colon": ("：", ": "),
     "drawn_parcel": ("绘制地块", "Drawn parcel"),
     "ranking_sheet": ("地块排名", "Parcel ranking"),
+    "scen_open_hint": ("选择已保存的方案", "Pick a saved scenario"),
+    "scen_new_name": ("新子园名称", "New sub-park name"),
+    "f_piece": ("地块/范围", "Piece"),
+    "cmp_placeholder": ("选择方案", "Pick scenarios"),
+    "cmp_hint_pick": ("至少选择两个方案（可包含当前未保存的方案）。", "Pick at least two scenarios (the current, unsaved one counts)."),
+    "sug_infeasible": ("按当前条件找不到可行的地块组合：", "No parcel set meets these conditions:"),
+    "sug_greedy": ("对照：贪心基线（不考虑布局区最低要求）选出 {} 个地块，新增 {:.3f} km²，目标值 {:.3f}。",
+                   "For comparison, the greedy baseline (ignores the zone minimums): {} parcels, {:.3f} km² added, "
+                   "objective {:.3f}."),
+    "hist_version": ("版本", "Version"), "hist_saved": ("保存时间（北京时间）", "Saved (Beijing time)"),
+    "hist_author": ("保存人", "Saved by"), "hist_changes": ("变化", "What changed"),
+    "exp_pick": ("选择图层", "Pick layers"),
+    "exp_pick_hint": ("请至少选择一个图层。", "Pick at least one layer."),
+    "exp_size": ("{bytes:,} 字节 · {crs}", "{bytes:,} bytes · {crs}"),
+    "atlas_top_n": ("前 N 个地块", "Top N parcels"),
+    "working": ("正在生成…", "Working…"),
+    "ind_index": ("指数（2019 = 100）", "Index (2019 = 100)"),
+    "ind_year": ("年份", "Year"),
+    "data_file": ("文件", "File"),
+    "layer_creek_edge": ("苏州河沿岸区界", "Creek edge of the district line"),
+    "imp_preview_layer": ("导入预览", "Import preview"),
     "help_counts": ("共 {n} 个地块：{passing} 个通过全部硬性规则，{failing} 个未通过。当前权重：",
                     "{n} parcels: {passing} pass every hard rule, {failing} fail. Weights:"),
     # (end of issue 9 labels)

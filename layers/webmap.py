@@ -214,7 +214,9 @@ def layer_document(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, datum: 
     label_col = resolve_field(label_field, lang, frame.columns) if label_field else None
     labels = frame[label_col].tolist() if label_col else [None] * len(frame)
     priority = shapely.area(to_metric(gdf).geometry.to_numpy()) if label_col else np.zeros(len(frame))
-    cats = frame[spec.category_field].astype(str).tolist() if spec.category_field else [""] * len(frame)
+    # a layer restyled by the page (scores, scenario states) may not carry its category column
+    has_cats = bool(spec.category_field) and spec.category_field in frame.columns
+    cats = frame[spec.category_field].astype(str).tolist() if has_cats else [""] * len(frame)
     values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}  # type: ignore[index]
     features = []
     for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms)):

@@ -27,7 +27,6 @@ from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, 
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
 from planner.http import layer_url
-from planner.text import code_label
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(64 * 1024 * 1024)
@@ -390,10 +389,3 @@ def industry_options() -> tuple[str, ...]:
 def industry_label(code: str, lang: str) -> str:
     """An intended-use code in ``lang``."""
     return Message(f"industry_{code}").text(lang) if code else Message("industry_none").text(lang)
-
-
-__all__ = ["VECTOR_CRITERIA", "Evaluation", "ParcelCard", "RasterCriterion", "Scores", "add_user_parcels",
-           "code_label", "criterion_label", "default_weights", "evaluate", "export_table", "failing_table",
-           "industry_label", "industry_options", "np", "parcel_card", "parcels_map", "ranking_table",
-           "raster_criterion", "score", "scored_layer", "sensitivity_table", "surface", "surface_image",
-           "surface_png"]

@@ -11,7 +11,7 @@ from gis.errors import UnknownFeatureError
 from gis.settings import SETTINGS
 from layers.i18n import name_col, t
 from layers.registry import get_spec
-from layers.webmap import bounds_of, get_basemap, layer_ref, legend_entries, map_spec
+from layers.webmap import bounds_of, layer_ref, legend_entries, map_spec
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.http import layer_url
@@ -151,4 +151,30 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
                     map_key="home")
 
 
-__all__ = ["AreaFigures", "SubparkCard", "area_tables", "get_basemap", "home_map", "subpark_card", "subpark_names"]
+def layer_inventory(ds: DataSet, *, lang: str) -> pd.DataFrame:
+    """Every layer of the data set with its file, feature count, sources and accuracy (in ``lang`` where
+    the data has ``source_<lang>``/``accuracy_<lang>`` columns)."""
+    from gis.datasets import LAYER_FILES
+
+    def build() -> pd.DataFrame:
+        rows = []
+        for layer_id, (rel, _, _) in LAYER_FILES.items():
+            gdf = ds.park.layer(layer_id)
+            sources = sorted({data_text(r, "source", lang) for _, r in gdf.iterrows()})
+            accuracy = sorted({data_text(r, "accuracy", lang) for _, r in gdf.iterrows()})
+            rows.append({t("data_layers", lang): get_spec(layer_id).label(lang) if layer_id != "creek_edge"
+                         else t("layer_creek_edge", lang), t("data_file", lang): rel,
+                         t("data_features", lang): len(gdf),
+                         t("f_source", lang): " | ".join(sources[:3]) + (" …" if len(sources) > 3 else ""),
+                         t("f_accuracy", lang): " | ".join(accuracy[:2]) + (" …" if len(accuracy) > 2 else "")})
+        return pd.DataFrame(rows)
+
+    return CACHE.get(("inventory", ds.version, lang), build)
+
+
+def invariant_texts(ds: DataSet, *, lang: str) -> list[str]:
+    """The broken invariants of the data set, in ``lang`` (empty when everything holds)."""
+    from gis.validate import invariant_problems
+
+    problems = CACHE.get(("invariants", ds.version), lambda: invariant_problems(ds.park))
+    return [p.text(lang) for p in problems]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,3 +37,19 @@ def code_label(prefix: str, code: Any, lang: str) -> str:
 def kind_label(kind: Any, lang: str) -> str:
     """A building kind code in ``lang``."""
     return code_label("kind", kind, lang)
+
+
+BEIJING = timezone(timedelta(hours=8), "UTC+8")
+
+
+def beijing_time(value: Any, *, seconds: bool = False) -> str:
+    """A stored UTC time (ISO text or datetime) as Beijing time, ``2026-11-27 20:38`` (UTC+8); "–" if unknown."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return "–"
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

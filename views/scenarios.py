@@ -1,317 +1,304 @@
 """Expansion scenarios: pick parcels and draw areas, live metrics, undo/redo, save/history, compare, suggest."""
 
+from __future__ import annotations
+
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 from shapely.geometry import shape
-from streamlit_folium import st_folium
 
-from gis.crs import to_storage
-from gis.errors import PlannerError
-from gis.scenario import Scenario, compare, greedy_suggest, scenario_metrics, suggest
-from gis.scoring import apply_weights
+from gis.scenario import Scenario, ScenarioMetrics
 from layers.i18n import name_col, t
-from layers.registry import SCENARIO_ADDED, SCENARIO_PARCELS
-from layers.webmap import build_map, display_sample, dynamic_group, is_sampled
-from views import common
+from planner import evaluate as ev_
+from planner import scenario_edit as se
+from planner.basemaps import basemap_for
+from views import boundary, state
+from views.mapview import show_map
 
-lang = common.lang()
-data = common.load_or_stop()
-path = common.data_key()
-store = common.workspace()
-
-st.title(t("scen_title", lang))
-st.caption(t("demo_banner", lang))
-if is_sampled(data.parcels):
-    st.caption(t("sampled", lang).format(n=len(data.parcels), k=len(display_sample(data.parcels))))
-
-parcels = data.parcels.set_index("id", drop=False)
-raw, norm, rules = common.bundled_evaluation(path)
-scores = apply_weights(norm, rules, common.current_weights())["score"]
-names = dict(zip(data.subparks["id"], data.subparks[name_col(lang)]))
+HISTORY = "scenario_history"     # planner.scenario_edit.History
+REV = "scenario_rev"             # bumps when the scenario changes from outside the tables (fresh table keys)
+DRAWN = "scenario_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
+CLEAR = "scenario_clear"         # bumps when the drawn shapes on the map should be cleared
+SUGGESTION = "scenario_suggestion"
+NAME, NOTES = "scen_name", "scen_notes"
 
 
-def current() -> Scenario:
-    if common.SCENARIO not in st.session_state:
-        st.session_state[common.SCENARIO] = Scenario(name=t("scen_default_name", lang),
-                                                     weights=common.current_weights())
-    return st.session_state[common.SCENARIO]
+def history() -> se.History:
+    if HISTORY not in st.session_state:
+        lang = state.lang()
+        st.session_state[HISTORY] = se.History(Scenario(name=t("scen_default_name", lang), author=state.user()))
+    return st.session_state[HISTORY]
 
 
-def set_scenario(new: Scenario) -> None:
-    """Make ``new`` the current scenario; the previous one goes on the undo stack."""
-    old = current()
-    if new == old:
-        return
-    st.session_state.setdefault(common.UNDO, []).append(old)
-    st.session_state[common.REDO] = []
-    _show(new)
+def _set(h: se.History, *, external: bool = True) -> None:
+    """Make ``h`` the history; ``external`` changes (map, undo, open) also refresh the tables and inputs."""
+    st.session_state[HISTORY] = h
+    if external:
+        st.session_state[REV] = int(st.session_state.get(REV, 0)) + 1
+        st.session_state[NAME] = h.current.name
+        st.session_state[NOTES] = h.current.notes
 
 
-def _show(scenario: Scenario) -> None:
-    """Make ``scenario`` current; the revision bump gives the tables and inputs fresh keys."""
-    st.session_state[common.SCENARIO] = scenario
-    st.session_state[common.SCENARIO_REV] = st.session_state.get(common.SCENARIO_REV, 0) + 1
+def _on_header() -> None:
+    _set(se.set_header(history(), name=st.session_state.get(NAME, ""), notes=st.session_state.get(NOTES, "")),
+         external=False)
 
 
-def _step(source: str, target: str) -> None:
-    """Undo (UNDO -> REDO) or redo (REDO -> UNDO) one change."""
-    if st.session_state.get(source):
-        st.session_state.setdefault(target, []).append(current())
-        _show(st.session_state[source].pop())
+def _on_map_event(event: dict, ids: set[str]) -> None:
+    if event.get("type") == "click" and event.get("layer") == "scenario_parcels" and event.get("id") in ids:
+        _set(se.toggle_parcel(history(), event["id"]))
+    elif event.get("type") == "draw" and event.get("geometry"):
+        st.session_state[DRAWN] = event["geometry"]
 
 
-def undo() -> None:
-    _step(common.UNDO, common.REDO)
+def page() -> None:
+    lang = state.lang()
+    ds = state.dataset()
+    st.title(t("scen_title", lang))
+    st.caption(t("demo_banner", lang))
+    ev = ev_.evaluate(ds)
+    scores = ev_.score(ev, state.weights(ev.criteria))
+    store = se.open_store()
+    saved = store.list()
+    h = history()
+    st.session_state.setdefault(NAME, h.current.name)
+    st.session_state.setdefault(NOTES, h.current.notes)
+    _header(store, saved, scores, lang)
+
+    tabs = state.tabs(["tab_edit", "tab_compare", "tab_suggest", "tab_transfer"], key="scen_tab")
+    if tabs[0].open is not False:
+        with tabs[0]:
+            _edit(ds, ev, scores, store, saved, lang)
+    if tabs[1].open:
+        with tabs[1]:
+            _compare(ds, ev, scores, store, saved, lang)
+    if tabs[2].open:
+        with tabs[2]:
+            _suggest(ds, ev, scores, lang)
+    if tabs[3].open:
+        with tabs[3]:
+            _transfer(store, saved, lang)
 
 
-def redo() -> None:
-    _step(common.REDO, common.UNDO)
+def _header(store, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
+    by_id = saved.set_index("id") if len(saved) else saved
+    c1, c2, c3 = st.columns([3, 1, 1])
+    choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
+                          placeholder=t("scen_open_hint", lang),
+                          format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
+    if c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load", width="stretch"):
+        _set(history().reset(store.load(choice)))
+        st.rerun()
+    if c3.button(t("scen_new", lang), key="scen_new", width="stretch"):
+        _set(history().reset(Scenario(name=t("scen_default_name", lang), author=state.user())))
+        st.rerun()
+    h = history()
+    c1, c2 = st.columns([2, 3])
+    c1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
+    c2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
+    is_saved = h.current.id in set(saved["id"])
+    st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{state.user()}"
+                        + ("" if is_saved else f" · {t('scen_unsaved', lang)}")))
+    b1, b2, b3, _ = st.columns([1, 1, 2, 4])
+    if b1.button(t("scen_undo", lang), disabled=not h.can_undo, key="scen_undo", width="stretch"):
+        _set(history().undo())
+        st.rerun()
+    if b2.button(t("scen_redo", lang), disabled=not h.can_redo, key="scen_redo", width="stretch"):
+        _set(history().redo())
+        st.rerun()
+    if b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch"):
+        new_h, version = se.save(store, history(), author=state.user(), weights=scores.weights.to_dict())
+        _set(new_h, external=False)
+        st.session_state["scen_saved_msg"] = version
+        st.rerun()
+    if "scen_saved_msg" in st.session_state:
+        st.success(t("scen_saved", lang).format(st.session_state.pop("scen_saved_msg")))
 
 
-scenario = current()
-rev = st.session_state.get(common.SCENARIO_REV, 0)
-
-# --- scenario header: open / new / name / undo / save ---------------------------------------------------
-saved = store.list()
-by_id = saved.set_index("id")
-c1, c2, c3 = st.columns([2, 1, 1])
-choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
-                      format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}"
-                      f" · {by_id.loc[sid, 'saved_at'][:16]}")
-if c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load"):
-    set_scenario(store.load(choice))
-    st.rerun()
-if c3.button(t("scen_new", lang), key="scen_new"):
-    set_scenario(Scenario(name=t("scen_default_name", lang), weights=common.current_weights()))
-    st.rerun()
-c1, c2, c3 = st.columns([2, 1, 2])
-name = c1.text_input(t("scen_name", lang), scenario.name, key=f"scen_name_{rev}", max_chars=80)
-author = c2.text_input(t("scen_author", lang), scenario.author, key=f"scen_author_{rev}", max_chars=40)
-notes = c3.text_input(t("scen_notes", lang), scenario.notes, key=f"scen_notes_{rev}", max_chars=500)
-edited_header = (name.strip() or scenario.name, author.strip(), notes)
-if edited_header != (scenario.name, scenario.author, scenario.notes):
-    set_scenario(replace(scenario, name=edited_header[0], author=edited_header[1], notes=edited_header[2]))
-    scenario = current()
-b1, b2, b3, b4 = st.columns([1, 1, 2, 4])
-b1.button(t("scen_undo", lang), on_click=undo, disabled=not st.session_state.get(common.UNDO), key="scen_undo")
-b2.button(t("scen_redo", lang), on_click=redo, disabled=not st.session_state.get(common.REDO), key="scen_redo")
-if b3.button(t("scen_save", lang), type="primary", key="scen_save"):
-    try:
-        saved_scenario, version = store.save(replace(scenario, weights=common.current_weights()))
-    except PlannerError as exc:
-        st.error(str(exc))
-    else:
-        st.session_state[common.SCENARIO] = saved_scenario
-        st.success(t("scen_saved", lang).format(version))
-
-tabs = st.tabs([t(k, lang) for k in ("tab_edit", "tab_compare", "tab_suggest", "tab_transfer")])
-
-# --- edit -----------------------------------------------------------------------------------------------
-with tabs[0]:
+def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+    sc = history().current
+    rev = int(st.session_state.get(REV, 0))
     tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key="scen_tolerance")
-    try:
-        m = scenario_metrics(scenario, data, data.parcels, scores=scores, rules=rules, tolerance_m=tolerance)
-    except PlannerError as exc:
-        st.error(str(exc))
-        st.stop()
+    m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance))
     map_col, metric_col = st.columns([1.6, 1])
     with map_col:
         st.caption(t("scen_click_hint", lang))
-        included = set(scenario.parcels)
-        layer = parcels[["id", "name_zh", "name_en", "geometry"]].copy()
-        layer["score"] = scores.round(3)
-        layer["state_code"] = ["in" if pid in included else ("fail" if not rules.loc[pid, "passes"] else "out")
-                               for pid in layer.index]
-        layer["state"] = layer["state_code"].map(lambda c: t(f"scen_{c}", lang))
-        layer["failed"] = rules["failed"].map(lambda f: ", ".join(t(f"rule_{r}", lang) for r in f))
-        drawn = gpd.GeoDataFrame(
-            [{"id": did, "name_zh": n, "name_en": n, "score": "", "state_code": "drawn", "state": t("scen_drawn", lang),
-              "failed": ""} for did, (n, _) in scenario.drawn.items()],
-            geometry=[shapely.from_wkt(w) for _, w in scenario.drawn.values()],
-            crs="EPSG:4326", columns=["id", "name_zh", "name_en", "score", "state_code", "state", "failed"])
-        layer = gpd.GeoDataFrame(pd.concat([layer, drawn], ignore_index=True), geometry="geometry", crs="EPSG:4326")
-        out = st_folium(common.scenario_map(path, lang), key=common.SCEN_MAP_KEY, height=560, use_container_width=True,
-                        returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings"],
-                        feature_group_to_add=dynamic_group([(SCENARIO_PARCELS, layer)], lang=lang, name="scenario"))
-        st.session_state[common.SCEN_DRAWINGS] = common.drawn_polygons(out)
-        clicked = common.new_click(out, layer_id="scenario_parcels", state_key=common.LAST_SCEN_EVENT)
-        if clicked in parcels.index:
-            set_scenario(scenario.with_parcel(clicked, included=clicked not in included))
-            st.rerun()
-        drawings = st.session_state.get(common.SCEN_DRAWINGS) or []
+        basemap, datum, _ = basemap_for("none")
+        spec = se.scenario_map(ds, ev, scores, sc, lang=lang, basemap=basemap, datum=datum,
+                               clear_drawings=int(st.session_state.get(CLEAR, 0)))
+        show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, set(ev.parcels.index)))
+        drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
         drawn_name = d1.text_input(t("scen_drawn_name", lang), key="scen_drawn_name", max_chars=80)
-        if d2.button(t("scen_add_drawn", lang), disabled=not drawings, key="scen_add_drawn"):
-            did = f"D{len(scenario.drawn) + 1:02d}"
-            try:
-                set_scenario(scenario.with_drawn(did, drawn_name.strip() or did, shape(drawings[-1]["geometry"])))
-            except PlannerError as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
-
+        if d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch"):
+            _set(se.add_drawn(history(), name=drawn_name, geometry_wgs84=shape(drawn)))
+            st.session_state.pop(DRAWN, None)
+            st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
+            st.rerun()
     with metric_col:
-        k1, k2 = st.columns(2)
-        k1.metric(t("m_total", lang), f"{m['total_km2']:.3f} km²", f"{m['change_vs_plan_km2']:+.3f} {t('m_vs_plan', lang)}",
-                  delta_color="off")
-        k2.metric(t("m_added", lang), f"{m['added_km2']:.3f} km²")
-        k3, k4 = st.columns(2)
-        k3.metric(t("m_pieces", lang), m["pieces"])
-        k4.metric(t("m_gap", lang), f"{m['largest_gap_m']:,.0f} m")
-        k5, k6 = st.columns(2)
-        k5.metric(t("m_buildings", lang), f"{m['buildings']} (+{m['buildings_added']})")
-        k6.metric(t("m_stations", lang), f"{m['stations']} (+{m['stations_added']})")
-        st.metric(t("m_mean_score", lang), "–" if pd.isna(m["mean_score_added"]) else f"{m['mean_score_added']:.3f}")
-        st.markdown(f"**{t('m_clusters', lang)}**")
-        cl = m["clusters"]
-        st.dataframe(pd.DataFrame({t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in cl.index],
-                                   t("f_area_km2", lang): cl["area_km2"].round(3), t("m_added", lang): cl["added_km2"].round(3),
-                                   t("m_compactness", lang): cl["compactness"].round(3)}), hide_index=True, width="stretch")
-        st.markdown(f"**{t('m_zones', lang)}**")
-        st.dataframe(pd.DataFrame({t("f_layout", lang): [t(f"zone_{z}", lang) for z in m["zones_added_km2"]],
-                                   "km²": [round(v, 3) for v in m["zones_added_km2"].values()]}),
-                     hide_index=True, width="stretch")
-        if m["flagged"]:
-            st.warning(t("m_flagged", lang) + ": " + "; ".join(
-                f"{pid} ({', '.join(t(f'rule_{r}', lang) for r in fs)})" for pid, fs in m["flagged"].items()))
+        _metrics(m, lang)
 
-    # tick parcels in a table (the key changes with every scenario change, so the table follows it)
-    table = pd.DataFrame({"id": parcels.index, t("f_included", lang): parcels.index.isin(scenario.parcels),
-                          t("f_name", lang): parcels[name_col(lang)].to_numpy(), t("f_score", lang): scores.round(3).to_numpy(),
-                          t("f_area_ha", lang): (parcels["area_m2"] / 1e4).round(2).to_numpy(),
-                          t("f_failed", lang): layer.set_index("id").loc[parcels.index, "failed"].to_numpy()})
-    edited = st.data_editor(table, key=f"scen_table_{rev}", hide_index=True, width="stretch",
-                            disabled=[c for c in table.columns if c != t("f_included", lang)])
-    ticked = tuple(pid for pid in scenario.parcels if pid in set(edited.loc[edited[t("f_included", lang)], "id"])) + tuple(
-        pid for pid in edited.loc[edited[t("f_included", lang)], "id"] if pid not in scenario.parcels)
-    if set(ticked) != set(scenario.parcels):
-        set_scenario(replace(scenario, parcels=ticked, assign={k: v for k, v in scenario.assign.items()
-                                                               if k in ticked or k in scenario.drawn}))
-        st.rerun()
+    table = se.parcel_table(ev, scores, sc, lang=lang)
+    included = t("f_included", lang)
+    key = f"scen_table_{rev}"
 
-    pieces = list(scenario.parcels) + list(scenario.drawn)
-    if pieces:
-        st.markdown(f"**{t('scen_assign', lang)}**")
-        options = ["nearest"] + [f"subpark:{sid}" for sid in names] + ["new:north", "new:south"]
-        label = {"nearest": t("scen_nearest", lang), "new:north": t("scen_new_sub", lang).format(t("cluster_north", lang)),
-                 "new:south": t("scen_new_sub", lang).format(t("cluster_south", lang)),
-                 **{f"subpark:{sid}": f"{n} ({sid})" for sid, n in names.items()}}
+    def _ticked() -> None:
+        edits = (st.session_state.get(key) or {}).get("edited_rows", {})
+        flags = table[included].to_numpy().copy()
+        for row, change in edits.items():
+            if included in change:
+                flags[int(row)] = bool(change[included])
+        _set(se.set_parcels(history(), list(table[t("f_id", lang)][flags])))
 
-        def short(target: str | None) -> str:
-            if not target:
-                return "nearest"
-            return ":".join(target.split(":")[:2])
-
-        assign_table = pd.DataFrame({"piece": pieces, t("f_target", lang): [label[short(scenario.assign.get(p))] for p in pieces],
-                                     t("f_name", lang): [scenario.assign.get(p, "new::").split(":", 2)[2]
-                                                         if str(scenario.assign.get(p, "")).startswith("new:") else ""
-                                                         for p in pieces]})
-        edited_assign = st.data_editor(
-            assign_table, key=f"scen_assign_{rev}", hide_index=True, width="stretch", disabled=["piece"],
-            column_config={t("f_target", lang): st.column_config.SelectboxColumn(options=[label[o] for o in options],
-                                                                                   required=True)})
-        reverse = {v: k for k, v in label.items()}
-        new_assign = {}
-        for piece, target, new_name in zip(edited_assign["piece"], edited_assign[t("f_target", lang)],
-                                           edited_assign[t("f_name", lang)]):
-            code = reverse.get(target, "nearest")
-            if code.startswith("new:"):
-                new_assign[piece] = f"{code}:{(new_name or '').strip() or piece}"
-            elif code != "nearest":
-                new_assign[piece] = code
-        if new_assign != dict(scenario.assign):
-            set_scenario(replace(scenario, assign=new_assign))
-            st.rerun()
-
-    if scenario.id in set(saved["id"]):
+    st.data_editor(table, key=key, hide_index=True, width="stretch", on_change=_ticked,
+                   disabled=[c for c in table.columns if c != included])
+    _assignments(ds, sc, rev, lang)
+    if sc.id in set(saved["id"]):
         st.markdown(f"**{t('scen_history', lang)}**")
-        st.dataframe(store.history(scenario.id), hide_index=True, width="stretch")
+        st.dataframe(se.history_table(store.history(sc.id), lang=lang), hide_index=True, width="stretch")
 
-# --- compare --------------------------------------------------------------------------------------------
-with tabs[1]:
-    pick = st.multiselect(t("cmp_pick", lang), ["__current__"] + list(saved["id"]), max_selections=4, key=common.lkey("cmp_pick"),
-                          format_func=lambda sid: t("scen_current", lang) if sid == "__current__"
-                          else by_id.loc[sid, "name"])
-    if len(pick) >= 2:
-        chosen = {("★ " + scenario.name if sid == "__current__" else by_id.loc[sid, "name"]
-                   + f" v{by_id.loc[sid, 'version']}"):
-                  (scenario if sid == "__current__" else store.load(sid)) for sid in pick}
-        metrics = {label: scenario_metrics(s, data, data.parcels, scores=scores, rules=rules) for label, s in chosen.items()}
-        table = compare(metrics)
-        first = table.columns[0]
-        styled = table.style.format(precision=3).apply(
-            lambda col: ["background-color: #fefcbf" if col.name != first and str(v) != str(table.loc[i, first]) else ""
-                         for i, v in col.items()], axis=0)
-        st.caption(t("cmp_hint", lang))
-        st.dataframe(styled, width="stretch")
-        added = gpd.GeoDataFrame(
-            [{"id": f"s{i}", "name_zh": label, "name_en": label, "slot": f"s{i}", "added": round(mm["added_km2"], 3)}
-             for i, (label, mm) in enumerate(metrics.items())],
-            geometry=[to_storage(gpd.GeoSeries([mm["added_geometry_m"]], crs="EPSG:4549")).iloc[0] for mm in metrics.values()],
-            crs="EPSG:4326")
-        cmp_map = build_map(data, lang=lang, layer_ids=("district", "zones", "subparks"), extra_legend=(SCENARIO_ADDED,))
-        st_folium(cmp_map, key="cmp_map", height=480, use_container_width=True, returned_objects=[],
-                  feature_group_to_add=dynamic_group([(SCENARIO_ADDED, added[~added.geometry.is_empty])], lang=lang,
-                                                     name="compare"))
 
-# --- suggest --------------------------------------------------------------------------------------------
-with tabs[2]:
+def _metrics(m: ScenarioMetrics, lang: str) -> None:
+    k1, k2 = st.columns(2)
+    k1.metric(t("m_total", lang), f"{m.total_km2:.3f} km²", f"{m.change_vs_plan_km2:+.3f} {t('m_vs_plan', lang)}",
+              delta_color="off")
+    k2.metric(t("m_added", lang), f"{m.added_km2:.3f} km²")
+    k3, k4 = st.columns(2)
+    k3.metric(t("m_pieces", lang), m.pieces)
+    k4.metric(t("m_gap", lang), f"{m.largest_gap_m:,.0f} m")
+    k5, k6 = st.columns(2)
+    k5.metric(t("m_buildings", lang), f"{m.buildings} (+{m.buildings_added})")
+    k6.metric(t("m_stations", lang), f"{m.stations} (+{m.stations_added})")
+    st.metric(t("m_mean_score", lang), "–" if pd.isna(m.mean_score_added) else f"{m.mean_score_added:.3f}")
+    st.markdown(f"**{t('m_clusters', lang)}**")
+    cl = m.clusters
+    st.dataframe(pd.DataFrame({t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in cl.index],
+                               t("f_area_km2", lang): cl["area_km2"].round(3).to_numpy(),
+                               t("m_added", lang): cl["added_km2"].round(3).to_numpy(),
+                               t("m_compactness", lang): cl["compactness"].round(3).to_numpy()}),
+                 hide_index=True, width="stretch")
+    st.markdown(f"**{t('m_zones', lang)}**")
+    st.dataframe(pd.DataFrame({t("f_layout", lang): [t(f"zone_{z}", lang) for z in m.zones_added_km2],
+                               "km²": [round(v, 3) for v in m.zones_added_km2.values()]}),
+                 hide_index=True, width="stretch")
+    if m.flagged:
+        st.warning(t("m_flagged", lang) + t("colon", lang) + state.md(", ".join(m.flagged)), icon="⚠️")
+
+
+def _assignments(ds, sc: Scenario, rev: int, lang: str) -> None:  # noqa: ANN001
+    rows = se.assign_rows(sc)
+    if not rows:
+        return
+    st.markdown(f"**{t('scen_assign', lang)}**")
+    choices = se.assign_choices(ds, lang=lang)
+    reverse = {v: k for k, v in choices.items()}
+    target, new_name = t("f_target", lang), t("scen_new_name", lang)
+    table = pd.DataFrame({t("f_piece", lang): [p for p, _, _ in rows], target: [choices[c] for _, c, _ in rows],
+                          new_name: [n for _, _, n in rows]})
+    key = f"scen_assign_{rev}"
+
+    def _changed() -> None:
+        edits = (st.session_state.get(key) or {}).get("edited_rows", {})
+        current = table.copy()
+        for row, change in edits.items():
+            for col, value in change.items():
+                current.iloc[int(row), current.columns.get_loc(col)] = value
+        assign = {p: se.assign_code(reverse.get(c, se.ASSIGN_NEAREST), str(n or ""), p)
+                  for p, c, n in zip(current.iloc[:, 0], current[target], current[new_name])}
+        _set(se.set_assign(history(), assign))
+
+    st.data_editor(table, key=key, hide_index=True, width="stretch", on_change=_changed,
+                   disabled=[t("f_piece", lang)],
+                   column_config={target: st.column_config.SelectboxColumn(options=list(choices.values()),
+                                                                            required=True)})
+
+
+def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+    by_id = saved.set_index("id") if len(saved) else saved
+    current = history().current
+    pick = st.multiselect(t("cmp_pick", lang), ["__current__", *saved["id"]], max_selections=4,
+                          key=state.lkey("cmp_pick"), placeholder=t("cmp_placeholder", lang),
+                          format_func=lambda sid: f"★ {current.name}" if sid == "__current__"
+                          else f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
+    if len(pick) < 2:
+        st.caption(t("cmp_hint_pick", lang))
+        return
+    chosen: dict[str, Scenario] = {}
+    for sid in pick:
+        sc = current if sid == "__current__" else store.load(sid)
+        label = f"★ {sc.name}" if sid == "__current__" else f"{sc.name} · v{by_id.loc[sid, 'version']}"
+        chosen[label] = sc
+    named = {label: se.metrics(ds, ev, scores, sc) for label, sc in chosen.items()}
+    table, differs = se.compare_table(named, lang=lang)
+    styled = table.style.format(precision=3).apply(
+        lambda col: ["background-color: #fefcbf" if d else "" for d in differs[col.name]], axis=0)
+    st.caption(t("cmp_hint", lang))
+    st.dataframe(styled, width="stretch")
+    basemap, datum, _ = basemap_for("none")
+    show_map(se.compare_map(ds, named, lang=lang, basemap=basemap, datum=datum), key="compare_map")
+
+
+def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
     st.write(t("sug_intro", lang))
-    s1, s2 = st.columns(2)
+    s1, s2, s3 = st.columns(3)
     budget = s1.number_input(t("sug_budget", lang), 0.01, 5.0, 0.3, step=0.05, key="sug_budget")
-    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=common.lkey("sug_objective"),
+    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=state.lkey("sug_objective"),
                              format_func=lambda o: t(f"sug_obj_{o}", lang))
+    tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key="sug_tolerance")
     z = st.columns(3)
-    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0, step=0.05,
-                                       key=f"sug_min_{zid}") for i, zid in enumerate(("belt", "core", "city"))}
+    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
+                                       step=0.05, key=f"sug_min_{zid}")
+                for i, zid in enumerate(("belt", "core", "city"))}
     if st.button(t("sug_run", lang), key="sug_run"):
-        eligible = data.parcels[rules.loc[data.parcels["id"], "passes"].to_numpy()]
-        try:
-            exact = suggest(eligible, scores, data, budget_km2=budget, zone_min_km2=zone_min, objective=objective)
-            greedy = greedy_suggest(eligible, scores, data, budget_km2=budget, objective=objective)
-        except PlannerError as exc:
-            st.error(str(exc))
-        else:
-            st.session_state[common.SUGGESTION] = (exact, greedy)
-    if common.SUGGESTION in st.session_state:
-        exact, greedy = st.session_state[common.SUGGESTION]
-        st.info(t("sug_result", lang).format(len(exact.parcels), exact.added_m2 / 1e6, exact.total_score, greedy.total_score)
-                + f" ({exact.status})")
+        st.session_state[SUGGESTION] = se.run_suggestion(ds, ev, scores, budget_km2=float(budget), objective=objective,
+                                                         zone_min_km2=zone_min, tolerance_m=float(tolerance))
+    result: se.SuggestionResult | None = st.session_state.get(SUGGESTION)
+    if result is None:
+        return
+    exact, greedy = result.exact, result.greedy
+    if exact.reasons:
+        st.error(t("sug_infeasible", lang), icon="⚠️")
+        for reason in exact.reasons:
+            st.text("· " + reason.text(lang))
+    else:
+        st.info(t("sug_result", lang).format(len(exact.parcels), exact.added_m2 / 1e6, exact.total_score))
+    st.caption(t("sug_greedy", lang).format(len(greedy.parcels), greedy.added_m2 / 1e6, greedy.total_score))
+    if exact.parcels:
+        names = ev.parcels[name_col(lang)].astype(str)
         st.dataframe(pd.DataFrame({t("f_id", lang): list(exact.parcels),
-                                   t("f_name", lang): [parcels.loc[p, name_col(lang)] for p in exact.parcels],
-                                   t("f_score", lang): [round(float(scores[p]), 3) for p in exact.parcels]}),
-                     hide_index=True, width="stretch")
-        if st.button(t("sug_accept", lang), disabled=not exact.parcels, key="sug_accept"):
-            set_scenario(Scenario(name=f"{t('sug_name', lang)} {budget:.2f} km²", author=scenario.author,
-                                  parcels=exact.parcels, weights=common.current_weights(),
-                                  notes=f"objective={objective}; zone minimums={zone_min}"))
-            del st.session_state[common.SUGGESTION]
+                                   t("f_name", lang): [names[p] for p in exact.parcels],
+                                   t("f_score", lang): [round(float(scores.table.at[p, "score"]), 3)
+                                                        for p in exact.parcels]}), hide_index=True, width="stretch")
+        if st.button(t("sug_accept", lang), key="sug_accept"):
+            name = f"{t('sug_name', lang)} {result.budget_km2:.2f} km²"
+            _set(history().reset(Scenario(name=name, author=state.user(), parcels=exact.parcels,
+                                          weights=scores.weights.to_dict())))
+            del st.session_state[SUGGESTION]
             st.rerun()
 
-# --- import / export ------------------------------------------------------------------------------------
-with tabs[3]:
+
+def _transfer(store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+    by_id = saved.set_index("id") if len(saved) else saved
     ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids",
-                         format_func=lambda sid: by_id.loc[sid, "name"])
+                         format_func=lambda sid: str(by_id.loc[sid, "name"]))
     if ids:
-        with tempfile.TemporaryDirectory() as tmp:
-            out_path = Path(tmp) / "scenarios.gpkg"
-            store.export(out_path, ids)
-            st.download_button(t("xfer_export", lang), out_path.read_bytes(), file_name="putuo_scenarios.gpkg",
-                               mime="application/geopackage+sqlite3", key="xfer_download")
+        def _bytes() -> bytes:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "scenarios.gpkg"
+                store.export(out, ids)
+                return out.read_bytes()
+
+        st.download_button(t("xfer_export", lang), _bytes, file_name="putuo_scenarios.gpkg",
+                           mime="application/geopackage+sqlite3", key="xfer_download")
     upload = st.file_uploader(t("xfer_import", lang), type=["gpkg"], key="xfer_upload")
     if upload is not None and st.button(t("xfer_import", lang), key="xfer_do_import"):
         with tempfile.TemporaryDirectory() as tmp:
-            in_path = Path(tmp) / "in.gpkg"
-            in_path.write_bytes(upload.getvalue())
-            try:
-                imported = store.import_from(in_path)
-            except PlannerError as exc:
-                st.error(str(exc))
-            else:
-                st.success(t("xfer_imported", lang) + ", ".join(imported))
+            path = Path(tmp) / "in.gpkg"
+            path.write_bytes(upload.getvalue())
+            imported = store.import_from(path)
+        st.success(t("xfer_imported", lang) + state.md(", ".join(imported)))
+
+
+boundary.run(page, lang=state.lang())

@@ -103,3 +103,14 @@ def md(text: Any) -> str:
     ``:red[...]`` shows as typed instead of becoming an image, LaTeX or a directive; newlines become spaces."""
     s = " ".join(str(text).split())
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+
+
+def user() -> str:
+    """The acting user's name (the author of every save): the logged-in account, or on a one-person
+    machine without login, the operating-system user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"

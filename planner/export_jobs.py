@@ -1,0 +1,146 @@
+"""Export jobs: the layers a user can export, print-map extents, atlas, scenario report, offline HTML map."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from gis.crs import to_metric, to_storage
+from gis.exporters import ExportMeta, export_layers
+from gis.scenario import Scenario
+from layers.cartography import PrintSpec, padded_extent, render
+from layers.i18n import t
+from layers.registry import get_spec
+from layers.reports import atlas, scenario_report
+from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec, standalone_html
+from planner.data import DataSet
+from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
+from planner.scenario_edit import metrics as scenario_metrics
+
+#: Layers offered for export, in menu order (``scored_parcels`` and ``scenario_current`` are derived).
+EXPORT_LAYERS = ("district", "clusters", "subparks", "zones", "buildings", "parcels", "stations",
+                 "scored_parcels", "scenario_current")
+
+
+def layer_label(layer_id: str, lang: str) -> str:
+    """A layer's name in ``lang`` (the current scenario has its own label)."""
+    return t("layer_scenario_current", lang) if layer_id == "scenario_current" else get_spec(layer_id).label(lang)
+
+
+def scenario_layer(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario) -> gpd.GeoDataFrame:
+    """What the scenario adds, as one feature (EPSG:4326) with its name and added area (km²)."""
+    m = scenario_metrics(ds, ev, scores, scenario)
+    return to_storage(gpd.GeoDataFrame(
+        {"id": [scenario.id], "name_zh": [scenario.name], "name_en": [scenario.name], "slot": ["s0"],
+         "added": [round(m.added_km2, 4)], "source": ["scenario drawn in Putuo Park Planner"],
+         "accuracy": ["as the parcels and drawn areas it is made of"]},
+        geometry=[m.added_geometry_m], crs="EPSG:4549"))
+
+
+def layers_for_export(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario) -> dict[str, gpd.GeoDataFrame]:
+    """Every exportable layer by id (EPSG:4326)."""
+    park = ds.park
+    return {"district": park.district, "clusters": park.layer("clusters"), "subparks": park.subparks,
+            "zones": park.zones, "buildings": park.buildings, "parcels": park.parcels, "stations": park.stations,
+            "scored_parcels": scored_layer(ev, scores), "scenario_current": scenario_layer(ds, ev, scores, scenario)}
+
+
+def export(layers: Mapping[str, gpd.GeoDataFrame], *, fmt: str, target: str, encoding: str,
+           lang: str) -> tuple[bytes, str, str]:
+    """The chosen layers in one file: (bytes, file name, MIME type). Raises ExportError on a bad choice."""
+    meta = ExportMeta(title=", ".join(layer_label(k, lang) for k in layers), exported=date.today().isoformat())
+    return export_layers(dict(layers), fmt=fmt, target=target, encoding=encoding, meta=meta)
+
+
+def extent(ds: DataSet, kind: str, *, cluster: str | None = None, subpark: str | None = None,
+           scenario_geometry_m: shapely.Geometry | None = None,
+           view_bounds: Sequence[Sequence[float]] | None = None) -> tuple[float, float, float, float]:
+    """The print extent (EPSG:4549, padded) for the district, a cluster, a sub-park, the scenario's
+    changes, or the map view the browser reported (``[[south, west], [north, east]]``)."""
+    park = ds.park
+    if kind == "cluster" and cluster:
+        geom = to_metric(park.layer("clusters")).set_index("id").geometry[cluster]
+    elif kind == "subpark" and subpark:
+        geom = to_metric(park.subparks).set_index("id").geometry[subpark].buffer(300)
+    elif kind == "scenario" and scenario_geometry_m is not None and not scenario_geometry_m.is_empty:
+        geom = scenario_geometry_m
+    elif kind == "view" and view_bounds:
+        (s, w), (n, e) = view_bounds
+        geom = to_metric(gpd.GeoSeries([shapely.box(w, s, e, n)], crs="EPSG:4326")).iloc[0]
+    else:
+        geom = to_metric(park.district).geometry.iloc[0]
+    return padded_extent(geom, margin=0.04)
+
+
+def print_map(frames: list, *, title: str, subtitle: str, paper: str, landscape: bool, grid: bool, labels: bool,
+              lang: str, extent_m: tuple[float, float, float, float]):  # noqa: ANN201 - a matplotlib Figure
+    """A print map figure of these (spec, layer) frames over ``extent_m`` (EPSG:4549)."""
+    spec = PrintSpec(title=title, subtitle=subtitle, paper=paper, landscape=landscape, grid=grid, lang=lang,
+                     labels=labels)
+    return render(frames, spec=spec, extent_m=extent_m)
+
+
+def print_frames(layers: Mapping[str, gpd.GeoDataFrame], chosen: Sequence[str]) -> list:
+    """(spec, layer) pairs for the print map, in the chosen order; the scenario drawn as added land."""
+    frames = [(get_spec(k), layers[k]) for k in chosen if k != "scenario_current"]
+    if "scenario_current" in chosen and not layers["scenario_current"].geometry.iloc[0].is_empty:
+        frames.append((get_spec("scenario_added"), layers["scenario_current"]))
+    return frames
+
+
+def atlas_pdf(ds: DataSet, layers: Mapping[str, gpd.GeoDataFrame], scores: Scores, *, kind: str, top_n: int,
+              lang: str) -> bytes:
+    """One page per sub-park, or per top-N parcel."""
+    table = scores.table
+    ids = list(ds.park.subparks["id"]) if kind == "subparks" else \
+        list(table[table["rank"].notna()].sort_values("rank").index[:top_n])
+    frames = [(get_spec(i), ds.park.layer(i)) for i in ("district", "zones", "subparks", "buildings", "stations")]
+    frames.append((get_spec("scored_parcels"), layers["scored_parcels"]))
+    return atlas(ds.park, ids=ids, kind=kind, frames=frames, base=PrintSpec(title="", lang=lang, paper="A4",
+                                                                             landscape=True))
+
+
+def report_pdf(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, layers: Mapping[str, gpd.GeoDataFrame],
+               *, author: str, lang: str) -> bytes:
+    """The scenario report: map, metrics, weights, each added parcel's score card."""
+    from gis.scoring import explain
+
+    m = scenario_metrics(ds, ev, scores, scenario)
+    cards = {}
+    for pid in scenario.parcels:
+        card = explain(ev.raw.loc[pid], ev.norm.loc[pid], scores.weights)
+        cards[pid] = pd.DataFrame({
+            t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
+            t("f_raw", lang): [msg.text(lang) for msg in card["raw"]],
+            t("f_norm", lang): card["normalised"].round(3),
+            t("f_weight", lang): (card["weight"] * 100).round(1),
+            t("f_contrib", lang): card["contribution"].round(3)})
+    added = layers["scored_parcels"][layers["scored_parcels"]["id"].isin(scenario.parcels)]
+    return scenario_report(ds.park, scenario_name=scenario.name, author=author, metrics=m, added_parcels=added,
+                           cards=cards, weights=dict(scores.weights), lang=lang)
+
+
+def offline_html(ds: DataSet, *, lang: str) -> bytes:
+    """The park map as one self-contained HTML file (every layer inline, Leaflet inlined)."""
+    ids = ("district", "zones", "subparks", "parcels", "buildings", "stations")
+    refs = [layer_ref(lid, name=get_spec(lid).label(lang), labels=lid == "subparks",
+                      doc=layer_document(get_spec(lid), ds.park.layer(lid), lang=lang,
+                                         label_field="name" if lid == "subparks" else None))
+            for lid in ids]
+    spec = map_spec(layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
+                    legend_title=t("legend", lang), legend=legend_entries([get_spec(i) for i in ids], lang=lang))
+    return standalone_html(spec, title=t("app_title", lang)).encode("utf-8")
+
+
+def view_map(ds: DataSet, *, lang: str) -> dict:
+    """A small map whose view (reported by the browser) frames a print map."""
+    from planner.http import layer_url
+
+    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang),
+                      interactive=False, labels=lid == "subparks") for lid in ("district", "subparks")]
+    return map_spec(layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
+                    legend_title=t("legend", lang), legend=[], report_view=True, height=320, map_key="print_view")
