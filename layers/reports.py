@@ -64,27 +64,27 @@ def scenario_report(data: ParkData, *, scenario_name: str, author: str, metrics:
                     cards: dict[str, pd.DataFrame], weights: dict[str, float], lang: str, paper: str = "A4") -> bytes:
     """The report of one scenario: a map of what it adds, the metrics table, the weights used, and one
     score card per added parcel; date and author on every page."""
-    base = PrintSpec(title=scenario_name, subtitle=f"{t('m_added', lang)} {metrics['added_km2']:.3f} km² · "
-                     f"{t('m_total', lang)} {metrics['total_km2']:.3f} km²", paper=paper, landscape=True, lang=lang,
+    base = PrintSpec(title=scenario_name, subtitle=f"{t('m_added', lang)} {metrics.added_km2:.3f} km² · "
+                     f"{t('m_total', lang)} {metrics.total_km2:.3f} km²", paper=paper, landscape=True, lang=lang,
                      author=author)
     frames = context_frames(data, ("district", "zones", "subparks", "stations"))
     if len(added_parcels):
         frames.append((SCORED_PARCELS, added_parcels))
     union = to_metric(data.district).geometry.iloc[0]
     figures = [render(frames, spec=base, extent_m=padded_extent(union, margin=0.02))]
-    rows = [(t("m_total", lang), f"{metrics['total_km2']:.3f} km²"),
-            (t("m_added", lang), f"{metrics['added_km2']:.3f} km²"),
-            (t("m_vs_plan", lang), f"{metrics['change_vs_plan_km2']:+.3f} km²")]
-    for c, r in metrics["clusters"].iterrows():
+    rows = [(t("m_total", lang), f"{metrics.total_km2:.3f} km²"),
+            (t("m_added", lang), f"{metrics.added_km2:.3f} km²"),
+            (t("m_vs_plan", lang), f"{metrics.change_vs_plan_km2:+.3f} km²")]
+    for c, r in metrics.clusters.iterrows():
         rows.append((f"{t(f'cluster_{c}', lang)}", f"{r['area_km2']:.3f} km² (+{r['added_km2']:.3f}); "
                      f"{t('m_compactness', lang)} {r['compactness']:.3f}"))
-    for z, a in metrics["zones_added_km2"].items():
+    for z, a in metrics.zones_added_km2.items():
         rows.append((f"{t('m_added', lang)} · {t(f'zone_{z}', lang)}", f"{a:.3f} km²"))
-    rows += [(t("m_pieces", lang), str(metrics["pieces"])), (t("m_gap", lang), f"{metrics['largest_gap_m']:,.0f} m"),
-             (t("m_buildings", lang), f"{metrics['buildings']} (+{metrics['buildings_added']})"),
-             (t("m_stations", lang), f"{metrics['stations']} (+{metrics['stations_added']})"),
-             (t("m_mean_score", lang), "–" if pd.isna(metrics["mean_score_added"]) else f"{metrics['mean_score_added']:.3f}"),
-             (t("m_flagged", lang), "; ".join(f"{k}: {', '.join(v)}" for k, v in metrics["flagged"].items()) or "–"),
+    rows += [(t("m_pieces", lang), str(metrics.pieces)), (t("m_gap", lang), f"{metrics.largest_gap_m:,.0f} m"),
+             (t("m_buildings", lang), f"{metrics.buildings} (+{metrics.buildings_added})"),
+             (t("m_stations", lang), f"{metrics.stations} (+{metrics.stations_added})"),
+             (t("m_mean_score", lang), "–" if pd.isna(metrics.mean_score_added) else f"{metrics.mean_score_added:.3f}"),
+             (t("m_flagged", lang), "; ".join(f"{k}: {', '.join(v)}" for k, v in metrics.flagged.items()) or "–"),
              (t("weights", lang), ", ".join(f"{t(f'crit_{c}', lang) if not c.startswith('raster:') else c} "
                                             f"{w:.0%}" for c, w in weights.items())),
              (t("scen_author", lang), author or "–"), (t("print_made", lang), base.made)]

@@ -275,16 +275,25 @@ def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[floa
              legend: Sequence[Sequence], focus: Mapping | None = None, selected: Mapping | None = None,
              draw: bool = False, clear_drawings: int = 0, report_view: bool = False, height: int = 560,
              map_key: str = "map", legend_open: bool = True, tiled: Sequence[Mapping] = (),
-             image: Mapping | None = None) -> dict:
+             image: Mapping | None = None, lang: str) -> dict:
     """Everything the browser map needs for one render (small: layers travel by URL, not in here).
 
     ``image`` is a raster overlay ``{"url": data URL, "bounds": [[s, w], [n, e]], "opacity"}``.
     """
     return {"layers": list(layers), "basemap": dict(basemap), "fit": fit, "image": dict(image) if image else None,
+            "texts": control_texts(lang),
             "legend": {"title": legend_title, "entries": [list(e) for e in legend], "open": legend_open},
             "focus": dict(focus) if focus else None, "selected": dict(selected) if selected else None,
             "draw": draw, "clear_drawings": clear_drawings, "report_view": report_view, "height": height,
             "map_key": map_key, "tiled": list(tiled), "asset_version": asset_version()}
+
+
+def control_texts(lang: str) -> dict:
+    """The words of the map's own controls (zoom, layers, the drawing toolbar) in ``lang``."""
+    keys = ("polygon", "rectangle", "cancel", "cancel_title", "finish", "finish_title", "undo", "undo_title",
+            "polygon_start", "polygon_cont", "polygon_end", "rectangle_start", "shape_end", "crossing")
+    return {"zoom_in": t("map_zoom_in", lang), "zoom_out": t("map_zoom_out", lang), "layers": t("map_layers", lang),
+            "draw": {k: t(f"draw_{k}", lang) for k in keys}}
 
 
 def asset_version() -> str:

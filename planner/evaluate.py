@@ -78,6 +78,7 @@ class ParcelCard:
 
     id: str
     name: str
+    intended_use: str
     score: float
     rank: int | None
     failed: str | None
@@ -221,7 +222,10 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
                                t("f_dist_m", lang): near["dist_m"].round(0).astype(int)})
     rank = row["rank"]
     failed = failure_texts(ev, lang=lang).get(parcel_id) or None
-    return ParcelCard(id=parcel_id, name=_name(ev, parcel_id, lang), score=float(row["score"]),
+    use = str(ev.parcels.loc[parcel_id].get("intended_use") or "")
+    use = "" if use == "nan" else use
+    return ParcelCard(id=parcel_id, name=_name(ev, parcel_id, lang), intended_use=industry_label(use, lang),
+                      score=float(row["score"]),
                       rank=None if pd.isna(rank) else int(rank), failed=failed, criteria=criteria, rules=rules,
                       neighbours=neighbours)
 
@@ -349,7 +353,7 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
                               extra=_score_extra(ev, scores, ev.user_ids, lang=lang)))
     layer_of_selected = "user_parcels" if selected in set(ev.user_ids) else "scored_parcels"
     legend = legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec], lang=lang)
-    return map_spec(layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
                     selected={"layer": layer_of_selected, "id": selected} if selected else None,
                     image=image, height=height, map_key="parcels")

@@ -146,7 +146,7 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
     if selected and focus_token:
         sp = ds.park.subparks
         focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
-    return map_spec(layers=refs, basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend, focus=focus,
+    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend, focus=focus,
                     selected={"layer": "subparks", "id": selected} if selected else None, height=height,
                     map_key="home")
 

@@ -131,7 +131,7 @@ def offline_html(ds: DataSet, *, lang: str) -> bytes:
                       doc=layer_document(get_spec(lid), ds.park.layer(lid), lang=lang,
                                          label_field="name" if lid == "subparks" else None))
             for lid in ids]
-    spec = map_spec(layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
+    spec = map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
                     legend_title=t("legend", lang), legend=legend_entries([get_spec(i) for i in ids], lang=lang))
     return standalone_html(spec, title=t("app_title", lang)).encode("utf-8")
 
@@ -142,5 +142,5 @@ def view_map(ds: DataSet, *, lang: str) -> dict:
 
     refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang),
                       interactive=False, labels=lid == "subparks") for lid in ("district", "subparks")]
-    return map_spec(layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
+    return map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
                     legend_title=t("legend", lang), legend=[], report_view=True, height=320, map_key="print_view")

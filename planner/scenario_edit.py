@@ -157,7 +157,7 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
                         lambda: layer_document(SCENARIO_PARCELS, drawn_layer(scenario), lang=lang, datum=datum))
         refs.append(layer_ref("scenario_drawn", name=t("scen_drawn", lang), doc=doc, popups=False))
     legend = legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [SCENARIO_PARCELS], lang=lang)
-    return map_spec(layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
                     height=height, map_key="scenario")
 
@@ -233,7 +233,7 @@ def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str,
                               doc=layer_document(SCENARIO_ADDED, added, lang=lang, datum=datum)))
     legend = legend_entries([get_spec(lid) for lid in ("district", "zones", "subparks")], lang=lang)
     legend += [[name, {**SCENARIO_ADDED.style_for(f"s{i}"), "kind": "polygon"}] for i, name in enumerate(names)]
-    return map_spec(layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, height=480, map_key="compare")
 
 

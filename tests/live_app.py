@@ -1,4 +1,4 @@
-"""Run the real app (`streamlit run app.py`) on a free loopback port: shared by browser tests and benchmarks."""
+"""Run the real app (`streamlit run serve.py`) on a free loopback port: shared by browser tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     env.pop("PUTUO_DATA_DIR", None)
     out = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"

@@ -1,12 +1,10 @@
-"""Streamlit AppTest for every page and the explorer's flows (language, select a sub-park, read the panel)."""
-
-import json
+"""Streamlit AppTest of the home page and the app frame: the map spec, the facts panel, deep links, errors."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.i18n import t
-from views import common
+from tests.apptest_util import maps, open_app
 from tests.live_app import ROOT
 
 PAGES = ["views/explorer.py", "views/parcels.py", "views/scenarios.py", "views/data_import.py", "views/export.py",
@@ -17,36 +15,31 @@ PAGES = ["views/explorer.py", "views/parcels.py", "views/scenarios.py", "views/d
 def at(monkeypatch, tmp_path):
     monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
     monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    app.run()
-    assert not app.exception
-    return app
-
-
-def _map_args(app) -> dict:
-    comps = [e for e in app.main if getattr(e, "type", None) == "component_instance"]
-    assert len(comps) == 1, "the explorer shows exactly one map"
-    return json.loads(comps[0].proto.json_args)
+    return open_app()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_in_both_languages(at, page, lang):
-    at.radio(key=common.LANG).set_value(lang).run()
-    at.switch_page(page).run()
-    assert not at.exception
-    assert at.title and at.title[0].value
+def test_every_page_runs_in_both_languages(monkeypatch, tmp_path, page, lang):
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    app = open_app(page, lang=lang)
+    assert not app.exception and not app.error
+    assert app.title and app.title[0].value
 
 
-def test_home_shows_map_with_local_leaflet_and_every_layer(at):
-    args = _map_args(at)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
-    assert set(args["returned_objects"]) == {"last_active_drawing", "last_object_clicked"}  # no rerun on pan
-    for layer, first in [("district", "310107"), ("zones", "belt"), ("subparks", "N01"), ("parcels", "P001"),
-                         ("stations", "M")]:
-        assert f'["{layer}",' in args["script"] and f'["{first}' in args["script"]
-    assert at.info[0].value == t("demo_banner", "zh")
+def test_home_map_sends_layers_by_signed_url_not_inline(at):
+    spec = maps(at)["home"]
+    ids = [ref["id"] for ref in spec["layers"]]
+    assert ids == ["district", "zones", "clusters", "subparks", "parcels", "buildings", "stations"]
+    for ref in spec["layers"]:
+        assert ref["url"].startswith(f"/api/layer/d") and "&sig=" in ref["url"] and "doc" not in ref
+    assert next(r for r in spec["layers"] if r["id"] == "subparks")["labels"] is True
+    (s, w), (n, e) = spec["fit"]  # the first view frames the whole district
+    assert 31.2 < s < 31.23 and 31.3 < n < 31.33 and 121.31 < w < 121.33 and 121.44 < e < 121.46
+    assert spec["basemap"] == {"tiles": [], "datum": "wgs84"}
+    assert len(spec["legend"]["entries"]) >= 8 and spec["legend"]["title"] == t("legend", "zh")
+    import json
+    assert len(json.dumps(spec)) < 12_000  # a rerun sends the spec, never the geometry
 
 
 def test_area_table_totals_plan_figure(at):
@@ -56,54 +49,72 @@ def test_area_table_totals_plan_figure(at):
     assert int(total[t("f_count", "zh")].iloc[0]) == 14
     per_subpark = at.dataframe[1].value
     assert len(per_subpark) == 15  # 14 sub-parks + total row
+    assert per_subpark[t("f_declared_km2", "zh")].iloc[-1] == "–"  # never "None"
 
 
 def test_flow_switch_language_select_subpark_read_panel(at):
     assert at.title[0].value == "张江普陀园规划助手"
     assert any(t("panel_hint", "zh") in m.value for m in at.markdown)
-    at.radio(key=common.LANG).set_value("en").run()
+    at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Putuo Park Planner"
-    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "en")).select("S01").run()
+    at.selectbox(key="home_subpark@en").select("S01").run()
     assert not at.exception
     heads = [s.value for s in at.subheader]
-    assert "Changfeng Eco-business District" in heads
+    assert "Changfeng Eco\\-business District" in heads  # Markdown-escaped, shown as typed
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["km²"]) == pytest.approx(3.06, abs=0.01)
     assert float(metrics["Area (ha)"]) == pytest.approx(306, abs=1)
     texts = " ".join(x.value for x in at.text)
     assert "digital economy" in texts and "Suzhou Creek belt" in texts
-    at.radio(key=common.LANG).set_value("zh").run()
+    spec = maps(at)["home"]
+    assert spec["selected"] == {"layer": "subparks", "id": "S01"}
+    assert spec["focus"]["token"].startswith("S01:")  # picking from the list zooms the map to it
+    at.radio(key="lang").set_value("zh").run()
     assert "长风生态商务区" in [s.value for s in at.subheader]  # the selection survives a language switch
 
 
-def test_map_click_selection_is_applied_on_next_run(at):
-    at.session_state[common.PENDING_SELECTION] = "N02"
-    at.run()
-    assert at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).value == "N02"
-    assert "未来岛高新技术产业园" in [s.value for s in at.subheader]
-
-
-def test_selection_highlight_is_sent_without_rebuilding_map(at):
-    script_before = _map_args(at)["script"]
-    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).select("N01").run()
-    args = _map_args(at)
-    assert args["script"] == script_before  # same map: the browser keeps its view
-    assert args["feature_group"] and "geo_json" in args["feature_group"]
+def test_deep_link_opens_the_subpark(monkeypatch, tmp_path):
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params["subpark"] = "N02"
+    app.run()
+    assert "未来岛高新技术产业园" in [s.value for s in app.subheader]
+    spec = maps(app)["home"]
+    assert spec["selected"]["id"] == "N02" and spec["focus"]["bounds"]
 
 
 def test_basemap_choices(at):
-    at.selectbox(key=common.widget_key(common.BASEMAP, "zh")).select("amap").run()
-    assert not at.exception and "autonavi" in _map_args(at)["script"]
-    at.selectbox(key=common.widget_key(common.BASEMAP, "zh")).select("tianditu_img").run()
-    assert any(t("basemap_needs_key", "zh") in w.value for w in at.warning)
+    at.selectbox(key="home_basemap@zh").select("amap").run()
+    spec = maps(at)["home"]
+    assert spec["basemap"]["datum"] == "gcj02" and "autonavi" in spec["basemap"]["tiles"][0]["url"]
+    assert all("datum=gcj02" in ref["url"] for ref in spec["layers"])  # the vector layers are shifted to match
+    at.selectbox(key="home_basemap@zh").select("tianditu_img").run()
+    assert any(t("basemap_needs_key", "zh") in c.value for c in at.caption)
+    assert maps(at)["home"]["basemap"]["tiles"] == []
 
 
-def test_broken_data_folder_shows_error_not_crash(monkeypatch, tmp_path):
+def test_broken_data_folder_shows_translated_error_not_crash(monkeypatch, tmp_path):
     monkeypatch.setenv("PUTUO_DATA_DIR", str(tmp_path))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.run()
     assert not app.exception
-    assert app.error and "Layer file not found" in app.error[0].value
+    assert app.error[0].value == t("err_title_data", "zh")
+    shown = " ".join(x.value for x in app.text)
+    assert "缺少图层文件 district.geojson" in shown and str(tmp_path) not in shown
+
+
+def test_unexpected_error_shows_an_id_not_a_traceback(at, monkeypatch):
+    from planner import explore
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals /tmp/x")
+
+    monkeypatch.setattr(explore, "area_tables", boom)
+    at.run()
+    assert not at.exception
+    message = at.error[-1].value
+    assert "secret" not in message and "/tmp" not in message and "Traceback" not in message
+    assert "编号" in message
 
 
 def test_indicators_page_table(at):
@@ -111,7 +122,8 @@ def test_indicators_page_table(at):
     df = at.dataframe[0].value
     assert len(df) == 8
     row = df[df.iloc[:, 0].str.contains("高新技术企业")]
-    assert float(row.iloc[0, 2]) == 316 and float(row.iloc[0, 3]) == 415
+    assert row.iloc[0, 2] == "316" and row.iloc[0, 3] == "415"
+    assert "None" not in df.to_string() and "nan" not in df.to_string()
 
 
 def test_data_page_reports_invariants(at):
@@ -120,8 +132,20 @@ def test_data_page_reports_invariants(at):
 
 
 def test_choices_survive_a_language_switch_with_translated_labels(at):
-    at.selectbox(key=common.widget_key(common.BASEMAP, "zh")).select("positron").run()
-    at.radio(key=common.LANG).set_value("en").run()
-    box = at.selectbox(key=common.widget_key(common.BASEMAP, "en"))
+    at.selectbox(key="home_basemap@zh").select("positron").run()
+    at.radio(key="lang").set_value("en").run()
+    box = at.selectbox(key="home_basemap@en")
     assert box.value == "positron"  # carried over, shown with its English label (a new key per language)
     assert t("basemap_positron", "en") in box.options
+
+
+def test_server_settings_one_upload_limit_and_no_tracebacks():
+    import tomllib
+
+    from gis.settings import SETTINGS
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == SETTINGS.max_upload_mb
+    assert config["client"]["showErrorDetails"] == "none"
+    run_app = (ROOT / "scripts" / "run_app.sh").read_text()
+    assert "--server.address \"${ADDRESS:-127.0.0.1}\"" in run_app and "serve.py" in run_app

@@ -1,33 +1,24 @@
-"""Real-browser end-to-end: the map draws with no network at all, and clicking a sub-park fills the panel."""
+"""Real-browser end-to-end (Playwright + Debian chromium, no network): maps, clicks, edits, uploads, downloads.
 
-import time
+Every wait is on a condition: Streamlit's script state (``data-test-script-state``), the map's own state
+(``data-ready``/``data-pending`` on ``.pp-map``) or a retrying ``expect``; never a fixed sleep.
+"""
+
+import re
 import urllib.request
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
+
+from tests.conftest import save_failure_screenshot
 
 pytestmark = pytest.mark.browser
 
-FRAME = "iframe[title='streamlit_folium.st_folium']"
-
-# Finds a point inside the largest south-cluster polygon (长风生态商务区) where that polygon, not a marker
-# on top of it, receives the click. Returns iframe-relative coordinates.
-FIND_POINT = """() => {
-  const paths = [...document.querySelectorAll('path.leaflet-interactive')]
-      .filter(p => p.getAttribute('fill') === '#c53030');
-  let best = null, area = 0;
-  for (const p of paths) { const r = p.getBoundingClientRect();
-    if (r.width * r.height > area) { area = r.width * r.height; best = p; } }
-  const r = best.getBoundingClientRect();
-  for (let fy = 0.5; fy < 0.95; fy += 0.05) for (let fx = 0.2; fx < 0.8; fx += 0.05) {
-    const x = r.left + r.width * fx, y = r.top + r.height * fy;
-    if (document.elementFromPoint(x, y) === best) return [x, y]; }
-  return null; }"""
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 @pytest.fixture
-def page(browser, app_url):
+def page(browser, app_url, request):
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
     external = []
 
@@ -43,67 +34,79 @@ def page(browser, app_url):
     pg = context.new_page()
     pg.external_requests = external
     yield pg
+    save_failure_screenshot(request, pg)
     context.close()
 
 
-def _wait_for_polygons(pg, app_url):
-    t0 = time.time()
-    pg.goto(app_url)
-    polygons = pg.frame_locator(FRAME).locator("path.leaflet-interactive")
-    polygons.first.wait_for(timeout=60_000)
-    return polygons, time.time() - t0
+def idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.locator(IDLE).wait_for(timeout=timeout_ms)
 
 
-def test_leaflet_is_served_locally_as_javascript(app_url):
-    with urllib.request.urlopen(f"{app_url}/app/static/vendor/leaflet/leaflet.js", timeout=10) as r:
-        assert r.status == 200 and "javascript" in r.headers["Content-Type"]
-        assert b"Leaflet" in r.read(2000)
+def map_ready(page, key: str, timeout_ms: int = 60_000) -> None:
+    """Wait until the map ``key`` exists and has loaded every layer it asked for."""
+    page.locator(f".pp-map[data-map-key='{key}'][data-ready='1'][data-pending='0']").wait_for(timeout=timeout_ms)
+    page.wait_for_function(f"() => window.__plannerMaps && window.__plannerMaps['{key}']"
+                           f" && Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)",
+                           timeout=timeout_ms)
 
 
-def test_map_draws_offline_and_click_shows_subpark(page, app_url, tmp_path):
-    polygons, seconds = _wait_for_polygons(page, app_url)
-    # district + 3 zones + 14 sub-parks + parcels (+ circle markers): every layer drew
-    assert polygons.count() > 14 + 3 + 1 + 40
-    frame = next(f for f in page.frames if f.url.startswith(app_url) and "component" in f.url)
-    assert frame.evaluate("typeof L !== 'undefined' && L.version") == "1.9.4"
-    xy = frame.evaluate(FIND_POINT)
-    assert xy is not None, "no clickable point found inside the sub-park polygon"
-    box = page.locator(FRAME).bounding_box()
-    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-    heading = page.get_by_role("heading", name="长风生态商务区")
-    heading.wait_for(timeout=30_000)
+def click_feature(page, key: str, layer: str, fid: str) -> None:
+    """Click the feature as a user would: at a point where that feature (not one above it) gets the click."""
+    xy = page.evaluate(f"() => window.__plannerMaps['{key}'].clickPoint('{layer}', '{fid}')")
+    assert xy is not None, f"no clickable point of {layer} {fid} in view"
+    page.mouse.click(xy["x"], xy["y"])
+
+
+def test_leaflet_and_the_map_script_are_served_locally(app_url):
+    for path, marker in (("/app/static/vendor/leaflet/leaflet.js", b"Leaflet"),
+                         ("/app/static/js/planner_map.js", b"PlannerMap")):
+        with urllib.request.urlopen(f"{app_url}{path}", timeout=10) as r:
+            assert r.status == 200 and "javascript" in r.headers["Content-Type"]
+            assert marker in r.read(4000)
+
+
+def test_home_map_draws_offline_click_opens_facts_hover_shows_tooltip(page, app_url, tmp_path):
+    page.goto(app_url)
+    map_ready(page, "home")
+    assert page.evaluate("L.version") == "1.9.4"
+    paths = page.locator(".pp-map path.leaflet-interactive")
+    assert paths.count() > 14 + 3 + 40  # sub-parks, zones, parcels (and the district outline)
+    expect(page.locator(".pp-map .pp-label").first).to_be_visible()  # sub-park labels
+    expect(page.locator(".leaflet-control-layers")).not_to_have_class("leaflet-control-layers-expanded")
+    click_feature(page, "home", "subparks", "S01")
+    expect(page.get_by_role("heading", name="长风生态商务区")).to_be_visible(timeout=30_000)
     expect(page.locator("[data-testid='stMetric']").filter(has_text="km²").first).to_contain_text("3.060")
-    page.wait_for_timeout(800)
-    shot = tmp_path / "explorer_clicked.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 50_000
-    # The popup of the clicked feature is built from text nodes: the name is there as text.
-    expect(page.frame_locator(FRAME).locator(".leaflet-popup-content").get_by_text("长风生态商务区")).to_have_count(1)
+    expect(page.locator(".leaflet-popup")).to_have_count(0)  # a click selects; no popup on top of the tooltip
+    xy = page.evaluate("() => window.__plannerMaps.home.clickPoint('subparks', 'N04')")
+    page.mouse.move(xy["x"], xy["y"])
+    expect(page.locator(".leaflet-tooltip")).to_contain_text("真如铁三角科技园")
+    page.locator(".pp-legend button").click()  # the legend folds away
+    expect(page.locator(".pp-legend button")).to_have_attribute("aria-expanded", "false")
+    page.screenshot(path=str(tmp_path / "explorer_clicked.png"))
     assert page.external_requests == [], f"requests left the machine: {page.external_requests}"
-    print(f"polygons visible after {seconds:.2f} s; screenshot {shot}")
 
 
-def test_english_switch_relabels_map(page, app_url):
-    _wait_for_polygons(page, app_url)
+def test_search_zooms_to_the_subpark_and_deep_link_opens_it(page, app_url):
+    page.goto(f"{app_url}/?subpark=S03")
+    map_ready(page, "home")
+    expect(page.get_by_role("heading", name="华东师范大学国家大学科技园")).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => window.__plannerMaps.home.map.getZoom() >= 15")  # zoomed to it
+    page.goto(f"{app_url}/map")  # the page's own path works too
+    map_ready(page, "home")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_english_switch_relabels_the_map(page, app_url):
+    page.goto(app_url)
+    map_ready(page, "home")
     page.get_by_text("English", exact=True).click()
-    page.get_by_role("heading", name="Putuo Park Planner").wait_for(timeout=30_000)
-    assert page.get_by_role("radio", name="English").is_checked()
-    # The map is rebuilt with English labels (Streamlit may briefly keep the old frame beside it).
-    deadline = time.time() + 30
-    while True:
-        labels = []
-        for f in page.frames:
-            if "streamlit_folium" not in f.url:
-                continue
-            try:
-                labels.append(f.evaluate("() => [...document.querySelectorAll('.leaflet-control-layers span')]"
-                                         ".map(s => s.textContent.trim())"))
-            except PlaywrightError:  # the old frame went away while we looked
-                continue
-        if any("14 sub-parks" in ls and "Metro stations" in ls for ls in labels):
-            break
-        assert time.time() < deadline, f"layer control never showed English labels: {labels}"
-        page.wait_for_timeout(250)
+    expect(page.get_by_role("heading", name="Putuo Park Planner")).to_be_visible(timeout=30_000)
+    map_ready(page, "home")
+    page.locator(".leaflet-control-layers").hover()
+    expect(page.locator(".leaflet-control-layers-overlays")).to_contain_text("14 sub-parks")
+    expect(page.locator(".pp-legend")).to_contain_text("Metro stations")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoom in")
     assert page.external_requests == []
 
 
@@ -115,113 +118,106 @@ def test_parcels_page_upload_a_parcel_and_see_it_ranked(page, app_url, tmp_path)
     gpd.GeoDataFrame({"name": ["上传测试地块"], "intended_use": ["life_health"]},
                      geometry=[shapely.box(121.3990, 31.2480, 121.4030, 31.2510)], crs="EPSG:4326").to_file(upload)
     page.goto(f"{app_url}/parcels")
-    frame = page.frame_locator(FRAME)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-    expect(frame.locator(".leaflet-draw-draw-polygon")).to_have_count(1)  # Leaflet.draw served locally
+    map_ready(page, "parcels")
+    expect(page.locator(".leaflet-draw-draw-polygon")).to_have_attribute("title", "绘制多边形")
     page.get_by_role("tab", name="添加地块").click()
+    idle(page)
     page.locator("input[type=file]").first.set_input_files(str(upload))
     page.get_by_role("button", name="添加上传的地块").click()
     grids = page.locator("[data-testid='stDataFrame']")
     grids.filter(has_text="上传测试地块").first.wait_for(state="attached", timeout=30_000)  # "my parcels"
     page.get_by_role("tab", name="地图与排名").click()
-    page.get_by_role("heading", name="上传测试地块").wait_for(timeout=30_000)  # its score card is open
-    ranking = grids.filter(has_text="U001").filter(has_text="形状紧凑度")  # in the ranking, with contributions
-    ranking.first.wait_for(state="attached", timeout=30_000)
-    page.screenshot(path=str(tmp_path / "parcels_uploaded.png"), full_page=True)
+    expect(page.get_by_role("heading", name="上传测试地块")).to_be_visible(timeout=30_000)  # its card is open
+    rank = page.locator("[data-testid='stMetric']").filter(has_text="排名")
+    expect(rank).to_contain_text(re.compile(r"排名\s*\d+"))  # ranked among the eligible parcels
+    expect(page.get_by_text("拟引入产业：生命健康")).to_be_visible()  # the file's own intended use was kept
     assert page.external_requests == []
 
 
 def test_parcels_page_draw_a_parcel_and_read_its_card(page, app_url):
     page.goto(f"{app_url}/parcels")
-    frame = page.frame_locator(FRAME)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-    frame.locator(".leaflet-draw-draw-rectangle").click()
-    box = page.locator(FRAME).bounding_box()
+    map_ready(page, "parcels")
+    page.locator(".leaflet-draw-draw-rectangle").click()
+    box = page.locator(".pp-map").bounding_box()
     x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 40, y + 30, steps=5)
     page.mouse.move(x + 60, y + 45, steps=5)
     page.mouse.up()
+    idle(page)
     page.get_by_role("tab", name="添加地块").click()
     page.get_by_label("地块名称").fill("画的地块")
     add = page.get_by_role("button", name="添加绘制的地块")
     expect(add).to_be_enabled(timeout=30_000)  # the drawing reached the app
     add.click()
     page.get_by_role("tab", name="地图与排名").click()
-    page.get_by_role("heading", name="画的地块").wait_for(timeout=30_000)
-    card = page.locator("[data-testid='stDataFrame']").filter(has_text="邻近园区")
-    card.first.wait_for(state="attached", timeout=30_000)
+    expect(page.get_by_role("heading", name="画的地块")).to_be_visible(timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").filter(has_text="邻近园区").first.wait_for(state="attached")
     assert page.external_requests == []
 
 
-# Index of the largest path drawn with this fill colour.
-LARGEST_PATH = """(fill) => {
-  const paths = [...document.querySelectorAll('path.leaflet-interactive')].filter(p => p.getAttribute('fill') === fill);
-  let best = -1, area = 0;
-  paths.forEach((p, i) => { const r = p.getBoundingClientRect(); if (r.width * r.height > area) { area = r.width * r.height; best = i; } });
-  return best; }"""
+def test_weight_change_recolours_parcels_without_refetching(page, app_url):
+    page.goto(f"{app_url}/parcels")
+    map_ready(page, "parcels")
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "/api/layer/" in r.url else None)
+    before = page.evaluate("() => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
+                           ".map(i => i.cat).join()")
+    slider = page.locator("[data-testid='stSlider']").filter(has_text="轨交可达").get_by_role("slider")
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("(b) => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
+                           ".map(i => i.cat).join() !== b", arg=before, timeout=30_000)
+    assert fetched == []  # restyled in place: no geometry fetched again
 
 
-def click_largest(page, fill):
-    """Click, as a user would (Playwright checks the polygon itself receives the click at its centre),
-    the largest polygon drawn with this fill colour on the st_folium map; parcels are convex."""
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    index = frame.evaluate(LARGEST_PATH, fill)
-    assert index >= 0, f"no polygon filled {fill}"
-    page.frame_locator(FRAME).locator(f'path.leaflet-interactive[fill="{fill}"]').nth(index).click()
-
-
-def test_scenario_click_parcel_save_reload_still_there(page, app_url):
+def test_scenario_edits_typed_quickly_are_all_saved_and_reopened(page, app_url):
     page.goto(f"{app_url}/scenarios")
-    frame_loc = page.frame_locator(FRAME)
-    frame_loc.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    map_ready(page, "scenario")
     added = page.locator("[data-testid='stMetric']").filter(has_text="新增面积")
     expect(added).to_contain_text("0.000 km²")
-    click_largest(page, "#e9d8fd")  # the largest parcel not yet in the scenario
+    click_feature(page, "scenario", "scenario_parcels", "P060")
     expect(added).not_to_contain_text("0.000 km²", timeout=30_000)  # the parcel joined the scenario
     value = added.inner_text().split("\n")[-1]
+    name = page.get_by_label("方案名称")
+    name.click()
+    name.fill("北拓方案")
+    page.keyboard.press("Tab")  # straight on to the notes, while the name's rerun is still running
+    page.keyboard.type("区规划局讨论稿")
+    page.keyboard.press("Tab")
+    idle(page)
+    expect(page.get_by_label("方案名称")).to_have_value("北拓方案")
+    expect(page.get_by_label("备注")).to_have_value("区规划局讨论稿")
     page.get_by_role("button", name="保存新版本").click()
-    page.get_by_text("已保存：第 1 版").wait_for(timeout=30_000)
+    expect(page.get_by_text("已保存：第 1 版")).to_be_visible(timeout=30_000)
+    page.get_by_role("tab", name="比较").click()  # another tab after saving stays open
+    idle(page)
+    expect(page.get_by_role("tab", name="比较")).to_have_attribute("aria-selected", "true")
     page.reload()  # a new session: nothing in memory
-    frame_loc.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    map_ready(page, "scenario")
     expect(added).to_contain_text("0.000 km²")
     page.locator("[data-testid='stSelectbox']").filter(has_text="打开已保存方案").click()
-    page.get_by_role("option").first.click()
+    page.get_by_role("option").filter(has_text="北拓方案").click()
     page.get_by_role("button", name="打开", exact=True).click()
     expect(added).to_contain_text(value, timeout=30_000)
+    expect(page.get_by_label("方案名称")).to_have_value("北拓方案")
+    expect(page.get_by_label("备注")).to_have_value("区规划局讨论稿")
+    history = page.locator("[data-testid='stDataFrame']").filter(has_text="保存人")
+    history.first.wait_for(state="attached", timeout=30_000)
     assert page.external_requests == []
-
-
-def wait_idle(page, *, timeout_s: float = 60.0) -> None:
-    """Wait until Streamlit has finished running the script (its status widget is gone for 0.5 s)."""
-    deadline, quiet_since = time.time() + timeout_s, None
-    while time.time() < deadline:
-        busy = page.locator("[data-testid='stStatusWidget']").count() > 0
-        if busy:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.time()
-        elif time.time() - quiet_since > 0.5:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the app kept running")
 
 
 def download(page, button, target_dir):
-    """Click a download button once the app is idle and save the file; one retry if a rerun ate the click."""
-    for attempt in range(2):
-        wait_idle(page)
-        try:
-            with page.expect_download(timeout=45_000) as info:
-                button.click()
-            path = target_dir / info.value.suggested_filename
-            info.value.save_as(path)
-            return path
-        except PlaywrightError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    """Click a download button once the app is idle and save the file."""
+    idle(page)
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = target_dir / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
 
 
 def test_export_page_downloads_open(page, app_url, tmp_path, browser):
@@ -264,14 +260,15 @@ def test_import_gbk_shapefile_in_cgcs2000_gk_lands_in_place(page, app_url, tmp_p
         for f in folder.iterdir():
             zf.write(f, f.name)
     page.goto(f"{app_url}/import")
+    idle(page)
     page.locator("input[type=file]").first.set_input_files(str(upload))
     detected = page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")
     expect(detected).to_contain_text("EPSG:4549", timeout=60_000)
     expect(page.locator("[data-testid='stMetric']").filter(has_text="属性编码")).to_contain_text("GBK")
     page.get_by_role("button", name="应用到本次会话").click()
-    page.get_by_text("已应用").wait_for(timeout=30_000)
+    expect(page.get_by_text("已应用")).to_be_visible(timeout=30_000)
     page.get_by_role("link", name="园区地图").click()  # the sidebar navigation keeps the session
-    page.frame_locator(FRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-    click_largest(page, "#c53030")  # where 长风生态商务区 was: the imported polygon is in the same place
-    page.get_by_role("heading", name="导入测试子园").wait_for(timeout=30_000)
+    map_ready(page, "home")
+    click_feature(page, "home", "subparks", "S01")  # the imported polygon, where 长风生态商务区 was
+    expect(page.get_by_role("heading", name="导入测试子园")).to_be_visible(timeout=30_000)
     assert page.external_requests == []

@@ -1,12 +1,10 @@
 """AppTest of the import page and of imported layers reaching every page (uploads are browser-tested)."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from gis.store import ScenarioStore
 from layers.i18n import t
-from views import common
-from tests.live_app import ROOT
+from tests.apptest_util import open_app
+from views.state import IMPORTS
 
 
 @pytest.fixture
@@ -17,26 +15,23 @@ def workspace(tmp_path, monkeypatch):
 
 
 def app():
-    a = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    a.run()
-    return a
+    return open_app()
 
 
 def test_page_runs_without_a_file(workspace):
     at = app()
     at.switch_page("views/data_import.py").run()
     assert not at.exception and at.title[0].value == t("imp_title", "zh")
-    assert at.selectbox(key=common.widget_key("imp_kind", "zh")).value == "subparks"
+    assert at.selectbox(key="imp_kind@zh").value == "subparks"
 
 
 def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     renamed = data.subparks.copy()
     renamed.loc[renamed["id"] == "S01", "name_zh"] = "导入测试子园"
     at = app()
-    at.session_state[common.OVERRIDES] = {"subparks": renamed}
-    at.session_state[common.OVERRIDES_KEY] = "stale-key"  # registered again on the next run
+    at.session_state[IMPORTS] = {"subparks": renamed}
     at.run()
-    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).select("S01").run()
+    at.selectbox(key="home_subpark@zh").select("S01").run()
     assert "导入测试子园" in [s.value for s in at.subheader]
     at.switch_page("views/parcels.py").run()
     assert not at.exception
@@ -44,7 +39,7 @@ def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     assert t("imp_active", "zh") in at.info[0].value
     at.button(key="imp_reset").click().run()
     at.switch_page("views/explorer.py").run()
-    at.selectbox(key=common.widget_key(common.SELECTED_SUBPARK, "zh")).select("S01").run()
+    at.selectbox(key="home_subpark@zh").select("S01").run()
     assert "长风生态商务区" in [s.value for s in at.subheader]
 
 
@@ -54,7 +49,7 @@ def test_saved_layers_can_be_used_again(workspace, data):
     at.switch_page("views/data_import.py").run()
     at.button(key="imp_use_saved").click().run()
     assert not at.exception
-    assert len(at.session_state[common.OVERRIDES]["parcels"]) == 10
+    assert len(at.session_state[IMPORTS]["parcels"]) == 10
     at.switch_page("views/parcels.py").run()
     assert not at.exception
 
@@ -66,8 +61,7 @@ def test_every_page_runs_on_imported_parcels_with_few_columns(workspace, data):
     result = ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x", layers=["x"])
     mapped = apply_mapping(result, guess_mapping(list(src.columns), "parcels"), layer_kind="parcels", source_note="t")
     at = app()
-    at.session_state[common.OVERRIDES] = {"parcels": mapped}
-    at.session_state[common.OVERRIDES_KEY] = "k"
+    at.session_state[IMPORTS] = {"parcels": mapped}
     at.run()
     for page in ("views/explorer.py", "views/parcels.py", "views/scenarios.py", "views/export.py",
                  "views/data_sources.py", "views/data_import.py"):

@@ -78,7 +78,7 @@ def _preview(ds, store, kind: str, name: str, data: bytes, active: dict, lang: s
                       interactive=False) for lid in ("district", "subparks")]
     refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
                           doc=layer_document(spec, preview, lang=lang)))
-    show_map(map_spec(layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(preview),
+    show_map(map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(preview),
                       legend_title=t("legend", lang), legend=[], height=420, map_key="import"), key="imp_map")
     st.dataframe(result.gdf.drop(columns=result.gdf.geometry.name).head(50), width="stretch")
 

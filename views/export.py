@@ -21,6 +21,9 @@ def _scenario(lang: str) -> Scenario:
 
 
 def page() -> None:
+    state.keep("exp_layers", "exp_format", "exp_crs", "exp_encoding", "pm_paper", "pm_landscape", "pm_dpi",
+               "pm_format", "pm_title", "pm_subtitle", "pm_layers", "pm_grid", "pm_labels", "pm_extent", "pm_cluster",
+               "pm_subpark", "atlas_kind", "atlas_n")
     lang = state.lang()
     ds = state.dataset()
     st.title(t("exp_title", lang))

@@ -64,6 +64,8 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
 
 
 def page() -> None:
+    state.keep(SELECT, SHOW_SURFACE, SURFACE_CELL, "sens_spread", "sens_draws", "sens_top", "new_parcel_name",
+               "new_parcel_use", "raster_name", "raster_higher")
     lang = state.lang()
     ds = state.dataset()
     st.title(t("parcels_title", lang))
@@ -73,7 +75,7 @@ def page() -> None:
     scores = ev_.score(ev, weights)
     ids = list(ev.parcels.index)
     if st.session_state.get(state.lkey(SELECT)) not in ids:
-        st.session_state[state.lkey(SELECT)] = None
+        st.session_state[state.lkey(SELECT)] = None  # e.g. the user's parcels were removed
 
     tabs = state.tabs(["tab_ranking", "tab_sensitivity", "tab_surface", "tab_add", "tab_export", "tab_help"],
                       key="parcels_tab")
@@ -128,6 +130,7 @@ def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, 
 
 def _card(card: ev_.ParcelCard, lang: str) -> None:
     st.subheader(state.md(card.name), anchor=False)
+    st.caption(state.md(f"{card.id} · {t('intended_use', lang)}{t('colon', lang)}{card.intended_use}"))
     m1, m2 = st.columns(2)
     m1.metric(t("card_total", lang), f"{card.score:.3f}")
     m2.metric(t("f_rank", lang), "–" if card.rank is None else card.rank)
@@ -175,7 +178,7 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
     if st.button(t("add_drawn", lang), disabled=not drawn, key="add_drawn"):
         n = len(ev.user_ids) + 1
         geom = gpd.GeoDataFrame(geometry=[shape(drawn)], crs="EPSG:4326")
-        _store_user(geom, names=[new_name.strip() or f"{t('drawn_parcel', lang)} {n}"], use=new_use)
+        _store_user(geom, names=[new_name.strip() or f"{t('drawn_parcel', lang)} {n}"], uses=[new_use])
         st.session_state.pop(DRAWN, None)
         st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
         st.rerun()
@@ -184,7 +187,9 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
         up = read_uploaded_polygons(upload.name, upload.getvalue())
         label = next((c for c in ("name_zh", "name", "名称", "NAME", "Name") if c in up.columns), None)
         names = up[label].astype(str).tolist() if label else [f"#{i + 1}" for i in range(len(up))]
-        _store_user(up, names=names, use=new_use)
+        uses = [u if u in options else new_use for u in up["intended_use"].astype(str)] \
+            if "intended_use" in up.columns else [new_use] * len(up)
+        _store_user(up, names=names, uses=uses)
         st.rerun()
     if ev.user_ids:
         st.markdown(f"**{t('user_parcels', lang)}**")
@@ -197,9 +202,9 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
     _rasters(ev, lang)
 
 
-def _store_user(gdf: gpd.GeoDataFrame, *, names: list[str], use: str) -> None:
+def _store_user(gdf: gpd.GeoDataFrame, *, names: list[str], uses: list[str]) -> None:
     current = st.session_state.get(USER)
-    st.session_state[USER] = ev_.add_user_parcels(current, gdf, names=names, intended_use=[use] * len(gdf))
+    st.session_state[USER] = ev_.add_user_parcels(current, gdf, names=names, intended_use=uses)
     st.session_state[state.lkey(SELECT)] = st.session_state[USER]["id"].iloc[-1]
 
 

@@ -54,6 +54,8 @@ def _on_map_event(event: dict, ids: set[str]) -> None:
 
 
 def page() -> None:
+    state.keep("scen_tolerance", "scen_drawn_name", "cmp_pick", "sug_budget", "sug_objective", "sug_tolerance",
+               "sug_min_belt", "sug_min_core", "sug_min_city", "xfer_ids")
     lang = state.lang()
     ds = state.dataset()
     st.title(t("scen_title", lang))
@@ -82,18 +84,30 @@ def page() -> None:
             _transfer(store, saved, lang)
 
 
+def _open(store, scenario_id: str | None) -> None:  # noqa: ANN001
+    if scenario_id:
+        _set(history().reset(store.load(scenario_id)))
+
+
+def _new() -> None:
+    _set(history().reset(Scenario(name=t("scen_default_name", state.lang()), author=state.user())))
+
+
+def _save(store, weights: dict) -> None:  # noqa: ANN001
+    new_h, version = se.save(store, history(), author=state.user(), weights=weights)
+    _set(new_h, external=False)
+    st.session_state["scen_saved_msg"] = version
+
+
 def _header(store, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
     by_id = saved.set_index("id") if len(saved) else saved
     c1, c2, c3 = st.columns([3, 1, 1])
     choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
                           placeholder=t("scen_open_hint", lang),
                           format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
-    if c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load", width="stretch"):
-        _set(history().reset(store.load(choice)))
-        st.rerun()
-    if c3.button(t("scen_new", lang), key="scen_new", width="stretch"):
-        _set(history().reset(Scenario(name=t("scen_default_name", lang), author=state.user())))
-        st.rerun()
+    c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load", width="stretch",
+              on_click=_open, args=(store, choice))
+    c3.button(t("scen_new", lang), key="scen_new", width="stretch", on_click=_new)
     h = history()
     c1, c2 = st.columns([2, 3])
     c1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
@@ -102,17 +116,12 @@ def _header(store, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None: 
     st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{state.user()}"
                         + ("" if is_saved else f" · {t('scen_unsaved', lang)}")))
     b1, b2, b3, _ = st.columns([1, 1, 2, 4])
-    if b1.button(t("scen_undo", lang), disabled=not h.can_undo, key="scen_undo", width="stretch"):
-        _set(history().undo())
-        st.rerun()
-    if b2.button(t("scen_redo", lang), disabled=not h.can_redo, key="scen_redo", width="stretch"):
-        _set(history().redo())
-        st.rerun()
-    if b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch"):
-        new_h, version = se.save(store, history(), author=state.user(), weights=scores.weights.to_dict())
-        _set(new_h, external=False)
-        st.session_state["scen_saved_msg"] = version
-        st.rerun()
+    b1.button(t("scen_undo", lang), disabled=not h.can_undo, key="scen_undo", width="stretch",
+              on_click=lambda: _set(history().undo()))
+    b2.button(t("scen_redo", lang), disabled=not h.can_redo, key="scen_redo", width="stretch",
+              on_click=lambda: _set(history().redo()))
+    b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch", on_click=_save,
+              args=(store, scores.weights.to_dict()))
     if "scen_saved_msg" in st.session_state:
         st.success(t("scen_saved", lang).format(st.session_state.pop("scen_saved_msg")))
 
@@ -131,12 +140,13 @@ def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame
         show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, set(ev.parcels.index)))
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
-        drawn_name = d1.text_input(t("scen_drawn_name", lang), key="scen_drawn_name", max_chars=80)
-        if d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch"):
-            _set(se.add_drawn(history(), name=drawn_name, geometry_wgs84=shape(drawn)))
-            st.session_state.pop(DRAWN, None)
+        def _add() -> None:
+            _set(se.add_drawn(history(), name=st.session_state.get("scen_drawn_name", ""),
+                              geometry_wgs84=shape(st.session_state.pop(DRAWN))))
             st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
-            st.rerun()
+
+        d1.text_input(t("scen_drawn_name", lang), key="scen_drawn_name", max_chars=80)
+        d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch", on_click=_add)
     with metric_col:
         _metrics(m, lang)
 
@@ -271,12 +281,13 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
                                    t("f_name", lang): [names[p] for p in exact.parcels],
                                    t("f_score", lang): [round(float(scores.table.at[p, "score"]), 3)
                                                         for p in exact.parcels]}), hide_index=True, width="stretch")
-        if st.button(t("sug_accept", lang), key="sug_accept"):
+        def _accept() -> None:
             name = f"{t('sug_name', lang)} {result.budget_km2:.2f} km²"
             _set(history().reset(Scenario(name=name, author=state.user(), parcels=exact.parcels,
                                           weights=scores.weights.to_dict())))
             del st.session_state[SUGGESTION]
-            st.rerun()
+
+        st.button(t("sug_accept", lang), key="sug_accept", on_click=_accept)
 
 
 def _transfer(store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001

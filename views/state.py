@@ -53,10 +53,11 @@ def dataset() -> datasets.DataSet:
     Kept in the session so the map's HTTP routes find it while the session lives; released with it.
     """
     base = datasets.folder_dataset()
+    wanted = imports()
+    key = (base.version, tuple((k, id(v)) for k, v in sorted(wanted.items())))
     held: Any = st.session_state.get(DATASET)
-    if held is None or held[0] != base.version:
-        wanted = imports()
-        held = (base.version, datasets.with_layers(base, wanted) if wanted else base)
+    if held is None or held[0] != key:
+        held = (key, datasets.with_layers(base, wanted) if wanted else base)
         st.session_state[DATASET] = held
     datasets.register(held[1])
     return held[1]
@@ -70,15 +71,12 @@ def tabs(label_keys: list[str], *, key: str) -> list[Any]:
     """
     lang_ = lang()
     labels = [t(k, lang_) for k in label_keys]
-    widget = f"{key}@{lang_}"
-    index = int(st.session_state.get(f"{key}#index", 0))
-    if st.session_state.get(widget) not in labels:
-        st.session_state[widget] = labels[min(index, len(labels) - 1)]
-
-    def _changed() -> None:
-        st.session_state[f"{key}#index"] = labels.index(st.session_state[widget])
-
-    return list(st.tabs(labels, key=widget, on_change=_changed))
+    widget, position = f"{key}@{lang_}", f"{key}#index"
+    if st.session_state.get(widget) in labels:
+        st.session_state[position] = labels.index(st.session_state[widget])
+    else:
+        st.session_state[widget] = labels[min(int(st.session_state.get(position, 0)), len(labels) - 1)]
+    return list(st.tabs(labels, key=widget, on_change="rerun"))
 
 
 def weight_key(criterion: str) -> str:
@@ -114,3 +112,16 @@ def user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "local"
+
+
+def keep(*keys: str) -> None:
+    """Keep the values of widgets that do not run in every rerun (in a tab that is not open, say).
+
+    Streamlit forgets a widget's value in any run that does not draw it; writing the value back at the
+    top of the page makes it the page's own state, so a choice in a closed tab survives. Keys of
+    widgets whose label depends on the language are kept in every language.
+    """
+    for key in keys:
+        for k in (key, *(f"{key}@{lang_}" for lang_ in LANGS)):
+            if k in st.session_state:
+                st.session_state[k] = st.session_state[k]

@@ -126,6 +126,7 @@
     if (window.PlannerTiles && spec.tiled) window.PlannerTiles.update(this, spec.tiled);
     this.setImage(spec.image || null);
     this.setLegend(spec.legend);
+    this.setTexts(spec.texts);
     this.setDraw(!!spec.draw, spec.clear_drawings);
     if (!this.fitted && spec.fit) {
       this.map.fitBounds(spec.fit, {padding: [8, 8]});
@@ -306,6 +307,7 @@
       overlays[el('span', null, ls.name).outerHTML] = cur.group;  // names escaped by textContent
     });
     this.control = L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(this.map);
+    this.setTexts(this.spec && this.spec.texts);
   };
 
   PlannerMap.prototype.setLegend = function (legend) {
@@ -386,26 +388,90 @@
     else this.highlight = L.polyline(lyr.getLatLngs(), opts).addTo(this.map);
   };
 
+  // The words of Leaflet's own controls in the page's language (spec.texts, from the translation table).
+  PlannerMap.prototype.setTexts = function (texts) {
+    if (!texts) return;
+    var zc = this.map.zoomControl;
+    if (zc && zc._zoomInButton) {
+      zc._zoomInButton.title = texts.zoom_in; zc._zoomInButton.setAttribute('aria-label', texts.zoom_in);
+      zc._zoomOutButton.title = texts.zoom_out; zc._zoomOutButton.setAttribute('aria-label', texts.zoom_out);
+    }
+    if (this.control && this.control._layersLink) this.control._layersLink.title = texts.layers;
+    if (L.drawLocal && texts.draw) {
+      var d = L.drawLocal.draw, t = texts.draw;
+      d.toolbar.buttons.polygon = t.polygon; d.toolbar.buttons.rectangle = t.rectangle;
+      d.toolbar.actions.title = t.cancel_title; d.toolbar.actions.text = t.cancel;
+      d.toolbar.finish.title = t.finish_title; d.toolbar.finish.text = t.finish;
+      d.toolbar.undo.title = t.undo_title; d.toolbar.undo.text = t.undo;
+      d.handlers.polygon.tooltip.start = t.polygon_start; d.handlers.polygon.tooltip.cont = t.polygon_cont;
+      d.handlers.polygon.tooltip.end = t.polygon_end; d.handlers.rectangle.tooltip.start = t.rectangle_start;
+      d.handlers.simpleshape.tooltip.end = t.shape_end;
+      if (d.handlers.polyline && d.handlers.polyline.error) d.handlers.polyline.error = t.crossing;
+    }
+  };
+
   PlannerMap.prototype.setDraw = function (on, clearToken) {
     var self = this;
+    var textsKey = JSON.stringify((this.spec && this.spec.texts) || null);
+    if (this.drawControl && this.drawTextsKey !== textsKey) {  // the language changed: rebuild the toolbar
+      this.map.removeControl(this.drawControl);
+      this.drawControl = null;
+    }
+    this.drawTextsKey = textsKey;
     if (on && !this.drawControl && L.Control.Draw) {
-      this.drawn = L.featureGroup().addTo(this.map);
+      if (!this.drawn) this.drawn = L.featureGroup().addTo(this.map);
       this.drawControl = new L.Control.Draw({
         position: 'topleft',
         draw: {polyline: false, circle: false, circlemarker: false, marker: false, rectangle: {}, polygon: {allowIntersection: false}},
         edit: {featureGroup: this.drawn, edit: false, remove: false}
       });
       this.map.addControl(this.drawControl);
-      this.map.on(L.Draw.Event.CREATED, function (e) {
-        self.drawn.addLayer(e.layer);
-        self.emit({type: 'draw', geometry: e.layer.toGeoJSON().geometry});
-      });
+      if (!this.drawListening) {
+        this.drawListening = true;
+        this.map.on(L.Draw.Event.CREATED, function (e) {
+          self.drawn.addLayer(e.layer);
+          self.emit({type: 'draw', geometry: e.layer.toGeoJSON().geometry});
+        });
+      }
     } else if (!on && this.drawControl) {
       this.map.removeControl(this.drawControl);
       this.drawControl = null;
     }
     if (this.drawn && clearToken !== this.clearToken) this.drawn.clearLayers();
     this.clearToken = clearToken;
+  };
+
+  // Where a user would click a feature: its anchor if the feature itself is on top there, else the first
+  // point of a grid over its box where it is (page coordinates, for tests and tools), or null.
+  PlannerMap.prototype.clickPoint = function (layer, fid) {
+    var cur = this.layers[layer], item = cur && cur.items[fid];
+    if (!item) return null;
+    var rect = this.host.getBoundingClientRect(), self = this, target = item.lyr._path || null;
+    function hits(ll) {
+      var p = self.map.latLngToContainerPoint(ll), x = rect.left + p.x, y = rect.top + p.y;
+      var elt = document.elementFromPoint(x, y);
+      return elt && (elt === target) ? {x: x, y: y} : null;
+    }
+    if (item.anchor) { var a = hits(item.anchor); if (a) return a; }
+    if (!item.lyr.getBounds) return null;
+    var b = item.lyr.getBounds();
+    for (var fy = 0.5; fy < 1; fy += 0.07) {
+      for (var k = -1; k <= 1; k += 2) {
+        var ty = 0.5 + (fy - 0.5) * k;
+        for (var fx = 0.1; fx < 0.95; fx += 0.07) {
+          var ll = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * ty, b.getWest() + (b.getEast() - b.getWest()) * fx);
+          var hit = hits(ll);
+          if (hit) return hit;
+        }
+      }
+    }
+    return null;
+  };
+
+  // Page coordinates of a lon/lat (for tests: a click at a given place).
+  PlannerMap.prototype.pointOf = function (lat, lng) {
+    var rect = this.host.getBoundingClientRect(), p = this.map.latLngToContainerPoint([lat, lng]);
+    return {x: rect.left + p.x, y: rect.top + p.y};
   };
 
   // For tests and tools: the container pixel of a feature's label point (or its centre).
