@@ -337,6 +337,15 @@ TEXT: dict[str, tuple[str, str]] = {
     # (end of issue 11 labels)
     #
     # --- context layers, basemaps, print products (issue 12) -----------------------------------------------
+    "layer_roads": ("快速路与主干道（OSM）", "Expressways and main roads (OSM)"),
+    "layer_metro_lines": ("轨道交通线路", "Metro lines"),
+    "road_expressway": ("高速公路", "Expressway"),
+    "road_urban_expressway": ("城市快速路（高架）", "Urban expressway (elevated)"),
+    "road_arterial": ("主干道", "Arterial road"),
+    "f_road_kind": ("道路等级", "Road class"),
+    **{f"metro_line_{ref}": (f"{ref}号线", f"Line {ref}") for ref in
+       ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18")},
+    "layer_scenario_new": ("方案新增地块", "Parcels the scenario adds"),
     # (end of issue 12 labels)
     #
     # --- large layers, tiles (issue 13) --------------------------------------------------------------------
