@@ -71,6 +71,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- exporters (gis/exporters.py, issues 10 and 12) --------------------------------------------------
     # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
     # --- context data, datum check (issue 12) ------------------------------------------------------------
+    "datum_wgs84": ("WGS84（或 CGCS2000）", "WGS84 (or CGCS2000)"),
+    "datum_gcj02": ("GCJ-02（高德、腾讯坐标）", "GCJ-02 (AMap, Tencent)"),
+    "datum_bd09": ("BD-09（百度坐标）", "BD-09 (Baidu)"),
+    "datum_suspected": ("按声明的坐标系读取时，该图层与 OpenStreetMap 道路和地铁站相差约 {declared_m} 米；"
+                        "若按 {datum} 读取，只差约 {shifted_m} 米（比对依据：{basis}）。这些坐标很可能是 {datum}。"
+                        "请把坐标系改为 {datum}，导入时会转换为 WGS84。",
+                        "Read as declared, the layer lies about {declared_m} m from the OpenStreetMap roads and "
+                        "metro stations; read as {datum}, only about {shifted_m} m (compared: {basis}). The "
+                        "coordinates are most likely {datum}. Fix: set the coordinate system to {datum}; the "
+                        "import converts it to WGS84."),
+    "datum_basis_names": ("{count} 个同名地铁站", "{count} metro stations matched by name"),
+    "datum_basis_roads": ("沿道路约 {length_km:.1f} 千米", "about {length_km:.1f} km along the roads"),
+    "datum_note_empty": ("图层没有几何，无法核对坐标基准。", "The layer has no geometry; its datum cannot be checked."),
+    "datum_note_no_names": ("点图层中与地铁站同名的要素少于 {min} 个，无法用站名核对坐标基准。",
+                            "Fewer than {min} points are named like a metro station, so the datum cannot be "
+                            "checked by station names."),
+    "datum_note_off_roads": ("图层中没有沿道路延伸的线（{along_m:.0f} 米以内、连续 {run_m:.0f} 米以上），"
+                             "无法用道路核对坐标基准。",
+                             "No line of the layer runs along a road (within {along_m:.0f} m for at least "
+                             "{run_m:.0f} m), so the datum cannot be checked against the roads."),
+    "datum_note_far": ("图层离道路和地铁站太远（超过 {cap_m:.0f} 米），无法核对坐标基准；请确认坐标是否在上海。",
+                       "The layer lies too far from the roads and metro stations (over {cap_m:.0f} m) to check "
+                       "its datum; check that the coordinates are in Shanghai."),
+    "datum_note_unclear": ("三种读法都不够吻合（需在 {good_m:.0f} 米以内且比其他读法近 {ratio:g} 倍），"
+                           "无法判断坐标基准。",
+                           "No reading fits clearly (within {good_m:.0f} m and {ratio:g} times closer than "
+                           "the others), so the datum cannot be told."),
     # --- tiles (issue 13) --------------------------------------------------------------------------------
 }
 

@@ -91,7 +91,7 @@ def _cn_number(text: str) -> int:
 def pinyin_word(text: str) -> str:
     """Hanyu Pinyin of a Chinese specific name written as one capitalised word, with the apostrophe
     before a syllable starting with a, o or e (西安 -> Xi'an, 延安 -> Yan'an). Non-Chinese text is kept."""
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: [s])
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")  # non-Chinese text kept as is
     word = ""
     for syl in syllables:
         if word and syl[:1] in ("a", "o", "e") and word[-1].isalpha():
