@@ -71,6 +71,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- exporters (gis/exporters.py, issues 10 and 12) --------------------------------------------------
     # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
     # --- context data, datum check (issue 12) ------------------------------------------------------------
+    "err_title_tiles": ("底图瓦片问题", "Basemap tile problem"),
+    "tile_package_missing": ("找不到底图瓦片包 {path}。应为 .mbtiles 文件或 z/x/y 瓦片文件夹。"
+                             "请检查 PUTUO_BASEMAP_TILES 的设置。",
+                             "Basemap tile package not found: {path}. Expected an .mbtiles file or a folder of "
+                             "z/x/y tiles. Fix: check the PUTUO_BASEMAP_TILES setting."),
+    "tile_package_unreadable": ("无法读取底图瓦片包 {name}：{reason}。应为有效的 MBTiles 文件或 z/x/y 瓦片文件夹。",
+                                "Cannot read the basemap tile package {name}: {reason}. Expected a valid MBTiles "
+                                "file or a folder of z/x/y tiles."),
+    "tile_format_unsupported": ("底图瓦片包 {name} 的瓦片格式为 {format}。应为 PNG 或 JPEG 栅格瓦片。",
+                                "The tiles of the basemap package {name} are {format}. Expected PNG or JPEG "
+                                "raster tiles."),
+    "tile_bad_key": ("瓦片编号无效。应为整数 z/x/y，0 ≤ z ≤ {max_zoom}，0 ≤ x、y < 2^z。",
+                     "Invalid tile address. Expected integers z/x/y with 0 ≤ z ≤ {max_zoom} and 0 ≤ x, y < 2^z."),
+    "tile_bad_size": ("底图尺寸 {width} × {height} 像素无效。应为正整数。",
+                      "Invalid basemap size {width} × {height} pixels. Expected positive integers."),
+    "tile_too_many": ("打印底图需要 {count} 张瓦片，超过上限 {limit} 张。请选择较低的缩放级别或较小的范围。",
+                      "The print basemap needs {count} tiles, more than the limit of {limit}. Fix: choose a "
+                      "lower zoom or a smaller extent."),
     "datum_wgs84": ("WGS84（或 CGCS2000）", "WGS84 (or CGCS2000)"),
     "datum_gcj02": ("GCJ-02（高德、腾讯坐标）", "GCJ-02 (AMap, Tencent)"),
     "datum_bd09": ("BD-09（百度坐标）", "BD-09 (Baidu)"),
