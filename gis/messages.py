@@ -89,6 +89,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tile_too_many": ("打印底图需要 {count} 张瓦片，超过上限 {limit} 张。请选择较低的缩放级别或较小的范围。",
                       "The print basemap needs {count} tiles, more than the limit of {limit}. Fix: choose a "
                       "lower zoom or a smaller extent."),
+    # print maps (layers/cartography.py raises these as CartographyError)
+    "print_no_cjk_font": ("未安装中文字体 {family}（matplotlib 找到的是 {found}）。请运行 apt-get install fonts-noto-cjk"
+                          "（scripts/setup.sh 会安装）。",
+                          "The Chinese font {family} is not installed (matplotlib found {found}). Fix: apt-get "
+                          "install fonts-noto-cjk (scripts/setup.sh does it)."),
+    "print_bad_paper": ("纸张 {paper} 未知。应为 A4 或 A3。", "Unknown paper {paper}. Expected A4 or A3."),
+    "print_bad_scale": ("比例尺 1:{scale} 不在标准系列中。应为以下之一：{series}。",
+                        "The scale 1:{scale} is not in the standard series. Expected one of: {series}."),
+    "print_extent_too_large": ("范围太大：需要约 1:{need} 的比例尺，超过最小比例尺 1:{largest}。请选择较小的范围。",
+                               "The extent is too large: it needs about 1:{need}, smaller than the smallest "
+                               "scale 1:{largest}. Fix: choose a smaller extent."),
+    "print_empty_extent": ("地图范围为空。应为有宽度和高度的范围，请另选范围。",
+                           "Empty map extent. Expected an area with a width and a height; choose another extent."),
+    "print_bad_format": ("图片格式 {format} 未知。应为 png、pdf 或 svg。",
+                         "Unknown image format {format}. Expected png, pdf or svg."),
+    "print_nothing_to_frame": ("没有可框定的内容：所选范围为空。请选择其他范围。",
+                               "Nothing to frame: the chosen extent is empty. Choose another extent."),
     "datum_wgs84": ("WGS84（或 CGCS2000）", "WGS84 (or CGCS2000)"),
     "datum_gcj02": ("GCJ-02（高德、腾讯坐标）", "GCJ-02 (AMap, Tencent)"),
     "datum_bd09": ("BD-09（百度坐标）", "BD-09 (Baidu)"),

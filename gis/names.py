@@ -43,6 +43,7 @@ OFFICIAL_EN: dict[str, str] = {
     "虹桥2号航站楼": "Hongqiao Airport Terminal 2",
     "上海动物园": "Shanghai Zoo",
     "上海图书馆": "Shanghai Library",
+    "上海马戏城": "Shanghai Circus World",
     "上海大学": "Shanghai University",
     "交通大学": "Jiaotong University",
     "自然博物馆": "Natural History Museum",

@@ -118,16 +118,16 @@ REGISTRY: tuple[LayerSpec, ...] = (
 
 #: Context from OpenStreetMap, drawn under the park layers on every map (web and print).
 ROADS = LayerSpec(
-    "roads", "layer_roads", "line", {"color": "#a0aec0", "weight": 2, "opacity": 0.9},
+    "roads", "layer_roads", "line", {"color": "#a0aec0", "weight": 2, "opacity": 0.95},
     tooltip=(("name", "f_name"), ("kind", "f_road_kind")), popup=(("name", "f_name"), ("source", "f_source")),
     category_field="kind",
-    categories=(Category("expressway", "road_expressway", {"color": "#dd9f3f", "weight": 4}),
-                Category("urban_expressway", "road_urban_expressway", {"color": "#e9c46a", "weight": 3.5}),
-                Category("arterial", "road_arterial", {"color": "#cbd5e0", "weight": 2.5})),
+    categories=(Category("expressway", "road_expressway", {"color": "#e3a95c", "weight": 4}),
+                Category("urban_expressway", "road_urban_expressway", {"color": "#efd08a", "weight": 3.5}),
+                Category("arterial", "road_arterial", {"color": "#d2d8e0", "weight": 2.5})),
 )
 
 METRO_LINES = LayerSpec(
-    "metro_lines", "layer_metro_lines", "line", {"color": "#718096", "weight": 3, "opacity": 0.9},
+    "metro_lines", "layer_metro_lines", "line", {"color": "#718096", "weight": 3, "opacity": 0.8},
     tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("source", "f_source")),
     category_field="ref",
     categories=tuple(Category(ref, f"metro_line_{ref}", {"color": colour})
