@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {args.data_dir}")
         return 1
+    assert data is not None  # no problem means the folder loaded
     table = cluster_area_table(data.subparks)
     print(f"OK  {args.data_dir}: {len(data.subparks)} sub-parks, total {table.loc['total', 'area_km2']:.3f} km2 "
           f"(EPSG:4549; geodesic {table.loc['total', 'geodesic_area_km2']:.3f}); "

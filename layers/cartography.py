@@ -331,10 +331,15 @@ class Labeler:
             if not text:
                 continue
             w, h = self.size(text, pt)
-            for dy in (0.0, h, -h, 2 * h, -2 * h):
-                box = shapely.box(p.x - w / 2, p.y + dy - h / 2, p.x + w / 2, p.y + dy + h / 2)
+            near = geom.buffer(1.5 * h)
+            for dx, dy in ((0, 0), (0, h), (0, -h), (0, 2 * h), (0, -2 * h), (w / 2, 0), (-w / 2, 0),
+                           (w / 2, h), (-w / 2, h), (w / 2, -h), (-w / 2, -h), (0, 3 * h), (0, -3 * h)):
+                x, y = p.x + dx, p.y + dy
+                if (dx or dy) and not near.contains(shapely.Point(x, y)):
+                    continue  # a nudged label stays on (or right beside) its feature
+                box = shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
                 if self.free(box):
-                    self.take(box, x=p.x, y=p.y + dy, text=text, pt=pt, rotation=0.0, ha="center", kind="feature")
+                    self.take(box, x=x, y=y, text=text, pt=pt, rotation=0.0, ha="center", kind="feature")
                     return True
         return False
 
@@ -476,8 +481,8 @@ def _grid(ax, paper, lay: Layout, extent, denominator: int, lang: str) -> None:
                    rotation_mode="anchor")
 
 
-_NO_LINE_START = set("，。；：、）】》」’”！？),.;:!?%")
-_NO_LINE_END = set("（【《「‘“(")
+_NO_LINE_START = set("，。；：、）】》」〕’”！？),.;:!?%")
+_NO_LINE_END = set("（【《「〔‘“(")
 
 
 def wrap_text(text: str, width_em: float) -> str:

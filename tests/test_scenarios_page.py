@@ -80,7 +80,8 @@ def test_suggest_and_accept(workspace):
     at.button(key="sug_run").click().run()
     assert "optimal" in at.info[0].value
     exact, greedy = at.session_state[common.SUGGESTION]
-    assert exact.added_m2 <= 0.2e6 and exact.total_score >= greedy.total_score
+    # the exact optimum is never worse than greedy (a tie may differ in the last bit of the float sum)
+    assert exact.added_m2 <= 0.2e6 and exact.total_score >= greedy.total_score - 1e-9
     at.button(key="sug_accept").click().run()
     assert at.session_state[common.SCENARIO].parcels == exact.parcels
     assert metric(at, "m_pieces") == metric(open_page(workspace), "m_pieces")  # contiguous: no new piece
