@@ -534,10 +534,14 @@ def _tokens(text: str, width_em: float = float("inf")) -> list[str]:
 
 
 def kv_table(paper, box: tuple[float, float, float, float], rows: Sequence[tuple[str, str]], *, pt: float = 6.5,
-             label_mm: float = 16.0, top_down: bool = True, heading: str = "") -> float:
+             label_mm: float | None = None, top_down: bool = True, heading: str = "") -> float:
     """A two-column table (label | value) in ``box`` (mm on the paper axes), values wrapped; returns the
-    height used (mm). Drawn from the top of the box down, or from its bottom up (``top_down=False``)."""
+    height used (mm). Drawn from the top of the box down, or from its bottom up (``top_down=False``).
+    ``label_mm`` defaults to the widest label (bold, so 10 % more), within 14 mm and 40 % of the width."""
     x0, y0, x1, y1 = box
+    if label_mm is None:
+        widest = max((_text_width_em(str(k)) for k, _ in rows), default=0.0) * pt * MM_PER_PT * 1.1 + 2.5
+        label_mm = min(max(widest, 14.0), 0.4 * (x1 - x0))
     line_mm = pt * MM_PER_PT * 1.35
     value_em = (x1 - x0 - label_mm - 2.0) / (pt * MM_PER_PT)
     cells = [(str(k), wrap_text(str(v), value_em)) for k, v in rows]
@@ -719,8 +723,11 @@ def render(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, spec: PrintSpec,
     if not (x1 > x0 and y1 > y0):
         raise CartographyError("print_empty_extent")
     extras = extras or PanelExtras()
-    lay = page_layout(spec, panel_mm=(88.0 if spec.paper == "A4" else 100.0) if (extras.overview or extras.facts)
-                      and spec.landscape else None)
+    panel_mm = None
+    if extras.overview or extras.facts:  # atlas pages: a wider (landscape) or taller (portrait) panel
+        panel_mm = (88.0 if spec.paper == "A4" else 100.0) if spec.landscape else \
+            (100.0 if spec.paper == "A4" else 120.0)
+    lay = page_layout(spec, panel_mm=panel_mm)
     mx0, my0, mx1, my1 = lay.map
     denominator = fit_scale(extent_m, (mx1 - mx0, my1 - my0), scale=spec.scale)
     m_per_mm = denominator / 1000.0
@@ -781,22 +788,40 @@ def render(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, spec: PrintSpec,
             _grid(ax, paper, lay, extent, denominator, spec.lang)
         _title(paper, lay, spec)
         _scale_row(paper, lay, denominator, spec.lang)
-        px0, py0, px1, py1 = lay.panel
         sources = _sources(spec, drawn_ids, attribution)
-        block_h = kv_table(paper, (px0, py0, px1, py1), title_block_rows(spec, denominator=denominator,
-                                                                           sources=sources, gamma=gamma),
-                           top_down=False)
-        top = py1
-        if extras.overview is not None:
-            side = min(px1 - px0, 52.0)
-            _overview(fig, lay, (px0, top - side * 0.8, px0 + side, top), extras.overview, extent, spec.lang)
-            top -= side * 0.8 + 4.0
-        if extras.facts:
-            used = kv_table(paper, (px0, py0, px1, top), extras.facts, pt=6.0, label_mm=18.0,
-                            heading=extras.facts_heading)
-            top -= used + 4.0
-        _legend(fig, lay, (px0, py0 + block_h + 4.0, px1, top), handles, spec.lang)
+        rows = title_block_rows(spec, denominator=denominator, sources=sources, gamma=gamma)
+        _panel(fig, paper, lay, spec, rows, extras, extent, handles)
     return fig
+
+
+def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, extent, handles) -> None:
+    """The panel beside (landscape) or under (portrait) the map: title block at the bottom, then the
+    overview and facts (atlas pages), the legend in the space left. Portrait pages use two columns:
+    overview and legend on the left, facts and title block on the right."""
+    px0, py0, px1, py1 = lay.panel
+    if spec.landscape:
+        left = right = (px0, py0, px1, py1)
+    else:
+        mid = (px0 + px1) / 2
+        left, right = (px0, py0, mid - 2.0, py1), (mid + 2.0, py0, px1, py1)
+    rx0, ry0, rx1, ry1 = right
+    block_h = kv_table(paper, right, rows, top_down=False)
+    lx0, ly0, lx1, ly1 = left
+    top_right = ry1 if not spec.landscape else None
+    top = ly1
+    if extras.overview is not None:
+        side = min(lx1 - lx0, 52.0, (ly1 - ly0) * 0.55 / 0.8)
+        _overview(fig, lay, (lx0, top - side * 0.8, lx0 + side, top), extras.overview, extent, spec.lang)
+        top -= side * 0.8 + 4.0
+    if extras.facts:
+        if top_right is None:
+            used = kv_table(paper, (lx0, ly0, lx1, top), extras.facts, pt=6.0, heading=extras.facts_heading)
+            top -= used + 4.0
+        else:
+            kv_table(paper, (rx0, ry0 + block_h + 3.0, rx1, top_right), extras.facts, pt=6.0,
+                     heading=extras.facts_heading)
+    legend_bottom = ly0 + (block_h + 4.0 if spec.landscape else 0.0)
+    _legend(fig, lay, (lx0, legend_bottom, lx1, top), handles, spec.lang)
 
 
 def _place_all_labels(labeler: Labeler, to_label, spec: PrintSpec) -> None:

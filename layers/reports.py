@@ -280,9 +280,8 @@ def scenario_report_figures(data: ParkData, *, scenario_name: str, author: str, 
     used and one score card per added parcel, flowed into columns so that no page is near-empty; a
     header with the scenario's name and a footer with author, date and page number on every page.
     """
-    lang_t = lambda k: t(k, lang)  # noqa: E731
-    base = PrintSpec(title=scenario_name, subtitle=f"{lang_t('m_added')} {metrics['added_km2']:.3f} km² · "
-                     f"{lang_t('m_total')} {metrics['total_km2']:.3f} km² · {lang_t('report_new_note')}",
+    base = PrintSpec(title=scenario_name, subtitle=f"{t('m_added', lang)} {metrics['added_km2']:.3f} km² · "
+                     f"{t('m_total', lang)} {metrics['total_km2']:.3f} km² · {t('report_new_note', lang)}",
                      paper=paper, landscape=landscape, lang=lang, author=author, unit=unit)
     frames = context_frames(data, ("roads", "metro_lines", "stations", "district", "zones", "subparks"))
     added = added_parcels[["id", "geometry"] + [c for c in ("name_zh", "name_en") if c in added_parcels.columns]]
@@ -303,8 +302,8 @@ def scenario_report_figures(data: ParkData, *, scenario_name: str, author: str, 
         cols = len(card.columns)
         widths = (0.3,) + tuple(0.7 / max(cols - 1, 1) for _ in range(cols - 1)) if cols > 1 else (1.0,)
         blocks.append(Block(t("report_card", lang).format(name=label), card, widths))
-    footer = f"{lang_t('scen_author')}: {author or '–'} · {lang_t('print_made')} {base.made}"
-    header = f"{scenario_name} — {lang_t('report_title')}"
+    footer = f"{t('scen_author', lang)}: {author or '–'} · {t('print_made', lang)} {base.made}"
+    header = f"{scenario_name} — {t('report_title', lang)}"
     probe = _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)
     figures += _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2,
                             total_pages=1 + len(probe))

@@ -5,7 +5,8 @@ all WGS84 GeoJSON with ``source`` and ``accuracy`` on every feature:
 
 * ``context/roads.geojson`` — expressways, urban expressways (ring roads, elevated) and arterial
   sections: ``name_zh``, ``name_en`` (romanised), ``kind`` (``expressway`` / ``urban_expressway`` /
-  ``arterial``), ``osm_kind``, ``scope``. Segments the extract left unnamed keep an empty name.
+  ``arterial``; ``kind_zh``/``kind_en`` for tooltips), ``osm_kind``, ``scope``. Segments the extract left
+  unnamed keep an empty name.
 * ``context/metro_lines.geojson`` — one feature per line: ``ref`` ("3"), ``name_zh`` (3号线),
   ``name_en`` (Line 3), ``colour`` (the line's official colour); lines 3 and 4 each include their
   shared track.
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from gis.crs import METRIC_CRS, STORAGE_CRS, to_metric  # noqa: E402
 from gis.io import read_layer, write_layer  # noqa: E402
 from gis.names import normalise_station_name, romanise, romanise_station  # noqa: E402
+from layers.i18n import t  # noqa: E402
 from layers.registry import METRO_COLOURS  # noqa: E402
 
 DATA = ROOT / "data"
@@ -108,7 +110,8 @@ def build_roads(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         else:
             kind = "arterial"
         rows.append({"id": str(r["id"]).replace("elevated-", "road-"), "name_zh": name, "name_en": romanise(name),
-                     "kind": kind, "osm_kind": r["kind"], "scope": r["scope"],
+                     "kind": kind, "kind_zh": t(f"road_{kind}", "zh"), "kind_en": t(f"road_{kind}", "en"),
+                     "osm_kind": r["kind"], "scope": r["scope"],
                      "osm_name": str(r["name"]), "source": OSM_SOURCE,
                      "accuracy": "OSM centre line simplified to 5 m; an elevated road and the road below it may "
                                  "share one line" + ("" if name else "; unnamed in the extract")})
