@@ -664,7 +664,7 @@ def _sources(spec: PrintSpec, drawn_ids: set[str], attribution: str) -> str:
 
 
 def _title(paper, lay: Layout, spec: PrintSpec) -> None:
-    mx0, _, mx1, _ = lay.map
+    """Title (shrunk, then wrapped, to fit the frame) and subtitle, centred at the top of the page."""
     width_mm = lay.frame[2] - lay.frame[0] - 10.0
     pt = 16.0
     while pt > 9.0 and _text_width_em(spec.title) * pt * MM_PER_PT > width_mm:
