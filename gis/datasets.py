@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -32,6 +32,11 @@ LAYER_FILES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                  "potential_floor_area_m2", "source", "accuracy")),
     "stations": ("transit/stations.geojson", ("Point",),
                  ("id", "name_zh", "name_en", "lines", "source", "accuracy")),
+    # context from OpenStreetMap (ODbL 1.0, see data/context/NOTICE.md)
+    "roads": ("context/roads.geojson", ("LineString", "MultiLineString"),
+              ("id", "name_zh", "name_en", "kind", "source", "accuracy")),
+    "metro_lines": ("context/metro_lines.geojson", ("LineString", "MultiLineString"),
+                    ("id", "ref", "name_zh", "name_en", "colour", "source", "accuracy")),
 }
 
 CLUSTERS = ("north", "south")
@@ -48,6 +53,8 @@ class ParkData:
     buildings: gpd.GeoDataFrame
     parcels: gpd.GeoDataFrame
     stations: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame = field(default_factory=lambda: empty_layer("roads"))
+    metro_lines: gpd.GeoDataFrame = field(default_factory=lambda: empty_layer("metro_lines"))
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
         """Return one layer by id, including the derived ``clusters``."""
@@ -63,6 +70,12 @@ class ParkData:
         if match.empty:
             raise UnknownFeatureError("unknown_subpark", id=subpark_id, expected=list(self.subparks["id"].astype(str)))
         return match.iloc[0]
+
+
+def empty_layer(layer_id: str) -> gpd.GeoDataFrame:
+    """A layer with no features but the required columns, in EPSG:4326 (e.g. context not loaded)."""
+    _, _, required = LAYER_FILES[layer_id]
+    return gpd.GeoDataFrame({col: pd.Series(dtype="object") for col in required}, geometry=[], crs=SETTINGS.storage_crs)
 
 
 def schema_problems(layer_id: str, gdf: gpd.GeoDataFrame) -> list[Message]:

@@ -150,6 +150,13 @@ class ExportError(PlannerError):
     title_code = "err_title_export"
 
 
+# --- context data, local basemap tiles (issue 12) --------------------------------------------------------
+class TileError(PlannerError):
+    """A local tile package cannot be opened or read, or a tile request is not valid."""
+
+    title_code = "err_title_tiles"
+
+
 # --- workspace, accounts, audit (issue 11) ---------------------------------------------------------------
 class StoreError(PlannerError):
     """The workspace cannot be read or written (permission, disk full, corrupt, missing version)."""

@@ -226,6 +226,68 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- exporters (gis/exporters.py, issues 10 and 12) --------------------------------------------------
     # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
     # --- context data, datum check (issue 12) ------------------------------------------------------------
+    "err_title_tiles": ("底图瓦片问题", "Basemap tile problem"),
+    "tile_package_missing": ("找不到底图瓦片包 {path}。应为 .mbtiles 文件或 z/x/y 瓦片文件夹。"
+                             "请检查 PUTUO_BASEMAP_TILES 的设置。",
+                             "Basemap tile package not found: {path}. Expected an .mbtiles file or a folder of "
+                             "z/x/y tiles. Fix: check the PUTUO_BASEMAP_TILES setting."),
+    "tile_package_unreadable": ("无法读取底图瓦片包 {name}：{reason}。应为有效的 MBTiles 文件或 z/x/y 瓦片文件夹。",
+                                "Cannot read the basemap tile package {name}: {reason}. Expected a valid MBTiles "
+                                "file or a folder of z/x/y tiles."),
+    "tile_format_unsupported": ("底图瓦片包 {name} 的瓦片格式为 {format}。应为 PNG 或 JPEG 栅格瓦片。",
+                                "The tiles of the basemap package {name} are {format}. Expected PNG or JPEG "
+                                "raster tiles."),
+    "tile_bad_key": ("瓦片编号无效。应为整数 z/x/y，0 ≤ z ≤ {max_zoom}，0 ≤ x、y < 2^z。",
+                     "Invalid tile address. Expected integers z/x/y with 0 ≤ z ≤ {max_zoom} and 0 ≤ x, y < 2^z."),
+    "tile_bad_size": ("底图尺寸 {width} × {height} 像素无效。应为正整数。",
+                      "Invalid basemap size {width} × {height} pixels. Expected positive integers."),
+    "tile_too_many": ("打印底图需要 {count} 张瓦片，超过上限 {limit} 张。请选择较低的缩放级别或较小的范围。",
+                      "The print basemap needs {count} tiles, more than the limit of {limit}. Fix: choose a "
+                      "lower zoom or a smaller extent."),
+    # print maps (layers/cartography.py raises these as CartographyError)
+    "print_no_cjk_font": ("未安装中文字体 {family}（matplotlib 找到的是 {found}）。请运行 apt-get install fonts-noto-cjk"
+                          "（scripts/setup.sh 会安装）。",
+                          "The Chinese font {family} is not installed (matplotlib found {found}). Fix: apt-get "
+                          "install fonts-noto-cjk (scripts/setup.sh does it)."),
+    "print_bad_paper": ("纸张 {paper} 未知。应为 A4 或 A3。", "Unknown paper {paper}. Expected A4 or A3."),
+    "print_bad_scale": ("比例尺 1:{scale} 不在标准系列中。应为以下之一：{series}。",
+                        "The scale 1:{scale} is not in the standard series. Expected one of: {series}."),
+    "print_extent_too_large": ("范围太大：需要约 1:{need} 的比例尺，超过最小比例尺 1:{largest}。请选择较小的范围。",
+                               "The extent is too large: it needs about 1:{need}, smaller than the smallest "
+                               "scale 1:{largest}. Fix: choose a smaller extent."),
+    "print_empty_extent": ("地图范围为空。应为有宽度和高度的范围，请另选范围。",
+                           "Empty map extent. Expected an area with a width and a height; choose another extent."),
+    "print_bad_format": ("图片格式 {format} 未知。应为 png、pdf 或 svg。",
+                         "Unknown image format {format}. Expected png, pdf or svg."),
+    "print_nothing_to_frame": ("没有可框定的内容：所选范围为空。请选择其他范围。",
+                               "Nothing to frame: the chosen extent is empty. Choose another extent."),
+    "datum_wgs84": ("WGS84（或 CGCS2000）", "WGS84 (or CGCS2000)"),
+    "datum_gcj02": ("GCJ-02（高德、腾讯坐标）", "GCJ-02 (AMap, Tencent)"),
+    "datum_bd09": ("BD-09（百度坐标）", "BD-09 (Baidu)"),
+    "datum_suspected": ("按声明的坐标系读取时，该图层与 OpenStreetMap 道路和地铁站相差约 {declared_m} 米；"
+                        "若按 {datum} 读取，只差约 {shifted_m} 米（比对依据：{basis}）。这些坐标很可能是 {datum}。"
+                        "请把坐标系改为 {datum}，导入时会转换为 WGS84。",
+                        "Read as declared, the layer lies about {declared_m} m from the OpenStreetMap roads and "
+                        "metro stations; read as {datum}, only about {shifted_m} m (compared: {basis}). The "
+                        "coordinates are most likely {datum}. Fix: set the coordinate system to {datum}; the "
+                        "import converts it to WGS84."),
+    "datum_basis_names": ("{count} 个同名地铁站", "{count} metro stations matched by name"),
+    "datum_basis_roads": ("沿道路约 {length_km:.1f} 千米", "about {length_km:.1f} km along the roads"),
+    "datum_note_empty": ("图层没有几何，无法核对坐标基准。", "The layer has no geometry; its datum cannot be checked."),
+    "datum_note_no_names": ("点图层中与地铁站同名的要素少于 {min} 个，无法用站名核对坐标基准。",
+                            "Fewer than {min} points are named like a metro station, so the datum cannot be "
+                            "checked by station names."),
+    "datum_note_off_roads": ("图层中没有沿道路延伸的线（{along_m:.0f} 米以内、连续 {run_m:.0f} 米以上），"
+                             "无法用道路核对坐标基准。",
+                             "No line of the layer runs along a road (within {along_m:.0f} m for at least "
+                             "{run_m:.0f} m), so the datum cannot be checked against the roads."),
+    "datum_note_far": ("图层离道路和地铁站太远（超过 {cap_m:.0f} 米），无法核对坐标基准；请确认坐标是否在上海。",
+                       "The layer lies too far from the roads and metro stations (over {cap_m:.0f} m) to check "
+                       "its datum; check that the coordinates are in Shanghai."),
+    "datum_note_unclear": ("三种读法都不够吻合（需在 {good_m:.0f} 米以内且比其他读法近 {ratio:g} 倍），"
+                           "无法判断坐标基准。",
+                           "No reading fits clearly (within {good_m:.0f} m and {ratio:g} times closer than "
+                           "the others), so the datum cannot be told."),
     # --- tiles (issue 13) --------------------------------------------------------------------------------
 }
 

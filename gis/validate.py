@@ -10,7 +10,7 @@ import shapely
 
 from gis.analysis import cluster_area_table
 from gis.crs import to_metric
-from gis.datasets import CLUSTERS, ParkData, load_park_data
+from gis.datasets import CLUSTERS, LAYER_FILES, ParkData, load_park_data
 from gis.errors import DataValidationError
 from gis.messages import CATALOGUE, Message, msg
 from gis.scoring import invalid_reason_message
@@ -32,8 +32,10 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
     """
     per_cluster = per_cluster or SETTINGS.subparks_per_cluster
     problems: list[Message] = []
-    for layer_id in ("district", "creek_edge", "subparks", "zones", "buildings", "parcels", "stations"):
+    for layer_id in LAYER_FILES:
         gdf = data.layer(layer_id)
+        if gdf.empty:
+            continue
         x0, y0, x1, y1 = gdf.total_bounds
         if not (SHANGHAI_BBOX[0] <= x0 and x1 <= SHANGHAI_BBOX[2] and SHANGHAI_BBOX[1] <= y0 and y1 <= SHANGHAI_BBOX[3]):
             problems.append(msg("inv_outside_shanghai", layer=layer_id,
@@ -110,11 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {args.data_dir}")
         return 1
+    assert data is not None  # no problem means the folder loaded
     table = cluster_area_table(data.subparks)
     print(f"OK  {args.data_dir}: {len(data.subparks)} sub-parks, total {table.loc['total', 'area_km2']:.3f} km2 "
           f"(EPSG:4549; geodesic {table.loc['total', 'geodesic_area_km2']:.3f}); "
           + ", ".join(f"{c} {table.loc[c, 'area_km2']:.3f} km2" for c in table.index if c != "total")
-          + f"; {len(data.buildings)} buildings, {len(data.parcels)} parcels, {len(data.stations)} stations")
+          + f"; {len(data.buildings)} buildings, {len(data.parcels)} parcels, {len(data.stations)} stations, "
+            f"{len(data.roads)} road sections, {len(data.metro_lines)} metro lines")
     return 0
 
 

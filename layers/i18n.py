@@ -358,6 +358,58 @@ TEXT: dict[str, tuple[str, str]] = {
     # (end of issue 11 labels)
     #
     # --- context layers, basemaps, print products (issue 12) -----------------------------------------------
+    "layer_roads": ("快速路与主干道（OSM）", "Expressways and main roads (OSM)"),
+    "layer_metro_lines": ("轨道交通线路", "Metro lines"),
+    "road_expressway": ("高速公路", "Expressway"),
+    "road_urban_expressway": ("城市快速路（高架）", "Urban expressway (elevated)"),
+    "road_arterial": ("主干道", "Arterial road"),
+    "f_road_kind": ("道路等级", "Road class"),
+    **{f"metro_line_{ref}": (f"{ref}号线", f"Line {ref}") for ref in
+       ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18")},
+    "layer_scenario_new": ("方案新增地块", "Parcels the scenario adds"),
+    # print products: title block, scale, sources
+    "print_scale": ("比例尺", "Scale"),
+    "print_maker": ("制图", "by"),
+    "print_tb_title": ("图名", "Title"),
+    "print_tb_unit": ("制图单位", "Mapping unit"),
+    "print_tb_date": ("制图日期", "Date"),
+    "print_tb_sources": ("数据来源", "Sources"),
+    "print_tb_crs": ("坐标系", "CRS"),
+    "print_tb_scale": ("比例尺", "Scale"),
+    "print_tb_approval": ("审图号", "Approval no."),
+    "print_crs_short": ("CGCS2000 / 3°高斯-克吕格 CM 120E（EPSG:4549），格网单位 km；"
+                        "指北针指向真北（子午线收敛角 {gamma:.2f}°）",
+                        "CGCS2000 / 3° Gauss-Kruger CM 120E (EPSG:4549), grid in km; the arrow points to true "
+                        "north (meridian convergence {gamma:.2f}°)"),
+    "print_overview": ("位置示意", "Location"),
+    "print_src_demo": ("演示数据（子园为示意范围，非官方边界）", "Demonstration data (schematic sub-parks, not official "
+                       "boundaries)"),
+    "print_src_plan": ("规划：普科委〔2021〕17号", "plan: 普科委〔2021〕17号"),
+    "print_src_district": ("区界 © Vonng/adcode（高德，CC BY 4.0）", "district © Vonng/adcode (AMap, CC BY 4.0)"),
+    "print_src_osm": ("道路、轨道交通、地铁站 © OpenStreetMap contributors（ODbL）",
+                      "roads, metro lines, stations © OpenStreetMap contributors (ODbL)"),
+    "print_src_metroflow": ("部分车站 © MetroFlow（MIT）", "some stations © MetroFlow (MIT)"),
+    "print_src_basemap": ("底图 {attribution}", "basemap {attribution}"),
+    # atlas facts and report
+    "atlas_facts": ("基本情况", "Facts"),
+    "fact_area": ("面积", "Area"),
+    "fact_declared": ("公布面积", "Declared area"),
+    "fact_nearest_stations": ("最近地铁站", "Nearest stations"),
+    "fact_nearest_subpark": ("最近子园", "Nearest sub-park"),
+    "fact_intended": ("拟引入产业", "Intended industry"),
+    "fact_score": ("得分（排名）", "Score (rank)"),
+    "fact_zones": ("布局区", "Layout zones"),
+    "mu": ("亩", "mu"),
+    "ha_unit": ("公顷", "ha"),
+    "report_title": ("方案报告", "Scenario report"),
+    "report_metric": ("指标", "Measure"),
+    "report_value": ("数值", "Value"),
+    "report_weights": ("评分权重", "Weights used"),
+    "report_weight_pct": ("权重", "Weight"),
+    "report_metrics": ("方案指标", "Scenario measures"),
+    "report_card": ("评分明细：{name}", "Score card: {name}"),
+    "report_page": ("第 {page} / {pages} 页", "page {page} of {pages}"),
+    "report_new_note": ("斜线填充为本方案新增的地块", "Hatched: parcels this scenario adds"),
     # (end of issue 12 labels)
     #
     # --- large layers, tiles (issue 13) --------------------------------------------------------------------

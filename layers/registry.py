@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from layers.i18n import t
 
 NORTH = "#2b6cb0"
 SOUTH = "#c53030"
+
+#: Official colours of the Shanghai Metro lines (the operator's line colours), by line ref.
+METRO_COLOURS: dict[str, str] = {
+    "1": "#E4002B", "2": "#97D700", "3": "#FFD100", "4": "#5F259F", "5": "#AC4FC6", "6": "#D9027D",
+    "7": "#FF6900", "8": "#00A3E0", "9": "#71C5E8", "10": "#C1A7E2", "11": "#76232F", "12": "#007B5F",
+    "13": "#EF95CF", "14": "#827A04", "15": "#BBA786", "16": "#2CD5C4", "17": "#C09C83", "18": "#D6A461",
+}
 
 
 @dataclass(frozen=True)
@@ -23,8 +31,9 @@ class Category:
 class LayerSpec:
     """How one layer is drawn on the web map and on print maps.
 
-    ``style`` holds Leaflet path options (color, weight, fillColor, fillOpacity, dashArray); a point layer
-    also uses ``radius`` (px). Field names in ``tooltip``/``popup`` resolve to ``<field>_<lang>`` when the
+    ``style`` holds Leaflet path options (color, weight, opacity, fillColor, fillOpacity, dashArray); a point
+    layer also uses ``radius`` (px); ``hatch`` (a matplotlib hatch such as ``"////"``) is for print maps.
+    Field names in ``tooltip``/``popup`` resolve to ``<field>_<lang>`` when the
     layer has such a column (``name`` -> ``name_zh``), else to the field itself.
     """
 
@@ -48,10 +57,14 @@ class LayerSpec:
                 return {**self.style, **cat.style}
         return dict(self.style)
 
-    def legend_entries(self, lang: str) -> list[tuple[str, dict]]:
-        """(label, style) pairs for the legend: one per category, or one for the layer."""
+    def legend_entries(self, lang: str, *, values: Collection[str] | None = None) -> list[tuple[str, dict]]:
+        """(label, style) pairs for the legend: one per category, or one for the layer.
+
+        ``values``: only the categories with these values (those actually drawn); None for all.
+        """
         if self.categories:
-            return [(t(c.label_key, lang), self.style_for(c.value)) for c in self.categories]
+            return [(t(c.label_key, lang), self.style_for(c.value)) for c in self.categories
+                    if values is None or c.value in values]
         return [(self.label(lang), dict(self.style))]
 
 
@@ -91,7 +104,8 @@ REGISTRY: tuple[LayerSpec, ...] = (
                      ("area_ha", "f_area_ha"), ("plot_ratio", "f_plot_ratio"),
                      ("potential_floor_area_m2", "f_potential_floor"), ("accuracy", "f_accuracy"))),
     LayerSpec("buildings", "layer_buildings", "point",
-              {"color": "#ffffff", "weight": 1.5, "fill": True, "fillColor": "#553c9a", "fillOpacity": 0.95, "radius": 6},
+              {"color": "#ffffff", "weight": 1.5, "fill": True, "fillColor": "#553c9a", "fillOpacity": 0.95,
+               "radius": 6},
               tooltip=(("name", "f_name"), ("kind", "f_kind")),
               popup=(("name", "f_name"), ("kind", "f_kind"), ("subpark_id", "f_subpark"),
                      ("floor_area_m2", "f_floor_area"), ("accuracy", "f_accuracy"))),
@@ -101,6 +115,27 @@ REGISTRY: tuple[LayerSpec, ...] = (
               popup=(("name", "f_name"), ("lines", "f_lines"), ("source", "f_source"))),
 )
 
+
+#: Context from OpenStreetMap, drawn under the park layers on every map (web and print).
+ROADS = LayerSpec(
+    "roads", "layer_roads", "line", {"color": "#a0aec0", "weight": 2, "opacity": 0.95},
+    tooltip=(("name", "f_name"), ("kind", "f_road_kind")), popup=(("name", "f_name"), ("source", "f_source")),
+    category_field="kind",
+    categories=(Category("expressway", "road_expressway", {"color": "#e3a95c", "weight": 4}),
+                Category("urban_expressway", "road_urban_expressway", {"color": "#efd08a", "weight": 3.5}),
+                Category("arterial", "road_arterial", {"color": "#d2d8e0", "weight": 2.5})),
+)
+
+METRO_LINES = LayerSpec(
+    "metro_lines", "layer_metro_lines", "line", {"color": "#718096", "weight": 3, "opacity": 0.8},
+    tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("source", "f_source")),
+    category_field="ref",
+    categories=tuple(Category(ref, f"metro_line_{ref}", {"color": colour})
+                     for ref, colour in METRO_COLOURS.items()),
+)
+
+#: The context layers, bottom first; :func:`get_spec` finds them like the registry's own layers.
+CONTEXT_LAYERS: tuple[LayerSpec, ...] = (ROADS, METRO_LINES)
 
 #: Colours of the score classes c1..c5 (bounds: gis.scoring.CLASS_BOUNDS), red (low) to green (high).
 SCORE_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")
@@ -112,7 +147,8 @@ SCORED_PARCELS = LayerSpec(
     popup=(("name", "f_name"), ("score", "f_score"), ("rank", "f_rank"), ("failed", "f_failed"),
            ("current_use", "f_use"), ("area_ha", "f_area_ha"), ("accuracy", "f_accuracy")),
     category_field="score_class",
-    categories=tuple(Category(f"c{i + 1}", f"score_c{i + 1}", {"fillColor": colour}) for i, colour in enumerate(SCORE_COLOURS))
+    categories=tuple(Category(f"c{i + 1}", f"score_c{i + 1}", {"fillColor": colour})
+                     for i, colour in enumerate(SCORE_COLOURS))
     + (Category("fail", "score_fail", {"fillColor": "#a0aec0", "color": "#4a5568", "dashArray": "4 3",
                                        "fillOpacity": 0.5}),),
 )
@@ -132,6 +168,13 @@ SCENARIO_PARCELS = LayerSpec(
                                                  "dashArray": "6 3", "fillOpacity": 0.7})),
 )
 
+#: Parcels a scenario adds, as print maps mark them: hatched with a bold outline (not score colours).
+SCENARIO_NEW = LayerSpec(
+    "scenario_new", "layer_scenario_new", "polygon",
+    {"color": "#c05621", "weight": 2.5, "fillColor": "#fbd38d", "fillOpacity": 0.35, "hatch": "////"},
+    tooltip=(("name", "f_name"),), popup=(("name", "f_name"),),
+)
+
 #: One colour per compared scenario (what each adds).
 COMPARE_COLOURS = ("#d53f8c", "#3182ce", "#38a169", "#d69e2e")
 
@@ -140,16 +183,17 @@ SCENARIO_ADDED = LayerSpec(
     {"color": "#2d3748", "weight": 2, "fillOpacity": 0.55},
     tooltip=(("name", "f_name"),), popup=(("name", "f_name"), ("added", "f_area_km2")),
     category_field="slot",
-    categories=tuple(Category(f"s{i}", f"scen_slot{i}", {"fillColor": c, "color": c}) for i, c in enumerate(COMPARE_COLOURS)),
+    categories=tuple(Category(f"s{i}", f"scen_slot{i}", {"fillColor": c, "color": c})
+                     for i, c in enumerate(COMPARE_COLOURS)),
 )
 
 
 def get_spec(layer_id: str) -> LayerSpec:
     """The spec of one layer by id."""
-    for spec in (*REGISTRY, SCORED_PARCELS, SCENARIO_PARCELS, SCENARIO_ADDED):
+    known = (*REGISTRY, *CONTEXT_LAYERS, SCORED_PARCELS, SCENARIO_PARCELS, SCENARIO_ADDED, SCENARIO_NEW)
+    for spec in known:
         if spec.id == layer_id:
             return spec
-    known = (*REGISTRY, SCORED_PARCELS, SCENARIO_PARCELS, SCENARIO_ADDED)
     raise KeyError(f"No layer spec {layer_id!r}; known: {', '.join(s.id for s in known)}")
 
 

@@ -13,7 +13,7 @@ What it builds (all WGS84 GeoJSON, every feature with ``source`` and ``accuracy`
 * ``buildings/buildings.geojson`` — carriers named in the plan, as points inside their sub-park.
 * ``parcels/parcels.geojson`` — fictional candidate parcels (seeded): near the belt, core and city, across a
   road from the park, elsewhere, and a few deliberately problematic.
-* ``transit/stations.geojson`` — metro stations within 1.5 km of the district, from MetroFlow (MIT).
+The metro stations, roads and metro lines come from OpenStreetMap: ``scripts/build_context_data.py``.
 
 Run after scripts/build_district.py::
 
@@ -23,7 +23,6 @@ Run after scripts/build_district.py::
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 from pathlib import Path
 
@@ -64,7 +63,8 @@ SUBPARKS = [
      "south of 沪宁铁路, east of 外环, near 祁连山路/绥德路 (未来岛公园); 1.53 km2"),
     ("N01", "桃浦智创城", "Taopu Smart City", "north",
      "智能科技、智能制造研发、生命健康", "intelligent tech, smart-manufacturing R&D, life & health",
-     "intelligent_software|life_health|rd_services", "中以(上海)创新园；智创TOP；睿创上海研发中心；上海清华国际创新中心",
+     "intelligent_software|life_health|rd_services",
+     "中以(上海)创新园；智创TOP；睿创上海研发中心；上海清华国际创新中心",
      None, 2.04,
      [(121.3680, 31.2748), (121.3920, 31.2722), (121.3960, 31.2800), (121.3920, 31.2880),
       (121.3720, 31.2880), (121.3660, 31.2810)],
@@ -91,7 +91,8 @@ SUBPARKS = [
      "north of 上海西站 (location uncertain)"),
     ("S03", "华东师范大学国家大学科技园", "ECNU National University Science Park", "south",
      "教育科技、新一代信息技术、高技术服务", "education tech, new-generation IT, hi-tech services",
-     "intelligent_software|rd_services", "国家可信嵌入式软件工程技术中心；华东师范大学医学与健康院；国家级出版融合发展重点实验室",
+     "intelligent_software|rd_services",
+     "国家可信嵌入式软件工程技术中心；华东师范大学医学与健康院；国家级出版融合发展重点实验室",
      None, 0.45,
      [(121.4000, 31.2250), (121.4120, 31.2250), (121.4120, 31.2330), (121.4000, 31.2330)],
      "around 华东师大中山北路校区 (中山北路3663号), east of 长风公园"),
@@ -140,7 +141,8 @@ BUILDINGS = [
     ("B02", "智创TOP产城综合体", "Zhichuang TOP complex", "HQ complex", "N01", "rd_services", None, 121.3800, 31.2800),
     ("B03", "上海清华国际创新中心", "Tsinghua International Innovation Center (Shanghai)", "research institute",
      "N01", "rd_services|intelligent_software", None, 121.3830, 31.2825),
-    ("B04", "睿创上海研发中心", "Raytron Shanghai R&D Center", "R&D centre", "N01", "rd_services", None, 121.3770, 31.2835),
+    ("B04", "睿创上海研发中心", "Raytron Shanghai R&D Center", "R&D centre", "N01", "rd_services", None,
+     121.3770, 31.2835),
     ("B05", "普陀桃浦国际健康创新产业园", "Taopu International Health Innovation Park", "industrial park", "N01",
      "life_health", None, 121.3860, 31.2790),
     ("B06", "闻天下产业园", "Wentianxia Industrial Park", "industrial park", "N02", "industrial_internet", None,
@@ -324,7 +326,8 @@ def build_parcels(district_m: shapely.Geometry, subparks_m: gpd.GeoDataFrame, zo
         cx, cy = rng.uniform(x0, x1), rng.uniform(y0, y1)
         poly = _rect(cx, cy, float(rng.uniform(8_000, 40_000)), rng.uniform(1.0, 2.2), rng.uniform(-35, 35))
         d = poly.distance(park)
-        if 15.0 <= d <= 45.0 and district_m.buffer(-30.0).contains(poly) and all(poly.distance(p) > 20.0 for p in placed):
+        if 15.0 <= d <= 45.0 and district_m.buffer(-30.0).contains(poly) \
+                and all(poly.distance(p) > 20.0 for p in placed):
             placed.append(poly)
             kinds.append("ok")
             n += 1
@@ -363,22 +366,6 @@ def build_parcels(district_m: shapely.Geometry, subparks_m: gpd.GeoDataFrame, zo
     return gpd.GeoDataFrame(rows, geometry=placed, crs=METRIC_CRS)
 
 
-def build_stations(district_m: shapely.Geometry, metroflow: pd.DataFrame) -> gpd.GeoDataFrame:
-    pts = to_metric(gpd.GeoSeries(gpd.points_from_xy(metroflow["lon"], metroflow["lat"]), crs=STORAGE_CRS))
-    near = pts.distance(district_m) <= 1500.0
-    rows = []
-    for (_, r), inside in zip(metroflow[near.to_numpy()].iterrows(), pts[near].within(district_m)):
-        # Station ids encode the line (1142 -> line 11); interchanges list one id per line.
-        ids = ast.literal_eval(r["includeStation"]) if isinstance(r["includeStation"], str) else [r["stationID"]]
-        lines = sorted({int(s) // 100 for s in ids})
-        rows.append({"id": f"M{int(r['stationID'])}", "name_zh": r["name"], "name_en": r["name"],
-                     "lines": "|".join(str(n) for n in lines), "inside_district": bool(inside),
-                     "source": "MetroFlow (Ariza-Sun/MetroFlow, MIT), Data/stationInfo.csv, network of 2017",
-                     "accuracy": "WGS84 station point, about 10-30 m; lines 14, 15 and stations opened after 2017 "
-                                 "are missing"})
-    return gpd.GeoDataFrame(rows, geometry=list(pts[near]), crs=METRIC_CRS).sort_values("id")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference-data")
@@ -392,16 +379,14 @@ def main() -> None:
     buildings = build_buildings(subparks)
     towns = pd.read_csv(args.reference / "putuo_streets_towns.csv").dropna(subset=["center_lon_wgs84"])
     parcels = build_parcels(district_m, subparks, zones, towns)
-    stations = build_stations(district_m, pd.read_csv(args.reference / "metroflow_stationInfo_wgs84.csv"))
 
     write_layer(subparks, DATA / "boundaries" / "subparks.geojson")
     write_layer(zones, DATA / "boundaries" / "zones.geojson")
     write_layer(buildings, DATA / "buildings" / "buildings.geojson")
     write_layer(parcels, DATA / "parcels" / "parcels.geojson")
-    write_layer(stations, DATA / "transit" / "stations.geojson")
     print(f"sub-parks {len(subparks)} total {subparks.area.sum() / 1e6:.3f} km2; zones "
           + ", ".join(f"{z} {a / 1e6:.2f} km2" for z, a in zip(zones["id"], zones.area))
-          + f"; buildings {len(buildings)}; parcels {len(parcels)}; stations {len(stations)}")
+          + f"; buildings {len(buildings)}; parcels {len(parcels)}")
 
 
 if __name__ == "__main__":

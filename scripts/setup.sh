@@ -22,7 +22,7 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 if [ $dev -eq 1 ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
-  apt_install chromium fonts-noto-cjk
+  apt_install chromium fonts-noto-cjk poppler-utils gdal-bin
 else
   .venv/bin/python -m pip install -q -r requirements.txt
   # print maps need a Chinese font (without it every character is an empty box)

@@ -100,10 +100,46 @@ def test_parcels_plausible_with_deliberate_problems(data):
     assert (p["potential_floor_area_m2"] > 0).all()
 
 
-def test_stations_in_and_near_putuo(data):
-    s = data.stations
-    assert len(s) >= 20 and s["inside_district"].sum() >= 10
-    assert {"真如", "上海西站", "曹杨路", "长寿路"} <= set(s["name_zh"])
+def test_stations_are_the_2026_network_with_lines_14_and_15(data):
+    s = data.stations.set_index("name_zh")
+    assert len(s) >= 60 and s["inside_district"].sum() >= 20
+    assert {"真如", "上海西", "曹杨路", "长寿路", "铜川路", "真光路", "祁安路", "中宁路"} <= set(s.index)
+    lines = s["lines"].to_dict()
+    assert lines["曹杨路"] == "3|4|11|14" and lines["真如"] == "11|14" and lines["上海西"] == "11|15"
+    assert lines["铜川路"] == "14|15" and lines["长寿路"] == "7|13" and lines["金沙江路"] == "3|4|13"
+    assert (s["lines"].str.len() > 0).all()  # every station is on a line
+    assert s.loc["曹杨路", "name_en"] == "Caoyang Road" and s.loc["中山北路", "name_en"] == "Zhongshan North Road"
+    from_osm = s["source"].str.contains("OpenStreetMap")
+    assert from_osm.sum() >= 50 and s.loc[from_osm, "osm_id"].str.fullmatch(r"[0-9]+").all()
+    assert s.loc[~from_osm, "source"].str.contains("MetroFlow").all()  # what the OSM extract lacks
+
+
+def test_roads_and_metro_lines_from_openstreetmap(data):
+    from gis.crs import length_m
+    from layers.registry import METRO_COLOURS
+
+    roads, lines = data.roads, data.metro_lines
+    district = to_metric(data.district).geometry.iloc[0]
+    inside_km = length_m(to_metric(roads).intersection(district)).sum() / 1000
+    assert inside_km == pytest.approx(73, abs=2)  # about 73 km inside the district (SOURCES.md)
+    assert set(roads["kind"]) == {"expressway", "urban_expressway", "arterial"}
+    named = roads.set_index("name_zh")
+    assert {"中环路", "内环高架路", "北横通道", "中山北路", "武宁路", "曹杨路", "真北路", "长寿路"} <= set(named.index)
+    assert named.loc["曹杨路", "name_en"] == "Caoyang Road" and named.loc["中环路", "name_en"] == "Middle Ring Road"
+    assert list(lines["ref"]) == ["1", "2", "3", "4", "7", "8", "9", "10", "11", "12", "13", "14", "15", "17"]
+    assert all(METRO_COLOURS[r] == c for r, c in zip(lines["ref"], lines["colour"]))
+    for layer in (roads, lines, data.stations):
+        assert layer["source"].str.contains("OpenStreetMap|MetroFlow").all()
+
+
+def test_odbl_notice_beside_the_osm_files():
+    from gis.settings import SETTINGS
+
+    for folder in ("context", "transit"):
+        text = (SETTINGS.data_dir / folder / "NOTICE.md").read_text(encoding="utf-8")
+        assert "© OpenStreetMap contributors" in text and "ODbL" in text
+        for rel in ("context/roads.geojson", "context/metro_lines.geojson", "transit/stations.geojson"):
+            assert rel in text
 
 
 def test_layout_zones(data):
@@ -149,3 +185,14 @@ def test_load_missing_folder_lists_every_layer(tmp_path):
         load_park_data(tmp_path)
     assert len(err.value.problems) == len(LAYER_FILES)
     assert "not found" in err.value.text("en")
+
+
+def test_context_layers_have_a_style_and_label_for_every_class(data):
+    from layers.i18n import TEXT
+    from layers.registry import CONTEXT_LAYERS
+
+    for spec in CONTEXT_LAYERS:
+        layer = data.layer(spec.id)
+        assert set(layer[spec.category_field]) <= {c.value for c in spec.categories}, spec.id
+        keys = {spec.label_key} | {k for _, k in spec.tooltip + spec.popup} | {c.label_key for c in spec.categories}
+        assert keys <= set(TEXT), spec.id

@@ -118,7 +118,8 @@ def test_suggest_and_accept(workspace):
     at.button(key="sug_run").click().run()
     result = at.session_state[SUGGESTION]
     assert result.exact.status == "optimal" and at.info
-    assert result.exact.added_m2 <= 0.2e6 and result.exact.total_score >= result.greedy.total_score
+    # the exact optimum is never worse than greedy (a tie may differ in the last bit of the float sum)
+    assert result.exact.added_m2 <= 0.2e6 and result.exact.total_score >= result.greedy.total_score - 1e-9
     at.button(key="sug_accept").click().run()
     assert current(at).parcels == result.exact.parcels
 

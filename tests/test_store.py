@@ -104,9 +104,13 @@ def test_a_save_killed_midway_never_corrupts_saved_versions(tmp_path):
     path = tmp_path / "ws.gpkg"
     store = ScenarioStore(path)
     saved, _ = store.save(_scenario("kept"))
-    for delay in (0.3, 0.6, 0.9):
+    for round_ in range(3):
+        before = len(ScenarioStore(path).history("shared-id"))
         proc = _saver(tmp_path, path, "K", 1000, drawn=30)  # long-running saves
-        time.sleep(delay)
+        deadline = time.monotonic() + 120
+        while len(ScenarioStore(path).history("shared-id")) < before + 1 + round_:  # it is saving: kill it now
+            assert proc.poll() is None and time.monotonic() < deadline, "the saver never saved"
+            time.sleep(0.01)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         with sqlite3.connect(path) as con:
