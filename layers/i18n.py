@@ -10,7 +10,7 @@ DEFAULT_LANG = "zh"
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
     "app_title": ("张江普陀园规划助手", "Putuo Park Planner"),
-    "app_subtitle": ("上海张江高新技术产业开发区普陀园 · 演示数据", "Zhangjiang Hi-tech Park, Putuo sub-park · demonstration data"),
+    "app_subtitle": ("上海张江高新技术产业开发区普陀园", "Zhangjiang Hi-tech Park, Putuo sub-park"),
     "page_explorer": ("园区地图", "Park map"),
     "page_indicators": ("规划指标", "Plan indicators"),
     "page_data": ("数据与来源", "Data & sources"),
@@ -347,6 +347,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "draw_rectangle_start": ("按住并拖动绘制矩形。", "Click and drag to draw a rectangle."),
     "draw_shape_end": ("松开鼠标完成绘制。", "Release the mouse to finish drawing."),
     "draw_crossing": ("边界不能相交！", "The edges cannot cross!"),
+    "legend_metro_lines": ("地铁线路（按线路颜色）", "Metro lines (in their colours)"),
     "help_counts": ("共 {n} 个地块：{passing} 个通过全部硬性规则，{failing} 个未通过。当前权重：",
                     "{n} parcels: {passing} pass every hard rule, {failing} fail. Weights:"),
     # (end of issue 9 labels)

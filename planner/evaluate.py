@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from PIL import Image
@@ -19,7 +18,7 @@ from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
 from gis.messages import Message
 from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
-from gis.scoring import (PRESETS, VECTOR_CRITERIA, Context, apply_weights, check_rules, explain, failure_message,
+from gis.scoring import (PRESETS, Context, apply_weights, check_rules, explain, failure_message,
                          normalise, raw_criteria, rule_findings, sensitivity)
 from layers.i18n import name_col, t
 from layers.registry import SCORED_PARCELS, get_spec
@@ -27,6 +26,7 @@ from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, 
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
 from planner.http import layer_url
+from planner.maps import context_legend, context_refs, park_refs
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(64 * 1024 * 1024)
@@ -337,9 +337,8 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
     spec = SCORED_PARCELS
     classes = scores.table["score_class"].astype(str)
     bundled = [pid for pid in classes.index if pid not in set(ev.user_ids)]
-    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
-                      interactive=lid in ("subparks", "stations"), labels=lid == "subparks", popups=False)
-            for lid in CONTEXT_LAYERS]
+    refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
+        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"), labels=("subparks", "stations"))
     refs.append(layer_ref("scored_parcels", name=spec.label(lang),
                           url=layer_url(ds.version, "scored_parcels", lang=lang, datum=datum),
                           restyle=classes.reindex(bundled).to_dict(), popups=False,
@@ -352,7 +351,8 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
                               restyle=classes.reindex(list(ev.user_ids)).to_dict(),
                               extra=_score_extra(ev, scores, ev.user_ids, lang=lang)))
     layer_of_selected = "user_parcels" if selected in set(ev.user_ids) else "scored_parcels"
-    legend = legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec], lang=lang)
+    legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec],
+                                                            lang=lang)
     return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
                     selected={"layer": layer_of_selected, "id": selected} if selected else None,

@@ -15,6 +15,7 @@ from layers.webmap import bounds_of, layer_ref, legend_entries, map_spec
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.http import layer_url
+from planner.maps import context_legend, context_refs
 from planner.text import data_text, kind_label
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
@@ -131,14 +132,15 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
     datum = basemap_datum
 
     def base() -> tuple[list, list, list]:
-        refs, specs = [], []
+        refs = context_refs(ds, lang=lang, datum=datum)
         for lid in HOME_LAYERS:
             spec = get_spec(lid)
-            specs.append(spec)
             refs.append(layer_ref(lid, name=spec.label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
                                   show=spec.visible, interactive=lid not in ("district", "zones", "clusters"),
-                                  labels=lid == "subparks", popups=lid != "subparks"))
-        legend = legend_entries([s for s in specs if s.id != "clusters"], lang=lang)
+                                  labels=lid in ("subparks", "stations"), popups=lid != "subparks",
+                                  label_min_zoom=14 if lid == "stations" else 0))
+        legend = context_legend(ds, lang=lang) + legend_entries(
+            [get_spec(lid) for lid in HOME_LAYERS if lid != "clusters"], lang=lang)
         return refs, legend, bounds_of(ds.park.district, datum=datum)
 
     refs, legend, fit = CACHE.get(("home", ds.version, lang, datum), base)

@@ -14,7 +14,7 @@ from gis.exporters import ExportMeta, export_layers
 from gis.scenario import Scenario
 from layers.cartography import PrintSpec, padded_extent, render
 from layers.i18n import t
-from layers.registry import get_spec
+from layers.registry import CONTEXT_LAYERS, get_spec
 from layers.reports import atlas, scenario_report
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec, standalone_html
 from planner.data import DataSet
@@ -126,7 +126,8 @@ def report_pdf(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, 
 
 def offline_html(ds: DataSet, *, lang: str) -> bytes:
     """The park map as one self-contained HTML file (every layer inline, Leaflet inlined)."""
-    ids = ("district", "zones", "subparks", "parcels", "buildings", "stations")
+    ids = tuple(s.id for s in CONTEXT_LAYERS if len(ds.layer(s.id))) + (
+        "district", "zones", "subparks", "parcels", "buildings", "stations")
     refs = [layer_ref(lid, name=get_spec(lid).label(lang), labels=lid == "subparks",
                       doc=layer_document(get_spec(lid), ds.park.layer(lid), lang=lang,
                                          label_field="name" if lid == "subparks" else None))
@@ -138,9 +139,8 @@ def offline_html(ds: DataSet, *, lang: str) -> bytes:
 
 def view_map(ds: DataSet, *, lang: str) -> dict:
     """A small map whose view (reported by the browser) frames a print map."""
-    from planner.http import layer_url
+    from planner.maps import context_refs, park_refs
 
-    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang),
-                      interactive=False, labels=lid == "subparks") for lid in ("district", "subparks")]
+    refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks"), lang=lang)
     return map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
                     legend_title=t("legend", lang), legend=[], report_view=True, height=320, map_key="print_view")

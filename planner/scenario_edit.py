@@ -21,6 +21,7 @@ from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.http import layer_url
+from planner.maps import context_legend, context_refs, park_refs
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -146,9 +147,8 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
     bundled = [pid for pid in states.index if pid not in set(ev.user_ids)]
     extra = {pid: [t(f"scen_{states[pid]}", lang), f"{scores.table.at[pid, 'score']:.3f}", failed.get(pid) or None]
              for pid in bundled}
-    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
-                      interactive=lid in ("subparks", "stations"), labels=lid == "subparks", popups=False)
-            for lid in CONTEXT_LAYERS]
+    refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
+        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"), labels=("subparks", "stations"))
     refs.append(layer_ref("scenario_parcels", name=SCENARIO_PARCELS.label(lang),
                           url=layer_url(ds.version, "scenario_parcels", lang=lang, datum=datum),
                           restyle=states.reindex(bundled).to_dict(), extra=(labels, extra), popups=False))
@@ -156,7 +156,8 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
         doc = CACHE.get(("drawn_doc", scenario_key(scenario), lang, datum),
                         lambda: layer_document(SCENARIO_PARCELS, drawn_layer(scenario), lang=lang, datum=datum))
         refs.append(layer_ref("scenario_drawn", name=t("scen_drawn", lang), doc=doc, popups=False))
-    legend = legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [SCENARIO_PARCELS], lang=lang)
+    legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS]
+                                                            + [SCENARIO_PARCELS], lang=lang)
     return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
                     height=height, map_key="scenario")
@@ -226,8 +227,8 @@ def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str,
                               "slot": [f"s{i}" for i in range(len(names))],
                               "added": [round(m.added_km2, 3) for m in named.values()]}, geometry=geoms, crs="EPSG:4326")
     added = added[~added.geometry.is_empty]
-    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
-                      interactive=False) for lid in ("district", "zones", "subparks")]
+    refs = context_refs(ds, lang=lang, datum=datum) + park_refs(ds, ("district", "zones", "subparks"), lang=lang,
+                                                                datum=datum)
     if len(added):
         refs.append(layer_ref("scenario_added", name=SCENARIO_ADDED.label(lang), popups=True,
                               doc=layer_document(SCENARIO_ADDED, added, lang=lang, datum=datum)))

@@ -30,7 +30,8 @@ def test_every_page_runs_in_both_languages(monkeypatch, tmp_path, page, lang):
 def test_home_map_sends_layers_by_signed_url_not_inline(at):
     spec = maps(at)["home"]
     ids = [ref["id"] for ref in spec["layers"]]
-    assert ids == ["district", "zones", "clusters", "subparks", "parcels", "buildings", "stations"]
+    assert ids == ["roads", "metro_lines", "district", "zones", "clusters", "subparks", "parcels", "buildings",
+                   "stations"]  # the OpenStreetMap context under the park
     for ref in spec["layers"]:
         assert ref["url"].startswith(f"/api/layer/d") and "&sig=" in ref["url"] and "doc" not in ref
     assert next(r for r in spec["layers"] if r["id"] == "subparks")["labels"] is True

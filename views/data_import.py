@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from gis.datasets import ParkData
@@ -12,7 +11,7 @@ from gis.validate import invariant_problems
 from layers.i18n import t
 from layers.registry import get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, map_spec
-from planner.http import layer_url
+from planner.maps import context_refs, park_refs
 from planner.scenario_edit import open_store
 from views import boundary, state
 from views.mapview import show_map
@@ -74,8 +73,7 @@ def _preview(ds, store, kind: str, name: str, data: bytes, active: dict, lang: s
     preview["name_zh"] = preview[label_col].astype(str) if label_col else preview["id"]
     preview["name_en"] = preview["name_zh"]
     spec = get_spec("parcels" if KINDS[kind] == "polygon" else "buildings")
-    refs = [layer_ref(lid, name=get_spec(lid).label(lang), url=layer_url(ds.version, lid, lang=lang),
-                      interactive=False) for lid in ("district", "subparks")]
+    refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks"), lang=lang)
     refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
                           doc=layer_document(spec, preview, lang=lang)))
     show_map(map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(preview),
