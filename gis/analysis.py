@@ -103,7 +103,8 @@ def subpark_summary(data: ParkData, subpark_id: str, *, n_stations: int = 3) -> 
         "row": row,
         "area": {"m2": a, "km2": a / M2_PER_KM2, "ha": a / M2_PER_HA, "mu": a / M2_PER_MU,
                  "geodesic_km2": float(geodesic_area_m2(sub).iloc[0]) / M2_PER_KM2},
-        "buildings": pd.DataFrame(bld.loc[mask, ["id", "name_zh", "name_en", "kind"]]).reset_index(drop=True),
+        "buildings": pd.DataFrame(bld.loc[mask, [c for c in ("id", "name_zh", "name_en", "kind", "kind_zh", "kind_en")
+                                                 if c in bld.columns]]).reset_index(drop=True),
         "stations": nearest_features(geom_m, data.stations, k=n_stations),
         "zones": shares,
     }

@@ -16,7 +16,7 @@ from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.http import layer_url
 from planner.maps import context_legend, context_refs
-from planner.text import data_text, kind_label
+from planner.text import data_text
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(16 * 1024 * 1024)
@@ -82,7 +82,7 @@ def subpark_card(ds: DataSet, subpark_id: str, *, lang: str) -> SubparkCard:
             positioning=data_text(row, "industries", lang),
             carriers=str(row.get("carriers_zh") or "").strip(),
             buildings=pd.DataFrame({t("f_name", lang): bld[name_col(lang)].astype(str),
-                                    t("f_kind", lang): [kind_label(k, lang) for k in bld["kind"]]}),
+                                    t("f_kind", lang): [data_text(r, "kind", lang) for _, r in bld.iterrows()]}),
             stations=pd.DataFrame({t("f_name", lang): stn[name_col(lang)].astype(str),
                                    t("f_lines", lang): stn["lines"].astype(str) if "lines" in stn else "",
                                    t("f_dist_m", lang): stn["dist_m"].round(0).astype(int)}),

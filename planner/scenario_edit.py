@@ -180,8 +180,8 @@ def assign_choices(ds: DataSet, *, lang: str) -> dict[str, str]:
     names = dict(zip(ds.park.subparks["id"].astype(str), ds.park.subparks[name_col(lang)].astype(str)))
     return {ASSIGN_NEAREST: t("scen_nearest", lang),
             **{f"subpark:{sid}": f"{n} ({sid})" for sid, n in names.items()},
-            "new:north": t("scen_new_sub", lang).format(t("cluster_north", lang)),
-            "new:south": t("scen_new_sub", lang).format(t("cluster_south", lang))}
+            "new:north": t("scen_new_sub", lang).format(cluster=t("cluster_north", lang)),
+            "new:south": t("scen_new_sub", lang).format(cluster=t("cluster_south", lang))}
 
 
 def assign_rows(scenario: Scenario) -> list[tuple[str, str, str]]:

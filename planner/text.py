@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from collections.abc import Mapping
 from typing import Any
@@ -20,23 +19,6 @@ def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
         if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip():
             return str(value)
     return ""
-
-
-def code_key(prefix: str, code: Any) -> str:
-    """The translation key of a data code, e.g. ``kind`` + ``R&D centre`` -> ``kind_r_d_centre``."""
-    return f"{prefix}_" + re.sub(r"[^a-z0-9]+", "_", str(code).strip().lower()).strip("_")
-
-
-def code_label(prefix: str, code: Any, lang: str) -> str:
-    """A data code (a building kind, a land use, a status) in ``lang``; an unknown code is shown as it is
-    (it came from the user's own data, in their own words)."""
-    key = code_key(prefix, code)
-    return t(key, lang) if key in TEXT else str(code)
-
-
-def kind_label(kind: Any, lang: str) -> str:
-    """A building kind code in ``lang``."""
-    return code_label("kind", kind, lang)
 
 
 BEIJING = timezone(timedelta(hours=8), "UTC+8")

@@ -46,3 +46,13 @@ def test_resolve_field_prefers_language_column():
     assert resolve_field("carriers", "en", cols) == "carriers_zh"  # falls back to Chinese
     assert resolve_field("id", "en", cols) == "id"
     assert resolve_field("missing", "zh", cols) is None
+
+
+def test_every_template_has_named_placeholders_identical_in_both_languages():
+    import string
+
+    for table in (TEXT, CATALOGUE):
+        for key, (zh, en) in table.items():
+            names = [{f for _, f, _, _ in string.Formatter().parse(s) if f is not None} for s in (zh, en)]
+            assert names[0] == names[1], key
+            assert not any(n == "" or n.isdigit() for n in names[0]), f"{key}: name its placeholders"

@@ -59,7 +59,7 @@ def test_build_undo_redo_save_and_reopen(workspace):
     at.button(key="scen_redo").click().run()
     assert current(at).name == "北拓方案" and at.text_input(key=NAME).value == "北拓方案"
     at.button(key="scen_save").click().run()
-    assert at.success[0].value == t("scen_saved", "zh").format(1)
+    assert at.success[0].value == t("scen_saved", "zh").format(version=1)
     saved_id = current(at).id
     assert current(at).author  # the acting user, never typed
 

@@ -123,7 +123,7 @@ def _header(store, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None: 
     b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch", on_click=_save,
               args=(store, scores.weights.to_dict()))
     if "scen_saved_msg" in st.session_state:
-        st.success(t("scen_saved", lang).format(st.session_state.pop("scen_saved_msg")))
+        st.success(t("scen_saved", lang).format(version=st.session_state.pop("scen_saved_msg")))
 
 
 def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
@@ -258,7 +258,7 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
                              format_func=lambda o: t(f"sug_obj_{o}", lang))
     tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key="sug_tolerance")
     z = st.columns(3)
-    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
+    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
                                        step=0.05, key=f"sug_min_{zid}")
                 for i, zid in enumerate(("belt", "core", "city"))}
     if st.button(t("sug_run", lang), key="sug_run"):
@@ -273,8 +273,10 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
         for reason in exact.reasons:
             st.text("· " + reason.text(lang))
     else:
-        st.info(t("sug_result", lang).format(len(exact.parcels), exact.added_m2 / 1e6, exact.total_score))
-    st.caption(t("sug_greedy", lang).format(len(greedy.parcels), greedy.added_m2 / 1e6, greedy.total_score))
+        st.info(t("sug_result", lang).format(n=len(exact.parcels), km2=exact.added_m2 / 1e6,
+                                             objective=exact.total_score))
+    st.caption(t("sug_greedy", lang).format(n=len(greedy.parcels), km2=greedy.added_m2 / 1e6,
+                                            objective=greedy.total_score))
     if exact.parcels:
         names = ev.parcels[name_col(lang)].astype(str)
         st.dataframe(pd.DataFrame({t("f_id", lang): list(exact.parcels),
