@@ -86,6 +86,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "（纬度在 ±85° 以内）和 0 到 {max_zoom} 之间的缩放级别。",
                         "Invalid click position (longitude {lon}, latitude {lat}, zoom {zoom}). Expected a finite "
                         "longitude/latitude (latitude within ±85°) and a zoom from 0 to {max_zoom}."),
+    "tiles_bad_datum": ("未知的底图基准 {datum}。应为以下之一：{expected}。",
+                        "Unknown basemap datum {datum}. Expected one of: {expected}."),
     "tiles_crs": ("矢量瓦片需要经纬度图层（EPSG:4326），但图层坐标系为 {crs}。请先用 gis.crs.to_storage 转换。",
                   "Vector tiles need a longitude/latitude layer (EPSG:4326), but the layer is in {crs}. "
                   "Fix: reproject it with gis.crs.to_storage first."),

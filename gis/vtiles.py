@@ -51,6 +51,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from gis.crs import DATUMS, shift_points
 from gis.errors import CRSError, DataValidationError, TileRequestError
 from gis.messages import msg
 
@@ -168,6 +169,12 @@ def check_point(lon: float, lat: float, zoom: float) -> None:
     if not ok:
         raise TileRequestError("tiles_bad_point", lon=_plain_num(lon), lat=_plain_num(lat), zoom=_plain_num(zoom),
                                max_zoom=MAX_ZOOM)
+
+
+def check_datum(datum: str) -> None:
+    """Raise :class:`TileRequestError` unless ``datum`` is one of :data:`gis.crs.DATUMS`."""
+    if datum not in DATUMS:
+        raise TileRequestError("tiles_bad_datum", datum=_shown(datum), expected=list(DATUMS))
 
 
 def _plain_num(v: object) -> object:
@@ -323,11 +330,14 @@ class VectorTiles:
             self.bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
 
     # --- tiles ----------------------------------------------------------------------------------------------
-    def tile(self, z: int, x: int, y: int) -> bytes:
-        """The MVT bytes of tile z/x/y (``EMPTY_TILE`` when nothing is there). Raises TileRequestError."""
-        return self._get(z, x, y).data
+    def tile(self, z: int, x: int, y: int, *, datum: str = "wgs84") -> bytes:
+        """The MVT bytes of tile z/x/y (``EMPTY_TILE`` when nothing is there). Raises TileRequestError.
 
-    def values(self, z: int, x: int, y: int, classes: np.ndarray) -> bytes:
+        ``datum`` is the basemap's: ``"gcj02"`` (AMap) or ``"bd09"`` shift the features for display only.
+        """
+        return self._get(z, x, y, datum).data
+
+    def values(self, z: int, x: int, y: int, classes: np.ndarray, *, datum: str = "wgs84") -> bytes:
         """One byte per feature of tile z/x/y, in tile order (polygons, dots, cells): ``classes`` of the
         features (by position in the layer; a cell gets the largest class of its features).
 
@@ -335,9 +345,11 @@ class VectorTiles:
         ----------
         classes : array of int, length :attr:`n`
             A class 0-255 per feature (e.g. from :func:`class_codes`); 0 is "no class".
+        datum : str
+            As for :meth:`tile` (the order is that of the tile drawn in this datum).
         """
         cls = self._check_classes(classes)
-        t = self._get(z, x, y)
+        t = self._get(z, x, y, datum)
         if t.count == 0:
             return b""
         parts = [cls[t.polygons], cls[t.dots]]
@@ -354,94 +366,113 @@ class VectorTiles:
                                       received=f"{arr.dtype.name} {list(arr.shape)}")
         return arr.astype(np.uint8, copy=False)
 
-    def _get(self, z: int, x: int, y: int) -> _Tile:
+    def _get(self, z: int, x: int, y: int, datum: str) -> _Tile:
         check_tile(z, x, y)
-        key = (self.version, int(z), int(x), int(y))
+        check_datum(datum)
+        key = (self.version, datum, int(z), int(x), int(y))
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        t = self._build(int(z), int(x), int(y))
+        t = self._build(int(z), int(x), int(y), datum)
         if t.count:
             self.cache.put(key, t)
         return t
 
-    def _candidates(self, z: int, x: int, y: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-        """Positions of the features whose bounding boxes meet the tile + buffer, and the tile bounds."""
+    def _candidates(self, z: int, x: int, y: int, datum: str) -> np.ndarray:
+        """Positions of the features whose bounding boxes meet the tile + buffer (drawn in ``datum``)."""
         b = tile_bounds_m(z, x, y)
         if self.bounds is None:
-            return np.empty(0, np.int64), b
+            return np.empty(0, np.int64)
         pad = (b[2] - b[0]) * BUFFER / EXTENT
         lon0, lat0, lon1, lat1 = _lon(b[0] - pad), _lat(b[1] - pad), _lon(b[2] + pad), _lat(b[3] + pad)
+        if datum != "wgs84":  # the tile's box in WGS84: the shift varies smoothly, sample it on a 5 x 5 grid
+            gx, gy = np.meshgrid(np.linspace(lon0, lon1, 5), np.linspace(lat0, lat1, 5))
+            wx, wy = shift_points(gx.ravel(), gy.ravel(), source=datum, target="wgs84")  # type: ignore[arg-type]
+            margin = min(0.002, 0.05 * (lon1 - lon0))
+            lon0, lon1 = wx.min() - margin, wx.max() + margin
+            lat0, lat1 = wy.min() - margin, wy.max() + margin
         lb = self.bounds
         if lon0 > lb[2] or lon1 < lb[0] or lat0 > lb[3] or lat1 < lb[1]:
-            return np.empty(0, np.int64), b
-        return self._tree.query(shapely.box(lon0, lat0, lon1, lat1)), b
+            return np.empty(0, np.int64)
+        return self._tree.query(shapely.box(lon0, lat0, lon1, lat1))
 
-    def _build(self, z: int, x: int, y: int) -> _Tile:
-        idx, b = self._candidates(z, x, y)
+    def _centres(self, idx: np.ndarray, datum: str) -> tuple[np.ndarray, np.ndarray]:
+        """Web Mercator bounding-box centres of features ``idx``, shifted to ``datum``."""
+        cx, cy = self._cx[idx], self._cy[idx]
+        if datum == "wgs84" or not len(idx):
+            return cx, cy
+        lon, lat = shift_points(_lon(cx), _lat(cy), source="wgs84", target=datum)  # type: ignore[arg-type]
+        return _merc_x(lon), _merc_y(lat)
+
+    def _build(self, z: int, x: int, y: int, datum: str) -> _Tile:
+        idx = self._candidates(z, x, y, datum)
         if not len(idx):
             return _EMPTY
-        minx, miny, maxx, maxy = b
+        minx, miny, maxx, maxy = tile_bounds_m(z, x, y)
         scale = EXTENT / (maxx - minx)  # tile units per metre
-        size_px = self._size[idx] * scale / _UNITS_PER_PX
-        dense = z <= OVERVIEW_MAX_ZOOM and len(idx) > self.max_features_per_tile
         pad = BUFFER / scale
-        if dense:
-            cx, cy = self._cx[idx], self._cy[idx]
+        cx, cy = self._centres(idx, datum)
+        size_px = self._size[idx] * scale / _UNITS_PER_PX
+        # positions into idx; every layer lists its features in layer order
+        if z <= OVERVIEW_MAX_ZOOM and len(idx) > self.max_features_per_tile:  # dense: density cells
             own = (cx >= minx) & (cx < maxx) & (cy > miny) & (cy <= maxy)  # centre in the tile: counted once
             big = np.flatnonzero(size_px >= OVERVIEW_POLYGON_PX)
             if len(big) > self.max_features_per_tile:
                 big = big[np.argsort(-size_px[big], kind="stable")[: self.max_features_per_tile]]
-                big.sort()
             as_poly = np.zeros(len(idx), dtype=bool)
             as_poly[big] = True
-            poly_idx = idx[as_poly]
-            cell_idx = idx[own & ~as_poly]
-            dot_idx = np.empty(0, np.int64)
+            poly_p = big[np.argsort(idx[big])]
+            cell_p = np.flatnonzero(own & ~as_poly)
+            dot_p = np.empty(0, np.int64)
         else:
-            order = np.argsort(idx)  # tile order = layer order
-            idx, size_px = idx[order], size_px[order]
-            as_poly = size_px >= MIN_POLYGON_PX
-            poly_idx = idx[as_poly]
-            dot_idx = idx[~as_poly]
-            cell_idx = np.empty(0, np.int64)
-        cmds, per_feature = _polygon_commands(self._tile_geometries(poly_idx, minx, maxy, scale))
+            order = np.argsort(idx)
+            small = size_px[order] < MIN_POLYGON_PX
+            poly_p, dot_p = order[~small], order[small]
+            cell_p = np.empty(0, np.int64)
+        geoms = self._tile_geometries(idx[poly_p], minx, maxy, scale, datum)
+        cmds, per_feature = _polygon_commands(geoms)
         drawn = per_feature > 0
-        collapsed = poly_idx[~drawn]  # rounded to nothing: shown as dots instead
-        poly_idx, per_feature = poly_idx[drawn], per_feature[drawn]
-        dot_idx = np.sort(np.concatenate([dot_idx, collapsed]))
-        near = (self._cx[dot_idx] >= minx - pad) & (self._cx[dot_idx] <= maxx + pad) & \
-               (self._cy[dot_idx] >= miny - pad) & (self._cy[dot_idx] <= maxy + pad)
-        dot_idx = dot_idx[near]
+        dot_p = np.concatenate([dot_p, poly_p[~drawn]])  # rounded to nothing: shown as dots instead
+        poly_p, per_feature = poly_p[drawn], per_feature[drawn]
+        dot_p = dot_p[np.argsort(idx[dot_p])]
+        near = (cx[dot_p] >= minx - pad) & (cx[dot_p] <= maxx + pad) & (cy[dot_p] >= miny - pad) & \
+               (cy[dot_p] <= maxy + pad)
+        dot_p = dot_p[near]
         layers = []
-        if len(poly_idx):
-            layers.append(_layer(POLYGONS, poly_idx, 3, cmds, per_feature, "id", _string_values(self._ids[poly_idx])))
-        if len(dot_idx):
-            px = np.rint((self._cx[dot_idx] - minx) * scale).astype(np.int64)
-            py = np.rint((maxy - self._cy[dot_idx]) * scale).astype(np.int64)
-            layers.append(_layer(DOTS, dot_idx, 1, *_point_commands(px, py), "id", _string_values(self._ids[dot_idx])))
+        if len(poly_p):
+            ids = idx[poly_p]
+            layers.append(_layer(POLYGONS, ids, 3, cmds, per_feature, "id", _string_values(self._ids[ids])))
+        if len(dot_p):
+            ids = idx[dot_p]
+            px = np.rint((cx[dot_p] - minx) * scale).astype(np.int64)
+            py = np.rint((maxy - cy[dot_p]) * scale).astype(np.int64)
+            layers.append(_layer(DOTS, ids, 1, *_point_commands(px, py), "id", _string_values(self._ids[ids])))
         members = starts = np.empty(0, np.int64)
-        if len(cell_idx):
-            col = np.clip(((self._cx[cell_idx] - minx) * scale // _CELL_UNITS).astype(np.int64), 0, _CELLS_PER_SIDE - 1)
-            row = np.clip(((maxy - self._cy[cell_idx]) * scale // _CELL_UNITS).astype(np.int64), 0, _CELLS_PER_SIDE - 1)
+        if len(cell_p):
+            last = _CELLS_PER_SIDE - 1
+            col = np.clip(((cx[cell_p] - minx) * scale // _CELL_UNITS).astype(np.int64), 0, last)
+            row = np.clip(((maxy - cy[cell_p]) * scale // _CELL_UNITS).astype(np.int64), 0, last)
             cell = row * _CELLS_PER_SIDE + col
             order = np.argsort(cell, kind="stable")
-            members = cell_idx[order]
+            members = idx[cell_p][order]
             cells, starts, counts = np.unique(cell[order], return_index=True, return_counts=True)
             half = _CELL_UNITS // 2
             cmds, per = _point_commands((cells % _CELLS_PER_SIDE) * _CELL_UNITS + half,
                                         (cells // _CELLS_PER_SIDE) * _CELL_UNITS + half)
             layers.append(_layer(CELLS, cells, 1, cmds, per, "n", _uint_values(counts)))
-        return _Tile(b"".join(layers), poly_idx, dot_idx, members, starts)
+        return _Tile(b"".join(layers), idx[poly_p], idx[dot_p], members, starts)
 
-    def _tile_geometries(self, idx: np.ndarray, minx: float, maxy: float, scale: float) -> np.ndarray:
-        """Features ``idx`` in tile units (y down): clipped to tile + buffer, simplified by 0.5 px, rounded,
-        exterior rings with positive area in these (y-down) numbers, as MVT wants (clockwise on screen)."""
+    def _tile_geometries(self, idx: np.ndarray, minx: float, maxy: float, scale: float, datum: str) -> np.ndarray:
+        """Features ``idx`` in tile units (y down), shifted to ``datum``: clipped to tile + buffer, simplified
+        by 0.5 px, rounded; exterior rings with positive area in these (y-down) numbers, as MVT wants."""
         if not len(idx):
             return np.empty(0, dtype=object)
 
         def to_tile(c: np.ndarray) -> np.ndarray:
-            return np.column_stack([(_merc_x(c[:, 0]) - minx) * scale, (maxy - _merc_y(c[:, 1])) * scale])
+            lon, lat = c[:, 0], c[:, 1]
+            if datum != "wgs84":
+                lon, lat = shift_points(lon, lat, source="wgs84", target=datum)  # type: ignore[arg-type]
+            return np.column_stack([(_merc_x(lon) - minx) * scale, (maxy - _merc_y(lat)) * scale])
 
         g = shapely.transform(self._geoms[idx], to_tile)
         lo, hi = -BUFFER, EXTENT + BUFFER
@@ -454,14 +485,21 @@ class VectorTiles:
         return shapely.orient_polygons(g)
 
     # --- clicks -------------------------------------------------------------------------------------------
-    def index_at(self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0) -> int | None:
-        """Position of the feature drawn at (lon, lat) (EPSG:4326) on a map at ``zoom``, or None.
+    def index_at(self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0,
+                 datum: str = "wgs84") -> int | None:
+        """Position of the feature drawn at (lon, lat) on a map at ``zoom``, or None.
 
         The smallest polygon containing the point wins (ties: the later one, drawn on top); else the
         nearest within ``tolerance_px`` screen pixels (measured in Web Mercator, as the map is drawn).
-        Raises TileRequestError for a non-finite point or a zoom outside 0-22.
+        (lon, lat) are degrees in the map's ``datum`` (WGS84 = EPSG:4326; ``"gcj02"`` on an AMap basemap).
+        Raises TileRequestError for a non-finite point, a zoom outside 0-22 or an unknown datum.
         """
         check_point(lon, lat, zoom)
+        check_datum(datum)
+        if datum != "wgs84":
+            wlon, wlat = shift_points(np.array([lon], float), np.array([lat], float), source=datum,  # type: ignore[arg-type]
+                                      target="wgs84")
+            lon, lat = float(wlon[0]), float(wlat[0])
         tol = float(tolerance_px) * metres_per_px(zoom)
         px, py = float(_merc_x(lon)), float(_merc_y(lat))
         box = shapely.box(_lon(px - tol), _lat(py - tol), _lon(px + tol), _lat(py + tol))
@@ -477,9 +515,10 @@ class VectorTiles:
         k = int(np.argmin(d))
         return int(cand[k]) if d[k] <= tol else None
 
-    def feature_at(self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0) -> str | None:
+    def feature_at(self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0,
+                   datum: str = "wgs84") -> str | None:
         """The id of the feature drawn at (lon, lat) at ``zoom`` (see :meth:`index_at`), or None."""
-        i = self.index_at(lon, lat, zoom=zoom, tolerance_px=tolerance_px)
+        i = self.index_at(lon, lat, zoom=zoom, tolerance_px=tolerance_px, datum=datum)
         return None if i is None else str(self._ids[i])
 
     def feature_id(self, index: int) -> str:
@@ -505,7 +544,7 @@ class VectorTiles:
             if self._size[index] / metres_per_px(z) < MIN_POLYGON_PX:
                 continue
             x, y = tile_of(lon, lat, z)
-            if index in self._get(z, x, y).polygons:
+            if index in self._get(z, x, y, "wgs84").polygons:
                 return z
         return MAX_ZOOM
 
