@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 from benchutil import PUTUO_BBOX, city_parcels, mb, met, rss_mb  # noqa: E402
 
 from gis.settings import SETTINGS  # noqa: E402
-from gis.vtiles import TileCache, VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_of  # noqa: E402
+from gis.vtiles import TileCache, VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of  # noqa: E402
 
 SIZES = (1_000_000, 200_000)
 SEED = 20261127
@@ -257,9 +257,9 @@ def encoders(n: int = 200_000) -> None:
         ours.append(time.perf_counter() - t0)
         # the same polygons, prepared as ours are (clip, simplify, round, orient), then encoded by the package
         t0 = time.perf_counter()
-        idx, b = engine._candidates(z, x, y)
-        idx = np.sort(idx)
-        geoms = engine._tile_geometries(idx, b[0], b[3], 4096 / (b[2] - b[0]))
+        idx = np.sort(engine._candidates(z, x, y, "wgs84"))
+        b = tile_bounds_m(z, x, y)
+        geoms = engine._tile_geometries(idx, b[0], b[3], 4096 / (b[2] - b[0]), "wgs84")
         prep.append(time.perf_counter() - t0)
         features = [{"geometry": g, "properties": {"id": fid}, "id": int(i)}
                     for g, fid, i in zip(geoms, engine._ids[idx], idx) if not g.is_empty]

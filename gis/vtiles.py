@@ -313,6 +313,10 @@ class VectorTiles:
         self.missing = int((~present).sum())
         self._geoms = geoms
         self._ids = layer[id_field].astype(str).to_numpy(dtype=object)
+        encoded = [s.encode("utf-8") for s in self._ids]  # the ids' UTF-8, end to end, for the tiles' tags
+        self._id_len = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        self._id_start = np.cumsum(self._id_len) - self._id_len
+        self._id_bytes = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         self._id_index: pd.Index | None = None
         bounds = shapely.bounds(geoms)  # NaN rows for missing/empty
         x0, x1 = _merc_x(bounds[:, 0]), _merc_x(bounds[:, 2])
@@ -441,12 +445,13 @@ class VectorTiles:
         layers = []
         if len(poly_p):
             ids = idx[poly_p]
-            layers.append(_layer(POLYGONS, ids, 3, cmds, per_feature, "id", _string_values(self._ids[ids])))
+            layers.append(_layer(POLYGONS, ids, 3, cmds, per_feature, "id", np.arange(len(ids)), self._id_values(ids)))
         if len(dot_p):
             ids = idx[dot_p]
             px = np.rint((cx[dot_p] - minx) * scale).astype(np.int64)
             py = np.rint((maxy - cy[dot_p]) * scale).astype(np.int64)
-            layers.append(_layer(DOTS, ids, 1, *_point_commands(px, py), "id", _string_values(self._ids[ids])))
+            cmds, per = _point_commands(px, py)
+            layers.append(_layer(DOTS, ids, 1, cmds, per, "id", np.arange(len(ids)), self._id_values(ids)))
         members = starts = np.empty(0, np.int64)
         if len(cell_p):
             last = _CELLS_PER_SIDE - 1
@@ -459,8 +464,15 @@ class VectorTiles:
             half = _CELL_UNITS // 2
             cmds, per = _point_commands((cells % _CELLS_PER_SIDE) * _CELL_UNITS + half,
                                         (cells // _CELLS_PER_SIDE) * _CELL_UNITS + half)
-            layers.append(_layer(CELLS, cells, 1, cmds, per, "n", _uint_values(counts)))
+            distinct, which = np.unique(counts, return_inverse=True)
+            layers.append(_layer(CELLS, cells, 1, cmds, per, "n", which, _uint_values(distinct)))
         return _Tile(b"".join(layers), idx[poly_p], idx[dot_p], members, starts)
+
+    def _id_values(self, idx: np.ndarray) -> bytes:
+        """The value table of the ids of features ``idx`` (one string each, in order)."""
+        n = self._id_len[idx]
+        pos = np.repeat(self._id_start[idx], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+        return _value_table(1, (self._id_bytes[pos], n))
 
     def _tile_geometries(self, idx: np.ndarray, minx: float, maxy: float, scale: float, datum: str) -> np.ndarray:
         """Features ``idx`` in tile units (y down), shifted to ``datum``: clipped to tile + buffer, simplified
@@ -660,15 +672,27 @@ def _point_commands(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndar
     return out, np.full(len(px), 3, dtype=np.int64)
 
 
-def _string_values(strings: np.ndarray) -> list[bytes]:
-    """MVT Value messages (string_value) of ``strings``."""
-    enc = [s.encode("utf-8") for s in strings]
-    return [b"\x0a" + _varint(len(e)) + e for e in enc]
+def _value_table(kind: int, payload: tuple[np.ndarray, np.ndarray]) -> bytes:
+    """Layer.values fields (tag 4), one Value message each, holding field ``kind`` with the given bytes.
+
+    ``payload`` is (all bytes, bytes per value): the string's UTF-8 (length-prefixed, kind 1) or a
+    varint (kind 5).
+    """
+    data, n = payload
+    k = len(n)
+    if kind == 1:  # string_value: 0x0a, length, bytes
+        lb, ln = _varints(n)
+        inner, inner_n = _interleave([_const(b"\x0a", k), (lb, ln), (data, n)])
+    else:  # uint_value: 0x28, varint
+        inner, inner_n = _interleave([_const(b"\x28", k), (data, n)])
+    ob, on = _varints(inner_n)
+    out, _ = _interleave([_const(b"\x22", k), (ob, on), (inner, inner_n)])
+    return out.tobytes()
 
 
-def _uint_values(numbers: np.ndarray) -> list[bytes]:
-    """MVT Value messages (uint_value) of ``numbers``."""
-    return [b"\x28" + _varint(int(v)) for v in numbers]
+def _uint_values(numbers: np.ndarray) -> bytes:
+    """The value table of ``numbers`` (one uint_value each, in order)."""
+    return _value_table(5, _varints(numbers))
 
 
 def _interleave(columns: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -696,20 +720,13 @@ def _const(byte_values: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _layer(name: str, ids: np.ndarray, geom_type: int, cmds: np.ndarray, cmds_per_feature: np.ndarray,
-           key: str, values: list[bytes]) -> bytes:
+           key: str, tag_value: np.ndarray, table: bytes) -> bytes:
     """One MVT layer (version 2, EXTENT) as a Tile.layers field: features with id, one tag
-    (``key`` -> ``values[i]`` for feature i, each value listed once) and geometry.
+    (``key`` -> value number ``tag_value[i]`` of ``table`` for feature i) and geometry.
 
     Features whose geometry has no command (rings all skipped) are left out by the caller beforehand.
     """
     nf = len(ids)
-    if len(values) == nf and key == "id":
-        tag_value = np.arange(nf)
-        table = values
-    else:  # repeated values (cell counts): a table of distinct ones
-        distinct: dict[bytes, int] = {}
-        tag_value = np.array([distinct.setdefault(v, len(distinct)) for v in values], dtype=np.int64)
-        table = list(distinct)
     geom_bytes, geom_n = _varints(cmds)
     owner = np.repeat(np.arange(nf), cmds_per_feature)
     geom_len = np.bincount(owner, weights=geom_n, minlength=nf).astype(np.int64)
@@ -731,7 +748,7 @@ def _layer(name: str, ids: np.ndarray, geom_type: int, cmds: np.ndarray, cmds_pe
         b"\x0a", _varint(len(name_b)), name_b,
         features.tobytes(),
         b"\x1a", _varint(len(key_b)), key_b,
-        b"".join(b"\x22" + _varint(len(v)) + v for v in table),
+        table,
         b"\x28", _varint(EXTENT),
     ])
     return b"\x1a" + _varint(len(content)) + content
