@@ -236,8 +236,12 @@ def references(gdf, n: int) -> None:
           "(linear extrapolation, not measured), all in the first page")
 
 
-def encoders(n: int = 200_000) -> None:
-    """The same street tiles by our numpy encoder, the mapbox-vector-tile package and DuckDB spatial ST_AsMVT."""
+def encoders(n: int = 200_000, repeats: int = 3) -> None:
+    """The same street tiles by our numpy encoder, the mapbox-vector-tile package and DuckDB spatial ST_AsMVT.
+
+    The three run in turn on each tile (``repeats`` times), so a change in the machine's load hits all of
+    them; CPU time is this process's (DuckDB limited to one thread, as one tile request gets one thread).
+    """
     import glob
 
     import duckdb
@@ -249,62 +253,73 @@ def encoders(n: int = 200_000) -> None:
     engine = VectorTiles(gdf, cache=TileCache(0))
     rng = np.random.default_rng(SEED + 1)
     tiles = random_tiles(16, 20, rng) + random_tiles(15, 10, rng)
-    feats = []
-    ours, prep, enc_mvt = [], [], []
-    for z, x, y in tiles:
-        t0 = time.perf_counter()
-        data = engine.tile(z, x, y)
-        ours.append(time.perf_counter() - t0)
-        # the same polygons, prepared as ours are (clip, simplify, round, orient), then encoded by the package
-        t0 = time.perf_counter()
-        idx = np.sort(engine._candidates(z, x, y, "wgs84"))
-        b = tile_bounds_m(z, x, y)
-        geoms = engine._tile_geometries(idx, b[0], b[3], 4096 / (b[2] - b[0]), "wgs84")
-        prep.append(time.perf_counter() - t0)
-        features = [{"geometry": g, "properties": {"id": fid}, "id": int(i)}
-                    for g, fid, i in zip(geoms, engine._ids[idx], idx) if not g.is_empty]
-        t0 = time.perf_counter()
-        other = mapbox_vector_tile.encode([{"name": "polygons", "features": features}],
-                                          default_options={"y_coord_down": True})
-        enc_mvt.append(time.perf_counter() - t0)
-        feats.append(len(features))
-        assert abs(len(other) - len(data)) < 0.05 * len(data) + 200, (len(other), len(data))
-    per_feature = sum(feats)
-    print(f"\n== Encoders on the same {len(tiles)} street tiles of {n:,} parcels (z16 x20, z15 x10; "
-          f"{per_feature:,} polygons, median {statistics.median(feats):.0f} per tile)")
-    print(f"  ours (gis.vtiles: shapely clip/simplify/round + numpy MVT bytes)   {ms(ours)}  "
-          f"{sum(ours) / per_feature * 1e6:5.1f} us/feature")
-    full = [a + b for a, b in zip(prep, enc_mvt)]
-    print(f"  mapbox-vector-tile 2.x (same prepared geometry, encode only)      {ms(enc_mvt)}  "
-          f"{sum(enc_mvt) / per_feature * 1e6:5.1f} us/feature; with the preparation "
-          f"{sum(full) / per_feature * 1e6:5.1f} us/feature ({sum(full) / sum(ours):.1f}x ours)")
     ext = glob.glob(str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions" / "*" / "*" /
                         "spatial.duckdb_extension"))
-    if not ext:
-        print("  DuckDB spatial: duckdb-ext-spatial is not installed (requirements-dev.txt)")
-        return
-    rss0 = current_rss_mb()
-    t0 = time.perf_counter()
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    con.execute(f"LOAD '{ext[0]}'")
-    merc = shapely.transform(gdf.geometry.to_numpy(),
-                             lambda c: np.column_stack([_merc_x(c[:, 0]), _merc_y(c[:, 1])]))
-    con.register("src", pa.table({"fi": np.arange(n), "id": gdf["id"].to_numpy(), "wkb": shapely.to_wkb(merc)}))
-    con.execute("CREATE TABLE t AS SELECT fi, id, ST_GeomFromWKB(wkb) AS geom FROM src")
-    con.execute("CREATE INDEX t_rtree ON t USING RTREE (geom)")
-    load_s = time.perf_counter() - t0
+    con = None
+    if ext:
+        rss0 = current_rss_mb()
+        t0 = time.perf_counter()
+        con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                     "threads": 1})
+        con.execute(f"LOAD '{ext[0]}'")
+        merc = shapely.transform(gdf.geometry.to_numpy(),
+                                 lambda c: np.column_stack([_merc_x(c[:, 0]), _merc_y(c[:, 1])]))
+        con.register("src", pa.table({"fi": np.arange(n), "id": gdf["id"].to_numpy(), "wkb": shapely.to_wkb(merc)}))
+        con.execute("CREATE TABLE t AS SELECT fi, id, ST_GeomFromWKB(wkb) AS geom FROM src")
+        con.execute("CREATE INDEX t_rtree ON t USING RTREE (geom)")
+        load_s, load_mb = time.perf_counter() - t0, current_rss_mb() - rss0
     query = ("SELECT ST_AsMVT({'geom': ST_AsMVTGeom(geom, ST_Extent(ST_TileEnvelope($1, $2, $3)), 4096, 64, true), "
              "'id': id, 'fi': fi}, 'polygons', 4096, 'geom', 'fi') FROM t "
              "WHERE ST_Intersects(geom, ST_TileEnvelope($1, $2, $3))")
-    duck, duck_feats = [], 0
-    for z, x, y in tiles:
-        t0 = time.perf_counter()
-        blob = con.execute(query, [z, x, y]).fetchone()[0]
-        duck.append(time.perf_counter() - t0)
-        duck_feats += len(mapbox_vector_tile.decode(blob)["polygons"]["features"]) if blob else 0
-    print(f"  DuckDB spatial ST_AsMVT (R-tree, ST_AsMVTGeom clip, SQL per tile) {ms(duck)}  "
-          f"{sum(duck) / duck_feats * 1e6:5.1f} us/feature ({sum(duck) / sum(ours):.1f}x ours); loading the layer into "
-          f"DuckDB first: {load_s:.1f} s, RSS +{current_rss_mb() - rss0:.0f} MB (a second copy of every geometry)")
+
+    def ours(z: int, x: int, y: int) -> bytes:
+        return engine.tile(z, x, y)
+
+    def package(z: int, x: int, y: int) -> bytes:
+        """The same polygons prepared as ours are (clip, simplify, round, orient), encoded by the package."""
+        idx = np.sort(engine._candidates(z, x, y, "wgs84"))
+        b = tile_bounds_m(z, x, y)
+        geoms = engine._tile_geometries(idx, b[0], b[3], 4096 / (b[2] - b[0]), "wgs84")
+        features = [{"geometry": g, "properties": {"id": fid}, "id": int(i)}
+                    for g, fid, i in zip(geoms, engine._ids[idx], idx) if not g.is_empty]
+        return mapbox_vector_tile.encode([{"name": "polygons", "features": features}],
+                                         default_options={"y_coord_down": True})
+
+    def duck(z: int, x: int, y: int) -> bytes:
+        return con.execute(query, [z, x, y]).fetchone()[0] or b""
+
+    ways = {"ours": ours, "mapbox-vector-tile": package}
+    if con is not None:
+        ways["duckdb"] = duck
+    wall: dict[str, list[float]] = {k: [] for k in ways}
+    cpu: dict[str, list[float]] = {k: [] for k in ways}
+    feats: dict[str, int] = {k: 0 for k in ways}
+    for _ in range(repeats):
+        for t in tiles:
+            for name, fn in ways.items():
+                t0, c0 = time.perf_counter(), time.process_time()
+                data = fn(*t)
+                wall[name].append(time.perf_counter() - t0)
+                cpu[name].append(time.process_time() - c0)
+                if _ == 0:
+                    layer = mapbox_vector_tile.decode(data).get("polygons", {"features": []})
+                    feats[name] += len(layer["features"])
+    polys = feats["ours"]
+    print(f"\n== Encoders on the same {len(tiles)} street tiles of {n:,} parcels (z16 x20, z15 x10; {polys:,} "
+          f"polygons, ~{polys // len(tiles)} per tile), each tile x{repeats}, the three in turn")
+    labels = {"ours": "ours (gis.vtiles: shapely clip/simplify/round + numpy MVT bytes)",
+              "mapbox-vector-tile": "mapbox-vector-tile 2.x (same shapely preparation, its encoder)",
+              "duckdb": "DuckDB spatial ST_AsMVT (R-tree, ST_AsMVTGeom, 1 thread)"}
+    base = sum(cpu["ours"])
+    for name in ways:
+        per = sum(cpu[name]) / (feats[name] * repeats) * 1e6
+        print(f"  {labels[name]:<66} wall {ms(wall[name])}; CPU {per:5.1f} us/feature = "
+              f"{sum(cpu[name]) / base:.1f}x ours")
+    if con is None:
+        print("  DuckDB spatial: duckdb-ext-spatial is not installed (requirements-dev.txt)")
+    else:
+        print(f"  DuckDB first needs the layer loaded into it: {load_s:.1f} s, RSS +{load_mb:.0f} MB (a second copy "
+              "of every geometry, 5x more for 10^6 parcels)")
 
 
 def main() -> None:
