@@ -32,7 +32,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "err_title_import": ("文件无法导入", "The file cannot be imported"),
     "err_title_export": ("无法导出", "Cannot export"),
     "err_title_workspace": ("工作空间问题", "Workspace problem"),
-    "err_title_tiles": ("地图瓦片请求无效", "Invalid map tile request"),
     # --- crs (gis/crs.py) --------------------------------------------------------------------------------
     "crs_missing": ("图层没有坐标系。应为带坐标系的图层（如 EPSG:4326 或 EPSG:4549）。请先声明坐标系。",
                     "The layer has no coordinate reference system. Expected a layer with a CRS such as "
@@ -73,6 +72,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
     # --- context data, datum check (issue 12) ------------------------------------------------------------
     # --- tiles (issue 13) --------------------------------------------------------------------------------
+    "err_title_tiles": ("地图瓦片请求无效", "Invalid map tile request"),
     "tiles_bad_part": ("瓦片地址中的 {part} 无效（收到 {value}）。应为不带符号、空格或前导零的十进制整数，"
                        "例如 …/15/27411/13378。",
                        "The {part} of the tile address is invalid (received {value}). Expected a plain decimal "
