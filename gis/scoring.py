@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -76,7 +76,7 @@ class Context:
     stations: gpd.GeoDataFrame           # id, name_zh, name_en, lines, geometry (metric points)
 
     @classmethod
-    def from_park_data(cls, data: ParkData) -> Context:
+    def from_park_data(cls, data: ParkData) -> "Context":
         zones = to_metric(data.zones)
         return cls(district=to_metric(data.district).geometry.union_all(),
                    subparks=to_metric(data.subparks)[["id", "name_zh", "name_en", "industry_tags", "geometry"]],

@@ -28,10 +28,11 @@ it is a dot or part of a density cell, always somewhere on the map.
 
 The tiles carry geometry only. Colours come from a values payload per tile (:meth:`VectorTiles.values`):
 one uint8 class per feature of the tile, in tile order, so re-weighting re-sends a byte per feature and no
-geometry. Tiles and their feature order are cached per (layer version, z, x, y) in a byte-bounded LRU.
+geometry. Tiles and their feature order are cached per (layer version, datum, z, x, y) in a byte-bounded LRU.
+With ``datum="gcj02"`` (AMap basemap) the features are shifted per tile and clicks shifted back.
 
 The encoder is a small numpy one (MVT byte layout only; the geometry work is shapely's): measured about
-4x faster than the ``mapbox-vector-tile`` package and 2-3x faster than DuckDB spatial's ``ST_AsMVT`` on
+4x faster than the ``mapbox-vector-tile`` package and 2x faster than DuckDB spatial's ``ST_AsMVT`` on
 the same tiles (bench/bench_tiles.py), and checked by decoding with ``mapbox-vector-tile`` in the tests.
 """
 
