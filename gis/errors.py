@@ -162,3 +162,10 @@ class StoreError(PlannerError):
     """The workspace cannot be read or written (permission, disk full, corrupt, missing version)."""
 
     title_code = "err_title_workspace"
+
+
+# --- vector tiles (issue 13) ------------------------------------------------------------------------------
+class TileRequestError(PlannerError):
+    """A tile, values or click request names no valid tile or point (answered with HTTP 400)."""
+
+    title_code = "err_title_tiles"

@@ -289,6 +289,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "No reading fits clearly (within {good_m:.0f} m and {ratio:g} times closer than "
                            "the others), so the datum cannot be told."),
     # --- tiles (issue 13) --------------------------------------------------------------------------------
+    "err_title_tiles": ("地图瓦片请求无效", "Invalid map tile request"),
+    "tiles_bad_part": ("瓦片地址中的 {part} 无效（收到 {value}）。应为不带符号、空格或前导零的十进制整数，"
+                       "例如 …/15/27411/13378。",
+                       "The {part} of the tile address is invalid (received {value}). Expected a plain decimal "
+                       "integer without sign, spaces or leading zeros, e.g. …/15/27411/13378."),
+    "tiles_value_long": ("{count} 个字符的文本", "a text of {count} characters"),
+    "tiles_out_of_range": ("瓦片 {z}/{x}/{y} 不存在。缩放级别应在 0 到 {max_zoom} 之间，x 和 y 应在 0 到 "
+                           "{max_index} 之间（2 的 z 次方减 1）。",
+                           "There is no tile {z}/{x}/{y}. Expected a zoom from 0 to {max_zoom}, and x and y from "
+                           "0 to {max_index} (2 to the power z, minus 1)."),
+    "tiles_bad_point": ("点击位置无效（经度 {lon}，纬度 {lat}，缩放级别 {zoom}）。应为有限的经纬度"
+                        "（纬度在 ±85° 以内）和 0 到 {max_zoom} 之间的缩放级别。",
+                        "Invalid click position (longitude {lon}, latitude {lat}, zoom {zoom}). Expected a finite "
+                        "longitude/latitude (latitude within ±85°) and a zoom from 0 to {max_zoom}."),
+    "tiles_bad_datum": ("未知的底图基准 {datum}。应为以下之一：{expected}。",
+                        "Unknown basemap datum {datum}. Expected one of: {expected}."),
+    "tiles_crs": ("矢量瓦片需要经纬度图层（EPSG:4326），但图层坐标系为 {crs}。请先用 gis.crs.to_storage 转换。",
+                  "Vector tiles need a longitude/latitude layer (EPSG:4326), but the layer is in {crs}. "
+                  "Fix: reproject it with gis.crs.to_storage first."),
+    "tiles_not_polygons": ("矢量瓦片只支持面图层，但图层含有 {kinds}。请只传入面（Polygon/MultiPolygon）要素。",
+                           "Vector tiles support polygon layers only, but the layer holds {kinds}. Fix: pass "
+                           "Polygon/MultiPolygon features only."),
+    "tiles_no_id_field": ("图层没有编号字段 {field}。现有字段：{columns}。请指定每个要素唯一编号所在的字段。",
+                          "The layer has no id field {field}. Its fields: {columns}. Fix: name the field that "
+                          "holds each feature's unique id."),
+    "tiles_values_shape": ("分类数组应为每个要素一个 0 到 255 的整数（{expected} 个），但收到 {received}。",
+                           "The class array must hold one integer from 0 to 255 per feature ({expected}), but "
+                           "received {received}."),
 }
 
 
