@@ -639,22 +639,24 @@ class Workspace:
         return self._account(row)
 
     def record_login_failure(self, name: str, *, max_failures: int, window: timedelta,
-                             lock_for: timedelta) -> str | None:
-        """Count a failed sign-in as ``name`` (audited, also for unknown names); lock the account for
-        ``lock_for`` when ``max_failures`` failures fall within ``window``. Returns the lock end (UTC) if locked."""
+                             lock_for: timedelta, count: bool = True) -> str | None:
+        """Record a failed sign-in as ``name`` (audited, also for unknown names). When ``count``, lock the
+        account for ``lock_for`` once ``max_failures`` failures fall within ``window``. Returns the lock end
+        (UTC) if this failure locked it."""
         a = self.t.accounts
         now = utc_now()
+        name = name[:64]
         with self._write(msg("act_login")) as tx:
             tx.audit(name, "auth.login_failed", "account", name, msg("aud_login_failed", name=name))
             row = tx.conn.execute(select(a).where(a.c.name == name)).first()
-            if row is None:
+            if row is None or not count:
                 return None
             fresh = row.failed_since is None or parse_iso(row.failed_since) < now - window
-            count = 1 if fresh else row.failed_count + 1
-            values: dict[str, Any] = {"failed_count": count,
+            failures = 1 if fresh else row.failed_count + 1
+            values: dict[str, Any] = {"failed_count": failures,
                                       "failed_since": to_iso(now) if fresh else row.failed_since}
             locked = None
-            if count >= max_failures:
+            if failures >= max_failures:
                 locked = to_iso(now + lock_for)
                 values.update(locked_until=locked, failed_count=0, failed_since=None)
                 tx.audit("system", "auth.locked", "account", name,
@@ -697,11 +699,16 @@ class Workspace:
         """Audit entries matching every given filter (times: UTC ISO text, ``until`` exclusive)."""
         al = self.t.audit_log
         query = select(al)
-        for cond, value in ((al.c.actor == actor, actor), (al.c.object_id == object_id, object_id),
-                            (al.c.object_type == object_type, object_type),
-                            (al.c.at_utc >= since_utc, since_utc), (al.c.at_utc < until_utc, until_utc)):
-            if value is not None:
-                query = query.where(cond)
+        if actor is not None:
+            query = query.where(al.c.actor == actor)
+        if object_id is not None:
+            query = query.where(al.c.object_id == object_id)
+        if object_type is not None:
+            query = query.where(al.c.object_type == object_type)
+        if since_utc is not None:
+            query = query.where(al.c.at_utc >= since_utc)
+        if until_utc is not None:
+            query = query.where(al.c.at_utc < until_utc)
         if action_prefix:
             query = query.where(al.c.action.startswith(action_prefix, autoescape=True))
         query = query.order_by(al.c.seq.desc() if newest_first else al.c.seq).limit(max(1, min(int(limit), 100_000)))
