@@ -1,6 +1,6 @@
 """A scenario editor in its own process (tests and bench/bench_workspace.py): saves N versions of one scenario.
 
-    python -m tests.ws_writer WHO SCENARIO_ID N [--drawn K]
+    python -m tests.ws_writer WHO SCENARIO_ID N [--drawn K] [--barrier DIR]
 
 The workspace comes from the environment like the app's (PUTUO_DATABASE_URL or PUTUO_WORKSPACE). Each save
 starts from the version this editor saved last; when someone saved since (ConflictError) it saves over after
@@ -31,9 +31,14 @@ def main() -> int:
     p.add_argument("scenario_id")
     p.add_argument("n", type=int)
     p.add_argument("--drawn", type=int, default=1)
+    p.add_argument("--barrier", help="folder: write WHO.ready there, then wait for a file 'go' (a common start)")
     args = p.parse_args()
     ws = open_workspace()
     scenario, base = ws.load_scenario(args.scenario_id)
+    if args.barrier:
+        (Path(args.barrier) / f"{args.who}.ready").touch()
+        while not (Path(args.barrier) / "go").exists():
+            time.sleep(0.005)
     latencies, conflicts, i = [], 0, 0
     while args.n == 0 or i < args.n:
         edited = scenario.with_parcel(f"{args.who}-{i}", included=True)

@@ -259,10 +259,17 @@ class Workspace:
         return {pid: geom for pid, geom in rows}
 
     def _payload(self, conn: Connection, scenario_id: str, version: int) -> Scenario | None:
+        """A stored version for comparing (validated when it was written, so parsed without the WKT checks)."""
         v = self.t.scenario_versions
         text = conn.execute(select(v.c.payload).where(and_(v.c.scenario_id == scenario_id,
                                                            v.c.version == version))).scalar()
-        return Scenario.from_json(text) if text else None
+        if not text:
+            return None
+        d = json.loads(text)
+        return Scenario(name=d["name"], author=d.get("author", ""), notes=d.get("notes", ""),
+                        parcels=tuple(d.get("parcels", ())), drawn={k: tuple(x) for k, x in d.get("drawn", {}).items()},
+                        assign=dict(d.get("assign", {})), weights=dict(d.get("weights", {})), id=d["id"],
+                        created=d["created"], updated=d["updated"])
 
     def _conflict(self, conn: Connection, head: Any, base_version: int | None) -> ConflictError:
         v = self.t.scenario_versions
@@ -278,20 +285,21 @@ class Workspace:
                              changes=changes, name=head.name)
 
     def _insert_version(self, tx: _Tx, scenario: Scenario, version: int, *, kind: str, changes: Message,
-                        base_version: int | None, saved_at: str) -> None:
+                        base_version: int | None, saved_at: str, geoms: dict[str, shapely.Geometry]) -> None:
         tx.conn.execute(insert(self.t.scenario_versions).values(
             scenario_id=scenario.id, version=version, name=scenario.name, author=scenario.author, saved_at=saved_at,
             changes=encode_message(changes), payload=scenario.to_json(), kind=kind, base_version=base_version))
-        rows = [{"geom": shapely.from_wkt(wkt), "scenario_id": scenario.id, "version": version, "piece_id": did,
-                 "kind": "drawn", "name": name} for did, (name, wkt) in scenario.drawn.items()]
+        rows = [{"geom": geoms[did], "scenario_id": scenario.id, "version": version, "piece_id": did,
+                 "kind": "drawn", "name": name} for did, (name, _) in scenario.drawn.items()]
         if rows:
             tx.conn.execute(insert(self.t.scenario_geometries), rows)
 
     @staticmethod
-    def _stamped(scenario: Scenario, *, actor: str, **changes: Any) -> Scenario:
-        """The scenario as it will be stored: author = the acting user, updated now, payload validated."""
-        stamped = replace(scenario, author=actor, updated=now_iso(), **changes)
-        return Scenario.from_json(stamped.to_json())
+    def _checked(scenario: Scenario, *, actor: str, **changes: Any) -> tuple[Scenario, dict[str, shapely.Geometry]]:
+        """The scenario as it will be stored (author = the acting user), validated against the payload schema, and
+        its drawn areas as geometries — done before the write lock is taken."""
+        checked = Scenario.from_json(replace(scenario, author=actor, **changes).to_json())
+        return checked, {did: shapely.from_wkt(wkt) for did, (_, wkt) in checked.drawn.items()}
 
     def save_scenario(self, scenario: Scenario, *, actor: str, base_version: int | None,
                       overwrite_from: int | None = None) -> SavedVersion:
@@ -315,13 +323,14 @@ class Workspace:
         if not _SCENARIO_ID.fullmatch(str(scenario.id)):
             raise StoreError("ws_bad_scenario_id", id=str(scenario.id)[:64])
         s = self.t.scenarios
+        checked, geoms = self._checked(scenario, actor=actor)
         with self._write(msg("act_save")) as tx:
             head = tx.conn.execute(select(s).where(s.c.scenario_id == scenario.id)).first()
             now = utc_now_iso()
             if head is None:
                 if base_version:
                     raise StoreError("ws_no_scenario", id=scenario.id)
-                saved = self._stamped(scenario, actor=actor, created=now_iso())
+                saved = replace(checked, created=now_iso(), updated=now_iso())
                 version, kind, previous = 1, "save", None
                 tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor,
                                                  created_at=now, latest_version=1, latest_by=actor, latest_at=now))
@@ -340,13 +349,13 @@ class Workspace:
                 else:
                     kind = "save"
                 previous = self._payload(tx.conn, scenario.id, head.latest_version)
-                saved = self._stamped(scenario, actor=actor)
+                saved = replace(checked, updated=now_iso())
                 version = head.latest_version + 1
                 tx.conn.execute(update(s).where(s.c.scenario_id == saved.id).values(
                     name=saved.name, latest_version=version, latest_by=actor, latest_at=now))
             changes = change_summary(previous, saved)
             self._insert_version(tx, saved, version, kind=kind, changes=changes, base_version=base_version,
-                                 saved_at=now)
+                                 saved_at=now, geoms=geoms)
             if kind == "overwrite":
                 tx.audit(actor, "scenario.overwrite", "scenario", saved.id,
                          msg("aud_scenario_overwrite", name=saved.name, version=version,
@@ -361,18 +370,18 @@ class Workspace:
         """Save ``scenario`` as a new scenario (new id, version 1) whose parent is ``parent_id``/``parent_version``
         (the way out of a conflict that supersedes nothing)."""
         s = self.t.scenarios
+        saved, geoms = self._checked(scenario, actor=actor, id=uuid.uuid4().hex[:12], created=now_iso(),
+                                     updated=now_iso(), name=name or scenario.name)
         with self._write(msg("act_save")) as tx:
             parent = tx.conn.execute(select(s.c.scenario_id).where(s.c.scenario_id == parent_id)).first()
             if parent is None:
                 raise StoreError("ws_no_scenario", id=parent_id)
-            saved = self._stamped(scenario, actor=actor, id=uuid.uuid4().hex[:12], created=now_iso(),
-                                  name=name or scenario.name)
             now = utc_now_iso()
             tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor, created_at=now,
                                              latest_version=1, latest_by=actor, latest_at=now, parent_id=parent_id,
                                              parent_version=parent_version))
             self._insert_version(tx, saved, 1, kind="branch", changes=change_summary(None, saved),
-                                 base_version=None, saved_at=now)
+                                 base_version=None, saved_at=now, geoms=geoms)
             tx.audit(actor, "scenario.branch", "scenario", saved.id,
                      msg("aud_scenario_branched", name=saved.name, parent=parent_id,
                          parent_version=parent_version or 0))
@@ -414,17 +423,18 @@ class Workspace:
         added in one transaction, or none. ``label`` is the file name shown in messages and the audit trail.
         """
         found = read_scenario_file(path, label=label)
+        stamp = now_iso()
+        prepared = [(source, *self._checked(source, actor=actor, id=uuid.uuid4().hex[:12], created=stamp,
+                                            updated=stamp)) for source in found]
         done = []
         s = self.t.scenarios
         with self._write(msg("act_import")) as tx:
-            for source in found:
-                created = now_iso()
-                saved = self._stamped(source, actor=actor, id=uuid.uuid4().hex[:12], created=created)
+            for source, saved, geoms in prepared:
                 now = utc_now_iso()
                 tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor,
                                                  created_at=now, latest_version=1, latest_by=actor, latest_at=now))
                 self._insert_version(tx, saved, 1, kind="import", changes=change_summary(None, saved),
-                                     base_version=None, saved_at=now)
+                                     base_version=None, saved_at=now, geoms=geoms)
                 tx.audit(actor, "scenario.import", "scenario", saved.id,
                          msg("aud_scenario_imported", name=saved.name, file=label, source_id=source.id))
                 done.append(ImportedScenario(source.id, saved.id, saved.name))
