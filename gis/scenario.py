@@ -147,8 +147,8 @@ def _validated_payload(d: object) -> dict:
         raise _payload_error("drawn", f"an object of at most {lim['drawn']} drawn areas", drawn)
     checked = {}
     for piece, value in drawn.items():
-        if len(piece) > 64 or not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) for v in value) \
-                or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
+        well_formed = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+        if len(piece) > 64 or not well_formed or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
             raise _payload_error(f"drawn.{piece[:40]}", "[name, WKT polygon]", value)
         try:
             geom = shapely.from_wkt(value[1])

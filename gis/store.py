@@ -7,6 +7,7 @@ check, as the single-user app did; new code must pass ``base_version`` instead.
 
 from __future__ import annotations
 
+import builtins
 import os
 
 import geopandas as gpd
@@ -48,10 +49,10 @@ class ScenarioStore:
     def drawn_geometries(self, scenario_id: str, version: int) -> dict[str, shapely.Geometry]:
         return self.ws.drawn_geometries(scenario_id, version)
 
-    def export(self, path: str | os.PathLike, scenario_ids: list[str]) -> None:
+    def export(self, path: str | os.PathLike, scenario_ids: builtins.list[str]) -> None:
         self.ws.export_scenarios(path, scenario_ids)
 
-    def import_from(self, path: str | os.PathLike) -> list[str]:
+    def import_from(self, path: str | os.PathLike) -> builtins.list[str]:
         """Every scenario of the file added as a NEW scenario; returns the new ids."""
         done = self.ws.import_scenarios(path, actor=local_user_name(), label=os.path.basename(str(path)))
         return [d.new_id for d in done]

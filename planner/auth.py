@@ -26,8 +26,15 @@ from datetime import timedelta
 
 from gis.errors import AuthError
 from gis.workspace import Workspace, role_rank
-from gis.workspace.accounts import (LoginPolicy, authenticate, close_session, local_user_name, normalise_name,
-                                    open_external_session, session_account)
+from gis.workspace.accounts import (
+    LoginPolicy,
+    authenticate,
+    close_session,
+    local_user_name,
+    normalise_name,
+    open_external_session,
+    session_account,
+)
 from gis.workspace.records import Account
 
 MODES = ("none", "local", "oidc", "proxy")

@@ -18,8 +18,17 @@ import geopandas as gpd
 from gis.errors import PermissionDeniedError
 from gis.messages import Message, msg
 from gis.scenario import Scenario
-from gis.workspace import (Account, AuditCheck, AuditEntry, ImportedScenario, LayerVersion, SavedVersion,
-                           ScenarioHead, VersionInfo, Workspace)
+from gis.workspace import (
+    Account,
+    AuditCheck,
+    AuditEntry,
+    ImportedScenario,
+    LayerVersion,
+    SavedVersion,
+    ScenarioHead,
+    VersionInfo,
+    Workspace,
+)
 from gis.workspace import accounts as acct
 from gis.workspace.audit import audit_csv, audit_xlsx
 from planner.auth import AuthConfig, User

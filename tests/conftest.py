@@ -9,7 +9,6 @@ import pytest
 import shapely
 
 from gis.datasets import load_park_data
-
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
 

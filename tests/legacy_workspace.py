@@ -63,9 +63,10 @@ class LegacyStore:
                               (saved.id, saved.id)).fetchone()
             previous = Scenario.from_json(row[1]) if row and row[1] else None
             version = (row[0] or 0) + 1
-            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, payload) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (saved.id, version, saved.name, saved.author, saved.updated,
-                                                         describe_changes(previous, saved), saved.to_json()))
+            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
+                        "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (saved.id, version, saved.name, saved.author, saved.updated, describe_changes(previous, saved),
+                         saved.to_json()))
             for did, (name, wkt) in saved.drawn.items():
                 con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
                             "VALUES (?, ?, ?, ?, 'drawn', ?)", (gpkg_blob(shapely.from_wkt(wkt)), saved.id, version,

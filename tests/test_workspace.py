@@ -17,8 +17,14 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from gis.errors import (AuthError, ConflictError, PermissionDeniedError, ScenarioFileError, StoreError,
-                        WorkspaceReadOnlyError)
+from gis.errors import (
+    AuthError,
+    ConflictError,
+    PermissionDeniedError,
+    ScenarioFileError,
+    StoreError,
+    WorkspaceReadOnlyError,
+)
 from gis.messages import CATALOGUE, placeholders
 from gis.scenario import Scenario
 from gis.workspace import open_workspace

@@ -17,10 +17,10 @@ import pytest
 import shapely
 from sqlalchemy import event
 
-from gis.errors import (StoreError, WorkspaceCorruptError, WorkspaceFullError, WorkspaceReadOnlyError)
+from gis.errors import StoreError, WorkspaceCorruptError, WorkspaceFullError, WorkspaceReadOnlyError
 from gis.scenario import Scenario
-from gis.workspace import open_workspace
 from gis.workspace import engines as engines_mod
+from gis.workspace import open_workspace
 from tests.legacy_workspace import LegacyStore
 
 

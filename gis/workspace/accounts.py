@@ -17,7 +17,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from gis.errors import AuthError, StoreError
-from gis.messages import msg
 from gis.workspace.clock import beijing_time, parse_iso, utc_now
 from gis.workspace.records import ROLES, Account, SessionInfo
 from gis.workspace.repository import Workspace
@@ -153,5 +152,5 @@ def close_session(ws: Workspace, token: str, *, actor: str) -> None:
 
 
 __all__ = ["LoginPolicy", "MIN_PASSWORD", "add_account", "authenticate", "check_role", "close_session",
-           "hash_password", "local_user_name", "msg", "normalise_name", "open_external_session", "session_account", "set_password",
-           "token_hash"]
+           "hash_password", "local_user_name", "normalise_name", "open_external_session", "session_account",
+           "set_password", "token_hash"]

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,8 +23,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
-from gis.errors import (StoreError, WorkspaceCorruptError, WorkspaceFullError, WorkspaceReadOnlyError,
-                        WorkspaceUnavailableError)
+from gis.errors import (
+    StoreError,
+    WorkspaceCorruptError,
+    WorkspaceFullError,
+    WorkspaceReadOnlyError,
+    WorkspaceUnavailableError,
+)
 from gis.messages import Message, msg
 from gis.workspace.clock import beijing_time, clip
 from gis.workspace.schema import HEAD_REVISION, KNOWN_REVISIONS, OWN_TABLES
@@ -34,7 +39,11 @@ BUSY_TIMEOUT_S = 60.0
 #: PostgreSQL advisory lock key serialising schema migrations of one database (any 64-bit number).
 MIGRATION_LOCK_KEY = 0x50555455  # 'PUTU'
 
-_checked: set[tuple[int, int]] = set()  # (st_dev, st_ino) of files quick-checked by this process
+_checked: set[tuple[int, int, int, int]] = set()  # (dev, inode, size, mtime) of files quick-checked here
+
+
+def _stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def short_reason(exc: BaseException) -> str:
@@ -74,6 +83,10 @@ class Backend:
         """The precise StoreError for a driver error raised while doing ``action``."""
         raise NotImplementedError
 
+    def revision(self, conn: Connection) -> str | None:
+        """The schema revision recorded in the store ('legacy' for a first-version file; None when empty)."""
+        raise NotImplementedError
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -92,7 +105,7 @@ def recovery_message(path: Path) -> Message:
     newest = found[-1]
     stamp = newest.name[len(path.stem) + len(".backup-"):][:16]
     try:
-        when = beijing_time(datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).isoformat())
+        when = beijing_time(datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).isoformat())
     except ValueError:
         when = stamp
     return msg("ws_recover_backup", backup=str(newest), when=when, where=str(path))
@@ -141,7 +154,7 @@ class GpkgBackend(Backend):
         try:
             con = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
             try:
-                if (stat.st_dev, stat.st_ino) not in _checked:
+                if _stat_key(stat) not in _checked:
                     problems = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
                     if problems != ["ok"]:
                         raise WorkspaceCorruptError("ws_corrupt", where=self.where, reason="; ".join(problems)[:200],
@@ -155,7 +168,7 @@ class GpkgBackend(Backend):
                 raise StoreError("ws_busy", action=msg("act_write"), where=self.where) from exc
             raise WorkspaceCorruptError("ws_corrupt", where=self.where, reason=short_reason(exc),
                                         recovery=recovery_message(self.path)) from exc
-        _checked.add((stat.st_dev, stat.st_ino))
+        _checked.add(_stat_key(stat))
         foreign = sorted(n for n in names if not n.startswith(("gpkg", "sqlite_", "rtree_", "layer_"))
                          and n not in OWN_TABLES)
         if foreign and not names & {"scenario_versions", "alembic_version"}:
@@ -195,7 +208,7 @@ class GpkgBackend(Backend):
 
     def backup(self, revision: str) -> Path:
         """Copy the file (a consistent snapshot, SQLite's backup API) to ``NAME.backup-<UTC>-<revision>.gpkg``."""
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.stem}.backup-{stamp}-{revision}.gpkg")
         partial = target.with_name(target.name + ".partial")
         try:
@@ -232,8 +245,8 @@ class GpkgBackend(Backend):
         if code == sqlite3.SQLITE_FULL or "disk is full" in str(orig):
             return WorkspaceFullError("ws_disk_full", action=action, where=self.where)
         if code == sqlite3.SQLITE_READONLY:
-            return WorkspaceReadOnlyError("ws_write_refused", action=action,
-                                          reason=msg("ws_readonly", where=self.where, reason=self._ro_reason(self.path)))
+            reason = msg("ws_readonly", where=self.where, reason=self._ro_reason(self.path))
+            return WorkspaceReadOnlyError("ws_write_refused", action=action, reason=reason)
         if code == sqlite3.SQLITE_BUSY or code == sqlite3.SQLITE_LOCKED:
             return StoreError("ws_busy", action=action, where=self.where)
         if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):

@@ -13,8 +13,8 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -27,16 +27,26 @@ import shapely
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from gis.errors import (ConflictError, PlannerError, ScenarioError, StoreError, WorkspaceReadOnlyError)
+from gis.errors import ConflictError, PlannerError, ScenarioError, StoreError, WorkspaceReadOnlyError
 from gis.messages import Message, msg
 from gis.scenario import Scenario, now_iso
 from gis.workspace import audit as audit_mod
 from gis.workspace.clock import beijing_time, parse_iso, to_iso, utc_now, utc_now_iso
-from gis.workspace.engines import (Backend, GpkgBackend, PostgisBackend, lock_migrations, revision_state,
-                                   run_alembic)
-from gis.workspace.records import (ROLES, Account, AuditCheck, AuditEntry, ImportedScenario, LayerVersion,
-                                   SavedVersion, ScenarioHead, SessionInfo, VersionInfo, decode_message,
-                                   encode_message)
+from gis.workspace.engines import Backend, GpkgBackend, PostgisBackend, lock_migrations, revision_state, run_alembic
+from gis.workspace.records import (
+    ROLES,
+    Account,
+    AuditCheck,
+    AuditEntry,
+    ImportedScenario,
+    LayerVersion,
+    SavedVersion,
+    ScenarioHead,
+    SessionInfo,
+    VersionInfo,
+    decode_message,
+    encode_message,
+)
 from gis.workspace.schema import HEAD_REVISION, Tables, tables
 from gis.workspace.transfer import read_scenario_file, write_scenario_file
 
@@ -608,7 +618,8 @@ class Workspace:
                 raise StoreError("acct_exists", name=name)
             tx.conn.execute(insert(a).values(name=name, role=role, password_hash=password_hash,
                                              external_id=external_id, created_at=utc_now_iso(), created_by=actor))
-            tx.audit(actor, "account.add", "account", name, msg("aud_account_added", name=name, role=msg(f"role_{role}")))
+            tx.audit(actor, "account.add", "account", name,
+                     msg("aud_account_added", name=name, role=msg(f"role_{role}")))
             row = tx.conn.execute(select(a).where(a.c.name == name)).one()
         return self._account(row)
 
@@ -624,7 +635,7 @@ class Workspace:
                 (role is not None and role != "admin") or disabled is True)
             if loses_admin:
                 admins = tx.conn.execute(select(func.count()).select_from(a).where(
-                    and_(a.c.role == "admin", a.c.disabled == 0))).scalar()
+                    and_(a.c.role == "admin", a.c.disabled == 0))).scalar() or 0
                 if admins <= 1:
                     raise StoreError("acct_last_admin", name=name)
             values: dict[str, Any] = {}
@@ -754,16 +765,14 @@ def _json_records(attrs: pd.DataFrame) -> list[str]:
     return [json.dumps(dict(zip(cols, (plain(v) for v in row))), ensure_ascii=False) for row in values]
 
 
-def _frame(columns: list[list[str]], rows: list[Any]) -> gpd.GeoDataFrame:
+def _frame(columns: list[list[str]], rows: Sequence[Any]) -> gpd.GeoDataFrame:
     names = [c for c, _ in columns]
     records = [json.loads(p) for _, p in rows]
     df = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
     for name, dtype in columns:
         if dtype != "object":
-            try:
-                df[name] = df[name].astype(dtype)
-            except (TypeError, ValueError):
-                pass
+            with suppress(TypeError, ValueError):
+                df[name] = df[name].astype(pd.api.types.pandas_dtype(dtype))
     return gpd.GeoDataFrame(df, geometry=[g for g, _ in rows], crs="EPSG:4326")
 
 

@@ -48,8 +48,9 @@ def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> N
                     "VALUES ('scenario_versions', 'attributes', 'scenario_versions')")
         con.execute("INSERT INTO gpkg_geometry_columns VALUES ('scenario_geometries', 'geom', 'GEOMETRY', 4326, 0, 0)")
         for s in scenarios:
-            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, payload) "
-                        "VALUES (?, 1, ?, ?, ?, 'exported', ?)", (s.id, s.name, s.author, s.updated, s.to_json()))
+            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
+                        "payload) VALUES (?, 1, ?, ?, ?, 'exported', ?)",
+                        (s.id, s.name, s.author, s.updated, s.to_json()))
             for did, (name, wkt) in s.drawn.items():
                 con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
                             "VALUES (?, ?, 1, ?, 'drawn', ?)", (gpkg_blob(shapely.from_wkt(wkt)), s.id, did, name))

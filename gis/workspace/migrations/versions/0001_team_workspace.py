@@ -8,6 +8,7 @@ version 1 of a published layer (the old table is left in place).
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import sqlalchemy as sa
@@ -103,10 +104,14 @@ def upgrade() -> None:
         with op.batch_alter_table("scenario_versions", recreate="never") as batch:
             batch.add_column(sa.Column("kind", sa.Text, nullable=False, server_default="save"))
             batch.add_column(sa.Column("base_version", sa.Integer))
-        rows = bind.execute(sa.text("SELECT fid, changes FROM scenario_versions")).fetchall()
-        for fid, changes in rows:
-            bind.execute(sa.text("UPDATE scenario_versions SET changes = :c, kind = :k WHERE fid = :f"),
-                         {"f": fid, "k": "import" if changes == "imported" else "save",
+        from gis.workspace.clock import parse_iso, to_iso
+
+        rows = bind.execute(sa.text("SELECT fid, changes, saved_at FROM scenario_versions")).fetchall()
+        for fid, changes, saved_at in rows:
+            with contextlib.suppress(TypeError, ValueError):  # one time format: UTC, microseconds, 'Z'
+                saved_at = to_iso(parse_iso(saved_at))
+            bind.execute(sa.text("UPDATE scenario_versions SET changes = :c, kind = :k, saved_at = :t WHERE fid = :f"),
+                         {"f": fid, "k": "import" if changes == "imported" else "save", "t": saved_at,
                           "c": json.dumps({"code": "ws_chg_legacy", "params": {"text": changes}}, ensure_ascii=False)})
     else:
         op.create_table(
