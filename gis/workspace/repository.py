@@ -79,20 +79,47 @@ def change_summary(old: Scenario | None, new: Scenario) -> Message:
 
 
 class _Tx:
-    """One write transaction: the connection, the tables, and the audit chain's head (moved by :meth:`audit`)."""
+    """One write transaction: the connection, the tables, and the audit entries it will append.
 
-    def __init__(self, conn: Connection, t: Tables, seq: int, last_hash: str) -> None:
-        self.conn, self.t, self.seq, self.hash, self.dirty = conn, t, seq, last_hash, False
+    The audit chain's head row is locked by :meth:`lock_chain` — by default only at the end, just before the
+    entries are appended and the transaction commits, so that writers of different objects hold the one
+    global lock for a few statements only (on SQLite, BEGIN IMMEDIATE has serialised the transaction anyway).
+    Operations that number things globally (layer versions, account checks) lock it first.
+    """
+
+    def __init__(self, conn: Connection, t: Tables) -> None:
+        self.conn, self.t = conn, t
+        self.head: tuple[int, str] | None = None
+        self.pending: list[tuple[str, str, str, str, str]] = []
+
+    def lock_chain(self) -> None:
+        """Take the audit chain's lock (``SELECT … FOR UPDATE`` of its head row), once per transaction."""
+        if self.head is None:
+            ah = self.t.audit_head
+            row = self.conn.execute(select(ah.c.seq, ah.c.hash).where(ah.c.id == 1).with_for_update()).one()
+            self.head = (row[0], row[1])
 
     def audit(self, actor: str, action: str, object_type: str, object_id: str, summary: Message) -> None:
-        """Append one audit entry, chained to the previous one."""
-        self.seq += 1
-        at, text = utc_now_iso(), encode_message(summary)
-        row_hash = audit_mod.entry_hash(self.hash, self.seq, at, actor, action, object_type, object_id, text)
-        self.conn.execute(insert(self.t.audit_log).values(
-            seq=self.seq, at_utc=at, actor=actor, action=action, object_type=object_type, object_id=object_id,
-            summary=text, prev_hash=self.hash, row_hash=row_hash))
-        self.hash, self.dirty = row_hash, True
+        """Record one audit entry, appended and chained when the transaction ends."""
+        self.pending.append((actor, action, object_type, object_id, encode_message(summary)))
+
+    def flush(self) -> None:
+        """Append the recorded entries, each holding the previous entry's hash, and move the chain's head."""
+        if not self.pending:
+            return
+        self.lock_chain()
+        assert self.head is not None
+        seq, last = self.head
+        rows = []
+        for actor, action, object_type, object_id, text in self.pending:
+            seq, at = seq + 1, utc_now_iso()
+            row_hash = audit_mod.entry_hash(last, seq, at, actor, action, object_type, object_id, text)
+            rows.append({"seq": seq, "at_utc": at, "actor": actor, "action": action, "object_type": object_type,
+                         "object_id": object_id, "summary": text, "prev_hash": last, "row_hash": row_hash})
+            last = row_hash
+        self.conn.execute(insert(self.t.audit_log), rows)
+        self.conn.execute(update(self.t.audit_head).where(self.t.audit_head.c.id == 1).values(seq=seq, hash=last))
+        self.pending, self.head = [], (seq, last)
 
 
 class Workspace:
@@ -163,13 +190,11 @@ class Workspace:
                 if isinstance(self.backend, PostgisBackend):
                     self._ensure_postgis(conn)
                 run_alembic(conn)
-                head = conn.execute(select(self.t.audit_head.c.seq, self.t.audit_head.c.hash)).one()
-                tx = _Tx(conn, self.t, head[0], head[1])
+                tx = _Tx(conn, self.t)
                 tx.audit("system", "workspace.upgrade", "workspace", self.engine_name,
                          msg("aud_schema_upgraded", before=found or "–", after=HEAD_REVISION,
                              backup=self.backup_path.name if self.backup_path else msg("aud_none")))
-                conn.execute(update(self.t.audit_head).where(self.t.audit_head.c.id == 1)
-                             .values(seq=tx.seq, hash=tx.hash))
+                tx.flush()
         except PlannerError:
             raise
         except (SQLAlchemyError, OSError) as exc:
@@ -189,19 +214,18 @@ class Workspace:
             raise StoreError("ws_no_postgis", where=self.where) from exc
 
     @contextmanager
-    def _write(self, action: Message) -> Iterator[_Tx]:
-        """A write transaction holding the audit chain's lock; driver errors become precise StoreErrors."""
+    def _write(self, action: Message, *, lock_chain_first: bool = False) -> Iterator[_Tx]:
+        """A write transaction whose audit entries are chained and committed with it; driver errors become
+        precise StoreErrors. ``lock_chain_first``: take the global lock at once (global numbering, checks)."""
         if self.readonly:
             raise WorkspaceReadOnlyError("ws_write_refused", action=action, reason=self.readonly_message())
         try:
             with self.backend.write_connection() as conn:
-                head = conn.execute(select(self.t.audit_head.c.seq, self.t.audit_head.c.hash)
-                                    .where(self.t.audit_head.c.id == 1).with_for_update()).one()
-                tx = _Tx(conn, self.t, head[0], head[1])
+                tx = _Tx(conn, self.t)
+                if lock_chain_first:
+                    tx.lock_chain()
                 yield tx
-                if tx.dirty:
-                    conn.execute(update(self.t.audit_head).where(self.t.audit_head.c.id == 1)
-                                 .values(seq=tx.seq, hash=tx.hash))
+                tx.flush()
         except (SQLAlchemyError, OSError) as exc:
             raise self.backend.fault(exc, action=action) from exc
 
@@ -334,8 +358,8 @@ class Workspace:
             raise StoreError("ws_bad_scenario_id", id=str(scenario.id)[:64])
         s = self.t.scenarios
         checked, geoms = self._checked(scenario, actor=actor)
-        with self._write(msg("act_save")) as tx:
-            head = tx.conn.execute(select(s).where(s.c.scenario_id == scenario.id)).first()
+        with self._write(msg("act_save")) as tx:  # the scenario's row lock serialises its saves
+            head = tx.conn.execute(select(s).where(s.c.scenario_id == scenario.id).with_for_update()).first()
             now = utc_now_iso()
             if head is None:
                 if base_version:
@@ -404,7 +428,7 @@ class Workspace:
             raise StoreError("ws_archive_reason", limit=MAX_REASON, length=len(reason))
         s = self.t.scenarios
         with self._write(msg("act_archive")) as tx:
-            head = tx.conn.execute(select(s).where(s.c.scenario_id == scenario_id)).first()
+            head = tx.conn.execute(select(s).where(s.c.scenario_id == scenario_id).with_for_update()).first()
             if head is None:
                 raise StoreError("ws_no_scenario", id=scenario_id)
             if not archived and not head.archived:
@@ -468,7 +492,7 @@ class Workspace:
         columns = [[str(c), str(attrs[c].dtype)] for c in attrs.columns]
         records = _json_records(attrs)
         lv = self.t.layer_versions
-        with self._write(msg("act_publish")) as tx:
+        with self._write(msg("act_publish"), lock_chain_first=True) as tx:
             latest = tx.conn.execute(select(func.max(lv.c.version)).where(lv.c.layer_id == layer_id)).scalar() or 0
             version = latest + 1
             now = utc_now_iso()
@@ -537,7 +561,7 @@ class Workspace:
         """Remember how the columns of a kind of file map to a layer's schema (a settings change, audited)."""
         fm = self.t.field_mappings
         text = json.dumps(dict(mapping), ensure_ascii=False, sort_keys=True)
-        with self._write(msg("act_settings")) as tx:
+        with self._write(msg("act_settings"), lock_chain_first=True) as tx:
             old = tx.conn.execute(select(fm.c.mapping).where(fm.c.signature == signature)).scalar()
             if old == text:
                 return
@@ -559,7 +583,7 @@ class Workspace:
         """Set a workspace-wide setting (JSON value); audited with its value before and after."""
         st = self.t.settings
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        with self._write(msg("act_settings")) as tx:
+        with self._write(msg("act_settings"), lock_chain_first=True) as tx:
             old = tx.conn.execute(select(st.c.value).where(st.c.key == key)).scalar()
             if old == text:
                 return
@@ -613,7 +637,7 @@ class Workspace:
                     external_id: str | None = None) -> Account:
         """Create an account (audited). ``password_hash`` None: single sign-on only."""
         a = self.t.accounts
-        with self._write(msg("act_accounts")) as tx:
+        with self._write(msg("act_accounts"), lock_chain_first=True) as tx:
             if tx.conn.execute(select(a.c.name).where(a.c.name == name)).first():
                 raise StoreError("acct_exists", name=name)
             tx.conn.execute(insert(a).values(name=name, role=role, password_hash=password_hash,
@@ -627,7 +651,7 @@ class Workspace:
                        password_hash: str | None = None) -> Account:
         """Change an account's role, enabled state or password (each audited; never the last enabled admin)."""
         a = self.t.accounts
-        with self._write(msg("act_accounts")) as tx:
+        with self._write(msg("act_accounts"), lock_chain_first=True) as tx:
             row = tx.conn.execute(select(a).where(a.c.name == name)).first()
             if row is None:
                 raise StoreError("acct_missing", name=name)
@@ -667,7 +691,7 @@ class Workspace:
         a = self.t.accounts
         now = utc_now()
         name = name[:64]
-        with self._write(msg("act_login")) as tx:
+        with self._write(msg("act_login"), lock_chain_first=True) as tx:
             tx.audit(name, "auth.login_failed", "account", name, msg("aud_login_failed", name=name))
             row = tx.conn.execute(select(a).where(a.c.name == name)).first()
             if row is None or not count:
