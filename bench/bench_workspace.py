@@ -187,7 +187,8 @@ def main() -> int:
     with postgis_cluster() as url:
         rows.append(bench_engine("PostGIS", {"url": url}, args.editors, args.saves, args.shared_saves))
     print(f"\nTeam workspace: {args.editors} editor processes started together; save latency from the first attempt "
-          "to success (conflicts included); reference: one editor alone, same run")
+          "to success (conflicts included); reference: one editor alone, same run; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     header = (f"{'engine':<11} {'workload':<22} {'versions':>8} {'lost':>4} {'dup':>4} {'conflicts':>9} {'audit':>6} "
               f"{'p50 ms':>7} {'p95 ms':>7} {'saves/s':>7}")
     print(header)

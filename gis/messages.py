@@ -241,6 +241,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "auth_locked": ("登录失败次数过多，该账号已锁定至 {until}（北京时间）。请稍后再试，或请管理员重设密码。",
                     "Too many failed sign-ins: this account is locked until {until} (Beijing time). Try again later, "
                     "or ask an admin to reset the password."),
+    "auth_no_accounts": ("工作空间中还没有账号。请先在服务器上创建第一个管理员："
+                         "python -m gis users add 名称 --role admin",
+                         "The workspace has no account yet. Create the first admin on the server: "
+                         "python -m gis users add NAME --role admin"),
     "auth_session_expired": ("登录已过期，请重新登录。", "Your sign-in has expired. Please sign in again."),
     "auth_no_account": ("单点登录用户 {who} 在本应用中没有账号。请管理员添加：python -m gis users add {who} --role "
                         "viewer --sso",

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gis.errors import AuthError
+from gis.messages import Message, msg
 from gis.workspace import Workspace, role_rank
 from gis.workspace.accounts import (
     LoginPolicy,
@@ -122,6 +123,14 @@ class AuthConfig:
                              session_ttl=timedelta(hours=_int_env(env, "PUTUO_SESSION_HOURS", 8, 1, 24 * 30)))
         return cls(mode=mode, proxy_header=header, trusted_proxies=tuple(proxies), policy=policy,
                    editors_edit_others=(env.get("PUTUO_EDITORS_EDIT_OTHERS", "1").strip() != "0"))
+
+
+def setup_hint(ws: Workspace, config: AuthConfig) -> Message | None:
+    """What the sign-in page should say before anyone can sign in: no account exists yet (create the first
+    admin with the users command), or None."""
+    if config.login_required and not ws.accounts():
+        return msg("auth_no_accounts")
+    return None
 
 
 def single_user() -> User:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from gis.workspace import (
     ScenarioHead,
     VersionInfo,
     Workspace,
+    open_workspace,
 )
 from gis.workspace import accounts as acct
 from gis.workspace.audit import audit_csv, audit_xlsx
@@ -49,6 +51,14 @@ class PublishedLayers:
 
     layers: dict[str, gpd.GeoDataFrame]
     etag: str
+
+
+def open_from_env(env: Mapping[str, str] | None = None) -> tuple[Workspace, AuthConfig]:
+    """The workspace the environment points at (PUTUO_DATABASE_URL, else PUTUO_WORKSPACE, else the default file;
+    one per process, cached) and the sign-in configuration for it (PUTUO_AUTH …; PostGIS always signs in).
+    Raises StoreError (corrupt, unreachable, …) or AuthError (invalid settings) with a message for the page."""
+    ws = open_workspace(env=env)
+    return ws, AuthConfig.from_env(env, engine_name=ws.engine_name)
 
 
 def _require(user: User, role: str, action: str) -> None:

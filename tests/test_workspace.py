@@ -361,6 +361,8 @@ def test_single_user_mode_and_postgis_always_requires_sign_in(ws):
     config = AuthConfig.from_env({}, engine_name="geopackage")
     user = auth.current_user(ws, config, token=None)
     assert not config.login_required and user.role == "admin" and user.name.startswith("local:")
+    assert auth.setup_hint(ws, config) is None
+    assert auth.setup_hint(ws, AuthConfig(mode="local")).code == "auth_no_accounts"
     assert AuthConfig.from_env({"PUTUO_AUTH": "none"}, engine_name="postgis").mode == "local"
     assert AuthConfig.from_env({"PUTUO_AUTH": "local"}).login_required
     with pytest.raises(AuthError, match="PUTUO_AUTH=magic"):
@@ -577,3 +579,19 @@ def test_read_only_message_reaches_the_save(ws, location, monkeypatch):
     with pytest.raises(WorkspaceReadOnlyError, match="read-only"):
         pw.save_scenario(ws, ALICE, scenario(), base_version=None)
     assert pw.notice(ws).code == "ws_readonly"
+
+
+def test_the_environment_selects_the_engine_and_the_sign_in(location):
+    env = {k: v for k, v in env_for(location).items() if k.startswith("PUTUO_")}
+    ws, config = pw.open_from_env(env)
+    try:
+        if "url" in location:
+            assert ws.engine_name == "postgis" and config.mode == "local" and config.login_required
+            assert "@" in ws.where and "password" not in ws.where
+        else:
+            assert ws.engine_name == "geopackage" and config.mode == "none" and ws.where == str(location["path"])
+        assert pw.open_from_env(env)[0] is ws  # one Workspace per location and process
+    finally:
+        from gis.workspace import forget_open_workspaces
+
+        forget_open_workspaces()

@@ -1,10 +1,12 @@
 """The workspace repository: scenarios (versions, branches, archive), shared layers, accounts, sessions, settings
 and the hash-chained audit trail, one code path (SQLAlchemy Core) for the GeoPackage and PostGIS engines.
 
-Every change runs in one transaction that first locks the audit chain's head row (``SELECT … FOR UPDATE`` on
-PostgreSQL; ``BEGIN IMMEDIATE`` on SQLite), writes the change, appends its audit entry and moves the head:
-the change and its audit entry are committed together or not at all, and concurrent writers never fork the
-chain. The repository trusts its caller about *who* acts (``actor``); role checks live in ``planner/``.
+Every change runs in one transaction: it writes the change (a scenario's saves are serialised by its row lock),
+then locks the audit chain's head row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite ``BEGIN IMMEDIATE``
+has serialised the whole transaction), appends its audit entries, each holding the previous entry's hash, and
+moves the head. The change and its audit entries are committed together or not at all, and concurrent writers
+never fork the chain. The repository trusts its caller about *who* acts (``actor``); role checks live in
+``planner/``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import shapely
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from gis.errors import ConflictError, PlannerError, ScenarioError, StoreError, WorkspaceReadOnlyError
+from gis.errors import ConflictError, PlannerError, StoreError, WorkspaceReadOnlyError
 from gis.messages import Message, msg
 from gis.scenario import Scenario, now_iso
 from gis.workspace import audit as audit_mod
@@ -861,5 +863,4 @@ def role_rank(role: str) -> int:
     return ROLES.index(role) if role in ROLES else -1
 
 
-__all__ = ["Workspace", "open_workspace", "forget_open_workspaces", "change_summary", "role_rank",
-           "ScenarioError"]
+__all__ = ["Workspace", "change_summary", "forget_open_workspaces", "open_workspace", "role_rank"]
