@@ -235,12 +235,13 @@ def update_account(ws: Workspace, user: User, name: str, *, role: str | None = N
 
 # --- audit (admin page) -------------------------------------------------------------------------------------
 def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object_id: str | None = None,
-                  since_utc: str | None = None, until_utc: str | None = None, limit: int = 1000
-                  ) -> tuple[AuditEntry, ...]:
-    """Audit entries, newest first, filtered by who, object and time (UTC ISO; show with beijing_time)."""
+                  since_utc: str | None = None, until_utc: str | None = None, limit: int = 1000,
+                  newest_first: bool = True) -> tuple[AuditEntry, ...]:
+    """Audit entries filtered by who, object and time (UTC ISO text, ``until`` exclusive; show times with
+    :func:`gis.workspace.beijing_time`), newest first unless asked otherwise (admins)."""
     _require(user, "admin", "view_audit")
     return tuple(ws.audit_entries(actor=actor, object_id=object_id, since_utc=since_utc, until_utc=until_utc,
-                                  limit=limit))
+                                  limit=limit, newest_first=newest_first))
 
 
 def verify_audit(ws: Workspace, user: User) -> AuditCheck:
@@ -251,7 +252,7 @@ def verify_audit(ws: Workspace, user: User) -> AuditCheck:
 
 def export_audit(ws: Workspace, user: User, *, fmt: str, lang: str = "zh", **filters: Any) -> bytes:
     """The (filtered) audit entries as CSV or XLSX bytes; no cell can run as a formula."""
-    entries = audit_entries(ws, user, limit=100_000, **filters)
+    entries = audit_entries(ws, user, limit=100_000, newest_first=False, **filters)
     return audit_xlsx(entries, lang=lang) if fmt == "xlsx" else audit_csv(entries, lang=lang)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from gis.errors import ConflictError, PlannerError, StoreError, WorkspaceReadOnlyError
@@ -83,15 +85,17 @@ def change_summary(old: Scenario | None, new: Scenario) -> Message:
 class _Tx:
     """One write transaction: the connection, the tables, and the audit entries it will append.
 
-    The audit chain's head row is locked by :meth:`lock_chain` — by default only at the end, just before the
-    entries are appended and the transaction commits, so that writers of different objects hold the one
-    global lock for a few statements only (on SQLite, BEGIN IMMEDIATE has serialised the transaction anyway).
-    Operations that number things globally (layer versions, account checks) lock it first.
+    The entries are chained when the transaction ends (:meth:`flush`), so the audit chain — the one thing every
+    writer shares — is held for as short a time as possible. On SQLite, ``BEGIN IMMEDIATE`` has serialised the
+    whole transaction already. On PostgreSQL the entries are appended by one statement that moves the chain's
+    head row only if it is still where it was read (``UPDATE … WHERE seq = old``; the row lock then lasts until
+    COMMIT); if another writer moved it first, the entries are chained again onto the new head. Operations that
+    number things globally (layer versions, account checks) lock the head row first (:meth:`lock_chain`).
     """
 
     def __init__(self, conn: Connection, t: Tables) -> None:
         self.conn, self.t = conn, t
-        self.head: tuple[int, str] | None = None
+        self.head: tuple[int, str] | None = None  # set when this transaction holds the head row's lock
         self.pending: list[tuple[str, str, str, str, str]] = []
 
     def lock_chain(self) -> None:
@@ -105,23 +109,54 @@ class _Tx:
         """Record one audit entry, appended and chained when the transaction ends."""
         self.pending.append((actor, action, object_type, object_id, encode_message(summary)))
 
+    def _chained(self, head: tuple[int, str]) -> list[dict[str, Any]]:
+        seq, last = head
+        rows = []
+        for actor, action, object_type, object_id, text_ in self.pending:
+            seq, at = seq + 1, utc_now_iso()
+            row_hash = audit_mod.entry_hash(last, seq, at, actor, action, object_type, object_id, text_)
+            rows.append({"seq": seq, "at_utc": at, "actor": actor, "action": action, "object_type": object_type,
+                         "object_id": object_id, "summary": text_, "prev_hash": last, "row_hash": row_hash})
+            last = row_hash
+        return rows
+
     def flush(self) -> None:
         """Append the recorded entries, each holding the previous entry's hash, and move the chain's head."""
         if not self.pending:
             return
-        self.lock_chain()
-        assert self.head is not None
-        seq, last = self.head
-        rows = []
-        for actor, action, object_type, object_id, text in self.pending:
-            seq, at = seq + 1, utc_now_iso()
-            row_hash = audit_mod.entry_hash(last, seq, at, actor, action, object_type, object_id, text)
-            rows.append({"seq": seq, "at_utc": at, "actor": actor, "action": action, "object_type": object_type,
-                         "object_id": object_id, "summary": text, "prev_hash": last, "row_hash": row_hash})
-            last = row_hash
-        self.conn.execute(insert(self.t.audit_log), rows)
-        self.conn.execute(update(self.t.audit_head).where(self.t.audit_head.c.id == 1).values(seq=seq, hash=last))
-        self.pending, self.head = [], (seq, last)
+        ah, al = self.t.audit_head, self.t.audit_log
+        optimistic = self.head is None and self.conn.dialect.name == "postgresql"
+        while True:
+            if self.head is None and not optimistic:
+                self.lock_chain()
+            head = self.head or tuple(self.conn.execute(select(ah.c.seq, ah.c.hash).where(ah.c.id == 1)).one())
+            rows = self._chained((head[0], head[1]))
+            if not optimistic:
+                self.conn.execute(insert(al), rows)
+                self.conn.execute(update(ah).where(ah.c.id == 1).values(seq=rows[-1]["seq"], hash=rows[-1]["row_hash"]))
+                break
+            moved = self.conn.execute(_append_statement(len(rows)), {
+                "old_seq": head[0], "new_seq": rows[-1]["seq"], "new_hash": rows[-1]["row_hash"],
+                **{f"{k}{i}": v for i, row in enumerate(rows) for k, v in row.items()}}).rowcount
+            if moved == len(rows):
+                break
+        self.pending, self.head = [], (rows[-1]["seq"], rows[-1]["row_hash"])
+
+
+_AUDIT_COLUMNS = ("seq", "at_utc", "actor", "action", "object_type", "object_id", "summary", "prev_hash", "row_hash")
+
+
+@cache
+def _append_statement(n: int) -> Any:
+    """PostgreSQL: move the audit head from ``old_seq`` and insert ``n`` chained entries, in one statement
+    (nothing is inserted when another writer moved the head first)."""
+    values = ", ".join("(" + ", ".join(f"CAST(:{c}{i} AS {'integer' if c == 'seq' else 'text'})"
+                                       for c in _AUDIT_COLUMNS) + ")" for i in range(n))
+    return sql_text(f"""WITH moved AS (UPDATE audit_head SET seq = :new_seq, hash = :new_hash
+                                   WHERE id = 1 AND seq = :old_seq RETURNING id)
+                    INSERT INTO audit_log ({", ".join(_AUDIT_COLUMNS)})
+                    SELECT v.* FROM (VALUES {values}) AS v({", ".join(_AUDIT_COLUMNS)})
+                    WHERE EXISTS (SELECT 1 FROM moved)""")
 
 
 class Workspace:
