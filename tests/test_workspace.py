@@ -595,3 +595,12 @@ def test_the_environment_selects_the_engine_and_the_sign_in(location):
         from gis.workspace import forget_open_workspaces
 
         forget_open_workspaces()
+
+
+def test_the_migration_creates_the_tables_the_code_uses(ws):
+    from sqlalchemy import inspect
+
+    inspector = inspect(ws.backend.engine)
+    for table in ws.t.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert columns == {c.name for c in table.columns}, table.name

@@ -113,7 +113,7 @@ def _pg_geometry() -> Any:
                 return None if value is None else to_shape(value)
             return process
 
-    return PostgisGeometry("GEOMETRY", srid=SRID, spatial_index=True)
+    return PostgisGeometry("GEOMETRY", srid=SRID, spatial_index=False)  # the migration makes the GiST index
 
 
 @dataclass(frozen=True)
