@@ -36,6 +36,7 @@ from gis.workspace.accounts import (
     open_external_session,
     session_account,
 )
+from gis.workspace.clock import clip
 from gis.workspace.records import Account
 
 MODES = ("none", "local", "oidc", "proxy")
@@ -74,7 +75,7 @@ def _int_env(env: Mapping[str, str], name: str, default: int, low: int, high: in
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        raise AuthError("auth_bad_number", name=name, value=raw[:20], low=low, high=high)
+        raise AuthError("auth_bad_number", name=name, value=clip(raw, 20), low=low, high=high)
     return value
 
 
@@ -103,7 +104,7 @@ class AuthConfig:
         env = os.environ if env is None else env
         mode = (env.get("PUTUO_AUTH") or "none").strip().lower()
         if mode not in MODES:
-            raise AuthError("auth_bad_mode", mode=mode[:20], expected=", ".join(MODES))
+            raise AuthError("auth_bad_mode", mode=clip(mode, 20), expected=", ".join(MODES))
         if mode == "none" and engine_name == "postgis":
             mode = "local"
         header = (env.get("PUTUO_PROXY_HEADER") or "").strip() or None
@@ -113,7 +114,7 @@ class AuthConfig:
                 try:
                     proxies.append(ipaddress.ip_network(part.strip(), strict=False))
                 except ValueError as exc:
-                    raise AuthError("auth_bad_proxy_config", reason=f"not an IP or network: {part.strip()[:40]}") \
+                    raise AuthError("auth_bad_proxy_config", reason=f"not an IP or network: {clip(part.strip(), 40)}") \
                         from exc
         if mode == "proxy" and (not header or not proxies):
             raise AuthError("auth_bad_proxy_config", reason="header or trusted proxies missing")
@@ -193,7 +194,7 @@ def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[st
             except Exception:  # not a valid account name: no such account
                 account = None
         if account is None:
-            raise AuthError("auth_no_account", who=(email or sub or "?")[:64])
+            raise AuthError("auth_no_account", who=clip(email or sub or "?", 64))
         token, info = open_external_session(ws, account, via="oidc", policy=config.policy)
         return SignIn(_user(account, "oidc"), token, info.expires_at)
     if config.mode == "proxy" and config.proxy_header and headers and _trusted(config, peer):
@@ -206,7 +207,7 @@ def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[st
         except Exception:
             account = None
         if account is None:
-            raise AuthError("auth_no_account", who=str(value)[:64])
+            raise AuthError("auth_no_account", who=clip(str(value), 64))
         token, info = open_external_session(ws, account, via="proxy", policy=config.policy)
         return SignIn(_user(account, "proxy"), token, info.expires_at)
     return None

@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from gis.errors import AuthError, StoreError
-from gis.workspace.clock import beijing_time, parse_iso, utc_now
+from gis.workspace.clock import beijing_time, clip, parse_iso, utc_now
 from gis.workspace.records import ROLES, Account, SessionInfo
 from gis.workspace.repository import Workspace
 
@@ -52,14 +52,14 @@ def normalise_name(name: str) -> str:
     """An account name as stored: trimmed, lower-case; raises StoreError when it is not a valid name."""
     cleaned = str(name).strip().lower()
     if not _NAME.fullmatch(cleaned):
-        raise StoreError("acct_bad_name", name=cleaned[:64] or "–")
+        raise StoreError("acct_bad_name", name=clip(cleaned, 64) or "–")
     return cleaned
 
 
 def check_role(role: str) -> str:
     """``role`` if it is one of viewer/editor/admin; raises StoreError otherwise."""
     if role not in ROLES:
-        raise StoreError("acct_bad_role", role=str(role)[:20], expected=", ".join(ROLES))
+        raise StoreError("acct_bad_role", role=clip(str(role), 20), expected=", ".join(ROLES))
     return role
 
 

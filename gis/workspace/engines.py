@@ -146,7 +146,7 @@ class GpkgBackend(Backend):
             raise WorkspaceCorruptError("ws_corrupt", where=self.where, reason="not a file",
                                         recovery=recovery_message(self.path))
         if not os.access(self.path, os.R_OK):
-            raise StoreError("ws_permission", action=msg("act_write"), where=self.where, reason="no read permission")
+            raise StoreError("ws_permission", action=msg("act_read"), where=self.where, reason="no read permission")
         writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
         if not writable:
             self.readonly, self.readonly_reason = True, self._ro_reason(self.path)
@@ -157,7 +157,8 @@ class GpkgBackend(Backend):
                 if _stat_key(stat) not in _checked:
                     problems = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
                     if problems != ["ok"]:
-                        raise WorkspaceCorruptError("ws_corrupt", where=self.where, reason="; ".join(problems)[:200],
+                        raise WorkspaceCorruptError("ws_corrupt", where=self.where,
+                                                    reason=clip("; ".join(problems), 200),
                                                     recovery=recovery_message(self.path))
                 names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
             finally:

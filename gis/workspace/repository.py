@@ -35,7 +35,7 @@ from gis.errors import ConflictError, PlannerError, StoreError, WorkspaceReadOnl
 from gis.messages import Message, msg
 from gis.scenario import Scenario, now_iso
 from gis.workspace import audit as audit_mod
-from gis.workspace.clock import beijing_time, parse_iso, to_iso, utc_now, utc_now_iso
+from gis.workspace.clock import beijing_time, clip, parse_iso, to_iso, utc_now, utc_now_iso
 from gis.workspace.engines import Backend, GpkgBackend, PostgisBackend, lock_migrations, revision_state, run_alembic
 from gis.workspace.records import (
     ROLES,
@@ -392,7 +392,7 @@ class Workspace:
             Archived scenario, a new scenario whose id exists, invalid id, or a workspace fault.
         """
         if not _SCENARIO_ID.fullmatch(str(scenario.id)):
-            raise StoreError("ws_bad_scenario_id", id=str(scenario.id)[:64])
+            raise StoreError("ws_bad_scenario_id", id=clip(str(scenario.id), 64))
         s = self.t.scenarios
         checked, geoms = self._checked(scenario, actor=actor)
         with self._write(msg("act_save")) as tx:  # the scenario's row lock serialises its saves
@@ -516,7 +516,7 @@ class Workspace:
                       restored_from: int | None = None) -> LayerVersion:
         """Publish ``gdf`` (EPSG:4326) as the next version of the shared layer ``layer_id``."""
         if not _LAYER_ID.fullmatch(str(layer_id)):
-            raise StoreError("ws_layer_bad_id", layer=str(layer_id)[:40])
+            raise StoreError("ws_layer_bad_id", layer=clip(str(layer_id), 40))
         if gdf.crs is None or gdf.crs.to_epsg() != 4326:
             raise StoreError("ws_layer_invalid", layer=layer_id,
                              reason=msg("ws_layer_reason_crs", crs=str(gdf.crs.to_string() if gdf.crs else "–")))

@@ -18,6 +18,7 @@ import shapely
 
 from gis.errors import ScenarioError, ScenarioFileError
 from gis.scenario import Scenario
+from gis.workspace.clock import clip
 from gis.workspace.engines import short_reason
 from gis.workspace.schema import GPKG_CORE_DDL, gpkg_blob
 
@@ -84,7 +85,7 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         try:
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
             if check != ["ok"]:
-                raise ScenarioFileError("ws_file_unreadable", file=label, reason="; ".join(check)[:120])
+                raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip("; ".join(check), 120))
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "scenario_versions" not in tables:
                 raise ScenarioFileError("ws_file_unreadable", file=label, reason="no scenario_versions table")
