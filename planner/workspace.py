@@ -212,6 +212,7 @@ def change_setting(ws: Workspace, user: User, key: str, value: Any) -> None:
 
 # --- accounts (admin page) ----------------------------------------------------------------------------------
 def list_accounts(ws: Workspace, user: User) -> tuple[Account, ...]:
+    """Every account with its role and state (admins)."""
     _require(user, "admin", "accounts")
     return tuple(ws.accounts())
 
