@@ -12,6 +12,7 @@ says what was received, what was expected and how to fix it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 from gis.messages import CATALOGUE, Message, render
@@ -162,6 +163,81 @@ class StoreError(PlannerError):
     """The workspace cannot be read or written (permission, disk full, corrupt, missing version)."""
 
     title_code = "err_title_workspace"
+
+
+class WorkspaceReadOnlyError(StoreError):
+    """The workspace was opened read-only (no write permission, read-only role or file system): reading works,
+    saving does not; the message says why."""
+
+
+class WorkspaceFullError(StoreError):
+    """The disk (or database) holding the workspace is full; nothing was written."""
+
+
+class WorkspaceCorruptError(StoreError):
+    """The workspace file is damaged or not a workspace; it is never overwritten (recover from a backup)."""
+
+
+class WorkspaceUnavailableError(StoreError):
+    """The workspace cannot be reached (database server down, wrong address, file missing permissions)."""
+
+
+class ConflictError(StoreError):
+    """Someone saved the scenario since the version this save started from.
+
+    Attributes
+    ----------
+    scenario_id : str
+    base_version : int or None
+        The version the save started from.
+    latest_version : int
+        The version saved since (by ``saved_by`` at ``saved_at``, UTC ISO 8601).
+    saved_by, saved_at : str
+    changes : Message
+        What changed between ``base_version`` and ``latest_version``.
+
+    The two ways out are :meth:`gis.workspace.Workspace.save_scenario` with ``overwrite_from=latest_version``
+    (save over after review, audited) or :meth:`gis.workspace.Workspace.save_branch` (a new scenario whose
+    parent is this one).
+    """
+
+    title_code = "err_title_conflict"
+
+    def __init__(self, code: str, /, *, scenario_id: str, base_version: int | None, latest_version: int,
+                 saved_by: str, saved_at: str, changes: Message, **params: Any) -> None:
+        self.scenario_id = scenario_id
+        self.base_version = base_version
+        self.latest_version = latest_version
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+        self.changes = changes
+        try:  # the message shows Beijing time (UTC+8); the attribute keeps the stored UTC text
+            shown = (datetime.fromisoformat(saved_at.replace("Z", "+00:00")).astimezone(timezone(timedelta(hours=8)))
+                     .strftime("%Y-%m-%d %H:%M:%S"))
+        except ValueError:
+            shown = saved_at
+        super().__init__(code, scenario_id=scenario_id, base_version=base_version if base_version else 0,
+                         latest_version=latest_version, saved_by=saved_by, saved_at=shown, changes=changes,
+                         **params)
+
+
+class ScenarioFileError(StoreError):
+    """A scenario GeoPackage to import is malformed (not a GeoPackage, bad JSON, bad geometry, wrong schema)."""
+
+    title_code = "err_title_import"
+
+
+class AuthError(PlannerError):
+    """A sign-in failed (unknown account or wrong password, locked, disabled, expired session, no account for an
+    SSO user). The message never says which of name or password was wrong."""
+
+    title_code = "err_title_auth"
+
+
+class PermissionDeniedError(PlannerError):
+    """The acting user's role does not allow this action (checked in planner/, not only by hidden buttons)."""
+
+    title_code = "err_title_permission"
 
 
 # --- vector tiles (issue 13) ------------------------------------------------------------------------------

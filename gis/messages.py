@@ -63,6 +63,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "industry_industrial_internet": ("工业互联网", "industrial internet"),
     "industry_residential": ("住宅（非产业）", "residential (not an industry)"),
     "industry_none": ("未填写", "not given"),
+    "err_title_conflict": ("方案已被他人更新", "Someone saved this scenario meanwhile"),
+    "err_title_auth": ("无法登录", "Cannot sign in"),
+    "err_title_permission": ("没有权限", "Not allowed"),
     # --- crs (gis/crs.py) --------------------------------------------------------------------------------
     "crs_missing": ("图层没有坐标系。应为带坐标系的图层（如 EPSG:4326 或 EPSG:4549）。请先声明坐标系。",
                     "The layer has no coordinate reference system. Expected a layer with a CRS such as "
@@ -187,15 +190,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmp_stations": ("覆盖地铁站数", "Stations covered"),
     "cmp_mean_score": ("新增用地平均得分", "Mean score of added land"),
     "cmp_flagged": ("违反硬性规则的地块数", "Parcels breaking a hard rule"),
-    "chg_created": ("新建：{parcels} 个地块、{drawn} 个手绘范围", "created with {parcels} parcel(s), {drawn} drawn area(s)"),
-    "chg_parcels_added": ("纳入地块 {ids}", "parcels added: {ids}"),
-    "chg_parcels_removed": ("移出地块 {ids}", "parcels removed: {ids}"),
-    "chg_drawn": ("手绘范围有变化", "drawn areas changed"),
-    "chg_assign": ("归属有变化", "assignments changed"),
-    "chg_weights": ("权重有变化", "weights changed"),
-    "chg_name": ("名称有变化", "name changed"),
-    "chg_notes": ("备注有变化", "notes changed"),
-    "chg_none": ("无变化", "no change"),
     "scen_drawn_not_polygon": ("绘制的范围必须是多边形；收到的是 {found}。", "A drawn area must be a polygon; received {found}."),
     "scen_unknown_parcels": ("方案“{name}”包含当前地块图层中没有的地块：{ids}。请移除它们，或导入包含它们的地块图层。",
                              "Scenario '{name}' includes parcels that are not in the current parcel layer: {ids}. "
@@ -225,6 +219,246 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- importers and the check/convert command (gis/importers.py, issue 10) ---------------------------
     # --- exporters (gis/exporters.py, issues 10 and 12) --------------------------------------------------
     # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
+    # --- workspace, accounts, audit (gis/workspace, issue 11) --------------------------------------------
+    # workspace faults: what happened, that nothing was lost, how to recover
+    "ws_corrupt": ("工作空间 {where} 已损坏或不是本应用的工作空间（{reason}）。文件保持原样，未被改写。{recovery}",
+                   "The workspace {where} is damaged or is not a workspace of this app ({reason}). The file was left "
+                   "exactly as it is; nothing was overwritten. {recovery}"),
+    "ws_not_workspace": ("{where} 是一个数据库文件，但不是本应用的工作空间（其中已有其他表：{tables}）。文件未被改动。"
+                         "请另选一个工作空间文件名（PUTUO_WORKSPACE）。",
+                         "{where} is a database file but not a workspace of this app (it already holds other tables: "
+                         "{tables}). The file was not changed. Fix: choose another workspace file name "
+                         "(PUTUO_WORKSPACE)."),
+    "ws_recover_backup": ("恢复方法：停止应用，把受损文件移到别处保存，再把最近的自动备份 {backup}（{when} "
+                          "北京时间）复制为 {where}。",
+                          "To recover: stop the app, move the damaged file aside, then copy the latest automatic "
+                          "backup {backup} (made {when} Beijing time) to {where}."),
+    "ws_recover_no_backup": ("没有找到自动备份（应用只在升级工作空间结构前自动备份）。恢复方法：停止应用，"
+                             "把受损文件移到别处，从您自己的备份恢复；或改用新的文件名（PUTUO_WORKSPACE），"
+                             "已保存的方案需重新导入。",
+                             "No automatic backup was found (the app makes one before every change of the workspace's "
+                             "structure). To recover: stop the app, move the damaged file aside and restore it from "
+                             "your own backup, or use a new file name (PUTUO_WORKSPACE) and import the scenarios "
+                             "again."),
+    "ws_readonly": ("工作空间 {where} 以只读方式打开：{reason}。可以查看和打开方案，但不能保存。",
+                    "The workspace {where} is open read-only: {reason}. Scenarios can be listed and opened, but not "
+                    "saved."),
+    "ws_ro_permission": ("当前系统用户对该文件或其所在文件夹没有写权限（请管理员授予写权限，或把文件复制到可写的位置）",
+                         "the system user running the app may not write to the file or its folder (ask an "
+                         "administrator for write permission, or copy the file to a writable place)"),
+    "ws_ro_filesystem": ("文件所在的文件系统是只读的（请把文件复制到可写的磁盘）",
+                         "the file system holding it is read-only (copy the file to a writable disk)"),
+    "ws_ro_role": ("数据库账号只有只读权限或连接的是只读备库（请数据库管理员提供可写的连接）",
+                   "the database account may only read, or the server is a read-only standby (ask the database "
+                   "administrator for a writable connection)"),
+    "ws_ro_newer": ("它由更新版本的应用写入（结构版本 {found}，本应用认识 {expected}）；请升级应用",
+                    "it was written by a newer version of the app (schema {found}; this app knows {expected}); "
+                    "upgrade the app"),
+    "ws_ro_needs_upgrade": ("它需要升级结构（版本 {found} → {expected}），但无法先做备份或写入；请授予写权限后重新打开",
+                            "its structure needs an upgrade ({found} → {expected}) but no backup could be made or "
+                            "written first; grant write permission and open it again"),
+    "ws_write_refused": ("无法{action}：{reason}", "Cannot {action}: {reason}"),
+    "ws_disk_full": ("无法{action}：保存工作空间 {where} 的磁盘（或数据库）已满。没有写入任何内容，"
+                     "已保存的版本不受影响。请清理磁盘空间（或联系数据库管理员）后再保存一次。",
+                     "Cannot {action}: the disk (or database) holding the workspace {where} is full. Nothing was "
+                     "written; the saved versions are unchanged. Fix: free some disk space (or ask the database "
+                     "administrator), then save again."),
+    "ws_permission": ("无法{action}：没有访问工作空间 {where} 的权限（{reason}）。请管理员授予权限。",
+                      "Cannot {action}: no permission to use the workspace {where} ({reason}). Fix: ask an "
+                      "administrator for access."),
+    "ws_unavailable": ("无法连接工作空间 {where}：{reason}。请检查数据库服务器是否运行、地址（PUTUO_DATABASE_URL）"
+                       "与网络是否正确，然后重试。",
+                       "Cannot reach the workspace {where}: {reason}. Fix: check that the database server is running "
+                       "and that the address (PUTUO_DATABASE_URL) and network are right, then try again."),
+    "ws_busy": ("无法{action}：工作空间 {where} 正被其他用户长时间占用。没有写入任何内容。请稍后再试。",
+                "Cannot {action}: the workspace {where} stayed busy with other users' saves for too long. Nothing was "
+                "written. Try again in a moment."),
+    "ws_write_failed": ("无法{action}（工作空间 {where}）：{reason}。没有写入任何内容，已保存的版本不受影响。请重试。",
+                        "Cannot {action} (workspace {where}): {reason}. Nothing was written; the saved versions are "
+                        "unchanged. Try again."),
+    "ws_migration_failed": ("升级工作空间 {where} 的结构失败：{reason}。没有改动任何内容。升级前的备份：{backup}。",
+                            "Upgrading the structure of the workspace {where} failed: {reason}. Nothing was changed. "
+                            "Backup made before the upgrade: {backup}."),
+    "ws_backup_failed": ("升级工作空间 {where} 的结构前无法做备份：{reason}。没有升级，文件未被改动。"
+                         "请确保所在文件夹可写且有空闲空间。",
+                         "Could not back up the workspace {where} before upgrading its structure: {reason}. It was "
+                         "not upgraded and the file was not changed. Fix: make sure its folder is writable and has "
+                         "free space."),
+    "ws_no_postgis": ("数据库 {where} 中没有 PostGIS 扩展，且当前账号无权创建。请数据库管理员执行：CREATE EXTENSION "
+                      "postgis;",
+                      "The database {where} has no PostGIS extension and this account may not create it. Fix: ask the "
+                      "database administrator to run CREATE EXTENSION postgis;"),
+    "ws_bad_url": ("无法使用数据库地址 {url}。应为 postgresql://用户@主机:端口/数据库 形式。",
+                   "Cannot use the database address {url}. Expected postgresql://user@host:port/database."),
+    "act_save": ("保存方案", "save the scenario"),
+    "act_write": ("写入工作空间", "write to the workspace"),
+    "act_read": ("读取工作空间", "read the workspace"),
+    "act_archive": ("归档方案", "archive the scenario"),
+    "act_publish": ("发布图层", "publish the layer"),
+    "act_accounts": ("管理账号", "manage accounts"),
+    "act_view_audit": ("查看审计记录", "read the audit trail"),
+    "act_view_archived": ("查看已归档的方案", "see archived scenarios"),
+    "act_import": ("导入方案", "import scenarios"),
+    "act_settings": ("修改设置", "change settings"),
+    "act_edit_others": ("修改他人创建的方案", "change a scenario someone else created"),
+    "act_login": ("登录", "sign in"),
+    # scenarios in the workspace
+    "ws_no_scenario": ("工作空间中没有编号为 {id} 的方案。可能已被归档，或编号有误。",
+                       "No scenario with id {id} in the workspace. It may have been archived, or the id is wrong."),
+    "ws_no_version": ("方案 {id} 没有第 {version} 版。已有版本：1–{latest}。",
+                      "Scenario {id} has no version {version}. Saved versions: 1–{latest}."),
+    "ws_archived": ("方案“{name}”已于 {when}（北京时间）由 {who} 归档，不能再保存。请另存为新方案，或请管理员恢复。",
+                    "The scenario '{name}' was archived by {who} on {when} (Beijing time) and cannot be saved. Fix: "
+                    "save it as a new scenario, or ask an admin to restore it."),
+    "ws_not_archived": ("方案“{name}”没有归档。", "The scenario '{name}' is not archived."),
+    "ws_archive_reason": ("归档需要填写原因（1–{limit} 个字符）；收到 {length} 个字符。",
+                          "Archiving needs a reason (1–{limit} characters); received {length}."),
+    "ws_new_scenario_exists": ("方案 {id} 已存在（最新第 {latest} 版）。请从已保存的版本开始修改，或另存为新方案。",
+                               "A scenario with id {id} already exists (latest version {latest}). Fix: start from its "
+                               "saved version, or save as a new scenario."),
+    "ws_conflict": ("方案“{name}”在您打开第 {base_version} 版之后已由 {saved_by} 于 {saved_at}（北京时间）保存为第 "
+                    "{latest_version} 版，改动：{changes}。您的修改尚未保存。请选择：另存为新方案（分支），"
+                    "或查看对方的改动后覆盖保存。",
+                    "The scenario '{name}' was saved as version {latest_version} by {saved_by} at {saved_at} (Beijing "
+                    "time) after you opened version {base_version}; they changed: {changes}. Your changes are not "
+                    "saved yet. Choose: save as a new scenario (a branch), or review their changes and save "
+                    "over them."),
+    "ws_bad_scenario_id": ("方案编号 {id} 无效。应为 1–64 个字母、数字、- 或 _。",
+                           "The scenario id {id} is not valid. Expected 1–64 letters, digits, - or _."),
+    "ws_chg_created": ("新建，含 {parcels} 个地块、{drawn} 个绘制区域",
+                       "created with {parcels} parcel(s), {drawn} drawn area(s)"),
+    "ws_chg_parcels_added": ("加入地块 {ids}", "parcels added: {ids}"),
+    "ws_chg_parcels_removed": ("移除地块 {ids}", "parcels removed: {ids}"),
+    "ws_chg_drawn": ("绘制区域有改动", "drawn areas changed"),
+    "ws_chg_assign": ("归属有改动", "assignments changed"),
+    "ws_chg_weights": ("权重有改动", "weights changed"),
+    "ws_chg_name": ("名称由“{before}”改为“{after}”", "name changed from '{before}' to '{after}'"),
+    "ws_chg_notes": ("备注有改动", "notes changed"),
+    "ws_chg_none": ("无改动", "no change"),
+    "ws_chg_list": ("{items}", "{items}"),
+    "ws_chg_legacy": ("{text}", "{text}"),
+    "ws_chg_versions": ("{count} 个版本（{authors}）：{items}", "{count} version(s) by {authors}: {items}"),
+    # scenario GeoPackage files (export/import; issue 10 items 6 and 7)
+    "ws_file_unreadable": ("无法读取方案文件 {file}：{reason}。应为本应用导出的方案 GeoPackage（.gpkg）。",
+                           "Cannot read the scenario file {file}: {reason}. Expected a scenario GeoPackage (.gpkg) "
+                           "exported by this app."),
+    "ws_file_no_scenarios": ("方案文件 {file} 中没有方案。", "The scenario file {file} holds no scenario."),
+    "ws_file_too_many": ("方案文件 {file} 含 {count} 个方案，超过上限 {limit}。请分批导出。",
+                         "The scenario file {file} holds {count} scenarios, more than the limit of {limit}. Fix: "
+                         "export them in smaller batches."),
+    "ws_file_record": ("方案文件 {file} 中的第 {row} 条记录无法使用：{reason}。文件中的方案均未导入。",
+                       "Record {row} of the scenario file {file} cannot be used: {reason}. No scenario of the file "
+                       "was imported."),
+    "ws_payload_invalid": ("方案数据无效：字段 {field} 应为 {expected}，收到 {received}。",
+                           "The scenario data is not valid: the field {field} should be {expected}; received "
+                           "{received}."),
+    "ws_payload_not_json": ("方案数据不是有效的 JSON（{reason}）。", "The scenario data is not valid JSON ({reason})."),
+    "ws_payload_bad_wkt": ("绘制区域 {piece} 不是有效的面：{reason}。",
+                           "The drawn area {piece} is not a valid polygon: {reason}."),
+    # shared layers
+    "ws_no_layer": ("工作空间中没有已发布的图层 {layer}。", "No published layer {layer} in the workspace."),
+    "ws_no_layer_version": ("图层 {layer} 没有第 {version} 版。已有版本：1–{latest}。",
+                            "The layer {layer} has no version {version}. Published versions: 1–{latest}."),
+    "ws_layer_invalid": ("无法发布图层 {layer}：{reason}。", "Cannot publish the layer {layer}: {reason}."),
+    "ws_layer_bad_id": ("图层编号 {layer} 无效。应为 1–40 个小写字母、数字或 _。",
+                        "The layer id {layer} is not valid. Expected 1–40 lower-case letters, digits or _."),
+    "ws_layer_reason_crs": ("坐标系应为 EPSG:4326，收到 {crs}", "its CRS should be EPSG:4326; received {crs}"),
+    "ws_layer_reason_empty": ("没有要素", "it has no features"),
+    "ws_layer_reason_geometry": ("有 {count} 个要素没有几何", "{count} feature(s) have no geometry"),
+    # accounts
+    "acct_bad_name": ("账号名 {name} 无效。应为 1–64 个字符：字母、数字、中文或 . _ @ -，不含空格。",
+                      "The account name {name} is not valid. Expected 1–64 characters: letters, digits, Chinese "
+                      "characters or . _ @ -, no spaces."),
+    "acct_bad_role": ("角色 {role} 无效。应为以下之一：{expected}。",
+                      "The role {role} is not valid. Expected one of: {expected}."),
+    "acct_exists": ("账号 {name} 已存在。", "The account {name} already exists."),
+    "acct_missing": ("没有账号 {name}。", "There is no account {name}."),
+    "acct_password_short": ("密码太短：至少 {min} 个字符。", "The password is too short: at least {min} characters."),
+    "acct_password_long": ("密码太长：最多 {max} 个字符。", "The password is too long: at most {max} characters."),
+    "acct_password_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
+    "acct_last_admin": ("不能停用或降级最后一个启用的管理员账号 {name}。请先添加另一个管理员。",
+                        "Cannot disable or demote {name}: it is the last enabled admin account. Fix: add another "
+                        "admin first."),
+    "role_viewer": ("查看者", "viewer"),
+    "role_editor": ("编辑者", "editor"),
+    "role_admin": ("管理员", "admin"),
+    # sign-in
+    "auth_failed": ("账号名或密码错误。", "Wrong account name or password."),
+    "auth_locked": ("登录失败次数过多，该账号已锁定至 {until}（北京时间）。请稍后再试，或请管理员重设密码。",
+                    "Too many failed sign-ins: this account is locked until {until} (Beijing time). Try again later, "
+                    "or ask an admin to reset the password."),
+    "auth_no_accounts": ("工作空间中还没有账号。请先在服务器上创建第一个管理员："
+                         "python -m gis users add 名称 --role admin",
+                         "The workspace has no account yet. Create the first admin on the server: "
+                         "python -m gis users add NAME --role admin"),
+    "auth_session_expired": ("登录已过期，请重新登录。", "Your sign-in has expired. Please sign in again."),
+    "auth_no_account": ("单点登录用户 {who} 在本应用中没有账号。请管理员添加：python -m gis users add {who} --role "
+                        "viewer --sso",
+                        "The single-sign-on user {who} has no account in this app. Fix: ask an admin to add it: "
+                        "python -m gis users add {who} --role viewer --sso"),
+    "auth_bad_mode": ("PUTUO_AUTH 的值 {mode} 无效。应为以下之一：{expected}。",
+                      "PUTUO_AUTH={mode} is not valid. Expected one of: {expected}."),
+    "auth_bad_proxy_config": ("可信代理设置无效：{reason}。需要 PUTUO_PROXY_HEADER（如 X-Remote-User）和 "
+                              "PUTUO_TRUSTED_PROXIES（逗号分隔的 IP 或网段）。",
+                              "The trusted-proxy settings are not valid: {reason}. Expected PUTUO_PROXY_HEADER (e.g. "
+                              "X-Remote-User) and PUTUO_TRUSTED_PROXIES (comma-separated IPs or networks)."),
+    "auth_bad_number": ("{name} 的值 {value} 无效。应为 {low}–{high} 之间的整数。",
+                        "{name}={value} is not valid. Expected a whole number from {low} to {high}."),
+    "perm_denied": ("{who}（{role}）无权{action}。需要的角色：{needed}。",
+                    "{who} ({role}) may not {action}. Role needed: {needed}."),
+    "perm_not_owner": ("{who} 不能修改 {owner} 创建的方案“{name}”。请另存为新方案。",
+                       "{who} may not change the scenario '{name}' created by {owner}. Fix: save it as a new "
+                       "scenario."),
+    # audit trail: what each entry says (shown in either language)
+    "aud_scenario_saved": ("保存方案“{name}”第 {version} 版：{changes}",
+                           "saved scenario '{name}' version {version}: {changes}"),
+    "aud_scenario_overwrite": ("审阅后覆盖保存方案“{name}”第 {version} 版（覆盖了第 {overwritten} "
+                               "版之上的改动）：{changes}",
+                               "saved scenario '{name}' version {version} over version {overwritten} after review: "
+                               "{changes}"),
+    "aud_scenario_branched": ("由方案 {parent} 第 {parent_version} 版另存为新方案“{name}”",
+                              "saved '{name}' as a new scenario branched from {parent} version {parent_version}"),
+    "aud_scenario_imported": ("从文件 {file} 导入方案“{name}”（文件中的编号 {source_id}）",
+                              "imported scenario '{name}' from the file {file} (id in the file: {source_id})"),
+    "aud_scenario_archived": ("归档方案“{name}”，原因：{reason}", "archived scenario '{name}'; reason: {reason}"),
+    "aud_scenario_unarchived": ("恢复已归档的方案“{name}”", "restored the archived scenario '{name}'"),
+    "aud_layer_published": ("发布图层 {layer} 第 {version} 版（{features} 个要素）",
+                            "published layer {layer} version {version} ({features} features)"),
+    "aud_layer_restored": ("恢复图层 {layer}：把第 {from_version} 版重新发布为第 {version} 版",
+                           "restored layer {layer}: version {from_version} published again as version {version}"),
+    "aud_account_added": ("添加账号 {name}，角色：{role}", "added account {name} with role {role}"),
+    "aud_account_role": ("账号 {name} 的角色由 {before} 改为 {after}",
+                         "account {name}: role changed from {before} to {after}"),
+    "aud_account_disabled": ("停用账号 {name}", "disabled account {name}"),
+    "aud_account_enabled": ("启用账号 {name}", "enabled account {name}"),
+    "aud_password_changed": ("重设账号 {name} 的密码", "changed the password of account {name}"),
+    "aud_login": ("登录（{via}）", "signed in ({via})"),
+    "aud_login_failed": ("以账号名 {name} 登录失败", "failed sign-in as {name}"),
+    "aud_login_locked": ("账号 {name} 因多次登录失败被锁定至 {until}（北京时间）",
+                         "account {name} locked until {until} (Beijing time) after repeated failed sign-ins"),
+    "aud_logout": ("退出登录", "signed out"),
+    "aud_setting_changed": ("设置 {key} 由 {before} 改为 {after}", "setting {key} changed from {before} to {after}"),
+    "aud_mapping_saved": ("记住 {kind} 文件的字段对应关系", "remembered the field mapping for {kind} files"),
+    "aud_schema_upgraded": ("工作空间结构由 {before} 升级到 {after}；升级前备份：{backup}",
+                            "workspace structure upgraded from {before} to {after}; backup made first: {backup}"),
+    "aud_none": ("（无）", "(none)"),
+    "aud_verify_ok": ("审计记录完整：{count} 条记录，哈希链无断裂。",
+                      "The audit trail is intact: {count} entries, hash chain unbroken."),
+    "aud_verify_broken": ("审计记录在第 {seq} 条处被改动：{reason}",
+                          "The audit trail was altered at entry {seq}: {reason}"),
+    "aud_broken_gap": ("缺少条目（应为第 {expected} 条）", "an entry is missing (expected entry {expected})"),
+    "aud_broken_link": ("它记录的前一条哈希与第 {previous} 条不符（前面的条目被删除或改动）",
+                        "its previous-entry hash does not match entry {previous} (an earlier entry was removed or "
+                        "changed)"),
+    "aud_broken_hash": ("其内容与其哈希不符（该条目被改动）",
+                        "its contents do not match its hash (the entry was edited)"),
+    "aud_broken_head": ("最后一条记录与链头不符（末尾的条目被删除或改动）",
+                        "the last entry does not match the chain head (entries at the end were removed or edited)"),
+    "via_local": ("本地账号", "local account"),
+    "via_oidc": ("单点登录", "single sign-on"),
+    "via_proxy": ("可信代理", "trusted proxy"),
+    "via_single_user": ("单用户模式", "single-user mode"),
+    "via_cli": ("命令行", "command line"),
     # --- context data, datum check (issue 12) ------------------------------------------------------------
     "err_title_tiles": ("底图瓦片问题", "Basemap tile problem"),
     "tile_package_missing": ("找不到底图瓦片包 {path}。应为 .mbtiles 文件或 z/x/y 瓦片文件夹。"
@@ -357,7 +591,7 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = "en")
     checks that every raise passes every placeholder.
     """
     text = template(code, lang)
-    sep = "list_semicolon" if code == "list_semicolon_join" else "list_sep"
+    sep = "list_semicolon" if code in ("list_semicolon_join", "ws_chg_list") else "list_sep"
     values = {k: _param_text(v, lang, sep_code=sep) for k, v in (params or {}).items()}
     try:
         return _FORMATTER.vformat(text, (), values)
@@ -380,40 +614,45 @@ class Message:
         return self.text("en")
 
 
-def _encode(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     if isinstance(value, Message):
-        return {"$msg": value.code, "params": {k: _encode(v) for k, v in value.params.items()}}
+        return {"$msg": value.code, "params": {k: _plain(v) for k, v in value.params.items()}}
     if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return value.item()
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
-def _decode(value: Any) -> Any:
+def _revive(value: Any) -> Any:
     if isinstance(value, dict) and "$msg" in value:
-        code = str(value["$msg"])
-        if code not in CATALOGUE:
-            return Message("legacy_text", {"text": code})
-        return Message(code, {str(k): _decode(v) for k, v in dict(value.get("params") or {}).items()})
+        if value["$msg"] not in CATALOGUE:
+            return Message("legacy_text", {"text": str(value)})
+        return Message(value["$msg"], {k: _revive(v) for k, v in (value.get("params") or {}).items()})
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [_revive(v) for v in value]
     return value
 
 
 def message_to_json(message: Message) -> str:
-    """A message as JSON text (to store it and show it later in either language)."""
-    return json.dumps(_encode(message), ensure_ascii=False, sort_keys=True)
+    """A message as canonical JSON text (sorted keys, no spaces; nested messages and lists kept), to store it
+    and show it later in either language. The workspace's audit chain hashes this text: keep it stable."""
+    return json.dumps(_plain(message), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def message_from_json(text: str) -> Message:
-    """A message stored with :func:`message_to_json`; plain text from older files becomes a text message."""
+    """A message stored with :func:`message_to_json` (or the first workspace's ``{"code", "params"}``); any other
+    text becomes a text message, shown as it is."""
     try:
         value = json.loads(text)
     except (TypeError, ValueError):
         return Message("legacy_text", {"text": str(text)})
-    decoded = _decode(value)
-    return decoded if isinstance(decoded, Message) else Message("legacy_text", {"text": str(text)})
+    if isinstance(value, dict) and "code" in value and "$msg" not in value:
+        value = {"$msg": value["code"], "params": value.get("params") or {}}
+    revived = _revive(value)
+    return revived if isinstance(revived, Message) else Message("legacy_text", {"text": str(text)})
 
 
 def msg(code: str, /, **params: Any) -> Message:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -73,32 +75,98 @@ class Scenario:
                            "created": self.created, "updated": self.updated}, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Scenario":
-        d = json.loads(text)
-        return cls(name=d["name"], author=d.get("author", ""), notes=d.get("notes", ""),
-                   parcels=tuple(d.get("parcels", ())), drawn={k: tuple(v) for k, v in d.get("drawn", {}).items()},
-                   assign=dict(d.get("assign", {})), weights=dict(d.get("weights", {})), id=d["id"],
-                   created=d["created"], updated=d["updated"])
+    def from_json(cls, text: str | bytes) -> "Scenario":
+        """A scenario from its JSON (:meth:`to_json`), validated against the payload schema.
+
+        Raises :class:`ScenarioError` (code ``ws_payload_not_json``, ``ws_payload_invalid`` or
+        ``ws_payload_bad_wkt``) for text that is not JSON, a field of the wrong type or size, an unknown
+        field, or a drawn area that is not a finite lon/lat polygon; never a JSONDecodeError or GEOSException.
+        """
+        try:
+            d = json.loads(text)
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise ScenarioError("ws_payload_not_json", reason=type(exc).__name__) from exc
+        return cls(**_validated_payload(d))
 
 
-def describe_changes(old: Scenario | None, new: Scenario) -> Message:
-    """What changed between two versions (for the history), as a message in either language."""
-    if old is None:
-        return msg("chg_created", parcels=len(new.parcels), drawn=len(new.drawn))
-    parts: list[Message] = []
-    added, removed = sorted(set(new.parcels) - set(old.parcels)), sorted(set(old.parcels) - set(new.parcels))
-    if added:
-        parts.append(msg("chg_parcels_added", ids=", ".join(added)))
-    if removed:
-        parts.append(msg("chg_parcels_removed", ids=", ".join(removed)))
-    for code, a, b in (("chg_drawn", old.drawn, new.drawn), ("chg_assign", old.assign, new.assign),
-                       ("chg_weights", old.weights, new.weights)):
-        if dict(a) != dict(b):
-            parts.append(msg(code))
-    for attr in ("name", "notes"):
-        if getattr(old, attr) != getattr(new, attr):
-            parts.append(msg(f"chg_{attr}"))
-    return msg("list_semicolon_join", items=parts) if parts else msg("chg_none")
+#: Limits of a scenario payload (what a crafted file could inflate).
+PAYLOAD_LIMITS = {"text": 200, "notes": 5000, "parcels": 20_000, "drawn": 2_000, "wkt_chars": 2_000_000,
+                  "entries": 20_000}
+_PAYLOAD_FIELDS = {"id", "name", "author", "notes", "parcels", "drawn", "assign", "weights", "created", "updated"}
+_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _payload_error(field_name: str, expected: str, value: object) -> ScenarioError:
+    if value is None:
+        return ScenarioError("ws_payload_invalid", field=field_name, expected=expected, received="–")
+    received = type(value).__name__ if not isinstance(value, (str, int, float)) or isinstance(value, bool) \
+        else (repr(value) if len(repr(value)) <= 40 else f"{type(value).__name__} ({len(str(value))} characters)")
+    return ScenarioError("ws_payload_invalid", field=field_name, expected=expected, received=received)
+
+
+def _text(d: Mapping, key: str, *, limit: int, required: bool = True, pattern: re.Pattern | None = None) -> str:
+    value = d.get(key) if not required or key in d else None
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or len(value) > limit or (pattern is not None and not pattern.fullmatch(value)):
+        raise _payload_error(key, f"text of at most {limit} characters", value)
+    return value
+
+
+def _validated_payload(d: object) -> dict:
+    """The keyword arguments of a :class:`Scenario` from a decoded payload, every field checked."""
+    lim = PAYLOAD_LIMITS
+    if not isinstance(d, dict):
+        raise _payload_error("payload", "a JSON object", d)
+    unknown = sorted(set(d) - _PAYLOAD_FIELDS)
+    if unknown:
+        raise _payload_error(str(unknown[0])[:40], "no such field", d[unknown[0]])
+    out: dict = {"id": _text(d, "id", limit=64, pattern=_ID_PATTERN), "name": _text(d, "name", limit=lim["text"]),
+                 "author": _text(d, "author", limit=lim["text"], required=False),
+                 "notes": _text(d, "notes", limit=lim["notes"], required=False)}
+    for key in ("created", "updated"):
+        value = _text(d, key, limit=40)
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise _payload_error(key, "an ISO 8601 time", value) from None
+        out[key] = value
+    parcels = d.get("parcels", [])
+    if not isinstance(parcels, list) or len(parcels) > lim["parcels"] or \
+            not all(isinstance(p, str) and 0 < len(p) <= 64 for p in parcels):
+        raise _payload_error("parcels", f"a list of at most {lim['parcels']} parcel ids", parcels)
+    out["parcels"] = tuple(dict.fromkeys(parcels))
+    for key in ("assign", "weights"):
+        value = d.get(key, {})
+        if not isinstance(value, dict) or len(value) > lim["entries"]:
+            raise _payload_error(key, "an object", value)
+        for k, v in value.items():
+            ok = (isinstance(v, str) and len(v) <= lim["text"]) if key == "assign" else \
+                (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
+            if len(k) > 64 or not ok:
+                raise _payload_error(f"{key}.{k[:40]}", "text" if key == "assign" else "a finite number", v)
+        out[key] = dict(value)
+    drawn = d.get("drawn", {})
+    if not isinstance(drawn, dict) or len(drawn) > lim["drawn"]:
+        raise _payload_error("drawn", f"an object of at most {lim['drawn']} drawn areas", drawn)
+    checked = {}
+    for piece, value in drawn.items():
+        well_formed = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+        if len(piece) > 64 or not well_formed or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
+            raise _payload_error(f"drawn.{piece[:40]}", "[name, WKT polygon]", value)
+        try:
+            geom = shapely.from_wkt(value[1])
+        except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+            raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40],
+                                reason=str(exc).splitlines()[0][:80] or type(exc).__name__) from None
+        if not isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)) or geom.is_empty:
+            raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason=getattr(geom, "geom_type", "nothing"))
+        xy = shapely.get_coordinates(geom)
+        if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+            raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason="coordinates outside lon/lat")
+        checked[piece] = (value[0], value[1])
+    out["drawn"] = checked
+    return out
 
 
 # --- pieces and metrics ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine: Python venv with the pinned packages, and the Leaflet assets from npm.
 #   bash scripts/setup.sh          # what the app needs
-#   bash scripts/setup.sh --dev    # plus test tools, Debian chromium and a CJK font (needs root/apt)
+#   bash scripts/setup.sh --dev    # plus test tools, Debian chromium, a CJK font, PostgreSQL+PostGIS (root/apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=0
@@ -22,7 +22,9 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 if [ $dev -eq 1 ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
-  apt_install chromium fonts-noto-cjk poppler-utils gdal-bin
+  # PostgreSQL + PostGIS: the tests start a throw-away cluster for the team-workspace engine (tests/pg.py);
+  # poppler (pdftoppm) and gdal-bin (gdalinfo) read back the print products in the tests
+  apt_install chromium fonts-noto-cjk poppler-utils gdal-bin postgresql postgresql-15-postgis-3
 else
   .venv/bin/python -m pip install -q -r requirements.txt
   # print maps need a Chinese font (without it every character is an empty box)

@@ -9,7 +9,6 @@ import pytest
 import shapely
 
 from gis.datasets import load_park_data
-
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
 
@@ -55,6 +54,24 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def postgis_url():
+    """A throw-away PostgreSQL + PostGIS cluster for the session (tests/pg.py); its database ``putuo``.
+    PostgreSQL or PostGIS missing is a failure, not a skip (scripts/setup.sh --dev installs them)."""
+    from tests.pg import postgis_cluster
+
+    with postgis_cluster() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgis_template(postgis_url):
+    """A database with the workspace schema migrated, copied for each test that needs an empty workspace."""
+    from tests.pg import template_database
+
+    return template_database(postgis_url)
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -29,6 +29,8 @@ def _calls():
             if (name in PROJECT_ERRORS or name in ("msg", "Message")) and isinstance(first, ast.Constant) \
                     and isinstance(first.value, str):
                 keywords = {k.arg for k in node.keywords if k.arg}
+                if len(node.args) > 1 and isinstance(node.args[1], ast.Dict):  # Message(code, {"name": value})
+                    keywords |= {k.value for k in node.args[1].keys if isinstance(k, ast.Constant)}
                 dynamic = any(k.arg is None for k in node.keywords)
                 yield path.relative_to(ROOT), node.lineno, first.value, keywords, dynamic
 
@@ -73,7 +75,8 @@ def test_numbers_and_nested_messages_render_plainly():
 
 
 def test_messages_survive_json_for_the_history():
-    m = msg("list_semicolon_join", items=[msg("chg_parcels_added", ids="P1"), msg("chg_name")])
+    m = msg("list_semicolon_join", items=[msg("ws_chg_parcels_added", ids="P1"), msg("ws_chg_notes")])
     back = message_from_json(message_to_json(m))
-    assert back.text("zh") == "纳入地块 P1；名称有变化" and back.text("en") == "parcels added: P1; name changed"
+    assert back.text("zh") == "加入地块 P1；备注有改动" and back.text("en") == "parcels added: P1; notes changed"
+    assert message_to_json(m) == message_to_json(back)  # canonical: the audit chain hashes this text
     assert message_from_json("plain old text").text("zh") == "plain old text"

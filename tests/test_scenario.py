@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from gis.datasets import ParkData
-from gis.scenario import (Scenario, ScenarioError, compare, contiguity, describe_changes, greedy_suggest,
+from gis.scenario import (Scenario, ScenarioError, compare, contiguity, greedy_suggest,
                           scenario_metrics, suggest)
 from tests.conftest import PUTUO_X as X0, PUTUO_Y as Y0
 
@@ -98,15 +98,6 @@ def test_flags_mean_score_and_compare(tiny):
         compare({str(i): m for i in range(5)})
 
 
-def test_scenario_json_round_trip_and_changes():
-    s = Scenario(name="甲", author="王", parcels=("P1", "P2"), weights={"transit": 0.5},
-                 assign={"P1": "subpark:S01"}).with_drawn("D1", "画", shapely.box(121.39, 31.25, 121.4, 31.26))
-    assert Scenario.from_json(s.to_json()) == s
-    t = s.with_parcel("P3", included=True).with_parcel("P1", included=False)
-    assert t.parcels == ("P2", "P3") and "P1" not in t.assign
-    assert describe_changes(s, t).text("en") == "parcels added: P3; parcels removed: P1; assignments changed"
-    assert describe_changes(s, t).text("zh") == "纳入地块 P3；移出地块 P1；归属有变化"
-    assert describe_changes(None, s).text("en").startswith("created with 2 parcel(s), 1 drawn")
 
 
 def _chain(data):
@@ -189,3 +180,16 @@ def test_own_parts_never_overlap_and_add_up_to_the_union():
     union_added = shapely.difference(shapely.union_all(pieces), base).area
     assert shapely.area(own).sum() == pytest.approx(union_added, rel=1e-9)
     assert all(shapely.intersection(own[i], own[j]).area < 1e-6 for i in range(60) for j in range(i + 1, 60))
+
+
+def test_scenario_json_round_trip_and_changes():
+    from gis.workspace.repository import change_summary
+
+    s = Scenario(name="甲", author="王", parcels=("P1", "P2"), weights={"transit": 0.5},
+                 assign={"P1": "subpark:S01"}).with_drawn("D1", "画", shapely.box(121.39, 31.25, 121.4, 31.26))
+    assert Scenario.from_json(s.to_json()) == s
+    t = s.with_parcel("P3", included=True).with_parcel("P1", included=False)
+    assert t.parcels == ("P2", "P3") and "P1" not in t.assign
+    assert change_summary(s, t).text("en") == "parcels added: P3; parcels removed: P1; assignments changed"
+    assert change_summary(s, t).text("zh") == "加入地块 P3；移除地块 P1；归属有改动"
+    assert change_summary(None, s).text("en").startswith("created with 2 parcel(s), 1 drawn")

@@ -1,0 +1,44 @@
+"""Times in the workspace: stored as UTC ISO 8601 text, shown in Beijing time (UTC+8)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+#: China Standard Time (Beijing), UTC+8, no daylight saving.
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def utc_now() -> datetime:
+    """Now, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    """``moment`` as stored: UTC, ISO 8601 with microseconds and 'Z' (text order = time order)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_now_iso() -> str:
+    """Now as stored (UTC ISO 8601, microseconds, 'Z')."""
+    return to_iso(utc_now())
+
+
+def parse_iso(value: str) -> datetime:
+    """A stored time (or any ISO 8601 text with an offset; naive text is taken as UTC) as aware UTC."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def beijing_time(value: str | datetime, *, seconds: bool = True) -> str:
+    """A stored UTC time shown in Beijing time, e.g. '2026-11-27 20:50:45' (what officials read)."""
+    moment = parse_iso(value) if isinstance(value, str) else value.astimezone(UTC)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` at most ``limit`` characters, cut at a space when there is one (never mid-word), with '…'."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > limit // 2 else head).rstrip() + "…"

@@ -1,0 +1,219 @@
+"""Who is using the app: single-user mode, local sign-in, single sign-on (st.login/OIDC) or a trusted proxy header.
+
+Streamlit-free: views/ pass in what Streamlit knows (the session token kept in session state, ``st.user`` as a
+dict, ``st.context.ip_address`` and ``st.context.headers``) and get a frozen :class:`User` back. Every sign-in
+yields a session token stored hashed in the workspace, so any app process behind the proxy can check it.
+
+Modes (``PUTUO_AUTH``):
+
+- ``none`` (default with a GeoPackage workspace): no sign-in; everyone is the single local user
+  ``local:<OS user>`` with the admin role (one person on their own machine).
+- ``local``: accounts of the workspace with passwords (always the case with a PostGIS workspace when
+  PUTUO_AUTH is not set or is ``none``).
+- ``oidc``: Streamlit's ``st.login`` (configured in .streamlit/secrets.toml); the signed-in user's
+  ``sub`` or ``email`` is mapped to an account (``users add EMAIL --sso``).
+- ``proxy``: a reverse proxy that authenticates users puts the account name in PUTUO_PROXY_HEADER; the
+  header counts only from the peers listed in PUTUO_TRUSTED_PROXIES, and is ignored from anyone else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from gis.errors import AuthError
+from gis.messages import Message, msg
+from gis.workspace import Workspace, role_rank
+from gis.workspace.accounts import (
+    LoginPolicy,
+    authenticate,
+    close_session,
+    local_user_name,
+    normalise_name,
+    open_external_session,
+    session_account,
+)
+from gis.workspace.clock import clip
+from gis.workspace.records import Account
+
+MODES = ("none", "local", "oidc", "proxy")
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class User:
+    """The acting user: account ``name`` (the author of everything they save), ``role`` and how they signed in
+    (``via``: single_user, local, oidc, proxy)."""
+
+    name: str
+    role: str
+    via: str
+
+    def at_least(self, role: str) -> bool:
+        """True when this user's role is ``role`` or stronger (viewer < editor < admin)."""
+        return role_rank(self.role) >= role_rank(role)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A successful sign-in: the user, the session token to keep in the browser session, and its expiry (UTC)."""
+
+    user: User
+    token: str
+    expires_at: str
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise AuthError("auth_bad_number", name=name, value=clip(raw, 20), low=low, high=high)
+    return value
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """How users sign in (from the environment: :meth:`from_env`)."""
+
+    mode: str = "none"
+    proxy_header: str | None = None
+    trusted_proxies: tuple[_Network, ...] = ()
+    policy: LoginPolicy = field(default_factory=LoginPolicy)
+    #: Editors may save new versions of scenarios others created (team work, with conflict detection);
+    #: PUTUO_EDITORS_EDIT_OTHERS=0 limits editors to their own scenarios.
+    editors_edit_others: bool = True
+
+    @property
+    def login_required(self) -> bool:
+        """False only in single-user mode."""
+        return self.mode != "none"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, engine_name: str = "geopackage") -> AuthConfig:
+        """Read PUTUO_AUTH, PUTUO_PROXY_HEADER, PUTUO_TRUSTED_PROXIES, PUTUO_LOCKOUT_ATTEMPTS,
+        PUTUO_LOCKOUT_MINUTES, PUTUO_SESSION_HOURS and PUTUO_EDITORS_EDIT_OTHERS. A PostGIS workspace always
+        requires a sign-in (``none`` becomes ``local``). Raises AuthError for invalid values."""
+        env = os.environ if env is None else env
+        mode = (env.get("PUTUO_AUTH") or "none").strip().lower()
+        if mode not in MODES:
+            raise AuthError("auth_bad_mode", mode=clip(mode, 20), expected=", ".join(MODES))
+        if mode == "none" and engine_name == "postgis":
+            mode = "local"
+        header = (env.get("PUTUO_PROXY_HEADER") or "").strip() or None
+        proxies: list[_Network] = []
+        for part in (env.get("PUTUO_TRUSTED_PROXIES") or "").split(","):
+            if part.strip():
+                try:
+                    proxies.append(ipaddress.ip_network(part.strip(), strict=False))
+                except ValueError as exc:
+                    raise AuthError("auth_bad_proxy_config", reason=f"not an IP or network: {clip(part.strip(), 40)}") \
+                        from exc
+        if mode == "proxy" and (not header or not proxies):
+            raise AuthError("auth_bad_proxy_config", reason="header or trusted proxies missing")
+        minutes = _int_env(env, "PUTUO_LOCKOUT_MINUTES", 15, 1, 24 * 60)
+        policy = LoginPolicy(max_failures=_int_env(env, "PUTUO_LOCKOUT_ATTEMPTS", 5, 1, 100),
+                             window=timedelta(minutes=minutes), lock_for=timedelta(minutes=minutes),
+                             session_ttl=timedelta(hours=_int_env(env, "PUTUO_SESSION_HOURS", 8, 1, 24 * 30)))
+        return cls(mode=mode, proxy_header=header, trusted_proxies=tuple(proxies), policy=policy,
+                   editors_edit_others=(env.get("PUTUO_EDITORS_EDIT_OTHERS", "1").strip() != "0"))
+
+
+def setup_hint(ws: Workspace, config: AuthConfig) -> Message | None:
+    """What the sign-in page should say before anyone can sign in: no account exists yet (create the first
+    admin with the users command), or None."""
+    if config.login_required and not ws.accounts():
+        return msg("auth_no_accounts")
+    return None
+
+
+def single_user() -> User:
+    """The one local user of a machine without sign-in: ``local:<OS user name>``, role admin."""
+    return User(name=local_user_name(), role="admin", via="single_user")
+
+
+def _user(account: Account, via: str) -> User:
+    return User(name=account.name, role=account.role, via=via)
+
+
+def current_user(ws: Workspace, config: AuthConfig, *, token: str | None) -> User | None:
+    """The user of this browser session: the single user when no sign-in is required; else the account of
+    ``token`` (None without one). Raises AuthError ``auth_session_expired`` for an expired, signed-out or
+    disabled session (show the sign-in again)."""
+    if not config.login_required:
+        return single_user()
+    if not token:
+        return None
+    account, info = session_account(ws, token)
+    return _user(account, info.via)
+
+
+def sign_in(ws: Workspace, config: AuthConfig, name: str, password: str) -> SignIn:
+    """Local sign-in (name + password); audited, failures counted, lock-out applied. Raises AuthError."""
+    account, token, info = authenticate(ws, name, password, policy=config.policy, via="local")
+    return SignIn(_user(account, "local"), token, info.expires_at)
+
+
+def _trusted(config: AuthConfig, peer: str | None) -> bool:
+    if not peer:
+        return False
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in net for net in config.trusted_proxies)
+
+
+def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[str, object] | None = None,
+                     peer: str | None = None, headers: Mapping[str, str] | None = None) -> SignIn | None:
+    """A session for a user signed in by the bureau's own sign-on, or None when there is none to use.
+
+    ``oidc`` mode: ``oidc_user`` is ``st.user`` as a dict (``is_logged_in``, ``sub``, ``email``, ``name``);
+    the account is the one linked to ``sub`` (``users add … --sso --external-id SUB``) or named after the
+    e-mail. ``proxy`` mode: the account named in the configured header, only when ``peer`` (the client
+    address, ``st.context.ip_address``) is a trusted proxy; otherwise the header is ignored.
+
+    Raises
+    ------
+    AuthError
+        ``auth_no_account`` when the signed-in person has no account here.
+    """
+    if config.mode == "oidc" and oidc_user and oidc_user.get("is_logged_in", True):
+        sub, email = str(oidc_user.get("sub") or ""), str(oidc_user.get("email") or "")
+        account = ws.account_by_external_id(sub) if sub else None
+        if account is None and email:
+            try:
+                account = ws.account(normalise_name(email))
+            except Exception:  # not a valid account name: no such account
+                account = None
+        if account is None:
+            raise AuthError("auth_no_account", who=clip(email or sub or "?", 64))
+        token, info = open_external_session(ws, account, via="oidc", policy=config.policy)
+        return SignIn(_user(account, "oidc"), token, info.expires_at)
+    if config.mode == "proxy" and config.proxy_header and headers and _trusted(config, peer):
+        wanted = config.proxy_header.lower()
+        value = next((v for k, v in headers.items() if k.lower() == wanted), None)
+        if not value:
+            return None
+        try:
+            account = ws.account(normalise_name(value))
+        except Exception:
+            account = None
+        if account is None:
+            raise AuthError("auth_no_account", who=clip(str(value), 64))
+        token, info = open_external_session(ws, account, via="proxy", policy=config.policy)
+        return SignIn(_user(account, "proxy"), token, info.expires_at)
+    return None
+
+
+def sign_out(ws: Workspace, user: User, token: str | None) -> None:
+    """End the session (audited). Nothing to do in single-user mode."""
+    if token:
+        close_session(ws, token, actor=user.name)

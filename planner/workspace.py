@@ -1,0 +1,262 @@
+"""Working with the shared workspace as a user: scenarios, shared layers, mappings, accounts and the audit trail.
+
+Every function takes the acting :class:`planner.auth.User` and checks the role here (not only in hidden
+buttons): viewers read; editors also save, branch and import scenarios; admins also archive, publish layers,
+manage accounts and read the audit trail. The author of everything is the acting user, never a typed name.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from gis.errors import PermissionDeniedError
+from gis.messages import Message, msg
+from gis.scenario import Scenario
+from gis.workspace import (
+    Account,
+    AuditCheck,
+    AuditEntry,
+    ImportedScenario,
+    LayerVersion,
+    SavedVersion,
+    ScenarioHead,
+    VersionInfo,
+    Workspace,
+    open_workspace,
+)
+from gis.workspace import accounts as acct
+from gis.workspace.audit import audit_csv, audit_xlsx
+from planner.auth import AuthConfig, User
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario as loaded, with the version number a later save must carry as ``base_version``."""
+
+    scenario: Scenario
+    version: int
+    head: ScenarioHead
+
+
+@dataclass(frozen=True)
+class PublishedLayers:
+    """The current published version of every shared layer, and an etag that changes with any publication."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    etag: str
+
+
+def open_from_env(env: Mapping[str, str] | None = None) -> tuple[Workspace, AuthConfig]:
+    """The workspace the environment points at (PUTUO_DATABASE_URL, else PUTUO_WORKSPACE, else the default file;
+    one per process, cached) and the sign-in configuration for it (PUTUO_AUTH …; PostGIS always signs in).
+    Raises StoreError (corrupt, unreachable, …) or AuthError (invalid settings) with a message for the page."""
+    ws = open_workspace(env=env)
+    return ws, AuthConfig.from_env(env, engine_name=ws.engine_name)
+
+
+def _require(user: User, role: str, action: str) -> None:
+    if not user.at_least(role):
+        raise PermissionDeniedError("perm_denied", who=user.name, role=msg(f"role_{user.role}"),
+                                    action=msg(f"act_{action}"), needed=msg(f"role_{role}"))
+
+
+def can(user: User, action: str) -> bool:
+    """Whether the user's role allows ``action`` (save, import, archive, publish, accounts, view_audit,
+    view_archived, settings) — for enabling buttons; the functions below check again."""
+    needed = {"save": "editor", "import": "editor", "archive": "admin", "publish": "admin", "accounts": "admin",
+              "view_audit": "admin", "view_archived": "admin", "settings": "admin"}.get(action, "admin")
+    return user.at_least(needed)
+
+
+# --- scenarios ----------------------------------------------------------------------------------------------
+def list_scenarios(ws: Workspace, user: User, *, include_archived: bool = False) -> tuple[ScenarioHead, ...]:
+    """Saved scenarios (latest versions), newest first. Archived ones only for admins who ask."""
+    if include_archived:
+        _require(user, "admin", "view_archived")
+    return tuple(ws.scenarios(include_archived=include_archived))
+
+
+def _visible_head(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
+    from gis.errors import StoreError
+
+    head = ws.scenario(scenario_id)
+    if head is None or (head.archived and not user.at_least("admin")):
+        raise StoreError("ws_no_scenario", id=scenario_id)
+    return head
+
+
+def load_scenario(ws: Workspace, user: User, scenario_id: str, *, version: int | None = None) -> LoadedScenario:
+    """One version (default: latest) of a scenario; keep ``version`` to pass as ``base_version`` when saving."""
+    head = _visible_head(ws, user, scenario_id)
+    scenario, number = ws.load_scenario(scenario_id, version=version)
+    return LoadedScenario(scenario, number, head)
+
+
+def scenario_history(ws: Workspace, user: User, scenario_id: str) -> tuple[VersionInfo, ...]:
+    """Every version of a scenario (who, when, what changed as a Message), oldest first."""
+    _visible_head(ws, user, scenario_id)
+    return tuple(ws.history(scenario_id))
+
+
+def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version: int | None,
+                  overwrite_from: int | None = None, config: AuthConfig | None = None) -> SavedVersion:
+    """Save a new version as ``user`` (the author). ``base_version``: the version the edit started from (None
+    for a new scenario). After a :class:`gis.errors.ConflictError` the user chooses :func:`save_as_branch` or
+    this again with ``overwrite_from=exc.latest_version`` (save over after review; audited).
+
+    Raises PermissionDeniedError for viewers (and, with PUTUO_EDITORS_EDIT_OTHERS=0, for editors saving a
+    scenario someone else created), ConflictError when someone saved since ``base_version``.
+    """
+    _require(user, "editor", "save")
+    config = config or AuthConfig()
+    if base_version is not None and not user.at_least("admin") and not config.editors_edit_others:
+        head = ws.scenario(scenario.id)
+        if head is not None and head.created_by != user.name:
+            raise PermissionDeniedError("perm_not_owner", who=user.name, owner=head.created_by, name=head.name)
+    return ws.save_scenario(scenario, actor=user.name, base_version=base_version, overwrite_from=overwrite_from)
+
+
+def save_as_branch(ws: Workspace, user: User, scenario: Scenario, *, parent_id: str, parent_version: int | None,
+                   name: str | None = None) -> SavedVersion:
+    """Save the user's edit as a new scenario (new id) whose parent is the one they started from."""
+    _require(user, "editor", "save")
+    _visible_head(ws, user, parent_id)
+    return ws.save_branch(scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version, name=name)
+
+
+def archive_scenario(ws: Workspace, user: User, scenario_id: str, *, reason: str) -> ScenarioHead:
+    """Archive a scenario (admins; a reason is required). It disappears from normal lists; nothing is deleted."""
+    _require(user, "admin", "archive")
+    return ws.set_archived(scenario_id, actor=user.name, archived=True, reason=reason)
+
+
+def unarchive_scenario(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
+    """Bring an archived scenario back (admins; audited)."""
+    _require(user, "admin", "archive")
+    return ws.set_archived(scenario_id, actor=user.name, archived=False)
+
+
+def export_scenarios(ws: Workspace, user: User, scenario_ids: list[str]) -> bytes:
+    """The latest versions of these scenarios as a scenario GeoPackage (bytes for a download)."""
+    for sid in scenario_ids:
+        _visible_head(ws, user, sid)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scenarios.gpkg"
+        ws.export_scenarios(path, scenario_ids)
+        return path.read_bytes()
+
+
+def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -> tuple[ImportedScenario, ...]:
+    """Add every scenario of an uploaded scenario GeoPackage as a NEW scenario authored by ``user``.
+
+    ``filename`` is only shown (messages, audit); the bytes go to a private temporary file. Raises
+    ScenarioFileError for a malformed file (nothing imported), PermissionDeniedError for viewers.
+    """
+    _require(user, "editor", "import")
+    label = os.path.basename(str(filename))[:120] or "upload.gpkg"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(data)
+        return tuple(ws.import_scenarios(path, actor=user.name, label=label))
+
+
+# --- shared layers ------------------------------------------------------------------------------------------
+def publish_layer(ws: Workspace, user: User, layer_id: str, gdf: gpd.GeoDataFrame, *, note: str = "") -> LayerVersion:
+    """Publish an imported layer (EPSG:4326) as the next version of a shared layer (admins; audited)."""
+    _require(user, "admin", "publish")
+    return ws.publish_layer(layer_id, gdf, actor=user.name, note=note)
+
+
+def restore_layer(ws: Workspace, user: User, layer_id: str, version: int) -> LayerVersion:
+    """Publish an old version again as the newest (admins; audited as a restore)."""
+    _require(user, "admin", "publish")
+    return ws.restore_layer(layer_id, version, actor=user.name)
+
+
+def layer_versions(ws: Workspace, user: User, layer_id: str | None = None) -> tuple[LayerVersion, ...]:
+    """Published versions (newest first per layer)."""
+    return tuple(ws.layer_versions(layer_id))
+
+
+def current_layers(ws: Workspace) -> PublishedLayers:
+    """What every page uses: the current version of each published layer, with an etag for cache keys
+    (:meth:`Workspace.layers_etag` alone is a cheap query to decide whether to reload)."""
+    etag = ws.layers_etag()
+    return PublishedLayers(ws.current_layers(), etag)
+
+
+# --- field mappings and settings ----------------------------------------------------------------------------
+def save_field_mapping(ws: Workspace, user: User, signature: str, layer_kind: str, mapping: dict[str, Any]) -> None:
+    """Remember a field mapping for a kind of file (editors; audited as a settings change)."""
+    _require(user, "editor", "save")
+    ws.save_mapping(signature, layer_kind, mapping, actor=user.name)
+
+
+def load_field_mapping(ws: Workspace, signature: str) -> dict | None:
+    """The remembered field mapping for a file signature, if any (anyone)."""
+    return ws.load_mapping(signature)
+
+
+def change_setting(ws: Workspace, user: User, key: str, value: Any) -> None:
+    """Change a workspace-wide setting (admins; audited with before/after)."""
+    _require(user, "admin", "settings")
+    ws.set_setting(key, value, actor=user.name)
+
+
+# --- accounts (admin page) ----------------------------------------------------------------------------------
+def list_accounts(ws: Workspace, user: User) -> tuple[Account, ...]:
+    """Every account with its role and state (admins)."""
+    _require(user, "admin", "accounts")
+    return tuple(ws.accounts())
+
+
+def add_account(ws: Workspace, user: User, name: str, role: str, *, password: str | None = None,
+                external_id: str | None = None) -> Account:
+    """Create an account (admins); ``password`` None for a single-sign-on-only account."""
+    _require(user, "admin", "accounts")
+    return acct.add_account(ws, name, role, actor=user.name, password=password, external_id=external_id)
+
+
+def update_account(ws: Workspace, user: User, name: str, *, role: str | None = None, disabled: bool | None = None,
+                   password: str | None = None) -> Account:
+    """Change an account's role, enabled state or password (admins; each audited)."""
+    _require(user, "admin", "accounts")
+    key = acct.normalise_name(name)
+    if password is not None:
+        acct.set_password(ws, key, password, actor=user.name)
+    return ws.update_account(key, actor=user.name, role=acct.check_role(role) if role else None, disabled=disabled)
+
+
+# --- audit (admin page) -------------------------------------------------------------------------------------
+def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object_id: str | None = None,
+                  since_utc: str | None = None, until_utc: str | None = None, limit: int = 1000,
+                  newest_first: bool = True) -> tuple[AuditEntry, ...]:
+    """Audit entries filtered by who, object and time (UTC ISO text, ``until`` exclusive; show times with
+    :func:`gis.workspace.beijing_time`), newest first unless asked otherwise (admins)."""
+    _require(user, "admin", "view_audit")
+    return tuple(ws.audit_entries(actor=actor, object_id=object_id, since_utc=since_utc, until_utc=until_utc,
+                                  limit=limit, newest_first=newest_first))
+
+
+def verify_audit(ws: Workspace, user: User) -> AuditCheck:
+    """Check the whole hash chain (admins)."""
+    _require(user, "admin", "view_audit")
+    return ws.verify_audit()
+
+
+def export_audit(ws: Workspace, user: User, *, fmt: str, lang: str = "zh", **filters: Any) -> bytes:
+    """The (filtered) audit entries as CSV or XLSX bytes; no cell can run as a formula."""
+    entries = audit_entries(ws, user, limit=100_000, newest_first=False, **filters)
+    return audit_xlsx(entries, lang=lang) if fmt == "xlsx" else audit_csv(entries, lang=lang)
+
+
+def notice(ws: Workspace) -> Message | None:
+    """A notice for every page when the workspace is read-only (why, and that saving is off)."""
+    return ws.readonly_message()

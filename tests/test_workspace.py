@@ -1,0 +1,606 @@
+"""The team workspace on both engines (test ids [geopackage] / [postgis]): versions, conflicts, roles, sign-in,
+audit chain, shared layers, scenario files, several processes, a writer killed mid-save."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from gis.errors import (
+    AuthError,
+    ConflictError,
+    PermissionDeniedError,
+    ScenarioFileError,
+    StoreError,
+    WorkspaceReadOnlyError,
+)
+from gis.messages import CATALOGUE, placeholders
+from gis.scenario import Scenario
+from gis.workspace import open_workspace
+from gis.workspace.accounts import LoginPolicy, token_hash
+from gis.workspace.transfer import write_scenario_file
+from planner import auth
+from planner import workspace as pw
+from planner.auth import AuthConfig, User
+from tests.live_app import ROOT
+from tests.pg import database_from_template, psql
+
+ALICE, BOB = User("alice", "editor", "local"), User("bob", "editor", "local")
+VIEWER, ADMIN = User("vera", "viewer", "local"), User("ada", "admin", "local")
+
+
+@pytest.fixture(params=["geopackage", "postgis"])
+def location(request, tmp_path) -> dict:
+    """Where an empty workspace lives: a GeoPackage file, or a fresh PostGIS database of the session cluster."""
+    if request.param == "geopackage":
+        return {"path": tmp_path / "ws.gpkg"}
+    url = request.getfixturevalue("postgis_url")
+    template = request.getfixturevalue("postgis_template")
+    return {"url": database_from_template(url, template, "t_" + uuid.uuid4().hex[:12])}
+
+
+@pytest.fixture
+def ws(location):
+    workspace = open_workspace(**location, cached=False)
+    yield workspace
+    workspace.close()
+
+
+def env_for(location: dict) -> dict:
+    """The environment pointing a subprocess (CLI, writer) at the same workspace."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PUTUO_DATABASE_URL", "PUTUO_WORKSPACE")}
+    env["PUTUO_LANG"] = "en"
+    if "url" in location:
+        env["PUTUO_DATABASE_URL"] = location["url"]
+    else:
+        env["PUTUO_WORKSPACE"] = str(location["path"])
+    return env
+
+
+def cli(location: dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """``python -m gis ARGS`` in a new process (the real entry point, stdin not a terminal)."""
+    return subprocess.run([sys.executable, "-m", "gis", *args], cwd=ROOT, env=env_for(location), input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def cli_here(location: dict, monkeypatch, capsys, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """The same command run in this process (faster); stdin is a pipe, not a terminal."""
+    from gis.__main__ import main
+
+    for key, value in env_for(location).items():
+        monkeypatch.setenv(key, value)
+    for key in ("PUTUO_DATABASE_URL", "PUTUO_WORKSPACE"):
+        if key not in env_for(location):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    capsys.readouterr()
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse refusing an option
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+
+def scenario(name="甲方案", n_drawn=1, **kw) -> Scenario:
+    s = Scenario(name=name, notes="备注", parcels=("P001", "P002"), weights={"transit": 0.4},
+                 assign={"P001": "subpark:S01"}, **kw)
+    for i in range(n_drawn):
+        s = s.with_drawn(f"D{i}", f"画{i}", shapely.box(121.39 + i * 1e-3, 31.25, 121.3905 + i * 1e-3, 31.2505))
+    return s
+
+
+def tamper(location: dict, sql: str, *, trigger_tables: tuple[str, ...] = ("audit_log",)) -> None:
+    """Edit the workspace behind the app's back (as an attacker with file or database access would)."""
+    if "url" in location:
+        disable = "; ".join(f"ALTER TABLE {t} DISABLE TRIGGER ALL" for t in trigger_tables)
+        psql(location["url"], f"{disable}; {sql}")
+    else:
+        con = sqlite3.connect(location["path"])
+        for t in trigger_tables:
+            con.execute(f"DROP TRIGGER IF EXISTS {t}_no_update")
+            con.execute(f"DROP TRIGGER IF EXISTS {t}_no_delete")
+        con.execute(sql)
+        con.commit()
+        con.close()
+
+
+# --- versions and history ----------------------------------------------------------------------------------
+def test_save_load_history_author_is_the_acting_user(ws):
+    s = scenario(author="typed by hand")
+    first = pw.save_scenario(ws, ALICE, s, base_version=None)
+    assert first.version == 1 and first.scenario.author == "alice"
+    loaded = pw.load_scenario(ws, BOB, s.id)
+    second = pw.save_scenario(ws, BOB, loaded.scenario.with_parcel("P003", included=True),
+                              base_version=loaded.version)
+    assert second.version == 2 and second.scenario.author == "bob"
+    assert ws.load_scenario(s.id) == (second.scenario, 2) and ws.load_scenario(s.id, version=1)[0] == first.scenario
+    hist = pw.scenario_history(ws, VIEWER, s.id)
+    assert [(h.version, h.author) for h in hist] == [(1, "alice"), (2, "bob")]
+    assert hist[1].changes.text("en") == "parcels added: P003" and hist[1].changes.text("zh") == "加入地块 P003"
+    heads = pw.list_scenarios(ws, VIEWER)
+    assert [(h.id, h.version, h.created_by, h.saved_by) for h in heads] == [(s.id, 2, "alice", "bob")]
+    with pytest.raises(StoreError, match="No scenario with id nope"):
+        ws.load_scenario("nope")
+    with pytest.raises(StoreError, match="has no version 7"):
+        ws.load_scenario(s.id, version=7)
+    with pytest.raises(StoreError, match="already exists"):  # a "new" scenario reusing an existing id
+        pw.save_scenario(ws, BOB, s, base_version=None)
+
+
+def test_geometries_are_a_layer_gis_software_opens_with_srid_4326(ws, location):
+    saved = pw.save_scenario(ws, ALICE, scenario(n_drawn=2), base_version=None)
+    if "url" in location:
+        out = psql(location["url"], "SELECT f_table_name || ' ' || srid FROM geometry_columns ORDER BY 1")
+        assert out.split("\n")[:2] == ["layer_features 4326", "scenario_geometries 4326"]
+        from sqlalchemy import create_engine
+
+        engine = create_engine(location["url"].replace("postgresql://", "postgresql+psycopg://"))
+        layer = gpd.read_postgis("SELECT * FROM scenario_geometries", engine, geom_col="geom")
+        engine.dispose()
+    else:
+        layer = gpd.read_file(location["path"], layer="scenario_geometries")
+    assert layer.crs.to_epsg() == 4326 and set(layer["name"]) == {"画0", "画1"}
+    geoms = ws.drawn_geometries(saved.scenario.id, 1)
+    assert geoms["D1"].equals(shapely.from_wkt(saved.scenario.drawn["D1"][1]))
+
+
+# --- working together ---------------------------------------------------------------------------------------
+def test_conflict_then_branch_or_save_over_after_review(ws):
+    s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
+    bobs = pw.load_scenario(ws, BOB, s.id)  # Bob opens version 1
+    pw.save_scenario(ws, ALICE, s.with_parcel("P009", included=True), base_version=1)  # Alice saves version 2
+    with pytest.raises(ConflictError) as caught:
+        pw.save_scenario(ws, BOB, bobs.scenario.with_parcel("P005", included=True), base_version=bobs.version)
+    exc = caught.value
+    assert (exc.latest_version, exc.saved_by, exc.base_version) == (2, "alice", 1)
+    assert "P009" in exc.changes.text("en") and "alice" in exc.text("zh") and "P009" in exc.text("zh")
+    assert [h.version for h in ws.history(s.id)] == [1, 2]  # nothing superseded
+    branch = pw.save_as_branch(ws, BOB, bobs.scenario.with_parcel("P005", included=True), parent_id=s.id,
+                               parent_version=bobs.version)
+    assert branch.scenario.id != s.id and branch.version == 1 and branch.scenario.author == "bob"
+    head = ws.scenario(branch.scenario.id)
+    assert (head.parent_id, head.parent_version) == (s.id, 1)
+    over = pw.save_scenario(ws, BOB, bobs.scenario.with_parcel("P005", included=True), base_version=1,
+                            overwrite_from=exc.latest_version)
+    assert over.version == 3 and ws.history(s.id)[-1].kind == "overwrite"
+    entry = ws.audit_entries(action_prefix="scenario.overwrite")[0]
+    assert entry.actor == "bob" and "version 3 over version 2" in entry.summary.text("en")
+    with pytest.raises(ConflictError):  # save over a version that is no longer the latest
+        pw.save_scenario(ws, ALICE, s, base_version=2, overwrite_from=2)
+
+
+def test_editors_limited_to_their_own_scenarios_when_configured(ws):
+    s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
+    own_only = AuthConfig(editors_edit_others=False)
+    with pytest.raises(PermissionDeniedError, match="created by alice"):
+        pw.save_scenario(ws, BOB, s, base_version=1, config=own_only)
+    assert pw.save_scenario(ws, ALICE, s, base_version=1, config=own_only).version == 2
+    assert pw.save_scenario(ws, ADMIN, s, base_version=2, config=own_only).version == 3
+
+
+# --- roles --------------------------------------------------------------------------------------------------
+def test_a_viewer_cannot_save_import_publish_archive_or_read_the_audit(ws, tmp_path):
+    s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
+    before = (ws.history(s.id), ws.verify_audit().count)
+    with pytest.raises(PermissionDeniedError) as caught:
+        pw.save_scenario(ws, VIEWER, s, base_version=1)
+    assert "vera" in caught.value.text("en") and "查看者" in caught.value.text("zh")
+    assert caught.value.title_code == "err_title_permission"
+    with pytest.raises(PermissionDeniedError):
+        pw.save_as_branch(ws, VIEWER, s, parent_id=s.id, parent_version=1)
+    with pytest.raises(PermissionDeniedError):
+        pw.import_scenarios(ws, VIEWER, pw.export_scenarios(ws, VIEWER, [s.id]), filename="x.gpkg")
+    gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.box(121.3, 31.2, 121.31, 31.21)], crs=4326)
+    for call in (lambda: pw.publish_layer(ws, VIEWER, "parcels", gdf),
+                 lambda: pw.publish_layer(ws, ALICE, "parcels", gdf),
+                 lambda: pw.archive_scenario(ws, ALICE, s.id, reason="x"),
+                 lambda: pw.audit_entries(ws, ALICE), lambda: pw.list_accounts(ws, ALICE),
+                 lambda: pw.list_scenarios(ws, ALICE, include_archived=True)):
+        with pytest.raises(PermissionDeniedError):
+            call()
+    assert (ws.history(s.id), ws.verify_audit().count) == before  # nothing written
+
+
+def test_archive_hides_from_lists_but_not_from_admins(ws):
+    s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
+    with pytest.raises(StoreError, match="needs a reason"):
+        pw.archive_scenario(ws, ADMIN, s.id, reason="  ")
+    head = pw.archive_scenario(ws, ADMIN, s.id, reason="方案已被否决")
+    assert head.archived and head.archive_reason == "方案已被否决" and head.archived_by == "ada"
+    assert pw.list_scenarios(ws, ALICE) == ()
+    assert [h.id for h in pw.list_scenarios(ws, ADMIN, include_archived=True)] == [s.id]
+    with pytest.raises(StoreError, match="No scenario with id"):
+        pw.load_scenario(ws, ALICE, s.id)
+    assert pw.load_scenario(ws, ADMIN, s.id).version == 1
+    with pytest.raises(StoreError, match="archived by ada"):
+        pw.save_scenario(ws, ADMIN, s, base_version=1)
+    pw.unarchive_scenario(ws, ADMIN, s.id)
+    assert [h.id for h in pw.list_scenarios(ws, ALICE)] == [s.id]
+    assert [e.action for e in ws.audit_entries(object_id=s.id, newest_first=False)] == \
+        ["scenario.save", "scenario.archive", "scenario.unarchive"]
+
+
+# --- audit trail --------------------------------------------------------------------------------------------
+def test_audit_verify_passes_then_fails_after_a_row_is_edited_directly(ws, location):
+    s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
+    pw.save_scenario(ws, BOB, s, base_version=1)
+    pw.archive_scenario(ws, ADMIN, s.id, reason="测试")
+    ok = cli(location, "audit", "verify")
+    assert ok.returncode == 0 and "intact" in ok.stdout, ok.stderr
+    target = ws.audit_entries(action_prefix="scenario.save", newest_first=False)[1].seq
+    if "url" not in location:  # the append-only triggers refuse an edit through SQL ...
+        with sqlite3.connect(location["path"]) as con, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (target,))
+    tamper(location, f"UPDATE audit_log SET actor = 'mallory' WHERE seq = {target}")  # ... dropped by an attacker
+    check = ws.verify_audit()
+    assert not check.ok and check.broken_seq == target
+    bad = cli(location, "audit", "verify")
+    assert bad.returncode == 1 and f"altered at entry {target}" in bad.stderr and "edited" in bad.stderr
+
+
+def test_audit_detects_a_removed_last_entry_and_an_inserted_one(ws, location):
+    for i in range(3):
+        pw.change_setting(ws, ADMIN, "default_weights", {"transit": i})
+    count = ws.verify_audit().count
+    tamper(location, f"DELETE FROM audit_log WHERE seq = {count}")
+    check = ws.verify_audit()
+    assert not check.ok and check.broken_seq == count and "chain head" in check.message.text("en")
+
+
+def test_every_kind_of_change_is_audited_with_a_bilingual_summary(ws, tmp_path):
+    pw.add_account(ws, ADMIN, "Bob", "editor", password="correct horse")
+    pw.update_account(ws, ADMIN, "bob", role="viewer")
+    pw.update_account(ws, ADMIN, "bob", disabled=True)
+    config = AuthConfig(mode="local")
+    with pytest.raises(AuthError):
+        auth.sign_in(ws, config, "bob", "correct horse")  # disabled
+    s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
+    pw.import_scenarios(ws, ALICE, pw.export_scenarios(ws, ALICE, [s.id]), filename="../../etc/方案.gpkg")
+    gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.box(121.3, 31.2, 121.31, 31.21)], crs=4326)
+    pw.publish_layer(ws, ADMIN, "parcels", gdf)
+    pw.save_field_mapping(ws, ALICE, "sig", "parcels", {"id": "ID"})
+    pw.change_setting(ws, ADMIN, "max_upload_mb", 50)
+    actions = [e.action for e in pw.audit_entries(ws, ADMIN)][::-1]
+    for expected in ("account.add", "account.role", "account.disable", "auth.login_failed", "scenario.save",
+                     "scenario.import", "layer.publish", "settings.mapping", "settings.change"):
+        assert expected in actions
+    imported = ws.audit_entries(action_prefix="scenario.import")[0]
+    assert "方案.gpkg" in imported.summary.text("zh") and "etc" not in imported.summary.text("en")
+    setting = ws.audit_entries(action_prefix="settings.change")[0]
+    assert "max_upload_mb" in setting.summary.text("zh") and "50" in setting.summary.text("en")
+    for e in pw.audit_entries(ws, ADMIN):
+        assert e.at_utc.endswith("Z") and e.summary.code in CATALOGUE
+        assert e.summary.text("zh") and e.summary.text("en")
+    assert ws.verify_audit().ok
+
+
+def test_audit_export_cells_never_formulas(ws, location, tmp_path):
+    with pytest.raises(AuthError):
+        auth.sign_in(ws, AuthConfig(mode="local"), "=HYPERLINK(\"http://x\")", "whatever1")
+    with pytest.raises(AuthError):
+        auth.sign_in(ws, AuthConfig(mode="local"), "@SUM(1)", "whatever1")
+    data = pw.export_audit(ws, ADMIN, fmt="csv", lang="en").decode("utf-8-sig")
+    import csv
+    import io
+
+    cells = [c for row in csv.reader(io.StringIO(data)) for c in row]
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert any(c.lower().startswith("'=hyperlink") for c in cells)
+    xlsx = tmp_path / "audit.xlsx"
+    out = cli(location, "audit", "export", "--xlsx", str(xlsx))
+    assert out.returncode == 0, out.stderr
+    from openpyxl import load_workbook
+
+    values = [c for row in load_workbook(xlsx).active.iter_rows() for c in row]
+    assert values and all(c.data_type == "s" for c in values)
+    assert not any(str(c.value).startswith(("=", "+", "-", "@")) for c in values)
+
+
+# --- accounts and sign-in -----------------------------------------------------------------------------------
+def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, capsys):
+    out = cli(location, "users", "add", "Alice", "--role", "editor", stdin="s3cret-words\n")
+    assert out.returncode == 0, out.stderr
+    short = cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "admin", stdin="short\n")
+    assert short.returncode == 2 and "too short" in short.stderr and "Traceback" not in short.stderr
+    assert cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "boss",
+                    stdin="long-enough\n").returncode == 2
+    listing = cli_here(location, monkeypatch, capsys, "users", "list").stdout
+    assert "alice" in listing and "editor" in listing and "s3cret" not in listing
+    config = AuthConfig(mode="local", policy=LoginPolicy(max_failures=3))
+    signed = auth.sign_in(ws, config, " ALICE ", "s3cret-words")
+    assert signed.user == User("alice", "editor", "local")
+    assert auth.current_user(ws, config, token=signed.token) == signed.user
+    assert ws.session(token_hash(signed.token)) is not None and ws.session(signed.token) is None  # stored hashed
+    for _ in range(2):
+        with pytest.raises(AuthError, match="Wrong account name or password"):
+            auth.sign_in(ws, config, "alice", "wrong")
+    with pytest.raises(AuthError, match="locked until"):
+        auth.sign_in(ws, config, "alice", "wrong")
+    with pytest.raises(AuthError, match="locked until"):  # even the right password, while locked
+        auth.sign_in(ws, config, "alice", "s3cret-words")
+    with pytest.raises(AuthError, match="Wrong account name or password"):  # unknown name: the same message
+        auth.sign_in(ws, config, "nobody", "s3cret-words")
+    passwd = cli_here(location, monkeypatch, capsys, "users", "passwd", "alice", stdin="new-s3cret-words\n")
+    assert passwd.returncode == 0, passwd.stderr
+    token = auth.sign_in(ws, config, "alice", "new-s3cret-words").token
+    auth.sign_out(ws, signed.user, token)
+    with pytest.raises(AuthError, match="expired"):
+        auth.current_user(ws, config, token=token)
+    assert cli_here(location, monkeypatch, capsys, "users", "disable", "alice").returncode == 0
+    with pytest.raises(AuthError, match="expired"):  # a disabled account's sessions end
+        auth.current_user(ws, config, token=signed.token)
+    actions = [e.action for e in ws.audit_entries(newest_first=False)]
+    assert actions.count("auth.login") == 2 and actions.count("auth.login_failed") >= 5
+    assert "auth.locked" in actions and "auth.logout" in actions and "account.password" in actions
+    dump = json.dumps([e.summary.text("en") for e in ws.audit_entries()]) + listing
+    assert "s3cret" not in dump and "wrong" not in dump
+
+
+def test_sessions_expire(ws):
+    pw.add_account(ws, ADMIN, "carol", "viewer", password="long password")
+    expired = AuthConfig(mode="local", policy=LoginPolicy(session_ttl=timedelta(seconds=-1)))
+    token = auth.sign_in(ws, expired, "carol", "long password").token
+    with pytest.raises(AuthError, match="expired"):
+        auth.current_user(ws, expired, token=token)
+    assert auth.current_user(ws, expired, token=None) is None
+
+
+def test_single_user_mode_and_postgis_always_requires_sign_in(ws):
+    config = AuthConfig.from_env({}, engine_name="geopackage")
+    user = auth.current_user(ws, config, token=None)
+    assert not config.login_required and user.role == "admin" and user.name.startswith("local:")
+    assert auth.setup_hint(ws, config) is None
+    assert auth.setup_hint(ws, AuthConfig(mode="local")).code == "auth_no_accounts"
+    assert AuthConfig.from_env({"PUTUO_AUTH": "none"}, engine_name="postgis").mode == "local"
+    assert AuthConfig.from_env({"PUTUO_AUTH": "local"}).login_required
+    with pytest.raises(AuthError, match="PUTUO_AUTH=magic"):
+        AuthConfig.from_env({"PUTUO_AUTH": "magic"})
+    with pytest.raises(AuthError, match="PUTUO_LOCKOUT_ATTEMPTS"):
+        AuthConfig.from_env({"PUTUO_LOCKOUT_ATTEMPTS": "0"})
+
+
+def test_trusted_proxy_header_only_from_trusted_peers(ws):
+    pw.add_account(ws, ADMIN, "dora", "editor")
+    config = AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User",
+                                  "PUTUO_TRUSTED_PROXIES": "10.0.0.0/24, ::1"})
+    headers = {"x-remote-user": "Dora"}
+    signed = auth.sign_in_external(ws, config, peer="10.0.0.7", headers=headers)
+    assert signed.user == User("dora", "editor", "proxy")
+    assert auth.current_user(ws, config, token=signed.token) == signed.user
+    assert auth.sign_in_external(ws, config, peer="192.168.1.9", headers=headers) is None  # untrusted: ignored
+    assert auth.sign_in_external(ws, config, peer=None, headers=headers) is None
+    assert auth.sign_in_external(ws, config, peer="::1", headers={}) is None
+    with pytest.raises(AuthError, match="has no account"):
+        auth.sign_in_external(ws, config, peer="::1", headers={"X-Remote-User": "eve"})
+    with pytest.raises(AuthError, match="trusted-proxy"):
+        AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User"})
+
+
+def test_oidc_user_mapped_to_an_account(ws):
+    pw.add_account(ws, ADMIN, "li.wei@bureau.example", "viewer")
+    pw.add_account(ws, ADMIN, "zhang", "editor", external_id="sub-123")
+    config = AuthConfig(mode="oidc")
+    by_email = auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "Li.Wei@bureau.example",
+                                                            "name": "李伟", "sub": "other"})
+    assert by_email.user == User("li.wei@bureau.example", "viewer", "oidc")
+    by_sub = auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "z@x.example",
+                                                          "sub": "sub-123"})
+    assert by_sub.user.name == "zhang"
+    with pytest.raises(AuthError, match="users add stranger@x.example"):
+        auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "stranger@x.example"})
+    assert auth.sign_in_external(ws, config, oidc_user={"is_logged_in": False}) is None
+
+
+def test_last_admin_cannot_be_disabled(ws):
+    pw.add_account(ws, ADMIN, "root2", "admin", password="long password")
+    with pytest.raises(StoreError, match="last enabled admin"):
+        pw.update_account(ws, ADMIN, "root2", disabled=True)
+
+
+# --- shared layers ------------------------------------------------------------------------------------------
+def test_publish_versions_restore_and_current_layers(ws):
+    v1 = gpd.GeoDataFrame({"id": ["a", "b"], "area_m2": [1.5, 2.0], "n": [1, 2]},
+                          geometry=[shapely.box(121.3, 31.2, 121.31, 31.21), shapely.Point(121.4, 31.3)], crs=4326)
+    v2 = v1.iloc[:1].copy()
+    empty = pw.current_layers(ws)
+    assert empty.layers == {} and empty.etag == "none"
+    pw.publish_layer(ws, ADMIN, "parcels", v1, note="official 2026")
+    pw.publish_layer(ws, ADMIN, "parcels", v2)
+    assert [v.version for v in pw.layer_versions(ws, VIEWER, "parcels")] == [2, 1]
+    current = pw.current_layers(ws)
+    assert list(current.layers) == ["parcels"] and len(current.layers["parcels"]) == 1
+    restored = pw.restore_layer(ws, ADMIN, "parcels", 1)
+    assert (restored.version, restored.restored_from) == (3, 1)
+    again = pw.current_layers(ws)
+    assert again.etag != current.etag
+    got = again.layers["parcels"]
+    assert got.crs.to_epsg() == 4326 and list(got.columns) == ["id", "area_m2", "n", "geometry"]
+    assert got["n"].dtype == "int64" and got["area_m2"].tolist() == [1.5, 2.0]
+    assert got.geometry.geom_equals(v1.geometry).all()
+    assert ws.audit_entries(action_prefix="layer.restore")[0].summary.text("en") == \
+        "restored layer parcels: version 1 published again as version 3"
+    with pytest.raises(StoreError, match="EPSG:4326"):
+        pw.publish_layer(ws, ADMIN, "parcels", v1.to_crs(4549))
+    with pytest.raises(StoreError, match="layer id"):
+        pw.publish_layer(ws, ADMIN, "../x", v1)
+    with pytest.raises(StoreError, match="no version 9"):
+        ws.load_layer("parcels", version=9)
+
+
+# --- scenario files (issue 10, items 6 and 7) ---------------------------------------------------------------
+def test_import_gives_new_ids_and_the_importer_as_author(ws, tmp_path):
+    mine = pw.save_scenario(ws, ALICE, scenario("alice's"), base_version=None).scenario
+    # a crafted file: "version 5" of Alice's scenario, author alice, no parcels
+    crafted = Scenario(name="spoof", author="alice", id=mine.id)
+    path = tmp_path / "crafted.gpkg"
+    write_scenario_file(path, [crafted])
+    con = sqlite3.connect(path)
+    con.execute("UPDATE scenario_versions SET version = 5")
+    con.commit()
+    con.close()
+    done = pw.import_scenarios(ws, BOB, path.read_bytes(), filename="crafted.gpkg")
+    assert len(done) == 1 and done[0].source_id == mine.id and done[0].new_id != mine.id
+    new = pw.load_scenario(ws, BOB, done[0].new_id)
+    assert new.version == 1 and new.scenario.author == "bob" and new.head.created_by == "bob"
+    assert [h.version for h in ws.history(mine.id)] == [1]  # Alice's scenario untouched
+    assert ws.load_scenario(mine.id)[0] == mine
+    # a round trip keeps every field except id, author and times
+    exported = pw.export_scenarios(ws, ALICE, [mine.id])
+    back = pw.load_scenario(ws, ALICE, pw.import_scenarios(ws, ALICE, exported, filename="x.gpkg")[0].new_id)
+    for field in ("name", "notes", "parcels", "drawn", "assign", "weights"):
+        assert getattr(back.scenario, field) == getattr(mine, field)
+
+
+def _payload_file(path, payloads: list) -> None:
+    write_scenario_file(path, [Scenario(name=f"s{i}") for i in range(len(payloads))])
+    con = sqlite3.connect(path)
+    for fid, payload in enumerate(payloads, start=1):
+        con.execute("UPDATE scenario_versions SET payload = ? WHERE fid = ?", (payload, fid))
+    con.commit()
+    con.close()
+
+
+GOOD = scenario().to_json()
+MALFORMED = {
+    "bad_json": ([GOOD, "{not json"], "Record 2", "not valid JSON"),
+    "bad_wkt": ([GOOD.replace("POLYGON ((", "POLYGON ((nan ")], "Record 1", "not a valid polygon"),
+    "point_not_polygon": ([json.dumps({**json.loads(GOOD), "drawn": {"D0": ["x", "POINT (121 31)"]}})],
+                          "Record 1", "Point"),
+    "not_an_object": ([json.dumps([1, 2])], "Record 1", "JSON object"),
+    "extra_field": ([json.dumps({**json.loads(GOOD), "version": 5})], "Record 1", "no such field"),
+    "bad_id": ([json.dumps({**json.loads(GOOD), "id": "../../x"})], "Record 1", "field id"),
+    "weight_not_number": ([json.dumps({**json.loads(GOOD), "weights": {"transit": "1e999"}})], "Record 1",
+                          "finite number"),
+    "blob_payload": ([b"\x00\x01"], "Record 1", "not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_scenario_file_refused_whole_with_a_clear_message(ws, tmp_path, case):
+    payloads, where, what = MALFORMED[case]
+    path = tmp_path / "bad.gpkg"
+    _payload_file(path, payloads)
+    before = ws.verify_audit().count
+    with pytest.raises(ScenarioFileError) as caught:
+        pw.import_scenarios(ws, ALICE, path.read_bytes(), filename="坏文件.gpkg")
+    text = caught.value.text("en")
+    assert where in text and what in text and "坏文件.gpkg" in text and "/tmp" not in text
+    assert caught.value.text("zh") != text
+    assert pw.list_scenarios(ws, ALICE) == () and ws.verify_audit().count == before  # nothing imported
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all" * 50, b"SQLite format 3\x00" + b"\xff" * 3000])
+def test_not_a_scenario_geopackage(ws, content):
+    with pytest.raises(ScenarioFileError, match="Cannot read the scenario file x.gpkg"):
+        pw.import_scenarios(ws, ALICE, content, filename="x.gpkg")
+
+
+def test_geopackage_without_scenarios(ws, tmp_path):
+    path = tmp_path / "other.gpkg"
+    gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(121, 31)], crs=4326).to_file(path, layer="pts")
+    with pytest.raises(ScenarioFileError, match="no scenario_versions table"):
+        pw.import_scenarios(ws, ALICE, path.read_bytes(), filename="other.gpkg")
+
+
+# --- several processes --------------------------------------------------------------------------------------
+def writers(location: dict, scenario_id: str, who: list[str], n: int, drawn: int = 1) -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-m", "tests.ws_writer", w, scenario_id, str(n), "--drawn", str(drawn)],
+                             cwd=ROOT, env=env_for(location), stdout=subprocess.PIPE, text=True) for w in who]
+
+
+def test_several_processes_save_one_scenario_nothing_lost_or_duplicated(ws, location):
+    s = pw.save_scenario(ws, ALICE, scenario("shared"), base_version=None).scenario
+    procs = writers(location, s.id, ["w1", "w2", "w3", "w4"], 15)
+    results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0]
+    hist = ws.history(s.id)
+    assert [h.version for h in hist] == list(range(1, 62))  # 1 + 4 x 15, no gap, no duplicate
+    assert {a: sum(h.author == a for h in hist) for a in ("w1", "w2", "w3", "w4")} == dict.fromkeys(
+        ("w1", "w2", "w3", "w4"), 15)
+    conflicts = sum(r["conflicts"] for r in results)
+    assert sum(h.kind == "overwrite" for h in hist) <= conflicts  # every overwrite followed a conflict
+    check = ws.verify_audit()
+    assert check.ok and check.count == ws.audit_entries(limit=1)[0].seq
+
+
+def test_a_writer_killed_mid_save_leaves_nothing_half_written(ws, location):
+    s = pw.save_scenario(ws, ALICE, scenario("victim"), base_version=None).scenario
+    kept = ws.load_scenario(s.id)[0]
+    for round_ in range(3):
+        (proc,) = writers(location, s.id, [f"k{round_}"], 0, drawn=40)
+        start = len(ws.history(s.id))
+        while len(ws.history(s.id)) < start + 2 + round_:  # wait until it is saving (no fixed sleep)
+            assert proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    if "path" in location:
+        with sqlite3.connect(location["path"]) as con:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    fresh = open_workspace(**location, cached=False)
+    try:
+        hist = fresh.history(s.id)
+        assert [h.version for h in hist] == list(range(1, len(hist) + 1))
+        assert fresh.load_scenario(s.id, version=1)[0] == kept
+        for h in hist[1:]:  # each version's row, its geometries and its audit entry were committed together
+            version, _ = fresh.load_scenario(s.id, version=h.version)
+            assert len(version.drawn) == len(fresh.drawn_geometries(s.id, h.version))
+            assert (len(version.drawn) - len(kept.drawn)) % 40 == 0
+        assert fresh.scenario(s.id).version == len(hist)
+        saves = fresh.audit_entries(object_id=s.id, limit=10_000)
+        assert len(saves) == len(hist) and fresh.verify_audit().ok
+        assert fresh.save_scenario(kept, actor="alice", base_version=len(hist)).version == len(hist) + 1
+    finally:
+        fresh.close()
+
+
+# --- messages -----------------------------------------------------------------------------------------------
+def test_workspace_messages_have_the_same_placeholders_in_both_languages():
+    codes = [c for c in CATALOGUE if c.startswith(("ws_", "acct_", "auth_", "aud_", "perm_", "act_", "via_",
+                                                   "role_", "err_title_"))]
+    assert len(codes) > 80
+    for code in codes:
+        assert placeholders(code)["zh"] == placeholders(code)["en"], code
+
+
+def test_read_only_message_reaches_the_save(ws, location, monkeypatch):
+    ws.backend.readonly, ws.backend.readonly_reason = True, __import__("gis.messages").messages.msg("ws_ro_role")
+    with pytest.raises(WorkspaceReadOnlyError, match="read-only"):
+        pw.save_scenario(ws, ALICE, scenario(), base_version=None)
+    assert pw.notice(ws).code == "ws_readonly"
+
+
+def test_the_environment_selects_the_engine_and_the_sign_in(location):
+    env = {k: v for k, v in env_for(location).items() if k.startswith("PUTUO_")}
+    ws, config = pw.open_from_env(env)
+    try:
+        if "url" in location:
+            assert ws.engine_name == "postgis" and config.mode == "local" and config.login_required
+            assert "@" in ws.where and "password" not in ws.where
+        else:
+            assert ws.engine_name == "geopackage" and config.mode == "none" and ws.where == str(location["path"])
+        assert pw.open_from_env(env)[0] is ws  # one Workspace per location and process
+    finally:
+        from gis.workspace import forget_open_workspaces
+
+        forget_open_workspaces()
+
+
+def test_the_migration_creates_the_tables_the_code_uses(ws):
+    from sqlalchemy import inspect
+
+    inspector = inspect(ws.backend.engine)
+    for table in ws.t.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert columns == {c.name for c in table.columns}, table.name
