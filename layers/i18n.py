@@ -355,6 +355,19 @@ TEXT: dict[str, tuple[str, str]] = {
     # (end of issue 10 labels)
     #
     # --- login, accounts, audit, conflicts, shared layers (issue 11) ----------------------------------------
+    "imp_publish": ("发布为全局图层（所有用户使用，管理员）", "Publish as the shared layer (every user's pages; admins)"),
+    "imp_publish_help": ("发布后作为该图层的新版本保存在工作空间中，可在管理页面查看版本并恢复旧版本；操作记入审计日志。",
+                         "Saved in the workspace as the layer's next version; versions can be listed and restored on the "
+                         "admin page; the audit trail records it."),
+    "scen_from_version": ("基于第 {version} 版修改", "editing from version {version}"),
+    "scen_viewer_note": ("只读账号不能保存方案；需要编辑权限时请联系管理员。",
+                         "Viewers cannot save scenarios; ask an administrator for editor rights."),
+    "conflict_branch": ("另存为新方案（保留对方的版本）", "Save as a new scenario (keep theirs)"),
+    "conflict_overwrite": ("已核对，覆盖保存（基于第 {version} 版）", "Reviewed: save over version {version}"),
+    "conflict_cancel": ("暂不保存", "Not now"),
+    "hist_kind": ("方式", "How"),
+    "hist_kind_save": ("保存", "saved"), "hist_kind_overwrite": ("覆盖保存", "saved over"),
+    "hist_kind_branch": ("另存为新方案", "branched"), "hist_kind_import": ("导入", "imported"),
     # (end of issue 11 labels)
     #
     # --- context layers, basemaps, print products (issue 12) -----------------------------------------------

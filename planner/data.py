@@ -6,7 +6,7 @@ import hashlib
 import os
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +100,23 @@ def with_layers(base: DataSet, layers: Mapping[str, gpd.GeoDataFrame]) -> DataSe
                  imported=tuple(sorted(set(base.imported) | set(layers))))
     register(ds)
     return ds
+
+
+#: The folder's data with the workspace's published layers, by (folder version, publication etag).
+_published: dict[tuple[str, str], DataSet] = {}
+
+
+def published_dataset(base: DataSet, load: Callable[[], Mapping[str, gpd.GeoDataFrame]], *, etag: str) -> DataSet:
+    """``base`` with the workspace's published layers (``load()`` reads them), read once per publication."""
+    key = (base.version, etag)
+    with _lock:
+        found = _published.get(key)
+    if found is None:
+        found = with_layers(base, load())
+        with _lock:
+            _published.clear()  # one publication state at a time: older ones are no longer current
+            _published[key] = found
+    return found
 
 
 def register(ds: DataSet) -> None:

@@ -260,32 +260,16 @@ def run_suggestion(ds: DataSet, ev: Evaluation, scores: Scores, *, budget_km2: f
     return SuggestionResult(exact, greedy, budget_km2, objective, dict(zone_min_km2))
 
 
-def history_table(history: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """A scenario's saved versions for display: version, saved (Beijing time), author, what changed."""
-    from planner.text import beijing_time
-
-    return pd.DataFrame({
-        t("hist_version", lang): history["version"].astype(int).to_numpy(),
-        t("hist_saved", lang): [beijing_time(v) for v in history["saved_at"]],
-        t("hist_author", lang): history["author"].astype(str).to_numpy(),
-        t("hist_changes", lang): [c.text(lang) if hasattr(c, "text") else str(c) for c in history["changes"]]})
 
 
 # --- the workspace (scenario versions) ------------------------------------------------------------------------
-def open_store():  # noqa: ANN201 - the store type changes with the team workspace
-    """The scenario workspace: PUTUO_WORKSPACE when set, else the configured GeoPackage."""
-    import os
+def history_rows(versions: Sequence, *, lang: str) -> pd.DataFrame:
+    """A scenario's saved versions for display: version, saved (Beijing time), who, what changed, how."""
+    from planner.text import beijing_time
 
-    from gis.settings import SETTINGS
-    from gis.store import ScenarioStore
-
-    return ScenarioStore(os.environ.get("PUTUO_WORKSPACE") or SETTINGS.workspace_path)
-
-
-def save(store, history: History, *, author: str, weights: Mapping[str, float]) -> tuple[History, int]:  # noqa: ANN001
-    """Save the current scenario as a new version (author: the acting user, never typed).
-
-    Returns the history with the saved scenario current (no undo step) and the version number.
-    """
-    saved, version = store.save(replace(history.current, author=author, weights=dict(weights)), author=author)
-    return History(saved, history.undo_stack, history.redo_stack), version
+    return pd.DataFrame({
+        t("hist_version", lang): [v.version for v in versions],
+        t("hist_saved", lang): [beijing_time(v.saved_at) for v in versions],
+        t("hist_author", lang): [v.author for v in versions],
+        t("hist_changes", lang): [v.changes.text(lang) for v in versions],
+        t("hist_kind", lang): [t(f"hist_kind_{v.kind}", lang) for v in versions]})

@@ -1,7 +1,6 @@
 """AppTest of the import page and of imported layers reaching every page (uploads are browser-tested)."""
 
 import pytest
-from gis.store import ScenarioStore
 from layers.i18n import t
 from tests.apptest_util import open_app
 from views.state import IMPORTS
@@ -43,15 +42,20 @@ def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     assert "长风生态商务区" in [s.value for s in at.subheader]
 
 
-def test_saved_layers_can_be_used_again(workspace, data):
-    ScenarioStore(workspace).save_layer("parcels", data.parcels.iloc[:10])
+def test_published_layers_reach_every_page(workspace, data):
+    from planner.auth import single_user
+    from planner.workspace import open_from_env, publish_layer
+
+    ws, _ = open_from_env()
+    renamed = data.subparks.copy()
+    renamed.loc[renamed["id"] == "S01", "name_zh"] = "发布测试子园"
+    publish_layer(ws, single_user(), "subparks", renamed, note="test")
     at = app()
-    at.switch_page("views/data_import.py").run()
-    at.button(key="imp_use_saved").click().run()
-    assert not at.exception
-    assert len(at.session_state[IMPORTS]["parcels"]) == 10
-    at.switch_page("views/parcels.py").run()
-    assert not at.exception
+    at.selectbox(key="home_subpark@zh").select("S01").run()
+    assert "发布测试子园" in [s.value for s in at.subheader]
+    for page in ("views/parcels.py", "views/scenarios.py", "views/data_sources.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
 
 
 def test_every_page_runs_on_imported_parcels_with_few_columns(workspace, data):

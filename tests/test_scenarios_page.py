@@ -133,3 +133,46 @@ def test_infeasible_suggestion_says_which_constraint_and_by_how_much(workspace):
     reason = " ".join(x.value for x in at.text)
     assert "苏河水岸" in reason and "km²" in reason and "少于要求的 0.050 km²" in reason
     assert "HiGHS" not in reason and "infeasible" not in reason.lower()
+
+
+def test_a_stale_save_offers_branch_or_save_over(workspace):
+    from views.scenarios import CONFLICT
+
+    alice = open_page()
+    alice.session_state[HISTORY] = alice.session_state[HISTORY].apply(current(alice).with_parcel("P060", included=True))
+    alice.run()
+    alice.button(key="scen_save").click().run()
+    sid = current(alice).id
+    bob = open_page()
+    bob.selectbox(key="scen_open").select(sid).run()
+    bob.button(key="scen_load").click().run()
+    alice.session_state[HISTORY] = alice.session_state[HISTORY].apply(current(alice).with_parcel("P061", included=True))
+    alice.run()
+    alice.button(key="scen_save").click().run()  # version 2, after bob opened version 1
+    bob.session_state[HISTORY] = bob.session_state[HISTORY].apply(current(bob).with_parcel("P062", included=True))
+    bob.run()
+    bob.button(key="scen_save").click().run()
+    assert isinstance(bob.session_state[CONFLICT], Exception) and not bob.success  # nothing superseded silently
+    assert any(w.value == t("err_title_conflict", "zh") for w in bob.warning)
+    shown = " ".join(x.value for x in bob.text)
+    assert "第 2 版" in shown or "2" in shown
+    bob.button(key="conflict_overwrite").click().run()
+    assert bob.success[0].value == t("scen_saved", "zh").format(version=3)
+    history = ScenarioStore(workspace).history(sid)
+    assert history["version"].tolist() == [1, 2, 3]
+
+
+def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
+    alice, bob = open_page(), None
+    alice.button(key="scen_save").click().run()
+    sid = current(alice).id
+    bob = open_page()
+    bob.selectbox(key="scen_open").select(sid).run()
+    bob.button(key="scen_load").click().run()
+    alice.text_input(key=NAME).input("甲版").run()
+    alice.button(key="scen_save").click().run()
+    bob.text_input(key=NAME).input("乙版").run()
+    bob.button(key="scen_save").click().run()
+    bob.button(key="conflict_branch").click().run()
+    assert current(bob).id != sid and current(bob).name == "乙版"
+    assert bob.success and ScenarioStore(workspace).history(sid)["version"].tolist() == [1, 2]

@@ -12,7 +12,7 @@ from layers.i18n import t
 from layers.registry import get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, map_spec
 from planner.maps import context_refs, park_refs
-from planner.scenario_edit import open_store
+from planner import workspace as pw
 from views import boundary, state
 from views.mapview import show_map
 
@@ -24,7 +24,8 @@ CRS_OPTIONS = ["auto", "EPSG:4326", "EPSG:4490", "GCJ-02", "BD-09", "EPSG:4549",
 def page() -> None:
     lang = state.lang()
     ds = state.dataset()
-    store = open_store()
+    ws, _ = state.workspace()
+    user = state.current_user()
     st.title(t("imp_title", lang))
     active = state.imports()
     if active:
@@ -37,17 +38,10 @@ def page() -> None:
     upload = st.file_uploader(f"{t('imp_file', lang)} — {t('imp_formats', lang)}", key="imp_upload",
                               type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "dxf", "csv", "xlsx"])
     if upload is not None:
-        _preview(ds, store, kind, upload.name, upload.getvalue(), active, lang)
-    saved = store.saved_layers()
-    if saved:
-        st.subheader(t("imp_saved_layers", lang))
-        st.write("、".join(f"{get_spec(k).label(lang)}（{len(v)}）" for k, v in saved.items()))
-        if st.button(t("imp_use_saved", lang), key="imp_use_saved"):
-            state.set_imports({**active, **{k: v.set_crs("EPSG:4326", allow_override=True) for k, v in saved.items()}})
-            st.rerun()
+        _preview(ds, ws, user, kind, upload.name, upload.getvalue(), active, lang)
 
 
-def _preview(ds, store, kind: str, name: str, data: bytes, active: dict, lang: str) -> None:  # noqa: ANN001
+def _preview(ds, ws, user, kind: str, name: str, data: bytes, active: dict, lang: str) -> None:  # noqa: ANN001
     crs_label = {"auto": t("imp_crs_auto", lang), "custom": t("imp_crs_custom", lang), "SWAP": t("imp_crs_swap", lang)}
     c1, c2 = st.columns(2)
     choice = c1.selectbox(t("imp_crs", lang), CRS_OPTIONS, key=state.lkey("imp_crs"),
@@ -83,7 +77,7 @@ def _preview(ds, store, kind: str, name: str, data: bytes, active: dict, lang: s
     st.subheader(t("imp_mapping", lang))
     st.caption(t("imp_mapping_hint", lang))
     signature = file_signature(cols, kind)
-    remembered = store.load_mapping(signature) or {}
+    remembered = pw.load_field_mapping(ws, signature) or {}
     guessed = guess_mapping(cols, kind)
     mapping = {}
     mcols = st.columns(len(TARGET_FIELDS[kind]))
@@ -105,12 +99,15 @@ def _preview(ds, store, kind: str, name: str, data: bytes, active: dict, lang: s
             st.warning(state.md(p.text(lang)))
         if not problems:
             st.success(t("data_valid", lang))
-    save = st.checkbox(t("imp_save", lang), key="imp_save")
+    publish = st.checkbox(t("imp_publish", lang), key="imp_publish", disabled=not pw.can(user, "publish"),
+                          help=t("imp_publish_help", lang))
     if st.button(t("imp_apply", lang), type="primary", key="imp_apply"):
-        state.set_imports({**active, kind: gpd.GeoDataFrame(mapped, geometry="geometry", crs="EPSG:4326")})
-        store.save_mapping(signature, kind, {k: v for k, v in mapping.items() if v})
-        if save:
-            store.save_layer(kind, mapped)
+        layer = gpd.GeoDataFrame(mapped, geometry="geometry", crs="EPSG:4326")
+        state.set_imports({**active, kind: layer})
+        if pw.can(user, "save"):
+            pw.save_field_mapping(ws, user, signature, kind, {k: v for k, v in mapping.items() if v})
+        if publish:
+            pw.publish_layer(ws, user, kind, layer, note=name)
         st.success(t("imp_applied", lang))
 
 

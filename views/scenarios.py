@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from shapely.geometry import shape
 
+from gis.errors import ConflictError
 from gis.scenario import Scenario, ScenarioMetrics
 from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner import scenario_edit as se
+from planner import workspace as pw
 from planner.basemaps import basemap_for
 from views import boundary, state
 from views.mapview import show_map
@@ -22,6 +23,8 @@ REV = "scenario_rev"             # bumps when the scenario changes from outside 
 DRAWN = "scenario_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
 CLEAR = "scenario_clear"         # bumps when the drawn shapes on the map should be cleared
 SUGGESTION = "scenario_suggestion"
+BASE = "scenario_base"           # (scenario id, version) the edit started from: a save carries it
+CONFLICT = "scenario_conflict"   # the ConflictError of the last save, until the user chooses what to do
 NAME, NOTES = "scen_name", "scen_notes"
 
 
@@ -30,6 +33,11 @@ def history() -> se.History:
         lang = state.lang()
         st.session_state[HISTORY] = se.History(Scenario(name=t("scen_default_name", lang), author=state.user()))
     return st.session_state[HISTORY]
+
+
+def _base_version(scenario: Scenario) -> int | None:
+    base = st.session_state.get(BASE)
+    return base[1] if base and base[0] == scenario.id else None
 
 
 def _set(h: se.History, *, external: bool = True) -> None:
@@ -62,71 +70,111 @@ def page() -> None:
     st.caption(t("demo_banner", lang))
     ev = ev_.evaluate(ds)
     scores = ev_.score(ev, state.weights(ev.criteria))
-    store = se.open_store()
-    saved = store.list()
+    ws, _ = state.workspace()
+    user = state.current_user()
+    heads = pw.list_scenarios(ws, user)
+    saved = pd.DataFrame({"id": [h.id for h in heads], "name": [h.name for h in heads],
+                          "version": [h.version for h in heads]})
     h = history()
     st.session_state.setdefault(NAME, h.current.name)
     st.session_state.setdefault(NOTES, h.current.notes)
-    _header(store, saved, scores, lang)
+    _header(ws, user, saved, scores, lang)
 
     tabs = state.tabs(["tab_edit", "tab_compare", "tab_suggest", "tab_transfer"], key="scen_tab")
     if tabs[0].open is not False:
         with tabs[0]:
-            _edit(ds, ev, scores, store, saved, lang)
+            _edit(ds, ev, scores, ws, user, saved, lang)
     if tabs[1].open:
         with tabs[1]:
-            _compare(ds, ev, scores, store, saved, lang)
+            _compare(ds, ev, scores, ws, user, saved, lang)
     if tabs[2].open:
         with tabs[2]:
             _suggest(ds, ev, scores, lang)
     if tabs[3].open:
         with tabs[3]:
-            _transfer(store, saved, lang)
+            _transfer(ws, user, saved, lang)
 
 
-def _open(store, scenario_id: str | None) -> None:  # noqa: ANN001
+def _open(ws, user, scenario_id: str | None) -> None:  # noqa: ANN001
     if scenario_id:
-        _set(history().reset(store.load(scenario_id)))
+        loaded = pw.load_scenario(ws, user, scenario_id)
+        st.session_state[BASE] = (loaded.scenario.id, loaded.version)
+        st.session_state.pop(CONFLICT, None)
+        _set(history().reset(loaded.scenario))
 
 
 def _new() -> None:
+    st.session_state.pop(BASE, None)
+    st.session_state.pop(CONFLICT, None)
     _set(history().reset(Scenario(name=t("scen_default_name", state.lang()), author=state.user())))
 
 
-def _save(store, weights: dict) -> None:  # noqa: ANN001
-    new_h, version = se.save(store, history(), author=state.user(), weights=weights)
-    _set(new_h, external=False)
-    st.session_state["scen_saved_msg"] = version
+def _saved(saved) -> None:  # noqa: ANN001 - a planner.workspace SavedVersion
+    st.session_state[BASE] = (saved.scenario.id, saved.version)
+    st.session_state.pop(CONFLICT, None)
+    _set(se.History(saved.scenario, history().undo_stack, history().redo_stack), external=False)
+    st.session_state["scen_saved_msg"] = saved.version
 
 
-def _header(store, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
+def _save(ws, user, weights: dict, overwrite_from: int | None = None) -> None:  # noqa: ANN001
+    sc = replace(history().current, weights=dict(weights))
+    try:
+        _saved(pw.save_scenario(ws, user, sc, base_version=_base_version(sc), overwrite_from=overwrite_from,
+                                config=state.workspace()[1]))
+    except ConflictError as exc:  # someone saved since: the user chooses, nothing is superseded silently
+        st.session_state[CONFLICT] = exc
+
+
+def _branch(ws, user, weights: dict) -> None:  # noqa: ANN001
+    sc = replace(history().current, weights=dict(weights))
+    base = st.session_state.get(BASE)
+    _saved(pw.save_as_branch(ws, user, sc, parent_id=sc.id, parent_version=base[1] if base else None))
+
+
+def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
     by_id = saved.set_index("id") if len(saved) else saved
     c1, c2, c3 = st.columns([3, 1, 1])
     choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
                           placeholder=t("scen_open_hint", lang),
                           format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
     c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load", width="stretch",
-              on_click=_open, args=(store, choice))
+              on_click=_open, args=(ws, user, choice))
     c3.button(t("scen_new", lang), key="scen_new", width="stretch", on_click=_new)
     h = history()
     c1, c2 = st.columns([2, 3])
     c1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
     c2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
-    is_saved = h.current.id in set(saved["id"])
-    st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{state.user()}"
-                        + ("" if is_saved else f" · {t('scen_unsaved', lang)}")))
+    base = _base_version(h.current)
+    state_text = t("scen_unsaved", lang) if base is None else t("scen_from_version", lang).format(version=base)
+    st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{user.name} · {state_text}"))
+    weights = scores.weights.to_dict()
+    allowed = pw.can(user, "save")
     b1, b2, b3, _ = st.columns([1, 1, 2, 4])
     b1.button(t("scen_undo", lang), disabled=not h.can_undo, key="scen_undo", width="stretch",
               on_click=lambda: _set(history().undo()))
     b2.button(t("scen_redo", lang), disabled=not h.can_redo, key="scen_redo", width="stretch",
               on_click=lambda: _set(history().redo()))
     b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch", on_click=_save,
-              args=(store, scores.weights.to_dict()))
+              args=(ws, user, weights), disabled=not allowed)
+    if not allowed:
+        st.caption(t("scen_viewer_note", lang))
     if "scen_saved_msg" in st.session_state:
         st.success(t("scen_saved", lang).format(version=st.session_state.pop("scen_saved_msg")))
+    conflict: ConflictError | None = st.session_state.get(CONFLICT)
+    if conflict is not None:
+        with st.container(border=True):
+            st.warning(t("err_title_conflict", lang), icon="⚠️")
+            st.text(conflict.text(lang))
+            k1, k2, k3 = st.columns(3)
+            k1.button(t("conflict_branch", lang), key="conflict_branch", on_click=_branch, args=(ws, user, weights),
+                      width="stretch")
+            k2.button(t("conflict_overwrite", lang).format(version=conflict.latest_version), key="conflict_overwrite",
+                      on_click=_save, args=(ws, user, weights, conflict.latest_version), width="stretch")
+            k3.button(t("conflict_cancel", lang), key="conflict_cancel", width="stretch",
+                      on_click=lambda: st.session_state.pop(CONFLICT, None))
 
 
-def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
     sc = history().current
     rev = int(st.session_state.get(REV, 0))
     tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key="scen_tolerance")
@@ -167,7 +215,8 @@ def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame
     _assignments(ds, sc, rev, lang)
     if sc.id in set(saved["id"]):
         st.markdown(f"**{t('scen_history', lang)}**")
-        st.dataframe(se.history_table(store.history(sc.id), lang=lang), hide_index=True, width="stretch")
+        st.dataframe(se.history_rows(pw.scenario_history(ws, user, sc.id), lang=lang), hide_index=True,
+                     width="stretch")
 
 
 def _metrics(m: ScenarioMetrics, lang: str) -> None:
@@ -225,7 +274,7 @@ def _assignments(ds, sc: Scenario, rev: int, lang: str) -> None:  # noqa: ANN001
                                                                             required=True)})
 
 
-def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
     by_id = saved.set_index("id") if len(saved) else saved
     current = history().current
     pick = st.multiselect(t("cmp_pick", lang), ["__current__", *saved["id"]], max_selections=4,
@@ -237,7 +286,7 @@ def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, store, saved: pd.DataFr
         return
     chosen: dict[str, Scenario] = {}
     for sid in pick:
-        sc = current if sid == "__current__" else store.load(sid)
+        sc = current if sid == "__current__" else pw.load_scenario(ws, user, sid).scenario
         label = f"★ {sc.name}" if sid == "__current__" else f"{sc.name} · v{by_id.loc[sid, 'version']}"
         chosen[label] = sc
     named = {label: se.metrics(ds, ev, scores, sc) for label, sc in chosen.items()}
@@ -292,26 +341,18 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
         st.button(t("sug_accept", lang), key="sug_accept", on_click=_accept)
 
 
-def _transfer(store, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+def _transfer(ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
     by_id = saved.set_index("id") if len(saved) else saved
-    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids",
+    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids", placeholder=t("cmp_placeholder", lang),
                          format_func=lambda sid: str(by_id.loc[sid, "name"]))
     if ids:
-        def _bytes() -> bytes:
-            with tempfile.TemporaryDirectory() as tmp:
-                out = Path(tmp) / "scenarios.gpkg"
-                store.export(out, ids)
-                return out.read_bytes()
-
-        st.download_button(t("xfer_export", lang), _bytes, file_name="putuo_scenarios.gpkg",
-                           mime="application/geopackage+sqlite3", key="xfer_download")
-    upload = st.file_uploader(t("xfer_import", lang), type=["gpkg"], key="xfer_upload")
-    if upload is not None and st.button(t("xfer_import", lang), key="xfer_do_import"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "in.gpkg"
-            path.write_bytes(upload.getvalue())
-            imported = store.import_from(path)
-        st.success(t("xfer_imported", lang) + state.md(", ".join(imported)))
+        st.download_button(t("xfer_export", lang), lambda: pw.export_scenarios(ws, user, ids),
+                           file_name="putuo_scenarios.gpkg", mime="application/geopackage+sqlite3", key="xfer_download")
+    allowed = pw.can(user, "import")
+    upload = st.file_uploader(t("xfer_import", lang), type=["gpkg"], key="xfer_upload", disabled=not allowed)
+    if upload is not None and st.button(t("xfer_import", lang), key="xfer_do_import", disabled=not allowed):
+        imported = pw.import_scenarios(ws, user, upload.getvalue(), filename=upload.name)
+        st.success(t("xfer_imported", lang) + state.md("、".join(i.name for i in imported)))
 
 
 boundary.run(page, lang=state.lang())

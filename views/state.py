@@ -53,6 +53,10 @@ def dataset() -> datasets.DataSet:
     Kept in the session so the map's HTTP routes find it while the session lives; released with it.
     """
     base = datasets.folder_dataset()
+    ws, _ = workspace()
+    etag = ws.layers_etag()  # one small query; the layers are read again only when an admin publishes
+    if etag != "none":  # the bureau's shared layers replace the folder's
+        base = datasets.published_dataset(base, ws.current_layers, etag=etag)
     wanted = imports()
     key = (base.version, tuple((k, id(v)) for k, v in sorted(wanted.items())))
     held: Any = st.session_state.get(DATASET)
@@ -103,15 +107,34 @@ def md(text: Any) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
 
 
-def user() -> str:
-    """The acting user's name (the author of every save): the logged-in account, or on a one-person
-    machine without login, the operating-system user."""
-    import getpass
+TOKEN = "auth_token"               # the session token of a signed-in user (planner.auth)
 
+
+def workspace() -> tuple[Any, Any]:
+    """The shared workspace and the sign-in configuration (one per process; planner.workspace caches it)."""
+    from planner.workspace import open_from_env
+
+    return open_from_env()
+
+
+def current_user() -> Any:
+    """The acting user (planner.auth.User): the single local user on a machine without sign-in, else the
+    signed-in account of this browser session, or None (the sign-in page is shown then)."""
+    from gis.errors import AuthError
+    from planner.auth import current_user as resolve
+
+    ws, cfg = workspace()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "local"
+        return resolve(ws, cfg, token=st.session_state.get(TOKEN))
+    except AuthError:  # expired or signed out elsewhere: sign in again
+        st.session_state.pop(TOKEN, None)
+        return None
+
+
+def user() -> str:
+    """The acting user's name (the author of every save); never typed."""
+    u = current_user()
+    return u.name if u is not None else ""
 
 
 def keep(*keys: str) -> None:
