@@ -312,6 +312,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "error_data": ("数据无法加载：", "The data cannot be loaded: "),
     # --- application layer and pages (issue 9) -----------------------------------------------------------
     "colon": ("：", ": "),
+    "selection": ("选中的要素", "Selection"),
+    "find_parcel": ("查找地块（编号或名称）", "Find a parcel (id or name)"),
+    "rows_shown": ("此处显示前 {shown:,} 行（共 {total:,} 个地块）；下载文件包含全部。",
+                   "The first {shown:,} rows are shown (of {total:,} parcels); the downloads hold them all."),
+    "panel_close": ("关闭", "Close"),
+    "panel_parcel": ("候选地块", "Candidate parcel"),
     "drawn_parcel": ("绘制地块", "Drawn parcel"),
     "ranking_sheet": ("地块排名", "Parcel ranking"),
     "scen_open_hint": ("选择已保存的方案", "Pick a saved scenario"),

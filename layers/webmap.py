@@ -280,7 +280,9 @@ def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[floa
 
     ``image`` is a raster overlay ``{"url": data URL, "bounds": [[s, w], [n, e]], "opacity"}``.
     """
+    scripts = ["js/vector_tiles.js"] if any("tiled" in ref for ref in layers) else []
     return {"layers": list(layers), "basemap": dict(basemap), "fit": fit, "image": dict(image) if image else None,
+            "scripts": scripts,
             "texts": control_texts(lang),
             "legend": {"title": legend_title, "entries": [list(e) for e in legend], "open": legend_open},
             "focus": dict(focus) if focus else None, "selected": dict(selected) if selected else None,

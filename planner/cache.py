@@ -91,6 +91,14 @@ class BoundedCache:
                     self._bytes -= s
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """The cached value of ``key`` (counted as a use), or None."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key][0]
+
     def drop(self, predicate: Callable[[Hashable], bool]) -> int:
         """Remove every entry whose key matches; returns how many were removed."""
         with self._lock:

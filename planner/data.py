@@ -7,6 +7,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import shapely
 
 from gis.datasets import LAYER_FILES, ParkData, load_park_data
 from gis.settings import SETTINGS
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,9 +31,17 @@ class DataSet:
     version: str
     park: ParkData
     imported: tuple[str, ...] = field(default=())
+    #: Results derived from this data set alone (its parcels measured, say), kept as long as it lives.
+    derived: dict = field(default_factory=dict, repr=False)
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
         return self.park.layer(layer_id)
+
+    def keep(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once for this data set (thread-safe enough: a race computes twice, keeps one)."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
 
 _lock = threading.Lock()

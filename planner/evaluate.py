@@ -25,11 +25,15 @@ from layers.registry import SCORED_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
-from planner.http import layer_url
-from planner.maps import context_legend, context_refs, park_refs
+from planner import tiles
+from planner.maps import context_legend, context_refs, park_refs, parcels_ref, selection_ref
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
-CACHE = BoundedCache(64 * 1024 * 1024)
+CACHE = BoundedCache(256 * 1024 * 1024)
+#: Score classes from least to most important (a density cell of a large layer shows the best of its parcels).
+SCORE_ORDER = ("fail", "c1", "c2", "c3", "c4", "c5")
+#: At most this many rows in a table on the page (the export has every row).
+DISPLAY_ROWS = 500
 #: The context layers under the scored parcels, bottom to top.
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
 
@@ -99,7 +103,7 @@ def default_weights(criteria: Sequence[str]) -> dict[str, float]:
 
 def scoring_context(ds: DataSet) -> Context:
     """The park, zones and stations in EPSG:4549 (shared, read-only)."""
-    return CACHE.get(("ctx", ds.version), lambda: Context.from_park_data(ds.park))
+    return ds.keep("scoring_context", lambda: Context.from_park_data(ds.park))
 
 
 def _measure(parcels: gpd.GeoDataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -127,7 +131,7 @@ def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
     def build() -> Evaluation:
         ctx = scoring_context(ds)
         parcels = ds.park.parcels.set_index(ds.park.parcels["id"].astype(str), drop=False)
-        raw, norm, rules = CACHE.get(("bundled", ds.version), lambda: _measure(parcels, ctx))
+        raw, norm, rules = ds.keep("measured_parcels", lambda: _measure(parcels, ctx))
         user_ids: tuple[str, ...] = ()
         if user is not None:
             u = user.set_index(user["id"].astype(str), drop=False)
@@ -144,6 +148,8 @@ def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
         return Evaluation(key=key, parcels=gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"),
                           raw=raw, norm=norm, rules=rules, user_ids=user_ids)
 
+    if user is None and not rasters:  # the data set's own parcels: kept as long as the data set lives
+        return ds.keep("evaluation", build)
     return CACHE.get(("eval", key), build)
 
 
@@ -181,14 +187,42 @@ def _name(ev: Evaluation, pid: str, lang: str) -> str:
     return str(row.get(name_col(lang)) or row.get("name_zh") or pid)
 
 
-def failure_texts(ev: Evaluation, *, lang: str) -> pd.Series:
-    """What each parcel fails, in ``lang`` ("" when it passes every rule)."""
+def failure_texts(ev: Evaluation, ids: Sequence[str] | pd.Index | None = None, *, lang: str) -> pd.Series:
+    """What each parcel of ``ids`` (default: all) fails, in ``lang`` ("" when it passes every rule).
 
-    def build() -> pd.Series:
-        out = {pid: failure_message(row) for pid, row in ev.rules.iterrows()}
-        return pd.Series({pid: m.text(lang) if m is not None else "" for pid, m in out.items()}, dtype=object)
+    Each text is written once per parcel and language and kept; a page asks only for the rows it shows.
+    """
+    wanted = ev.rules.index if ids is None else pd.Index(ids)
+    rules = ev.rules.reindex(wanted)
+    out = pd.Series("", index=wanted, dtype=object)
+    failing = rules.index[~rules["passes"].fillna(True).to_numpy(dtype=bool)]
+    for pid in failing:
+        out[pid] = CACHE.get(("failed", ev.key, pid, lang), lambda pid=pid: _failure_text(ev.rules.loc[pid], lang))
+    return out
 
-    return CACHE.get(("failed", ev.key, lang), build)
+
+def _failure_text(row: pd.Series, lang: str) -> str:
+    message = failure_message(row)
+    return message.text(lang) if message is not None else ""
+
+
+def parcel_choices(ev: Evaluation, scores: Scores, *, query: str = "", lang: str, limit: int = 50,
+                   keep: str | None = None) -> list[str]:
+    """Parcel ids to offer in a picker: every parcel of a small layer; for a large one, the ids or names
+    containing ``query`` (else the best ranked), at most ``limit``, and ``keep`` (the current choice)."""
+    ids = ev.parcels.index
+    if len(ids) <= limit * 20:
+        return list(ids)
+    q = query.strip().lower()
+    if q:
+        names = ev.parcels[name_col(lang)].astype(str).str.lower()
+        hits = ids[ids.str.lower().str.contains(q, regex=False) | names.str.contains(q, regex=False)]
+    else:
+        hits = scores.table["rank"].dropna().sort_values().index
+    chosen = list(hits[:limit])
+    if keep and keep in ids and keep not in chosen:
+        chosen.insert(0, keep)
+    return chosen
 
 
 def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, lang: str) -> ParcelCard:
@@ -221,7 +255,7 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
     neighbours = pd.DataFrame({t("f_name", lang): near[name_col(lang)].astype(str),
                                t("f_dist_m", lang): near["dist_m"].round(0).astype(int)})
     rank = row["rank"]
-    failed = failure_texts(ev, lang=lang).get(parcel_id) or None
+    failed = failure_texts(ev, [parcel_id], lang=lang).iloc[0] or None
     use = str(ev.parcels.loc[parcel_id].get("intended_use") or "")
     use = "" if use == "nan" else use
     return ParcelCard(id=parcel_id, name=_name(ev, parcel_id, lang), intended_use=industry_label(use, lang),
@@ -233,7 +267,7 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
 def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
     """The eligible parcels by rank: id, name, score and each criterion's contribution."""
     table = scores.table
-    ranked = table[table["rank"].notna()].sort_values("rank")
+    ranked = table[table["rank"].notna()].sort_values("rank").iloc[:DISPLAY_ROWS]
     names = ev.parcels[name_col(lang)].astype(str)
     return pd.DataFrame({
         t("f_rank", lang): ranked["rank"].astype(int).to_numpy(), t("f_id", lang): ranked.index.to_numpy(),
@@ -243,8 +277,8 @@ def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
 
 def failing_table(ev: Evaluation, *, lang: str) -> pd.DataFrame:
     """The parcels that fail a hard rule, each with what it fails (measured values, in ``lang``)."""
-    fail = ev.rules[~ev.rules["passes"].to_numpy(dtype=bool)]
-    texts = failure_texts(ev, lang=lang)
+    fail = ev.rules[~ev.rules["passes"].to_numpy(dtype=bool)].iloc[:DISPLAY_ROWS]
+    texts = failure_texts(ev, fail.index, lang=lang)
     return pd.DataFrame({t("f_id", lang): fail.index.to_numpy(),
                          t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(fail.index).to_numpy(),
                          t("f_failed", lang): texts.reindex(fail.index).to_numpy()})
@@ -277,7 +311,7 @@ def export_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
         t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(table.index),
         t("f_score", lang): table["score"].round(4),
         **{criterion_label(c, lang): table[f"c_{c}"].round(4) for c in ev.criteria},
-        t("f_failed", lang): failure_texts(ev, lang=lang).reindex(table.index)})
+        t("f_failed", lang): failure_texts(ev, table.index, lang=lang)})
     return out.sort_values(t("f_rank", lang), na_position="last").reset_index(drop=True)
 
 
@@ -321,7 +355,7 @@ def surface_image(ds: DataSet, weights: Mapping[str, float], *, cell_m: float) -
 
 def _score_extra(ev: Evaluation, scores: Scores, ids: Sequence[str], *, lang: str) -> tuple[list[str], dict]:
     table = scores.table
-    failed = failure_texts(ev, lang=lang)
+    failed = failure_texts(ev, ids, lang=lang)
     labels = [t("f_score", lang), t("f_rank", lang), t("f_failed", lang)]
     values = {pid: [f"{table.at[pid, 'score']:.3f}",
                     "–" if pd.isna(table.at[pid, "rank"]) else str(int(table.at[pid, "rank"])),
@@ -336,13 +370,13 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
     the weights change), the user's parcels, the selection outlined, the drawing tool."""
     spec = SCORED_PARCELS
     classes = scores.table["score_class"].astype(str)
-    bundled = [pid for pid in classes.index if pid not in set(ev.user_ids)]
+    own = set(ev.user_ids)
+    bundled = [pid for pid in classes.index if pid not in own]
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
         ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"), labels=("subparks", "stations"))
-    refs.append(layer_ref("scored_parcels", name=spec.label(lang),
-                          url=layer_url(ds.version, "scored_parcels", lang=lang, datum=datum),
-                          restyle=classes.reindex(bundled).to_dict(), popups=False,
-                          extra=_score_extra(ev, scores, bundled, lang=lang)))
+    large = tiles.is_large(ds.park.parcels)
+    refs.append(parcels_ref(ds, "scored_parcels", lang=lang, datum=datum, classes=classes.reindex(bundled),
+                            order=SCORE_ORDER, extra=None if large else _score_extra(ev, scores, bundled, lang=lang)))
     if ev.user_ids:
         user = ev.parcels.loc[list(ev.user_ids)]
         doc = CACHE.get(("user_doc", ev.key, lang, datum), lambda: layer_document(
@@ -351,6 +385,11 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
                               restyle=classes.reindex(list(ev.user_ids)).to_dict(),
                               extra=_score_extra(ev, scores, ev.user_ids, lang=lang)))
     layer_of_selected = "user_parcels" if selected in set(ev.user_ids) else "scored_parcels"
+    if large and selected and layer_of_selected == "scored_parcels":  # outline a tiled parcel on top
+        one = selection_ref(ds, selected, lang=lang, datum=datum)
+        if one is not None:
+            refs.append(one)
+            layer_of_selected = "selection"
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec],
                                                             lang=lang)
     return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),

@@ -15,7 +15,7 @@ from layers.webmap import bounds_of, layer_ref, legend_entries, map_spec
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.http import layer_url
-from planner.maps import context_legend, context_refs
+from planner.maps import context_legend, context_refs, parcels_ref, selection_ref
 from planner.text import data_text
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
@@ -56,6 +56,11 @@ def subpark_names(ds: DataSet, *, lang: str) -> dict[str, str]:
     """Sub-park id -> its name in ``lang`` (in the layer's order)."""
     sp = ds.park.subparks
     return dict(zip(sp["id"].astype(str), sp[name_col(lang)].astype(str)))
+
+
+def has_parcel(ds: DataSet, parcel_id: str) -> bool:
+    """Whether the data set has a candidate parcel with this id."""
+    return bool((ds.park.parcels["id"].astype(str) == str(parcel_id)).any())
 
 
 def subpark_card(ds: DataSet, subpark_id: str, *, lang: str) -> SubparkCard:
@@ -126,31 +131,58 @@ def area_tables(ds: DataSet, *, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs84", selected: str | None = None,
-             focus_token: str | None = None, height: int = 620) -> dict:
-    """The home map's spec: every park layer by URL, sub-park labels, the selection outlined and, when
-    ``focus_token`` changes, the view zoomed to the selected sub-park."""
+             selected_parcel: str | None = None, focus_token: str | None = None, height: int = 620) -> dict:
+    """The home map's spec: every park layer (a large parcel layer as vector tiles), sub-park labels, the
+    selected sub-park or parcel outlined and, when ``focus_token`` changes, the view zoomed to it."""
     datum = basemap_datum
 
     def base() -> tuple[list, list, list]:
         refs = context_refs(ds, lang=lang, datum=datum)
         for lid in HOME_LAYERS:
             spec = get_spec(lid)
+            if lid == "parcels":
+                refs.append(parcels_ref(ds, "parcels", lang=lang, datum=datum))
+                continue
             refs.append(layer_ref(lid, name=spec.label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
                                   show=spec.visible, interactive=lid not in ("district", "zones", "clusters"),
-                                  labels=lid in ("subparks", "stations"), popups=lid != "subparks",
+                                  labels=lid in ("subparks", "stations"), popups=lid not in ("subparks", "parcels"),
                                   label_min_zoom=14 if lid == "stations" else 0))
         legend = context_legend(ds, lang=lang) + legend_entries(
             [get_spec(lid) for lid in HOME_LAYERS if lid != "clusters"], lang=lang)
         return refs, legend, bounds_of(ds.park.district, datum=datum)
 
     refs, legend, fit = CACHE.get(("home", ds.version, lang, datum), base)
-    focus = None
-    if selected and focus_token:
-        sp = ds.park.subparks
-        focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
-    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend, focus=focus,
-                    selected={"layer": "subparks", "id": selected} if selected else None, height=height,
-                    map_key="home")
+    focus, chosen = None, None
+    if selected_parcel:
+        one = selection_ref(ds, selected_parcel, lang=lang, datum=datum)
+        if one is not None:
+            refs = [*refs, one]
+            chosen = {"layer": "selection", "id": selected_parcel}
+            if focus_token:
+                focus = parcel_focus(ds, selected_parcel, token=focus_token, datum=datum)
+    elif selected:
+        chosen = {"layer": "subparks", "id": selected}
+        if focus_token:
+            sp = ds.park.subparks
+            focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
+    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend,
+                    focus=focus, selected=chosen, height=height, map_key="home")
+
+
+def parcel_focus(ds: DataSet, parcel_id: str, *, token: str, datum: str = "wgs84") -> dict | None:
+    """Zoom to one parcel: a large layer's parcel at least to the zoom where it is drawn as its own outline."""
+    from planner import tiles
+
+    parcels = ds.park.parcels
+    one = parcels[parcels["id"].astype(str) == parcel_id]
+    if one.empty:
+        return None
+    focus = {"token": token, "bounds": bounds_of(one, datum=datum), "max_zoom": 17}
+    if tiles.is_large(parcels):
+        found = tiles.focus(tiles.engine(ds.version, "parcels", parcels), parcel_id, parcels)
+        if found:
+            focus["min_zoom"] = found["min_zoom"]
+    return focus
 
 
 def layer_inventory(ds: DataSet, *, lang: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -106,6 +107,73 @@ async def layer_route(request: Request) -> Response:
                     headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
 
+# --- vector tiles of large layers (planner/tiles.py) ----------------------------------------------------------
+def tile_urls(version: str, layer: str, *, datum: str) -> tuple[str, str]:
+    """URL templates of a tiled layer's tiles (``{z}/{x}/{y}``) and values (``{v}`` = values version); the
+    signature covers the version, the layer and the datum, the route checks z/x/y itself."""
+    tiles, values = f"{API_PREFIX}/tiles/{version}/{layer}", f"{API_PREFIX}/values/{version}/{layer}"
+    q = urlencode({"datum": datum})
+    return (f"{tiles}/{{z}}/{{x}}/{{y}}.mvt?{q}&sig={_sign(tiles, {'datum': datum})}",
+            f"{values}/{{v}}/{{z}}/{{x}}/{{y}}.bin?{q}&sig={_sign(values, {'datum': datum})}")
+
+
+def _tile_request(request: Request, kind: str) -> tuple[Any, int, int, int, str] | Response:
+    from gis.errors import TileRequestError
+    from gis.vtiles import parse_tile_path
+    from planner import tiles
+
+    p = request.path_params
+    version, layer = p["version"], p["layer"]
+    if not tiles.VERSION_RE.match(version) or not re.match(r"^[a-z_]{1,40}$", layer):
+        return _bad(400, "unknown layer")
+    datum = request.query_params.get("datum", "")
+    prefix = f"{API_PREFIX}/{kind}/{version}/{layer}"
+    if datum not in DATUMS or not hmac.compare_digest(request.query_params.get("sig", ""),
+                                                      _sign(prefix, {"datum": datum})):
+        return _bad(403, "bad signature")
+    try:
+        z, x, y = parse_tile_path(p["z"], p["x"], p["y"])
+    except TileRequestError as exc:
+        return _bad(400, exc.text("en"))
+    eng = tiles.lookup(version, layer)
+    if eng is None:
+        return _bad(404, "layer no longer loaded; reload the page")
+    return eng, z, x, y, datum
+
+
+async def tile_route(request: Request) -> Response:
+    """GET /api/tiles/{version}/{layer}/{z}/{x}/{y}.mvt -> one vector tile (MVT)."""
+    from gis.vtiles import MEDIA_TYPE
+
+    found = _tile_request(request, "tiles")
+    if isinstance(found, Response):
+        return found
+    eng, z, x, y, datum = found
+    data = await run_in_threadpool(eng.tile, z, x, y, datum=datum)
+    return Response(data, media_type=MEDIA_TYPE, headers={"Cache-Control": "private, max-age=31536000, immutable"})
+
+
+async def values_route(request: Request) -> Response:
+    """GET /api/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin -> one class byte per feature of the tile."""
+    from planner import tiles
+
+    key = request.path_params["v"]
+    if not tiles.KEY_RE.match(key):
+        return _bad(400, "bad values version")
+    found = _tile_request(request, "values")
+    if isinstance(found, Response):
+        return found
+    eng, z, x, y, datum = found
+    classes = tiles.lookup_values(request.path_params["version"], request.path_params["layer"], key)
+    if classes is None:
+        return _bad(404, "values no longer kept; reload the page")
+    data = await run_in_threadpool(eng.values, z, x, y, classes, datum=datum)
+    return Response(data, media_type="application/octet-stream",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
+
+
 def routes() -> list[Any]:
     """The routes to mount with ``st.App(..., routes=routes())``."""
-    return [Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"])]
+    return [Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"]),
+            Route(API_PREFIX + "/tiles/{version}/{layer}/{z}/{x}/{y}.mvt", tile_route, methods=["GET"]),
+            Route(API_PREFIX + "/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin", values_route, methods=["GET"])]

@@ -43,3 +43,52 @@ def context_legend(ds: DataSet, *, lang: str) -> list[list]:
     if len(ds.layer(METRO_LINES.id)):
         entries.append([t("legend_metro_lines", lang), {**METRO_LINES.style, "color": "#e3002b", "kind": "line"}])
     return entries
+
+
+def parcels_ref(ds: DataSet, spec_id: str, *, lang: str, datum: str = "wgs84", classes=None,  # noqa: ANN001
+                order: Sequence[str] = (), extra=None, interactive: bool = True) -> dict:  # noqa: ANN001
+    """The parcels layer of a map, drawn with the registry spec ``spec_id`` and restyled by ``classes``
+    (parcel id -> category): one document for a small layer, vector tiles for a large one."""
+    from planner import tiles
+
+    spec = get_spec(spec_id)
+    parcels = ds.park.parcels
+    if tiles.is_large(parcels):
+        eng = tiles.engine(ds.version, "parcels", parcels)
+        return tiles.tiled_ref(ds.version, "parcels", eng, spec, name=spec.label(lang), datum=datum, classes=classes,
+                               order=order)
+    return layer_ref(spec_id, name=spec.label(lang), url=layer_url(ds.version, spec_id, lang=lang, datum=datum),
+                     restyle=classes.to_dict() if classes is not None else None, extra=extra, popups=False,
+                     interactive=interactive)
+
+
+def clicked_parcel(ds: DataSet, event: dict, *, layer_ids: Sequence[str], datum: str = "wgs84") -> str | None:
+    """The parcel a map click chose: a parcel feature clicked directly (small layers), or the parcel under
+    the click found by a point query (large layers drawn from tiles)."""
+    from planner import tiles
+
+    if event.get("type") != "click":
+        return None
+    if event.get("layer") in layer_ids and event.get("id"):
+        return str(event["id"])
+    if event.get("layer") is None and tiles.is_large(ds.park.parcels):
+        try:
+            return tiles.feature_at(ds.version, "parcels", lat=float(event["lat"]), lng=float(event["lng"]),
+                                    zoom=float(event["zoom"]), datum=datum)
+        except (KeyError, TypeError, ValueError):
+            return None
+    return None
+
+
+def selection_ref(ds: DataSet, parcel_id: str | None, *, lang: str, datum: str = "wgs84") -> dict | None:
+    """The selected parcel as its own small layer (outlined on top), or None."""
+    from layers.webmap import layer_document
+
+    if not parcel_id:
+        return None
+    parcels = ds.park.parcels
+    one = parcels[parcels["id"].astype(str) == parcel_id]
+    if one.empty:
+        return None
+    doc = layer_document(get_spec("parcels"), one, lang=lang, datum=datum)
+    return layer_ref("selection", name=t("selection", lang), doc=doc, interactive=False, in_control=False)

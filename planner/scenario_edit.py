@@ -20,8 +20,8 @@ from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, 
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
-from planner.http import layer_url
-from planner.maps import context_legend, context_refs, park_refs
+from planner import tiles
+from planner.maps import context_legend, context_refs, park_refs, parcels_ref
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -142,16 +142,18 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
     """The scenario page's map: context, the parcels coloured by state (restyled in place), the drawn
     areas, and the drawing tool. Clicking a parcel includes or removes it."""
     states = parcel_states(ev, scenario)
-    failed = failure_texts(ev, lang=lang)
-    labels = [t("f_state", lang), t("f_score", lang), t("f_failed", lang)]
-    bundled = [pid for pid in states.index if pid not in set(ev.user_ids)]
-    extra = {pid: [t(f"scen_{states[pid]}", lang), f"{scores.table.at[pid, 'score']:.3f}", failed.get(pid) or None]
-             for pid in bundled}
+    own = set(ev.user_ids)
+    bundled = [pid for pid in states.index if pid not in own]
+    extra = None
+    if not tiles.is_large(ds.park.parcels):  # a small layer's tooltips also show state, score and what fails
+        failed = failure_texts(ev, bundled, lang=lang)
+        extra = ([t("f_state", lang), t("f_score", lang), t("f_failed", lang)],
+                 {pid: [t(f"scen_{states[pid]}", lang), f"{scores.table.at[pid, 'score']:.3f}", failed.get(pid) or None]
+                  for pid in bundled})
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
         ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"), labels=("subparks", "stations"))
-    refs.append(layer_ref("scenario_parcels", name=SCENARIO_PARCELS.label(lang),
-                          url=layer_url(ds.version, "scenario_parcels", lang=lang, datum=datum),
-                          restyle=states.reindex(bundled).to_dict(), extra=(labels, extra), popups=False))
+    refs.append(parcels_ref(ds, "scenario_parcels", lang=lang, datum=datum, classes=states.reindex(bundled),
+                            order=("fail", "out", "in"), extra=extra))
     if scenario.drawn:
         doc = CACHE.get(("drawn_doc", scenario_key(scenario), lang, datum),
                         lambda: layer_document(SCENARIO_PARCELS, drawn_layer(scenario), lang=lang, datum=datum))
@@ -163,16 +165,20 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
                     height=height, map_key="scenario")
 
 
-def parcel_table(ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: str) -> pd.DataFrame:
-    """One row per parcel for ticking: included, name, score, area (ha), what it fails."""
-    failed = failure_texts(ev, lang=lang)
+def parcel_table(ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: str, rows: int = 500) -> pd.DataFrame:
+    """Parcels to tick: the included ones first, then the best-scoring others (at most ``rows`` in all):
+    included, id, name, score, area (ha), what it fails."""
+    score = scores.table["score"].reindex(ev.parcels.index)
+    included = ev.parcels.index.isin(list(scenario.parcels))
+    others = score[~included].sort_values(ascending=False).index[: max(rows - int(included.sum()), 0)]
+    shown = ev.parcels.loc[[*ev.parcels.index[included], *others]] if len(ev.parcels) > rows else ev.parcels
     return pd.DataFrame({
-        t("f_included", lang): ev.parcels.index.isin(list(scenario.parcels)),
-        t("f_id", lang): ev.parcels.index.to_numpy(),
-        t("f_name", lang): ev.parcels[name_col(lang)].astype(str).to_numpy(),
-        t("f_score", lang): scores.table["score"].reindex(ev.parcels.index).round(3).to_numpy(),
-        t("f_area_ha", lang): (pd.to_numeric(ev.parcels["area_m2"], errors="coerce") / 1e4).round(2).to_numpy(),
-        t("f_failed", lang): failed.reindex(ev.parcels.index).fillna("").to_numpy()})
+        t("f_included", lang): shown.index.isin(list(scenario.parcels)),
+        t("f_id", lang): shown.index.to_numpy(),
+        t("f_name", lang): shown[name_col(lang)].astype(str).to_numpy(),
+        t("f_score", lang): score.reindex(shown.index).round(3).to_numpy(),
+        t("f_area_ha", lang): (pd.to_numeric(shown["area_m2"], errors="coerce") / 1e4).round(2).to_numpy(),
+        t("f_failed", lang): failure_texts(ev, shown.index, lang=lang).to_numpy()})
 
 
 def assign_choices(ds: DataSet, *, lang: str) -> dict[str, str]:

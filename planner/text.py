@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-from layers.i18n import TEXT, t
 
 
 def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:

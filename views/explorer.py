@@ -8,12 +8,14 @@ from layers.i18n import t
 from planner import explore
 from planner.basemaps import basemap_choices, basemap_for
 from views import boundary, state
+from planner.maps import clicked_parcel
 from views.mapview import show_map
 
 SELECT = "home_subpark"      # the sub-park select box (its key carries the language)
 FOCUS = "home_focus"         # (sub-park id, n): the map zooms to it when n changes
 BASEMAP = "home_basemap"
-LINKED = "home_deep_link"    # the ?subpark= of the session's first run (later changes are the page's own)
+LINKED = "home_deep_link"    # the ?subpark= / ?parcel= of the session's first run (later changes are the page's own)
+PARCEL = "home_parcel"       # the parcel whose card the panel shows (instead of a sub-park's)
 
 
 def _focus(subpark_id: str | None) -> None:
@@ -23,6 +25,8 @@ def _focus(subpark_id: str | None) -> None:
 
 def _on_pick() -> None:
     picked = st.session_state.get(state.lkey(SELECT))
+    st.session_state.pop(PARCEL, None)
+    st.query_params.pop("parcel", None)
     _focus(picked)
     if picked:
         st.query_params["subpark"] = picked
@@ -30,10 +34,23 @@ def _on_pick() -> None:
         st.query_params.pop("subpark", None)
 
 
-def _on_map_event(event: dict, names: dict[str, str]) -> None:
+def _on_map_event(event: dict, names: dict[str, str], ds, datum: str) -> None:  # noqa: ANN001
     if event.get("type") == "click" and event.get("layer") == "subparks" and event.get("id") in names:
         st.session_state[state.lkey(SELECT)] = event["id"]
+        st.session_state.pop(PARCEL, None)
+        st.query_params.pop("parcel", None)
         st.query_params["subpark"] = event["id"]
+        return
+    parcel = clicked_parcel(ds, event, layer_ids=("parcels",), datum=datum)
+    if parcel:
+        st.session_state[PARCEL] = parcel
+        st.query_params.pop("subpark", None)
+        st.query_params["parcel"] = parcel
+
+
+def _close_parcel() -> None:
+    st.session_state.pop(PARCEL, None)
+    st.query_params.pop("parcel", None)
 
 
 def page() -> None:
@@ -41,11 +58,14 @@ def page() -> None:
     ds = state.dataset()
     names = explore.subpark_names(ds, lang=lang)
     key = state.lkey(SELECT)
-    if LINKED not in st.session_state:  # a deep link (/?subpark=S03) is read once, when the session opens
-        linked = st.session_state[LINKED] = st.query_params.get("subpark")
+    if LINKED not in st.session_state:  # a deep link (/?subpark=S03, /?parcel=P001) is read once per session
+        linked = st.session_state[LINKED] = st.query_params.get("subpark") or st.query_params.get("parcel")
         if linked in names:
             st.session_state[key] = linked
             _focus(linked)
+        elif linked and st.query_params.get("parcel") == linked and explore.has_parcel(ds, linked):
+            st.session_state[PARCEL] = linked
+            _focus(f"parcel:{linked}")
 
     st.title(t("app_title", lang))
     st.caption(t("app_subtitle", lang) + " · " + t("demo_banner", lang))
@@ -60,14 +80,19 @@ def page() -> None:
     if note:
         st.caption(t(note, lang))
 
+    parcel = st.session_state.get(PARCEL)
     map_col, panel_col = st.columns([2.2, 1])
     with map_col:
         focus_id, n = st.session_state.get(FOCUS) or (None, 0)
+        wanted = f"parcel:{parcel}" if parcel else selected
         spec = explore.home_map(ds, lang=lang, basemap=basemap, basemap_datum=datum, selected=selected,
-                                focus_token=f"{focus_id}:{n}" if focus_id == selected and n else None)
-        show_map(spec, key="home_map", on_event=lambda ev: _on_map_event(ev, names))
+                                selected_parcel=parcel,
+                                focus_token=f"{focus_id}:{n}" if focus_id == wanted and n else None)
+        show_map(spec, key="home_map", on_event=lambda ev: _on_map_event(ev, names, ds, datum))
     with panel_col:
-        if selected is None:
+        if parcel:
+            _parcel_card(ds, parcel, lang)
+        elif selected is None:
             st.write(t("panel_hint", lang))
         else:
             _card(explore.subpark_card(ds, selected, lang=lang), lang)
@@ -78,6 +103,24 @@ def page() -> None:
     tab1.dataframe(by_cluster, hide_index=True, width="stretch")
     tab2.dataframe(by_subpark, hide_index=True, width="stretch")
     st.caption(t("area_note", lang))
+
+
+def _parcel_card(ds, parcel_id: str, lang: str) -> None:  # noqa: ANN001
+    from planner import evaluate as ev_
+
+    ev = ev_.evaluate(ds)
+    card = ev_.parcel_card(ds, ev, ev_.score(ev, state.weights(ev.criteria)), parcel_id, lang=lang)
+    st.caption(t("panel_parcel", lang))
+    st.subheader(state.md(card.name), anchor=False)
+    st.caption(state.md(f"{card.id} · {t('intended_use', lang)}{t('colon', lang)}{card.intended_use}"))
+    m1, m2 = st.columns(2)
+    m1.metric(t("card_total", lang), f"{card.score:.3f}")
+    m2.metric(t("f_rank", lang), "–" if card.rank is None else card.rank)
+    if card.failed:
+        st.warning(t("f_failed", lang) + t("colon", lang) + state.md(card.failed), icon="⚠️")
+    st.dataframe(card.rules, hide_index=True, width="stretch")
+    st.dataframe(card.neighbours, hide_index=True, width="stretch")
+    st.button(t("panel_close", lang), key="home_parcel_close", on_click=_close_parcel)
 
 
 def _card(card: explore.SubparkCard, lang: str) -> None:

@@ -13,6 +13,7 @@ from gis.scoring import PRESETS, VECTOR_CRITERIA
 from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner.basemaps import basemap_for
+from planner.maps import clicked_parcel
 from views import boundary, state
 from views.mapview import show_map
 
@@ -37,10 +38,10 @@ def _reset(criteria: tuple[str, ...]) -> None:
     _apply_preset(criteria)
 
 
-def _on_map_event(event: dict, ids: set[str]) -> None:
-    if event.get("type") == "click" and event.get("layer") in ("scored_parcels", "user_parcels") \
-            and event.get("id") in ids:
-        st.session_state[state.lkey(SELECT)] = event["id"]
+def _on_map_event(event: dict, ds, ids: set[str]) -> None:  # noqa: ANN001
+    parcel = clicked_parcel(ds, event, layer_ids=("scored_parcels", "user_parcels"))
+    if parcel in ids:
+        st.session_state[state.lkey(SELECT)] = parcel
     elif event.get("type") == "draw" and event.get("geometry"):
         st.session_state[DRAWN] = event["geometry"]
 
@@ -103,7 +104,11 @@ def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, 
     names = ev.parcels[name_col(lang)].astype(str)
     map_col, card_col = st.columns([1.6, 1])
     with card_col:
-        selected = st.selectbox(t("pick_parcel", lang), list(ev.parcels.index), key=state.lkey(SELECT), index=None,
+        query = ""
+        if len(ev.parcels) > 1000:  # a large layer: find by id or name, then pick among the matches
+            query = st.text_input(t("find_parcel", lang), key="parcel_query", max_chars=40)
+        options = ev_.parcel_choices(ev, scores, query=query, lang=lang, keep=st.session_state.get(state.lkey(SELECT)))
+        selected = st.selectbox(t("pick_parcel", lang), options, key=state.lkey(SELECT), index=None,
                                 format_func=lambda pid: f"{names[pid]} ({pid})", placeholder=t("card_hint", lang))
     with map_col:
         image = None
@@ -112,7 +117,7 @@ def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, 
         basemap, datum, _ = basemap_for("none")
         spec = ev_.parcels_map(ds, ev, scores, lang=lang, basemap=basemap, datum=datum, selected=selected,
                                image=image, clear_drawings=int(st.session_state.get(CLEAR, 0)))
-        show_map(spec, key="parcels_map", on_event=lambda e: _on_map_event(e, set(ev.parcels.index)))
+        show_map(spec, key="parcels_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index)))
     with card_col:
         if selected is None:
             st.caption(t("card_hint", lang))
@@ -228,19 +233,22 @@ def _rasters(ev: ev_.Evaluation, lang: str) -> None:
 
 
 def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
-    table = ev_.export_table(ev, scores, lang=lang)
-    layer = ev_.scored_layer(ev, scores)
+    def table():  # noqa: ANN202 - every row, made when a download is asked for
+        return ev_.export_table(ev, scores, lang=lang)
+
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(t("export_csv", lang), lambda: csv_bytes(table), file_name="parcel_ranking.csv",
+    c1.download_button(t("export_csv", lang), lambda: csv_bytes(table()), file_name="parcel_ranking.csv",
                        mime="text/csv", key="dl_csv")
-    c2.download_button(t("export_xlsx", lang), lambda: xlsx_bytes(table, sheet=t("ranking_sheet", lang)),
+    c2.download_button(t("export_xlsx", lang), lambda: xlsx_bytes(table(), sheet=t("ranking_sheet", lang)),
                        file_name="parcel_ranking.xlsx", key="dl_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c3.download_button(t("export_geojson", lang), lambda: geojson_bytes(layer), file_name="scored_parcels.geojson",
-                       mime="application/geo+json", key="dl_geojson")
-    c4.download_button(t("export_gpkg", lang), lambda: gpkg_bytes({"scored_parcels": layer}),
+    c3.download_button(t("export_geojson", lang), lambda: geojson_bytes(ev_.scored_layer(ev, scores)),
+                       file_name="scored_parcels.geojson", mime="application/geo+json", key="dl_geojson")
+    c4.download_button(t("export_gpkg", lang), lambda: gpkg_bytes({"scored_parcels": ev_.scored_layer(ev, scores)}),
                        file_name="scored_parcels.gpkg", mime="application/geopackage+sqlite3", key="dl_gpkg")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(ev_.ranking_table(ev, scores, lang=lang), hide_index=True, width="stretch")
+    if len(ev.parcels) > ev_.DISPLAY_ROWS:
+        st.caption(t("rows_shown", lang).format(shown=ev_.DISPLAY_ROWS, total=len(ev.parcels)))
 
 
 def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:

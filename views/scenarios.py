@@ -15,6 +15,7 @@ from planner import evaluate as ev_
 from planner import scenario_edit as se
 from planner import workspace as pw
 from planner.basemaps import basemap_for
+from planner.maps import clicked_parcel
 from views import boundary, state
 from views.mapview import show_map
 
@@ -54,9 +55,10 @@ def _on_header() -> None:
          external=False)
 
 
-def _on_map_event(event: dict, ids: set[str]) -> None:
-    if event.get("type") == "click" and event.get("layer") == "scenario_parcels" and event.get("id") in ids:
-        _set(se.toggle_parcel(history(), event["id"]))
+def _on_map_event(event: dict, ds, ids: set[str]) -> None:  # noqa: ANN001
+    parcel = clicked_parcel(ds, event, layer_ids=("scenario_parcels",))
+    if parcel in ids:
+        _set(se.toggle_parcel(history(), parcel))
     elif event.get("type") == "draw" and event.get("geometry"):
         st.session_state[DRAWN] = event["geometry"]
 
@@ -185,7 +187,7 @@ def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFr
         basemap, datum, _ = basemap_for("none")
         spec = se.scenario_map(ds, ev, scores, sc, lang=lang, basemap=basemap, datum=datum,
                                clear_drawings=int(st.session_state.get(CLEAR, 0)))
-        show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, set(ev.parcels.index)))
+        show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index)))
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
         def _add() -> None:

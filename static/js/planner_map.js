@@ -134,7 +134,13 @@
     }
     if (spec.focus && spec.focus.token !== this.focusToken) {
       this.focusToken = spec.focus.token;
-      if (spec.focus.bounds) this.map.fitBounds(spec.focus.bounds, {padding: [30, 30], maxZoom: spec.focus.max_zoom || 16});
+      if (spec.focus.bounds) {
+        this.map.fitBounds(spec.focus.bounds, {padding: [30, 30], maxZoom: spec.focus.max_zoom || 16});
+        // a feature drawn from tiles is shown as its own outline only from a given zoom: go at least there
+        if (spec.focus.min_zoom && this.map.getZoom() < spec.focus.min_zoom) {
+          this.map.setView(L.latLngBounds(spec.focus.bounds).getCenter(), spec.focus.min_zoom);
+        }
+      }
     }
     this.setSelected(spec.selected);
     this.setState();
@@ -171,6 +177,7 @@
     var self = this, wanted = {};
     specs.forEach(function (ls, i) {
       wanted[ls.id] = true;
+      if (ls.tiled) { self.setTiledLayer(ls, i); return; }
       var cur = self.layers[ls.id], key = ls.url || ('doc:' + ls.id + ':' + (ls.doc_key || ''));
       if (!cur || cur.key !== key) {
         if (cur) self.removeLayer(ls.id);
@@ -192,6 +199,26 @@
     });
     Object.keys(this.layers).forEach(function (id) { if (!wanted[id]) self.removeLayer(id); });
     this.refresh();
+  };
+
+  // A large layer drawn from vector tiles (static/js/vector_tiles.js): geometry by tile, colours by a values
+  // version (restyled in place when it changes), clicks answered by the server.
+  PlannerMap.prototype.setTiledLayer = function (ls, i) {
+    var self = this, cur = this.layers[ls.id], tl = ls.tiled, stylesKey = JSON.stringify(tl.styles);
+    if (!window.PlannerVectorTiles) return;
+    if (cur && cur.key === tl.tile_url) {
+      cur.spec = ls;
+      if (tl.values_version !== cur.valuesVersion) { cur.valuesVersion = tl.values_version; cur.vt.setValuesVersion(tl.values_version); }
+      if (stylesKey !== cur.stylesKey) { cur.stylesKey = stylesKey; cur.vt.setStyles(tl.styles); }
+      return;
+    }
+    if (cur) this.removeLayer(ls.id);
+    var vt = window.PlannerVectorTiles.add(this.map, {tileUrl: tl.tile_url, valuesUrl: tl.values_url,
+      valuesVersion: tl.values_version, styles: tl.styles, pane: this.paneFor(i)});
+    vt.layer.on('loading', function () { self.pending++; self.setState(); });
+    vt.layer.on('load', function () { self.pending = Math.max(0, self.pending - 1); self.setState(); });
+    this.layers[ls.id] = {key: tl.tile_url, spec: ls, group: vt.layer, vt: vt, items: {}, labels: [], ready: true,
+                          tiled: true, valuesVersion: tl.values_version, stylesKey: stylesKey};
   };
 
   PlannerMap.prototype.paneFor = function (i) {
