@@ -30,11 +30,13 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
-                workspace: Path | None = None) -> Iterator[str]:
-    """Start the app on the bundled data, wait until /_stcore/health answers, yield its URL, stop it.
+                workspace: Path | None = None, data_dir: Path | None = None,
+                extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the app (the bundled data, or ``data_dir``), wait until /_stcore/health answers, yield its URL,
+    stop it.
 
     The scenario workspace is ``workspace`` (default: a file in a new temporary folder), never the
-    repository's own ``workspace/``.
+    repository's own ``workspace/``; ``extra_env`` adds environment variables (e.g. PUTUO_AUTH).
 
     Raises
     ------
@@ -46,6 +48,9 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
     env.pop("PUTUO_DATA_DIR", None)
+    if data_dir is not None:
+        env["PUTUO_DATA_DIR"] = str(data_dir)
+    env.update(extra_env or {})
     out = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
