@@ -387,9 +387,10 @@ def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly); text cells that start like a formula
-    (``= + - @``, tab, CR) are prefixed with ``'``; the header too."""
-    return _neutralise_frame(df).to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly) and CRLF line ends; text cells that start
+    like a formula (``= + - @``, tab, CR) are prefixed with ``'``, the header too, and any cell holding a line
+    break is quoted (a bare CR would otherwise start a new row, and a formula, inside the cell)."""
+    return _neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _xlsx_value(value: Any) -> Any:

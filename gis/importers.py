@@ -750,14 +750,15 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
         if layer.fmt == "dxf":
             pyogrio.set_gdal_config_options({"DXF_ENCODING": layer.encoding or "UTF-8"})
         try:
-            info = pyogrio.read_info(path, layer=layer.gdal_layer, **options)
-            if info["driver"] not in DRIVERS[layer.fmt]:
-                raise UnsafeContentError("imp_wrong_driver", file=name, expected=FORMAT_LABEL[layer.fmt],
-                                         found=str(info["driver"]))
-            count = int(info.get("features") or 0)
-            if count > limits.max_features:
-                raise FileTooLargeError("imp_too_many_features", file=name, count=f"{count:,}",
-                                        limit=f"{limits.max_features:,}")
+            if layer.fmt in ("gpkg", "shp"):  # cheap to ask: driver and feature count before reading
+                info = pyogrio.read_info(path, layer=layer.gdal_layer, **options)
+                if info["driver"] not in DRIVERS[layer.fmt]:
+                    raise UnsafeContentError("imp_wrong_driver", file=name, expected=FORMAT_LABEL[layer.fmt],
+                                             found=str(info["driver"]))
+                count = int(info.get("features") or 0)
+                if count > limits.max_features:
+                    raise FileTooLargeError("imp_too_many_features", file=name, count=f"{count:,}",
+                                            limit=f"{limits.max_features:,}")
             gdf = gpd.read_file(path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1,
                                 **options)
         except (MemoryError, ImportFailure):
@@ -767,7 +768,7 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
         finally:
             if layer.fmt == "dxf":
                 pyogrio.set_gdal_config_options({"DXF_ENCODING": None})
-    if len(gdf) > limits.max_features:
+    if len(gdf) > limits.max_features:  # GeoJSON, KML, DXF: read at most one feature more than the limit
         raise FileTooLargeError("imp_too_many_features", file=name, count=f"> {limits.max_features:,}",
                                 limit=f"{limits.max_features:,}")
     if layer.fmt == "kml":
@@ -1125,7 +1126,10 @@ def _load_table(name: str, fmt: str, data: bytes, limits: Limits, *,
         rows = [r for r in rows if r is not None and any(v is not None and str(v).strip() != "" for v in r)]
         if not rows:
             raise EmptyFileError("imp_table_empty", file=name)
-        width = max(len(r) for r in rows)
+        # openpyxl pads each row to max_col: the table is as wide as its last non-empty cell
+        width = max(max((i + 1 for i, v in enumerate(r) if v is not None and str(v).strip() != ""), default=0)
+                    for r in rows)
+        rows = [tuple(r[:width]) for r in rows]
         if width > limits.max_columns:
             raise FileTooLargeError("imp_table_columns", file=name, limit=f"{limits.max_columns:,}")
         header = _column_names(list(rows[0]) + [None] * (width - len(rows[0])))

@@ -242,8 +242,10 @@ def build(tmp: Path) -> list[Case]:
         Case("README", b"text", err.UnsupportedFormatError, "unsupported file type —"),
         Case("big.geojson", good_gj, err.FileTooLargeError, "over the 0.0001 MB limit",
              {"limits": imp.Limits(max_mb=0.0001)}),
-        Case("too_many.geojson", gj([feat(SQUARE)] * 10), err.FileTooLargeError, "10 features; at most 5",
+        Case("too_many.geojson", gj([feat(SQUARE)] * 10), err.FileTooLargeError, "> 5 features; at most 5",
              {"limits": imp.Limits(max_features=5)}),
+        Case("too_many.gpkg", file_bytes(gpd.GeoDataFrame(geometry=[SQUARE] * 10, crs="EPSG:4326"), tmp, "many.gpkg"),
+             err.FileTooLargeError, "10 features; at most 5", {"limits": imp.Limits(max_features=5)}),
         # --- zip archives: paths, counts, sizes actually inflated, lies, damage
         Case("slip.zip", zip_bytes({"../evil.shp": b"x", **shp}), err.UnsafeArchiveError, "points outside the archive"),
         Case("absolute.zip", zip_bytes({"/etc/evil.shp": b"x"}), err.UnsafeArchiveError, "points outside the archive"),
@@ -395,6 +397,15 @@ def build(tmp: Path) -> list[Case]:
         Case("text.dxf", b"just some text", err.ReadError, "cannot be read as DXF"),
     ]
     return cases
+
+
+def endless_view_gpkg(tmp: Path) -> bytes:
+    """A GeoPackage whose layer ``slow`` is a view over an endless recursive query (a CPU bomb for GDAL)."""
+    return gpkg_with(tmp, "endless.gpkg", [
+        "CREATE VIEW slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+        "SELECT x AS fid, (SELECT geom FROM p LIMIT 1) AS geom FROM c",
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('slow', 'features', 'slow', 4326)",
+        "INSERT INTO gpkg_geometry_columns VALUES ('slow', 'geom', 'POLYGON', 4326, 0, 0)"])
 
 
 def _sqlite(tmp: Path) -> bytes:
