@@ -393,9 +393,13 @@ def _geojson_crs_declarations(data: bytes) -> list[dict[str, Any]]:
     return found
 
 
-def _check_geojson_crs(data: bytes, name: str) -> None:
-    """A GeoJSON's declared CRS must be one PROJ may read: names/EPSG codes only, no links, no files."""
-    for decl in _geojson_crs_declarations(data):
+def _check_geojson_crs(data: bytes, name: str) -> bool:
+    """A GeoJSON's declared CRS must be one PROJ may read: names/EPSG codes only, no links, no files.
+
+    Returns True when the file declares a CRS (else RFC 7946's WGS84 is only assumed).
+    """
+    declarations = _geojson_crs_declarations(data)
+    for decl in declarations:
         kind = str(decl.get("type", "")).lower()
         props = decl.get("properties") if isinstance(decl.get("properties"), dict) else {}
         if kind == "name":
@@ -409,6 +413,7 @@ def _check_geojson_crs(data: bytes, name: str) -> None:
             parse_user_crs(text)
         except CRSError as exc:
             raise CRSUnknownError("imp_file_crs_bad", file=name, crs=clip_text(text, 80), reason=exc.message) from exc
+    return bool(declarations)
 
 
 def _check_gpkg_crs(path: Path, name: str) -> None:
@@ -447,6 +452,7 @@ class _Layer:
     gdal_layer: str | None = None
     encoding: str | None = None
     declared_crs: str | None = None
+    assumed_crs: bool = False  # the format's default CRS (GeoJSON: WGS84), not a declaration
     rename: dict[str, str] = field(default_factory=dict)
     notes: list[Message] = field(default_factory=list)
 
@@ -480,8 +486,9 @@ def _prepare(name: str, fmt: str, data: bytes, work: Path, limits: Limits, *, ne
         return _prepare_kmz(name, data, work, limits)
     _sniff(fmt, data, name)
     if fmt == "geojson":
-        _check_geojson_crs(data, name)
-        return _Prepared(layers=[_Layer(stem, _write(work, "data.geojson", data), "geojson")])
+        declared = _check_geojson_crs(data, name)
+        return _Prepared(layers=[_Layer(stem, _write(work, "data.geojson", data), "geojson",
+                                        assumed_crs=not declared)])
     if fmt == "kml":
         return _gdal_layers(name, _write(work, "data.kml", data), "kml")
     if fmt == "gpkg":
@@ -841,6 +848,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
         work = Path(tmp)
         prepared = _prepare(name, fmt, data, work, limits)
         notes: list[Message] = []
+        assumed = False
         if prepared.table is not None:
             table_fmt, table_data = prepared.table
             frame, encoding, table_notes = _load_table(name, table_fmt, table_data, limits)
@@ -854,6 +862,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
             layers, layer_name, declared = [lyr.display for lyr in prepared.layers], chosen.display, chosen.declared_crs
             encoding = chosen.encoding or prepared.encoding
             notes += chosen.notes
+            assumed = chosen.assumed_crs
     if gdf.crs is None and declared and choice is None:
         raise CRSUnknownError("imp_file_crs_unusable", file=name, crs=clip_text(" ".join(declared.split()), 80))
     if gdf.crs is not None:
@@ -865,7 +874,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
     if gdf.empty:
         raise EmptyFileError("imp_no_features", file=name, layer=layer_name)
     return _clean(name, gdf, crs=choice, expect=expect, encoding=encoding, layer=layer_name, layers=layers,
-                  notes=notes, fmt=fmt)
+                  notes=notes, fmt=fmt, assumed=assumed)
 
 
 _FAMILY = np.array(["point", "line", "line", "polygon", "point", "line", "polygon", "other"])
@@ -874,7 +883,7 @@ _TYPE_NAMES = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPo
 
 
 def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, encoding: str, layer: str,
-           layers: list[str], notes: list[Message], fmt: str) -> ImportResult:
+           layers: list[str], notes: list[Message], fmt: str, assumed: bool = False) -> ImportResult:
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.all():
@@ -910,8 +919,13 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
         raise GeometryError("imp_wrong_family", file=name, types=types, expected=msg(f"imp_family_{expect}"))
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     candidates: list[tuple[str, Message]] = []
+    if assumed and gdf.crs is not None and crs is None and not _fits_lonlat(coords):
+        gdf = gdf.set_crs(None, allow_override=True)  # metres in a GeoJSON without a crs member: guess instead
     if crs is not None:
         how, source_crs = "chosen", crs
+    elif gdf.crs is not None and _shifted_datum(gdf.crs):  # e.g. this app's own GCJ-02 export, read back
+        how, source_crs = "file", _shifted_datum(gdf.crs)
+        notes.append(msg("imp_note_shifted_datum", crs=source_crs, name=clip_text(gdf.crs.name or "", 60)))
     elif gdf.crs is not None:
         how, source_crs = "file", _crs_label(gdf.crs.to_wkt())
     else:
@@ -922,7 +936,7 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
         how, source_crs = "guessed", candidates[0][0]
         notes.append(msg("imp_note_crs_guessed", crs=source_crs, why=candidates[0][1]))
     try:
-        out = _to_wgs84(gdf, source_crs) if how != "file" else to_storage(gdf)
+        out = _to_wgs84(gdf, source_crs) if how != "file" or source_crs in LONLAT_CHOICES else to_storage(gdf)
     except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError, CRSError) as exc:
         raise CRSUnknownError("imp_crs_transform_failed", file=name, crs=_crs_label(source_crs),
                               reason=_reason(exc, name=name)) from exc
@@ -935,6 +949,28 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
     out = _repair(out, name=name, expect=expect, notes=notes)
     return ImportResult(gdf=out, source_crs=_crs_label(source_crs) if how == "chosen" else source_crs, crs_how=how,
                         encoding=encoding, layer=layer, layers=layers, notes=notes, crs_candidates=candidates)
+
+
+def _shifted_datum(crs: Any) -> str | None:
+    """'GCJ-02' or 'BD-09' when a file's geographic CRS names one of them (they are not EPSG systems)."""
+    if not crs.is_geographic:
+        return None
+    datum = getattr(crs.datum, "name", "") or ""
+    text = f"{crs.name} {datum}".upper().replace("_", "-").replace(" ", "-")
+    if re.search(r"GCJ-?02", text):
+        return "GCJ-02"
+    if re.search(r"BD-?09", text):
+        return "BD-09"
+    return None
+
+
+def _fits_lonlat(coords: np.ndarray) -> bool:
+    """True when the median coordinate is a lon/lat in Shanghai."""
+    ok = np.isfinite(coords).all(axis=1)
+    if not ok.any():
+        return False
+    mx, my = np.median(coords[ok], axis=0)
+    return bool(SHANGHAI[0] <= mx <= SHANGHAI[2] and SHANGHAI[1] <= my <= SHANGHAI[3])
 
 
 def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str, notes: list[Message]) -> gpd.GeoDataFrame:

@@ -281,8 +281,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "limit; repaired as {field}."),
     "imp_note_fields_restored": ("已根据 fields.csv 恢复 {count} 个完整字段名。",
                                  "{count} full field name(s) restored from fields.csv."),
+    "imp_note_shifted_datum": ("文件的坐标系为 {name}，按 {crs} 坐标读取并换算到 WGS84。",
+                               "The file's CRS is {name}: read as {crs} coordinates and shifted to WGS84."),
     "imp_note_zip_member": ("读取的是压缩包中的 {member}。", "Read {member} from the zip."),
     "imp_task_read": ("读取 {file}", "Reading {file}"),
+    # python -m gis check / convert (gis/cli_files.py)
+    "cli_no_such_file": ("找不到文件 {file}。请检查路径。", "No such file: {file}. Check the path."),
+    "cli_cannot_open": ("无法打开 {file}（{reason}）。请检查权限。", "Cannot open {file} ({reason}). Check the permissions."),
+    "cli_not_a_file": ("{file} 不是普通文件（可能是文件夹或设备）。请给出一个文件。",
+                       "{file} is not a regular file (a folder or a device?). Give a file."),
+    "cli_output_format": ("无法从文件名 {file} 判断输出格式。应以以下之一结尾：{expected}。",
+                          "Cannot tell the output format from {file}. Expected a name ending in one of: {expected}."),
+    "cli_output_exists": ("{file} 已存在，未覆盖。要替换它请加 --force。",
+                          "{file} exists and was not overwritten. Add --force to replace it."),
+    "cli_output_dir_missing": ("输出文件夹 {folder} 不存在。请先创建它。",
+                               "The output folder {folder} does not exist. Create it first."),
+    "cli_output_is_input": ("输出文件 {file} 就是输入文件。请另选一个输出文件名。",
+                            "The output {file} is the input file. Choose another output name."),
+    "cli_guess_needs_confirmation": ("{file} 没有坐标系，按坐标推测为 {crs}。推测的坐标系不会自动使用：确认无误请加 "
+                                     "--accept-guess，或用 --crs 指定。",
+                                     "{file} has no coordinate system; the coordinates suggest {crs}. A guess is "
+                                     "never used silently: add --accept-guess if it is right, or give --crs."),
+    "cli_problem_guess": ("坐标系 {crs} 是按坐标推测的，使用前需要确认。", "The CRS {crs} is a guess from the "
+                          "coordinates and needs confirmation before use."),
+    "cli_wrote": ("已写入 {file}：{count} 个要素，坐标系 {crs}，{size_kb} KB。",
+                  "Wrote {file}: {count} features, {crs}, {size_kb} KB."),
+    "cli_gcj02_name_hint": ("提示：{file} 中是 GCJ-02 坐标，但文件名没有写明；建议在文件名中加上 GCJ-02，以免被当作 WGS 84。",
+                            "Note: {file} holds GCJ-02 coordinates but its name does not say so; add GCJ-02 to the "
+                            "name so nobody takes it for WGS 84."),
+    "cli_label_file": ("文件", "File"),
+    "cli_label_layers": ("图层", "Layers"),
+    "cli_label_features": ("要素", "Features"),
+    "cli_label_crs": ("源坐标系", "Source CRS"),
+    "cli_label_encoding": ("编码", "Encoding"),
+    "cli_label_columns": ("字段", "Columns"),
+    "cli_label_extent": ("范围", "Extent"),
+    "cli_label_notes": ("说明", "Notes"),
+    "cli_label_problems": ("问题", "Problems"),
+    "cli_label_none": ("无", "none"),
+    "cli_how_file": ("文件中声明", "declared in the file"),
+    "cli_how_guessed": ("按坐标推测，需确认", "guessed from the coordinates: confirm it"),
+    "cli_how_chosen": ("由用户指定", "chosen by the user"),
     # --- upload workers (gis/sandbox.py, issue 10) -----------------------------------------------------------
     "worker_task_generic": ("这项处理", "The task"),
     "limit_memory": ("{task} 已停止：所需内存超过了单个上传处理允许的 {limit_mb} MB（内存上限）。其他用户不受影响。"
@@ -400,23 +439,28 @@ def msg(code: str, /, **params: Any) -> Message:
 
 
 def clip_text(text: str, limit: int) -> str:
-    """``text`` shortened to at most ``limit`` characters at a word boundary, with "…" (issue 10).
+    """``text`` shortened to at most ``limit`` characters, with "…" (issue 10).
 
-    Text with spaces is cut after the last whole word that fits; Chinese (no spaces) is cut between
-    characters. A number or a path is never cut in the middle of a word.
+    A word written with spaces is never cut: the text ends after the last whole word that fits (a single
+    word longer than half the limit is the exception). Chinese, which has no spaces, is cut between
+    characters.
     """
     text = str(text)
     if len(text) <= limit:
         return text
     cut = text[: max(1, limit - 1)]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    elif text[len(cut) - 1:len(cut) + 1].isascii() and text[len(cut) - 1:len(cut) + 1].strip().isalnum():
-        # in the middle of an ASCII word without a space to go back to: drop the partial word
-        head = cut.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-        cut = head if len(head) >= limit // 2 else cut
-    return cut.rstrip(" ,;:-") + "…"
+    following = text[len(cut)]
+
+    def in_word(ch: str) -> bool:
+        return ch.isascii() and (ch.isalnum() or ch in "_.-/:")
+
+    if in_word(cut[-1]) and in_word(following):  # in the middle of a word: go back to its start
+        start = len(cut)
+        while start > 0 and in_word(cut[start - 1]):
+            start -= 1
+        if start >= limit // 2:
+            cut = cut[:start]
+    return cut.rstrip(" ,;:-([（") + "…"
 
 
 def placeholders(code: str) -> dict[str, set[str]]:
