@@ -1,4 +1,4 @@
-"""Import: read_upload + apply_mapping on a ~50 MB GeoPackage of 200,000 parcels in EPSG:4549 vs. plain read_file + to_crs, memory, map payload."""
+"""Import: read_upload + apply_mapping on a ~50 MB GeoPackage of 200,000 parcels in EPSG:4549 vs. plain read_file + to_crs, memory, map payload; the upload worker's overhead (read_upload_isolated vs read_upload)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,27 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import mb, met, random_points, rectangle_shapes, rss_mb, stats_s, timed  # noqa: E402
-
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyogrio  # noqa: E402
 import shapely  # noqa: E402
+from benchutil import mb, met, random_points, rectangle_shapes, rss_mb, stats_ms, stats_s, timed  # noqa: E402
 
 from gis.crs import METRIC_CRS, to_metric, to_storage  # noqa: E402
 from gis.datasets import load_park_data  # noqa: E402
 from gis.importers import Limits, apply_mapping, guess_mapping, read_upload  # noqa: E402
+from gis.sandbox import WorkerLimits, run_in_worker, warm_up  # noqa: E402
 from gis.scoring import Context  # noqa: E402
 from gis.settings import SETTINGS  # noqa: E402
 from layers.registry import get_spec  # noqa: E402
-from layers.webmap import (CompactLayers, StringTable, compact_layers, display_sample,  # noqa: E402
-                           layer_payload)
-
+from layers.webmap import CompactLayers, StringTable, compact_layers, display_sample, layer_payload  # noqa: E402
 
 N_PARCELS = 200_000
 N_INVALID = 50
 N_SLICE = 20_000
 RUNS = 3
+SMALL_RUNS = 15
 SEED = 20240607
 AREA_M2 = (100.0, 1_000.0)
 EXTRA_VERTICES = (1, 8)  # on the rectangle's edges: 5-12 distinct vertices per parcel
@@ -95,6 +94,12 @@ def synthetic_parcels(region: shapely.Geometry, n: int, seed: int = SEED) -> gpd
         "坐落": [f"{ROADS[r]}{k}号" for r, k in zip(road, num)],
     })
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=METRIC_CRS)
+
+
+def rss_now_mb() -> float:
+    """The process's resident memory now (MB)."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
 
 
 def build_file(path: str) -> None:
@@ -164,6 +169,55 @@ def breakdown(data: bytes) -> list[tuple[str, float]]:
     _ = to_metric(out).area
     lap("apply_mapping's area_m2: to_crs back to EPSG:4549 + area")
     return steps
+
+
+def worker_overhead(big: bytes) -> None:
+    """What reading an upload in a worker (read_upload_isolated) costs on top of reading it in the process."""
+    t0 = time.perf_counter()
+    first = warm_up()
+    print("Upload worker (gis.sandbox: forkserver with geopandas/GDAL/openpyxl/importers preloaded, limits set per worker)")
+    print(f"  first use: forkserver start + one empty worker {first:.2f} s (once per server process; "
+          f"{time.perf_counter() - t0:.2f} s measured around it)")
+    small = load_park_data().parcels.to_json().encode()
+    limits = WorkerLimits(memory_mb=4096, cpu_s=600, wall_s=600)
+    inproc, totals, starts, transfers = [], [], [], []
+    for _ in range(SMALL_RUNS):
+        t0 = time.perf_counter()
+        read_upload("parcels.geojson", small)
+        inproc.append(time.perf_counter() - t0)
+        report = run_in_worker(read_upload, ("parcels.geojson", small), limits=limits)
+        assert report.error is None, report.error
+        totals.append(report.total_s)
+        starts.append(report.start_s)
+        transfers.append(report.total_s - report.start_s - report.run_s)
+    n_small = len(read_upload("parcels.geojson", small).gdf)
+    print(f"  bundled parcels ({n_small} features, {len(small) / 1024:.0f} KB GeoJSON), n={SMALL_RUNS}:")
+    print(f"    in the process (read_upload)          {stats_ms(inproc)}")
+    print(f"    in a worker (read_upload_isolated)    {stats_ms(totals)}")
+    print(f"      of which starting the worker        {stats_ms(starts)}")
+    print(f"      of which sending the result back    {stats_ms(transfers)}")
+    print(f"    overhead per upload: {statistics.median(totals) - statistics.median(inproc):+.3f} s median "
+          f"(reference: the read itself {statistics.median(inproc):.3f} s)")
+    inproc_big, reports = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        read_upload(FILENAME, big, expect="polygon", limits=LIMITS)
+        inproc_big.append(time.perf_counter() - t0)
+        rss_parent = rss_now_mb()
+        report = run_in_worker(read_upload, (FILENAME, big), {"expect": "polygon", "limits": LIMITS}, limits=limits)
+        assert report.error is None, report.error
+        reports.append((report, rss_now_mb() - rss_parent))
+    totals = [r.total_s for r, _ in reports]
+    print(f"  {N_PARCELS:,}-parcel GeoPackage ({len(big) / 2**20:.0f} MB), n={RUNS}:")
+    print(f"    in the process (read_upload)          {stats_s(inproc_big)}")
+    print(f"    in a worker (read_upload_isolated)    {stats_s(totals)}")
+    print(f"      starting the worker                 {stats_ms([r.start_s for r, _ in reports])}")
+    print(f"      reading in the worker               {stats_s([r.run_s for r, _ in reports])}")
+    print(f"      sending the layer back (pickle)     {stats_s([r.total_s - r.start_s - r.run_s for r, _ in reports])}")
+    print(f"    overhead: {statistics.median(totals) - statistics.median(inproc_big):+.2f} s median "
+          f"({(statistics.median(totals) / statistics.median(inproc_big) - 1) * 100:+.0f} % of the read); worker peak "
+          f"RSS above its start {max(r.peak_rss_mb for r, _ in reports):.0f} MB (limit {SETTINGS.parse_memory_mb:.0f} "
+          f"MB); the parent holds the result: +{statistics.median(d for _, d in reports):.0f} MB resident")
 
 
 def reference(path: str) -> gpd.GeoDataFrame:
@@ -238,7 +292,10 @@ def main() -> None:
         print(f"  import total / reference: {total_med / ref_med:.2f}x ({total_med - ref_med:+.2f} s for the temp copy, "
               "checks, repair and mapping)")
 
-    # 3. Map payload of the imported layer.
+        # 3. The upload worker.
+        worker_overhead(data)
+
+    # 4. Map payload of the imported layer.
     _, _, layer = import_layer(data)
     data = None
     spec = get_spec("parcels")

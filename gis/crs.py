@@ -256,7 +256,8 @@ def crs_text_problem(text: str) -> str | None:
     if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
         return "control characters"
     stripped = text.strip()
-    if _URL.search(stripped) and not _OGC_URL.match(stripped):
+    looks_like_wkt_or_json = stripped[:1] in "{[" or re.match(r"^[A-Za-z_]+\s*\[", stripped)
+    if not looks_like_wkt_or_json and _URL.search(stripped) and not _OGC_URL.match(stripped):
         return "URL"
     if re.search(r"PARAMETERFILE\s*\[", stripped, re.IGNORECASE):
         return "PARAMETERFILE"
@@ -264,7 +265,6 @@ def crs_text_problem(text: str) -> str | None:
         problem = _proj_string_problem(inner)
         if problem:
             return problem
-    looks_like_wkt_or_json = stripped[:1] in "{[" or re.match(r"^[A-Za-z_]+\s*\[", stripped)
     if not looks_like_wkt_or_json:
         return _proj_string_problem(stripped)
     if stripped.startswith("{") and re.search(r'"(?:value|file|filename)"\s*:\s*"[^"]*[/\\.]', stripped):

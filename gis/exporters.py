@@ -98,8 +98,8 @@ def to_target(gdf: gpd.GeoDataFrame, target: str) -> gpd.GeoDataFrame:
     _check_target(target)
     epsg, datum, _ = TARGETS[target]
     out = to_storage(gdf)
-    if datum != "wgs84":
-        out = shift_geometries(out, source="wgs84", target=datum)
+    if datum == "gcj02":
+        out = shift_geometries(out, source="wgs84", target="gcj02")
     return out.to_crs(epsg)
 
 

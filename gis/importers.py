@@ -44,10 +44,21 @@ import pyproj
 import shapely
 
 from gis.crs import check_crs_usable, crs_text_problem, parse_user_crs, shift_geometries, to_metric, to_storage
+from gis.errors import (
+    CoordinateError,
+    CRSError,
+    CRSUnknownError,
+    EmptyFileError,
+    FileTooLargeError,
+    GeometryError,
+    ImportFailure,
+    ReadError,
+    SchemaError,
+    UnsafeArchiveError,
+    UnsafeContentError,
+    UnsupportedFormatError,
+)
 from gis.exporters import truncate_to_bytes
-from gis.errors import (CoordinateError, CRSError, CRSUnknownError, EmptyFileError, FileTooLargeError,
-                        GeometryError, ImportFailure, ReadError, SchemaError, UnsafeArchiveError,
-                        UnsafeContentError, UnsupportedFormatError)
 from gis.messages import Message, clip_text, msg
 from gis.safezip import MB, SafeZip, ZipLimits
 from gis.settings import SETTINGS
@@ -180,7 +191,8 @@ class TableInfo:
 
 def file_signature(columns: list[str], layer_kind: str) -> str:
     """A stable key for 'this kind of file' (its sorted column names and the target layer)."""
-    return hashlib.sha1(json.dumps([layer_kind, sorted(map(str, columns))], ensure_ascii=False).encode()).hexdigest()[:16]
+    key = json.dumps([layer_kind, sorted(map(str, columns))], ensure_ascii=False)
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
 # --- names, numbers and GDAL messages shown to users ----------------------------------------------------------
@@ -317,7 +329,9 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     if crs in LONLAT_CHOICES:
         out = gdf.set_crs("EPSG:4326", allow_override=True)
         datum = LONLAT_CHOICES[crs]
-        return out if datum == "wgs84" else shift_geometries(out, source=datum, target="wgs84")
+        if datum == "wgs84":
+            return out
+        return shift_geometries(out, source="gcj02" if datum == "gcj02" else "bd09", target="wgs84")
     return to_storage(gdf.set_crs(pyproj.CRS.from_user_input(crs), allow_override=True))
 
 
@@ -401,7 +415,8 @@ def _check_geojson_crs(data: bytes, name: str) -> bool:
     declarations = _geojson_crs_declarations(data)
     for decl in declarations:
         kind = str(decl.get("type", "")).lower()
-        props = decl.get("properties") if isinstance(decl.get("properties"), dict) else {}
+        raw_props = decl.get("properties")
+        props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
         if kind == "name":
             text = str(props.get("name", ""))
         elif kind == "epsg":
@@ -575,8 +590,9 @@ def _prepare_shapefiles(name: str, zf: SafeZip, members: list[str], shps: list[s
             raise ReadError("imp_shp_missing_part", file=name, layer=stems[i], part=".shx")
         layer = _Layer(stems[i], work / f"layer{i}.shp", "shp", gdal_layer=f"layer{i}")
         for ext in (".shp", ".shx", ".dbf"):
-            if part[ext]:
-                zf.extract(part[ext], work / f"layer{i}{ext}")
+            member = part[ext]
+            if member is not None:
+                zf.extract(member, work / f"layer{i}{ext}")
         _sniff("shp", (work / f"layer{i}.shp").read_bytes()[:100], name)
         if part[".prj"]:
             prj = zf.read(part[".prj"], limit_bytes=64 * 1024).decode("utf-8", "replace").strip()
@@ -801,7 +817,8 @@ def _choose_layer(prepared: _Prepared, layer: str | None, name: str) -> _Layer:
 
 
 def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: str | None = None,
-                xy: tuple[str, str] | None = None, expect: Expect = "polygon", limits: Limits = Limits()) -> ImportResult:
+                xy: tuple[str, str] | None = None, expect: Expect = "polygon",
+                limits: Limits = Limits()) -> ImportResult:
     """Read one uploaded file into EPSG:4326, checking everything on the way (in this process).
 
     The app calls :func:`read_upload_isolated`, which runs this in a worker with limits.
@@ -923,8 +940,8 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
         gdf = gdf.set_crs(None, allow_override=True)  # metres in a GeoJSON without a crs member: guess instead
     if crs is not None:
         how, source_crs = "chosen", crs
-    elif gdf.crs is not None and _shifted_datum(gdf.crs):  # e.g. this app's own GCJ-02 export, read back
-        how, source_crs = "file", _shifted_datum(gdf.crs)
+    elif gdf.crs is not None and (shifted := _shifted_datum(gdf.crs)):  # e.g. this app's GCJ-02 export, read back
+        how, source_crs = "file", shifted
         notes.append(msg("imp_note_shifted_datum", crs=source_crs, name=clip_text(gdf.crs.name or "", 60)))
     elif gdf.crs is not None:
         how, source_crs = "file", _crs_label(gdf.crs.to_wkt())
@@ -942,7 +959,8 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
                               reason=_reason(exc, name=name)) from exc
     bounds = out.total_bounds
     sx0, sy0, sx1, sy1 = SHANGHAI
-    if not (np.isfinite(bounds).all() and sx0 <= bounds[0] and bounds[2] <= sx1 and sy0 <= bounds[1] and bounds[3] <= sy1):
+    inside = sx0 <= bounds[0] and bounds[2] <= sx1 and sy0 <= bounds[1] and bounds[3] <= sy1
+    if not (np.isfinite(bounds).all() and inside):
         far = ~out.geometry.intersects(shapely.box(*SHANGHAI))
         raise CoordinateError("imp_outside_shanghai", file=name, count=int(far.sum()), crs=_crs_label(source_crs),
                               extent=", ".join(_num(v) for v in bounds))
@@ -981,7 +999,8 @@ def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str, notes: list[Messag
         return out
     repaired = shapely.make_valid(g[invalid])
     if expect == "polygon":
-        repaired = np.array([shapely.union_all([p for p in shapely.get_parts(r) if p.geom_type in ("Polygon", "MultiPolygon")])
+        polygonal = ("Polygon", "MultiPolygon")
+        repaired = np.array([shapely.union_all([p for p in shapely.get_parts(r) if p.geom_type in polygonal])
                              for r in repaired], dtype=object)
     dead = shapely.is_empty(repaired) | shapely.is_missing(repaired)
     if dead.any():

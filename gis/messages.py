@@ -145,7 +145,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "imp_zip_member_damaged": ("{file}：压缩包中的 {member} 已损坏（校验失败或数据不完整）。请重新压缩后再上传。",
                                "{file}: {member} in the archive is damaged (checksum or data incomplete). Zip the "
                                "files again and upload it."),
-    "imp_zip_method": ("{file}：压缩包中的 {member} 使用了不支持的压缩方法（{method}）。请用标准（Deflate）压缩重新打包。",
+    "imp_zip_method": ("{file}：压缩包中的 {member} 使用了不支持的压缩方法（{method}）。"
+                       "请用标准（Deflate）压缩重新打包。",
                        "{file}: {member} uses an unsupported compression method ({method}). Zip it again with "
                        "standard (Deflate) compression."),
     "imp_too_many_features": ("{file}：图层有 {count} 个要素，最多接受 {limit} 个。请拆分图层或只导出需要的范围。",
@@ -160,7 +161,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "imp_coords_not_finite": ("{file}：{count} 个要素含有 NaN 或无穷大坐标（第 {rows} 个）。请在源文件中修正。",
                               "{file}: NaN or infinite coordinates in {count} feature(s) (numbers {rows}). Fix "
                               "them in the source file."),
-    "imp_coords_not_numbers": ("{file}：坐标列 {columns} 中有 {count} 行不是数字（第 {rows} 行，不含表头）。请修正或清空这些单元格。",
+    "imp_coords_not_numbers": ("{file}：坐标列 {columns} 中有 {count} 行不是数字（第 {rows} 行，不含表头）。"
+                               "请修正或清空这些单元格。",
                                "{file}: {count} row(s) of the coordinate columns {columns} are not numbers (rows "
                                "{rows}, header not counted). Fix or empty those cells."),
     "imp_mixed_types": ("{file}：几何类型混杂（{types}）。一个图层只能有一种（面、点或线）。请拆分文件。",
@@ -187,7 +189,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "imp_unrepairable": ("{file}：{count} 个无效几何无法修复为{expected}（第 {rows} 个）。请在 GIS 软件中修正。",
                          "{file}: {count} invalid geometr(y/ies) cannot be repaired into {expected} (numbers "
                          "{rows}). Fix them in your GIS."),
-    "imp_file_crs_link": ("{file}：文件声明的坐标系 {crs} 是一个链接，不会去获取。请在文件中写明 EPSG 代码，或导入时选择坐标系。",
+    "imp_file_crs_link": ("{file}：文件声明的坐标系 {crs} 是一个链接，不会去获取。"
+                          "请在文件中写明 EPSG 代码，或导入时选择坐标系。",
                           "{file}: the file declares its CRS as a link ({crs}), which is never fetched. Write an "
                           "EPSG code into the file, or choose the CRS when importing."),
     "imp_file_crs_bad": ("{file}：文件声明的坐标系 {crs} 无法使用：{reason}",
@@ -237,7 +240,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "The column {column} chosen for {field} is not in the file."),
     "imp_duplicate_ids": ("{column} 列中有重复的编号（Duplicate ids）：{ids}。每个要素需要唯一的编号。",
                           "Duplicate ids in the column {column}: {ids}. Each feature needs its own id."),
-    "imp_bad_cluster": ("区块取值 {values} 不是 north/south（北/南）。", "Cluster values {values} are not north/south (北/南)."),
+    "imp_bad_cluster": ("区块取值 {values} 不是 north/south（北/南）。",
+                        "Cluster values {values} are not north/south (北/南)."),
     "imp_combine_mode": ("未知的合并方式 {mode}。应为 replace（替换）、append（追加）或 merge（按编号合并）。",
                          "Unknown way to combine {mode}. Expected replace, append or merge."),
     "imp_combine_no_id": ("图层没有 id 列，无法按编号比较。请先完成字段映射。",
@@ -287,7 +291,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "imp_task_read": ("读取 {file}", "Reading {file}"),
     # python -m gis check / convert (gis/cli_files.py)
     "cli_no_such_file": ("找不到文件 {file}。请检查路径。", "No such file: {file}. Check the path."),
-    "cli_cannot_open": ("无法打开 {file}（{reason}）。请检查权限。", "Cannot open {file} ({reason}). Check the permissions."),
+    "cli_cannot_open": ("无法打开 {file}（{reason}）。请检查权限。",
+                        "Cannot open {file} ({reason}). Check the permissions."),
     "cli_not_a_file": ("{file} 不是普通文件（可能是文件夹或设备）。请给出一个文件。",
                        "{file} is not a regular file (a folder or a device?). Give a file."),
     "cli_output_format": ("无法从文件名 {file} 判断输出格式。应以以下之一结尾：{expected}。",
@@ -306,7 +311,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "coordinates and needs confirmation before use."),
     "cli_wrote": ("已写入 {file}：{count} 个要素，坐标系 {crs}，{size_kb} KB。",
                   "Wrote {file}: {count} features, {crs}, {size_kb} KB."),
-    "cli_gcj02_name_hint": ("提示：{file} 中是 GCJ-02 坐标，但文件名没有写明；建议在文件名中加上 GCJ-02，以免被当作 WGS 84。",
+    "cli_gcj02_name_hint": ("提示：{file} 中是 GCJ-02 坐标，但文件名没有写明；"
+                            "建议在文件名中加上 GCJ-02，以免被当作 WGS 84。",
                             "Note: {file} holds GCJ-02 coordinates but its name does not say so; add GCJ-02 to the "
                             "name so nobody takes it for WGS 84."),
     "cli_label_file": ("文件", "File"),
@@ -335,9 +341,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "limit_wall": ("{task} 已停止：耗时超过了允许的 {limit_s} 秒（时间上限）。其他用户不受影响。请拆分文件后重试。",
                    "{task} was stopped: it took longer than the {limit_s} s allowed (time limit). Other users were "
                    "not affected. Split the file and try again."),
-    "worker_crashed": ("{task} 时读取程序意外终止（{signal}），文件可能已损坏。其他用户不受影响。请用 GIS 软件重新导出后再试。",
-                       "The reader stopped unexpectedly while {task} ({signal}); the file may be damaged. Other "
-                       "users were not affected. Export it again from your GIS and retry."),
+    "worker_crashed": ("{task} 意外中止（{signal}），文件可能已损坏。其他用户不受影响。请用 GIS 软件重新导出后再试。",
+                       "{task} stopped unexpectedly ({signal}); the file may be damaged. Other users were not "
+                       "affected. Export it again from your GIS and retry."),
     # --- a CRS typed by a user (gis/crs.py parse_user_crs, issue 10) -----------------------------------------
     "crs_user_empty": ("没有输入坐标系。应为 EPSG 代码（如 EPSG:4549）、WKT 或 PROJ 字符串。",
                        "No coordinate system given. Expected an EPSG code (such as EPSG:4549), WKT or a PROJ string."),

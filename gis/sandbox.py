@@ -5,8 +5,9 @@ hold a lock the child would inherit, locked forever). Workers are therefore fork
 a small single-threaded process started once (by exec, not fork) that has already imported geopandas,
 GDAL, openpyxl and the importers (:mod:`gis.worker_boot`), so a new worker costs about 15 ms.
 
-Each worker lowers its priority, sets ``RLIMIT_AS`` (its address space at start plus ``memory_mb``),
-``RLIMIT_CPU`` and no core dumps, runs one function and sends back the result or the project error.
+Each worker lowers its priority (``SETTINGS.parse_nice``), sets ``RLIMIT_AS`` (its address space at start
+plus ``memory_mb``), ``RLIMIT_CPU`` and no core dumps, runs one function and sends back the result or the
+project error. Its temporary files go to a folder the parent removes afterwards, even when it was killed.
 The parent waits without holding the GIL, samples the worker's memory and CPU from ``/proc``, kills it
 at the wall-clock limit, and turns what happened into a :class:`~gis.errors.LimitExceededError` that
 says which limit was hit. At most ``SETTINGS.parse_workers`` workers run at once; further calls wait.
@@ -14,6 +15,7 @@ says which limit was hit. At most ``SETTINGS.parse_workers`` workers run at once
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
 import multiprocessing
@@ -153,10 +155,8 @@ def _unpack(packed: tuple) -> PlannerError:
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: float, cpu_s: float,
            scratch: str) -> None:
     """The worker: limits, a private temp folder, one call, one message back."""
-    try:
-        os.nice(10)  # the server's own threads come first
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        os.nice(SETTINGS.parse_nice)  # the server's own threads (other users' reruns) come first
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     cap = int(_proc_status().get("VmSize", 0) * 1024 + memory_mb * MB)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -303,7 +303,8 @@ def _report(message: tuple, limits: WorkerLimits, task: Message, t_call: float, 
     total = time.monotonic() - t_call
     start_s = (started or t_call) - t_call
     peak = max(stats["peak_mb"], sampled_kb / 1024, 0.0)
-    value, error = None, None
+    value: Any = None
+    error: BaseException | None = None
     if kind == "ok":
         value = payload
     elif kind == "limit":

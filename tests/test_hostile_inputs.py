@@ -40,7 +40,8 @@ def test_gbk_csv_with_east_north_columns_is_recognised_without_mojibake():
     assert chosen.gdf.geometry.iloc[1].equals(shapely.Point(121.4093, 31.2573))
 
 
-@pytest.mark.parametrize("header", [("经度(°)", "纬度(°)"), ("Longitude", "Latitude"), ("X坐标", "Y坐标"), ("lng", "lat")])
+@pytest.mark.parametrize("header", [("经度(°)", "纬度(°)"), ("Longitude", "Latitude"), ("X坐标", "Y坐标"),
+                                    ("lng", "lat")])
 def test_coordinate_column_names_are_recognised(header):
     info = imp.inspect_table("p.csv", f"name,{header[0]},{header[1]}\nA,121.39,31.25\n".encode())
     assert (info.x_guess, info.y_guess) == header

@@ -48,7 +48,9 @@ def test_bad_file_is_refused_with_its_reason(cases, index):
         assert case.name in text, text
     zh = info.value.text("zh")
     assert zh != text and "{" not in zh and "{" not in text  # translated, every placeholder filled
-    for bad in (r"/tmp", r"/opt/", r"vcpkg", r"np\.int64", r"\bupload\.|'upload'|layer upload\b", r"\blayer\d\b", r"Traceback", r"\d{16}"):
+    leaks = (r"/tmp", r"/opt/", r"vcpkg", r"np\.int64", r"\bupload\.|'upload'|layer upload\b", r"\blayer\d\b",
+             r"Traceback", r"\d{16}")
+    for bad in leaks:
         assert not re.search(bad, text) and not re.search(bad, zh), f"{case.name}: {bad!r} in {text}"
 
 
@@ -182,7 +184,8 @@ def test_crs_guessing_and_swap_and_zone_prefix():
     assert "中央经线120°E" in r.crs_candidates[0][1].text("zh")
     assert _dist_m((r.gdf.geometry.iloc[0].x, r.gdf.geometry.iloc[0].y), WGS) < 0.01
     swapped = imp.read_upload("p.csv", f"name,x,y\n站,{WGS[1]},{WGS[0]}\n".encode(), expect="point")
-    assert swapped.source_crs == "SWAP" and _dist_m((swapped.gdf.geometry.iloc[0].x, swapped.gdf.geometry.iloc[0].y), WGS) < 0.01
+    p = swapped.gdf.geometry.iloc[0]
+    assert swapped.source_crs == "SWAP" and _dist_m((p.x, p.y), WGS) < 0.01
 
 
 def test_repairs_are_reported_and_3d_dropped():
@@ -201,7 +204,8 @@ def test_repairs_are_reported_and_3d_dropped():
 def test_mapping_ids_and_diff(data):
     src = data.subparks.rename(columns={"id": "编号", "name_zh": "名称", "cluster": "区块"})
     src["区块"] = src["区块"].map({"north": "北", "south": "南"})
-    result = imp.ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x", layers=["x"])
+    result = imp.ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x",
+                              layers=["x"])
     mapping = imp.guess_mapping(list(src.columns), "subparks")
     assert mapping["id"] == "编号" and mapping["name_zh"] == "名称" and mapping["cluster"] == "区块"
     mapped = imp.apply_mapping(result, mapping, layer_kind="subparks", source_note="bureau 2026")
