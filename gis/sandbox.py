@@ -268,6 +268,8 @@ def _supervise(proc: Any, receiver: Any, limits: WorkerLimits, task: Message, t_
             peak, vm = max(peak, status["VmRSS"]), status["VmSize"]
             cpu = _proc_cpu_s(proc.pid) or cpu
         if not proc.is_alive():
+            if receiver.poll(0):  # it finished between two looks: read what it sent (or reach EOF) first
+                continue
             break
         if time.monotonic() > deadline:
             proc.kill()
