@@ -936,8 +936,8 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
         raise GeometryError("imp_wrong_family", file=name, types=types, expected=msg(f"imp_family_{expect}"))
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     candidates: list[tuple[str, Message]] = []
-    if assumed and gdf.crs is not None and crs is None and not _fits_lonlat(coords):
-        gdf = gdf.set_crs(None, allow_override=True)  # metres in a GeoJSON without a crs member: guess instead
+    if assumed and gdf.crs is not None and crs is None and not _plausible_lonlat(coords):
+        gdf = gdf.set_crs(None, allow_override=True)  # metres (or lat/lon) in a GeoJSON without a crs: guess
     if crs is not None:
         how, source_crs = "chosen", crs
     elif gdf.crs is not None and (shifted := _shifted_datum(gdf.crs)):  # e.g. this app's GCJ-02 export, read back
@@ -982,13 +982,13 @@ def _shifted_datum(crs: Any) -> str | None:
     return None
 
 
-def _fits_lonlat(coords: np.ndarray) -> bool:
-    """True when the median coordinate is a lon/lat in Shanghai."""
+def _plausible_lonlat(coords: np.ndarray) -> bool:
+    """True when the median coordinate could be a lon/lat anywhere (|x| <= 180, |y| <= 90)."""
     ok = np.isfinite(coords).all(axis=1)
     if not ok.any():
-        return False
+        return True
     mx, my = np.median(coords[ok], axis=0)
-    return bool(SHANGHAI[0] <= mx <= SHANGHAI[2] and SHANGHAI[1] <= my <= SHANGHAI[3])
+    return bool(abs(mx) <= 180 and abs(my) <= 90)
 
 
 def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str, notes: list[Message]) -> gpd.GeoDataFrame:

@@ -320,11 +320,15 @@ def build(tmp: Path) -> list[Case]:
         Case("inf.csv", b"name,lon,lat\nA,inf,31.25\n", err.CoordinateError, "NaN or infinite", {"expect": "point"}),
         Case("paris.geojson", gj([feat(shapely.box(2.35, 48.85, 2.36, 48.86))]), err.CoordinateError,
              "outside Shanghai"),
-        Case("latlon.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))]), err.CoordinateError,
-             "lat/lon swapped"),
+        Case("latlon.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))],
+                                  crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}),
+             err.CoordinateError, "lat/lon swapped"),
         Case("huge_numbers.geojson", b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
-             b'"geometry":{"type":"Point","coordinates":[1e300,1e300]}}]}', err.CoordinateError, "(extent 1e+300, ",
+             b'"geometry":{"type":"Point","coordinates":[1e300,1e300]}}]}', err.CRSUnknownError, "x \u2248 1e+300",
              {"expect": "point"}),
+        Case("huge_numbers_4326.geojson", b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":'
+             b'"EPSG:4326"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point",'
+             b'"coordinates":[1e300,1e300]}}]}', err.CoordinateError, "(extent 1e+300, ", {"expect": "point"}),
         Case("huge_numbers.csv", b"name,x,y\nA,1e300,-1e300\n", err.CRSUnknownError,
              "x \u2248 1e+300, y \u2248 -1e+300",
              {"expect": "point"}),

@@ -238,3 +238,15 @@ def test_combine_sees_renames_and_ignores_blank_columns():
     assert rep.changed == ("A",) and rep.kept == ("B",)
     with pytest.raises(err.SchemaError, match="Unknown way to combine"):
         imp.combine_layers(current, incoming, mode="upsert")
+
+
+def test_geojson_without_a_crs_member_is_wgs84_unless_its_numbers_say_otherwise():
+    from tests.corpus import feat, gj
+
+    lonlat = imp.read_upload("a.geojson", gj([feat(shapely.box(121.39, 31.25, 121.395, 31.255))]))
+    assert (lonlat.crs_how, lonlat.source_crs, lonlat.needs_confirmation) == ("file", "EPSG:4326", False)
+    metres = imp.read_upload("m.geojson", gj([feat(shapely.box(632000, 3459000, 632100, 3459100))]))
+    assert (metres.crs_how, metres.source_crs, metres.needs_confirmation) == ("guessed", "EPSG:4549", True)
+    swapped = imp.read_upload("s.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))]))
+    assert swapped.source_crs == "SWAP" and swapped.needs_confirmation
+    assert swapped.gdf.total_bounds[0] == pytest.approx(121.39)
