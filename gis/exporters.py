@@ -164,11 +164,11 @@ def _write_vector(gdf: gpd.GeoDataFrame, path: Path, driver: str, **kw: Any) -> 
 def _safe_layer_name(name: str) -> str:
     """A layer name for inside a file: the caller's id, without control characters, at most 60 characters."""
     text = "".join(c for c in str(name) if ord(c) >= 32).strip()
-    return text[:60] or "layer"
+    return text[:60] or "putuo"
 
 
 def geojson_bytes(gdf: gpd.GeoDataFrame, *, meta: ExportMeta | None = None, target: str = "wgs84",
-                  name: str = "layer") -> bytes:
+                  name: str = "putuo") -> bytes:
     """GeoJSON in the target CRS (RFC 7946 when lon/lat), named ``name``, with a ``metadata`` member.
 
     GCJ-02: RFC 7946 has no CRS member, so a ``coordinate_system`` member names GCJ-02 (and the file name
@@ -270,7 +270,7 @@ def shapefiles_zip_bytes(layers: dict[str, gpd.GeoDataFrame], *, target: str = "
 
 
 def kml_bytes(gdf: gpd.GeoDataFrame, *, name_field: str = "name_zh", meta: ExportMeta | None = None,
-              target: str = "wgs84", name: str = "layer") -> bytes:
+              target: str = "wgs84", name: str = "putuo") -> bytes:
     """KML (always lon/lat; ``gcj02`` shifts it for AMap) with placemark names, the layer named ``name``
     and a document description (metadata, and the GCJ-02 warning when shifted)."""
     _check_target(target)

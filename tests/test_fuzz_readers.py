@@ -192,7 +192,7 @@ def zip_docs(draw) -> bytes:
         for name, data in members:
             try:
                 zf.writestr(name or "x", data)
-            except (ValueError, UnicodeEncodeError):
+            except (ValueError, UnicodeEncodeError, IndexError):  # names zipfile cannot write (e.g. "\\x00")
                 continue
     return buf.getvalue()
 
