@@ -20,6 +20,7 @@ import importlib
 import math
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.spawn
 import os
 import resource
 import shutil
@@ -38,9 +39,8 @@ from gis.settings import SETTINGS
 
 T = TypeVar("T")
 MB = 1024 * 1024
-#: Modules the forkserver imports before forking any worker. ``__main__`` first: a script's main module
-#: (e.g. the ``streamlit`` launcher) is imported once there, instead of again in every worker.
-PRELOAD = ["__main__", "gis.worker_boot"]
+#: Modules the forkserver imports before forking any worker.
+PRELOAD = ["gis.worker_boot"]
 #: The first call starts the forkserver, which imports geopandas and GDAL: allowed this long (s).
 STARTUP_TIMEOUT_S = 120.0
 #: A worker that dies with its address space this close to the cap (bytes) ran out of memory.
@@ -103,12 +103,30 @@ class WorkerReport:
 _lock = threading.Lock()
 _context: multiprocessing.context.ForkServerContext | None = None
 _slots = threading.BoundedSemaphore(max(1, SETTINGS.parse_workers))
+_starting = threading.local()
+_original_preparation_data = multiprocessing.spawn.get_preparation_data
+
+
+def _preparation_data(name: str) -> dict:
+    """multiprocessing's data for a new process, without the parent's main module when one of our workers starts.
+
+    A worker only runs importable gis functions, but multiprocessing would re-run the parent's main script in
+    every worker (the ``streamlit`` launcher, a benchmark: 0.3-1 s each). The forkserver cannot preload it
+    either: Python 3.11-3.12 look for the key ``main_path`` where the data says ``init_main_from_path``.
+    Other users of multiprocessing in the process are not affected (the flag is per thread and per start).
+    """
+    data = _original_preparation_data(name)
+    if getattr(_starting, "worker", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
 
 
 def _forkserver() -> multiprocessing.context.ForkServerContext:
     global _context
     with _lock:
         if _context is None:
+            multiprocessing.spawn.get_preparation_data = _preparation_data
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(PRELOAD)
             _context = ctx
@@ -208,7 +226,8 @@ def run_in_worker(fn: Callable[..., Any], args: tuple = (), kwargs: dict | None 
     Parameters
     ----------
     fn : callable
-        A module-level function (it is pickled by reference); its arguments and result must pickle.
+        A function of an importable module (pickled by reference; never one defined in a script's
+        ``__main__``, which workers do not import); its arguments and result must pickle.
     limits : WorkerLimits
     task : Message, optional
         What the worker does, named in limit messages (e.g. ``msg("imp_task_read", file=name)``).
@@ -227,11 +246,14 @@ def run_in_worker(fn: Callable[..., Any], args: tuple = (), kwargs: dict | None 
         receiver, sender = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_child, args=(sender, fn, tuple(args), dict(kwargs or {}), limits.memory_mb,
                                                 limits.cpu_s, scratch), daemon=True)
+        _starting.worker = True
         try:
             proc.start()
         except Exception as exc:
             shutil.rmtree(scratch, ignore_errors=True)
             raise WorkerError(f"the worker process could not start: {exc!r}") from exc
+        finally:
+            _starting.worker = False
         sender.close()
         try:
             return _supervise(proc, receiver, limits, task, t_call)
