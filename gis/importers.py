@@ -103,6 +103,8 @@ CPG_ENCODINGS = {"UTF-8": "UTF-8", "UTF8": "UTF-8", "65001": "UTF-8", "GBK": "GB
                  "936": "GB18030", "GB2312": "GB18030", "GB18030": "GB18030", "ANSI 936": "GB18030",
                  "1252": "CP1252", "CP1252": "CP1252", "ISO-8859-1": "ISO-8859-1", "LATIN1": "ISO-8859-1",
                  "88591": "ISO-8859-1", "ISO88591": "ISO-8859-1", "BIG5": "CP950", "950": "CP950"}
+#: How an encoding named by a .cpg is shown (it is read with the superset of CPG_ENCODINGS).
+CPG_LABELS = {"GBK": "GBK", "CP936": "GBK", "936": "GBK", "ANSI 936": "GBK", "GB2312": "GB2312"}
 #: dBASE language driver ids of the Chinese code pages (header byte 29).
 DBF_LDID_GBK = {0x4D, 0x7A}
 
@@ -466,6 +468,7 @@ class _Layer:
     fmt: str
     gdal_layer: str | None = None
     encoding: str | None = None
+    encoding_label: str | None = None  # the encoding as the file names it, when that is what was used
     declared_crs: str | None = None
     assumed_crs: bool = False  # the format's default CRS (GeoJSON: WGS84), not a declaration
     rename: dict[str, str] = field(default_factory=dict)
@@ -613,6 +616,8 @@ def _prepare_shapefiles(name: str, zf: SafeZip, members: list[str], shps: list[s
             _repair_dbf_field_names(work / f"layer{i}.dbf", layer.encoding, layer.notes)
         else:
             layer.encoding = declared or "UTF-8"
+        if declared is not None and layer.encoding == declared:  # shown as the file names it (GBK, not GB18030)
+            layer.encoding_label = CPG_LABELS.get(raw.replace("CP ", "CP"), declared)
         layer.rename = renames.get(stems[i], renames.get("", {}))
         prepared.layers.append(layer)
     prepared.encoding = prepared.layers[0].encoding or "UTF-8"
@@ -877,7 +882,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
             chosen = _choose_layer(prepared, layer, name)
             gdf = _gdal_read(chosen, name, limits)
             layers, layer_name, declared = [lyr.display for lyr in prepared.layers], chosen.display, chosen.declared_crs
-            encoding = chosen.encoding or prepared.encoding
+            encoding = chosen.encoding_label or chosen.encoding or prepared.encoding
             notes += chosen.notes
             assumed = chosen.assumed_crs
     if gdf.crs is None and declared and choice is None:

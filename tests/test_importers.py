@@ -232,3 +232,11 @@ def test_numeric_ids_keep_their_text_and_leading_zeros():
     assert r.gdf["编号"].tolist() == ["0012", "13"]  # an id column with a leading zero stays text
     mapped = imp.apply_mapping(r, {"id": "编号", "name_zh": "名称"}, layer_kind="buildings", source_note="t")
     assert mapped["id"].tolist() == ["0012", "13"]
+
+
+def test_encoding_is_shown_as_the_cpg_names_it(tmp_path):
+    gdf = gpd.GeoDataFrame({"名称": ["长风生态商务区"]}, geometry=[_square_around(*WGS, 0.001)], crs="EPSG:4326")
+    (tmp_path / "s").mkdir()
+    gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
+    result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s"))
+    assert result.encoding == "GBK" and result.gdf["名称"].iloc[0] == "长风生态商务区"
