@@ -249,7 +249,7 @@ def crs_text_problem(text: str) -> str | None:
     """What makes a CRS text unsafe to hand to PROJ, or None when nothing does.
 
     Unsafe: control characters, a URL (other than an opengis.net CRS URL, which PROJ resolves from its
-    own database), PROJ parameters that read files (``init``, ``nadgrids``, ``geoidgrids``, ``grids``,
+    own database), a path, PROJ parameters that read files (``init``, ``nadgrids``, ``geoidgrids``, ``grids``,
     ``file`` …), grid-reading operations or pipelines, a WKT2 ``PARAMETERFILE`` or a WKT1
     ``EXTENSION["PROJ4", …]`` holding any of these. The text is only inspected, never parsed here.
     """
@@ -266,7 +266,10 @@ def crs_text_problem(text: str) -> str | None:
         if problem:
             return problem
     if not looks_like_wkt_or_json:
-        return _proj_string_problem(stripped)
+        problem = _proj_string_problem(stripped)
+        if problem is None and re.search(r"[/\\~]", stripped) and not _OGC_URL.match(stripped):
+            problem = "path"  # a code, a name or a PROJ string never holds a path; only a file reference would
+        return problem
     if stripped.startswith("{") and re.search(r'"(?:value|file|filename)"\s*:\s*"[^"]*[/\\.]', stripped):
         return "file parameter"
     return None

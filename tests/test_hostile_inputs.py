@@ -121,6 +121,8 @@ def test_parse_user_crs_accepts_codes_wkt_projjson_and_plain_proj(text, epsg):
     ("file:///etc/passwd", "URL"),
     ("http://intranet.example/crs.wkt", "URL"),
     ("EPSG:4326\x00/etc/passwd", "control characters"),
+    ("/etc/passwd", "path"),
+    ("~/.ssh/id_rsa", "path"),
 ])
 def test_parse_user_crs_refuses_anything_that_reads_files(text, param):
     assert crs_text_problem(text) == param
