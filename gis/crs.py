@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import coordTransform as _ct
@@ -12,7 +13,7 @@ import pyproj
 import shapely
 
 from gis.errors import CRSError
-from gis.messages import CATALOGUE, msg
+from gis.messages import CATALOGUE, clip_text, msg
 from gis.settings import SETTINGS
 
 STORAGE_CRS = SETTINGS.storage_crs
@@ -207,3 +208,120 @@ def shift_geometries(obj: gpd.GeoDataFrame | gpd.GeoSeries, *, source: Datum, ta
         out[out.geometry.name] = gpd.GeoSeries(shifted, index=obj.index, crs=obj.crs)
         return out
     return gpd.GeoSeries(shifted, index=obj.index, crs=obj.crs, name=obj.name)
+
+
+# --- a coordinate system typed by a user or declared by an uploaded file (issue 10) ---------------------------
+#: Longest CRS text accepted (characters): a WKT2 definition with a bound transformation is about 3,000.
+MAX_CRS_TEXT = 20_000
+#: PROJ parameters that make PROJ open a file (or, through it, anything on the server).
+_FILE_PARAMS = frozenset({"init", "nadgrids", "geoidgrids", "grids", "file", "hgrids", "vgrids", "xy_grids",
+                          "z_grids", "grid", "filename"})
+#: PROJ operations that read grids or are not coordinate systems at all.
+_FILE_OPERATIONS = frozenset({"pipeline", "hgridshift", "vgridshift", "xyzgridshift", "gridshift", "deformation",
+                              "tinshift", "vertoffset", "defmodel"})
+_PROJ_TOKEN = re.compile(r"(?:^|\s)\+?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*([^\s]*))?")
+_PROJ4_EXTENSION = re.compile(r'EXTENSION\s*\[\s*"PROJ4"\s*,\s*"([^"]*)"', re.IGNORECASE)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_OGC_URL = re.compile(r"^https?://www\.opengis\.net/def/crs/[A-Za-z0-9/_.-]+$")
+
+
+def _proj_string_problem(text: str) -> str | None:
+    for key, value in _PROJ_TOKEN.findall(text):
+        key = key.lower()
+        if key in _FILE_PARAMS:
+            return key
+        if key == "proj" and value.lower() in _FILE_OPERATIONS:
+            return f"proj={value.lower()}"
+    return None
+
+
+def crs_text_problem(text: str) -> str | None:
+    """What makes a CRS text unsafe to hand to PROJ, or None when nothing does.
+
+    Unsafe: control characters, a URL (other than an opengis.net CRS URL, which PROJ resolves from its
+    own database), a path, PROJ parameters that read files (``init``, ``nadgrids``, ``geoidgrids``, ``grids``,
+    ``file`` …), grid-reading operations or pipelines, a WKT2 ``PARAMETERFILE`` or a WKT1
+    ``EXTENSION["PROJ4", …]`` holding any of these. The text is only inspected, never parsed here.
+    """
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        return "control characters"
+    stripped = text.strip()
+    looks_like_wkt_or_json = stripped[:1] in "{[" or re.match(r"^[A-Za-z_]+\s*\[", stripped)
+    if not looks_like_wkt_or_json and _URL.search(stripped) and not _OGC_URL.match(stripped):
+        return "URL"
+    if re.search(r"PARAMETERFILE\s*\[", stripped, re.IGNORECASE):
+        return "PARAMETERFILE"
+    for inner in _PROJ4_EXTENSION.findall(stripped):
+        problem = _proj_string_problem(inner)
+        if problem:
+            return problem
+    if not looks_like_wkt_or_json:
+        problem = _proj_string_problem(stripped)
+        if problem is None and re.search(r"[/\\~]", stripped) and not _OGC_URL.match(stripped):
+            problem = "path"  # a code, a name or a PROJ string never holds a path; only a file reference would
+        return problem
+    if stripped.startswith("{") and re.search(r'"(?:value|file|filename)"\s*:\s*"[^"]*[/\\.]', stripped):
+        return "file parameter"
+    return None
+
+
+def _shown_crs(text: str) -> str:
+    return clip_text(" ".join(text.split()), 80)
+
+
+def check_crs_usable(crs: pyproj.CRS, *, shown: str) -> pyproj.CRS:
+    """The horizontal part of ``crs`` if it is safe and usable for map data; raises :class:`CRSError`.
+
+    Refused: a CRS whose definition refers to files (grids, init files), and anything that is not a
+    geographic or projected 2D system (geocentric, vertical-only, engineering). ``shown`` names it in
+    the message (the user's text or the file's declaration).
+    """
+    if crs.is_compound and crs.sub_crs_list:
+        crs = crs.sub_crs_list[0]
+    problem = crs_text_problem(crs.to_wkt("WKT2_2019") or "")
+    if problem:
+        raise CRSError("crs_user_unsafe", crs=shown, param=problem)
+    if crs.is_bound:
+        crs = crs.source_crs or crs
+    if crs.is_geocentric or crs.is_vertical or not (crs.is_geographic or crs.is_projected):
+        raise CRSError("crs_user_not_horizontal", crs=shown)
+    return crs
+
+
+def parse_user_crs(text: str) -> pyproj.CRS:
+    """A coordinate system from a user's text, without letting the text reach the file system.
+
+    Parameters
+    ----------
+    text : str
+        An EPSG code (``EPSG:4549``, ``4549``), an authority code or OGC URN/URL, WKT (1 or 2), PROJJSON or
+        a PROJ string. Parameters that read files (``+init``, ``+nadgrids``, ``+geoidgrids``, ``+grids``
+        …), pipelines and grid-shift operations are refused before PROJ sees the text.
+
+    Returns
+    -------
+    pyproj.CRS
+        The horizontal (geographic or projected) system.
+
+    Raises
+    ------
+    CRSError
+        ``crs_user_empty``, ``crs_user_too_long``, ``crs_user_unsafe`` (naming the parameter),
+        ``crs_user_unknown`` or ``crs_user_not_horizontal``; the message quotes the text (shortened).
+    """
+    text = (text or "").strip()
+    if not text:
+        raise CRSError("crs_user_empty")
+    shown = _shown_crs(text)
+    if len(text) > MAX_CRS_TEXT:
+        raise CRSError("crs_user_too_long", crs=shown, length=len(text), limit=MAX_CRS_TEXT)
+    problem = crs_text_problem(text)
+    if problem:
+        raise CRSError("crs_user_unsafe", crs=shown, param=problem)
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        crs = pyproj.CRS.from_user_input(text)
+    except (pyproj.exceptions.CRSError, ValueError, TypeError) as exc:
+        raise CRSError("crs_user_unknown", crs=shown) from exc
+    return check_crs_usable(crs, shown=shown)

@@ -144,6 +144,27 @@ class SchemaError(ImportFailure):
     """Required fields are missing or not unique after the field mapping."""
 
 
+class UnsafeContentError(ImportFailure):
+    """The file holds something the importer never follows: XML entity declarations, a CRS or a
+    parameter that points at files or URLs, content of another format than its name says."""
+
+
+class LimitExceededError(ImportFailure):
+    """Reading an upload went over the worker's memory, CPU-time or wall-clock limit; only the worker was
+    stopped. ``params['limit']`` says which: ``"memory"``, ``"cpu"`` or ``"wall"``."""
+
+    @property
+    def limit(self) -> str:
+        return str(self.params.get("limit", ""))
+
+
+class WorkerError(RuntimeError):
+    """Not a refusal but a bug: a worker process raised an unexpected exception or could not run.
+
+    The message holds the worker's traceback for the server log; the UI shows its generic error with an id.
+    """
+
+
 # --- export (issues 10, 12) -------------------------------------------------------------------------------
 class ExportError(PlannerError):
     """A layer cannot be exported as asked (format, CRS, encoding)."""

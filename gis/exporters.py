@@ -1,4 +1,18 @@
-"""Write layers for other tools: GeoJSON, GeoPackage, zipped Shapefile, KML, DXF, CSV, XLSX, in a chosen CRS."""
+"""Write layers for other tools: GeoJSON, GeoPackage, zipped Shapefile, KML, DXF, CSV, XLSX, in a chosen CRS.
+
+What a colleague's GIS, CAD or spreadsheet receives is safe and unambiguous:
+
+- Spreadsheets never get a formula: XLSX cells are written as text (a cell that would start like a
+  formula also gets Excel's quote prefix) and CSV text cells starting with ``= + - @``, tab or CR are
+  prefixed with a single quote (OWASP). Numbers stay numbers (negative ones included).
+- Shapefile field names are cut by bytes in the target encoding to readable, unique names, written
+  to ``fields.csv`` (read back by the importer); several layers give one flat zip.
+- GeoPackages are version 1.2 with an ``export_metadata`` attribute table keyed by an INTEGER.
+- GCJ-02 exports carry a named custom CRS ("GCJ-02 — AMap/Tencent, shifted from WGS 84"), never
+  EPSG:4326, in the GeoPackage and the ``.prj``, and say so in the file name and the metadata.
+- DXF is R2004 with ``$DWGCODEPAGE = ANSI_936`` and GBK text (what GDAL/QGIS and AutoCAD both decode),
+  text in a style with the GB big font ``gbcbig.shx``.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +22,11 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import ezdxf
 import geopandas as gpd
@@ -21,19 +37,40 @@ import shapely
 from gis.crs import shift_geometries, to_storage
 from gis.errors import ExportError
 
-#: Target coordinate systems: id -> (EPSG code written into the file, datum shift, label).
+#: Name and definitions of the custom CRS written for GCJ-02 data (it is not an EPSG system).
+GCJ02_NAME = "GCJ-02 — AMap/Tencent, shifted from WGS 84"
+GCJ02_WKT2 = ('GEOGCRS["' + GCJ02_NAME + '",DATUM["GCJ-02 (WGS 84 with the GCJ-02 offset; not an EPSG datum)",'
+              'ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,'
+              'ANGLEUNIT["degree",0.0174532925199433]],CS[ellipsoidal,2],AXIS["geodetic longitude (Lon)",east,'
+              'ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],AXIS["geodetic latitude (Lat)",north,ORDER[2],'
+              'ANGLEUNIT["degree",0.0174532925199433]],REMARK["Coordinates are GCJ-02 (AMap, Tencent): about 500 m '
+              'off WGS 84 in Shanghai. Not EPSG:4326."]]')
+GCJ02_PRJ = ('GEOGCS["' + GCJ02_NAME + '",DATUM["D_GCJ_02_shifted_from_WGS_1984",SPHEROID["WGS_1984",6378137.0,'
+             '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+
+#: Target coordinate systems: id -> (EPSG code of the coordinates' frame, datum shift, label).
 TARGETS: dict[str, tuple[str, str, str]] = {
     "wgs84": ("EPSG:4326", "wgs84", "WGS 84 (EPSG:4326)"),
     "cgcs2000": ("EPSG:4490", "wgs84", "CGCS2000 geographic (EPSG:4490)"),
     "cgcs2000_gk120": ("EPSG:4549", "wgs84", "CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549)"),
-    "gcj02": ("EPSG:4326", "gcj02", "GCJ-02 (AMap/Tencent; lon/lat shifted from WGS 84, labelled EPSG:4326)"),
+    "gcj02": ("EPSG:4326", "gcj02", f"{GCJ02_NAME} (NOT WGS 84 / EPSG:4326: about 500 m off in Shanghai)"),
 }
+#: What each target adds to a file name, so a GCJ-02 file is never mistaken for WGS 84.
+FILE_TAGS = {"wgs84": "wgs84", "cgcs2000": "cgcs2000", "cgcs2000_gk120": "cgcs2000_gk120",
+             "gcj02": "GCJ-02_AMap_not_WGS84"}
 FORMATS = ("geojson", "gpkg", "shp", "kml", "dxf", "csv_wkt", "csv_xy")
 MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3", "shp": "application/zip",
         "kml": "application/vnd.google-earth.kml+xml", "dxf": "image/vnd.dxf", "csv_wkt": "text/csv",
-        "csv_xy": "text/csv", "zip": "application/zip"}
-
-
+        "csv_xy": "text/csv", "zip": "application/zip",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+SHAPEFILE_ENCODINGS = {"UTF-8": "UTF-8", "GBK": "GBK", "GB18030": "GB18030"}
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The DXF text style: a GB SHX font with the GB big font for Chinese glyphs (ships with AutoCAD).
+DXF_STYLE = "PUTUO_CJK"
+DXF_FONT, DXF_BIGFONT = "gbenor.shx", "gbcbig.shx"
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CAD_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -50,146 +87,271 @@ class ExportMeta:
                 f"exported: {self.exported or date.today().isoformat()}", f"crs: {crs_label}"]
 
 
-def to_target(gdf: gpd.GeoDataFrame, target: str) -> gpd.GeoDataFrame:
-    """A copy of ``gdf`` in the target CRS (GCJ-02: shifted lon/lat labelled EPSG:4326)."""
+def _check_target(target: str) -> None:
     if target not in TARGETS:
-        raise ExportError(f"Unknown target CRS {target!r}; expected one of {', '.join(TARGETS)}.")
+        raise ExportError("exp_unknown_target", target=str(target), expected=list(TARGETS))
+
+
+def to_target(gdf: gpd.GeoDataFrame, target: str) -> gpd.GeoDataFrame:
+    """A copy of ``gdf`` in the target CRS (GCJ-02: shifted lon/lat; the CRS object still says EPSG:4326,
+    the writers below label it as GCJ-02)."""
+    _check_target(target)
     epsg, datum, _ = TARGETS[target]
     out = to_storage(gdf)
-    if datum != "wgs84":
-        out = shift_geometries(out, source="wgs84", target=datum)
+    if datum == "gcj02":
+        out = shift_geometries(out, source="wgs84", target="gcj02")
     return out.to_crs(epsg)
 
 
+def _file_crs(target: str) -> Any:
+    """The CRS written into a file for ``target``: the EPSG code, or the named GCJ-02 definition."""
+    return GCJ02_WKT2 if target == "gcj02" else TARGETS[target][0]
+
+
 def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lists and other objects become text, so every driver can write the columns; the index is dropped."""
+    """Columns every driver can write, the index dropped: lists become '; '-joined text, object columns of
+    booleans become a boolean column (not the text 'True'), other objects text."""
     out = gdf.reset_index(drop=True)
     for col in out.columns:
-        if col != out.geometry.name and out[col].dtype == object:
+        if col == out.geometry.name or out[col].dtype != object:
+            continue
+        values = out[col].dropna()
+        if len(values) and values.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+            out[col] = out[col].astype("boolean")
+        else:
             out[col] = out[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     return out
 
 
-def shapefile_field_names(columns: list[str]) -> dict[str, str]:
-    """Map column names to unique Shapefile (dBASE) names of at most 10 characters.
+def truncate_to_bytes(text: str, *, encoding: str, limit: int) -> str:
+    """The longest start of ``text`` whose ``encoding`` bytes fit in ``limit`` (never half a character)."""
+    out = text
+    while out and len(out.encode(encoding, "replace")) > limit:
+        out = out[:-1]
+    return out
 
-    Names are cut to 10 characters (ASCII letters, digits and ``_``; others become ``_``); a clash
-    keeps the first 8 characters and appends ``_2``, ``_3``… The mapping is written to ``fields.csv``
-    inside the zip so the receiver can restore the full names.
+
+def shapefile_field_names(columns: list[str], *, encoding: str = "UTF-8") -> dict[str, str]:
+    """Map column names to unique, readable Shapefile (dBASE) names of at most 10 bytes in ``encoding``.
+
+    Characters the encoding cannot hold, spaces and punctuation become ``_`` (never two in a row, none at
+    the ends); Chinese stays Chinese (``规划用途说明`` -> ``规划用`` in UTF-8, ``规划用途说`` in GBK).
+    A clash keeps as much of the name as fits before ``_2``, ``_3``… The mapping goes into ``fields.csv``.
     """
-    mapping, used = {}, set()
+    codec = SHAPEFILE_ENCODINGS.get(encoding.upper(), encoding)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
     for col in columns:
-        base = re.sub(r"[^A-Za-z0-9_]", "_", col)[:10] or "field"
-        name, k = base, 2
+        chars = [c if (c.isalnum() or c == "_") and c.encode(codec, "replace") != b"?" else "_" for c in str(col)]
+        base = re.sub(r"_+", "_", "".join(chars)).strip("_") or "field"
+        if base[0].isdigit():
+            base = "f" + base
+        name = truncate_to_bytes(base, encoding=codec, limit=10).rstrip("_") or "field"
+        k = 2
         while name.lower() in used:
-            name = f"{base[:8]}_{k}"
+            suffix = f"_{k}"
+            name = truncate_to_bytes(base, encoding=codec, limit=10 - len(suffix)).rstrip("_") + suffix
             k += 1
         used.add(name.lower())
-        mapping[col] = name
+        mapping[str(col)] = name
     return mapping
 
 
-def _write_vector(gdf: gpd.GeoDataFrame, path: Path, driver: str, **kw) -> None:
+def _write_vector(gdf: gpd.GeoDataFrame, path: Path, driver: str, **kw: Any) -> None:
     _plain(gdf).to_file(path, driver=driver, engine="pyogrio", **kw)
 
 
-def geojson_bytes(gdf: gpd.GeoDataFrame, *, meta: ExportMeta | None = None, target: str = "wgs84") -> bytes:
-    """GeoJSON in the target CRS (RFC 7946 when WGS 84), with a ``metadata`` member."""
+def _safe_layer_name(name: str) -> str:
+    """A layer name for inside a file: the caller's id, without control characters, at most 60 characters."""
+    text = "".join(c for c in str(name) if ord(c) >= 32).strip()
+    return text[:60] or "putuo"
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame, *, meta: ExportMeta | None = None, target: str = "wgs84",
+                  name: str = "putuo") -> bytes:
+    """GeoJSON in the target CRS (RFC 7946 when lon/lat), named ``name``, with a ``metadata`` member.
+
+    GCJ-02: RFC 7946 has no CRS member, so a ``coordinate_system`` member names GCJ-02 (and the file name
+    chosen by :func:`export_layers` says so).
+    """
     out = to_target(gdf, target)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "layer.geojson"
+        path = Path(tmp) / "export.geojson"
         options = {"RFC7946": "YES"} if TARGETS[target][0] == "EPSG:4326" else {}
-        _write_vector(out, path, "GeoJSON", layer_options=options)
+        _write_vector(out, path, "GeoJSON", layer=_safe_layer_name(name), layer_options=options)
         doc = json.loads(path.read_text(encoding="utf-8"))
+    if target == "gcj02":
+        doc["coordinate_system"] = TARGETS[target][2]
     if meta is not None:
         doc["metadata"] = dict(line.split(": ", 1) for line in meta.lines(TARGETS[target][2]))
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-def gpkg_bytes(layers: dict[str, gpd.GeoDataFrame], *, meta: ExportMeta | None = None, target: str | None = None) -> bytes:
-    """One GeoPackage holding every (name -> layer), in ``target`` (default: each layer's own CRS), with an
-    ``export_metadata`` attribute table."""
+def gpkg_bytes(layers: dict[str, gpd.GeoDataFrame], *, meta: ExportMeta | None = None,
+               target: str | None = None) -> bytes:
+    """One GeoPackage 1.2 holding every (name -> layer), in ``target`` (default: each layer's own CRS), with an
+    ``export_metadata`` attribute table (INTEGER primary key). GCJ-02 layers carry the named GCJ-02 CRS."""
+    if target is not None:
+        _check_target(target)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "layers.gpkg"
         for name, gdf in layers.items():
-            _write_vector(to_target(gdf, target) if target else gdf, path, "GPKG", layer=name)
+            out = to_target(gdf, target) if target else gdf
+            if target == "gcj02":
+                out = out.set_crs(GCJ02_WKT2, allow_override=True)
+            _write_vector(out, path, "GPKG", layer=_safe_layer_name(name), dataset_options={"VERSION": "1.2"})
         if meta is not None:
             label = TARGETS[target][2] if target else "as each layer"
             with sqlite3.connect(path) as con:
-                con.execute("CREATE TABLE export_metadata (key TEXT PRIMARY KEY, value TEXT)")
-                con.executemany("INSERT INTO export_metadata VALUES (?, ?)",
+                con.execute("CREATE TABLE export_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+                            "key TEXT NOT NULL UNIQUE, value TEXT)")
+                con.executemany("INSERT INTO export_metadata (key, value) VALUES (?, ?)",
                                 [tuple(line.split(": ", 1)) for line in meta.lines(label)])
-                con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
-                            "VALUES ('export_metadata', 'attributes', 'export_metadata')")
+                con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                            "VALUES ('export_metadata', 'attributes', 'export_metadata', 'what this export is')")
+            con.close()
         return path.read_bytes()
+
+
+def _fields_csv(rows: list[tuple[str, str, str]]) -> bytes:
+    """``fields.csv``: layer, shapefile field, full name (formula-safe, UTF-8 with BOM)."""
+    return csv_bytes(pd.DataFrame(rows, columns=["layer", "shapefile_field", "full_name"]))
+
+
+def _shapefile_files(gdf: gpd.GeoDataFrame, *, name: str, target: str, encoding: str
+                     ) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The files of one Shapefile (name.shp/.shx/.dbf/.prj/.cpg) and its field-name mapping."""
+    codec = SHAPEFILE_ENCODINGS.get(encoding.upper())
+    if codec is None:
+        raise ExportError("exp_bad_encoding", encoding=str(encoding), expected=list(SHAPEFILE_ENCODINGS))
+    out = _plain(to_target(gdf, target))
+    mapping = shapefile_field_names([c for c in out.columns if c != out.geometry.name], encoding=codec)
+    out = out.rename(columns=mapping)
+    stem = _safe_file_stem(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{stem}.shp"
+        out.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding=codec)
+        if target == "gcj02":
+            (Path(tmp) / f"{stem}.prj").write_text(GCJ02_PRJ, encoding="utf-8")
+        files = {f.name: f.read_bytes() for f in sorted(Path(tmp).iterdir())}
+    return files, mapping
+
+
+def _safe_file_stem(name: str) -> str:
+    """A file name stem from a layer id: letters, digits, CJK, '_' and '-' only."""
+    stem = re.sub(r"[^\w\-]+", "_", str(name), flags=re.UNICODE).strip("_")
+    return stem[:60] or "layer"
 
 
 def shapefile_zip_bytes(gdf: gpd.GeoDataFrame, *, name: str, target: str = "wgs84", encoding: str = "UTF-8",
                         meta: ExportMeta | None = None) -> bytes:
     """A zipped Shapefile (.shp .shx .dbf .prj .cpg) with ``fields.csv`` (name mapping) and ``metadata.txt``."""
-    if encoding.upper() not in ("UTF-8", "GBK", "GB18030"):
-        raise ExportError(f"Unsupported Shapefile encoding {encoding!r}; expected UTF-8, GBK or GB18030.")
-    out = _plain(to_target(gdf, target))
-    mapping = shapefile_field_names([c for c in out.columns if c != out.geometry.name])
-    out = out.rename(columns=mapping)
+    return shapefiles_zip_bytes({name: gdf}, target=target, encoding=encoding, meta=meta)
+
+
+def shapefiles_zip_bytes(layers: dict[str, gpd.GeoDataFrame], *, target: str = "wgs84", encoding: str = "UTF-8",
+                         meta: ExportMeta | None = None) -> bytes:
+    """Several Shapefiles in one flat zip (each layer's files side by side, no zip inside the zip), with one
+    ``fields.csv`` (layer, shapefile_field, full_name) and one ``metadata.txt``."""
+    _check_target(target)
+    rows: list[tuple[str, str, str]] = []
     buf = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        path = Path(tmp) / f"{name}.shp"
-        out.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding=encoding)
-        for f in sorted(Path(tmp).iterdir()):
-            zf.write(f, f.name)
-        zf.writestr("fields.csv", "shapefile_field,full_name\n" + "".join(f"{v},{k}\n" for k, v in mapping.items()))
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, gdf in layers.items():
+            files, mapping = _shapefile_files(gdf, name=name, target=target, encoding=encoding)
+            for fname, data in files.items():
+                zf.writestr(fname, data)
+            rows += [(_safe_file_stem(name), short, full) for full, short in mapping.items()]
+        zf.writestr("fields.csv", _fields_csv(rows))
         if meta is not None:
-            zf.writestr("metadata.txt", "\n".join(meta.lines(TARGETS[target][2]) + [f"encoding: {encoding}"]) + "\n")
+            text = "\n".join(meta.lines(TARGETS[target][2]) + [f"encoding: {encoding}"]) + "\n"
+            zf.writestr("metadata.txt", text.encode("utf-8"))
     return buf.getvalue()
 
 
 def kml_bytes(gdf: gpd.GeoDataFrame, *, name_field: str = "name_zh", meta: ExportMeta | None = None,
-              target: str = "wgs84") -> bytes:
-    """KML (always lon/lat; ``gcj02`` shifts it for AMap) with placemark names and a document description."""
+              target: str = "wgs84", name: str = "putuo") -> bytes:
+    """KML (always lon/lat; ``gcj02`` shifts it for AMap) with placemark names, the layer named ``name``
+    and a document description (metadata, and the GCJ-02 warning when shifted)."""
+    _check_target(target)
     if TARGETS[target][0] != "EPSG:4326":
-        raise ExportError(f"KML is lon/lat only; choose wgs84 or gcj02, not {target!r}.")
+        raise ExportError("exp_kml_lonlat", target=target)
     out = to_target(gdf, target)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "layer.kml"
+        path = Path(tmp) / "export.kml"
         options = {"NameField": name_field} if name_field in out.columns else {}
-        _write_vector(out, path, "KML", dataset_options=options)
+        _write_vector(out, path, "KML", layer=_safe_layer_name(name), dataset_options=options)
         text = path.read_text(encoding="utf-8")
-    if meta is not None:
+    if meta is not None or target == "gcj02":
         from xml.sax.saxutils import escape
 
-        desc = escape("\n".join(meta.lines(TARGETS[target][2])))
-        text = re.sub(r"(<Document[^>]*>)", rf"\1<description>{desc}</description>", text, count=1)
+        lines = meta.lines(TARGETS[target][2]) if meta is not None else [f"crs: {TARGETS[target][2]}"]
+        desc = escape("\n".join(lines))
+        text = re.sub(r"(<Document[^>]*>)", lambda m: f"{m.group(1)}<description>{desc}</description>", text, count=1)
     return text.encode("utf-8")
 
 
+def _cad_text(value: Any) -> str | None:
+    """Text for a DXF entity: no line breaks or control characters; characters beyond the BMP as '?'."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = " ".join(str(value).split())
+    return "".join(c if ord(c) <= 0xFFFF and ord(c) >= 32 else "?" for c in text) or None
+
+
+def _cad_layer_name(name: str) -> str:
+    return _CAD_FORBIDDEN.sub("_", str(name)).strip()[:255] or "layer"
+
+
 def dxf_bytes(layers: dict[str, gpd.GeoDataFrame], *, name_field: str = "name_zh", target: str = "cgcs2000_gk120",
-              meta: ExportMeta | None = None, text_height: float | None = None) -> bytes:
-    """A DXF (R2018, UTF-8) for CAD users: one CAD layer per feature class, polygons as closed
-    polylines, points as POINTs, each feature's name as a TEXT entity; metadata on a METADATA layer."""
-    doc = ezdxf.new("R2018", setup=True)
+              meta: ExportMeta | None = None, text_height: float | None = None,
+              layer_names: Mapping[str, str] | None = None) -> bytes:
+    """A DXF for CAD users: one CAD layer per feature class, polygons as closed polylines, points as POINTs,
+    each feature's name as a TEXT entity; metadata on a METADATA layer.
+
+    Written as DXF R2004 with ``$DWGCODEPAGE = ANSI_936`` and the text in GBK: the declared code page is
+    the real one, so GDAL/QGIS, AutoCAD and ezdxf all read 桃浦智创城 (R2007+ files are UTF-8, which
+    AutoCAD reads but GDAL decodes by the code page, showing mojibake). Text uses the style
+    ``PUTUO_CJK`` (``gbenor.shx`` + big font ``gbcbig.shx``), also the drawing's default text style.
+
+    Parameters
+    ----------
+    layer_names : mapping, optional
+        CAD layer name per layer id (e.g. Chinese names ``{"subparks": "子园"}``); default the ids.
+    """
+    _check_target(target)
+    doc = ezdxf.new("R2004", setup=True)
+    doc.encoding = "gbk"  # ezdxf writes $DWGCODEPAGE = ANSI_936 and encodes the text in GBK
+    style = doc.styles.add(DXF_STYLE, font=DXF_FONT)
+    style.dxf.bigfont = DXF_BIGFONT
+    doc.header["$TEXTSTYLE"] = DXF_STYLE
     projected = not gpd.GeoSeries([], crs=TARGETS[target][0]).crs.is_geographic
     doc.header["$INSUNITS"] = 6 if projected else 0  # metres, or unitless degrees
     height = text_height or (20.0 if projected else 0.0002)
     msp = doc.modelspace()
-    for i, (layer_name, gdf) in enumerate(layers.items()):
+    text_attrs = {"style": DXF_STYLE}
+    for i, (layer_id, gdf) in enumerate(layers.items()):
+        cad_layer = _cad_layer_name((layer_names or {}).get(layer_id, layer_id))
         out = to_target(gdf, target)
-        doc.layers.add(layer_name, color=(i % 6) + 1)
-        for geom, label in zip(out.geometry, out[name_field] if name_field in out.columns else [None] * len(out)):
+        if cad_layer not in doc.layers:
+            doc.layers.add(cad_layer, color=(i % 6) + 1)
+        attrs = {"layer": cad_layer}
+        labels = out[name_field] if name_field in out.columns else [None] * len(out)
+        for geom, label in zip(out.geometry, labels):
             if geom is None or geom.is_empty:
                 continue
             for part in shapely.get_parts(geom):
                 if part.geom_type == "Point":
-                    msp.add_point((part.x, part.y), dxfattribs={"layer": layer_name})
+                    msp.add_point((part.x, part.y), dxfattribs=attrs)
                 elif part.geom_type == "Polygon":
                     for ring in [part.exterior, *part.interiors]:
-                        msp.add_lwpolyline(np.asarray(ring.coords)[:, :2].tolist(), close=True,
-                                           dxfattribs={"layer": layer_name})
+                        msp.add_lwpolyline(np.asarray(ring.coords)[:, :2].tolist(), close=True, dxfattribs=attrs)
                 elif part.geom_type == "LineString":
-                    msp.add_lwpolyline(np.asarray(part.coords)[:, :2].tolist(), dxfattribs={"layer": layer_name})
-            if label is not None and not (isinstance(label, float) and np.isnan(label)):
+                    msp.add_lwpolyline(np.asarray(part.coords)[:, :2].tolist(), dxfattribs=attrs)
+            text = _cad_text(label)
+            if text is not None:
                 p = geom.representative_point()
-                msp.add_text(str(label), height=height, dxfattribs={"layer": layer_name}).set_placement((p.x, p.y))
+                msp.add_text(text, height=height, dxfattribs={**attrs, **text_attrs}).set_placement((p.x, p.y))
     if meta is not None:
         doc.layers.add("METADATA", color=7)
         x0, y0 = (0.0, 0.0)
@@ -197,16 +359,86 @@ def dxf_bytes(layers: dict[str, gpd.GeoDataFrame], *, name_field: str = "name_zh
             bounds = np.array([to_target(g, target).total_bounds for g in layers.values()])
             x0, y0 = bounds[:, 0].min(), bounds[:, 1].min() - 5 * height
         for k, line in enumerate(meta.lines(TARGETS[target][2])):
-            msp.add_text(line, height=height, dxfattribs={"layer": "METADATA"}).set_placement((x0, y0 - 1.5 * k * height))
+            msp.add_text(_cad_text(line) or "", height=height,
+                         dxfattribs={"layer": "METADATA", **text_attrs}).set_placement((x0, y0 - 1.5 * k * height))
     stream = io.StringIO()
     doc.write(stream)
-    return stream.getvalue().encode("utf-8")
+    return doc.encode(stream.getvalue())  # GBK, as declared; characters beyond GBK as DXF \U+nnnn escapes
 
 
-def csv_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
-                    meta: ExportMeta | None = None) -> bytes:
-    """CSV (UTF-8 with BOM) with the geometry as WKT or as x/y (point or representative point) columns,
-    plus ``_crs`` and ``_exported`` columns."""
+# --- spreadsheets: never a formula ------------------------------------------------------------------------------
+def neutralise_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading single quote (OWASP).
+
+    Only text is changed: numbers (negative ones too), booleans and dates are returned as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(df).copy()
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(neutralise_cell).astype(object)
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly) and CRLF line ends; text cells that start
+    like a formula (``= + - @``, tab, CR) are prefixed with ``'``, the header too, and any cell holding a line
+    break is quoted (a bare CR would otherwise start a new row, and a formula, inside the cell)."""
+    return _neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(map(str, value))
+    if isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (pd.Timestamp, date)):
+        return value.isoformat() if not isinstance(value, pd.Timestamp) else value.to_pydatetime()
+    return _ILLEGAL_XLSX.sub("", str(value))
+
+
+def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
+    """An Excel workbook with one sheet. Every text cell is a string cell (never a formula); text that
+    starts like a formula also gets Excel's quote prefix, so editing the cell keeps it text. Numbers and
+    booleans stay numbers and booleans; characters XLSX cannot hold are dropped."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    name = re.sub(r"[\[\]:*?/\\]", "_", str(sheet)).strip("'")[:31] or "Sheet1"
+    ws = wb.create_sheet(name)
+
+    def cell(value: Any) -> WriteOnlyCell:
+        v = _xlsx_value(value)
+        c = WriteOnlyCell(ws, value=v)
+        if isinstance(v, str):
+            c.data_type = "s"
+            if v.startswith(FORMULA_START):
+                c.quotePrefix = True
+        return c
+
+    frame = pd.DataFrame(df)
+    ws.append([cell(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([cell(v) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _layer_table(gdf: gpd.GeoDataFrame, *, target: str, geometry: str, meta: ExportMeta | None) -> pd.DataFrame:
+    """The attribute table with the geometry as WKT or x/y (point or representative point), ``_crs`` and
+    ``_exported`` columns."""
     out = _plain(to_target(gdf, target))
     frame = pd.DataFrame(out.drop(columns=out.geometry.name))
     if geometry == "wkt":
@@ -215,56 +447,67 @@ def csv_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: s
         pts = out.geometry.representative_point()
         frame["x"], frame["y"] = pts.x.to_numpy(), pts.y.to_numpy()
     else:
-        raise ExportError(f"CSV geometry must be 'wkt' or 'xy'; received {geometry!r}.")
+        raise ExportError("exp_csv_geometry", geometry=str(geometry))
     frame["_crs"] = TARGETS[target][2]
     frame["_exported"] = (meta.exported if meta and meta.exported else date.today().isoformat())
-    return csv_bytes(frame)
+    return frame
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM, so Excel opens Chinese text correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+def csv_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
+                    meta: ExportMeta | None = None) -> bytes:
+    """CSV (UTF-8 with BOM, formula-safe) with the geometry as WKT or x/y plus ``_crs`` and ``_exported``."""
+    return csv_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta))
 
 
-def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
-    """An Excel workbook with one sheet (openpyxl)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        df.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buf.getvalue()
+def xlsx_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
+                     meta: ExportMeta | None = None, sheet: str = "layer") -> bytes:
+    """The same table as :func:`csv_layer_bytes` as an Excel workbook (text cells, never formulas)."""
+    return xlsx_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta), sheet=sheet)
+
+
+def export_file_name(layers: Mapping[str, Any], *, fmt: str, target: str) -> str:
+    """The download name: ``putuo_<layers>_<crs>.<ext>``; GCJ-02 files say ``GCJ-02_AMap_not_WGS84``."""
+    _check_target(target)
+    stem = f"putuo_{'_'.join(_safe_file_stem(n) for n in layers)}"[:70] + f"_{FILE_TAGS[target]}"
+    ext = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".shp.zip", "kml": ".kml", "dxf": ".dxf",
+           "csv_wkt": ".csv", "csv_xy": ".csv"}[fmt]
+    if fmt not in ("gpkg", "dxf", "shp") and len(layers) > 1:
+        ext = ".zip"
+    return stem + ext
 
 
 def export_layers(layers: dict[str, gpd.GeoDataFrame], *, fmt: str, target: str, meta: ExportMeta,
                   encoding: str = "UTF-8") -> tuple[bytes, str, str]:
     """Every chosen layer in one download: (bytes, file name, MIME type).
 
-    GeoPackage and DXF hold several layers natively; the other formats give one file per layer, zipped
-    when there is more than one.
+    GeoPackage, DXF and Shapefile (one flat zip) hold several layers; GeoJSON, KML and CSV give one file
+    per layer, zipped when there is more than one.
     """
     if fmt not in FORMATS:
-        raise ExportError(f"Unknown format {fmt!r}; expected one of {', '.join(FORMATS)}.")
+        raise ExportError("exp_unknown_format", format=str(fmt), expected=list(FORMATS))
     if not layers:
-        raise ExportError("No layer chosen: pick at least one layer to export.")
-    stem = f"putuo_{'_'.join(layers)}_{target}"[:80]
+        raise ExportError("exp_no_layer")
+    _check_target(target)
+    fname = export_file_name(layers, fmt=fmt, target=target)
     if fmt == "gpkg":
-        return gpkg_bytes(layers, meta=meta, target=target), f"{stem}.gpkg", MIME["gpkg"]
+        return gpkg_bytes(layers, meta=meta, target=target), fname, MIME["gpkg"]
     if fmt == "dxf":
-        return dxf_bytes(layers, target=target, meta=meta), f"{stem}.dxf", MIME["dxf"]
+        return dxf_bytes(layers, target=target, meta=meta), fname, MIME["dxf"]
+    if fmt == "shp":
+        return shapefiles_zip_bytes(layers, target=target, encoding=encoding, meta=meta), fname, MIME["shp"]
     files = {}
     for name, gdf in layers.items():
+        stem = _safe_file_stem(name)
         if fmt == "geojson":
-            files[f"{name}.geojson"] = geojson_bytes(gdf, meta=meta, target=target)
-        elif fmt == "shp":
-            files[f"{name}.shp.zip"] = shapefile_zip_bytes(gdf, name=name, target=target, encoding=encoding, meta=meta)
+            files[f"{stem}.geojson"] = geojson_bytes(gdf, meta=meta, target=target, name=name)
         elif fmt == "kml":
-            files[f"{name}.kml"] = kml_bytes(gdf, meta=meta, target=target)
+            files[f"{stem}.kml"] = kml_bytes(gdf, meta=meta, target=target, name=name)
         else:
-            files[f"{name}.csv"] = csv_layer_bytes(gdf, target=target, geometry=fmt.split("_")[1], meta=meta)
+            files[f"{stem}.csv"] = csv_layer_bytes(gdf, target=target, geometry=fmt.split("_")[1], meta=meta)
     if len(files) == 1:
-        fname, data = next(iter(files.items()))
-        return data, f"{stem}{fname[fname.index('.'):]}", MIME[fmt]
+        return next(iter(files.values())), fname, MIME[fmt]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for fname, data in files.items():
-            zf.writestr(fname, data)
-    return buf.getvalue(), f"{stem}.zip", MIME["zip"]
+        for inner, data in files.items():
+            zf.writestr(inner, data)
+    return buf.getvalue(), fname, MIME["zip"]

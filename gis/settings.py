@@ -41,8 +41,32 @@ class Settings:
     max_display_features: int = 5000
     #: Rough bounding box of Shanghai (lon/lat degrees): data outside it has a wrong CRS or swapped axes.
     shanghai_bbox: tuple = (120.8, 30.6, 122.2, 31.9)
-    #: Largest file accepted by an upload (MB).
+    #: Largest file accepted by an upload (MB): one limit for every upload, the import page, the parcels page
+    #: and the command line (Streamlit's server.maxUploadSize should be set to the same number).
     max_upload_mb: float = 100.0
+    # --- what an upload may make the reader do (issue 10); counted on what is actually read ------------------
+    #: Bytes actually inflated from one archive (zip, KMZ, XLSX), all members together (MB).
+    max_unzipped_mb: float = 400.0
+    #: Members in one archive.
+    max_zip_members: int = 200
+    #: Bytes inflated per compressed byte, per member, once a member is past 1 MB (zip bombs reach 1000).
+    max_zip_ratio: float = 100.0
+    #: The same for the XML inside an XLSX workbook (sheets compress far better than shapefiles).
+    max_xlsx_ratio: float = 400.0
+    #: Features in one imported layer.
+    max_import_features: int = 500_000
+    #: Rows, cells and columns of one CSV/XLSX table (an XLSX is checked before it is parsed).
+    max_table_rows: int = 200_000
+    max_table_cells: int = 5_000_000
+    max_table_columns: int = 500
+    #: Reading an upload runs in a worker process: memory it may add to its start (MB), CPU seconds and
+    #: wall-clock seconds before it is stopped, and how many such workers run at once.
+    parse_memory_mb: float = 2048.0
+    parse_cpu_s: float = 60.0
+    parse_wall_s: float = 90.0
+    parse_workers: int = 2
+    #: Niceness added to a worker: the server's own threads (other users' reruns) come first.
+    parse_nice: int = 5
 
 
 SETTINGS = Settings()

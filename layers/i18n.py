@@ -358,6 +358,17 @@ TEXT: dict[str, tuple[str, str]] = {
     # (end of issue 9 labels)
     #
     # --- import page, check/convert (issue 10) ------------------------------------------------------------
+    "imp_mode": ("导入方式", "How to apply"),
+    "imp_mode_replace": ("替换当前图层", "Replace the current layer"),
+    "imp_mode_append": ("追加到当前图层", "Append to the current layer"),
+    "imp_mode_merge": ("按编号合并（同编号更新，新编号追加）", "Merge by id (same id updated, new ids added)"),
+    "imp_confirm_remove": ("将移除 {n} 个要素：{ids}。确定要应用吗？",
+                           "This will remove {n} feature(s): {ids}. Apply anyway?"),
+    "imp_confirm_change": ("将更新 {n} 个要素：{ids}。", "This will update {n} feature(s): {ids}."),
+    "imp_kept": ("保留", "kept"),
+    "imp_limits_hint": ("上传文件在独立进程中读取：最大 {mb} MB，内存 {mem} MB，CPU 时间 {cpu} 秒。",
+                        "Uploads are read in a separate process: at most {mb} MB, {mem} MB of memory, {cpu} s of CPU."),
+    "imp_confirm_guess": ("确认坐标系 {crs}", "Confirm the CRS {crs}"),
     # (end of issue 10 labels)
     #
     # --- login, accounts, audit, conflicts, shared layers (issue 11) ----------------------------------------

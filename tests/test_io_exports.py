@@ -12,13 +12,15 @@ import shapely
 from gis.errors import DataValidationError
 from gis.exporters import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
 from gis.importers import read_uploaded_polygons
-from tests.conftest import PUTUO_X as X0, PUTUO_Y as Y0
+from tests.conftest import PUTUO_X as X0
+from tests.conftest import PUTUO_Y as Y0
 
 
 @pytest.fixture
 def layer_4549():
     return gpd.GeoDataFrame({"name": ["地块甲", "<b>乙</b>"], "use": ["life_health", "rd_services"]},
-                            geometry=[shapely.box(X0, Y0, X0 + 100, Y0 + 50), shapely.box(X0 + 500, Y0, X0 + 600, Y0 + 80)],
+                            geometry=[shapely.box(X0, Y0, X0 + 100, Y0 + 50),
+                                      shapely.box(X0 + 500, Y0, X0 + 600, Y0 + 80)],
                             crs="EPSG:4549")
 
 
@@ -64,7 +66,7 @@ def test_bad_uploads_are_refused_with_a_reason(name, data, message):
 def test_points_and_missing_crs_and_size_limit(tmp_path):
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(121.4, 31.25)], crs="EPSG:4326")
     with pytest.raises(DataValidationError, match="needs polygons"):
-        read_uploaded_polygons("p.geojson", _write(pts, tmp_path, "pts.geojson").read_bytes())  # noqa: needs polygons
+        read_uploaded_polygons("p.geojson", _write(pts, tmp_path, "pts.geojson").read_bytes())
     no_crs = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)])
     with pytest.warns(UserWarning, match="crs"):
         _write(no_crs, tmp_path, "nocrs.shp")

@@ -1,0 +1,148 @@
+"""Bombs and limits: every bomb of the corpus is refused in a worker within 300 MB above the worker's start and
+5 s; a worker over a memory, CPU or wall-clock limit is stopped and says which; the parent stays responsive."""
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from gis import errors as err
+from gis import importers as imp
+from gis import sandbox
+from gis.sandbox import WorkerLimits, run_in_worker, run_limited
+from tests import corpus
+
+MAX_PEAK_MB = 300
+MAX_REFUSE_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def bombs(tmp_path_factory):
+    sandbox.warm_up()  # the forkserver starts once per process; not part of any refusal's time
+    return [c for c in corpus.build(tmp_path_factory.mktemp("bombs")) if c.bomb]
+
+
+def test_bombs_of_every_archive_format(bombs):
+    assert {c.name.rsplit(".", 1)[1] for c in bombs} >= {"zip", "kmz", "xlsx"} and len(bombs) >= 6
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_bomb_is_refused_in_a_worker_quickly_and_small(bombs, index):
+    case = bombs[index]
+    report = run_in_worker(imp.read_upload, (case.name, case.data), case.kwargs, limits=WorkerLimits())
+    assert type(report.error) is case.error and case.fragment in str(report.error), report.error
+    assert report.peak_rss_mb <= MAX_PEAK_MB, (case.name, report.peak_rss_mb)
+    assert report.total_s <= MAX_REFUSE_S, (case.name, report.total_s)
+
+
+def test_the_3m_row_workbook_is_refused_naming_the_row_limit(bombs):
+    case = next(c for c in bombs if c.name == "rows_3m.xlsx")
+    assert len(case.data) < 1.5 * 1024 * 1024
+    t0 = time.perf_counter()
+    with pytest.raises(err.FileTooLargeError, match="limit of 200,000 rows") as info:
+        imp.read_upload_isolated(case.name, case.data, expect="point")
+    assert time.perf_counter() - t0 < MAX_REFUSE_S
+    assert "200,000 行" in info.value.text("zh")
+
+
+# --- the limits themselves ------------------------------------------------------------------------------------
+def _allocate(mb: int) -> int:
+    block = bytearray(mb * 1024 * 1024)
+    return len(block)
+
+
+def _sleep(seconds: float) -> None:
+    threading.Event().wait(seconds)  # a worker that hangs (e.g. on a slow read): killed at the wall limit
+
+
+def _crash() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _bug() -> None:
+    raise KeyError("a bug, not a refusal")
+
+
+def _refuse() -> None:
+    raise err.SchemaError("imp_no_layer", file="a.gpkg", layer="x", layers=["p", "q"], problems=["detail"])
+
+
+def test_memory_limit_stops_the_worker_and_says_so():
+    with pytest.raises(err.LimitExceededError) as info:
+        run_limited(_allocate, 2048, memory_mb=200, task=None)
+    assert info.value.limit == "memory" and "200 MB of memory" in str(info.value)
+    assert "内存上限" in info.value.text("zh")
+    assert run_limited(_allocate, 20, memory_mb=200) == 20 * 1024 * 1024  # within the limit: fine
+
+
+def test_cpu_limit_stops_an_endless_gdal_query(tmp_path):
+    data = corpus.endless_view_gpkg(tmp_path)
+    t0 = time.perf_counter()
+    with pytest.raises(err.LimitExceededError) as info:
+        run_limited(imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=60,
+                    task=imp.msg("imp_task_read", file="endless.gpkg"))
+    assert info.value.limit == "cpu" and "2 s of CPU time" in str(info.value)
+    assert str(info.value).startswith("Reading endless.gpkg was stopped")
+    assert time.perf_counter() - t0 < 60
+
+
+def test_wall_limit_kills_a_hanging_worker():
+    t0 = time.perf_counter()
+    with pytest.raises(err.LimitExceededError) as info:
+        run_limited(_sleep, 30, wall_s=1)
+    assert info.value.limit == "wall" and "1 s allowed" in str(info.value)
+    assert time.perf_counter() - t0 < 10
+
+
+def test_a_crash_is_a_refusal_and_a_bug_is_not():
+    with pytest.raises(err.ReadError, match="SIGSEGV"):
+        run_limited(_crash)
+    with pytest.raises(err.WorkerError, match="a bug, not a refusal"):
+        run_limited(_bug)
+    with pytest.raises(err.SchemaError) as info:  # a project error crosses the process boundary intact
+        run_limited(_refuse)
+    assert info.value.code == "imp_no_layer" and info.value.params["layers"] == ["p", "q"]
+    assert info.value.problems == ["detail"] and "没有名为 x 的图层" in info.value.text("zh")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+
+
+def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
+    """A CPU bomb and a memory bomb in workers; the parent's loop keeps running and its memory stays flat."""
+    data = corpus.endless_view_gpkg(tmp_path)
+    errors: list[BaseException] = []
+
+    def cpu_bomb():
+        try:
+            run_limited(imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8)
+        except BaseException as exc:  # whatever it is, the assertion below shows it
+            errors.append(exc)
+
+    def memory_bomb():
+        try:
+            run_limited(_allocate, 4096, memory_mb=500)
+        except BaseException as exc:
+            errors.append(exc)
+
+    before = _rss_mb()
+    threads = [threading.Thread(target=cpu_bomb), threading.Thread(target=memory_bomb)]
+    for t in threads:
+        t.start()
+    gaps, last = [], time.perf_counter()
+    while any(t.is_alive() for t in threads):
+        sum(range(20_000))  # the parent's own work, e.g. another session's rerun
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    for t in threads:
+        t.join()
+    # the CPU bomb is stopped by its CPU limit, or by the wall clock when the machine is too busy to give it 2 s
+    assert all(isinstance(e, err.LimitExceededError) for e in errors), errors
+    assert sorted(e.limit for e in errors) in (["cpu", "memory"], ["memory", "wall"])
+    assert len(gaps) > 100 and max(gaps) < 0.25, max(gaps)
+    assert _rss_mb() - before < 50
