@@ -166,6 +166,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sens_spread_invalid": ("扰动幅度必须在 [0, 1) 之间；收到 {spread}。", "The spread must lie in [0, 1); received {spread}."),
     "sens_counts_invalid": ("抽样次数和前 N 名都必须不小于 1；收到 {draws} 和 {top_n}。",
                             "draws and top_n must be >= 1; received {draws} and {top_n}."),
+    "raster_task": ("读取栅格“{name}”", "reading the raster '{name}'"),
     "raster_unreadable": ("无法读取栅格：{reason}。应为带坐标系的 GeoTIFF。", "Cannot read the raster: {reason}. Expected a GeoTIFF with a CRS."),
     "raster_no_crs": ("栅格没有坐标系。应为声明了坐标系的 GeoTIFF。请在 GIS 软件中为其指定坐标系后再上传。",
                       "The raster has no CRS. Expected a GeoTIFF with its coordinate system. Fix: assign its CRS in your GIS software and upload it again."),

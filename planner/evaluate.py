@@ -16,7 +16,8 @@ from PIL import Image
 from gis.analysis import nearest_features
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
-from gis.messages import Message
+from gis.messages import Message, msg
+from gis.sandbox import run_limited
 from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
 from gis.scoring import (PRESETS, Context, apply_weights, check_rules, explain, failure_message,
                          normalise, raw_criteria, rule_findings, sensitivity)
@@ -142,7 +143,8 @@ def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
         raw, norm = raw.copy(), norm.copy()
         for r in rasters:
             crit = f"raster:{r.name}"
-            values = CACHE.get(("zonal", r.digest, ds.version, user_ids), lambda r=r: zonal_mean(parcels, r.data))
+            values = CACHE.get(("zonal", r.digest, ds.version, user_ids),
+                               lambda r=r: run_limited(zonal_mean, parcels, r.data, task=msg("raster_task", name=r.name)))
             raw[crit] = values
             norm[crit] = normalise_raster_values(values, higher_is_better=r.higher_is_better)
         return Evaluation(key=key, parcels=gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"),
@@ -161,7 +163,7 @@ def raster_criterion(name: str, data: bytes, *, higher_is_better: bool, probe: g
     RasterError
         When the file cannot be used; the message says why.
     """
-    zonal_mean(probe.iloc[:1], data)
+    run_limited(zonal_mean, probe.iloc[:1], data, task=msg("raster_task", name=name[:40]))  # the raster is an upload
     return RasterCriterion(name=name.strip()[:40] or "raster", higher_is_better=higher_is_better, data=data,
                            digest=hashlib.sha1(data).hexdigest()[:16])
 

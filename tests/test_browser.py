@@ -265,10 +265,51 @@ def test_import_gbk_shapefile_in_cgcs2000_gk_lands_in_place(page, app_url, tmp_p
     detected = page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")
     expect(detected).to_contain_text("EPSG:4549", timeout=60_000)
     expect(page.locator("[data-testid='stMetric']").filter(has_text="属性编码")).to_contain_text("GBK")
+    page.get_by_text(re.compile("我已核对：应用后将移除 0 个、更新 1 个")).click()  # S01 renamed: asked first
     page.get_by_role("button", name="应用到本次会话").click()
     expect(page.get_by_text("已应用")).to_be_visible(timeout=30_000)
     page.get_by_role("link", name="园区地图").click()  # the sidebar navigation keeps the session
     map_ready(page, "home")
     click_feature(page, "home", "subparks", "S01")  # the imported polygon, where 长风生态商务区 was
     expect(page.get_by_role("heading", name="导入测试子园")).to_be_visible(timeout=30_000)
+    assert page.external_requests == []
+
+
+def test_import_keeps_the_upload_warns_on_gcj02_and_asks_before_removing(page, app_url, tmp_path, data):
+    import geopandas as gpd
+    import numpy as np
+
+    from gis.crs import wgs84_to_gcj02
+
+    # the real stations, shifted to GCJ-02 as an AMap export would be, in a GeoJSON that says nothing of it
+    stations = data.stations.copy()
+    x, y = wgs84_to_gcj02(stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy())
+    gcj = gpd.GeoDataFrame(stations[["name_zh"]].rename(columns={"name_zh": "名称"}),
+                           geometry=gpd.points_from_xy(x, y), crs="EPSG:4326")
+    upload = tmp_path / "amap_stations.geojson"
+    gcj.to_file(upload)
+    page.goto(f"{app_url}/import")
+    idle(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="导入到哪个图层").click()
+    page.get_by_role("option", name="重点载体").click()
+    idle(page)
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    page.locator("[data-testid='stSelectbox']").filter(has_text="导入到哪个图层").click()  # a rerun right away
+    page.get_by_role("option", name="重点载体").click()
+    expect(page.get_by_text("当前文件：amap_stations.geojson")).to_be_visible(timeout=60_000)  # the upload stayed
+    warning = page.locator("[data-testid='stAlert']").filter(has_text="GCJ-02")
+    expect(warning.first).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name=re.compile("按 GCJ-02")).click()
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")).to_contain_text("GCJ-02",
+                                                                                                  timeout=60_000)
+    # replacing the 24 carriers with the stations would remove them: the page asks first
+    apply = page.get_by_role("button", name="应用到本次会话")
+    expect(apply).to_be_disabled()
+    page.get_by_text(re.compile("我已核对：应用后将移除 24 个")).click()
+    expect(apply).to_be_enabled()
+    page.get_by_text("追加到当前图层").click()  # appending removes nothing: no question
+    idle(page)
+    expect(apply).to_be_enabled()
+    apply.click()
+    expect(page.get_by_text("已应用")).to_be_visible(timeout=30_000)
     assert page.external_requests == []

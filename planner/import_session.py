@@ -1,0 +1,193 @@
+"""An import session: the uploaded file kept, read in a worker, checked against the roads, mapped and combined.
+
+The page keeps one :class:`Upload` (the bytes, until the user replaces or removes it, so no rerun loses it),
+asks :func:`preview` for what the file holds (cached by file and options) and :func:`plan` for exactly what
+applying it would add, remove and change — before anything is applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from gis.crs import shift_geometries
+from gis.datasets import ParkData
+from gis.datum_check import DatumFit, datum_fit
+from gis.importers import (
+    TARGET_FIELDS,
+    Combined,
+    ImportResult,
+    TableInfo,
+    apply_mapping,
+    combine_layers,
+    file_signature,
+    guess_mapping,
+    inspect_table_isolated,
+    normalise_crs_choice,
+    read_upload_isolated,
+)
+from gis.messages import Message
+from gis.validate import invariant_problems
+from layers.i18n import t
+from layers.registry import Category, LayerSpec, get_spec
+from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from planner import tiles
+from planner.cache import BoundedCache
+from planner.data import DataSet
+from planner.maps import context_legend, context_refs, park_refs
+
+#: What each target layer accepts.
+KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}
+#: The coordinate systems offered (besides a typed one); "auto" reads the file's own or guesses.
+CRS_CHOICES = ("auto", "EPSG:4326", "EPSG:4490", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:4550", "EPSG:4528",
+               "EPSG:4529", "EPSG:4499", "SWAP", "custom")
+CACHE = BoundedCache(256 * 1024 * 1024)
+
+#: How the preview map draws the layer as declared and as the two shifted readings.
+READINGS = LayerSpec(
+    "import_readings", "imp_layer_readings", "polygon", {"color": "#2b6cb0", "weight": 2, "fillOpacity": 0.25},
+    tooltip=(("name", "f_name"),), popup=(), category_field="reading",
+    categories=(Category("declared", "imp_reading_declared", {"color": "#2b6cb0", "fillColor": "#63b3ed"}),
+                Category("gcj02", "imp_reading_gcj02", {"color": "#dd6b20", "fillColor": "#f6ad55",
+                                                        "dashArray": "5 4", "fillOpacity": 0.15}),
+                Category("bd09", "imp_reading_bd09", {"color": "#38a169", "fillColor": "#68d391",
+                                                      "dashArray": "2 4", "fillOpacity": 0.15})))
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the user uploaded: its name (shown, never used as a path), bytes and content digest."""
+
+    name: str
+    data: bytes
+    digest: str
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> Upload:
+        return cls(name=str(name)[:200], data=bytes(data), digest=hashlib.sha1(data).hexdigest()[:16])
+
+    @property
+    def is_table(self) -> bool:
+        return self.name.lower().endswith((".csv", ".xlsx"))
+
+
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """What a file holds, read as asked: the layer (EPSG:4326), what was detected, the datum check."""
+
+    result: ImportResult
+    datum: DatumFit | None
+    crs_choice: str | None
+
+
+def table_info(upload: Upload) -> TableInfo:
+    """The columns of a CSV/XLSX (read in a worker; cached by content)."""
+    return CACHE.get(("table", upload.digest), lambda: inspect_table_isolated(upload.name, upload.data))
+
+
+def crs_choice(choice: str, custom: str, *, file: str) -> str | None:
+    """The coordinate system to read with: None (the file's own, or a guess), a listed one, or a typed EPSG
+    code / WKT / PROJ string (checked: nothing that reads a file on the server). Raises CRSUnknownError."""
+    if choice == "auto":
+        return None
+    if choice == "custom":
+        return normalise_crs_choice(custom, file=file) if custom.strip() else None
+    return choice
+
+
+def preview(ds: DataSet, upload: Upload, *, kind: str, crs: str | None, layer: str | None = None,
+            xy: tuple[str, str] | None = None) -> Preview:
+    """Read the upload in a worker (limits on memory, CPU and time) as a ``kind`` layer, and check a lon/lat
+    layer against the OpenStreetMap roads and stations: is it really WGS84, or GCJ-02/BD-09?"""
+    key = ("preview", upload.digest, kind, crs, layer, xy, ds.version)
+
+    def build() -> Preview:
+        result = read_upload_isolated(upload.name, upload.data, layer=layer, crs=crs, xy=xy, expect=KINDS[kind])
+        check = None
+        lonlat = crs is None and result.crs_how == "file" and result.source_crs in ("EPSG:4326", "EPSG:4490")
+        if (lonlat or crs in ("EPSG:4326", "EPSG:4490")) and len(ds.park.roads):
+            check = datum_fit(result.gdf, roads=ds.park.roads, stations=ds.park.stations)
+        return Preview(result=result, datum=check, crs_choice=crs)
+
+    return CACHE.get(key, build)
+
+
+def mapping_defaults(columns: list[str], kind: str, remembered: Mapping[str, str] | None) -> dict[str, str | None]:
+    """The field mapping to start from: what was remembered for this kind of file, else a guess."""
+    guessed = guess_mapping(columns, kind)
+    return {f: (remembered or {}).get(f, guessed.get(f)) for f in TARGET_FIELDS[kind]}
+
+
+def signature(columns: list[str], kind: str) -> str:
+    """The key a mapping is remembered under (this kind of file, for this layer)."""
+    return file_signature(columns, kind)
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Exactly what applying the import does, before it is applied."""
+
+    mapped: gpd.GeoDataFrame
+    combined: Combined
+    problems: tuple[Message, ...]
+
+
+def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mapping[str, str | None],
+         mode: str) -> Plan:
+    """Map the fields, combine with the current layer (``replace``, ``append`` or ``merge`` by id) and check
+    the park's invariants when sub-parks change. Raises SchemaError when a required field is not mapped."""
+    key = ("plan", upload.digest, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), mode,
+           id(pv), ds.version)
+
+    def build() -> Plan:
+        mapped = apply_mapping(pv.result, dict(mapping), layer_kind=kind, source_note=f"imported from {upload.name}")
+        combined = combine_layers(ds.layer(kind), mapped, mode=mode)  # type: ignore[arg-type]
+        problems: tuple[Message, ...] = ()
+        if kind == "subparks":
+            candidate = ParkData(**{**ds.park.__dict__, kind: combined.layer})
+            problems = tuple(invariant_problems(candidate))
+        return Plan(mapped=mapped, combined=combined, problems=problems)
+
+    return CACHE.get(key, build)
+
+
+def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
+    """The preview map: roads, stations and the park under the imported layer (a large one as vector tiles);
+    for lon/lat data also the layer as it would lie if it were GCJ-02 or BD-09, to compare with the roads."""
+    gdf = pv.result.gdf.reset_index(drop=True)
+    layer = gdf.assign(id=[f"#{i + 1}" for i in range(len(gdf))])
+    names = next((c for c in layer.columns if c not in ("id", layer.geometry.name) and layer[c].dtype == object), None)
+    layer = layer.assign(name_zh=layer[names].astype(str) if names else layer["id"])
+    layer = layer.assign(name_en=layer["name_zh"])
+    refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks", "stations"), lang=lang,
+                                                   labels=("subparks", "stations"))
+    spec = get_spec("parcels" if KINDS[kind] == "polygon" else "buildings")
+    legend = context_legend(ds, lang=lang) + legend_entries([get_spec("district"), get_spec("subparks")], lang=lang)
+    if tiles.is_large(layer):
+        version = tiles.preview_version(layer)
+        eng = tiles.engine(version, "preview", layer)
+        refs.append(tiles.tiled_ref(version, "preview", eng, spec, name=t("imp_preview_layer", lang), datum="wgs84"))
+        legend += legend_entries([spec], lang=lang)
+    elif pv.datum is not None and layer.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        readings = [layer.assign(reading="declared")]
+        for datum in ("gcj02", "bd09"):
+            readings.append(shift_geometries(layer, source=datum, target="wgs84").assign(reading=datum))
+        both = gpd.GeoDataFrame(gpd.pd.concat(readings, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+        both["id"] = [f"{r}:{i}" for r, i in zip(both["reading"], both["id"])]
+        refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
+                              doc=layer_document(READINGS, both, lang=lang)))
+        legend += legend_entries([READINGS], lang=lang)
+    else:
+        refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
+                              doc=layer_document(spec, layer, lang=lang)))
+        if pv.datum is not None:  # points or lines: the shifted readings as their own layers
+            for datum in ("gcj02", "bd09"):
+                shifted = shift_geometries(layer, source=datum, target="wgs84")
+                refs.append(layer_ref(f"import_{datum}", name=t(f"imp_reading_{datum}", lang), show=False,
+                                      doc=layer_document(spec, shifted, lang=lang)))
+        legend += legend_entries([spec], lang=lang)
+    return map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
+                    legend_title=t("legend", lang), legend=legend, height=460, map_key="import")
