@@ -166,6 +166,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sens_spread_invalid": ("扰动幅度必须在 [0, 1) 之间；收到 {spread}。", "The spread must lie in [0, 1); received {spread}."),
     "sens_counts_invalid": ("抽样次数和前 N 名都必须不小于 1；收到 {draws} 和 {top_n}。",
                             "draws and top_n must be >= 1; received {draws} and {top_n}."),
+    "basemap_bad_url": ("底图服务地址 {url} 无效。应为 http(s) 地址，包含 {{z}}、{{x}}、{{y}}（可含 {{s}}）。",
+                        "The tile service address {url} cannot be used. Expected an http(s) address with {{z}}, {{x}} "
+                        "and {{y}} (and optionally {{s}})."),
+    "basemap_bad_datum": ("底图坐标基准 {datum} 无效。应为 WGS84/CGCS2000 或 GCJ-02。",
+                          "Unknown tile datum {datum}. Expected WGS84/CGCS2000 or GCJ-02."),
     "raster_task": ("读取栅格“{name}”", "reading the raster '{name}'"),
     "raster_unreadable": ("无法读取栅格：{reason}。应为带坐标系的 GeoTIFF。", "Cannot read the raster: {reason}. Expected a GeoTIFF with a CRS."),
     "raster_no_crs": ("栅格没有坐标系。应为声明了坐标系的 GeoTIFF。请在 GIS 软件中为其指定坐标系后再上传。",

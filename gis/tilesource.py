@@ -263,6 +263,111 @@ class TileSource:
         self.close()
 
 
+# --- a GeoTIFF (orthophoto, base image) as tiles ---------------------------------------------------------
+class GeoTiffTiles:
+    """A GeoTIFF (any CRS, e.g. an orthophoto in CGCS2000 GK) as Web Mercator PNG tiles, cut on demand.
+
+    Same interface as :class:`TileSource` (``metadata``, ``tile``, ``close``), so the app's basemap route and
+    the print mosaics use it the same way. Each tile is read through a warped view of the file (rasterio),
+    resampled bilinearly; nodata and areas outside the image are transparent.
+    """
+
+    TILE_PX = 256
+
+    def __init__(self, path: Path, *, metadata: TileMetadata) -> None:
+        self.path = path
+        self.kind = "geotiff"
+        self.metadata = metadata
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | Path) -> GeoTiffTiles:
+        """Open a GeoTIFF with a coordinate system. Raises :class:`TileError` when it cannot be used."""
+        import rasterio
+
+        p = Path(path).expanduser()
+        if not p.is_file():
+            raise TileError("tile_package_missing", path=str(path))
+        try:
+            with rasterio.open(p) as ds:
+                if ds.crs is None:
+                    raise TileError("tile_package_unreadable", name=p.name, reason="no coordinate system")
+                w, s, e, n = rasterio.warp.transform_bounds(ds.crs, "EPSG:4326", *ds.bounds, densify_pts=21)
+                res_m = abs(ds.transform.a) * (1.0 if ds.crs.is_projected else 111_320.0)
+                # the zoom whose pixels match the image's own (Web Mercator m/px at Shanghai's latitude)
+                native = int(np.clip(round(math.log2(156543.03 * math.cos(math.radians((s + n) / 2)) / res_m)), 0, 22))
+                bands = ds.count
+        except rasterio.errors.RasterioError as exc:
+            raise TileError("tile_package_unreadable", name=p.name, reason=type(exc).__name__) from exc
+        if bands not in (1, 3, 4):
+            raise TileError("tile_package_unreadable", name=p.name, reason=f"{bands} bands")
+        meta = TileMetadata(format="png", bounds=(w, s, e, n), min_zoom=max(native - 6, 0), max_zoom=native,
+                            attribution="", name=p.stem)
+        return cls(p.resolve(), metadata=meta)
+
+    def tile(self, z: int, x: int, y: int) -> bytes | None:
+        """A 256-pixel PNG of tile (z, x, y), or None when the image does not reach it."""
+        import io
+
+        import rasterio
+        from PIL import Image
+        from rasterio.enums import Resampling
+        from rasterio.vrt import WarpedVRT
+        from rasterio.windows import from_bounds
+
+        z, x, y = check_tile_key(z, x, y)
+        if self.metadata.bounds is not None:
+            w, s, e, n = self.metadata.bounds
+            (tw, tn), (te, ts) = _tile_lonlat(x, y, z), _tile_lonlat(x + 1, y + 1, z)
+            if te < w or tw > e or tn < s or ts > n:
+                return None
+        size = 2 * _HALF / (1 << z)
+        left, top = -_HALF + x * size, _HALF - y * size
+        px = self.TILE_PX
+        with self._lock, rasterio.open(self.path) as src, \
+                WarpedVRT(src, crs="EPSG:3857", resampling=Resampling.bilinear) as vrt:
+            vl, vb, vr, vt = vrt.bounds
+            il, ib, ir, it = max(left, vl), max(top - size, vb), min(left + size, vr), min(top, vt)
+            if il >= ir or ib >= it:
+                return None
+            # the part of the tile the image covers, in tile pixels (at least one)
+            c0, r0 = round((il - left) / size * px), round((top - it) / size * px)
+            c1, r1 = max(round((ir - left) / size * px), c0 + 1), max(round((top - ib) / size * px), r0 + 1)
+            part = vrt.read(window=from_bounds(il, ib, ir, it, transform=vrt.transform),
+                            out_shape=(vrt.count, r1 - r0, c1 - c0), masked=True, resampling=Resampling.bilinear)
+        mask = np.ones((px, px), dtype=bool)
+        mask[r0:r1, c0:c1] = np.ma.getmaskarray(part).any(axis=0)
+        if mask.all():
+            return None
+        bands = np.zeros((part.shape[0], px, px), dtype=part.dtype)
+        bands[:, r0:r1, c0:c1] = np.ma.filled(part, 0)
+        if bands.dtype != np.uint8:  # stretch other types to 0-255 over this tile's valid pixels
+            valid = bands[:, ~mask]
+            lo, hi = (float(valid.min()), float(valid.max())) if valid.size else (0.0, 1.0)
+            bands = np.clip((bands - lo) / max(hi - lo, 1e-9) * 255, 0, 255).astype(np.uint8)
+        rgb = np.repeat(bands[:1], 3, axis=0) if bands.shape[0] == 1 else bands[:3]
+        alpha = np.where(mask, 0, bands[3] if bands.shape[0] == 4 else 255).astype(np.uint8)[None]
+        buf = io.BytesIO()
+        Image.fromarray(np.moveaxis(np.concatenate([rgb, alpha]), 0, -1), mode="RGBA").save(buf, format="PNG")
+        return buf.getvalue()
+
+    def close(self) -> None:
+        """Nothing stays open between tiles."""
+
+    def __enter__(self) -> GeoTiffTiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_basemap(path: str | Path) -> TileSource | GeoTiffTiles:
+    """A local basemap: an MBTiles file, a z/x/y folder, or a GeoTIFF (``.tif``/``.tiff``)."""
+    if str(path).lower().endswith((".tif", ".tiff")):
+        return GeoTiffTiles.open(path)
+    return TileSource.open(path)
+
+
 # --- print mosaics ---------------------------------------------------------------------------------------
 def _tile_lonlat(x: float, y: float, z: int) -> tuple[float, float]:
     """Lon/lat of the top-left corner of XYZ tile (x, y) at zoom z."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 from datetime import date
 
 import geopandas as gpd
@@ -76,36 +77,39 @@ def extent(ds: DataSet, kind: str, *, cluster: str | None = None, subpark: str |
     return padded_extent(geom, margin=0.04)
 
 
-def print_map(frames: list, *, title: str, subtitle: str, paper: str, landscape: bool, grid: bool, labels: bool,
-              lang: str, extent_m: tuple[float, float, float, float]):  # noqa: ANN201 - a matplotlib Figure
-    """A print map figure of these (spec, layer) frames over ``extent_m`` (EPSG:4549)."""
-    spec = PrintSpec(title=title, subtitle=subtitle, paper=paper, landscape=landscape, grid=grid, lang=lang,
-                     labels=labels)
-    return render(frames, spec=spec, extent_m=extent_m)
+def print_map(frames: list, *, spec: PrintSpec, extent_m: tuple[float, float, float, float],
+              basemap: Any = None):  # noqa: ANN201 - a matplotlib Figure
+    """A print map figure of these (spec, layer) frames over ``extent_m`` (EPSG:4549), in the official layout
+    (frame, title block, numeric scale, grid labels), over the local basemap when one is given."""
+    return render(frames, spec=spec, extent_m=extent_m, basemap=basemap)
 
 
-def print_frames(layers: Mapping[str, gpd.GeoDataFrame], chosen: Sequence[str]) -> list:
-    """(spec, layer) pairs for the print map, in the chosen order; the scenario drawn as added land."""
-    frames = [(get_spec(k), layers[k]) for k in chosen if k != "scenario_current"]
+def print_frames(ds: DataSet, layers: Mapping[str, gpd.GeoDataFrame], chosen: Sequence[str]) -> list:
+    """(spec, layer) pairs for the print map: the OpenStreetMap context under the chosen layers (in the chosen
+    order); the scenario drawn as added land."""
+    frames = [(s, ds.layer(s.id)) for s in CONTEXT_LAYERS if len(ds.layer(s.id))]
+    frames += [(get_spec(k), layers[k]) for k in chosen if k != "scenario_current"]
     if "scenario_current" in chosen and not layers["scenario_current"].geometry.iloc[0].is_empty:
         frames.append((get_spec("scenario_added"), layers["scenario_current"]))
     return frames
 
 
 def atlas_pdf(ds: DataSet, layers: Mapping[str, gpd.GeoDataFrame], scores: Scores, *, kind: str, top_n: int,
-              lang: str) -> bytes:
-    """One page per sub-park, or per top-N parcel."""
+              lang: str, unit: str = "", basemap: Any = None, georef: bool = False) -> bytes:
+    """One page per sub-park, or per top-N parcel (with its score and rank)."""
     table = scores.table
     ids = list(ds.park.subparks["id"]) if kind == "subparks" else \
         list(table[table["rank"].notna()].sort_values("rank").index[:top_n])
-    frames = [(get_spec(i), ds.park.layer(i)) for i in ("district", "zones", "subparks", "buildings", "stations")]
+    frames = [(get_spec(i), ds.park.layer(i)) for i in ("roads", "metro_lines", "district", "zones", "subparks",
+                                                        "buildings", "stations") if len(ds.park.layer(i))]
     frames.append((get_spec("scored_parcels"), layers["scored_parcels"]))
-    return atlas(ds.park, ids=ids, kind=kind, frames=frames, base=PrintSpec(title="", lang=lang, paper="A4",
-                                                                             landscape=True))
+    return atlas(ds.park, ids=ids, kind=kind, frames=frames, basemap=basemap, georef=georef,
+                 scored=table if kind == "parcels" else None,
+                 base=PrintSpec(title="", lang=lang, paper="A4", landscape=True, unit=unit))
 
 
 def report_pdf(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, layers: Mapping[str, gpd.GeoDataFrame],
-               *, author: str, lang: str) -> bytes:
+               *, author: str, lang: str, unit: str = "", basemap: Any = None, georef: bool = False) -> bytes:
     """The scenario report: map, metrics, weights, each added parcel's score card."""
     from gis.scoring import explain
 
@@ -121,7 +125,8 @@ def report_pdf(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, 
             t("f_contrib", lang): card["contribution"].round(3)})
     added = layers["scored_parcels"][layers["scored_parcels"]["id"].isin(scenario.parcels)]
     return scenario_report(ds.park, scenario_name=scenario.name, author=author, metrics=m, added_parcels=added,
-                           cards=cards, weights=dict(scores.weights), lang=lang)
+                           cards=cards, weights=dict(scores.weights), lang=lang, unit=unit, basemap=basemap,
+                           georef=georef)
 
 
 def offline_html(ds: DataSet, *, lang: str) -> bytes:

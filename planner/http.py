@@ -172,8 +172,37 @@ async def values_route(request: Request) -> Response:
                     headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
 
+# --- the local basemap (planner/basemaps.py) --------------------------------------------------------------------
+def basemap_url() -> str:
+    """The URL template of the local basemap's tiles (signed once; the route checks z/x/y itself)."""
+    path = f"{API_PREFIX}/basemap"
+    return f"{path}/{{z}}/{{x}}/{{y}}?sig={_sign(path, {})}"
+
+
+async def basemap_route(request: Request) -> Response:
+    """GET /api/basemap/{z}/{x}/{y} -> a tile of the local basemap (MBTiles, folder or GeoTIFF)."""
+    from gis.errors import TileError
+    from gis.tilesource import media_type, parse_tile_key
+    from planner.basemaps import local_source
+
+    if not hmac.compare_digest(request.query_params.get("sig", ""), _sign(f"{API_PREFIX}/basemap", {})):
+        return _bad(403, "bad signature")
+    p = request.path_params
+    try:
+        z, x, y = parse_tile_key(p["z"], p["x"], p["y"])
+        source = local_source()
+        data = await run_in_threadpool(source.tile, z, x, y) if source is not None else None
+    except TileError as exc:
+        return _bad(400, exc.text("en"))
+    if data is None:
+        return Response(status_code=204, headers={"Cache-Control": "private, max-age=3600"})
+    return Response(data, media_type=media_type(data) or "application/octet-stream",
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
 def routes() -> list[Any]:
     """The routes to mount with ``st.App(..., routes=routes())``."""
     return [Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"]),
             Route(API_PREFIX + "/tiles/{version}/{layer}/{z}/{x}/{y}.mvt", tile_route, methods=["GET"]),
-            Route(API_PREFIX + "/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin", values_route, methods=["GET"])]
+            Route(API_PREFIX + "/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin", values_route, methods=["GET"]),
+            Route(API_PREFIX + "/basemap/{z}/{x}/{y}", basemap_route, methods=["GET"])]

@@ -85,11 +85,11 @@ def test_deep_link_opens_the_subpark(monkeypatch, tmp_path):
 
 
 def test_basemap_choices(at):
-    at.selectbox(key="home_basemap@zh").select("amap").run()
+    at.selectbox(key="basemap@zh").select("amap").run()
     spec = maps(at)["home"]
     assert spec["basemap"]["datum"] == "gcj02" and "autonavi" in spec["basemap"]["tiles"][0]["url"]
     assert all("datum=gcj02" in ref["url"] for ref in spec["layers"])  # the vector layers are shifted to match
-    at.selectbox(key="home_basemap@zh").select("tianditu_img").run()
+    at.selectbox(key="basemap@zh").select("tianditu_img").run()
     assert any(t("basemap_needs_key", "zh") in c.value for c in at.caption)
     assert maps(at)["home"]["basemap"]["tiles"] == []
 
@@ -133,9 +133,9 @@ def test_data_page_reports_invariants(at):
 
 
 def test_choices_survive_a_language_switch_with_translated_labels(at):
-    at.selectbox(key="home_basemap@zh").select("positron").run()
+    at.selectbox(key="basemap@zh").select("positron").run()
     at.radio(key="lang").set_value("en").run()
-    box = at.selectbox(key="home_basemap@en")
+    box = at.selectbox(key="basemap@en")
     assert box.value == "positron"  # carried over, shown with its English label (a new key per language)
     assert t("basemap_positron", "en") in box.options
 

@@ -6,14 +6,13 @@ import streamlit as st
 
 from layers.i18n import t
 from planner import explore
-from planner.basemaps import basemap_choices, basemap_for
+from planner.basemaps import basemap_choices, default_basemap
 from views import boundary, state
 from planner.maps import clicked_parcel
 from views.mapview import show_map
 
 SELECT = "home_subpark"      # the sub-park select box (its key carries the language)
 FOCUS = "home_focus"         # (sub-park id, n): the map zooms to it when n changes
-BASEMAP = "home_basemap"
 LINKED = "home_deep_link"    # the ?subpark= / ?parcel= of the session's first run (later changes are the page's own)
 PARCEL = "home_parcel"       # the parcel whose card the panel shows (instead of a sub-park's)
 
@@ -70,13 +69,16 @@ def page() -> None:
     st.title(t("app_title", lang))
     st.caption(t("app_subtitle", lang) + " · " + t("demo_banner", lang))
     c1, c2 = st.columns([1, 2])
-    choices = basemap_choices()
-    basemap_id = c1.selectbox(t("basemap", lang), [b.id for b in choices], key=state.lkey(BASEMAP),
-                              format_func=lambda b: t(next(c.label_key for c in choices if c.id == b), lang))
+    ws, _ = state.workspace()
+    choices = basemap_choices(ws)
+    key_b = state.lkey(state.BASEMAP)
+    st.session_state.setdefault(key_b, default_basemap(ws))
+    c1.selectbox(t("basemap", lang), [b.id for b in choices], key=key_b,
+                 format_func=lambda b: t(next(c.label_key for c in choices if c.id == b), lang))
     selected = c2.selectbox(t("search_subpark", lang), list(names), key=key, index=None, on_change=_on_pick,
                             placeholder=t("search_placeholder", lang),
                             format_func=lambda sid: f"{names.get(sid, sid)} ({sid})")
-    basemap, datum, note = basemap_for(basemap_id)
+    basemap, datum, note = state.basemap()
     if note:
         st.caption(t(note, lang))
 

@@ -12,7 +12,6 @@ from gis.raster import surface_geotiff
 from gis.scoring import PRESETS, VECTOR_CRITERIA
 from layers.i18n import name_col, t
 from planner import evaluate as ev_
-from planner.basemaps import basemap_for
 from planner.maps import clicked_parcel
 from views import boundary, state
 from views.mapview import show_map
@@ -38,8 +37,8 @@ def _reset(criteria: tuple[str, ...]) -> None:
     _apply_preset(criteria)
 
 
-def _on_map_event(event: dict, ds, ids: set[str]) -> None:  # noqa: ANN001
-    parcel = clicked_parcel(ds, event, layer_ids=("scored_parcels", "user_parcels"))
+def _on_map_event(event: dict, ds, ids: set[str], datum: str) -> None:  # noqa: ANN001
+    parcel = clicked_parcel(ds, event, layer_ids=("scored_parcels", "user_parcels"), datum=datum)
     if parcel in ids:
         st.session_state[state.lkey(SELECT)] = parcel
     elif event.get("type") == "draw" and event.get("geometry"):
@@ -114,10 +113,10 @@ def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, 
         image = None
         if st.session_state.get(SHOW_SURFACE):
             image = ev_.surface_image(ds, weights, cell_m=float(st.session_state.get(SURFACE_CELL, 100)))
-        basemap, datum, _ = basemap_for("none")
+        basemap, datum, _ = state.basemap()
         spec = ev_.parcels_map(ds, ev, scores, lang=lang, basemap=basemap, datum=datum, selected=selected,
                                image=image, clear_drawings=int(st.session_state.get(CLEAR, 0)))
-        show_map(spec, key="parcels_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index)))
+        show_map(spec, key="parcels_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index), datum))
     with card_col:
         if selected is None:
             st.caption(t("card_hint", lang))

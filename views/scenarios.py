@@ -14,7 +14,6 @@ from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner import scenario_edit as se
 from planner import workspace as pw
-from planner.basemaps import basemap_for
 from planner.maps import clicked_parcel
 from views import boundary, state
 from views.mapview import show_map
@@ -55,8 +54,8 @@ def _on_header() -> None:
          external=False)
 
 
-def _on_map_event(event: dict, ds, ids: set[str]) -> None:  # noqa: ANN001
-    parcel = clicked_parcel(ds, event, layer_ids=("scenario_parcels",))
+def _on_map_event(event: dict, ds, ids: set[str], datum: str) -> None:  # noqa: ANN001
+    parcel = clicked_parcel(ds, event, layer_ids=("scenario_parcels",), datum=datum)
     if parcel in ids:
         _set(se.toggle_parcel(history(), parcel))
     elif event.get("type") == "draw" and event.get("geometry"):
@@ -184,10 +183,10 @@ def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFr
     map_col, metric_col = st.columns([1.6, 1])
     with map_col:
         st.caption(t("scen_click_hint", lang))
-        basemap, datum, _ = basemap_for("none")
+        basemap, datum, _ = state.basemap()
         spec = se.scenario_map(ds, ev, scores, sc, lang=lang, basemap=basemap, datum=datum,
                                clear_drawings=int(st.session_state.get(CLEAR, 0)))
-        show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index)))
+        show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index), datum))
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
         def _add() -> None:
@@ -297,7 +296,7 @@ def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.Dat
         lambda col: ["background-color: #fefcbf" if d else "" for d in differs[col.name]], axis=0)
     st.caption(t("cmp_hint", lang))
     st.dataframe(styled, width="stretch")
-    basemap, datum, _ = basemap_for("none")
+    basemap, datum, _ = state.basemap()
     show_map(se.compare_map(ds, named, lang=lang, basemap=basemap, datum=datum), key="compare_map")
 
 

@@ -131,6 +131,26 @@ def current_user() -> Any:
         return None
 
 
+BASEMAP = "basemap"                # the basemap every map of the session uses (chosen on the home page)
+
+
+def basemap() -> tuple[dict, str, str | None]:
+    """The session's basemap: its browser spec, the datum vector layers are shifted to, a note key."""
+    from planner.basemaps import basemap_for, default_basemap
+
+    ws, _ = workspace()
+    chosen = st.session_state.get(f"{BASEMAP}@{lang()}") or st.session_state.get(
+        f"{BASEMAP}@{'en' if lang() == 'zh' else 'zh'}") or default_basemap(ws)
+    return basemap_for(chosen, ws=ws, key=_tianditu_key())
+
+
+def _tianditu_key() -> str | None:
+    try:
+        return st.secrets.get("TIANDITU_KEY")
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
 def user() -> str:
     """The acting user's name (the author of every save); never typed."""
     u = current_user()
