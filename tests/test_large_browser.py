@@ -91,8 +91,9 @@ def test_a_click_at_a_parcels_centroid_opens_it(page, large):
     page.goto(f"{url}/?parcel={start}")
     settled(page)
     page.wait_for_function("() => window.__plannerMaps.home.map.getZoom() >= 17")
-    centre = parcels.loc[parcels["id"] == start].geometry.iloc[0].centroid
-    near = parcels[parcels.geometry.centroid.distance(centre) < 0.0006]  # ~60 m: in the view at zoom 17
+    metric = parcels.to_crs("EPSG:4549")
+    centre = metric.loc[metric["id"] == start].geometry.iloc[0].centroid
+    near = parcels[(metric.geometry.centroid.distance(centre) < 60).to_numpy()]  # in the view at zoom 17
     near = near[near["id"] != start]
     target = near[[g.contains(g.centroid) for g in near.geometry]].iloc[rng.randrange(len(near) // 2)]
     c = target.geometry.centroid
