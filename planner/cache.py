@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import sys
 import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -49,6 +52,60 @@ def approx_bytes(obj: Any, *, _depth: int = 0) -> int:
     return sys.getsizeof(obj)
 
 
+#: Every bounded cache of the process (so a session's entries can be released from all of them).
+_ALL: list[BoundedCache] = []
+#: Other holders of session data (tile engines, say): functions called with the released key fragments.
+_RELEASERS: list[Callable[[frozenset[str]], None]] = []
+
+
+def _mentions(key: Hashable, fragments: frozenset[str]) -> bool:
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(p, str) and any(f in p for f in fragments) for p in parts)
+
+
+def release(fragments: Iterable[str]) -> int:
+    """Drop every cached entry whose key mentions one of ``fragments`` (a data version, an upload digest), in
+    every cache and holder; then give the freed memory back to the system. Returns entries dropped."""
+    frags = frozenset(f for f in fragments if f)
+    if not frags:
+        return 0
+    dropped = sum(cache.drop(lambda k: _mentions(k, frags)) for cache in list(_ALL))
+    for releaser in list(_RELEASERS):
+        releaser(frags)
+    trim_memory()
+    return dropped
+
+
+def on_release(fn: Callable[[frozenset[str]], None]) -> None:
+    """Call ``fn(fragments)`` whenever session data is released (for holders that are not BoundedCaches)."""
+    _RELEASERS.append(fn)
+
+
+def trim_memory() -> None:
+    """Collect garbage and ask the C allocator to return free memory to the system (glibc ``malloc_trim``)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+
+
+class SessionScope:
+    """What one browser session added to the shared caches: released when the session goes.
+
+    The page keeps the scope in the session's state; when Streamlit drops the session (its websocket gone
+    for ``server.disconnectedSessionTTL``), the scope is garbage and every fragment it claimed is released.
+    """
+
+    def __init__(self) -> None:
+        self.fragments: set[str] = set()
+        weakref.finalize(self, release, self.fragments)
+
+    def claim(self, fragment: str) -> None:
+        """Mark cache entries mentioning ``fragment`` as this session's own."""
+        self.fragments.add(fragment)
+
+
 class BoundedCache:
     """A thread-safe LRU map whose total (approximate) size stays under ``max_bytes``.
 
@@ -63,6 +120,7 @@ class BoundedCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        _ALL.append(self)
 
     @property
     def size_bytes(self) -> int:

@@ -81,6 +81,7 @@ class Preview:
     result: ImportResult
     datum: DatumFit | None
     crs_choice: str | None
+    digest: str
 
 
 def table_info(upload: Upload) -> TableInfo:
@@ -110,7 +111,7 @@ def preview(ds: DataSet, upload: Upload, *, kind: str, crs: str | None, layer: s
         lonlat = crs is None and result.crs_how == "file" and result.source_crs in ("EPSG:4326", "EPSG:4490")
         if (lonlat or crs in ("EPSG:4326", "EPSG:4490")) and len(ds.park.roads):
             check = datum_fit(result.gdf, roads=ds.park.roads, stations=ds.park.stations)
-        return Preview(result=result, datum=check, crs_choice=crs)
+        return Preview(result=result, datum=check, crs_choice=crs, digest=upload.digest)
 
     return CACHE.get(key, build)
 
@@ -167,7 +168,7 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
     spec = get_spec("parcels" if KINDS[kind] == "polygon" else "buildings")
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec("district"), get_spec("subparks")], lang=lang)
     if tiles.is_large(layer):
-        version = tiles.preview_version(layer)
+        version = "p" + pv.digest  # released with the upload's session
         eng = tiles.engine(version, "preview", layer)
         refs.append(tiles.tiled_ref(version, "preview", eng, spec, name=t("imp_preview_layer", lang), datum="wgs84"))
         legend += legend_entries([spec], lang=lang)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from gis.vtiles import TileCache, VectorTiles, class_codes
 from layers.registry import LayerSpec
-from planner.cache import BoundedCache
+from planner.cache import BoundedCache, on_release
 
 #: Above this many features a layer is drawn from vector tiles (below it, one document is smaller and faster).
 TILE_THRESHOLD = 3000
@@ -59,19 +59,20 @@ def engine(version: str, layer: str, gdf: gpd.GeoDataFrame) -> VectorTiles:
     return built
 
 
+def _release(fragments: frozenset[str]) -> None:
+    with _lock:
+        for key in [k for k in _engines if any(f in k[0] for f in fragments)]:
+            del _engines[key]
+    TILE_CACHE.clear()  # built tiles are cheap to build again; the session's are among them
+
+
+on_release(_release)
+
+
 def lookup(version: str, layer: str) -> VectorTiles | None:
     """The engine a page registered for this layer, if it is still kept."""
     with _lock:
         return _engines.get((version, layer))
-
-
-def preview_version(gdf: gpd.GeoDataFrame) -> str:
-    """A version key for a layer that is not part of a data set (an import being previewed)."""
-    h = hashlib.sha1()
-    h.update(str(len(gdf)).encode())
-    h.update(gdf.geometry.to_wkb().to_numpy().tobytes() if len(gdf) < 50_000 else
-             np.asarray(gdf.geometry.bounds).tobytes())
-    return "p" + h.hexdigest()[:16]
 
 
 def register_values(version: str, layer: str, eng: VectorTiles, classes: np.ndarray) -> str:

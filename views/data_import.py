@@ -54,6 +54,7 @@ def page() -> None:
     upload: imp.Upload | None = st.session_state.get(FILE)
     if upload is None:
         return
+    state.scope().claim(upload.digest)  # its previews and tiles go when the session goes
     c1, c2 = st.columns([4, 1])
     c1.caption(state.md(t("imp_current_file", lang).format(name=upload.name, size=len(upload.data) / 1e6)))
     c2.button(t("imp_remove_file", lang), key="imp_remove_file", on_click=_remove_upload)

@@ -71,6 +71,8 @@ def page() -> None:
     st.title(t("parcels_title", lang))
     st.caption(t("demo_banner", lang))
     ev = ev_.evaluate(ds, user_parcels=st.session_state.get(USER), rasters=st.session_state.get(RASTERS, []))
+    if ev.user_ids or st.session_state.get(RASTERS):  # this session's own parcels and rasters
+        state.scope().claim(ev.key)
     weights = _weights_sidebar(ev.criteria, lang)
     scores = ev_.score(ev, weights)
     ids = list(ev.parcels.index)

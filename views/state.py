@@ -47,6 +47,18 @@ def set_imports(layers: dict[str, gpd.GeoDataFrame]) -> None:
     st.session_state.pop(DATASET, None)
 
 
+SCOPE = "session_scope"            # planner.cache.SessionScope: what this session put in the shared caches
+
+
+def scope() -> Any:
+    """This session's claim on the shared caches: released when Streamlit drops the session."""
+    from planner.cache import SessionScope
+
+    if SCOPE not in st.session_state:
+        st.session_state[SCOPE] = SessionScope()
+    return st.session_state[SCOPE]
+
+
 def dataset() -> datasets.DataSet:
     """This session's data set: the data folder with the session's imported layers.
 
@@ -63,6 +75,8 @@ def dataset() -> datasets.DataSet:
     if held is None or held[0] != key:
         held = (key, datasets.with_layers(base, wanted) if wanted else base)
         st.session_state[DATASET] = held
+        if wanted:  # the session's own data set: its derived results go with the session
+            scope().claim(held[1].version)
     datasets.register(held[1])
     return held[1]
 
