@@ -21,6 +21,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 
 
+class AppUrl(str):
+    """The running app's URL; ``pid`` is its server process (benchmarks read its CPU time and memory)."""
+
+    pid: int
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as s:
@@ -31,7 +37,8 @@ def free_port() -> int:
 @contextmanager
 def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
                 workspace: Path | None = None, data_dir: Path | None = None,
-                extra_env: dict[str, str] | None = None) -> Iterator[str]:
+                extra_env: dict[str, str] | None = None, root: Path = ROOT,
+                script: str = "serve.py") -> Iterator[AppUrl]:
     """Start the app (the bundled data, or ``data_dir``), wait until /_stcore/health answers, yield its URL,
     stop it.
 
@@ -53,10 +60,11 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     env.update(extra_env or {})
     out = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
+        cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = AppUrl(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout_s
         while True:
