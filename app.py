@@ -23,7 +23,7 @@ except PlannerError as exc:  # a damaged or unreachable workspace, invalid sign-
     st.stop()
 notice = pw.notice(ws)
 if notice is not None:  # a read-only workspace: said once, above every page
-    st.warning(notice.text(lang), icon="🔒")
+    st.warning(notice.text(lang), icon=":material/lock:")
 
 # (script, title key, url path); the first is the home page. /map is the home page too (links in reports use it).
 PAGES = [("views/explorer.py", "page_explorer", None), ("views/parcels.py", "page_parcels", "parcels"),

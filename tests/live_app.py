@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,11 +30,12 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
-                workspace: Path | None = None) -> Iterator[str]:
+                workspace: Path | None = None, env: Mapping[str, str] | None = None) -> Iterator[str]:
     """Start the app on the bundled data, wait until /_stcore/health answers, yield its URL, stop it.
 
     The scenario workspace is ``workspace`` (default: a file in a new temporary folder), never the
-    repository's own ``workspace/``.
+    repository's own ``workspace/``. ``env``: more environment variables for the server (e.g.
+    ``{"PUTUO_AUTH": "local"}`` to require a sign-in).
 
     Raises
     ------
@@ -43,14 +44,15 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     """
     port = free_port()
     tmp = tempfile.TemporaryDirectory()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1",
-           "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
-    env.pop("PUTUO_DATA_DIR", None)
-    out = open(log_path, "w") if log_path else subprocess.DEVNULL
+    server_env = {**os.environ, "PYTHONUNBUFFERED": "1",
+                  "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
+    server_env.pop("PUTUO_DATA_DIR", None)
+    server_env.update(env or {})
+    out = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - open while the server runs
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=server_env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from gis.errors import PermissionDeniedError
 from gis.scenario import Scenario
-from gis.workspace import open_workspace
 from gis.workspace import accounts as acct
+from gis.workspace import open_workspace
 from gis.workspace.clock import BEIJING, beijing_days_utc
 from layers.i18n import t
 from planner import auth

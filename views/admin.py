@@ -34,7 +34,7 @@ def _flash(lang: str) -> None:
     if isinstance(outcome, PlannerError):
         boundary.show_error(outcome, lang)
     elif outcome:
-        st.success(outcome, icon="✅")
+        st.success(outcome, icon=":material/check_circle:")
 
 
 def _role(role: str, lang: str) -> str:

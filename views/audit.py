@@ -89,7 +89,8 @@ def page() -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if verify:
         check = pw.verify_audit(ws, user)
-        (st.success if check.ok else st.error)(state.md(check.message.text(lang)), icon="✅" if check.ok else "⚠️")
+        show = st.success if check.ok else st.error
+        show(state.md(check.message.text(lang)), icon=":material/verified:" if check.ok else ":material/gpp_bad:")
 
 
 boundary.run(page, lang=state.lang())
