@@ -461,7 +461,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                                                      "A scenario id, layer id or account name; "
                                                                      "empty for all."),
     "audit_since": ("起始日期（北京时间）", "From (Beijing date)"),
-    "audit_until": ("截止日期（含当天，北京时间）", "Until (Beijing date, inclusive)"),
+    "audit_until": ("截止日期（含当天）", "Until (inclusive)"),
     "audit_bad_dates": ("起始日期晚于截止日期：请调整日期。", "The start date is after the end date: change the dates."),
     "audit_col_seq": ("序号", "No."), "audit_col_time": ("时间（北京时间）", "Time (Beijing)"),
     "audit_col_actor": ("用户", "User"), "audit_col_action": ("操作", "Action"),
