@@ -257,3 +257,37 @@ def test_admin_manages_accounts_and_reads_the_audit_trail(team, pages, tmp_path)
     assert any("添加账号 zhou" in r[7] for r in rows[1:])  # in the user's language
     boss.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
     assert boss.external_requests == []
+
+
+def test_trusted_proxy_header_signs_in_and_a_request_without_it_does_not(browser, tmp_path):
+    """PUTUO_AUTH=proxy with the proxy on this machine (127.0.0.1 trusted): the header names the account."""
+    ws = tmp_path / "ws.gpkg"
+    done = gis_cli(ws, "users", "add", "wang", "--role", "editor", "--sso")
+    assert done.returncode == 0, done.stderr
+    env = {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "127.0.0.1"}
+    with running_app(log_path=tmp_path / "streamlit.log", workspace=ws, env=env) as url:
+        contexts = []
+        try:
+            for header in ({"X-Remote-User": "wang"}, {}):
+                contexts.append(browser.new_context(viewport={"width": 1400, "height": 900},
+                                                    extra_http_headers=header))
+            signed, anonymous = (c.new_page() for c in contexts)
+            signed.goto(f"{url}/scenarios")
+            expect(signed.get_by_role("heading", name=t("scen_title", "zh"))).to_be_visible(timeout=SLOW)
+            expect(signed.get_by_test_id("stSidebar")).to_contain_text("wang（编辑者）")
+            expect(signed.get_by_test_id("stSidebar")).to_contain_text(t("via_proxy", "zh"))
+            idle(signed)
+            signed.get_by_role("button", name=t("user_logout", "zh")).click()  # no silent sign-in after that
+            expect(signed.get_by_role("button", name=t("login_again", "zh"))).to_be_visible(timeout=SLOW)
+            signed.get_by_role("button", name=t("login_again", "zh")).click()
+            expect(signed.get_by_test_id("stSidebar")).to_contain_text("wang（编辑者）", timeout=SLOW)
+            anonymous.goto(url)
+            expect(anonymous.get_by_role("heading", name=t("login_title", "zh"))).to_be_visible(timeout=SLOW)
+            expect(anonymous.get_by_text("X-Remote-User")).to_be_visible()  # names the header it lacked
+        finally:
+            for context in contexts:
+                context.close()
+    from gis.workspace import open_workspace
+
+    logins = open_workspace(path=ws, cached=False).audit_entries(actor="wang", action_prefix="auth.")
+    assert [e.action for e in logins][::-1] == ["auth.login", "auth.logout", "auth.login"]

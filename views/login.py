@@ -57,13 +57,20 @@ def _oidc(ws, cfg: auth.AuthConfig, lang: str) -> None:  # noqa: ANN001
             st.error(t("login_oidc_missing", lang), icon="⚠️")
 
 
+def _peer() -> str | None:
+    """The address the connection comes from. Streamlit reports a loopback peer (a proxy on the same machine)
+    as None; a live connection always has headers, so None with headers is the loopback address."""
+    address = st.context.ip_address
+    return "127.0.0.1" if address is None and st.context.headers else address
+
+
 def _proxy(ws, cfg: auth.AuthConfig, lang: str) -> None:  # noqa: ANN001
     if st.session_state.get(SIGNED_OUT):  # signed out on purpose: the header would sign in again at once
         st.button(t("login_again", lang), type="primary", key="login_again",
                   on_click=lambda: st.session_state.pop(SIGNED_OUT, None))
         return
     headers = dict(st.context.headers or {})
-    if _keep(auth.sign_in_external(ws, cfg, peer=st.context.ip_address, headers=headers)):
+    if _keep(auth.sign_in_external(ws, cfg, peer=_peer(), headers=headers)):
         st.rerun()
     st.warning(t("login_proxy_none", lang).format(header=state.md(cfg.proxy_header or "")), icon="⚠️")
 
