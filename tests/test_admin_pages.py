@@ -138,11 +138,13 @@ def test_single_sign_on_signs_in_the_linked_account(ws, monkeypatch):
 def test_single_sign_on_not_configured_says_so(ws, monkeypatch):
     monkeypatch.setenv("PUTUO_AUTH", "oidc")
     add(ws, "admin", "admin")
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    app.user = {"is_logged_in": False}
-    app.run()
-    app.button(key="login_oidc").click().run()
-    assert not app.exception and app.error[0].value == t("login_oidc_missing", "zh")
+    for person in ({"is_logged_in": False}, {}):  # {}: st.user without an [auth] section
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        app.user = person
+        app.run()
+        assert not app.exception and not app.error
+        app.button(key="login_oidc").click().run()
+        assert not app.exception and app.error[0].value == t("login_oidc_missing", "zh")
 
 
 def test_proxy_header_from_an_untrusted_peer_is_not_a_sign_in(ws, monkeypatch):

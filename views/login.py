@@ -48,7 +48,8 @@ def _local(lang: str) -> None:
 
 def _oidc(ws, cfg: auth.AuthConfig, lang: str) -> None:  # noqa: ANN001
     st.write(t("login_oidc_intro", lang))
-    if st.user.is_logged_in and _keep(auth.sign_in_external(ws, cfg, oidc_user=st.user.to_dict())):
+    person = st.user.to_dict()  # without an [auth] section, st.user has no is_logged_in at all
+    if person.get("is_logged_in") and _keep(auth.sign_in_external(ws, cfg, oidc_user=person)):
         st.rerun()  # the navigation is built again, now with the pages
     if st.button(t("login_oidc", lang), type="primary", key="login_oidc"):
         try:
