@@ -341,3 +341,28 @@ def test_audit_export_has_the_filtered_entries_in_the_users_language(ws):
     lines = data.strip().splitlines()
     assert len(lines) == 2 and "saved scenario '=HYPERLINK(1)' version 1" in lines[1]
     assert pw.export_audit(ws, boss, fmt="xlsx", actor="wang")[:2] == b"PK"
+
+
+def test_a_read_only_workspace_is_announced_above_every_page(ws_path, monkeypatch):
+    import os
+
+    from gis.workspace import forget_open_workspaces
+
+    add(open_workspace(path=ws_path), "boss", "admin")
+    forget_open_workspaces()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    notice = open_workspace(path=ws_path).readonly_message()
+    assert notice is not None
+    monkeypatch.setenv("PUTUO_AUTH", "none")
+    for page in (None, "views/indicators.py", "views/admin.py"):
+        app = open_app(page)
+        assert app.warning[0].value == notice.text("zh")  # once, above the page
+        assert [w.value for w in app.warning].count(notice.text("zh")) == 1
+    monkeypatch.setenv("PUTUO_AUTH", "local")  # signing in writes a session: it says why it cannot
+    app = open_app()
+    assert app.warning[0].value == notice.text("zh")
+    login(app, "boss", PASSWORD)
+    assert app.title[0].value == t("login_title", "zh") and app.error[0].value == t("err_title_workspace", "zh")
+    assert app.text[0].value.startswith("无法登录：工作空间") and "只读" in app.text[0].value
+    forget_open_workspaces()
