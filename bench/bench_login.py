@@ -56,7 +56,7 @@ def main() -> None:
             t0 = time.perf_counter()
             sign_in(ws, AuthConfig(mode="local"), NAME, PASSWORD)
             alone.append(time.perf_counter() - t0)
-        with running_app(workspace=ws_path, env={"PUTUO_AUTH": "local"}) as url, sync_playwright() as p:
+        with running_app(workspace=ws_path, extra_env={"PUTUO_AUTH": "local"}) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()

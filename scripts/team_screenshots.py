@@ -47,7 +47,7 @@ def main() -> None:
         outline = gpd.read_file(Path(__file__).resolve().parent.parent / "data/boundaries/subparks.geojson")
         pw.publish_layer(ws, boss, "subparks", outline.iloc[:13], note="初稿（13 个子园）")
         pw.publish_layer(ws, boss, "subparks", outline, note="区规划资源局 2026 年版")
-        with running_app(workspace=ws_path, env={"PUTUO_AUTH": "local"}) as url, sync_playwright() as p:
+        with running_app(workspace=ws_path, extra_env={"PUTUO_AUTH": "local"}) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             opened = []
 

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,12 +30,13 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
-                workspace: Path | None = None, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Start the app on the bundled data, wait until /_stcore/health answers, yield its URL, stop it.
+                workspace: Path | None = None, data_dir: Path | None = None,
+                extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the app (the bundled data, or ``data_dir``), wait until /_stcore/health answers, yield its URL,
+    stop it.
 
     The scenario workspace is ``workspace`` (default: a file in a new temporary folder), never the
-    repository's own ``workspace/``. ``env``: more environment variables for the server (e.g.
-    ``{"PUTUO_AUTH": "local"}`` to require a sign-in).
+    repository's own ``workspace/``; ``extra_env`` adds environment variables (e.g. PUTUO_AUTH).
 
     Raises
     ------
@@ -44,15 +45,17 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     """
     port = free_port()
     tmp = tempfile.TemporaryDirectory()
-    server_env = {**os.environ, "PYTHONUNBUFFERED": "1",
-                  "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
-    server_env.pop("PUTUO_DATA_DIR", None)
-    server_env.update(env or {})
-    out = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - open while the server runs
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
+    env.pop("PUTUO_DATA_DIR", None)
+    if data_dir is not None:
+        env["PUTUO_DATA_DIR"] = str(data_dir)
+    env.update(extra_env or {})
+    out = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=server_env)
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s

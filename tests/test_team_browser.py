@@ -62,7 +62,7 @@ def team(tmp_path):
     """(URL of the app requiring a sign-in, its workspace file) with the TEAM accounts."""
     ws = tmp_path / "ws.gpkg"
     add_accounts(ws)
-    with running_app(log_path=tmp_path / "streamlit.log", workspace=ws, env={"PUTUO_AUTH": "local"}) as url:
+    with running_app(log_path=tmp_path / "streamlit.log", workspace=ws, extra_env={"PUTUO_AUTH": "local"}) as url:
         yield url, ws
 
 
@@ -265,7 +265,7 @@ def test_trusted_proxy_header_signs_in_and_a_request_without_it_does_not(browser
     done = gis_cli(ws, "users", "add", "wang", "--role", "editor", "--sso")
     assert done.returncode == 0, done.stderr
     env = {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "127.0.0.1"}
-    with running_app(log_path=tmp_path / "streamlit.log", workspace=ws, env=env) as url:
+    with running_app(log_path=tmp_path / "streamlit.log", workspace=ws, extra_env=env) as url:
         contexts = []
         try:
             for header in ({"X-Remote-User": "wang"}, {}):
