@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from gis.cli_common import add_workspace_options, fail, lang, open_from_args
 from gis.errors import PlannerError
 from gis.workspace import beijing_time
 from gis.workspace.audit import audit_csv, audit_xlsx
-from gis.workspace.clock import BEIJING, to_iso
+from gis.workspace.clock import beijing_days_utc
 
 
 def _day(text: str) -> date:
@@ -42,15 +42,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _filters(args: argparse.Namespace) -> dict:
-    def utc(day: date | None, *, end: bool) -> str | None:
-        if day is None:
-            return None
-        moment = datetime.combine(day, time.min, tzinfo=BEIJING)
-        if end:
-            moment = datetime.combine(date.fromordinal(day.toordinal() + 1), time.min, tzinfo=BEIJING)
-        return to_iso(moment)
-    return {"actor": args.actor, "object_id": args.object_id, "since_utc": utc(args.since, end=False),
-            "until_utc": utc(args.until, end=True)}
+    since_utc, until_utc = beijing_days_utc(args.since, args.until)
+    return {"actor": args.actor, "object_id": args.object_id, "since_utc": since_utc, "until_utc": until_utc}
 
 
 def main(argv: list[str]) -> int:

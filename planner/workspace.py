@@ -16,7 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from gis.errors import PermissionDeniedError
+from gis.errors import PermissionDeniedError, StoreError
 from gis.messages import Message, msg
 from gis.scenario import Scenario
 from gis.workspace import (
@@ -34,6 +34,9 @@ from gis.workspace import (
 from gis.workspace import accounts as acct
 from gis.workspace.audit import audit_csv, audit_xlsx
 from planner.auth import AuthConfig, User
+
+#: The shortest password an account may have (characters).
+MIN_PASSWORD = acct.MIN_PASSWORD
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,6 @@ def list_scenarios(ws: Workspace, user: User, *, include_archived: bool = False)
 
 
 def _visible_head(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
-    from gis.errors import StoreError
-
     head = ws.scenario(scenario_id)
     if head is None or (head.archived and not user.at_least("admin")):
         raise StoreError("ws_no_scenario", id=scenario_id)
@@ -217,17 +218,26 @@ def list_accounts(ws: Workspace, user: User) -> tuple[Account, ...]:
     return tuple(ws.accounts())
 
 
+def _same(password: str | None, password_again: str | None) -> None:
+    if password is not None and password_again is not None and password != password_again:
+        raise StoreError("acct_password_mismatch")
+
+
 def add_account(ws: Workspace, user: User, name: str, role: str, *, password: str | None = None,
-                external_id: str | None = None) -> Account:
-    """Create an account (admins); ``password`` None for a single-sign-on-only account."""
+                password_again: str | None = None, external_id: str | None = None) -> Account:
+    """Create an account (admins); ``password`` None for a single-sign-on-only account. ``password_again``
+    (the second typing, when the page asks twice) must equal ``password``."""
     _require(user, "admin", "accounts")
+    _same(password, password_again)
     return acct.add_account(ws, name, role, actor=user.name, password=password, external_id=external_id)
 
 
 def update_account(ws: Workspace, user: User, name: str, *, role: str | None = None, disabled: bool | None = None,
-                   password: str | None = None) -> Account:
-    """Change an account's role, enabled state or password (admins; each audited)."""
+                   password: str | None = None, password_again: str | None = None) -> Account:
+    """Change an account's role, enabled state or password (admins; each audited). A new password also lifts
+    a lock-out; ``password_again`` (the second typing) must equal it."""
     _require(user, "admin", "accounts")
+    _same(password, password_again)
     key = acct.normalise_name(name)
     if password is not None:
         acct.set_password(ws, key, password, actor=user.name)
@@ -236,13 +246,15 @@ def update_account(ws: Workspace, user: User, name: str, *, role: str | None = N
 
 # --- audit (admin page) -------------------------------------------------------------------------------------
 def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object_id: str | None = None,
-                  since_utc: str | None = None, until_utc: str | None = None, limit: int = 1000,
-                  newest_first: bool = True) -> tuple[AuditEntry, ...]:
-    """Audit entries filtered by who, object and time (UTC ISO text, ``until`` exclusive; show times with
-    :func:`gis.workspace.beijing_time`), newest first unless asked otherwise (admins)."""
+                  object_type: str | None = None, since_utc: str | None = None, until_utc: str | None = None,
+                  limit: int = 1000, newest_first: bool = True) -> tuple[AuditEntry, ...]:
+    """Audit entries filtered by who, object (id and/or type: scenario, layer, account, setting, mapping,
+    workspace) and time (UTC ISO text, ``until`` exclusive: :func:`gis.workspace.clock.beijing_days_utc` turns
+    Beijing days into these; show times with :func:`gis.workspace.beijing_time`), newest first unless asked
+    otherwise (admins)."""
     _require(user, "admin", "view_audit")
-    return tuple(ws.audit_entries(actor=actor, object_id=object_id, since_utc=since_utc, until_utc=until_utc,
-                                  limit=limit, newest_first=newest_first))
+    return tuple(ws.audit_entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,
+                                  until_utc=until_utc, limit=limit, newest_first=newest_first))
 
 
 def verify_audit(ws: Workspace, user: User) -> AuditCheck:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 #: China Standard Time (Beijing), UTC+8, no daylight saving.
 BEIJING = timezone(timedelta(hours=8), "CST")
@@ -33,6 +33,16 @@ def beijing_time(value: str | datetime, *, seconds: bool = True) -> str:
     """A stored UTC time shown in Beijing time, e.g. '2026-11-27 20:50:45' (what officials read)."""
     moment = parse_iso(value) if isinstance(value, str) else value.astimezone(UTC)
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def beijing_days_utc(since: date | None, until: date | None) -> tuple[str | None, str | None]:
+    """The stored-form UTC bounds of the Beijing calendar days ``since`` … ``until`` (both included): the start
+    of ``since`` (00:00 Beijing = 16:00 UTC the day before) and the start of the day after ``until`` (an
+    exclusive bound); None for an open end."""
+    start = to_iso(datetime.combine(since, time.min, tzinfo=BEIJING)) if since is not None else None
+    end = (to_iso(datetime.combine(until + timedelta(days=1), time.min, tzinfo=BEIJING))
+           if until is not None else None)
+    return start, end
 
 
 def clip(text: str, limit: int) -> str:
