@@ -289,6 +289,29 @@ def test_admin_archives_with_a_reason_and_brings_back(ws):
     assert not ws.scenario(saved.scenario.id).archived and app.success[0].value.startswith("已恢复方案")
 
 
+def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_clears_it(ws):
+    from planner import basemaps
+
+    add(ws, "boss", "admin")
+    app = signed_in(ws, "boss", "views/admin.py")
+    open_tab(app, "admin_tab", "tab_basemap")
+    assert app.info[0].value == t("bm_none", "zh") and app.button(key="bm_save").disabled
+    app.text_input(key="bm_url").input("file:///etc/passwd").run()
+    app.button(key="bm_save").click().run()
+    assert "file:///etc/passwd" in shown(app) and basemaps.service(ws) is None  # refused, said in place
+    app.text_input(key="bm_url").input("http://10.1.2.3/tdt/{z}/{x}/{y}.png").run()
+    app.selectbox(key="bm_datum@zh").set_value("gcj02").run()
+    app.text_input(key="bm_attribution").input("普陀区规划资源局").run()
+    app.button(key="bm_save").click().run()
+    assert app.success[0].value == t("bm_saved", "zh")
+    bureau = basemaps.service(ws)
+    assert bureau is not None and bureau.tiles == ("http://10.1.2.3/tdt/{z}/{x}/{y}.png",) and bureau.datum == "gcj02"
+    assert "bureau" in [b.id for b in basemaps.basemap_choices(ws)]
+    assert ws.audit_entries(action_prefix="setting")[0].actor == "boss"
+    app.button(key="bm_clear").click().run()
+    assert app.success[0].value == t("bm_cleared", "zh") and basemaps.service(ws) is None
+
+
 # --- audit page ---------------------------------------------------------------------------------------------
 def test_beijing_days_become_utc_bounds():
     assert beijing_days_utc(date(2026, 11, 1), date(2026, 11, 30)) == \

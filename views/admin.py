@@ -1,4 +1,5 @@
-"""Administration (admins): accounts, the shared layers' versions (restore one), archived scenarios."""
+"""Administration (admins): accounts, the shared layers' versions (restore one), archived scenarios, the bureau's
+basemap service."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from gis.errors import AuthError, PlannerError
 from gis.workspace import ROLES, beijing_time
 from layers.i18n import t
 from layers.registry import get_spec
+from planner import basemaps
 from planner import workspace as pw
 from views import boundary, state
 
@@ -243,8 +245,49 @@ def _archived(ws: Any, user: Any, lang: str) -> None:
               args=(ws, user, lang))
 
 
+# --- basemap service --------------------------------------------------------------------------------------------
+def _save_basemap(ws: Any, user: Any, lang: str, *, clear: bool = False) -> None:
+    ss = st.session_state
+    _act(lambda: basemaps.set_service(ws, user, url="" if clear else ss.get("bm_url", ""),
+                                      datum=ss.get(state.lkey("bm_datum"), "wgs84"),
+                                      attribution=ss.get("bm_attribution", ""), subdomains=ss.get("bm_subdomains", ""),
+                                      max_zoom=int(ss.get("bm_max_zoom", 18))),
+         lambda _: t("bm_cleared" if clear else "bm_saved", lang))
+    if clear and not isinstance(ss.get(FLASH), PlannerError):
+        ss["bm_url"] = ""
+
+
+def _basemap(ws: Any, user: Any, lang: str) -> None:
+    current = basemaps.service(ws)
+    st.caption(t("bm_help", lang))
+    if current is None:
+        st.info(t("bm_none", lang), icon=":material/map:")
+    else:
+        st.success(t("bm_current", lang).format(url=state.md(current.tiles[0]),
+                                                datum=t(f"bm_datum_{current.datum}", lang)), icon=":material/map:")
+    ss = st.session_state
+    if "bm_url" not in ss:  # the form opens on what is set
+        ss["bm_url"], ss["bm_attribution"] = (current.tiles[0], current.attribution) if current else ("", "")
+        ss["bm_subdomains"], ss["bm_max_zoom"] = (current.subdomains, current.max_native_zoom) if current else ("", 18)
+    st.text_input(t("bm_url", lang), key="bm_url", max_chars=1000, placeholder="http://10.0.0.1/tiles/{z}/{x}/{y}.png")
+    c1, c2, c3 = st.columns(3)
+    datums = ["wgs84", "gcj02"]
+    c1.selectbox(t("bm_datum", lang), datums, key=state.lkey("bm_datum"),
+                 index=datums.index(current.datum) if current is not None else 0,
+                 format_func=lambda d: t(f"bm_datum_{d}", lang))
+    c2.text_input(t("bm_subdomains", lang), key="bm_subdomains", max_chars=16)
+    c3.number_input(t("bm_max_zoom", lang), key="bm_max_zoom", min_value=1, max_value=22, step=1)
+    st.text_input(t("bm_attribution", lang), key="bm_attribution", max_chars=200)
+    b1, b2 = st.columns(2)
+    b1.button(t("bm_save", lang), key="bm_save", type="primary", width="stretch",
+              disabled=not (ss.get("bm_url") or "").strip(), on_click=_save_basemap, args=(ws, user, lang))
+    b2.button(t("bm_clear", lang), key="bm_clear", width="stretch", disabled=current is None,
+              on_click=_save_basemap, args=(ws, user, lang), kwargs={"clear": True})
+
+
 def page() -> None:
-    state.keep("acc_pick", "arc_pick", "arc_reason", "arc_pick_archived", "lay_pick")
+    state.keep("acc_pick", "arc_pick", "arc_reason", "arc_pick_archived", "lay_pick", "bm_url", "bm_attribution",
+               "bm_subdomains", "bm_max_zoom")
     lang = state.lang()
     ws, cfg = state.workspace()
     user = state.current_user()
@@ -253,7 +296,7 @@ def page() -> None:
     st.title(t("admin_title", lang))
     pw.list_accounts(ws, user)  # the role check first (PermissionDeniedError for anyone but an admin)
     _flash(lang)
-    tabs = state.tabs(["tab_accounts", "tab_layers", "tab_archive"], key="admin_tab")
+    tabs = state.tabs(["tab_accounts", "tab_layers", "tab_archive", "tab_basemap"], key="admin_tab")
     if tabs[0].open is not False:
         with tabs[0]:
             _accounts(ws, cfg, user, lang)
@@ -263,6 +306,9 @@ def page() -> None:
     if tabs[2].open:
         with tabs[2]:
             _archived(ws, user, lang)
+    if tabs[3].open:
+        with tabs[3]:
+            _basemap(ws, user, lang)
 
 
 boundary.run(page, lang=state.lang())
