@@ -91,6 +91,7 @@ class NewApp:
     def drag(self, name: str, to: float) -> float:
         """Drag a slider's thumb to ``to`` (0-1 of its track) and let go: one rerun; the time of the release."""
         widget = self.page.locator("[data-testid='stSlider']").filter(has_text=name)
+        widget.scroll_into_view_if_needed()
         track_loc = widget.locator("[role='group'] > div").first
         track = track_loc.bounding_box()
         box = track_loc.locator("div[style*='left']").first.bounding_box()  # the thumb

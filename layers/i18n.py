@@ -440,6 +440,7 @@ TEXT: dict[str, tuple[str, str]] = {
                           "A sign-in lasts for this browser tab: reloading or opening a new tab asks again."),
     "user_box": ("当前用户", "Signed in"),
     "user_line": ("{name}（{role}）", "{name} ({role})"),
+    "user_single": ("单用户模式 · 本机用户 {name}（管理员）", "Single-user mode · local user {name} (admin)"),
     "user_logout": ("退出登录", "Sign out"),
     # admin page
     "admin_title": ("系统管理：账号、共享图层与归档方案", "Administration: accounts, shared layers, archived scenarios"),

@@ -150,3 +150,12 @@ def test_server_settings_one_upload_limit_and_no_tracebacks():
     assert config["client"]["showErrorDetails"] == "none"
     run_app = (ROOT / "scripts" / "run_app.sh").read_text()
     assert "--server.address \"${ADDRESS:-127.0.0.1}\"" in run_app and "serve.py" in run_app
+
+
+def test_single_user_mode_is_one_quiet_line_above_the_weights_with_no_sign_out(monkeypatch, tmp_path):
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    monkeypatch.delenv("PUTUO_AUTH", raising=False)
+    app = open_app("views/parcels.py")
+    lines = [c.value for c in app.sidebar.caption if "单用户模式" in c.value]
+    assert len(lines) == 1 and "local:" not in lines[0] and "（管理员）" in lines[0]
+    assert not [b for b in app.sidebar.button if b.key == "user_logout"]

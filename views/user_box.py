@@ -28,6 +28,9 @@ def _sign_out(ws: Any, cfg: auth.AuthConfig, user: auth.User) -> None:
 def show(ws: Any, cfg: auth.AuthConfig, user: auth.User, lang: str) -> None:
     """The signed-in user in the sidebar: name (as typed by an admin, shown inert), role, how they signed in,
     and a sign-out button (none in single-user mode, where there is nobody to sign out)."""
+    if user.via == "single_user":  # nobody signs in: one quiet line, the weights stay in view
+        st.sidebar.caption(t("user_single", lang).format(name=state.md(user.name.removeprefix("local:"))))
+        return
     box = st.sidebar.container(border=True)
     box.caption(t("user_box", lang))
     line = t("user_line", lang).format(name=state.md(user.name), role=t(f"role_{user.role}", lang))
