@@ -440,6 +440,8 @@ TEXT: dict[str, tuple[str, str]] = {
                           "A sign-in lasts for this browser tab: reloading or opening a new tab asks again."),
     "user_box": ("当前用户", "Signed in"),
     "user_line": ("{name}（{role}）", "{name} ({role})"),
+    "person_local": ("本机用户 {name}", "local user {name}"),
+    "person_cli": ("命令行 {name}", "command line {name}"),
     "user_single": ("单用户模式 · 本机用户 {name}（管理员）", "Single-user mode · local user {name} (admin)"),
     "user_logout": ("退出登录", "Sign out"),
     # admin page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -69,8 +70,11 @@ class History:
 
 
 def scenario_key(scenario: Scenario) -> str:
-    """A content key of a scenario (its canonical JSON), for caches."""
-    return hashlib.sha1(scenario.to_json().encode("utf-8")).hexdigest()[:16]
+    """A key of what a scenario adds (parcels, drawn areas, assignments), for caches of its metrics and maps:
+    its id, name, notes and times change neither, so every user's new scenario with the same parcels shares them."""
+    content = json.dumps([list(scenario.parcels), {k: list(v) for k, v in scenario.drawn.items()},
+                          dict(scenario.assign)], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(content.encode("utf-8")).hexdigest()[:16]
 
 
 def toggle_parcel(history: History, parcel_id: str) -> History:
@@ -271,11 +275,11 @@ def run_suggestion(ds: DataSet, ev: Evaluation, scores: Scores, *, budget_km2: f
 # --- the workspace (scenario versions) ------------------------------------------------------------------------
 def history_rows(versions: Sequence, *, lang: str) -> pd.DataFrame:
     """A scenario's saved versions for display: version, saved (Beijing time), who, what changed, how."""
-    from planner.text import beijing_time
+    from planner.text import beijing_time, person
 
     return pd.DataFrame({
         t("hist_version", lang): [v.version for v in versions],
         t("hist_saved", lang): [beijing_time(v.saved_at) for v in versions],
-        t("hist_author", lang): [v.author for v in versions],
+        t("hist_author", lang): [person(v.author, lang) for v in versions],
         t("hist_changes", lang): [v.changes.text(lang) for v in versions],
         t("hist_kind", lang): [t(f"hist_kind_{v.kind}", lang) for v in versions]})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-
+from gis.workspace import clock
+from layers.i18n import t
 
 def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
     """A feature's text field in ``lang``: the ``<field>_<lang>`` column when the layer has one, else the
@@ -20,17 +21,22 @@ def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
     return ""
 
 
-BEIJING = timezone(timedelta(hours=8), "UTC+8")
-
-
 def beijing_time(value: Any, *, seconds: bool = False) -> str:
-    """A stored UTC time (ISO text or datetime) as Beijing time, ``2026-11-27 20:38`` (UTC+8); "–" if unknown."""
+    """A stored UTC time (ISO text or datetime) as Beijing time, ``2026-11-27 20:38`` (UTC+8); "–" if unknown,
+    the text itself if it is not a time (:func:`gis.workspace.clock.beijing_time` does the conversion)."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return "–"
     try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return clock.beijing_time(value if isinstance(value, datetime) else str(value), seconds=seconds)
     except ValueError:
         return str(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def person(name: Any, lang: str) -> str:
+    """Who did something, as an official reads it: an account name as typed, ``local:<os user>`` (single-user
+    mode) as "本机用户 <os user>", ``cli:<who>`` (the command line) as "命令行 <who>"."""
+    text = "" if name is None else str(name)
+    for prefix, key in (("local:", "person_local"), ("cli:", "person_cli")):
+        if text.startswith(prefix):
+            return t(key, lang).format(name=text.removeprefix(prefix))
+    return text

@@ -27,6 +27,25 @@ class AppUrl(str):
     pid: int
 
 
+#: Resolves once the element's box has not moved for 10 animation frames (Streamlit loads some widgets' code
+#: after the first paint, and the page below them moves down by a label's height a few frames later).
+_STILL_JS = """(el) => new Promise((resolve) => {
+  let last = '', same = 0;
+  const tick = () => {
+    const r = el.getBoundingClientRect(), now = [r.left, r.top, r.width, r.height].join(',');
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 10) resolve(true); else requestAnimationFrame(tick);
+  };
+  tick();
+})"""
+
+
+def wait_still(page, selector: str, *, timeout_ms: int = 30_000) -> None:
+    """Wait until the element ``selector`` stays in place (a click at a computed point then hits it)."""
+    page.locator(selector).first.evaluate(_STILL_JS, timeout=timeout_ms)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as s:

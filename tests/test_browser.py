@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import save_failure_screenshot
+from tests.live_app import wait_still
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +54,7 @@ def map_ready(page, key: str, timeout_ms: int = 60_000) -> None:
 
 def click_feature(page, key: str, layer: str, fid: str) -> None:
     """Click the feature as a user would: at a point where that feature (not one above it) gets the click."""
+    wait_still(page, f".pp-map[data-map-key='{key}']")
     xy = page.evaluate(f"() => window.__plannerMaps['{key}'].clickPoint('{layer}', '{fid}')")
     assert xy is not None, f"no clickable point of {layer} {fid} in view"
     page.mouse.click(xy["x"], xy["y"])

@@ -121,3 +121,36 @@ def test_metric_square_helper_is_in_putuo():
     g = gpd.GeoSeries([metric_square(PUTUO_X, PUTUO_Y, 10)], crs="EPSG:4549").to_crs("EPSG:4326")
     x, y = g.iloc[0].centroid.coords[0]
     assert 121.3 < x < 121.5 and 31.2 < y < 31.32
+
+
+@pytest.mark.parametrize("source", ["EPSG:4326", "EPSG:4490"])
+def test_cached_pipeline_reprojection_equals_proj_and_keeps_the_frame(squares_4549, source):
+    import threading
+
+    lonlat = squares_4549.to_crs(source)
+    lonlat["name"] = ["a", "b"][: len(lonlat)] + ["x"] * (len(lonlat) - 2)
+    mine = crs.to_metric(lonlat)
+    proj = lonlat.to_crs("EPSG:4549")
+    assert mine.crs == proj.crs and list(mine.columns) == list(proj.columns) and mine.index.equals(proj.index)
+    assert max(shapely.hausdorff_distance(a, b) for a, b in zip(mine.geometry, proj.geometry)) < 1e-6  # metres
+    assert lonlat.crs.srs == source  # input unchanged
+    back = crs.to_storage(mine)
+    assert back.crs == "EPSG:4326" and max(shapely.hausdorff_distance(a, b)
+                                           for a, b in zip(back.geometry, lonlat.geometry)) < 1e-9
+    series = crs.to_metric(lonlat.geometry)
+    assert isinstance(series, gpd.GeoSeries) and series.crs == "EPSG:4549"
+    # a script run's new thread gets the same answer (pyproj keeps one PROJ object per thread)
+    other: list = []
+    worker = threading.Thread(target=lambda: other.append(crs.to_metric(lonlat)))
+    worker.start()
+    worker.join()
+    assert other[0].geometry.equals(mine.geometry)
+    assert crs._pipeline.cache_info().currsize >= 1
+
+
+def test_reprojection_outside_the_cached_pairs_and_with_z_goes_through_proj(squares_4549):
+    z = gpd.GeoDataFrame(geometry=[shapely.Point(121.4, 31.25, 5.0)], crs="EPSG:4326")
+    assert crs.to_metric(z).geometry.iloc[0].has_z  # 3-D kept (pyproj's own path)
+    mercator = squares_4549.to_crs("EPSG:3857")
+    assert max(shapely.hausdorff_distance(a, b) for a, b in zip(crs.to_metric(mercator).geometry,
+                                                                 squares_4549.geometry)) < 1e-6

@@ -10,7 +10,7 @@ import shapely
 from playwright.sync_api import expect
 
 from tests.conftest import save_failure_screenshot
-from tests.live_app import running_app
+from tests.live_app import running_app, wait_still
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +97,7 @@ def test_a_click_at_a_parcels_centroid_opens_it(page, large):
     near = near[near["id"] != start]
     target = near[[g.contains(g.centroid) for g in near.geometry]].iloc[rng.randrange(len(near) // 2)]
     c = target.geometry.centroid
+    wait_still(page, ".pp-map[data-map-key='home']")
     xy = page.evaluate(f"() => window.__plannerMaps.home.pointOf({c.y}, {c.x})")
     page.mouse.click(xy["x"], xy["y"])
     expect(page.get_by_role("heading", name=target["name_zh"])).to_be_visible(timeout=60_000)

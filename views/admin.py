@@ -15,6 +15,7 @@ from layers.i18n import t
 from layers.registry import get_spec
 from planner import basemaps
 from planner import workspace as pw
+from planner.text import person
 from views import boundary, state
 
 FLASH = "admin_flash"   # what the last action did: a success text, or the PlannerError it raised
@@ -67,7 +68,7 @@ def _account_rows(accounts: tuple, lang: str) -> pd.DataFrame:
                                     for a in accounts],
         t("acc_col_failed", lang): [a.failed_count for a in accounts],
         t("acc_col_created", lang): [beijing_time(a.created_at, seconds=False) for a in accounts],
-        t("acc_col_created_by", lang): [a.created_by for a in accounts],
+        t("acc_col_created_by", lang): [person(a.created_by, lang) for a in accounts],
     })
 
 
@@ -168,7 +169,7 @@ def _layers(ws: Any, user: Any, lang: str) -> None:
         t("lay_col_version", lang): [v.version for v in versions],
         t("lay_col_current", lang): [t("lay_current_mark", lang) if current[v.layer_id] == v.version else ""
                                      for v in versions],
-        t("lay_col_by", lang): [v.published_by for v in versions],
+        t("lay_col_by", lang): [person(v.published_by, lang) for v in versions],
         t("lay_col_at", lang): [beijing_time(v.published_at, seconds=False) for v in versions],
         t("lay_col_features", lang): [v.n_features for v in versions],
         t("lay_col_restored", lang): ["" if v.restored_from is None else
@@ -187,7 +188,7 @@ def _layers(ws: Any, user: Any, lang: str) -> None:
         by_version = {v.version: v for v in older}
         c2.selectbox(t("lay_pick_version", lang), list(by_version), key=f"lay_version_{layer}",
                      format_func=lambda n: t("lay_version_label", lang).format(
-                         version=n, who=by_version[n].published_by,
+                         version=n, who=person(by_version[n].published_by, lang),
                          when=beijing_time(by_version[n].published_at, seconds=False)))
         st.button(t("lay_restore_button", lang), key="lay_restore", type="primary", on_click=_restore,
                   args=(ws, user, layer, f"lay_version_{layer}", lang))
@@ -235,7 +236,7 @@ def _archived(ws: Any, user: Any, lang: str) -> None:
         t("arc_col_name", lang): [h.name for h in rows],
         t("arc_col_version", lang): [h.version for h in rows],
         t("arc_col_at", lang): [beijing_time(h.archived_at, seconds=False) if h.archived_at else "" for h in rows],
-        t("arc_col_by", lang): [h.archived_by or "" for h in rows],
+        t("arc_col_by", lang): [person(h.archived_by, lang) for h in rows],
         t("arc_col_reason", lang): [h.archive_reason or "" for h in rows],
     }), hide_index=True, width="stretch")
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")

@@ -12,6 +12,7 @@ from gis.workspace import beijing_time
 from gis.workspace.clock import beijing_days_utc
 from layers.i18n import TEXT, t
 from planner import workspace as pw
+from planner.text import person
 from views import boundary, state
 
 #: Entries shown on the page at most (the export has them all).
@@ -29,7 +30,7 @@ def _rows(entries: tuple, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("audit_col_seq", lang): [e.seq for e in entries],
         t("audit_col_time", lang): [beijing_time(e.at_utc) for e in entries],
-        t("audit_col_actor", lang): [e.actor for e in entries],
+        t("audit_col_actor", lang): [person(e.actor, lang) for e in entries],
         t("audit_col_action", lang): [_label("audit_act_", e.action, lang) for e in entries],
         t("audit_col_type", lang): [_label("audit_obj_", e.object_type, lang) for e in entries],
         t("audit_col_object", lang): [e.object_id for e in entries],

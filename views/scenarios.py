@@ -14,6 +14,7 @@ from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner import scenario_edit as se
 from planner import workspace as pw
+from planner.text import person
 from planner.maps import clicked_parcel
 from views import boundary, state
 from views.mapview import show_map
@@ -147,7 +148,7 @@ def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> Non
     c2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
     base = _base_version(h.current)
     state_text = t("scen_unsaved", lang) if base is None else t("scen_from_version", lang).format(version=base)
-    st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{user.name} · {state_text}"))
+    st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{person(user.name, lang)} · {state_text}"))
     weights = scores.weights.to_dict()
     allowed = pw.can(user, "save")
     b1, b2, b3, _ = st.columns([1, 1, 2, 4])
