@@ -108,6 +108,11 @@ CPG_LABELS = {"GBK": "GBK", "CP936": "GBK", "936": "GBK", "ANSI 936": "GBK", "GB
 #: dBASE language driver ids of the Chinese code pages (header byte 29).
 DBF_LDID_GBK = {0x4D, 0x7A}
 
+#: Formats read through Arrow (the same values as a feature-by-feature read, see :func:`_arrow_read`). The
+#: others keep pyogrio's feature-by-feature read: through Arrow a truncated shapefile reads as features without
+#: geometry instead of failing, GeoJSON dates come as dates, KML's empty standard fields as text.
+ARROW_FORMATS = ("gpkg",)
+
 _GDAL_LOCK = threading.Lock()  # DXF_ENCODING is a process-wide GDAL option: one DXF read at a time
 
 
@@ -778,6 +783,7 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
         if layer.fmt == "dxf":
             pyogrio.set_gdal_config_options({"DXF_ENCODING": layer.encoding or "UTF-8"})
         try:
+            info = None
             if layer.fmt in ("gpkg", "shp"):  # cheap to ask: driver and feature count before reading
                 info = pyogrio.read_info(path, layer=layer.gdal_layer, **options)
                 if info["driver"] not in DRIVERS[layer.fmt]:
@@ -787,8 +793,9 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
                 if count > limits.max_features:
                     raise FileTooLargeError("imp_too_many_features", file=name, count=f"{count:,}",
                                             limit=f"{limits.max_features:,}")
-            gdf = gpd.read_file(path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1,
-                                **options)
+            fast = _arrow_read(path, layer.gdal_layer, limits, info) if layer.fmt in ARROW_FORMATS else None
+            gdf = fast if fast is not None else gpd.read_file(
+                path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1, **options)
         except (MemoryError, ImportFailure):
             raise
         except Exception as exc:  # pyogrio/GDAL/shapely raise many types for a damaged file
@@ -808,6 +815,48 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
             gdf = gdf.rename(columns=rename)
             layer.notes.append(msg("imp_note_fields_restored", count=len(rename)))
     return gdf
+
+
+def _arrow_read(path: str, gdal_layer: str | None, limits: Limits,
+                info: dict[str, Any] | None) -> gpd.GeoDataFrame | None:
+    """A layer read through Arrow with the values of pyogrio's feature-by-feature read, or None when only the
+    feature-by-feature read can tell (the caller then reads the file that way).
+
+    A GeoPackage is read through Arrow (about 3x faster for a million features). The reads differ in a few
+    ways (pyogrio 0.13, GDAL 3.12), each handled here so that everything after the read (checks, the field
+    mapping's text, the preview, the error the user sees) is the same:
+
+    - a boolean field with nulls comes as objects True/False/None (feature by feature: float 1.0/0.0/NaN),
+      a text field with no value at all as text NaN (feature by feature: objects None): converted;
+    - a damaged geometry blob comes as a missing geometry (feature by feature: an error), a datetime field
+      holding a value that is not a date as text (feature by feature: NaT), and GDAL's errors are worded
+      differently: None, so the feature-by-feature read decides (only a file with features without geometry
+      or a damaged one is read twice).
+    """
+    if info is None:
+        return None
+    try:
+        gdf = gpd.read_file(path, layer=gdal_layer, engine="pyogrio", max_features=limits.max_features + 1,
+                            use_arrow=True)
+    except MemoryError:
+        raise
+    except Exception:  # the feature-by-feature read raises the error the user sees
+        return None
+    if shapely.is_missing(gdf.geometry.to_numpy()).any():
+        return None
+    kinds = dict(zip(info.get("fields", ()), info.get("dtypes", ())))
+    fixed: dict[str, pd.Series] = {}
+    for col in gdf.columns:
+        if col == gdf.geometry.name or col not in kinds:
+            continue
+        values, kind = gdf[col], str(kinds[col])
+        if kind.startswith("datetime64") and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            return None
+        if kind == "bool" and values.dtype == object:
+            fixed[col] = values.astype("float64")
+        elif kind == "object" and isinstance(values.dtype, pd.StringDtype) and values.isna().all():
+            fixed[col] = pd.Series([None] * len(values), index=values.index, dtype=object)
+    return gdf.assign(**fixed) if fixed else gdf
 
 
 def _choose_layer(prepared: _Prepared, layer: str | None, name: str) -> _Layer:
@@ -1358,6 +1407,16 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _texts(values: pd.Series) -> pd.Series:
+    """``values.map(_text)``, 10x faster for a text column: Arrow's strip removes exactly the characters
+    Python's ``str.strip`` does (every code point checked, pyarrow 26)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.na_value is not pd.NA and not values.empty:
+        return values.str.strip().fillna("")  # the readers' text columns
+    if values.empty or not isinstance(values.dtype, np.dtype):
+        return values.map(_text)
+    return pd.Series([v.strip() if type(v) is str else _text(v) for v in values.tolist()], index=values.index)
+
+
 def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer_kind: str,
                   source_note: str) -> gpd.GeoDataFrame:
     """The imported layer with the app's column names; ids must be unique; ``source``/``accuracy`` set."""
@@ -1370,7 +1429,7 @@ def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer
         col = mapping.get(f)
         if col and col not in src.columns:
             raise SchemaError("imp_map_unknown_column", column=str(col), field=f)
-        out[f] = src[col].map(_text) if col else ""
+        out[f] = _texts(src[col]) if col else ""
     if not mapping.get("id"):
         out["id"] = [f"I{i + 1:04d}" for i in range(len(out))]
     dup = out["id"][out["id"].duplicated()].unique()
