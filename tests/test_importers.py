@@ -16,7 +16,7 @@ import shapely
 
 from gis import errors as err
 from gis import importers as imp
-from gis.crs import wgs84_to_bd09, wgs84_to_gcj02
+from gis.crs import to_metric, to_storage, wgs84_to_bd09, wgs84_to_gcj02
 from gis.messages import Message
 from tests import corpus
 
@@ -295,3 +295,23 @@ def test_mapped_text_is_the_same_as_cell_by_cell():
     for name, values in columns.items():
         for part in (values, values.iloc[:0]):
             pd.testing.assert_series_equal(imp._texts(part), part.map(imp._text), check_exact=True, obj=name)
+
+
+def test_area_of_a_layer_in_the_measuring_crs_is_measured_before_reprojection(tmp_path):
+    rng = np.random.default_rng(5)
+    x0, y0 = 632_000.0, 3_460_000.0  # EPSG:4549, in Putuo
+    boxes = [shapely.box(x0 + dx, y0 + dy, x0 + dx + w, y0 + dy + h)
+             for dx, dy, w, h in zip(rng.uniform(0, 3000, 50), rng.uniform(0, 3000, 50), rng.uniform(10, 90, 50),
+                                     rng.uniform(10, 90, 50))]
+    bowtie = shapely.Polygon([(x0, y0), (x0 + 50, y0 + 50), (x0 + 50, y0), (x0, y0 + 50)])
+    gdf = gpd.GeoDataFrame({"编号": [f"P{i}" for i in range(51)], "名称": ["地块"] * 51},
+                           geometry=[*boxes, bowtie], crs="EPSG:4549")
+    gdf.to_file(tmp_path / "p.gpkg", engine="pyogrio")
+    r = imp.read_upload("p.gpkg", (tmp_path / "p.gpkg").read_bytes())
+    assert r.metric_area_m2 is not None and "imp_note_repaired" in {n.code for n in r.notes}
+    mapped = imp.apply_mapping(r, imp.guess_mapping(r.columns, "parcels"), layer_kind="parcels", source_note="t")
+    round_trip = to_metric(r.gdf).area.round(1).to_numpy()  # what it was measured on before: the stored layer
+    np.testing.assert_allclose(mapped["area_m2"].to_numpy(), round_trip, rtol=0, atol=0.1 + 1e-9)
+    assert mapped["area_m2"].iloc[-1] == round_trip[-1] > 0  # the bow-tie measured as repaired
+    lonlat = imp.read_upload("p.geojson", to_storage(gdf).to_json().encode())
+    assert lonlat.metric_area_m2 is None
