@@ -88,12 +88,15 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """The defaults above, with the upload limits an operator set in the environment (:data:`ENV_LIMITS`).
 
-        The defaults are the safe ones for a shared server. An operator who must import larger layers (a
-        city's million parcels: a ~400 MB GeoPackage, about 3 GB of worker memory and 30 s) raises them
-        before starting the server, e.g.::
+        The defaults are the safe ones for a shared server. An operator who must import larger layers raises
+        them before starting the server. A million parcels (bench/bench_import.py --million) is a ~400 MB
+        GeoPackage whose read needs ~2.2 GB of worker memory above its start, ~10 CPU s and 25 s on a busy
+        2-core machine, so::
 
             STREAMLIT_SERVER_MAX_UPLOAD_SIZE=1024 PUTUO_MAX_IMPORT_FEATURES=1500000 \\
-            PUTUO_PARSE_MEMORY_MB=6144 PUTUO_PARSE_CPU_S=300 PUTUO_PARSE_WALL_S=300 streamlit run serve.py
+            PUTUO_PARSE_MEMORY_MB=4096 PUTUO_PARSE_CPU_S=120 PUTUO_PARSE_WALL_S=180 streamlit run serve.py
+
+        Each of ``parse_workers`` workers may take that memory at once.
 
         Unset or empty variables keep the default. Raises SettingsError for a value that is not a number
         in the variable's range (the server does not start with a limit it cannot read).
