@@ -99,9 +99,9 @@ def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parc
         goal = f"  goal < {GOAL_METRICS_MS:.0f} ms median: {met(statistics.median(times) * 1000 < GOAL_METRICS_MS)}" \
             if n == N_MAIN else ""
         print(f"  {n:5,d} parcels: {stats_ms(times)}  (n={runs}){goal}")
-        print(f"               added {m['added_km2']:.3f} km2, total {m['total_km2']:.3f} km2, {m['pieces']} piece(s), "
-              f"largest gap {m['largest_gap_m']:,.0f} m, {len(m['flagged'])} flagged, "
-              f"mean score added {m['mean_score_added']:.3f}")
+        print(f"               added {m.added_km2:.3f} km2, total {m.total_km2:.3f} km2, {m.pieces} piece(s), "
+              f"largest gap {m.largest_gap_m:,.0f} m, {len(m.flagged)} flagged, "
+              f"mean score added {m.mean_score_added:.3f}")
         if n == N_MAIN:
             main = (parcels, scenario, m)
     parcels, scenario, m = main
@@ -112,11 +112,11 @@ def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parc
     union_parcels = float(shapely.area(shapely.union_all(geoms))) / M2_PER_KM2
     base_km2 = base.area / M2_PER_KM2
     print(f"Reference: naive area sum for the {N_MAIN} parcels (every parcel's own area, overlaps counted twice)")
-    print(f"  naive added {naive_added:.3f} km2 vs union-based added {m['added_km2']:.3f} km2: "
-          f"+{naive_added - m['added_km2']:.3f} km2 ({(naive_added / m['added_km2'] - 1) * 100:+.1f}%); "
-          f"naive total {base_km2 + naive_added:.3f} km2 vs {m['total_km2']:.3f} km2")
+    print(f"  naive added {naive_added:.3f} km2 vs union-based added {m.added_km2:.3f} km2: "
+          f"+{naive_added - m.added_km2:.3f} km2 ({(naive_added / m.added_km2 - 1) * 100:+.1f}%); "
+          f"naive total {base_km2 + naive_added:.3f} km2 vs {m.total_km2:.3f} km2")
     print(f"  of the excess, {naive_added - union_parcels:.3f} km2 is parcels overlapping each other and "
-          f"{union_parcels - m['added_km2']:.3f} km2 parcels reaching into the {base_km2:.2f} km2 park")
+          f"{union_parcels - m.added_km2:.3f} km2 parcels reaching into the {base_km2:.2f} km2 park")
 
     def loop() -> shapely.Geometry:
         g = base
@@ -130,13 +130,13 @@ def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parc
     loop_times, g_loop = timed(loop, LOOP_RUNS)
     vec_times, g_vec = timed(vectorised, METRIC_RUNS)
     loop_km2, vec_km2 = g_loop.area / M2_PER_KM2, g_vec.area / M2_PER_KM2
-    ok = abs(loop_km2 - m["total_km2"]) <= AREA_TOL_KM2
+    ok = abs(loop_km2 - m.total_km2) <= AREA_TOL_KM2
     print(f"Reference: park + {N_MAIN} parcels unioned one at a time (g = g.union(p) in a Python loop)")
     print(f"  per-parcel loop  {stats_ms(loop_times)}  (n={LOOP_RUNS}); total {loop_km2:.6f} km2")
     print(f"  vectorised union {stats_ms(vec_times)}  (n={METRIC_RUNS}); total {vec_km2:.6f} km2 "
           f"(union_all + difference + union, as scenario_metrics does)")
     print(f"  speed-up {statistics.median(loop_times) / statistics.median(vec_times):.1f}x; "
-          f"loop total vs scenario_metrics total: |diff| {abs(loop_km2 - m['total_km2']) * M2_PER_KM2:.2e} m2 "
+          f"loop total vs scenario_metrics total: |diff| {abs(loop_km2 - m.total_km2) * M2_PER_KM2:.2e} m2 "
           f"(within {AREA_TOL_KM2 * M2_PER_KM2:g} m2: {'yes' if ok else 'NO'})")
     return parcels, scenario, ok
 
