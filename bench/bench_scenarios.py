@@ -1,4 +1,5 @@
-"""Expansion scenarios: metrics of 50/500/2,000 included synthetic parcels vs. naive sums and a per-parcel union loop, MILP vs. greedy suggestion, workspace save/load."""
+"""Expansion scenarios: metrics of 50/500/2,000 included synthetic parcels vs. naive sums and a per-parcel union
+loop, MILP vs. greedy suggestion, workspace save/load."""
 
 from __future__ import annotations
 
@@ -11,20 +12,26 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_ms, timed  # noqa: E402
-
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
+from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_ms, timed  # noqa: E402
 
 from gis.crs import M2_PER_KM2, METRIC_CRS, STORAGE_CRS, to_metric  # noqa: E402
 from gis.datasets import ParkData, load_park_data  # noqa: E402
 from gis.scenario import Scenario, Suggestion, greedy_suggest, scenario_metrics, suggest  # noqa: E402
-from gis.scoring import (CORE_INDUSTRIES, PRESETS, X_INDUSTRIES, Context, apply_weights,  # noqa: E402
-                         check_rules, normalise, raw_criteria)
+from gis.scoring import (  # noqa: E402
+    CORE_INDUSTRIES,
+    PRESETS,
+    X_INDUSTRIES,
+    Context,
+    apply_weights,
+    check_rules,
+    normalise,
+    raw_criteria,
+)
 from gis.store import ScenarioStore  # noqa: E402
-
 
 SEED = 20240601
 N_MAIN = 500
@@ -86,7 +93,8 @@ def describe(s: Suggestion) -> str:
 def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parcels: gpd.GeoDataFrame) -> tuple[
         gpd.GeoDataFrame, Scenario, bool]:
     """Section 1; returns the 500-parcel layer, its scenario and whether the loop total matched."""
-    print(f"Scenario metrics: synthetic parcels (rotated rectangles {AREA_M2[0]:,.0f}-{AREA_M2[1]:,.0f} m2, aspect 1-3, "
+    print(f"Scenario metrics: synthetic parcels (rotated rectangles {AREA_M2[0]:,.0f}-{AREA_M2[1]:,.0f} m2, "
+          "aspect 1-3, "
           f"centred in the district outside the sub-parks + {PARK_CLEARANCE_M:.0f} m; EPSG:4326 in, "
           f"tolerance_m={TOLERANCE_M:.0f}; scores = balanced preset, rules = check_rules)")
     main = None
@@ -198,7 +206,8 @@ def bench_store(scenario: Scenario, region: shapely.Geometry) -> None:
     drawn = gpd.GeoSeries(shapely.buffer(shapely.points(cx, cy), 80.0), crs=METRIC_CRS).to_crs(STORAGE_CRS)
     for k, geom in enumerate(drawn):
         scenario = scenario.with_drawn(f"D{k}", f"绘制区域{k}", geom)
-    print(f"Workspace (GeoPackage in a temp dir): scenario with {len(scenario.parcels)} parcels + {len(scenario.drawn)} "
+    print(f"Workspace (GeoPackage in a temp dir): scenario with {len(scenario.parcels)} parcels + "
+          f"{len(scenario.drawn)} "
           f"drawn areas; payload {len(scenario.to_json().encode()):,} bytes")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "workspace.gpkg"
