@@ -1,4 +1,8 @@
-"""Cold start: fresh `streamlit run app.py` until the map's polygons are visible in headless chromium."""
+"""Cold start: a fresh server (`streamlit run serve.py`) until the home map's polygons are visible in headless chromium.
+
+The map is the app's Leaflet component (no iframe); its layers come from the app's signed routes. Every request the
+page makes to a host other than the local server is counted (expected: none).
+"""
 
 from __future__ import annotations
 
@@ -37,8 +41,7 @@ def one_run(browser: Browser) -> tuple[float, float, int, list[str]]:
             page = context.new_page()
             t1 = time.perf_counter()
             page.goto(app_url, wait_until="commit", timeout=TIMEOUT_S * 1000)
-            polygons = page.frame_locator("iframe[title='streamlit_folium.st_folium']") \
-                .locator("path.leaflet-interactive").first
+            polygons = page.locator(".pp-map path.leaflet-interactive").first
             polygons.wait_for(state="visible", timeout=TIMEOUT_S * 1000)
             visible_s = time.perf_counter() - t1
         finally:

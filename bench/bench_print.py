@@ -1,4 +1,4 @@
-"""Print maps: 300-dpi A4 PNG/PDF/SVG of the whole park, 600-dpi A3 PNG, 14-page sub-park atlas vs. a naive GeoPandas plot."""
+"""Print maps: 300-dpi A4 PNG/PDF/SVG of the park, 600-dpi A3 PNG, 14-page sub-park atlas vs. a naive GeoPandas plot."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchutil import mb, met, rss_mb, stats_s, timed  # noqa: E402
-
 from matplotlib.figure import Figure  # noqa: E402
 
 from gis.crs import METRIC_CRS, to_metric  # noqa: E402
@@ -18,7 +17,6 @@ from gis.datasets import load_park_data  # noqa: E402
 from layers import reports  # noqa: E402
 from layers.cartography import PrintSpec, figure_bytes, padded_extent, render  # noqa: E402
 from layers.reports import CONTEXT, atlas, context_frames  # noqa: E402
-
 
 RUNS = 5
 VECTOR_RUNS = 3
@@ -52,7 +50,7 @@ def render_and_save(frames, spec: PrintSpec, extent, fmt: str, dpi: int, runs: i
 
 
 def naive_plot(data, spec: PrintSpec) -> bytes:
-    """The bare minimum: each layer to EPSG:4549 and GeoDataFrame.plot with default styling, one A4 figure at 300 dpi."""
+    """The bare minimum: each layer to EPSG:4549 and GeoDataFrame.plot, default styling, one A4 figure at 300 dpi."""
     fig = Figure(figsize=spec.size_in())
     ax = fig.add_subplot()
     for layer_id in CONTEXT:
@@ -85,7 +83,8 @@ def main() -> None:
     print(f"    figure_bytes (savefig) {stats_s(s_t)}")
     for fmt in ("pdf", "svg"):
         r_t, s_t, tot, out = render_and_save(frames, spec, extent, fmt, DPI, VECTOR_RUNS)
-        print(f"  A4 landscape {fmt.upper()}, {mb(len(out))}: render+figure_bytes median {statistics.median(tot):.3f} s "
+        print(f"  A4 landscape {fmt.upper()}, {mb(len(out))}: render+figure_bytes median "
+              f"{statistics.median(tot):.3f} s "
               f"(render {statistics.median(r_t):.3f} s, savefig {statistics.median(s_t):.3f} s)  (n={VECTOR_RUNS})")
     big = PrintSpec(title=TITLE, grid=True, paper="A3")
     bw, bh = big.size_in()

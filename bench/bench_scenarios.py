@@ -1,4 +1,5 @@
-"""Expansion scenarios: metrics of 50/500/2,000 included synthetic parcels vs. naive sums and a per-parcel union loop, MILP vs. greedy suggestion, workspace save/load."""
+"""Expansion scenarios: metrics of 50/500/2,000 included synthetic parcels vs. naive sums and a per-parcel union
+loop, MILP vs. greedy suggestion, workspace save/load."""
 
 from __future__ import annotations
 
@@ -11,20 +12,26 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_ms, timed  # noqa: E402
-
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
+from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_ms, timed  # noqa: E402
 
 from gis.crs import M2_PER_KM2, METRIC_CRS, STORAGE_CRS, to_metric  # noqa: E402
 from gis.datasets import ParkData, load_park_data  # noqa: E402
 from gis.scenario import Scenario, Suggestion, greedy_suggest, scenario_metrics, suggest  # noqa: E402
-from gis.scoring import (CORE_INDUSTRIES, PRESETS, X_INDUSTRIES, Context, apply_weights,  # noqa: E402
-                         check_rules, normalise, raw_criteria)
+from gis.scoring import (  # noqa: E402
+    CORE_INDUSTRIES,
+    PRESETS,
+    X_INDUSTRIES,
+    Context,
+    apply_weights,
+    check_rules,
+    normalise,
+    raw_criteria,
+)
 from gis.store import ScenarioStore  # noqa: E402
-
 
 SEED = 20240601
 N_MAIN = 500
@@ -86,7 +93,8 @@ def describe(s: Suggestion) -> str:
 def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parcels: gpd.GeoDataFrame) -> tuple[
         gpd.GeoDataFrame, Scenario, bool]:
     """Section 1; returns the 500-parcel layer, its scenario and whether the loop total matched."""
-    print(f"Scenario metrics: synthetic parcels (rotated rectangles {AREA_M2[0]:,.0f}-{AREA_M2[1]:,.0f} m2, aspect 1-3, "
+    print(f"Scenario metrics: synthetic parcels (rotated rectangles {AREA_M2[0]:,.0f}-{AREA_M2[1]:,.0f} m2, "
+          "aspect 1-3, "
           f"centred in the district outside the sub-parks + {PARK_CLEARANCE_M:.0f} m; EPSG:4326 in, "
           f"tolerance_m={TOLERANCE_M:.0f}; scores = balanced preset, rules = check_rules)")
     main = None
@@ -99,9 +107,9 @@ def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parc
         goal = f"  goal < {GOAL_METRICS_MS:.0f} ms median: {met(statistics.median(times) * 1000 < GOAL_METRICS_MS)}" \
             if n == N_MAIN else ""
         print(f"  {n:5,d} parcels: {stats_ms(times)}  (n={runs}){goal}")
-        print(f"               added {m['added_km2']:.3f} km2, total {m['total_km2']:.3f} km2, {m['pieces']} piece(s), "
-              f"largest gap {m['largest_gap_m']:,.0f} m, {len(m['flagged'])} flagged, "
-              f"mean score added {m['mean_score_added']:.3f}")
+        print(f"               added {m.added_km2:.3f} km2, total {m.total_km2:.3f} km2, {m.pieces} piece(s), "
+              f"largest gap {m.largest_gap_m:,.0f} m, {len(m.flagged)} flagged, "
+              f"mean score added {m.mean_score_added:.3f}")
         if n == N_MAIN:
             main = (parcels, scenario, m)
     parcels, scenario, m = main
@@ -112,11 +120,11 @@ def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parc
     union_parcels = float(shapely.area(shapely.union_all(geoms))) / M2_PER_KM2
     base_km2 = base.area / M2_PER_KM2
     print(f"Reference: naive area sum for the {N_MAIN} parcels (every parcel's own area, overlaps counted twice)")
-    print(f"  naive added {naive_added:.3f} km2 vs union-based added {m['added_km2']:.3f} km2: "
-          f"+{naive_added - m['added_km2']:.3f} km2 ({(naive_added / m['added_km2'] - 1) * 100:+.1f}%); "
-          f"naive total {base_km2 + naive_added:.3f} km2 vs {m['total_km2']:.3f} km2")
+    print(f"  naive added {naive_added:.3f} km2 vs union-based added {m.added_km2:.3f} km2: "
+          f"+{naive_added - m.added_km2:.3f} km2 ({(naive_added / m.added_km2 - 1) * 100:+.1f}%); "
+          f"naive total {base_km2 + naive_added:.3f} km2 vs {m.total_km2:.3f} km2")
     print(f"  of the excess, {naive_added - union_parcels:.3f} km2 is parcels overlapping each other and "
-          f"{union_parcels - m['added_km2']:.3f} km2 parcels reaching into the {base_km2:.2f} km2 park")
+          f"{union_parcels - m.added_km2:.3f} km2 parcels reaching into the {base_km2:.2f} km2 park")
 
     def loop() -> shapely.Geometry:
         g = base
@@ -130,13 +138,13 @@ def bench_metrics(data: ParkData, ctx: Context, base: shapely.Geometry, all_parc
     loop_times, g_loop = timed(loop, LOOP_RUNS)
     vec_times, g_vec = timed(vectorised, METRIC_RUNS)
     loop_km2, vec_km2 = g_loop.area / M2_PER_KM2, g_vec.area / M2_PER_KM2
-    ok = abs(loop_km2 - m["total_km2"]) <= AREA_TOL_KM2
+    ok = abs(loop_km2 - m.total_km2) <= AREA_TOL_KM2
     print(f"Reference: park + {N_MAIN} parcels unioned one at a time (g = g.union(p) in a Python loop)")
     print(f"  per-parcel loop  {stats_ms(loop_times)}  (n={LOOP_RUNS}); total {loop_km2:.6f} km2")
     print(f"  vectorised union {stats_ms(vec_times)}  (n={METRIC_RUNS}); total {vec_km2:.6f} km2 "
           f"(union_all + difference + union, as scenario_metrics does)")
     print(f"  speed-up {statistics.median(loop_times) / statistics.median(vec_times):.1f}x; "
-          f"loop total vs scenario_metrics total: |diff| {abs(loop_km2 - m['total_km2']) * M2_PER_KM2:.2e} m2 "
+          f"loop total vs scenario_metrics total: |diff| {abs(loop_km2 - m.total_km2) * M2_PER_KM2:.2e} m2 "
           f"(within {AREA_TOL_KM2 * M2_PER_KM2:g} m2: {'yes' if ok else 'NO'})")
     return parcels, scenario, ok
 
@@ -198,7 +206,8 @@ def bench_store(scenario: Scenario, region: shapely.Geometry) -> None:
     drawn = gpd.GeoSeries(shapely.buffer(shapely.points(cx, cy), 80.0), crs=METRIC_CRS).to_crs(STORAGE_CRS)
     for k, geom in enumerate(drawn):
         scenario = scenario.with_drawn(f"D{k}", f"绘制区域{k}", geom)
-    print(f"Workspace (GeoPackage in a temp dir): scenario with {len(scenario.parcels)} parcels + {len(scenario.drawn)} "
+    print(f"Workspace (GeoPackage in a temp dir): scenario with {len(scenario.parcels)} parcels + "
+          f"{len(scenario.drawn)} "
           f"drawn areas; payload {len(scenario.to_json().encode()):,} bytes")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "workspace.gpkg"

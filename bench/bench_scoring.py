@@ -12,19 +12,29 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_s, timed  # noqa: E402
-
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
+from benchutil import met, random_points, rectangle_shapes, rotated_rectangles, stats_s, timed  # noqa: E402
 
 from gis.crs import METRIC_CRS  # noqa: E402
 from gis.datasets import load_park_data  # noqa: E402
-from gis.scoring import (CORE_INDUSTRIES, PRESETS, VECTOR_CRITERIA, X_INDUSTRIES, Context,  # noqa: E402
-                         ScoringParams, check_rules, normalise, normalise_weights, rank_eligible,
-                         raw_criteria, sensitivity, weighted_scores)
-
+from gis.scoring import (  # noqa: E402
+    CORE_INDUSTRIES,
+    PRESETS,
+    VECTOR_CRITERIA,
+    X_INDUSTRIES,
+    Context,
+    ScoringParams,
+    check_rules,
+    normalise,
+    normalise_weights,
+    rank_eligible,
+    raw_criteria,
+    sensitivity,
+    weighted_scores,
+)
 
 N_PARCELS = 100_000
 N_REF = 2_000
@@ -161,7 +171,8 @@ def compare(ref: pd.DataFrame, ours: pd.DataFrame, ids: pd.Series) -> list[str]:
                        f"reference {float(ref[c].iloc[worst]):.6f}, vectorised {float(ours[c].iloc[worst]):.6f}")
     print(f"    max |reference - vectorised|: {', '.join(parts)}")
     if bad:
-        print("    FAIL: the vectorised criteria do not match this reference (exit status 1 after the remaining timings)")
+        print("    FAIL: the vectorised criteria do not match this reference "
+              "(exit status 1 after the remaining timings)")
         for line in bad:
             print(f"      {line}")
     else:

@@ -1,5 +1,5 @@
 """Vector tiles (gis/vtiles.py) on 1,000,000 and 200,000 parcels: index, tile times, bytes per view, cache, values,
-encoders, vs today's sampled compact payload and folium's default GeoJSON embedding of the same layer."""
+encoders, vs folium's default GeoJSON embedding of the same layer (``--quick``: 200,000 parcels only)."""
 
 from __future__ import annotations
 
@@ -205,22 +205,8 @@ def run_size(n: int) -> None:
 
 
 def references(gdf, n: int) -> None:
-    """Today's sampled compact payload, and folium's default GeoJSON embedding (a slice, extrapolated)."""
-    try:
-        from layers.registry import get_spec
-        from layers.webmap import CompactLayers, StringTable, display_sample, layer_payload
-    except ImportError as exc:  # the lead is replacing the folium map; the reference may be gone
-        print(f"Reference: today's sampling not available ({exc})")
-    else:
-        t0 = time.perf_counter()
-        shown = display_sample(gdf)
-        strings = StringTable()
-        payload = CompactLayers([layer_payload(get_spec("parcels"), shown, lang="zh", strings=strings)], strings,
-                                decimals=SETTINGS.display_decimals).payload.encode("utf-8")
-        took = time.perf_counter() - t0
-        print(f"Reference: today's sampling (display_sample + layer_payload, compact folium payload): {len(shown):,} "
-              f"of {n:,} parcels ({len(shown) / n:.1%}; {n - len(shown):,} never drawn nor clickable), "
-              f"{mb(len(payload))}, built in {took:.2f} s, sent with every map render")
+    """folium's default GeoJSON embedding of the same layer (a slice, extrapolated): how the app drew a layer
+    before the Leaflet component (folium only in requirements-bench.txt)."""
     import folium
 
     part = gdf.iloc[:FOLIUM_SLICE]
@@ -330,7 +316,7 @@ def main() -> None:
     print(f"  load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times include other "
           "processes' load; CPU times are this process's own work")
     ctx = multiprocessing.get_context("fork")
-    for n in SIZES:
+    for n in SIZES[1:] if "--quick" in sys.argv[1:] else SIZES:
         child = ctx.Process(target=run_size, args=(n,))
         child.start()
         child.join()

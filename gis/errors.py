@@ -261,6 +261,12 @@ class PermissionDeniedError(PlannerError):
     title_code = "err_title_permission"
 
 
+class SettingsError(PlannerError):
+    """An operator's setting (an environment variable) cannot be used: raised when the server starts."""
+
+    title_code = "err_title_settings"
+
+
 # --- vector tiles (issue 13) ------------------------------------------------------------------------------
 class TileRequestError(PlannerError):
     """A tile, values or click request names no valid tile or point (answered with HTTP 400)."""

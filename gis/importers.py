@@ -43,7 +43,15 @@ import pyogrio
 import pyproj
 import shapely
 
-from gis.crs import check_crs_usable, crs_text_problem, parse_user_crs, shift_geometries, to_metric, to_storage
+from gis.crs import (
+    METRIC_CRS,
+    check_crs_usable,
+    crs_text_problem,
+    parse_user_crs,
+    shift_geometries,
+    to_metric,
+    to_storage,
+)
 from gis.errors import (
     CoordinateError,
     CRSError,
@@ -108,6 +116,11 @@ CPG_LABELS = {"GBK": "GBK", "CP936": "GBK", "936": "GBK", "ANSI 936": "GBK", "GB
 #: dBASE language driver ids of the Chinese code pages (header byte 29).
 DBF_LDID_GBK = {0x4D, 0x7A}
 
+#: Formats read through Arrow (the same values as a feature-by-feature read, see :func:`_arrow_read`). The
+#: others keep pyogrio's feature-by-feature read: through Arrow a truncated shapefile reads as features without
+#: geometry instead of failing, GeoJSON dates come as dates, KML's empty standard fields as text.
+ARROW_FORMATS = ("gpkg",)
+
 _GDAL_LOCK = threading.Lock()  # DXF_ENCODING is a process-wide GDAL option: one DXF read at a time
 
 
@@ -148,6 +161,11 @@ class ImportResult:
     layers: list[str]
     notes: list[Message] = field(default_factory=list)
     crs_candidates: list[tuple[str, Message]] = field(default_factory=list)
+    #: Planar area (m²) of each feature of ``gdf`` in the measuring CRS (EPSG:4549), when the file was already
+    #: in it: measured on the file's own coordinates before they were reprojected, so :func:`apply_mapping`
+    #: need not reproject the layer back (a million parcels: 3 s). None otherwise. A copy of the result with
+    #: another ``gdf`` must leave it out.
+    metric_area_m2: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def geometry_types(self) -> dict[str, int]:
@@ -778,6 +796,7 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
         if layer.fmt == "dxf":
             pyogrio.set_gdal_config_options({"DXF_ENCODING": layer.encoding or "UTF-8"})
         try:
+            info = None
             if layer.fmt in ("gpkg", "shp"):  # cheap to ask: driver and feature count before reading
                 info = pyogrio.read_info(path, layer=layer.gdal_layer, **options)
                 if info["driver"] not in DRIVERS[layer.fmt]:
@@ -787,8 +806,9 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
                 if count > limits.max_features:
                     raise FileTooLargeError("imp_too_many_features", file=name, count=f"{count:,}",
                                             limit=f"{limits.max_features:,}")
-            gdf = gpd.read_file(path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1,
-                                **options)
+            fast = _arrow_read(path, layer.gdal_layer, limits, info) if layer.fmt in ARROW_FORMATS else None
+            gdf = fast if fast is not None else gpd.read_file(
+                path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1, **options)
         except (MemoryError, ImportFailure):
             raise
         except Exception as exc:  # pyogrio/GDAL/shapely raise many types for a damaged file
@@ -808,6 +828,48 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
             gdf = gdf.rename(columns=rename)
             layer.notes.append(msg("imp_note_fields_restored", count=len(rename)))
     return gdf
+
+
+def _arrow_read(path: str, gdal_layer: str | None, limits: Limits,
+                info: dict[str, Any] | None) -> gpd.GeoDataFrame | None:
+    """A layer read through Arrow with the values of pyogrio's feature-by-feature read, or None when only the
+    feature-by-feature read can tell (the caller then reads the file that way).
+
+    A GeoPackage is read through Arrow (about 3x faster for a million features). The reads differ in a few
+    ways (pyogrio 0.13, GDAL 3.12), each handled here so that everything after the read (checks, the field
+    mapping's text, the preview, the error the user sees) is the same:
+
+    - a boolean field with nulls comes as objects True/False/None (feature by feature: float 1.0/0.0/NaN),
+      a text field with no value at all as text NaN (feature by feature: objects None): converted;
+    - a damaged geometry blob comes as a missing geometry (feature by feature: an error), a datetime field
+      holding a value that is not a date as text (feature by feature: NaT), and GDAL's errors are worded
+      differently: None, so the feature-by-feature read decides (only a file with features without geometry
+      or a damaged one is read twice).
+    """
+    if info is None:
+        return None
+    try:
+        gdf = gpd.read_file(path, layer=gdal_layer, engine="pyogrio", max_features=limits.max_features + 1,
+                            use_arrow=True)
+    except MemoryError:
+        raise
+    except Exception:  # the feature-by-feature read raises the error the user sees
+        return None
+    if shapely.is_missing(gdf.geometry.to_numpy()).any():
+        return None
+    kinds = dict(zip(info.get("fields", ()), info.get("dtypes", ())))
+    fixed: dict[str, pd.Series] = {}
+    for col in gdf.columns:
+        if col == gdf.geometry.name or col not in kinds:
+            continue
+        values, kind = gdf[col], str(kinds[col])
+        if kind.startswith("datetime64") and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            return None
+        if kind == "bool" and values.dtype == object:
+            fixed[col] = values.astype("float64")
+        elif kind == "object" and isinstance(values.dtype, pd.StringDtype) and values.isna().all():
+            fixed[col] = pd.Series([None] * len(values), index=values.index, dtype=object)
+    return gdf.assign(**fixed) if fixed else gdf
 
 
 def _choose_layer(prepared: _Prepared, layer: str | None, name: str) -> _Layer:
@@ -957,7 +1019,10 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
                                   y=_num(np.median(coords[:, 1])))
         how, source_crs = "guessed", candidates[0][0]
         notes.append(msg("imp_note_crs_guessed", crs=source_crs, why=candidates[0][1]))
+    metric_area = None
     try:
+        if _is_metric(gdf.crs if how == "file" else source_crs):
+            metric_area = shapely.area(gdf.geometry.to_numpy())
         out = _to_wgs84(gdf, source_crs) if how != "file" or source_crs in LONLAT_CHOICES else to_storage(gdf)
     except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError, CRSError) as exc:
         raise CRSUnknownError("imp_crs_transform_failed", file=name, crs=_crs_label(source_crs),
@@ -969,9 +1034,20 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
         far = ~out.geometry.intersects(shapely.box(*SHANGHAI))
         raise CoordinateError("imp_outside_shanghai", file=name, count=int(far.sum()), crs=_crs_label(source_crs),
                               extent=", ".join(_num(v) for v in bounds))
-    out = _repair(out, name=name, expect=expect, notes=notes)
+    out, repaired = _repair(out, name=name, expect=expect, notes=notes)
+    if metric_area is not None and repaired.any():  # measured again as repaired (the stored geometry)
+        metric_area = metric_area.copy()
+        metric_area[repaired] = to_metric(out.geometry[repaired]).area.to_numpy()
     return ImportResult(gdf=out, source_crs=_crs_label(source_crs) if how == "chosen" else source_crs, crs_how=how,
-                        encoding=encoding, layer=layer, layers=layers, notes=notes, crs_candidates=candidates)
+                        encoding=encoding, layer=layer, layers=layers, notes=notes, crs_candidates=candidates,
+                        metric_area_m2=metric_area)
+
+
+def _is_metric(crs: Any) -> bool:
+    """Whether coordinates in ``crs`` (a pyproj CRS, an EPSG code or text, None) are the measuring CRS's."""
+    if crs is None or crs in ("SWAP", *LONLAT_CHOICES):
+        return False
+    return pyproj.CRS.from_user_input(crs).equals(pyproj.CRS.from_user_input(METRIC_CRS))
 
 
 def _shifted_datum(crs: Any) -> str | None:
@@ -996,12 +1072,14 @@ def _plausible_lonlat(coords: np.ndarray) -> bool:
     return bool(abs(mx) <= 180 and abs(my) <= 90)
 
 
-def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str, notes: list[Message]) -> gpd.GeoDataFrame:
-    """Invalid geometries repaired with make_valid (polygons keep only their polygon parts); a note says which."""
+def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str,
+            notes: list[Message]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Invalid geometries repaired with make_valid (polygons keep only their polygon parts); a note says which.
+    Returns the layer and which features were repaired."""
     g = out.geometry.to_numpy()
     invalid = ~shapely.is_valid(g)
     if not invalid.any():
-        return out
+        return out, invalid
     repaired = shapely.make_valid(g[invalid])
     if expect == "polygon":
         polygonal = ("Polygon", "MultiPolygon")
@@ -1014,7 +1092,7 @@ def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str, notes: list[Messag
     g = g.copy()
     g[invalid] = repaired
     notes.append(msg("imp_note_repaired", count=int(invalid.sum()), rows=_rows(np.flatnonzero(invalid))))
-    return out.set_geometry(gpd.GeoSeries(g, index=out.index, crs=out.crs))
+    return out.set_geometry(gpd.GeoSeries(g, index=out.index, crs=out.crs)), invalid
 
 
 # --- tables (CSV, XLSX) ----------------------------------------------------------------------------------------
@@ -1358,6 +1436,16 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _texts(values: pd.Series) -> pd.Series:
+    """``values.map(_text)``, 10x faster for a text column: Arrow's strip removes exactly the characters
+    Python's ``str.strip`` does (every code point checked, pyarrow 26)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.na_value is not pd.NA and not values.empty:
+        return values.str.strip().fillna("")  # the readers' text columns
+    if values.empty or not isinstance(values.dtype, np.dtype):
+        return values.map(_text)
+    return pd.Series([v.strip() if type(v) is str else _text(v) for v in values.tolist()], index=values.index)
+
+
 def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer_kind: str,
                   source_note: str) -> gpd.GeoDataFrame:
     """The imported layer with the app's column names; ids must be unique; ``source``/``accuracy`` set."""
@@ -1370,7 +1458,7 @@ def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer
         col = mapping.get(f)
         if col and col not in src.columns:
             raise SchemaError("imp_map_unknown_column", column=str(col), field=f)
-        out[f] = src[col].map(_text) if col else ""
+        out[f] = _texts(src[col]) if col else ""
     if not mapping.get("id"):
         out["id"] = [f"I{i + 1:04d}" for i in range(len(out))]
     dup = out["id"][out["id"].duplicated()].unique()
@@ -1389,7 +1477,9 @@ def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer
     out["source"] = source_note
     out["accuracy"] = "as supplied in the imported file"
     if layer_kind == "parcels":
-        out["area_m2"] = to_metric(out).area.round(1).to_numpy()
+        known = result.metric_area_m2
+        area = known if known is not None and len(known) == len(out) else to_metric(out).area.to_numpy()
+        out["area_m2"] = np.round(area, 1)
         ratio = pd.to_numeric(out["plot_ratio"], errors="coerce")
         out["plot_ratio"] = ratio
         out["potential_floor_area_m2"] = (out["area_m2"] * ratio).round(0)

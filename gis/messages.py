@@ -483,6 +483,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli_how_file": ("文件中声明", "declared in the file"),
     "cli_how_guessed": ("按坐标推测，需确认", "guessed from the coordinates: confirm it"),
     "cli_how_chosen": ("由用户指定", "chosen by the user"),
+    # --- operator settings (gis/settings.py) ---------------------------------------------------------------
+    "err_title_settings": ("服务器设置无效", "Invalid server setting"),
+    "settings_bad_number": ("环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的数值；不设置则使用默认值。",
+                            "{name}={value} is not valid. Expected a number from {low} to {high}; leave it unset "
+                            "for the default."),
+    "settings_bad_whole": ("环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的整数；不设置则使用默认值。",
+                           "{name}={value} is not valid. Expected a whole number from {low} to {high}; leave it "
+                           "unset for the default."),
     # --- upload workers (gis/sandbox.py, issue 10) -----------------------------------------------------------
     "worker_task_generic": ("这项处理", "The task"),
     "limit_memory": ("{task} 已停止：所需内存超过了单个上传处理允许的 {limit_mb} MB（内存上限）。其他用户不受影响。"

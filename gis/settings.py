@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: Limits an operator may change with an environment variable (name -> field, smallest and largest value).
+#: ``STREAMLIT_SERVER_MAX_UPLOAD_SIZE`` is Streamlit's own variable for ``server.maxUploadSize``: one variable
+#: raises the upload widget's limit and the readers' together, so the two never disagree.
+ENV_LIMITS: dict[str, tuple[str, float, float]] = {
+    "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": ("max_upload_mb", 1, 4096),
+    "PUTUO_MAX_UNZIPPED_MB": ("max_unzipped_mb", 1, 65536),
+    "PUTUO_MAX_IMPORT_FEATURES": ("max_import_features", 1, 10_000_000),
+    "PUTUO_PARSE_MEMORY_MB": ("parse_memory_mb", 256, 65536),
+    "PUTUO_PARSE_CPU_S": ("parse_cpu_s", 5, 3600),
+    "PUTUO_PARSE_WALL_S": ("parse_wall_s", 5, 7200),
+    "PUTUO_PARSE_WORKERS": ("parse_workers", 1, 64),
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,8 @@ class Settings:
     #: Rough bounding box of Shanghai (lon/lat degrees): data outside it has a wrong CRS or swapped axes.
     shanghai_bbox: tuple = (120.8, 30.6, 122.2, 31.9)
     #: Largest file accepted by an upload (MB): one limit for every upload, the import page, the parcels page
-    #: and the command line (Streamlit's server.maxUploadSize should be set to the same number).
+    #: and the command line (Streamlit's server.maxUploadSize in .streamlit/config.toml is the same number;
+    #: an operator raises both with STREAMLIT_SERVER_MAX_UPLOAD_SIZE, see :meth:`Settings.from_env`).
     max_upload_mb: float = 100.0
     # --- what an upload may make the reader do (issue 10); counted on what is actually read ------------------
     #: Bytes actually inflated from one archive (zip, KMZ, XLSX), all members together (MB).
@@ -68,5 +84,41 @@ class Settings:
     #: Niceness added to a worker: the server's own threads (other users' reruns) come first.
     parse_nice: int = 5
 
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The defaults above, with the upload limits an operator set in the environment (:data:`ENV_LIMITS`).
 
-SETTINGS = Settings()
+        The defaults are the safe ones for a shared server. An operator who must import larger layers raises
+        them before starting the server. A million parcels (bench/bench_import.py --million) is a ~400 MB
+        GeoPackage whose read needs ~2.2 GB of worker memory above its start, ~10 CPU s and 25 s on a busy
+        2-core machine, so::
+
+            STREAMLIT_SERVER_MAX_UPLOAD_SIZE=1024 PUTUO_MAX_IMPORT_FEATURES=1500000 \\
+            PUTUO_PARSE_MEMORY_MB=4096 PUTUO_PARSE_CPU_S=120 PUTUO_PARSE_WALL_S=180 streamlit run serve.py
+
+        Each of ``parse_workers`` workers may take that memory at once.
+
+        Unset or empty variables keep the default. Raises SettingsError for a value that is not a number
+        in the variable's range (the server does not start with a limit it cannot read).
+        """
+        from gis.errors import SettingsError
+
+        env = os.environ if env is None else env
+        changes: dict[str, float | int] = {}
+        for name, (attr, low, high) in ENV_LIMITS.items():
+            raw = (env.get(name) or "").strip()
+            if not raw:
+                continue
+            integral = isinstance(getattr(cls, attr), int)
+            try:
+                value: float | int = int(raw) if integral else float(raw)
+            except ValueError:
+                value = float("nan")
+            if not low <= value <= high:
+                raise SettingsError("settings_bad_whole" if integral else "settings_bad_number", name=name,
+                                    value=raw[:20], low=f"{low:,.0f}", high=f"{high:,.0f}")
+            changes[attr] = value
+        return replace(cls(), **changes)  # type: ignore[arg-type]
+
+
+SETTINGS = Settings.from_env()

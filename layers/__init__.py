@@ -1,1 +1,1 @@
-"""How layers look: translation table, layer registry (styles, legend, popups) and folium builders."""
+"""How layers look: translation table, layer registry (styles, legend, popups), web map documents and print maps."""

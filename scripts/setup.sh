@@ -2,10 +2,13 @@
 # Set up a fresh machine: Python venv with the pinned packages, and the Leaflet assets from npm.
 #   bash scripts/setup.sh          # what the app needs
 #   bash scripts/setup.sh --dev    # plus test tools, Debian chromium, a CJK font, PostgreSQL+PostGIS (root/apt)
+#   bash scripts/setup.sh --bench  # --dev plus the benchmarks' references (requirements-bench.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=0
+reqs=requirements-dev.txt
 [ "${1:-}" = "--dev" ] && dev=1
+[ "${1:-}" = "--bench" ] && dev=1 && reqs=requirements-bench.txt
 
 apt_install() {  # install Debian packages that are missing
   local missing=()
@@ -21,7 +24,7 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 if [ $dev -eq 1 ]; then
-  .venv/bin/python -m pip install -q -r requirements-dev.txt
+  .venv/bin/python -m pip install -q -r "$reqs"
   # PostgreSQL + PostGIS: the tests start a throw-away cluster for the team-workspace engine (tests/pg.py);
   # poppler (pdftoppm) and gdal-bin (gdalinfo) read back the print products in the tests
   apt_install chromium fonts-noto-cjk poppler-utils gdal-bin postgresql postgresql-15-postgis-3

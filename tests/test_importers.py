@@ -9,13 +9,14 @@ import zipfile
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pyproj
 import pytest
 import shapely
 
 from gis import errors as err
 from gis import importers as imp
-from gis.crs import wgs84_to_bd09, wgs84_to_gcj02
+from gis.crs import to_metric, to_storage, wgs84_to_bd09, wgs84_to_gcj02
 from gis.messages import Message
 from tests import corpus
 
@@ -240,3 +241,77 @@ def test_encoding_is_shown_as_the_cpg_names_it(tmp_path):
     gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
     result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s"))
     assert result.encoding == "GBK" and result.gdf["名称"].iloc[0] == "长风生态商务区"
+
+
+def test_geopackage_read_through_arrow_gives_the_feature_by_feature_values(tmp_path):
+    n = 4
+    frame = gpd.GeoDataFrame({
+        "b_part": pd.array([True, None, False, True], dtype="boolean"), "b_full": [True, False, True, True],
+        "b_null": pd.array([None] * n, dtype="boolean"), "i_part": pd.array([1, None, 2, 3], dtype="Int32"),
+        "i_null": pd.array([None] * n, dtype="Int64"), "f_null": [np.nan] * n,
+        "d_part": pd.Series([pd.Timestamp("2020-01-01"), pd.NaT] * 2, dtype="datetime64[ms]"),
+        "d_null": pd.Series([pd.NaT] * n, dtype="datetime64[ms]"),
+        "t_null": pd.Series([None] * n, dtype=object), "t_part": ["a", None, "", " b "], "t_empty": [""] * n,
+    }, geometry=[shapely.box(i, i, i + 1, i + 1) for i in range(n)], crs="EPSG:4549")
+    path = str(tmp_path / "x.gpkg")
+    frame.to_file(path, engine="pyogrio")
+    by_arrow = imp._arrow_read(path, None, imp.Limits(), pyogrio.read_info(path))
+    pd.testing.assert_frame_equal(by_arrow, gpd.read_file(path, engine="pyogrio"), check_exact=True)
+
+
+def _gpkg_with(tmp_path, sql: str, params: tuple = ()) -> bytes:
+    import sqlite3
+
+    path = tmp_path / "p.gpkg"
+    gdf = gpd.GeoDataFrame({"名称": ["甲", "乙"], "when": pd.to_datetime(["2024-01-01 08:00", "2024-02-01 09:00"])},
+                           geometry=[_square_around(*WGS, 0.001), _square_around(WGS[0] + 0.01, WGS[1], 0.001)],
+                           crs="EPSG:4326")
+    gdf.to_file(path, engine="pyogrio", SPATIAL_INDEX="NO")
+    with sqlite3.connect(path) as con:
+        con.execute(sql, params)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("blob", [b"", b"GP\x00", b"XX" + bytes(40)])
+def test_geopackage_with_a_damaged_geometry_blob_is_refused_as_before(tmp_path, blob):
+    data = _gpkg_with(tmp_path, "update p set geom=? where fid=2", (blob,))
+    with pytest.raises(err.ReadError, match="cannot be read"):
+        imp.read_upload("p.gpkg", data)
+
+
+def test_geopackage_datetime_that_is_not_a_date_reads_as_missing(tmp_path):
+    r = imp.read_upload("p.gpkg", _gpkg_with(tmp_path, "update p set \"when\"='soon' where fid=2"))
+    assert str(r.gdf["when"].dtype).startswith("datetime64") and r.gdf["when"].isna().tolist() == [False, True]
+
+
+def test_mapped_text_is_the_same_as_cell_by_cell():
+    columns = {
+        "str": pd.Series(["a", " b ", None, "", "\u3000全角\u3000", "\x85a\xa0", "\u200bz", "a\nb\r\n"], dtype="str"),
+        "str_null": pd.Series([None] * 8, dtype="str"), "string_na": pd.Series(["a", None] * 4, dtype="string"),
+        "object": pd.Series(["x", 1, 2.0, None, True, " y ", np.nan, 3.5], dtype=object),
+        "float": pd.Series([1.0, 2.5, np.nan, -0.0, 1e20, 7.0, 0.1, np.inf]), "int": pd.Series(range(8)),
+        "bool": pd.Series([True, False] * 4), "date": pd.Series(pd.to_datetime(["2020-01-01"] * 8)),
+    }
+    for name, values in columns.items():
+        for part in (values, values.iloc[:0]):
+            pd.testing.assert_series_equal(imp._texts(part), part.map(imp._text), check_exact=True, obj=name)
+
+
+def test_area_of_a_layer_in_the_measuring_crs_is_measured_before_reprojection(tmp_path):
+    rng = np.random.default_rng(5)
+    x0, y0 = 632_000.0, 3_460_000.0  # EPSG:4549, in Putuo
+    boxes = [shapely.box(x0 + dx, y0 + dy, x0 + dx + w, y0 + dy + h)
+             for dx, dy, w, h in zip(rng.uniform(0, 3000, 50), rng.uniform(0, 3000, 50), rng.uniform(10, 90, 50),
+                                     rng.uniform(10, 90, 50))]
+    bowtie = shapely.Polygon([(x0, y0), (x0 + 50, y0 + 50), (x0 + 50, y0), (x0, y0 + 50)])
+    gdf = gpd.GeoDataFrame({"编号": [f"P{i}" for i in range(51)], "名称": ["地块"] * 51},
+                           geometry=[*boxes, bowtie], crs="EPSG:4549")
+    gdf.to_file(tmp_path / "p.gpkg", engine="pyogrio")
+    r = imp.read_upload("p.gpkg", (tmp_path / "p.gpkg").read_bytes())
+    assert r.metric_area_m2 is not None and "imp_note_repaired" in {n.code for n in r.notes}
+    mapped = imp.apply_mapping(r, imp.guess_mapping(r.columns, "parcels"), layer_kind="parcels", source_note="t")
+    round_trip = to_metric(r.gdf).area.round(1).to_numpy()  # what it was measured on before: the stored layer
+    np.testing.assert_allclose(mapped["area_m2"].to_numpy(), round_trip, rtol=0, atol=0.1 + 1e-9)
+    assert mapped["area_m2"].iloc[-1] == round_trip[-1] > 0  # the bow-tie measured as repaired
+    lonlat = imp.read_upload("p.geojson", to_storage(gdf).to_json().encode())
+    assert lonlat.metric_area_m2 is None
