@@ -155,13 +155,31 @@ def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mappin
     return CACHE.get(key, build)
 
 
+_NAME_HINTS = ("name_zh", "name", "名称", "地块名称", "mc", "dkmc", "title")
+
+
+def label_column(layer: gpd.GeoDataFrame) -> str | None:
+    """The column to label an imported layer's features with: a text column with some text, one whose name
+    says it is a name first (``name``, ``名称`` …); None if the layer has no text."""
+    skip = {"id", layer.geometry.name}
+    texts = [c for c in layer.columns if c not in skip and (gpd.pd.api.types.is_string_dtype(layer[c])
+                                                             or gpd.pd.api.types.is_object_dtype(layer[c]))
+             and layer[c].astype("string").str.strip().fillna("").ne("").any()]
+    named = [c for c in texts if str(c).lower() in _NAME_HINTS or "name" in str(c).lower() or "名" in str(c)]
+    return (named or texts or [None])[0]
+
+
 def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
     """The preview map: roads, stations and the park under the imported layer (a large one as vector tiles);
     for lon/lat data also the layer as it would lie if it were GCJ-02 or BD-09, to compare with the roads."""
     gdf = pv.result.gdf.reset_index(drop=True)
     layer = gdf.assign(id=[f"#{i + 1}" for i in range(len(gdf))])
-    names = next((c for c in layer.columns if c not in ("id", layer.geometry.name) and layer[c].dtype == object), None)
-    layer = layer.assign(name_zh=layer[names].astype(str) if names else layer["id"])
+    names = label_column(layer)
+    if names is not None:  # the feature's own name where it has one, its number otherwise
+        text = layer[names].astype("string").str.strip()
+        layer = layer.assign(name_zh=text.where(text.fillna("") != "", layer["id"]).astype(str))
+    else:
+        layer = layer.assign(name_zh=layer["id"])
     layer = layer.assign(name_en=layer["name_zh"])
     refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks", "stations"), lang=lang,
                                                    labels=("subparks", "stations"))

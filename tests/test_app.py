@@ -159,3 +159,18 @@ def test_single_user_mode_is_one_quiet_line_above_the_weights_with_no_sign_out(m
     lines = [c.value for c in app.sidebar.caption if "单用户模式" in c.value]
     assert len(lines) == 1 and "local:" not in lines[0] and "（管理员）" in lines[0]
     assert not [b for b in app.sidebar.button if b.key == "user_logout"]
+
+
+def test_no_page_imports_another_page():
+    """A page module runs its page when imported: importing one page from another drew both (the export
+    page once showed the whole scenarios page above its own)."""
+    import ast
+
+    page_modules = {f"views.{p.removeprefix('views/').removesuffix('.py')}" for p in
+                    [*PAGES, "views/admin.py", "views/audit.py", "views/login.py"]}
+    for path in (ROOT / "views").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {f"views.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                     and n.module == "views" for a in n.names}
+        assert not (imported & page_modules), (path.name, imported & page_modules)

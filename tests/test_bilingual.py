@@ -11,7 +11,7 @@ from gis.scenario import Scenario
 from layers.i18n import TEXT, t
 from planner.scenario_edit import History
 from tests.apptest_util import open_app, open_tab
-from views.scenarios import HISTORY
+from views.state import HISTORY
 
 #: Words that stay as they are in Chinese text: formats, standards, proper names, units.
 ALLOWED = {w.lower() for w in """

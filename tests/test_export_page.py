@@ -9,7 +9,7 @@ from gis.scenario import Scenario
 from layers.i18n import t
 from planner.scenario_edit import History
 from tests.apptest_util import open_app, open_tab
-from views.scenarios import HISTORY
+from views.state import HISTORY
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from gis.scenario import Scenario
 from gis.store import ScenarioStore
 from layers.i18n import t
 from tests.apptest_util import maps, open_app, open_tab
-from views.scenarios import HISTORY, NAME, NOTES, SUGGESTION
+from views.state import HISTORY, NAME, NOTES, SUGGESTION
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_infeasible_suggestion_says_which_constraint_and_by_how_much(workspace):
 
 
 def test_a_stale_save_offers_branch_or_save_over(workspace):
-    from views.scenarios import CONFLICT
+    from views.state import CONFLICT
 
     alice = open_page()
     alice.session_state[HISTORY] = alice.session_state[HISTORY].apply(current(alice).with_parcel("P060", included=True))

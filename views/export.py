@@ -13,7 +13,7 @@ from planner import export_jobs as jobs
 from views import boundary, state
 from views.mapview import show_map
 from planner.basemaps import local_source
-from views.scenarios import HISTORY
+from views.state import HISTORY
 
 
 def _scenario(lang: str) -> Scenario:

@@ -14,19 +14,11 @@ from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner import scenario_edit as se
 from planner import workspace as pw
-from planner.text import person
 from planner.maps import clicked_parcel
+from planner.text import person
 from views import boundary, state
 from views.mapview import show_map
-
-HISTORY = "scenario_history"     # planner.scenario_edit.History
-REV = "scenario_rev"             # bumps when the scenario changes from outside the tables (fresh table keys)
-DRAWN = "scenario_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
-CLEAR = "scenario_clear"         # bumps when the drawn shapes on the map should be cleared
-SUGGESTION = "scenario_suggestion"
-BASE = "scenario_base"           # (scenario id, version) the edit started from: a save carries it
-CONFLICT = "scenario_conflict"   # the ConflictError of the last save, until the user chooses what to do
-NAME, NOTES = "scen_name", "scen_notes"
+from views.state import BASE, CLEAR, CONFLICT, DRAWN, HISTORY, NAME, NOTES, REV, SUGGESTION
 
 
 def history() -> se.History:

@@ -13,6 +13,15 @@ from planner import data as datasets
 LANG = "lang"
 IMPORTS = "imported_layers"        # layer id -> GeoDataFrame (EPSG:4326) replacing the folder's, this session
 DATASET = "dataset"                # the DataSet this session works on (holds it alive for the map's routes)
+# the scenario being edited (views/scenarios.py; the export page reads it too)
+HISTORY = "scenario_history"     # planner.scenario_edit.History
+REV = "scenario_rev"             # bumps when the scenario changes from outside the tables (fresh table keys)
+DRAWN = "scenario_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
+CLEAR = "scenario_clear"         # bumps when the drawn shapes on the map should be cleared
+SUGGESTION = "scenario_suggestion"
+BASE = "scenario_base"           # (scenario id, version) the edit started from: a save carries it
+CONFLICT = "scenario_conflict"   # the ConflictError of the last save, until the user chooses what to do
+NAME, NOTES = "scen_name", "scen_notes"
 
 
 def lang() -> str:
