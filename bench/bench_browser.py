@@ -182,7 +182,8 @@ class OldApp(NewApp):
         frame = self._frame()
         index = frame.evaluate("""() => { const ps = [...document.querySelectorAll('path.leaflet-interactive')]
             .filter(p => p.getAttribute('fill') === '#e9d8fd'); let b = -1, a = 0;
-            ps.forEach((p, i) => { const r = p.getBoundingClientRect(); if (r.width * r.height > a) { a = r.width * r.height; b = i; } });
+            ps.forEach((p, i) => { const r = p.getBoundingClientRect();
+                                   if (r.width * r.height > a) { a = r.width * r.height; b = i; } });
             return b; }""")
         self.page.frame_locator(self.FRAME).first.locator('path.leaflet-interactive[fill="#e9d8fd"]').nth(index).click()
         self.page.locator("[data-testid='stMetric']").filter(has_text="新增面积").filter(
@@ -212,7 +213,7 @@ def measure(app_cls, url, browser, runs: int) -> dict[str, list[float]]:
     page.goto(f"{url}/scenarios")
     app.ready("scenario")
     app.open_compare()
-    for i in range(runs):
+    for _ in range(runs):
         box = page.locator("[data-testid='stMultiSelect']").first
         box.click()
         for name in ("甲", "乙"):

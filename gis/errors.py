@@ -271,4 +271,4 @@ class SettingsError(PlannerError):
 class TileRequestError(PlannerError):
     """A tile, values or click request names no valid tile or point (answered with HTTP 400)."""
 
-    title_code = "err_title_tiles"
+    title_code = "err_title_tile_request"

@@ -43,4 +43,5 @@ def table1() -> pd.DataFrame:
 
 def other_2019() -> pd.DataFrame:
     """Other 2019 figures the plan gives (index = key)."""
-    return pd.DataFrame(_OTHER_2019, columns=["key", "name_zh", "name_en", "unit_zh", "unit_en", "value"]).set_index("key")
+    columns = ["key", "name_zh", "name_en", "unit_zh", "unit_en", "value"]
+    return pd.DataFrame(_OTHER_2019, columns=columns).set_index("key")

@@ -842,7 +842,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "No reading fits clearly (within {good_m:.0f} m and {ratio:g} times closer than "
                            "the others), so the datum cannot be told."),
     # --- tiles (issue 13) --------------------------------------------------------------------------------
-    "err_title_tiles": ("地图瓦片请求无效", "Invalid map tile request"),
+    "err_title_tile_request": ("地图瓦片请求无效", "Invalid map tile request"),
     "tiles_bad_part": ("瓦片地址中的 {part} 无效（收到 {value}）。应为不带符号、空格或前导零的十进制整数，"
                        "例如 …/15/27411/13378。",
                        "The {part} of the tile address is invalid (received {value}). Expected a plain decimal "

@@ -152,7 +152,7 @@ class Surface:
 
 
 def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: float = 50.0,
-                        params: ScoringParams = ScoringParams()) -> Surface:
+                        params: ScoringParams | None = None) -> Surface:
     """Weighted location criteria (adjacency, layout, transit) on a grid over the district.
 
     Size, compactness, shared edge and industry describe a parcel, not a place: they are left out and
@@ -161,6 +161,7 @@ def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: floa
     """
     if not cell_m >= 5:
         raise ScoringError("surface_cell_small", cell_m=cell_m)
+    params = params or ScoringParams()
     w = {c: float(weights.get(c, 0.0)) for c in SURFACE_CRITERIA}
     total = sum(w.values())
     if total <= 0:

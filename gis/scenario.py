@@ -6,9 +6,9 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Mapping
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -18,17 +18,16 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
+from gis import measures
 from gis.crs import M2_PER_KM2, to_metric, to_storage
 from gis.datasets import ParkData
-from gis import measures
 from gis.errors import ScenarioError
 from gis.messages import Message, msg
 from gis.settings import SETTINGS
 
 
-
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -52,18 +51,19 @@ class Scenario:
     created: str = field(default_factory=now_iso)
     updated: str = field(default_factory=now_iso)
 
-    def with_parcel(self, parcel_id: str, *, included: bool) -> "Scenario":
+    def with_parcel(self, parcel_id: str, *, included: bool) -> Scenario:
         """A copy with the parcel added or removed (order kept, no duplicates)."""
         ids = [p for p in self.parcels if p != parcel_id] + ([parcel_id] if included else [])
         assign = {k: v for k, v in self.assign.items() if included or k != parcel_id}
         return replace(self, parcels=tuple(ids), assign=assign)
 
-    def with_drawn(self, drawn_id: str, name: str, geometry_wgs84: shapely.Geometry) -> "Scenario":
+    def with_drawn(self, drawn_id: str, name: str, geometry_wgs84: shapely.Geometry) -> Scenario:
         if not isinstance(geometry_wgs84, (shapely.Polygon, shapely.MultiPolygon)) or geometry_wgs84.is_empty:
             raise ScenarioError("scen_drawn_not_polygon", found=geometry_wgs84.geom_type)
-        return replace(self, drawn={**self.drawn, drawn_id: (name, shapely.to_wkt(geometry_wgs84, rounding_precision=8))})
+        wkt = shapely.to_wkt(geometry_wgs84, rounding_precision=8)
+        return replace(self, drawn={**self.drawn, drawn_id: (name, wkt)})
 
-    def without_drawn(self, drawn_id: str) -> "Scenario":
+    def without_drawn(self, drawn_id: str) -> Scenario:
         return replace(self, drawn={k: v for k, v in self.drawn.items() if k != drawn_id},
                        assign={k: v for k, v in self.assign.items() if k != drawn_id})
 
@@ -75,7 +75,7 @@ class Scenario:
                            "created": self.created, "updated": self.updated}, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "Scenario":
+    def from_json(cls, text: str | bytes) -> Scenario:
         """A scenario from its JSON (:meth:`to_json`), validated against the payload schema.
 
         Raises :class:`ScenarioError` (code ``ws_payload_not_json``, ``ws_payload_invalid`` or
@@ -328,7 +328,7 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
 
     clusters = {}
     for cluster in ("north", "south"):
-        geoms = list(sp.loc[sp["cluster"] == cluster].geometry) + list(pieces.loc[pieces["cluster"] == cluster].geometry)
+        geoms = [*sp.loc[sp["cluster"] == cluster].geometry, *pieces.loc[pieces["cluster"] == cluster].geometry]
         g = shapely.union_all(geoms) if geoms else shapely.Polygon()
         clusters[cluster] = {"area_km2": subparks.loc[subparks["cluster"] == cluster, "area_km2"].sum(),
                              "added_km2": subparks.loc[subparks["cluster"] == cluster, "added_km2"].sum(),
@@ -414,8 +414,9 @@ class Suggestion:
     reasons: tuple[Message, ...] = ()
 
 
-def infeasibility_reasons(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry, zones_m: Mapping[str, shapely.Geometry],
-                          *, budget_km2: float, zone_min_km2: Mapping[str, float], tolerance_m: float) -> list[Message]:
+def infeasibility_reasons(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry,
+                          zones_m: Mapping[str, shapely.Geometry], *, budget_km2: float,
+                          zone_min_km2: Mapping[str, float], tolerance_m: float) -> list[Message]:
     """Constraints of a suggestion that cannot be met, each with the numbers (km²) and what to relax.
 
     Only land reachable from the park counts (candidates joined to it, directly or through other
@@ -555,7 +556,7 @@ def greedy_suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkDa
     s = scores.reindex(cm["id"]).fillna(0.0).to_numpy()
     gain = s if objective == "score" else s * area / M2_PER_KM2
     root, a, b = adjacency_graph(cm, park, tolerance_m=tolerance_m)
-    neighbours = {i: set() for i in range(len(cm))}
+    neighbours: dict[int, set[int]] = {i: set() for i in range(len(cm))}
     for i, j in zip(a.tolist(), b.tolist()):
         neighbours[i].add(j)
         neighbours[j].add(i)

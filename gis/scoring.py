@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -59,7 +59,8 @@ class ScoringParams:
             if not getattr(self, name) > 0:
                 problems.append(f"{name} must be > 0 (received {getattr(self, name)!r})")
         if self.transit_full_m >= self.transit_zero_m:
-            problems.append(f"transit_full_m ({self.transit_full_m}) must be below transit_zero_m ({self.transit_zero_m})")
+            problems.append(f"transit_full_m ({self.transit_full_m}) must be below "
+                            f"transit_zero_m ({self.transit_zero_m})")
         if self.size_min_m2 > self.size_max_m2:
             problems.append(f"size_min_m2 ({self.size_min_m2}) must not exceed size_max_m2 ({self.size_max_m2})")
         if any(not 0 <= w <= 1 for w in self.zone_weights.values()):
@@ -78,7 +79,7 @@ class Context:
     stations: gpd.GeoDataFrame           # id, name_zh, name_en, lines, geometry (metric points)
 
     @classmethod
-    def from_park_data(cls, data: ParkData) -> "Context":
+    def from_park_data(cls, data: ParkData) -> Context:
         zones = to_metric(data.zones)
         return cls(district=to_metric(data.district).geometry.union_all(),
                    subparks=to_metric(data.subparks)[["id", "name_zh", "name_en", "industry_tags", "geometry"]],
@@ -226,7 +227,8 @@ def normalise(raw: pd.DataFrame, *, params: ScoringParams = ScoringParams()) -> 
     out["size"] = np.clip(size, 0.0, 1.0)
     out["compactness"] = np.clip(raw["polsby_popper"].to_numpy(), 0.0, 1.0)
     use = raw["intended_use"].astype(str).to_numpy()
-    base = np.where(np.isin(use, CORE_INDUSTRIES), p.industry_core, np.where(np.isin(use, X_INDUSTRIES), p.industry_x, 0.0))
+    base = np.where(np.isin(use, CORE_INDUSTRIES), p.industry_core,
+                    np.where(np.isin(use, X_INDUSTRIES), p.industry_x, 0.0))
     bonus = np.where(raw["neighbour_match"].to_numpy() & (base > 0), p.industry_neighbour_bonus, 0.0)
     out["industry"] = np.clip(base + bonus, 0.0, 1.0)
     return out

@@ -37,7 +37,8 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
         if gdf.empty:
             continue
         x0, y0, x1, y1 = gdf.total_bounds
-        if not (SHANGHAI_BBOX[0] <= x0 and x1 <= SHANGHAI_BBOX[2] and SHANGHAI_BBOX[1] <= y0 and y1 <= SHANGHAI_BBOX[3]):
+        west, south, east, north = SHANGHAI_BBOX
+        if not (west <= x0 and x1 <= east and south <= y0 and y1 <= north):
             problems.append(msg("inv_outside_shanghai", layer=layer_id,
                                 extent=f"{x0:.4f}, {y0:.4f} – {x1:.4f}, {y1:.4f}"))
         if layer_id == "parcels":
@@ -94,7 +95,7 @@ def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, l
         data = load_park_data(data_dir)
     except DataValidationError as exc:
         return None, exc.problems or [exc.message]
-    return data, invariant_problems(data, **options)
+    return data, list(invariant_problems(data, **options))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,7 +67,8 @@ def service(ws: Any) -> Basemap | None:
         return None
     datum = ws.setting("basemap_datum") or "wgs84"
     return Basemap("bureau", "basemap_bureau", (str(url),), str(ws.setting("basemap_attribution") or ""),
-                   datum="gcj02" if datum == "gcj02" else "wgs84", subdomains=str(ws.setting("basemap_subdomains") or ""),
+                   datum="gcj02" if datum == "gcj02" else "wgs84",
+                   subdomains=str(ws.setting("basemap_subdomains") or ""),
                    max_native_zoom=int(ws.setting("basemap_max_zoom") or 18))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import sys
@@ -84,10 +85,8 @@ def on_release(fn: Callable[[frozenset[str]], None]) -> None:
 def trim_memory() -> None:
     """Collect garbage and ask the C allocator to return free memory to the system (glibc ``malloc_trim``)."""
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
 
 
 class SessionScope:

@@ -7,9 +7,9 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from typing import TypeVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import shapely

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 from collections.abc import Mapping, Sequence
@@ -17,17 +18,27 @@ from gis.analysis import nearest_features
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
 from gis.messages import Message, msg
-from gis.sandbox import run_limited
 from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
-from gis.scoring import (PRESETS, Context, apply_weights, check_rules, explain, failure_message,
-                         normalise, raw_criteria, rule_findings, sensitivity)
+from gis.sandbox import run_limited
+from gis.scoring import (
+    PRESETS,
+    Context,
+    apply_weights,
+    check_rules,
+    explain,
+    failure_message,
+    normalise,
+    raw_criteria,
+    rule_findings,
+    sensitivity,
+)
 from layers.i18n import name_col, t
 from layers.registry import SCORED_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
-from planner import tiles
-from planner.maps import context_legend, context_refs, park_refs, parcels_ref, selection_ref
+from planner.maps import context_legend, context_refs, parcels_ref, park_refs, selection_ref
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)
@@ -143,8 +154,9 @@ def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
         raw, norm = raw.copy(), norm.copy()
         for r in rasters:
             crit = f"raster:{r.name}"
+            task = msg("raster_task", name=r.name)
             values = CACHE.get(("zonal", r.digest, ds.version, user_ids),
-                               lambda r=r: run_limited(zonal_mean, parcels, r.data, task=msg("raster_task", name=r.name)))
+                               functools.partial(run_limited, zonal_mean, parcels, r.data, task=task))
             raw[crit] = values
             norm[crit] = normalise_raster_values(values, higher_is_better=r.higher_is_better)
         return Evaluation(key=key, parcels=gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"),
@@ -199,7 +211,7 @@ def failure_texts(ev: Evaluation, ids: Sequence[str] | pd.Index | None = None, *
     out = pd.Series("", index=wanted, dtype=object)
     failing = rules.index[~rules["passes"].fillna(True).to_numpy(dtype=bool)]
     for pid in failing:
-        out[pid] = CACHE.get(("failed", ev.key, pid, lang), lambda pid=pid: _failure_text(ev.rules.loc[pid], lang))
+        out[pid] = CACHE.get(("failed", ev.key, pid, lang), functools.partial(_failure_text, ev.rules.loc[pid], lang))
     return out
 
 
@@ -273,7 +285,8 @@ def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
     names = ev.parcels[name_col(lang)].astype(str)
     return pd.DataFrame({
         t("f_rank", lang): ranked["rank"].astype(int).to_numpy(), t("f_id", lang): ranked.index.to_numpy(),
-        t("f_name", lang): names.reindex(ranked.index).to_numpy(), t("f_score", lang): ranked["score"].round(3).to_numpy(),
+        t("f_name", lang): names.reindex(ranked.index).to_numpy(),
+        t("f_score", lang): ranked["score"].round(3).to_numpy(),
         **{criterion_label(c, lang): ranked[f"c_{c}"].round(3).to_numpy() for c in ev.criteria}})
 
 
@@ -375,7 +388,8 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
     own = set(ev.user_ids)
     bundled = [pid for pid in classes.index if pid not in own]
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
-        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"), labels=("subparks", "stations"))
+        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"),
+        labels=("subparks", "stations"))
     large = tiles.is_large(ds.park.parcels)
     refs.append(parcels_ref(ds, "scored_parcels", lang=lang, datum=datum, classes=classes.reindex(bundled),
                             order=SCORE_ORDER, extra=None if large else _score_extra(ev, scores, bundled, lang=lang)))

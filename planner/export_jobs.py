@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from gis.crs import shift_geometries
+from gis.crs import Datum, shift_geometries
 from gis.datasets import ParkData
 from gis.datum_check import DatumFit, datum_fit
 from gis.importers import (
@@ -203,7 +203,8 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
         refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
                               doc=layer_document(spec, layer, lang=lang)))
         if pv.datum is not None:  # points or lines: the shifted readings as their own layers
-            for datum in ("gcj02", "bd09"):
+            shifts: tuple[Datum, ...] = ("gcj02", "bd09")
+            for datum in shifts:
                 shifted = shift_geometries(layer, source=datum, target="wgs84")
                 refs.append(layer_ref(f"import_{datum}", name=t(f"imp_reading_{datum}", lang), show=False,
                                       doc=layer_document(spec, shifted, lang=lang)))

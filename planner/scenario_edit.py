@@ -13,16 +13,24 @@ import pandas as pd
 import shapely
 
 from gis.crs import to_storage
-from gis.scenario import (COMPARE_ROWS, Scenario, ScenarioMetrics, Suggestion, compare, greedy_suggest,
-                          scenario_metrics, suggest)
+from gis.scenario import (
+    COMPARE_ROWS,
+    Scenario,
+    ScenarioMetrics,
+    Suggestion,
+    compare,
+    greedy_suggest,
+    scenario_metrics,
+    suggest,
+)
 from layers.i18n import name_col, t
 from layers.registry import SCENARIO_ADDED, SCENARIO_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
-from planner import tiles
-from planner.maps import context_legend, context_refs, park_refs, parcels_ref
+from planner.maps import context_legend, context_refs, parcels_ref, park_refs
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -155,7 +163,8 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
                  {pid: [t(f"scen_{states[pid]}", lang), f"{scores.table.at[pid, 'score']:.3f}", failed.get(pid) or None]
                   for pid in bundled})
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
-        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"), labels=("subparks", "stations"))
+        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"),
+        labels=("subparks", "stations"))
     refs.append(parcels_ref(ds, "scenario_parcels", lang=lang, datum=datum, classes=states.reindex(bundled),
                             order=("fail", "out", "in"), extra=extra))
     if scenario.drawn:
@@ -235,7 +244,8 @@ def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str,
     geoms = [to_storage(gpd.GeoSeries([m.added_geometry_m], crs="EPSG:4549")).iloc[0] for m in named.values()]
     added = gpd.GeoDataFrame({"id": [f"s{i}" for i in range(len(names))], "name_zh": names, "name_en": names,
                               "slot": [f"s{i}" for i in range(len(names))],
-                              "added": [round(m.added_km2, 3) for m in named.values()]}, geometry=geoms, crs="EPSG:4326")
+                              "added": [round(m.added_km2, 3) for m in named.values()]},
+                             geometry=geoms, crs="EPSG:4326")
     added = added[~added.geometry.is_empty]
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(ds, ("district", "zones", "subparks"), lang=lang,
                                                                 datum=datum)

@@ -11,6 +11,7 @@ import pandas as pd
 from gis.workspace import clock
 from layers.i18n import t
 
+
 def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
     """A feature's text field in ``lang``: the ``<field>_<lang>`` column when the layer has one, else the
     field itself (official data keeps the words its authors wrote), else ``""``."""

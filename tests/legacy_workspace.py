@@ -65,8 +65,8 @@ class LegacyStore:
             version = (row[0] or 0) + 1
             con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
                         "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (saved.id, version, saved.name, saved.author, saved.updated, _first_version_changes(previous, saved),
-                         saved.to_json()))
+                        (saved.id, version, saved.name, saved.author, saved.updated,
+                         _first_version_changes(previous, saved), saved.to_json()))
             for did, (name, wkt) in saved.drawn.items():
                 con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
                             "VALUES (?, ?, ?, ?, 'drawn', ?)", (gpkg_blob(shapely.from_wkt(wkt)), saved.id, version,

@@ -77,7 +77,7 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     if data_dir is not None:
         env["PUTUO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
-    out = open(log_path, "w") if log_path else subprocess.DEVNULL
+    out = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - the server writes it until it stops
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

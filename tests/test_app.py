@@ -33,7 +33,7 @@ def test_home_map_sends_layers_by_signed_url_not_inline(at):
     assert ids == ["roads", "metro_lines", "district", "zones", "clusters", "subparks", "parcels", "buildings",
                    "stations"]  # the OpenStreetMap context under the park
     for ref in spec["layers"]:
-        assert ref["url"].startswith(f"/api/layer/d") and "&sig=" in ref["url"] and "doc" not in ref
+        assert ref["url"].startswith("/api/layer/d") and "&sig=" in ref["url"] and "doc" not in ref
     assert next(r for r in spec["layers"] if r["id"] == "subparks")["labels"] is True
     (s, w), (n, e) = spec["fit"]  # the first view frames the whole district
     assert 31.2 < s < 31.23 and 31.3 < n < 31.33 and 121.31 < w < 121.33 and 121.44 < e < 121.46

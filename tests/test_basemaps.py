@@ -59,14 +59,16 @@ def test_the_local_package_is_offered_first_and_served_by_the_app(mbtiles):
     spec, datum, note = basemaps.basemap_for("local")
     assert datum == "wgs84" and note == "basemap_local_note"
     template = spec["tiles"][0]["url"]
-    assert template.startswith("/api/basemap/{z}/{x}/{y}?sig=") and spec["tiles"][0]["attribution"] == "测试底图 © 本单位"
+    assert template.startswith("/api/basemap/{z}/{x}/{y}?sig=")
+    assert spec["tiles"][0]["attribution"] == "测试底图 © 本单位"
     client = TestClient(Starlette(routes=http.routes()))
     x, y = tile_of(121.40, 31.25, 12)
     r = client.get(template.replace("{z}", "12").replace("{x}", str(x)).replace("{y}", str(y)))
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert Image.open(io.BytesIO(r.content)).getpixel((5, 5))[:3] == COLOUR
     assert client.get(template.replace("{z}", "3").replace("{x}", "0").replace("{y}", "0")).status_code == 204
-    assert client.get(template.replace("{z}", "../../etc").replace("{x}", "0").replace("{y}", "0")).status_code in (400, 404)
+    outside = template.replace("{z}", "../../etc").replace("{x}", "0").replace("{y}", "0")
+    assert client.get(outside).status_code in (400, 404)
     assert client.get(template.replace("{z}", "1e3").replace("{x}", "0").replace("{y}", "0")).status_code == 400
     assert client.get("/api/basemap/12/1/1?sig=" + "0" * 24).status_code == 403
 

@@ -14,12 +14,14 @@ from tests.apptest_util import open_app, open_tab
 from views.state import HISTORY
 
 #: Words that stay as they are in Chinese text: formats, standards, proper names, units.
-ALLOWED = {w.lower() for w in """
-    OpenStreetMap CartoDB Positron GeoJSON GeoPackage Shapefile KML KMZ DXF CSV XLSX PNG PDF SVG HTML GeoTIFF
-    HiGHS EPSG WGS84 CGCS2000 GCJ GK CM AMap Tianditu Leaflet Noto Sans CJK Polsby Popper WKT UTF GBK dpi km
-    contributors ODbL MIT CC BY Vonng adcode MetroFlow Ariza Sun Zhangjiang Putuo Hi-tech Park GB18030 BD zip
-    mbtiles JPEG XYZ WMTS TMS Volodymyr Agafonkin BSD
-""".split()}
+ALLOWED = {w.lower() for w in [
+    "OpenStreetMap", "CartoDB", "Positron", "GeoJSON", "GeoPackage", "Shapefile", "KML", "KMZ", "DXF", "CSV",
+    "XLSX", "PNG", "PDF", "SVG", "HTML", "GeoTIFF", "HiGHS", "EPSG", "WGS84", "CGCS2000", "GCJ", "GK", "CM",
+    "AMap", "Tianditu", "Leaflet", "Noto", "Sans", "CJK", "Polsby", "Popper", "WKT", "UTF", "GBK", "dpi", "km",
+    "contributors", "ODbL", "MIT", "CC", "BY", "Vonng", "adcode", "MetroFlow", "Ariza", "Sun", "Zhangjiang",
+    "Putuo", "Hi-tech", "Park", "GB18030", "BD", "zip", "mbtiles", "JPEG", "XYZ", "WMTS", "TMS", "Volodymyr",
+    "Agafonkin", "BSD"
+]}
 #: Text that is a translation key, or looks like one (snake_case codes such as total_km2, sci_tech_finance).
 KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ENGLISH_PHRASE = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}(?:[ ,][A-Za-z][A-Za-z'\-]{1,}){1,}")
@@ -64,7 +66,8 @@ def visible(app: AppTest) -> tuple[list[str], list[str]]:
                 continue
             v = getattr(el, attr, None)
             if isinstance(v, str) and v:
-                (labels if kind not in ("text_input", "number_input", "text_area") or attr != "value" else data).append(v)
+                typed = kind in ("text_input", "number_input", "text_area") and attr == "value"
+                (data if typed else labels).append(v)
         for attr in ("options",):
             for o in getattr(el, attr, None) or []:
                 labels.append(str(o))
@@ -224,7 +227,8 @@ def _states():
         ("scenarios infeasible", "views/scenarios.py", suggest(0.05)),
         ("scenarios transfer", "views/scenarios.py", tab("scen_tab", "tab_transfer")),
         ("import", "views/data_import.py", None),
-        ("export layers", "views/export.py", None), ("export print", "views/export.py", tab("exp_tab", "exp_tab_print")),
+        ("export layers", "views/export.py", None),
+        ("export print", "views/export.py", tab("exp_tab", "exp_tab_print")),
         ("export atlas", "views/export.py", tab("exp_tab", "exp_tab_atlas")),
         ("export report", "views/export.py", tab("exp_tab", "exp_tab_report")),
         ("indicators", "views/indicators.py", None), ("data", "views/data_sources.py", None),

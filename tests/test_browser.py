@@ -279,7 +279,6 @@ def test_import_gbk_shapefile_in_cgcs2000_gk_lands_in_place(page, app_url, tmp_p
 
 def test_import_keeps_the_upload_warns_on_gcj02_and_asks_before_removing(page, app_url, tmp_path, data):
     import geopandas as gpd
-    import numpy as np
 
     from gis.crs import wgs84_to_gcj02
 

@@ -1,6 +1,7 @@
 """AppTest of the import page and of imported layers reaching every page (uploads are browser-tested)."""
 
 import pytest
+
 from layers.i18n import t
 from tests.apptest_util import open_app
 from views.state import IMPORTS

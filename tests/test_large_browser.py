@@ -2,6 +2,7 @@
 deep links open a parcel's card, a click at a parcel's centroid at street zoom opens that parcel, and the
 bytes one view costs (map data over HTTP and every websocket frame) stay under the limits."""
 
+import contextlib
 import random
 
 import geopandas as gpd
@@ -40,10 +41,8 @@ class Meter:
 
     def _response(self, response):
         if "/api/" in response.url:
-            try:
+            with contextlib.suppress(Exception):  # a response the page navigated away from has no body
                 self.http += len(response.body())
-            except Exception:  # noqa: BLE001 - a response the page navigated away from has no body
-                pass
 
     def _frame(self, payload):
         self.ws += len(payload)

@@ -71,7 +71,8 @@ def test_numbers_and_nested_messages_render_plainly():
     assert text == "overlaps a sub-park by 1,234 m²" or text == "overlaps a sub-park by 1,235 m²"
     nested = msg("raw_zone_share", zone=msg("zone_belt"), share=0.25)
     assert nested.text("zh") == "苏河水岸（一带） 25%" and nested.text("en") == "Suzhou Creek belt 25%"
-    assert render("schema_duplicate_id", {"layer": "x", "id": np.int64(7)}, "en") == "Layer x: id 7 is used more than once."
+    assert (render("schema_duplicate_id", {"layer": "x", "id": np.int64(7)}, "en")
+            == "Layer x: id 7 is used more than once.")
 
 
 def test_messages_survive_json_for_the_history():

@@ -8,10 +8,19 @@ import shapely
 from rasterio.io import MemoryFile
 from rasterio.transform import from_origin
 
-from gis.raster import (RasterError, colour, geotiff_bytes, normalise_raster_values, suitability_surface,
-                        surface_geotiff, surface_overlay, zonal_mean)
+from gis.raster import (
+    RasterError,
+    colour,
+    geotiff_bytes,
+    normalise_raster_values,
+    suitability_surface,
+    surface_geotiff,
+    surface_overlay,
+    zonal_mean,
+)
 from gis.scoring import Context
-from tests.conftest import PUTUO_X as X0, PUTUO_Y as Y0
+from tests.conftest import PUTUO_X as X0
+from tests.conftest import PUTUO_Y as Y0
 
 
 def squares(*specs, crs="EPSG:4549"):

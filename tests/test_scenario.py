@@ -2,17 +2,16 @@
 
 import itertools
 
-import numpy as np
-
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
 from gis.datasets import ParkData
-from gis.scenario import (Scenario, ScenarioError, compare, contiguity, greedy_suggest,
-                          scenario_metrics, suggest)
-from tests.conftest import PUTUO_X as X0, PUTUO_Y as Y0
+from gis.scenario import Scenario, ScenarioError, compare, contiguity, greedy_suggest, scenario_metrics, suggest
+from tests.conftest import PUTUO_X as X0
+from tests.conftest import PUTUO_Y as Y0
 
 CRS = "EPSG:4549"
 
@@ -165,7 +164,8 @@ def test_suggestion_zone_minimum_and_errors(tiny):
     assert shapely.intersection(chosen.union_all(), belt).area >= 20_000 - 1e-6
     infeasible = suggest(cands, scores, tiny, budget_km2=0.03, zone_min_km2={"belt": 1.0})
     assert infeasible.parcels == () and infeasible.status == "infeasible"
-    assert "1.000 km² asked" in infeasible.reasons[0].text("en") and "少于要求的 1.000 km²" in infeasible.reasons[0].text("zh")
+    assert "1.000 km² asked" in infeasible.reasons[0].text("en")
+    assert "少于要求的 1.000 km²" in infeasible.reasons[0].text("zh")
     with pytest.raises(ScenarioError, match="budget"):
         suggest(cands, scores, tiny, budget_km2=0)
 

@@ -7,9 +7,22 @@ import pytest
 import shapely
 from shapely import affinity
 
-from gis.scoring import (PRESETS, VECTOR_CRITERIA, Context, ScoringError, ScoringParams, check_rules,
-                         normalise, normalise_weights, rank_eligible, raw_criteria, sensitivity, weighted_scores)
-from tests.conftest import PUTUO_X as X0, PUTUO_Y as Y0
+from gis.scoring import (
+    PRESETS,
+    VECTOR_CRITERIA,
+    Context,
+    ScoringError,
+    ScoringParams,
+    check_rules,
+    normalise,
+    normalise_weights,
+    rank_eligible,
+    raw_criteria,
+    sensitivity,
+    weighted_scores,
+)
+from tests.conftest import PUTUO_X as X0
+from tests.conftest import PUTUO_Y as Y0
 
 CRS = "EPSG:4549"
 
@@ -89,8 +102,8 @@ def test_size_and_compactness(ctx):
 
 def test_industry_fit(ctx):
     near, far = box(3100, 2400, 100, 100), box(8000, 8000, 100, 100)
-    n = scores_of(ctx, parcels(near, near, far, near, far,
-                               uses=["life_health", "digital_economy", "life_health", "residential", "digital_economy"]))
+    uses = ["life_health", "digital_economy", "life_health", "residential", "digital_economy"]
+    n = scores_of(ctx, parcels(near, near, far, near, far, uses=uses))
     assert n["industry"].tolist() == pytest.approx([1.0, 0.5, 0.7, 0.0, 0.5])
 
 
@@ -198,8 +211,8 @@ def test_rotated_parcel_same_compactness(ctx):
 
 def test_nearest_subpark_tie_goes_to_the_first_listed(ctx):
     # A second sub-park on the other side of the parcel, tagged differently: both 50 m away.
-    other = gpd.GeoDataFrame({"id": ["SQ"], "name_zh": ["乙"], "name_en": ["Other"], "industry_tags": ["online_economy"]},
-                             geometry=[box(3200, 2000, 1000, 1000)], crs=CRS)
+    other = gpd.GeoDataFrame({"id": ["SQ"], "name_zh": ["乙"], "name_en": ["Other"],
+                              "industry_tags": ["online_economy"]}, geometry=[box(3200, 2000, 1000, 1000)], crs=CRS)
     parcel = parcels(box(3050, 2400, 100, 100), uses=["life_health"])  # 50 m from each
     first = Context(ctx.district, pd.concat([ctx.subparks, other], ignore_index=True), ctx.zones, ctx.stations)
     swapped = Context(ctx.district, pd.concat([other, ctx.subparks], ignore_index=True), ctx.zones, ctx.stations)

@@ -1,12 +1,12 @@
 """The app's tile and values routes: signed, validated, bounded by the layer, empty tiles cheap, no traversal."""
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-import geopandas as gpd
 from gis.vtiles import tile_of
 from planner import http, tiles
 

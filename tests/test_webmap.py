@@ -12,8 +12,18 @@ from starlette.testclient import TestClient
 
 from gis.crs import to_metric, wgs84_to_gcj02
 from layers.registry import REGISTRY, get_spec
-from layers.webmap import (basemap_spec, display_geometries, encode_polyline, get_basemap, layer_document, layer_ref,
-                           legend_entries, map_spec, script_json, standalone_html)
+from layers.webmap import (
+    basemap_spec,
+    display_geometries,
+    encode_polyline,
+    get_basemap,
+    layer_document,
+    layer_ref,
+    legend_entries,
+    map_spec,
+    script_json,
+    standalone_html,
+)
 from planner import data as datasets
 from planner import http
 

@@ -7,8 +7,8 @@ import streamlit as st
 from layers.i18n import t
 from planner import explore
 from planner.basemaps import basemap_choices, default_basemap
-from views import boundary, state
 from planner.maps import clicked_parcel
+from views import boundary, state
 from views.mapview import show_map
 
 SELECT = "home_subpark"      # the sub-park select box (its key carries the language)

@@ -10,9 +10,9 @@ from layers.cartography import figure_bytes
 from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner import export_jobs as jobs
+from planner.basemaps import local_source
 from views import boundary, state
 from views.mapview import show_map
-from planner.basemaps import local_source
 from views.state import HISTORY
 
 

@@ -258,8 +258,9 @@ def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     st.markdown(f"**{t('raster_title', lang)}** — {t('help_raster', lang)}")
     st.markdown(f"**{t('card_rules', lang)}** — {t('help_rules', lang)}")
     passing = int(ev.rules["passes"].sum())
+    weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())
     st.caption(t("help_counts", lang).format(n=len(ev.parcels), passing=passing, failing=len(ev.parcels) - passing)
-               + " " + state.md(", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())))
+               + " " + state.md(weights))
 
 
 boundary.run(page, lang=state.lang())

@@ -337,7 +337,8 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
 
 def _transfer(ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
     by_id = saved.set_index("id") if len(saved) else saved
-    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids", placeholder=t("cmp_placeholder", lang),
+    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids",
+                         placeholder=t("cmp_placeholder", lang),
                          format_func=lambda sid: str(by_id.loc[sid, "name"]))
     if ids:
         st.download_button(t("xfer_export", lang), lambda: pw.export_scenarios(ws, user, ids),
