@@ -442,10 +442,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "user_line": ("{name}（{role}）", "{name} ({role})"),
     "person_local": ("本机用户 {name}", "local user {name}"),
     "person_cli": ("命令行 {name}", "command line {name}"),
+    "person_system": ("系统", "system"),
     "user_single": ("单用户模式 · 本机用户 {name}（管理员）", "Single-user mode · local user {name} (admin)"),
     "user_logout": ("退出登录", "Sign out"),
     # admin page
-    "admin_title": ("系统管理：账号、共享图层与归档方案", "Administration: accounts, shared layers, archived scenarios"),
+    "admin_title": ("系统管理", "Administration"),
     "tab_accounts": ("账号", "Accounts"), "tab_layers": ("共享图层", "Shared layers"),
     "tab_archive": ("归档方案", "Archived scenarios"), "tab_basemap": ("底图服务", "Basemap service"),
     "bm_help": ("设置本单位内网的瓦片服务（如天地图内网节点），所有地图即可选用“单位底图服务”。地址须为 http(s)，含 {z}、{x}、{y}。",

@@ -35,8 +35,10 @@ def beijing_time(value: Any, *, seconds: bool = False) -> str:
 
 def person(name: Any, lang: str) -> str:
     """Who did something, as an official reads it: an account name as typed, ``local:<os user>`` (single-user
-    mode) as "本机用户 <os user>", ``cli:<who>`` (the command line) as "命令行 <who>"."""
+    mode) as "本机用户 <os user>", ``cli:<who>`` (the command line) as "命令行 <who>", ``system`` as "系统"."""
     text = "" if name is None else str(name)
+    if text == "system":  # the workspace itself (an upgrade of its structure, say)
+        return t("person_system", lang)
     for prefix, key in (("local:", "person_local"), ("cli:", "person_cli")):
         if text.startswith(prefix):
             return t(key, lang).format(name=text.removeprefix(prefix))

@@ -307,7 +307,13 @@ def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_c
     bureau = basemaps.service(ws)
     assert bureau is not None and bureau.tiles == ("http://10.1.2.3/tdt/{z}/{x}/{y}.png",) and bureau.datum == "gcj02"
     assert "bureau" in [b.id for b in basemaps.basemap_choices(ws)]
-    assert ws.audit_entries(action_prefix="setting")[0].actor == "boss"
+    change = next(e for e in ws.audit_entries(action_prefix="setting") if e.object_id == "basemap_datum")
+    assert change.actor == "boss"
+    assert change.summary.text("zh") == "将“单位底图坐标基准”由“（无）”改为“GCJ-02（高德、腾讯坐标）”"
+    audit = signed_in(ws, "boss", "views/audit.py")
+    table = audit.dataframe[0].value
+    assert "单位底图服务地址" in table["对象"].tolist() and not table["内容"].str.contains("basemap_").any()
+    assert "系统" in table["用户"].tolist()  # the workspace's own upgrade entry
     app.button(key="bm_clear").click().run()
     assert app.success[0].value == t("bm_cleared", "zh") and basemaps.service(ws) is None
 

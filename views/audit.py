@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from gis.errors import AuthError
+from gis.messages import CATALOGUE
 from gis.workspace import beijing_time
 from gis.workspace.clock import beijing_days_utc
 from layers.i18n import TEXT, t
+from layers.registry import get_spec
 from planner import workspace as pw
 from planner.text import person
 from views import boundary, state
@@ -26,6 +28,25 @@ def _label(prefix: str, code: str, lang: str) -> str:
     return t(key, lang) if key in TEXT else code
 
 
+ENGINES = {"geopackage": "GeoPackage", "postgis": "PostGIS"}
+
+
+def _object(entry: Any, lang: str) -> str:
+    """The object of an entry as an official reads it: a setting or layer by its name, the workspace by its
+    engine; anything else (a scenario's id, an account's name) as stored."""
+    oid = str(entry.object_id)
+    if entry.object_type == "setting" and f"setting_{oid}" in CATALOGUE:
+        return t(f"setting_{oid}", lang)
+    if entry.object_type == "layer":
+        try:
+            return get_spec(oid).label(lang)
+        except KeyError:
+            return oid
+    if entry.object_type == "workspace":
+        return ENGINES.get(oid, oid)
+    return oid
+
+
 def _rows(entries: tuple, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("audit_col_seq", lang): [e.seq for e in entries],
@@ -33,7 +54,7 @@ def _rows(entries: tuple, lang: str) -> pd.DataFrame:
         t("audit_col_actor", lang): [person(e.actor, lang) for e in entries],
         t("audit_col_action", lang): [_label("audit_act_", e.action, lang) for e in entries],
         t("audit_col_type", lang): [_label("audit_obj_", e.object_type, lang) for e in entries],
-        t("audit_col_object", lang): [e.object_id for e in entries],
+        t("audit_col_object", lang): [_object(e, lang) for e in entries],
         t("audit_col_summary", lang): [e.summary.text(lang) for e in entries],
     })
 

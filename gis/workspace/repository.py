@@ -32,7 +32,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from gis.errors import ConflictError, PlannerError, StoreError, WorkspaceReadOnlyError
-from gis.messages import Message, message_from_json, message_to_json, msg
+from gis.messages import CATALOGUE, Message, message_from_json, message_to_json, msg
 from gis.scenario import Scenario, now_iso
 from gis.workspace import audit as audit_mod
 from gis.workspace.clock import beijing_time, clip, parse_iso, to_iso, utc_now, utc_now_iso
@@ -78,6 +78,27 @@ def change_summary(old: Scenario | None, new: Scenario) -> Message:
     if old.notes != new.notes:
         items.append(msg("ws_chg_notes"))
     return msg("list_semicolon_join", items=items) if items else msg("ws_chg_none")
+
+
+def _setting_name(key: str) -> Message | str:
+    """A setting's name as an audit entry shows it (translated where the catalogue has it)."""
+    return msg(f"setting_{key}") if f"setting_{key}" in CATALOGUE else key
+
+
+def _setting_value(key: str, stored: str | None) -> Message | str:
+    """A stored (JSON) setting value as an audit entry shows it: the text itself, a datum by its name,
+    "(none)" for nothing."""
+    if stored is None:
+        return msg("aud_none")
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return stored
+    if value in ("", None):
+        return msg("aud_none")
+    if key.endswith("_datum") and f"datum_{value}" in CATALOGUE:
+        return msg(f"datum_{value}")
+    return str(value)
 
 
 class _Tx:
@@ -628,8 +649,8 @@ class Workspace:
             else:
                 tx.conn.execute(update(st).where(st.c.key == key).values(**values))
             tx.audit(actor, "settings.change", "setting", key,
-                     msg("aud_setting_changed", key=key, before=old if old is not None else msg("aud_none"),
-                         after=text))
+                     msg("aud_setting_changed", key=_setting_name(key), before=_setting_value(key, old),
+                         after=_setting_value(key, text)))
 
     def setting(self, key: str, default: Any = None) -> Any:
         """A workspace-wide setting, or ``default``."""
