@@ -531,7 +531,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_col_actor": ("用户", "User"), "audit_col_action": ("操作", "Action"),
     "audit_col_type": ("对象类型", "Object type"), "audit_col_object": ("对象", "Object"),
     "audit_col_summary": ("内容", "What changed"),
-    "audit_count": ("共 {n} 条记录，最新的在前。", "{n} entries, newest first."),
+    "audit_count": ("共 {n} 条记录，最新的在前。", "Entries: {n}, newest first."),
     "audit_count_limited": ("只显示最新的 {n} 条记录：请缩小筛选范围，或导出全部记录。",
                             "Showing the newest {n} entries: narrow the filters, or export them all."),
     "audit_none": ("没有符合条件的记录。", "No entry matches the filters."),
