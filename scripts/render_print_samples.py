@@ -15,27 +15,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gis.crs import to_metric  # noqa: E402
 from gis.datasets import load_park_data  # noqa: E402
-from gis.scenario import Scenario, scenario_metrics  # noqa: E402
-from gis.scoring import (  # noqa: E402
-    PRESETS,
-    Context,
-    apply_weights,
-    check_rules,
-    explain,
-    normalise,
-    normalise_weights,
-    raw_criteria,
-)
+from gis.scenario import Scenario  # noqa: E402
 from layers.cartography import PrintSpec, figure_bytes, padded_extent, pdf_pages, render  # noqa: E402
-from layers.i18n import t  # noqa: E402
-from layers.reports import atlas_figures, context_frames, scenario_report_figures  # noqa: E402
+from layers.reports import atlas_figures, context_frames  # noqa: E402
+from planner.data import folder_dataset  # noqa: E402
+from planner.evaluate import default_weights, evaluate, score  # noqa: E402
+from planner.export_jobs import layers_for_export, report_pdf  # noqa: E402
 
 UNIT = "张江普陀园规划助手（演示数据）"
 
@@ -67,27 +57,14 @@ def main() -> None:
     atlas = atlas_figures(data, ids=["S05"], kind="subparks", base=PrintSpec(title="", unit=UNIT))
     _pdf_page_png(pdf_pages(atlas, georef=True), args.out / "atlas-page.png", keep_pdf=args.keep_pdf)
 
-    ids = ("P015", "P016", "P023", "P060", "P061")
-    ctx = Context.from_park_data(data)
-    parcels = data.parcels.set_index("id", drop=False)
-    raw, rules = raw_criteria(parcels, ctx), check_rules(parcels, ctx)
-    norm = normalise(raw)
-    weights = normalise_weights(PRESETS["balanced"], list(norm.columns))
-    scored = apply_weights(norm, rules, PRESETS["balanced"])
-    scenario = Scenario(name="扩区方案示例：真如与长征五块地", author="规划科", parcels=ids)
-    metrics = scenario_metrics(scenario, data, data.parcels, scores=scored["score"], rules=rules)
-    cards = {}
-    for pid in ids:
-        card = explain(raw.loc[pid], norm.loc[pid], weights)
-        cards[pid] = pd.DataFrame({t("f_criterion", "zh"): card["criterion"].map(lambda c: t(f"crit_{c}", "zh")),
-                                   t("f_raw", "zh"): card["raw"] + " " + card["unit"],
-                                   t("f_norm", "zh"): card["normalised"].round(3),
-                                   t("f_weight", "zh"): (card["weight"] * 100).round(1),
-                                   t("f_contrib", "zh"): card["contribution"].round(3)})
-    report = scenario_report_figures(data, scenario_name=scenario.name, author=scenario.author, metrics=metrics,
-                                     added_parcels=data.parcels[data.parcels["id"].isin(ids)], cards=cards,
-                                     weights=dict(weights), lang="zh", unit=UNIT)
-    pdf = pdf_pages(report, georef=True)
+    # the scenario report exactly as the export page makes it (planner.export_jobs.report_pdf)
+    ds = folder_dataset()
+    ev = evaluate(ds)
+    scores = score(ev, default_weights(ev.criteria))
+    scenario = Scenario(name="扩区方案示例：真如与长征五块地", author="规划科",
+                        parcels=("P015", "P016", "P023", "P060", "P061"))
+    pdf = report_pdf(ds, ev, scores, scenario, layers_for_export(ds, ev, scores, scenario), author=scenario.author,
+                     lang="zh", unit=UNIT, georef=True)
     _pdf_page_png(pdf, args.out / "report-page.png", keep_pdf=args.keep_pdf)
     _pdf_page_png(pdf, args.out / "report-tables.png", page=2)
     print(f"wrote {args.out}/print-map-a4.png, atlas-page.png, report-page.png, report-tables.png")
