@@ -35,6 +35,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "basemap_amap": ("高德地图（GCJ-02）", "AMap (GCJ-02)"),
     "basemap_local": ("本地底图（内网瓦片包）", "Local basemap (tile package)"),
     "basemap_bureau": ("单位底图服务", "The bureau's tile service"),
+    "credit_osm": ("道路、轨道交通 © OpenStreetMap 贡献者（ODbL）", "Roads, rail © OpenStreetMap contributors (ODbL)"),
+    "credit_adcode": ("区界 © Vonng/adcode（CC BY 4.0）", "District © Vonng/adcode (CC BY 4.0)"),
+    "credit_metroflow": ("部分地铁站 © MetroFlow（MIT）", "Some stations © MetroFlow (MIT)"),
     "basemap_local_note": ("本地底图由本应用的服务器提供，不访问外网。", "The local basemap is served by this app's own server; nothing leaves the machine."),
     "exp_unit": ("制图单位", "Mapping unit"), "exp_approval": ("审图号（可选）", "Map approval number (optional)"),
     "exp_scale": ("比例尺", "Scale"), "exp_scale_fit": ("按范围自动（标准比例尺）", "Fit the extent (standard series)"),
@@ -118,10 +121,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "run `python -m gis validate FOLDER`, and once it passes start the app with PUTUO_DATA_DIR pointing to it."),
     "data_validation": ("数据检查", "Data check"),
     "data_valid": ("全部不变量通过。", "All invariants hold."),
-    "data_licences": ("许可与致谢：区界 © Vonng/adcode（高德数据，2016），CC BY 4.0；地铁站 © MetroFlow（Ariza-Sun），MIT；"
-                      "规划内容引自普科委〔2021〕17号；Leaflet © Volodymyr Agafonkin，BSD-2。",
-                      "Licences: district fence © Vonng/adcode (AMap data, 2016), CC BY 4.0; metro stations © MetroFlow "
-                      "(Ariza-Sun), MIT; plan facts from 普科委〔2021〕17号; Leaflet © Volodymyr Agafonkin, BSD-2."),
+    "data_licences": ("许可与致谢：道路、轨道交通线路和大部分地铁站 © OpenStreetMap 贡献者，ODbL 1.0"
+                      "（Geofabrik 上海数据 2026-07-28）；区界 © Vonng/adcode（高德数据，2016），CC BY 4.0；"
+                      "OpenStreetMap 数据中缺少的地铁站 © MetroFlow（Ariza-Sun），MIT；规划内容引自普科委〔2021〕17号；"
+                      "Leaflet © Volodymyr Agafonkin，BSD-2。",
+                      "Licences: roads, rail lines and most metro stations © OpenStreetMap contributors, "
+                      "ODbL 1.0 (Geofabrik Shanghai extract 2026-07-28); district fence © Vonng/adcode (AMap data, "
+                      "2016), CC BY 4.0; the stations missing from the OpenStreetMap data © MetroFlow (Ariza-Sun), MIT; plan facts from "
+                      "普科委〔2021〕17号; Leaflet © Volodymyr Agafonkin, BSD-2."),
     # parcels page
     "page_parcels": ("候选地块评估", "Candidate parcels"),
     "parcels_title": ("候选地块评估：多准则评分与硬性规则", "Candidate parcels: multi-criteria scoring and hard rules"),

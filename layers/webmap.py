@@ -275,8 +275,10 @@ def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[floa
              legend: Sequence[Sequence], focus: Mapping | None = None, selected: Mapping | None = None,
              draw: bool = False, clear_drawings: int = 0, report_view: bool = False, height: int = 560,
              map_key: str = "map", legend_open: bool = True, tiled: Sequence[Mapping] = (),
-             image: Mapping | None = None, lang: str) -> dict:
+             image: Mapping | None = None, credits: Sequence[str] = (), lang: str) -> dict:
     """Everything the browser map needs for one render (small: layers travel by URL, not in here).
+
+    ``credits`` are shown in the map's attribution corner (the data's licences ask for them).
 
     ``image`` is a raster overlay ``{"url": data URL, "bounds": [[s, w], [n, e]], "opacity"}``.
     """
@@ -287,7 +289,7 @@ def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[floa
             "legend": {"title": legend_title, "entries": [list(e) for e in legend], "open": legend_open},
             "focus": dict(focus) if focus else None, "selected": dict(selected) if selected else None,
             "draw": draw, "clear_drawings": clear_drawings, "report_view": report_view, "height": height,
-            "map_key": map_key, "tiled": list(tiled), "asset_version": asset_version()}
+            "map_key": map_key, "tiled": list(tiled), "asset_version": asset_version(), "credits": list(credits)}
 
 
 def control_texts(lang: str) -> dict:

@@ -38,7 +38,7 @@ from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, 
 from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
-from planner.maps import context_legend, context_refs, parcels_ref, park_refs, selection_ref
+from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)
@@ -408,7 +408,8 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
             layer_of_selected = "selection"
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec],
                                                             lang=lang)
-    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                    basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
                     selected={"layer": layer_of_selected, "id": selected} if selected else None,
                     image=image, height=height, map_key="parcels")

@@ -15,7 +15,7 @@ from layers.webmap import bounds_of, layer_ref, legend_entries, map_spec
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.http import layer_url
-from planner.maps import context_legend, context_refs, parcels_ref, selection_ref
+from planner.maps import context_legend, context_refs, data_credits, parcels_ref, selection_ref
 from planner.text import data_text
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
@@ -165,7 +165,8 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
         if focus_token:
             sp = ds.park.subparks
             focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
-    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend,
+    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                    basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend,
                     focus=focus, selected=chosen, height=height, map_key="home")
 
 

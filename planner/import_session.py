@@ -37,7 +37,7 @@ from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, 
 from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet
-from planner.maps import context_legend, context_refs, park_refs
+from planner.maps import context_legend, context_refs, data_credits, park_refs
 
 #: What each target layer accepts.
 KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}
@@ -209,5 +209,6 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
                 refs.append(layer_ref(f"import_{datum}", name=t(f"imp_reading_{datum}", lang), show=False,
                                       doc=layer_document(spec, shifted, lang=lang)))
         legend += legend_entries([spec], lang=lang)
-    return map_spec(lang=lang, layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
+    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                    basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
                     legend_title=t("legend", lang), legend=legend, height=460, map_key="import")

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
+from gis.errors import UnknownFeatureError
 from layers.i18n import t
 from layers.registry import CONTEXT_LAYERS, METRO_LINES, ROADS, get_spec
 from layers.webmap import layer_ref
 from planner.data import DataSet
 from planner.http import layer_url
+
+#: Sources whose licence asks for a credit where the data is seen (ODbL, CC BY, MIT), and the credit's key.
+_CREDITS = (("OpenStreetMap", "credit_osm"), ("Vonng/adcode", "credit_adcode"), ("MetroFlow", "credit_metroflow"))
+
+
+def data_credits(ds: DataSet, refs: Sequence[dict], *, lang: str) -> list[str]:
+    """The credits a map shows for the layers it draws, found in those layers' ``source`` fields (so a layer
+    the bureau replaced with its own data credits nobody else)."""
+    keys: list[str] = []
+    for ref in refs:
+        for key in ds.keep(f"credits:{ref['id']}", functools.partial(_layer_credits, ds, ref["id"])):
+            if key not in keys:
+                keys.append(key)
+    return [t(k, lang) for k in keys]
+
+
+def _layer_credits(ds: DataSet, layer_id: str) -> tuple[str, ...]:
+    try:
+        layer = ds.park.layer(layer_id)
+    except UnknownFeatureError:  # a layer of the page's own (scored parcels, a preview): no third-party data
+        return ()
+    if "source" not in layer.columns:
+        return ()
+    sources = " ".join(str(v) for v in layer["source"].dropna().unique()[:200])
+    return tuple(key for marker, key in _CREDITS if marker in sources)
 
 
 def context_refs(ds: DataSet, *, lang: str, datum: str = "wgs84") -> list[dict]:

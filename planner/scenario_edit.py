@@ -30,7 +30,7 @@ from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
-from planner.maps import context_legend, context_refs, parcels_ref, park_refs
+from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -173,7 +173,8 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
         refs.append(layer_ref("scenario_drawn", name=t("scen_drawn", lang), doc=doc, popups=False))
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS]
                                                             + [SCENARIO_PARCELS], lang=lang)
-    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                    basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
                     height=height, map_key="scenario")
 
@@ -254,7 +255,8 @@ def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str,
                               doc=layer_document(SCENARIO_ADDED, added, lang=lang, datum=datum)))
     legend = legend_entries([get_spec(lid) for lid in ("district", "zones", "subparks")], lang=lang)
     legend += [[name, {**SCENARIO_ADDED.style_for(f"s{i}"), "kind": "polygon"}] for i, name in enumerate(names)]
-    return map_spec(lang=lang, layers=refs, basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                    basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
                     legend_title=t("legend", lang), legend=legend, height=480, map_key="compare")
 
 

@@ -41,6 +41,7 @@ def test_home_map_sends_layers_by_signed_url_not_inline(at):
     assert len(spec["legend"]["entries"]) >= 8 and spec["legend"]["title"] == t("legend", "zh")
     import json
     assert len(json.dumps(spec)) < 12_000  # a rerun sends the spec, never the geometry
+    assert spec["credits"] == [t("credit_osm", "zh"), t("credit_adcode", "zh"), t("credit_metroflow", "zh")]
 
 
 def test_area_table_totals_plan_figure(at):

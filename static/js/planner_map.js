@@ -126,6 +126,7 @@
     if (window.PlannerTiles && spec.tiled) window.PlannerTiles.update(this, spec.tiled);
     this.setImage(spec.image || null);
     this.setLegend(spec.legend);
+    this.setCredits(spec.credits || []);
     this.setTexts(spec.texts);
     this.setDraw(!!spec.draw, spec.clear_drawings);
     if (!this.fitted && spec.fit) {
@@ -144,6 +145,15 @@
     }
     this.setSelected(spec.selected);
     this.setState();
+  };
+
+  // The data's credits (OpenStreetMap, ODbL; the district fence, CC BY) in the attribution corner, as text.
+  PlannerMap.prototype.setCredits = function (credits) {
+    var ctl = this.map.attributionControl, html = credits.map(function (c) { return el('span', null, c).outerHTML; });
+    (this.credits || []).forEach(function (h) { if (html.indexOf(h) < 0) ctl.removeAttribution(h); });
+    html.forEach(function (h) { ctl.addAttribution(h); });  // counted by Leaflet: add again, remove once
+    (this.credits || []).forEach(function (h) { if (html.indexOf(h) >= 0) ctl.removeAttribution(h); });
+    this.credits = html;
   };
 
   PlannerMap.prototype.setBasemap = function (bm) {
