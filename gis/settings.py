@@ -52,8 +52,6 @@ class Settings:
     map_zoom: int = 13
     #: Scenario workspace (GeoPackage); PUTUO_WORKSPACE overrides it.
     workspace_path: Path = ROOT / "workspace" / "putuo_workspace.gpkg"
-    #: At most this many features of one layer are sent to the browser (a regular sample beyond it).
-    max_display_features: int = 5000
     #: Rough bounding box of Shanghai (lon/lat degrees): data outside it has a wrong CRS or swapped axes.
     shanghai_bbox: tuple = (120.8, 30.6, 122.2, 31.9)
     #: Largest file accepted by an upload (MB): one limit for every upload, the import page, the parcels page

@@ -318,7 +318,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                                             "Map the file's columns to the app's fields; remembered for files like this."),
     "imp_none": ("（无）", "(none)"), "imp_diff": ("与当前图层相比", "Compared with the current layer"),
 
-    "imp_apply": ("应用到本次会话", "Use it in this session"), "imp_save": ("同时保存到工作空间", "Also save it to the workspace"),
+    "imp_apply": ("应用到本次会话", "Use it in this session"),
     "imp_applied": ("已应用：所有页面现在使用导入的图层。", "Applied: every page now uses the imported layer."),
     "imp_reset": ("恢复为内置演示数据", "Back to the bundled demonstration data"),
     "imp_active": ("当前会话使用的导入图层：", "Imported layers in use: "),
