@@ -76,7 +76,7 @@ def test_home_map_draws_offline_click_opens_facts_hover_shows_tooltip(page, app_
     assert paths.count() > 14 + 3 + 40  # sub-parks, zones, parcels (and the district outline)
     expect(page.locator(".pp-map .pp-label").first).to_be_visible()  # sub-park labels
     expect(page.locator(".leaflet-control-layers")).not_to_have_class("leaflet-control-layers-expanded")
-    expect(page.locator(".leaflet-control-attribution")).to_contain_text("© OpenStreetMap 贡献者（ODbL）")  # ODbL
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("© OpenStreetMap 贡献者")  # ODbL asks for it
     click_feature(page, "home", "subparks", "S01")
     expect(page.get_by_role("heading", name="长风生态商务区")).to_be_visible(timeout=30_000)
     expect(page.locator("[data-testid='stMetric']").filter(has_text="km²").first).to_contain_text("3.060")
