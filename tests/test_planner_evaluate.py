@@ -157,6 +157,19 @@ def test_parcel_card_contributions_add_up_to_the_score(ds, ev, scores):
         E.parcel_card(ds, ev, scores, "P999", lang="en")
 
 
+def test_parcel_card_of_a_parcel_whose_intended_use_is_the_officials_own_words(ds):
+    # an imported parcel layer keeps its authors' words for the intended use ("商业"): shown as written
+    parcels = ds.park.parcels.copy()
+    parcels.loc[parcels.index[0], "intended_use"] = "商业"
+    own = datasets.with_layers(ds, {"parcels": parcels})
+    ev = E.evaluate(own)
+    scores = E.score(ev, E.default_weights(ev.criteria))
+    assert E.parcel_card(own, ev, scores, "P001", lang="zh").intended_use == "商业"
+    assert E.parcel_card(own, ev, scores, "P001", lang="en").intended_use == "商业"
+    assert E.industry_label("life_health", "en") == "life & health"
+    assert E.industry_label("", "zh") == "未填写"
+
+
 def test_parcel_choices_offer_all_of_a_small_layer_and_search_a_large_one(ev, scores):
     assert E.parcel_choices(ev, scores, lang="en") == list(ev.parcels.index)
     # limit 2 makes 71 parcels "large" (more than 20 x limit)
