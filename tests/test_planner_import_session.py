@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -205,3 +206,18 @@ def test_plan_for_sub_parks_checks_the_park(ds, tmp_path):
     assert len(p.combined.removed) == 13 and p.combined.changed == ("N01",)
     assert p.mapped["cluster"].tolist() == ["north"]
     assert p.problems and all(m.text("zh") and m.text("en") for m in p.problems)
+
+
+def test_a_plan_is_never_one_of_another_preview(ds, parcel_upload):
+    """Plans were cached under id(preview): a new preview (the file read with another CRS, say) made after the
+    old one was freed could get its id, and with it the old preview's plan."""
+    up, real = parcel_upload
+    mapping = {"id": "id", "name_zh": "dkmc"}
+    for i in range(40):
+        size = 100.0 + 10 * i
+        layer = gpd.GeoDataFrame({"id": ["NEW1"], "dkmc": ["新"]}, geometry=[metric_square(PUTUO_X, PUTUO_Y, size)],
+                                 crs="EPSG:4549").to_crs("EPSG:4326")
+        pv = imp.Preview(result=replace(real.result, gdf=layer), datum=None, crs_choice=None, digest=up.digest)
+        planned = imp.plan(ds, up, pv, kind="parcels", mapping=mapping, mode="merge")
+        assert planned.mapped.to_crs("EPSG:4549").area.iloc[0] == pytest.approx(size * size, rel=1e-6), i
+        del pv, planned
