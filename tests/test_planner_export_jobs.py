@@ -160,3 +160,23 @@ def test_report_and_offline_map(ds, ev, scores, scenario, layers):
     assert not re.search(r"<script[^>]+src=[\"']https?://", html)  # nothing fetched from the network
     spec = X.view_map(ds, lang="en")
     assert spec["report_view"] is True and spec["map_key"] == "print_view"
+
+
+def test_parcel_atlas_has_a_page_per_top_parcel_with_its_score(ds, layers, scores, monkeypatch):
+    """The parcel atlas passed the scores indexed by parcel id where the atlas looks for an ``id`` column:
+    it failed with KeyError 'id' before drawing a page."""
+    from layers import reports
+    from layers.i18n import t
+
+    seen = {}
+    real = reports.parcel_facts
+
+    def spy(data, parcel_id, lang, scored=None):
+        seen[parcel_id] = dict(real(data, parcel_id, lang, scored))
+        return list(seen[parcel_id].items())
+
+    monkeypatch.setattr(reports, "parcel_facts", spy)
+    atlas = X.atlas_pdf(ds, layers, scores, kind="parcels", top_n=2, lang="en")
+    assert atlas.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", atlas)) == 2
+    assert list(seen) == ["P056", "P028"]  # the two best ranked, in rank order
+    assert seen["P056"][t("fact_score", "en")] == "0.840 (1)" and seen["P028"][t("fact_score", "en")] == "0.786 (2)"
