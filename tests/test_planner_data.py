@@ -146,3 +146,30 @@ def test_published_dataset_reads_once_per_publication(monkeypatch):
     # only the current publication is kept: going back to e1 reads it again
     datasets.published_dataset(base, load(2), etag="e1")
     assert loads == [2, 4, 2]
+
+
+def test_a_version_stays_findable_while_any_data_set_of_that_content_lives():
+    """A data set with the same content as a live one (a published layer identical to the folder's) took the
+    registry entry; when it went, the version was gone although the folder's data set was still in use, and
+    the map's layer routes answered 404."""
+    base = datasets.folder_dataset(BUNDLED)
+    twin = datasets.with_layers(base, {"parcels": base.park.parcels.copy()})
+    assert twin.version == base.version and twin is not base
+    del twin
+    gc.collect()
+    assert datasets.lookup(base.version) is not None
+    assert datasets.lookup(base.version).park.parcels.equals(base.park.parcels)
+    # two sessions importing the same file: the first one's data set goes, the second one's version stays
+    parcels = base.park.parcels.iloc[:4].copy()
+    parcels["geometry"] = parcels.geometry.translate(0.0002, 0)
+    first = datasets.with_layers(base, {"parcels": parcels})
+    second = datasets.with_layers(base, {"parcels": parcels.copy()})
+    version = second.version
+    assert first.version == version
+    del first
+    gc.collect()
+    found = datasets.lookup(version)
+    assert found is not None and list(found.park.parcels["id"]) == list(second.park.parcels["id"])
+    del second, found
+    gc.collect()
+    assert datasets.lookup(version) is None  # and it goes when none is left
