@@ -97,7 +97,7 @@ def folder_dataset(root: Path | None = None) -> DataSet:
     ds = DataSet(version="d" + layers_digest(layers), park=park)
     with _lock:
         _folders[key] = ds
-        _live[ds.version] = ds
+    register(ds)
     return ds
 
 
@@ -131,9 +131,17 @@ def published_dataset(base: DataSet, load: Callable[[], Mapping[str, gpd.GeoData
 
 
 def register(ds: DataSet) -> None:
-    """Make a data set findable by version (for the map's HTTP routes) while a session holds it."""
+    """Make a data set findable by version (for the map's HTTP routes) while a session holds it.
+
+    Data sets of the same content share a version: the one registered first stays registered, and each later
+    one keeps it alive, so the version is findable as long as any of them lives.
+    """
     with _lock:
-        _live[ds.version] = ds
+        live = _live.get(ds.version)
+        if live is None:
+            _live[ds.version] = ds
+        elif live is not ds:
+            ds.derived.setdefault("_registered_twin", live)
 
 
 def lookup(version: str) -> DataSet | None:

@@ -447,5 +447,9 @@ def industry_options() -> tuple[str, ...]:
 
 
 def industry_label(code: str, lang: str) -> str:
-    """An intended-use code in ``lang``."""
-    return Message(f"industry_{code}").text(lang) if code else Message("industry_none").text(lang)
+    """An intended-use code in ``lang``; text that is no code (an imported layer's own words) as written."""
+    from gis.messages import CATALOGUE
+
+    if not code:
+        return Message("industry_none").text(lang)
+    return Message(f"industry_{code}").text(lang) if f"industry_{code}" in CATALOGUE else str(code)

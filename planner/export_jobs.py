@@ -105,7 +105,7 @@ def atlas_pdf(ds: DataSet, layers: Mapping[str, gpd.GeoDataFrame], scores: Score
                                                         "buildings", "stations") if len(ds.park.layer(i))]
     frames.append((get_spec("scored_parcels"), layers["scored_parcels"]))
     return atlas(ds.park, ids=ids, kind=kind, frames=frames, basemap=basemap, georef=georef,
-                 scored=table if kind == "parcels" else None,
+                 scored=table.rename_axis("id").reset_index() if kind == "parcels" else None,  # an id column
                  base=PrintSpec(title="", lang=lang, paper="A4", landscape=True, unit=unit))
 
 

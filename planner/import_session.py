@@ -140,8 +140,9 @@ def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mappin
          mode: str) -> Plan:
     """Map the fields, combine with the current layer (``replace``, ``append`` or ``merge`` by id) and check
     the park's invariants when sub-parks change. Raises SchemaError when a required field is not mapped."""
+    # the preview itself (compared by identity), not id(pv): the key holds it, so its id is never another's
     key = ("plan", upload.digest, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), mode,
-           id(pv), ds.version)
+           pv, ds.version)
 
     def build() -> Plan:
         mapped = apply_mapping(pv.result, dict(mapping), layer_kind=kind, source_note=f"imported from {upload.name}")

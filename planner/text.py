@@ -12,12 +12,17 @@ from gis.workspace import clock
 from layers.i18n import t
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pd.NA (a nullable column's missing value): no value at all."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
 def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
     """A feature's text field in ``lang``: the ``<field>_<lang>`` column when the layer has one, else the
     field itself (official data keeps the words its authors wrote), else ``""``."""
     for col in (f"{field}_{lang}", field, f"{field}_zh"):
         value = row.get(col) if hasattr(row, "get") else None
-        if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip():
+        if not _missing(value) and str(value).strip():
             return str(value)
     return ""
 
@@ -25,7 +30,7 @@ def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
 def beijing_time(value: Any, *, seconds: bool = False) -> str:
     """A stored UTC time (ISO text or datetime) as Beijing time, ``2026-11-27 20:38`` (UTC+8); "–" if unknown,
     the text itself if it is not a time (:func:`gis.workspace.clock.beijing_time` does the conversion)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
         return "–"
     try:
         return clock.beijing_time(value if isinstance(value, datetime) else str(value), seconds=seconds)
