@@ -8,9 +8,11 @@ from contextlib import asynccontextmanager
 import streamlit as st
 
 from gis.sandbox import warm_up
+from planner.cache import tune_allocator
 from planner.http import routes
 from planner.sessions import reap_forever
 
+tune_allocator()  # large blocks in their own mappings: given back to the system when a session's data goes
 
 
 @asynccontextmanager
