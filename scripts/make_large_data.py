@@ -14,6 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import geopandas as gpd
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -24,22 +26,26 @@ USES = (("存量工业用地", "stock industrial land"), ("城市更新地块", 
 INDUSTRIES = ("intelligent_software", "rd_services", "sci_tech_finance", "life_health", "digital_economy")
 
 
-def make(out: Path, *, parcels: int, seed: int) -> Path:
-    """Copy the bundled data to ``out`` and replace its parcels with ``parcels`` generated ones."""
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(ROOT / "data", out)
+def parcel_layer(parcels: int, *, seed: int) -> gpd.GeoDataFrame:
+    """``parcels`` generated candidate parcels over Putuo (EPSG:4326) with every column the schema asks for."""
     gdf = city_parcels(parcels, seed=seed)
     n = len(gdf)
     use = [USES[i % len(USES)] for i in range(n)]
-    gdf = gdf.assign(
+    return gdf.assign(
         name_zh=[f"生成地块 {i}" for i in range(n)], name_en=[f"Generated parcel {i}" for i in range(n)],
         current_use=["stock"] * n, current_use_zh=[u[0] for u in use], current_use_en=[u[1] for u in use],
         status="stock", status_zh="存量", status_en="stock", intended_use=[INDUSTRIES[i % 5] for i in range(n)],
         plot_ratio=2.0, potential_floor_area_m2=(gdf["area_m2"] * 2.0).round(0),
         source="generated (scripts/make_large_data.py)", source_zh="生成数据（scripts/make_large_data.py）",
         accuracy="fictional", accuracy_zh="虚构").drop(columns=["name"])
-    write_layer(gdf, out / "parcels" / "parcels.geojson")
+
+
+def make(out: Path, *, parcels: int, seed: int) -> Path:
+    """Copy the bundled data to ``out`` and replace its parcels with ``parcels`` generated ones."""
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(ROOT / "data", out)
+    write_layer(parcel_layer(parcels, seed=seed), out / "parcels" / "parcels.geojson")
     return out
 
 

@@ -2,10 +2,11 @@
 are released (and the memory trimmed) when the session goes."""
 
 import gc
+import platform
 
 import numpy as np
 
-from planner.cache import BoundedCache, SessionScope, approx_bytes, release
+from planner.cache import BoundedCache, SessionScope, approx_bytes, release, tune_allocator
 
 
 def test_bounded_by_bytes_least_recently_used_first():
@@ -39,3 +40,10 @@ def test_a_sessions_entries_go_when_its_scope_goes():
     gc.collect()
     assert cache.peek(("preview", "abc123", 1)) is None and cache.peek(("preview", "other", 1)) is not None
     assert release(["other"]) == 1 and len(cache) == 0
+
+
+def test_the_allocator_keeps_a_fixed_mmap_threshold_on_glibc():
+    if platform.libc_ver()[0] != "glibc":
+        assert tune_allocator() is False
+    else:  # the server sets glibc's own default (128 kB) for good; setting it again changes nothing else
+        assert tune_allocator() is True
