@@ -53,8 +53,8 @@ def approx_bytes(obj: Any, *, _depth: int = 0) -> int:
     return sys.getsizeof(obj)
 
 
-#: Every bounded cache of the process (so a session's entries can be released from all of them).
-_ALL: list[BoundedCache] = []
+#: Every live bounded cache of the process (so a session's entries can be released from all of them).
+_ALL: weakref.WeakSet[BoundedCache] = weakref.WeakSet()
 #: Other holders of session data (tile engines, say): functions called with the released key fragments.
 _RELEASERS: list[Callable[[frozenset[str]], None]] = []
 
@@ -137,7 +137,7 @@ class BoundedCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
-        _ALL.append(self)
+        _ALL.add(self)
 
     @property
     def size_bytes(self) -> int:

@@ -56,7 +56,7 @@ def reap_expired(runtime: Any | None = None) -> int:
         stored = getattr(uploads, "file_storage", None)
         orphans = [sid for sid in list(stored or {}) if sid not in owners] if isinstance(stored, dict) else []
     for sid in orphans:  # sessions Streamlit dropped on a write, never shut down: their files stay otherwise
-        uploads.remove_session_files(sid)
+        uploads.remove_session_files(sid)  # type: ignore[union-attr]  # orphans exist only when uploads do
     count = len(expired)
     while expired:
         session = expired.pop()

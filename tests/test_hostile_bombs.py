@@ -144,5 +144,7 @@ def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
     # the CPU bomb is stopped by its CPU limit, or by the wall clock when the machine is too busy to give it 2 s
     assert all(isinstance(e, err.LimitExceededError) for e in errors), errors
     assert sorted(e.limit for e in errors) in (["cpu", "memory"], ["memory", "wall"])
-    assert len(gaps) > 100 and max(gaps) < 0.25, max(gaps)
+    # a parent that waited on a bomb would pause for its whole run (>= 2 s); a busy 2-core machine only slows it
+    gaps.sort()
+    assert len(gaps) > 100 and gaps[len(gaps) // 2] < 0.05 and gaps[-1] < 1.0, (gaps[len(gaps) // 2], gaps[-1])
     assert _rss_mb() - before < 50
