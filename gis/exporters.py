@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 import sqlite3
 import tempfile
 import zipfile
@@ -131,6 +132,29 @@ def truncate_to_bytes(text: str, *, encoding: str, limit: int) -> str:
     return out
 
 
+def fit_encoding(text: str, *, encoding: str) -> str:
+    """``text`` with every character ``encoding`` cannot hold replaced by its compatibility form when that fits
+    (``m²`` -> ``m2`` in GBK, full-width digits kept), else by ``?`` — never silently dropped."""
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for c in text:
+        try:
+            c.encode(encoding)
+            out.append(c)
+        except UnicodeEncodeError:
+            alt = unicodedata.normalize("NFKC", c)
+            try:
+                alt.encode(encoding)
+                out.append(alt)
+            except UnicodeEncodeError:
+                out.append("?")
+    return "".join(out)
+
+
 def shapefile_field_names(columns: list[str], *, encoding: str = "UTF-8") -> dict[str, str]:
     """Map column names to unique, readable Shapefile (dBASE) names of at most 10 bytes in ``encoding``.
 
@@ -227,6 +251,10 @@ def _shapefile_files(gdf: gpd.GeoDataFrame, *, name: str, target: str, encoding:
     out = _plain(to_target(gdf, target))
     mapping = shapefile_field_names([c for c in out.columns if c != out.geometry.name], encoding=codec)
     out = out.rename(columns=mapping)
+    if codec != "UTF-8":  # GDAL drops what the code page cannot hold (m² -> m): keep a readable stand-in
+        for col in out.columns:
+            if col != out.geometry.name and not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].map(lambda v: fit_encoding(v, encoding=codec) if isinstance(v, str) else v)
     stem = _safe_file_stem(name)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{stem}.shp"

@@ -984,6 +984,13 @@ def msg(code: str, /, **params: Any) -> Message:
     return Message(code, params)
 
 
+def industry_label(code: str, lang: str) -> str:
+    """An intended-use code in ``lang``; text that is no code (an imported layer's own words) as written."""
+    if not code:
+        return render("industry_none", lang=lang)
+    return render(f"industry_{code}", lang=lang) if f"industry_{code}" in CATALOGUE else str(code)
+
+
 def clip_text(text: str, limit: int) -> str:
     """``text`` shortened to at most ``limit`` characters, with "…" (issue 10).
 

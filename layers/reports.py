@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 from gis.analysis import nearest_features
 from gis.crs import area_units, to_metric
 from gis.datasets import ParkData
+from gis.messages import industry_label
 from gis.scenario import ScenarioMetrics
 from gis.tilesource import TileSource
 from layers.cartography import (
@@ -93,7 +94,7 @@ def parcel_facts(data: ParkData, parcel_id: str, lang: str,
             (t("f_plot_ratio", lang), f"{row.get('plot_ratio', float('nan')):.1f}")]
     use = str(row.get("intended_use") or "")
     if use:
-        rows.append((t("fact_intended", lang), t(f"industry_{use}", lang)))
+        rows.append((t("fact_intended", lang), industry_label(use, lang)))
     if scored is not None and parcel_id in set(scored["id"]):
         s = scored.set_index("id").loc[parcel_id]
         rank = "—" if pd.isna(s.get("rank")) else f"{int(s['rank'])}"

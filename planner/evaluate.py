@@ -17,7 +17,7 @@ from PIL import Image
 from gis.analysis import nearest_features
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
-from gis.messages import Message, msg
+from gis.messages import industry_label, msg
 from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
 from gis.sandbox import run_limited
 from gis.scoring import (
@@ -446,10 +446,3 @@ def industry_options() -> tuple[str, ...]:
     return (*CORE_INDUSTRIES, *X_INDUSTRIES, "residential")
 
 
-def industry_label(code: str, lang: str) -> str:
-    """An intended-use code in ``lang``; text that is no code (an imported layer's own words) as written."""
-    from gis.messages import CATALOGUE
-
-    if not code:
-        return Message("industry_none").text(lang)
-    return Message(f"industry_{code}").text(lang) if f"industry_{code}" in CATALOGUE else str(code)

@@ -30,6 +30,7 @@ from gis.exporters import (
     csv_layer_bytes,
     dxf_bytes,
     export_layers,
+    fit_encoding,
     geojson_bytes,
     gpkg_bytes,
     kml_bytes,
@@ -147,6 +148,16 @@ def test_zipped_shapefile_encodings_prj_cpg_and_field_names(layer, encoding, tmp
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             dbf = zf.read("subparks.dbf")
         assert layer["name_zh"].iloc[0].encode("gbk") in dbf
+
+
+def test_gbk_keeps_a_stand_in_for_what_it_cannot_hold(layer, tmp_path):
+    """GDAL silently drops characters outside the code page (``m²`` became ``m``): a readable stand-in stays."""
+    assert fit_encoding("12 m² · 约", encoding="GBK") == "12 m2 · 约"
+    assert fit_encoding("a😀b", encoding="GBK") == "a?b" and fit_encoding("a😀b", encoding="UTF-8") == "a😀b"
+    noted = layer.assign(note_long_field_name="面积 3 m²")
+    raw = shapefile_zip_bytes(noted, name="subparks", target="wgs84", encoding="GBK", meta=META)
+    back = _read(raw, ".shp.zip", tmp_path)
+    assert "面积 3 m2" in back.iloc[:, :-1].to_numpy().ravel().tolist()
 
 
 def test_shapefile_field_names_are_cut_by_bytes_readable_and_unique():
