@@ -19,9 +19,9 @@ from __future__ import annotations
 import io
 import json
 import re
-import unicodedata
 import sqlite3
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
