@@ -39,9 +39,7 @@ run() {
   run bench/bench_print.py
   run bench/bench_tiles.py
   run bench/bench_workspace.py
-  if [ -f bench/bench_memory.py ]; then
-    run bench/bench_memory.py
-  fi
+  run bench/bench_memory.py
   if [ -z "${QUICK:-}" ]; then
     run bench/bench_import.py --million
     run bench/bench_scoring.py --million

@@ -3,6 +3,7 @@
 
 import os
 import signal
+import statistics
 import threading
 import time
 
@@ -148,3 +149,38 @@ def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
     gaps.sort()
     assert len(gaps) > 100 and gaps[len(gaps) // 2] < 0.05 and gaps[-1] < 1.0, (gaps[len(gaps) // 2], gaps[-1])
     assert _rss_mb() - before < 50
+
+
+def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_runs(tmp_path, bombs):
+    """One user's upload is a CPU bomb (read in a worker) while another user's page reruns: the rerun's
+    median time stays within twice its median without the bomb."""
+    from tests.apptest_util import open_app
+
+    app = open_app("views/parcels.py")
+
+    def rerun_s() -> float:
+        t0 = time.perf_counter()
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return time.perf_counter() - t0
+
+    baseline = statistics.median([rerun_s() for _ in range(7)])
+    data = corpus.endless_view_gpkg(tmp_path)
+    errors: list[BaseException] = []
+
+    def cpu_bomb():
+        try:
+            run_limited(imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=3, wall_s=10)
+        except BaseException as exc:  # whatever it is, the assertion below shows it
+            errors.append(exc)
+
+    bomb = threading.Thread(target=cpu_bomb)
+    bomb.start()
+    during = []
+    while bomb.is_alive() and len(during) < 7:
+        during.append(rerun_s())
+    still_running = bomb.is_alive()  # every rerun above ran while the bomb did
+    bomb.join()
+    assert still_running and len(during) == 7, len(during)
+    assert [type(e) for e in errors] == [err.LimitExceededError], errors
+    assert statistics.median(during) <= 2 * baseline, (baseline, during)
