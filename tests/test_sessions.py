@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import weakref
 from types import SimpleNamespace
 
@@ -128,5 +129,9 @@ def test_the_reaper_runs_until_cancelled(monkeypatch):
             await asyncio.sleep(0.01)
         task.cancel()
 
-    asyncio.run(run())
-    assert len(calls) >= 3  # a failing round did not stop it
+    # a loop of its own, in a thread of its own: Playwright's sync API (browser tests in the same run) keeps
+    # an event loop running in the main thread, where asyncio.run() refuses to start another
+    runner = threading.Thread(target=asyncio.run, args=(run(),))
+    runner.start()
+    runner.join(timeout=30)
+    assert not runner.is_alive() and len(calls) >= 3  # a failing round did not stop it
