@@ -195,11 +195,12 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     if len(pieces):
         (i, j) = shapely.STRtree(sp.geometry.to_numpy()).query_nearest(pieces.geometry.to_numpy(), all_matches=False)
         nearest[i] = j
+    sp_ids = sp["id"].to_numpy()
     targets, clusters = [], []
-    for k, pid in enumerate(pieces["piece_id"]):
+    for k, pid in enumerate(pieces["piece_id"].tolist()):
         target = scenario.assign.get(pid)
         if target is None or (target.startswith("subpark:") and target.split(":", 1)[1] not in cluster_of):
-            target = f"subpark:{sp['id'].iloc[nearest[k]]}"
+            target = f"subpark:{sp_ids[nearest[k]]}"
         if target.startswith("subpark:"):
             sid = target.split(":", 1)[1]
             targets.append(sid)
@@ -215,14 +216,19 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     return pieces
 
 
-def own_parts(pieces_m: np.ndarray, base_m: shapely.Geometry) -> np.ndarray:
+def own_parts(pieces_m: np.ndarray, base_m: shapely.Geometry, *,
+              beyond_base: np.ndarray | None = None) -> np.ndarray:
     """Each piece minus the base park and minus the pieces before it: what it alone adds (first come,
-    first counted), so the parts never overlap. Only pieces that overlap an earlier one are cut again."""
-    own = shapely.difference(pieces_m, base_m)
+    first counted), so the parts never overlap. Only pieces whose interior meets an earlier one's are cut
+    again (neighbours that only touch are not). ``beyond_base``: ``difference(pieces_m, base_m)`` when the
+    caller has it already."""
+    own = shapely.difference(pieces_m, base_m) if beyond_base is None else beyond_base.copy()
     if len(pieces_m) > 1:
         a, b = shapely.STRtree(pieces_m).query(pieces_m, predicate="intersects")
         earlier = b < a
         a, b = a[earlier], b[earlier]
+        inner = shapely.relate_pattern(pieces_m[a], pieces_m[b], "T********") if len(a) else np.zeros(0, bool)
+        a, b = a[inner], b[inner]
         for i in np.unique(a):
             own[i] = shapely.difference(own[i], shapely.union_all(pieces_m[b[a == i]]))
     return own
@@ -249,10 +255,10 @@ def contiguity(geometry: shapely.Geometry, *, tolerance_m: float) -> tuple[int, 
     if len(parts) == 0:
         return 0, 0.0
     labels = _components(parts, tolerance_m)
+    if labels.max() == 0:  # one component: nothing to bridge (and no need to union its parts)
+        return 1, 0.0
     comps = np.array([shapely.union_all(parts[labels == k]) for k in np.unique(labels)])
     n = len(comps)
-    if n == 1:
-        return 1, 0.0
     dist = shapely.distance(comps[:, None], comps[None, :])
     # a zero distance would read as "no edge": pieces are apart by more than the tolerance, so it is never 0
     tree = minimum_spanning_tree(np.maximum(dist, 1e-9))
@@ -310,14 +316,19 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
     sp = to_metric(data.subparks)
     base = shapely.union_all(sp.geometry.to_numpy())
     pieces = scenario_pieces(scenario, data, parcels)
-    added_raw = shapely.union_all(pieces.geometry.to_numpy()) if len(pieces) else shapely.Polygon()
-    added = shapely.difference(added_raw, base)
-    total = shapely.union(base, added)
+    piece_geoms, piece_clusters = pieces.geometry.to_numpy(), pieces["cluster"].to_numpy()
+    # each cluster (its sub-parks and the pieces assigned to it) unioned once; the park and the added land
+    # follow from the two outlines
+    cluster_geoms = {c: shapely.union_all([*sp.loc[sp["cluster"] == c].geometry,
+                                           *piece_geoms[piece_clusters == c]]) for c in ("north", "south")}
+    total = shapely.union_all(list(cluster_geoms.values()))
+    added = shapely.difference(total, base)
 
     # per sub-park (and new sub-parks): its own area plus what is assigned to it, each m2 counted once
     sub_rows = {sid: {"cluster": c, "area_m2": g.area, "added_m2": 0.0}
                 for sid, c, g in zip(sp["id"], sp["cluster"], sp.geometry)}
-    own_area = shapely.area(own_parts(pieces.geometry.to_numpy(), base))
+    beyond = shapely.difference(piece_geoms, base)  # each piece outside the park
+    own_area = shapely.area(own_parts(piece_geoms, base, beyond_base=beyond))
     for target, cluster, a in zip(pieces["target"], pieces["cluster"], own_area):
         row = sub_rows.setdefault(target, {"cluster": cluster, "area_m2": 0.0, "added_m2": 0.0})
         row["area_m2"] += a
@@ -327,9 +338,7 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
     subparks["added_km2"] = subparks.pop("added_m2") / M2_PER_KM2
 
     clusters = {}
-    for cluster in ("north", "south"):
-        geoms = [*sp.loc[sp["cluster"] == cluster].geometry, *pieces.loc[pieces["cluster"] == cluster].geometry]
-        g = shapely.union_all(geoms) if geoms else shapely.Polygon()
+    for cluster, g in cluster_geoms.items():
         clusters[cluster] = {"area_km2": subparks.loc[subparks["cluster"] == cluster, "area_km2"].sum(),
                              "added_km2": subparks.loc[subparks["cluster"] == cluster, "added_km2"].sum(),
                              "compactness": polsby_popper(g)}
@@ -343,17 +352,17 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
 
     mean_score = float("nan")
     if scores is not None and len(pieces):
-        pp = pieces[pieces["kind"] == "parcel"]
-        if len(pp):
-            own = shapely.area(shapely.difference(pp.geometry.to_numpy(), base))
-            s = scores.reindex(pp["piece_id"]).to_numpy(dtype=float)
+        is_parcel = (pieces["kind"] == "parcel").to_numpy()
+        if is_parcel.any():
+            own = shapely.area(beyond[is_parcel])
+            s = scores.reindex(pieces["piece_id"][is_parcel]).to_numpy(dtype=float)
             ok = np.isfinite(s) & (own > 0)
             mean_score = float(np.average(s[ok], weights=own[ok])) if ok.any() else float("nan")
     flagged = {}
     if rules is not None:
-        for pid in scenario.parcels:
-            if pid in rules.index and not bool(rules.loc[pid, "passes"]):
-                flagged[pid] = list(rules.loc[pid, "failed"])
+        ruled = rules.reindex([pid for pid in scenario.parcels if pid in rules.index])
+        failing = ruled[~ruled["passes"].astype(bool)]
+        flagged = {pid: list(failed) for pid, failed in zip(failing.index, failing["failed"])}
     return ScenarioMetrics(
         total_km2=total.area / M2_PER_KM2, base_km2=base.area / M2_PER_KM2, added_km2=added.area / M2_PER_KM2,
         change_vs_plan_km2=total.area / M2_PER_KM2 - SETTINGS.plan_total_area_km2,

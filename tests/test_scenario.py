@@ -182,6 +182,18 @@ def test_own_parts_never_overlap_and_add_up_to_the_union():
     assert all(shapely.intersection(own[i], own[j]).area < 1e-6 for i in range(60) for j in range(i + 1, 60))
 
 
+def test_own_parts_keep_neighbours_whole_and_cut_what_lies_inside_an_earlier_piece():
+    from gis.scenario import own_parts
+
+    # box(x, y, width, height): a neighbour on an edge, one on a corner, one inside the first, one overlapping
+    # the second by 5 x 3 m
+    pieces = np.array([box(0, 0, 10, 10), box(10, 0, 10, 10), box(20, 10, 10, 10), box(2, 2, 2, 2),
+                       box(15, 5, 10, 3)])
+    own = own_parts(pieces, box(100, 100, 1, 1))
+    assert shapely.area(own).tolist() == pytest.approx([100, 100, 100, 0, 15])
+    assert shapely.equals(own[0], pieces[0]) and shapely.equals(own[1], pieces[1])
+
+
 def test_scenario_json_round_trip_and_changes():
     from gis.workspace.repository import change_summary
 
