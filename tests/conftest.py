@@ -37,6 +37,30 @@ def squares_4549() -> gpd.GeoDataFrame:
         index=[10, 20, 30], crs="EPSG:4549")
 
 
+@pytest.fixture(scope="module")
+def ds():
+    """The bundled data folder as the application layer's data set (planner.data)."""
+    from planner import data as datasets
+
+    return datasets.folder_dataset()
+
+
+@pytest.fixture(scope="module")
+def ev(ds):
+    """The candidate parcels of ``ds`` evaluated (planner.evaluate)."""
+    from planner import evaluate
+
+    return evaluate.evaluate(ds)
+
+
+@pytest.fixture(scope="module")
+def scores(ev):
+    """``ev`` scored with the default weights."""
+    from planner import evaluate
+
+    return evaluate.score(ev, evaluate.default_weights(ev.criteria))
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The real app on a free loopback port for the whole session (log in the session's tmp dir)."""

@@ -24,21 +24,6 @@ RAW_CODE = re.compile(r"inside_district|no_overlap|min_area|outside_share|overla
 FAILING = ["P067", "P068", "P069", "P070", "P071"]
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.folder_dataset()
-
-
-@pytest.fixture(scope="module")
-def ev(ds):
-    return E.evaluate(ds)
-
-
-@pytest.fixture(scope="module")
-def scores(ev):
-    return E.score(ev, E.default_weights(ev.criteria))
-
-
 @pytest.fixture
 def user_parcels(squares_4549):
     """Two drawn parcels: a 300 m square in Putuo and a self-crossing 'bow tie' (invalid)."""

@@ -9,16 +9,10 @@ import shapely
 
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
-from planner import data as datasets
 from planner import explore
 from planner.http import _sign
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.folder_dataset()
 
 
 def test_subpark_names_and_deep_link_lookups(ds):

@@ -16,28 +16,11 @@ from gis.crs import to_metric
 from gis.errors import ExportError
 from gis.exporters import FORMATS
 from gis.scenario import Scenario
-from planner import data as datasets
-from planner import evaluate as E
 from planner import export_jobs as X
 from planner import scenario_edit as se
 
 SAFE_NAME = re.compile(r"^putuo_[A-Za-z0-9_\-]+\.(geojson|gpkg|shp\.zip|kml|dxf|csv|zip)$")
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "普通名称"]
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.folder_dataset()
-
-
-@pytest.fixture(scope="module")
-def ev(ds):
-    return E.evaluate(ds)
-
-
-@pytest.fixture(scope="module")
-def scores(ev):
-    return E.score(ev, E.default_weights(ev.criteria))
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,8 @@ import shapely
 
 from gis.crs import wgs84_to_gcj02
 from gis.errors import SchemaError
-from planner import data as datasets
 from planner import import_session as imp
 from tests.conftest import PUTUO_X, PUTUO_Y, metric_square
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.folder_dataset()
 
 
 def _geojson(gdf: gpd.GeoDataFrame, path) -> bytes:

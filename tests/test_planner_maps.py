@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from gis.crs import shift_points
 from planner import data as datasets
 from planner import http, maps, tiles
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.folder_dataset()
 
 
 def _params(url: str) -> tuple[str, dict]:

@@ -14,29 +14,12 @@ from gis.errors import ScenarioError
 from gis.scenario import Scenario
 from gis.workspace.records import VersionInfo
 from gis.workspace.repository import change_summary
-from planner import data as datasets
-from planner import evaluate as E
 from planner import scenario_edit as se
 from planner.cache import BoundedCache
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}
 #: Untranslated text: a metric key, a catalogue code or placeholder, the solver's own words.
 RAW = re.compile(r"_km2|_m\b|cmp_|sug_|zone_|hist_|ws_chg|[{}]|HiGHS|milp|[Ii]nfeasible|[Ss]olver|[Oo]ptimi[sz]")
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.folder_dataset()
-
-
-@pytest.fixture(scope="module")
-def ev(ds):
-    return E.evaluate(ds)
-
-
-@pytest.fixture(scope="module")
-def scores(ev):
-    return E.score(ev, E.default_weights(ev.criteria))
 
 
 def _named(name: str, **kw) -> Scenario:
