@@ -297,19 +297,12 @@ def page() -> None:
     st.title(t("admin_title", lang))
     pw.list_accounts(ws, user)  # the role check first (PermissionDeniedError for anyone but an admin)
     _flash(lang)
-    tabs = state.tabs(["tab_accounts", "tab_layers", "tab_archive", "tab_basemap"], key="admin_tab")
-    if tabs[0].open is not False:
-        with tabs[0]:
-            _accounts(ws, cfg, user, lang)
-    if tabs[1].open:
-        with tabs[1]:
-            _layers(ws, user, lang)
-    if tabs[2].open:
-        with tabs[2]:
-            _archived(ws, user, lang)
-    if tabs[3].open:
-        with tabs[3]:
-            _basemap(ws, user, lang)
+    state.tabs({
+        "tab_accounts": lambda: _accounts(ws, cfg, user, lang),
+        "tab_layers": lambda: _layers(ws, user, lang),
+        "tab_archive": lambda: _archived(ws, user, lang),
+        "tab_basemap": lambda: _basemap(ws, user, lang),
+    }, key="admin_tab")
 
 
 boundary.run(page, lang=state.lang())

@@ -8,7 +8,7 @@ from layers.i18n import t
 from planner import explore
 from planner.basemaps import basemap_choices, default_basemap
 from planner.maps import clicked_parcel
-from views import boundary, state
+from views import boundary, cards, state
 from views.mapview import show_map
 
 SELECT = "home_subpark"      # the sub-park select box (its key carries the language)
@@ -113,13 +113,7 @@ def _parcel_card(ds, parcel_id: str, lang: str) -> None:  # noqa: ANN001
     ev = ev_.evaluate(ds)
     card = ev_.parcel_card(ds, ev, ev_.score(ev, state.weights(ev.criteria)), parcel_id, lang=lang)
     st.caption(t("panel_parcel", lang))
-    st.subheader(state.md(card.name), anchor=False)
-    st.caption(state.md(f"{card.id} · {t('intended_use', lang)}{t('colon', lang)}{card.intended_use}"))
-    m1, m2 = st.columns(2)
-    m1.metric(t("card_total", lang), f"{card.score:.3f}")
-    m2.metric(t("f_rank", lang), "–" if card.rank is None else card.rank)
-    if card.failed:
-        st.warning(t("f_failed", lang) + t("colon", lang) + state.md(card.failed), icon="⚠️")
+    cards.parcel_card_head(card, lang)
     st.dataframe(card.rules, hide_index=True, width="stretch")
     st.dataframe(card.neighbours, hide_index=True, width="stretch")
     st.button(t("panel_close", lang), key="home_parcel_close", on_click=_close_parcel)

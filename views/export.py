@@ -34,24 +34,18 @@ def page() -> None:
     scores = ev_.score(ev, state.weights(ev.criteria))
     scenario = _scenario(lang)
     layers = jobs.layers_for_export(ds, ev, scores, scenario)
-    tabs = state.tabs(["exp_tab_layers", "exp_tab_print", "exp_tab_atlas", "exp_tab_report", "exp_tab_html"],
-                      key="exp_tab")
-    if tabs[0].open is not False:
-        with tabs[0]:
-            _layers(layers, lang)
-    if tabs[1].open:
-        with tabs[1]:
-            _print(ds, layers, scenario, ev, scores, lang)
-    if tabs[2].open:
-        with tabs[2]:
-            _atlas(ds, layers, scores, lang)
-    if tabs[3].open:
-        with tabs[3]:
-            _report(ds, ev, scores, scenario, layers, lang)
-    if tabs[4].open:
-        with tabs[4]:
-            st.download_button(t("html_download", lang), lambda: jobs.offline_html(ds, lang=lang),
-                               file_name="putuo_park_map.html", mime="text/html", key="dl_html")
+    state.tabs({
+        "exp_tab_layers": lambda: _layers(layers, lang),
+        "exp_tab_print": lambda: _print(ds, layers, scenario, ev, scores, lang),
+        "exp_tab_atlas": lambda: _atlas(ds, layers, scores, lang),
+        "exp_tab_report": lambda: _report(ds, ev, scores, scenario, layers, lang),
+        "exp_tab_html": lambda: _html(ds, lang),
+    }, key="exp_tab")
+
+
+def _html(ds, lang: str) -> None:  # noqa: ANN001
+    st.download_button(t("html_download", lang), lambda: jobs.offline_html(ds, lang=lang),
+                       file_name="putuo_park_map.html", mime="text/html", key="dl_html")
 
 
 def _layers(layers: dict, lang: str) -> None:

@@ -13,7 +13,7 @@ from gis.scoring import PRESETS, VECTOR_CRITERIA
 from layers.i18n import name_col, t
 from planner import evaluate as ev_
 from planner.maps import clicked_parcel
-from views import boundary, state
+from views import boundary, cards, state
 from views.mapview import show_map
 
 USER = "user_parcels"          # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
@@ -79,26 +79,14 @@ def page() -> None:
     if st.session_state.get(state.lkey(SELECT)) not in ids:
         st.session_state[state.lkey(SELECT)] = None  # e.g. the user's parcels were removed
 
-    tabs = state.tabs(["tab_ranking", "tab_sensitivity", "tab_surface", "tab_add", "tab_export", "tab_help"],
-                      key="parcels_tab")
-    if tabs[0].open is not False:
-        with tabs[0]:
-            _map_and_ranking(ds, ev, scores, weights, lang)
-    if tabs[1].open:
-        with tabs[1]:
-            _sensitivity(ev, scores, lang)
-    if tabs[2].open:
-        with tabs[2]:
-            _surface(ds, weights, lang)
-    if tabs[3].open:
-        with tabs[3]:
-            _add_parcels(ev, lang)
-    if tabs[4].open:
-        with tabs[4]:
-            _export(ev, scores, lang)
-    if tabs[5].open:
-        with tabs[5]:
-            _help(ev, scores, lang)
+    state.tabs({
+        "tab_ranking": lambda: _map_and_ranking(ds, ev, scores, weights, lang),
+        "tab_sensitivity": lambda: _sensitivity(ev, scores, lang),
+        "tab_surface": lambda: _surface(ds, weights, lang),
+        "tab_add": lambda: _add_parcels(ev, lang),
+        "tab_export": lambda: _export(ev, scores, lang),
+        "tab_help": lambda: _help(ev, scores, lang),
+    }, key="parcels_tab")
 
 
 def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, lang: str) -> None:
@@ -135,13 +123,7 @@ def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, 
 
 
 def _card(card: ev_.ParcelCard, lang: str) -> None:
-    st.subheader(state.md(card.name), anchor=False)
-    st.caption(state.md(f"{card.id} · {t('intended_use', lang)}{t('colon', lang)}{card.intended_use}"))
-    m1, m2 = st.columns(2)
-    m1.metric(t("card_total", lang), f"{card.score:.3f}")
-    m2.metric(t("f_rank", lang), "–" if card.rank is None else card.rank)
-    if card.failed:
-        st.warning(t("f_failed", lang) + t("colon", lang) + state.md(card.failed), icon="⚠️")
+    cards.parcel_card_head(card, lang)
     st.dataframe(card.criteria, hide_index=True, width="stretch")
     st.markdown(f"**{t('card_rules', lang)}**")
     st.dataframe(card.rules, hide_index=True, width="stretch")

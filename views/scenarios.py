@@ -74,19 +74,12 @@ def page() -> None:
     st.session_state.setdefault(NOTES, h.current.notes)
     _header(ws, user, saved, scores, lang)
 
-    tabs = state.tabs(["tab_edit", "tab_compare", "tab_suggest", "tab_transfer"], key="scen_tab")
-    if tabs[0].open is not False:
-        with tabs[0]:
-            _edit(ds, ev, scores, ws, user, saved, lang)
-    if tabs[1].open:
-        with tabs[1]:
-            _compare(ds, ev, scores, ws, user, saved, lang)
-    if tabs[2].open:
-        with tabs[2]:
-            _suggest(ds, ev, scores, lang)
-    if tabs[3].open:
-        with tabs[3]:
-            _transfer(ws, user, saved, lang)
+    state.tabs({
+        "tab_edit": lambda: _edit(ds, ev, scores, ws, user, saved, lang),
+        "tab_compare": lambda: _compare(ds, ev, scores, ws, user, saved, lang),
+        "tab_suggest": lambda: _suggest(ds, ev, scores, lang),
+        "tab_transfer": lambda: _transfer(ws, user, saved, lang),
+    }, key="scen_tab")
 
 
 def _open(ws, user, scenario_id: str | None) -> None:  # noqa: ANN001

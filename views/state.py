@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -90,20 +91,23 @@ def dataset() -> datasets.DataSet:
     return held[1]
 
 
-def tabs(label_keys: list[str], *, key: str) -> list[Any]:
-    """Tabs that remember which one is open, across reruns and a language switch; only the open tab's
-    body needs to run (each returned container has ``.open``).
+def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:
+    """Tabs (label key -> the function drawing its body) that remember which one is open, across reruns and
+    a language switch; only the open tab's body runs (the first when Streamlit cannot tell which is open).
 
     The active tab is kept by position under ``key``, so it survives the labels changing language.
     """
     lang_ = lang()
-    labels = [t(k, lang_) for k in label_keys]
+    labels = [t(k, lang_) for k in bodies]
     widget, position = f"{key}@{lang_}", f"{key}#index"
     if st.session_state.get(widget) in labels:
         st.session_state[position] = labels.index(st.session_state[widget])
     else:
         st.session_state[widget] = labels[min(int(st.session_state.get(position, 0)), len(labels) - 1)]
-    return list(st.tabs(labels, key=widget, on_change="rerun"))
+    for i, (tab, body) in enumerate(zip(st.tabs(labels, key=widget, on_change="rerun"), bodies.values())):
+        if tab.open or (i == 0 and tab.open is None):
+            with tab:
+                body()
 
 
 def weight_key(criterion: str) -> str:
