@@ -109,12 +109,13 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def save_failure_screenshot(request, page) -> None:
-    """After a failed browser test, keep a full-page screenshot under test-artifacts/ for the log."""
+def save_failure_screenshot(request, page, *, suffix: str = "") -> None:
+    """After a failed browser test, keep a full-page screenshot under test-artifacts/ for the log (``suffix``
+    tells a test's several pages apart)."""
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         try:
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"), full_page=True)
         except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
             print(f"no screenshot: {exc}")

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from gis.errors import PermissionDeniedError
 from layers.i18n import t
-from tests.conftest import ARTIFACTS
+from tests.conftest import save_failure_screenshot
 from tests.live_app import ROOT, running_app
 
 pytestmark = pytest.mark.browser
@@ -94,14 +94,8 @@ def pages(browser, request):
         return opened[-1]
 
     yield open_
-    report = getattr(request.node, "rep_call", None)
     for i, page in enumerate(opened):
-        if report is not None and report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}.png"), full_page=True)
-            except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
-                print(f"no screenshot: {exc}")
+        save_failure_screenshot(request, page, suffix=f"-{i}")
         page.context.close()
 
 
