@@ -113,27 +113,28 @@ def _rss_mb() -> float:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
 
 
+def _bomb_thread(errors: list[BaseException], fn, *args, **limits) -> threading.Thread:  # noqa: ANN001
+    """A started thread running ``run_limited(fn, *args, **limits)``; whatever it raises goes to ``errors``
+    (the test's assertions show it)."""
+
+    def run() -> None:
+        try:
+            run_limited(fn, *args, **limits)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
 def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
     """A CPU bomb and a memory bomb in workers; the parent's loop keeps running and its memory stays flat."""
     data = corpus.endless_view_gpkg(tmp_path)
     errors: list[BaseException] = []
-
-    def cpu_bomb():
-        try:
-            run_limited(imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8)
-        except BaseException as exc:  # whatever it is, the assertion below shows it
-            errors.append(exc)
-
-    def memory_bomb():
-        try:
-            run_limited(_allocate, 4096, memory_mb=500)
-        except BaseException as exc:
-            errors.append(exc)
-
     before = _rss_mb()
-    threads = [threading.Thread(target=cpu_bomb), threading.Thread(target=memory_bomb)]
-    for t in threads:
-        t.start()
+    threads = [_bomb_thread(errors, imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8),
+               _bomb_thread(errors, _allocate, 4096, memory_mb=500)]
     gaps, last = [], time.perf_counter()
     while any(t.is_alive() for t in threads):
         sum(range(20_000))  # the parent's own work, e.g. another session's rerun
@@ -167,15 +168,7 @@ def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_run
     baseline = statistics.median([rerun_s() for _ in range(7)])
     data = corpus.endless_view_gpkg(tmp_path)
     errors: list[BaseException] = []
-
-    def cpu_bomb():
-        try:
-            run_limited(imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=3, wall_s=10)
-        except BaseException as exc:  # whatever it is, the assertion below shows it
-            errors.append(exc)
-
-    bomb = threading.Thread(target=cpu_bomb)
-    bomb.start()
+    bomb = _bomb_thread(errors, imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=3, wall_s=10)
     during = []
     while bomb.is_alive() and len(during) < 7:
         during.append(rerun_s())
