@@ -64,7 +64,13 @@ def open_from_env(env: Mapping[str, str] | None = None) -> tuple[Workspace, Auth
     return ws, AuthConfig.from_env(env, engine_name=ws.engine_name)
 
 
-def _require(user: User, role: str, action: str) -> None:
+#: The least role each action needs (anything not listed needs an admin).
+NEEDED_ROLE = {"save": "editor", "import": "editor", "archive": "admin", "publish": "admin", "accounts": "admin",
+               "view_audit": "admin", "view_archived": "admin", "settings": "admin"}
+
+
+def _require(user: User, action: str) -> None:
+    role = NEEDED_ROLE.get(action, "admin")
     if not user.at_least(role):
         raise PermissionDeniedError("perm_denied", who=user.name, role=msg(f"role_{user.role}"),
                                     action=msg(f"act_{action}"), needed=msg(f"role_{role}"))
@@ -73,16 +79,14 @@ def _require(user: User, role: str, action: str) -> None:
 def can(user: User, action: str) -> bool:
     """Whether the user's role allows ``action`` (save, import, archive, publish, accounts, view_audit,
     view_archived, settings) — for enabling buttons; the functions below check again."""
-    needed = {"save": "editor", "import": "editor", "archive": "admin", "publish": "admin", "accounts": "admin",
-              "view_audit": "admin", "view_archived": "admin", "settings": "admin"}.get(action, "admin")
-    return user.at_least(needed)
+    return user.at_least(NEEDED_ROLE.get(action, "admin"))
 
 
 # --- scenarios ----------------------------------------------------------------------------------------------
 def list_scenarios(ws: Workspace, user: User, *, include_archived: bool = False) -> tuple[ScenarioHead, ...]:
     """Saved scenarios (latest versions), newest first. Archived ones only for admins who ask."""
     if include_archived:
-        _require(user, "admin", "view_archived")
+        _require(user, "view_archived")
     return tuple(ws.scenarios(include_archived=include_archived))
 
 
@@ -115,7 +119,7 @@ def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version
     Raises PermissionDeniedError for viewers (and, with PUTUO_EDITORS_EDIT_OTHERS=0, for editors saving a
     scenario someone else created), ConflictError when someone saved since ``base_version``.
     """
-    _require(user, "editor", "save")
+    _require(user, "save")
     config = config or AuthConfig()
     if base_version is not None and not user.at_least("admin") and not config.editors_edit_others:
         head = ws.scenario(scenario.id)
@@ -127,20 +131,20 @@ def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version
 def save_as_branch(ws: Workspace, user: User, scenario: Scenario, *, parent_id: str, parent_version: int | None,
                    name: str | None = None) -> SavedVersion:
     """Save the user's edit as a new scenario (new id) whose parent is the one they started from."""
-    _require(user, "editor", "save")
+    _require(user, "save")
     _visible_head(ws, user, parent_id)
     return ws.save_branch(scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version, name=name)
 
 
 def archive_scenario(ws: Workspace, user: User, scenario_id: str, *, reason: str) -> ScenarioHead:
     """Archive a scenario (admins; a reason is required). It disappears from normal lists; nothing is deleted."""
-    _require(user, "admin", "archive")
+    _require(user, "archive")
     return ws.set_archived(scenario_id, actor=user.name, archived=True, reason=reason)
 
 
 def unarchive_scenario(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
     """Bring an archived scenario back (admins; audited)."""
-    _require(user, "admin", "archive")
+    _require(user, "archive")
     return ws.set_archived(scenario_id, actor=user.name, archived=False)
 
 
@@ -160,7 +164,7 @@ def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -
     ``filename`` is only shown (messages, audit); the bytes go to a private temporary file. Raises
     ScenarioFileError for a malformed file (nothing imported), PermissionDeniedError for viewers.
     """
-    _require(user, "editor", "import")
+    _require(user, "import")
     label = os.path.basename(str(filename))[:120] or "upload.gpkg"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.gpkg"
@@ -171,13 +175,13 @@ def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -
 # --- shared layers ------------------------------------------------------------------------------------------
 def publish_layer(ws: Workspace, user: User, layer_id: str, gdf: gpd.GeoDataFrame, *, note: str = "") -> LayerVersion:
     """Publish an imported layer (EPSG:4326) as the next version of a shared layer (admins; audited)."""
-    _require(user, "admin", "publish")
+    _require(user, "publish")
     return ws.publish_layer(layer_id, gdf, actor=user.name, note=note)
 
 
 def restore_layer(ws: Workspace, user: User, layer_id: str, version: int) -> LayerVersion:
     """Publish an old version again as the newest (admins; audited as a restore)."""
-    _require(user, "admin", "publish")
+    _require(user, "publish")
     return ws.restore_layer(layer_id, version, actor=user.name)
 
 
@@ -196,7 +200,7 @@ def current_layers(ws: Workspace) -> PublishedLayers:
 # --- field mappings and settings ----------------------------------------------------------------------------
 def save_field_mapping(ws: Workspace, user: User, signature: str, layer_kind: str, mapping: dict[str, Any]) -> None:
     """Remember a field mapping for a kind of file (editors; audited as a settings change)."""
-    _require(user, "editor", "save")
+    _require(user, "save")
     ws.save_mapping(signature, layer_kind, mapping, actor=user.name)
 
 
@@ -207,14 +211,14 @@ def load_field_mapping(ws: Workspace, signature: str) -> dict | None:
 
 def change_setting(ws: Workspace, user: User, key: str, value: Any) -> None:
     """Change a workspace-wide setting (admins; audited with before/after)."""
-    _require(user, "admin", "settings")
+    _require(user, "settings")
     ws.set_setting(key, value, actor=user.name)
 
 
 # --- accounts (admin page) ----------------------------------------------------------------------------------
 def list_accounts(ws: Workspace, user: User) -> tuple[Account, ...]:
     """Every account with its role and state (admins)."""
-    _require(user, "admin", "accounts")
+    _require(user, "accounts")
     return tuple(ws.accounts())
 
 
@@ -227,7 +231,7 @@ def add_account(ws: Workspace, user: User, name: str, role: str, *, password: st
                 password_again: str | None = None, external_id: str | None = None) -> Account:
     """Create an account (admins); ``password`` None for a single-sign-on-only account. ``password_again``
     (the second typing, when the page asks twice) must equal ``password``."""
-    _require(user, "admin", "accounts")
+    _require(user, "accounts")
     _same(password, password_again)
     return acct.add_account(ws, name, role, actor=user.name, password=password, external_id=external_id)
 
@@ -236,7 +240,7 @@ def update_account(ws: Workspace, user: User, name: str, *, role: str | None = N
                    password: str | None = None, password_again: str | None = None) -> Account:
     """Change an account's role, enabled state or password (admins; each audited). A new password also lifts
     a lock-out; ``password_again`` (the second typing) must equal it."""
-    _require(user, "admin", "accounts")
+    _require(user, "accounts")
     _same(password, password_again)
     key = acct.normalise_name(name)
     if password is not None:
@@ -252,14 +256,14 @@ def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object
     workspace) and time (UTC ISO text, ``until`` exclusive: :func:`gis.workspace.clock.beijing_days_utc` turns
     Beijing days into these; show times with :func:`gis.workspace.beijing_time`), newest first unless asked
     otherwise (admins)."""
-    _require(user, "admin", "view_audit")
+    _require(user, "view_audit")
     return tuple(ws.audit_entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,
                                   until_utc=until_utc, limit=limit, newest_first=newest_first))
 
 
 def verify_audit(ws: Workspace, user: User) -> AuditCheck:
     """Check the whole hash chain (admins)."""
-    _require(user, "admin", "view_audit")
+    _require(user, "view_audit")
     return ws.verify_audit()
 
 
