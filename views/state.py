@@ -166,8 +166,7 @@ def basemap() -> tuple[dict, str, str | None]:
     from planner.basemaps import basemap_for, default_basemap
 
     ws, _ = workspace()
-    chosen = st.session_state.get(f"{BASEMAP}@{lang()}") or st.session_state.get(
-        f"{BASEMAP}@{'en' if lang() == 'zh' else 'zh'}") or default_basemap(ws)
+    chosen = st.session_state.get(lkey(BASEMAP)) or default_basemap(ws)  # the choice made in either language
     return basemap_for(chosen, ws=ws, key=_tianditu_key())
 
 
