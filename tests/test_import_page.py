@@ -25,6 +25,19 @@ def test_page_runs_without_a_file(workspace):
     assert at.selectbox(key="imp_kind@zh").value == "subparks"
 
 
+@pytest.mark.parametrize("lang,polygons", [("zh", "面"), ("en", "Polygon")])
+def test_a_kept_upload_is_previewed_with_its_geometry_types_in_the_users_language(workspace, lang, polygons):
+    from planner.import_session import Upload
+    from tests.live_app import ROOT
+
+    at = open_app("views/data_import.py", lang=lang)
+    at.session_state["imp_file"] = Upload.of("地块.geojson", (ROOT / "data/parcels/parcels.geojson").read_bytes())
+    at.run()
+    assert not at.exception
+    [types] = [m.value for m in at.metric if m.label == t("imp_geomtypes", lang)]
+    assert types.startswith(f"{polygons} ") and "Polygon" not in types.replace(polygons, ""), types
+
+
 def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     renamed = data.subparks.copy()
     renamed.loc[renamed["id"] == "S01", "name_zh"] = "导入测试子园"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from gis.importers import TARGET_FIELDS
 from gis.settings import SETTINGS
-from layers.i18n import t
+from layers.i18n import TEXT, t
 from layers.registry import get_spec
 from planner import import_session as imp
 from planner import workspace as pw
@@ -88,7 +88,8 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
     d1.metric(t("imp_features", lang), f"{len(result.gdf):,}")
     d2.metric(t("imp_source_crs", lang), result.source_crs)
     d3.metric(t("imp_encoding", lang), result.encoding)
-    d4.metric(t("imp_geomtypes", lang), ", ".join(f"{k} {v}" for k, v in result.geometry_types.items()))
+    d4.metric(t("imp_geomtypes", lang), t("list_sep", lang).join(
+        f"{t(f'gt_{k}', lang) if f'gt_{k}' in TEXT else k} {v}" for k, v in result.geometry_types.items()))
     st.caption(f"{t('imp_how', lang)}{t('colon', lang)}{t('imp_how_' + result.crs_how, lang)}")
     for note in result.notes:
         st.warning(state.md(note.text(lang)), icon="⚠️")
