@@ -275,7 +275,7 @@ def main() -> None:
     results = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        variants = [("now", NewApp, ROOT, "serve.py")]
+        variants = [("now", NewApp, ROOT, "app.py")]
         if args.before:
             OLD_ROOT = args.before.resolve()
             variants.append(("before", OldApp, OLD_ROOT, "app.py"))

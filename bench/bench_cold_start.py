@@ -1,4 +1,4 @@
-"""Cold start: a fresh server (`streamlit run serve.py`) until the home map's polygons are visible in headless chromium.
+"""Cold start: a fresh server (`streamlit run app.py`) until the home map's polygons are visible in headless chromium.
 
 The map is the app's Leaflet component (no iframe); its layers come from the app's signed routes. Every request the
 page makes to a host other than the local server is counted (expected: none).

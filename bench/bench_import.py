@@ -36,8 +36,8 @@ from benchutil import met, random_points, rectangle_shapes, rss_mb, stats_ms, st
 
 from gis.crs import METRIC_CRS, to_storage  # noqa: E402
 from gis.datasets import load_park_data  # noqa: E402
-from gis.importers import Limits, apply_mapping, guess_mapping, read_upload  # noqa: E402
 from gis.scoring import Context  # noqa: E402
+from ingest.importers import Limits, apply_mapping, guess_mapping, read_upload  # noqa: E402
 
 N_PARCELS = 200_000
 N_INVALID = 50
@@ -142,7 +142,7 @@ def breakdown(data: bytes) -> list[tuple[str, float]]:
         lap("write the bytes to a temp file + read_info")
         gdf = gpd.read_file(str(path), engine="pyogrio", use_arrow=True)
         lap("gpd.read_file (pyogrio, Arrow)")
-    geoms = gdf.geometry.to_numpy()  # the checks of gis.importers._clean, in its order
+    geoms = gdf.geometry.to_numpy()  # the checks of ingest.importers._clean, in its order
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     coords = shapely.get_coordinates(geoms, include_z=False)
     bad = ~np.isfinite(coords).all(axis=1)
@@ -187,12 +187,12 @@ def rss_now_mb() -> float:
 
 def worker_overhead(big: bytes, n_big: int) -> None:
     """What reading an upload in a worker (as read_upload_isolated does) costs on top of reading it in the process."""
-    from gis.sandbox import WorkerLimits, run_in_worker, warm_up
     from gis.settings import SETTINGS
+    from ingest.sandbox import WorkerLimits, run_in_worker, warm_up
 
     t0 = time.perf_counter()
     first = warm_up()
-    print("Upload worker (gis.sandbox: forkserver with geopandas/GDAL/openpyxl/importers preloaded, limits set per "
+    print("Upload worker (ingest.sandbox: forkserver with geopandas/GDAL/openpyxl/importers preloaded, limits set per "
           "worker; the app reads every upload this way)")
     print(f"  first use: forkserver start + one empty worker {first:.2f} s (once per server process, in the "
           f"background at start; {time.perf_counter() - t0:.2f} s measured around it)")
@@ -241,15 +241,15 @@ def worker_overhead(big: bytes, n_big: int) -> None:
 
 def map_tiles(layer: gpd.GeoDataFrame) -> None:
     """The imported layer on the map: above planner.tiles.TILE_THRESHOLD features it is drawn from vector tiles."""
-    from gis.vtiles import VectorTiles, tile_of
     from planner.tiles import TILE_THRESHOLD
+    from tiles.vector import VectorTiles, tile_of
 
     wgs = layer.to_crs("EPSG:4326")
     t0 = time.perf_counter()
     eng = VectorTiles(wgs, id_field="id")
     index_s = time.perf_counter() - t0
     lon, lat = (float(v) for v in shapely.centroid(shapely.box(*wgs.total_bounds)).coords[0])
-    print(f"Map of the imported layer ({len(layer):,} features > {TILE_THRESHOLD:,}: vector tiles, gis.vtiles)")
+    print(f"Map of the imported layer ({len(layer):,} features > {TILE_THRESHOLD:,}: vector tiles, tiles.vector)")
     print(f"  tile index built in {index_s:.2f} s (once per layer, when the preview map first shows it)")
     for z in (13, 15, 17):
         cx, cy = tile_of(lon, lat, z)
@@ -404,7 +404,7 @@ def hot_spots(path: str) -> None:
 
 def million_worker(path: str) -> None:
     """The 10^6-parcel read as the app runs it: in an upload worker, with the limits an operator must raise."""
-    from gis.sandbox import WorkerLimits, run_in_worker, warm_up
+    from ingest.sandbox import WorkerLimits, run_in_worker, warm_up
 
     warm_up()
     limits = WorkerLimits(memory_mb=16_384, cpu_s=900, wall_s=900)

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.benchutil import met, stats_ms  # noqa: E402
-from layers.i18n import t  # noqa: E402
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from text.i18n import t  # noqa: E402
 
 RUNS = 7
 NAME, PASSWORD = "bench", "bench password 1"
@@ -43,9 +43,9 @@ def sign_out(page: Page) -> None:
 
 
 def main() -> None:
-    from gis.workspace import open_workspace
-    from gis.workspace.accounts import add_account
     from planner.auth import AuthConfig, sign_in
+    from store import open_workspace
+    from store.accounts import add_account
 
     with tempfile.TemporaryDirectory() as tmp:
         ws_path = Path(tmp) / "ws.gpkg"

@@ -4,7 +4,7 @@
 
 Ours (bundled data, Chinese): each page is opened with Streamlit's AppTest and its map spec read from the component
 (sent over the websocket, which Streamlit does not compress by default); every layer the spec names by URL is
-fetched from the app's own signed routes (planner/http.py) through Streamlit's own gzip middleware with its settings
+fetched from the app's own signed routes (server/routes.py) through Streamlit's own gzip middleware with its settings
 (the routes are mounted behind it by ``st.App``), so the bytes counted are the bytes on the wire. Layer URLs hold the
 data version and are cached by the browser for good: a later page fetches only the layers no earlier page fetched.
 
@@ -39,18 +39,19 @@ from streamlit.web.server.starlette.starlette_gzip_middleware import SelectiveGZ
 from streamlit.web.server.starlette.starlette_server_config import GZIP_COMPRESSLEVEL, GZIP_MINIMUM_SIZE  # noqa: E402
 from streamlit_folium import _get_header, _get_html, _get_map_string  # noqa: E402
 
+import tests.apptest_util  # noqa: E402,F401  (app.py's pages/ folder run as st.navigation's, as the server does)
 from gis.crs import to_metric  # noqa: E402
 from gis.datasets import ParkData, load_park_data  # noqa: E402
 from gis.settings import SETTINGS  # noqa: E402
 from layers.registry import REGISTRY, LayerSpec, get_spec  # noqa: E402
 from layers.webmap import display_geometries  # noqa: E402
-from planner import http  # noqa: E402
+from server import routes as http  # noqa: E402
 
 RUNS = 5
 KB = 1024
 #: The pages with a map when first opened (script, label); the import page shows one after an upload, the export
 #: page when its print extent is "the map view".
-PAGES = (("views/explorer.py", "home"), ("views/parcels.py", "parcels"), ("views/scenarios.py", "scenarios"))
+PAGES = (("pages/explorer.py", "home"), ("pages/parcels.py", "parcels"), ("pages/scenarios.py", "scenarios"))
 GOAL_FIRST_KB = 1024.0
 GOAL_RATIO = 3.0
 

@@ -2,7 +2,7 @@
 
     python bench/bench_memory.py [--sessions 20] [--features 50000] [--ttl SECONDS] [--root OLD_CHECKOUT]
 
-The real app (``streamlit run serve.py``, its own temporary workspace, the bundled data) is driven with
+The real app (``streamlit run app.py``, its own temporary workspace, the bundled data) is driven with
 Playwright in headless Debian chromium. The resident memory (VmRSS, /proc) of the server process, and of the
 server with its child processes (the upload workers), is sampled:
 

@@ -24,13 +24,14 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import tests.apptest_util  # noqa: E402,F401  (app.py's pages/ folder run as st.navigation's, as the server does)
 
 GOAL_MS = 300.0
 COLD_RUNS = 5
 #: (script, label) of each page, home first; the admin and audit pages are shown to admins (single-user mode).
-PAGES = (("views/explorer.py", "home"), ("views/parcels.py", "parcels"), ("views/scenarios.py", "scenarios"),
-         ("views/data_import.py", "import"), ("views/export.py", "export"), ("views/indicators.py", "indicators"),
-         ("views/data_sources.py", "data sources"), ("views/admin.py", "admin"), ("views/audit.py", "audit"))
+PAGES = (("pages/explorer.py", "home"), ("pages/parcels.py", "parcels"), ("pages/scenarios.py", "scenarios"),
+         ("pages/data_import.py", "import"), ("pages/export.py", "export"), ("pages/indicators.py", "indicators"),
+         ("pages/data_sources.py", "data sources"), ("pages/admin.py", "admin"), ("pages/audit.py", "audit"))
 
 
 def subpark_ids() -> list[str]:
@@ -55,6 +56,7 @@ def clear_caches() -> None:
     import streamlit as st
 
     from planner import cache, data
+    from server.allocator import trim_memory
 
     for bounded in list(cache._ALL):
         bounded.clear()
@@ -63,7 +65,7 @@ def clear_caches() -> None:
         data._published.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
-    cache.trim_memory()
+    trim_memory()
 
 
 def stats(times: list[float]) -> str:

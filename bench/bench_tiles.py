@@ -1,4 +1,4 @@
-"""Vector tiles (gis/vtiles.py) on 1,000,000 and 200,000 parcels: index, tile times, bytes per view, cache, values,
+"""Vector tiles (tiles/vector.py) on 1,000,000 and 200,000 parcels: index, tile times, bytes per view, cache, values,
 encoders, vs folium's default GeoJSON embedding of the same layer (``--quick``: 200,000 parcels only)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 from benchutil import PUTUO_BBOX, city_parcels, mb, met, rss_mb  # noqa: E402
 
 from gis.settings import SETTINGS  # noqa: E402
-from gis.vtiles import TileCache, VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of  # noqa: E402
+from tiles.vector import TileCache, VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of  # noqa: E402
 
 SIZES = (1_000_000, 200_000)
 SEED = 20261127
@@ -293,7 +293,7 @@ def encoders(n: int = 200_000, repeats: int = 3) -> None:
     polys = feats["ours"]
     print(f"\n== Encoders on the same {len(tiles)} street tiles of {n:,} parcels (z16 x20, z15 x10; {polys:,} "
           f"polygons, ~{polys // len(tiles)} per tile), each tile x{repeats}, the three in turn")
-    labels = {"ours": "ours (gis.vtiles: shapely clip/simplify/round + numpy MVT bytes)",
+    labels = {"ours": "ours (tiles.vector: shapely clip/simplify/round + numpy MVT bytes)",
               "mapbox-vector-tile": "mapbox-vector-tile 2.x (same shapely preparation, its encoder)",
               "duckdb": "DuckDB spatial ST_AsMVT (R-tree, ST_AsMVTGeom, 1 thread)"}
     base = sum(cpu["ours"])
@@ -311,7 +311,7 @@ def encoders(n: int = 200_000, repeats: int = 3) -> None:
 def main() -> None:
     import os
 
-    print("Vector tiles: gis/vtiles.py (MVT, extent 4096, buffer 64; polygons / dots / density cells; "
+    print("Vector tiles: tiles/vector.py (MVT, extent 4096, buffer 64; polygons / dots / density cells; "
           "byte-bounded LRU)")
     print(f"  load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times include other "
           "processes' load; CPU times are this process's own work")

@@ -31,10 +31,10 @@ import shapely  # noqa: E402
 from benchutil import met  # noqa: E402
 
 from gis.scenario import Scenario  # noqa: E402
-from gis.workspace import open_workspace  # noqa: E402
 from planner import auth  # noqa: E402
 from planner import workspace as pw  # noqa: E402
 from planner.auth import AuthConfig, User  # noqa: E402
+from store import open_workspace  # noqa: E402
 from tests.pg import postgis_cluster  # noqa: E402
 
 KILL_ROUNDS = 3

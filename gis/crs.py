@@ -14,8 +14,8 @@ import pyproj
 import shapely
 
 from gis.errors import CRSError
-from gis.messages import CATALOGUE, clip_text, msg
 from gis.settings import SETTINGS
+from text.messages import CATALOGUE, clip_text, msg
 
 STORAGE_CRS = SETTINGS.storage_crs
 METRIC_CRS = SETTINGS.metric_crs

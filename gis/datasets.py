@@ -10,8 +10,8 @@ import pandas as pd
 
 from gis.errors import DataValidationError, UnknownFeatureError
 from gis.io import read_layer
-from gis.messages import Message, msg
 from gis.settings import SETTINGS
+from text.messages import Message, msg
 
 #: Layer id -> (file under the data folder, geometry types allowed, required attribute columns).
 LAYER_FILES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

@@ -31,8 +31,8 @@ import shapely
 
 from gis.crs import METRIC_CRS, STORAGE_CRS, shift_geometries, shift_points, to_metric
 from gis.errors import CRSError
-from gis.messages import Message, msg
 from gis.names import normalise_station_name
+from text.messages import Message, msg
 
 #: The readings compared: as declared, and as if the coordinates were GCJ-02 or BD-09.
 READINGS = ("wgs84", "gcj02", "bd09")

@@ -1,7 +1,7 @@
 """Project exception types: a catalogue code and parameters, so each error can be shown in the user's language.
 
 Every error the application raises on purpose is a :class:`PlannerError` (a ``ValueError``). It is built
-from a code of :data:`gis.messages.CATALOGUE` and the values of its placeholders::
+from a code of :data:`text.messages.CATALOGUE` and the values of its placeholders::
 
     raise ReadError("imp_read_failed", file=name, reason=...)
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
-from gis.messages import CATALOGUE, Message, render
+from text.messages import CATALOGUE, Message, render
 
 
 class PlannerError(ValueError):
@@ -24,7 +24,7 @@ class PlannerError(ValueError):
     Parameters
     ----------
     code : str
-        A key of :data:`gis.messages.CATALOGUE`.
+        A key of :data:`text.messages.CATALOGUE`.
     problems : sequence of Message or str, optional
         One item per problem (e.g. per feature), listed under the message.
     **params
@@ -217,8 +217,8 @@ class ConflictError(StoreError):
     changes : Message
         What changed between ``base_version`` and ``latest_version``.
 
-    The two ways out are :meth:`gis.workspace.Workspace.save_scenario` with ``overwrite_from=latest_version``
-    (save over after review, audited) or :meth:`gis.workspace.Workspace.save_branch` (a new scenario whose
+    The two ways out are :meth:`store.Workspace.save_scenario` with ``overwrite_from=latest_version``
+    (save over after review, audited) or :meth:`store.Workspace.save_branch` (a new scenario whose
     parent is this one).
     """
 

@@ -22,8 +22,8 @@ from gis import measures
 from gis.crs import M2_PER_KM2, to_metric, to_storage
 from gis.datasets import ParkData
 from gis.errors import ScenarioError
-from gis.messages import Message, msg
 from gis.settings import SETTINGS
+from text.messages import Message, msg
 
 
 def now_iso() -> str:

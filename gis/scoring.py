@@ -14,7 +14,7 @@ from gis.crs import METRIC_CRS, to_metric
 from gis.datasets import ParkData
 from gis.errors import ScoringError
 from gis.measures import adjacency_score, layout_score, polsby_popper, transit_score
-from gis.messages import CATALOGUE, Message, msg
+from text.messages import CATALOGUE, Message, msg
 
 #: The plan's "4 + X" industries (tags used in the data's ``industry_tags`` / ``intended_use``).
 CORE_INDUSTRIES = ("intelligent_software", "rd_services", "sci_tech_finance", "life_health")

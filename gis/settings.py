@@ -92,7 +92,7 @@ class Settings:
         2-core machine, so::
 
             STREAMLIT_SERVER_MAX_UPLOAD_SIZE=1024 PUTUO_MAX_IMPORT_FEATURES=1500000 \\
-            PUTUO_PARSE_MEMORY_MB=4096 PUTUO_PARSE_CPU_S=120 PUTUO_PARSE_WALL_S=180 streamlit run serve.py
+            PUTUO_PARSE_MEMORY_MB=4096 PUTUO_PARSE_CPU_S=120 PUTUO_PARSE_WALL_S=180 streamlit run app.py
 
         Each of ``parse_workers`` workers may take that memory at once.
 

@@ -41,9 +41,9 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 
 from gis.crs import METRIC_CRS, to_metric  # noqa: E402
 from gis.errors import CartographyError  # noqa: E402
-from gis.tilesource import TileSource, mosaic  # noqa: E402
-from layers.i18n import t  # noqa: E402
 from layers.registry import LayerSpec, resolve_field  # noqa: E402
+from text.i18n import t  # noqa: E402
+from tiles.sources import TileSource, mosaic  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}

@@ -16,9 +16,7 @@ from matplotlib.patches import Rectangle
 from gis.analysis import nearest_features
 from gis.crs import area_units, to_metric
 from gis.datasets import ParkData
-from gis.messages import industry_label
 from gis.scenario import ScenarioMetrics
-from gis.tilesource import TileSource
 from layers.cartography import (
     INK,
     MM_PER_PT,
@@ -30,8 +28,10 @@ from layers.cartography import (
     render,
     wrap_text,
 )
-from layers.i18n import name_col, t
 from layers.registry import SCENARIO_NEW, LayerSpec, get_spec
+from text.i18n import name_col, t
+from text.messages import industry_label
+from tiles.sources import TileSource
 
 #: The layers of an atlas page or a report map, bottom first (the context from OpenStreetMap first).
 CONTEXT = ("roads", "metro_lines", "stations", "district", "zones", "subparks", "parcels", "buildings")

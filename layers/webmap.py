@@ -16,8 +16,8 @@ import shapely
 
 from gis.crs import shift_geometries, to_metric, to_storage
 from gis.settings import SETTINGS
-from layers.i18n import t
 from layers.registry import LayerSpec, resolve_field
+from text.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"

@@ -1,6 +1,6 @@
 """Who is using the app: single-user mode, local sign-in, single sign-on (st.login/OIDC) or a trusted proxy header.
 
-Streamlit-free: views/ pass in what Streamlit knows (the session token kept in session state, ``st.user`` as a
+Streamlit-free: pages/ pass in what Streamlit knows (the session token kept in session state, ``st.user`` as a
 dict, ``st.context.ip_address`` and ``st.context.headers``) and get a frozen :class:`User` back. Every sign-in
 yields a session token stored hashed in the workspace, so any app process behind the proxy can check it.
 
@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gis.errors import AuthError
-from gis.messages import Message, msg
-from gis.workspace import Workspace, role_rank
-from gis.workspace.accounts import (
+from store import Workspace, role_rank
+from store.accounts import (
     LoginPolicy,
     authenticate,
     close_session,
@@ -36,8 +35,9 @@ from gis.workspace.accounts import (
     open_external_session,
     session_account,
 )
-from gis.workspace.clock import clip
-from gis.workspace.records import Account
+from store.records import Account
+from text.clock import clip
+from text.messages import Message, msg
 
 MODES = ("none", "local", "oidc", "proxy")
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -9,8 +9,8 @@ import threading
 from typing import Any
 
 from gis.errors import PlannerError
-from gis.tilesource import GeoTiffTiles, TileSource, open_basemap
 from layers.webmap import BASEMAPS, Basemap, basemap_spec, get_basemap
+from tiles.sources import GeoTiffTiles, TileSource, open_basemap
 
 #: The environment variable naming the local basemap: an MBTiles file, a z/x/y folder or a GeoTIFF.
 LOCAL_ENV = "PUTUO_BASEMAP_TILES"
@@ -93,7 +93,7 @@ def basemap_for(basemap_id: str, *, ws: Any = None, key: str | None = None) -> t
     declared GCJ-02) get the vector layers shifted WGS84 -> GCJ-02 for display only; the local basemap is
     served by the app's own server, so nothing leaves the machine.
     """
-    from planner.http import basemap_url
+    from planner.urls import basemap_url
 
     choices = basemap_choices(ws)
     base = get_basemap(basemap_id, extra=choices)

@@ -17,9 +17,7 @@ from PIL import Image
 from gis.analysis import nearest_features
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
-from gis.messages import industry_label, msg
 from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
-from gis.sandbox import run_limited
 from gis.scoring import (
     PRESETS,
     Context,
@@ -32,13 +30,15 @@ from gis.scoring import (
     rule_findings,
     sensitivity,
 )
-from layers.i18n import name_col, t
+from ingest.sandbox import run_limited
 from layers.registry import SCORED_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
+from text.i18n import name_col, t
+from text.messages import industry_label, msg
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)

@@ -10,11 +10,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from export.formats import ExportMeta, export_layers
 from gis.crs import to_metric, to_storage
-from gis.exporters import ExportMeta, export_layers
 from gis.scenario import Scenario
 from layers.cartography import PrintSpec, padded_extent, render
-from layers.i18n import t
 from layers.registry import CONTEXT_LAYERS, get_spec
 from layers.reports import atlas, scenario_report
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec, standalone_html
@@ -22,6 +21,7 @@ from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
 from planner.maps import context_refs, data_credits, park_refs
 from planner.scenario_edit import metrics as scenario_metrics
+from text.i18n import t
 
 #: Layers offered for export, in menu order (``scored_parcels`` and ``scenario_current`` are derived).
 EXPORT_LAYERS = ("district", "clusters", "subparks", "zones", "buildings", "parcels", "stations",

@@ -16,7 +16,8 @@ import geopandas as gpd
 from gis.crs import Datum, shift_geometries
 from gis.datasets import ParkData
 from gis.datum_check import DatumFit, datum_fit
-from gis.importers import (
+from gis.validate import invariant_problems
+from ingest.importers import (
     TARGET_FIELDS,
     Combined,
     ImportResult,
@@ -29,15 +30,14 @@ from gis.importers import (
     normalise_crs_choice,
     read_upload_isolated,
 )
-from gis.messages import Message
-from gis.validate import invariant_problems
-from layers.i18n import t
 from layers.registry import Category, LayerSpec, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, park_refs
+from text.i18n import t
+from text.messages import Message
 
 #: What each target layer accepts.
 KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}

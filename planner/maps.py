@@ -6,11 +6,11 @@ import functools
 from collections.abc import Sequence
 
 from gis.errors import UnknownFeatureError
-from layers.i18n import t
 from layers.registry import CONTEXT_LAYERS, METRO_LINES, ROADS, get_spec
 from layers.webmap import layer_ref
 from planner.data import DataSet
-from planner.http import layer_url
+from planner.urls import layer_url
+from text.i18n import t
 
 #: Sources whose licence asks for a credit where the data is seen (ODbL, CC BY, MIT), and the credit's key.
 _CREDITS = (("OpenStreetMap", "credit_osm"), ("Vonng/adcode", "credit_adcode"), ("MetroFlow", "credit_metroflow"))

@@ -23,7 +23,6 @@ from gis.scenario import (
     scenario_metrics,
     suggest,
 )
-from layers.i18n import name_col, t
 from layers.registry import SCENARIO_ADDED, SCENARIO_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
@@ -31,6 +30,7 @@ from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
+from text.i18n import name_col, t
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -287,7 +287,7 @@ def run_suggestion(ds: DataSet, ev: Evaluation, scores: Scores, *, budget_km2: f
 # --- the workspace (scenario versions) ------------------------------------------------------------------------
 def history_rows(versions: Sequence, *, lang: str) -> pd.DataFrame:
     """A scenario's saved versions for display: version, saved (Beijing time), who, what changed, how."""
-    from planner.text import beijing_time, person
+    from text.display import beijing_time, person
 
     return pd.DataFrame({
         t("hist_version", lang): [v.version for v in versions],

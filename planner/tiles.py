@@ -1,7 +1,7 @@
 """Large layers as vector tiles: one tile engine per (data version, layer), class values per page state, clicks.
 
 A layer with more than :data:`TILE_THRESHOLD` features never reaches the browser as one document: the map
-asks for the tiles of its view (gis.vtiles), colours come as one byte per feature per tile for the page's
+asks for the tiles of its view (tiles.vector), colours come as one byte per feature per tile for the page's
 current classes (scores, scenario states), and a click on the map is answered here by a point query.
 """
 
@@ -17,9 +17,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis.vtiles import TileCache, VectorTiles, class_codes
 from layers.registry import LayerSpec
 from planner.cache import BoundedCache, on_release
+from tiles.vector import TileCache, VectorTiles, class_codes
 
 #: Above this many features a layer is drawn from vector tiles (below it, one document is smaller and faster).
 TILE_THRESHOLD = 3000
@@ -102,7 +102,7 @@ def tiled_ref(version: str, layer: str, eng: VectorTiles, spec: LayerSpec, *, na
     ``classes`` maps feature id -> category of ``spec`` (e.g. a score class); ``order`` lists the categories
     from least to most important (a density cell shows the most important of its features).
     """
-    from planner.http import tile_urls
+    from planner.urls import tile_urls
 
     styles = {0: tile_style(spec.style)}
     order = list(order) or [c.value for c in spec.categories]

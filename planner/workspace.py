@@ -17,9 +17,9 @@ from typing import Any
 import geopandas as gpd
 
 from gis.errors import PermissionDeniedError, StoreError
-from gis.messages import Message, msg
 from gis.scenario import Scenario
-from gis.workspace import (
+from planner.auth import AuthConfig, User
+from store import (
     Account,
     AuditCheck,
     AuditEntry,
@@ -31,9 +31,9 @@ from gis.workspace import (
     Workspace,
     open_workspace,
 )
-from gis.workspace import accounts as acct
-from gis.workspace.audit import audit_csv, audit_xlsx
-from planner.auth import AuthConfig, User
+from store import accounts as acct
+from store.audit import audit_csv, audit_xlsx
+from text.messages import Message, msg
 
 #: The shortest password an account may have (characters).
 MIN_PASSWORD = acct.MIN_PASSWORD
@@ -253,8 +253,8 @@ def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object
                   object_type: str | None = None, since_utc: str | None = None, until_utc: str | None = None,
                   limit: int = 1000, newest_first: bool = True) -> tuple[AuditEntry, ...]:
     """Audit entries filtered by who, object (id and/or type: scenario, layer, account, setting, mapping,
-    workspace) and time (UTC ISO text, ``until`` exclusive: :func:`gis.workspace.clock.beijing_days_utc` turns
-    Beijing days into these; show times with :func:`gis.workspace.beijing_time`), newest first unless asked
+    workspace) and time (UTC ISO text, ``until`` exclusive: :func:`text.clock.beijing_days_utc` turns
+    Beijing days into these; show times with :func:`store.beijing_time`), newest first unless asked
     otherwise (admins)."""
     _require(user, "view_audit")
     return tuple(ws.audit_entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,

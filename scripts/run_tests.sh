@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 bash scripts/lint.sh
-.venv/bin/python -m gis.validate data/
+.venv/bin/python -m gis validate data/
 exec .venv/bin/python -m pytest -q "$@"

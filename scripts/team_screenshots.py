@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from layers.i18n import t  # noqa: E402
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 from tests.test_team_browser import (  # noqa: E402
     SLOW,
@@ -27,6 +26,7 @@ from tests.test_team_browser import (  # noqa: E402
     sign_in,
     type_into,
 )
+from text.i18n import t  # noqa: E402
 
 
 def main() -> None:
@@ -35,9 +35,9 @@ def main() -> None:
     out = parser.parse_args().out
     import geopandas as gpd
 
-    from gis.workspace import open_workspace
     from planner import auth
     from planner import workspace as pw
+    from store import open_workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         ws_path = Path(tmp) / "ws.gpkg"

@@ -5,14 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as _app_test
 
-from layers.i18n import t
 from tests.live_app import ROOT
+from text.i18n import t
+
+
+class _NavigationOnly(PagesManager):
+    """AppTest resets ``PagesManager.uses_pages_directory`` before every run, after which a ``pages/`` folder
+    beside app.py would make Streamlit run it as an old-style multipage app. The server says once that ours holds
+    st.navigation's pages (server.prepare); here the reset lands on this subclass and the class's flag stays."""
+
+
+PagesManager.uses_pages_directory = False
+_app_test.PagesManager = _NavigationOnly  # type: ignore[misc]
 
 
 def open_app(page: str | None = None, *, lang: str = "zh", timeout: float = 120) -> AppTest:
-    """The app after its first run, on ``page`` (e.g. ``views/parcels.py``), in ``lang``."""
+    """The app after its first run, on ``page`` (e.g. ``pages/parcels.py``), in ``lang``."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     app.run()
     if lang != "zh":
@@ -24,7 +36,7 @@ def open_app(page: str | None = None, *, lang: str = "zh", timeout: float = 120)
 
 
 def open_tab(app: AppTest, tabs_key: str, label_key: str, *, lang: str = "zh") -> AppTest:
-    """Switch a page's remembered tabs (views.state.tabs) to the tab labelled ``label_key``."""
+    """Switch a page's remembered tabs (pages.state.tabs) to the tab labelled ``label_key``."""
     app.session_state[f"{tabs_key}@{lang}"] = t(label_key, lang)
     app.run()
     assert not app.exception, [e.value for e in app.exception]

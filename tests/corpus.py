@@ -18,7 +18,7 @@ import openpyxl
 import shapely
 
 from gis import errors as err
-from gis import importers as imp
+from ingest import importers as imp
 
 SQUARE = shapely.box(121.39, 31.25, 121.395, 31.255)
 MB = 1024 * 1024

@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 
 from gis.scenario import Scenario, now_iso
-from gis.workspace.schema import gpkg_blob
+from store.schema import gpkg_blob
 
 _SCHEMA = [
     "PRAGMA application_id = 1196444487",

@@ -1,4 +1,4 @@
-"""Run the real app (`streamlit run serve.py`) on a free loopback port: shared by browser tests and benchmarks."""
+"""Run the real app (`streamlit run app.py`) on a free loopback port: shared by browser tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def free_port() -> int:
 def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
                 workspace: Path | None = None, data_dir: Path | None = None,
                 extra_env: dict[str, str] | None = None, root: Path = ROOT,
-                script: str = "serve.py") -> Iterator[AppUrl]:
+                script: str = "app.py") -> Iterator[AppUrl]:
     """Start the app (the bundled data, or ``data_dir``), wait until /_stcore/health answers, yield its URL,
     stop it.
 

@@ -94,7 +94,7 @@ def fresh_database(url: str, name: str) -> str:
 def template_database(url: str, name: str = "putuo_template") -> str:
     """A database on the cluster of ``url`` with PostGIS and the workspace schema already migrated, to copy
     with :func:`database_from_template` (a file copy: much faster than migrating each test's database)."""
-    from gis.workspace import open_workspace
+    from store import open_workspace
 
     new = fresh_database(url, name)
     open_workspace(url=new, cached=False).close()

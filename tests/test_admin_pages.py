@@ -13,15 +13,15 @@ from streamlit.testing.v1 import AppTest
 
 from gis.errors import PermissionDeniedError
 from gis.scenario import Scenario
-from gis.workspace import accounts as acct
-from gis.workspace import open_workspace
-from gis.workspace.clock import BEIJING, beijing_days_utc
-from layers.i18n import t
+from pages import state
 from planner import auth
 from planner import workspace as pw
+from store import accounts as acct
+from store import open_workspace
 from tests.apptest_util import open_app, open_tab, texts
 from tests.live_app import ROOT
-from views import state
+from text.clock import BEIJING, beijing_days_utc
+from text.i18n import t
 
 PASSWORD = "correct horse 1"
 
@@ -79,7 +79,7 @@ def test_no_account_yet_says_how_to_make_the_first_admin_and_shows_nothing_else(
     assert app.code[0].value == "python -m gis users add 名称 --role admin"
     assert not app.text_input  # no form to fill while nobody can sign in
     with pytest.raises(ValueError):  # the pages are not even registered
-        app.switch_page("views/scenarios.py")
+        app.switch_page("pages/scenarios.py")
 
 
 def test_sign_in_shows_the_first_page_and_the_user_box_then_sign_out(ws):
@@ -93,7 +93,7 @@ def test_sign_in_shows_the_first_page_and_the_user_box_then_sign_out(ws):
     assert app.title[0].value == t("app_title", "zh")  # the home page, in the same run
     box = " ".join(m.value for m in app.sidebar.markdown)
     assert "wang（编辑者）" in box and t("via_local", "zh") in box
-    app.switch_page("views/scenarios.py").run()
+    app.switch_page("pages/scenarios.py").run()
     assert app.button(key="scen_save").disabled is False
     app.sidebar.button(key="user_logout").click().run()
     assert app.title[0].value == t("login_title", "zh") and app.info[0].value == t("login_signed_out", "zh")
@@ -162,14 +162,14 @@ def test_a_viewer_has_no_admin_pages_and_is_refused_if_it_runs_them_anyway(ws):
     add(ws, "boss", "admin")
     add(ws, "kan", "viewer")
     admin = signed_in(ws, "boss")
-    admin.switch_page("views/admin.py").run()  # registered for an admin
+    admin.switch_page("pages/admin.py").run()  # registered for an admin
     assert admin.title[0].value == t("admin_title", "zh")
-    viewer = signed_in(ws, "kan", "views/scenarios.py")
+    viewer = signed_in(ws, "kan", "pages/scenarios.py")
     assert viewer.button(key="scen_save").disabled is True
-    for page in ("views/admin.py", "views/audit.py"):
+    for page in ("pages/admin.py", "pages/audit.py"):
         with pytest.raises(ValueError):  # not in a viewer's navigation
             viewer.switch_page(page)
-    for page in ("views/admin.py", "views/audit.py"):  # the page script run directly: refused in planner/
+    for page in ("pages/admin.py", "pages/audit.py"):  # the page script run directly: refused in planner/
         direct = AppTest.from_file(str(ROOT / page), default_timeout=60)
         direct.session_state[state.TOKEN] = viewer.session_state[state.TOKEN]
         direct.run()
@@ -189,13 +189,13 @@ def test_an_editor_has_no_admin_pages(ws):
     add(ws, "wang", "editor")
     app = signed_in(ws, "wang")
     with pytest.raises(ValueError):
-        app.switch_page("views/admin.py")
+        app.switch_page("pages/admin.py")
 
 
 # --- admin page: accounts -----------------------------------------------------------------------------------
 def test_admin_adds_an_account_changes_its_role_disables_and_resets_its_password(ws):
     add(ws, "boss", "admin")
-    app = signed_in(ws, "boss", "views/admin.py")
+    app = signed_in(ws, "boss", "pages/admin.py")
     form = dict(acc_new_name="zhang", acc_new_pw=PASSWORD, acc_new_pw2=PASSWORD + "x")
     for key, value in form.items():
         app.text_input(key=key).input(value)
@@ -238,7 +238,7 @@ def test_admin_adds_an_account_changes_its_role_disables_and_resets_its_password
 
 def test_the_last_admin_cannot_demote_itself(ws):
     add(ws, "boss", "admin")
-    app = signed_in(ws, "boss", "views/admin.py")
+    app = signed_in(ws, "boss", "pages/admin.py")
     app.selectbox(key="acc_pick").select("boss").run()
     app.selectbox(key="acc_role_of_boss@zh").select("viewer").run()
     app.button(key="acc_set_role").click().run()
@@ -258,7 +258,7 @@ def test_admin_lists_layer_versions_and_restores_an_old_one(ws):
     boss = auth.User("boss", "admin", "local")
     pw.publish_layer(ws, boss, "subparks", _layer(2), note="局里的第一版")
     pw.publish_layer(ws, boss, "subparks", _layer(3), note="第二版")
-    app = signed_in(ws, "boss", "views/admin.py")
+    app = signed_in(ws, "boss", "pages/admin.py")
     open_tab(app, "admin_tab", "tab_layers")
     table = app.dataframe[0].value
     assert table["版本"].tolist() == [2, 1] and table["要素数"].tolist() == [3, 2]
@@ -275,7 +275,7 @@ def test_admin_archives_with_a_reason_and_brings_back(ws):
     add(ws, "boss", "admin")
     add(ws, "wang", "editor")
     saved = pw.save_scenario(ws, auth.User("wang", "editor", "local"), Scenario(name="北拓"), base_version=None)
-    app = signed_in(ws, "boss", "views/admin.py")
+    app = signed_in(ws, "boss", "pages/admin.py")
     open_tab(app, "admin_tab", "tab_archive")
     assert app.button(key="arc_button").disabled  # a reason is required
     app.text_input(key="arc_reason").input("与二期规划重复").run()
@@ -293,7 +293,7 @@ def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_c
     from planner import basemaps
 
     add(ws, "boss", "admin")
-    app = signed_in(ws, "boss", "views/admin.py")
+    app = signed_in(ws, "boss", "pages/admin.py")
     open_tab(app, "admin_tab", "tab_basemap")
     assert app.info[0].value == t("bm_none", "zh") and app.button(key="bm_save").disabled
     app.text_input(key="bm_url").input("file:///etc/passwd").run()
@@ -310,7 +310,7 @@ def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_c
     change = next(e for e in ws.audit_entries(action_prefix="setting") if e.object_id == "basemap_datum")
     assert change.actor == "boss"
     assert change.summary.text("zh") == "将“单位底图坐标基准”由“（无）”改为“GCJ-02（高德、腾讯坐标）”"
-    audit = signed_in(ws, "boss", "views/audit.py")
+    audit = signed_in(ws, "boss", "pages/audit.py")
     table = audit.dataframe[0].value
     assert "单位底图服务地址" in table["对象"].tolist() and not table["内容"].str.contains("basemap_").any()
     assert "系统" in table["用户"].tolist()  # the workspace's own upgrade entry
@@ -330,7 +330,7 @@ def test_audit_page_filters_translates_verifies_and_detects_an_edit(ws, ws_path)
     add(ws, "wang", "editor")
     wang = auth.User("wang", "editor", "local")
     saved = pw.save_scenario(ws, wang, Scenario(name="北拓"), base_version=None)
-    app = signed_in(ws, "boss", "views/audit.py")
+    app = signed_in(ws, "boss", "pages/audit.py")
     table = app.dataframe[0].value
     assert table["序号"].tolist() == sorted(table["序号"], reverse=True)  # newest first
     row = table[table["操作"] == "保存方案"].iloc[0]
@@ -356,7 +356,7 @@ def test_audit_page_filters_translates_verifies_and_detects_an_edit(ws, ws_path)
         con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (seq,))
     app.button(key="audit_verify").click().run()
     assert f"第 {seq} 条" in app.error[0].value.replace("\\", "")
-    english = signed_in(ws, "boss", "views/audit.py", lang="en")
+    english = signed_in(ws, "boss", "pages/audit.py", lang="en")
     english.button(key="audit_verify").click().run()
     assert f"entry {seq}" in english.error[0].value and "Time (Beijing)" in english.dataframe[0].value.columns
 
@@ -375,7 +375,7 @@ def test_audit_export_has_the_filtered_entries_in_the_users_language(ws):
 def test_a_read_only_workspace_is_announced_above_every_page(ws_path, monkeypatch):
     import os
 
-    from gis.workspace import forget_open_workspaces
+    from store import forget_open_workspaces
 
     add(open_workspace(path=ws_path), "boss", "admin")
     forget_open_workspaces()
@@ -384,7 +384,7 @@ def test_a_read_only_workspace_is_announced_above_every_page(ws_path, monkeypatc
     notice = open_workspace(path=ws_path).readonly_message()
     assert notice is not None
     monkeypatch.setenv("PUTUO_AUTH", "none")
-    for page in (None, "views/indicators.py", "views/admin.py"):
+    for page in (None, "pages/indicators.py", "pages/admin.py"):
         app = open_app(page)
         assert app.warning[0].value == notice.text("zh")  # once, above the page
         assert [w.value for w in app.warning].count(notice.text("zh")) == 1

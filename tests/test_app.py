@@ -3,12 +3,12 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.i18n import t
 from tests.apptest_util import maps, open_app
 from tests.live_app import ROOT
+from text.i18n import t
 
-PAGES = ["views/explorer.py", "views/parcels.py", "views/scenarios.py", "views/data_import.py", "views/export.py",
-         "views/indicators.py", "views/data_sources.py"]
+PAGES = ["pages/explorer.py", "pages/parcels.py", "pages/scenarios.py", "pages/data_import.py", "pages/export.py",
+         "pages/indicators.py", "pages/data_sources.py"]
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_unexpected_error_shows_an_id_not_a_traceback(at, monkeypatch):
 
 
 def test_indicators_page_table(at):
-    at.switch_page("views/indicators.py").run()
+    at.switch_page("pages/indicators.py").run()
     df = at.dataframe[0].value
     assert len(df) == 8
     row = df[df.iloc[:, 0].str.contains("高新技术企业")]
@@ -129,7 +129,7 @@ def test_indicators_page_table(at):
 
 
 def test_data_page_reports_invariants(at):
-    at.switch_page("views/data_sources.py").run()
+    at.switch_page("pages/data_sources.py").run()
     assert at.success and at.success[0].value == t("data_valid", "zh")
 
 
@@ -150,13 +150,13 @@ def test_server_settings_one_upload_limit_and_no_tracebacks():
     assert config["server"]["maxUploadSize"] == SETTINGS.max_upload_mb
     assert config["client"]["showErrorDetails"] == "none"
     run_app = (ROOT / "scripts" / "run_app.sh").read_text()
-    assert "--server.address \"${ADDRESS:-127.0.0.1}\"" in run_app and "serve.py" in run_app
+    assert "--server.address \"${ADDRESS:-127.0.0.1}\"" in run_app and "streamlit run app.py" in run_app
 
 
 def test_single_user_mode_is_one_quiet_line_above_the_weights_with_no_sign_out(monkeypatch, tmp_path):
     monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
     monkeypatch.delenv("PUTUO_AUTH", raising=False)
-    app = open_app("views/parcels.py")
+    app = open_app("pages/parcels.py")
     lines = [c.value for c in app.sidebar.caption if "单用户模式" in c.value]
     assert len(lines) == 1 and "local:" not in lines[0] and "（管理员）" in lines[0]
     assert not [b for b in app.sidebar.button if b.key == "user_logout"]
@@ -167,8 +167,8 @@ def test_no_page_imports_another_page():
     page once showed the whole scenarios page above its own)."""
     import ast
 
-    page_modules = {f"views.{p.removeprefix('views/').removesuffix('.py')}" for p in
-                    [*PAGES, "views/admin.py", "views/audit.py", "views/login.py"]}
+    page_modules = {f"views.{p.removeprefix('pages/').removesuffix('.py')}" for p in
+                    [*PAGES, "pages/admin.py", "pages/audit.py", "pages/login.py"]}
     for path in (ROOT / "views").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}

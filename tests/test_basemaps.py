@@ -12,11 +12,12 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from gis.errors import PlannerError, TileError
-from gis.tilesource import GeoTiffTiles
-from gis.vtiles import tile_of
-from planner import basemaps, http
+from planner import basemaps
+from server import routes as http
 from tests.conftest import save_failure_screenshot
 from tests.live_app import running_app
+from tiles.sources import GeoTiffTiles
+from tiles.vector import tile_of
 
 COLOUR = (250, 128, 114)
 

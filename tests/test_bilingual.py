@@ -6,12 +6,12 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis.messages import CATALOGUE
 from gis.scenario import Scenario
-from layers.i18n import TEXT, t
+from pages.state import HISTORY
 from planner.scenario_edit import History
 from tests.apptest_util import open_app, open_tab
-from views.state import HISTORY
+from text.i18n import TEXT, t
+from text.messages import CATALOGUE
 
 #: Words that stay as they are in Chinese text: formats, standards, proper names, units.
 ALLOWED = {w.lower() for w in [
@@ -128,9 +128,9 @@ def _team():
     import geopandas as gpd
     import shapely
 
-    from gis.workspace.accounts import add_account
     from planner import auth
     from planner import workspace as pw
+    from store.accounts import add_account
 
     ws = pw.open_from_env()[0]
     if ws.account("wang") is None:
@@ -211,27 +211,27 @@ def _states():
     return [
         ("login setup", None, sign_in_page(accounts=False)), ("login", None, sign_in_page(accounts=True)),
         ("login failed", None, sign_in_page(accounts=True, password="wrong password")),
-        ("admin accounts", "views/admin.py", admin(None)), ("admin layers", "views/admin.py", admin("tab_layers")),
-        ("admin archive", "views/admin.py", admin("tab_archive")),
-        ("admin basemap", "views/admin.py", admin("tab_basemap")), ("audit", "views/audit.py", audit),
-        ("home", "views/explorer.py", None), ("home+card", "views/explorer.py", select_subpark),
-        ("parcels", "views/parcels.py", None), ("parcels+card", "views/parcels.py", select_parcel),
-        ("parcels+failing card", "views/parcels.py", failing_parcel),
-        ("parcels sensitivity", "views/parcels.py", tab("parcels_tab", "tab_sensitivity")),
-        ("parcels surface", "views/parcels.py", tab("parcels_tab", "tab_surface")),
-        ("parcels add", "views/parcels.py", tab("parcels_tab", "tab_add")),
-        ("parcels export", "views/parcels.py", tab("parcels_tab", "tab_export")),
-        ("parcels help", "views/parcels.py", tab("parcels_tab", "tab_help")),
-        ("scenarios", "views/scenarios.py", scenario), ("scenarios compare", "views/scenarios.py", compare),
-        ("scenarios suggest", "views/scenarios.py", suggest(0.0)),
-        ("scenarios infeasible", "views/scenarios.py", suggest(0.05)),
-        ("scenarios transfer", "views/scenarios.py", tab("scen_tab", "tab_transfer")),
-        ("import", "views/data_import.py", None),
-        ("export layers", "views/export.py", None),
-        ("export print", "views/export.py", tab("exp_tab", "exp_tab_print")),
-        ("export atlas", "views/export.py", tab("exp_tab", "exp_tab_atlas")),
-        ("export report", "views/export.py", tab("exp_tab", "exp_tab_report")),
-        ("indicators", "views/indicators.py", None), ("data", "views/data_sources.py", None),
+        ("admin accounts", "pages/admin.py", admin(None)), ("admin layers", "pages/admin.py", admin("tab_layers")),
+        ("admin archive", "pages/admin.py", admin("tab_archive")),
+        ("admin basemap", "pages/admin.py", admin("tab_basemap")), ("audit", "pages/audit.py", audit),
+        ("home", "pages/explorer.py", None), ("home+card", "pages/explorer.py", select_subpark),
+        ("parcels", "pages/parcels.py", None), ("parcels+card", "pages/parcels.py", select_parcel),
+        ("parcels+failing card", "pages/parcels.py", failing_parcel),
+        ("parcels sensitivity", "pages/parcels.py", tab("parcels_tab", "tab_sensitivity")),
+        ("parcels surface", "pages/parcels.py", tab("parcels_tab", "tab_surface")),
+        ("parcels add", "pages/parcels.py", tab("parcels_tab", "tab_add")),
+        ("parcels export", "pages/parcels.py", tab("parcels_tab", "tab_export")),
+        ("parcels help", "pages/parcels.py", tab("parcels_tab", "tab_help")),
+        ("scenarios", "pages/scenarios.py", scenario), ("scenarios compare", "pages/scenarios.py", compare),
+        ("scenarios suggest", "pages/scenarios.py", suggest(0.0)),
+        ("scenarios infeasible", "pages/scenarios.py", suggest(0.05)),
+        ("scenarios transfer", "pages/scenarios.py", tab("scen_tab", "tab_transfer")),
+        ("import", "pages/data_import.py", None),
+        ("export layers", "pages/export.py", None),
+        ("export print", "pages/export.py", tab("exp_tab", "exp_tab_print")),
+        ("export atlas", "pages/export.py", tab("exp_tab", "exp_tab_atlas")),
+        ("export report", "pages/export.py", tab("exp_tab", "exp_tab_report")),
+        ("indicators", "pages/indicators.py", None), ("data", "pages/data_sources.py", None),
     ]
 
 
@@ -247,7 +247,7 @@ def test_page_speaks_one_language(name, page, setup, lang):
 
 def test_the_checker_catches_what_it_should():
     """The checks above can fail: English in Chinese, Chinese in English, raw keys and codes."""
-    app = open_app("views/indicators.py")
+    app = open_app("pages/indicators.py")
     app.session_state["lang"] = "zh"
 
     class Fake:

@@ -6,7 +6,8 @@ import platform
 
 import numpy as np
 
-from planner.cache import BoundedCache, SessionScope, approx_bytes, release, tune_allocator
+from planner.cache import BoundedCache, SessionScope, approx_bytes, release
+from server.allocator import tune_allocator
 
 
 def test_bounded_by_bytes_least_recently_used_first():

@@ -21,7 +21,6 @@ from PIL import Image
 from gis.crs import to_metric
 from gis.errors import CartographyError
 from gis.scenario import Scenario, scenario_metrics
-from gis.tilesource import TileSource
 from layers.cartography import (
     LABEL_PT,
     SCALE_SERIES,
@@ -41,6 +40,7 @@ from layers.cartography import (
 )
 from layers.registry import METRO_LINES, ROADS, get_spec
 from layers.reports import atlas, atlas_figures, context_frames, scenario_report, scenario_report_figures
+from tiles.sources import TileSource
 
 
 @pytest.fixture(scope="module")

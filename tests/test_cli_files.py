@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 import shapely
 
-from gis import cli_files
-from gis.exporters import GCJ02_NAME
+from cli import files as cli_files
+from export.formats import GCJ02_NAME
 from tests.conftest import PUTUO_X, PUTUO_Y
 from tests.corpus import lying_zip
 from tests.live_app import ROOT

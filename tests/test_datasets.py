@@ -188,8 +188,8 @@ def test_load_missing_folder_lists_every_layer(tmp_path):
 
 
 def test_context_layers_have_a_style_and_label_for_every_class(data):
-    from layers.i18n import TEXT
     from layers.registry import CONTEXT_LAYERS
+    from text.i18n import TEXT
 
     for spec in CONTEXT_LAYERS:
         layer = data.layer(spec.id)

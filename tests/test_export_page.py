@@ -4,19 +4,19 @@ import re
 
 import pytest
 
-from gis.exporters import FORMATS, TARGETS
+from export.formats import FORMATS, TARGETS
 from gis.scenario import Scenario
-from layers.i18n import t
+from pages.state import HISTORY
 from planner.scenario_edit import History
 from tests.apptest_util import open_app, open_tab
-from views.state import HISTORY
+from text.i18n import t
 
 
 @pytest.fixture
 def at(tmp_path, monkeypatch):
     monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
     monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
-    return open_app("views/export.py", timeout=180)
+    return open_app("pages/export.py", timeout=180)
 
 
 def labels(app):

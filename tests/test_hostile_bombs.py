@@ -10,9 +10,9 @@ import time
 import pytest
 
 from gis import errors as err
-from gis import importers as imp
-from gis import sandbox
-from gis.sandbox import WorkerLimits, run_in_worker, run_limited
+from ingest import importers as imp
+from ingest import sandbox
+from ingest.sandbox import WorkerLimits, run_in_worker, run_limited
 from tests import corpus
 
 MAX_PEAK_MB = 300
@@ -157,7 +157,7 @@ def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_run
     median time stays within twice its median without the bomb."""
     from tests.apptest_util import open_app
 
-    app = open_app("views/parcels.py")
+    app = open_app("pages/parcels.py")
 
     def rerun_s() -> float:
         t0 = time.perf_counter()

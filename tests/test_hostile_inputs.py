@@ -11,10 +11,10 @@ import pytest
 import shapely
 
 from gis import errors as err
-from gis import importers as imp
 from gis.crs import crs_text_problem, parse_user_crs
-from gis.messages import CATALOGUE, Message, clip_text, placeholders
+from ingest import importers as imp
 from tests.corpus import PRJ_NADGRIDS, WKT2_GRIDFILE
+from text.messages import CATALOGUE, Message, clip_text, placeholders
 
 GBK_STATIONS = "名称,东经,北纬\n长风公园站,121.3935,31.2263\n真如站,121.4093,31.2573\n".encode("gbk")
 

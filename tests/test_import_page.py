@@ -2,9 +2,9 @@
 
 import pytest
 
-from layers.i18n import t
+from pages.state import IMPORTS
 from tests.apptest_util import open_app
-from views.state import IMPORTS
+from text.i18n import t
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def app():
 
 def test_page_runs_without_a_file(workspace):
     at = app()
-    at.switch_page("views/data_import.py").run()
+    at.switch_page("pages/data_import.py").run()
     assert not at.exception and at.title[0].value == t("imp_title", "zh")
     assert at.selectbox(key="imp_kind@zh").value == "subparks"
 
@@ -30,7 +30,7 @@ def test_a_kept_upload_is_previewed_with_its_geometry_types_in_the_users_languag
     from planner.import_session import Upload
     from tests.live_app import ROOT
 
-    at = open_app("views/data_import.py", lang=lang)
+    at = open_app("pages/data_import.py", lang=lang)
     at.session_state["imp_file"] = Upload.of("地块.geojson", (ROOT / "data/parcels/parcels.geojson").read_bytes())
     at.run()
     assert not at.exception
@@ -46,12 +46,12 @@ def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     at.run()
     at.selectbox(key="home_subpark@zh").select("S01").run()
     assert "导入测试子园" in [s.value for s in at.subheader]
-    at.switch_page("views/parcels.py").run()
+    at.switch_page("pages/parcels.py").run()
     assert not at.exception
-    at.switch_page("views/data_import.py").run()
+    at.switch_page("pages/data_import.py").run()
     assert t("imp_active", "zh") in at.info[0].value
     at.button(key="imp_reset").click().run()
-    at.switch_page("views/explorer.py").run()
+    at.switch_page("pages/explorer.py").run()
     at.selectbox(key="home_subpark@zh").select("S01").run()
     assert "长风生态商务区" in [s.value for s in at.subheader]
 
@@ -67,13 +67,13 @@ def test_published_layers_reach_every_page(workspace, data):
     at = app()
     at.selectbox(key="home_subpark@zh").select("S01").run()
     assert "发布测试子园" in [s.value for s in at.subheader]
-    for page in ("views/parcels.py", "views/scenarios.py", "views/data_sources.py"):
+    for page in ("pages/parcels.py", "pages/scenarios.py", "pages/data_sources.py"):
         at.switch_page(page).run()
         assert not at.exception, page
 
 
 def test_every_page_runs_on_imported_parcels_with_few_columns(workspace, data):
-    from gis.importers import ImportResult, apply_mapping, guess_mapping
+    from ingest.importers import ImportResult, apply_mapping, guess_mapping
 
     src = data.parcels[["id", "name_zh", "geometry"]].iloc[:12]
     result = ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x", layers=["x"])
@@ -81,7 +81,7 @@ def test_every_page_runs_on_imported_parcels_with_few_columns(workspace, data):
     at = app()
     at.session_state[IMPORTS] = {"parcels": mapped}
     at.run()
-    for page in ("views/explorer.py", "views/parcels.py", "views/scenarios.py", "views/export.py",
-                 "views/data_sources.py", "views/data_import.py"):
+    for page in ("pages/explorer.py", "pages/parcels.py", "pages/scenarios.py", "pages/export.py",
+                 "pages/data_sources.py", "pages/data_import.py"):
         at.switch_page(page).run()
         assert not at.exception, page

@@ -15,10 +15,10 @@ import pytest
 import shapely
 
 from gis import errors as err
-from gis import importers as imp
 from gis.crs import to_metric, to_storage, wgs84_to_bd09, wgs84_to_gcj02
-from gis.messages import Message
+from ingest import importers as imp
 from tests import corpus
+from text.messages import Message
 
 
 @pytest.fixture(scope="module")

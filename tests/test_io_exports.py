@@ -9,9 +9,9 @@ import pyogrio
 import pytest
 import shapely
 
+from export.formats import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
 from gis.errors import DataValidationError
-from gis.exporters import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
-from gis.importers import read_uploaded_polygons
+from ingest.importers import read_uploaded_polygons
 from tests.conftest import PUTUO_X as X0
 from tests.conftest import PUTUO_Y as Y0
 

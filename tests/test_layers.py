@@ -2,10 +2,10 @@
 
 import pytest
 
-from gis.messages import CATALOGUE
-from layers.i18n import TEXT, name_col, t
 from layers.registry import REGISTRY, get_spec, resolve_field
 from layers.webmap import BASEMAPS
+from text.i18n import TEXT, name_col, t
+from text.messages import CATALOGUE
 
 
 def test_translation_table_complete():

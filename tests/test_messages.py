@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gis.errors import CRSError, DataValidationError, PlannerError
-from gis.messages import CATALOGUE, Message, message_from_json, message_to_json, msg, placeholders, render
+from text.messages import CATALOGUE, Message, message_from_json, message_to_json, msg, placeholders, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(p for p in [*ROOT.glob("gis/**/*.py"), *ROOT.glob("planner/**/*.py"), *ROOT.glob("layers/**/*.py")]
@@ -44,7 +44,7 @@ def test_there_are_calls_to_check():
 
 @pytest.mark.parametrize("where,line,code,keywords,dynamic", CALLS, ids=[f"{c[0]}:{c[1]}" for c in CALLS])
 def test_every_code_exists_with_the_placeholders_passed(where, line, code, keywords, dynamic):
-    assert code in CATALOGUE, f"{where}:{line}: {code!r} is not in gis/messages.py"
+    assert code in CATALOGUE, f"{where}:{line}: {code!r} is not in text/messages.py"
     if not dynamic:
         wanted = placeholders(code)["en"]
         missing = wanted - keywords - {"problems"}

@@ -8,17 +8,17 @@ from rasterio.transform import from_origin
 
 from gis.raster import geotiff_bytes
 from gis.scoring import VECTOR_CRITERIA
-from layers.i18n import t
+from pages import state
+from pages.parcels import RASTERS, USER
 from planner.evaluate import raster_criterion
 from tests.apptest_util import maps, open_app, open_tab
-from views import state
-from views.parcels import RASTERS, USER
+from text.i18n import t
 
 
 @pytest.fixture
 def at(monkeypatch):
     monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
-    return open_app("views/parcels.py")
+    return open_app("pages/parcels.py")
 
 
 def _ranking(app):

@@ -1,9 +1,9 @@
 """The credits a map shows come from the drawn layers' own sources: the OpenStreetMap context under ODbL, the
 district fence under CC BY; a layer the bureau replaced with its own data credits nobody else."""
 
-from layers.i18n import t
 from planner.data import folder_dataset, with_layers
 from planner.maps import context_refs, data_credits, park_refs
+from text.i18n import t
 
 
 def test_bundled_layers_credit_openstreetmap_and_the_district_fence():

@@ -10,7 +10,7 @@ import shapely
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
 from planner import explore
-from planner.http import _sign
+from planner.urls import sign as _sign
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}
 

@@ -12,9 +12,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from export.formats import FORMATS
 from gis.crs import to_metric
 from gis.errors import ExportError
-from gis.exporters import FORMATS
 from gis.scenario import Scenario
 from planner import export_jobs as X
 from planner import scenario_edit as se
@@ -149,7 +149,7 @@ def test_parcel_atlas_has_a_page_per_top_parcel_with_its_score(ds, layers, score
     """The parcel atlas passed the scores indexed by parcel id where the atlas looks for an ``id`` column:
     it failed with KeyError 'id' before drawing a page."""
     from layers import reports
-    from layers.i18n import t
+    from text.i18n import t
 
     seen = {}
     real = reports.parcel_facts

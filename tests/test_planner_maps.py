@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 
 from gis.crs import shift_points
 from planner import data as datasets
-from planner import http, maps, tiles
+from planner import maps, tiles
+from server import routes as http
 
 
 def _params(url: str) -> tuple[str, dict]:

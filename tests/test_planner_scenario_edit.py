@@ -12,10 +12,10 @@ import shapely
 
 from gis.errors import ScenarioError
 from gis.scenario import Scenario
-from gis.workspace.records import VersionInfo
-from gis.workspace.repository import change_summary
 from planner import scenario_edit as se
 from planner.cache import BoundedCache
+from store.records import VersionInfo
+from store.repository import change_summary
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}
 #: Untranslated text: a metric key, a catalogue code or placeholder, the solver's own words.

@@ -1,4 +1,4 @@
-"""planner/text.py directly: data text in the user's language, Beijing time, people as officials read them."""
+"""text/display.py directly: data text in the user's language, Beijing time, people as officials read them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.text import beijing_time, data_text, person
+from text.display import beijing_time, data_text, person
 
 
 def test_data_text_prefers_the_language_column_then_the_field_then_chinese():

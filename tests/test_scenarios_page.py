@@ -3,10 +3,10 @@
 import pytest
 
 from gis.scenario import Scenario
-from gis.store import ScenarioStore
-from layers.i18n import t
+from store import open_workspace
+from pages.state import HISTORY, NAME, NOTES, SUGGESTION
 from tests.apptest_util import maps, open_app, open_tab
-from views.state import HISTORY, NAME, NOTES, SUGGESTION
+from text.i18n import t
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def workspace(tmp_path, monkeypatch):
 
 
 def open_page():
-    return open_app("views/scenarios.py")
+    return open_app("pages/scenarios.py")
 
 
 def metric(app, key):
@@ -68,8 +68,7 @@ def test_build_undo_redo_save_and_reopen(workspace):
     fresh.button(key="scen_load").click().run()
     assert current(fresh).parcels == ("P060",)
     assert metric(fresh, "m_added") == added
-    history = ScenarioStore(workspace).history(saved_id)
-    assert history["version"].tolist() == [1]
+    assert [v.version for v in open_workspace(path=workspace).history(saved_id)] == [1]
     shown = next(d.value for d in fresh.dataframe if t("hist_changes", "zh") in d.value.columns)
     assert "纳入" in shown[t("hist_changes", "zh")].iloc[0] or "新建" in shown[t("hist_changes", "zh")].iloc[0]
     assert shown[t("hist_saved", "zh")].iloc[0].count(":") == 1 and "T" not in shown[t("hist_saved", "zh")].iloc[0]
@@ -95,9 +94,9 @@ def test_map_states_follow_the_scenario(workspace):
 
 
 def test_compare_two_saved_scenarios_with_translated_rows(workspace):
-    store = ScenarioStore(workspace)
-    a, _ = store.save(Scenario(name="甲", parcels=("P060",)))
-    b, _ = store.save(Scenario(name="乙", parcels=("P060", "P061", "P062")))
+    ws = open_workspace(path=workspace)
+    a = ws.save_scenario(Scenario(name="甲", parcels=("P060",)), actor="王", base_version=None).scenario
+    b = ws.save_scenario(Scenario(name="乙", parcels=("P060", "P061", "P062")), actor="王", base_version=None).scenario
     at = open_page()
     open_tab(at, "scen_tab", "tab_compare")
     at.multiselect(key="cmp_pick@zh").select(a.id).select(b.id).run()
@@ -136,7 +135,7 @@ def test_infeasible_suggestion_says_which_constraint_and_by_how_much(workspace):
 
 
 def test_a_stale_save_offers_branch_or_save_over(workspace):
-    from views.state import CONFLICT
+    from pages.state import CONFLICT
 
     alice = open_page()
     alice.session_state[HISTORY] = alice.session_state[HISTORY].apply(current(alice).with_parcel("P060", included=True))
@@ -158,8 +157,7 @@ def test_a_stale_save_offers_branch_or_save_over(workspace):
     assert "第 2 版" in shown or "2" in shown
     bob.button(key="conflict_overwrite").click().run()
     assert bob.success[0].value == t("scen_saved", "zh").format(version=3)
-    history = ScenarioStore(workspace).history(sid)
-    assert history["version"].tolist() == [1, 2, 3]
+    assert [v.version for v in open_workspace(path=workspace).history(sid)] == [1, 2, 3]
 
 
 def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
@@ -175,4 +173,4 @@ def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
     bob.button(key="scen_save").click().run()
     bob.button(key="conflict_branch").click().run()
     assert current(bob).id != sid and current(bob).name == "乙版"
-    assert bob.success and ScenarioStore(workspace).history(sid)["version"].tolist() == [1, 2]
+    assert bob.success and [v.version for v in open_workspace(path=workspace).history(sid)] == [1, 2]

@@ -1,5 +1,5 @@
 """Sessions whose users left: shut down once their TTL is over, their state, uploads and cache claims released
-(planner.sessions), with Streamlit's own session manager, storage and upload manager."""
+(server.sessions), with Streamlit's own session manager, storage and upload manager."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from streamlit.runtime.state.session_state import SessionState
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from planner import sessions
 from planner.cache import BoundedCache, SessionScope
+from server import sessions
 
 
 class Clock:

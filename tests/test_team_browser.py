@@ -20,9 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from gis.errors import PermissionDeniedError
-from layers.i18n import t
 from tests.conftest import save_failure_screenshot
 from tests.live_app import ROOT, running_app
+from text.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -138,9 +138,9 @@ def save(page) -> None:
 
 def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_detected(team, pages):
     from gis.scenario import Scenario
-    from gis.workspace import open_workspace
     from planner import auth
     from planner import workspace as pw
+    from store import open_workspace
 
     url, ws_path = team
     alice = open_scenarios_as(pages, url, "alice")
@@ -234,7 +234,7 @@ def test_admin_manages_accounts_and_reads_the_audit_trail(team, pages, tmp_path)
     expect(boss.get_by_text("审计记录完整")).to_be_visible(timeout=SLOW)
     boss.locator("[data-testid='stSelectbox']").filter(has_text=t("audit_user", "zh")).click()
     boss.get_by_role("option", name="boss", exact=True).click()
-    from gis.workspace import open_workspace
+    from store import open_workspace
 
     by_boss = len(open_workspace(path=ws_path, cached=False).audit_entries(actor="boss"))
     expect(boss.get_by_text(t("audit_count", "zh").format(n=by_boss))).to_be_visible(timeout=SLOW)  # filtered
@@ -281,7 +281,7 @@ def test_trusted_proxy_header_signs_in_and_a_request_without_it_does_not(browser
         finally:
             for context in contexts:
                 context.close()
-    from gis.workspace import open_workspace
+    from store import open_workspace
 
     logins = open_workspace(path=ws, cached=False).audit_entries(actor="wang", action_prefix="auth.")
     assert [e.action for e in logins][::-1] == ["auth.login", "auth.logout", "auth.login"]

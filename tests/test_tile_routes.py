@@ -7,8 +7,9 @@ import shapely
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from gis.vtiles import tile_of
-from planner import http, tiles
+from planner import tiles
+from server import routes as http
+from tiles.vector import tile_of
 
 VERSION = "d" + "ab" * 8
 

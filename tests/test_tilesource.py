@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from gis.errors import TileError
-from gis.tilesource import MAX_ZOOM, TileSource, check_tile_key, media_type, mosaic, parse_tile_key
+from tiles.sources import MAX_ZOOM, TileSource, check_tile_key, media_type, mosaic, parse_tile_key
 
 #: Putuo, lon/lat.
 LON, LAT = 121.395, 31.255

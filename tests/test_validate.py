@@ -1,4 +1,4 @@
-"""`python -m gis.validate DIR` passes on the bundled data and names every broken feature otherwise."""
+"""`python -m gis validate DIR` passes on the bundled data and names every broken feature otherwise."""
 
 import shutil
 import subprocess

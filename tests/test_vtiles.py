@@ -1,4 +1,4 @@
-"""Vector tiles (gis/vtiles.py): tile bounds and precision, empty tiles, request validation, cache, clicks, values."""
+"""Vector tiles (tiles/vector.py): tile bounds and precision, empty tiles, request validation, cache, clicks, values."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from gis.errors import CRSError, DataValidationError, TileRequestError
-from gis.vtiles import (
+from tiles.vector import (
     BUFFER,
     CELLS,
     DOTS,

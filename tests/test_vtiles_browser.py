@@ -16,9 +16,9 @@ import pytest
 import shapely
 from PIL import Image
 
-from gis.vtiles import VectorTiles
 from tests.live_app import ROOT
 from tests.tiles_app import CLASS_COLOURS, Counters, make_app, serving
+from tiles.vector import VectorTiles
 
 sys.path.insert(0, str(ROOT / "bench"))
 from benchutil import city_parcels  # noqa: E402

@@ -25,7 +25,7 @@ from layers.webmap import (
     standalone_html,
 )
 from planner import data as datasets
-from planner import http
+from server import routes as http
 
 
 @pytest.fixture

@@ -25,16 +25,16 @@ from gis.errors import (
     StoreError,
     WorkspaceReadOnlyError,
 )
-from gis.messages import CATALOGUE, placeholders
 from gis.scenario import Scenario
-from gis.workspace import open_workspace
-from gis.workspace.accounts import LoginPolicy, token_hash
-from gis.workspace.transfer import write_scenario_file
 from planner import auth
 from planner import workspace as pw
 from planner.auth import AuthConfig, User
+from store import open_workspace
+from store.accounts import LoginPolicy, token_hash
+from store.transfer import write_scenario_file
 from tests.live_app import ROOT
 from tests.pg import database_from_template, psql
+from text.messages import CATALOGUE, placeholders
 
 ALICE, BOB = User("alice", "editor", "local"), User("bob", "editor", "local")
 VIEWER, ADMIN = User("vera", "viewer", "local"), User("ada", "admin", "local")
@@ -575,7 +575,7 @@ def test_workspace_messages_have_the_same_placeholders_in_both_languages():
 
 
 def test_read_only_message_reaches_the_save(ws, location, monkeypatch):
-    ws.backend.readonly, ws.backend.readonly_reason = True, __import__("gis.messages").messages.msg("ws_ro_role")
+    ws.backend.readonly, ws.backend.readonly_reason = True, __import__("text.messages").messages.msg("ws_ro_role")
     with pytest.raises(WorkspaceReadOnlyError, match="read-only"):
         pw.save_scenario(ws, ALICE, scenario(), base_version=None)
     assert pw.notice(ws).code == "ws_readonly"
@@ -592,7 +592,7 @@ def test_the_environment_selects_the_engine_and_the_sign_in(location):
             assert ws.engine_name == "geopackage" and config.mode == "none" and ws.where == str(location["path"])
         assert pw.open_from_env(env)[0] is ws  # one Workspace per location and process
     finally:
-        from gis.workspace import forget_open_workspaces
+        from store import forget_open_workspaces
 
         forget_open_workspaces()
 

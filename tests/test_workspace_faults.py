@@ -19,8 +19,8 @@ from sqlalchemy import event
 
 from gis.errors import StoreError, WorkspaceCorruptError, WorkspaceFullError, WorkspaceReadOnlyError
 from gis.scenario import Scenario
-from gis.workspace import engines as engines_mod
-from gis.workspace import open_workspace
+from store import engines as engines_mod
+from store import open_workspace
 from tests.legacy_workspace import LegacyStore
 
 
@@ -86,15 +86,15 @@ def test_a_damaged_page_is_caught_on_open_and_the_backup_named(tmp_path):
     assert digest(path) == before
 
 
-def test_the_old_save_layer_never_replaces_an_unreadable_workspace(tmp_path):
-    from gis.store import ScenarioStore
+def test_publishing_a_layer_never_replaces_an_unreadable_workspace(tmp_path):
+    from store import open_workspace
 
     bad = tmp_path / "ws.gpkg"
     bad.write_bytes(b"garbage" * 1000)
     before = digest(bad)
     gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.box(121.3, 31.2, 121.31, 31.21)], crs=4326)
     with pytest.raises(StoreError):
-        ScenarioStore(bad).save_layer("parcels", gdf)
+        open_workspace(path=bad).publish_layer("parcels", gdf, actor="王")
     assert digest(bad) == before
 
 

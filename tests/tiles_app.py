@@ -1,6 +1,6 @@
 """A standalone Starlette test app (tests only, not the product): vector tiles, values, clicks and a Leaflet page.
 
-It shows how the app's own routes serve :mod:`gis.vtiles` and counts every request and byte it sends, so a
+It shows how the app's own routes serve :mod:`tiles.vector` and counts every request and byte it sends, so a
 browser test can check what a view costs and that a restyle fetches no geometry.
 """
 
@@ -22,8 +22,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gis.errors import TileRequestError
-from gis.vtiles import MEDIA_TYPE, VectorTiles, parse_tile_path
 from tests.live_app import ROOT, free_port
+from tiles.vector import MEDIA_TYPE, VectorTiles, parse_tile_path
 
 #: Colours of the test classes (opaque, so pixels can be compared exactly).
 CLASS_COLOURS = {0: "#a0aec0", 1: "#1a9850", 2: "#91cf60", 3: "#fee08b", 4: "#fc8d59", 5: "#d73027"}

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import shapely  # noqa: E402
 
 from gis.errors import ConflictError  # noqa: E402
-from gis.workspace import open_workspace  # noqa: E402
+from store import open_workspace  # noqa: E402
 
 
 def main() -> int:

@@ -1,0 +1,5 @@
+"""`python -m cli COMMAND ...`: the same as `python -m gis COMMAND ...`."""
+
+from cli import run
+
+run()

@@ -1,0 +1,21 @@
+"""The head of a parcel's score card (name, id and intended use, score and rank, failed rules), shared by the
+park map's panel and the parcels page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import state
+from planner.evaluate import ParcelCard
+from text.i18n import t
+
+
+def parcel_card_head(card: ParcelCard, lang: str) -> None:
+    """Draw the card's heading, its id and intended use, score and rank, and the rules it fails."""
+    st.subheader(state.md(card.name), anchor=False)
+    st.caption(state.md(f"{card.id} · {t('intended_use', lang)}{t('colon', lang)}{card.intended_use}"))
+    m1, m2 = st.columns(2)
+    m1.metric(t("card_total", lang), f"{card.score:.3f}")
+    m2.metric(t("f_rank", lang), "–" if card.rank is None else card.rank)
+    if card.failed:
+        st.warning(t("f_failed", lang) + t("colon", lang) + state.md(card.failed), icon="⚠️")

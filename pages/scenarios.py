@@ -1,0 +1,346 @@
+"""Expansion scenarios: pick parcels and draw areas, live metrics, undo/redo, save/history, compare, suggest."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from shapely.geometry import shape
+
+from gis.errors import ConflictError
+from gis.scenario import Scenario, ScenarioMetrics
+from pages import boundary, state
+from pages.mapview import show_map
+from pages.state import BASE, CLEAR, CONFLICT, DRAWN, HISTORY, NAME, NOTES, REV, SUGGESTION
+from planner import evaluate as ev_
+from planner import scenario_edit as se
+from planner import workspace as pw
+from planner.maps import clicked_parcel
+from text.display import person
+from text.i18n import name_col, t
+
+
+def history() -> se.History:
+    if HISTORY not in st.session_state:
+        lang = state.lang()
+        st.session_state[HISTORY] = se.History(Scenario(name=t("scen_default_name", lang), author=state.user()))
+    return st.session_state[HISTORY]
+
+
+def _base_version(scenario: Scenario) -> int | None:
+    base = st.session_state.get(BASE)
+    return base[1] if base and base[0] == scenario.id else None
+
+
+def _set(h: se.History, *, external: bool = True) -> None:
+    """Make ``h`` the history; ``external`` changes (map, undo, open) also refresh the tables and inputs."""
+    st.session_state[HISTORY] = h
+    if external:
+        st.session_state[REV] = int(st.session_state.get(REV, 0)) + 1
+        st.session_state[NAME] = h.current.name
+        st.session_state[NOTES] = h.current.notes
+
+
+def _on_header() -> None:
+    _set(se.set_header(history(), name=st.session_state.get(NAME, ""), notes=st.session_state.get(NOTES, "")),
+         external=False)
+
+
+def _on_map_event(event: dict, ds, ids: set[str], datum: str) -> None:  # noqa: ANN001
+    parcel = clicked_parcel(ds, event, layer_ids=("scenario_parcels",), datum=datum)
+    if parcel in ids:
+        _set(se.toggle_parcel(history(), parcel))
+    elif event.get("type") == "draw" and event.get("geometry"):
+        st.session_state[DRAWN] = event["geometry"]
+
+
+def page() -> None:
+    state.keep("scen_tolerance", "scen_drawn_name", "cmp_pick", "sug_budget", "sug_objective", "sug_tolerance",
+               "sug_min_belt", "sug_min_core", "sug_min_city", "xfer_ids")
+    lang = state.lang()
+    ds = state.dataset()
+    st.title(t("scen_title", lang))
+    st.caption(t("demo_banner", lang))
+    ev = ev_.evaluate(ds)
+    scores = ev_.score(ev, state.weights(ev.criteria))
+    ws, _ = state.workspace()
+    user = state.current_user()
+    heads = pw.list_scenarios(ws, user)
+    saved = pd.DataFrame({"id": [h.id for h in heads], "name": [h.name for h in heads],
+                          "version": [h.version for h in heads]})
+    h = history()
+    st.session_state.setdefault(NAME, h.current.name)
+    st.session_state.setdefault(NOTES, h.current.notes)
+    _header(ws, user, saved, scores, lang)
+
+    state.tabs({
+        "tab_edit": lambda: _edit(ds, ev, scores, ws, user, saved, lang),
+        "tab_compare": lambda: _compare(ds, ev, scores, ws, user, saved, lang),
+        "tab_suggest": lambda: _suggest(ds, ev, scores, lang),
+        "tab_transfer": lambda: _transfer(ws, user, saved, lang),
+    }, key="scen_tab")
+
+
+def _open(ws, user, scenario_id: str | None) -> None:  # noqa: ANN001
+    if scenario_id:
+        loaded = pw.load_scenario(ws, user, scenario_id)
+        st.session_state[BASE] = (loaded.scenario.id, loaded.version)
+        st.session_state.pop(CONFLICT, None)
+        _set(history().reset(loaded.scenario))
+
+
+def _new() -> None:
+    st.session_state.pop(BASE, None)
+    st.session_state.pop(CONFLICT, None)
+    _set(history().reset(Scenario(name=t("scen_default_name", state.lang()), author=state.user())))
+
+
+def _saved(saved) -> None:  # noqa: ANN001 - a planner.workspace SavedVersion
+    st.session_state[BASE] = (saved.scenario.id, saved.version)
+    st.session_state.pop(CONFLICT, None)
+    _set(se.History(saved.scenario, history().undo_stack, history().redo_stack), external=False)
+    st.session_state["scen_saved_msg"] = saved.version
+
+
+def _save(ws, user, weights: dict, overwrite_from: int | None = None) -> None:  # noqa: ANN001
+    sc = replace(history().current, weights=dict(weights))
+    try:
+        _saved(pw.save_scenario(ws, user, sc, base_version=_base_version(sc), overwrite_from=overwrite_from,
+                                config=state.workspace()[1]))
+    except ConflictError as exc:  # someone saved since: the user chooses, nothing is superseded silently
+        st.session_state[CONFLICT] = exc
+
+
+def _branch(ws, user, weights: dict) -> None:  # noqa: ANN001
+    sc = replace(history().current, weights=dict(weights))
+    base = st.session_state.get(BASE)
+    _saved(pw.save_as_branch(ws, user, sc, parent_id=sc.id, parent_version=base[1] if base else None))
+
+
+def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
+    by_id = saved.set_index("id") if len(saved) else saved
+    c1, c2, c3 = st.columns([3, 1, 1])
+    choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
+                          placeholder=t("scen_open_hint", lang),
+                          format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
+    c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load", width="stretch",
+              on_click=_open, args=(ws, user, choice))
+    c3.button(t("scen_new", lang), key="scen_new", width="stretch", on_click=_new)
+    h = history()
+    c1, c2 = st.columns([2, 3])
+    c1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
+    c2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
+    base = _base_version(h.current)
+    state_text = t("scen_unsaved", lang) if base is None else t("scen_from_version", lang).format(version=base)
+    st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{person(user.name, lang)} · {state_text}"))
+    weights = scores.weights.to_dict()
+    allowed = pw.can(user, "save")
+    b1, b2, b3, _ = st.columns([1, 1, 2, 4])
+    b1.button(t("scen_undo", lang), disabled=not h.can_undo, key="scen_undo", width="stretch",
+              on_click=lambda: _set(history().undo()))
+    b2.button(t("scen_redo", lang), disabled=not h.can_redo, key="scen_redo", width="stretch",
+              on_click=lambda: _set(history().redo()))
+    b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch", on_click=_save,
+              args=(ws, user, weights), disabled=not allowed)
+    if not allowed:
+        st.caption(t("scen_viewer_note", lang))
+    if "scen_saved_msg" in st.session_state:
+        st.success(t("scen_saved", lang).format(version=st.session_state.pop("scen_saved_msg")))
+    conflict: ConflictError | None = st.session_state.get(CONFLICT)
+    if conflict is not None:
+        with st.container(border=True):
+            st.warning(t("err_title_conflict", lang), icon="⚠️")
+            st.text(conflict.text(lang))
+            k1, k2, k3 = st.columns(3)
+            k1.button(t("conflict_branch", lang), key="conflict_branch", on_click=_branch, args=(ws, user, weights),
+                      width="stretch")
+            k2.button(t("conflict_overwrite", lang).format(version=conflict.latest_version), key="conflict_overwrite",
+                      on_click=_save, args=(ws, user, weights, conflict.latest_version), width="stretch")
+            k3.button(t("conflict_cancel", lang), key="conflict_cancel", width="stretch",
+                      on_click=lambda: st.session_state.pop(CONFLICT, None))
+
+
+def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+    sc = history().current
+    rev = int(st.session_state.get(REV, 0))
+    tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key="scen_tolerance")
+    m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance))
+    map_col, metric_col = st.columns([1.6, 1])
+    with map_col:
+        st.caption(t("scen_click_hint", lang))
+        basemap, datum, _ = state.basemap()
+        spec = se.scenario_map(ds, ev, scores, sc, lang=lang, basemap=basemap, datum=datum,
+                               clear_drawings=int(st.session_state.get(CLEAR, 0)))
+        show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index), datum))
+        drawn = st.session_state.get(DRAWN)
+        d1, d2 = st.columns([2, 1])
+        def _add() -> None:
+            _set(se.add_drawn(history(), name=st.session_state.get("scen_drawn_name", ""),
+                              geometry_wgs84=shape(st.session_state.pop(DRAWN))))
+            st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
+
+        d1.text_input(t("scen_drawn_name", lang), key="scen_drawn_name", max_chars=80)
+        d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch", on_click=_add)
+    with metric_col:
+        _metrics(m, lang)
+
+    table = se.parcel_table(ev, scores, sc, lang=lang)
+    included = t("f_included", lang)
+    key = f"scen_table_{rev}"
+
+    def _ticked() -> None:
+        edits = (st.session_state.get(key) or {}).get("edited_rows", {})
+        flags = table[included].to_numpy().copy()
+        for row, change in edits.items():
+            if included in change:
+                flags[int(row)] = bool(change[included])
+        _set(se.set_parcels(history(), list(table[t("f_id", lang)][flags])))
+
+    st.data_editor(table, key=key, hide_index=True, width="stretch", on_change=_ticked,
+                   disabled=[c for c in table.columns if c != included])
+    _assignments(ds, sc, rev, lang)
+    if sc.id in set(saved["id"]):
+        st.markdown(f"**{t('scen_history', lang)}**")
+        st.dataframe(se.history_rows(pw.scenario_history(ws, user, sc.id), lang=lang), hide_index=True,
+                     width="stretch")
+
+
+def _metrics(m: ScenarioMetrics, lang: str) -> None:
+    k1, k2 = st.columns(2)
+    k1.metric(t("m_total", lang), f"{m.total_km2:.3f} km²", f"{m.change_vs_plan_km2:+.3f} {t('m_vs_plan', lang)}",
+              delta_color="off")
+    k2.metric(t("m_added", lang), f"{m.added_km2:.3f} km²")
+    k3, k4 = st.columns(2)
+    k3.metric(t("m_pieces", lang), m.pieces)
+    k4.metric(t("m_gap", lang), f"{m.largest_gap_m:,.0f} m")
+    k5, k6 = st.columns(2)
+    k5.metric(t("m_buildings", lang), f"{m.buildings} (+{m.buildings_added})")
+    k6.metric(t("m_stations", lang), f"{m.stations} (+{m.stations_added})")
+    st.metric(t("m_mean_score", lang), "–" if pd.isna(m.mean_score_added) else f"{m.mean_score_added:.3f}")
+    st.markdown(f"**{t('m_clusters', lang)}**")
+    cl = m.clusters
+    st.dataframe(pd.DataFrame({t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in cl.index],
+                               t("f_area_km2", lang): cl["area_km2"].round(3).to_numpy(),
+                               t("m_added", lang): cl["added_km2"].round(3).to_numpy(),
+                               t("m_compactness", lang): cl["compactness"].round(3).to_numpy()}),
+                 hide_index=True, width="stretch")
+    st.markdown(f"**{t('m_zones', lang)}**")
+    st.dataframe(pd.DataFrame({t("f_layout", lang): [t(f"zone_{z}", lang) for z in m.zones_added_km2],
+                               "km²": [round(v, 3) for v in m.zones_added_km2.values()]}),
+                 hide_index=True, width="stretch")
+    if m.flagged:
+        st.warning(t("m_flagged", lang) + t("colon", lang) + state.md(", ".join(m.flagged)), icon="⚠️")
+
+
+def _assignments(ds, sc: Scenario, rev: int, lang: str) -> None:  # noqa: ANN001
+    rows = se.assign_rows(sc)
+    if not rows:
+        return
+    st.markdown(f"**{t('scen_assign', lang)}**")
+    choices = se.assign_choices(ds, lang=lang)
+    reverse = {v: k for k, v in choices.items()}
+    target, new_name = t("f_target", lang), t("scen_new_name", lang)
+    table = pd.DataFrame({t("f_piece", lang): [p for p, _, _ in rows], target: [choices[c] for _, c, _ in rows],
+                          new_name: [n for _, _, n in rows]})
+    key = f"scen_assign_{rev}"
+
+    def _changed() -> None:
+        edits = (st.session_state.get(key) or {}).get("edited_rows", {})
+        current = table.copy()
+        for row, change in edits.items():
+            for col, value in change.items():
+                current.iloc[int(row), current.columns.get_loc(col)] = value
+        assign = {p: se.assign_code(reverse.get(c, se.ASSIGN_NEAREST), str(n or ""), p)
+                  for p, c, n in zip(current.iloc[:, 0], current[target], current[new_name])}
+        _set(se.set_assign(history(), assign))
+
+    st.data_editor(table, key=key, hide_index=True, width="stretch", on_change=_changed,
+                   disabled=[t("f_piece", lang)],
+                   column_config={target: st.column_config.SelectboxColumn(options=list(choices.values()),
+                                                                            required=True)})
+
+
+def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+    by_id = saved.set_index("id") if len(saved) else saved
+    current = history().current
+    pick = st.multiselect(t("cmp_pick", lang), ["__current__", *saved["id"]], max_selections=4,
+                          key=state.lkey("cmp_pick"), placeholder=t("cmp_placeholder", lang),
+                          format_func=lambda sid: f"★ {current.name}" if sid == "__current__"
+                          else f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
+    if len(pick) < 2:
+        st.caption(t("cmp_hint_pick", lang))
+        return
+    chosen: dict[str, Scenario] = {}
+    for sid in pick:
+        sc = current if sid == "__current__" else pw.load_scenario(ws, user, sid).scenario
+        label = f"★ {sc.name}" if sid == "__current__" else f"{sc.name} · v{by_id.loc[sid, 'version']}"
+        chosen[label] = sc
+    named = {label: se.metrics(ds, ev, scores, sc) for label, sc in chosen.items()}
+    table, differs = se.compare_table(named, lang=lang)
+    styled = table.style.format(precision=3).apply(
+        lambda col: ["background-color: #fefcbf" if d else "" for d in differs[col.name]], axis=0)
+    st.caption(t("cmp_hint", lang))
+    st.dataframe(styled, width="stretch")
+    basemap, datum, _ = state.basemap()
+    show_map(se.compare_map(ds, named, lang=lang, basemap=basemap, datum=datum), key="compare_map")
+
+
+def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
+    st.write(t("sug_intro", lang))
+    s1, s2, s3 = st.columns(3)
+    budget = s1.number_input(t("sug_budget", lang), 0.01, 5.0, 0.3, step=0.05, key="sug_budget")
+    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=state.lkey("sug_objective"),
+                             format_func=lambda o: t(f"sug_obj_{o}", lang))
+    tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key="sug_tolerance")
+    z = st.columns(3)
+    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
+                                       step=0.05, key=f"sug_min_{zid}")
+                for i, zid in enumerate(("belt", "core", "city"))}
+    if st.button(t("sug_run", lang), key="sug_run"):
+        st.session_state[SUGGESTION] = se.run_suggestion(ds, ev, scores, budget_km2=float(budget), objective=objective,
+                                                         zone_min_km2=zone_min, tolerance_m=float(tolerance))
+    result: se.SuggestionResult | None = st.session_state.get(SUGGESTION)
+    if result is None:
+        return
+    exact, greedy = result.exact, result.greedy
+    if exact.reasons:
+        st.error(t("sug_infeasible", lang), icon="⚠️")
+        for reason in exact.reasons:
+            st.text("· " + reason.text(lang))
+    else:
+        st.info(t("sug_result", lang).format(n=len(exact.parcels), km2=exact.added_m2 / 1e6,
+                                             objective=exact.total_score))
+    st.caption(t("sug_greedy", lang).format(n=len(greedy.parcels), km2=greedy.added_m2 / 1e6,
+                                            objective=greedy.total_score))
+    if exact.parcels:
+        names = ev.parcels[name_col(lang)].astype(str)
+        st.dataframe(pd.DataFrame({t("f_id", lang): list(exact.parcels),
+                                   t("f_name", lang): [names[p] for p in exact.parcels],
+                                   t("f_score", lang): [round(float(scores.table.at[p, "score"]), 3)
+                                                        for p in exact.parcels]}), hide_index=True, width="stretch")
+        def _accept() -> None:
+            name = f"{t('sug_name', lang)} {result.budget_km2:.2f} km²"
+            _set(history().reset(Scenario(name=name, author=state.user(), parcels=exact.parcels,
+                                          weights=scores.weights.to_dict())))
+            del st.session_state[SUGGESTION]
+
+        st.button(t("sug_accept", lang), key="sug_accept", on_click=_accept)
+
+
+def _transfer(ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+    by_id = saved.set_index("id") if len(saved) else saved
+    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids",
+                         placeholder=t("cmp_placeholder", lang),
+                         format_func=lambda sid: str(by_id.loc[sid, "name"]))
+    if ids:
+        st.download_button(t("xfer_export", lang), lambda: pw.export_scenarios(ws, user, ids),
+                           file_name="putuo_scenarios.gpkg", mime="application/geopackage+sqlite3", key="xfer_download")
+    allowed = pw.can(user, "import")
+    upload = st.file_uploader(t("xfer_import", lang), type=["gpkg"], key="xfer_upload", disabled=not allowed)
+    if upload is not None and st.button(t("xfer_import", lang), key="xfer_do_import", disabled=not allowed):
+        imported = pw.import_scenarios(ws, user, upload.getvalue(), filename=upload.name)
+        st.success(t("xfer_imported", lang) + state.md("、".join(i.name for i in imported)))
+
+
+boundary.run(page, lang=state.lang())

@@ -1,0 +1,196 @@
+"""Session state of the pages: the one place its keys are spelled; the session's language and data set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import streamlit as st
+
+from planner import data as datasets
+from text.i18n import DEFAULT_LANG, LANGS, t
+
+LANG = "lang"
+IMPORTS = "imported_layers"        # layer id -> GeoDataFrame (EPSG:4326) replacing the folder's, this session
+DATASET = "dataset"                # the DataSet this session works on (holds it alive for the map's routes)
+# the scenario being edited (pages/scenarios.py; the export page reads it too)
+HISTORY = "scenario_history"     # planner.scenario_edit.History
+REV = "scenario_rev"             # bumps when the scenario changes from outside the tables (fresh table keys)
+DRAWN = "scenario_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
+CLEAR = "scenario_clear"         # bumps when the drawn shapes on the map should be cleared
+SUGGESTION = "scenario_suggestion"
+BASE = "scenario_base"           # (scenario id, version) the edit started from: a save carries it
+CONFLICT = "scenario_conflict"   # the ConflictError of the last save, until the user chooses what to do
+NAME, NOTES = "scen_name", "scen_notes"
+
+
+def lang() -> str:
+    """The UI language chosen in the sidebar ('zh' by default)."""
+    value = st.session_state.get(LANG, DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def lkey(key: str) -> str:
+    """Key for a widget whose option labels depend on the language.
+
+    Streamlit keeps showing a keyed widget's old option label after the labels change, so the key carries
+    the language; the choice made in the other language is carried over.
+    """
+    current = f"{key}@{lang()}"
+    if current not in st.session_state:
+        for other in LANGS:
+            if f"{key}@{other}" in st.session_state:
+                st.session_state[current] = st.session_state[f"{key}@{other}"]
+                break
+    return current
+
+
+def imports() -> dict[str, gpd.GeoDataFrame]:
+    """The layers this session imported (layer id -> GeoDataFrame, EPSG:4326)."""
+    return dict(st.session_state.get(IMPORTS) or {})
+
+
+def set_imports(layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """Use these imported layers instead of the folder's in this session ({} goes back to the folder's)."""
+    st.session_state[IMPORTS] = dict(layers)
+    st.session_state.pop(DATASET, None)
+
+
+SCOPE = "session_scope"            # planner.cache.SessionScope: what this session put in the shared caches
+
+
+def scope() -> Any:
+    """This session's claim on the shared caches: released when Streamlit drops the session."""
+    from planner.cache import SessionScope
+
+    if SCOPE not in st.session_state:
+        st.session_state[SCOPE] = SessionScope()
+    return st.session_state[SCOPE]
+
+
+def dataset() -> datasets.DataSet:
+    """This session's data set: the data folder with the session's imported layers.
+
+    Kept in the session so the map's HTTP routes find it while the session lives; released with it.
+    """
+    base = datasets.folder_dataset()
+    ws, _ = workspace()
+    etag = ws.layers_etag()  # one small query; the layers are read again only when an admin publishes
+    if etag != "none":  # the bureau's shared layers replace the folder's
+        base = datasets.published_dataset(base, ws.current_layers, etag=etag)
+    wanted = imports()
+    key = (base.version, tuple((k, id(v)) for k, v in sorted(wanted.items())))
+    held: Any = st.session_state.get(DATASET)
+    if held is None or held[0] != key:
+        held = (key, datasets.with_layers(base, wanted) if wanted else base)
+        st.session_state[DATASET] = held
+        if wanted:  # the session's own data set: its derived results go with the session
+            scope().claim(held[1].version)
+    datasets.register(held[1])
+    return held[1]
+
+
+def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:
+    """Tabs (label key -> the function drawing its body) that remember which one is open, across reruns and
+    a language switch; only the open tab's body runs (the first when Streamlit cannot tell which is open).
+
+    The active tab is kept by position under ``key``, so it survives the labels changing language.
+    """
+    lang_ = lang()
+    labels = [t(k, lang_) for k in bodies]
+    widget, position = f"{key}@{lang_}", f"{key}#index"
+    if st.session_state.get(widget) in labels:
+        st.session_state[position] = labels.index(st.session_state[widget])
+    else:
+        st.session_state[widget] = labels[min(int(st.session_state.get(position, 0)), len(labels) - 1)]
+    for i, (tab, body) in enumerate(zip(st.tabs(labels, key=widget, on_change="rerun"), bodies.values())):
+        if tab.open or (i == 0 and tab.open is None):
+            with tab:
+                body()
+
+
+def weight_key(criterion: str) -> str:
+    """Session-state key of one criterion's weight slider."""
+    return f"w_{criterion}"
+
+
+def weights(criteria: Any) -> dict[str, float]:
+    """The weights set on the parcels page for these criteria (balanced preset until changed)."""
+    from planner.evaluate import default_weights
+
+    defaults = default_weights(list(criteria))
+    return {c: float(st.session_state.get(weight_key(c), defaults[c])) for c in criteria}
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&\"'=^@%")
+
+
+def md(text: Any) -> str:
+    """``text`` made inert for Streamlit Markdown (headings, captions, labels, alerts): every ASCII
+    punctuation character is backslash-escaped, so a name like ``![x](http://host/x.png)``, ``$\\cmd$`` or
+    ``:red[...]`` shows as typed instead of becoming an image, LaTeX or a directive; newlines become spaces."""
+    s = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+
+
+TOKEN = "auth_token"               # the session token of a signed-in user (planner.auth)
+
+
+def workspace() -> tuple[Any, Any]:
+    """The shared workspace and the sign-in configuration (one per process; planner.workspace caches it)."""
+    from planner.workspace import open_from_env
+
+    return open_from_env()
+
+
+def current_user() -> Any:
+    """The acting user (planner.auth.User): the single local user on a machine without sign-in, else the
+    signed-in account of this browser session, or None (the sign-in page is shown then)."""
+    from gis.errors import AuthError
+    from planner.auth import current_user as resolve
+
+    ws, cfg = workspace()
+    try:
+        return resolve(ws, cfg, token=st.session_state.get(TOKEN))
+    except AuthError:  # expired or signed out elsewhere: sign in again
+        st.session_state.pop(TOKEN, None)
+        return None
+
+
+BASEMAP = "basemap"                # the basemap every map of the session uses (chosen on the home page)
+
+
+def basemap() -> tuple[dict, str, str | None]:
+    """The session's basemap: its browser spec, the datum vector layers are shifted to, a note key."""
+    from planner.basemaps import basemap_for, default_basemap
+
+    ws, _ = workspace()
+    chosen = st.session_state.get(lkey(BASEMAP)) or default_basemap(ws)  # the choice made in either language
+    return basemap_for(chosen, ws=ws, key=_tianditu_key())
+
+
+def _tianditu_key() -> str | None:
+    try:
+        return st.secrets.get("TIANDITU_KEY")
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+def user() -> str:
+    """The acting user's name (the author of every save); never typed."""
+    u = current_user()
+    return u.name if u is not None else ""
+
+
+def keep(*keys: str) -> None:
+    """Keep the values of widgets that do not run in every rerun (in a tab that is not open, say).
+
+    Streamlit forgets a widget's value in any run that does not draw it; writing the value back at the
+    top of the page makes it the page's own state, so a choice in a closed tab survives. Keys of
+    widgets whose label depends on the language are kept in every language.
+    """
+    for key in keys:
+        for k in (key, *(f"{key}@{lang_}" for lang_ in LANGS)):
+            if k in st.session_state:
+                st.session_state[k] = st.session_state[k]

@@ -1,0 +1,46 @@
+"""The server around the pages: the HTTP routes, the session reaper and allocator tuning (mounted by app.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from ingest.sandbox import warm_up
+from planner.cache import on_release
+from server.allocator import trim_memory, tune_allocator
+from server.routes import routes
+from server.sessions import reap_forever
+
+__all__ = ["lifespan", "prepare", "routes"]
+
+
+def prepare() -> None:
+    """What the server process sets once, before the first browser session.
+
+    * glibc keeps large blocks in their own mappings, so a session's data goes back to the system when freed;
+    * Streamlit is told the app has no ``pages/`` directory of the old multipage kind (ours holds the pages of
+      ``st.navigation``): otherwise the first session of a fresh server would run a deep-linked page's script
+      alone, without app.py's sign-in gate;
+    * memory released with a session's cache entries is given back to the system.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    tune_allocator()
+    on_release(lambda _fragments: trim_memory())  # a session's released data: its memory back to the system
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """Start the upload workers' forkserver in the background, so the first upload does not wait for it, and
+    the reaper of sessions whose users left (server.sessions)."""
+    threading.Thread(target=warm_up, name="upload-workers", daemon=True).start()
+    reaper = asyncio.create_task(reap_forever(), name="session-reaper")
+    yield
+    reaper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await reaper

@@ -1,0 +1,119 @@
+"""Scenario GeoPackage files for exchange: write the latest versions of some scenarios; read and validate a file.
+
+An exported file is a small GeoPackage (``scenario_versions`` with each scenario's JSON payload, and the
+drawn areas as the ``scenario_geometries`` feature layer, EPSG:4326) that GIS software can open. Reading
+one never trusts it: it is opened read-only, checked with ``PRAGMA quick_check``, limited in size, and every
+payload is validated (:meth:`gis.scenario.Scenario.from_json`); any problem is a :class:`ScenarioFileError`
+naming the file and the record, never a JSONDecodeError or GEOSException.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+import shapely
+
+from gis.errors import ScenarioError, ScenarioFileError
+from gis.scenario import Scenario
+from store.engines import short_reason
+from store.schema import GPKG_CORE_DDL, gpkg_blob
+from text.clock import clip
+
+#: At most this many scenarios are read from one file.
+MAX_SCENARIOS = 500
+#: At most this many rows of scenario_versions are looked at.
+MAX_ROWS = 20_000
+
+
+def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> None:
+    """Write ``scenarios`` (one version each) to a new GeoPackage at ``path`` (replaced if it exists)."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        for statement in GPKG_CORE_DDL:
+            con.execute(statement)
+        con.execute("""CREATE TABLE scenario_versions (fid INTEGER PRIMARY KEY AUTOINCREMENT, scenario_id TEXT NOT NULL,
+            version INTEGER NOT NULL, name TEXT NOT NULL, author TEXT NOT NULL, saved_at TEXT NOT NULL,
+            changes TEXT NOT NULL, payload TEXT NOT NULL, UNIQUE (scenario_id, version))""")
+        con.execute("""CREATE TABLE scenario_geometries (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY,
+            scenario_id TEXT NOT NULL, version INTEGER NOT NULL, piece_id TEXT NOT NULL, kind TEXT NOT NULL,
+            name TEXT NOT NULL)""")
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                    "VALUES ('scenario_geometries', 'features', 'scenario_geometries', 4326)")
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+                    "VALUES ('scenario_versions', 'attributes', 'scenario_versions')")
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES ('scenario_geometries', 'geom', 'GEOMETRY', 4326, 0, 0)")
+        for s in scenarios:
+            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
+                        "payload) VALUES (?, 1, ?, ?, ?, 'exported', ?)",
+                        (s.id, s.name, s.author, s.updated, s.to_json()))
+            for did, (name, wkt) in s.drawn.items():
+                con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
+                            "VALUES (?, ?, 1, ?, 'drawn', ?)", (gpkg_blob(shapely.from_wkt(wkt)), s.id, did, name))
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]:
+    """The latest version of every scenario in a scenario GeoPackage, each payload validated.
+
+    Parameters
+    ----------
+    path : path-like
+        The file (e.g. an upload written to a temporary folder); opened read-only and immutable.
+    label : str
+        The name to show in messages (the uploaded file's name, never the temporary path).
+
+    Raises
+    ------
+    ScenarioFileError
+        Not a GeoPackage/SQLite file, damaged, no ``scenario_versions`` table, too many scenarios, or a record
+        that is not valid JSON / fails the payload schema / holds a bad geometry (the record is named).
+    """
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
+    try:
+        try:
+            check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
+            if check != ["ok"]:
+                raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip("; ".join(check), 120))
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "scenario_versions" not in tables:
+                raise ScenarioFileError("ws_file_unreadable", file=label, reason="no scenario_versions table")
+            rows = con.execute("SELECT scenario_id, version, payload FROM scenario_versions "
+                               "ORDER BY fid LIMIT ?", (MAX_ROWS + 1,)).fetchall()
+        except sqlite3.Error as exc:
+            raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
+    finally:
+        con.close()
+    if len(rows) > MAX_ROWS:
+        raise ScenarioFileError("ws_file_too_many", file=label, count=f"> {MAX_ROWS}", limit=MAX_SCENARIOS)
+    latest: dict[object, tuple[int, int, object]] = {}
+    for row_number, (sid, version, payload) in enumerate(rows, start=1):
+        key = sid if isinstance(sid, (str, int)) else repr(sid)
+        v = version if isinstance(version, int) else -1
+        if key not in latest or v >= latest[key][0]:
+            latest[key] = (v, row_number, payload)
+    if not latest:
+        raise ScenarioFileError("ws_file_no_scenarios", file=label)
+    if len(latest) > MAX_SCENARIOS:
+        raise ScenarioFileError("ws_file_too_many", file=label, count=len(latest), limit=MAX_SCENARIOS)
+    scenarios = []
+    for _, row_number, payload in sorted(latest.values(), key=lambda t: t[1]):
+        if not isinstance(payload, (str, bytes)):
+            raise ScenarioFileError("ws_file_record", file=label, row=row_number,
+                                    reason=ScenarioError("ws_payload_not_json", reason=type(payload).__name__).message)
+        try:
+            scenarios.append(Scenario.from_json(payload))
+        except ScenarioError as exc:
+            raise ScenarioFileError("ws_file_record", file=label, row=row_number, reason=exc.message) from exc
+    return scenarios

@@ -1,0 +1,50 @@
+"""Text from the data shown in the user's language: ``<field>_<lang>`` columns and translated codes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from text import clock
+from text.i18n import t
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pd.NA (a nullable column's missing value): no value at all."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
+    """A feature's text field in ``lang``: the ``<field>_<lang>`` column when the layer has one, else the
+    field itself (official data keeps the words its authors wrote), else ``""``."""
+    for col in (f"{field}_{lang}", field, f"{field}_zh"):
+        value = row.get(col) if hasattr(row, "get") else None
+        if not _missing(value) and str(value).strip():
+            return str(value)
+    return ""
+
+
+def beijing_time(value: Any, *, seconds: bool = False) -> str:
+    """A stored UTC time (ISO text or datetime) as Beijing time, ``2026-11-27 20:38`` (UTC+8); "–" if unknown,
+    the text itself if it is not a time (:func:`text.clock.beijing_time` does the conversion)."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return "–"
+    try:
+        return clock.beijing_time(value if isinstance(value, datetime) else str(value), seconds=seconds)
+    except ValueError:
+        return str(value)
+
+
+def person(name: Any, lang: str) -> str:
+    """Who did something, as an official reads it: an account name as typed, ``local:<os user>`` (single-user
+    mode) as "本机用户 <os user>", ``cli:<who>`` (the command line) as "命令行 <who>", ``system`` as "系统"."""
+    text = "" if name is None else str(name)
+    if text == "system":  # the workspace itself (an upgrade of its structure, say)
+        return t("person_system", lang)
+    for prefix, key in (("local:", "person_local"), ("cli:", "person_cli")):
+        if text.startswith(prefix):
+            return t(key, lang).format(name=text.removeprefix(prefix))
+    return text
