@@ -9,7 +9,7 @@ def main() -> None:
     from gis.errors import PlannerError
     from pages import boundary, state, user_box
     from planner import workspace as pw
-    from text.i18n import LANGS, t
+    from text.messages import LANGS, t
 
     st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner", layout="wide")
 

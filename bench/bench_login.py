@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.benchutil import met, stats_ms  # noqa: E402
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-from text.i18n import t  # noqa: E402
+from text.messages import t  # noqa: E402
 
 RUNS = 7
 NAME, PASSWORD = "bench", "bench password 1"

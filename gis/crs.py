@@ -15,7 +15,8 @@ import shapely
 
 from gis.errors import CRSError
 from gis.settings import SETTINGS
-from text.messages import CATALOGUE, clip_text, msg
+from text.clip import clip_text
+from text.messages import CATALOGUE, msg
 
 STORAGE_CRS = SETTINGS.storage_crs
 METRIC_CRS = SETTINGS.metric_crs

@@ -12,9 +12,9 @@ says what was received, what was expected and how to fix it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
+from text.clock import beijing_time
 from text.messages import CATALOGUE, Message, render
 
 
@@ -232,13 +232,10 @@ class ConflictError(StoreError):
         self.saved_by = saved_by
         self.saved_at = saved_at
         self.changes = changes
-        try:  # the message shows Beijing time (UTC+8); the attribute keeps the stored UTC text
-            shown = (datetime.fromisoformat(saved_at.replace("Z", "+00:00")).astimezone(timezone(timedelta(hours=8)))
-                     .strftime("%Y-%m-%d %H:%M:%S"))
-        except ValueError:
-            shown = saved_at
+        # the message shows Beijing time (UTC+8); the attribute keeps the stored UTC text
         super().__init__(code, scenario_id=scenario_id, base_version=base_version if base_version else 0,
-                         latest_version=latest_version, saved_by=saved_by, saved_at=shown, changes=changes,
+                         latest_version=latest_version, saved_by=saved_by, saved_at=beijing_time(saved_at),
+                         changes=changes,
                          **params)
 
 

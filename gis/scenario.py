@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import geopandas as gpd
 import numpy as np
@@ -23,11 +23,8 @@ from gis.crs import M2_PER_KM2, to_metric, to_storage
 from gis.datasets import ParkData
 from gis.errors import ScenarioError
 from gis.settings import SETTINGS
+from text.clock import utc_now_iso
 from text.messages import Message, msg
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -48,8 +45,8 @@ class Scenario:
     assign: Mapping[str, str] = field(default_factory=dict)
     weights: Mapping[str, float] = field(default_factory=dict)
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    created: str = field(default_factory=now_iso)
-    updated: str = field(default_factory=now_iso)
+    created: str = field(default_factory=utc_now_iso)
+    updated: str = field(default_factory=utc_now_iso)
 
     def with_parcel(self, parcel_id: str, *, included: bool) -> Scenario:
         """A copy with the parcel added or removed (order kept, no duplicates)."""

@@ -43,7 +43,6 @@ import pyogrio
 import pyproj
 import shapely
 
-from export.formats import truncate_to_bytes
 from gis.crs import (
     METRIC_CRS,
     check_crs_usable,
@@ -69,7 +68,8 @@ from gis.errors import (
 )
 from gis.settings import SETTINGS
 from ingest.archives import MB, SafeZip, ZipLimits
-from text.messages import Message, clip_text, msg
+from text.clip import clip_text, truncate_to_bytes
+from text.messages import Message, msg
 
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz", ".dxf", ".csv", ".xlsx")
 SHANGHAI = SETTINGS.shanghai_bbox

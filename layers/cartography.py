@@ -42,7 +42,7 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 from gis.crs import METRIC_CRS, to_metric  # noqa: E402
 from gis.errors import CartographyError  # noqa: E402
 from layers.registry import LayerSpec, resolve_field  # noqa: E402
-from text.i18n import t  # noqa: E402
+from text.messages import t  # noqa: E402
 from tiles.sources import TileSource, mosaic  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -571,7 +571,7 @@ def title_block_rows(spec: PrintSpec, *, denominator: int, sources: str, gamma: 
     made = spec.made + (f" · {t('print_maker', lang)} {spec.author}" if spec.author else "")
     rows = [(t("print_tb_title", lang), spec.title or "—"), (t("print_tb_unit", lang), spec.unit or "—"),
             (t("print_tb_date", lang), made), (t("print_tb_sources", lang), sources),
-            (t("print_tb_crs", lang), t("print_crs_short", lang).format(gamma=gamma)),
+            (t("print_tb_crs", lang), t("print_crs_short", lang, gamma=gamma)),
             (t("print_tb_scale", lang), format_scale(denominator))]
     if spec.approval:
         rows.append((t("print_tb_approval", lang), spec.approval))
@@ -659,7 +659,7 @@ def _sources(spec: PrintSpec, drawn_ids: set[str], attribution: str) -> str:
     if "stations" in drawn_ids and not spec.note:
         parts.append(t("print_src_metroflow", lang))
     if attribution and not any(attribution in p for p in parts):
-        parts.append(t("print_src_basemap", lang).format(attribution=attribution))
+        parts.append(t("print_src_basemap", lang, attribution=attribution))
     return sep.join(parts) or "—"
 
 

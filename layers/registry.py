@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from text.i18n import t
+from text.messages import t
 
 NORTH = "#2b6cb0"
 SOUTH = "#c53030"

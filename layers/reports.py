@@ -29,8 +29,8 @@ from layers.cartography import (
     wrap_text,
 )
 from layers.registry import SCENARIO_NEW, LayerSpec, get_spec
-from text.i18n import name_col, t
-from text.messages import industry_label
+from text.display import name_col
+from text.messages import industry_label, t
 from tiles.sources import TileSource
 
 #: The layers of an atlas page or a report map, bottom first (the context from OpenStreetMap first).
@@ -228,7 +228,7 @@ def _table_pages(blocks: Sequence[Block], *, spec: PrintSpec, header: str, foote
             paper.plot([m, w - m], [h - m - 7.0, h - m - 7.0], color=INK, linewidth=0.8)
             paper.plot([m, w - m], [m + 5.0, m + 5.0], color=INK, linewidth=0.4)
             paper.text(m, m + 3.5, footer, ha="left", va="top", fontsize=6.5, color="#2d3748")
-            paper.text(w - m, m + 3.5, t("report_page", spec.lang).format(page=first_page + i, pages=total),
+            paper.text(w - m, m + 3.5, t("report_page", spec.lang, page=first_page + i, pages=total),
                        ha="right", va="top", fontsize=6.5, color="#2d3748")
             for block, x, y_top in page:
                 _draw_block(paper, block, x, y_top, col_w, pt)
@@ -304,7 +304,7 @@ def scenario_report_figures(data: ParkData, *, scenario_name: str, author: str, 
         label = f"{pid} {names[pid]}" if pid in names else pid
         cols = len(card.columns)
         widths = (0.3,) + tuple(0.7 / max(cols - 1, 1) for _ in range(cols - 1)) if cols > 1 else (1.0,)
-        blocks.append(Block(t("report_card", lang).format(name=label), card, widths))
+        blocks.append(Block(t("report_card", lang, name=label), card, widths))
     footer = f"{t('scen_author', lang)}: {author or '–'} · {t('print_made', lang)} {base.made}"
     header = f"{scenario_name} — {t('report_title', lang)}"
     probe = _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)

@@ -17,7 +17,7 @@ import shapely
 from gis.crs import shift_geometries, to_metric, to_storage
 from gis.settings import SETTINGS
 from layers.registry import LayerSpec, resolve_field
-from text.i18n import t
+from text.messages import t
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"

@@ -16,7 +16,7 @@ from planner import basemaps
 from planner import workspace as pw
 from store import ROLES, beijing_time
 from text.display import person
-from text.i18n import t
+from text.messages import t
 
 FLASH = "admin_flash"   # what the last action did: a success text, or the PlannerError it raised
 
@@ -57,7 +57,7 @@ def _account_rows(accounts: tuple, lang: str) -> pd.DataFrame:
         if a.disabled:
             return t("acc_state_disabled", lang)
         if a.locked_until:
-            return t("acc_state_locked", lang).format(until=beijing_time(a.locked_until, seconds=False))
+            return t("acc_state_locked", lang, until=beijing_time(a.locked_until, seconds=False))
         return t("acc_state_active", lang)
 
     return pd.DataFrame({
@@ -79,7 +79,7 @@ def _add(ws: Any, user: Any, lang: str) -> None:
     ss["acc_new_pw"] = ss["acc_new_pw2"] = ""  # passwords are not kept in the session
     _act(lambda: pw.add_account(ws, user, ss.get("acc_new_name", ""), ss.get(state.lkey("acc_new_role"), "viewer"),
                                 password=None if sso else first, password_again=None if sso else again),
-         lambda a: t("acc_added", lang).format(name=state.md(a.name), role=_role(a.role, lang)))
+         lambda a: t("acc_added", lang, name=state.md(a.name), role=_role(a.role, lang)))
     if not isinstance(ss.get(FLASH), PlannerError):
         ss["acc_new_name"] = ""
 
@@ -87,12 +87,12 @@ def _add(ws: Any, user: Any, lang: str) -> None:
 def _set_role(ws: Any, user: Any, name: str, role_key: str, lang: str) -> None:
     role = st.session_state.get(role_key)  # the choice on screen when the button was pressed
     _act(lambda: pw.update_account(ws, user, name, role=role),
-         lambda a: t("acc_role_changed", lang).format(name=state.md(a.name), role=_role(a.role, lang)))
+         lambda a: t("acc_role_changed", lang, name=state.md(a.name), role=_role(a.role, lang)))
 
 
 def _toggle(ws: Any, user: Any, name: str, disable: bool, lang: str) -> None:
     _act(lambda: pw.update_account(ws, user, name, disabled=disable),
-         lambda a: t("acc_disabled_done" if disable else "acc_enabled_done", lang).format(name=state.md(a.name)))
+         lambda a: t("acc_disabled_done" if disable else "acc_enabled_done", lang, name=state.md(a.name)))
 
 
 def _reset(ws: Any, user: Any, name: str, lang: str) -> None:
@@ -100,7 +100,7 @@ def _reset(ws: Any, user: Any, name: str, lang: str) -> None:
     first, again = ss.get("acc_reset_pw", ""), ss.get("acc_reset_pw2", "")
     ss["acc_reset_pw"] = ss["acc_reset_pw2"] = ""
     _act(lambda: pw.update_account(ws, user, name, password=first, password_again=again),
-         lambda a: t("acc_reset_done", lang).format(name=state.md(a.name)))
+         lambda a: t("acc_reset_done", lang, name=state.md(a.name)))
 
 
 def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
@@ -117,7 +117,7 @@ def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
         st.text_input(t("acc_col_name", lang), key="acc_new_name", max_chars=64)
         st.selectbox(t("acc_role", lang), ROLES, index=0, key=state.lkey("acc_new_role"),
                      format_func=lambda r: _role(r, lang))
-        st.text_input(t("acc_password", lang).format(min=pw.MIN_PASSWORD), key="acc_new_pw", type="password",
+        st.text_input(t("acc_password", lang, min=pw.MIN_PASSWORD), key="acc_new_pw", type="password",
                       max_chars=1024, autocomplete="new-password")
         st.text_input(t("acc_password_again", lang), key="acc_new_pw2", type="password", max_chars=1024,
                       autocomplete="new-password")
@@ -141,7 +141,7 @@ def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
                   on_click=_set_role, args=(ws, user, account.name, role_key, lang))
         st.button(t("acc_enable" if account.disabled else "acc_disable", lang), key="acc_toggle",
                   on_click=_toggle, args=(ws, user, account.name, not account.disabled, lang))
-        st.text_input(t("acc_new_password", lang).format(min=pw.MIN_PASSWORD), key="acc_reset_pw", type="password",
+        st.text_input(t("acc_new_password", lang, min=pw.MIN_PASSWORD), key="acc_reset_pw", type="password",
                       max_chars=1024, autocomplete="new-password")
         st.text_input(t("acc_password_again", lang), key="acc_reset_pw2", type="password", max_chars=1024,
                       autocomplete="new-password")
@@ -152,8 +152,8 @@ def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
 def _restore(ws: Any, user: Any, layer_id: str, version_key: str, lang: str) -> None:
     version = int(st.session_state[version_key])
     _act(lambda: pw.restore_layer(ws, user, layer_id, version),
-         lambda v: t("lay_restored", lang).format(layer=state.md(_layer_label(v.layer_id, lang)),
-                                                  from_version=v.restored_from, version=v.version))
+         lambda v: t("lay_restored", lang, layer=state.md(_layer_label(v.layer_id, lang)),
+                                           from_version=v.restored_from, version=v.version))
 
 
 def _layers(ws: Any, user: Any, lang: str) -> None:
@@ -187,7 +187,7 @@ def _layers(ws: Any, user: Any, lang: str) -> None:
             return
         by_version = {v.version: v for v in older}
         c2.selectbox(t("lay_pick_version", lang), list(by_version), key=f"lay_version_{layer}",
-                     format_func=lambda n: t("lay_version_label", lang).format(
+                     format_func=lambda n: t("lay_version_label", lang,
                          version=n, who=person(by_version[n].published_by, lang),
                          when=beijing_time(by_version[n].published_at, seconds=False)))
         st.button(t("lay_restore_button", lang), key="lay_restore", type="primary", on_click=_restore,
@@ -196,20 +196,20 @@ def _layers(ws: Any, user: Any, lang: str) -> None:
 
 # --- archived scenarios -------------------------------------------------------------------------------------
 def _scenario_label(head: Any, lang: str) -> str:
-    return t("scen_label", lang).format(name=head.name, version=head.version)
+    return t("scen_label", lang, name=head.name, version=head.version)
 
 
 def _archive(ws: Any, user: Any, lang: str) -> None:
     scenario_id, reason = st.session_state.get("arc_pick"), st.session_state.get("arc_reason", "")
     _act(lambda: pw.archive_scenario(ws, user, scenario_id, reason=reason),
-         lambda h: t("arc_done", lang).format(name=state.md(h.name)))
+         lambda h: t("arc_done", lang, name=state.md(h.name)))
     if not isinstance(st.session_state.get(FLASH), PlannerError):
         st.session_state["arc_reason"] = ""
 
 
 def _unarchive(ws: Any, user: Any, lang: str) -> None:
     _act(lambda: pw.unarchive_scenario(ws, user, st.session_state.get("arc_pick_archived")),
-         lambda h: t("arc_restored", lang).format(name=state.md(h.name)))
+         lambda h: t("arc_restored", lang, name=state.md(h.name)))
 
 
 def _archived(ws: Any, user: Any, lang: str) -> None:
@@ -264,8 +264,8 @@ def _basemap(ws: Any, user: Any, lang: str) -> None:
     if current is None:
         st.info(t("bm_none", lang), icon=":material/map:")
     else:
-        st.success(t("bm_current", lang).format(url=state.md(current.tiles[0]),
-                                                datum=t(f"bm_datum_{current.datum}", lang)), icon=":material/map:")
+        st.success(t("bm_current", lang, url=state.md(current.tiles[0]),
+                                         datum=t(f"bm_datum_{current.datum}", lang)), icon=":material/map:")
     ss = st.session_state
     if "bm_url" not in ss:  # the form opens on what is set
         ss["bm_url"], ss["bm_attribution"] = (current.tiles[0], current.attribution) if current else ("", "")

@@ -14,8 +14,7 @@ from planner import workspace as pw
 from store import beijing_time
 from text.clock import beijing_days_utc
 from text.display import person
-from text.i18n import TEXT, t
-from text.messages import CATALOGUE
+from text.messages import CATALOGUE, t
 
 #: Entries shown on the page at most (the export has them all).
 SHOWN = 1000
@@ -25,7 +24,7 @@ OBJECT_TYPES = ("scenario", "layer", "account", "setting", "mapping", "workspace
 def _label(prefix: str, code: str, lang: str) -> str:
     """The translated name of an action (scenario.save) or object type; the code itself when it has none."""
     key = f"{prefix}{code.replace('.', '_')}"
-    return t(key, lang) if key in TEXT else code
+    return t(key, lang) if key in CATALOGUE else code
 
 
 ENGINES = {"geopackage": "GeoPackage", "postgis": "PostGIS"}
@@ -98,7 +97,7 @@ def page() -> None:
     else:
         more = len(entries) > SHOWN
         entries = entries[:SHOWN]
-        st.caption(t("audit_count_limited" if more else "audit_count", lang).format(n=len(entries)))
+        st.caption(t("audit_count_limited" if more else "audit_count", lang, n=len(entries)))
         st.dataframe(_rows(entries, lang), hide_index=True, width="stretch")
     b1, b2, b3, _ = st.columns([1, 1, 1, 3])
     verify = b1.button(t("audit_verify", lang), key="audit_verify", type="primary", width="stretch")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from gis.errors import PlannerError
-from text.i18n import t
+from text.messages import t
 
 LOG = logging.getLogger("putuo.planner")
 
@@ -25,7 +25,7 @@ def show_unexpected(exc: BaseException, lang: str) -> str:
     """Log an unexpected error with a new id (server side, with its traceback); show only the id."""
     error_id = uuid.uuid4().hex[:8]
     LOG.error("unexpected error %s", error_id, exc_info=exc)
-    st.error(t("unexpected", lang).format(error_id=error_id), icon="⚠️")
+    st.error(t("unexpected", lang, error_id=error_id), icon="⚠️")
     return error_id
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages import state
 from planner.evaluate import ParcelCard
-from text.i18n import t
+from text.messages import t
 
 
 def parcel_card_head(card: ParcelCard, lang: str) -> None:

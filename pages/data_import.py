@@ -11,7 +11,7 @@ from pages import boundary, state
 from pages.mapview import show_map
 from planner import import_session as imp
 from planner import workspace as pw
-from text.i18n import TEXT, t
+from text.messages import CATALOGUE, t
 
 FILE = "imp_file"            # planner.import_session.Upload: kept until replaced or removed
 UPLOADER = "imp_upload"
@@ -49,14 +49,14 @@ def page() -> None:
                         format_func=lambda k: get_spec(k).label(lang))
     st.file_uploader(f"{t('imp_file', lang)} — {t('imp_formats', lang)}", key=UPLOADER, on_change=_keep_upload,
                      type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "dxf", "csv", "xlsx"])
-    st.caption(t("imp_limits_hint", lang).format(mb=f"{SETTINGS.max_upload_mb:g}", mem=f"{SETTINGS.parse_memory_mb:g}",
-                                                  cpu=f"{SETTINGS.parse_cpu_s:g}"))
+    st.caption(t("imp_limits_hint", lang, mb=f"{SETTINGS.max_upload_mb:g}", mem=f"{SETTINGS.parse_memory_mb:g}",
+                                           cpu=f"{SETTINGS.parse_cpu_s:g}"))
     upload: imp.Upload | None = st.session_state.get(FILE)
     if upload is None:
         return
     state.scope().claim(upload.digest)  # its previews and tiles go when the session goes
     c1, c2 = st.columns([4, 1])
-    c1.caption(state.md(t("imp_current_file", lang).format(name=upload.name, size=len(upload.data) / 1e6)))
+    c1.caption(state.md(t("imp_current_file", lang, name=upload.name, size=len(upload.data) / 1e6)))
     c2.button(t("imp_remove_file", lang), key="imp_remove_file", on_click=_remove_upload)
     _preview(ds, ws, user, kind, upload, active, lang)
 
@@ -89,7 +89,7 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
     d2.metric(t("imp_source_crs", lang), result.source_crs)
     d3.metric(t("imp_encoding", lang), result.encoding)
     d4.metric(t("imp_geomtypes", lang), t("list_sep", lang).join(
-        f"{t(f'gt_{k}', lang) if f'gt_{k}' in TEXT else k} {v}" for k, v in result.geometry_types.items()))
+        f"{t(f'gt_{k}', lang) if f'gt_{k}' in CATALOGUE else k} {v}" for k, v in result.geometry_types.items()))
     st.caption(f"{t('imp_how', lang)}{t('colon', lang)}{t('imp_how_' + result.crs_how, lang)}")
     for note in result.notes:
         st.warning(state.md(note.text(lang)), icon="⚠️")
@@ -98,10 +98,10 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
         st.warning(t("imp_guess_warning", lang), icon="⚠️")
         for code, why in result.crs_candidates[:4]:
             st.text(f"· {code}{t('colon', lang)}{why.text(lang)}")
-        confirmed = st.checkbox(t("imp_confirm_guess", lang).format(crs=result.source_crs), key="imp_confirm_crs")
+        confirmed = st.checkbox(t("imp_confirm_guess", lang, crs=result.source_crs), key="imp_confirm_crs")
     if pv.datum is not None and pv.datum.shifted and pv.datum.message is not None:
         st.warning(state.md(pv.datum.message.text(lang)), icon="🧭")
-        st.button(t("imp_use_reading", lang).format(reading=t(f"imp_reading_{pv.datum.recommendation}", lang)),
+        st.button(t("imp_use_reading", lang, reading=t(f"imp_reading_{pv.datum.recommendation}", lang)),
                   key="imp_use_reading", on_click=_use_reading, args=(pv.datum.recommendation,))
     elif pv.datum is not None and pv.datum.note is not None:
         st.caption(state.md(pv.datum.note.text(lang)))
@@ -127,7 +127,7 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
                     format_func=lambda m: t(f"imp_mode_{m}", lang))
     plan = imp.plan(ds, upload, pv, kind=kind, mapping=mapping, mode=mode)
     c = plan.combined
-    st.markdown(f"**{t('imp_diff', lang)}**{t('colon', lang)}" + t("imp_diff_counts", lang).format(
+    st.markdown(f"**{t('imp_diff', lang)}**{t('colon', lang)}" + t("imp_diff_counts", lang,
         added=len(c.added), removed=len(c.removed), changed=len(c.changed), kept=len(c.kept),
         before=c.area_before_km2, after=c.area_after_km2))
     with st.expander(t("imp_check", lang), expanded=bool(plan.problems)):
@@ -138,8 +138,8 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
     agreed = True
     if c.needs_confirmation:
         ids = "、".join([*c.removed[:8], *c.changed[:8]]) + (" …" if len(c.removed) + len(c.changed) > 16 else "")
-        agreed = st.checkbox(state.md(t("imp_confirm_remove", lang).format(removed=len(c.removed),
-                                                                            changed=len(c.changed), ids=ids)),
+        agreed = st.checkbox(state.md(t("imp_confirm_remove", lang, removed=len(c.removed),
+                                                                     changed=len(c.changed), ids=ids)),
                              key="imp_confirm_remove")
     publish = st.checkbox(t("imp_publish", lang), key="imp_publish", disabled=not pw.can(user, "publish"),
                           help=t("imp_publish_help", lang))

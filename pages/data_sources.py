@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages import boundary, state
 from planner import explore
-from text.i18n import t
+from text.messages import t
 
 
 def page() -> None:

@@ -9,7 +9,7 @@ from pages.mapview import show_map
 from planner import explore
 from planner.basemaps import basemap_choices, default_basemap
 from planner.maps import clicked_parcel
-from text.i18n import t
+from text.messages import t
 
 SELECT = "home_subpark"      # the sub-park select box (its key carries the language)
 FOCUS = "home_focus"         # (sub-park id, n): the map zooms to it when n changes

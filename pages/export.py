@@ -13,7 +13,8 @@ from pages.state import HISTORY
 from planner import evaluate as ev_
 from planner import export_jobs as jobs
 from planner.basemaps import local_source
-from text.i18n import name_col, t
+from text.display import name_col
+from text.messages import t
 
 
 def _scenario(lang: str) -> Scenario:
@@ -65,7 +66,7 @@ def _layers(layers: dict, lang: str) -> None:
     payload, fname, mime = jobs.export({k: layers[k] for k in chosen}, fmt=fmt, target=target, encoding=encoding,
                                        lang=lang)
     st.download_button(f"{t('exp_download', lang)} {fname}", payload, file_name=fname, mime=mime, key="dl_layers")
-    st.caption(t("exp_size", lang).format(bytes=len(payload), crs=t(f"crs_{target}", lang)))
+    st.caption(t("exp_size", lang, bytes=len(payload), crs=t(f"crs_{target}", lang)))
 
 
 def _print(ds, layers: dict, scenario: Scenario, ev, scores, lang: str) -> None:  # noqa: ANN001

@@ -8,7 +8,8 @@ import streamlit as st
 
 from gis.indicators import other_2019, table1
 from pages import boundary, state
-from text.i18n import name_col, t
+from text.display import name_col
+from text.messages import t
 
 
 def page() -> None:

@@ -10,7 +10,7 @@ from gis.errors import PlannerError
 from pages import boundary, state
 from pages.user_box import SIGNED_OUT
 from planner import auth
-from text.i18n import t
+from text.messages import t
 
 ERROR = "login_error"            # the PlannerError of the last sign-in attempt, shown once
 NAME, PASSWORD = "login_name", "login_password"
@@ -73,7 +73,7 @@ def _proxy(ws, cfg: auth.AuthConfig, lang: str) -> None:  # noqa: ANN001
     headers = dict(st.context.headers or {})
     if _keep(auth.sign_in_external(ws, cfg, peer=_peer(), headers=headers)):
         st.rerun()
-    st.warning(t("login_proxy_none", lang).format(header=state.md(cfg.proxy_header or "")), icon="⚠️")
+    st.warning(t("login_proxy_none", lang, header=state.md(cfg.proxy_header or "")), icon="⚠️")
 
 
 def page() -> None:

@@ -14,7 +14,8 @@ from pages import boundary, cards, state
 from pages.mapview import show_map
 from planner import evaluate as ev_
 from planner.maps import clicked_parcel
-from text.i18n import name_col, t
+from text.display import name_col
+from text.messages import t
 
 USER = "user_parcels"          # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
 RASTERS = "raster_criteria"    # list of planner.evaluate.RasterCriterion
@@ -231,7 +232,7 @@ def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
                        file_name="scored_parcels.gpkg", mime="application/geopackage+sqlite3", key="dl_gpkg")
     st.dataframe(ev_.ranking_table(ev, scores, lang=lang), hide_index=True, width="stretch")
     if len(ev.parcels) > ev_.DISPLAY_ROWS:
-        st.caption(t("rows_shown", lang).format(shown=ev_.DISPLAY_ROWS, total=len(ev.parcels)))
+        st.caption(t("rows_shown", lang, shown=ev_.DISPLAY_ROWS, total=len(ev.parcels)))
 
 
 def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
@@ -241,7 +242,7 @@ def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     st.markdown(f"**{t('card_rules', lang)}** — {t('help_rules', lang)}")
     passing = int(ev.rules["passes"].sum())
     weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())
-    st.caption(t("help_counts", lang).format(n=len(ev.parcels), passing=passing, failing=len(ev.parcels) - passing)
+    st.caption(t("help_counts", lang, n=len(ev.parcels), passing=passing, failing=len(ev.parcels) - passing)
                + " " + state.md(weights))
 
 

@@ -17,8 +17,8 @@ from planner import evaluate as ev_
 from planner import scenario_edit as se
 from planner import workspace as pw
 from planner.maps import clicked_parcel
-from text.display import person
-from text.i18n import name_col, t
+from text.display import name_col, person
+from text.messages import t
 
 
 def history() -> se.History:
@@ -132,7 +132,7 @@ def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> Non
     c1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
     c2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
     base = _base_version(h.current)
-    state_text = t("scen_unsaved", lang) if base is None else t("scen_from_version", lang).format(version=base)
+    state_text = t("scen_unsaved", lang) if base is None else t("scen_from_version", lang, version=base)
     st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{person(user.name, lang)} · {state_text}"))
     weights = scores.weights.to_dict()
     allowed = pw.can(user, "save")
@@ -146,7 +146,7 @@ def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> Non
     if not allowed:
         st.caption(t("scen_viewer_note", lang))
     if "scen_saved_msg" in st.session_state:
-        st.success(t("scen_saved", lang).format(version=st.session_state.pop("scen_saved_msg")))
+        st.success(t("scen_saved", lang, version=st.session_state.pop("scen_saved_msg")))
     conflict: ConflictError | None = st.session_state.get(CONFLICT)
     if conflict is not None:
         with st.container(border=True):
@@ -155,7 +155,7 @@ def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> Non
             k1, k2, k3 = st.columns(3)
             k1.button(t("conflict_branch", lang), key="conflict_branch", on_click=_branch, args=(ws, user, weights),
                       width="stretch")
-            k2.button(t("conflict_overwrite", lang).format(version=conflict.latest_version), key="conflict_overwrite",
+            k2.button(t("conflict_overwrite", lang, version=conflict.latest_version), key="conflict_overwrite",
                       on_click=_save, args=(ws, user, weights, conflict.latest_version), width="stretch")
             k3.button(t("conflict_cancel", lang), key="conflict_cancel", width="stretch",
                       on_click=lambda: st.session_state.pop(CONFLICT, None))
@@ -294,7 +294,7 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
                              format_func=lambda o: t(f"sug_obj_{o}", lang))
     tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key="sug_tolerance")
     z = st.columns(3)
-    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang).format(zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
+    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang, zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
                                        step=0.05, key=f"sug_min_{zid}")
                 for i, zid in enumerate(("belt", "core", "city"))}
     if st.button(t("sug_run", lang), key="sug_run"):
@@ -309,10 +309,10 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
         for reason in exact.reasons:
             st.text("· " + reason.text(lang))
     else:
-        st.info(t("sug_result", lang).format(n=len(exact.parcels), km2=exact.added_m2 / 1e6,
-                                             objective=exact.total_score))
-    st.caption(t("sug_greedy", lang).format(n=len(greedy.parcels), km2=greedy.added_m2 / 1e6,
-                                            objective=greedy.total_score))
+        st.info(t("sug_result", lang, n=len(exact.parcels), km2=exact.added_m2 / 1e6,
+                                      objective=exact.total_score))
+    st.caption(t("sug_greedy", lang, n=len(greedy.parcels), km2=greedy.added_m2 / 1e6,
+                                     objective=greedy.total_score))
     if exact.parcels:
         names = ev.parcels[name_col(lang)].astype(str)
         st.dataframe(pd.DataFrame({t("f_id", lang): list(exact.parcels),

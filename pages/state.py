@@ -9,7 +9,7 @@ import geopandas as gpd
 import streamlit as st
 
 from planner import data as datasets
-from text.i18n import DEFAULT_LANG, LANGS, t
+from text.messages import DEFAULT_LANG, LANGS, t
 
 LANG = "lang"
 IMPORTS = "imported_layers"        # layer id -> GeoDataFrame (EPSG:4326) replacing the folder's, this session

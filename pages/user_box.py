@@ -10,7 +10,7 @@ import streamlit as st
 from gis.errors import PlannerError
 from pages import state
 from planner import auth
-from text.i18n import t
+from text.messages import t
 
 #: Set by the sign-out button: the sign-in page does not sign in again by itself (proxy header) until asked.
 SIGNED_OUT = "signed_out"
@@ -29,11 +29,11 @@ def show(ws: Any, cfg: auth.AuthConfig, user: auth.User, lang: str) -> None:
     """The signed-in user in the sidebar: name (as typed by an admin, shown inert), role, how they signed in,
     and a sign-out button (none in single-user mode, where there is nobody to sign out)."""
     if user.via == "single_user":  # nobody signs in: one quiet line, the weights stay in view
-        st.sidebar.caption(t("user_single", lang).format(name=state.md(user.name.removeprefix("local:"))))
+        st.sidebar.caption(t("user_single", lang, name=state.md(user.name.removeprefix("local:"))))
         return
     box = st.sidebar.container(border=True)
     box.caption(t("user_box", lang))
-    line = t("user_line", lang).format(name=state.md(user.name), role=t(f"role_{user.role}", lang))
+    line = t("user_line", lang, name=state.md(user.name), role=t(f"role_{user.role}", lang))
     box.markdown(f"**{line}**  \n{t(f'via_{user.via}', lang)}")
     if cfg.login_required:
         box.button(t("user_logout", lang), key="user_logout", on_click=_sign_out, args=(ws, cfg, user),

@@ -36,7 +36,7 @@ from store.accounts import (
     session_account,
 )
 from store.records import Account
-from text.clock import clip
+from text.clip import clip_text
 from text.messages import Message, msg
 
 MODES = ("none", "local", "oidc", "proxy")
@@ -75,7 +75,7 @@ def _int_env(env: Mapping[str, str], name: str, default: int, low: int, high: in
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        raise AuthError("auth_bad_number", name=name, value=clip(raw, 20), low=low, high=high)
+        raise AuthError("auth_bad_number", name=name, value=clip_text(raw, 20), low=low, high=high)
     return value
 
 
@@ -104,7 +104,7 @@ class AuthConfig:
         env = os.environ if env is None else env
         mode = (env.get("PUTUO_AUTH") or "none").strip().lower()
         if mode not in MODES:
-            raise AuthError("auth_bad_mode", mode=clip(mode, 20), expected=", ".join(MODES))
+            raise AuthError("auth_bad_mode", mode=clip_text(mode, 20), expected=", ".join(MODES))
         if mode == "none" and engine_name == "postgis":
             mode = "local"
         header = (env.get("PUTUO_PROXY_HEADER") or "").strip() or None
@@ -114,8 +114,8 @@ class AuthConfig:
                 try:
                     proxies.append(ipaddress.ip_network(part.strip(), strict=False))
                 except ValueError as exc:
-                    raise AuthError("auth_bad_proxy_config", reason=f"not an IP or network: {clip(part.strip(), 40)}") \
-                        from exc
+                    raise AuthError("auth_bad_proxy_config",
+                                    reason=f"not an IP or network: {clip_text(part.strip(), 40)}") from exc
         if mode == "proxy" and (not header or not proxies):
             raise AuthError("auth_bad_proxy_config", reason="header or trusted proxies missing")
         minutes = _int_env(env, "PUTUO_LOCKOUT_MINUTES", 15, 1, 24 * 60)
@@ -194,7 +194,7 @@ def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[st
             except Exception:  # not a valid account name: no such account
                 account = None
         if account is None:
-            raise AuthError("auth_no_account", who=clip(email or sub or "?", 64))
+            raise AuthError("auth_no_account", who=clip_text(email or sub or "?", 64))
         token, info = open_external_session(ws, account, via="oidc", policy=config.policy)
         return SignIn(_user(account, "oidc"), token, info.expires_at)
     if config.mode == "proxy" and config.proxy_header and headers and _trusted(config, peer):
@@ -207,7 +207,7 @@ def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[st
         except Exception:
             account = None
         if account is None:
-            raise AuthError("auth_no_account", who=clip(str(value), 64))
+            raise AuthError("auth_no_account", who=clip_text(str(value), 64))
         token, info = open_external_session(ws, account, via="proxy", policy=config.policy)
         return SignIn(_user(account, "proxy"), token, info.expires_at)
     return None

@@ -37,8 +37,8 @@ from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
-from text.i18n import name_col, t
-from text.messages import industry_label, msg
+from text.display import name_col
+from text.messages import industry_label, msg, t
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)

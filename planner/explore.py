@@ -15,8 +15,10 @@ from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, selection_ref
 from planner.urls import layer_url
-from text.display import data_text
-from text.i18n import name_col, t
+from text.display import data_text, name_col
+
+#: Cards, tables and map specs of this module, by data version: bounded by bytes.
+from text.messages import t
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(16 * 1024 * 1024)

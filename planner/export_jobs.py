@@ -21,7 +21,7 @@ from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
 from planner.maps import context_refs, data_credits, park_refs
 from planner.scenario_edit import metrics as scenario_metrics
-from text.i18n import t
+from text.messages import t
 
 #: Layers offered for export, in menu order (``scored_parcels`` and ``scenario_current`` are derived).
 EXPORT_LAYERS = ("district", "clusters", "subparks", "zones", "buildings", "parcels", "stations",

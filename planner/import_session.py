@@ -36,8 +36,7 @@ from planner import tiles
 from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, park_refs
-from text.i18n import t
-from text.messages import Message
+from text.messages import Message, t
 
 #: What each target layer accepts.
 KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}

@@ -10,7 +10,7 @@ from layers.registry import CONTEXT_LAYERS, METRO_LINES, ROADS, get_spec
 from layers.webmap import layer_ref
 from planner.data import DataSet
 from planner.urls import layer_url
-from text.i18n import t
+from text.messages import t
 
 #: Sources whose licence asks for a credit where the data is seen (ODbL, CC BY, MIT), and the credit's key.
 _CREDITS = (("OpenStreetMap", "credit_osm"), ("Vonng/adcode", "credit_adcode"), ("MetroFlow", "credit_metroflow"))

@@ -30,7 +30,8 @@ from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
-from text.i18n import name_col, t
+from text.display import name_col
+from text.messages import t
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -200,8 +201,8 @@ def assign_choices(ds: DataSet, *, lang: str) -> dict[str, str]:
     names = dict(zip(ds.park.subparks["id"].astype(str), ds.park.subparks[name_col(lang)].astype(str)))
     return {ASSIGN_NEAREST: t("scen_nearest", lang),
             **{f"subpark:{sid}": f"{n} ({sid})" for sid, n in names.items()},
-            "new:north": t("scen_new_sub", lang).format(cluster=t("cluster_north", lang)),
-            "new:south": t("scen_new_sub", lang).format(cluster=t("cluster_south", lang))}
+            "new:north": t("scen_new_sub", lang, cluster=t("cluster_north", lang)),
+            "new:south": t("scen_new_sub", lang, cluster=t("cluster_south", lang))}
 
 
 def assign_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
@@ -287,11 +288,12 @@ def run_suggestion(ds: DataSet, ev: Evaluation, scores: Scores, *, budget_km2: f
 # --- the workspace (scenario versions) ------------------------------------------------------------------------
 def history_rows(versions: Sequence, *, lang: str) -> pd.DataFrame:
     """A scenario's saved versions for display: version, saved (Beijing time), who, what changed, how."""
-    from text.display import beijing_time, person
+    from text.clock import beijing_time
+    from text.display import person
 
     return pd.DataFrame({
         t("hist_version", lang): [v.version for v in versions],
-        t("hist_saved", lang): [beijing_time(v.saved_at) for v in versions],
+        t("hist_saved", lang): [beijing_time(v.saved_at, seconds=False) for v in versions],
         t("hist_author", lang): [person(v.author, lang) for v in versions],
         t("hist_changes", lang): [v.changes.text(lang) for v in versions],
         t("hist_kind", lang): [t(f"hist_kind_{v.kind}", lang) for v in versions]})

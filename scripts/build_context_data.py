@@ -42,7 +42,7 @@ from gis.crs import METRIC_CRS, STORAGE_CRS, to_metric  # noqa: E402
 from gis.io import read_layer, write_layer  # noqa: E402
 from gis.names import normalise_station_name, romanise, romanise_station  # noqa: E402
 from layers.registry import METRO_COLOURS  # noqa: E402
-from text.i18n import t  # noqa: E402
+from text.messages import t  # noqa: E402
 
 DATA = ROOT / "data"
 OSM_SOURCE = ("© OpenStreetMap contributors, ODbL 1.0 (Geofabrik Shanghai extract 2026-07-28, simplified 5 m "

@@ -26,7 +26,7 @@ from tests.test_team_browser import (  # noqa: E402
     sign_in,
     type_into,
 )
-from text.i18n import t  # noqa: E402
+from text.messages import t  # noqa: E402
 
 
 def main() -> None:
@@ -67,7 +67,7 @@ def main() -> None:
                 alice = open_scenarios_as(pages, url, "alice")
                 type_into(alice, t("scen_name", "zh"), "北拓协同方案")
                 save(alice)
-                expect(alice.get_by_text(t("scen_saved", "zh").format(version=1))).to_be_visible(timeout=SLOW)
+                expect(alice.get_by_text(t("scen_saved", "zh", version=1))).to_be_visible(timeout=SLOW)
                 bob = open_scenarios_as(pages, url, "bob")
                 bob.locator("[data-testid='stSelectbox']").filter(has_text=t("scen_open", "zh")).click()
                 bob.get_by_role("option").filter(has_text="北拓协同方案").click()
@@ -76,7 +76,7 @@ def main() -> None:
                 expect(bob.get_by_label(t("scen_name", "zh"), exact=True)).to_have_value("北拓协同方案", timeout=SLOW)
                 type_into(alice, t("scen_notes", "zh"), "加入桃浦片区两块")
                 save(alice)
-                expect(alice.get_by_text(t("scen_saved", "zh").format(version=2))).to_be_visible(timeout=SLOW)
+                expect(alice.get_by_text(t("scen_saved", "zh", version=2))).to_be_visible(timeout=SLOW)
                 type_into(bob, t("scen_notes", "zh"), "按局务会意见调整")
                 save(bob)
                 expect(bob.get_by_text(t("err_title_conflict", "zh"))).to_be_visible(timeout=SLOW)

@@ -19,9 +19,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from gis.errors import AuthError, StoreError
 from store.records import ROLES, Account, SessionInfo
 from store.repository import Workspace
-from text.clock import beijing_time, clip, parse_iso, utc_now
 
 #: Password length limits (characters).
+from text.clip import clip_text
+from text.clock import beijing_time, parse_iso, utc_now
+
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 _NAME = re.compile(r"[\w.@-]{1,64}")
 _HASHER = PasswordHasher()
@@ -52,14 +54,14 @@ def normalise_name(name: str) -> str:
     """An account name as stored: trimmed, lower-case; raises StoreError when it is not a valid name."""
     cleaned = str(name).strip().lower()
     if not _NAME.fullmatch(cleaned):
-        raise StoreError("acct_bad_name", name=clip(cleaned, 64) or "–")
+        raise StoreError("acct_bad_name", name=clip_text(cleaned, 64) or "–")
     return cleaned
 
 
 def check_role(role: str) -> str:
     """``role`` if it is one of viewer/editor/admin; raises StoreError otherwise."""
     if role not in ROLES:
-        raise StoreError("acct_bad_role", role=clip(str(role), 20), expected=", ".join(ROLES))
+        raise StoreError("acct_bad_role", role=clip_text(str(role), 20), expected=", ".join(ROLES))
     return role
 
 

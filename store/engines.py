@@ -31,7 +31,8 @@ from gis.errors import (
     WorkspaceUnavailableError,
 )
 from store.schema import HEAD_REVISION, KNOWN_REVISIONS, OWN_TABLES
-from text.clock import beijing_time, clip
+from text.clip import clip_text
+from text.clock import beijing_time
 from text.messages import Message, msg
 
 #: How long a writer waits for another writer's transaction before giving up (s).
@@ -51,7 +52,7 @@ def short_reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text_ = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     text_ = re.sub(r"postgresql(\+\w+)?://[^@\s]*@", "postgresql://…@", text_)
-    return clip(text_, 200)
+    return clip_text(text_, 200)
 
 
 class Backend:
@@ -158,7 +159,7 @@ class GpkgBackend(Backend):
                     problems = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
                     if problems != ["ok"]:
                         raise WorkspaceCorruptError("ws_corrupt", where=self.where,
-                                                    reason=clip("; ".join(problems), 200),
+                                                    reason=clip_text("; ".join(problems), 200),
                                                     recovery=recovery_message(self.path))
                 names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
             finally:
@@ -354,4 +355,4 @@ def describe(value: Any) -> str:
         value = value.item()
     text_ = value if isinstance(value, str) else type(value).__name__ if not isinstance(value, (int, float)) \
         else repr(value)
-    return clip(text_, 60)
+    return clip_text(text_, 60)

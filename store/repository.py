@@ -32,7 +32,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from gis.errors import ConflictError, PlannerError, StoreError, WorkspaceReadOnlyError
-from gis.scenario import Scenario, now_iso
+from gis.scenario import Scenario
 from store import audit as audit_mod
 from store.engines import Backend, GpkgBackend, PostgisBackend, lock_migrations, revision_state, run_alembic
 from store.records import (
@@ -49,7 +49,8 @@ from store.records import (
 )
 from store.schema import HEAD_REVISION, Tables, tables
 from store.transfer import read_scenario_file, write_scenario_file
-from text.clock import beijing_time, clip, parse_iso, to_iso, utc_now, utc_now_iso
+from text.clip import clip_text
+from text.clock import beijing_time, parse_iso, to_iso, utc_now, utc_now_iso
 from text.messages import CATALOGUE, Message, message_from_json, message_to_json, msg
 
 _SCENARIO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -411,7 +412,7 @@ class Workspace:
             Archived scenario, a new scenario whose id exists, invalid id, or a workspace fault.
         """
         if not _SCENARIO_ID.fullmatch(str(scenario.id)):
-            raise StoreError("ws_bad_scenario_id", id=clip(str(scenario.id), 64))
+            raise StoreError("ws_bad_scenario_id", id=clip_text(str(scenario.id), 64))
         s = self.t.scenarios
         checked, geoms = self._checked(scenario, actor=actor)
         with self._write(msg("act_save")) as tx:  # the scenario's row lock serialises its saves
@@ -420,7 +421,7 @@ class Workspace:
             if head is None:
                 if base_version:
                     raise StoreError("ws_no_scenario", id=scenario.id)
-                saved = replace(checked, created=now_iso(), updated=now_iso())
+                saved = replace(checked, created=utc_now_iso(), updated=utc_now_iso())
                 version, kind, previous = 1, "save", None
                 tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor,
                                                  created_at=now, latest_version=1, latest_by=actor, latest_at=now))
@@ -439,7 +440,7 @@ class Workspace:
                 else:
                     kind = "save"
                 previous = self._payload(tx.conn, scenario.id, head.latest_version)
-                saved = replace(checked, updated=now_iso())
+                saved = replace(checked, updated=utc_now_iso())
                 version = head.latest_version + 1
                 tx.conn.execute(update(s).where(s.c.scenario_id == saved.id).values(
                     name=saved.name, latest_version=version, latest_by=actor, latest_at=now))
@@ -460,8 +461,8 @@ class Workspace:
         """Save ``scenario`` as a new scenario (new id, version 1) whose parent is ``parent_id``/``parent_version``
         (the way out of a conflict that supersedes nothing)."""
         s = self.t.scenarios
-        saved, geoms = self._checked(scenario, actor=actor, id=uuid.uuid4().hex[:12], created=now_iso(),
-                                     updated=now_iso(), name=name or scenario.name)
+        saved, geoms = self._checked(scenario, actor=actor, id=uuid.uuid4().hex[:12], created=utc_now_iso(),
+                                     updated=utc_now_iso(), name=name or scenario.name)
         with self._write(msg("act_save")) as tx:
             parent = tx.conn.execute(select(s.c.scenario_id).where(s.c.scenario_id == parent_id)).first()
             if parent is None:
@@ -513,7 +514,7 @@ class Workspace:
         added in one transaction, or none. ``label`` is the file name shown in messages and the audit trail.
         """
         found = read_scenario_file(path, label=label)
-        stamp = now_iso()
+        stamp = utc_now_iso()
         prepared = [(source, *self._checked(source, actor=actor, id=uuid.uuid4().hex[:12], created=stamp,
                                             updated=stamp)) for source in found]
         done = []
@@ -535,7 +536,7 @@ class Workspace:
                       restored_from: int | None = None) -> LayerVersion:
         """Publish ``gdf`` (EPSG:4326) as the next version of the shared layer ``layer_id``."""
         if not _LAYER_ID.fullmatch(str(layer_id)):
-            raise StoreError("ws_layer_bad_id", layer=clip(str(layer_id), 40))
+            raise StoreError("ws_layer_bad_id", layer=clip_text(str(layer_id), 40))
         if gdf.crs is None or gdf.crs.to_epsg() != 4326:
             raise StoreError("ws_layer_invalid", layer=layer_id,
                              reason=msg("ws_layer_reason_crs", crs=str(gdf.crs.to_string() if gdf.crs else "–")))

@@ -20,7 +20,7 @@ from gis.errors import ScenarioError, ScenarioFileError
 from gis.scenario import Scenario
 from store.engines import short_reason
 from store.schema import GPKG_CORE_DDL, gpkg_blob
-from text.clock import clip
+from text.clip import clip_text
 
 #: At most this many scenarios are read from one file.
 MAX_SCENARIOS = 500
@@ -85,7 +85,7 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         try:
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
             if check != ["ok"]:
-                raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip("; ".join(check), 120))
+                raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip_text("; ".join(check), 120))
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "scenario_versions" not in tables:
                 raise ScenarioFileError("ws_file_unreadable", file=label, reason="no scenario_versions table")

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as _app_test
 
 from tests.live_app import ROOT
-from text.i18n import t
+from text.messages import t
 
 
 class _NavigationOnly(PagesManager):

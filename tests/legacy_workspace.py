@@ -11,8 +11,9 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from gis.scenario import Scenario, now_iso
+from gis.scenario import Scenario
 from store.schema import gpkg_blob
+from text.clock import utc_now_iso
 
 _SCHEMA = [
     "PRAGMA application_id = 1196444487",
@@ -56,7 +57,7 @@ class LegacyStore:
                 con.execute(statement)
 
     def save(self, scenario: Scenario, *, author: str) -> tuple[Scenario, int]:
-        saved = replace(scenario, updated=now_iso(), author=author)
+        saved = replace(scenario, updated=utc_now_iso(), author=author)
         with sqlite3.connect(self.path) as con:
             row = con.execute("SELECT MAX(version), payload FROM scenario_versions WHERE scenario_id = ? AND version = "
                               "(SELECT MAX(version) FROM scenario_versions WHERE scenario_id = ?)",
@@ -76,7 +77,7 @@ class LegacyStore:
     def save_mapping(self, signature: str, layer_kind: str, mapping: dict) -> None:
         with sqlite3.connect(self.path) as con:
             con.execute("INSERT OR REPLACE INTO field_mappings VALUES (?, ?, ?, ?)",
-                        (signature, layer_kind, json.dumps(mapping, ensure_ascii=False), now_iso()))
+                        (signature, layer_kind, json.dumps(mapping, ensure_ascii=False), utc_now_iso()))
 
     def save_layer(self, layer_id: str, gdf: gpd.GeoDataFrame) -> None:
         gdf.to_file(self.path, layer=f"layer_{layer_id}", driver="GPKG", engine="pyogrio", mode="w",

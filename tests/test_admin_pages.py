@@ -21,7 +21,7 @@ from store import open_workspace
 from tests.apptest_util import open_app, open_tab, texts
 from tests.live_app import ROOT
 from text.clock import BEIJING, beijing_days_utc
-from text.i18n import t
+from text.messages import t
 
 PASSWORD = "correct horse 1"
 
@@ -154,7 +154,7 @@ def test_proxy_header_from_an_untrusted_peer_is_not_a_sign_in(ws, monkeypatch):
     add(ws, "wang", "editor", password=None)
     app = open_app()  # AppTest has no proxy in front: no trusted peer, no header
     assert app.title[0].value == t("login_title", "zh")
-    assert app.warning[0].value == t("login_proxy_none", "zh").format(header="X\\-Remote\\-User")
+    assert app.warning[0].value == t("login_proxy_none", "zh", header="X\\-Remote\\-User")
 
 
 # --- roles --------------------------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_admin_adds_an_account_changes_its_role_disables_and_resets_its_password
     app.text_input(key="acc_new_pw").input(PASSWORD)
     app.text_input(key="acc_new_pw2").input(PASSWORD)
     app.button(key="FormSubmitter:acc_add_form-添加账号").click().run()
-    assert app.success[0].value == t("acc_added", "zh").format(name="zhang", role="编辑者")
+    assert app.success[0].value == t("acc_added", "zh", name="zhang", role="编辑者")
     assert ws.account("zhang").role == "editor" and app.session_state["acc_new_pw"] == ""
     table = app.dataframe[0].value
     assert table.set_index("账号名").loc["zhang", "角色"] == "编辑者"
@@ -280,7 +280,7 @@ def test_admin_archives_with_a_reason_and_brings_back(ws):
     assert app.button(key="arc_button").disabled  # a reason is required
     app.text_input(key="arc_reason").input("与二期规划重复").run()
     app.button(key="arc_button").click().run()
-    assert app.success[0].value == t("arc_done", "zh").format(name="北拓")
+    assert app.success[0].value == t("arc_done", "zh", name="北拓")
     head = ws.scenario(saved.scenario.id)
     assert head.archived and head.archive_reason == "与二期规划重复" and head.archived_by == "boss"
     assert app.dataframe[0].value["原因"].tolist() == ["与二期规划重复"]

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_util import maps, open_app
 from tests.live_app import ROOT
-from text.i18n import t
+from text.messages import t
 
 PAGES = ["pages/explorer.py", "pages/parcels.py", "pages/scenarios.py", "pages/data_import.py", "pages/export.py",
          "pages/indicators.py", "pages/data_sources.py"]

@@ -189,10 +189,10 @@ def test_load_missing_folder_lists_every_layer(tmp_path):
 
 def test_context_layers_have_a_style_and_label_for_every_class(data):
     from layers.registry import CONTEXT_LAYERS
-    from text.i18n import TEXT
+    from text.messages import CATALOGUE
 
     for spec in CONTEXT_LAYERS:
         layer = data.layer(spec.id)
         assert set(layer[spec.category_field]) <= {c.value for c in spec.categories}, spec.id
         keys = {spec.label_key} | {k for _, k in spec.tooltip + spec.popup} | {c.label_key for c in spec.categories}
-        assert keys <= set(TEXT), spec.id
+        assert keys <= set(CATALOGUE), spec.id

@@ -9,7 +9,7 @@ from gis.scenario import Scenario
 from pages.state import HISTORY
 from planner.scenario_edit import History
 from tests.apptest_util import open_app, open_tab
-from text.i18n import t
+from text.messages import t
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from pages.state import IMPORTS
 from tests.apptest_util import open_app
-from text.i18n import t
+from text.messages import t
 
 
 @pytest.fixture

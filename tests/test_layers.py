@@ -4,12 +4,12 @@ import pytest
 
 from layers.registry import REGISTRY, get_spec, resolve_field
 from layers.webmap import BASEMAPS
-from text.i18n import TEXT, name_col, t
-from text.messages import CATALOGUE
+from text.display import name_col
+from text.messages import CATALOGUE, t
 
 
 def test_translation_table_complete():
-    for key, pair in TEXT.items():
+    for key, pair in CATALOGUE.items():
         assert len(pair) == 2 and all(s.strip() for s in pair), key
     assert t("app_title", "zh") == "张江普陀园规划助手" and t("app_title", "en") == "Putuo Park Planner"
     assert t("no_such_key", "en") == "no_such_key"
@@ -21,7 +21,7 @@ def test_every_label_key_used_by_registry_and_basemaps_exists():
     for spec in REGISTRY:
         keys |= {spec.label_key} | {k for _, k in spec.tooltip + spec.popup} | {c.label_key for c in spec.categories}
     keys |= {b.label_key for b in BASEMAPS}
-    assert keys <= set(TEXT) | set(CATALOGUE)
+    assert keys <= set(CATALOGUE)
 
 
 def test_registry_covers_every_layer(data):
@@ -51,8 +51,7 @@ def test_resolve_field_prefers_language_column():
 def test_every_template_has_named_placeholders_identical_in_both_languages():
     import string
 
-    for table in (TEXT, CATALOGUE):
-        for key, (zh, en) in table.items():
-            names = [{f for _, f, _, _ in string.Formatter().parse(s) if f is not None} for s in (zh, en)]
-            assert names[0] == names[1], key
-            assert not any(n == "" or n.isdigit() for n in names[0]), f"{key}: name its placeholders"
+    for key, (zh, en) in CATALOGUE.items():
+        names = [{f for _, f, _, _ in string.Formatter().parse(s) if f is not None} for s in (zh, en)]
+        assert names[0] == names[1], key
+        assert not any(n == "" or n.isdigit() for n in names[0]), f"{key}: name its placeholders"

@@ -12,7 +12,7 @@ from pages import state
 from pages.parcels import RASTERS, USER
 from planner.evaluate import raster_criterion
 from tests.apptest_util import maps, open_app, open_tab
-from text.i18n import t
+from text.messages import t
 
 
 @pytest.fixture

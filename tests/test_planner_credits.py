@@ -3,7 +3,7 @@ district fence under CC BY; a layer the bureau replaced with its own data credit
 
 from planner.data import folder_dataset, with_layers
 from planner.maps import context_refs, data_credits, park_refs
-from text.i18n import t
+from text.messages import t
 
 
 def test_bundled_layers_credit_openstreetmap_and_the_district_fence():

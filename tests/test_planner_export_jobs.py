@@ -149,7 +149,7 @@ def test_parcel_atlas_has_a_page_per_top_parcel_with_its_score(ds, layers, score
     """The parcel atlas passed the scores indexed by parcel id where the atlas looks for an ``id`` column:
     it failed with KeyError 'id' before drawing a page."""
     from layers import reports
-    from text.i18n import t
+    from text.messages import t
 
     seen = {}
     real = reports.parcel_facts

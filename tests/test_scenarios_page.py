@@ -3,10 +3,10 @@
 import pytest
 
 from gis.scenario import Scenario
-from store import open_workspace
 from pages.state import HISTORY, NAME, NOTES, SUGGESTION
+from store import open_workspace
 from tests.apptest_util import maps, open_app, open_tab
-from text.i18n import t
+from text.messages import t
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_build_undo_redo_save_and_reopen(workspace):
     at.button(key="scen_redo").click().run()
     assert current(at).name == "北拓方案" and at.text_input(key=NAME).value == "北拓方案"
     at.button(key="scen_save").click().run()
-    assert at.success[0].value == t("scen_saved", "zh").format(version=1)
+    assert at.success[0].value == t("scen_saved", "zh", version=1)
     saved_id = current(at).id
     assert current(at).author  # the acting user, never typed
 
@@ -156,7 +156,7 @@ def test_a_stale_save_offers_branch_or_save_over(workspace):
     shown = " ".join(x.value for x in bob.text)
     assert "第 2 版" in shown or "2" in shown
     bob.button(key="conflict_overwrite").click().run()
-    assert bob.success[0].value == t("scen_saved", "zh").format(version=3)
+    assert bob.success[0].value == t("scen_saved", "zh", version=3)
     assert [v.version for v in open_workspace(path=workspace).history(sid)] == [1, 2, 3]
 
 

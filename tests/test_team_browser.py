@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from gis.errors import PermissionDeniedError
 from tests.conftest import save_failure_screenshot
 from tests.live_app import ROOT, running_app
-from text.i18n import t
+from text.messages import t
 
 pytestmark = pytest.mark.browser
 
@@ -147,7 +147,7 @@ def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_de
     expect(alice.get_by_test_id("stSidebar")).to_contain_text("alice（编辑者）")
     type_into(alice, t("scen_name", "zh"), "北拓协同")
     save(alice)
-    expect(alice.get_by_text(t("scen_saved", "zh").format(version=1))).to_be_visible(timeout=SLOW)
+    expect(alice.get_by_text(t("scen_saved", "zh", version=1))).to_be_visible(timeout=SLOW)
 
     bob = open_scenarios_as(pages, url, "bob")  # a second browser context: another person
     bob.locator("[data-testid='stSelectbox']").filter(has_text=t("scen_open", "zh")).click()
@@ -155,18 +155,18 @@ def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_de
     idle(bob)
     bob.get_by_role("button", name=t("scen_load", "zh"), exact=True).click()
     expect(bob.get_by_label(t("scen_name", "zh"), exact=True)).to_have_value("北拓协同", timeout=SLOW)
-    expect(bob.get_by_text(t("scen_from_version", "zh").format(version=1))).to_be_visible()
+    expect(bob.get_by_text(t("scen_from_version", "zh", version=1))).to_be_visible()
 
     type_into(alice, t("scen_notes", "zh"), "甲的第二稿")  # alice saves again: bob's version 1 is stale now
     save(alice)
-    expect(alice.get_by_text(t("scen_saved", "zh").format(version=2))).to_be_visible(timeout=SLOW)
+    expect(alice.get_by_text(t("scen_saved", "zh", version=2))).to_be_visible(timeout=SLOW)
 
     type_into(bob, t("scen_notes", "zh"), "乙的意见")
     save(bob)
     expect(bob.get_by_text(t("err_title_conflict", "zh"))).to_be_visible(timeout=SLOW)  # nothing saved silently
     expect(bob.get_by_test_id("stText").filter(has_text="alice")).to_contain_text("第 2 版")  # who saved what
     branch = bob.get_by_role("button", name=t("conflict_branch", "zh"))
-    over = bob.get_by_role("button", name=t("conflict_overwrite", "zh").format(version=2))
+    over = bob.get_by_role("button", name=t("conflict_overwrite", "zh", version=2))
     cancel = bob.get_by_role("button", name=t("conflict_cancel", "zh"))
     for button in (branch, over, cancel):
         expect(button).to_be_visible()
@@ -174,7 +174,7 @@ def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_de
     sid = ws.scenarios()[0].id
     assert [v.version for v in ws.history(sid)] == [1, 2]  # the stale save wrote nothing
     over.click()  # reviewed: save over version 2
-    expect(bob.get_by_text(t("scen_saved", "zh").format(version=3))).to_be_visible(timeout=SLOW)
+    expect(bob.get_by_text(t("scen_saved", "zh", version=3))).to_be_visible(timeout=SLOW)
     history = ws.history(sid)
     assert [(v.version, v.author, v.kind) for v in history] == \
         [(1, "alice", "save"), (2, "alice", "save"), (3, "bob", "overwrite")]
@@ -218,10 +218,10 @@ def test_admin_manages_accounts_and_reads_the_audit_trail(team, pages, tmp_path)
     expect(accounts).to_contain_text("victor")
     form = boss.get_by_test_id("stForm")
     form.get_by_label(t("acc_col_name", "zh"), exact=True).fill("zhou")
-    form.get_by_label(t("acc_password", "zh").format(min=8), exact=True).fill("zhou zhou 1")
+    form.get_by_label(t("acc_password", "zh", min=8), exact=True).fill("zhou zhou 1")
     form.get_by_label(t("acc_password_again", "zh"), exact=True).fill("zhou zhou 1")
     form.get_by_role("button", name=t("acc_add_submit", "zh")).click()
-    expect(boss.get_by_text(t("acc_added", "zh").format(name="zhou", role="查看者"))).to_be_visible(timeout=SLOW)
+    expect(boss.get_by_text(t("acc_added", "zh", name="zhou", role="查看者"))).to_be_visible(timeout=SLOW)
     idle(boss)
     boss.screenshot(path=str(tmp_path / "admin.png"), full_page=True)
 
@@ -237,7 +237,7 @@ def test_admin_manages_accounts_and_reads_the_audit_trail(team, pages, tmp_path)
     from store import open_workspace
 
     by_boss = len(open_workspace(path=ws_path, cached=False).audit_entries(actor="boss"))
-    expect(boss.get_by_text(t("audit_count", "zh").format(n=by_boss))).to_be_visible(timeout=SLOW)  # filtered
+    expect(boss.get_by_text(t("audit_count", "zh", n=by_boss))).to_be_visible(timeout=SLOW)  # filtered
     idle(boss)
     button = boss.get_by_role("button", name=t("audit_export_csv", "zh"))
     expect(button).to_be_enabled()

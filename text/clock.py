@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+import pandas as pd
 
 #: China Standard Time (Beijing), UTC+8, no daylight saving.
 BEIJING = timezone(timedelta(hours=8), "CST")
@@ -29,9 +32,26 @@ def parse_iso(value: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def beijing_time(value: str | datetime, *, seconds: bool = True) -> str:
-    """A stored UTC time shown in Beijing time, e.g. '2026-11-27 20:50:45' (what officials read)."""
-    moment = parse_iso(value) if isinstance(value, str) else value.astimezone(UTC)
+def beijing_time(value: Any, *, seconds: bool = True) -> str:
+    """A stored UTC time (ISO 8601 text or datetime) in Beijing time, e.g. '2026-11-27 20:50:45' (what
+    officials read); "–" when there is none (None, empty text, NaN, NaT, pd.NA), the text itself when it is
+    not a time.
+
+    Parameters
+    ----------
+    value
+        ISO 8601 text (naive text is taken as UTC) or a datetime (a naive one is taken as local time, as
+        :meth:`datetime.astimezone` does).
+    seconds
+        Show the seconds (``%H:%M:%S``) or only the minutes (``%H:%M``).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()) \
+            or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+        return "–"
+    try:
+        moment = value.astimezone(UTC) if isinstance(value, datetime) else parse_iso(str(value))
+    except ValueError:
+        return str(value)
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
@@ -43,12 +63,3 @@ def beijing_days_utc(since: date | None, until: date | None) -> tuple[str | None
     end = (to_iso(datetime.combine(until + timedelta(days=1), time.min, tzinfo=BEIJING))
            if until is not None else None)
     return start, end
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` at most ``limit`` characters, cut at a space when there is one (never mid-word), with '…'."""
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    cut = head.rfind(" ")
-    return (head[:cut] if cut > limit // 2 else head).rstrip() + "…"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from text import clock
-from text.i18n import t
+from text.messages import t
 
 
 def _missing(value: Any) -> bool:
@@ -27,17 +25,6 @@ def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
     return ""
 
 
-def beijing_time(value: Any, *, seconds: bool = False) -> str:
-    """A stored UTC time (ISO text or datetime) as Beijing time, ``2026-11-27 20:38`` (UTC+8); "–" if unknown,
-    the text itself if it is not a time (:func:`text.clock.beijing_time` does the conversion)."""
-    if _missing(value) or (isinstance(value, str) and not value.strip()):
-        return "–"
-    try:
-        return clock.beijing_time(value if isinstance(value, datetime) else str(value), seconds=seconds)
-    except ValueError:
-        return str(value)
-
-
 def person(name: Any, lang: str) -> str:
     """Who did something, as an official reads it: an account name as typed, ``local:<os user>`` (single-user
     mode) as "本机用户 <os user>", ``cli:<who>`` (the command line) as "命令行 <who>", ``system`` as "系统"."""
@@ -46,5 +33,10 @@ def person(name: Any, lang: str) -> str:
         return t("person_system", lang)
     for prefix, key in (("local:", "person_local"), ("cli:", "person_cli")):
         if text.startswith(prefix):
-            return t(key, lang).format(name=text.removeprefix(prefix))
+            return t(key, lang, name=text.removeprefix(prefix))
     return text
+
+
+def name_col(lang: str) -> str:
+    """The attribute column holding a feature's name in ``lang``."""
+    return "name_en" if lang == "en" else "name_zh"
