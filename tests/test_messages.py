@@ -1,5 +1,5 @@
-"""The message catalogue: every code raised or noted in gis/ and planner/ exists in both languages with the
-placeholders the caller passes; messages render, nest, and survive a round trip through JSON."""
+"""The one catalogue: every code raised, noted or looked up in the application exists in both languages with the
+placeholders the caller passes, once; messages render, nest, and survive a round trip through JSON."""
 
 import ast
 from pathlib import Path
@@ -7,18 +7,20 @@ from pathlib import Path
 import pytest
 
 from gis.errors import CRSError, DataValidationError, PlannerError
-from text.messages import CATALOGUE, Message, message_from_json, message_to_json, msg, placeholders, render
+from text import catalogue
+from text.messages import CATALOGUE, Message, message_from_json, message_to_json, msg, placeholders, render, t
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted(p for p in [*ROOT.glob("gis/**/*.py"), *ROOT.glob("planner/**/*.py"), *ROOT.glob("layers/**/*.py")]
-                 if p.name != "messages.py")
+#: Every application package (and app.py): the code that raises errors and writes messages.
+PACKAGES = ("text", "gis", "layers", "ingest", "export", "tiles", "store", "planner", "server", "cli", "pages")
+SOURCES = sorted([*(p for pkg in PACKAGES for p in ROOT.glob(f"{pkg}/**/*.py")), ROOT / "app.py"])
 #: The project's own error classes (builtins such as ValueError stay for programming errors).
 PROJECT_ERRORS = {name for name, obj in vars(__import__("gis.errors", fromlist=["x"])).items()
                   if isinstance(obj, type) and issubclass(obj, PlannerError)}
 
 
 def _calls():
-    """(file, line, code, keyword names) of every Error(...)/Failure(...)/msg(...) call with a literal code."""
+    """(file, line, code, keyword names) of every Error(...)/msg(...)/Message(...)/t(...) call with a literal code."""
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -26,7 +28,7 @@ def _calls():
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             first = node.args[0]
-            if (name in PROJECT_ERRORS or name in ("msg", "Message")) and isinstance(first, ast.Constant) \
+            if (name in PROJECT_ERRORS or name in ("msg", "Message", "t")) and isinstance(first, ast.Constant) \
                     and isinstance(first.value, str):
                 keywords = {k.arg for k in node.keywords if k.arg}
                 if len(node.args) > 1 and isinstance(node.args[1], ast.Dict):  # Message(code, {"name": value})
@@ -39,12 +41,12 @@ CALLS = list(_calls())
 
 
 def test_there_are_calls_to_check():
-    assert len(CALLS) > 80
+    assert len(CALLS) > 600 and sum(1 for c in CALLS if str(c[0]).startswith("pages")) > 200
 
 
 @pytest.mark.parametrize("where,line,code,keywords,dynamic", CALLS, ids=[f"{c[0]}:{c[1]}" for c in CALLS])
 def test_every_code_exists_with_the_placeholders_passed(where, line, code, keywords, dynamic):
-    assert code in CATALOGUE, f"{where}:{line}: {code!r} is not in text/messages.py"
+    assert code in CATALOGUE, f"{where}:{line}: {code!r} is not in the catalogue (text/catalogue/)"
     if not dynamic:
         wanted = placeholders(code)["en"]
         missing = wanted - keywords - {"problems"}
@@ -81,3 +83,37 @@ def test_messages_survive_json_for_the_history():
     assert back.text("zh") == "加入地块 P1；备注有改动" and back.text("en") == "parcels added: P1; notes changed"
     assert message_to_json(m) == message_to_json(back)  # canonical: the audit chain hashes this text
     assert message_from_json("plain old text").text("zh") == "plain old text"
+
+
+def test_one_lookup_for_labels_and_messages():
+    import numpy as np
+
+    params = {"zone": msg("zone_belt"), "share": np.float64(0.25)}
+    for lang in ("zh", "en"):
+        assert Message("raw_zone_share", params).text(lang) == t("raw_zone_share", lang, **params)
+        assert t("app_title", lang) == Message("app_title").text(lang) == render("app_title", {}, lang)
+    assert t("raw_zone_share", "zh", **params) == "苏河水岸（一带） 25%"
+    assert t("person_cli", "en", name="ops") == "command line ops"
+    assert t("list_sep_join", "zh", items=["甲", "乙"]) == "甲、乙"  # a list joined in the language
+    assert t("no_such_key", "en", n=1) == "no_such_key"  # an unknown key: itself (the page tests catch it)
+    assert t("scen_saved", "en") == CATALOGUE["scen_saved"][1]  # a missing value never raises
+    assert t("scen_saved", "en", version=3, extra="ignored") == CATALOGUE["scen_saved"][1].format(version=3)
+    assert t("bm_subdomains", "en") == "Subdomains ({s}, optional)"  # braces shown as text are escaped
+
+
+def test_every_catalogue_module_is_merged_and_a_key_defined_twice_fails():
+    from types import SimpleNamespace
+
+    here = ROOT / "text" / "catalogue"
+    merged = {m.__name__.rsplit(".", 1)[1] for m in catalogue.MODULES}
+    assert {p.stem for p in here.glob("*.py")} - {"__init__"} == merged
+    assert 8 <= len(catalogue.MODULES) <= 14
+    for path in here.glob("*.py"):  # a dict literal keeps the last of two equal keys: look at the source
+        keys = [k.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Dict)
+                for k in node.keys if isinstance(k, ast.Constant)]
+        assert len(keys) == len(set(keys)), f"{path.name}: {sorted(k for k in keys if keys.count(k) > 1)}"
+    assert len(CATALOGUE) == sum(len(m.ENTRIES) for m in catalogue.MODULES)
+    a = SimpleNamespace(__name__="a", ENTRIES={"x": ("甲", "x")})
+    b = SimpleNamespace(__name__="b", ENTRIES={"x": ("乙", "x")})
+    with pytest.raises(RuntimeError, match="'x' is defined in both a and b"):
+        catalogue.merge((a, b))
