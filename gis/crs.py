@@ -247,7 +247,7 @@ def shift_geometries(obj: gpd.GeoDataFrame | gpd.GeoSeries, *, source: Datum, ta
     return gpd.GeoSeries(shifted, index=obj.index, crs=obj.crs, name=obj.name)
 
 
-# --- a coordinate system typed by a user or declared by an uploaded file (issue 10) ---------------------------
+# --- a coordinate system typed by a user or declared by an uploaded file --------------------------------------
 #: Longest CRS text accepted (characters): a WKT2 definition with a bound transformation is about 3,000.
 MAX_CRS_TEXT = 20_000
 #: PROJ parameters that make PROJ open a file (or, through it, anything on the server).

@@ -101,7 +101,7 @@ class CartographyError(PlannerError):
     title_code = "err_title_print"
 
 
-# --- import (issue 10) ------------------------------------------------------------------------------------
+# --- import -----------------------------------------------------------------------------------------------
 class ImportFailure(DataValidationError):
     """An uploaded file cannot be imported; the message names the file and the fix."""
 
@@ -165,21 +165,21 @@ class WorkerError(RuntimeError):
     """
 
 
-# --- export (issues 10, 12) -------------------------------------------------------------------------------
+# --- export -----------------------------------------------------------------------------------------------
 class ExportError(PlannerError):
     """A layer cannot be exported as asked (format, CRS, encoding)."""
 
     title_code = "err_title_export"
 
 
-# --- context data, local basemap tiles (issue 12) --------------------------------------------------------
+# --- context data, local basemap tiles -------------------------------------------------------------------
 class TileError(PlannerError):
     """A local tile package cannot be opened or read, or a tile request is not valid."""
 
     title_code = "err_title_tiles"
 
 
-# --- workspace, accounts, audit (issue 11) ---------------------------------------------------------------
+# --- workspace, accounts, audit --------------------------------------------------------------------------
 class StoreError(PlannerError):
     """The workspace cannot be read or written (permission, disk full, corrupt, missing version)."""
 
@@ -264,7 +264,7 @@ class SettingsError(PlannerError):
     title_code = "err_title_settings"
 
 
-# --- vector tiles (issue 13) ------------------------------------------------------------------------------
+# --- vector tiles -----------------------------------------------------------------------------------------
 class TileRequestError(PlannerError):
     """A tile, values or click request names no valid tile or point (answered with HTTP 400)."""
 

@@ -58,7 +58,7 @@ class Settings:
     #: and the command line (Streamlit's server.maxUploadSize in .streamlit/config.toml is the same number;
     #: an operator raises both with STREAMLIT_SERVER_MAX_UPLOAD_SIZE, see :meth:`Settings.from_env`).
     max_upload_mb: float = 100.0
-    # --- what an upload may make the reader do (issue 10); counted on what is actually read ------------------
+    # --- what an upload may make the reader do; counted on what is actually read -----------------------------
     #: Bytes actually inflated from one archive (zip, KMZ, XLSX), all members together (MB).
     max_unzipped_mb: float = 400.0
     #: Members in one archive.

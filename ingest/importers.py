@@ -1493,7 +1493,7 @@ def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer
     return out.reset_index(drop=True)
 
 
-# --- combining an imported layer with the current one (issue 9) -------------------------------------------------
+# --- combining an imported layer with the current one -----------------------------------------------------------
 CombineMode = Literal["replace", "append", "merge"]
 
 
