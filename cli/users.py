@@ -10,7 +10,7 @@ from cli.common import add_workspace_options, cli_actor, fail, lang, open_from_a
 from gis.errors import PlannerError, StoreError
 from store import ROLES, beijing_time
 from store import accounts as acct
-from text.messages import render
+from text.messages import t
 
 
 def read_password(*, prompt: str = "Password: ") -> str:
@@ -70,7 +70,7 @@ def main(argv: list[str]) -> int:
             print(f"password changed for {key}")
         elif args.command == "role":
             ws.update_account(acct.normalise_name(args.name), actor=actor, role=acct.check_role(args.role))
-            print(f"{acct.normalise_name(args.name)} is now {args.role} ({render(f'role_{args.role}', {}, lang())})")
+            print(f"{acct.normalise_name(args.name)} is now {args.role} ({t(f'role_{args.role}', lang())})")
     except PlannerError as exc:
         return fail(exc)
     return 0

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from text.clock import beijing_time
-from text.messages import CATALOGUE, Message, render
+from text.messages import CATALOGUE, Message, t
 
 
 class PlannerError(ValueError):
@@ -49,7 +49,7 @@ class PlannerError(ValueError):
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` ('zh' or 'en'), followed by one line per problem."""
-        lines = [render(self.code, self.params, lang)]
+        lines = [t(self.code, lang, **self.params)]
         lines += [f"  - {p.text(lang) if isinstance(p, Message) else p}" for p in self.problems]
         return "\n".join(lines)
 

@@ -8,7 +8,7 @@ import pytest
 
 from gis.errors import CRSError, DataValidationError, PlannerError
 from text import catalogue
-from text.messages import CATALOGUE, Message, message_from_json, message_to_json, msg, placeholders, render, t
+from text.messages import CATALOGUE, Message, message_from_json, message_to_json, msg, placeholders, t
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every application package (and app.py): the code that raises errors and writes messages.
@@ -69,11 +69,11 @@ def test_an_unknown_code_never_reaches_a_user_as_a_code():
 def test_numbers_and_nested_messages_render_plainly():
     import numpy as np
 
-    text = render("rule_m_overlap", {"m2": np.float64(1234.5)}, "en")
+    text = t("rule_m_overlap", "en", m2=np.float64(1234.5))
     assert text == "overlaps a sub-park by 1,234 m²" or text == "overlaps a sub-park by 1,235 m²"
     nested = msg("raw_zone_share", zone=msg("zone_belt"), share=0.25)
     assert nested.text("zh") == "苏河水岸（一带） 25%" and nested.text("en") == "Suzhou Creek belt 25%"
-    assert (render("schema_duplicate_id", {"layer": "x", "id": np.int64(7)}, "en")
+    assert (t("schema_duplicate_id", "en", layer="x", id=np.int64(7))
             == "Layer x: id 7 is used more than once.")
 
 
@@ -91,7 +91,7 @@ def test_one_lookup_for_labels_and_messages():
     params = {"zone": msg("zone_belt"), "share": np.float64(0.25)}
     for lang in ("zh", "en"):
         assert Message("raw_zone_share", params).text(lang) == t("raw_zone_share", lang, **params)
-        assert t("app_title", lang) == Message("app_title").text(lang) == render("app_title", {}, lang)
+        assert t("app_title", lang) == Message("app_title").text(lang)
     assert t("raw_zone_share", "zh", **params) == "苏河水岸（一带） 25%"
     assert t("person_cli", "en", name="ops") == "command line ops"
     assert t("list_sep_join", "zh", items=["甲", "乙"]) == "甲、乙"  # a list joined in the language

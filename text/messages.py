@@ -12,7 +12,7 @@ from typing import Any
 from text.catalogue import CATALOGUE
 
 __all__ = ["CATALOGUE", "DEFAULT_LANG", "LANGS", "Message", "industry_label", "message_from_json", "message_to_json",
-           "msg", "placeholders", "render", "t", "template"]
+           "msg", "placeholders", "t", "template"]
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -77,11 +77,6 @@ def t(key: str, lang: str, /, **params: Any) -> str:
         return _FORMATTER.vformat(text, (), values)
     except (KeyError, ValueError, IndexError):
         return text
-
-
-def render(code: str, params: Mapping[str, Any] | None = None, lang: str = "en") -> str:
-    """The text of message ``code`` with ``params`` in ``lang``: :func:`t` with the parameters as a mapping."""
-    return t(code, lang, **(params or {}))
 
 
 @dataclass(frozen=True)
