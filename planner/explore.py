@@ -16,8 +16,6 @@ from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, selection_ref
 from planner.urls import layer_url
 from text.display import data_text, name_col
-
-#: Cards, tables and map specs of this module, by data version: bounded by bytes.
 from text.messages import t
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.

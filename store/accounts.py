@@ -19,11 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from gis.errors import AuthError, StoreError
 from store.records import ROLES, Account, SessionInfo
 from store.repository import Workspace
-
-#: Password length limits (characters).
 from text.clip import clip_text
 from text.clock import beijing_time, parse_iso, utc_now
 
+#: Password length limits (characters).
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 _NAME = re.compile(r"[\w.@-]{1,64}")
 _HASHER = PasswordHasher()
