@@ -101,6 +101,12 @@ class CartographyError(PlannerError):
     title_code = "err_title_print"
 
 
+class RegulatoryError(PlannerError):
+    """A compliance review cannot be done: a land-use table, the regulatory-plan layer or a proposal is unusable."""
+
+    title_code = "err_title_regulatory"
+
+
 # --- import (issue 10) ------------------------------------------------------------------------------------
 class ImportFailure(DataValidationError):
     """An uploaded file cannot be imported; the message names the file and the fix."""

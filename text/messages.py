@@ -875,6 +875,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tiles_values_shape": ("分类数组应为每个要素一个 0 到 255 的整数（{expected} 个），但收到 {received}。",
                            "The class array must hold one integer from 0 to 255 per feature ({expected}), but "
                            "received {received}."),
+    # --- compliance review (合规审查): land-use tables, regulatory-plan layer, proposals -----------------------------
+    "err_title_regulatory": ("合规审查无法进行", "The compliance review cannot be done"),
+    "reg_table_missing": ("找不到用地分类表 {file}。请恢复 data/regulatory/ 下的表格。",
+                          "The land-use table {file} is missing. Restore the tables under data/regulatory/."),
+    "reg_table_columns": ("用地分类表 {file} 缺少列：{columns}。请按说明补齐表头。",
+                          "The land-use table {file} lacks the columns {columns}. Add them as documented."),
+    "reg_table_unknown_code": ("用地分类表 {file} 引用了代码表中没有的代码：{codes}。请先在 landuse_codes.csv 中加入这些代码。",
+                               "The land-use table {file} names codes that are not in the code list: {codes}. Add them to landuse_codes.csv first."),
+    "reg_layer_konggui": ("控规图层", "regulatory-plan layer"),
+    "reg_layer_proposals": ("方案图层", "proposals layer"),
+    "reg_empty": ("{layer}中没有要素。请选择含有地块的文件。", "The {layer} has no features. Choose a file that holds parcels."),
+    "reg_missing_fields": ("{layer}缺少必需字段：{fields}（可识别的字段名：{known}）。请在字段对应中指定，或按此命名。",
+                           "The {layer} lacks required fields: {fields} (recognised names: {known}). Map them in the field mapping, or name them so."),
+    "reg_bad_number": ("{layer}中 {feature} 的“{field}”不是有效的非负数值（收到“{value}”）。请填写数字，单位 {unit}。",
+                       "In the {layer}, '{field}' of {feature} is not a valid non-negative number (got '{value}'). Write a number, unit {unit}."),
+    "reg_unknown_use": ("{layer}中 {feature} 的用地代码“{code}”不在《国土空间调查、规划、用途管制用地用海分类指南》（2023）代码表中。请使用如 0802、100101 的代码。",
+                        "In the {layer}, the land-use code '{code}' of {feature} is not in the 2023 land and sea use classification. Use codes such as 0802 or 100101."),
+    "reg_not_polygon": ("{layer}中 {feature} 不是面（收到{kind}）。地块和用地红线必须是面。",
+                        "In the {layer}, {feature} is not a polygon (got {kind}). Parcels and sites must be polygons."),
+    "reg_outside": ("方案“{name}”的用地红线不在任何控规地块内（重叠均不足用地的 1%）。请检查其坐标系或所用的控规图层。",
+                    "The site of proposal '{name}' lies outside every regulatory-plan parcel (each overlap is under 1 % of the site). Check its coordinate system or the regulatory layer used."),
 }
 
 
