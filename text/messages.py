@@ -896,6 +896,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "In the {layer}, {feature} is not a polygon (got {kind}). Parcels and sites must be polygons."),
     "reg_outside": ("方案“{name}”的用地红线不在任何控规地块内（重叠均不足用地的 1%）。请检查其坐标系或所用的控规图层。",
                     "The site of proposal '{name}' lies outside every regulatory-plan parcel (each overlap is under 1 % of the site). Check its coordinate system or the regulatory layer used."),
+    # --- plan monitoring (实施监测) and land performance (亩均效益) -------------------------------------------------
+    "err_title_monitoring": ("实施监测数据无法使用", "The monitoring data cannot be used"),
+    "err_title_performance": ("亩均效益评价无法进行", "The land-performance evaluation cannot be done"),
+    "mon_missing_columns": ("指标实际值表缺少列：{columns}。表头应为“指标”“年份”“数值”。",
+                            "The actuals table lacks the columns {columns}. Its header should be 指标 (indicator), 年份 (year), 数值 (value)."),
+    "mon_unknown_indicator": ("实际值表中有规划表1之外的指标：{names}。请使用表1的指标名称，如“高新技术企业数量（家）”。",
+                              "The actuals table names indicators that are not in Table 1 of the plan: {names}. Use Table 1's names, e.g. 高新技术企业数量（家）."),
+    "mon_bad_row": ("实际值表第 {row} 行的年份或数值不是数字（年份“{year}”，数值“{value}”）。请改正后重新导入。",
+                    "Row {row} of the actuals table has a year or value that is not a number (year '{year}', value '{value}'). Correct it and import again."),
+    "perf_no_key": ("统计表中没有“地块编号”列；若按“统一社会信用代码”填报，请同时提供企业与地块的对应表。",
+                    "The statistics table has no 地块编号 (parcel number) column; if it is keyed by 统一社会信用代码, give the table mapping enterprises to parcels too."),
+    "perf_missing_column": ("统计表缺少“{column}”列。请按说明填写表头。", "The statistics table lacks the column {column}. Head it as documented."),
+    "perf_bad_number": ("统计表“{column}”列第 {row} 行不是有效的非负数值（收到“{value}”）。请改为数字。",
+                        "Row {row} of column {column} in the statistics table is not a valid non-negative number (got '{value}'). Write a number."),
+    "perf_scheme_keys": ("评价方案必须为每项指标给出权重和基准值：{keys}。", "The scheme must give a weight and a benchmark for every indicator: {keys}."),
+    "perf_scheme_weights": ("评价方案的权重之和应为 1（现为 {total}），且不能为负。请调整权重。",
+                            "The scheme's weights must be non-negative and add up to 1 (they add up to {total}). Adjust them."),
+    "perf_scheme_benchmarks": ("评价方案的基准值和封顶值必须大于 0。", "The scheme's benchmarks and cap must be above 0."),
+    "perf_scheme_thresholds": ("分类阈值必须从 A 到 C 递减（现为 A {a}、B {b}、C {c}）。",
+                               "The class thresholds must fall from A to C (they are A {a}, B {b}, C {c})."),
 }
 
 
