@@ -165,3 +165,40 @@ def test_the_bundled_demonstration_layer_loads_and_says_it_is_fictional(codes):
     plan = normalise_layer(raw, kind="regulatory", codes=codes)
     assert len(plan) >= 71 and plan["parcel_id"].is_unique and (plan["far_max"] >= 0).all()
     assert raw["source"].str.contains("fictional").all() and raw["accuracy_zh"].str.contains("虚构").all()
+
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+
+    from tests.live_app import ROOT
+
+    return subprocess.run([sys.executable, "-m", "gis", "review", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_command_line_reviews_with_the_same_rules_and_exit_codes(tmp_path, codes):
+    import json
+
+    plan = layer([{"地块编号": "PT-01-01", "用地代码": "1001", "容积率上限": 2.5, **LIMITS}], [PARCEL_A])
+    plan.to_file(tmp_path / "konggui.geojson")
+    good = {"项目名称": "甲", "用地代码": "100101", "计容建筑面积": 25_000, "建筑高度": 50, "建筑基底面积": 4_000,
+            "绿地面积": 3_000}
+    layer([good], [PARCEL_A]).to_file(tmp_path / "good.geojson")
+    layer([good, {**good, "项目名称": "乙", "计容建筑面积": 26_000}], [PARCEL_A, PARCEL_A]).to_file(tmp_path / "two.gpkg")
+    layer([good], [shapely.box(X + 900, Y, X + 1000, Y + 100)]).to_file(tmp_path / "far.geojson")
+    konggui_path = str(tmp_path / "konggui.geojson")
+
+    ok = _cli(str(tmp_path / "good.geojson"), "--regulatory", konggui_path, "--json")
+    assert ok.returncode == 0, ok.stderr
+    shown = json.loads(ok.stdout)["proposals"][0]
+    assert shown["pass"] is True and shown["max_gfa_m2"] == pytest.approx(25_000, abs=1)
+    assert [c["rule"] for c in shown["checks"]] == ["use", "far_max", "far_min", "height", "density", "green"]
+    assert set(shown["checks"][1]) >= {"rule", "pass", "value", "limit", "unit", "clause"}
+
+    two = _cli(str(tmp_path / "two.gpkg"), "--regulatory", konggui_path, "--lang", "en")
+    assert two.returncode == 1 and "Reduce the floor area counted in the FAR by 1,000 m²" in two.stdout
+
+    far = _cli(str(tmp_path / "far.geojson"), "--regulatory", konggui_path, "--json")
+    assert far.returncode == 2 and json.loads(far.stdout)["error"]["code"] == "reg_outside"
+    assert "Traceback" not in far.stderr
