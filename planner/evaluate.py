@@ -34,11 +34,11 @@ from ingest.sandbox import run_limited
 from layers.registry import SCORED_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
-from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
 from text.i18n import name_col, t
 from text.messages import industry_label, msg
+from tiles.cache import BoundedCache
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)

@@ -11,12 +11,12 @@ from gis.errors import UnknownFeatureError
 from gis.settings import SETTINGS
 from layers.registry import get_spec
 from layers.webmap import bounds_of, layer_ref, legend_entries, map_spec
-from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, selection_ref
 from planner.urls import layer_url
 from text.display import data_text
 from text.i18n import name_col, t
+from tiles.cache import BoundedCache
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(16 * 1024 * 1024)

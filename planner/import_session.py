@@ -33,11 +33,11 @@ from ingest.importers import (
 from layers.registry import Category, LayerSpec, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
-from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, park_refs
 from text.i18n import t
 from text.messages import Message
+from tiles.cache import BoundedCache
 
 #: What each target layer accepts.
 KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}

@@ -26,11 +26,11 @@ from gis.scenario import (
 from layers.registry import SCENARIO_ADDED, SCENARIO_PARCELS, get_spec
 from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
-from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
 from text.i18n import name_col, t
+from tiles.cache import BoundedCache
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")

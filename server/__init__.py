@@ -10,10 +10,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from ingest.sandbox import warm_up
-from planner.cache import on_release
 from server.allocator import trim_memory, tune_allocator
 from server.routes import routes
 from server.sessions import reap_forever
+from tiles.cache import on_release
 
 __all__ = ["lifespan", "prepare", "routes"]
 
