@@ -53,13 +53,12 @@ PX_TO_PT = 0.75  # Leaflet's CSS pixels to points
 POINT_PT_PER_PX = 1.25  # a point symbol's diameter (pt) per pixel of its web radius
 #: The national basic scale series (1:500 … 1:1 000 000); a fitted scale is the largest that shows the extent.
 SCALE_SERIES = (500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
-#: Context layers drawn under the park layers, bottom first, with their matplotlib z-order.
+#: Context layers drawn under the park layers, bottom first, with their matplotlib z-order. They all come
+#: from OpenStreetMap: a map that draws one credits "© OpenStreetMap contributors".
 UNDER = ("roads", "metro_lines", "stations")
 _UNDER_Z = {"roads": 1.2, "metro_lines": 1.4, "stations": 1.6}
 #: Outside the district the context is veiled with white at this opacity, so the park reads first.
 VEIL = 0.45
-#: Layers from OpenStreetMap: a map that draws one credits "© OpenStreetMap contributors".
-OSM_LAYERS = ("roads", "metro_lines", "stations")
 #: matplotlib settings for every print product: the CJK font, and no mathtext (text is drawn literally).
 RC = {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False, "text.parse_math": False,
       "text.usetex": False, "svg.fonttype": "path", "pdf.fonttype": 3}
@@ -654,7 +653,7 @@ def _sources(spec: PrintSpec, drawn_ids: set[str], attribution: str) -> str:
             parts += [t("print_src_demo", lang), t("print_src_plan", lang)]
         if "district" in drawn_ids:
             parts.append(t("print_src_district", lang))
-    if drawn_ids & set(OSM_LAYERS) and not any("OpenStreetMap" in p for p in parts):
+    if drawn_ids & set(UNDER) and not any("OpenStreetMap" in p for p in parts):
         parts.append(t("print_src_osm", lang))
     if "stations" in drawn_ids and not spec.note:
         parts.append(t("print_src_metroflow", lang))
