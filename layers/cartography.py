@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -38,6 +39,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
 from matplotlib.patches import Polygon as MplPolygon  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
+from matplotlib.typing import RcKeyType  # noqa: E402
 
 from gis.crs import METRIC_CRS, to_metric  # noqa: E402
 from gis.errors import CartographyError  # noqa: E402
@@ -60,8 +62,8 @@ _UNDER_Z = {"roads": 1.2, "metro_lines": 1.4, "stations": 1.6}
 #: Outside the district the context is veiled with white at this opacity, so the park reads first.
 VEIL = 0.45
 #: matplotlib settings for every print product: the CJK font, and no mathtext (text is drawn literally).
-RC = {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False, "text.parse_math": False,
-      "text.usetex": False, "svg.fonttype": "path", "pdf.fonttype": 3}
+RC: dict[RcKeyType, Any] = {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False,
+                            "text.parse_math": False, "text.usetex": False, "svg.fonttype": "path", "pdf.fonttype": 3}
 LABEL_PT = 6.5       # park feature labels
 STATION_PT = 5.5     # station names
 ROAD_PT = 5.5        # road names

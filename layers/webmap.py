@@ -217,7 +217,7 @@ def layer_document(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, datum: 
     # a layer restyled by the page (scores, scenario states) may not carry its category column
     has_cats = bool(spec.category_field) and spec.category_field in frame.columns
     cats = frame[spec.category_field].astype(str).tolist() if has_cats else [""] * len(frame)
-    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}  # type: ignore[index]
+    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}
     features = []
     for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms)):
         anchor = None
