@@ -825,40 +825,60 @@ def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, 
     _legend(fig, lay, (lx0, legend_bottom, lx1, top), handles, spec.lang)
 
 
-def _place_all_labels(labeler: Labeler, to_label, spec: PrintSpec) -> None:
+#: Polygon layers whose features are labelled on a print map; the parcel layers only on a close-up.
+_LABELLED_POLYGONS = ("subparks", "scenario_added", "scenario_new", "parcels", "scored_parcels")
+_PARCEL_LAYERS = ("parcels", "scored_parcels")
+#: A map with more parcels than this would drown in parcel ids: they go unlabelled.
+_MAX_LABELLED_PARCELS = 30
+
+
+def _place_all_labels(labeler: Labeler, to_label: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
+                      spec: PrintSpec) -> None:
     """Park features first (largest first), then stations, then road names."""
-    lang = spec.lang
     for lspec, gm in to_label:
-        if lspec.kind != "polygon" or lspec.id not in ("subparks", "scenario_added", "scenario_new", "parcels",
-                                                        "scored_parcels"):
-            continue
-        if lspec.id in ("parcels", "scored_parcels") and len(gm) > 30:
-            continue  # a district map would drown in parcel ids
-        col = _label_col(lspec, gm, spec.label_field, lang)
-        if col is None:
-            continue
-        for i in np.argsort(-gm.geometry.area.to_numpy()):
-            texts = [str(gm[col].iloc[i]), str(gm["id"].iloc[i]) if "id" in gm.columns else ""]
-            labeler.polygon_label(gm.geometry.iloc[i], [s for s in texts if s and s not in ("nan", "+")],
-                                  pt=LABEL_PT)
+        _label_polygons(labeler, lspec, gm, spec)
     for lspec, gm in to_label:
         if lspec.id == "stations":
-            col = resolve_field("name", lang, gm.columns)
-            r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
-            for geom, name in zip(gm.geometry, gm[col] if col else [""] * len(gm)):
-                if name and str(name) != "nan":
-                    labeler.point_label(geom.x, geom.y, str(name), pt=STATION_PT, r_pt=r_pt)
+            _label_stations(labeler, lspec, gm, lang=spec.lang)
     for lspec, gm in to_label:
         if lspec.id == "roads":
-            col = resolve_field("name", lang, gm.columns)
-            if col is None:
-                continue
-            names = gm[col].fillna("").astype(str)
-            clipped = gm.geometry.intersection(labeler.inside)
-            order = clipped.length.groupby(names).sum().sort_values(ascending=False)
-            for name in order.index:
-                if name.strip():
-                    labeler.line_label(shapely.union_all(clipped[names == name].to_numpy()), name, pt=ROAD_PT)
+            _label_roads(labeler, gm, lang=spec.lang)
+
+
+def _label_polygons(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, spec: PrintSpec) -> None:
+    """A park layer's features, largest first: name (and id) inside each."""
+    if lspec.kind != "polygon" or lspec.id not in _LABELLED_POLYGONS:
+        return
+    if lspec.id in _PARCEL_LAYERS and len(gm) > _MAX_LABELLED_PARCELS:
+        return
+    col = _label_col(lspec, gm, spec.label_field, spec.lang)
+    if col is None:
+        return
+    for i in np.argsort(-gm.geometry.area.to_numpy()):
+        texts = [str(gm[col].iloc[i]), str(gm["id"].iloc[i]) if "id" in gm.columns else ""]
+        labeler.polygon_label(gm.geometry.iloc[i], [s for s in texts if s and s not in ("nan", "+")], pt=LABEL_PT)
+
+
+def _label_stations(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, *, lang: str) -> None:
+    """Station names beside their symbols."""
+    col = resolve_field("name", lang, gm.columns)
+    r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
+    for geom, name in zip(gm.geometry, gm[col] if col else [""] * len(gm)):
+        if name and str(name) != "nan":
+            labeler.point_label(geom.x, geom.y, str(name), pt=STATION_PT, r_pt=r_pt)
+
+
+def _label_roads(labeler: Labeler, gm: gpd.GeoDataFrame, *, lang: str) -> None:
+    """Road names along their roads, the longest (inside the map) first."""
+    col = resolve_field("name", lang, gm.columns)
+    if col is None:
+        return
+    names = gm[col].fillna("").astype(str)
+    clipped = gm.geometry.intersection(labeler.inside)
+    order = clipped.length.groupby(names).sum().sort_values(ascending=False)
+    for name in order.index:
+        if name.strip():
+            labeler.line_label(shapely.union_all(clipped[names == name].to_numpy()), name, pt=ROAD_PT)
 
 
 # --- output ---------------------------------------------------------------------------------------------
