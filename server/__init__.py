@@ -10,9 +10,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from ingest.sandbox import warm_up
-from planner.cache import on_release
 from server.allocator import trim_memory, tune_allocator
 from server.sessions import reap_forever
+from tiles.cache import on_release
 
 __all__ = ["http_routes", "lifespan", "prepare"]
 
