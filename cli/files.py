@@ -146,11 +146,19 @@ def _export(gdf: Any, fmt: str, *, stem: str, target: str, encoding: str, meta: 
     return ex.xlsx_layer_bytes(gdf, target=target, meta=meta, sheet=stem)
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_new(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to ``path`` completely or not at all: a temporary file beside it, then a link (fails if the
     file appeared meanwhile) or, with ``force``, a rename over the old file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it 0600: the file gets the mode any new file would
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
