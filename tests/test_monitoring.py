@@ -134,3 +134,18 @@ def test_a_scheme_is_checked_and_stability_is_a_share():
     assert ((stable >= 0) & (stable <= 1)).all() and len(stable) == 3
     # far above every edge: the weights cannot move it
     assert stable["P2"] == 1.0 and perf.table.loc["P2", "class"] == "A"
+
+
+def test_the_bundled_demonstration_tables_load_and_say_they_are_fictional():
+    from gis.io import read_layer
+    from gis.settings import SETTINGS
+
+    raw = pd.read_csv(SETTINGS.data_dir / "monitoring" / "actuals_demo.csv")
+    statuses = by_key(plan_status(normalise_actuals(raw)))
+    assert len(statuses) == 8 and statuses["foreign_share"].status == "no_data"
+    assert {s.status for s in statuses.values()} <= {"met", "not_met", "no_data"}
+    stats_raw = pd.read_csv(SETTINGS.data_dir / "performance" / "stats_demo.csv", dtype={"地块编号": str})
+    perf = classify(normalise_stats(stats_raw), read_layer(SETTINGS.data_dir / "parcels" / "parcels.geojson"))
+    assert not perf.unmatched and "D" in set(perf.table["class"]) and perf.year == 2025
+    for table in (raw, stats_raw):
+        assert table["说明"].str.contains("虚构").all() and table["说明"].str.contains("fictional").all()
