@@ -27,6 +27,16 @@ RAMP = np.array([[215, 48, 39], [252, 141, 89], [254, 224, 139], [217, 239, 139]
 
 
 
+#: The only GDAL driver a user's raster is opened with (a COG is a GeoTIFF): a ``.tif`` that is really a VRT (which
+#: can read any file of the server), a WMS/WMTS description (which makes the server fetch URLs) or anything else is
+#: refused unread.
+USER_RASTER_DRIVER = "GTiff"
+#: GDAL settings for reading a user's raster: no raw VRT bands, no network file systems, no sidecar file look-ups.
+USER_RASTER_GDAL = {"GDAL_VRT_ENABLE_RAWRASTERBAND": "NO", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none",
+                    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_HTTP_MAX_RETRY": "0", "GDAL_HTTP_TIMEOUT": "1",
+                    "GDAL_SKIP": "VRT WMS WMTS DERIVED"}
+
+
 def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1) -> pd.Series:
     """Mean of the valid (non-nodata) pixels whose centres fall in each parcel.
 
@@ -35,7 +45,7 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
     parcels : GeoDataFrame
         Any declared CRS; reprojected to the raster's CRS (the raster is never resampled).
     raster : bytes or path
-        A GeoTIFF (or any GDAL raster) with a CRS.
+        A GeoTIFF with a CRS (opened with the GTiff driver only: see :data:`USER_RASTER_DRIVER`).
     band : int
         1-based band number.
 
@@ -46,13 +56,14 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
         NaN where the parcel has no valid pixel (outside the raster or all nodata).
     """
     try:
-        if isinstance(raster, (bytes, bytearray)):
-            with MemoryFile(bytes(raster)) as mem, mem.open() as ds:
+        with rasterio.Env(**USER_RASTER_GDAL):
+            if isinstance(raster, (bytes, bytearray)):
+                with MemoryFile(bytes(raster)) as mem, mem.open(driver=USER_RASTER_DRIVER) as ds:
+                    return _zonal_mean(parcels, ds, band=band)
+            with rasterio.open(raster, driver=USER_RASTER_DRIVER) as ds:
                 return _zonal_mean(parcels, ds, band=band)
-        with rasterio.open(raster) as ds:
-            return _zonal_mean(parcels, ds, band=band)
     except rasterio.errors.RasterioIOError as exc:
-        raise RasterError("raster_unreadable", reason=type(exc).__name__) from exc
+        raise RasterError("raster_not_geotiff") from exc
 
 
 def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:

@@ -172,7 +172,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "basemap_bad_datum": ("底图坐标基准 {datum} 无效。应为 WGS84/CGCS2000 或 GCJ-02。",
                           "Unknown tile datum {datum}. Expected WGS84/CGCS2000 or GCJ-02."),
     "raster_task": ("读取栅格“{name}”", "reading the raster '{name}'"),
-    "raster_unreadable": ("无法读取栅格：{reason}。应为带坐标系的 GeoTIFF。", "Cannot read the raster: {reason}. Expected a GeoTIFF with a CRS."),
     "raster_no_crs": ("栅格没有坐标系。应为声明了坐标系的 GeoTIFF。请在 GIS 软件中为其指定坐标系后再上传。",
                       "The raster has no CRS. Expected a GeoTIFF with its coordinate system. Fix: assign its CRS in your GIS software and upload it again."),
     "raster_band_missing": ("栅格有 {count} 个波段，但请求的是第 {band} 波段。", "The raster has {count} band(s); band {band} was asked for."),
@@ -934,6 +933,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rev_fix_green": ("绿地面积增加 {amount} m² 即可满足绿地率下限。", "Add {amount} m² of green space to meet the minimum green ratio."),
     "rev_cli_head": ("{name}：{verdict}（用地 {area} m²，最大可建计容面积 {max_gfa} m²）",
                      "{name}: {verdict} (site {area} m², largest compliant floor area {max_gfa} m²)"),
+    "raster_not_geotiff": ("无法读取栅格：文件不是 GeoTIFF（只接受 GeoTIFF 栅格；VRT、WMS 等描述文件不被读取）。请导出为带坐标系的 GeoTIFF 后再上传。",
+                           "Cannot read the raster: the file is not a GeoTIFF (only GeoTIFF rasters are read; VRT, WMS and other descriptions are not). Export it as a GeoTIFF with a CRS and upload that."),
 }
 
 
