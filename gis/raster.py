@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import rasterio
 import rasterio.features
 import rasterio.warp
@@ -73,7 +74,10 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         raise RasterError("raster_band_missing", count=ds.count, band=band)
     if parcels.crs is None:
         raise ScoringError("scoring_no_crs")
-    geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
+    try:
+        geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
+    except pyproj.exceptions.ProjError as exc:  # a LOCAL_CS or engineering CRS: no way from the parcels to it
+        raise RasterError("raster_crs_unusable", crs=_crs_name(ds.crs)) from exc
     result = np.full(len(geoms), np.nan)
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     approx = from_bounds(x0, y0, x1, y1, transform=ds.transform)
@@ -83,9 +87,10 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         win = wanted.intersection(Window(0, 0, ds.width, ds.height))
     except rasterio.errors.WindowError:  # the parcels lie outside the raster
         return pd.Series(result, index=parcels.index, name="zonal_mean")
-    data = ds.read(band, window=win, masked=True)
-    valid = ~np.ma.getmaskarray(data) & np.isfinite(data.filled(np.nan).astype(float))
-    values = data.filled(0).astype(float)
+    data = ds.read(band, window=win, masked=True).astype("float64")  # int16/uint8 DEMs too (NaN needs floats)
+    values = data.filled(np.nan)
+    valid = ~np.ma.getmaskarray(data) & np.isfinite(values)
+    values = np.where(valid, values, 0.0)
     transform = ds.window_transform(win)
     sums = np.zeros(len(geoms) + 1)
     counts = np.zeros(len(geoms) + 1)
@@ -109,6 +114,14 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         hit = valid[rows[ok], cols[ok]]
         result[idx[hit]] = values[rows[ok][hit], cols[ok][hit]]
     return pd.Series(result, index=parcels.index, name="zonal_mean")
+
+
+def _crs_name(crs: rasterio.crs.CRS) -> str:
+    """A raster CRS as a short text for a message (its name, else its WKT's start)."""
+    try:
+        return str(pyproj.CRS.from_user_input(crs.to_wkt()).name)[:80]
+    except pyproj.exceptions.CRSError:
+        return crs.to_wkt()[:80]
 
 
 def _non_overlapping_layers(geoms: np.ndarray) -> list[list[int]]:

@@ -158,3 +158,28 @@ def test_a_tif_that_is_really_a_description_is_refused_unread(tmp_path, kind):
 def _write(path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+@pytest.mark.parametrize("dtype", ["int16", "uint8"])
+def test_integer_rasters_with_nodata_are_read(dtype):
+    """A DEM in int16 (or a class raster in uint8) with a nodata value: nodata pixels do not count."""
+    nodata = -9999 if dtype == "int16" else 255
+    arr = np.array([[10, 20], [nodata, 40]], dtype=dtype)
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=2, height=2, count=1, dtype=dtype, crs="EPSG:4549", nodata=nodata,
+                      transform=from_origin(X0, Y0 + 200, 100, 100)) as dst:
+            dst.write(arr, 1)
+        tif = mem.read()
+    z = zonal_mean(squares((0, 0, 200)), tif)
+    assert z.iloc[0] == pytest.approx((10 + 20 + 40) / 3)
+
+
+def test_a_raster_in_a_local_crs_is_refused_with_its_name():
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=2, height=2, count=1, dtype="float32", transform=from_origin(0, 200, 100, 100),
+                      crs='LOCAL_CS["site grid",UNIT["metre",1]]') as dst:
+            dst.write(np.ones((2, 2), dtype="float32"), 1)
+        tif = mem.read()
+    with pytest.raises(RasterError) as refused:
+        zonal_mean(squares((0, 0, 10)), tif)
+    assert refused.value.code == "raster_crs_unusable" and "site grid" in refused.value.text("en")

@@ -935,6 +935,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "{name}: {verdict} (site {area} m², largest compliant floor area {max_gfa} m²)"),
     "raster_not_geotiff": ("无法读取栅格：文件不是 GeoTIFF（只接受 GeoTIFF 栅格；VRT、WMS 等描述文件不被读取）。请导出为带坐标系的 GeoTIFF 后再上传。",
                            "Cannot read the raster: the file is not a GeoTIFF (only GeoTIFF rasters are read; VRT, WMS and other descriptions are not). Export it as a GeoTIFF with a CRS and upload that."),
+    "raster_crs_unusable": ("栅格的坐标系“{crs}”无法与地块对应（本地或工程坐标系，没有到地理坐标的转换）。请导出为带标准坐标系（如 EPSG:4549）的 GeoTIFF。",
+                            "The raster's coordinate system '{crs}' cannot be related to the parcels (a local or engineering system with no way to geographic coordinates). Export it as a GeoTIFF in a standard system such as EPSG:4549."),
 }
 
 
