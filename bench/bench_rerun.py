@@ -51,12 +51,13 @@ def timed_ms(action: Callable[[], AppTest]) -> float:
 
 
 def clear_caches() -> None:
-    """Every cache of the process: planner's bounded caches, the folder data sets (and all derived from them:
+    """Every cache of the process: the bounded caches (tiles.cache), the folder data sets (and all derived from them:
     scores, measured parcels, tile engines) and Streamlit's own."""
     import streamlit as st
 
-    from planner import cache, data
+    from planner import data
     from server.allocator import trim_memory
+    from tiles import cache
 
     for bounded in list(cache._ALL):
         bounded.clear()

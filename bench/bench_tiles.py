@@ -15,7 +15,8 @@ import numpy as np  # noqa: E402
 from benchutil import PUTUO_BBOX, city_parcels, mb, met, rss_mb  # noqa: E402
 
 from gis.settings import SETTINGS  # noqa: E402
-from tiles.vector import TileCache, VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of  # noqa: E402
+from tiles.cache import BoundedCache  # noqa: E402
+from tiles.vector import VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of  # noqa: E402
 
 SIZES = (1_000_000, 200_000)
 SEED = 20261127
@@ -116,13 +117,13 @@ def run_size(n: int) -> None:
         release_freed_memory()
         before = current_rss_mb()
         t0, c0 = time.perf_counter(), time.process_time()
-        engine = VectorTiles(gdf, cache=TileCache(0))
+        engine = VectorTiles(gdf, cache=BoundedCache(0))
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         release_freed_memory()
         held.append(current_rss_mb() - before)
         del engine
-    engine = VectorTiles(gdf, cache=TileCache(0))
+    engine = VectorTiles(gdf, cache=BoundedCache(0))
     print("Index build (STRtree on the lon/lat geometries + per-feature Web Mercator centre/size/area, ids)")
     print(f"  {ms(times)}  {cpu_ms(cpu)}  (n={INDEX_RUNS}); the index holds {statistics.median(held):.0f} MB "
           f"(RSS difference); process peak RSS so far {rss_mb():.0f} MB")
@@ -149,7 +150,7 @@ def run_size(n: int) -> None:
               f"max {max(sizes) / KB:6.1f} KB  ({len(tiles) // 3} tiles)")
 
     # 3. Bytes per view and the values payload (cache on, as served).
-    engine = VectorTiles(gdf, cache=TileCache(64 * 2**20), version="v1")
+    engine = VectorTiles(gdf, cache=BoundedCache(64 * 2**20), version="v1")
     classes = class_codes(np.array(["fail", "c1", "c2", "c3", "c4", "c5"])[np.arange(n) % 6],
                           ["fail", "c1", "c2", "c3", "c4", "c5"])
     lat0, lon0 = SETTINGS.map_center
@@ -180,7 +181,8 @@ def run_size(n: int) -> None:
     print(f"  largest view {mb(worst)}; values payload = 1 byte per feature or cell of the view, no geometry")
 
     # 4. Cache behaviour: panning at street zoom by a quarter of the view, round a square (inside the layer).
-    info0 = engine.cache.info()
+    cache = engine.cache
+    hits0, misses0 = cache.hits, cache.misses
     lon, lat = lon0, lat0
     step = math.degrees(VIEW_PX[0] / 4 * metres_per_px(16) / 6378137.0)  # degrees of longitude
     updates = []
@@ -192,11 +194,10 @@ def run_size(n: int) -> None:
             engine.tile(*t)
             engine.values(*t, classes)
         updates.append(time.perf_counter() - t0)
-    info = engine.cache.info()
-    print(f"Cache (LRU bounded by bytes, budget {mb(info.max_bytes)}): panning 16 x a quarter view at z16 (a square "
+    print(f"Cache (LRU bounded by bytes, budget {mb(cache.max_bytes)}): panning 16 x a quarter view at z16 (a square "
           f"back to the start): view update (tiles + values) "
-          f"{ms(updates)}; hits {info.hits - info0.hits}, misses {info.misses - info0.misses}; holds {info.entries} "
-          f"tiles, {mb(info.bytes)} (<= budget: {met(info.bytes <= info.max_bytes)})")
+          f"{ms(updates)}; hits {cache.hits - hits0}, misses {cache.misses - misses0}; holds {len(cache)} "
+          f"tiles, {mb(cache.size_bytes)} (<= budget: {met(cache.size_bytes <= cache.max_bytes)})")
     print(f"  process peak RSS: {rss_mb():.0f} MB")
 
     # 5. References on the same layer, in the same run.
@@ -236,7 +237,7 @@ def encoders(n: int = 200_000, repeats: int = 3) -> None:
     import shapely
 
     gdf = city_parcels(n, seed=SEED)
-    engine = VectorTiles(gdf, cache=TileCache(0))
+    engine = VectorTiles(gdf, cache=BoundedCache(0))
     rng = np.random.default_rng(SEED + 1)
     tiles = random_tiles(16, 20, rng) + random_tiles(15, 10, rng)
     ext = glob.glob(str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions" / "*" / "*" /

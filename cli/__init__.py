@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "convert": ("cli.files", "write a readable file to another format / coordinate system"),
     "users": ("cli.users", "manage local accounts (add, list, disable, passwd)"),
     "audit": ("cli.audit", "verify or export the workspace's audit trail"),
+    "review": ("cli.review", "check proposals against the regulatory plan (控规): 合规审查"),
 }
 
 

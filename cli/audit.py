@@ -9,9 +9,8 @@ from pathlib import Path
 
 from cli.common import add_workspace_options, fail, lang, open_from_args
 from gis.errors import PlannerError
-from store import beijing_time
 from store.audit import audit_csv, audit_xlsx
-from text.clock import beijing_days_utc
+from text.clock import beijing_days_utc, beijing_time
 
 
 def _day(text: str) -> date:

@@ -31,7 +31,7 @@ def _say(message: Message | str, lang: str) -> str:
     return message.text(lang) if isinstance(message, Message) else str(message)
 
 
-def _refuse(exc: PlannerError, lang: str, *, as_json: bool = False) -> int:
+def refuse(exc: PlannerError, lang: str, *, as_json: bool = False) -> int:
     """The app's message on stderr (title, message, problems), JSON on stdout when asked; exit code 2."""
     print(f"{_say(msg(exc.title_code), lang)}{'：' if lang == 'zh' else ': '}{exc.text(lang)}", file=sys.stderr)
     if as_json:
@@ -60,7 +60,7 @@ def _read_input(path: Path) -> bytes:
         raise ReadError("cli_cannot_open", file=str(path), reason=exc.strerror or type(exc).__name__) from None
 
 
-def _read(path: Path, *, crs: str | None, layer: str | None, expect: str) -> Any:
+def read_as_upload(path: Path, *, crs: str | None, layer: str | None, expect: str) -> Any:
     """The file read exactly as the import page reads an upload: in a worker, with the same limits."""
     from ingest.importers import read_upload_isolated
 
@@ -108,9 +108,9 @@ def check(args: argparse.Namespace) -> int:
     """Read a file as the import page does and say what was found."""
     path = Path(args.path)
     try:
-        result = _read(path, crs=args.crs, layer=args.layer, expect=args.expect)
+        result = read_as_upload(path, crs=args.crs, layer=args.layer, expect=args.expect)
     except PlannerError as exc:
-        return _refuse(exc, args.lang, as_json=args.json)
+        return refuse(exc, args.lang, as_json=args.json)
     summary = _summary(result, path, args.lang)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
@@ -146,11 +146,19 @@ def _export(gdf: Any, fmt: str, *, stem: str, target: str, encoding: str, meta: 
     return ex.xlsx_layer_bytes(gdf, target=target, meta=meta, sheet=stem)
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_new(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to ``path`` completely or not at all: a temporary file beside it, then a link (fails if the
     file appeared meanwhile) or, with ``force``, a rename over the old file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it 0600: the file gets the mode any new file would
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -181,7 +189,7 @@ def convert(args: argparse.Namespace) -> int:
             raise ExportError("cli_output_exists", file=str(out))
         if args.encoding.upper() not in ("UTF-8", "GBK"):
             raise ExportError("exp_bad_encoding", encoding=args.encoding, expected=["UTF-8", "GBK"])
-        result = _read(src, crs=args.crs, layer=args.layer, expect=args.expect)
+        result = read_as_upload(src, crs=args.crs, layer=args.layer, expect=args.expect)
         if result.needs_confirmation and not args.accept_guess:
             raise SchemaError("cli_guess_needs_confirmation", file=src.name, crs=result.source_crs)
         stem = out.name
@@ -194,7 +202,7 @@ def convert(args: argparse.Namespace) -> int:
         data = _export(result.gdf, fmt, stem=stem, target=args.to, encoding=args.encoding.upper(), meta=meta)
         _write_new(out, data, force=args.force)
     except PlannerError as exc:
-        return _refuse(exc, args.lang)
+        return refuse(exc, args.lang)
     print(msg("cli_wrote", file=str(out), count=f"{len(result.gdf):,}", crs=TARGETS[args.to][2],
               size_kb=f"{len(data) / 1024:,.1f}").text(args.lang))
     for note in result.notes:

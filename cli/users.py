@@ -8,8 +8,9 @@ import sys
 
 from cli.common import add_workspace_options, cli_actor, fail, lang, open_from_args
 from gis.errors import PlannerError, StoreError
-from store import ROLES, beijing_time
+from store import ROLES
 from store import accounts as acct
+from text.clock import beijing_time
 from text.messages import t
 
 

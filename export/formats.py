@@ -110,10 +110,29 @@ def _file_crs(target: str) -> Any:
     return GCJ02_WKT2 if target == "gcj02" else TARGETS[target][0]
 
 
+def _without_collections(geoms: np.ndarray) -> np.ndarray:
+    """Geometry collections (a repair can make one of a self-crossing polygon) as the multi-part geometry of their
+    highest family (polygons over lines over points), which every format can write; other geometries unchanged."""
+    out = geoms.copy()
+    for i in np.flatnonzero(shapely.get_type_id(geoms) == shapely.GeometryType.GEOMETRYCOLLECTION):
+        parts = shapely.get_parts(geoms[i])
+        kinds = shapely.get_type_id(parts)
+        for family, multi in ((shapely.GeometryType.POLYGON, shapely.multipolygons),
+                              (shapely.GeometryType.LINESTRING, shapely.multilinestrings),
+                              (shapely.GeometryType.POINT, shapely.multipoints)):
+            chosen = parts[kinds == family]
+            if len(chosen):
+                out[i] = multi(chosen)
+                break
+    return out
+
+
 def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Columns every driver can write, the index dropped: lists become '; '-joined text, object columns of
-    booleans become a boolean column (not the text 'True'), other objects text."""
+    booleans become a boolean column (not the text 'True'), other objects text; geometry collections become the
+    multi-part geometry of their main family (:func:`_without_collections`)."""
     out = gdf.reset_index(drop=True)
+    out[out.geometry.name] = _without_collections(out.geometry.to_numpy())
     for col in out.columns:
         if col == out.geometry.name or out[col].dtype != object:
             continue

@@ -1,5 +1,8 @@
 """`python -m gis COMMAND ...`: the command line officials' scripts and the docs use; a thin entry to cli/."""
 
-from cli import run
+from cli import main, run
 
-run()
+__all__ = ["main"]
+
+if __name__ == "__main__":
+    run()

@@ -101,6 +101,24 @@ class CartographyError(PlannerError):
     title_code = "err_title_print"
 
 
+class RegulatoryError(PlannerError):
+    """A compliance review cannot be done: a land-use table, the regulatory-plan layer or a proposal is unusable."""
+
+    title_code = "err_title_regulatory"
+
+
+class MonitoringError(PlannerError):
+    """The yearly actuals of the plan's indicators cannot be used as given."""
+
+    title_code = "err_title_monitoring"
+
+
+class PerformanceError(PlannerError):
+    """A land-performance (亩均效益) evaluation cannot be done: the statistics table or the scheme is unusable."""
+
+    title_code = "err_title_performance"
+
+
 # --- import -----------------------------------------------------------------------------------------------
 class ImportFailure(DataValidationError):
     """An uploaded file cannot be imported; the message names the file and the fix."""

@@ -18,6 +18,20 @@ _TABLE1 = [
     ("new_listed", "新增上市企业（五年累计）", "New listed firms (5-year cumulative)", "家", "firms", None, 12.0),
 ]
 
+#: Table 1's own wording of each indicator, unit included (what the office's yearly tables are headed with).
+PLAN_NAMES = {
+    "rd_intensity": "企业研发经费支出占销售收入比重（%）",
+    "patents_per_10k": "每万人当年新增发明专利授权数（件）",
+    "sei_output": "战略性新兴产业产值（亿元）",
+    "firms_1bn": "主营业务收入超过10亿元以上的企业数量（家）",
+    "hitech_firms": "高新技术企业数量（家）",
+    "masters_share": "硕士以上从业人员占比（%）",
+    "foreign_share": "企业外籍常驻人员和留学归国人员占比（%）",
+    "new_listed": "五年内累计新增上市及挂牌企业（家）",
+}
+#: Indicators whose value is the sum of the plan period's years (2021–2025), not one year's figure.
+CUMULATIVE = frozenset({"new_listed"})
+
 _OTHER_2019 = [
     ("tax", "税收", "Tax revenue", "亿元", "100 M CNY", 72.26),
     ("new_patents", "当年新增发明专利授权", "New invention patents granted", "件", "patents", 333),

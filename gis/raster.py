@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import rasterio
 import rasterio.features
 import rasterio.warp
@@ -27,6 +28,16 @@ RAMP = np.array([[215, 48, 39], [252, 141, 89], [254, 224, 139], [217, 239, 139]
 
 
 
+#: The only GDAL driver a user's raster is opened with (a COG is a GeoTIFF): a ``.tif`` that is really a VRT (which
+#: can read any file of the server), a WMS/WMTS description (which makes the server fetch URLs) or anything else is
+#: refused unread.
+USER_RASTER_DRIVER = "GTiff"
+#: GDAL settings for reading a user's raster: no raw VRT bands, no network file systems, no sidecar file look-ups.
+USER_RASTER_GDAL = {"GDAL_VRT_ENABLE_RAWRASTERBAND": "NO", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none",
+                    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_HTTP_MAX_RETRY": "0", "GDAL_HTTP_TIMEOUT": "1",
+                    "GDAL_SKIP": "VRT WMS WMTS DERIVED"}
+
+
 def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1) -> pd.Series:
     """Mean of the valid (non-nodata) pixels whose centres fall in each parcel.
 
@@ -35,7 +46,7 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
     parcels : GeoDataFrame
         Any declared CRS; reprojected to the raster's CRS (the raster is never resampled).
     raster : bytes or path
-        A GeoTIFF (or any GDAL raster) with a CRS.
+        A GeoTIFF with a CRS (opened with the GTiff driver only: see :data:`USER_RASTER_DRIVER`).
     band : int
         1-based band number.
 
@@ -46,13 +57,14 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
         NaN where the parcel has no valid pixel (outside the raster or all nodata).
     """
     try:
-        if isinstance(raster, (bytes, bytearray)):
-            with MemoryFile(bytes(raster)) as mem, mem.open() as ds:
+        with rasterio.Env(**USER_RASTER_GDAL):
+            if isinstance(raster, (bytes, bytearray)):
+                with MemoryFile(bytes(raster)) as mem, mem.open(driver=USER_RASTER_DRIVER) as ds:
+                    return _zonal_mean(parcels, ds, band=band)
+            with rasterio.open(raster, driver=USER_RASTER_DRIVER) as ds:
                 return _zonal_mean(parcels, ds, band=band)
-        with rasterio.open(raster) as ds:
-            return _zonal_mean(parcels, ds, band=band)
     except rasterio.errors.RasterioIOError as exc:
-        raise RasterError("raster_unreadable", reason=type(exc).__name__) from exc
+        raise RasterError("raster_not_geotiff") from exc
 
 
 def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
@@ -62,7 +74,10 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         raise RasterError("raster_band_missing", count=ds.count, band=band)
     if parcels.crs is None:
         raise ScoringError("scoring_no_crs")
-    geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
+    try:
+        geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
+    except pyproj.exceptions.ProjError as exc:  # a LOCAL_CS or engineering CRS: no way from the parcels to it
+        raise RasterError("raster_crs_unusable", crs=_crs_name(ds.crs)) from exc
     result = np.full(len(geoms), np.nan)
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     approx = from_bounds(x0, y0, x1, y1, transform=ds.transform)
@@ -72,9 +87,10 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         win = wanted.intersection(Window(0, 0, ds.width, ds.height))
     except rasterio.errors.WindowError:  # the parcels lie outside the raster
         return pd.Series(result, index=parcels.index, name="zonal_mean")
-    data = ds.read(band, window=win, masked=True)
-    valid = ~np.ma.getmaskarray(data) & np.isfinite(data.filled(np.nan).astype(float))
-    values = data.filled(0).astype(float)
+    data = ds.read(band, window=win, masked=True).astype("float64")  # int16/uint8 DEMs too (NaN needs floats)
+    values = data.filled(np.nan)
+    valid = ~np.ma.getmaskarray(data) & np.isfinite(values)
+    values = np.where(valid, values, 0.0)
     transform = ds.window_transform(win)
     sums = np.zeros(len(geoms) + 1)
     counts = np.zeros(len(geoms) + 1)
@@ -98,6 +114,14 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         hit = valid[rows[ok], cols[ok]]
         result[idx[hit]] = values[rows[ok][hit], cols[ok][hit]]
     return pd.Series(result, index=parcels.index, name="zonal_mean")
+
+
+def _crs_name(crs: rasterio.crs.CRS) -> str:
+    """A raster CRS as a short text for a message (its name, else its WKT's start)."""
+    try:
+        return str(pyproj.CRS.from_user_input(crs.to_wkt()).name)[:80]
+    except pyproj.exceptions.CRSError:
+        return crs.to_wkt()[:80]
 
 
 def _non_overlapping_layers(geoms: np.ndarray) -> list[list[int]]:

@@ -112,15 +112,29 @@ def _text(d: Mapping, key: str, *, limit: int, required: bool = True, pattern: r
 
 def _validated_payload(d: object) -> dict:
     """The keyword arguments of a :class:`Scenario` from a decoded payload, every field checked."""
-    lim = PAYLOAD_LIMITS
     if not isinstance(d, dict):
         raise _payload_error("payload", "a JSON object", d)
+    _check_fields_known(d)
+    return {**_checked_texts(d), **_checked_times(d), "parcels": _checked_parcels(d),
+            "assign": _checked_table(d, "assign"), "weights": _checked_table(d, "weights"),
+            "drawn": _checked_drawn(d)}
+
+
+def _check_fields_known(d: dict) -> None:
     unknown = sorted(set(d) - _PAYLOAD_FIELDS)
     if unknown:
         raise _payload_error(str(unknown[0])[:40], "no such field", d[unknown[0]])
-    out: dict = {"id": _text(d, "id", limit=64, pattern=_ID_PATTERN), "name": _text(d, "name", limit=lim["text"]),
-                 "author": _text(d, "author", limit=lim["text"], required=False),
-                 "notes": _text(d, "notes", limit=lim["notes"], required=False)}
+
+
+def _checked_texts(d: dict) -> dict[str, str]:
+    lim = PAYLOAD_LIMITS
+    return {"id": _text(d, "id", limit=64, pattern=_ID_PATTERN), "name": _text(d, "name", limit=lim["text"]),
+            "author": _text(d, "author", limit=lim["text"], required=False),
+            "notes": _text(d, "notes", limit=lim["notes"], required=False)}
+
+
+def _checked_times(d: dict) -> dict[str, str]:
+    out = {}
     for key in ("created", "updated"):
         value = _text(d, key, limit=40)
         try:
@@ -128,42 +142,56 @@ def _validated_payload(d: object) -> dict:
         except ValueError:
             raise _payload_error(key, "an ISO 8601 time", value) from None
         out[key] = value
-    parcels = d.get("parcels", [])
-    if not isinstance(parcels, list) or len(parcels) > lim["parcels"] or \
-            not all(isinstance(p, str) and 0 < len(p) <= 64 for p in parcels):
-        raise _payload_error("parcels", f"a list of at most {lim['parcels']} parcel ids", parcels)
-    out["parcels"] = tuple(dict.fromkeys(parcels))
-    for key in ("assign", "weights"):
-        value = d.get(key, {})
-        if not isinstance(value, dict) or len(value) > lim["entries"]:
-            raise _payload_error(key, "an object", value)
-        for k, v in value.items():
-            ok = (isinstance(v, str) and len(v) <= lim["text"]) if key == "assign" else \
-                (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
-            if len(k) > 64 or not ok:
-                raise _payload_error(f"{key}.{k[:40]}", "text" if key == "assign" else "a finite number", v)
-        out[key] = dict(value)
-    drawn = d.get("drawn", {})
-    if not isinstance(drawn, dict) or len(drawn) > lim["drawn"]:
-        raise _payload_error("drawn", f"an object of at most {lim['drawn']} drawn areas", drawn)
-    checked = {}
-    for piece, value in drawn.items():
-        well_formed = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
-        if len(piece) > 64 or not well_formed or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
-            raise _payload_error(f"drawn.{piece[:40]}", "[name, WKT polygon]", value)
-        try:
-            geom = shapely.from_wkt(value[1])
-        except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-            raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40],
-                                reason=str(exc).splitlines()[0][:80] or type(exc).__name__) from None
-        if not isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)) or geom.is_empty:
-            raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason=getattr(geom, "geom_type", "nothing"))
-        xy = shapely.get_coordinates(geom)
-        if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
-            raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason="coordinates outside lon/lat")
-        checked[piece] = (value[0], value[1])
-    out["drawn"] = checked
     return out
+
+
+def _checked_parcels(d: dict) -> tuple[str, ...]:
+    most = PAYLOAD_LIMITS["parcels"]
+    parcels = d.get("parcels", [])
+    if not isinstance(parcels, list) or len(parcels) > most or \
+            not all(isinstance(p, str) and 0 < len(p) <= 64 for p in parcels):
+        raise _payload_error("parcels", f"a list of at most {most} parcel ids", parcels)
+    return tuple(dict.fromkeys(parcels))
+
+
+def _checked_table(d: dict, key: str) -> dict:
+    """``assign`` (piece -> text) or ``weights`` (criterion -> finite number)."""
+    value = d.get(key, {})
+    if not isinstance(value, dict) or len(value) > PAYLOAD_LIMITS["entries"]:
+        raise _payload_error(key, "an object", value)
+    for k, v in value.items():
+        ok = (isinstance(v, str) and len(v) <= PAYLOAD_LIMITS["text"]) if key == "assign" else \
+            (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
+        if len(k) > 64 or not ok:
+            raise _payload_error(f"{key}.{k[:40]}", "text" if key == "assign" else "a finite number", v)
+    return dict(value)
+
+
+def _checked_drawn(d: dict) -> dict[str, tuple[str, str]]:
+    most = PAYLOAD_LIMITS["drawn"]
+    drawn = d.get("drawn", {})
+    if not isinstance(drawn, dict) or len(drawn) > most:
+        raise _payload_error("drawn", f"an object of at most {most} drawn areas", drawn)
+    return {piece: _checked_drawn_area(piece, value) for piece, value in drawn.items()}
+
+
+def _checked_drawn_area(piece: str, value: object) -> tuple[str, str]:
+    """One drawn area: ``[name, WKT]`` of a non-empty polygon with finite lon/lat coordinates."""
+    lim = PAYLOAD_LIMITS
+    if len(piece) > 64 or not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)) \
+            or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
+        raise _payload_error(f"drawn.{piece[:40]}", "[name, WKT polygon]", value)
+    try:
+        geom = shapely.from_wkt(value[1])
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40],
+                            reason=str(exc).splitlines()[0][:80] or type(exc).__name__) from None
+    if not isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)) or geom.is_empty:
+        raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason=getattr(geom, "geom_type", "nothing"))
+    xy = shapely.get_coordinates(geom)
+    if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+        raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason="coordinates outside lon/lat")
+    return (value[0], value[1])
 
 
 # --- pieces and metrics ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import shapely
 
 from gis.analysis import cluster_area_table
@@ -28,7 +29,17 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
     overlap (> 1 m2); each sub-park inside the district; total area ``total_km2`` within ``rel_tol``
     (planar EPSG:4549); buildings name an existing sub-park.
     """
-    per_cluster = per_cluster or SETTINGS.subparks_per_cluster
+    sp_m = to_metric(data.subparks)
+    return [*_geometry_problems(data),
+            *_cluster_problems(data, per_cluster=per_cluster or SETTINGS.subparks_per_cluster),
+            *_overlap_problems(sp_m),
+            *_outside_district_problems(sp_m, to_metric(data.district).geometry.union_all()),
+            *_total_area_problems(data, total_km2=total_km2, rel_tol=rel_tol),
+            *_building_problems(data)]
+
+
+def _geometry_problems(data: ParkData) -> list[Message]:
+    """Every layer inside Shanghai, and valid geometries (but for the candidate parcels)."""
     problems: list[Message] = []
     for layer_id in LAYER_FILES:
         gdf = data.layer(layer_id)
@@ -45,46 +56,62 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
             if geom is not None and not geom.is_valid:
                 problems.append(msg("inv_invalid_geometry", layer=layer_id, id=str(fid),
                                     reason=invalid_reason_message(shapely.is_valid_reason(geom))))
+    return problems
 
+
+def _cluster_problems(data: ParkData, *, per_cluster: dict) -> list[Message]:
+    """Sub-parks of known clusters only, as many in all and in each cluster as ``per_cluster`` says."""
     sp = data.subparks
-    counts = sp["cluster"].value_counts().to_dict()
+    problems: list[Message] = []
     for bad in sorted(set(sp["cluster"]) - set(CLUSTERS)):
         ids = ", ".join(sp.loc[sp["cluster"] == bad, "id"].astype(str))
         problems.append(msg("inv_bad_cluster", ids=ids, cluster=str(bad)))
     expected_total = sum(per_cluster.values())
     if len(sp) != expected_total:
         problems.append(msg("inv_subpark_count", count=len(sp), expected=expected_total))
+    counts = sp["cluster"].value_counts().to_dict()
     for cluster, n in per_cluster.items():
         if counts.get(cluster, 0) != n:
             problems.append(msg("inv_cluster_count", count=counts.get(cluster, 0), cluster=msg(f"cluster_{cluster}")
                                 if f"cluster_{cluster}" in CATALOGUE else str(cluster), expected=n))
+    return problems
 
-    sp_m = to_metric(sp)
-    geoms = sp_m.geometry.to_numpy()
-    ids = sp_m["id"].to_numpy()
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
+
+def _overlap_problems(subparks_m: gpd.GeoDataFrame) -> list[Message]:
+    """Pairs of sub-parks (metric CRS) overlapping by more than :data:`AREA_EPS_M2`."""
+    geoms = subparks_m.geometry.to_numpy()
+    ids = subparks_m["id"].to_numpy()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    problems: list[Message] = []
     for i, j in zip(left, right):
         if i < j:
             overlap = shapely.intersection(geoms[i], geoms[j]).area
             if overlap > AREA_EPS_M2:
                 problems.append(msg("inv_overlap", a=str(ids[i]), b=str(ids[j]), m2=float(overlap)))
-    district_m = to_metric(data.district).geometry.union_all()
-    outside = shapely.difference(geoms, district_m)
-    for fid, g in zip(ids, outside):
-        if g.area > AREA_EPS_M2:
-            problems.append(msg("inv_outside_district", id=str(fid), m2=float(g.area)))
-
-    total = float(cluster_area_table(sp).loc["total", "area_km2"])
-    if abs(total - total_km2) > rel_tol * total_km2:
-        problems.append(msg("inv_total_area", total=total, expected=total_km2, tol=rel_tol))
-
-    known = set(sp["id"])
-    bld = data.buildings
-    for fid, sid in zip(bld["id"], bld["subpark_id"]):
-        if sid not in known:
-            problems.append(msg("inv_building_subpark", id=str(fid), subpark=str(sid)))
     return problems
+
+
+def _outside_district_problems(subparks_m: gpd.GeoDataFrame, district_m: shapely.Geometry) -> list[Message]:
+    """Sub-parks (metric CRS) reaching out of the district by more than :data:`AREA_EPS_M2`."""
+    outside = shapely.difference(subparks_m.geometry.to_numpy(), district_m)
+    return [msg("inv_outside_district", id=str(fid), m2=float(g.area))
+            for fid, g in zip(subparks_m["id"], outside) if g.area > AREA_EPS_M2]
+
+
+def _total_area_problems(data: ParkData, *, total_km2: float, rel_tol: float) -> list[Message]:
+    """The sub-parks' total area (planar EPSG:4549) off the plan's ``total_km2`` by more than ``rel_tol``."""
+    total = float(cluster_area_table(data.subparks).loc["total", "area_km2"])
+    if abs(total - total_km2) > rel_tol * total_km2:
+        return [msg("inv_total_area", total=total, expected=total_km2, tol=rel_tol)]
+    return []
+
+
+def _building_problems(data: ParkData) -> list[Message]:
+    """Buildings naming a sub-park that does not exist."""
+    known = set(data.subparks["id"])
+    bld = data.buildings
+    return [msg("inv_building_subpark", id=str(fid), subpark=str(sid))
+            for fid, sid in zip(bld["id"], bld["subpark_id"]) if sid not in known]
 
 
 def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, list[Message | str]]:

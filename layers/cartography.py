@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -38,6 +39,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
 from matplotlib.patches import Polygon as MplPolygon  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
+from matplotlib.typing import RcKeyType  # noqa: E402
 
 from gis.crs import METRIC_CRS, to_metric  # noqa: E402
 from gis.errors import CartographyError  # noqa: E402
@@ -53,16 +55,15 @@ PX_TO_PT = 0.75  # Leaflet's CSS pixels to points
 POINT_PT_PER_PX = 1.25  # a point symbol's diameter (pt) per pixel of its web radius
 #: The national basic scale series (1:500 … 1:1 000 000); a fitted scale is the largest that shows the extent.
 SCALE_SERIES = (500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
-#: Context layers drawn under the park layers, bottom first, with their matplotlib z-order.
+#: Context layers drawn under the park layers, bottom first, with their matplotlib z-order. They all come
+#: from OpenStreetMap: a map that draws one credits "© OpenStreetMap contributors".
 UNDER = ("roads", "metro_lines", "stations")
 _UNDER_Z = {"roads": 1.2, "metro_lines": 1.4, "stations": 1.6}
 #: Outside the district the context is veiled with white at this opacity, so the park reads first.
 VEIL = 0.45
-#: Layers from OpenStreetMap: a map that draws one credits "© OpenStreetMap contributors".
-OSM_LAYERS = ("roads", "metro_lines", "stations")
 #: matplotlib settings for every print product: the CJK font, and no mathtext (text is drawn literally).
-RC = {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False, "text.parse_math": False,
-      "text.usetex": False, "svg.fonttype": "path", "pdf.fonttype": 3}
+RC: dict[RcKeyType, Any] = {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False,
+                            "text.parse_math": False, "text.usetex": False, "svg.fonttype": "path", "pdf.fonttype": 3}
 LABEL_PT = 6.5       # park feature labels
 STATION_PT = 5.5     # station names
 ROAD_PT = 5.5        # road names
@@ -654,7 +655,7 @@ def _sources(spec: PrintSpec, drawn_ids: set[str], attribution: str) -> str:
             parts += [t("print_src_demo", lang), t("print_src_plan", lang)]
         if "district" in drawn_ids:
             parts.append(t("print_src_district", lang))
-    if drawn_ids & set(OSM_LAYERS) and not any("OpenStreetMap" in p for p in parts):
+    if drawn_ids & set(UNDER) and not any("OpenStreetMap" in p for p in parts):
         parts.append(t("print_src_osm", lang))
     if "stations" in drawn_ids and not spec.note:
         parts.append(t("print_src_metroflow", lang))
@@ -824,40 +825,60 @@ def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, 
     _legend(fig, lay, (lx0, legend_bottom, lx1, top), handles, spec.lang)
 
 
-def _place_all_labels(labeler: Labeler, to_label, spec: PrintSpec) -> None:
+#: Polygon layers whose features are labelled on a print map; the parcel layers only on a close-up.
+_LABELLED_POLYGONS = ("subparks", "scenario_added", "scenario_new", "parcels", "scored_parcels")
+_PARCEL_LAYERS = ("parcels", "scored_parcels")
+#: A map with more parcels than this would drown in parcel ids: they go unlabelled.
+_MAX_LABELLED_PARCELS = 30
+
+
+def _place_all_labels(labeler: Labeler, to_label: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
+                      spec: PrintSpec) -> None:
     """Park features first (largest first), then stations, then road names."""
-    lang = spec.lang
     for lspec, gm in to_label:
-        if lspec.kind != "polygon" or lspec.id not in ("subparks", "scenario_added", "scenario_new", "parcels",
-                                                        "scored_parcels"):
-            continue
-        if lspec.id in ("parcels", "scored_parcels") and len(gm) > 30:
-            continue  # a district map would drown in parcel ids
-        col = _label_col(lspec, gm, spec.label_field, lang)
-        if col is None:
-            continue
-        for i in np.argsort(-gm.geometry.area.to_numpy()):
-            texts = [str(gm[col].iloc[i]), str(gm["id"].iloc[i]) if "id" in gm.columns else ""]
-            labeler.polygon_label(gm.geometry.iloc[i], [s for s in texts if s and s not in ("nan", "+")],
-                                  pt=LABEL_PT)
+        _label_polygons(labeler, lspec, gm, spec)
     for lspec, gm in to_label:
         if lspec.id == "stations":
-            col = resolve_field("name", lang, gm.columns)
-            r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
-            for geom, name in zip(gm.geometry, gm[col] if col else [""] * len(gm)):
-                if name and str(name) != "nan":
-                    labeler.point_label(geom.x, geom.y, str(name), pt=STATION_PT, r_pt=r_pt)
+            _label_stations(labeler, lspec, gm, lang=spec.lang)
     for lspec, gm in to_label:
         if lspec.id == "roads":
-            col = resolve_field("name", lang, gm.columns)
-            if col is None:
-                continue
-            names = gm[col].fillna("").astype(str)
-            clipped = gm.geometry.intersection(labeler.inside)
-            order = clipped.length.groupby(names).sum().sort_values(ascending=False)
-            for name in order.index:
-                if name.strip():
-                    labeler.line_label(shapely.union_all(clipped[names == name].to_numpy()), name, pt=ROAD_PT)
+            _label_roads(labeler, gm, lang=spec.lang)
+
+
+def _label_polygons(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, spec: PrintSpec) -> None:
+    """A park layer's features, largest first: name (and id) inside each."""
+    if lspec.kind != "polygon" or lspec.id not in _LABELLED_POLYGONS:
+        return
+    if lspec.id in _PARCEL_LAYERS and len(gm) > _MAX_LABELLED_PARCELS:
+        return
+    col = _label_col(lspec, gm, spec.label_field, spec.lang)
+    if col is None:
+        return
+    for i in np.argsort(-gm.geometry.area.to_numpy()):
+        texts = [str(gm[col].iloc[i]), str(gm["id"].iloc[i]) if "id" in gm.columns else ""]
+        labeler.polygon_label(gm.geometry.iloc[i], [s for s in texts if s and s not in ("nan", "+")], pt=LABEL_PT)
+
+
+def _label_stations(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, *, lang: str) -> None:
+    """Station names beside their symbols."""
+    col = resolve_field("name", lang, gm.columns)
+    r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
+    for geom, name in zip(gm.geometry, gm[col] if col else [""] * len(gm)):
+        if name and str(name) != "nan":
+            labeler.point_label(geom.x, geom.y, str(name), pt=STATION_PT, r_pt=r_pt)
+
+
+def _label_roads(labeler: Labeler, gm: gpd.GeoDataFrame, *, lang: str) -> None:
+    """Road names along their roads, the longest (inside the map) first."""
+    col = resolve_field("name", lang, gm.columns)
+    if col is None:
+        return
+    names = gm[col].fillna("").astype(str)
+    clipped = gm.geometry.intersection(labeler.inside)
+    order = clipped.length.groupby(names).sum().sort_values(ascending=False)
+    for name in order.index:
+        if name.strip():
+            labeler.line_label(shapely.union_all(clipped[names == name].to_numpy()), name, pt=ROAD_PT)
 
 
 # --- output ---------------------------------------------------------------------------------------------

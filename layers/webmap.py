@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -217,7 +217,7 @@ def layer_document(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, datum: 
     # a layer restyled by the page (scores, scenario states) may not carry its category column
     has_cats = bool(spec.category_field) and spec.category_field in frame.columns
     cats = frame[spec.category_field].astype(str).tolist() if has_cats else [""] * len(frame)
-    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}  # type: ignore[index]
+    values = {f: [strings(_fmt(v)) for v in frame[columns[f]].tolist()] for f in fields}
     features = []
     for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms)):
         anchor = None
@@ -271,28 +271,105 @@ def layer_ref(layer_id: str, *, name: str, url: str | None = None, doc: Mapping 
     return ref
 
 
-def map_spec(*, layers: Sequence[Mapping], basemap: Mapping, fit: list[list[float]], legend_title: str,
-             legend: Sequence[Sequence], focus: Mapping | None = None, selected: Mapping | None = None,
-             draw: bool = False, clear_drawings: int = 0, report_view: bool = False, height: int = 560,
-             map_key: str = "map", legend_open: bool = True, tiled: Sequence[Mapping] = (),
-             image: Mapping | None = None, credits: Sequence[str] = (), lang: str) -> dict:
-    """Everything the browser map needs for one render (small: layers travel by URL, not in here).
+@dataclass(frozen=True)
+class MapSpec:
+    """What the browser map draws in one render (small: layers travel by URL, not in here).
 
-    ``credits`` are shown in the map's attribution corner (the data's licences ask for them).
-
-    ``image`` is a raster overlay ``{"url": data URL, "bounds": [[s, w], [n, e]], "opacity"}``.
+    Attributes
+    ----------
+    lang : str
+        Language of the map's own controls.
+    layers : sequence of mapping
+        Layer references (:func:`layer_ref`, tiled references), bottom first.
+    basemap : mapping
+        The basemap (:func:`basemap_spec`).
+    fit : [[south, west], [north, east]]
+        The view to fit on first draw (:func:`bounds_of`).
+    legend_title, legend, legend_open
+        The legend's title, ``[label, style]`` entries (:func:`legend_entries`) and whether it starts open.
+    focus, selected : mapping, optional
+        A view to zoom to (``{"token", "bounds", "max_zoom", ...}``) and the highlighted feature
+        (``{"layer", "id"}``).
+    draw, clear_drawings, report_view : bool, int, bool
+        The drawing toolbar, a token that clears the drawings when it changes, and whether the map reports
+        its view back.
+    height, map_key : int, str
+        The map's height (px) and the key of its browser component.
+    tiled : sequence of mapping
+        Vector-tile sources outside the layer references (handed to the tile script as is).
+    image : mapping, optional
+        A raster overlay ``{"url": data URL, "bounds": [[s, w], [n, e]], "opacity"}``.
+    credits : sequence of str
+        Shown in the map's attribution corner (the data's licences ask for them).
     """
-    scripts = ["js/vector_tiles.js"] if any("tiled" in ref for ref in layers) else []
-    return {"layers": list(layers), "basemap": dict(basemap), "fit": fit, "image": dict(image) if image else None,
+
+    lang: str
+    layers: Sequence[Mapping[str, Any]]
+    basemap: Mapping[str, Any]
+    fit: Sequence[Sequence[float]]
+    legend_title: str
+    legend: Sequence[Sequence[Any]]
+    legend_open: bool = True
+    focus: Mapping[str, Any] | None = None
+    selected: Mapping[str, Any] | None = None
+    draw: bool = False
+    clear_drawings: int = 0
+    report_view: bool = False
+    height: int = 560
+    map_key: str = "map"
+    tiled: Sequence[Mapping[str, Any]] = ()
+    image: Mapping[str, Any] | None = None
+    credits: Sequence[str] = ()
+
+
+class LegendJson(TypedDict):
+    """The legend as the browser map reads it."""
+
+    title: str
+    entries: list[list[Any]]
+    open: bool
+
+
+class MapJson(TypedDict):
+    """A :class:`MapSpec` as the browser map receives it (JSON; keys in this order)."""
+
+    layers: list[Mapping[str, Any]]
+    basemap: dict[str, Any]
+    fit: list[list[float]]
+    image: dict[str, Any] | None
+    scripts: list[str]
+    texts: dict[str, Any]
+    legend: LegendJson
+    focus: dict[str, Any] | None
+    selected: dict[str, Any] | None
+    draw: bool
+    clear_drawings: int
+    report_view: bool
+    height: int
+    map_key: str
+    tiled: list[Mapping[str, Any]]
+    asset_version: str
+    credits: list[str]
+
+
+def map_spec(spec: MapSpec) -> MapJson:
+    """Everything the browser map needs for one render: ``spec`` with the control texts in its language,
+    the scripts it needs (vector tiles when a layer is tiled) and the map script's version."""
+    scripts = ["js/vector_tiles.js"] if any("tiled" in ref for ref in spec.layers) else []
+    return {"layers": list(spec.layers), "basemap": dict(spec.basemap), "fit": [list(c) for c in spec.fit],
+            "image": dict(spec.image) if spec.image else None,
             "scripts": scripts,
-            "texts": control_texts(lang),
-            "legend": {"title": legend_title, "entries": [list(e) for e in legend], "open": legend_open},
-            "focus": dict(focus) if focus else None, "selected": dict(selected) if selected else None,
-            "draw": draw, "clear_drawings": clear_drawings, "report_view": report_view, "height": height,
-            "map_key": map_key, "tiled": list(tiled), "asset_version": asset_version(), "credits": list(credits)}
+            "texts": control_texts(spec.lang),
+            "legend": {"title": spec.legend_title, "entries": [list(e) for e in spec.legend],
+                       "open": spec.legend_open},
+            "focus": dict(spec.focus) if spec.focus else None,
+            "selected": dict(spec.selected) if spec.selected else None,
+            "draw": spec.draw, "clear_drawings": spec.clear_drawings, "report_view": spec.report_view,
+            "height": spec.height, "map_key": spec.map_key, "tiled": list(spec.tiled),
+            "asset_version": asset_version(), "credits": list(spec.credits)}
 
 
-def control_texts(lang: str) -> dict:
+def control_texts(lang: str) -> dict[str, Any]:
     """The words of the map's own controls (zoom, layers, the drawing toolbar) in ``lang``."""
     keys = ("polygon", "rectangle", "cancel", "cancel_title", "finish", "finish_title", "undo", "undo_title",
             "polygon_start", "polygon_cont", "polygon_end", "rectangle_start", "shape_end", "crossing")

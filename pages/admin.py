@@ -14,7 +14,8 @@ from layers.registry import get_spec
 from pages import boundary, state
 from planner import basemaps
 from planner import workspace as pw
-from store import ROLES, beijing_time
+from store import ROLES
+from text.clock import beijing_time
 from text.display import person
 from text.messages import t
 

@@ -11,8 +11,7 @@ from gis.errors import AuthError
 from layers.registry import get_spec
 from pages import boundary, state
 from planner import workspace as pw
-from store import beijing_time
-from text.clock import beijing_days_utc
+from text.clock import beijing_days_utc, beijing_time
 from text.display import person
 from text.messages import CATALOGUE, t
 

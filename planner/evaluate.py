@@ -32,13 +32,13 @@ from gis.scoring import (
 )
 from ingest.sandbox import run_limited
 from layers.registry import SCORED_PARCELS, get_spec
-from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
-from planner.cache import BoundedCache
 from planner.data import DataSet, layers_digest
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
 from text.display import name_col
 from text.messages import industry_label, msg, t
+from tiles.cache import BoundedCache
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)
@@ -380,7 +380,7 @@ def _score_extra(ev: Evaluation, scores: Scores, ids: Sequence[str], *, lang: st
 
 def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basemap: dict, datum: str = "wgs84",
                 selected: str | None = None, image: dict | None = None, clear_drawings: int = 0,
-                height: int = 560) -> dict:
+                height: int = 560) -> MapJson:
     """The parcels page's map: context layers, the parcels coloured by score class (restyled in place when
     the weights change), the user's parcels, the selection outlined, the drawing tool."""
     spec = SCORED_PARCELS
@@ -408,11 +408,11 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
             layer_of_selected = "selection"
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec],
                                                             lang=lang)
-    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
-                    legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
-                    selected={"layer": layer_of_selected, "id": selected} if selected else None,
-                    image=image, height=height, map_key="parcels")
+    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+                            legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
+                            selected={"layer": layer_of_selected, "id": selected} if selected else None,
+                            image=image, height=height, map_key="parcels"))
 
 
 def add_user_parcels(current: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, *, names: Sequence[str],

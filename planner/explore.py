@@ -10,13 +10,13 @@ from gis.analysis import cluster_area_table, subpark_area_table, subpark_summary
 from gis.errors import UnknownFeatureError
 from gis.settings import SETTINGS
 from layers.registry import get_spec
-from layers.webmap import bounds_of, layer_ref, legend_entries, map_spec
-from planner.cache import BoundedCache
+from layers.webmap import MapJson, MapSpec, bounds_of, layer_ref, legend_entries, map_spec
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, selection_ref
 from planner.urls import layer_url
 from text.display import data_text, name_col
 from text.messages import t
+from tiles.cache import BoundedCache
 
 #: Cards, tables and map specs of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(16 * 1024 * 1024)
@@ -131,7 +131,7 @@ def area_tables(ds: DataSet, *, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs84", selected: str | None = None,
-             selected_parcel: str | None = None, focus_token: str | None = None, height: int = 620) -> dict:
+             selected_parcel: str | None = None, focus_token: str | None = None, height: int = 620) -> MapJson:
     """The home map's spec: every park layer (a large parcel layer as vector tiles), sub-park labels, the
     selected sub-park or parcel outlined and, when ``focus_token`` changes, the view zoomed to it."""
     datum = basemap_datum
@@ -165,9 +165,9 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
         if focus_token:
             sp = ds.park.subparks
             focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
-    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend,
-                    focus=focus, selected=chosen, height=height, map_key="home")
+    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend,
+                            focus=focus, selected=chosen, height=height, map_key="home"))
 
 
 def parcel_focus(ds: DataSet, parcel_id: str, *, token: str, datum: str = "wgs84") -> dict | None:

@@ -16,7 +16,16 @@ from gis.scenario import Scenario
 from layers.cartography import PrintSpec, padded_extent, render
 from layers.registry import CONTEXT_LAYERS, get_spec
 from layers.reports import atlas, scenario_report
-from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec, standalone_html
+from layers.webmap import (
+    MapJson,
+    MapSpec,
+    bounds_of,
+    layer_document,
+    layer_ref,
+    legend_entries,
+    map_spec,
+    standalone_html,
+)
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
 from planner.maps import context_refs, data_credits, park_refs
@@ -138,15 +147,17 @@ def offline_html(ds: DataSet, *, lang: str) -> bytes:
                       doc=layer_document(get_spec(lid), ds.park.layer(lid), lang=lang,
                                          label_field="name" if lid == "subparks" else None))
             for lid in ids]
-    spec = map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
-                    legend_title=t("legend", lang), legend=legend_entries([get_spec(i) for i in ids], lang=lang))
+    spec = map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
+                            legend_title=t("legend", lang),
+                            legend=legend_entries([get_spec(i) for i in ids], lang=lang)))
     return standalone_html(spec, title=t("app_title", lang)).encode("utf-8")
 
 
-def view_map(ds: DataSet, *, lang: str) -> dict:
+def view_map(ds: DataSet, *, lang: str) -> MapJson:
     """A small map whose view (reported by the browser) frames a print map."""
     refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks"), lang=lang)
-    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
-                    legend_title=t("legend", lang), legend=[], report_view=True, height=320, map_key="print_view")
+    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
+                            legend_title=t("legend", lang), legend=[], report_view=True, height=320,
+                            map_key="print_view"))

@@ -31,12 +31,12 @@ from ingest.importers import (
     read_upload_isolated,
 )
 from layers.registry import Category, LayerSpec, get_spec
-from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
-from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, park_refs
 from text.messages import Message, t
+from tiles.cache import BoundedCache
 
 #: What each target layer accepts.
 KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}
@@ -169,7 +169,7 @@ def label_column(layer: gpd.GeoDataFrame) -> str | None:
     return (named or texts or [None])[0]
 
 
-def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
+def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> MapJson:
     """The preview map: roads, stations and the park under the imported layer (a large one as vector tiles);
     for lon/lat data also the layer as it would lie if it were GCJ-02 or BD-09, to compare with the roads."""
     gdf = pv.result.gdf.reset_index(drop=True)
@@ -209,6 +209,6 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> dict:
                 refs.append(layer_ref(f"import_{datum}", name=t(f"imp_reading_{datum}", lang), show=False,
                                       doc=layer_document(spec, shifted, lang=lang)))
         legend += legend_entries([spec], lang=lang)
-    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
-                    legend_title=t("legend", lang), legend=legend, height=460, map_key="import")
+    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
+                            legend_title=t("legend", lang), legend=legend, height=460, map_key="import"))

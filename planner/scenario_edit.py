@@ -24,14 +24,14 @@ from gis.scenario import (
     suggest,
 )
 from layers.registry import SCENARIO_ADDED, SCENARIO_PARCELS, get_spec
-from layers.webmap import bounds_of, layer_document, layer_ref, legend_entries, map_spec
+from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
-from planner.cache import BoundedCache
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
 from text.display import name_col
 from text.messages import t
+from tiles.cache import BoundedCache
 
 CACHE = BoundedCache(32 * 1024 * 1024)
 CONTEXT_LAYERS = ("district", "zones", "subparks", "stations")
@@ -151,7 +151,7 @@ def drawn_layer(scenario: Scenario) -> gpd.GeoDataFrame:
 
 
 def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: str, basemap: dict,
-                 datum: str = "wgs84", clear_drawings: int = 0, height: int = 560) -> dict:
+                 datum: str = "wgs84", clear_drawings: int = 0, height: int = 560) -> MapJson:
     """The scenario page's map: context, the parcels coloured by state (restyled in place), the drawn
     areas, and the drawing tool. Clicking a parcel includes or removes it."""
     states = parcel_states(ev, scenario)
@@ -174,10 +174,10 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
         refs.append(layer_ref("scenario_drawn", name=t("scen_drawn", lang), doc=doc, popups=False))
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS]
                                                             + [SCENARIO_PARCELS], lang=lang)
-    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
-                    legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
-                    height=height, map_key="scenario")
+    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+                            legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
+                            height=height, map_key="scenario"))
 
 
 def parcel_table(ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: str, rows: int = 500) -> pd.DataFrame:
@@ -240,7 +240,7 @@ def compare_table(named: Mapping[str, ScenarioMetrics], *, lang: str) -> tuple[p
 
 
 def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str, basemap: dict,
-                datum: str = "wgs84") -> dict:
+                datum: str = "wgs84") -> MapJson:
     """One map of what each compared scenario adds, the legend naming the scenarios."""
     names = list(named)
     geoms = [to_storage(gpd.GeoSeries([m.added_geometry_m], crs="EPSG:4549")).iloc[0] for m in named.values()]
@@ -256,9 +256,9 @@ def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str,
                               doc=layer_document(SCENARIO_ADDED, added, lang=lang, datum=datum)))
     legend = legend_entries([get_spec(lid) for lid in ("district", "zones", "subparks")], lang=lang)
     legend += [[name, {**SCENARIO_ADDED.style_for(f"s{i}"), "kind": "polygon"}] for i, name in enumerate(names)]
-    return map_spec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                    basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
-                    legend_title=t("legend", lang), legend=legend, height=480, map_key="compare")
+    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
+                            basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
+                            legend_title=t("legend", lang), legend=legend, height=480, map_key="compare"))
 
 
 @dataclass(frozen=True)

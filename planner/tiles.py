@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from layers.registry import LayerSpec
-from planner.cache import BoundedCache, on_release
-from tiles.vector import TileCache, VectorTiles, class_codes
+from tiles.cache import BoundedCache, on_release
+from tiles.vector import VectorTiles, class_codes
 
 #: Above this many features a layer is drawn from vector tiles (below it, one document is smaller and faster).
 TILE_THRESHOLD = 3000
 #: Built tiles of every layer, one byte budget for the process.
-TILE_CACHE = TileCache(128 * 2**20)
+TILE_CACHE = BoundedCache(128 * 2**20)
 #: Class values registered by pages, by (version, layer, values key): bounded by bytes.
 VALUES = BoundedCache(64 * 2**20)
 #: Tile engines kept at once (each holds an index of its layer: ~140 MB for a million parcels).

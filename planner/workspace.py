@@ -254,7 +254,7 @@ def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object
                   limit: int = 1000, newest_first: bool = True) -> tuple[AuditEntry, ...]:
     """Audit entries filtered by who, object (id and/or type: scenario, layer, account, setting, mapping,
     workspace) and time (UTC ISO text, ``until`` exclusive: :func:`text.clock.beijing_days_utc` turns
-    Beijing days into these; show times with :func:`store.beijing_time`), newest first unless asked
+    Beijing days into these; show times with :func:`text.clock.beijing_time`), newest first unless asked
     otherwise (admins)."""
     _require(user, "view_audit")
     return tuple(ws.audit_entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,

@@ -10,12 +10,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from ingest.sandbox import warm_up
-from planner.cache import on_release
 from server.allocator import trim_memory, tune_allocator
-from server.routes import routes
 from server.sessions import reap_forever
+from tiles.cache import on_release
 
-__all__ = ["lifespan", "prepare", "routes"]
+__all__ = ["http_routes", "lifespan", "prepare"]
 
 
 def prepare() -> None:
@@ -32,6 +31,13 @@ def prepare() -> None:
     PagesManager.uses_pages_directory = False
     tune_allocator()
     on_release(lambda _fragments: trim_memory())  # a session's released data: its memory back to the system
+
+
+def http_routes() -> list[Any]:
+    """The app's own HTTP routes (server.routes), to mount with ``st.App(..., routes=...)``."""
+    from server import routes
+
+    return routes.routes()
 
 
 @asynccontextmanager

@@ -19,9 +19,9 @@ from starlette.routing import Route
 
 from gis.crs import DATUMS
 from planner import data as datasets
-from planner.cache import BoundedCache
 from planner.urls import API_PREFIX, basemap_url, layer_url, sign, signed_url, tile_urls
 from text.messages import LANGS
+from tiles.cache import BoundedCache
 
 #: Map layers the browser may ask for: registry spec id -> (data set layer, field used for labels or None).
 #: The scored and scenario parcels are the parcels' geometry drawn with another spec (restyled in place).

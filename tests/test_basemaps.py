@@ -138,3 +138,35 @@ def test_local_tiles_draw_from_the_app_and_nothing_leaves_the_machine(browser, t
         finally:
             save_failure_screenshot(request, page)
             context.close()
+
+
+@pytest.mark.browser
+def test_a_bureau_attribution_with_markup_is_shown_as_text_and_runs_nothing(browser, tmp_path, request, monkeypatch):
+    """An admin-set attribution is the service's words: Leaflet would insert it as HTML, the map inserts text."""
+    from planner.auth import single_user
+    from planner.workspace import open_from_env
+    from text.messages import t
+
+    ws_path = tmp_path / "ws.gpkg"
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(ws_path))
+    monkeypatch.delenv(basemaps.LOCAL_ENV, raising=False)
+    hostile = '<img src=x onerror="window.__xss=1">区测绘院'
+    basemaps.set_service(open_from_env()[0], single_user(), url="http://127.0.0.1:9/{z}/{x}/{y}.png",
+                         datum="wgs84", attribution=hostile)
+    with running_app(workspace=ws_path) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith((url, "data:", "blob:"))
+                      else route.abort())
+        page = context.new_page()
+        page.goto(url)
+        try:
+            page.locator(".pp-map[data-ready='1'][data-pending='0']").wait_for(timeout=60_000)
+            page.get_by_test_id("stSelectbox").filter(has_text=t("basemap", "zh")).click()
+            page.get_by_role("option", name=t("basemap_bureau", "zh")).click()
+            attribution = page.locator(".leaflet-control-attribution")
+            expect(attribution).to_contain_text(hostile, timeout=30_000)
+            assert attribution.locator("img").count() == 0
+            assert page.evaluate("() => window.__xss === undefined")
+        finally:
+            save_failure_screenshot(request, page)
+            context.close()

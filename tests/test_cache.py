@@ -6,8 +6,9 @@ import platform
 
 import numpy as np
 
-from planner.cache import BoundedCache, SessionScope, approx_bytes, release
+from planner.cache import SessionScope
 from server.allocator import tune_allocator
+from tiles.cache import BoundedCache, approx_bytes, release
 
 
 def test_bounded_by_bytes_least_recently_used_first():
@@ -29,6 +30,17 @@ def test_an_entry_over_a_quarter_of_the_budget_is_computed_but_not_kept():
 def test_approx_bytes_counts_frames_and_geometries(squares_4549):
     assert approx_bytes(squares_4549) > 3 * 5 * 16
     assert approx_bytes({"a": np.zeros(1000)}) >= 8000
+
+
+def test_an_object_that_states_its_size_is_taken_at_its_word():
+    class Stated:
+        nbytes = 12_345
+
+    class Flag:
+        nbytes = True  # not a size
+
+    assert approx_bytes(Stated()) == 12_345 and approx_bytes([Stated()] * 2) > 2 * 12_345
+    assert approx_bytes(Flag()) < 1000
 
 
 def test_a_sessions_entries_go_when_its_scope_goes():

@@ -143,3 +143,20 @@ def test_help_lists_both_commands(capsys):
     with pytest.raises(SystemExit) as info:
         cli_files.main(["convert", "--help"])
     assert info.value.code == 0 and "--accept-guess" in capsys.readouterr().out
+
+
+def test_convert_writes_files_a_colleague_can_read(capsys, parcels_gpkg, tmp_path):
+    """The written file has the mode any new file gets under the umask (mkstemp's 0600 was kept before)."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out_path = tmp_path / "shared.gpkg"
+        code, _, _ = run(capsys, "convert", str(parcels_gpkg), str(out_path))
+        assert code == 0 and stat.S_IMODE(out_path.stat().st_mode) == 0o644
+        os.umask(0o027)
+        code, _, _ = run(capsys, "convert", str(parcels_gpkg), str(out_path), "--force")
+        assert code == 0 and stat.S_IMODE(out_path.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

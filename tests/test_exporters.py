@@ -380,3 +380,20 @@ def test_xlsx_drops_characters_a_workbook_cannot_hold():
     raw = xlsx_bytes(pd.DataFrame({"a": ["bell\x07 here", "ok"]}), sheet="a/b:c")
     wb = openpyxl.load_workbook(io.BytesIO(raw))
     assert wb.sheetnames == ["a_b_c"] and wb.active["A2"].value == "bell here"
+
+
+@pytest.mark.parametrize("fmt", ["shp", "gpkg", "geojson", "kml", "dxf"])
+def test_a_geometry_collection_a_repair_left_is_written_as_its_polygons(fmt, tmp_path):
+    """A self-crossing polygon repaired into polygons plus a stray line: every format writes its polygonal part."""
+    from export.formats import export_layers
+
+    collection = shapely.GeometryCollection([shapely.box(121.40, 31.20, 121.41, 31.21),
+                                             shapely.LineString([(121.40, 31.20), (121.42, 31.22)])])
+    gdf = gpd.GeoDataFrame({"id": ["R1"], "name_zh": ["修复后的地块"]}, geometry=[collection], crs=4326)
+    data, name, _ = export_layers({"parcels": gdf}, fmt=fmt, target="wgs84", meta=META)
+    path = tmp_path / name
+    path.write_bytes(data)
+    if fmt in ("shp", "gpkg", "geojson"):
+        back = gpd.read_file(path, engine="pyogrio")
+        assert list(back.geom_type) == ["MultiPolygon"] or list(back.geom_type) == ["Polygon"]
+        assert back.geometry.iloc[0].area == pytest.approx(1e-4, rel=1e-3)

@@ -13,9 +13,9 @@ import shapely
 from gis.errors import ScenarioError
 from gis.scenario import Scenario
 from planner import scenario_edit as se
-from planner.cache import BoundedCache
 from store.records import VersionInfo
 from store.repository import change_summary
+from tiles.cache import BoundedCache
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}
 #: Untranslated text: a metric key, a catalogue code or placeholder, the solver's own words.

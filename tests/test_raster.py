@@ -121,3 +121,65 @@ def test_colour_ramp_endpoints():
     c = colour(np.array([0.0, 1.0, np.nan]))
     assert tuple(c[0][:3]) == (215, 48, 39) and tuple(c[1][:3]) == (26, 152, 80) and c[2][3] == 0
     assert rasterio.__version__ >= "1.4"
+
+
+def _vrt_reading(path) -> bytes:
+    """A VRT (it could be named .tif) whose raw band reads the bytes of ``path`` as pixels."""
+    return (f'<VRTDataset rasterXSize="8" rasterYSize="1"><SRS>EPSG:4549</SRS>'
+            f'<GeoTransform>{X0}, 100, 0, {Y0 + 100}, 0, -100</GeoTransform>'
+            f'<VRTRasterBand dataType="Byte" band="1" subClass="VRTRawRasterBand">'
+            f'<SourceFilename relativetoVRT="0">{path}</SourceFilename>'
+            f'<ImageOffset>0</ImageOffset><PixelOffset>1</PixelOffset><LineOffset>8</LineOffset>'
+            f'</VRTRasterBand></VRTDataset>').encode()
+
+
+@pytest.mark.parametrize("kind", ["raw_vrt", "wms", "vsicurl_vrt"])
+def test_a_tif_that_is_really_a_description_is_refused_unread(tmp_path, kind):
+    """Only GeoTIFF is opened: a VRT named .tif must not read a server file, a WMS/vsicurl one must not fetch."""
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"SECRET_KEY=abcdefgh")
+    payload = {
+        "raw_vrt": _vrt_reading(secret),
+        "wms": b'<GDAL_WMS><Service name="TMS"><ServerUrl>http://127.0.0.1:9/${z}/${x}/${y}.png</ServerUrl>'
+               b'</Service><DataWindow><UpperLeftX>-20037508.34</UpperLeftX><UpperLeftY>20037508.34</UpperLeftY>'
+               b'<LowerRightX>20037508.34</LowerRightX><LowerRightY>-20037508.34</LowerRightY><TileLevel>18'
+               b'</TileLevel><TileCountX>1</TileCountX><TileCountY>1</TileCountY><YOrigin>top</YOrigin>'
+               b'</DataWindow><Projection>EPSG:3857</Projection></GDAL_WMS>',
+        "vsicurl_vrt": _vrt_reading("/vsicurl/http://127.0.0.1:9/secret"),
+    }[kind]
+    parcels = squares((0, 0, 100), (300, 0, 100))
+    for raster in (payload, _write(tmp_path / "criterion.tif", payload)):
+        with pytest.raises(RasterError) as refused:
+            zonal_mean(parcels, raster)
+        assert refused.value.code == "raster_not_geotiff"
+        assert "GeoTIFF" in refused.value.text("zh") and "Rasterio" not in refused.value.text("zh")
+
+
+def _write(path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize("dtype", ["int16", "uint8"])
+def test_integer_rasters_with_nodata_are_read(dtype):
+    """A DEM in int16 (or a class raster in uint8) with a nodata value: nodata pixels do not count."""
+    nodata = -9999 if dtype == "int16" else 255
+    arr = np.array([[10, 20], [nodata, 40]], dtype=dtype)
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=2, height=2, count=1, dtype=dtype, crs="EPSG:4549", nodata=nodata,
+                      transform=from_origin(X0, Y0 + 200, 100, 100)) as dst:
+            dst.write(arr, 1)
+        tif = mem.read()
+    z = zonal_mean(squares((0, 0, 200)), tif)
+    assert z.iloc[0] == pytest.approx((10 + 20 + 40) / 3)
+
+
+def test_a_raster_in_a_local_crs_is_refused_with_its_name():
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=2, height=2, count=1, dtype="float32", transform=from_origin(0, 200, 100, 100),
+                      crs='LOCAL_CS["site grid",UNIT["metre",1]]') as dst:
+            dst.write(np.ones((2, 2), dtype="float32"), 1)
+        tif = mem.read()
+    with pytest.raises(RasterError) as refused:
+        zonal_mean(squares((0, 0, 10)), tif)
+    assert refused.value.code == "raster_crs_unusable" and "site grid" in refused.value.text("en")

@@ -20,8 +20,9 @@ from streamlit.runtime.state.session_state import SessionState
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from planner.cache import BoundedCache, SessionScope
+from planner.cache import SessionScope
 from server import sessions
+from tiles.cache import BoundedCache
 
 
 class Clock:

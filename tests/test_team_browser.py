@@ -136,6 +136,17 @@ def save(page) -> None:
     page.get_by_role("button", name=t("scen_save", "zh")).click()
 
 
+def test_a_deep_link_opened_first_on_a_fresh_server_asks_for_the_sign_in(team, pages):
+    """The pages live in pages/, the folder Streamlit's old multipage mode would run page by page: the first
+    session of a fresh server opened at /data_sources (a page file's own name) must still get app.py's sign-in gate."""
+    url, _ = team
+    page = pages(url)
+    page.goto(f"{url}/data_sources")
+    expect(page.get_by_role("heading", name=t("login_title", "zh"))).to_be_visible(timeout=SLOW)
+    idle(page)
+    expect(page.get_by_role("heading", name=t("data_title", "zh"))).to_have_count(0)
+
+
 def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_detected(team, pages):
     from gis.scenario import Scenario
     from planner import auth

@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from gis.errors import CRSError, DataValidationError, TileRequestError
+from tiles.cache import BoundedCache
 from tiles.vector import (
     BUFFER,
     CELLS,
@@ -19,7 +20,6 @@ from tiles.vector import (
     EMPTY_TILE,
     EXTENT,
     POLYGONS,
-    TileCache,
     VectorTiles,
     class_codes,
     metres_per_px,
@@ -186,7 +186,7 @@ def test_empty_tile_is_a_constant_and_not_cached():
     far = tile_of(-70.0, -30.0, 12)
     assert vt.tile(12, *far) is EMPTY_TILE
     assert vt.values(12, *far, np.ones(1, np.uint8)) == b""
-    assert vt.cache.info().entries == 1
+    assert len(vt.cache) == 1
 
 
 def test_tiny_features_become_dots_never_dropped():
@@ -329,31 +329,45 @@ def test_gcj02_tiles_and_clicks_follow_the_amap_basemap():
 # --- cache ------------------------------------------------------------------------------------------------------
 def test_cache_is_bounded_by_bytes_and_least_recently_used_goes_first():
     gdf, _ = dense_layer(300)
-    one = VectorTiles(gdf).tile(Z, TX, TY)
-    budget = int(len(one) * 2.5)
-    cache = TileCache(max_bytes=budget)
+    probe = VectorTiles(gdf, cache=BoundedCache(2**30))
+    one = probe.tile(Z, TX, TY)
+    size = probe.cache.size_bytes  # the tile states its size (nbytes): its MVT bytes + feature order + overhead
+    assert len(one) < size < len(one) + 300 * 8 * 2 + 1000
+    budget = size * 10  # a tile fits (at most a quarter of the budget per entry)
+    cache = BoundedCache(budget)
     vt = VectorTiles(gdf, cache=cache, version="v1")
     for x in range(TX - 1, TX + 2):  # features only in TX: neighbours hold the buffer parts (small)
         vt.tile(Z, x, TY)
-        assert cache.info().bytes <= budget
+        assert cache.size_bytes <= budget
+    centre = TO_LONLAT.transform(*gdf.to_crs(3857).geometry.iloc[0].centroid.coords[0])
     for z in range(Z - 6, Z + 3):
-        x, y = tile_of(*TO_LONLAT.transform(*gdf.to_crs(3857).geometry.iloc[0].centroid.coords[0]), z)
-        vt.tile(z, x, y)
-        info = cache.info()
-        assert info.bytes <= budget and info.entries >= 1
-    vt.tile(Z + 2, *tile_of(*TO_LONLAT.transform(*gdf.to_crs(3857).geometry.iloc[0].centroid.coords[0]), Z + 2))
-    hits = cache.info().hits
-    vt.tile(Z + 2, *tile_of(*TO_LONLAT.transform(*gdf.to_crs(3857).geometry.iloc[0].centroid.coords[0]), Z + 2))
-    assert cache.info().hits == hits + 1  # the most recent stays
-    tiny = TileCache(max_bytes=10)
-    VectorTiles(gdf, cache=tiny).tile(Z, TX, TY)
-    assert tiny.info().entries == 0 and tiny.info().bytes == 0  # larger than the budget: not kept
-    # a shared cache keeps layers apart by version
-    shared = TileCache()
+        vt.tile(z, *tile_of(*centre, z))
+        assert cache.size_bytes <= budget and len(cache) >= 1
+    assert cache.misses >= 3 + 9 - 1  # (the tile of zoom Z was asked for twice)
+    assert len(cache) < cache.misses  # the least recently used went
+    hits = cache.hits
+    vt.tile(Z + 2, *tile_of(*centre, Z + 2))
+    assert cache.hits == hits + 1  # the most recent stays
+
+
+def test_a_tile_over_a_quarter_of_the_budget_is_built_but_not_kept():
+    gdf, _ = dense_layer(300)
+    probe = VectorTiles(gdf, cache=BoundedCache(2**30))
+    one = probe.tile(Z, TX, TY)
+    small = BoundedCache(probe.cache.size_bytes * 3)  # a quarter of it is 3/4 of the tile
+    vt = VectorTiles(gdf, cache=small)
+    assert vt.tile(Z, TX, TY) == one and vt.tile(Z, TX, TY) == one
+    assert len(small) == 0 and small.size_bytes == 0 and (small.hits, small.misses) == (0, 2)
+    off = BoundedCache(0)  # a zero budget keeps nothing (the benchmarks build every tile)
+    assert VectorTiles(gdf, cache=off).tile(Z, TX, TY) == one and len(off) == 0
+
+
+def test_a_shared_cache_keeps_layers_apart_by_version():
+    shared = BoundedCache(2**20)
     a = VectorTiles(layer([in_tile(0.1, 0.1, 0.2, 0.2)]), cache=shared, version="a")
     b = VectorTiles(layer([in_tile(0.6, 0.6, 0.9, 0.9)]), cache=shared, version="b")
     assert a.tile(Z, TX, TY) != b.tile(Z, TX, TY)
-    assert shared.info().entries == 2
+    assert len(shared) == 2
 
 
 # --- clicks -----------------------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from starlette.testclient import TestClient
 from gis.crs import to_metric, wgs84_to_gcj02
 from layers.registry import REGISTRY, get_spec
 from layers.webmap import (
+    LegendJson,
+    MapJson,
+    MapSpec,
     basemap_spec,
     display_geometries,
     encode_polyline,
@@ -125,10 +128,26 @@ def test_legend_entries_in_both_languages():
         assert all(label and style["kind"] in ("polygon", "line", "point") for label, style in entries)
 
 
+def test_map_spec_sends_the_typed_keys_in_order_and_copies_its_input():
+    fit = ((31.2, 121.3), (31.3, 121.4))
+    legend = (("图例项", {"kind": "polygon"}),)
+    doc = map_spec(MapSpec(lang="en", layers=[layer_ref("x", name="x", url="/api/layer/x")], fit=fit, legend=legend,
+                           basemap={"tiles": []}, legend_title="Legend", legend_open=False, credits=("OSM",)))
+    assert list(doc) == list(MapJson.__annotations__) and list(doc["legend"]) == list(LegendJson.__annotations__)
+    assert doc["fit"] == [[31.2, 121.3], [31.3, 121.4]]
+    assert doc["legend"]["entries"] == [["图例项", {"kind": "polygon"}]]
+    assert doc["legend"]["open"] is False and doc["credits"] == ["OSM"] and doc["scripts"] == []
+    assert doc["texts"]["zoom_in"] and doc["focus"] is None and doc["image"] is None and doc["map_key"] == "map"
+    assert json.loads(script_json(doc)) == doc
+    tiled = map_spec(MapSpec(lang="zh", layers=[{"id": "p", "tiled": {}}], fit=fit, legend=(), basemap={},
+                             legend_title="图例"))
+    assert tiled["scripts"] == ["js/vector_tiles.js"]
+
+
 def test_offline_html_inlines_everything_and_escapes_the_data(data, hostile_layer):
     refs = [layer_ref("subparks", name="<b>x</b>", doc=layer_document(get_spec("subparks"), hostile_layer, lang="zh"))]
-    spec = map_spec(lang="zh", layers=refs, basemap={"tiles": [], "datum": "wgs84"}, fit=[[31.2, 121.3], [31.3, 121.4]],
-                    legend_title="图例", legend=[])
+    spec = map_spec(MapSpec(lang="zh", layers=refs, basemap={"tiles": [], "datum": "wgs84"},
+                            fit=[[31.2, 121.3], [31.3, 121.4]], legend_title="图例", legend=[]))
     page = standalone_html(spec, title="<title>")
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>x</b>" not in page
     markup = re.sub(r"<(script|style)>.*?</\1>", "", page, flags=re.S)

@@ -28,8 +28,9 @@ it is a dot or part of a density cell, always somewhere on the map.
 
 The tiles carry geometry only. Colours come from a values payload per tile (:meth:`VectorTiles.values`):
 one uint8 class per feature of the tile, in tile order, so re-weighting re-sends a byte per feature and no
-geometry. Tiles and their feature order are cached per (layer version, datum, z, x, y) in a byte-bounded LRU.
-With ``datum="gcj02"`` (AMap basemap) the features are shifted per tile and clicks shifted back.
+geometry. Tiles and their feature order are cached per (layer version, datum, z, x, y) in a byte-bounded LRU
+(:class:`tiles.cache.BoundedCache`; empty tiles are not kept). With ``datum="gcj02"`` (AMap basemap) the
+features are shifted per tile and clicks shifted back.
 
 The encoder is a small numpy one (MVT byte layout only; the geometry work is shapely's): measured about
 4x faster than the ``mapbox-vector-tile`` package and 2x faster than DuckDB spatial's ``ST_AsMVT`` on
@@ -40,8 +41,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +54,7 @@ import shapely
 from gis.crs import DATUMS, shift_points
 from gis.errors import CRSError, DataValidationError, TileRequestError
 from text.messages import msg
+from tiles.cache import BoundedCache
 
 #: MVT grid units per tile side, and the tile's size on screen (px).
 EXTENT = 4096
@@ -184,69 +184,7 @@ def _plain_num(v: object) -> object:
     return _shown(v)
 
 
-# --- the byte-bounded cache --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CacheInfo:
-    """Cache counters: entries, bytes held, the byte budget, hits and misses since it was made."""
-
-    entries: int
-    bytes: int
-    max_bytes: int
-    hits: int
-    misses: int
-
-
-class TileCache:
-    """An LRU of built tiles bounded by the bytes they hold (tile bytes + feature-order arrays).
-
-    One cache may be shared by several :class:`VectorTiles` (keys carry each layer's version), giving the
-    process one memory budget. Thread-safe.
-    """
-
-    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
-        if max_bytes < 0:
-            raise ValueError("max_bytes must be >= 0")
-        self.max_bytes = int(max_bytes)
-        self._items: OrderedDict[Hashable, _Tile] = OrderedDict()
-        self._bytes = 0
-        self._hits = 0
-        self._misses = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> _Tile | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self._misses += 1
-                return None
-            self._items.move_to_end(key)
-            self._hits += 1
-            return item
-
-    def put(self, key: Hashable, item: _Tile) -> None:
-        size = item.nbytes
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= old.nbytes
-            if size > self.max_bytes:
-                return
-            self._items[key] = item
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= dropped.nbytes
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-    def info(self) -> CacheInfo:
-        with self._lock:
-            return CacheInfo(len(self._items), self._bytes, self.max_bytes, self._hits, self._misses)
-
-
+# --- a built tile -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Tile:
     """A built tile: its MVT bytes and, per layer, which features it holds in tile order."""
@@ -259,6 +197,7 @@ class _Tile:
 
     @property
     def nbytes(self) -> int:
+        """The bytes the tile holds, as the cache counts them (:func:`tiles.cache.approx_bytes` reads this)."""
         arrays = (self.polygons, self.dots, self.members, self.starts)
         return len(self.data) + sum(a.nbytes for a in arrays) + 400  # + object overhead, roughly
 
@@ -285,14 +224,14 @@ class VectorTiles:
         Column with each feature's id (sent as the ``id`` tag, returned by :meth:`feature_at`).
     version : hashable
         Identifies this state of the layer in cache keys; change it when the layer changes.
-    cache : TileCache, optional
-        Shared cache; default a new 64 MB one for this layer.
+    cache : BoundedCache, optional
+        Shared cache of built tiles (empty tiles are not kept); default a new 64 MB one for this layer.
     max_features_per_tile : int
         Above this many features a tile (below zoom 18) shows density cells for its small features.
     """
 
     def __init__(self, layer: gpd.GeoDataFrame, *, id_field: str = "id", version: Hashable = 0,
-                 cache: TileCache | None = None, max_features_per_tile: int = MAX_FEATURES_PER_TILE) -> None:
+                 cache: BoundedCache | None = None, max_features_per_tile: int = MAX_FEATURES_PER_TILE) -> None:
         if layer.crs is None:
             raise CRSError("crs_missing")
         if pyproj.CRS(layer.crs).to_epsg() not in (4326, 4490):
@@ -309,7 +248,7 @@ class VectorTiles:
                                       kinds=[_TYPE_NAMES.get(k, str(k)) for k in names])
         self.version = version
         self.max_features_per_tile = int(max_features_per_tile)
-        self.cache = cache if cache is not None else TileCache()
+        self.cache = cache if cache is not None else BoundedCache(64 * 2**20)
         self.n = len(geoms)
         self.missing = int((~present).sum())
         self._geoms = geoms
@@ -375,13 +314,7 @@ class VectorTiles:
         check_tile(z, x, y)
         check_datum(datum)
         key = (self.version, datum, int(z), int(x), int(y))
-        hit = self.cache.get(key)
-        if hit is not None:
-            return hit
-        t = self._build(int(z), int(x), int(y), datum)
-        if t.count:
-            self.cache.put(key, t)
-        return t
+        return self.cache.get(key, lambda: self._build(int(z), int(x), int(y), datum), keep=lambda t: t.count > 0)
 
     def _candidates(self, z: int, x: int, y: int, datum: str) -> np.ndarray:
         """Positions of the features whose bounding boxes meet the tile + buffer (drawn in ``datum``)."""

@@ -163,7 +163,8 @@
     var map = this.map;
     this.baseLayers.forEach(function (l) { map.removeLayer(l); });
     this.baseLayers = (bm.tiles || []).map(function (t) {
-      var o = {attribution: t.attribution || '', maxZoom: t.max_zoom || 19, maxNativeZoom: t.max_native_zoom || t.max_zoom || 18,
+      // Leaflet inserts attribution as HTML: a tile service's words (an admin typed them) go in as text
+      var o = {attribution: t.attribution ? el('span', null, t.attribution).outerHTML : '', maxZoom: t.max_zoom || 19, maxNativeZoom: t.max_native_zoom || t.max_zoom || 18,
                minZoom: t.min_zoom || 0};
       if (t.subdomains) o.subdomains = t.subdomains;
       if (t.tms) o.tms = true;

@@ -7,7 +7,6 @@ from types import ModuleType
 from text.catalogue import (
     accounts,
     app,
-    audit,
     cli,
     crs,
     data,
@@ -16,14 +15,15 @@ from text.catalogue import (
     importing,
     maps,
     park,
+    planning,
     scenarios,
     scoring,
     workspace,
 )
 
 #: The domain modules, each an ``ENTRIES`` table. Add a key to the module of the domain it speaks about.
-MODULES: tuple[ModuleType, ...] = (app, errors, park, data, maps, crs, scoring, scenarios, importing, export,
-                                   workspace, accounts, audit, cli)
+MODULES: tuple[ModuleType, ...] = (app, errors, park, data, maps, crs, scoring, scenarios, planning, importing,
+                                   export, workspace, accounts, cli)
 
 
 def merge(modules: tuple[ModuleType, ...]) -> dict[str, tuple[str, str]]:

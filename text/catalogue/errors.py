@@ -20,6 +20,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "err_title_permission": ("没有权限", "Not allowed"),
     "err_title_tiles": ("底图瓦片问题", "Basemap tile problem"),
     "err_title_tile_request": ("地图瓦片请求无效", "Invalid map tile request"),
+    "err_title_regulatory": ("合规审查无法进行", "The compliance review cannot be done"),
+    "err_title_monitoring": ("实施监测数据无法使用", "The monitoring data cannot be used"),
+    "err_title_performance": ("亩均效益评价无法进行", "The land-performance evaluation cannot be done"),
     # operator settings (gis/settings.py)
     "err_title_settings": ("服务器设置无效", "Invalid server setting"),
     "settings_bad_number": ("环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的数值；不设置则使用默认值。",
