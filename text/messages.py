@@ -937,6 +937,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "Cannot read the raster: the file is not a GeoTIFF (only GeoTIFF rasters are read; VRT, WMS and other descriptions are not). Export it as a GeoTIFF with a CRS and upload that."),
     "raster_crs_unusable": ("栅格的坐标系“{crs}”无法与地块对应（本地或工程坐标系，没有到地理坐标的转换）。请导出为带标准坐标系（如 EPSG:4549）的 GeoTIFF。",
                             "The raster's coordinate system '{crs}' cannot be related to the parcels (a local or engineering system with no way to geographic coordinates). Export it as a GeoTIFF in a standard system such as EPSG:4549."),
+    "ws_payload_outside": ("绘制区域“{name}”（{piece}）不在上海范围内，无法计入园区。请检查该方案文件的坐标。",
+                           "The drawn area '{name}' ({piece}) lies outside Shanghai and cannot count towards the park. Check the coordinates of the scenario file."),
+    "ws_payload_no_area": ("绘制区域“{name}”（{piece}）的边界自相交，修复后没有面积。请重新绘制。",
+                           "The outline of the drawn area '{name}' ({piece}) crosses itself and encloses no area once repaired. Draw it again."),
 }
 
 
