@@ -397,3 +397,26 @@ def test_a_geometry_collection_a_repair_left_is_written_as_its_polygons(fmt, tmp
         back = gpd.read_file(path, engine="pyogrio")
         assert list(back.geom_type) == ["MultiPolygon"] or list(back.geom_type) == ["Polygon"]
         assert back.geometry.iloc[0].area == pytest.approx(1e-4, rel=1e-3)
+
+
+def test_dxf_carries_attributes_extent_visible_points_and_its_crs(data, tmp_path):
+    """What a CAD user needs without a GIS: every attribute (XDATA), the drawing opening on the data, stations
+    that show, the coordinate system said in the header, a TrueType Chinese style beside the SHX one."""
+    path = tmp_path / "cad.dxf"
+    path.write_bytes(dxf_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META,
+                               layer_names={"subparks": "子园", "stations": "地铁站"}))
+    doc = ezdxf.readfile(path)
+    msp = doc.modelspace()
+    first = next(e for e in msp.query("LWPOLYLINE[layer=='子园']"))
+    fields = dict(text.split("=", 1) for _, text in first.get_xdata("PUTUO"))
+    assert fields["id"] in set(data.subparks["id"]) and fields["name_zh"] in set(data.subparks["name_zh"])
+    assert fields["cluster"] in {"north", "south"}
+    (x0, y0, _), (x1, y1, _) = doc.header["$EXTMIN"], doc.header["$EXTMAX"]
+    xs, ys = zip(*(p for e in msp.query("LWPOLYLINE") for p in e.get_points("xy")))
+    assert x0 <= min(xs) and max(xs) <= x1 and y0 <= min(ys) and max(ys) <= y1 and x1 - x0 < 50_000
+    assert doc.header["$LIMMAX"][0] == pytest.approx(x1) and doc.header["$PDMODE"] == 34 and doc.header["$PDSIZE"] > 0
+    assert "EPSG:4549" in doc.header.custom_vars.get("CRS")
+    assert doc.styles.get("PUTUO_CJK_TTF").dxf.font == "simsun.ttc"
+    assert len(msp.query("POINT[layer=='地铁站']")) == len(data.stations)
+    back = pyogrio.read_dataframe(path)  # GIS readers still see one point per station
+    assert (back["Layer"] == "地铁站").sum() >= len(data.stations)
