@@ -37,7 +37,9 @@ from benchutil import met, random_points, rectangle_shapes, rss_mb, stats_ms, st
 from gis.crs import METRIC_CRS, to_storage  # noqa: E402
 from gis.datasets import load_park_data  # noqa: E402
 from gis.scoring import Context  # noqa: E402
-from ingest.importers import Limits, apply_mapping, guess_mapping, read_upload  # noqa: E402
+from ingest.mapping import apply_mapping, guess_mapping  # noqa: E402
+from ingest.model import Limits  # noqa: E402
+from ingest.readers import read_upload  # noqa: E402
 
 N_PARCELS = 200_000
 N_INVALID = 50
@@ -142,7 +144,7 @@ def breakdown(data: bytes) -> list[tuple[str, float]]:
         lap("write the bytes to a temp file + read_info")
         gdf = gpd.read_file(str(path), engine="pyogrio", use_arrow=True)
         lap("gpd.read_file (pyogrio, Arrow)")
-    geoms = gdf.geometry.to_numpy()  # the checks of ingest.importers._clean, in its order
+    geoms = gdf.geometry.to_numpy()  # the checks of ingest.clean._clean, in its order
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     coords = shapely.get_coordinates(geoms, include_z=False)
     bad = ~np.isfinite(coords).all(axis=1)
