@@ -194,7 +194,7 @@ def worker_overhead(big: bytes, n_big: int) -> None:
 
     t0 = time.perf_counter()
     first = warm_up()
-    print("Upload worker (ingest.sandbox: forkserver with geopandas/GDAL/openpyxl/importers preloaded, limits set per "
+    print("Upload worker (ingest.sandbox: forkserver with geopandas/GDAL/openpyxl/readers preloaded, limits set per "
           "worker; the app reads every upload this way)")
     print(f"  first use: forkserver start + one empty worker {first:.2f} s (once per server process, in the "
           f"background at start; {time.perf_counter() - t0:.2f} s measured around it)")

@@ -58,9 +58,9 @@ class ImportResult:
     notes: list[Message] = field(default_factory=list)
     crs_candidates: list[tuple[str, Message]] = field(default_factory=list)
     #: Planar area (m²) of each feature of ``gdf`` in the measuring CRS (EPSG:4549), when the file was already
-    #: in it: measured on the file's own coordinates before they were reprojected, so :func:`apply_mapping`
-    #: need not reproject the layer back (a million parcels: 3 s). None otherwise. A copy of the result with
-    #: another ``gdf`` must leave it out.
+    #: in it: measured on the file's own coordinates before they were reprojected, so
+    #: :func:`~ingest.mapping.apply_mapping` need not reproject the layer back (a million parcels: 3 s). None
+    #: otherwise. A copy of the result with another ``gdf`` must leave it out.
     metric_area_m2: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -81,7 +81,7 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class TableInfo:
-    """The header of a CSV/XLSX table, for the page's column pickers (see :func:`inspect_table`).
+    """The header of a CSV/XLSX table, for the page's column pickers (see :func:`~ingest.tables.inspect_table`).
 
     Attributes
     ----------

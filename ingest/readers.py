@@ -240,7 +240,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
         Overrides the file's CRS or the guess: an EPSG code, WKT or a PROJ string (checked by
         :func:`gis.crs.parse_user_crs`), ``GCJ-02``, ``BD-09`` or ``SWAP`` (the file has lat/lon order).
     xy : (str, str), optional
-        The x/lon and y/lat columns of a CSV/XLSX (detected when omitted; see :func:`inspect_table`).
+        The x/lon and y/lat columns of a CSV/XLSX (detected when omitted; see :func:`~ingest.tables.inspect_table`).
     expect : {"polygon", "point", "line", "any"}
         Geometry family the target layer needs.
     limits : Limits

@@ -281,7 +281,7 @@ def inspect_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS
     Raises
     ------
     ImportFailure
-        As :func:`read_upload` would for the same file (size, archive checks, encoding, empty table).
+        As :func:`~ingest.readers.read_upload` would for the same file (size, archive checks, encoding, empty table).
     """
     name = display_name(filename)
     fmt = _format_of(name)
