@@ -37,6 +37,7 @@ import shapely
 
 from gis.crs import shift_geometries, to_storage
 from gis.errors import ExportError
+from text.clip import truncate_to_bytes
 
 #: Name and definitions of the custom CRS written for GCJ-02 data (it is not an EPSG system).
 GCJ02_NAME = "GCJ-02 — AMap/Tencent, shifted from WGS 84"
@@ -143,14 +144,6 @@ def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             out[col] = out[col].astype("boolean")
         else:
             out[col] = out[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return out
-
-
-def truncate_to_bytes(text: str, *, encoding: str, limit: int) -> str:
-    """The longest start of ``text`` whose ``encoding`` bytes fit in ``limit`` (never half a character)."""
-    out = text
-    while out and len(out.encode(encoding, "replace")) > limit:
-        out = out[:-1]
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gis.settings import SETTINGS
-from ingest.importers import TARGET_FIELDS
+from ingest.mapping import TARGET_FIELDS
 from layers.registry import get_spec
 from pages import boundary, state
 from pages.mapview import show_map

