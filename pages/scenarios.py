@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-from shapely.geometry import shape
 
 from gis.errors import ConflictError
 from pages import boundary, state
@@ -186,8 +185,8 @@ def _edit(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, us
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
         def _add() -> None:
-            _set(se.add_drawn(history(), name=st.session_state.get("scen_drawn_name", ""),
-                              geometry_wgs84=shape(st.session_state.pop(DRAWN))))
+            _set(se.add_drawn_shape(history(), name=st.session_state.get("scen_drawn_name", ""),
+                                    geometry=st.session_state.pop(DRAWN)))
             st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
 
         d1.text_input(t("scen_drawn_name", lang), key=KEPT("scen_drawn_name"), max_chars=80)

@@ -306,3 +306,8 @@ def accept_suggestion(history: History, result: SuggestionResult, *, name: str, 
                       weights: Mapping[str, float]) -> History:
     """``history`` restarted on a new scenario of the suggested parcels, scored with ``weights``."""
     return history.reset(Scenario(name=name, author=author, parcels=result.exact.parcels, weights=dict(weights)))
+
+
+def add_drawn_shape(history: History, *, name: str, geometry: Mapping) -> History:
+    """:func:`add_drawn` of a shape drawn on the map (``geometry`` a GeoJSON geometry in WGS84)."""
+    return add_drawn(history, name=name, geometry_wgs84=shapely.geometry.shape(geometry))
