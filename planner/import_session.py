@@ -206,3 +206,26 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> MapJson:
     return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
                             basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
                             legend_title=t("legend", lang), legend=legend, height=460, map_key="import"))
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one upload may be and cost: its size (MB), the reader's memory (MB) and CPU time (s)."""
+
+    upload_mb: float
+    memory_mb: float
+    cpu_s: float
+
+
+def upload_limits() -> UploadLimits:
+    """The limits of an upload and of reading it (gis.settings), as the import page states them."""
+    from gis.settings import SETTINGS
+
+    return UploadLimits(SETTINGS.max_upload_mb, SETTINGS.parse_memory_mb, SETTINGS.parse_cpu_s)
+
+
+def target_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a layer kind a user maps the file's columns to (label key ``imp_field_<field>``)."""
+    from ingest.mapping import TARGET_FIELDS
+
+    return tuple(TARGET_FIELDS[kind])

@@ -3,8 +3,8 @@
 import pytest
 
 from gis.scenario import Scenario
+from pages.state import DRAWN, HISTORY, NAME, NOTES, SUGGESTION
 from store import open_workspace
-from pages.state import HISTORY, NAME, NOTES, SUGGESTION
 from tests.apptest_util import maps, open_app, open_tab
 from text.i18n import t
 
@@ -174,3 +174,14 @@ def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
     bob.button(key="conflict_branch").click().run()
     assert current(bob).id != sid and current(bob).name == "乙版"
     assert bob.success and [v.version for v in open_workspace(path=workspace).history(sid)] == [1, 2]
+
+
+def test_an_area_drawn_on_the_map_is_added_with_its_name(workspace):
+    at = open_page()
+    at.session_state[DRAWN] = {"type": "Polygon", "coordinates": [[[121.40, 31.25], [121.401, 31.25],
+                                                                   [121.401, 31.251], [121.40, 31.25]]]}
+    at.run()
+    at.text_input(key="scen_drawn_name").input("新区")
+    at.button(key="scen_add_drawn").click().run()
+    assert not at.exception
+    assert [name for name, _ in current(at).drawn.values()] == ["新区"] and DRAWN not in at.session_state
