@@ -501,6 +501,17 @@ def _xlsx_value(value: Any) -> Any:
     return _ILLEGAL_XLSX.sub("", str(value))
 
 
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:200])
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
 def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
     """An Excel workbook with one sheet. Every text cell is a string cell (never a formula); text that
     starts like a formula also gets Excel's quote prefix, so editing the cell keeps it text. Numbers and
@@ -522,6 +533,10 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
         return c
 
     frame = pd.DataFrame(df)
+    for k, column in enumerate(frame.columns):  # wide enough for the header and the first rows (CJK counts double)
+        sample = [str(column), *map(str, frame[column].head(200).tolist())]
+        width = max(_display_width(v) for v in sample)
+        ws.column_dimensions[_column_letter(k + 1)].width = min(60, max(8, width + 2))
     ws.append([cell(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
         ws.append([cell(v) for v in row])
@@ -555,8 +570,14 @@ def csv_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: s
 
 def xlsx_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
                      meta: ExportMeta | None = None, sheet: str = "layer") -> bytes:
-    """The same table as :func:`csv_layer_bytes` as an Excel workbook (text cells, never formulas)."""
-    return xlsx_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta), sheet=sheet)
+    """The same table as :func:`csv_layer_bytes` as an Excel workbook (text cells, never formulas).
+
+    ``_exported`` is a real date cell: with it the second row always holds a typed cell under the all-text first
+    row, which is how GDAL/QGIS recognise the header (a table of text columns alone opens as Field1…FieldN).
+    """
+    table = _layer_table(gdf, target=target, geometry=geometry, meta=meta)
+    table["_exported"] = pd.to_datetime(table["_exported"], errors="coerce")
+    return xlsx_bytes(table, sheet=sheet)
 
 
 def export_file_name(layers: Mapping[str, Any], *, fmt: str, target: str) -> str:

@@ -420,3 +420,20 @@ def test_dxf_carries_attributes_extent_visible_points_and_its_crs(data, tmp_path
     assert len(msp.query("POINT[layer=='地铁站']")) == len(data.stations)
     back = pyogrio.read_dataframe(path)  # GIS readers still see one point per station
     assert (back["Layer"] == "地铁站").sum() >= len(data.stations)
+
+
+def test_xlsx_of_a_text_only_layer_opens_in_gdal_with_its_header_and_readable_widths(data, tmp_path):
+    """Roads are text columns only: GDAL must still see the header (not Field1…), and columns are wide enough."""
+    import openpyxl
+
+    from export.formats import xlsx_layer_bytes
+
+    path = tmp_path / "roads.xlsx"
+    path.write_bytes(xlsx_layer_bytes(data.roads, target="wgs84", geometry="wkt", meta=META, sheet="roads"))
+    back = pyogrio.read_dataframe(path, read_geometry=False)
+    assert "name_zh" in back.columns and not any(c.startswith("Field") for c in back.columns)
+    assert len(back) == len(data.roads)
+    sheet = openpyxl.load_workbook(path).active
+    widths = {sheet.cell(1, k).value: sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width
+              for k in range(1, sheet.max_column + 1)}
+    assert widths["name_zh"] >= 2 * max(len(n) for n in data.roads["name_zh"]) and widths["wkt"] == 60
