@@ -18,6 +18,7 @@ import pytest
 import shapely
 
 from gis.errors import (
+    AccountNameError,
     AuthError,
     ConflictError,
     PermissionDeniedError,
@@ -402,6 +403,33 @@ def test_oidc_user_mapped_to_an_account(ws):
     with pytest.raises(AuthError, match="users add stranger@x.example"):
         auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "stranger@x.example"})
     assert auth.sign_in_external(ws, config, oidc_user={"is_logged_in": False}) is None
+
+
+def test_a_store_fault_during_single_sign_on_is_not_taken_for_a_missing_account(ws, location):
+    pw.add_account(ws, ADMIN, "li.wei@bureau.example", "viewer")
+    tamper(location, "ALTER TABLE accounts RENAME TO accounts_gone", trigger_tables=())  # the workspace breaks
+    oidc, proxy = AuthConfig(mode="oidc"), AuthConfig.from_env({
+        "PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"})
+    who = "li.wei@bureau.example"
+    for call in (lambda: auth.sign_in_external(ws, oidc, oidc_user={"email": who}),
+                 lambda: auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": who})):
+        with pytest.raises(StoreError) as caught:  # the store's own error, never "you have no account"
+            call()
+        assert "account" not in caught.value.code
+
+
+def test_an_invalid_account_name_is_a_validation_error_that_says_how_to_fix_it(ws):
+    with pytest.raises(AccountNameError) as caught:
+        pw.add_account(ws, ADMIN, "Wang Wei!", "viewer")
+    assert not isinstance(caught.value, StoreError) and caught.value.title_code == "err_title_account_name"
+    en, zh = caught.value.text("en"), caught.value.text("zh")
+    assert "wang wei!" in en and "1–64 characters" in en and "Fix: use a name like li.wei" in en
+    assert "wang wei!" in zh and "请改用" in zh
+    assert pw.list_accounts(ws, ADMIN) == ()
+    proxy = AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User",
+                                 "PUTUO_TRUSTED_PROXIES": "::1"})
+    with pytest.raises(AuthError, match="has no account"):  # a header that is no account name: no such account
+        auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": "Wang Wei!"})
 
 
 def test_last_admin_cannot_be_disabled(ws):
