@@ -52,7 +52,6 @@ def change_summary(old: Scenario | None, new: Scenario) -> Message:
     return msg("list_semicolon_join", items=items) if items else msg("ws_chg_none")
 
 
-
 class ScenarioRepository:
     """The scenarios of one workspace and all their versions (``ws.scenarios``)."""
 
