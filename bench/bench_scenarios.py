@@ -251,7 +251,7 @@ def bench_store(scenario: Scenario, region: shapely.Geometry) -> None:
 
         save_times, saved = timed(save, STORE_RUNS)
         load_times, (loaded, _) = timed(lambda: ws.scenarios.load(saved.scenario.id), STORE_RUNS)
-        list_times, listing = timed(ws.scenarios, STORE_RUNS)
+        list_times, listing = timed(ws.scenarios.heads, STORE_RUNS)
         hist_times, history = timed(lambda: ws.scenarios.history(saved.scenario.id), STORE_RUNS)
         assert loaded == saved.scenario and saved.version == STORE_RUNS and len(history) == STORE_RUNS
         assert len(listing) == 1

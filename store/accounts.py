@@ -83,7 +83,7 @@ class AccountRepository:
                                 .where(self.t.accounts.c.name == name)).scalar()
 
     def add(self, name: str, role: str, *, actor: str, password_hash: str | None,
-                    external_id: str | None = None) -> Account:
+            external_id: str | None = None) -> Account:
         """Create an account (audited). ``password_hash`` None: single sign-on only."""
         a = self.t.accounts
         with self._ws.write(msg("act_accounts"), lock_chain_first=True) as tx:
@@ -97,7 +97,7 @@ class AccountRepository:
         return self._from_row(row)
 
     def update(self, name: str, *, actor: str, role: str | None = None, disabled: bool | None = None,
-                       password_hash: str | None = None) -> Account:
+               password_hash: str | None = None) -> Account:
         """Change an account's role, enabled state or password (each audited; never the last enabled admin)."""
         a = self.t.accounts
         with self._ws.write(msg("act_accounts"), lock_chain_first=True) as tx:

@@ -32,7 +32,7 @@ class LayerRepository:
         self._ws, self.t = ws, ws.t
 
     def publish(self, layer_id: str, gdf: gpd.GeoDataFrame, *, actor: str, note: str = "",
-                      restored_from: int | None = None) -> LayerVersion:
+                restored_from: int | None = None) -> LayerVersion:
         """Publish ``gdf`` (EPSG:4326) as the next version of the shared layer ``layer_id``."""
         if not _LAYER_ID.fullmatch(str(layer_id)):
             raise StoreError("ws_layer_bad_id", layer=clip(str(layer_id), 40))

@@ -156,7 +156,7 @@ class ScenarioRepository:
         return checked, {did: shapely.from_wkt(wkt) for did, (_, wkt) in checked.drawn.items()}
 
     def save(self, scenario: Scenario, *, actor: str, base_version: int | None,
-                      overwrite_from: int | None = None) -> SavedVersion:
+             overwrite_from: int | None = None) -> SavedVersion:
         """Append a version of ``scenario``, by ``actor`` (its author), starting from ``base_version``.
 
         Parameters
