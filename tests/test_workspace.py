@@ -77,7 +77,7 @@ def cli(location: dict, *args: str, stdin: str = "") -> subprocess.CompletedProc
 
 def cli_here(location: dict, monkeypatch, capsys, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """The same command run in this process (faster); stdin is a pipe, not a terminal."""
-    from cli import main
+    from gis.__main__ import main
 
     for key, value in env_for(location).items():
         monkeypatch.setenv(key, value)
