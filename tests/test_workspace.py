@@ -317,6 +317,8 @@ def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, ca
     assert short.returncode == 2 and "too short" in short.stderr and "Traceback" not in short.stderr
     assert cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "boss",
                     stdin="long-enough\n").returncode == 2
+    bad = cli_here(location, monkeypatch, capsys, "users", "add", "bob smith", "--role", "viewer", stdin="pass-word\n")
+    assert bad.returncode == 2 and "bob smith received is not valid" in bad.stderr and "Fix:" in bad.stderr
     listing = cli_here(location, monkeypatch, capsys, "users", "list").stdout
     assert "alice" in listing and "editor" in listing and "s3cret" not in listing
     config = AuthConfig(mode="local", policy=LoginPolicy(max_failures=3))
