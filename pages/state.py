@@ -80,9 +80,9 @@ def dataset() -> datasets.DataSet:
     """
     base = datasets.folder_dataset()
     ws, _ = workspace()
-    etag = ws.layers_etag()  # one small query; the layers are read again only when an admin publishes
+    etag = ws.layers.etag()  # one small query; the layers are read again only when an admin publishes
     if etag != "none":  # the bureau's shared layers replace the folder's
-        base = datasets.published_dataset(base, ws.current_layers, etag=etag)
+        base = datasets.published_dataset(base, ws.layers.current, etag=etag)
     wanted = imports()
     key = (base.version, tuple((k, id(v)) for k, v in sorted(wanted.items())))
     held: tuple[tuple, datasets.DataSet] | None = st.session_state.get(DATASET)

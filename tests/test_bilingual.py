@@ -133,7 +133,7 @@ def _team():
     from store.accounts import add_account
 
     ws = pw.open_from_env()[0]
-    if ws.account("wang") is None:
+    if ws.accounts.get("wang") is None:
         add_account(ws, "wang", "editor", actor="cli:test", password="correct horse 1")
     boss = auth.single_user()
     layer = gpd.GeoDataFrame({"id": ["S01"], "name_zh": ["园"]}, geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)],

@@ -195,7 +195,7 @@ def test_own_parts_keep_neighbours_whole_and_cut_what_lies_inside_an_earlier_pie
 
 
 def test_scenario_json_round_trip_and_changes():
-    from store.repository import change_summary
+    from store import change_summary
 
     s = Scenario(name="甲", author="王", parcels=("P1", "P2"), weights={"transit": 0.5},
                  assign={"P1": "subpark:S01"}).with_drawn("D1", "画", shapely.box(121.39, 31.25, 121.4, 31.26))

@@ -684,9 +684,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ws_layer_reason_empty": ("没有要素", "it has no features"),
     "ws_layer_reason_geometry": ("有 {count} 个要素没有几何", "{count} feature(s) have no geometry"),
     # accounts
-    "acct_bad_name": ("账号名 {name} 无效。应为 1–64 个字符：字母、数字、中文或 . _ @ -，不含空格。",
-                      "The account name {name} is not valid. Expected 1–64 characters: letters, digits, Chinese "
-                      "characters or . _ @ -, no spaces."),
     "acct_bad_role": ("角色 {role} 无效。应为以下之一：{expected}。",
                       "The role {role} is not valid. Expected one of: {expected}."),
     "acct_exists": ("账号 {name} 已存在。", "The account {name} already exists."),
@@ -941,6 +938,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "The drawn area '{name}' ({piece}) lies outside Shanghai and cannot count towards the park. Check the coordinates of the scenario file."),
     "ws_payload_no_area": ("绘制区域“{name}”（{piece}）的边界自相交，修复后没有面积。请重新绘制。",
                            "The outline of the drawn area '{name}' ({piece}) crosses itself and encloses no area once repaired. Draw it again."),
+    # account names (issue 23)
+    "err_title_account_name": ("账号名无效", "Invalid account name"),
+    "acct_name_invalid": ("收到的账号名 {name} 无效。账号名应为 1–64 个字符，只含字母、数字、中文或 . _ @ -，不含空格。"
+                          "请改用这样的名称，例如 li.wei 或 li.wei@bureau.example。",
+                          "The account name {name} received is not valid. An account name is 1–64 characters: "
+                          "letters, digits, Chinese characters or . _ @ -, no spaces. Fix: use a name like li.wei "
+                          "or li.wei@bureau.example."),
 }
 
 
