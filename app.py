@@ -58,4 +58,4 @@ else:  # imported once when the server starts: by `streamlit run app.py` (it fin
     import server
 
     server.prepare()
-    app = st.App(__file__, routes=server.http_routes(), lifespan=server.lifespan)
+    app = st.App(__file__, routes=server.http_routes(), middleware=server.http_middleware(), lifespan=server.lifespan)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest import importers as imp  # noqa: E402
+from ingest import readers as imp  # noqa: E402
 from ingest.sandbox import WorkerLimits, run_in_worker, warm_up  # noqa: E402
 from tests import corpus  # noqa: E402
 

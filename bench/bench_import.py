@@ -37,7 +37,9 @@ from benchutil import met, random_points, rectangle_shapes, rss_mb, stats_ms, st
 from gis.crs import METRIC_CRS, to_storage  # noqa: E402
 from gis.datasets import load_park_data  # noqa: E402
 from gis.scoring import Context  # noqa: E402
-from ingest.importers import Limits, apply_mapping, guess_mapping, read_upload  # noqa: E402
+from ingest.mapping import apply_mapping, guess_mapping  # noqa: E402
+from ingest.model import Limits  # noqa: E402
+from ingest.readers import read_upload  # noqa: E402
 
 N_PARCELS = 200_000
 N_INVALID = 50
@@ -142,7 +144,7 @@ def breakdown(data: bytes) -> list[tuple[str, float]]:
         lap("write the bytes to a temp file + read_info")
         gdf = gpd.read_file(str(path), engine="pyogrio", use_arrow=True)
         lap("gpd.read_file (pyogrio, Arrow)")
-    geoms = gdf.geometry.to_numpy()  # the checks of ingest.importers._clean, in its order
+    geoms = gdf.geometry.to_numpy()  # the checks of ingest.clean._clean, in its order
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     coords = shapely.get_coordinates(geoms, include_z=False)
     bad = ~np.isfinite(coords).all(axis=1)
@@ -192,7 +194,7 @@ def worker_overhead(big: bytes, n_big: int) -> None:
 
     t0 = time.perf_counter()
     first = warm_up()
-    print("Upload worker (ingest.sandbox: forkserver with geopandas/GDAL/openpyxl/importers preloaded, limits set per "
+    print("Upload worker (ingest.sandbox: forkserver with geopandas/GDAL/openpyxl/readers preloaded, limits set per "
           "worker; the app reads every upload this way)")
     print(f"  first use: forkserver start + one empty worker {first:.2f} s (once per server process, in the "
           f"background at start; {time.perf_counter() - t0:.2f} s measured around it)")

@@ -246,13 +246,13 @@ def bench_store(scenario: Scenario, region: shapely.Geometry) -> None:
         ws = open_workspace(path=path)
 
         def save():  # over the latest version, as the scenario page saves
-            head = ws.scenario(scenario.id)
-            return ws.save_scenario(scenario, actor="bench", base_version=head.version if head else None)
+            head = ws.scenarios.head(scenario.id)
+            return ws.scenarios.save(scenario, actor="bench", base_version=head.version if head else None)
 
         save_times, saved = timed(save, STORE_RUNS)
-        load_times, (loaded, _) = timed(lambda: ws.load_scenario(saved.scenario.id), STORE_RUNS)
-        list_times, listing = timed(ws.scenarios, STORE_RUNS)
-        hist_times, history = timed(lambda: ws.history(saved.scenario.id), STORE_RUNS)
+        load_times, (loaded, _) = timed(lambda: ws.scenarios.load(saved.scenario.id), STORE_RUNS)
+        list_times, listing = timed(ws.scenarios.heads, STORE_RUNS)
+        hist_times, history = timed(lambda: ws.scenarios.history(saved.scenario.id), STORE_RUNS)
         assert loaded == saved.scenario and saved.version == STORE_RUNS and len(history) == STORE_RUNS
         assert len(listing) == 1
         save_med, load_med = statistics.median(save_times) * 1000, statistics.median(load_times) * 1000

@@ -66,7 +66,7 @@ def start_writers(location: dict, scenario_id: str, who: list[str], n: int, *, d
 def seed(location: dict, name: str) -> str:
     ws = open_workspace(**location, cached=False)
     s = Scenario(name=name, parcels=("P001",)).with_drawn("D0", "区", shapely.box(121.39, 31.25, 121.391, 31.251))
-    sid = ws.save_scenario(s, actor="seed", base_version=None).scenario.id
+    sid = ws.scenarios.save(s, actor="seed", base_version=None).scenario.id
     ws.close()
     return sid
 
@@ -92,17 +92,17 @@ def run_editors(location: dict, editors: int, saves: int, *, shared: bool) -> di
     per_author: dict[str, int] = dict.fromkeys(who, 0)
     try:
         for sid in dict.fromkeys(ids):
-            hist = ws.history(sid)
+            hist = ws.scenarios.history(sid)
             numbers = [h.version for h in hist]
             expected = range(1, (editors if shared else 1) * saves + 2)
             lost += len(set(expected) - set(numbers))
             duplicated += len(numbers) - len(set(numbers))
             versions += len(numbers)
-            audited += len(ws.audit_entries(object_id=sid, limit=100_000))
+            audited += len(ws.audit.entries(object_id=sid, limit=100_000))
             for h in hist:
                 if h.author in per_author:
                     per_author[h.author] += 1
-        check = ws.verify_audit()
+        check = ws.audit.verify()
     finally:
         ws.close()
     latencies = [x for r in results for x in r["latencies"]]
@@ -128,18 +128,18 @@ def run_kill(location: dict) -> dict:
     try:
         for round_ in range(KILL_ROUNDS):
             (proc,) = start_writers(location, sid, [f"k{round_}"], 0, drawn=KILL_DRAWN)
-            start = len(ws.history(sid))
-            while len(ws.history(sid)) < start + 2 + round_:
+            start = len(ws.scenarios.history(sid))
+            while len(ws.scenarios.history(sid)) < start + 2 + round_:
                 if proc.poll() is not None:
                     raise RuntimeError("the editor exited before it was killed")
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
-        hist = ws.history(sid)
-        whole = all(len(ws.load_scenario(sid, version=h.version)[0].drawn) == len(ws.drawn_geometries(sid, h.version))
-                    for h in hist)
+        hist = ws.scenarios.history(sid)
+        whole = all(len(ws.scenarios.load(sid, version=h.version)[0].drawn)
+                    == len(ws.scenarios.drawn_geometries(sid, h.version)) for h in hist)
         contiguous = [h.version for h in hist] == list(range(1, len(hist) + 1))
-        audited = len(ws.audit_entries(object_id=sid, limit=100_000)) == len(hist)
-        ok = whole and contiguous and audited and ws.verify_audit().ok and ws.scenario(sid).version == len(hist)
+        audited = len(ws.audit.entries(object_id=sid, limit=100_000)) == len(hist)
+        ok = whole and contiguous and audited and ws.audit.verify().ok and ws.scenarios.head(sid).version == len(hist)
         return {"versions": len(hist), "ok": ok}
     finally:
         ws.close()

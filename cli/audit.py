@@ -50,14 +50,14 @@ def main(argv: list[str]) -> int:
     try:
         ws = open_from_args(args)
         if args.command == "verify":
-            check = ws.verify_audit()
+            check = ws.audit.verify()
             print(check.message.text(lang()), file=sys.stdout if check.ok else sys.stderr)
             return 0 if check.ok else 1
         if args.command == "list":
-            for e in ws.audit_entries(limit=args.limit, **_filters(args)):
+            for e in ws.audit.entries(limit=args.limit, **_filters(args)):
                 print(f"{e.seq:>6}  {beijing_time(e.at_utc)}  {e.actor:<20} {e.action:<20} {e.summary.text(lang())}")
             return 0
-        entries = ws.audit_entries(limit=100_000, newest_first=False, **_filters(args))
+        entries = ws.audit.entries(limit=100_000, newest_first=False, **_filters(args))
         if args.csv:
             data = audit_csv(entries, lang=lang())
             if args.csv == "-":

@@ -62,7 +62,7 @@ def _read_input(path: Path) -> bytes:
 
 def read_as_upload(path: Path, *, crs: str | None, layer: str | None, expect: str) -> Any:
     """The file read exactly as the import page reads an upload: in a worker, with the same limits."""
-    from ingest.importers import read_upload_isolated
+    from ingest.readers import read_upload_isolated
 
     return read_upload_isolated(path.name, _read_input(path), layer=layer, crs=crs, expect=expect)
 

@@ -56,21 +56,21 @@ def main(argv: list[str]) -> int:
             print(f"added {account.name} ({account.role})")
         elif args.command == "list":
             print(f"{'name':<24} {'role':<7} {'state':<9} {'sign-in':<9} created (Beijing time)")
-            for a in ws.accounts():
+            for a in ws.accounts.all():
                 state = "disabled" if a.disabled else "locked" if a.locked_until else "active"
                 print(f"{a.name:<24} {a.role:<7} {state:<9} {'password' if a.has_password else 'sso':<9} "
                       f"{beijing_time(a.created_at, seconds=False)}")
         elif args.command in ("disable", "enable"):
-            ws.update_account(acct.normalise_name(args.name), actor=actor, disabled=args.command == "disable")
+            ws.accounts.update(acct.normalise_name(args.name), actor=actor, disabled=args.command == "disable")
             print(f"{args.command}d {acct.normalise_name(args.name)}")
         elif args.command == "passwd":
             key = acct.normalise_name(args.name)
-            if ws.account(key) is None:
+            if ws.accounts.get(key) is None:
                 raise StoreError("acct_missing", name=key)
             acct.set_password(ws, key, read_password(prompt="New password: "), actor=actor)
             print(f"password changed for {key}")
         elif args.command == "role":
-            ws.update_account(acct.normalise_name(args.name), actor=actor, role=acct.check_role(args.role))
+            ws.accounts.update(acct.normalise_name(args.name), actor=actor, role=acct.check_role(args.role))
             print(f"{acct.normalise_name(args.name)} is now {args.role} ({t(f'role_{args.role}', lang())})")
     except PlannerError as exc:
         return fail(exc)

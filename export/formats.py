@@ -71,6 +71,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: The DXF text style: a GB SHX font with the GB big font for Chinese glyphs (ships with AutoCAD).
 DXF_STYLE = "PUTUO_CJK"
 DXF_FONT, DXF_BIGFONT = "gbenor.shx", "gbcbig.shx"
+#: The TrueType style beside it (宋体 SimSun ships with every Chinese Windows) and the XDATA application name.
+DXF_TTF_STYLE, DXF_TTF_FONT, DXF_TTF_FAMILY = "PUTUO_CJK_TTF", "simsun.ttc", "SimSun"
+DXF_APPID = "PUTUO"
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CAD_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`\x00-\x1f]')
 
@@ -346,13 +349,18 @@ def _cad_layer_name(name: str) -> str:
 def dxf_bytes(layers: dict[str, gpd.GeoDataFrame], *, name_field: str = "name_zh", target: str = "cgcs2000_gk120",
               meta: ExportMeta | None = None, text_height: float | None = None,
               layer_names: Mapping[str, str] | None = None) -> bytes:
-    """A DXF for CAD users: one CAD layer per feature class, polygons as closed polylines, points as POINTs,
-    each feature's name as a TEXT entity; metadata on a METADATA layer.
+    """A DXF for CAD users: one CAD layer per feature class, polygons as closed polylines, points as POINTs drawn
+    as a circle with a cross, each feature's name as a TEXT entity and all its attributes as XDATA; metadata on a
+    METADATA layer and the coordinate system in the header.
 
     Written as DXF R2004 with ``$DWGCODEPAGE = ANSI_936`` and the text in GBK: the declared code page is
     the real one, so GDAL/QGIS, AutoCAD and ezdxf all read 桃浦智创城 (R2007+ files are UTF-8, which
     AutoCAD reads but GDAL decodes by the code page, showing mojibake). Text uses the style
-    ``PUTUO_CJK`` (``gbenor.shx`` + big font ``gbcbig.shx``), also the drawing's default text style.
+    ``PUTUO_CJK`` (``gbenor.shx`` + big font ``gbcbig.shx``), also the drawing's default text style; the style
+    ``PUTUO_CJK_TTF`` (SimSun, a TrueType font every Chinese Windows has) is there for a CAD without those SHX
+    fonts. ``$EXTMIN``/``$EXTMAX`` and the limits are the data's extent and the drawing opens on it, so no
+    zoom-extents is needed. Each geometry carries XDATA of the application ``PUTUO``: one ``field=value``
+    string per attribute (GBK, at most 255 bytes each).
 
     Parameters
     ----------
@@ -364,46 +372,92 @@ def dxf_bytes(layers: dict[str, gpd.GeoDataFrame], *, name_field: str = "name_zh
     doc.encoding = "gbk"  # ezdxf writes $DWGCODEPAGE = ANSI_936 and encodes the text in GBK
     style = doc.styles.add(DXF_STYLE, font=DXF_FONT)
     style.dxf.bigfont = DXF_BIGFONT
+    doc.styles.add(DXF_TTF_STYLE, font=DXF_TTF_FONT).set_extended_font_data(family=DXF_TTF_FAMILY)
     doc.header["$TEXTSTYLE"] = DXF_STYLE
+    doc.appids.add(DXF_APPID)
     projected = not gpd.GeoSeries([], crs=TARGETS[target][0]).crs.is_geographic
     doc.header["$INSUNITS"] = 6 if projected else 0  # metres, or unitless degrees
     height = text_height or (20.0 if projected else 0.0002)
+    doc.header["$PDMODE"], doc.header["$PDSIZE"] = 34, height * 0.6  # a point shows as a circle with a cross
+    doc.header.custom_vars.append("CRS", TARGETS[target][2])
     msp = doc.modelspace()
-    text_attrs = {"style": DXF_STYLE}
-    for i, (layer_id, gdf) in enumerate(layers.items()):
+    targeted = {layer_id: to_target(gdf, target) for layer_id, gdf in layers.items()}
+    for i, (layer_id, out) in enumerate(targeted.items()):
         cad_layer = _cad_layer_name((layer_names or {}).get(layer_id, layer_id))
-        out = to_target(gdf, target)
         if cad_layer not in doc.layers:
             doc.layers.add(cad_layer, color=(i % 6) + 1)
-        attrs = {"layer": cad_layer}
-        labels = out[name_field] if name_field in out.columns else [None] * len(out)
-        for geom, label in zip(out.geometry, labels):
-            if geom is None or geom.is_empty:
-                continue
-            for part in shapely.get_parts(geom):
-                if part.geom_type == "Point":
-                    msp.add_point((part.x, part.y), dxfattribs=attrs)
-                elif part.geom_type == "Polygon":
-                    for ring in [part.exterior, *part.interiors]:
-                        msp.add_lwpolyline(np.asarray(ring.coords)[:, :2].tolist(), close=True, dxfattribs=attrs)
-                elif part.geom_type == "LineString":
-                    msp.add_lwpolyline(np.asarray(part.coords)[:, :2].tolist(), dxfattribs=attrs)
-            text = _cad_text(label)
-            if text is not None:
-                p = geom.representative_point()
-                msp.add_text(text, height=height, dxfattribs={**attrs, **text_attrs}).set_placement((p.x, p.y))
+        _dxf_layer(msp, out, cad_layer=cad_layer, name_field=name_field, height=height)
+    bounds = np.array([g.total_bounds for g in targeted.values() if len(g)]).reshape(-1, 4)
     if meta is not None:
-        doc.layers.add("METADATA", color=7)
-        x0, y0 = (0.0, 0.0)
-        if layers:
-            bounds = np.array([to_target(g, target).total_bounds for g in layers.values()])
-            x0, y0 = bounds[:, 0].min(), bounds[:, 1].min() - 5 * height
-        for k, line in enumerate(meta.lines(TARGETS[target][2])):
-            msp.add_text(_cad_text(line) or "", height=height,
-                         dxfattribs={"layer": "METADATA", **text_attrs}).set_placement((x0, y0 - 1.5 * k * height))
+        _dxf_metadata(doc, meta, target=target, height=height, bounds=bounds)
+    if len(bounds):
+        _dxf_extent(doc, bounds, margin=2 * height)
     stream = io.StringIO()
     doc.write(stream)
     return doc.encode(stream.getvalue())  # GBK, as declared; characters beyond GBK as DXF \U+nnnn escapes
+
+
+def _dxf_layer(msp: Any, gdf: gpd.GeoDataFrame, *, cad_layer: str, name_field: str, height: float) -> None:
+    """One feature class on one CAD layer: geometries with their attributes as XDATA, names as TEXT."""
+    attrs = {"layer": cad_layer}
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    for row in gdf.itertuples(index=False):
+        geom = getattr(row, gdf.geometry.name)
+        if geom is None or geom.is_empty:
+            continue
+        xdata = _dxf_xdata(dict(zip(columns, row)))
+        for part in shapely.get_parts(geom):
+            if part.geom_type == "Point":
+                entities = [msp.add_point((part.x, part.y), dxfattribs=attrs)]
+            elif part.geom_type == "Polygon":
+                entities = [msp.add_lwpolyline(np.asarray(ring.coords)[:, :2].tolist(), close=True, dxfattribs=attrs)
+                            for ring in [part.exterior, *part.interiors]]
+            elif part.geom_type == "LineString":
+                entities = [msp.add_lwpolyline(np.asarray(part.coords)[:, :2].tolist(), dxfattribs=attrs)]
+            else:
+                entities = []
+            for entity in entities:
+                entity.set_xdata(DXF_APPID, xdata)
+        text = _cad_text(dict(zip(columns, row)).get(name_field))
+        if text is not None:
+            p = geom.representative_point()
+            msp.add_text(text, height=height, dxfattribs={**attrs, "style": DXF_STYLE}).set_placement((p.x, p.y))
+
+
+def _dxf_xdata(values: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """A feature's attributes as XDATA strings ``field=value`` (GBK, ≤ 255 bytes each, 16 KB in all)."""
+    out: list[tuple[int, str]] = []
+    total = 0
+    for key, value in values.items():
+        text = _cad_text(value)
+        if text is None:
+            continue
+        item = truncate_to_bytes(f"{_cad_text(key)}={text}", encoding="gbk", limit=250)
+        total += len(item.encode("gbk", errors="replace")) + 4
+        if total > 15_000:
+            break
+        out.append((1000, item))
+    return out
+
+
+def _dxf_metadata(doc: Any, meta: ExportMeta, *, target: str, height: float, bounds: np.ndarray) -> None:
+    """The export's metadata as TEXT lines on the METADATA layer, below the data."""
+    doc.layers.add("METADATA", color=7)
+    x0, y0 = (bounds[:, 0].min(), bounds[:, 1].min() - 5 * height) if len(bounds) else (0.0, 0.0)
+    for k, line in enumerate(meta.lines(TARGETS[target][2])):
+        doc.modelspace().add_text(_cad_text(line) or "", height=height,
+                                  dxfattribs={"layer": "METADATA", "style": DXF_STYLE}
+                                  ).set_placement((x0, y0 - 1.5 * k * height))
+
+
+def _dxf_extent(doc: Any, bounds: np.ndarray, *, margin: float) -> None:
+    """$EXTMIN/$EXTMAX and the limits around the data, and the drawing opened on it (no zoom-extents needed)."""
+    x0, y0 = bounds[:, 0].min() - margin, bounds[:, 1].min() - 12 * margin
+    x1, y1 = bounds[:, 2].max() + margin, bounds[:, 3].max() + margin
+    msp = doc.modelspace()  # ezdxf writes the header's extents and limits from the model space's on save
+    msp.dxf.extmin, msp.dxf.extmax = (x0, y0, 0.0), (x1, y1, 0.0)
+    msp.dxf.limmin, msp.dxf.limmax = (x0, y0), (x1, y1)
+    doc.set_modelspace_vport(height=(y1 - y0) * 1.05, center=((x0 + x1) / 2, (y0 + y1) / 2))
 
 
 # --- spreadsheets: never a formula ------------------------------------------------------------------------------
@@ -447,6 +501,17 @@ def _xlsx_value(value: Any) -> Any:
     return _ILLEGAL_XLSX.sub("", str(value))
 
 
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[:200])
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
 def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
     """An Excel workbook with one sheet. Every text cell is a string cell (never a formula); text that
     starts like a formula also gets Excel's quote prefix, so editing the cell keeps it text. Numbers and
@@ -468,6 +533,10 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
         return c
 
     frame = pd.DataFrame(df)
+    for k, column in enumerate(frame.columns):  # wide enough for the header and the first rows (CJK counts double)
+        sample = [str(column), *map(str, frame[column].head(200).tolist())]
+        width = max(_display_width(v) for v in sample)
+        ws.column_dimensions[_column_letter(k + 1)].width = min(60, max(8, width + 2))
     ws.append([cell(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
         ws.append([cell(v) for v in row])
@@ -501,8 +570,14 @@ def csv_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: s
 
 def xlsx_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
                      meta: ExportMeta | None = None, sheet: str = "layer") -> bytes:
-    """The same table as :func:`csv_layer_bytes` as an Excel workbook (text cells, never formulas)."""
-    return xlsx_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta), sheet=sheet)
+    """The same table as :func:`csv_layer_bytes` as an Excel workbook (text cells, never formulas).
+
+    ``_exported`` is a real date cell: with it the second row always holds a typed cell under the all-text first
+    row, which is how GDAL/QGIS recognise the header (a table of text columns alone opens as Field1…FieldN).
+    """
+    table = _layer_table(gdf, target=target, geometry=geometry, meta=meta)
+    table["_exported"] = pd.to_datetime(table["_exported"], errors="coerce")
+    return xlsx_bytes(table, sheet=sheet)
 
 
 def export_file_name(layers: Mapping[str, Any], *, fmt: str, target: str) -> str:

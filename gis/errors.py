@@ -235,9 +235,9 @@ class ConflictError(StoreError):
     changes : Message
         What changed between ``base_version`` and ``latest_version``.
 
-    The two ways out are :meth:`store.Workspace.save_scenario` with ``overwrite_from=latest_version``
-    (save over after review, audited) or :meth:`store.Workspace.save_branch` (a new scenario whose
-    parent is this one).
+    The two ways out are :meth:`store.scenarios.ScenarioRepository.save` with ``overwrite_from=latest_version``
+    (save over after review, audited) or :meth:`store.scenarios.ScenarioRepository.save_branch` (a new scenario
+    whose parent is this one).
     """
 
     title_code = "err_title_conflict"
@@ -268,6 +268,13 @@ class AuthError(PlannerError):
     SSO user). The message never says which of name or password was wrong."""
 
     title_code = "err_title_auth"
+
+
+class AccountNameError(PlannerError):
+    """An account name is not valid (1–64 letters, digits, Chinese characters or . _ @ -): a mistake in what was
+    typed or sent, not a fault of the workspace."""
+
+    title_code = "err_title_account_name"
 
 
 class PermissionDeniedError(PlannerError):

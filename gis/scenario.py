@@ -176,7 +176,8 @@ def _checked_drawn(d: dict) -> dict[str, tuple[str, str]]:
 
 
 def _checked_drawn_area(piece: str, value: object) -> tuple[str, str]:
-    """One drawn area: ``[name, WKT]`` of a non-empty polygon with finite lon/lat coordinates."""
+    """One drawn area: ``[name, WKT]`` of a non-empty polygon in Shanghai (lon/lat); a self-crossing outline is
+    repaired to the area it encloses."""
     lim = PAYLOAD_LIMITS
     if len(piece) > 64 or not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)) \
             or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
@@ -189,8 +190,17 @@ def _checked_drawn_area(piece: str, value: object) -> tuple[str, str]:
     if not isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)) or geom.is_empty:
         raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason=getattr(geom, "geom_type", "nothing"))
     xy = shapely.get_coordinates(geom)
-    if not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
-        raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason="coordinates outside lon/lat")
+    x0, y0, x1, y1 = SETTINGS.shanghai_bbox
+    if not np.isfinite(xy).all() or not ((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0)
+                                         & (xy[:, 1] <= y1)).all():
+        raise ScenarioError("ws_payload_outside", piece=piece[:40], name=value[0][:40])
+    if not geom.is_valid:  # a self-crossing outline: its area as a valid polygon (metrics would fail on it)
+        geom = shapely.make_valid(geom)
+        parts = shapely.get_parts(geom)
+        polygons = parts[np.isin(shapely.get_type_id(parts), [3, 6])]
+        if not len(polygons):
+            raise ScenarioError("ws_payload_no_area", piece=piece[:40], name=value[0][:40])
+        return (value[0], shapely.union_all(polygons).wkt)
     return (value[0], value[1])
 
 

@@ -3,7 +3,7 @@
 The app runs inside a multi-threaded Streamlit server, which must never be forked (another thread may
 hold a lock the child would inherit, locked forever). Workers are therefore forked from a *forkserver*:
 a small single-threaded process started once (by exec, not fork) that has already imported geopandas,
-GDAL, openpyxl and the importers (:mod:`ingest.worker_boot`), so a new worker costs about 15 ms.
+GDAL, openpyxl and the readers (:mod:`ingest.worker_boot`), so a new worker costs about 15 ms.
 
 Each worker lowers its priority (``SETTINGS.parse_nice``), sets ``RLIMIT_AS`` (its address space at start
 plus ``memory_mb``), ``RLIMIT_CPU`` and no core dumps, runs one function and sends back the result or the
@@ -364,7 +364,7 @@ def _noop() -> int:
 
 
 def warm_up() -> float:
-    """Start the forkserver (imports geopandas, GDAL, the importers) and run one empty worker; seconds taken.
+    """Start the forkserver (imports geopandas, GDAL, the readers) and run one empty worker; seconds taken.
 
     Call it once when the app starts (e.g. in a background thread) so the first upload does not wait.
     """

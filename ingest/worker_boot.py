@@ -16,7 +16,6 @@ import pyogrio  # noqa: E402,F401
 import pyproj  # noqa: E402
 import shapely  # noqa: E402,F401
 
-import export.formats  # noqa: E402,F401
-import ingest.importers  # noqa: E402,F401
+import ingest.readers  # noqa: E402,F401
 
 pyproj.network.set_network_enabled(False)

@@ -4,25 +4,32 @@ basemap service."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from gis.errors import AuthError, PlannerError
+from gis.errors import PlannerError
 from layers.registry import get_spec
 from pages import boundary, state
 from planner import basemaps
 from planner import workspace as pw
-from store import ROLES
+from planner.accounts import roles
+from planner.auth import AuthConfig, User
+from planner.workspace import Account, ScenarioHead, Workspace
 from text.clock import beijing_time
 from text.display import person
 from text.messages import t
 
+T = TypeVar("T")
+#: The widgets whose values survive their tab being closed; not the new account's form (committed on submit)
+#: nor any password field (never kept in the session).
+KEPT = state.Kept("admin")
+
 FLASH = "admin_flash"   # what the last action did: a success text, or the PlannerError it raised
 
 
-def _act(action: Callable[[], Any], done: Callable[[Any], str]) -> None:
+def _act(action: Callable[[], T], done: Callable[[T], str]) -> None:
     """Run an admin action (from a button's callback, before the page draws, so the tables are fresh) and keep
     its outcome for the page: ``done(result)`` on success, the translated error otherwise."""
     try:
@@ -53,8 +60,8 @@ def _layer_label(layer_id: str, lang: str) -> str:
 
 
 # --- accounts -----------------------------------------------------------------------------------------------
-def _account_rows(accounts: tuple, lang: str) -> pd.DataFrame:
-    def state_of(a: Any) -> str:
+def _account_rows(accounts: tuple[Account, ...], lang: str) -> pd.DataFrame:
+    def state_of(a: Account) -> str:
         if a.disabled:
             return t("acc_state_disabled", lang)
         if a.locked_until:
@@ -73,7 +80,7 @@ def _account_rows(accounts: tuple, lang: str) -> pd.DataFrame:
     })
 
 
-def _add(ws: Any, user: Any, lang: str) -> None:
+def _add(ws: Workspace, user: User, lang: str) -> None:
     ss = st.session_state
     sso = bool(ss.get("acc_new_sso"))
     first, again = ss.get("acc_new_pw", ""), ss.get("acc_new_pw2", "")
@@ -85,18 +92,18 @@ def _add(ws: Any, user: Any, lang: str) -> None:
         ss["acc_new_name"] = ""
 
 
-def _set_role(ws: Any, user: Any, name: str, role_key: str, lang: str) -> None:
+def _set_role(ws: Workspace, user: User, name: str, role_key: str, lang: str) -> None:
     role = st.session_state.get(role_key)  # the choice on screen when the button was pressed
     _act(lambda: pw.update_account(ws, user, name, role=role),
          lambda a: t("acc_role_changed", lang, name=state.md(a.name), role=_role(a.role, lang)))
 
 
-def _toggle(ws: Any, user: Any, name: str, disable: bool, lang: str) -> None:
+def _toggle(ws: Workspace, user: User, name: str, disable: bool, lang: str) -> None:
     _act(lambda: pw.update_account(ws, user, name, disabled=disable),
          lambda a: t("acc_disabled_done" if disable else "acc_enabled_done", lang, name=state.md(a.name)))
 
 
-def _reset(ws: Any, user: Any, name: str, lang: str) -> None:
+def _reset(ws: Workspace, user: User, name: str, lang: str) -> None:
     ss = st.session_state
     first, again = ss.get("acc_reset_pw", ""), ss.get("acc_reset_pw2", "")
     ss["acc_reset_pw"] = ss["acc_reset_pw2"] = ""
@@ -104,7 +111,7 @@ def _reset(ws: Any, user: Any, name: str, lang: str) -> None:
          lambda a: t("acc_reset_done", lang, name=state.md(a.name)))
 
 
-def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
+def _accounts(ws: Workspace, cfg: AuthConfig, user: User, lang: str) -> None:
     if not cfg.login_required:
         st.info(t("acc_auth_off", lang))
     accounts = pw.list_accounts(ws, user)
@@ -116,7 +123,7 @@ def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
     with left, st.form("acc_add_form", border=True):
         st.markdown(f"**{t('acc_add', lang)}**")
         st.text_input(t("acc_col_name", lang), key="acc_new_name", max_chars=64)
-        st.selectbox(t("acc_role", lang), ROLES, index=0, key=state.lkey("acc_new_role"),
+        st.selectbox(t("acc_role", lang), roles(), index=0, key=state.lkey("acc_new_role"),
                      format_func=lambda r: _role(r, lang))
         st.text_input(t("acc_password", lang, min=pw.MIN_PASSWORD), key="acc_new_pw", type="password",
                       max_chars=1024, autocomplete="new-password")
@@ -130,13 +137,13 @@ def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
     with right, st.container(border=True):
         st.markdown(f"**{t('acc_change', lang)}**")
         by_name = {a.name: a for a in accounts}
-        name = st.selectbox(t("acc_pick", lang), list(by_name), key="acc_pick")
+        name = st.selectbox(t("acc_pick", lang), list(by_name), key=KEPT("acc_pick"))
         if name not in by_name:
             return
         account = by_name[name]
         c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-        role_key = state.lkey(f"acc_role_of_{account.name}")
-        role = c1.selectbox(t("acc_role", lang), ROLES, index=ROLES.index(account.role), key=role_key,
+        role_key = KEPT.lkey(f"acc_role_of_{account.name}")
+        role = c1.selectbox(t("acc_role", lang), roles(), index=roles().index(account.role), key=role_key,
                             format_func=lambda r: _role(r, lang))
         c2.button(t("acc_set_role", lang), key="acc_set_role", disabled=role == account.role, width="stretch",
                   on_click=_set_role, args=(ws, user, account.name, role_key, lang))
@@ -150,14 +157,14 @@ def _accounts(ws: Any, cfg: Any, user: Any, lang: str) -> None:
 
 
 # --- shared layers ------------------------------------------------------------------------------------------
-def _restore(ws: Any, user: Any, layer_id: str, version_key: str, lang: str) -> None:
+def _restore(ws: Workspace, user: User, layer_id: str, version_key: str, lang: str) -> None:
     version = int(st.session_state[version_key])
     _act(lambda: pw.restore_layer(ws, user, layer_id, version),
          lambda v: t("lay_restored", lang, layer=state.md(_layer_label(v.layer_id, lang)),
                                            from_version=v.restored_from, version=v.version))
 
 
-def _layers(ws: Any, user: Any, lang: str) -> None:
+def _layers(ws: Workspace, user: User, lang: str) -> None:
     versions = pw.layer_versions(ws, user)
     if not versions:
         st.info(t("lay_none", lang))
@@ -180,14 +187,14 @@ def _layers(ws: Any, user: Any, lang: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('lay_restore', lang)}**")
         c1, c2 = st.columns(2)
-        layer = c1.selectbox(t("lay_pick_layer", lang), list(current), key=state.lkey("lay_pick"),
+        layer = c1.selectbox(t("lay_pick_layer", lang), list(current), key=KEPT.lkey("lay_pick"),
                              format_func=lambda lid: _layer_label(lid, lang))
         older = [v for v in versions if v.layer_id == layer and v.version != current.get(layer)]
         if not older:
             st.caption(t("lay_only_one", lang))
             return
         by_version = {v.version: v for v in older}
-        c2.selectbox(t("lay_pick_version", lang), list(by_version), key=f"lay_version_{layer}",
+        c2.selectbox(t("lay_pick_version", lang), list(by_version), key=KEPT(f"lay_version_{layer}"),
                      format_func=lambda n: t("lay_version_label", lang,
                          version=n, who=person(by_version[n].published_by, lang),
                          when=beijing_time(by_version[n].published_at, seconds=False)))
@@ -196,24 +203,24 @@ def _layers(ws: Any, user: Any, lang: str) -> None:
 
 
 # --- archived scenarios -------------------------------------------------------------------------------------
-def _scenario_label(head: Any, lang: str) -> str:
+def _scenario_label(head: ScenarioHead, lang: str) -> str:
     return t("scen_label", lang, name=head.name, version=head.version)
 
 
-def _archive(ws: Any, user: Any, lang: str) -> None:
-    scenario_id, reason = st.session_state.get("arc_pick"), st.session_state.get("arc_reason", "")
+def _archive(ws: Workspace, user: User, lang: str) -> None:
+    scenario_id, reason = st.session_state.get("arc_pick") or "", st.session_state.get("arc_reason", "")
     _act(lambda: pw.archive_scenario(ws, user, scenario_id, reason=reason),
          lambda h: t("arc_done", lang, name=state.md(h.name)))
     if not isinstance(st.session_state.get(FLASH), PlannerError):
         st.session_state["arc_reason"] = ""
 
 
-def _unarchive(ws: Any, user: Any, lang: str) -> None:
-    _act(lambda: pw.unarchive_scenario(ws, user, st.session_state.get("arc_pick_archived")),
+def _unarchive(ws: Workspace, user: User, lang: str) -> None:
+    _act(lambda: pw.unarchive_scenario(ws, user, st.session_state.get("arc_pick_archived") or ""),
          lambda h: t("arc_restored", lang, name=state.md(h.name)))
 
 
-def _archived(ws: Any, user: Any, lang: str) -> None:
+def _archived(ws: Workspace, user: User, lang: str) -> None:
     heads = pw.list_scenarios(ws, user, include_archived=True)
     active = {h.id: h for h in heads if not h.archived}
     archived = {h.id: h for h in heads if h.archived}
@@ -223,9 +230,9 @@ def _archived(ws: Any, user: Any, lang: str) -> None:
             st.caption(t("arc_none_active", lang))
         else:
             c1, c2 = st.columns(2)
-            sid = c1.selectbox(t("arc_pick", lang), list(active), key="arc_pick",
+            sid = c1.selectbox(t("arc_pick", lang), list(active), key=KEPT("arc_pick"),
                                format_func=lambda s: _scenario_label(active[s], lang))
-            reason = c2.text_input(t("arc_reason", lang), key="arc_reason", max_chars=500)
+            reason = c2.text_input(t("arc_reason", lang), key=KEPT("arc_reason"), max_chars=500)
             st.button(t("arc_button", lang), key="arc_button", disabled=not (reason or "").strip() or sid is None,
                       on_click=_archive, args=(ws, user, lang))
     st.markdown(f"**{t('arc_list', lang)}**")
@@ -241,14 +248,14 @@ def _archived(ws: Any, user: Any, lang: str) -> None:
         t("arc_col_reason", lang): [h.archive_reason or "" for h in rows],
     }), hide_index=True, width="stretch")
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-    back = c1.selectbox(t("arc_pick_archived", lang), list(archived), key="arc_pick_archived",
+    back = c1.selectbox(t("arc_pick_archived", lang), list(archived), key=KEPT("arc_pick_archived"),
                         format_func=lambda s: _scenario_label(archived[s], lang))
     c2.button(t("arc_restore", lang), key="arc_restore", width="stretch", disabled=back is None, on_click=_unarchive,
               args=(ws, user, lang))
 
 
 # --- basemap service --------------------------------------------------------------------------------------------
-def _save_basemap(ws: Any, user: Any, lang: str, *, clear: bool = False) -> None:
+def _save_basemap(ws: Workspace, user: User, lang: str, *, clear: bool = False) -> None:
     ss = st.session_state
     _act(lambda: basemaps.set_service(ws, user, url="" if clear else ss.get("bm_url", ""),
                                       datum=ss.get(state.lkey("bm_datum"), "wgs84"),
@@ -259,7 +266,7 @@ def _save_basemap(ws: Any, user: Any, lang: str, *, clear: bool = False) -> None
         ss["bm_url"] = ""
 
 
-def _basemap(ws: Any, user: Any, lang: str) -> None:
+def _basemap(ws: Workspace, user: User, lang: str) -> None:
     current = basemaps.service(ws)
     st.caption(t("bm_help", lang))
     if current is None:
@@ -271,15 +278,15 @@ def _basemap(ws: Any, user: Any, lang: str) -> None:
     if "bm_url" not in ss:  # the form opens on what is set
         ss["bm_url"], ss["bm_attribution"] = (current.tiles[0], current.attribution) if current else ("", "")
         ss["bm_subdomains"], ss["bm_max_zoom"] = (current.subdomains, current.max_native_zoom) if current else ("", 18)
-    st.text_input(t("bm_url", lang), key="bm_url", max_chars=1000, placeholder="http://10.0.0.1/tiles/{z}/{x}/{y}.png")
+    st.text_input(t("bm_url", lang), key=KEPT("bm_url"), max_chars=1000, placeholder="http://10.0.0.1/tiles/{z}/{x}/{y}.png")
     c1, c2, c3 = st.columns(3)
     datums = ["wgs84", "gcj02"]
-    c1.selectbox(t("bm_datum", lang), datums, key=state.lkey("bm_datum"),
+    c1.selectbox(t("bm_datum", lang), datums, key=KEPT.lkey("bm_datum"),
                  index=datums.index(current.datum) if current is not None else 0,
                  format_func=lambda d: t(f"bm_datum_{d}", lang))
-    c2.text_input(t("bm_subdomains", lang), key="bm_subdomains", max_chars=16)
-    c3.number_input(t("bm_max_zoom", lang), key="bm_max_zoom", min_value=1, max_value=22, step=1)
-    st.text_input(t("bm_attribution", lang), key="bm_attribution", max_chars=200)
+    c2.text_input(t("bm_subdomains", lang), key=KEPT("bm_subdomains"), max_chars=16)
+    c3.number_input(t("bm_max_zoom", lang), key=KEPT("bm_max_zoom"), min_value=1, max_value=22, step=1)
+    st.text_input(t("bm_attribution", lang), key=KEPT("bm_attribution"), max_chars=200)
     b1, b2 = st.columns(2)
     b1.button(t("bm_save", lang), key="bm_save", type="primary", width="stretch",
               disabled=not (ss.get("bm_url") or "").strip(), on_click=_save_basemap, args=(ws, user, lang))
@@ -288,13 +295,10 @@ def _basemap(ws: Any, user: Any, lang: str) -> None:
 
 
 def page() -> None:
-    state.keep("acc_pick", "arc_pick", "arc_reason", "arc_pick_archived", "lay_pick", "bm_url", "bm_attribution",
-               "bm_subdomains", "bm_max_zoom")
+    KEPT.restore()
     lang = state.lang()
     ws, cfg = state.workspace()
-    user = state.current_user()
-    if user is None:
-        raise AuthError("auth_session_expired")
+    user = state.signed_in_user()
     st.title(t("admin_title", lang))
     pw.list_accounts(ws, user)  # the role check first (PermissionDeniedError for anyone but an admin)
     _flash(lang)

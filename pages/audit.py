@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
-from gis.errors import AuthError
 from layers.registry import get_spec
 from pages import boundary, state
 from planner import workspace as pw
+from planner.auth import User
+from planner.workspace import AuditEntry, Workspace
 from text.clock import beijing_days_utc, beijing_time
 from text.display import person
 from text.messages import CATALOGUE, t
@@ -18,6 +17,7 @@ from text.messages import CATALOGUE, t
 #: Entries shown on the page at most (the export has them all).
 SHOWN = 1000
 OBJECT_TYPES = ("scenario", "layer", "account", "setting", "mapping", "workspace")
+KEPT = state.Kept("audit")   # the filters
 
 
 def _label(prefix: str, code: str, lang: str) -> str:
@@ -29,7 +29,7 @@ def _label(prefix: str, code: str, lang: str) -> str:
 ENGINES = {"geopackage": "GeoPackage", "postgis": "PostGIS"}
 
 
-def _object(entry: Any, lang: str) -> str:
+def _object(entry: AuditEntry, lang: str) -> str:
     """The object of an entry as an official reads it: a setting or layer by its name, the workspace by its
     engine; anything else (a scenario's id, an account's name) as stored."""
     oid = str(entry.object_id)
@@ -45,7 +45,7 @@ def _object(entry: Any, lang: str) -> str:
     return oid
 
 
-def _rows(entries: tuple, lang: str) -> pd.DataFrame:
+def _rows(entries: tuple[AuditEntry, ...], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("audit_col_seq", lang): [e.seq for e in entries],
         t("audit_col_time", lang): [beijing_time(e.at_utc) for e in entries],
@@ -57,19 +57,19 @@ def _rows(entries: tuple, lang: str) -> pd.DataFrame:
     })
 
 
-def _filters(ws: Any, user: Any, lang: str) -> dict | None:
+def _filters(ws: Workspace, user: User, lang: str) -> dict | None:
     """The filter row; the planner's filters (UTC bounds of the Beijing days), or None for impossible dates."""
     names = ["system", *(a.name for a in pw.list_accounts(ws, user))]
     c1, c2, c3, c4, c5 = st.columns([1.2, 1, 1.2, 1, 1])
-    actor = c1.selectbox(t("audit_user", lang), names, index=None, key="audit_actor", accept_new_options=True,
+    actor = c1.selectbox(t("audit_user", lang), names, index=None, key=KEPT("audit_actor"), accept_new_options=True,
                          placeholder=t("audit_all_users", lang))
-    object_type = c2.selectbox(t("audit_object_type", lang), OBJECT_TYPES, index=None, key=state.lkey("audit_type"),
+    object_type = c2.selectbox(t("audit_object_type", lang), OBJECT_TYPES, index=None, key=KEPT.lkey("audit_type"),
                                placeholder=t("audit_all_types", lang),
                                format_func=lambda o: _label("audit_obj_", o, lang))
-    object_id = c3.text_input(t("audit_object", lang), key="audit_object", max_chars=120,
+    object_id = c3.text_input(t("audit_object", lang), key=KEPT("audit_object"), max_chars=120,
                               help=t("audit_object_help", lang))
-    since = c4.date_input(t("audit_since", lang), value=None, key="audit_since", format="YYYY-MM-DD")
-    until = c5.date_input(t("audit_until", lang), value=None, key="audit_until", format="YYYY-MM-DD")
+    since = c4.date_input(t("audit_since", lang), value=None, key=KEPT("audit_since"), format="YYYY-MM-DD")
+    until = c5.date_input(t("audit_until", lang), value=None, key=KEPT("audit_until"), format="YYYY-MM-DD")
     if since is not None and until is not None and since > until:
         st.warning(t("audit_bad_dates", lang), icon="⚠️")
         return None
@@ -79,12 +79,10 @@ def _filters(ws: Any, user: Any, lang: str) -> dict | None:
 
 
 def page() -> None:
-    state.keep("audit_actor", "audit_type", "audit_object", "audit_since", "audit_until")
+    KEPT.restore()
     lang = state.lang()
     ws, _ = state.workspace()
-    user = state.current_user()
-    if user is None:
-        raise AuthError("auth_session_expired")
+    user = state.signed_in_user()
     st.title(t("audit_title", lang))
     st.caption(t("audit_intro", lang))
     filters = _filters(ws, user, lang)  # lists accounts: a PermissionDeniedError for anyone but an admin

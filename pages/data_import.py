@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
 import streamlit as st
 
-from gis.settings import SETTINGS
-from ingest.importers import TARGET_FIELDS
 from layers.registry import get_spec
 from pages import boundary, state
 from pages.mapview import show_map
 from planner import import_session as imp
 from planner import workspace as pw
+from planner.auth import User
+from planner.data import DataSet
+from planner.workspace import Workspace
 from text.messages import CATALOGUE, t
 
 FILE = "imp_file"            # planner.import_session.Upload: kept until replaced or removed
@@ -39,7 +43,7 @@ def page() -> None:
     lang = state.lang()
     ds = state.dataset()
     ws, _ = state.workspace()
-    user = state.current_user()
+    user = state.signed_in_user()
     st.title(t("imp_title", lang))
     active = state.imports()
     if active:
@@ -49,8 +53,9 @@ def page() -> None:
                         format_func=lambda k: get_spec(k).label(lang))
     st.file_uploader(f"{t('imp_file', lang)} — {t('imp_formats', lang)}", key=UPLOADER, on_change=_keep_upload,
                      type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "dxf", "csv", "xlsx"])
-    st.caption(t("imp_limits_hint", lang, mb=f"{SETTINGS.max_upload_mb:g}", mem=f"{SETTINGS.parse_memory_mb:g}",
-                                           cpu=f"{SETTINGS.parse_cpu_s:g}"))
+    limits = imp.upload_limits()
+    st.caption(t("imp_limits_hint", lang, mb=f"{limits.upload_mb:g}", mem=f"{limits.memory_mb:g}",
+                                           cpu=f"{limits.cpu_s:g}"))
     upload: imp.Upload | None = st.session_state.get(FILE)
     if upload is None:
         return
@@ -61,28 +66,59 @@ def page() -> None:
     _preview(ds, ws, user, kind, upload, active, lang)
 
 
-def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: str) -> None:  # noqa: ANN001
+def _preview(ds: DataSet, ws: Workspace, user: User, kind: str, upload: imp.Upload,
+             active: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
+    """Read the kept file as chosen, show what was found, map its columns, and apply the combined layer."""
+    crs, xy = _reading(upload, lang)
+    pv = imp.preview(ds, upload, kind=kind, crs=crs, layer=st.session_state.get("imp_layer"), xy=xy)
+    if len(pv.result.layers) > 1:
+        st.selectbox(t("imp_layer", lang), pv.result.layers, key="imp_layer")
+    confirmed = _detected(pv, lang)
+    show_map(imp.preview_map(ds, pv, kind=kind, lang=lang), key="imp_map")
+    st.dataframe(pv.result.gdf.drop(columns=pv.result.gdf.geometry.name).head(50), width="stretch")
+    sig, mapping = _mapping(ws, kind, pv.result.columns, lang)
+    mode = st.radio(t("imp_mode", lang), ["replace", "append", "merge"], horizontal=True, key=state.lkey("imp_mode"),
+                    format_func=lambda m: t(f"imp_mode_{m}", lang))
+    plan = imp.plan(ds, upload, pv, kind=kind, mapping=mapping, mode=mode)
+    agreed = _check(plan, lang)
+    publish = st.checkbox(t("imp_publish", lang), key="imp_publish", disabled=not pw.can(user, "publish"),
+                          help=t("imp_publish_help", lang))
+    ready = confirmed and agreed
+    if st.button(t("imp_apply", lang), type="primary", key="imp_apply", disabled=not ready):
+        state.set_imports({**active, kind: plan.combined.layer})
+        if pw.can(user, "save"):
+            pw.save_field_mapping(ws, user, sig, kind, {k: v for k, v in mapping.items() if v})
+        if publish:
+            pw.publish_layer(ws, user, kind, plan.combined.layer, note=upload.name)
+        st.success(t("imp_applied", lang))
+    elif not ready:
+        st.caption(t("imp_confirm_first", lang))
+
+
+def _reading(upload: imp.Upload, lang: str) -> tuple[str | None, tuple[str, str] | None]:
+    """How to read the file: its coordinate system (None: detect it) and, for a table, its x and y columns."""
     labels = {"auto": t("imp_crs_auto", lang), "custom": t("imp_crs_custom", lang), "SWAP": t("imp_crs_swap", lang)}
     c1, c2 = st.columns(2)
     choice = c1.selectbox(t("imp_crs", lang), imp.CRS_CHOICES, key=state.lkey(CRS),
                           format_func=lambda c: labels.get(c, c))
     custom = c2.text_input(t("imp_proj", lang), key="imp_proj", disabled=choice != "custom", max_chars=2000)
     crs = imp.crs_choice(choice, custom, file=upload.name)
-    xy = None
-    if upload.is_table:
-        info = imp.table_info(upload)
-        x1, x2 = st.columns(2)
-        cols = list(info.columns)
-        xcol = x1.selectbox(t("imp_x", lang), cols, key="imp_x", placeholder=t("imp_pick_column", lang),
-                            index=cols.index(info.x_guess) if info.x_guess in cols else None)
-        ycol = x2.selectbox(t("imp_y", lang), cols, key="imp_y", placeholder=t("imp_pick_column", lang),
-                            index=cols.index(info.y_guess) if info.y_guess in cols else None)
-        xy = (xcol, ycol) if xcol and ycol and not info.wkt_column else None
-    pv = imp.preview(ds, upload, kind=kind, crs=crs, layer=st.session_state.get("imp_layer"), xy=xy)
-    result = pv.result
-    if len(result.layers) > 1:
-        st.selectbox(t("imp_layer", lang), result.layers, key="imp_layer")
+    if not upload.is_table:
+        return crs, None
+    info = imp.table_info(upload)
+    x1, x2 = st.columns(2)
+    cols = list(info.columns)
+    xcol = x1.selectbox(t("imp_x", lang), cols, key="imp_x", placeholder=t("imp_pick_column", lang),
+                        index=cols.index(info.x_guess) if info.x_guess in cols else None)
+    ycol = x2.selectbox(t("imp_y", lang), cols, key="imp_y", placeholder=t("imp_pick_column", lang),
+                        index=cols.index(info.y_guess) if info.y_guess in cols else None)
+    return crs, ((xcol, ycol) if xcol and ycol and not info.wkt_column else None)
 
+
+def _detected(pv: imp.Preview, lang: str) -> bool:
+    """What the reader found (features, CRS, encoding, geometry types, notes, the datum check); False while a
+    guessed coordinate system waits for the user's confirmation."""
+    result = pv.result
     st.subheader(t("imp_detected", lang))
     d1, d2, d3, d4 = st.columns(4)
     d1.metric(t("imp_features", lang), f"{len(result.gdf):,}")
@@ -105,27 +141,31 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
                   key="imp_use_reading", on_click=_use_reading, args=(pv.datum.recommendation,))
     elif pv.datum is not None and pv.datum.note is not None:
         st.caption(state.md(pv.datum.note.text(lang)))
+    return confirmed
 
-    show_map(imp.preview_map(ds, pv, kind=kind, lang=lang), key="imp_map")
-    st.dataframe(result.gdf.drop(columns=result.gdf.geometry.name).head(50), width="stretch")
 
+def _mapping(ws: Workspace, kind: str, file_columns: Sequence[str], lang: str) -> tuple[str, dict[str, str | None]]:
+    """The file's columns mapped to the layer's fields (remembered per column set): (signature, mapping)."""
     st.subheader(t("imp_mapping", lang))
     st.caption(t("imp_mapping_hint", lang))
-    columns = result.columns
+    columns = list(file_columns)
     sig = imp.signature(columns, kind)
     defaults = imp.mapping_defaults(columns, kind, pw.load_field_mapping(ws, sig))
-    mapping = {}
-    mcols = st.columns(len(TARGET_FIELDS[kind]))
-    for i, field in enumerate(TARGET_FIELDS[kind]):
-        options = [None, *columns]
+    fields = imp.target_fields(kind)
+    options: list[str | None] = [None, *columns]
+    mapping: dict[str, str | None] = {}
+    for col, field in zip(st.columns(len(fields)), fields):
         default = defaults.get(field)
-        mapping[field] = mcols[i].selectbox(t(f"imp_field_{field}", lang), options,
-                                            index=options.index(default) if default in options else 0,
-                                            key=f"imp_map_{kind}_{field}",
-                                            format_func=lambda c: t("imp_none", lang) if c is None else str(c))
-    mode = st.radio(t("imp_mode", lang), ["replace", "append", "merge"], horizontal=True, key=state.lkey("imp_mode"),
-                    format_func=lambda m: t(f"imp_mode_{m}", lang))
-    plan = imp.plan(ds, upload, pv, kind=kind, mapping=mapping, mode=mode)
+        mapping[field] = col.selectbox(t(f"imp_field_{field}", lang), options,
+                                       index=options.index(default) if default in options else 0,
+                                       key=f"imp_map_{kind}_{field}",
+                                       format_func=lambda c: t("imp_none", lang) if c is None else str(c))
+    return sig, mapping
+
+
+def _check(plan: imp.Plan, lang: str) -> bool:
+    """The change the import makes and its problems; False while removed or changed features wait for the
+    user's agreement."""
     c = plan.combined
     st.markdown(f"**{t('imp_diff', lang)}**{t('colon', lang)}" + t("imp_diff_counts", lang,
         added=len(c.added), removed=len(c.removed), changed=len(c.changed), kept=len(c.kept),
@@ -135,24 +175,11 @@ def _preview(ds, ws, user, kind: str, upload: imp.Upload, active: dict, lang: st
             st.warning(state.md(p.text(lang)))
         if not plan.problems:
             st.success(t("data_valid", lang))
-    agreed = True
-    if c.needs_confirmation:
-        ids = "、".join([*c.removed[:8], *c.changed[:8]]) + (" …" if len(c.removed) + len(c.changed) > 16 else "")
-        agreed = st.checkbox(state.md(t("imp_confirm_remove", lang, removed=len(c.removed),
-                                                                     changed=len(c.changed), ids=ids)),
-                             key="imp_confirm_remove")
-    publish = st.checkbox(t("imp_publish", lang), key="imp_publish", disabled=not pw.can(user, "publish"),
-                          help=t("imp_publish_help", lang))
-    ready = confirmed and agreed
-    if st.button(t("imp_apply", lang), type="primary", key="imp_apply", disabled=not ready):
-        state.set_imports({**active, kind: c.layer})
-        if pw.can(user, "save"):
-            pw.save_field_mapping(ws, user, sig, kind, {k: v for k, v in mapping.items() if v})
-        if publish:
-            pw.publish_layer(ws, user, kind, c.layer, note=upload.name)
-        st.success(t("imp_applied", lang))
-    elif not ready:
-        st.caption(t("imp_confirm_first", lang))
+    if not c.needs_confirmation:
+        return True
+    ids = "、".join([*c.removed[:8], *c.changed[:8]]) + (" …" if len(c.removed) + len(c.changed) > 16 else "")
+    return st.checkbox(state.md(t("imp_confirm_remove", lang, removed=len(c.removed), changed=len(c.changed),
+                                                              ids=ids)), key="imp_confirm_remove")
 
 
 boundary.run(page, lang=state.lang())

@@ -6,8 +6,10 @@ import streamlit as st
 
 from pages import boundary, cards, state
 from pages.mapview import show_map
+from planner import evaluate as ev_
 from planner import explore
 from planner.basemaps import basemap_choices, default_basemap
+from planner.data import DataSet
 from planner.maps import clicked_parcel
 from text.messages import t
 
@@ -33,7 +35,7 @@ def _on_pick() -> None:
         st.query_params.pop("subpark", None)
 
 
-def _on_map_event(event: dict, names: dict[str, str], ds, datum: str) -> None:  # noqa: ANN001
+def _on_map_event(event: dict, names: dict[str, str], ds: DataSet, datum: str) -> None:
     if event.get("type") == "click" and event.get("layer") == "subparks" and event.get("id") in names:
         st.session_state[state.lkey(SELECT)] = event["id"]
         st.session_state.pop(PARCEL, None)
@@ -107,9 +109,7 @@ def page() -> None:
     st.caption(t("area_note", lang))
 
 
-def _parcel_card(ds, parcel_id: str, lang: str) -> None:  # noqa: ANN001
-    from planner import evaluate as ev_
-
+def _parcel_card(ds: DataSet, parcel_id: str, lang: str) -> None:
     ev = ev_.evaluate(ds)
     card = ev_.parcel_card(ds, ev, ev_.score(ev, state.weights(ev.criteria)), parcel_id, lang=lang)
     st.caption(t("panel_parcel", lang))

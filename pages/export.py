@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import geopandas as gpd
 import streamlit as st
 
-from export.formats import FORMATS, TARGETS
-from gis.scenario import Scenario
-from layers.cartography import figure_bytes
+from layers.cartography import SCALE_SERIES, PrintSpec, figure_bytes
 from pages import boundary, state
 from pages.mapview import show_map
 from pages.state import HISTORY
 from planner import evaluate as ev_
 from planner import export_jobs as jobs
+from planner import scenario_edit as se
 from planner.basemaps import local_source
+from planner.data import DataSet
 from text.display import name_col
 from text.messages import t
 
+KEPT = state.Kept("export")   # the widgets whose values survive their tab being closed
+Layers = Mapping[str, gpd.GeoDataFrame]
 
-def _scenario(lang: str) -> Scenario:
-    h = st.session_state.get(HISTORY)
-    return h.current if h is not None else Scenario(name=t("scen_default_name", lang), author=state.user())
+
+def _scenario(lang: str) -> se.Scenario:
+    h: se.History | None = st.session_state.get(HISTORY)
+    return h.current if h is not None else se.blank_scenario(name=t("scen_default_name", lang), author=state.user())
 
 
 def page() -> None:
-    state.keep("exp_layers", "exp_format", "exp_crs", "exp_encoding", "pm_paper", "pm_landscape", "pm_dpi",
-               "pm_format", "pm_title", "pm_subtitle", "pm_layers", "pm_grid", "pm_labels", "pm_extent", "pm_cluster",
-               "pm_subpark", "atlas_kind", "atlas_n", "pm_unit", "pm_approval", "pm_scale", "pm_label_field",
-               "pm_basemap", "pm_georef")
+    KEPT.restore()
     lang = state.lang()
     ds = state.dataset()
     st.title(t("exp_title", lang))
@@ -44,22 +47,22 @@ def page() -> None:
     }, key="exp_tab")
 
 
-def _html(ds, lang: str) -> None:  # noqa: ANN001
+def _html(ds: DataSet, lang: str) -> None:
     st.download_button(t("html_download", lang), lambda: jobs.offline_html(ds, lang=lang),
                        file_name="putuo_park_map.html", mime="text/html", key="dl_html")
 
 
-def _layers(layers: dict, lang: str) -> None:
-    k = state.lkey("exp_layers")
+def _layers(layers: Layers, lang: str) -> None:
+    k = KEPT.lkey("exp_layers")
     chosen = st.multiselect(t("exp_layers", lang), list(jobs.EXPORT_LAYERS), key=k,
                             default=None if k in st.session_state else ["subparks"],
                             format_func=lambda lid: jobs.layer_label(lid, lang), placeholder=t("exp_pick", lang))
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox(t("exp_format", lang), FORMATS, key=state.lkey("exp_format"),
+    fmt = c1.selectbox(t("exp_format", lang), jobs.formats(), key=KEPT.lkey("exp_format"),
                        format_func=lambda f: t(f"fmt_{f}", lang))
-    target = c2.selectbox(t("exp_crs", lang), list(TARGETS), key=state.lkey("exp_crs"),
+    target = c2.selectbox(t("exp_crs", lang), jobs.targets(), key=KEPT.lkey("exp_crs"),
                           format_func=lambda c: t(f"crs_{c}", lang))
-    encoding = c3.selectbox(t("exp_encoding", lang), ["UTF-8", "GBK"], key="exp_encoding", disabled=fmt != "shp")
+    encoding = c3.selectbox(t("exp_encoding", lang), ["UTF-8", "GBK"], key=KEPT("exp_encoding"), disabled=fmt != "shp")
     if not chosen:
         st.caption(t("exp_pick_hint", lang))
         return
@@ -69,53 +72,52 @@ def _layers(layers: dict, lang: str) -> None:
     st.caption(t("exp_size", lang, bytes=len(payload), crs=t(f"crs_{target}", lang)))
 
 
-def _print(ds, layers: dict, scenario: Scenario, ev, scores, lang: str) -> None:  # noqa: ANN001
-    from layers.cartography import SCALE_SERIES, PrintSpec
-
+def _print(ds: DataSet, layers: Layers, scenario: se.Scenario, ev: ev_.Evaluation, scores: ev_.Scores,
+           lang: str) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    paper = c1.selectbox(t("exp_paper", lang), ["A4", "A3"], key="pm_paper")
-    landscape = c2.checkbox(t("exp_landscape", lang), value=True, key="pm_landscape")
-    dpi = c3.selectbox(t("exp_dpi", lang), [150, 300, 600], index=1, key="pm_dpi")
-    img_fmt = c4.selectbox(t("exp_img_format", lang), ["png", "pdf", "svg"], key="pm_format",
+    paper = c1.selectbox(t("exp_paper", lang), ["A4", "A3"], key=KEPT("pm_paper"))
+    landscape = c2.checkbox(t("exp_landscape", lang), value=True, key=KEPT("pm_landscape"))
+    dpi = c3.selectbox(t("exp_dpi", lang), [150, 300, 600], index=1, key=KEPT("pm_dpi"))
+    img_fmt = c4.selectbox(t("exp_img_format", lang), ["png", "pdf", "svg"], key=KEPT("pm_format"),
                            format_func=lambda f: t(f"exp_fmt_{f}", lang))
     _default_text("pm_title", "exp_default_title", lang)
     _default_text("pm_subtitle", "app_subtitle", lang)
-    title = st.text_input(t("exp_map_title", lang), key="pm_title", max_chars=80)
-    subtitle = st.text_input(t("exp_map_subtitle", lang), key="pm_subtitle", max_chars=120)
+    title = st.text_input(t("exp_map_title", lang), key=KEPT("pm_title"), max_chars=80)
+    subtitle = st.text_input(t("exp_map_subtitle", lang), key=KEPT("pm_subtitle"), max_chars=120)
     u1, u2, u3 = st.columns(3)
-    unit = u1.text_input(t("exp_unit", lang), key="pm_unit", max_chars=60)
-    approval = u2.text_input(t("exp_approval", lang), key="pm_approval", max_chars=40)
-    scale = u3.selectbox(t("exp_scale", lang), [None, *SCALE_SERIES], key=state.lkey("pm_scale"),
+    unit = u1.text_input(t("exp_unit", lang), key=KEPT("pm_unit"), max_chars=60)
+    approval = u2.text_input(t("exp_approval", lang), key=KEPT("pm_approval"), max_chars=40)
+    scale = u3.selectbox(t("exp_scale", lang), [None, *SCALE_SERIES], key=KEPT.lkey("pm_scale"),
                          format_func=lambda n: t("exp_scale_fit", lang) if n is None else f"1:{n:,}")
-    k = state.lkey("pm_layers")
+    k = KEPT.lkey("pm_layers")
     chosen = st.multiselect(t("exp_layers", lang), [x for x in jobs.EXPORT_LAYERS if x != "clusters"], key=k,
                             default=None if k in st.session_state else ["district", "zones", "subparks", "stations"],
                             format_func=lambda lid: jobs.layer_label(lid, lang), placeholder=t("exp_pick", lang))
     g1, g2, g3, g4 = st.columns(4)
-    grid = g1.checkbox(t("exp_grid", lang), key="pm_grid")
-    labels = g2.checkbox(t("exp_labels", lang), value=True, key="pm_labels")
-    label_field = g3.selectbox(t("exp_label_field", lang), ["name", "id"], key=state.lkey("pm_label_field"),
+    grid = g1.checkbox(t("exp_grid", lang), key=KEPT("pm_grid"))
+    labels = g2.checkbox(t("exp_labels", lang), value=True, key=KEPT("pm_labels"))
+    label_field = g3.selectbox(t("exp_label_field", lang), ["name", "id"], key=KEPT.lkey("pm_label_field"),
                                format_func=lambda f: t(f"exp_label_{f}", lang), disabled=not labels)
     source = local_source()
-    use_basemap = g4.checkbox(t("exp_basemap", lang), key="pm_basemap", disabled=source is None,
+    use_basemap = g4.checkbox(t("exp_basemap", lang), key=KEPT("pm_basemap"), disabled=source is None,
                               help=t("exp_basemap_help", lang))
-    georef = img_fmt == "pdf" and st.checkbox(t("exp_georef", lang), key="pm_georef", help=t("exp_georef_help", lang))
+    georef = img_fmt == "pdf" and st.checkbox(t("exp_georef", lang), key=KEPT("pm_georef"),
+                                              help=t("exp_georef_help", lang))
     kind = st.radio(t("exp_extent", lang), ["district", "cluster", "subpark", "scenario", "view"], horizontal=True,
-                    key=state.lkey("pm_extent"), format_func=lambda x: t(f"ext_{x}", lang))
+                    key=KEPT.lkey("pm_extent"), format_func=lambda x: t(f"ext_{x}", lang))
     cluster = subpark = view = None
     if kind == "cluster":
-        cluster = st.selectbox(t("f_cluster", lang), ["north", "south"], key=state.lkey("pm_cluster"),
+        cluster = st.selectbox(t("f_cluster", lang), ["north", "south"], key=KEPT.lkey("pm_cluster"),
                                format_func=lambda c: t(f"cluster_{c}", lang))
     elif kind == "subpark":
         names = dict(zip(ds.park.subparks["id"], ds.park.subparks[name_col(lang)]))
-        subpark = st.selectbox(t("f_subpark", lang), list(names), key="pm_subpark", format_func=lambda s: names[s])
+        subpark = st.selectbox(t("f_subpark", lang), list(names), key=KEPT("pm_subpark"),
+                               format_func=lambda s: names[s])
     elif kind == "view":
         view = show_map(jobs.view_map(ds, lang=lang), key="print_view_map")
     geom_m = None
     if kind == "scenario":
-        from planner.scenario_edit import metrics
-
-        geom_m = metrics(ds, ev, scores, scenario).added_geometry_m
+        geom_m = se.metrics(ds, ev, scores, scenario).added_geometry_m
     extent_m = jobs.extent(ds, kind, cluster=cluster, subpark=subpark, scenario_geometry_m=geom_m,
                            view_bounds=(view or {}).get("bounds"))
     spec = PrintSpec(title=title, subtitle=subtitle, paper=paper, landscape=landscape, grid=grid, lang=lang,
@@ -138,10 +140,10 @@ def _default_text(key: str, default_key: str, lang: str) -> None:
         st.session_state[key] = t(default_key, lang)
 
 
-def _atlas(ds, layers: dict, scores, lang: str) -> None:  # noqa: ANN001
-    kind = st.radio(t("atlas_kind", lang), ["subparks", "parcels"], horizontal=True, key=state.lkey("atlas_kind"),
+def _atlas(ds: DataSet, layers: Layers, scores: ev_.Scores, lang: str) -> None:
+    kind = st.radio(t("atlas_kind", lang), ["subparks", "parcels"], horizontal=True, key=KEPT.lkey("atlas_kind"),
                     format_func=lambda k: t(f"atlas_{k}", lang))
-    top_n = st.slider(t("atlas_top_n", lang), 1, 20, 5, key="atlas_n", disabled=kind != "parcels")
+    top_n = st.slider(t("atlas_top_n", lang), 1, 20, 5, key=KEPT("atlas_n"), disabled=kind != "parcels")
     if st.button(t("atlas_make", lang), key="atlas_make"):
         with st.spinner(t("working", lang)):
             st.session_state["atlas_pdf"] = jobs.atlas_pdf(ds, layers, scores, kind=kind, top_n=top_n, lang=lang,
@@ -151,7 +153,8 @@ def _atlas(ds, layers: dict, scores, lang: str) -> None:  # noqa: ANN001
                            mime="application/pdf", key="dl_atlas")
 
 
-def _report(ds, ev, scores, scenario: Scenario, layers: dict, lang: str) -> None:  # noqa: ANN001
+def _report(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, scenario: se.Scenario, layers: Layers,
+            lang: str) -> None:
     st.caption(t("report_hint", lang))
     if st.button(t("report_make", lang), key="report_make"):
         with st.spinner(t("working", lang)):

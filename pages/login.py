@@ -10,6 +10,7 @@ from gis.errors import PlannerError
 from pages import boundary, state
 from pages.user_box import SIGNED_OUT
 from planner import auth
+from planner.workspace import Workspace
 from text.messages import t
 
 ERROR = "login_error"            # the PlannerError of the last sign-in attempt, shown once
@@ -46,7 +47,7 @@ def _local(lang: str) -> None:
     st.caption(t("login_reload_note", lang))
 
 
-def _oidc(ws, cfg: auth.AuthConfig, lang: str) -> None:  # noqa: ANN001
+def _oidc(ws: Workspace, cfg: auth.AuthConfig, lang: str) -> None:
     st.write(t("login_oidc_intro", lang))
     person = st.user.to_dict()  # without an [auth] section, st.user has no is_logged_in at all
     if person.get("is_logged_in") and _keep(auth.sign_in_external(ws, cfg, oidc_user=person)):
@@ -65,7 +66,7 @@ def _peer() -> str | None:
     return "127.0.0.1" if address is None and st.context.headers else address
 
 
-def _proxy(ws, cfg: auth.AuthConfig, lang: str) -> None:  # noqa: ANN001
+def _proxy(ws: Workspace, cfg: auth.AuthConfig, lang: str) -> None:
     if st.session_state.get(SIGNED_OUT):  # signed out on purpose: the header would sign in again at once
         st.button(t("login_again", lang), type="primary", key="login_again",
                   on_click=lambda: st.session_state.pop(SIGNED_OUT, None))

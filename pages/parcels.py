@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+
 import geopandas as gpd
 import streamlit as st
-from shapely.geometry import shape
 
-from export.formats import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
-from gis.raster import surface_geotiff
-from gis.scoring import PRESETS, VECTOR_CRITERIA
-from ingest.importers import read_uploaded_polygons
 from pages import boundary, cards, state
 from pages.mapview import show_map
 from planner import evaluate as ev_
+from planner import export_jobs as jobs
+from planner.data import DataSet
 from planner.maps import clicked_parcel
 from text.display import name_col
 from text.messages import t
@@ -25,12 +25,12 @@ CLEAR = "parcel_clear"         # bumps when the drawn shapes on the map should b
 PRESET = "weights_preset"
 SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
+KEPT = state.Kept("parcels")   # the widgets whose values survive their tab being closed
 
 
 def _apply_preset(criteria: tuple[str, ...]) -> None:
-    preset = PRESETS[st.session_state[state.lkey(PRESET)]]
-    for c in criteria:
-        st.session_state[state.weight_key(c)] = int(preset.get(c, 10))
+    for c, weight in ev_.preset_weights(st.session_state[state.lkey(PRESET)], criteria).items():
+        st.session_state[state.weight_key(c)] = weight
 
 
 def _reset(criteria: tuple[str, ...]) -> None:
@@ -38,7 +38,7 @@ def _reset(criteria: tuple[str, ...]) -> None:
     _apply_preset(criteria)
 
 
-def _on_map_event(event: dict, ds, ids: set[str], datum: str) -> None:  # noqa: ANN001
+def _on_map_event(event: dict, ds: DataSet, ids: set[str], datum: str) -> None:
     parcel = clicked_parcel(ds, event, layer_ids=("scored_parcels", "user_parcels"), datum=datum)
     if parcel in ids:
         st.session_state[state.lkey(SELECT)] = parcel
@@ -52,7 +52,7 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
         st.session_state.setdefault(state.weight_key(c), int(defaults[c]))
     with st.sidebar:
         st.subheader(t("weights", lang))
-        st.selectbox(t("preset", lang), list(PRESETS), key=state.lkey(PRESET), on_change=_apply_preset,
+        st.selectbox(t("preset", lang), ev_.preset_names(), key=state.lkey(PRESET), on_change=_apply_preset,
                      args=(criteria,), format_func=lambda p: t(f"preset_{p}", lang))
         st.button(t("reset", lang), on_click=_reset, args=(criteria,))
         raw = {c: st.session_state[state.weight_key(c)] for c in criteria}
@@ -65,8 +65,7 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
 
 
 def page() -> None:
-    state.keep(SELECT, SHOW_SURFACE, SURFACE_CELL, "sens_spread", "sens_draws", "sens_top", "new_parcel_name",
-               "new_parcel_use", "raster_name", "raster_higher")
+    KEPT.restore()
     lang = state.lang()
     ds = state.dataset()
     st.title(t("parcels_title", lang))
@@ -90,15 +89,16 @@ def page() -> None:
     }, key="parcels_tab")
 
 
-def _map_and_ranking(ds, ev: ev_.Evaluation, scores: ev_.Scores, weights: dict, lang: str) -> None:
+def _map_and_ranking(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, weights: Mapping[str, float],
+                     lang: str) -> None:
     names = ev.parcels[name_col(lang)].astype(str)
     map_col, card_col = st.columns([1.6, 1])
     with card_col:
         query = ""
         if len(ev.parcels) > 1000:  # a large layer: find by id or name, then pick among the matches
-            query = st.text_input(t("find_parcel", lang), key="parcel_query", max_chars=40)
+            query = st.text_input(t("find_parcel", lang), key=KEPT("parcel_query"), max_chars=40)
         options = ev_.parcel_choices(ev, scores, query=query, lang=lang, keep=st.session_state.get(state.lkey(SELECT)))
-        selected = st.selectbox(t("pick_parcel", lang), options, key=state.lkey(SELECT), index=None,
+        selected = st.selectbox(t("pick_parcel", lang), options, key=KEPT.lkey(SELECT), index=None,
                                 format_func=lambda pid: f"{names[pid]} ({pid})", placeholder=t("card_hint", lang))
     with map_col:
         image = None
@@ -135,50 +135,45 @@ def _card(card: ev_.ParcelCard, lang: str) -> None:
 def _sensitivity(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     st.write(t("sens_intro", lang))
     c1, c2, c3 = st.columns(3)
-    spread = c1.slider(t("sens_spread", lang), 0, 50, 20, step=5, key="sens_spread") / 100
-    draws = c2.select_slider(t("sens_draws", lang), [100, 250, 500, 1000, 2000], value=500, key="sens_draws")
-    top_n = c3.slider(t("sens_top", lang), 1, 20, 10, key="sens_top")
+    spread = c1.slider(t("sens_spread", lang), 0, 50, 20, step=5, key=KEPT("sens_spread")) / 100
+    draws = c2.select_slider(t("sens_draws", lang), [100, 250, 500, 1000, 2000], value=500, key=KEPT("sens_draws"))
+    top_n = c3.slider(t("sens_top", lang), 1, 20, 10, key=KEPT("sens_top"))
     st.dataframe(ev_.sensitivity_table(ev, scores, spread=spread, draws=draws, top_n=top_n, lang=lang),
                  hide_index=True, width="stretch")
 
 
-def _surface(ds, weights: dict, lang: str) -> None:
+def _surface(ds: DataSet, weights: Mapping[str, float], lang: str) -> None:
     st.write(t("surface_intro", lang))
-    cell = st.select_slider(t("surface_cell", lang), [50, 100, 200], value=100, key=SURFACE_CELL)
-    st.checkbox(t("surface_show", lang), key=SHOW_SURFACE)
+    cell = st.select_slider(t("surface_cell", lang), [50, 100, 200], value=100, key=KEPT(SURFACE_CELL))
+    st.checkbox(t("surface_show", lang), key=KEPT(SHOW_SURFACE))
     surf = ev_.surface(ds, weights, cell_m=float(cell))
     st.image(ev_.surface_png(surf), width=480, caption=state.md(" · ".join(
         f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in surf.weights.items())))
     st.caption(t("legend_surface", lang))
-    st.download_button(t("surface_download", lang), surface_geotiff(surf), file_name="putuo_suitability_4549.tif",
+    st.download_button(t("surface_download", lang), ev_.surface_geotiff(surf), file_name="putuo_suitability_4549.tif",
                        mime="image/tiff", key="dl_surface")
 
 
 def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
     st.write(t("draw_hint", lang))
-    drawn = st.session_state.get(DRAWN)
+    drawn: dict | None = st.session_state.get(DRAWN)
     c1, c2 = st.columns(2)
-    new_name = c1.text_input(t("parcel_name", lang), key="new_parcel_name", max_chars=80)
+    new_name = c1.text_input(t("parcel_name", lang), key=KEPT("new_parcel_name"), max_chars=80)
     options = ev_.industry_options()
-    new_use = c2.selectbox(t("intended_use", lang), options, key=state.lkey("new_parcel_use"),
+    new_use = c2.selectbox(t("intended_use", lang), options, key=KEPT.lkey("new_parcel_use"),
                            format_func=lambda code: ev_.industry_label(code, lang))
     if not drawn:
         st.caption(t("no_drawing", lang))
     if st.button(t("add_drawn", lang), disabled=not drawn, key="add_drawn"):
-        n = len(ev.user_ids) + 1
-        geom = gpd.GeoDataFrame(geometry=[shape(drawn)], crs="EPSG:4326")
-        _store_user(geom, names=[new_name.strip() or f"{t('drawn_parcel', lang)} {n}"], uses=[new_use])
+        name = new_name.strip() or f"{t('drawn_parcel', lang)} {len(ev.user_ids) + 1}"
+        _store_user(ev_.add_drawn_parcel(st.session_state.get(USER), drawn or {}, name=name, intended_use=new_use))
         st.session_state.pop(DRAWN, None)
         st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
         st.rerun()
     upload = st.file_uploader(t("upload_parcels", lang), type=["geojson", "json", "gpkg", "zip"], key="upload_parcels")
     if upload is not None and st.button(t("add_uploaded", lang), key="add_upload"):
-        up = read_uploaded_polygons(upload.name, upload.getvalue())
-        label = next((c for c in ("name_zh", "name", "名称", "NAME", "Name") if c in up.columns), None)
-        names = up[label].astype(str).tolist() if label else [f"#{i + 1}" for i in range(len(up))]
-        uses = [u if u in options else new_use for u in up["intended_use"].astype(str)] \
-            if "intended_use" in up.columns else [new_use] * len(up)
-        _store_user(up, names=names, uses=uses)
+        _store_user(ev_.add_uploaded_parcels(st.session_state.get(USER), upload.name, upload.getvalue(),
+                                             intended_use=new_use))
         st.rerun()
     if ev.user_ids:
         st.markdown(f"**{t('user_parcels', lang)}**")
@@ -191,17 +186,17 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
     _rasters(ev, lang)
 
 
-def _store_user(gdf: gpd.GeoDataFrame, *, names: list[str], uses: list[str]) -> None:
-    current = st.session_state.get(USER)
-    st.session_state[USER] = ev_.add_user_parcels(current, gdf, names=names, intended_use=uses)
-    st.session_state[state.lkey(SELECT)] = st.session_state[USER]["id"].iloc[-1]
+def _store_user(parcels: gpd.GeoDataFrame) -> None:
+    """The user's parcels are now ``parcels``; the last one added is selected."""
+    st.session_state[USER] = parcels
+    st.session_state[state.lkey(SELECT)] = parcels["id"].iloc[-1]
 
 
 def _rasters(ev: ev_.Evaluation, lang: str) -> None:
     st.markdown(f"**{t('raster_title', lang)}**")
     rc1, rc2 = st.columns(2)
-    rname = rc1.text_input(t("raster_name", lang), key="raster_name", max_chars=40)
-    rhigher = rc2.checkbox(t("raster_higher", lang), value=True, key="raster_higher")
+    rname = rc1.text_input(t("raster_name", lang), key=KEPT("raster_name"), max_chars=40)
+    rhigher = rc2.checkbox(t("raster_higher", lang), value=True, key=KEPT("raster_higher"))
     rfile = st.file_uploader(t("raster_upload", lang), type=["tif", "tiff"], key="raster_file")
     if rfile is not None and st.button(t("raster_add", lang), key="raster_add"):
         crit = ev_.raster_criterion(rname or rfile.name, rfile.getvalue(), higher_is_better=rhigher, probe=ev.parcels)
@@ -217,26 +212,17 @@ def _rasters(ev: ev_.Evaluation, lang: str) -> None:
 
 
 def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
-    def table():  # noqa: ANN202 - every row, made when a download is asked for
-        return ev_.export_table(ev, scores, lang=lang)
-
-    c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(t("export_csv", lang), lambda: csv_bytes(table()), file_name="parcel_ranking.csv",
-                       mime="text/csv", key="dl_csv")
-    c2.download_button(t("export_xlsx", lang), lambda: xlsx_bytes(table(), sheet=t("ranking_sheet", lang)),
-                       file_name="parcel_ranking.xlsx", key="dl_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c3.download_button(t("export_geojson", lang), lambda: geojson_bytes(ev_.scored_layer(ev, scores)),
-                       file_name="scored_parcels.geojson", mime="application/geo+json", key="dl_geojson")
-    c4.download_button(t("export_gpkg", lang), lambda: gpkg_bytes({"scored_parcels": ev_.scored_layer(ev, scores)}),
-                       file_name="scored_parcels.gpkg", mime="application/geopackage+sqlite3", key="dl_gpkg")
+    labels = {"csv": "export_csv", "xlsx": "export_xlsx", "geojson": "export_geojson", "gpkg": "export_gpkg"}
+    for col, (fmt, (file_name, mime)) in zip(st.columns(len(jobs.PARCEL_FILES)), jobs.PARCEL_FILES.items()):
+        col.download_button(t(labels[fmt], lang), functools.partial(jobs.parcel_file, ev, scores, fmt=fmt, lang=lang),
+                            file_name=file_name, mime=mime, key=f"dl_{fmt}")
     st.dataframe(ev_.ranking_table(ev, scores, lang=lang), hide_index=True, width="stretch")
     if len(ev.parcels) > ev_.DISPLAY_ROWS:
         st.caption(t("rows_shown", lang, shown=ev_.DISPLAY_ROWS, total=len(ev.parcels)))
 
 
 def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
-    for c in VECTOR_CRITERIA:
+    for c in ev_.vector_criteria():
         st.markdown(f"**{ev_.criterion_label(c, lang)}** — {t(f'help_{c}', lang)}")
     st.markdown(f"**{t('raster_title', lang)}** — {t('help_raster', lang)}")
     st.markdown(f"**{t('card_rules', lang)}** — {t('help_rules', lang)}")

@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-from shapely.geometry import shape
 
 from gis.errors import ConflictError
-from gis.scenario import Scenario, ScenarioMetrics
 from pages import boundary, state
 from pages.mapview import show_map
 from pages.state import BASE, CLEAR, CONFLICT, DRAWN, HISTORY, NAME, NOTES, REV, SUGGESTION
 from planner import evaluate as ev_
 from planner import scenario_edit as se
 from planner import workspace as pw
+from planner.auth import User
+from planner.data import DataSet
 from planner.maps import clicked_parcel
+from planner.workspace import Workspace
 from text.display import name_col, person
 from text.messages import t
 
+KEPT = state.Kept("scenarios")   # the widgets whose values survive their tab being closed
+
+
+def _blank() -> se.Scenario:
+    return se.blank_scenario(name=t("scen_default_name", state.lang()), author=state.user())
+
 
 def history() -> se.History:
+    """The scenario being edited, with its undo and redo steps (a new blank one at first)."""
     if HISTORY not in st.session_state:
-        lang = state.lang()
-        st.session_state[HISTORY] = se.History(Scenario(name=t("scen_default_name", lang), author=state.user()))
-    return st.session_state[HISTORY]
+        st.session_state[HISTORY] = se.History(_blank())
+    h: se.History = st.session_state[HISTORY]
+    return h
 
 
-def _base_version(scenario: Scenario) -> int | None:
+def _base_version(scenario: se.Scenario) -> int | None:
     base = st.session_state.get(BASE)
     return base[1] if base and base[0] == scenario.id else None
 
@@ -47,7 +56,7 @@ def _on_header() -> None:
          external=False)
 
 
-def _on_map_event(event: dict, ds, ids: set[str], datum: str) -> None:  # noqa: ANN001
+def _on_map_event(event: dict, ds: DataSet, ids: set[str], datum: str) -> None:
     parcel = clicked_parcel(ds, event, layer_ids=("scenario_parcels",), datum=datum)
     if parcel in ids:
         _set(se.toggle_parcel(history(), parcel))
@@ -56,8 +65,7 @@ def _on_map_event(event: dict, ds, ids: set[str], datum: str) -> None:  # noqa: 
 
 
 def page() -> None:
-    state.keep("scen_tolerance", "scen_drawn_name", "cmp_pick", "sug_budget", "sug_objective", "sug_tolerance",
-               "sug_min_belt", "sug_min_core", "sug_min_city", "xfer_ids")
+    KEPT.restore()
     lang = state.lang()
     ds = state.dataset()
     st.title(t("scen_title", lang))
@@ -65,7 +73,7 @@ def page() -> None:
     ev = ev_.evaluate(ds)
     scores = ev_.score(ev, state.weights(ev.criteria))
     ws, _ = state.workspace()
-    user = state.current_user()
+    user = state.signed_in_user()
     heads = pw.list_scenarios(ws, user)
     saved = pd.DataFrame({"id": [h.id for h in heads], "name": [h.name for h in heads],
                           "version": [h.version for h in heads]})
@@ -82,7 +90,7 @@ def page() -> None:
     }, key="scen_tab")
 
 
-def _open(ws, user, scenario_id: str | None) -> None:  # noqa: ANN001
+def _open(ws: Workspace, user: User, scenario_id: str | None) -> None:
     if scenario_id:
         loaded = pw.load_scenario(ws, user, scenario_id)
         st.session_state[BASE] = (loaded.scenario.id, loaded.version)
@@ -93,17 +101,17 @@ def _open(ws, user, scenario_id: str | None) -> None:  # noqa: ANN001
 def _new() -> None:
     st.session_state.pop(BASE, None)
     st.session_state.pop(CONFLICT, None)
-    _set(history().reset(Scenario(name=t("scen_default_name", state.lang()), author=state.user())))
+    _set(history().reset(_blank()))
 
 
-def _saved(saved) -> None:  # noqa: ANN001 - a planner.workspace SavedVersion
+def _saved(saved: pw.SavedVersion) -> None:
     st.session_state[BASE] = (saved.scenario.id, saved.version)
     st.session_state.pop(CONFLICT, None)
     _set(se.History(saved.scenario, history().undo_stack, history().redo_stack), external=False)
     st.session_state["scen_saved_msg"] = saved.version
 
 
-def _save(ws, user, weights: dict, overwrite_from: int | None = None) -> None:  # noqa: ANN001
+def _save(ws: Workspace, user: User, weights: Mapping[str, float], overwrite_from: int | None = None) -> None:
     sc = replace(history().current, weights=dict(weights))
     try:
         _saved(pw.save_scenario(ws, user, sc, base_version=_base_version(sc), overwrite_from=overwrite_from,
@@ -112,13 +120,13 @@ def _save(ws, user, weights: dict, overwrite_from: int | None = None) -> None:  
         st.session_state[CONFLICT] = exc
 
 
-def _branch(ws, user, weights: dict) -> None:  # noqa: ANN001
+def _branch(ws: Workspace, user: User, weights: Mapping[str, float]) -> None:
     sc = replace(history().current, weights=dict(weights))
     base = st.session_state.get(BASE)
     _saved(pw.save_as_branch(ws, user, sc, parent_id=sc.id, parent_version=base[1] if base else None))
 
 
-def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
+def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:
     by_id = saved.set_index("id") if len(saved) else saved
     c1, c2, c3 = st.columns([3, 1, 1])
     choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
@@ -161,10 +169,11 @@ def _header(ws, user, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> Non
                       on_click=lambda: st.session_state.pop(CONFLICT, None))
 
 
-def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+def _edit(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame,
+          lang: str) -> None:
     sc = history().current
     rev = int(st.session_state.get(REV, 0))
-    tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key="scen_tolerance")
+    tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key=KEPT("scen_tolerance"))
     m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance))
     map_col, metric_col = st.columns([1.6, 1])
     with map_col:
@@ -176,11 +185,11 @@ def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFr
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
         def _add() -> None:
-            _set(se.add_drawn(history(), name=st.session_state.get("scen_drawn_name", ""),
-                              geometry_wgs84=shape(st.session_state.pop(DRAWN))))
+            _set(se.add_drawn_shape(history(), name=st.session_state.get("scen_drawn_name", ""),
+                                    geometry=st.session_state.pop(DRAWN)))
             st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
 
-        d1.text_input(t("scen_drawn_name", lang), key="scen_drawn_name", max_chars=80)
+        d1.text_input(t("scen_drawn_name", lang), key=KEPT("scen_drawn_name"), max_chars=80)
         d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch", on_click=_add)
     with metric_col:
         _metrics(m, lang)
@@ -206,7 +215,7 @@ def _edit(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFr
                      width="stretch")
 
 
-def _metrics(m: ScenarioMetrics, lang: str) -> None:
+def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
     k1, k2 = st.columns(2)
     k1.metric(t("m_total", lang), f"{m.total_km2:.3f} km²", f"{m.change_vs_plan_km2:+.3f} {t('m_vs_plan', lang)}",
               delta_color="off")
@@ -233,7 +242,7 @@ def _metrics(m: ScenarioMetrics, lang: str) -> None:
         st.warning(t("m_flagged", lang) + t("colon", lang) + state.md(", ".join(m.flagged)), icon="⚠️")
 
 
-def _assignments(ds, sc: Scenario, rev: int, lang: str) -> None:  # noqa: ANN001
+def _assignments(ds: DataSet, sc: se.Scenario, rev: int, lang: str) -> None:
     rows = se.assign_rows(sc)
     if not rows:
         return
@@ -261,17 +270,18 @@ def _assignments(ds, sc: Scenario, rev: int, lang: str) -> None:  # noqa: ANN001
                                                                             required=True)})
 
 
-def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+def _compare(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame,
+             lang: str) -> None:
     by_id = saved.set_index("id") if len(saved) else saved
     current = history().current
     pick = st.multiselect(t("cmp_pick", lang), ["__current__", *saved["id"]], max_selections=4,
-                          key=state.lkey("cmp_pick"), placeholder=t("cmp_placeholder", lang),
+                          key=KEPT.lkey("cmp_pick"), placeholder=t("cmp_placeholder", lang),
                           format_func=lambda sid: f"★ {current.name}" if sid == "__current__"
                           else f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
     if len(pick) < 2:
         st.caption(t("cmp_hint_pick", lang))
         return
-    chosen: dict[str, Scenario] = {}
+    chosen: dict[str, se.Scenario] = {}
     for sid in pick:
         sc = current if sid == "__current__" else pw.load_scenario(ws, user, sid).scenario
         label = f"★ {sc.name}" if sid == "__current__" else f"{sc.name} · v{by_id.loc[sid, 'version']}"
@@ -286,16 +296,16 @@ def _compare(ds, ev: ev_.Evaluation, scores: ev_.Scores, ws, user, saved: pd.Dat
     show_map(se.compare_map(ds, named, lang=lang, basemap=basemap, datum=datum), key="compare_map")
 
 
-def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # noqa: ANN001
+def _suggest(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     st.write(t("sug_intro", lang))
     s1, s2, s3 = st.columns(3)
-    budget = s1.number_input(t("sug_budget", lang), 0.01, 5.0, 0.3, step=0.05, key="sug_budget")
-    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=state.lkey("sug_objective"),
+    budget = s1.number_input(t("sug_budget", lang), 0.01, 5.0, 0.3, step=0.05, key=KEPT("sug_budget"))
+    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=KEPT.lkey("sug_objective"),
                              format_func=lambda o: t(f"sug_obj_{o}", lang))
-    tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key="sug_tolerance")
+    tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key=KEPT("sug_tolerance"))
     z = st.columns(3)
     zone_min = {zid: z[i].number_input(t("sug_zone_min", lang, zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
-                                       step=0.05, key=f"sug_min_{zid}")
+                                       step=0.05, key=KEPT(f"sug_min_{zid}"))
                 for i, zid in enumerate(("belt", "core", "city"))}
     if st.button(t("sug_run", lang), key="sug_run"):
         st.session_state[SUGGESTION] = se.run_suggestion(ds, ev, scores, budget_km2=float(budget), objective=objective,
@@ -321,16 +331,16 @@ def _suggest(ds, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:  # 
                                                         for p in exact.parcels]}), hide_index=True, width="stretch")
         def _accept() -> None:
             name = f"{t('sug_name', lang)} {result.budget_km2:.2f} km²"
-            _set(history().reset(Scenario(name=name, author=state.user(), parcels=exact.parcels,
-                                          weights=scores.weights.to_dict())))
+            _set(se.accept_suggestion(history(), result, name=name, author=state.user(),
+                                      weights=scores.weights.to_dict()))
             del st.session_state[SUGGESTION]
 
         st.button(t("sug_accept", lang), key="sug_accept", on_click=_accept)
 
 
-def _transfer(ws, user, saved: pd.DataFrame, lang: str) -> None:  # noqa: ANN001
+def _transfer(ws: Workspace, user: User, saved: pd.DataFrame, lang: str) -> None:
     by_id = saved.set_index("id") if len(saved) else saved
-    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key="xfer_ids",
+    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key=KEPT("xfer_ids"),
                          placeholder=t("cmp_placeholder", lang),
                          format_func=lambda sid: str(by_id.loc[sid, "name"]))
     if ids:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 import geopandas as gpd
 import streamlit as st
 
+from gis.errors import AuthError
 from planner import data as datasets
+from planner.auth import AuthConfig, User
+from planner.auth import current_user as resolve_user
+from planner.basemaps import basemap_for, default_basemap
+from planner.cache import SessionScope
+from planner.evaluate import default_weights
+from planner.workspace import Workspace, open_from_env
 from text.messages import DEFAULT_LANG, LANGS, t
 
 LANG = "lang"
@@ -60,10 +66,8 @@ def set_imports(layers: dict[str, gpd.GeoDataFrame]) -> None:
 SCOPE = "session_scope"            # planner.cache.SessionScope: what this session put in the shared caches
 
 
-def scope() -> Any:
+def scope() -> SessionScope:
     """This session's claim on the shared caches: released when Streamlit drops the session."""
-    from planner.cache import SessionScope
-
     if SCOPE not in st.session_state:
         st.session_state[SCOPE] = SessionScope()
     return st.session_state[SCOPE]
@@ -76,12 +80,12 @@ def dataset() -> datasets.DataSet:
     """
     base = datasets.folder_dataset()
     ws, _ = workspace()
-    etag = ws.layers_etag()  # one small query; the layers are read again only when an admin publishes
+    etag = ws.layers.etag()  # one small query; the layers are read again only when an admin publishes
     if etag != "none":  # the bureau's shared layers replace the folder's
-        base = datasets.published_dataset(base, ws.current_layers, etag=etag)
+        base = datasets.published_dataset(base, ws.layers.current, etag=etag)
     wanted = imports()
     key = (base.version, tuple((k, id(v)) for k, v in sorted(wanted.items())))
-    held: Any = st.session_state.get(DATASET)
+    held: tuple[tuple, datasets.DataSet] | None = st.session_state.get(DATASET)
     if held is None or held[0] != key:
         held = (key, datasets.with_layers(base, wanted) if wanted else base)
         st.session_state[DATASET] = held
@@ -115,10 +119,9 @@ def weight_key(criterion: str) -> str:
     return f"w_{criterion}"
 
 
-def weights(criteria: Any) -> dict[str, float]:
+def weights(criteria: Iterable[str]) -> dict[str, float]:
     """The weights set on the parcels page for these criteria (balanced preset until changed)."""
-    from planner.evaluate import default_weights
-
+    criteria = list(criteria)
     defaults = default_weights(list(criteria))
     return {c: float(st.session_state.get(weight_key(c), defaults[c])) for c in criteria}
 
@@ -126,7 +129,7 @@ def weights(criteria: Any) -> dict[str, float]:
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&\"'=^@%")
 
 
-def md(text: Any) -> str:
+def md(text: object) -> str:
     """``text`` made inert for Streamlit Markdown (headings, captions, labels, alerts): every ASCII
     punctuation character is backslash-escaped, so a name like ``![x](http://host/x.png)``, ``$\\cmd$`` or
     ``:red[...]`` shows as typed instead of becoming an image, LaTeX or a directive; newlines become spaces."""
@@ -137,25 +140,28 @@ def md(text: Any) -> str:
 TOKEN = "auth_token"               # the session token of a signed-in user (planner.auth)
 
 
-def workspace() -> tuple[Any, Any]:
+def workspace() -> tuple[Workspace, AuthConfig]:
     """The shared workspace and the sign-in configuration (one per process; planner.workspace caches it)."""
-    from planner.workspace import open_from_env
-
     return open_from_env()
 
 
-def current_user() -> Any:
-    """The acting user (planner.auth.User): the single local user on a machine without sign-in, else the
-    signed-in account of this browser session, or None (the sign-in page is shown then)."""
-    from gis.errors import AuthError
-    from planner.auth import current_user as resolve
-
+def current_user() -> User | None:
+    """The acting user: the single local user on a machine without sign-in, else the signed-in account of
+    this browser session, or None (the sign-in page is shown then)."""
     ws, cfg = workspace()
     try:
-        return resolve(ws, cfg, token=st.session_state.get(TOKEN))
+        return resolve_user(ws, cfg, token=st.session_state.get(TOKEN))
     except AuthError:  # expired or signed out elsewhere: sign in again
         st.session_state.pop(TOKEN, None)
         return None
+
+
+def signed_in_user() -> User:
+    """The acting user of a page only a signed-in user sees (app.py's gate); AuthError if the session ended."""
+    user = current_user()
+    if user is None:
+        raise AuthError("auth_session_expired")
+    return user
 
 
 BASEMAP = "basemap"                # the basemap every map of the session uses (chosen on the home page)
@@ -163,8 +169,6 @@ BASEMAP = "basemap"                # the basemap every map of the session uses (
 
 def basemap() -> tuple[dict, str, str | None]:
     """The session's basemap: its browser spec, the datum vector layers are shifted to, a note key."""
-    from planner.basemaps import basemap_for, default_basemap
-
     ws, _ = workspace()
     chosen = st.session_state.get(lkey(BASEMAP)) or default_basemap(ws)  # the choice made in either language
     return basemap_for(chosen, ws=ws, key=_tianditu_key())
@@ -183,14 +187,42 @@ def user() -> str:
     return u.name if u is not None else ""
 
 
-def keep(*keys: str) -> None:
-    """Keep the values of widgets that do not run in every rerun (in a tab that is not open, say).
+class Kept:
+    """The widgets of one page whose values are kept while they are not drawn (in a tab that is not open, say).
 
-    Streamlit forgets a widget's value in any run that does not draw it; writing the value back at the
-    top of the page makes it the page's own state, so a choice in a closed tab survives. Keys of
-    widgets whose label depends on the language are kept in every language.
+    Streamlit forgets a widget's value in any run that does not draw it; writing the value back at the top of
+    the page makes it the page's own state, so a choice in a closed tab survives. A widget is kept by naming
+    its key through this object where the widget is made (``key=KEPT("exp_encoding")``, or
+    ``key=KEPT.lkey("exp_format")`` for a widget whose labels depend on the language): the key is remembered
+    for the session, and :meth:`restore`, the first line of the page, writes back every key it remembers (a
+    language-dependent one in every language). No list of keys to keep by hand, none to forget.
     """
-    for key in keys:
-        for k in (key, *(f"{key}@{lang_}" for lang_ in LANGS)):
-            if k in st.session_state:
-                st.session_state[k] = st.session_state[k]
+
+    def __init__(self, page: str) -> None:
+        self.slot = f"kept#{page}"  # session-state key of the page's remembered widget keys
+
+    def _remember(self, key: str) -> None:
+        known: frozenset[str] = st.session_state.get(self.slot, frozenset())
+        if key not in known:
+            st.session_state[self.slot] = known | {key}
+
+    def __call__(self, key: str) -> str:
+        """``key``, remembered as a kept widget's key."""
+        self._remember(key)
+        return key
+
+    def lkey(self, key: str) -> str:
+        """:func:`lkey` of ``key`` (a widget whose labels depend on the language), kept in every language."""
+        self._remember(key)
+        return lkey(key)
+
+    def keys(self) -> frozenset[str]:
+        """The widget keys this page keeps (those made so far in this session)."""
+        return frozenset(st.session_state.get(self.slot, frozenset()))
+
+    def restore(self) -> None:
+        """Write back the value of every kept widget (the first thing a page does)."""
+        for key in sorted(self.keys()):
+            for k in (key, *(f"{key}@{lang_}" for lang_ in LANGS)):
+                if k in st.session_state:
+                    st.session_state[k] = st.session_state[k]

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import streamlit as st
 
 from gis.errors import PlannerError
 from pages import state
 from planner import auth
+from planner.workspace import Workspace
 from text.messages import t
 
 #: Set by the sign-out button: the sign-in page does not sign in again by itself (proxy header) until asked.
 SIGNED_OUT = "signed_out"
 
 
-def _sign_out(ws: Any, cfg: auth.AuthConfig, user: auth.User) -> None:
+def _sign_out(ws: Workspace, cfg: auth.AuthConfig, user: auth.User) -> None:
     token = st.session_state.pop(state.TOKEN, None)
     st.session_state[SIGNED_OUT] = True
     with contextlib.suppress(PlannerError):  # the workspace went read-only or away: forgotten here all the same
@@ -25,7 +25,7 @@ def _sign_out(ws: Any, cfg: auth.AuthConfig, user: auth.User) -> None:
         st.logout()
 
 
-def show(ws: Any, cfg: auth.AuthConfig, user: auth.User, lang: str) -> None:
+def show(ws: Workspace, cfg: auth.AuthConfig, user: auth.User, lang: str) -> None:
     """The signed-in user in the sidebar: name (as typed by an admin, shown inert), role, how they signed in,
     and a sign-out button (none in single-user mode, where there is nobody to sign out)."""
     if user.via == "single_user":  # nobody signs in: one quiet line, the weights stay in view

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from gis.errors import AuthError
+from gis.errors import AccountNameError, AuthError
 from store import Workspace, role_rank
 from store.accounts import (
     LoginPolicy,
@@ -129,7 +129,7 @@ class AuthConfig:
 def setup_hint(ws: Workspace, config: AuthConfig) -> Message | None:
     """What the sign-in page should say before anyone can sign in: no account exists yet (create the first
     admin with the users command), or None."""
-    if config.login_required and not ws.accounts():
+    if config.login_required and not ws.accounts.all():
         return msg("auth_no_accounts")
     return None
 
@@ -183,15 +183,19 @@ def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[st
     Raises
     ------
     AuthError
-        ``auth_no_account`` when the signed-in person has no account here.
+        ``auth_no_account`` when the signed-in person has no account here (also when the e-mail or header is
+        no valid account name).
+    StoreError
+        The workspace cannot be read (e.g. :class:`~gis.errors.WorkspaceUnavailableError`): never taken for
+        "no account".
     """
     if config.mode == "oidc" and oidc_user and oidc_user.get("is_logged_in", True):
         sub, email = str(oidc_user.get("sub") or ""), str(oidc_user.get("email") or "")
-        account = ws.account_by_external_id(sub) if sub else None
+        account = ws.accounts.by_external_id(sub) if sub else None
         if account is None and email:
             try:
-                account = ws.account(normalise_name(email))
-            except Exception:  # not a valid account name: no such account
+                account = ws.accounts.get(normalise_name(email))
+            except AccountNameError:  # not a valid account name: no such account (store faults go up)
                 account = None
         if account is None:
             raise AuthError("auth_no_account", who=clip_text(email or sub or "?", 64))
@@ -203,8 +207,8 @@ def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[st
         if not value:
             return None
         try:
-            account = ws.account(normalise_name(value))
-        except Exception:
+            account = ws.accounts.get(normalise_name(value))
+        except AccountNameError:  # not a valid account name: no such account (store faults go up)
             account = None
         if account is None:
             raise AuthError("auth_no_account", who=clip_text(str(value), 64))

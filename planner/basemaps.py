@@ -62,14 +62,14 @@ def service(ws: Any) -> Basemap | None:
     """The bureau's tile service set by an admin (an intranet 天地图 node, say), or None."""
     if ws is None:
         return None
-    url = ws.setting("basemap_url")
+    url = ws.settings.get("basemap_url")
     if not url:
         return None
-    datum = ws.setting("basemap_datum") or "wgs84"
-    return Basemap("bureau", "basemap_bureau", (str(url),), str(ws.setting("basemap_attribution") or ""),
+    datum = ws.settings.get("basemap_datum") or "wgs84"
+    return Basemap("bureau", "basemap_bureau", (str(url),), str(ws.settings.get("basemap_attribution") or ""),
                    datum="gcj02" if datum == "gcj02" else "wgs84",
-                   subdomains=str(ws.setting("basemap_subdomains") or ""),
-                   max_native_zoom=int(ws.setting("basemap_max_zoom") or 18))
+                   subdomains=str(ws.settings.get("basemap_subdomains") or ""),
+                   max_native_zoom=int(ws.settings.get("basemap_max_zoom") or 18))
 
 
 def basemap_choices(ws: Any = None) -> tuple[Basemap, ...]:

@@ -446,3 +446,57 @@ def industry_options() -> tuple[str, ...]:
     return (*CORE_INDUSTRIES, *X_INDUSTRIES, "residential")
 
 
+
+
+def preset_names() -> tuple[str, ...]:
+    """The weight presets a user can pick (``balanced`` first)."""
+    return tuple(PRESETS)
+
+
+def preset_weights(preset: str, criteria: Sequence[str]) -> dict[str, int]:
+    """The weights (0–100) of a preset for these criteria; 10 for a criterion the preset does not name."""
+    chosen = PRESETS[preset]
+    return {c: int(chosen.get(c, 10)) for c in criteria}
+
+
+def vector_criteria() -> tuple[str, ...]:
+    """The criteria measured on the park's own layers (each has a help text ``help_<criterion>``)."""
+    from gis.scoring import VECTOR_CRITERIA
+
+    return tuple(VECTOR_CRITERIA)
+
+
+def surface_geotiff(surf: Surface) -> bytes:
+    """The suitability surface as a paletted GeoTIFF (EPSG:4549) for download."""
+    from gis.raster import surface_geotiff as tiff
+
+    return tiff(surf)
+
+
+def add_drawn_parcel(current: gpd.GeoDataFrame | None, geometry: Mapping, *, name: str,
+                     intended_use: str) -> gpd.GeoDataFrame:
+    """The user's parcels with one drawn on the map (``geometry`` a GeoJSON geometry in WGS84)."""
+    drawn = gpd.GeoDataFrame(geometry=[shapely.geometry.shape(geometry)], crs="EPSG:4326")
+    return add_user_parcels(current, drawn, names=[name], intended_use=[intended_use])
+
+
+#: Columns that name an uploaded parcel, the first found wins (else the parcels are numbered #1, #2 …).
+UPLOAD_NAME_COLUMNS = ("name_zh", "name", "名称", "NAME", "Name")
+
+
+def add_uploaded_parcels(current: gpd.GeoDataFrame | None, filename: str, data: bytes, *,
+                         intended_use: str) -> gpd.GeoDataFrame:
+    """The user's parcels with the polygons of an uploaded file appended (raises ImportFailure).
+
+    Their names come from the first of :data:`UPLOAD_NAME_COLUMNS` the file has; a parcel's intended use from
+    its ``intended_use`` column when that holds a known use (:func:`industry_options`), else ``intended_use``.
+    """
+    from ingest.readers import read_uploaded_polygons
+
+    up = read_uploaded_polygons(filename, data)
+    label = next((c for c in UPLOAD_NAME_COLUMNS if c in up.columns), None)
+    names = up[label].astype(str).tolist() if label else [f"#{i + 1}" for i in range(len(up))]
+    known = industry_options()
+    uses = ([u if u in known else intended_use for u in up["intended_use"].astype(str)]
+            if "intended_use" in up.columns else [intended_use] * len(up))
+    return add_user_parcels(current, up, names=names, intended_use=uses)

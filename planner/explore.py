@@ -213,3 +213,42 @@ def invariant_texts(ds: DataSet, *, lang: str) -> list[str]:
 
     problems = CACHE.get(("invariants", ds.version), lambda: invariant_problems(ds.park))
     return [p.text(lang) for p in problems]
+
+
+def _figure(value: float) -> str:
+    """A plan figure as printed: thousands separated, no trailing zeros; a dash when the plan gives none."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if pd.notna(value) else "–"
+
+
+def indicator_table(*, lang: str) -> pd.DataFrame:
+    """The plan's Table 1 for display: indicator, unit, 2019 baseline, 2025 target and growth."""
+    from gis.indicators import table1
+
+    df = table1()
+    return pd.DataFrame({
+        t("ind_indicator", lang): df[name_col(lang)], t("ind_unit", lang): df["unit_en" if lang == "en" else "unit_zh"],
+        t("ind_2019", lang): [_figure(v) for v in df["y2019"]], t("ind_2025", lang): [_figure(v) for v in df["y2025"]],
+        t("ind_growth", lang): [f"+{v:.1%}" if pd.notna(v) else "–" for v in df["growth"]],
+    })
+
+
+def indicator_index(*, lang: str) -> pd.DataFrame:
+    """The indicators with a 2019 baseline as an index (2019 = 100) in both years, for the chart: columns
+    ``indicator``, ``year`` (the year's label) and ``index``."""
+    from gis.indicators import table1
+
+    based = table1().dropna(subset=["y2019"])
+    return pd.concat([
+        pd.DataFrame({"indicator": based[name_col(lang)], "year": t("ind_2019", lang), "index": 100.0}),
+        pd.DataFrame({"indicator": based[name_col(lang)], "year": t("ind_2025", lang),
+                      "index": (based["y2025"] / based["y2019"] * 100).round(1)}),
+    ])
+
+
+def other_indicators(*, lang: str) -> pd.DataFrame:
+    """The other 2019 figures the plan gives, for display: indicator, 2019 value and unit."""
+    from gis.indicators import other_2019
+
+    other = other_2019()
+    return pd.DataFrame({t("ind_indicator", lang): other[name_col(lang)], t("ind_2019", lang): other["value"],
+                         t("ind_unit", lang): other["unit_en" if lang == "en" else "unit_zh"]})

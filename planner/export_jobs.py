@@ -161,3 +161,46 @@ def view_map(ds: DataSet, *, lang: str) -> MapJson:
                             basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
                             legend_title=t("legend", lang), legend=[], report_view=True, height=320,
                             map_key="print_view"))
+
+
+def formats() -> tuple[str, ...]:
+    """The file formats a set of layers can be exported in (label key ``fmt_<format>``)."""
+    from export.formats import FORMATS
+
+    return tuple(FORMATS)
+
+
+def targets() -> tuple[str, ...]:
+    """The coordinate systems a set of layers can be exported in (label key ``crs_<target>``)."""
+    from export.formats import TARGETS
+
+    return tuple(TARGETS)
+
+
+#: The parcel ranking's downloads: format -> (file name, MIME type).
+PARCEL_FILES = {
+    "csv": ("parcel_ranking.csv", "text/csv"),
+    "xlsx": ("parcel_ranking.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "geojson": ("scored_parcels.geojson", "application/geo+json"),
+    "gpkg": ("scored_parcels.gpkg", "application/geopackage+sqlite3"),
+}
+
+
+def parcel_file(ev: Evaluation, scores: Scores, *, fmt: str, lang: str) -> bytes:
+    """The scored parcels in one of :data:`PARCEL_FILES`' formats: the ranking table (every row) as CSV or
+    XLSX, the scored layer as GeoJSON or GeoPackage."""
+    from export.formats import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
+    from planner.evaluate import export_table
+
+    if fmt == "csv":
+        return csv_bytes(export_table(ev, scores, lang=lang))
+    if fmt == "xlsx":
+        return xlsx_bytes(export_table(ev, scores, lang=lang), sheet=t("ranking_sheet", lang))
+    if fmt == "geojson":
+        return geojson_bytes(scored_layer(ev, scores))
+    if fmt == "gpkg":
+        return gpkg_bytes({"scored_parcels": scored_layer(ev, scores)})
+    from gis.errors import ExportError
+
+    raise ExportError("exp_unknown_format", format=str(fmt), expected=list(PARCEL_FILES))
+

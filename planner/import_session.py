@@ -17,19 +17,12 @@ from gis.crs import Datum, shift_geometries
 from gis.datasets import ParkData
 from gis.datum_check import DatumFit, datum_fit
 from gis.validate import invariant_problems
-from ingest.importers import (
-    TARGET_FIELDS,
-    Combined,
-    ImportResult,
-    TableInfo,
-    apply_mapping,
-    combine_layers,
-    file_signature,
-    guess_mapping,
-    inspect_table_isolated,
-    normalise_crs_choice,
-    read_upload_isolated,
-)
+from ingest.combine import Combined, combine_layers
+from ingest.crs_guess import normalise_crs_choice
+from ingest.mapping import TARGET_FIELDS, apply_mapping, file_signature, guess_mapping
+from ingest.model import ImportResult, TableInfo
+from ingest.readers import read_upload_isolated
+from ingest.tables import inspect_table_isolated
 from layers.registry import Category, LayerSpec, get_spec
 from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
@@ -212,3 +205,26 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> MapJson:
     return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
                             basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
                             legend_title=t("legend", lang), legend=legend, height=460, map_key="import"))
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one upload may be and cost: its size (MB), the reader's memory (MB) and CPU time (s)."""
+
+    upload_mb: float
+    memory_mb: float
+    cpu_s: float
+
+
+def upload_limits() -> UploadLimits:
+    """The limits of an upload and of reading it (gis.settings), as the import page states them."""
+    from gis.settings import SETTINGS
+
+    return UploadLimits(SETTINGS.max_upload_mb, SETTINGS.parse_memory_mb, SETTINGS.parse_cpu_s)
+
+
+def target_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a layer kind a user maps the file's columns to (label key ``imp_field_<field>``)."""
+    from ingest.mapping import TARGET_FIELDS
+
+    return tuple(TARGET_FIELDS[kind])

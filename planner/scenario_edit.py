@@ -297,3 +297,19 @@ def history_rows(versions: Sequence, *, lang: str) -> pd.DataFrame:
         t("hist_author", lang): [person(v.author, lang) for v in versions],
         t("hist_changes", lang): [v.changes.text(lang) for v in versions],
         t("hist_kind", lang): [t(f"hist_kind_{v.kind}", lang) for v in versions]})
+
+
+def blank_scenario(*, name: str, author: str) -> Scenario:
+    """A new, empty scenario (what the scenario and export pages work on before one is opened)."""
+    return Scenario(name=name, author=author)
+
+
+def accept_suggestion(history: History, result: SuggestionResult, *, name: str, author: str,
+                      weights: Mapping[str, float]) -> History:
+    """``history`` restarted on a new scenario of the suggested parcels, scored with ``weights``."""
+    return history.reset(Scenario(name=name, author=author, parcels=result.exact.parcels, weights=dict(weights)))
+
+
+def add_drawn_shape(history: History, *, name: str, geometry: Mapping) -> History:
+    """:func:`add_drawn` of a shape drawn on the map (``geometry`` a GeoJSON geometry in WGS84)."""
+    return add_drawn(history, name=name, geometry_wgs84=shapely.geometry.shape(geometry))

@@ -87,11 +87,11 @@ def list_scenarios(ws: Workspace, user: User, *, include_archived: bool = False)
     """Saved scenarios (latest versions), newest first. Archived ones only for admins who ask."""
     if include_archived:
         _require(user, "view_archived")
-    return tuple(ws.scenarios(include_archived=include_archived))
+    return tuple(ws.scenarios.heads(include_archived=include_archived))
 
 
 def _visible_head(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
-    head = ws.scenario(scenario_id)
+    head = ws.scenarios.head(scenario_id)
     if head is None or (head.archived and not user.at_least("admin")):
         raise StoreError("ws_no_scenario", id=scenario_id)
     return head
@@ -100,14 +100,14 @@ def _visible_head(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
 def load_scenario(ws: Workspace, user: User, scenario_id: str, *, version: int | None = None) -> LoadedScenario:
     """One version (default: latest) of a scenario; keep ``version`` to pass as ``base_version`` when saving."""
     head = _visible_head(ws, user, scenario_id)
-    scenario, number = ws.load_scenario(scenario_id, version=version)
+    scenario, number = ws.scenarios.load(scenario_id, version=version)
     return LoadedScenario(scenario, number, head)
 
 
 def scenario_history(ws: Workspace, user: User, scenario_id: str) -> tuple[VersionInfo, ...]:
     """Every version of a scenario (who, when, what changed as a Message), oldest first."""
     _visible_head(ws, user, scenario_id)
-    return tuple(ws.history(scenario_id))
+    return tuple(ws.scenarios.history(scenario_id))
 
 
 def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version: int | None,
@@ -122,10 +122,10 @@ def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version
     _require(user, "save")
     config = config or AuthConfig()
     if base_version is not None and not user.at_least("admin") and not config.editors_edit_others:
-        head = ws.scenario(scenario.id)
+        head = ws.scenarios.head(scenario.id)
         if head is not None and head.created_by != user.name:
             raise PermissionDeniedError("perm_not_owner", who=user.name, owner=head.created_by, name=head.name)
-    return ws.save_scenario(scenario, actor=user.name, base_version=base_version, overwrite_from=overwrite_from)
+    return ws.scenarios.save(scenario, actor=user.name, base_version=base_version, overwrite_from=overwrite_from)
 
 
 def save_as_branch(ws: Workspace, user: User, scenario: Scenario, *, parent_id: str, parent_version: int | None,
@@ -133,19 +133,20 @@ def save_as_branch(ws: Workspace, user: User, scenario: Scenario, *, parent_id: 
     """Save the user's edit as a new scenario (new id) whose parent is the one they started from."""
     _require(user, "save")
     _visible_head(ws, user, parent_id)
-    return ws.save_branch(scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version, name=name)
+    return ws.scenarios.save_branch(scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version,
+                                    name=name)
 
 
 def archive_scenario(ws: Workspace, user: User, scenario_id: str, *, reason: str) -> ScenarioHead:
     """Archive a scenario (admins; a reason is required). It disappears from normal lists; nothing is deleted."""
     _require(user, "archive")
-    return ws.set_archived(scenario_id, actor=user.name, archived=True, reason=reason)
+    return ws.scenarios.set_archived(scenario_id, actor=user.name, archived=True, reason=reason)
 
 
 def unarchive_scenario(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
     """Bring an archived scenario back (admins; audited)."""
     _require(user, "archive")
-    return ws.set_archived(scenario_id, actor=user.name, archived=False)
+    return ws.scenarios.set_archived(scenario_id, actor=user.name, archived=False)
 
 
 def export_scenarios(ws: Workspace, user: User, scenario_ids: list[str]) -> bytes:
@@ -154,7 +155,7 @@ def export_scenarios(ws: Workspace, user: User, scenario_ids: list[str]) -> byte
         _visible_head(ws, user, sid)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenarios.gpkg"
-        ws.export_scenarios(path, scenario_ids)
+        ws.scenarios.export(path, scenario_ids)
         return path.read_bytes()
 
 
@@ -169,57 +170,57 @@ def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(data)
-        return tuple(ws.import_scenarios(path, actor=user.name, label=label))
+        return tuple(ws.scenarios.import_file(path, actor=user.name, label=label))
 
 
 # --- shared layers ------------------------------------------------------------------------------------------
 def publish_layer(ws: Workspace, user: User, layer_id: str, gdf: gpd.GeoDataFrame, *, note: str = "") -> LayerVersion:
     """Publish an imported layer (EPSG:4326) as the next version of a shared layer (admins; audited)."""
     _require(user, "publish")
-    return ws.publish_layer(layer_id, gdf, actor=user.name, note=note)
+    return ws.layers.publish(layer_id, gdf, actor=user.name, note=note)
 
 
 def restore_layer(ws: Workspace, user: User, layer_id: str, version: int) -> LayerVersion:
     """Publish an old version again as the newest (admins; audited as a restore)."""
     _require(user, "publish")
-    return ws.restore_layer(layer_id, version, actor=user.name)
+    return ws.layers.restore(layer_id, version, actor=user.name)
 
 
 def layer_versions(ws: Workspace, user: User, layer_id: str | None = None) -> tuple[LayerVersion, ...]:
     """Published versions (newest first per layer)."""
-    return tuple(ws.layer_versions(layer_id))
+    return tuple(ws.layers.versions(layer_id))
 
 
 def current_layers(ws: Workspace) -> PublishedLayers:
     """What every page uses: the current version of each published layer, with an etag for cache keys
-    (:meth:`Workspace.layers_etag` alone is a cheap query to decide whether to reload)."""
-    etag = ws.layers_etag()
-    return PublishedLayers(ws.current_layers(), etag)
+    (:meth:`store.layers.LayerRepository.etag` alone is a cheap query to decide whether to reload)."""
+    etag = ws.layers.etag()
+    return PublishedLayers(ws.layers.current(), etag)
 
 
 # --- field mappings and settings ----------------------------------------------------------------------------
 def save_field_mapping(ws: Workspace, user: User, signature: str, layer_kind: str, mapping: dict[str, Any]) -> None:
     """Remember a field mapping for a kind of file (editors; audited as a settings change)."""
     _require(user, "save")
-    ws.save_mapping(signature, layer_kind, mapping, actor=user.name)
+    ws.settings.save_mapping(signature, layer_kind, mapping, actor=user.name)
 
 
 def load_field_mapping(ws: Workspace, signature: str) -> dict | None:
     """The remembered field mapping for a file signature, if any (anyone)."""
-    return ws.load_mapping(signature)
+    return ws.settings.load_mapping(signature)
 
 
 def change_setting(ws: Workspace, user: User, key: str, value: Any) -> None:
     """Change a workspace-wide setting (admins; audited with before/after)."""
     _require(user, "settings")
-    ws.set_setting(key, value, actor=user.name)
+    ws.settings.set(key, value, actor=user.name)
 
 
 # --- accounts (admin page) ----------------------------------------------------------------------------------
 def list_accounts(ws: Workspace, user: User) -> tuple[Account, ...]:
     """Every account with its role and state (admins)."""
     _require(user, "accounts")
-    return tuple(ws.accounts())
+    return tuple(ws.accounts.all())
 
 
 def _same(password: str | None, password_again: str | None) -> None:
@@ -245,7 +246,7 @@ def update_account(ws: Workspace, user: User, name: str, *, role: str | None = N
     key = acct.normalise_name(name)
     if password is not None:
         acct.set_password(ws, key, password, actor=user.name)
-    return ws.update_account(key, actor=user.name, role=acct.check_role(role) if role else None, disabled=disabled)
+    return ws.accounts.update(key, actor=user.name, role=acct.check_role(role) if role else None, disabled=disabled)
 
 
 # --- audit (admin page) -------------------------------------------------------------------------------------
@@ -257,14 +258,14 @@ def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object
     Beijing days into these; show times with :func:`text.clock.beijing_time`), newest first unless asked
     otherwise (admins)."""
     _require(user, "view_audit")
-    return tuple(ws.audit_entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,
+    return tuple(ws.audit.entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,
                                   until_utc=until_utc, limit=limit, newest_first=newest_first))
 
 
 def verify_audit(ws: Workspace, user: User) -> AuditCheck:
     """Check the whole hash chain (admins)."""
     _require(user, "view_audit")
-    return ws.verify_audit()
+    return ws.audit.verify()
 
 
 def export_audit(ws: Workspace, user: User, *, fmt: str, lang: str = "zh", **filters: Any) -> bytes:

@@ -36,6 +36,8 @@ run() {
   run bench/bench_hostile.py
   run bench/bench_scoring.py
   run bench/bench_scenarios.py
+  run bench/bench_review.py
+  run bench/bench_performance.py
   run bench/bench_print.py
   run bench/bench_tiles.py
   run bench/bench_workspace.py

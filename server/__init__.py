@@ -14,7 +14,7 @@ from server.allocator import trim_memory, tune_allocator
 from server.sessions import reap_forever
 from tiles.cache import on_release
 
-__all__ = ["http_routes", "lifespan", "prepare"]
+__all__ = ["http_middleware", "http_routes", "lifespan", "prepare"]
 
 
 def prepare() -> None:
@@ -38,6 +38,15 @@ def http_routes() -> list[Any]:
     from server import routes
 
     return routes.routes()
+
+
+def http_middleware() -> list[Any]:
+    """Middleware around every HTTP answer (server.headers): framing by other sites refused, metrics closed."""
+    from starlette.middleware import Middleware
+
+    from server.headers import SecurityHeaders
+
+    return [Middleware(SecurityHeaders)]
 
 
 @asynccontextmanager

@@ -1,4 +1,5 @@
-"""Local accounts: argon2 password hashes, lock-out after repeated failures, sessions whose tokens are stored hashed.
+"""Accounts and sessions: the account rows of the workspace (``ws.accounts``), and local sign-in — argon2 password
+hashes, lock-out after repeated failures, sessions whose tokens are stored hashed.
 
 Used by the app (planner/auth.py) and by ``python -m gis users``. Passwords never leave this module except
 as argon2 hashes; no message, log line or audit entry contains one.
@@ -12,15 +13,20 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, func, insert, select, update
 
-from gis.errors import AuthError, StoreError
+from gis.errors import AccountNameError, AuthError, StoreError
 from store.records import ROLES, Account, SessionInfo
-from store.repository import Workspace
 from text.clip import clip_text
-from text.clock import beijing_time, parse_iso, utc_now
+from text.clock import beijing_time, parse_iso, to_iso, utc_now, utc_now_iso
+from text.messages import msg
+
+if TYPE_CHECKING:
+    from store.workspace import Workspace
 
 #: Password length limits (characters).
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
@@ -41,6 +47,147 @@ class LoginPolicy:
     session_ttl: timedelta = timedelta(hours=8)
 
 
+class AccountRepository:
+    """The accounts and sessions of one workspace (``ws.accounts``): rows only — names are checked and passwords
+    hashed by the functions of this module (:func:`add_account`, :func:`authenticate` …)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws, self.t = ws, ws.t
+
+    @staticmethod
+    def _from_row(row: Any) -> Account:
+        return Account(name=row.name, role=row.role, disabled=bool(row.disabled), external_id=row.external_id,
+                       created_at=row.created_at, created_by=row.created_by, has_password=bool(row.password_hash),
+                       failed_count=row.failed_count, locked_until=row.locked_until)
+
+    def all(self) -> list[Account]:
+        """Every account, by name."""
+        with self._ws.read() as conn:
+            return [self._from_row(r) for r in conn.execute(select(self.t.accounts).order_by(self.t.accounts.c.name))]
+
+    def get(self, name: str) -> Account | None:
+        """One account by name, or None."""
+        with self._ws.read() as conn:
+            row = conn.execute(select(self.t.accounts).where(self.t.accounts.c.name == name)).first()
+        return self._from_row(row) if row else None
+
+    def by_external_id(self, external_id: str) -> Account | None:
+        """The account linked to a single-sign-on subject, or None."""
+        with self._ws.read() as conn:
+            row = conn.execute(select(self.t.accounts).where(self.t.accounts.c.external_id == external_id)).first()
+        return self._from_row(row) if row else None
+
+    def password_hash(self, name: str) -> str | None:
+        """The stored argon2 hash of an account (for :mod:`store.accounts` only)."""
+        with self._ws.read() as conn:
+            return conn.execute(select(self.t.accounts.c.password_hash)
+                                .where(self.t.accounts.c.name == name)).scalar()
+
+    def add(self, name: str, role: str, *, actor: str, password_hash: str | None,
+            external_id: str | None = None) -> Account:
+        """Create an account (audited). ``password_hash`` None: single sign-on only."""
+        a = self.t.accounts
+        with self._ws.write(msg("act_accounts"), lock_chain_first=True) as tx:
+            if tx.conn.execute(select(a.c.name).where(a.c.name == name)).first():
+                raise StoreError("acct_exists", name=name)
+            tx.conn.execute(insert(a).values(name=name, role=role, password_hash=password_hash,
+                                             external_id=external_id, created_at=utc_now_iso(), created_by=actor))
+            tx.audit(actor, "account.add", "account", name,
+                     msg("aud_account_added", name=name, role=msg(f"role_{role}")))
+            row = tx.conn.execute(select(a).where(a.c.name == name)).one()
+        return self._from_row(row)
+
+    def update(self, name: str, *, actor: str, role: str | None = None, disabled: bool | None = None,
+               password_hash: str | None = None) -> Account:
+        """Change an account's role, enabled state or password (each audited; never the last enabled admin)."""
+        a = self.t.accounts
+        with self._ws.write(msg("act_accounts"), lock_chain_first=True) as tx:
+            row = tx.conn.execute(select(a).where(a.c.name == name)).first()
+            if row is None:
+                raise StoreError("acct_missing", name=name)
+            loses_admin = row.role == "admin" and not row.disabled and (
+                (role is not None and role != "admin") or disabled is True)
+            if loses_admin:
+                admins = tx.conn.execute(select(func.count()).select_from(a).where(
+                    and_(a.c.role == "admin", a.c.disabled == 0))).scalar() or 0
+                if admins <= 1:
+                    raise StoreError("acct_last_admin", name=name)
+            values: dict[str, Any] = {}
+            if role is not None and role != row.role:
+                values["role"] = role
+                tx.audit(actor, "account.role", "account", name,
+                         msg("aud_account_role", name=name, before=msg(f"role_{row.role}"), after=msg(f"role_{role}")))
+            if disabled is not None and bool(disabled) != bool(row.disabled):
+                values["disabled"] = int(disabled)
+                tx.audit(actor, "account.disable" if disabled else "account.enable", "account", name,
+                         msg("aud_account_disabled" if disabled else "aud_account_enabled", name=name))
+                if disabled:
+                    tx.conn.execute(update(self.t.sessions).where(and_(
+                        self.t.sessions.c.account == name, self.t.sessions.c.revoked_at.is_(None)))
+                        .values(revoked_at=utc_now_iso()))
+            if password_hash is not None:
+                values.update(password_hash=password_hash, failed_count=0, failed_since=None, locked_until=None)
+                tx.audit(actor, "account.password", "account", name, msg("aud_password_changed", name=name))
+            if values:
+                tx.conn.execute(update(a).where(a.c.name == name).values(**values))
+            row = tx.conn.execute(select(a).where(a.c.name == name)).one()
+        return self._from_row(row)
+
+    def record_login_failure(self, name: str, *, max_failures: int, window: timedelta,
+                             lock_for: timedelta, count: bool = True) -> str | None:
+        """Record a failed sign-in as ``name`` (audited, also for unknown names). When ``count``, lock the
+        account for ``lock_for`` once ``max_failures`` failures fall within ``window``. Returns the lock end
+        (UTC) if this failure locked it."""
+        a = self.t.accounts
+        now = utc_now()
+        name = name[:64]
+        with self._ws.write(msg("act_login"), lock_chain_first=True) as tx:
+            tx.audit(name, "auth.login_failed", "account", name, msg("aud_login_failed", name=name))
+            row = tx.conn.execute(select(a).where(a.c.name == name)).first()
+            if row is None or not count:
+                return None
+            fresh = row.failed_since is None or parse_iso(row.failed_since) < now - window
+            failures = 1 if fresh else row.failed_count + 1
+            values: dict[str, Any] = {"failed_count": failures,
+                                      "failed_since": to_iso(now) if fresh else row.failed_since}
+            locked = None
+            if failures >= max_failures:
+                locked = to_iso(now + lock_for)
+                values.update(locked_until=locked, failed_count=0, failed_since=None)
+                tx.audit("system", "auth.locked", "account", name,
+                         msg("aud_login_locked", name=name, until=beijing_time(locked)))
+            tx.conn.execute(update(a).where(a.c.name == name).values(**values))
+        return locked
+
+    def open_session(self, name: str, token_hash: str, *, via: str, ttl: timedelta) -> SessionInfo:
+        """Record a successful sign-in: a session (its token's hash), failures reset, audited."""
+        now = utc_now()
+        info = SessionInfo(name, via, to_iso(now), to_iso(now + ttl), None)
+        with self._ws.write(msg("act_login")) as tx:
+            tx.conn.execute(insert(self.t.sessions).values(token_hash=token_hash, account=name, via=via,
+                                                           created_at=info.created_at, expires_at=info.expires_at))
+            tx.conn.execute(update(self.t.accounts).where(self.t.accounts.c.name == name)
+                            .values(failed_count=0, failed_since=None, locked_until=None))
+            tx.audit(name, "auth.login", "account", name, msg("aud_login", via=msg(f"via_{via}")))
+        return info
+
+    def session(self, token_hash: str) -> SessionInfo | None:
+        """The session of a token hash, or None."""
+        se = self.t.sessions
+        with self._ws.read() as conn:
+            row = conn.execute(select(se).where(se.c.token_hash == token_hash)).first()
+        return SessionInfo(row.account, row.via, row.created_at, row.expires_at, row.revoked_at) if row else None
+
+    def close_session(self, token_hash: str, *, actor: str) -> None:
+        """Sign out: the session is revoked (audited)."""
+        se = self.t.sessions
+        with self._ws.write(msg("act_login")) as tx:
+            done = tx.conn.execute(update(se).where(and_(se.c.token_hash == token_hash, se.c.revoked_at.is_(None)))
+                                   .values(revoked_at=utc_now_iso())).rowcount
+            if done:
+                tx.audit(actor, "auth.logout", "account", actor, msg("aud_logout"))
+
+
 def local_user_name() -> str:
     """The single user of a machine without sign-in: ``local:<OS user name>``."""
     try:
@@ -50,10 +197,16 @@ def local_user_name() -> str:
 
 
 def normalise_name(name: str) -> str:
-    """An account name as stored: trimmed, lower-case; raises StoreError when it is not a valid name."""
+    """An account name as stored: trimmed, lower-case.
+
+    Raises
+    ------
+    AccountNameError
+        Not 1–64 letters, digits, Chinese characters or . _ @ - (the message shows what was received).
+    """
     cleaned = str(name).strip().lower()
     if not _NAME.fullmatch(cleaned):
-        raise StoreError("acct_bad_name", name=clip_text(cleaned, 64) or "–")
+        raise AccountNameError("acct_name_invalid", name=clip_text(cleaned, 64) or "–")
     return cleaned
 
 
@@ -81,14 +234,14 @@ def token_hash(token: str) -> str:
 def add_account(ws: Workspace, name: str, role: str, *, actor: str, password: str | None = None,
                 external_id: str | None = None) -> Account:
     """Create an account with a password (local sign-in) or none (single sign-on only); audited."""
-    return ws.add_account(normalise_name(name), check_role(role), actor=actor,
-                          password_hash=hash_password(password) if password is not None else None,
-                          external_id=external_id)
+    return ws.accounts.add(normalise_name(name), check_role(role), actor=actor,
+                           password_hash=hash_password(password) if password is not None else None,
+                           external_id=external_id)
 
 
 def set_password(ws: Workspace, name: str, password: str, *, actor: str) -> Account:
     """Replace an account's password (clears its lock-out); audited, the password itself never."""
-    return ws.update_account(normalise_name(name), actor=actor, password_hash=hash_password(password))
+    return ws.accounts.update(normalise_name(name), actor=actor, password_hash=hash_password(password))
 
 
 def authenticate(ws: Workspace, name: str, password: str, *, policy: LoginPolicy,
@@ -104,27 +257,27 @@ def authenticate(ws: Workspace, name: str, password: str, *, policy: LoginPolicy
     """
     try:
         key = normalise_name(name)
-    except StoreError:
+    except AccountNameError:
         key = str(name).strip().lower()[:64] or "-"
-    account = ws.account(key)
+    account = ws.accounts.get(key)
     now = utc_now()
     if account is not None and account.locked_until and parse_iso(account.locked_until) > now:
-        ws.record_login_failure(key, max_failures=policy.max_failures, window=policy.window,
-                                lock_for=policy.lock_for, count=False)
+        ws.accounts.record_login_failure(key, max_failures=policy.max_failures, window=policy.window,
+                                         lock_for=policy.lock_for, count=False)
         raise AuthError("auth_locked", until=beijing_time(account.locked_until, seconds=False))
-    stored = ws.password_hash(key) if account is not None else None
+    stored = ws.accounts.password_hash(key) if account is not None else None
     try:
         ok = _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or account is None or account.disabled:
-        locked = ws.record_login_failure(key, max_failures=policy.max_failures, window=policy.window,
-                                         lock_for=policy.lock_for)
+        locked = ws.accounts.record_login_failure(key, max_failures=policy.max_failures, window=policy.window,
+                                                  lock_for=policy.lock_for)
         if locked:
             raise AuthError("auth_locked", until=beijing_time(locked, seconds=False))
         raise AuthError("auth_failed")
     token = secrets.token_urlsafe(32)
-    return account, token, ws.open_session(key, token_hash(token), via=via, ttl=policy.session_ttl)
+    return account, token, ws.accounts.open_session(key, token_hash(token), via=via, ttl=policy.session_ttl)
 
 
 def open_external_session(ws: Workspace, account: Account, *, via: str, policy: LoginPolicy) -> tuple[str, SessionInfo]:
@@ -132,16 +285,16 @@ def open_external_session(ws: Workspace, account: Account, *, via: str, policy: 
     if account.disabled:
         raise AuthError("auth_failed")
     token = secrets.token_urlsafe(32)
-    return token, ws.open_session(account.name, token_hash(token), via=via, ttl=policy.session_ttl)
+    return token, ws.accounts.open_session(account.name, token_hash(token), via=via, ttl=policy.session_ttl)
 
 
 def session_account(ws: Workspace, token: str) -> tuple[Account, SessionInfo]:
     """The account of a session token. Raises AuthError ``auth_session_expired`` when the session is unknown,
     expired, signed out, or its account was disabled."""
-    info = ws.session(token_hash(token))
+    info = ws.accounts.session(token_hash(token))
     if info is None or info.revoked_at is not None or parse_iso(info.expires_at) <= utc_now():
         raise AuthError("auth_session_expired")
-    account = ws.account(info.account)
+    account = ws.accounts.get(info.account)
     if account is None or account.disabled:
         raise AuthError("auth_session_expired")
     return account, info
@@ -149,9 +302,9 @@ def session_account(ws: Workspace, token: str) -> tuple[Account, SessionInfo]:
 
 def close_session(ws: Workspace, token: str, *, actor: str) -> None:
     """Sign out (the session is revoked; audited)."""
-    ws.close_session(token_hash(token), actor=actor)
+    ws.accounts.close_session(token_hash(token), actor=actor)
 
 
-__all__ = ["LoginPolicy", "MIN_PASSWORD", "add_account", "authenticate", "check_role", "close_session",
-           "hash_password", "local_user_name", "normalise_name", "open_external_session", "session_account",
-           "set_password", "token_hash"]
+__all__ = ["AccountRepository", "LoginPolicy", "MIN_PASSWORD", "add_account", "authenticate", "check_role",
+           "close_session", "hash_password", "local_user_name", "normalise_name", "open_external_session",
+           "session_account", "set_password", "token_hash"]

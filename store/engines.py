@@ -3,7 +3,7 @@
 An engine knows how to connect (read-only when writing is impossible), how to check the store on open
 (``PRAGMA quick_check`` for a file), how to back it up before a schema change, and how to turn a driver
 error into a precise :class:`gis.errors.StoreError` (disk full, permission, corrupt, busy, unreachable).
-Everything else (tables, queries, audit) is shared by :mod:`store.repository`.
+Everything else (tables, queries, audit) is shared by :mod:`store.workspace` and its repositories.
 """
 
 from __future__ import annotations

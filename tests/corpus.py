@@ -3,10 +3,13 @@ fragment (built into a folder at test time), and the crafted archives (zip bombs
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import sqlite3
 import struct
+import tempfile
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -18,7 +21,7 @@ import openpyxl
 import shapely
 
 from gis import errors as err
-from ingest import importers as imp
+from ingest.model import Limits
 
 SQUARE = shapely.box(121.39, 31.25, 121.395, 31.255)
 MB = 1024 * 1024
@@ -242,11 +245,11 @@ def build(tmp: Path) -> list[Case]:
         Case("drawing.mif", b"Version 300", err.UnsupportedFormatError, "unsupported file type .mif"),
         Case("README", b"text", err.UnsupportedFormatError, "unsupported file type —"),
         Case("big.geojson", good_gj, err.FileTooLargeError, "over the 0.0001 MB limit",
-             {"limits": imp.Limits(max_mb=0.0001)}),
+             {"limits": Limits(max_mb=0.0001)}),
         Case("too_many.geojson", gj([feat(SQUARE)] * 10), err.FileTooLargeError, "> 5 features; at most 5",
-             {"limits": imp.Limits(max_features=5)}),
+             {"limits": Limits(max_features=5)}),
         Case("too_many.gpkg", file_bytes(gpd.GeoDataFrame(geometry=[SQUARE] * 10, crs="EPSG:4326"), tmp, "many.gpkg"),
-             err.FileTooLargeError, "10 features; at most 5", {"limits": imp.Limits(max_features=5)}),
+             err.FileTooLargeError, "10 features; at most 5", {"limits": Limits(max_features=5)}),
         # --- zip archives: paths, counts, sizes actually inflated, lies, damage
         Case("slip.zip", zip_bytes({"../evil.shp": b"x", **shp}), err.UnsafeArchiveError, "points outside the archive"),
         Case("absolute.zip", zip_bytes({"/etc/evil.shp": b"x"}), err.UnsafeArchiveError, "points outside the archive"),
@@ -259,7 +262,7 @@ def build(tmp: Path) -> list[Case]:
              "201 files in the archive"),
         Case("huge_unzipped.zip", zip_bytes({"p.shp": np.random.default_rng(0).bytes(3_000_000)},
                                             compress=zipfile.ZIP_STORED), err.UnsafeArchiveError, "once unpacked",
-             {"limits": imp.Limits(max_unzipped_mb=1)}),
+             {"limits": Limits(max_unzipped_mb=1)}),
         Case("lying.kmz", lying_zip("doc.kml", inflates_mb=600), err.UnsafeArchiveError,
              "declares 1,000 bytes but inflates to more", bomb=True,
              what="616 KB KMZ: doc.kml declares 1,000 bytes, inflates to 600 MB"),
@@ -374,7 +377,7 @@ def build(tmp: Path) -> list[Case]:
         Case("xy_missing.csv", rows_csv.encode(), err.SchemaError, "no column 东经", {"xy": ("东经", "北纬"),
                                                                                      "expect": "point"}),
         Case("rows.csv", rows_csv.encode(), err.FileTooLargeError, "limit of 5 rows",
-             {"expect": "point", "limits": imp.Limits(max_features=5)}),
+             {"expect": "point", "limits": Limits(max_features=5)}),
         Case("broken.xlsx", b"PK\x03\x04 not a workbook", err.ReadError, "not a readable zip", {"expect": "point"}),
         Case("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, err.ReadError, "Excel 97-2003",
              {"expect": "point"}),
@@ -395,7 +398,7 @@ def build(tmp: Path) -> list[Case]:
              err.UnsafeArchiveError, "possible zip bomb", {"expect": "point"}, bomb=True,
              what="XLSX whose sharedStrings.xml is 6,000,000 strings (~100 MB of XML)"),
         Case("cells.xlsx", xlsx_with_sheet(rows=[["name", "lon", "lat"]] + [["p", 121.39, 31.25]] * 5),
-             err.FileTooLargeError, "limit of 10 cells", {"expect": "point", "limits": imp.Limits(max_cells=10)}),
+             err.FileTooLargeError, "limit of 10 cells", {"expect": "point", "limits": Limits(max_cells=10)}),
         # --- layers, DXF, GeoPackage damage
         Case("layer.gpkg", file_bytes(good, tmp, "layer.gpkg", layer="parcels"), err.SchemaError, "no layer nope",
              {"layer": "nope"}),
@@ -404,6 +407,14 @@ def build(tmp: Path) -> list[Case]:
         Case("text.dxf", b"just some text", err.ReadError, "cannot be read as DXF"),
     ]
     return cases
+
+
+@functools.cache
+def cases() -> tuple[Case, ...]:
+    """Every bad file, built once per test process (for parametrizing: one test per case, named after it)."""
+    with tempfile.TemporaryDirectory(prefix="corpus-") as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # building broken files on purpose makes GDAL and shapely warn
+        return tuple(build(Path(tmp)))
 
 
 def endless_view_gpkg(tmp: Path) -> bytes:

@@ -97,7 +97,7 @@ def test_sign_in_shows_the_first_page_and_the_user_box_then_sign_out(ws):
     assert app.button(key="scen_save").disabled is False
     app.sidebar.button(key="user_logout").click().run()
     assert app.title[0].value == t("login_title", "zh") and app.info[0].value == t("login_signed_out", "zh")
-    assert [e.action for e in ws.audit_entries(actor="wang", newest_first=False)] == \
+    assert [e.action for e in ws.audit.entries(actor="wang", newest_first=False)] == \
         ["auth.login_failed", "auth.login", "auth.logout"]
 
 
@@ -201,29 +201,29 @@ def test_admin_adds_an_account_changes_its_role_disables_and_resets_its_password
         app.text_input(key=key).input(value)
     app.selectbox(key="acc_new_role@zh").select("editor")
     app.button(key="FormSubmitter:acc_add_form-添加账号").click().run()
-    assert t("acct_password_mismatch", "zh") in shown(app) and ws.account("zhang") is None
+    assert t("acct_password_mismatch", "zh") in shown(app) and ws.accounts.get("zhang") is None
     app.text_input(key="acc_new_pw").input("short")
     app.text_input(key="acc_new_pw2").input("short")
     app.button(key="FormSubmitter:acc_add_form-添加账号").click().run()
-    assert "密码太短" in shown(app) and ws.account("zhang") is None
+    assert "密码太短" in shown(app) and ws.accounts.get("zhang") is None
     app.text_input(key="acc_new_name").input("zhang")
     app.text_input(key="acc_new_pw").input(PASSWORD)
     app.text_input(key="acc_new_pw2").input(PASSWORD)
     app.button(key="FormSubmitter:acc_add_form-添加账号").click().run()
     assert app.success[0].value == t("acc_added", "zh", name="zhang", role="编辑者")
-    assert ws.account("zhang").role == "editor" and app.session_state["acc_new_pw"] == ""
+    assert ws.accounts.get("zhang").role == "editor" and app.session_state["acc_new_pw"] == ""
     table = app.dataframe[0].value
     assert table.set_index("账号名").loc["zhang", "角色"] == "编辑者"
 
     app.selectbox(key="acc_pick").select("zhang").run()
     app.selectbox(key="acc_role_of_zhang@zh").select("admin").run()
     app.button(key="acc_set_role").click().run()
-    assert ws.account("zhang").role == "admin" and "管理员" in app.success[0].value
+    assert ws.accounts.get("zhang").role == "admin" and "管理员" in app.success[0].value
     app.button(key="acc_toggle").click().run()
-    assert ws.account("zhang").disabled and app.button(key="acc_toggle").label == t("acc_enable", "zh")
+    assert ws.accounts.get("zhang").disabled and app.button(key="acc_toggle").label == t("acc_enable", "zh")
     assert app.dataframe[0].value.set_index("账号名").loc["zhang", "状态"] == "已停用"
     app.button(key="acc_toggle").click().run()
-    assert not ws.account("zhang").disabled
+    assert not ws.accounts.get("zhang").disabled
     app.text_input(key="acc_reset_pw").input("a new password 2")
     app.text_input(key="acc_reset_pw2").input("a new password 2")
     app.button(key="acc_reset").click().run()
@@ -232,7 +232,7 @@ def test_admin_adds_an_account_changes_its_role_disables_and_resets_its_password
 
     app.selectbox(key="acc_pick").select("boss").run()  # demote the last other admin? zhang is an admin now …
     app.button(key="acc_toggle").click().run()          # … so boss may be disabled; enable it again through planner
-    assert ws.account("boss").disabled
+    assert ws.accounts.get("boss").disabled
     pw.update_account(ws, auth.User("zhang", "admin", "local"), "boss", disabled=False)
 
 
@@ -243,7 +243,7 @@ def test_the_last_admin_cannot_demote_itself(ws):
     app.selectbox(key="acc_role_of_boss@zh").select("viewer").run()
     app.button(key="acc_set_role").click().run()
     assert not app.exception and "最后一个启用的管理员" in shown(app)
-    assert ws.account("boss").role == "admin"
+    assert ws.accounts.get("boss").role == "admin"
 
 
 # --- admin page: shared layers and archived scenarios -------------------------------------------------------
@@ -266,9 +266,9 @@ def test_admin_lists_layer_versions_and_restores_an_old_one(ws):
     assert table["说明"].tolist() == ["第二版", "局里的第一版"]
     app.button(key="lay_restore").click().run()  # version 1 is the only older one
     assert app.success[0].value.endswith("第 1 版重新发布为第 3 版。")
-    current = ws.layer_versions("subparks")[0]
+    current = ws.layers.versions("subparks")[0]
     assert (current.version, current.restored_from, current.n_features) == (3, 1, 2)
-    assert ws.audit_entries(action_prefix="layer.restore")[0].actor == "boss"
+    assert ws.audit.entries(action_prefix="layer.restore")[0].actor == "boss"
 
 
 def test_admin_archives_with_a_reason_and_brings_back(ws):
@@ -281,12 +281,12 @@ def test_admin_archives_with_a_reason_and_brings_back(ws):
     app.text_input(key="arc_reason").input("与二期规划重复").run()
     app.button(key="arc_button").click().run()
     assert app.success[0].value == t("arc_done", "zh", name="北拓")
-    head = ws.scenario(saved.scenario.id)
+    head = ws.scenarios.head(saved.scenario.id)
     assert head.archived and head.archive_reason == "与二期规划重复" and head.archived_by == "boss"
     assert app.dataframe[0].value["原因"].tolist() == ["与二期规划重复"]
     assert pw.list_scenarios(ws, auth.User("wang", "editor", "local")) == ()  # gone from normal lists
     app.button(key="arc_restore").click().run()
-    assert not ws.scenario(saved.scenario.id).archived and app.success[0].value.startswith("已恢复方案")
+    assert not ws.scenarios.head(saved.scenario.id).archived and app.success[0].value.startswith("已恢复方案")
 
 
 def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_clears_it(ws):
@@ -307,7 +307,7 @@ def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_c
     bureau = basemaps.service(ws)
     assert bureau is not None and bureau.tiles == ("http://10.1.2.3/tdt/{z}/{x}/{y}.png",) and bureau.datum == "gcj02"
     assert "bureau" in [b.id for b in basemaps.basemap_choices(ws)]
-    change = next(e for e in ws.audit_entries(action_prefix="setting") if e.object_id == "basemap_datum")
+    change = next(e for e in ws.audit.entries(action_prefix="setting") if e.object_id == "basemap_datum")
     assert change.actor == "boss"
     assert change.summary.text("zh") == "将“单位底图坐标基准”由“（无）”改为“GCJ-02（高德、腾讯坐标）”"
     audit = signed_in(ws, "boss", "pages/audit.py")
@@ -350,7 +350,7 @@ def test_audit_page_filters_translates_verifies_and_detects_an_edit(ws, ws_path)
     app.date_input(key="audit_until").set_value(None).run()
     app.button(key="audit_verify").click().run()
     assert app.success[0].value.startswith("审计记录完整")
-    seq = ws.audit_entries(action_prefix="scenario.save")[0].seq
+    seq = ws.audit.entries(action_prefix="scenario.save")[0].seq
     with sqlite3.connect(ws_path) as con:  # an edit behind the app's back
         con.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
         con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (seq,))

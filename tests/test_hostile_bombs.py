@@ -10,29 +10,32 @@ import time
 import pytest
 
 from gis import errors as err
-from ingest import importers as imp
 from ingest import sandbox
+from ingest.readers import read_upload, read_upload_isolated
 from ingest.sandbox import WorkerLimits, run_in_worker, run_limited
 from tests import corpus
+from text.messages import msg
 
 MAX_PEAK_MB = 300
 MAX_REFUSE_S = 5.0
 
 
+BOMBS = [c for c in corpus.cases() if c.bomb]
+
+
 @pytest.fixture(scope="module")
-def bombs(tmp_path_factory):
+def bombs():
     sandbox.warm_up()  # the forkserver starts once per process; not part of any refusal's time
-    return [c for c in corpus.build(tmp_path_factory.mktemp("bombs")) if c.bomb]
+    return BOMBS
 
 
 def test_bombs_of_every_archive_format(bombs):
     assert {c.name.rsplit(".", 1)[1] for c in bombs} >= {"zip", "kmz", "xlsx"} and len(bombs) >= 6
 
 
-@pytest.mark.parametrize("index", range(7))
-def test_bomb_is_refused_in_a_worker_quickly_and_small(bombs, index):
-    case = bombs[index]
-    report = run_in_worker(imp.read_upload, (case.name, case.data), case.kwargs, limits=WorkerLimits())
+@pytest.mark.parametrize("case", BOMBS, ids=[c.name for c in BOMBS])
+def test_bomb_is_refused_in_a_worker_quickly_and_small(bombs, case):
+    report = run_in_worker(read_upload, (case.name, case.data), case.kwargs, limits=WorkerLimits())
     assert type(report.error) is case.error and case.fragment in str(report.error), report.error
     assert report.peak_rss_mb <= MAX_PEAK_MB, (case.name, report.peak_rss_mb)
     assert report.total_s <= MAX_REFUSE_S, (case.name, report.total_s)
@@ -43,7 +46,7 @@ def test_the_3m_row_workbook_is_refused_naming_the_row_limit(bombs):
     assert len(case.data) < 1.5 * 1024 * 1024
     t0 = time.perf_counter()
     with pytest.raises(err.FileTooLargeError, match="limit of 200,000 rows") as info:
-        imp.read_upload_isolated(case.name, case.data, expect="point")
+        read_upload_isolated(case.name, case.data, expect="point")
     assert time.perf_counter() - t0 < MAX_REFUSE_S
     assert "200,000 行" in info.value.text("zh")
 
@@ -82,8 +85,8 @@ def test_cpu_limit_stops_an_endless_gdal_query(tmp_path):
     data = corpus.endless_view_gpkg(tmp_path)
     t0 = time.perf_counter()
     with pytest.raises(err.LimitExceededError) as info:
-        run_limited(imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=60,
-                    task=imp.msg("imp_task_read", file="endless.gpkg"))
+        run_limited(read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=60,
+                    task=msg("imp_task_read", file="endless.gpkg"))
     assert info.value.limit == "cpu" and "2 s of CPU time" in str(info.value)
     assert str(info.value).startswith("Reading endless.gpkg was stopped")
     assert time.perf_counter() - t0 < 60
@@ -133,7 +136,7 @@ def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
     data = corpus.endless_view_gpkg(tmp_path)
     errors: list[BaseException] = []
     before = _rss_mb()
-    threads = [_bomb_thread(errors, imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8),
+    threads = [_bomb_thread(errors, read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8),
                _bomb_thread(errors, _allocate, 4096, memory_mb=500)]
     gaps, last = [], time.perf_counter()
     while any(t.is_alive() for t in threads):
@@ -168,7 +171,7 @@ def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_run
     baseline = statistics.median([rerun_s() for _ in range(7)])
     data = corpus.endless_view_gpkg(tmp_path)
     errors: list[BaseException] = []
-    bomb = _bomb_thread(errors, imp.read_upload, "endless.gpkg", data, layer="slow", cpu_s=3, wall_s=10)
+    bomb = _bomb_thread(errors, read_upload, "endless.gpkg", data, layer="slow", cpu_s=3, wall_s=10)
     during = []
     while bomb.is_alive() and len(during) < 7:
         during.append(rerun_s())

@@ -12,7 +12,12 @@ import shapely
 
 from gis import errors as err
 from gis.crs import crs_text_problem, parse_user_crs
-from ingest import importers as imp
+from ingest.combine import combine_layers
+from ingest.crs_guess import normalise_crs_choice
+from ingest.mapping import guess_mapping
+from ingest.readers import read_upload
+from ingest.tables import inspect_table, inspect_table_isolated
+from ingest.wording import _num, _reason, _rows, display_name
 from tests.corpus import PRJ_NADGRIDS, WKT2_GRIDFILE
 from text.clip import clip_text
 from text.messages import CATALOGUE, Message, placeholders
@@ -31,42 +36,42 @@ def _xlsx(rows) -> bytes:
 
 # --- tables the page used to decode itself -----------------------------------------------------------------------
 def test_gbk_csv_with_east_north_columns_is_recognised_without_mojibake():
-    info = imp.inspect_table("站点.csv", GBK_STATIONS)
+    info = inspect_table("站点.csv", GBK_STATIONS)
     assert info.columns == ("名称", "东经", "北纬") and info.encoding == "GB18030"
     assert (info.x_guess, info.y_guess) == ("东经", "北纬") and info.sample_rows == 2
-    result = imp.read_upload("站点.csv", GBK_STATIONS, expect="point")
+    result = read_upload("站点.csv", GBK_STATIONS, expect="point")
     assert result.gdf["名称"].tolist() == ["长风公园站", "真如站"] and result.layer == "站点"
     assert result.gdf.geometry.iloc[0].equals(shapely.Point(121.3935, 31.2263))
-    chosen = imp.read_upload("站点.csv", GBK_STATIONS, expect="point", xy=info.x_guess and (info.x_guess, info.y_guess))
+    chosen = read_upload("站点.csv", GBK_STATIONS, expect="point", xy=info.x_guess and (info.x_guess, info.y_guess))
     assert chosen.gdf.geometry.iloc[1].equals(shapely.Point(121.4093, 31.2573))
 
 
 @pytest.mark.parametrize("header", [("经度(°)", "纬度(°)"), ("Longitude", "Latitude"), ("X坐标", "Y坐标"),
                                     ("lng", "lat")])
 def test_coordinate_column_names_are_recognised(header):
-    info = imp.inspect_table("p.csv", f"name,{header[0]},{header[1]}\nA,121.39,31.25\n".encode())
+    info = inspect_table("p.csv", f"name,{header[0]},{header[1]}\nA,121.39,31.25\n".encode())
     assert (info.x_guess, info.y_guess) == header
 
 
 def test_xlsx_with_numeric_and_empty_headers_reads():
     data = _xlsx([[2024, "lon", "lat", None, 3.0], [1, 121.39, 31.25, "x", 7]])
-    info = imp.inspect_table("t.xlsx", data)
+    info = inspect_table("t.xlsx", data)
     assert info.columns == ("2024", "lon", "lat", "column_4", "3") and info.encoding == "xlsx"
-    result = imp.read_upload("t.xlsx", data, expect="point")
+    result = read_upload("t.xlsx", data, expect="point")
     assert result.columns == ["2024", "lon", "lat", "column_4", "3"]
-    mapping = imp.guess_mapping(result.columns, "buildings")  # names are text: no AttributeError anywhere
+    mapping = guess_mapping(result.columns, "buildings")  # names are text: no AttributeError anywhere
     assert mapping["id"] is None
 
 
 def test_inspect_table_runs_in_the_worker_too():
-    assert imp.inspect_table_isolated("站点.csv", GBK_STATIONS).x_guess == "东经"
+    assert inspect_table_isolated("站点.csv", GBK_STATIONS).x_guess == "东经"
     with pytest.raises(err.UnsupportedFormatError, match="is not a table"):
-        imp.inspect_table("a.geojson", b"{}")
+        inspect_table("a.geojson", b"{}")
 
 
 def test_empty_wkt_cell_is_a_feature_without_geometry_not_a_crash():
     data = (b'name,wkt\nA,"POLYGON((121.39 31.25, 121.40 31.25, 121.40 31.26, 121.39 31.25))"\nB,\nC,  \n')
-    result = imp.read_upload("w.csv", data, crs="EPSG:4326")
+    result = read_upload("w.csv", data, crs="EPSG:4326")
     assert result.gdf["name"].tolist() == ["A"]
     note = next(n for n in result.notes if n.code == "imp_note_no_geometry")
     assert note.params["count"] == 2 and note.params["rows"] == "2, 3"
@@ -74,9 +79,9 @@ def test_empty_wkt_cell_is_a_feature_without_geometry_not_a_crash():
 
 def test_semicolon_and_utf16_csv_are_read():
     semi = "名称;经度;纬度\n甲;121.39;31.25\n".encode()
-    assert imp.read_upload("s.csv", semi, expect="point").gdf["名称"].tolist() == ["甲"]
+    assert read_upload("s.csv", semi, expect="point").gdf["名称"].tolist() == ["甲"]
     utf16 = "名称\t经度\t纬度\n甲\t121.39\t31.25\n".encode("utf-16")
-    result = imp.read_upload("u.csv", utf16, expect="point")
+    result = read_upload("u.csv", utf16, expect="point")
     assert result.encoding == "UTF-16" and result.gdf["名称"].tolist() == ["甲"]
 
 
@@ -90,7 +95,7 @@ def test_zip_holding_one_geopackage_is_read_through_the_counting_reader(tmp_path
 
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("data/p.gpkg", path.read_bytes())
-    result = imp.read_upload("p.gpkg.zip", buf.getvalue())
+    result = read_upload("p.gpkg.zip", buf.getvalue())
     assert result.layer == "parcels" and result.notes[0].code == "imp_note_zip_member"
 
 
@@ -144,7 +149,7 @@ def test_parse_user_crs_explains_what_is_wrong(text, code):
 def test_special_choices_and_compound_crs():
     for text, expected in (("gcj02", "GCJ-02"), ("GCJ-02", "GCJ-02"), ("bd-09", "BD-09"), ("Baidu", "BD-09"),
                            ("swap", "SWAP"), (" EPSG:4549 ", "EPSG:4549"), ("4490", "EPSG:4490"), (None, None)):
-        assert imp.normalise_crs_choice(text) == expected
+        assert normalise_crs_choice(text) == expected
     assert parse_user_crs("EPSG:4547+5773").to_epsg() == 4547  # compound: its horizontal part
 
 
@@ -153,7 +158,7 @@ def test_reasons_never_show_paths_and_are_cut_at_a_word(tmp_path):
     work = tmp_path / "putuo-import-x1y2"
     exc = RuntimeError(f"{work}/data.geojson: Failed to read GeoJSON data; in /opt/vcpkg/buildtrees/gdal/src/"
                        f"v3.12-abc/ogr/ogrsf_frmts/geojson/ogrgeojsonreader.cpp line 1234 " + "very " * 60)
-    text = imp._reason(exc, name="地块.geojson", work=work)
+    text = _reason(exc, name="地块.geojson", work=work)
     assert "地块.geojson" in text and "/opt" not in text and str(tmp_path) not in text and "vcpkg" not in text
     assert len(text) <= 160 and text.endswith("…") and not text.endswith("ver…")
 
@@ -166,16 +171,16 @@ def test_clip_text_never_cuts_a_word():
 
 
 def test_numbers_and_rows_in_messages_are_plain():
-    assert imp._num(1e300) == "1e+300" and imp._num(-1e300) == "-1e+300" and imp._num(float("nan")) == "–"
-    assert imp._num(3459123.4) == "3,459,123" and imp._num(121.3950001) == "121.395"
+    assert _num(1e300) == "1e+300" and _num(-1e300) == "-1e+300" and _num(float("nan")) == "–"
+    assert _num(3459123.4) == "3,459,123" and _num(121.3950001) == "121.395"
     import numpy as np
 
-    assert imp._rows(np.array([0, 4], dtype=np.int64)) == "1, 5"
-    assert imp._rows(range(30)) == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …"
+    assert _rows(np.array([0, 4], dtype=np.int64)) == "1, 5"
+    assert _rows(range(30)) == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …"
 
 
 def test_notes_are_messages_in_both_languages():
-    result = imp.read_upload("p.csv", "名称,x,y\n甲,632000,3459000\n".encode(), expect="point")
+    result = read_upload("p.csv", "名称,x,y\n甲,632000,3459000\n".encode(), expect="point")
     assert result.needs_confirmation and result.source_crs == "EPSG:4549"
     note = result.notes[0]
     assert isinstance(note, Message) and note.code == "imp_note_crs_guessed"
@@ -195,10 +200,10 @@ def test_every_import_and_export_code_is_in_both_languages_with_the_same_placeho
 
 
 def test_display_names_drop_folders_and_control_characters():
-    assert imp.display_name("C:\\Users\\x\\地块.shp.zip") == "地块.shp.zip"
-    assert imp.display_name("../../etc/passwd") == "passwd"
-    assert imp.display_name("a\u202egpj.exe") == "agpj.exe"
-    assert imp.display_name("") == "?"
+    assert display_name("C:\\Users\\x\\地块.shp.zip") == "地块.shp.zip"
+    assert display_name("../../etc/passwd") == "passwd"
+    assert display_name("a\u202egpj.exe") == "agpj.exe"
+    assert display_name("") == "?"
 
 
 # --- combining an imported layer with the current one (issue 9) ----------------------------------------------------
@@ -214,20 +219,20 @@ def test_combine_replace_append_merge():
     incoming.loc[0, "geometry"] = current.geometry.iloc[1]  # B identical
     before = current.copy()
 
-    rep = imp.combine_layers(current, incoming, mode="replace")
+    rep = combine_layers(current, incoming, mode="replace")
     assert (rep.added, rep.removed, rep.changed, rep.kept) == (("D",), ("A",), ("C",), ("B",))
     assert rep.layer["id"].tolist() == ["B", "C", "D"] and rep.needs_confirmation
     assert rep.area_before_km2 == pytest.approx(3 * rep.area_after_km2 / 3, rel=0.01)
 
-    merge = imp.combine_layers(current, incoming, mode="merge")
+    merge = combine_layers(current, incoming, mode="merge")
     assert (merge.added, merge.removed, merge.changed, merge.kept) == (("D",), (), ("C",), ("A", "B"))
     assert merge.layer["id"].tolist() == ["A", "B", "C", "D"]
     assert merge.area_after_km2 == pytest.approx(4 / 3 * merge.area_before_km2, rel=0.01)
 
     with pytest.raises(err.SchemaError, match="already in the current layer: B, C") as info:
-        imp.combine_layers(current, incoming, mode="append")
+        combine_layers(current, incoming, mode="append")
     assert "按编号合并" in info.value.text("zh")
-    appended = imp.combine_layers(current, _parcels(["E"]), mode="append")
+    appended = combine_layers(current, _parcels(["E"]), mode="append")
     assert appended.added == ("E",) and appended.layer["id"].tolist() == ["A", "B", "C", "E"]
     assert not appended.needs_confirmation and appended.kept == ("A", "B", "C")
     assert current.equals(before)  # inputs untouched
@@ -238,19 +243,19 @@ def test_combine_sees_renames_and_ignores_blank_columns():
     current["plot_ratio"] = [2.0, 3.0]
     incoming = _parcels(["A", "B"], names=["新名字", "地块B"])
     incoming["plot_ratio"] = [None, None]  # not supplied by the file: not a change
-    rep = imp.combine_layers(current, incoming, mode="replace")
+    rep = combine_layers(current, incoming, mode="replace")
     assert rep.changed == ("A",) and rep.kept == ("B",)
     with pytest.raises(err.SchemaError, match="Unknown way to combine"):
-        imp.combine_layers(current, incoming, mode="upsert")
+        combine_layers(current, incoming, mode="upsert")
 
 
 def test_geojson_without_a_crs_member_is_wgs84_unless_its_numbers_say_otherwise():
     from tests.corpus import feat, gj
 
-    lonlat = imp.read_upload("a.geojson", gj([feat(shapely.box(121.39, 31.25, 121.395, 31.255))]))
+    lonlat = read_upload("a.geojson", gj([feat(shapely.box(121.39, 31.25, 121.395, 31.255))]))
     assert (lonlat.crs_how, lonlat.source_crs, lonlat.needs_confirmation) == ("file", "EPSG:4326", False)
-    metres = imp.read_upload("m.geojson", gj([feat(shapely.box(632000, 3459000, 632100, 3459100))]))
+    metres = read_upload("m.geojson", gj([feat(shapely.box(632000, 3459000, 632100, 3459100))]))
     assert (metres.crs_how, metres.source_crs, metres.needs_confirmation) == ("guessed", "EPSG:4549", True)
-    swapped = imp.read_upload("s.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))]))
+    swapped = read_upload("s.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))]))
     assert swapped.source_crs == "SWAP" and swapped.needs_confirmation
     assert swapped.gdf.total_bounds[0] == pytest.approx(121.39)

@@ -73,7 +73,8 @@ def test_published_layers_reach_every_page(workspace, data):
 
 
 def test_every_page_runs_on_imported_parcels_with_few_columns(workspace, data):
-    from ingest.importers import ImportResult, apply_mapping, guess_mapping
+    from ingest.mapping import apply_mapping, guess_mapping
+    from ingest.model import ImportResult
 
     src = data.parcels[["id", "name_zh", "geometry"]].iloc[:12]
     result = ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x", layers=["x"])

@@ -16,32 +16,26 @@ import shapely
 
 from gis import errors as err
 from gis.crs import to_metric, to_storage, wgs84_to_bd09, wgs84_to_gcj02
-from ingest import importers as imp
+from ingest.combine import diff_layers
+from ingest.crs_guess import guess_crs
+from ingest.mapping import _text, _texts, apply_mapping, file_signature, guess_mapping
+from ingest.model import ImportResult, Limits
+from ingest.readers import _arrow_read, read_upload
 from tests import corpus
 from text.messages import Message
 
-
-@pytest.fixture(scope="module")
-def cases(tmp_path_factory):
-    return corpus.build(tmp_path_factory.mktemp("corpus"))
+CASES = corpus.cases()
 
 
-def test_corpus_has_at_least_60_bad_files(cases):
-    assert len(cases) >= 60
-    assert len({c.name for c in cases}) == len(cases)
+def test_corpus_has_at_least_60_bad_files():
+    assert len(CASES) >= 60
+    assert len({c.name for c in CASES}) == len(CASES)  # the names are the tests' ids
 
 
-CORPUS_SIZE = 95
-
-
-@pytest.mark.parametrize("index", range(CORPUS_SIZE))
-def test_bad_file_is_refused_with_its_reason(cases, index):
-    if index >= len(cases):
-        assert len(cases) <= CORPUS_SIZE, "raise CORPUS_SIZE to cover every case"
-        return
-    case = cases[index]
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_file_is_refused_with_its_reason(case):
     with pytest.raises(err.ImportFailure) as info:
-        imp.read_upload(case.name, case.data, **case.kwargs)
+        read_upload(case.name, case.data, **case.kwargs)
     text = str(info.value)
     assert type(info.value) is case.error, f"{case.name}: {type(info.value).__name__}: {text}"
     assert case.fragment in text, f"{case.name}: {text}"
@@ -108,7 +102,7 @@ def test_known_point_lands_in_place(system, fmt, tmp_path):
         gdf.to_crs("EPSG:4326" if fmt == "kml" else file_crs).to_file(path, engine="pyogrio",
                                                                        driver="KML" if fmt == "kml" else None)
         data = path.read_bytes()
-    result = imp.read_upload(f"p.{'zip' if fmt == 'shp' else fmt}", data, crs=crs_arg)
+    result = read_upload(f"p.{'zip' if fmt == 'shp' else fmt}", data, crs=crs_arg)
     c = result.gdf.geometry.iloc[0].centroid
     assert _dist_m((c.x, c.y), WGS) < 0.5, (system, fmt, result.source_crs)
     assert result.gdf.crs.to_epsg() == 4326
@@ -118,7 +112,7 @@ def test_known_point_lands_in_place(system, fmt, tmp_path):
 
 
 def test_gcj02_shift_agrees_with_amap_point():
-    result = imp.read_upload("p.csv", f"name,lon,lat\n上海西站,{AMAP_GCJ[0]},{AMAP_GCJ[1]}\n".encode(), crs="gcj02",
+    result = read_upload("p.csv", f"name,lon,lat\n上海西站,{AMAP_GCJ[0]},{AMAP_GCJ[1]}\n".encode(), crs="gcj02",
                              expect="point")
     p = result.gdf.geometry.iloc[0]
     assert result.source_crs == "GCJ-02" and result.crs_how == "chosen"
@@ -130,7 +124,7 @@ def test_gbk_shapefile_without_cpg_is_detected(tmp_path):
     gdf = gpd.GeoDataFrame({"名称": ["长风生态商务区"]}, geometry=[_square_around(*WGS, 0.001)], crs="EPSG:4326")
     (tmp_path / "s").mkdir()
     gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
-    result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s", skip={".cpg"}))
+    result = read_upload("p.zip", _zip_folder(tmp_path / "s", skip={".cpg"}))
     assert result.encoding == "GB18030" and result.gdf["名称"].iloc[0] == "长风生态商务区"
     assert all(isinstance(n, Message) for n in result.notes)
     # GDAL writes the GBK language driver id into the .dbf: the reader trusts it without a note
@@ -145,7 +139,7 @@ def test_utf8_dbf_without_cpg_or_ldid_is_decoded_and_noted(tmp_path):
     raw = bytearray(dbf.read_bytes())
     raw[29] = 0  # no language driver id either
     dbf.write_bytes(bytes(raw))
-    result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s", skip={".cpg"}))
+    result = read_upload("p.zip", _zip_folder(tmp_path / "s", skip={".cpg"}))
     assert result.gdf["name"].iloc[0] == "长风生态商务区"
     assert [n.code for n in result.notes] == ["imp_note_no_cpg"] and "decoded as UTF-8" in result.notes[0].text("en")
 
@@ -155,7 +149,7 @@ def test_cpg_saying_utf8_over_gbk_text_is_corrected(tmp_path):
     (tmp_path / "s").mkdir()
     gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
     (tmp_path / "s" / "p.cpg").write_text("UTF-8")
-    result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s"))
+    result = read_upload("p.zip", _zip_folder(tmp_path / "s"))
     assert result.gdf["name"].iloc[0] == "长风生态商务区" and result.notes[0].code == "imp_note_cpg_wrong"
 
 
@@ -165,7 +159,7 @@ def test_field_name_cut_mid_character_is_named_and_repaired(tmp_path):
     (tmp_path / "s").mkdir()
     with pytest.warns(RuntimeWarning):  # GDAL cuts the name at 10 bytes, in the middle of 途
         gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="UTF-8")
-    result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s"))
+    result = read_upload("p.zip", _zip_folder(tmp_path / "s"))
     assert result.gdf["规划用"].tolist() == ["研发"] and result.gdf["名称"].tolist() == ["甲"]
     note = next(n for n in result.notes if n.code == "imp_note_field_cut")
     assert "repaired as 规划用" in note.text("en") and "已修复为 规划用" in note.text("zh")
@@ -173,18 +167,18 @@ def test_field_name_cut_mid_character_is_named_and_repaired(tmp_path):
 
 def test_crs_guessing_and_swap_and_zone_prefix():
     x, y = pyproj.Transformer.from_crs(4326, 4528, always_xy=True).transform(*WGS)
-    assert imp.guess_crs(np.array([x]), np.array([y]))[0][0] == "EPSG:4528"
-    assert imp.guess_crs(np.array([WGS[1]]), np.array([WGS[0]]))[0][0] == "SWAP"
-    assert imp.guess_crs(np.array([WGS[0]]), np.array([WGS[1]]))[0][0] == "EPSG:4326"
-    assert imp.guess_crs(np.array([5.0]), np.array([5.0])) == []
+    assert guess_crs(np.array([x]), np.array([y]))[0][0] == "EPSG:4528"
+    assert guess_crs(np.array([WGS[1]]), np.array([WGS[0]]))[0][0] == "SWAP"
+    assert guess_crs(np.array([WGS[0]]), np.array([WGS[1]]))[0][0] == "EPSG:4326"
+    assert guess_crs(np.array([5.0]), np.array([5.0])) == []
     # a file without CRS in GK CM 120E metres is guessed and lands right
     gx, gy = pyproj.Transformer.from_crs(4326, 4549, always_xy=True).transform(*WGS)
-    r = imp.read_upload("p.csv", f"name,x,y\n站,{gx},{gy}\n".encode(), expect="point")
+    r = read_upload("p.csv", f"name,x,y\n站,{gx},{gy}\n".encode(), expect="point")
     assert r.crs_how == "guessed" and r.source_crs == "EPSG:4549" and r.needs_confirmation
     assert "CGCS2000 / 3-degree GK CM 120E" in r.crs_candidates[0][1].text("en")
     assert "中央经线120°E" in r.crs_candidates[0][1].text("zh")
     assert _dist_m((r.gdf.geometry.iloc[0].x, r.gdf.geometry.iloc[0].y), WGS) < 0.01
-    swapped = imp.read_upload("p.csv", f"name,x,y\n站,{WGS[1]},{WGS[0]}\n".encode(), expect="point")
+    swapped = read_upload("p.csv", f"name,x,y\n站,{WGS[1]},{WGS[0]}\n".encode(), expect="point")
     p = swapped.gdf.geometry.iloc[0]
     assert swapped.source_crs == "SWAP" and _dist_m((p.x, p.y), WGS) < 0.01
 
@@ -194,7 +188,7 @@ def test_repairs_are_reported_and_3d_dropped():
     data = json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "<script>alert(1)</script>"},
          "geometry": shapely.geometry.mapping(bowtie)}]}).encode()
-    r = imp.read_upload("bowtie.geojson", data)
+    r = read_upload("bowtie.geojson", data)
     assert r.gdf.geometry.is_valid.all() and not r.gdf.geometry.has_z.any()
     assert {n.code for n in r.notes} == {"imp_note_repaired", "imp_note_3d"}
     assert "numbers 1" in next(n for n in r.notes if n.code == "imp_note_repaired").text("en")
@@ -205,33 +199,33 @@ def test_repairs_are_reported_and_3d_dropped():
 def test_mapping_ids_and_diff(data):
     src = data.subparks.rename(columns={"id": "编号", "name_zh": "名称", "cluster": "区块"})
     src["区块"] = src["区块"].map({"north": "北", "south": "南"})
-    result = imp.ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x",
+    result = ImportResult(gdf=src, source_crs="EPSG:4326", crs_how="file", encoding="UTF-8", layer="x",
                               layers=["x"])
-    mapping = imp.guess_mapping(list(src.columns), "subparks")
+    mapping = guess_mapping(list(src.columns), "subparks")
     assert mapping["id"] == "编号" and mapping["name_zh"] == "名称" and mapping["cluster"] == "区块"
-    mapped = imp.apply_mapping(result, mapping, layer_kind="subparks", source_note="bureau 2026")
+    mapped = apply_mapping(result, mapping, layer_kind="subparks", source_note="bureau 2026")
     assert set(mapped["cluster"]) == {"north", "south"} and (mapped["source"] == "bureau 2026").all()
     moved = mapped.copy()
     moved.loc[0, "geometry"] = shapely.affinity.translate(moved.geometry.iloc[0], 0.001)
     moved = moved.iloc[:-1]
-    d = imp.diff_layers(data.subparks, moved)
+    d = diff_layers(data.subparks, moved)
     assert d["removed"] == [data.subparks["id"].iloc[-1]] and d["changed"] == [data.subparks["id"].iloc[0]]
     assert d["area_after_km2"] < d["area_before_km2"]
     dup = src.copy()
     dup["编号"] = "S01"
     with pytest.raises(err.SchemaError, match="Duplicate ids"):
-        imp.apply_mapping(imp.ImportResult(gdf=dup, source_crs="", crs_how="file", encoding="", layer="", layers=[]),
+        apply_mapping(ImportResult(gdf=dup, source_crs="", crs_how="file", encoding="", layer="", layers=[]),
                           mapping, layer_kind="subparks", source_note="x")
     with pytest.raises(err.SchemaError, match="required"):
-        imp.apply_mapping(result, {**mapping, "cluster": None}, layer_kind="subparks", source_note="x")
-    assert imp.file_signature(["b", "a"], "subparks") == imp.file_signature(["a", "b"], "subparks")
+        apply_mapping(result, {**mapping, "cluster": None}, layer_kind="subparks", source_note="x")
+    assert file_signature(["b", "a"], "subparks") == file_signature(["a", "b"], "subparks")
 
 
 def test_numeric_ids_keep_their_text_and_leading_zeros():
-    r = imp.read_upload("p.csv", "编号,名称,经度,纬度\n0012,甲,121.39,31.25\n13,乙,121.40,31.26\n".encode(),
+    r = read_upload("p.csv", "编号,名称,经度,纬度\n0012,甲,121.39,31.25\n13,乙,121.40,31.26\n".encode(),
                         expect="point")
     assert r.gdf["编号"].tolist() == ["0012", "13"]  # an id column with a leading zero stays text
-    mapped = imp.apply_mapping(r, {"id": "编号", "name_zh": "名称"}, layer_kind="buildings", source_note="t")
+    mapped = apply_mapping(r, {"id": "编号", "name_zh": "名称"}, layer_kind="buildings", source_note="t")
     assert mapped["id"].tolist() == ["0012", "13"]
 
 
@@ -239,7 +233,7 @@ def test_encoding_is_shown_as_the_cpg_names_it(tmp_path):
     gdf = gpd.GeoDataFrame({"名称": ["长风生态商务区"]}, geometry=[_square_around(*WGS, 0.001)], crs="EPSG:4326")
     (tmp_path / "s").mkdir()
     gdf.to_file(tmp_path / "s" / "p.shp", engine="pyogrio", encoding="GBK")
-    result = imp.read_upload("p.zip", _zip_folder(tmp_path / "s"))
+    result = read_upload("p.zip", _zip_folder(tmp_path / "s"))
     assert result.encoding == "GBK" and result.gdf["名称"].iloc[0] == "长风生态商务区"
 
 
@@ -255,7 +249,7 @@ def test_geopackage_read_through_arrow_gives_the_feature_by_feature_values(tmp_p
     }, geometry=[shapely.box(i, i, i + 1, i + 1) for i in range(n)], crs="EPSG:4549")
     path = str(tmp_path / "x.gpkg")
     frame.to_file(path, engine="pyogrio")
-    by_arrow = imp._arrow_read(path, None, imp.Limits(), pyogrio.read_info(path))
+    by_arrow = _arrow_read(path, None, Limits(), pyogrio.read_info(path))
     pd.testing.assert_frame_equal(by_arrow, gpd.read_file(path, engine="pyogrio"), check_exact=True)
 
 
@@ -276,11 +270,11 @@ def _gpkg_with(tmp_path, sql: str, params: tuple = ()) -> bytes:
 def test_geopackage_with_a_damaged_geometry_blob_is_refused_as_before(tmp_path, blob):
     data = _gpkg_with(tmp_path, "update p set geom=? where fid=2", (blob,))
     with pytest.raises(err.ReadError, match="cannot be read"):
-        imp.read_upload("p.gpkg", data)
+        read_upload("p.gpkg", data)
 
 
 def test_geopackage_datetime_that_is_not_a_date_reads_as_missing(tmp_path):
-    r = imp.read_upload("p.gpkg", _gpkg_with(tmp_path, "update p set \"when\"='soon' where fid=2"))
+    r = read_upload("p.gpkg", _gpkg_with(tmp_path, "update p set \"when\"='soon' where fid=2"))
     assert str(r.gdf["when"].dtype).startswith("datetime64") and r.gdf["when"].isna().tolist() == [False, True]
 
 
@@ -294,7 +288,7 @@ def test_mapped_text_is_the_same_as_cell_by_cell():
     }
     for name, values in columns.items():
         for part in (values, values.iloc[:0]):
-            pd.testing.assert_series_equal(imp._texts(part), part.map(imp._text), check_exact=True, obj=name)
+            pd.testing.assert_series_equal(_texts(part), part.map(_text), check_exact=True, obj=name)
 
 
 def test_area_of_a_layer_in_the_measuring_crs_is_measured_before_reprojection(tmp_path):
@@ -307,11 +301,11 @@ def test_area_of_a_layer_in_the_measuring_crs_is_measured_before_reprojection(tm
     gdf = gpd.GeoDataFrame({"编号": [f"P{i}" for i in range(51)], "名称": ["地块"] * 51},
                            geometry=[*boxes, bowtie], crs="EPSG:4549")
     gdf.to_file(tmp_path / "p.gpkg", engine="pyogrio")
-    r = imp.read_upload("p.gpkg", (tmp_path / "p.gpkg").read_bytes())
+    r = read_upload("p.gpkg", (tmp_path / "p.gpkg").read_bytes())
     assert r.metric_area_m2 is not None and "imp_note_repaired" in {n.code for n in r.notes}
-    mapped = imp.apply_mapping(r, imp.guess_mapping(r.columns, "parcels"), layer_kind="parcels", source_note="t")
+    mapped = apply_mapping(r, guess_mapping(r.columns, "parcels"), layer_kind="parcels", source_note="t")
     round_trip = to_metric(r.gdf).area.round(1).to_numpy()  # what it was measured on before: the stored layer
     np.testing.assert_allclose(mapped["area_m2"].to_numpy(), round_trip, rtol=0, atol=0.1 + 1e-9)
     assert mapped["area_m2"].iloc[-1] == round_trip[-1] > 0  # the bow-tie measured as repaired
-    lonlat = imp.read_upload("p.geojson", to_storage(gdf).to_json().encode())
+    lonlat = read_upload("p.geojson", to_storage(gdf).to_json().encode())
     assert lonlat.metric_area_m2 is None

@@ -11,7 +11,7 @@ import shapely
 
 from export.formats import csv_bytes, geojson_bytes, gpkg_bytes, xlsx_bytes
 from gis.errors import DataValidationError
-from ingest.importers import read_uploaded_polygons
+from ingest.readers import read_uploaded_polygons
 from tests.conftest import PUTUO_X as X0
 from tests.conftest import PUTUO_Y as Y0
 

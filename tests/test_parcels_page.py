@@ -6,11 +6,13 @@ import pytest
 import shapely
 from rasterio.transform import from_origin
 
+from gis.errors import ExportError
 from gis.raster import geotiff_bytes
 from gis.scoring import VECTOR_CRITERIA
 from pages import state
-from pages.parcels import RASTERS, USER
-from planner.evaluate import raster_criterion
+from pages.parcels import DRAWN, RASTERS, USER
+from planner.evaluate import add_uploaded_parcels, raster_criterion
+from planner.export_jobs import PARCEL_FILES, parcel_file
 from tests.apptest_util import maps, open_app, open_tab
 from text.messages import t
 
@@ -154,3 +156,43 @@ def test_card_values_are_in_the_users_language(at):
     raw = " ".join(card[t("f_raw", "zh")])
     assert "share" not in raw and "∞" not in raw and "_" not in raw
     assert "米" in raw or "m²" in raw
+
+
+def test_a_drawn_parcel_is_added_named_and_selected(at):
+    at.session_state[DRAWN] = shapely.geometry.mapping(shapely.box(121.3990, 31.2480, 121.4030, 31.2510))
+    open_tab(at, "parcels_tab", "tab_add")
+    at.text_input(key="new_parcel_name").input("北角")
+    at.button(key="add_drawn").click().run()
+    assert not at.exception
+    user = at.session_state[USER]
+    assert user["id"].tolist() == ["U001"] and user["name_zh"].tolist() == ["北角"]
+    assert at.session_state["parcel_selected@zh"] == "U001" and DRAWN not in at.session_state
+
+
+def test_uploaded_parcels_take_their_names_and_known_uses():
+    """The parcels page's upload: names from the first name column found, an unknown use replaced by the chosen
+    one, numbered names when the file has none."""
+    boxes = [shapely.box(121.399, 31.248, 121.400, 31.249), shapely.box(121.401, 31.248, 121.402, 31.249)]
+    named = gpd.GeoDataFrame({"名称": ["东块", "西块"], "intended_use": ["life_health", "casino"]}, geometry=boxes,
+                             crs="EPSG:4326")
+    parcels = add_uploaded_parcels(None, "mine.geojson", named.to_json().encode(), intended_use="rd_services")
+    assert parcels["name_zh"].tolist() == ["东块", "西块"]
+    assert parcels["intended_use"].tolist() == ["life_health", "rd_services"]
+    bare = gpd.GeoDataFrame(geometry=boxes, crs="EPSG:4326")
+    more = add_uploaded_parcels(parcels, "bare.geojson", bare.to_json().encode(), intended_use="rd_services")
+    assert more["id"].tolist() == ["U001", "U002", "U003", "U004"]
+    assert more["name_zh"].tolist()[2:] == ["#1", "#2"]
+
+
+def test_the_ranking_downloads_in_every_format(data):
+    from planner import evaluate as ev_
+    from planner.data import folder_dataset
+
+    ev = ev_.evaluate(folder_dataset())
+    scores = ev_.score(ev, ev_.default_weights(ev.criteria))
+    heads = {"csv": t("f_rank", "zh").encode(), "xlsx": b"PK", "geojson": b"{", "gpkg": b"SQLite format 3"}
+    for fmt, (file_name, _) in PARCEL_FILES.items():
+        payload = parcel_file(ev, scores, fmt=fmt, lang="zh")
+        assert file_name.endswith(fmt) and heads[fmt] in payload[:4096], fmt
+    with pytest.raises(ExportError):
+        parcel_file(ev, scores, fmt="exe", lang="zh")

@@ -13,8 +13,8 @@ import shapely
 from gis.errors import ScenarioError
 from gis.scenario import Scenario
 from planner import scenario_edit as se
+from store import change_summary
 from store.records import VersionInfo
-from store.repository import change_summary
 from tiles.cache import BoundedCache
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}

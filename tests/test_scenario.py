@@ -195,7 +195,7 @@ def test_own_parts_keep_neighbours_whole_and_cut_what_lies_inside_an_earlier_pie
 
 
 def test_scenario_json_round_trip_and_changes():
-    from store.repository import change_summary
+    from store import change_summary
 
     s = Scenario(name="甲", author="王", parcels=("P1", "P2"), weights={"transit": 0.5},
                  assign={"P1": "subpark:S01"}).with_drawn("D1", "画", shapely.box(121.39, 31.25, 121.4, 31.26))
@@ -205,3 +205,20 @@ def test_scenario_json_round_trip_and_changes():
     assert change_summary(s, t).text("en") == "parcels added: P3; parcels removed: P1; assignments changed"
     assert change_summary(s, t).text("zh") == "加入地块 P3；移除地块 P1；归属有改动"
     assert change_summary(None, s).text("en").startswith("created with 2 parcel(s), 1 drawn")
+
+
+def test_a_drawn_area_outside_shanghai_is_refused_and_a_self_crossing_one_repaired():
+    paris = Scenario(name="巴黎", parcels=()).with_drawn("D1", "巴黎", shapely.box(2.35, 48.85, 2.36, 48.86))
+    with pytest.raises(ScenarioError) as outside:
+        Scenario.from_json(paris.to_json())
+    assert outside.value.code == "ws_payload_outside" and "巴黎" in outside.value.text("zh")
+    bowtie = shapely.Polygon([(121.39, 31.25), (121.40, 31.26), (121.40, 31.25), (121.39, 31.26)])
+    crossed = Scenario(name="交叉", parcels=()).with_drawn("D1", "蝴蝶形", bowtie)
+    repaired = Scenario.from_json(crossed.to_json())
+    geom = shapely.from_wkt(repaired.drawn["D1"][1])
+    assert not bowtie.is_valid and geom.is_valid and geom.area == pytest.approx(5e-5, rel=1e-6)  # its two triangles
+    flat = Scenario(name="无面积", parcels=()).with_drawn("D1", "线", shapely.Polygon(
+        [(121.39, 31.25), (121.40, 31.26), (121.39, 31.25), (121.40, 31.26)]))
+    with pytest.raises(ScenarioError) as empty:
+        Scenario.from_json(flat.to_json())
+    assert empty.value.code in ("ws_payload_no_area", "ws_payload_bad_wkt")

@@ -3,7 +3,7 @@
 import pytest
 
 from gis.scenario import Scenario
-from pages.state import HISTORY, NAME, NOTES, SUGGESTION
+from pages.state import DRAWN, HISTORY, NAME, NOTES, SUGGESTION
 from store import open_workspace
 from tests.apptest_util import maps, open_app, open_tab
 from text.messages import t
@@ -68,7 +68,7 @@ def test_build_undo_redo_save_and_reopen(workspace):
     fresh.button(key="scen_load").click().run()
     assert current(fresh).parcels == ("P060",)
     assert metric(fresh, "m_added") == added
-    assert [v.version for v in open_workspace(path=workspace).history(saved_id)] == [1]
+    assert [v.version for v in open_workspace(path=workspace).scenarios.history(saved_id)] == [1]
     shown = next(d.value for d in fresh.dataframe if t("hist_changes", "zh") in d.value.columns)
     assert "纳入" in shown[t("hist_changes", "zh")].iloc[0] or "新建" in shown[t("hist_changes", "zh")].iloc[0]
     assert shown[t("hist_saved", "zh")].iloc[0].count(":") == 1 and "T" not in shown[t("hist_saved", "zh")].iloc[0]
@@ -95,8 +95,8 @@ def test_map_states_follow_the_scenario(workspace):
 
 def test_compare_two_saved_scenarios_with_translated_rows(workspace):
     ws = open_workspace(path=workspace)
-    a = ws.save_scenario(Scenario(name="甲", parcels=("P060",)), actor="王", base_version=None).scenario
-    b = ws.save_scenario(Scenario(name="乙", parcels=("P060", "P061", "P062")), actor="王", base_version=None).scenario
+    a = ws.scenarios.save(Scenario(name="甲", parcels=("P060",)), actor="王", base_version=None).scenario
+    b = ws.scenarios.save(Scenario(name="乙", parcels=("P060", "P061", "P062")), actor="王", base_version=None).scenario
     at = open_page()
     open_tab(at, "scen_tab", "tab_compare")
     at.multiselect(key="cmp_pick@zh").select(a.id).select(b.id).run()
@@ -157,7 +157,7 @@ def test_a_stale_save_offers_branch_or_save_over(workspace):
     assert "第 2 版" in shown or "2" in shown
     bob.button(key="conflict_overwrite").click().run()
     assert bob.success[0].value == t("scen_saved", "zh", version=3)
-    assert [v.version for v in open_workspace(path=workspace).history(sid)] == [1, 2, 3]
+    assert [v.version for v in open_workspace(path=workspace).scenarios.history(sid)] == [1, 2, 3]
 
 
 def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
@@ -173,4 +173,15 @@ def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
     bob.button(key="scen_save").click().run()
     bob.button(key="conflict_branch").click().run()
     assert current(bob).id != sid and current(bob).name == "乙版"
-    assert bob.success and [v.version for v in open_workspace(path=workspace).history(sid)] == [1, 2]
+    assert bob.success and [v.version for v in open_workspace(path=workspace).scenarios.history(sid)] == [1, 2]
+
+
+def test_an_area_drawn_on_the_map_is_added_with_its_name(workspace):
+    at = open_page()
+    at.session_state[DRAWN] = {"type": "Polygon", "coordinates": [[[121.40, 31.25], [121.401, 31.25],
+                                                                   [121.401, 31.251], [121.40, 31.25]]]}
+    at.run()
+    at.text_input(key="scen_drawn_name").input("新区")
+    at.button(key="scen_add_drawn").click().run()
+    assert not at.exception
+    assert [name for name, _ in current(at).drawn.values()] == ["新区"] and DRAWN not in at.session_state

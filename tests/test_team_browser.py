@@ -182,11 +182,11 @@ def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_de
     for button in (branch, over, cancel):
         expect(button).to_be_visible()
     ws = open_workspace(path=ws_path, cached=False)
-    sid = ws.scenarios()[0].id
-    assert [v.version for v in ws.history(sid)] == [1, 2]  # the stale save wrote nothing
+    sid = ws.scenarios.heads()[0].id
+    assert [v.version for v in ws.scenarios.history(sid)] == [1, 2]  # the stale save wrote nothing
     over.click()  # reviewed: save over version 2
     expect(bob.get_by_text(t("scen_saved", "zh", version=3))).to_be_visible(timeout=SLOW)
-    history = ws.history(sid)
+    history = ws.scenarios.history(sid)
     assert [(v.version, v.author, v.kind) for v in history] == \
         [(1, "alice", "save"), (2, "alice", "save"), (3, "bob", "overwrite")]
 
@@ -200,11 +200,11 @@ def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_de
     viewer = auth.sign_in(ws, auth.AuthConfig(mode="local"), "victor", PASSWORD).user
     with pytest.raises(PermissionDeniedError):  # the planner refuses, whatever the page shows
         pw.save_scenario(ws, viewer, Scenario(id=sid, name="北拓协同"), base_version=3)
-    assert len(ws.history(sid)) == 3
+    assert len(ws.scenarios.history(sid)) == 3
 
     intact = gis_cli(ws_path, "audit", "verify")
     assert intact.returncode == 0 and "intact" in intact.stdout, intact.stderr
-    target = next(e.seq for e in ws.audit_entries(action_prefix="scenario.save", newest_first=False))
+    target = next(e.seq for e in ws.audit.entries(action_prefix="scenario.save", newest_first=False))
     with sqlite3.connect(ws_path) as con:  # behind the app's back: the append-only trigger dropped, a row edited
         con.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
         assert con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (target,)).rowcount == 1
@@ -247,7 +247,7 @@ def test_admin_manages_accounts_and_reads_the_audit_trail(team, pages, tmp_path)
     boss.get_by_role("option", name="boss", exact=True).click()
     from store import open_workspace
 
-    by_boss = len(open_workspace(path=ws_path, cached=False).audit_entries(actor="boss"))
+    by_boss = len(open_workspace(path=ws_path, cached=False).audit.entries(actor="boss"))
     expect(boss.get_by_text(t("audit_count", "zh", n=by_boss))).to_be_visible(timeout=SLOW)  # filtered
     idle(boss)
     button = boss.get_by_role("button", name=t("audit_export_csv", "zh"))
@@ -294,5 +294,5 @@ def test_trusted_proxy_header_signs_in_and_a_request_without_it_does_not(browser
                 context.close()
     from store import open_workspace
 
-    logins = open_workspace(path=ws, cached=False).audit_entries(actor="wang", action_prefix="auth.")
+    logins = open_workspace(path=ws, cached=False).audit.entries(actor="wang", action_prefix="auth.")
     assert [e.action for e in logins][::-1] == ["auth.login", "auth.logout", "auth.login"]

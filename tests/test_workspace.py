@@ -18,6 +18,7 @@ import pytest
 import shapely
 
 from gis.errors import (
+    AccountNameError,
     AuthError,
     ConflictError,
     PermissionDeniedError,
@@ -125,16 +126,16 @@ def test_save_load_history_author_is_the_acting_user(ws):
     second = pw.save_scenario(ws, BOB, loaded.scenario.with_parcel("P003", included=True),
                               base_version=loaded.version)
     assert second.version == 2 and second.scenario.author == "bob"
-    assert ws.load_scenario(s.id) == (second.scenario, 2) and ws.load_scenario(s.id, version=1)[0] == first.scenario
+    assert ws.scenarios.load(s.id) == (second.scenario, 2) and ws.scenarios.load(s.id, version=1)[0] == first.scenario
     hist = pw.scenario_history(ws, VIEWER, s.id)
     assert [(h.version, h.author) for h in hist] == [(1, "alice"), (2, "bob")]
     assert hist[1].changes.text("en") == "parcels added: P003" and hist[1].changes.text("zh") == "加入地块 P003"
     heads = pw.list_scenarios(ws, VIEWER)
     assert [(h.id, h.version, h.created_by, h.saved_by) for h in heads] == [(s.id, 2, "alice", "bob")]
     with pytest.raises(StoreError, match="No scenario with id nope"):
-        ws.load_scenario("nope")
+        ws.scenarios.load("nope")
     with pytest.raises(StoreError, match="has no version 7"):
-        ws.load_scenario(s.id, version=7)
+        ws.scenarios.load(s.id, version=7)
     with pytest.raises(StoreError, match="already exists"):  # a "new" scenario reusing an existing id
         pw.save_scenario(ws, BOB, s, base_version=None)
 
@@ -152,7 +153,7 @@ def test_geometries_are_a_layer_gis_software_opens_with_srid_4326(ws, location):
     else:
         layer = gpd.read_file(location["path"], layer="scenario_geometries")
     assert layer.crs.to_epsg() == 4326 and set(layer["name"]) == {"画0", "画1"}
-    geoms = ws.drawn_geometries(saved.scenario.id, 1)
+    geoms = ws.scenarios.drawn_geometries(saved.scenario.id, 1)
     assert geoms["D1"].equals(shapely.from_wkt(saved.scenario.drawn["D1"][1]))
 
 
@@ -166,16 +167,16 @@ def test_conflict_then_branch_or_save_over_after_review(ws):
     exc = caught.value
     assert (exc.latest_version, exc.saved_by, exc.base_version) == (2, "alice", 1)
     assert "P009" in exc.changes.text("en") and "alice" in exc.text("zh") and "P009" in exc.text("zh")
-    assert [h.version for h in ws.history(s.id)] == [1, 2]  # nothing superseded
+    assert [h.version for h in ws.scenarios.history(s.id)] == [1, 2]  # nothing superseded
     branch = pw.save_as_branch(ws, BOB, bobs.scenario.with_parcel("P005", included=True), parent_id=s.id,
                                parent_version=bobs.version)
     assert branch.scenario.id != s.id and branch.version == 1 and branch.scenario.author == "bob"
-    head = ws.scenario(branch.scenario.id)
+    head = ws.scenarios.head(branch.scenario.id)
     assert (head.parent_id, head.parent_version) == (s.id, 1)
     over = pw.save_scenario(ws, BOB, bobs.scenario.with_parcel("P005", included=True), base_version=1,
                             overwrite_from=exc.latest_version)
-    assert over.version == 3 and ws.history(s.id)[-1].kind == "overwrite"
-    entry = ws.audit_entries(action_prefix="scenario.overwrite")[0]
+    assert over.version == 3 and ws.scenarios.history(s.id)[-1].kind == "overwrite"
+    entry = ws.audit.entries(action_prefix="scenario.overwrite")[0]
     assert entry.actor == "bob" and "version 3 over version 2" in entry.summary.text("en")
     with pytest.raises(ConflictError):  # save over a version that is no longer the latest
         pw.save_scenario(ws, ALICE, s, base_version=2, overwrite_from=2)
@@ -193,7 +194,7 @@ def test_editors_limited_to_their_own_scenarios_when_configured(ws):
 # --- roles --------------------------------------------------------------------------------------------------
 def test_a_viewer_cannot_save_import_publish_archive_or_read_the_audit(ws, tmp_path):
     s = pw.save_scenario(ws, ALICE, scenario(), base_version=None).scenario
-    before = (ws.history(s.id), ws.verify_audit().count)
+    before = (ws.scenarios.history(s.id), ws.audit.verify().count)
     with pytest.raises(PermissionDeniedError) as caught:
         pw.save_scenario(ws, VIEWER, s, base_version=1)
     assert "vera" in caught.value.text("en") and "查看者" in caught.value.text("zh")
@@ -210,7 +211,7 @@ def test_a_viewer_cannot_save_import_publish_archive_or_read_the_audit(ws, tmp_p
                  lambda: pw.list_scenarios(ws, ALICE, include_archived=True)):
         with pytest.raises(PermissionDeniedError):
             call()
-    assert (ws.history(s.id), ws.verify_audit().count) == before  # nothing written
+    assert (ws.scenarios.history(s.id), ws.audit.verify().count) == before  # nothing written
 
 
 def test_archive_hides_from_lists_but_not_from_admins(ws):
@@ -228,7 +229,7 @@ def test_archive_hides_from_lists_but_not_from_admins(ws):
         pw.save_scenario(ws, ADMIN, s, base_version=1)
     pw.unarchive_scenario(ws, ADMIN, s.id)
     assert [h.id for h in pw.list_scenarios(ws, ALICE)] == [s.id]
-    assert [e.action for e in ws.audit_entries(object_id=s.id, newest_first=False)] == \
+    assert [e.action for e in ws.audit.entries(object_id=s.id, newest_first=False)] == \
         ["scenario.save", "scenario.archive", "scenario.unarchive"]
 
 
@@ -239,12 +240,12 @@ def test_audit_verify_passes_then_fails_after_a_row_is_edited_directly(ws, locat
     pw.archive_scenario(ws, ADMIN, s.id, reason="测试")
     ok = cli(location, "audit", "verify")
     assert ok.returncode == 0 and "intact" in ok.stdout, ok.stderr
-    target = ws.audit_entries(action_prefix="scenario.save", newest_first=False)[1].seq
+    target = ws.audit.entries(action_prefix="scenario.save", newest_first=False)[1].seq
     if "url" not in location:  # the append-only triggers refuse an edit through SQL ...
         with sqlite3.connect(location["path"]) as con, pytest.raises(sqlite3.IntegrityError, match="append-only"):
             con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (target,))
     tamper(location, f"UPDATE audit_log SET actor = 'mallory' WHERE seq = {target}")  # ... dropped by an attacker
-    check = ws.verify_audit()
+    check = ws.audit.verify()
     assert not check.ok and check.broken_seq == target
     bad = cli(location, "audit", "verify")
     assert bad.returncode == 1 and f"altered at entry {target}" in bad.stderr and "edited" in bad.stderr
@@ -253,9 +254,9 @@ def test_audit_verify_passes_then_fails_after_a_row_is_edited_directly(ws, locat
 def test_audit_detects_a_removed_last_entry_and_an_inserted_one(ws, location):
     for i in range(3):
         pw.change_setting(ws, ADMIN, "default_weights", {"transit": i})
-    count = ws.verify_audit().count
+    count = ws.audit.verify().count
     tamper(location, f"DELETE FROM audit_log WHERE seq = {count}")
-    check = ws.verify_audit()
+    check = ws.audit.verify()
     assert not check.ok and check.broken_seq == count and "chain head" in check.message.text("en")
 
 
@@ -276,14 +277,14 @@ def test_every_kind_of_change_is_audited_with_a_bilingual_summary(ws, tmp_path):
     for expected in ("account.add", "account.role", "account.disable", "auth.login_failed", "scenario.save",
                      "scenario.import", "layer.publish", "settings.mapping", "settings.change"):
         assert expected in actions
-    imported = ws.audit_entries(action_prefix="scenario.import")[0]
+    imported = ws.audit.entries(action_prefix="scenario.import")[0]
     assert "方案.gpkg" in imported.summary.text("zh") and "etc" not in imported.summary.text("en")
-    setting = ws.audit_entries(action_prefix="settings.change")[0]
+    setting = ws.audit.entries(action_prefix="settings.change")[0]
     assert "max_upload_mb" in setting.summary.text("zh") and "50" in setting.summary.text("en")
     for e in pw.audit_entries(ws, ADMIN):
         assert e.at_utc.endswith("Z") and e.summary.code in CATALOGUE
         assert e.summary.text("zh") and e.summary.text("en")
-    assert ws.verify_audit().ok
+    assert ws.audit.verify().ok
 
 
 def test_audit_export_cells_never_formulas(ws, location, tmp_path):
@@ -316,13 +317,16 @@ def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, ca
     assert short.returncode == 2 and "too short" in short.stderr and "Traceback" not in short.stderr
     assert cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "boss",
                     stdin="long-enough\n").returncode == 2
+    bad = cli_here(location, monkeypatch, capsys, "users", "add", "bob smith", "--role", "viewer", stdin="pass-word\n")
+    assert bad.returncode == 2 and "bob smith received is not valid" in bad.stderr and "Fix:" in bad.stderr
     listing = cli_here(location, monkeypatch, capsys, "users", "list").stdout
     assert "alice" in listing and "editor" in listing and "s3cret" not in listing
     config = AuthConfig(mode="local", policy=LoginPolicy(max_failures=3))
     signed = auth.sign_in(ws, config, " ALICE ", "s3cret-words")
     assert signed.user == User("alice", "editor", "local")
     assert auth.current_user(ws, config, token=signed.token) == signed.user
-    assert ws.session(token_hash(signed.token)) is not None and ws.session(signed.token) is None  # stored hashed
+    assert ws.accounts.session(token_hash(signed.token)) is not None
+    assert ws.accounts.session(signed.token) is None  # stored hashed
     for _ in range(2):
         with pytest.raises(AuthError, match="Wrong account name or password"):
             auth.sign_in(ws, config, "alice", "wrong")
@@ -341,10 +345,10 @@ def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, ca
     assert cli_here(location, monkeypatch, capsys, "users", "disable", "alice").returncode == 0
     with pytest.raises(AuthError, match="expired"):  # a disabled account's sessions end
         auth.current_user(ws, config, token=signed.token)
-    actions = [e.action for e in ws.audit_entries(newest_first=False)]
+    actions = [e.action for e in ws.audit.entries(newest_first=False)]
     assert actions.count("auth.login") == 2 and actions.count("auth.login_failed") >= 5
     assert "auth.locked" in actions and "auth.logout" in actions and "account.password" in actions
-    dump = json.dumps([e.summary.text("en") for e in ws.audit_entries()]) + listing
+    dump = json.dumps([e.summary.text("en") for e in ws.audit.entries()]) + listing
     assert "s3cret" not in dump and "wrong" not in dump
 
 
@@ -403,6 +407,33 @@ def test_oidc_user_mapped_to_an_account(ws):
     assert auth.sign_in_external(ws, config, oidc_user={"is_logged_in": False}) is None
 
 
+def test_a_store_fault_during_single_sign_on_is_not_taken_for_a_missing_account(ws, location):
+    pw.add_account(ws, ADMIN, "li.wei@bureau.example", "viewer")
+    tamper(location, "ALTER TABLE accounts RENAME TO accounts_gone", trigger_tables=())  # the workspace breaks
+    oidc, proxy = AuthConfig(mode="oidc"), AuthConfig.from_env({
+        "PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"})
+    who = "li.wei@bureau.example"
+    for call in (lambda: auth.sign_in_external(ws, oidc, oidc_user={"email": who}),
+                 lambda: auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": who})):
+        with pytest.raises(StoreError) as caught:  # the store's own error, never "you have no account"
+            call()
+        assert "account" not in caught.value.code
+
+
+def test_an_invalid_account_name_is_a_validation_error_that_says_how_to_fix_it(ws):
+    with pytest.raises(AccountNameError) as caught:
+        pw.add_account(ws, ADMIN, "Wang Wei!", "viewer")
+    assert not isinstance(caught.value, StoreError) and caught.value.title_code == "err_title_account_name"
+    en, zh = caught.value.text("en"), caught.value.text("zh")
+    assert "wang wei!" in en and "1–64 characters" in en and "Fix: use a name like li.wei" in en
+    assert "wang wei!" in zh and "请改用" in zh
+    assert pw.list_accounts(ws, ADMIN) == ()
+    proxy = AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User",
+                                 "PUTUO_TRUSTED_PROXIES": "::1"})
+    with pytest.raises(AuthError, match="has no account"):  # a header that is no account name: no such account
+        auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": "Wang Wei!"})
+
+
 def test_last_admin_cannot_be_disabled(ws):
     pw.add_account(ws, ADMIN, "root2", "admin", password="long password")
     with pytest.raises(StoreError, match="last enabled admin"):
@@ -429,14 +460,14 @@ def test_publish_versions_restore_and_current_layers(ws):
     assert got.crs.to_epsg() == 4326 and list(got.columns) == ["id", "area_m2", "n", "geometry"]
     assert got["n"].dtype == "int64" and got["area_m2"].tolist() == [1.5, 2.0]
     assert got.geometry.geom_equals(v1.geometry).all()
-    assert ws.audit_entries(action_prefix="layer.restore")[0].summary.text("en") == \
+    assert ws.audit.entries(action_prefix="layer.restore")[0].summary.text("en") == \
         "restored layer parcels: version 1 published again as version 3"
     with pytest.raises(StoreError, match="EPSG:4326"):
         pw.publish_layer(ws, ADMIN, "parcels", v1.to_crs(4549))
     with pytest.raises(StoreError, match="layer id"):
         pw.publish_layer(ws, ADMIN, "../x", v1)
     with pytest.raises(StoreError, match="no version 9"):
-        ws.load_layer("parcels", version=9)
+        ws.layers.load("parcels", version=9)
 
 
 # --- scenario files (issue 10, items 6 and 7) ---------------------------------------------------------------
@@ -454,8 +485,8 @@ def test_import_gives_new_ids_and_the_importer_as_author(ws, tmp_path):
     assert len(done) == 1 and done[0].source_id == mine.id and done[0].new_id != mine.id
     new = pw.load_scenario(ws, BOB, done[0].new_id)
     assert new.version == 1 and new.scenario.author == "bob" and new.head.created_by == "bob"
-    assert [h.version for h in ws.history(mine.id)] == [1]  # Alice's scenario untouched
-    assert ws.load_scenario(mine.id)[0] == mine
+    assert [h.version for h in ws.scenarios.history(mine.id)] == [1]  # Alice's scenario untouched
+    assert ws.scenarios.load(mine.id)[0] == mine
     # a round trip keeps every field except id, author and times
     exported = pw.export_scenarios(ws, ALICE, [mine.id])
     back = pw.load_scenario(ws, ALICE, pw.import_scenarios(ws, ALICE, exported, filename="x.gpkg")[0].new_id)
@@ -492,13 +523,13 @@ def test_malformed_scenario_file_refused_whole_with_a_clear_message(ws, tmp_path
     payloads, where, what = MALFORMED[case]
     path = tmp_path / "bad.gpkg"
     _payload_file(path, payloads)
-    before = ws.verify_audit().count
+    before = ws.audit.verify().count
     with pytest.raises(ScenarioFileError) as caught:
         pw.import_scenarios(ws, ALICE, path.read_bytes(), filename="坏文件.gpkg")
     text = caught.value.text("en")
     assert where in text and what in text and "坏文件.gpkg" in text and "/tmp" not in text
     assert caught.value.text("zh") != text
-    assert pw.list_scenarios(ws, ALICE) == () and ws.verify_audit().count == before  # nothing imported
+    assert pw.list_scenarios(ws, ALICE) == () and ws.audit.verify().count == before  # nothing imported
 
 
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 50, b"SQLite format 3\x00" + b"\xff" * 3000])
@@ -525,23 +556,23 @@ def test_several_processes_save_one_scenario_nothing_lost_or_duplicated(ws, loca
     procs = writers(location, s.id, ["w1", "w2", "w3", "w4"], 15)
     results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0]
-    hist = ws.history(s.id)
+    hist = ws.scenarios.history(s.id)
     assert [h.version for h in hist] == list(range(1, 62))  # 1 + 4 x 15, no gap, no duplicate
     assert {a: sum(h.author == a for h in hist) for a in ("w1", "w2", "w3", "w4")} == dict.fromkeys(
         ("w1", "w2", "w3", "w4"), 15)
     conflicts = sum(r["conflicts"] for r in results)
     assert sum(h.kind == "overwrite" for h in hist) <= conflicts  # every overwrite followed a conflict
-    check = ws.verify_audit()
-    assert check.ok and check.count == ws.audit_entries(limit=1)[0].seq
+    check = ws.audit.verify()
+    assert check.ok and check.count == ws.audit.entries(limit=1)[0].seq
 
 
 def test_a_writer_killed_mid_save_leaves_nothing_half_written(ws, location):
     s = pw.save_scenario(ws, ALICE, scenario("victim"), base_version=None).scenario
-    kept = ws.load_scenario(s.id)[0]
+    kept = ws.scenarios.load(s.id)[0]
     for round_ in range(3):
         (proc,) = writers(location, s.id, [f"k{round_}"], 0, drawn=40)
-        start = len(ws.history(s.id))
-        while len(ws.history(s.id)) < start + 2 + round_:  # wait until it is saving (no fixed sleep)
+        start = len(ws.scenarios.history(s.id))
+        while len(ws.scenarios.history(s.id)) < start + 2 + round_:  # wait until it is saving (no fixed sleep)
             assert proc.poll() is None
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
@@ -550,17 +581,17 @@ def test_a_writer_killed_mid_save_leaves_nothing_half_written(ws, location):
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     fresh = open_workspace(**location, cached=False)
     try:
-        hist = fresh.history(s.id)
+        hist = fresh.scenarios.history(s.id)
         assert [h.version for h in hist] == list(range(1, len(hist) + 1))
-        assert fresh.load_scenario(s.id, version=1)[0] == kept
+        assert fresh.scenarios.load(s.id, version=1)[0] == kept
         for h in hist[1:]:  # each version's row, its geometries and its audit entry were committed together
-            version, _ = fresh.load_scenario(s.id, version=h.version)
-            assert len(version.drawn) == len(fresh.drawn_geometries(s.id, h.version))
+            version, _ = fresh.scenarios.load(s.id, version=h.version)
+            assert len(version.drawn) == len(fresh.scenarios.drawn_geometries(s.id, h.version))
             assert (len(version.drawn) - len(kept.drawn)) % 40 == 0
-        assert fresh.scenario(s.id).version == len(hist)
-        saves = fresh.audit_entries(object_id=s.id, limit=10_000)
-        assert len(saves) == len(hist) and fresh.verify_audit().ok
-        assert fresh.save_scenario(kept, actor="alice", base_version=len(hist)).version == len(hist) + 1
+        assert fresh.scenarios.head(s.id).version == len(hist)
+        saves = fresh.audit.entries(object_id=s.id, limit=10_000)
+        assert len(saves) == len(hist) and fresh.audit.verify().ok
+        assert fresh.scenarios.save(kept, actor="alice", base_version=len(hist)).version == len(hist) + 1
     finally:
         fresh.close()
 

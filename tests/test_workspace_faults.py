@@ -49,7 +49,7 @@ def tmpfs(path: Path, size: str) -> Iterator[Path]:
 
 def saved_workspace(path: Path) -> tuple[Scenario, int]:
     ws = open_workspace(path=path, cached=False)
-    saved = ws.save_scenario(big_scenario("kept", 3), actor="alice", base_version=None)
+    saved = ws.scenarios.save(big_scenario("kept", 3), actor="alice", base_version=None)
     ws.close()
     return saved.scenario, saved.version
 
@@ -94,7 +94,7 @@ def test_publishing_a_layer_never_replaces_an_unreadable_workspace(tmp_path):
     before = digest(bad)
     gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.box(121.3, 31.2, 121.31, 31.21)], crs=4326)
     with pytest.raises(StoreError):
-        open_workspace(path=bad).publish_layer("parcels", gdf, actor="王")
+        open_workspace(path=bad).layers.publish("parcels", gdf, actor="王")
     assert digest(bad) == before
 
 
@@ -117,9 +117,9 @@ def test_no_write_permission_opens_read_only(tmp_path, monkeypatch):
     monkeypatch.setattr(engines_mod.os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
     ws = open_workspace(path=path, cached=False)
     assert ws.readonly and "permission" in ws.readonly_message().text("en")
-    assert [h.id for h in ws.scenarios()] == [kept.id] and ws.load_scenario(kept.id) == (kept, version)
+    assert [h.id for h in ws.scenarios.heads()] == [kept.id] and ws.scenarios.load(kept.id) == (kept, version)
     with pytest.raises(WorkspaceReadOnlyError) as caught:
-        ws.save_scenario(kept, actor="alice", base_version=version)
+        ws.scenarios.save(kept, actor="alice", base_version=version)
     text = caught.value.text("en")
     assert text.startswith("Cannot save the scenario: The workspace") and "read-only" in text
     assert "Expected a GeoPackage" not in text and "写权限" in caught.value.text("zh")
@@ -135,9 +135,9 @@ def test_a_read_only_file_system_opens_read_only(tmp_path):
         ws = open_workspace(path=path, cached=False)
         try:
             assert ws.readonly and ws.readonly_reason.code == "ws_ro_filesystem"
-            assert ws.load_scenario(kept.id) == (kept, version) and ws.verify_audit().ok
+            assert ws.scenarios.load(kept.id) == (kept, version) and ws.audit.verify().ok
             with pytest.raises(WorkspaceReadOnlyError, match="read-only"):
-                ws.save_scenario(kept, actor="alice", base_version=version)
+                ws.scenarios.save(kept, actor="alice", base_version=version)
         finally:
             ws.close()
 
@@ -156,7 +156,7 @@ def _fill_until_full(ws, first: Scenario) -> tuple[int, WorkspaceFullError]:
     base, saves, s = 1, 0, first
     for i in range(10_000):
         try:
-            saved = ws.save_scenario(replace(big_scenario("kept", 20, seed=i), id=s.id), actor="alice",
+            saved = ws.scenarios.save(replace(big_scenario("kept", 20, seed=i), id=s.id), actor="alice",
                                      base_version=base)
         except WorkspaceFullError as exc:
             return saves, exc
@@ -168,33 +168,33 @@ def test_a_full_disk_gives_a_precise_message_and_loses_nothing(tmp_path):
     with tmpfs(tmp_path / "mnt", "400k") as mnt:
         path = mnt / "ws.gpkg"
         ws = open_workspace(path=path, cached=False)
-        first = ws.save_scenario(big_scenario("kept", 3), actor="alice", base_version=None).scenario
+        first = ws.scenarios.save(big_scenario("kept", 3), actor="alice", base_version=None).scenario
         saves, exc = _fill_until_full(ws, first)
         text = exc.text("en")
         assert "is full" in text and "Nothing was written" in text and "no transaction" not in text
         assert "磁盘" in exc.text("zh")
-        hist = ws.history(first.id)
+        hist = ws.scenarios.history(first.id)
         assert len(hist) == saves + 1 and [h.version for h in hist] == list(range(1, saves + 2))
-        assert ws.verify_audit().ok
+        assert ws.audit.verify().ok
         ws.close()
         with sqlite3.connect(path) as con:
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         reopened = open_workspace(path=path, cached=False)
-        assert reopened.load_scenario(first.id, version=1)[0] == first
+        assert reopened.scenarios.load(first.id, version=1)[0] == first
         reopened.close()
 
 
 def test_sqlite_full_simulated_with_a_page_limit(tmp_path):
     path = tmp_path / "ws.gpkg"
     ws = open_workspace(path=path, cached=False)
-    first = ws.save_scenario(big_scenario("kept", 1), actor="alice", base_version=None).scenario
+    first = ws.scenarios.save(big_scenario("kept", 1), actor="alice", base_version=None).scenario
     pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
     ws.backend.engine.dispose()
     event.listen(ws.backend.engine, "connect",
                  lambda con, _: con.execute(f"PRAGMA max_page_count = {pages + 2}"))
     with pytest.raises(WorkspaceFullError, match="is full"):
-        ws.save_scenario(replace(big_scenario("kept", 40), id=first.id), actor="alice", base_version=1)
-    assert [h.version for h in ws.history(first.id)] == [1] and ws.verify_audit().ok
+        ws.scenarios.save(replace(big_scenario("kept", 40), id=first.id), actor="alice", base_version=1)
+    assert [h.version for h in ws.scenarios.history(first.id)] == [1] and ws.audit.verify().ok
     ws.close()
 
 
@@ -223,20 +223,20 @@ def test_a_first_version_workspace_is_upgraded_in_place_after_a_backup(tmp_path)
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "scenario_versions" in tables and "audit_log" not in tables
         assert con.execute("SELECT COUNT(*) FROM scenario_versions").fetchone()[0] == 2
-    assert ws.load_scenario(s2.id) == (s2, 2) and ws.load_scenario(s2.id, version=1)[0] == s1
-    hist = ws.history(s2.id)
+    assert ws.scenarios.load(s2.id) == (s2, 2) and ws.scenarios.load(s2.id, version=1)[0] == s1
+    hist = ws.scenarios.history(s2.id)
     assert [(h.author, h.changes.text("zh")) for h in hist] == [
         ("王", "created with 0 parcel(s), 2 drawn area(s)"), ("李", "+parcels P001")]
-    head = ws.scenario(s2.id)
+    head = ws.scenarios.head(s2.id)
     assert (head.created_by, head.saved_by, head.version) == ("王", "李", 2)
-    layer = ws.load_layer("parcels")
+    layer = ws.layers.load("parcels")
     assert layer["id"].tolist() == ["a", "b"] and layer["area_m2"].tolist() == [1.5, 2.5]
-    assert ws.load_mapping("sig") == {"id": "ID"}
-    upgrade = ws.audit_entries(newest_first=False)[0]
+    assert ws.settings.load_mapping("sig") == {"id": "ID"}
+    upgrade = ws.audit.entries(newest_first=False)[0]
     assert upgrade.action == "workspace.upgrade" and backups[0].name in upgrade.summary.text("en")
-    assert ws.save_scenario(s2, actor="alice", base_version=2).version == 3
+    assert ws.scenarios.save(s2, actor="alice", base_version=2).version == 3
     assert len(gpd.read_file(path, layer="scenario_geometries")) == 6  # QGIS still reads the layer
     ws.close()
     again = open_workspace(path=path, cached=False)  # current schema: no second backup
-    assert len(list(tmp_path.glob("ws.backup-*.gpkg"))) == 1 and again.verify_audit().ok
+    assert len(list(tmp_path.glob("ws.backup-*.gpkg"))) == 1 and again.audit.verify().ok
     again.close()

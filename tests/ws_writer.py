@@ -34,7 +34,7 @@ def main() -> int:
     p.add_argument("--barrier", help="folder: write WHO.ready there, then wait for a file 'go' (a common start)")
     args = p.parse_args()
     ws = open_workspace()
-    scenario, base = ws.load_scenario(args.scenario_id)
+    scenario, base = ws.scenarios.load(args.scenario_id)
     if args.barrier:
         (Path(args.barrier) / f"{args.who}.ready").touch()
         while not (Path(args.barrier) / "go").exists():
@@ -49,7 +49,7 @@ def main() -> int:
         overwrite = None
         while True:
             try:
-                saved = ws.save_scenario(edited, actor=args.who, base_version=base, overwrite_from=overwrite)
+                saved = ws.scenarios.save(edited, actor=args.who, base_version=base, overwrite_from=overwrite)
                 break
             except ConflictError as exc:
                 conflicts += 1

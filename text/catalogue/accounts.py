@@ -2,9 +2,6 @@
 
 ENTRIES: dict[str, tuple[str, str]] = {
     # accounts
-    "acct_bad_name": ("账号名 {name} 无效。应为 1–64 个字符：字母、数字、中文或 . _ @ -，不含空格。",
-                      "The account name {name} is not valid. Expected 1–64 characters: letters, digits, Chinese "
-                      "characters or . _ @ -, no spaces."),
     "acct_bad_role": ("角色 {role} 无效。应为以下之一：{expected}。",
                       "The role {role} is not valid. Expected one of: {expected}."),
     "acct_exists": ("账号 {name} 已存在。", "The account {name} already exists."),
@@ -18,6 +15,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "role_viewer": ("查看者", "viewer"),
     "role_editor": ("编辑者", "editor"),
     "role_admin": ("管理员", "admin"),
+    "acct_name_invalid": ("收到的账号名 {name} 无效。账号名应为 1–64 个字符，只含字母、数字、中文或 . _ @ -，不含空格。"
+                          "请改用这样的名称，例如 li.wei 或 li.wei@bureau.example。",
+                          "The account name {name} received is not valid. An account name is 1–64 characters: "
+                          "letters, digits, Chinese characters or . _ @ -, no spaces. Fix: use a name like li.wei "
+                          "or li.wei@bureau.example."),
     # sign-in
     "auth_failed": ("账号名或密码错误。", "Wrong account name or password."),
     "auth_locked": ("登录失败次数过多，该账号已锁定至 {until}（北京时间）。请稍后再试，或请管理员重设密码。",

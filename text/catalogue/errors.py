@@ -47,4 +47,5 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "worker_crashed": ("{task} 意外中止（{signal}），文件可能已损坏。其他用户不受影响。请用 GIS 软件重新导出后再试。",
                        "{task} stopped unexpectedly ({signal}); the file may be damaged. Other users were not "
                        "affected. Export it again from your GIS and retry."),
+    "err_title_account_name": ("账号名无效", "Invalid account name"),
 }

@@ -146,6 +146,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ws_layer_reason_crs": ("坐标系应为 EPSG:4326，收到 {crs}", "its CRS should be EPSG:4326; received {crs}"),
     "ws_layer_reason_empty": ("没有要素", "it has no features"),
     "ws_layer_reason_geometry": ("有 {count} 个要素没有几何", "{count} feature(s) have no geometry"),
+    "ws_payload_outside": ("绘制区域“{name}”（{piece}）不在上海范围内，无法计入园区。请检查该方案文件的坐标。",
+                           "The drawn area '{name}' ({piece}) lies outside Shanghai and cannot count towards the park. Check the coordinates of the scenario file."),
+    "ws_payload_no_area": ("绘制区域“{name}”（{piece}）的边界自相交，修复后没有面积。请重新绘制。",
+                           "The outline of the drawn area '{name}' ({piece}) crosses itself and encloses no area once repaired. Draw it again."),
     # admin page: shared layers and archived scenarios
     "admin_title": ("系统管理", "Administration"),
     "tab_layers": ("共享图层", "Shared layers"),

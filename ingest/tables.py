@@ -1,0 +1,308 @@
+"""CSV and XLSX tables: rows, cells and columns counted, read as text, points from lon/lat (x/y) or WKT columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gis.errors import (
+    CoordinateError,
+    EmptyFileError,
+    FileTooLargeError,
+    ImportFailure,
+    ReadError,
+    SchemaError,
+    UnsupportedFormatError,
+)
+from ingest.archives import MB, SafeZip
+from ingest.encodings import _decode_text
+from ingest.model import DEFAULT_LIMITS, Limits, TableInfo
+from ingest.sniff import _format_of, _suffix, _XmlScanner
+from ingest.wording import _names, _reason, _rows, _size_mb, display_name
+from text.clip import clip_text
+from text.messages import Message, msg
+
+X_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x", "x坐标", "东坐标", "横坐标", "easting",
+           "point_x", "xcoord", "e")
+Y_NAMES = ("lat", "latitude", "纬度", "北纬", "y", "y坐标", "北坐标", "纵坐标", "northing", "point_y", "ycoord", "n")
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "几何", "图形")
+
+
+def _delimiter(text: str) -> str:
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _column_names(raw: Sequence[Any]) -> list[str]:
+    """Header cells as unique text: numbers as text, empty cells 'column_N', repeats suffixed '_2'."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, value in enumerate(raw):
+        if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip() \
+                or str(value).startswith("Unnamed: "):
+            base = f"column_{i + 1}"
+        elif isinstance(value, float) and value.is_integer():
+            base = str(int(value))
+        else:
+            base = clip_text(" ".join(str(value).split()), 100)
+        candidate, k = base, 2
+        while candidate.lower() in seen:
+            candidate = f"{base}_{k}"
+            k += 1
+        seen.add(candidate.lower())
+        names.append(candidate)
+    return names
+
+
+def _infer_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns that are all numbers become numbers, unless a value has a leading zero (an id: 0012)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        text = s.dropna().astype(str).str.strip()
+        text = text[text != ""]
+        if text.empty:
+            continue
+        parsed = pd.to_numeric(text, errors="coerce")
+        if parsed.notna().all() and not text.str.match(r"^[+-]?0\d").any():
+            out[col] = pd.to_numeric(s.astype(str).str.strip().replace("", None), errors="coerce")
+    return out
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
+_ROW_INDEX = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row\b[^>]{0,400}?\br=\"(\d{1,12})\"")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c[\s>/]")
+_CELL_COLUMN = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,400}?\br=\"([A-Za-z]{1,4})\d")
+_SHARED = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?si[\s>/]")
+_CARRY = 512
+
+
+class _SheetCounter:
+    """Counts rows, cells, the highest row number and column of worksheet XML as it is inflated, and stops
+    the inflating (by raising) as soon as a table limit is passed."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name, self.limits = name, limits
+        self.rows = self.cells = self.max_row = self.max_col = self.strings = 0
+        self.carry: dict[str, bytes] = {}
+
+    def __call__(self, member: str, piece: bytes, *, final: bool = False) -> None:
+        lower = member.lower()
+        sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
+        shared = lower.endswith("sharedstrings.xml")
+        if not (sheet or shared):
+            return
+        buf = self.carry.get(member, b"") + piece
+        end = len(buf) if final else max(0, len(buf) - _CARRY)
+        if sheet:
+            self.rows += sum(1 for m in _ROW_TAG.finditer(buf, 0) if m.start() < end)
+            self.cells += sum(1 for m in _CELL_TAG.finditer(buf, 0) if m.start() < end)
+            for m in _ROW_INDEX.finditer(buf):
+                if m.start() < end:
+                    self.max_row = max(self.max_row, int(m.group(1)))
+            for m in _CELL_COLUMN.finditer(buf):
+                if m.start() < end:
+                    self.max_col = max(self.max_col, _column_number(m.group(1).decode()))
+        else:
+            self.strings += sum(1 for m in _SHARED.finditer(buf) if m.start() < end)
+        self.carry[member] = buf[end:]
+        self.check()
+
+    def check(self) -> None:
+        lim = self.limits
+        if max(self.rows, self.max_row) > lim.max_rows:
+            raise FileTooLargeError("imp_xlsx_rows", file=self.name, limit=f"{lim.max_rows:,}")
+        if self.cells > lim.max_cells or self.strings > lim.max_cells:
+            raise FileTooLargeError("imp_table_cells", file=self.name, limit=f"{lim.max_cells:,}")
+        if self.max_col > lim.max_columns:
+            raise FileTooLargeError("imp_table_columns", file=self.name, limit=f"{lim.max_columns:,}")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_xlsx(name: str, data: bytes, limits: Limits) -> None:
+    """Inflate every member of a workbook once through the counting reader: sizes, ratios, XML entities,
+    rows, cells and columns are checked before openpyxl parses anything."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError("imp_xls_old", file=name)
+    zf = SafeZip(data, filename=name, limits=limits.zip_limits(ratio=limits.max_xlsx_ratio))
+    if not any(m.lower() == "xl/workbook.xml" for m in zf.names):
+        raise ReadError("imp_xlsx_not_workbook", file=name)
+    counter = _SheetCounter(name, limits)
+    scanners: dict[str, _XmlScanner] = {}
+    for member in zf.names:
+        xml = member.lower().endswith((".xml", ".rels", ".vml"))
+        for piece in zf.stream(member):
+            if xml:
+                scanners.setdefault(member, _XmlScanner(file=name, member=member))(piece)
+                counter(member, piece)
+        if xml:
+            counter(member, b"", final=True)
+
+
+def _load_table(name: str, fmt: str, data: bytes, limits: Limits, *,
+                nrows: int | None = None) -> tuple[pd.DataFrame, str, list[Message]]:
+    """A CSV or XLSX as a frame with text column names; ``nrows`` reads only the first rows."""
+    notes: list[Message] = []
+    cap = limits.max_rows if fmt == "xlsx" else limits.max_features
+    wanted = cap + 1 if nrows is None else nrows
+    if fmt == "xlsx":
+        _check_xlsx(name, data, limits)
+        import openpyxl  # imported here: only XLSX uploads need it
+
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                ws = wb.worksheets[0]
+                ws.reset_dimensions()  # never trust the declared size; iterate what is there
+                rows = []
+                for row in ws.iter_rows(max_col=limits.max_columns + 1, values_only=True):
+                    rows.append(row)
+                    if len(rows) > wanted:
+                        break
+            finally:
+                wb.close()
+        except (MemoryError, ImportFailure):
+            raise
+        except Exception as exc:  # openpyxl raises many types for a broken workbook
+            raise ReadError("imp_xlsx_unreadable", file=name, reason=_reason(exc, name=name)) from exc
+        rows = [r for r in rows if r is not None and any(v is not None and str(v).strip() != "" for v in r)]
+        if not rows:
+            raise EmptyFileError("imp_table_empty", file=name)
+        # openpyxl pads each row to max_col: the table is as wide as its last non-empty cell
+        width = max(max((i + 1 for i, v in enumerate(r) if v is not None and str(v).strip() != ""), default=0)
+                    for r in rows)
+        rows = [tuple(r[:width]) for r in rows]
+        if width > limits.max_columns:
+            raise FileTooLargeError("imp_table_columns", file=name, limit=f"{limits.max_columns:,}")
+        header = _column_names(list(rows[0]) + [None] * (width - len(rows[0])))
+        body = [list(r) + [None] * (width - len(r)) for r in rows[1:]]
+        frame = pd.DataFrame(body, columns=header)
+        encoding = "xlsx"
+    else:
+        text, encoding = _decode_text(data, name)
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
+                                na_values=[""], nrows=wanted, skipinitialspace=True, engine="c")
+        except MemoryError:
+            raise
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, UnicodeError) as exc:
+            if isinstance(exc, pd.errors.EmptyDataError):
+                raise EmptyFileError("imp_table_empty", file=name) from exc
+            raise ReadError("imp_csv_unreadable", file=name, reason=_reason(exc, name=name)) from exc
+        if frame.shape[1] > limits.max_columns:
+            raise FileTooLargeError("imp_table_columns", file=name, limit=f"{limits.max_columns:,}")
+        frame.columns = _column_names(list(frame.columns))
+        frame = _infer_numbers(frame)
+    if nrows is None and len(frame) > cap:
+        raise FileTooLargeError("imp_table_rows", file=name, limit=f"{cap:,}")
+    return frame, encoding, notes
+
+
+def _simple(col: str) -> str:
+    text = re.sub(r"[（(][^)）]*[)）]", "", str(col)).strip().lower()
+    return re.sub(r"[\s_]+", "_", text)
+
+
+def _guess_xy(columns: Sequence[str]) -> tuple[str | None, str | None]:
+    simple = {_simple(c): c for c in reversed(columns)}
+    xcol = next((simple[n] for n in X_NAMES if n in simple), None)
+    ycol = next((simple[n] for n in Y_NAMES if n in simple), None)
+    return xcol, ycol
+
+
+def _wkt_column(columns: Sequence[str]) -> str | None:
+    return next((c for c in columns if _simple(c) in WKT_NAMES), None)
+
+
+def _table_to_gdf(df: pd.DataFrame, name: str, xy: tuple[str, str] | None) -> gpd.GeoDataFrame:
+    """Points from x/y columns, or geometries from a WKT column."""
+    if df.empty:
+        raise EmptyFileError("imp_table_empty", file=name)
+    columns = [str(c) for c in df.columns]
+    wkt = _wkt_column(columns)
+    if xy is None and wkt is not None:
+        values = df[wkt]
+        text = values.astype(str).str.strip()
+        empty = values.isna().to_numpy() | (text == "").to_numpy()
+        geoms = np.full(len(df), None, dtype=object)
+        parsed = shapely.from_wkt(text[~empty].to_numpy(), on_invalid="ignore")
+        geoms[~empty] = parsed
+        invalid = ~empty & shapely.is_missing(geoms)
+        if invalid.any():
+            raise ReadError("imp_wkt_invalid", file=name, column=wkt, count=int(invalid.sum()),
+                            rows=_rows(np.flatnonzero(invalid)))
+        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=list(geoms))
+    if xy is not None:
+        xcol, ycol = (str(v) for v in xy)
+        for col in (xcol, ycol):
+            if col not in columns:
+                raise SchemaError("imp_xy_missing", file=name, column=col, columns=_names(columns))
+    else:
+        xcol, ycol = _guess_xy(columns)  # type: ignore[assignment]
+        if xcol is None or ycol is None:
+            raise SchemaError("imp_no_coordinates", file=name, columns=_names(columns))
+    xs, ys = df[xcol], df[ycol]
+    x = pd.to_numeric(xs.astype(str).str.strip().replace("", None), errors="coerce").to_numpy(float)
+    y = pd.to_numeric(ys.astype(str).str.strip().replace("", None), errors="coerce").to_numpy(float)
+    blank = (xs.isna() | (xs.astype(str).str.strip() == "")).to_numpy() & \
+            (ys.isna() | (ys.astype(str).str.strip() == "")).to_numpy()
+    text_values = ~blank & (np.isnan(x) | np.isnan(y))
+    if text_values.any():
+        raise CoordinateError("imp_coords_not_numbers", file=name, columns=[xcol, ycol],
+                              count=int(text_values.sum()), rows=_rows(np.flatnonzero(text_values)))
+    geoms = np.full(len(df), None, dtype=object)
+    geoms[~blank] = shapely.points(x[~blank], y[~blank])
+    return gpd.GeoDataFrame(df, geometry=list(geoms))
+
+
+def inspect_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> TableInfo:
+    """The columns of a CSV/XLSX and the lon/lat (x/y) columns recognised, read as the importer reads it.
+
+    The page calls this (never pandas itself) to fill its column pickers: a GBK CSV with 东经/北纬 comes
+    back as text columns with x_guess='东经', y_guess='北纬'; a numeric XLSX header as text.
+
+    Raises
+    ------
+    ImportFailure
+        As :func:`~ingest.readers.read_upload` would for the same file (size, archive checks, encoding, empty table).
+    """
+    name = display_name(filename)
+    fmt = _format_of(name)
+    if fmt not in ("csv", "xlsx"):
+        raise UnsupportedFormatError("imp_not_table", file=name, suffix=_suffix(name) or "—")
+    if len(data) > limits.max_mb * MB:
+        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)),
+                                limit_mb=f"{limits.max_mb:g}")
+    if not data:
+        raise EmptyFileError("imp_empty", file=name)
+    frame, encoding, _ = _load_table(name, fmt, data, limits, nrows=20)
+    columns = tuple(str(c) for c in frame.columns)
+    xcol, ycol = _guess_xy(columns)
+    return TableInfo(columns=columns, encoding=encoding, x_guess=xcol, y_guess=ycol, wkt_column=_wkt_column(columns),
+                     sample_rows=len(frame))
+
+
+def inspect_table_isolated(filename: str, data: bytes, **kwargs: Any) -> TableInfo:
+    """:func:`inspect_table` in a worker with the upload limits (an XLSX is an archive to inflate)."""
+    from ingest.sandbox import run_limited
+
+    return run_limited(inspect_table, filename, data, task=msg("imp_task_read", file=display_name(filename)),
+                       **kwargs)
