@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -176,9 +177,12 @@ def _write_new(path: Path, data: bytes, *, force: bool) -> None:
 
 def convert(args: argparse.Namespace) -> int:
     """Write a readable file to the format of OUT's extension, in the chosen CRS, with the app's safeguards."""
-    from export.formats import FILE_TAGS, TARGETS, ExportMeta
+    from export.formats import TARGETS, ExportMeta
 
     src, out = Path(args.input), Path(args.output)
+    renamed = args.to == "gcj02" and not re.search(r"gcj-?02", out.name, re.IGNORECASE)
+    if renamed:  # a GCJ-02 file always says so in its name (a colleague must not take it for WGS 84)
+        out = out.with_name(_with_gcj02_mark(out.name))
     try:
         fmt = _output_format(out)
         if not out.parent.is_dir():
@@ -207,9 +211,17 @@ def convert(args: argparse.Namespace) -> int:
               size_kb=f"{len(data) / 1024:,.1f}").text(args.lang))
     for note in result.notes:
         print(f"  - {note.text(args.lang)}")
-    if args.to == "gcj02" and FILE_TAGS["gcj02"].split("_")[0].lower() not in out.name.lower():
+    if renamed:
         print(msg("cli_gcj02_name_hint", file=out.name).text(args.lang), file=sys.stderr)
     return 0
+
+
+def _with_gcj02_mark(name: str) -> str:
+    """``name`` with ``_GCJ02`` before its ending (``parcels.shp.zip`` -> ``parcels_GCJ02.shp.zip``)."""
+    for ending in sorted(OUTPUT_FORMATS, key=len, reverse=True):
+        if name.lower().endswith(ending):
+            return f"{name[: -len(ending)]}_GCJ02{name[-len(ending):]}"
+    return f"{name}_GCJ02"
 
 
 def parser() -> argparse.ArgumentParser:

@@ -39,23 +39,25 @@ from gis.crs import shift_geometries, to_storage
 from gis.errors import ExportError
 from text.clip import truncate_to_bytes
 
-#: Name and definitions of the custom CRS written for GCJ-02 data (it is not an EPSG system).
-GCJ02_NAME = "GCJ-02 — AMap/Tencent, shifted from WGS 84"
-GCJ02_WKT2 = ('GEOGCRS["' + GCJ02_NAME + '",DATUM["GCJ-02 (WGS 84 with the GCJ-02 offset; not an EPSG datum)",'
-              'ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,'
-              'ANGLEUNIT["degree",0.0174532925199433]],CS[ellipsoidal,2],AXIS["geodetic longitude (Lon)",east,'
-              'ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],AXIS["geodetic latitude (Lat)",north,ORDER[2],'
-              'ANGLEUNIT["degree",0.0174532925199433]],REMARK["Coordinates are GCJ-02 (AMap, Tencent): about 500 m '
-              'off WGS 84 in Shanghai. Not EPSG:4326."]]')
-GCJ02_PRJ = ('GEOGCS["' + GCJ02_NAME + '",DATUM["D_GCJ_02_shifted_from_WGS_1984",SPHEROID["WGS_1984",6378137.0,'
-             '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+#: Name and definitions of the CRS written for GCJ-02 data. GCJ-02 is no EPSG system and no datum PROJ can
+#: transform: it is written as an engineering CRS (WKT1: LOCAL_CS), so GDAL/QGIS/PROJ refuse to "transform" it to
+#: WGS 84 (a look-alike geographic CRS on the WGS 84 ellipsoid was transformed as a no-op: 480 m off, then
+#: labelled WGS 84). ASCII only: QGIS showed "?" for a dash.
+GCJ02_NAME = "GCJ-02 (AMap/Tencent) - NOT WGS 84, about 500 m off in Shanghai"
+GCJ02_MARK = "GCJ-02 (AMap/Tencent; NOT WGS 84)"
+_GCJ02_DATUM = "GCJ-02 obfuscated datum (no transformation to WGS 84 exists)"
+GCJ02_WKT2 = ('ENGCRS["' + GCJ02_NAME + '",EDATUM["' + _GCJ02_DATUM + '"],CS[Cartesian,2],'
+              'AXIS["easting (GCJ-02 longitude)",east,ORDER[1],LENGTHUNIT["degree",0.0174532925199433]],'
+              'AXIS["northing (GCJ-02 latitude)",north,ORDER[2],LENGTHUNIT["degree",0.0174532925199433]]]')
+GCJ02_PRJ = ('LOCAL_CS["' + GCJ02_NAME + '",LOCAL_DATUM["' + _GCJ02_DATUM + '",32767],'
+             'UNIT["Degree",0.0174532925199433],AXIS["Easting",EAST],AXIS["Northing",NORTH]]')
 
 #: Target coordinate systems: id -> (EPSG code of the coordinates' frame, datum shift, label).
 TARGETS: dict[str, tuple[str, str, str]] = {
     "wgs84": ("EPSG:4326", "wgs84", "WGS 84 (EPSG:4326)"),
     "cgcs2000": ("EPSG:4490", "wgs84", "CGCS2000 geographic (EPSG:4490)"),
     "cgcs2000_gk120": ("EPSG:4549", "wgs84", "CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549)"),
-    "gcj02": ("EPSG:4326", "gcj02", f"{GCJ02_NAME} (NOT WGS 84 / EPSG:4326: about 500 m off in Shanghai)"),
+    "gcj02": ("EPSG:4326", "gcj02", GCJ02_NAME),
 }
 #: What each target adds to a file name, so a GCJ-02 file is never mistaken for WGS 84.
 FILE_TAGS = {"wgs84": "wgs84", "cgcs2000": "cgcs2000", "cgcs2000_gk120": "cgcs2000_gk120",
@@ -98,13 +100,15 @@ def _check_target(target: str) -> None:
 
 
 def to_target(gdf: gpd.GeoDataFrame, target: str) -> gpd.GeoDataFrame:
-    """A copy of ``gdf`` in the target CRS (GCJ-02: shifted lon/lat; the CRS object still says EPSG:4326,
-    the writers below label it as GCJ-02)."""
+    """A copy of ``gdf`` in the target CRS (GCJ-02: shifted lon/lat and a ``_crs`` attribute on every feature
+    saying so, for formats that cannot declare it; the CRS object still says EPSG:4326, the writers below label
+    it as GCJ-02)."""
     _check_target(target)
     epsg, datum, _ = TARGETS[target]
     out = to_storage(gdf)
     if datum == "gcj02":
         out = shift_geometries(out, source="wgs84", target="gcj02")
+        out["_crs"] = GCJ02_MARK
     return out.to_crs(epsg)
 
 

@@ -15,9 +15,9 @@ from ingest.crs_guess import (
     _crs_label,
     _is_metric,
     _plausible_lonlat,
-    _shifted_datum,
     _to_wgs84,
     guess_crs,
+    shifted_datum,
 )
 from ingest.model import ImportResult
 from ingest.wording import _num, _reason, _rows
@@ -106,7 +106,7 @@ def _source_crs(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, assumed: b
         gdf = gdf.set_crs(None, allow_override=True)  # metres (or lat/lon) in a GeoJSON without a crs: guess
     if crs is not None:
         how, source_crs = "chosen", crs
-    elif gdf.crs is not None and (shifted := _shifted_datum(gdf.crs)):  # e.g. this app's GCJ-02 export, read back
+    elif gdf.crs is not None and (shifted := shifted_datum(gdf.crs)):  # e.g. this app's GCJ-02 export, read back
         how, source_crs = "file", shifted
         notes.append(msg("imp_note_shifted_datum", crs=source_crs, name=clip_text(gdf.crs.name or "", 60)))
     elif gdf.crs is not None:

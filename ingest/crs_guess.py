@@ -107,9 +107,10 @@ def _is_metric(crs: Any) -> bool:
     return pyproj.CRS.from_user_input(crs).equals(pyproj.CRS.from_user_input(METRIC_CRS))
 
 
-def _shifted_datum(crs: Any) -> str | None:
-    """'GCJ-02' or 'BD-09' when a file's geographic CRS names one of them (they are not EPSG systems)."""
-    if not crs.is_geographic:
+def shifted_datum(crs: Any) -> str | None:
+    """'GCJ-02' or 'BD-09' when a file's geographic or engineering CRS names one of them (they are not EPSG
+    systems; this app writes GCJ-02 as an engineering CRS so that no GIS transforms it to WGS 84 as a no-op)."""
+    if not (crs.is_geographic or crs.is_engineering):
         return None
     datum = getattr(crs.datum, "name", "") or ""
     text = f"{crs.name} {datum}".upper().replace("_", "-").replace(" ", "-")

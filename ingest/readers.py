@@ -29,7 +29,7 @@ from gis.errors import (
 from gis.settings import SETTINGS
 from ingest.archives import MB
 from ingest.clean import _clean
-from ingest.crs_guess import normalise_crs_choice
+from ingest.crs_guess import normalise_crs_choice, shifted_datum
 from ingest.encodings import _dxf_encoding
 from ingest.model import DEFAULT_LIMITS, Expect, ImportResult, Limits, _Layer, _Prepared
 from ingest.sniff import FORMAT_LABEL, SUFFIXES, _check_geojson_crs, _check_gpkg_crs, _format_of, _sniff, _suffix
@@ -308,7 +308,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
             assumed = chosen.assumed_crs
     if gdf.crs is None and declared and choice is None:
         raise CRSUnknownError("imp_file_crs_unusable", file=name, crs=clip_text(" ".join(declared.split()), 80))
-    if gdf.crs is not None:
+    if gdf.crs is not None and not shifted_datum(gdf.crs):  # GCJ-02/BD-09 are named, not usable by PROJ
         try:
             check_crs_usable(pyproj.CRS(gdf.crs), shown=clip_text(gdf.crs.name or "?", 80))
         except CRSError as exc:

@@ -114,14 +114,15 @@ def test_convert_to_gcj02_is_labelled_and_reads_back_in_place(capsys, parcels_gp
     code, _, err = run(capsys, "convert", str(parcels_gpkg), str(out_path), "--to", "gcj02", "--encoding", "GBK")
     assert code == 0 and not err
     with zipfile.ZipFile(out_path) as zf:
-        assert GCJ02_NAME in zf.read("地块_GCJ-02.prj").decode("utf-8")
+        assert GCJ02_NAME in zf.read("地块_GCJ-02.prj").decode("utf-8")  # an engineering CRS: no WGS 84 look-alike
         assert zf.read("地块_GCJ-02.cpg").decode().strip() == "GBK"
     code, out, _ = run(capsys, "check", str(out_path), "--json")
     doc = json.loads(out)
     original = gpd.read_file(parcels_gpkg).to_crs(4326).total_bounds
     assert doc["source_crs"] == "GCJ-02" and max(abs(a - b) for a, b in zip(doc["bounds_wgs84"], original)) < 1e-5
     code, _, err = run(capsys, "convert", str(parcels_gpkg), str(tmp_path / "plain.gpkg"), "--to", "gcj02")
-    assert code == 0 and "GCJ-02" in err  # a hint: the name should say GCJ-02
+    assert code == 0 and "plain_GCJ02.gpkg" in err  # the name always says GCJ-02
+    assert (tmp_path / "plain_GCJ02.gpkg").exists() and not (tmp_path / "plain.gpkg").exists()
 
 
 def test_the_real_command_line_exit_codes(tmp_path, parcels_gpkg):

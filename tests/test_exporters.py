@@ -16,6 +16,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
+import pyproj
 import pytest
 import shapely
 
@@ -234,8 +235,15 @@ def test_gcj02_exports_are_unmistakable(layer, tmp_path):
     with zipfile.ZipFile(io.BytesIO(shapefile_zip_bytes(layer, name="subparks", target="gcj02", meta=META))) as zf:
         prj = zf.read("subparks.prj").decode("utf-8")
         assert "GCJ-02" in zf.read("metadata.txt").decode("utf-8")
-    assert prj.startswith(f'GEOGCS["{GCJ02_NAME}"') and "4326" not in prj
-    assert "GCJ-02" in json.loads(geojson_bytes(layer, target="gcj02"))["coordinate_system"]
+    assert prj.startswith(f'LOCAL_CS["{GCJ02_NAME}"') and "4326" not in prj and prj.isascii()
+    gj = json.loads(geojson_bytes(layer, target="gcj02"))
+    assert "GCJ-02" in gj["coordinate_system"]
+    assert all(f["properties"]["_crs"] == "GCJ-02 (AMap/Tencent; NOT WGS 84)" for f in gj["features"])
+    # no GIS can take it for WGS 84: PROJ finds no way from it to EPSG:4326 (ogr2ogr -t_srs EPSG:4326 fails)
+    with pytest.raises(pyproj.exceptions.ProjError):
+        pyproj.Transformer.from_crs(gpd.read_file(gp).crs, "EPSG:4326", always_xy=True)
+    kml = export_layers({"subparks": layer}, fmt="kml", target="gcj02", meta=META)[0]
+    assert kml.count(b"GCJ-02 (AMap/Tencent; NOT WGS 84)") >= len(layer)
     for fmt in ("geojson", "gpkg", "shp", "kml", "dxf", "csv_wkt"):
         assert "GCJ-02" in export_layers({"subparks": layer}, fmt=fmt, target="gcj02", meta=META)[1]
     assert "GCJ" not in export_layers({"subparks": layer}, fmt="gpkg", target="wgs84", meta=META)[1]

@@ -22,10 +22,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                           "coordinates and needs confirmation before use."),
     "cli_wrote": ("已写入 {file}：{count} 个要素，坐标系 {crs}，{size_kb} KB。",
                   "Wrote {file}: {count} features, {crs}, {size_kb} KB."),
-    "cli_gcj02_name_hint": ("提示：{file} 中是 GCJ-02 坐标，但文件名没有写明；"
-                            "建议在文件名中加上 GCJ-02，以免被当作 WGS 84。",
-                            "Note: {file} holds GCJ-02 coordinates but its name does not say so; add GCJ-02 to the "
-                            "name so nobody takes it for WGS 84."),
+    "cli_gcj02_name_hint": ("注意：GCJ-02 坐标的文件名须写明 GCJ-02，已写入 {file}（以免被当作 WGS 84）。",
+                            "Note: a file of GCJ-02 coordinates must say so in its name; written as {file} (so that nobody takes it for WGS 84)."),
     "cli_label_file": ("文件", "File"),
     "cli_label_layers": ("图层", "Layers"),
     "cli_label_features": ("要素", "Features"),
