@@ -3,6 +3,19 @@ workers mounted) and each browser session runs :func:`main`: page config, langua
 
 import streamlit as st
 
+# (script, title key, url path); the first is the home page. /map is the home page too (links in reports use it).
+PAGES = [
+    ("pages/explorer.py", "page_explorer", None),
+    ("pages/parcels.py", "page_parcels", "parcels"),
+    ("pages/scenarios.py", "page_scenarios", "scenarios"),
+    ("pages/data_import.py", "page_import", "import"),
+    ("pages/export.py", "page_export", "export"),
+    ("pages/indicators.py", "page_indicators", "indicators"),
+    ("pages/data_sources.py", "page_data", "data"),
+]
+ADMIN_PAGES = [("pages/admin.py", "page_admin", "admin"), ("pages/audit.py", "page_audit", "audit")]
+PATHS = ["explorer", *(p for _, _, p in PAGES[1:]), "map", *(p for _, _, p in ADMIN_PAGES)]
+
 
 def main() -> None:
     """One script run of a browser session (thin Streamlit: the pages do the rest)."""
@@ -15,8 +28,13 @@ def main() -> None:
 
     if state.LANG not in st.session_state:
         st.session_state[state.LANG] = "zh"
-    st.sidebar.radio("语言 / Language", LANGS, key=state.LANG, horizontal=True,
-                     format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+    st.sidebar.radio(
+        "语言 / Language",
+        LANGS,
+        key=state.LANG,
+        horizontal=True,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    )
 
     lang = state.lang()
     try:
@@ -29,25 +47,22 @@ def main() -> None:
     if notice is not None:  # a read-only workspace: said once, above every page
         st.warning(notice.text(lang), icon=":material/lock:")
 
-    # (script, title key, url path); the first is the home page. /map is the home page too (links in reports use it).
-    PAGES = [("pages/explorer.py", "page_explorer", None), ("pages/parcels.py", "page_parcels", "parcels"),
-             ("pages/scenarios.py", "page_scenarios", "scenarios"), ("pages/data_import.py", "page_import", "import"),
-             ("pages/export.py", "page_export", "export"), ("pages/indicators.py", "page_indicators", "indicators"),
-             ("pages/data_sources.py", "page_data", "data")]
-    ADMIN_PAGES = [("pages/admin.py", "page_admin", "admin"), ("pages/audit.py", "page_audit", "audit")]
-    PATHS = ["explorer", *(p for _, _, p in PAGES[1:]), "map", *(p for _, _, p in ADMIN_PAGES)]
-
     if user is None:
         # Signed out: only the sign-in page, at every page's address, so a deep link (/scenarios) asks for the
         # sign-in and then opens that page (pages are told apart by their url_path).
-        pages = [st.Page("pages/login.py", title=t("page_login", lang), url_path=PATHS[0], default=True),
-                 *(st.Page("pages/login.py", title=t("page_login", lang), url_path=p, visibility="hidden")
-                   for p in PATHS[1:])]
+        pages = [
+            st.Page("pages/login.py", title=t("page_login", lang), url_path=PATHS[0], default=True),
+            *(
+                st.Page("pages/login.py", title=t("page_login", lang), url_path=p, visibility="hidden")
+                for p in PATHS[1:]
+            ),
+        ]
     else:
         user_box.show(ws, cfg, user, lang)
         shown = PAGES + (ADMIN_PAGES if pw.can(user, "view_audit") else [])  # admin pages: in the menu only for admins
-        pages = [st.Page(script, title=t(key, lang), url_path=path, default=path is None)
-                 for script, key, path in shown]
+        pages = [
+            st.Page(script, title=t(key, lang), url_path=path, default=path is None) for script, key, path in shown
+        ]
         pages.append(st.Page("pages/explorer.py", title=t("page_explorer", lang), url_path="map", visibility="hidden"))
     st.navigation(pages).run()
 

@@ -33,9 +33,16 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app, wait_still  # noqa: E402
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-SUBPARKS = [("S01", "长风生态商务区"), ("N04", "真如铁三角科技园"), ("S03", "华东师范大学国家大学科技园"),
-            ("N02", "未来岛高新技术产业园"), ("S05", "新曹杨高新技术产业园"), ("N06", "麦腾创业天地"),
-            ("S07", "武宁科技园"), ("N03", "新金环高新技术产业园")]
+SUBPARKS = [
+    ("S01", "长风生态商务区"),
+    ("N04", "真如铁三角科技园"),
+    ("S03", "华东师范大学国家大学科技园"),
+    ("N02", "未来岛高新技术产业园"),
+    ("S05", "新曹杨高新技术产业园"),
+    ("N06", "麦腾创业天地"),
+    ("S07", "武宁科技园"),
+    ("N03", "新金环高新技术产业园"),
+]
 
 
 def cpu_s(pid: int) -> float:
@@ -47,14 +54,17 @@ def cpu_s(pid: int) -> float:
 def seed_scenarios(workspace: Path, *, old: bool) -> None:
     """Three saved scenarios to compare (through each app's own store)."""
     if old:
-        code = ("import sys; sys.path.insert(0, {root!r}); from gis.store import ScenarioStore; "
-                "from gis.scenario import Scenario; s = ScenarioStore({ws!r}); "
-                "[s.save(Scenario(name=n, parcels=p)) for n, p in "
-                "(('甲', ('P060',)), ('乙', ('P060', 'P061')), ('丙', ('P062',)))]")
+        code = (
+            "import sys; sys.path.insert(0, {root!r}); from gis.store import ScenarioStore; "
+            "from gis.scenario import Scenario; s = ScenarioStore({ws!r}); "
+            "[s.save(Scenario(name=n, parcels=p)) for n, p in "
+            "(('甲', ('P060',)), ('乙', ('P060', 'P061')), ('丙', ('P062',)))]"
+        )
         import subprocess
 
-        subprocess.run([sys.executable, "-c", code.format(root=str(OLD_ROOT), ws=str(workspace))], check=True,
-                       cwd=OLD_ROOT)
+        subprocess.run(
+            [sys.executable, "-c", code.format(root=str(OLD_ROOT), ws=str(workspace))], check=True, cwd=OLD_ROOT
+        )
         return
     from gis.scenario import Scenario
     from planner.auth import single_user
@@ -76,8 +86,10 @@ class NewApp:
     def ready(self, key: str) -> None:
         self.page.locator(IDLE).wait_for(timeout=60_000)
         self.page.locator(f".pp-map[data-map-key='{key}'][data-ready='1'][data-pending='0']").wait_for(timeout=60_000)
-        self.page.wait_for_function(f"() => window.__plannerMaps && window.__plannerMaps['{key}'] && "
-                                    f"Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)")
+        self.page.wait_for_function(
+            f"() => window.__plannerMaps && window.__plannerMaps['{key}'] && "
+            f"Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)"
+        )
 
     def click_subpark(self, sid: str, name: str) -> float:
         wait_still(self.page, ".pp-map[data-map-key='home']")
@@ -88,8 +100,9 @@ class NewApp:
         return time.perf_counter() - t0
 
     def _colours(self) -> str:
-        return self.page.evaluate("() => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
-                                  ".map(i => i.cat).join()")
+        return self.page.evaluate(
+            "() => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items).map(i => i.cat).join()"
+        )
 
     def drag(self, name: str, to: float) -> float:
         """Drag a slider's thumb to ``to`` (0-1 of its track) and let go: one rerun; the time of the release."""
@@ -108,8 +121,12 @@ class NewApp:
     def move_slider(self, name: str, to: float) -> float:
         before = self._colours()
         t0 = self.drag(name, to)
-        self.page.wait_for_function("(b) => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
-                                    ".map(i => i.cat).join() !== b", arg=before, timeout=30_000)
+        self.page.wait_for_function(
+            "(b) => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
+            ".map(i => i.cat).join() !== b",
+            arg=before,
+            timeout=30_000,
+        )
         return time.perf_counter() - t0
 
     def click_parcel(self, pid: str) -> None:
@@ -117,7 +134,8 @@ class NewApp:
         xy = self.page.evaluate(f"() => window.__plannerMaps.scenario.clickPoint('scenario_parcels', '{pid}')")
         self.page.mouse.click(xy["x"], xy["y"])
         self.page.locator("[data-testid='stMetric']").filter(has_text="新增面积").filter(
-            has_not_text="0.000 km²").wait_for(timeout=30_000)
+            has_not_text="0.000 km²"
+        ).wait_for(timeout=30_000)
 
     def map_key(self, page_name: str) -> str:
         return {"": "home", "parcels": "parcels", "scenarios": "scenario"}[page_name]
@@ -149,7 +167,8 @@ class OldApp(NewApp):
             self.ready("home")
         frame = self._frame()
         OldApp.clicks += 1
-        xy = frame.evaluate("""(n) => {
+        xy = frame.evaluate(
+            """(n) => {
           const ps = [...document.querySelectorAll('path.leaflet-interactive')]
             .filter(p => ['#2b6cb0', '#c53030'].includes(p.getAttribute('fill')))
             .sort((a, b) => { const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
@@ -160,14 +179,19 @@ class OldApp(NewApp):
               const x = r.left + r.width * fx, y = r.top + r.height * fy;
               if (x > 0 && y > 0 && x < innerWidth && y < innerHeight && document.elementFromPoint(x, y) === p)
                 return [x, y]; } }
-          return null; }""", OldApp.clicks)
+          return null; }""",
+            OldApp.clicks,
+        )
         box = self.page.locator(self.FRAME).bounding_box()
         heading = self.page.get_by_role("heading", level=3)
         before = heading.first.inner_text() if heading.count() else ""
         t0 = time.perf_counter()
         self.page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-        self.page.wait_for_function("(b) => { const h = document.querySelector('[data-testid=stMain] h3');"
-                                    " return h && h.innerText !== b; }", arg=before, timeout=30_000)
+        self.page.wait_for_function(
+            "(b) => { const h = document.querySelector('[data-testid=stMain] h3'); return h && h.innerText !== b; }",
+            arg=before,
+            timeout=30_000,
+        )
         return time.perf_counter() - t0
 
     def move_slider(self, name: str, to: float) -> float:
@@ -187,12 +211,19 @@ class OldApp(NewApp):
             return b; }""")
         self.page.frame_locator(self.FRAME).first.locator('path.leaflet-interactive[fill="#e9d8fd"]').nth(index).click()
         self.page.locator("[data-testid='stMetric']").filter(has_text="新增面积").filter(
-            has_not_text="0.000 km²").wait_for(timeout=30_000)
+            has_not_text="0.000 km²"
+        ).wait_for(timeout=30_000)
 
 
 def measure(app_cls, url, browser, runs: int) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"click": [], "slider": [], "nav": [], "compare": [], "flow_cpu": [],
-                                   "flow_cpu_first": []}
+    out: dict[str, list[float]] = {
+        "click": [],
+        "slider": [],
+        "nav": [],
+        "compare": [],
+        "flow_cpu": [],
+        "flow_cpu_first": [],
+    }
     ctx = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
     page = ctx.new_page()
     app = app_cls(page)
@@ -259,10 +290,14 @@ def measure(app_cls, url, browser, runs: int) -> dict[str, list[float]]:
 
 
 GOALS = {"click": 0.4, "slider": 0.4, "nav": 0.8, "compare": 0.8, "flow_cpu": 0.5, "flow_cpu_first": 0.5}
-LABELS = {"click": "map click -> facts panel (s)", "slider": "weight change -> map recoloured (s)",
-          "nav": "page navigation (s)", "compare": "compare 3 scenarios (s)",
-          "flow_cpu": "server CPU per user flow (CPU s)",
-          "flow_cpu_first": "  the same, first visit (CPU s)"}
+LABELS = {
+    "click": "map click -> facts panel (s)",
+    "slider": "weight change -> map recoloured (s)",
+    "nav": "page navigation (s)",
+    "compare": "compare 3 scenarios (s)",
+    "flow_cpu": "server CPU per user flow (CPU s)",
+    "flow_cpu_first": "  the same, first visit (CPU s)",
+}
 OLD_ROOT = Path("/nonexistent")
 
 
@@ -286,7 +321,7 @@ def main() -> None:
                 with running_app(workspace=ws, root=root, script=script, timeout_s=120) as url:
                     try:
                         results[label] = measure(cls, url, browser, args.runs)
-                    except Exception as exc:  # noqa: BLE001 - the reference failing must not lose this run's numbers
+                    except Exception as exc:
                         if label == "now":
                             raise
                         print(f"# the 'before' app failed: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Request, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
 RUNS = 3
 TIMEOUT_S = 60.0
@@ -65,14 +65,22 @@ def main() -> None:
         finally:
             browser.close()
     print(f"Cold start to polygons visible, headless chromium (medians over {RUNS} runs, fresh server each)")
-    print(f"  server start -> healthy          {statistics.median(healthy):6.2f} s  "
-          f"(runs: {', '.join(f'{x:.2f}' for x in healthy)})")
-    print(f"  navigation -> polygons visible   {statistics.median(visible):6.2f} s  "
-          f"(runs: {', '.join(f'{x:.2f}' for x in visible)})")
-    print(f"  total                            {statistics.median(totals):6.2f} s  "
-          f"(runs: {', '.join(f'{x:.2f}' for x in totals)})")
-    print(f"  requests to non-local hosts      {statistics.median(external):6.0f}    "
-          f"(runs: {', '.join(str(x) for x in external)}; expected 0)")
+    print(
+        f"  server start -> healthy          {statistics.median(healthy):6.2f} s  "
+        f"(runs: {', '.join(f'{x:.2f}' for x in healthy)})"
+    )
+    print(
+        f"  navigation -> polygons visible   {statistics.median(visible):6.2f} s  "
+        f"(runs: {', '.join(f'{x:.2f}' for x in visible)})"
+    )
+    print(
+        f"  total                            {statistics.median(totals):6.2f} s  "
+        f"(runs: {', '.join(f'{x:.2f}' for x in totals)})"
+    )
+    print(
+        f"  requests to non-local hosts      {statistics.median(external):6.0f}    "
+        f"(runs: {', '.join(str(x) for x in external)}; expected 0)"
+    )
     for url in sorted(urls_seen):
         print(f"    non-local: {url}")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest import readers as imp  # noqa: E402
-from ingest.sandbox import WorkerLimits, run_in_worker, warm_up  # noqa: E402
-from tests import corpus  # noqa: E402
+from ingest import readers as imp
+from ingest.sandbox import WorkerLimits, run_in_worker, warm_up
+from tests import corpus
 
 
 def main() -> None:
@@ -27,18 +27,29 @@ def main() -> None:
         times.append(report.total_s)
         peaks.append(report.peak_rss_mb)
         text = str(error).split(": ", 1)[-1] if error else "read (not refused!)"
-        rows.append((case.name, f"{len(case.data) / 1024:,.0f}", type(error).__name__ if error else "-",
-                     f"{report.peak_rss_mb:.0f}", f"{report.total_s:.2f}", "ok" if ok else "UNEXPECTED",
-                     text[:110] + ("…" if len(text) > 110 else ""), case.what))
+        rows.append(
+            (
+                case.name,
+                f"{len(case.data) / 1024:,.0f}",
+                type(error).__name__ if error else "-",
+                f"{report.peak_rss_mb:.0f}",
+                f"{report.total_s:.2f}",
+                "ok" if ok else "UNEXPECTED",
+                text[:110] + ("…" if len(text) > 110 else ""),
+                case.what,
+            )
+        )
     print(f"{len(cases)} hostile or broken files, each read in an upload worker (limits: {WorkerLimits()})")
     print("| file | KB | error | worker peak MB | s to refuse | as expected | message (English; Chinese in the app) |")
     print("|---|---:|---|---:|---:|---|---|")
     for name, kb, cls, peak, sec, ok, text, what in rows:
         label = f"{name} ({what})" if what else name
         print(f"| {label} | {kb} | {cls} | {peak} | {sec} | {ok} | {text.replace('|', '/')} |")
-    print(f"median time to refuse {statistics.median(times):.3f} s, max {max(times):.2f} s; worker peak memory above "
-          f"its start: median {statistics.median(peaks):.0f} MB, max {max(peaks):.0f} MB "
-          f"(goals: <= 5 s, <= 300 MB); unexpected outcomes: {sum(r[5] != 'ok' for r in rows)}")
+    print(
+        f"median time to refuse {statistics.median(times):.3f} s, max {max(times):.2f} s; worker peak memory above "
+        f"its start: median {statistics.median(peaks):.0f} MB, max {max(peaks):.0f} MB "
+        f"(goals: <= 5 s, <= 300 MB); unexpected outcomes: {sum(r[5] != 'ok' for r in rows)}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.benchutil import met, stats_ms  # noqa: E402
-from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-from text.messages import t  # noqa: E402
+from bench.benchutil import met, stats_ms
+from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
+from text.messages import t
 
 RUNS = 7
 NAME, PASSWORD = "bench", "bench password 1"
@@ -71,13 +71,17 @@ def main() -> None:
             finally:
                 browser.close()
     median = statistics.median(titles)
-    print(f"Sign-in to first page, headless chromium, PUTUO_AUTH=local (GeoPackage workspace); {RUNS} sign-ins "
-          f"after sign-outs in one browser tab; 2 CPUs shared")
+    print(
+        f"Sign-in to first page, headless chromium, PUTUO_AUTH=local (GeoPackage workspace); {RUNS} sign-ins "
+        f"after sign-outs in one browser tab; 2 CPUs shared"
+    )
     print(f"  click -> home page title visible         {stats_ms(titles)}")
     print(f"  click -> home page's first run finished  {stats_ms(idles)}  (map data sent)")
     print(f"  reference: the sign-in call alone         {stats_ms(alone)}  (planner.auth.sign_in: argon2 + session)")
-    print(f"  first sign-in after the server started   title {cold_title * 1000:8.1f} ms, run finished "
-          f"{cold_idle * 1000:8.1f} ms  (cold caches)")
+    print(
+        f"  first sign-in after the server started   title {cold_title * 1000:8.1f} ms, run finished "
+        f"{cold_idle * 1000:8.1f} ms  (cold caches)"
+    )
     print(f"sign-in to first page title <= 1 s (median {median * 1000:.0f} ms): {met(median <= 1.0)}")
 
 

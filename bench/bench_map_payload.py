@@ -72,14 +72,21 @@ def page_specs(script: str) -> list[tuple[str, dict]]:
         app.switch_page(script).run()
     if app.exception:
         raise RuntimeError(f"{script}: {[e.value for e in app.exception]}")
-    return [(el.proto.json, json.loads(el.proto.json)) for el in _walk(app.main)
-            if getattr(el, "type", None) == "bidi_component" and el.proto.component_name == "planner_map"]
+    return [
+        (el.proto.json, json.loads(el.proto.json))
+        for el in _walk(app.main)
+        if getattr(el, "type", None) == "bidi_component" and el.proto.component_name == "planner_map"
+    ]
 
 
 def routes_client() -> TestClient:
     """The app's routes behind Streamlit's own gzip middleware, with Streamlit's settings."""
-    app = Starlette(routes=http.routes(), middleware=[
-        Middleware(SelectiveGZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_COMPRESSLEVEL)])
+    app = Starlette(
+        routes=http.routes(),
+        middleware=[
+            Middleware(SelectiveGZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_COMPRESSLEVEL)
+        ],
+    )
     return TestClient(app)
 
 
@@ -95,6 +102,7 @@ def _style_function(spec: LayerSpec) -> Callable[[dict], dict]:
     def style(feature: dict) -> dict:
         value = feature["properties"].get(spec.category_field) if spec.category_field else None
         return spec.style_for(None if value is None else str(value))
+
     return style
 
 
@@ -105,9 +113,13 @@ def folium_map(data: ParkData, layer_ids: list[str]) -> folium.Map:
         spec = get_spec(lid)
         gdf = data.layer(http.MAP_LAYERS[lid][0])
         fields = [c for c in gdf.columns if c != gdf.geometry.name]
-        folium.GeoJson(gdf, name=spec.label("zh"), style_function=_style_function(spec),
-                       tooltip=folium.GeoJsonTooltip(fields=fields),
-                       popup=folium.GeoJsonPopup(fields=fields)).add_to(m)
+        folium.GeoJson(
+            gdf,
+            name=spec.label("zh"),
+            style_function=_style_function(spec),
+            tooltip=folium.GeoJsonTooltip(fields=fields),
+            popup=folium.GeoJsonPopup(fields=fields),
+        ).add_to(m)
     folium.LayerControl().add_to(m)
     return m
 
@@ -139,35 +151,62 @@ def main() -> None:
             fetched.update(urls)
             ids = [ref["id"] for ref in spec["layers"] if "url" in ref]
             page, args = folium_bytes(folium_map(data, ids))
-            rows.append({"page": f"{label}/{spec.get('map_key', 'map')}", "spec": len(raw.encode("utf-8")),
-                         "docs": sum(d for _, d in wire.values()), "wire": sum(w for w, _ in wire.values()),
-                         "new": sum(wire[u][0] for u in new), "n": len(urls), "n_new": len(new), "inline": inline,
-                         "tiled": tiled, "ids": ids, "page_html": len(page), "page_gz": len(gzip.compress(page)),
-                         "args": len(args)})
+            rows.append(
+                {
+                    "page": f"{label}/{spec.get('map_key', 'map')}",
+                    "spec": len(raw.encode("utf-8")),
+                    "docs": sum(d for _, d in wire.values()),
+                    "wire": sum(w for w, _ in wire.values()),
+                    "new": sum(wire[u][0] for u in new),
+                    "n": len(urls),
+                    "n_new": len(new),
+                    "inline": inline,
+                    "tiled": tiled,
+                    "ids": ids,
+                    "page_html": len(page),
+                    "page_gz": len(gzip.compress(page)),
+                    "args": len(args),
+                }
+            )
 
-    print(f"Map payload per page (bundled data, zh; gzip as served: Streamlit's middleware, level "
-          f"{GZIP_COMPRESSLEVEL}, from {GZIP_MINIMUM_SIZE} bytes; the websocket is not compressed)")
-    print("  ours: spec over the websocket + layer documents from the signed routes (first visit: every layer; "
-          "after the pages above: only layers not yet in the browser's cache)")
-    print("  reference: folium, the same layers: st_folium's arguments (what the app sent before, every page view and "
-          "rerun, uncompressed) / folium's HTML page gzip")
+    print(
+        f"Map payload per page (bundled data, zh; gzip as served: Streamlit's middleware, level "
+        f"{GZIP_COMPRESSLEVEL}, from {GZIP_MINIMUM_SIZE} bytes; the websocket is not compressed)"
+    )
+    print(
+        "  ours: spec over the websocket + layer documents from the signed routes (first visit: every layer; "
+        "after the pages above: only layers not yet in the browser's cache)"
+    )
+    print(
+        "  reference: folium, the same layers: st_folium's arguments (what the app sent before, every page view and "
+        "rerun, uncompressed) / folium's HTML page gzip"
+    )
     for r in rows:
         first = r["spec"] + r["wire"]
         later = r["spec"] + r["new"]
-        extra = (f"; inline {', '.join(r['inline'])}" if r["inline"] else "") + \
-                (f"; tiled {', '.join(r['tiled'])}" if r["tiled"] else "")
-        print(f"  {r['page']:<20} ours first visit {kb(first)} (spec {r['spec'] / KB:.1f} KB + {r['n']} layers "
-              f"{r['wire'] / KB:.1f} KB gzip, {r['docs'] / KB:.1f} KB as JSON){extra}")
-        print(f"  {'':<20} ours after the pages above {kb(later)} ({r['n_new']} new layer(s)); a rerun of the page: "
-              f"{r['spec'] / KB:.1f} KB (the spec only)")
-        print(f"  {'':<20} folium       {kb(r['args'])} st_folium arguments; page {r['page_html'] / KB:.1f} KB, "
-              f"gzip {r['page_gz'] / KB:.1f} KB  -> {r['args'] / first:.1f}x ours (first visit), "
-              f"{r['args'] / later:.0f}x (after the pages above)")
+        extra = (f"; inline {', '.join(r['inline'])}" if r["inline"] else "") + (
+            f"; tiled {', '.join(r['tiled'])}" if r["tiled"] else ""
+        )
+        print(
+            f"  {r['page']:<20} ours first visit {kb(first)} (spec {r['spec'] / KB:.1f} KB + {r['n']} layers "
+            f"{r['wire'] / KB:.1f} KB gzip, {r['docs'] / KB:.1f} KB as JSON){extra}"
+        )
+        print(
+            f"  {'':<20} ours after the pages above {kb(later)} ({r['n_new']} new layer(s)); a rerun of the page: "
+            f"{r['spec'] / KB:.1f} KB (the spec only)"
+        )
+        print(
+            f"  {'':<20} folium       {kb(r['args'])} st_folium arguments; page {r['page_html'] / KB:.1f} KB, "
+            f"gzip {r['page_gz'] / KB:.1f} KB  -> {r['args'] / first:.1f}x ours (first visit), "
+            f"{r['args'] / later:.0f}x (after the pages above)"
+        )
     first_max = max(r["spec"] + r["wire"] for r in rows)
     ratio_min = min(r["args"] / (r["spec"] + r["wire"]) for r in rows)
-    print(f"  goal first visit <= {GOAL_FIRST_KB / 1024:.0f} MB on every page (largest {first_max / KB:.1f} KB): "
-          f"{'met' if first_max <= GOAL_FIRST_KB * KB else 'NOT met'}; goal >= {GOAL_RATIO:.0f}x smaller than the "
-          f"folium arguments (smallest {ratio_min:.1f}x): {'met' if ratio_min >= GOAL_RATIO else 'NOT met'}")
+    print(
+        f"  goal first visit <= {GOAL_FIRST_KB / 1024:.0f} MB on every page (largest {first_max / KB:.1f} KB): "
+        f"{'met' if first_max <= GOAL_FIRST_KB * KB else 'NOT met'}; goal >= {GOAL_RATIO:.0f}x smaller than the "
+        f"folium arguments (smallest {ratio_min:.1f}x): {'met' if ratio_min >= GOAL_RATIO else 'NOT met'}"
+    )
 
     home = rows[0]["ids"]
     urls = [ref["url"] for _, spec in page_specs(PAGES[0][0]) for ref in spec["layers"] if "url" in ref]
@@ -181,9 +220,11 @@ def main() -> None:
         t0 = time.perf_counter()
         folium_bytes(folium_map(data, home))
         ref.append(time.perf_counter() - t0)
-    print(f"Server time for the home map's layers, cold (medians of {RUNS}): layer documents built, JSON, gzip "
-          f"{statistics.median(ours) * 1000:.0f} ms (once per data version; then cached) vs. folium build + render "
-          f"{statistics.median(ref) * 1000:.0f} ms (every page view and rerun)")
+    print(
+        f"Server time for the home map's layers, cold (medians of {RUNS}): layer documents built, JSON, gzip "
+        f"{statistics.median(ours) * 1000:.0f} ms (once per data version; then cached) vs. folium build + render "
+        f"{statistics.median(ref) * 1000:.0f} ms (every page view and rerun)"
+    )
 
     print("Display simplification (1.0 m) + rounding (6 decimals): max Hausdorff distance in EPSG:4549")
     for spec in REGISTRY:

@@ -105,8 +105,9 @@ def session_ttl(arg: int | None) -> int:
     if arg is not None:
         return arg
     config = ROOT / ".streamlit" / "config.toml"
-    value = tomllib.loads(config.read_text()).get("server", {}).get("disconnectedSessionTTL") if config.exists() \
-        else None
+    value = (
+        tomllib.loads(config.read_text()).get("server", {}).get("disconnectedSessionTTL") if config.exists() else None
+    )
     if value is None:
         from streamlit import config as st_config
 
@@ -154,9 +155,11 @@ def ready(page: Page, key: str) -> None:
     """The script run is over and the map ``key`` is drawn with all its layers."""
     page.locator(IDLE).wait_for(timeout=TIMEOUT_MS)
     page.locator(f".pp-map[data-map-key='{key}'][data-ready='1'][data-pending='0']").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(f"() => window.__plannerMaps && window.__plannerMaps['{key}'] && "
-                           f"Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => window.__plannerMaps && window.__plannerMaps['{key}'] && "
+        f"Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)",
+        timeout=TIMEOUT_MS,
+    )
 
 
 def open_user(browser: Browser, url: AppUrl) -> tuple[BrowserContext, Page]:
@@ -179,8 +182,9 @@ def import_parcels(page: Page, upload: Path, features: int) -> None:
     page.get_by_role("option", name="候选地块").click()
     page.locator(IDLE).wait_for(timeout=TIMEOUT_MS)
     page.locator("input[type=file]").first.set_input_files(str(upload))
-    page.locator("[data-testid='stMetric']").filter(has_text="要素数").filter(
-        has_text=f"{features:,}").wait_for(timeout=TIMEOUT_MS)
+    page.locator("[data-testid='stMetric']").filter(has_text="要素数").filter(has_text=f"{features:,}").wait_for(
+        timeout=TIMEOUT_MS
+    )
     ready(page, "import")
     page.get_by_text(re.compile("我已核对：应用后将移除")).click()
     page.locator(IDLE).wait_for(timeout=TIMEOUT_MS)
@@ -211,12 +215,23 @@ def main() -> None:
     env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl)} if args.ttl is not None else {}
     with tempfile.TemporaryDirectory() as tmp:
         upload = write_upload(Path(tmp), args.features)
-        print(f"# server memory, headless chromium, bundled data; session TTL {ttl} s"
-              f"{' (--ttl)' if args.ttl is not None else ' (the server setting)'}; app {args.root.resolve()}; "
-              f"upload {upload.name} "
-              f"{upload.stat().st_size / 1e6:.1f} MB, {args.features:,} parcels", flush=True)
-        with running_app(workspace=Path(tmp) / "ws.gpkg", extra_env=env, timeout_s=120, log_path=args.log,
-                         root=args.root.resolve()) as url, sync_playwright() as p:
+        print(
+            f"# server memory, headless chromium, bundled data; session TTL {ttl} s"
+            f"{' (--ttl)' if args.ttl is not None else ' (the server setting)'}; app {args.root.resolve()}; "
+            f"upload {upload.name} "
+            f"{upload.stat().st_size / 1e6:.1f} MB, {args.features:,} parcels",
+            flush=True,
+        )
+        with (
+            running_app(
+                workspace=Path(tmp) / "ws.gpkg",
+                extra_env=env,
+                timeout_s=120,
+                log_path=args.log,
+                root=args.root.resolve(),
+            ) as url,
+            sync_playwright() as p,
+        ):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             curve = Curve(url.pid)
             settle(url.pid)  # the upload workers' forkserver starts in the background
@@ -245,18 +260,26 @@ def main() -> None:
             browser.close()
     print()
     print(f"{'':<44}{'server MB':>10}{'+children MB':>14}")
-    for label, s in (("idle baseline, cold (before any session)", cold),
-                     ("idle baseline, warm (one session dropped)", warm),
-                     (f"after {args.sessions} sessions", peak), ("after the import", imported),
-                     (f"final ({final.t_s - imported.t_s:.0f} s after the import)", final)):
+    for label, s in (
+        ("idle baseline, cold (before any session)", cold),
+        ("idle baseline, warm (one session dropped)", warm),
+        (f"after {args.sessions} sessions", peak),
+        ("after the import", imported),
+        (f"final ({final.t_s - imported.t_s:.0f} s after the import)", final),
+    ):
         print(f"{label:<44}{s.server_mb:10.0f}{s.total_mb:14.0f}")
     above = final.server_mb - warm.server_mb
-    print(f"final above the warm baseline: server {above:+.0f} MB, "
-          f"with children {final.total_mb - warm.total_mb:+.0f} MB")
-    print(f"final above the cold baseline: server {final.server_mb - cold.server_mb:+.0f} MB, "
-          f"with children {final.total_mb - cold.total_mb:+.0f} MB")
-    print(f"back within {max(above, 0.0):.0f} MB of idle baseline (warm): {'met' if above <= GOAL_MB else 'NOT met'} "
-          f"(goal ≤ {GOAL_MB:.0f} MB)")
+    print(
+        f"final above the warm baseline: server {above:+.0f} MB, with children {final.total_mb - warm.total_mb:+.0f} MB"
+    )
+    print(
+        f"final above the cold baseline: server {final.server_mb - cold.server_mb:+.0f} MB, "
+        f"with children {final.total_mb - cold.total_mb:+.0f} MB"
+    )
+    print(
+        f"back within {max(above, 0.0):.0f} MB of idle baseline (warm): {'met' if above <= GOAL_MB else 'NOT met'} "
+        f"(goal ≤ {GOAL_MB:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

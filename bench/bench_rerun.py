@@ -29,9 +29,17 @@ import tests.apptest_util  # noqa: E402,F401  (app.py's pages/ folder run as st.
 GOAL_MS = 300.0
 COLD_RUNS = 5
 #: (script, label) of each page, home first; the admin and audit pages are shown to admins (single-user mode).
-PAGES = (("pages/explorer.py", "home"), ("pages/parcels.py", "parcels"), ("pages/scenarios.py", "scenarios"),
-         ("pages/data_import.py", "import"), ("pages/export.py", "export"), ("pages/indicators.py", "indicators"),
-         ("pages/data_sources.py", "data sources"), ("pages/admin.py", "admin"), ("pages/audit.py", "audit"))
+PAGES = (
+    ("pages/explorer.py", "home"),
+    ("pages/parcels.py", "parcels"),
+    ("pages/scenarios.py", "scenarios"),
+    ("pages/data_import.py", "import"),
+    ("pages/export.py", "export"),
+    ("pages/indicators.py", "indicators"),
+    ("pages/data_sources.py", "data sources"),
+    ("pages/admin.py", "admin"),
+    ("pages/audit.py", "audit"),
+)
 
 
 def subpark_ids() -> list[str]:
@@ -70,8 +78,10 @@ def clear_caches() -> None:
 
 
 def stats(times: list[float]) -> str:
-    return (f"median {statistics.median(times):7.1f} ms  min {min(times):7.1f} ms  max {max(times):7.1f} ms"
-            f"  (n={len(times)})")
+    return (
+        f"median {statistics.median(times):7.1f} ms  min {min(times):7.1f} ms  max {max(times):7.1f} ms"
+        f"  (n={len(times)})"
+    )
 
 
 def main() -> None:
@@ -80,8 +90,10 @@ def main() -> None:
     runs = parser.parse_args().runs
     os.chdir(ROOT)
     ids = subpark_ids()
-    print(f"Rerun time per page via AppTest (bundled data, single-user mode; medians; goal: a rerun with warm caches "
-          f"< {GOAL_MS:.0f} ms; reference: caches cleared before each rerun, n={COLD_RUNS})")
+    print(
+        f"Rerun time per page via AppTest (bundled data, single-user mode; medians; goal: a rerun with warm caches "
+        f"< {GOAL_MS:.0f} ms; reference: caches cleared before each rerun, n={COLD_RUNS})"
+    )
     worst = 0.0
     first_of_process = None
     for script, label in PAGES:
@@ -93,12 +105,15 @@ def main() -> None:
             at.run()
             first = timed_ms(lambda a=at, s=script: a.switch_page(s).run())
         plain = [timed_ms(at.run) for _ in range(runs)]
-        lang = [timed_ms(lambda i=i, a=at: a.radio(key="lang").set_value("en" if i % 2 == 0 else "zh").run())
-                for i in range(runs)]
+        lang = [
+            timed_ms(lambda i=i, a=at: a.radio(key="lang").set_value("en" if i % 2 == 0 else "zh").run())
+            for i in range(runs)
+        ]
         if at.radio(key="lang").value != "zh":
             at.radio(key="lang").set_value("zh").run()
         extra = None
         if label == "home":
+
             def pick(i: int, a: AppTest = at) -> AppTest:
                 return a.selectbox(key="home_subpark@zh").select(ids[i % len(ids)]).run()
 
@@ -110,18 +125,24 @@ def main() -> None:
         med = statistics.median(plain)
         worst = max(worst, med)
         print(f"  {label}")
-        print(f"    first run in a new session            {first:7.1f} ms"
-              + (" (the process's first: data loaded, nothing cached)" if script == PAGES[0][0] else ""))
+        print(
+            f"    first run in a new session            {first:7.1f} ms"
+            + (" (the process's first: data loaded, nothing cached)" if script == PAGES[0][0] else "")
+        )
         verdict = "met" if med < GOAL_MS else "NOT met"
         print(f"    plain rerun                           {stats(plain)}  goal: {verdict}")
         print(f"    switch language zh<->en               {stats(lang)}")
         if extra is not None:
             print(f"    select a sub-park                     {stats(extra)}")
-        print(f"    rerun, caches cleared (reference)     {stats(cold)}  -> caches save "
-              f"{statistics.median(cold) - med:,.0f} ms per rerun")
+        print(
+            f"    rerun, caches cleared (reference)     {stats(cold)}  -> caches save "
+            f"{statistics.median(cold) - med:,.0f} ms per rerun"
+        )
     verdict = "met" if worst < GOAL_MS else "NOT met"
-    print(f"  slowest page's median rerun {worst:.1f} ms: goal < {GOAL_MS:.0f} ms {verdict}"
-          f" (the process's first run {first_of_process:,.0f} ms)")
+    print(
+        f"  slowest page's median rerun {worst:.1f} ms: goal < {GOAL_MS:.0f} ms {verdict}"
+        f" (the process's first run {first_of_process:,.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gis.landuse import load_landuse  # noqa: E402
-from gis.regulatory import normalise_layer, review_proposals  # noqa: E402
+from gis.landuse import load_landuse
+from gis.regulatory import normalise_layer, review_proposals
 
 GOAL_S = 2.0
 N_SIDE = 100  # 100 × 100 = 10,000 parcels of 60 m × 60 m
@@ -33,23 +33,37 @@ def layers(rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
     codes = load_landuse()
     i, j = np.meshgrid(np.arange(N_SIDE), np.arange(N_SIDE))
     x, y = X0 + i.ravel() * CELL_M, Y0 + j.ravel() * CELL_M
-    plan = gpd.GeoDataFrame({
-        "地块编号": [f"PT-{k:05d}" for k in range(x.size)],
-        "用地代码": rng.choice(["1001", "0802", "M0"], x.size),
-        "容积率上限": rng.choice([2.0, 2.5, 3.0, 4.0], x.size),
-        "建筑限高": rng.choice([24.0, 50.0, 80.0], x.size),
-        "建筑密度上限": 40.0, "绿地率下限": 20.0,
-    }, geometry=shapely.box(x, y, x + CELL_M, y + CELL_M), crs=4549).to_crs(4326)
+    plan = gpd.GeoDataFrame(
+        {
+            "地块编号": [f"PT-{k:05d}" for k in range(x.size)],
+            "用地代码": rng.choice(["1001", "0802", "M0"], x.size),
+            "容积率上限": rng.choice([2.0, 2.5, 3.0, 4.0], x.size),
+            "建筑限高": rng.choice([24.0, 50.0, 80.0], x.size),
+            "建筑密度上限": 40.0,
+            "绿地率下限": 20.0,
+        },
+        geometry=shapely.box(x, y, x + CELL_M, y + CELL_M),
+        crs=4549,
+    ).to_crs(4326)
     sx = X0 + rng.uniform(0, (N_SIDE - 2) * CELL_M, N_PROPOSALS)
     sy = Y0 + rng.uniform(0, (N_SIDE - 2) * CELL_M, N_PROPOSALS)
     w, h = rng.uniform(30, 110, N_PROPOSALS), rng.uniform(30, 110, N_PROPOSALS)
-    sites = gpd.GeoDataFrame({
-        "项目名称": [f"项目{k}" for k in range(N_PROPOSALS)], "用地代码": rng.choice(["100101", "0802"], N_PROPOSALS),
-        "计容建筑面积": w * h * rng.uniform(1.5, 3.5, N_PROPOSALS), "建筑高度": rng.uniform(20, 90, N_PROPOSALS),
-        "建筑基底面积": w * h * 0.35, "绿地面积": w * h * 0.25,
-    }, geometry=shapely.box(sx, sy, sx + w, sy + h), crs=4549).to_crs(4326)
-    return (normalise_layer(sites, kind="proposals", codes=codes),
-            normalise_layer(plan, kind="regulatory", codes=codes))
+    sites = gpd.GeoDataFrame(
+        {
+            "项目名称": [f"项目{k}" for k in range(N_PROPOSALS)],
+            "用地代码": rng.choice(["100101", "0802"], N_PROPOSALS),
+            "计容建筑面积": w * h * rng.uniform(1.5, 3.5, N_PROPOSALS),
+            "建筑高度": rng.uniform(20, 90, N_PROPOSALS),
+            "建筑基底面积": w * h * 0.35,
+            "绿地面积": w * h * 0.25,
+        },
+        geometry=shapely.box(sx, sy, sx + w, sy + h),
+        crs=4549,
+    ).to_crs(4326)
+    return (
+        normalise_layer(sites, kind="proposals", codes=codes),
+        normalise_layer(plan, kind="regulatory", codes=codes),
+    )
 
 
 def row_by_row_allowances(sites: gpd.GeoDataFrame, plan: gpd.GeoDataFrame) -> list[float]:
@@ -82,10 +96,14 @@ def main() -> None:
     same = all(o is None or abs(o - ref) < 0.5 for o, ref in zip(ours, reference))
     median = statistics.median(times)
     print(f"Compliance review: {N_PROPOSALS:,} proposals against {len(plan):,} 控规 parcels")
-    print(f"  review_proposals  median {median:6.2f} s (min {min(times):.2f}, max {max(times):.2f}; n={RUNS})  "
-          f"goal <= {GOAL_S:.0f} s: {'met' if median <= GOAL_S else 'NOT met'}")
-    print(f"  row-by-row reference  {ref_s:6.2f} s (one run)  -> {ref_s / median:.1f}x; allowances equal: "
-          f"{'yes' if same else 'NO'}")
+    print(
+        f"  review_proposals  median {median:6.2f} s (min {min(times):.2f}, max {max(times):.2f}; n={RUNS})  "
+        f"goal <= {GOAL_S:.0f} s: {'met' if median <= GOAL_S else 'NOT met'}"
+    )
+    print(
+        f"  row-by-row reference  {ref_s:6.2f} s (one run)  -> {ref_s / median:.1f}x; allowances equal: "
+        f"{'yes' if same else 'NO'}"
+    )
     print(f"  {sum(r.passed for r in reviews)} of {len(reviews)} proposals pass")
 
 

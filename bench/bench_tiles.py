@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import numpy as np  # noqa: E402
-from benchutil import PUTUO_BBOX, city_parcels, mb, met, rss_mb  # noqa: E402
+import numpy as np
+from benchutil import PUTUO_BBOX, city_parcels, mb, met, rss_mb
 
-from gis.settings import SETTINGS  # noqa: E402
-from tiles.cache import BoundedCache  # noqa: E402
-from tiles.vector import VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of  # noqa: E402
+from gis.settings import SETTINGS
+from tiles.cache import BoundedCache
+from tiles.vector import VectorTiles, _merc_x, _merc_y, class_codes, metres_per_px, tile_bounds_m, tile_of
 
 SIZES = (1_000_000, 200_000)
 SEED = 20261127
@@ -105,8 +105,10 @@ def run_size(n: int) -> None:
     gdf = city_parcels(n, seed=SEED)
     gen_s = time.perf_counter() - t0
     cell_m = math.sqrt(111_320 * 0.13 * math.cos(math.radians(31.255)) * 110_570 * 0.09 / n)
-    print(f"\n== {n:,} generated parcels over {PUTUO_BBOX} (one per ~{cell_m:.0f} m cell of a jittered grid, 35-80 % "
-          f"of it, 20 % irregular 7-11-vertex outlines; EPSG:4326; built in {gen_s:.1f} s, not measured)")
+    print(
+        f"\n== {n:,} generated parcels over {PUTUO_BBOX} (one per ~{cell_m:.0f} m cell of a jittered grid, 35-80 % "
+        f"of it, 20 % irregular 7-11-vertex outlines; EPSG:4326; built in {gen_s:.1f} s, not measured)"
+    )
     release_freed_memory()
     rss_layer = current_rss_mb()
     print(f"  RSS with the layer loaded: {rss_layer:.0f} MB")
@@ -125,37 +127,50 @@ def run_size(n: int) -> None:
         del engine
     engine = VectorTiles(gdf, cache=BoundedCache(0))
     print("Index build (STRtree on the lon/lat geometries + per-feature Web Mercator centre/size/area, ids)")
-    print(f"  {ms(times)}  {cpu_ms(cpu)}  (n={INDEX_RUNS}); the index holds {statistics.median(held):.0f} MB "
-          f"(RSS difference); process peak RSS so far {rss_mb():.0f} MB")
+    print(
+        f"  {ms(times)}  {cpu_ms(cpu)}  (n={INDEX_RUNS}); the index holds {statistics.median(held):.0f} MB "
+        f"(RSS difference); process peak RSS so far {rss_mb():.0f} MB"
+    )
 
     # 2. Tile times, cache off (every tile built).
     rng = np.random.default_rng(SEED)
-    print(f"Tiles, cache off (built from the index each time): {TILES_PER_ZOOM} random tiles per street zoom, "
-          "every tile of the box at low zooms (x3)")
+    print(
+        f"Tiles, cache off (built from the index each time): {TILES_PER_ZOOM} random tiles per street zoom, "
+        "every tile of the box at low zooms (x3)"
+    )
     street, street_cpu = [], []
     for z in STREET_ZOOMS:
         times, cpu, sizes = timed_tiles(engine, random_tiles(z, TILES_PER_ZOOM, rng))
         street += times
         street_cpu += cpu
-        print(f"  z{z:<2} {ms(times)}  {cpu_ms(cpu)}  bytes median {statistics.median(sizes) / KB:6.1f} KB "
-              f"max {max(sizes) / KB:6.1f} KB")
+        print(
+            f"  z{z:<2} {ms(times)}  {cpu_ms(cpu)}  bytes median {statistics.median(sizes) / KB:6.1f} KB "
+            f"max {max(sizes) / KB:6.1f} KB"
+        )
     street_med = statistics.median(street) * 1000
-    print(f"  street zooms 15-17 together: median {street_med:.1f} ms, p95 {pct(street, 95) * 1000:.1f} ms "
-          f"(CPU median {statistics.median(street_cpu) * 1000:.1f} ms)  goal <= {GOAL_TILE_MS:.0f} ms median: "
-          f"{met(street_med <= GOAL_TILE_MS)}")
+    print(
+        f"  street zooms 15-17 together: median {street_med:.1f} ms, p95 {pct(street, 95) * 1000:.1f} ms "
+        f"(CPU median {statistics.median(street_cpu) * 1000:.1f} ms)  goal <= {GOAL_TILE_MS:.0f} ms median: "
+        f"{met(street_med <= GOAL_TILE_MS)}"
+    )
     for z in LOW_ZOOMS:
         tiles = box_tiles(z) * 3
         times, cpu, sizes = timed_tiles(engine, tiles)
-        print(f"  z{z:<2} {ms(times)}  {cpu_ms(cpu)}  bytes median {statistics.median(sizes) / KB:6.1f} KB "
-              f"max {max(sizes) / KB:6.1f} KB  ({len(tiles) // 3} tiles)")
+        print(
+            f"  z{z:<2} {ms(times)}  {cpu_ms(cpu)}  bytes median {statistics.median(sizes) / KB:6.1f} KB "
+            f"max {max(sizes) / KB:6.1f} KB  ({len(tiles) // 3} tiles)"
+        )
 
     # 3. Bytes per view and the values payload (cache on, as served).
     engine = VectorTiles(gdf, cache=BoundedCache(64 * 2**20), version="v1")
-    classes = class_codes(np.array(["fail", "c1", "c2", "c3", "c4", "c5"])[np.arange(n) % 6],
-                          ["fail", "c1", "c2", "c3", "c4", "c5"])
+    classes = class_codes(
+        np.array(["fail", "c1", "c2", "c3", "c4", "c5"])[np.arange(n) % 6], ["fail", "c1", "c2", "c3", "c4", "c5"]
+    )
     lat0, lon0 = SETTINGS.map_center
-    print(f"Views of {VIEW_PX[0]}x{VIEW_PX[1]} px centred at {lon0}, {lat0} (first view = the app's start, "
-          f"z{SETTINGS.map_zoom}); tiles + values payload; server time cold (tiles built) and warm (from the cache)")
+    print(
+        f"Views of {VIEW_PX[0]}x{VIEW_PX[1]} px centred at {lon0}, {lat0} (first view = the app's start, "
+        f"z{SETTINGS.map_zoom}); tiles + values payload; server time cold (tiles built) and warm (from the cache)"
+    )
     worst = 0
     for z in (SETTINGS.map_zoom, *VIEW_ZOOMS):
         tiles = view_tiles(lon0, lat0, z)
@@ -175,9 +190,11 @@ def run_size(n: int) -> None:
         if not first:
             worst = max(worst, total)
         label = " (first view)" if first else " " * 13
-        print(f"  z{z:<2}{label} {len(tiles):2d} tiles {mb(tile_bytes):>9} + values {value_bytes / KB:6.1f} KB "
-              f"= {mb(total):>9}  goal <= {goal:.0f} MB: {met(total <= goal * 2**20)};  "
-              f"cold {cold * 1000:6.0f} ms, values {values_s * 1000:5.1f} ms, warm {warm * 1000:5.1f} ms")
+        print(
+            f"  z{z:<2}{label} {len(tiles):2d} tiles {mb(tile_bytes):>9} + values {value_bytes / KB:6.1f} KB "
+            f"= {mb(total):>9}  goal <= {goal:.0f} MB: {met(total <= goal * 2**20)};  "
+            f"cold {cold * 1000:6.0f} ms, values {values_s * 1000:5.1f} ms, warm {warm * 1000:5.1f} ms"
+        )
     print(f"  largest view {mb(worst)}; values payload = 1 byte per feature or cell of the view, no geometry")
 
     # 4. Cache behaviour: panning at street zoom by a quarter of the view, round a square (inside the layer).
@@ -194,10 +211,12 @@ def run_size(n: int) -> None:
             engine.tile(*t)
             engine.values(*t, classes)
         updates.append(time.perf_counter() - t0)
-    print(f"Cache (LRU bounded by bytes, budget {mb(cache.max_bytes)}): panning 16 x a quarter view at z16 (a square "
-          f"back to the start): view update (tiles + values) "
-          f"{ms(updates)}; hits {cache.hits - hits0}, misses {cache.misses - misses0}; holds {len(cache)} "
-          f"tiles, {mb(cache.size_bytes)} (<= budget: {met(cache.size_bytes <= cache.max_bytes)})")
+    print(
+        f"Cache (LRU bounded by bytes, budget {mb(cache.max_bytes)}): panning 16 x a quarter view at z16 (a square "
+        f"back to the start): view update (tiles + values) "
+        f"{ms(updates)}; hits {cache.hits - hits0}, misses {cache.misses - misses0}; holds {len(cache)} "
+        f"tiles, {mb(cache.size_bytes)} (<= budget: {met(cache.size_bytes <= cache.max_bytes)})"
+    )
     print(f"  process peak RSS: {rss_mb():.0f} MB")
 
     # 5. References on the same layer, in the same run.
@@ -217,10 +236,12 @@ def references(gdf, n: int) -> None:
     html = m.get_root().render().encode("utf-8")
     took = time.perf_counter() - t0
     factor = n / FOLIUM_SLICE
-    print(f"Reference: folium's default GeoJSON embedding of every parcel: {FOLIUM_SLICE:,}-parcel slice "
-          f"{mb(len(html))} in {took:.2f} s, extrapolated x{factor:g}: ~{mb(int(len(html) * factor))}, "
-          f"~{took * factor:.0f} s to build "
-          "(linear extrapolation, not measured), all in the first page")
+    print(
+        f"Reference: folium's default GeoJSON embedding of every parcel: {FOLIUM_SLICE:,}-parcel slice "
+        f"{mb(len(html))} in {took:.2f} s, extrapolated x{factor:g}: ~{mb(int(len(html) * factor))}, "
+        f"~{took * factor:.0f} s to build "
+        "(linear extrapolation, not measured), all in the first page"
+    )
 
 
 def encoders(n: int = 200_000, repeats: int = 3) -> None:
@@ -240,24 +261,29 @@ def encoders(n: int = 200_000, repeats: int = 3) -> None:
     engine = VectorTiles(gdf, cache=BoundedCache(0))
     rng = np.random.default_rng(SEED + 1)
     tiles = random_tiles(16, 20, rng) + random_tiles(15, 10, rng)
-    ext = glob.glob(str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions" / "*" / "*" /
-                        "spatial.duckdb_extension"))
+    ext = glob.glob(
+        str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions" / "*" / "*" / "spatial.duckdb_extension")
+    )
     con = None
     if ext:
         rss0 = current_rss_mb()
         t0 = time.perf_counter()
-        con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                     "threads": 1})
+        con = duckdb.connect(
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False, "threads": 1}
+        )
         con.execute(f"LOAD '{ext[0]}'")
-        merc = shapely.transform(gdf.geometry.to_numpy(),
-                                 lambda c: np.column_stack([_merc_x(c[:, 0]), _merc_y(c[:, 1])]))
+        merc = shapely.transform(
+            gdf.geometry.to_numpy(), lambda c: np.column_stack([_merc_x(c[:, 0]), _merc_y(c[:, 1])])
+        )
         con.register("src", pa.table({"fi": np.arange(n), "id": gdf["id"].to_numpy(), "wkb": shapely.to_wkb(merc)}))
         con.execute("CREATE TABLE t AS SELECT fi, id, ST_GeomFromWKB(wkb) AS geom FROM src")
         con.execute("CREATE INDEX t_rtree ON t USING RTREE (geom)")
         load_s, load_mb = time.perf_counter() - t0, current_rss_mb() - rss0
-    query = ("SELECT ST_AsMVT({'geom': ST_AsMVTGeom(geom, ST_Extent(ST_TileEnvelope($1, $2, $3)), 4096, 64, true), "
-             "'id': id, 'fi': fi}, 'polygons', 4096, 'geom', 'fi') FROM t "
-             "WHERE ST_Intersects(geom, ST_TileEnvelope($1, $2, $3))")
+    query = (
+        "SELECT ST_AsMVT({'geom': ST_AsMVTGeom(geom, ST_Extent(ST_TileEnvelope($1, $2, $3)), 4096, 64, true), "
+        "'id': id, 'fi': fi}, 'polygons', 4096, 'geom', 'fi') FROM t "
+        "WHERE ST_Intersects(geom, ST_TileEnvelope($1, $2, $3))"
+    )
 
     def ours(z: int, x: int, y: int) -> bytes:
         return engine.tile(z, x, y)
@@ -267,10 +293,14 @@ def encoders(n: int = 200_000, repeats: int = 3) -> None:
         idx = np.sort(engine._candidates(z, x, y, "wgs84"))
         b = tile_bounds_m(z, x, y)
         geoms = engine._tile_geometries(idx, b[0], b[3], 4096 / (b[2] - b[0]), "wgs84")
-        features = [{"geometry": g, "properties": {"id": fid}, "id": int(i)}
-                    for g, fid, i in zip(geoms, engine._ids[idx], idx) if not g.is_empty]
-        return mapbox_vector_tile.encode([{"name": "polygons", "features": features}],
-                                         default_options={"y_coord_down": True})
+        features = [
+            {"geometry": g, "properties": {"id": fid}, "id": int(i)}
+            for g, fid, i in zip(geoms, engine._ids[idx], idx)
+            if not g.is_empty
+        ]
+        return mapbox_vector_tile.encode(
+            [{"name": "polygons", "features": features}], default_options={"y_coord_down": True}
+        )
 
     def duck(z: int, x: int, y: int) -> bytes:
         return con.execute(query, [z, x, y]).fetchone()[0] or b""
@@ -292,30 +322,40 @@ def encoders(n: int = 200_000, repeats: int = 3) -> None:
                     layer = mapbox_vector_tile.decode(data).get("polygons", {"features": []})
                     feats[name] += len(layer["features"])
     polys = feats["ours"]
-    print(f"\n== Encoders on the same {len(tiles)} street tiles of {n:,} parcels (z16 x20, z15 x10; {polys:,} "
-          f"polygons, ~{polys // len(tiles)} per tile), each tile x{repeats}, the three in turn")
-    labels = {"ours": "ours (tiles.vector: shapely clip/simplify/round + numpy MVT bytes)",
-              "mapbox-vector-tile": "mapbox-vector-tile 2.x (same shapely preparation, its encoder)",
-              "duckdb": "DuckDB spatial ST_AsMVT (R-tree, ST_AsMVTGeom, 1 thread)"}
+    print(
+        f"\n== Encoders on the same {len(tiles)} street tiles of {n:,} parcels (z16 x20, z15 x10; {polys:,} "
+        f"polygons, ~{polys // len(tiles)} per tile), each tile x{repeats}, the three in turn"
+    )
+    labels = {
+        "ours": "ours (tiles.vector: shapely clip/simplify/round + numpy MVT bytes)",
+        "mapbox-vector-tile": "mapbox-vector-tile 2.x (same shapely preparation, its encoder)",
+        "duckdb": "DuckDB spatial ST_AsMVT (R-tree, ST_AsMVTGeom, 1 thread)",
+    }
     base = sum(cpu["ours"])
     for name in ways:
         per = sum(cpu[name]) / (feats[name] * repeats) * 1e6
-        print(f"  {labels[name]:<66} wall {ms(wall[name])}; CPU {per:5.1f} us/feature = "
-              f"{sum(cpu[name]) / base:.1f}x ours")
+        print(
+            f"  {labels[name]:<66} wall {ms(wall[name])}; CPU {per:5.1f} us/feature = {sum(cpu[name]) / base:.1f}x ours"
+        )
     if con is None:
         print("  DuckDB spatial: duckdb-ext-spatial is not installed (requirements-dev.txt)")
     else:
-        print(f"  DuckDB first needs the layer loaded into it: {load_s:.1f} s, RSS +{load_mb:.0f} MB (a second copy "
-              "of every geometry, 5x more for 10^6 parcels)")
+        print(
+            f"  DuckDB first needs the layer loaded into it: {load_s:.1f} s, RSS +{load_mb:.0f} MB (a second copy "
+            "of every geometry, 5x more for 10^6 parcels)"
+        )
 
 
 def main() -> None:
     import os
 
-    print("Vector tiles: tiles/vector.py (MVT, extent 4096, buffer 64; polygons / dots / density cells; "
-          "byte-bounded LRU)")
-    print(f"  load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times include other "
-          "processes' load; CPU times are this process's own work")
+    print(
+        "Vector tiles: tiles/vector.py (MVT, extent 4096, buffer 64; polygons / dots / density cells; byte-bounded LRU)"
+    )
+    print(
+        f"  load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times include other "
+        "processes' load; CPU times are this process's own work"
+    )
     ctx = multiprocessing.get_context("fork")
     for n in SIZES[1:] if "--quick" in sys.argv[1:] else SIZES:
         child = ctx.Process(target=run_size, args=(n,))

@@ -50,17 +50,26 @@ def pct(values: list[float], q: float) -> float:
 
 def env_for(location: dict) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PUTUO_DATABASE_URL", "PUTUO_WORKSPACE")}
-    env.update({"PUTUO_DATABASE_URL": location["url"]} if "url" in location else
-               {"PUTUO_WORKSPACE": str(location["path"])})
+    env.update(
+        {"PUTUO_DATABASE_URL": location["url"]} if "url" in location else {"PUTUO_WORKSPACE": str(location["path"])}
+    )
     return env
 
 
-def start_writers(location: dict, scenario_id: str, who: list[str], n: int, *, drawn: int = 1,
-                  barrier: Path | None = None) -> list[subprocess.Popen]:
+def start_writers(
+    location: dict, scenario_id: str, who: list[str], n: int, *, drawn: int = 1, barrier: Path | None = None
+) -> list[subprocess.Popen]:
     extra = ["--barrier", str(barrier)] if barrier else []
-    return [subprocess.Popen([sys.executable, "-m", "tests.ws_writer", w, scenario_id, str(n), "--drawn", str(drawn),
-                              *extra], cwd=ROOT, env=env_for(location), stdout=subprocess.PIPE, text=True)
-            for w in who]
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.ws_writer", w, scenario_id, str(n), "--drawn", str(drawn), *extra],
+            cwd=ROOT,
+            env=env_for(location),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for w in who
+    ]
 
 
 def seed(location: dict, name: str) -> str:
@@ -106,11 +115,19 @@ def run_editors(location: dict, editors: int, saves: int, *, shared: bool) -> di
     finally:
         ws.close()
     latencies = [x for r in results for x in r["latencies"]]
-    return {"versions": versions, "lost": lost, "duplicated": duplicated,
-            "per_author_ok": set(per_author.values()) == {saves},
-            "conflicts": sum(r["conflicts"] for r in results), "audit_ok": check.ok and audited == versions,
-            "p50_ms": 1000 * pct(latencies, 0.5), "p95_ms": 1000 * pct(latencies, 0.95), "wall_s": wall,
-            "throughput": len(latencies) / wall, "codes": [p.returncode for p in procs]}
+    return {
+        "versions": versions,
+        "lost": lost,
+        "duplicated": duplicated,
+        "per_author_ok": set(per_author.values()) == {saves},
+        "conflicts": sum(r["conflicts"] for r in results),
+        "audit_ok": check.ok and audited == versions,
+        "p50_ms": 1000 * pct(latencies, 0.5),
+        "p95_ms": 1000 * pct(latencies, 0.95),
+        "wall_s": wall,
+        "throughput": len(latencies) / wall,
+        "codes": [p.returncode for p in procs],
+    }
 
 
 def run_single(location: dict, saves: int) -> dict:
@@ -135,8 +152,11 @@ def run_kill(location: dict) -> dict:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
         hist = ws.scenarios.history(sid)
-        whole = all(len(ws.scenarios.load(sid, version=h.version)[0].drawn)
-                    == len(ws.scenarios.drawn_geometries(sid, h.version)) for h in hist)
+        whole = all(
+            len(ws.scenarios.load(sid, version=h.version)[0].drawn)
+            == len(ws.scenarios.drawn_geometries(sid, h.version))
+            for h in hist
+        )
         contiguous = [h.version for h in hist] == list(range(1, len(hist) + 1))
         audited = len(ws.audit.entries(object_id=sid, limit=100_000)) == len(hist)
         ok = whole and contiguous and audited and ws.audit.verify().ok and ws.scenarios.head(sid).version == len(hist)
@@ -182,36 +202,53 @@ def main() -> int:
     args = p.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(bench_engine("GeoPackage", {"path": Path(tmp) / "bench.gpkg"}, args.editors, args.saves,
-                                 args.shared_saves))
+        rows.append(
+            bench_engine("GeoPackage", {"path": Path(tmp) / "bench.gpkg"}, args.editors, args.saves, args.shared_saves)
+        )
     with postgis_cluster() as url:
         rows.append(bench_engine("PostGIS", {"url": url}, args.editors, args.saves, args.shared_saves))
-    print(f"\nTeam workspace: {args.editors} editor processes started together; save latency from the first attempt "
-          "to success (conflicts included); reference: one editor alone, same run; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
-    header = (f"{'engine':<11} {'workload':<22} {'versions':>8} {'lost':>4} {'dup':>4} {'conflicts':>9} {'audit':>6} "
-              f"{'p50 ms':>7} {'p95 ms':>7} {'saves/s':>7}")
+    print(
+        f"\nTeam workspace: {args.editors} editor processes started together; save latency from the first attempt "
+        "to success (conflicts included); reference: one editor alone, same run; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
+    )
+    header = (
+        f"{'engine':<11} {'workload':<22} {'versions':>8} {'lost':>4} {'dup':>4} {'conflicts':>9} {'audit':>6} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'saves/s':>7}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        for label, m in ((f"{args.editors} x {args.saves}, own scenario", r["many"]),
-                         (f"{args.editors} x {args.shared_saves}, one shared", r["shared"])):
-            print(f"{r['engine']:<11} {label:<22} {m['versions']:>8} {m['lost']:>4} {m['duplicated']:>4} "
-                  f"{m['conflicts']:>9} {'intact' if m['audit_ok'] else 'BROKEN':>6} {m['p50_ms']:>7.1f} "
-                  f"{m['p95_ms']:>7.1f} {m['throughput']:>7.1f}")
-        print(f"{r['engine']:<11} {'1 editor alone':<22} {'':>8} {'':>4} {'':>4} {'':>9} {'':>6} "
-              f"{r['single']['p50_ms']:>7.1f} {r['single']['p95_ms']:>7.1f}")
+        for label, m in (
+            (f"{args.editors} x {args.saves}, own scenario", r["many"]),
+            (f"{args.editors} x {args.shared_saves}, one shared", r["shared"]),
+        ):
+            print(
+                f"{r['engine']:<11} {label:<22} {m['versions']:>8} {m['lost']:>4} {m['duplicated']:>4} "
+                f"{m['conflicts']:>9} {'intact' if m['audit_ok'] else 'BROKEN':>6} {m['p50_ms']:>7.1f} "
+                f"{m['p95_ms']:>7.1f} {m['throughput']:>7.1f}"
+            )
+        print(
+            f"{r['engine']:<11} {'1 editor alone':<22} {'':>8} {'':>4} {'':>4} {'':>9} {'':>6} "
+            f"{r['single']['p50_ms']:>7.1f} {r['single']['p95_ms']:>7.1f}"
+        )
     print()
     for r in rows:
-        print(f"{r['engine']:<11} kill -9 of an editor mid-save (x{KILL_ROUNDS}): "
-              f"{'nothing half-written' if r['kill']['ok'] else 'HALF-WRITTEN'} ({r['kill']['versions']} versions "
-              f"checked); sign-in (argon2 check + session) median {r['sign_in_ms']:.0f} ms")
-    all_ok = all(m["lost"] == 0 and m["duplicated"] == 0 and m["per_author_ok"] and m["audit_ok"]
-                 and set(m["codes"]) == {0} for r in rows for m in (r["many"], r["shared"])) \
-        and all(r["kill"]["ok"] for r in rows)
+        print(
+            f"{r['engine']:<11} kill -9 of an editor mid-save (x{KILL_ROUNDS}): "
+            f"{'nothing half-written' if r['kill']['ok'] else 'HALF-WRITTEN'} ({r['kill']['versions']} versions "
+            f"checked); sign-in (argon2 check + session) median {r['sign_in_ms']:.0f} ms"
+        )
+    all_ok = all(
+        m["lost"] == 0 and m["duplicated"] == 0 and m["per_author_ok"] and m["audit_ok"] and set(m["codes"]) == {0}
+        for r in rows
+        for m in (r["many"], r["shared"])
+    ) and all(r["kill"]["ok"] for r in rows)
     print(f"0 lost or duplicated versions, audit chain intact, nothing half-written after kill -9: {met(all_ok)}")
-    print(f"sign-in (argon2 check + session) under {GOAL_SIGN_IN_S:.0f} s: "
-          f"{met(all(r['sign_in_ms'] < 1000 * GOAL_SIGN_IN_S for r in rows))}")
+    print(
+        f"sign-in (argon2 check + session) under {GOAL_SIGN_IN_S:.0f} s: "
+        f"{met(all(r['sign_in_ms'] < 1000 * GOAL_SIGN_IN_S for r in rows))}"
+    )
     return 0 if all_ok else 1
 
 

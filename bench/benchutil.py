@@ -70,8 +70,9 @@ def rectangle_shapes(rng: np.random.Generator, n: int, area_m2: tuple[float, flo
     return area, angle, np.sqrt(area * aspect) / 2, np.sqrt(area / aspect) / 2
 
 
-def rotated_rectangles(cx: np.ndarray, cy: np.ndarray, angle: np.ndarray, half_w: np.ndarray,
-                       half_h: np.ndarray) -> np.ndarray:
+def rotated_rectangles(
+    cx: np.ndarray, cy: np.ndarray, angle: np.ndarray, half_w: np.ndarray, half_h: np.ndarray
+) -> np.ndarray:
     """Rectangles centred at (cx, cy), rotated by ``angle`` (vectorised)."""
     local = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)  # closed ring
     dx = local[None, :, 0] * half_w[:, None]
@@ -124,7 +125,7 @@ def city_parcels(n: int, *, seed: int, irregular_share: float = 0.2):
         geoms[odd] = shapely.polygons(shapely.linearrings(np.column_stack([px, py]), indices=owner))
     to_ll = pyproj.Transformer.from_crs(4549, 4326, always_xy=True)
     geoms = shapely.transform(geoms, lambda c: np.column_stack(to_ll.transform(c[:, 0], c[:, 1])))
-    frame = pd.DataFrame({"id": [f"P{i:07d}" for i in range(n)],
-                          "name": [f"地块{i}" for i in range(n)],
-                          "area_m2": np.round(area, 1)})
+    frame = pd.DataFrame(
+        {"id": [f"P{i:07d}" for i in range(n)], "name": [f"地块{i}" for i in range(n)], "area_m2": np.round(area, 1)}
+    )
     return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")

@@ -41,7 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     return int(module.main(rest))
 
 
-
 def run() -> None:
     """Run the command named in ``sys.argv`` and exit with its code (``python -m gis`` and ``python -m cli``)."""
     try:

@@ -23,8 +23,17 @@ from gis.settings import SETTINGS
 from text.messages import Message, msg
 
 #: Output file endings -> export format.
-OUTPUT_FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp.zip": "shp", ".zip": "shp",
-                  ".kml": "kml", ".dxf": "dxf", ".csv": "csv", ".xlsx": "xlsx"}
+OUTPUT_FORMATS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".shp.zip": "shp",
+    ".zip": "shp",
+    ".kml": "kml",
+    ".dxf": "dxf",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
 NAME_FIELDS = ("name_zh", "名称", "name", "Name", "NAME", "名字", "title")
 
 
@@ -36,9 +45,20 @@ def refuse(exc: PlannerError, lang: str, *, as_json: bool = False) -> int:
     """The app's message on stderr (title, message, problems), JSON on stdout when asked; exit code 2."""
     print(f"{_say(msg(exc.title_code), lang)}{'：' if lang == 'zh' else ': '}{exc.text(lang)}", file=sys.stderr)
     if as_json:
-        print(json.dumps({"ok": False, "error": {"class": type(exc).__name__, "code": exc.code,
-                                                 "message": exc.text(lang).splitlines()[0],
-                                                 "problems": exc.problem_texts(lang)}}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "ok": False,
+                    "error": {
+                        "class": type(exc).__name__,
+                        "code": exc.code,
+                        "message": exc.text(lang).splitlines()[0],
+                        "problems": exc.problem_texts(lang),
+                    },
+                },
+                ensure_ascii=False,
+            )
+        )
     return 2
 
 
@@ -53,8 +73,12 @@ def _read_input(path: Path) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise ReadError("cli_not_a_file", file=str(path))
     if info.st_size > SETTINGS.max_upload_mb * 1024 * 1024:
-        raise FileTooLargeError("imp_too_large", file=path.name, size_mb=f"{info.st_size / 2**20:,.1f}",
-                                limit_mb=f"{SETTINGS.max_upload_mb:g}")
+        raise FileTooLargeError(
+            "imp_too_large",
+            file=path.name,
+            size_mb=f"{info.st_size / 2**20:,.1f}",
+            limit_mb=f"{SETTINGS.max_upload_mb:g}",
+        )
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -72,30 +96,43 @@ def _summary(result: Any, path: Path, lang: str) -> dict[str, Any]:
     bounds = [round(float(v), 6) for v in result.gdf.total_bounds]
     problems = [msg("cli_problem_guess", crs=result.source_crs)] if result.needs_confirmation else []
     return {
-        "ok": True, "file": path.name, "layer": result.layer, "layers": list(result.layers),
-        "features": int(len(result.gdf)), "geometry_types": result.geometry_types,
-        "source_crs": result.source_crs, "crs_how": result.crs_how, "needs_confirmation": result.needs_confirmation,
+        "ok": True,
+        "file": path.name,
+        "layer": result.layer,
+        "layers": list(result.layers),
+        "features": int(len(result.gdf)),
+        "geometry_types": result.geometry_types,
+        "source_crs": result.source_crs,
+        "crs_how": result.crs_how,
+        "needs_confirmation": result.needs_confirmation,
         "crs_candidates": [{"crs": code, "why": why.text(lang)} for code, why in result.crs_candidates],
-        "encoding": result.encoding, "columns": result.columns, "bounds_wgs84": bounds,
-        "notes": [n.text(lang) for n in result.notes], "note_codes": [n.code for n in result.notes],
+        "encoding": result.encoding,
+        "columns": result.columns,
+        "bounds_wgs84": bounds,
+        "notes": [n.text(lang) for n in result.notes],
+        "note_codes": [n.code for n in result.notes],
         "problems": [p.text(lang) for p in problems],
     }
 
 
 def _print_summary(s: dict[str, Any], lang: str) -> None:
-    t = {k: msg(f"cli_label_{k}").text(lang) for k in ("file", "layers", "features", "crs", "encoding", "columns",
-                                                        "extent", "notes", "problems", "none")}
+    t = {
+        k: msg(f"cli_label_{k}").text(lang)
+        for k in ("file", "layers", "features", "crs", "encoding", "columns", "extent", "notes", "problems", "none")
+    }
     how = msg(f"cli_how_{s['crs_how']}").text(lang)
     types = ", ".join(f"{k} × {v}" for k, v in s["geometry_types"].items())
     sep = msg("list_sep").text(lang)
     colon, left, right = ("：", "（", "）") if lang == "zh" else (": ", " (", ")")
-    lines = [f"{t['file']}{colon}{s['file']}{left}{s['layer']}{right}",
-             f"{t['layers']}{colon}{sep.join(s['layers'])}",
-             f"{t['features']}{colon}{s['features']:,}{left}{types}{right}",
-             f"{t['crs']}{colon}{s['source_crs']}{left}{how}{right}",
-             f"{t['encoding']}{colon}{s['encoding']}",
-             f"{t['columns']}{colon}{sep.join(s['columns']) or t['none']}",
-             f"{t['extent']}{colon}{', '.join(str(v) for v in s['bounds_wgs84'])}{left}WGS84{right}"]
+    lines = [
+        f"{t['file']}{colon}{s['file']}{left}{s['layer']}{right}",
+        f"{t['layers']}{colon}{sep.join(s['layers'])}",
+        f"{t['features']}{colon}{s['features']:,}{left}{types}{right}",
+        f"{t['crs']}{colon}{s['source_crs']}{left}{how}{right}",
+        f"{t['encoding']}{colon}{s['encoding']}",
+        f"{t['columns']}{colon}{sep.join(s['columns']) or t['none']}",
+        f"{t['extent']}{colon}{', '.join(str(v) for v in s['bounds_wgs84'])}{left}WGS84{right}",
+    ]
     if s["crs_candidates"][1:]:
         lines += [f"  · {c['crs']} — {c['why']}" for c in s["crs_candidates"][1:]]
     lines.append((f"{t['notes']}{colon}" + ("" if s["notes"] else t["none"])).rstrip())
@@ -201,14 +238,25 @@ def convert(args: argparse.Namespace) -> int:
             if stem.lower().endswith(ending):
                 stem = stem[: -len(ending)]
                 break
-        meta = ExportMeta(title=args.title or stem, source=f"{src.name} ({result.source_crs})",
-                          accuracy=f"as supplied in {src.name}", exported=date.today().isoformat())
+        meta = ExportMeta(
+            title=args.title or stem,
+            source=f"{src.name} ({result.source_crs})",
+            accuracy=f"as supplied in {src.name}",
+            exported=date.today().isoformat(),
+        )
         data = _export(result.gdf, fmt, stem=stem, target=args.to, encoding=args.encoding.upper(), meta=meta)
         _write_new(out, data, force=args.force)
     except PlannerError as exc:
         return refuse(exc, args.lang)
-    print(msg("cli_wrote", file=str(out), count=f"{len(result.gdf):,}", crs=TARGETS[args.to][2],
-              size_kb=f"{len(data) / 1024:,.1f}").text(args.lang))
+    print(
+        msg(
+            "cli_wrote",
+            file=str(out),
+            count=f"{len(result.gdf):,}",
+            crs=TARGETS[args.to][2],
+            size_kb=f"{len(data) / 1024:,.1f}",
+        ).text(args.lang)
+    )
     for note in result.notes:
         print(f"  - {note.text(args.lang)}")
     if renamed:
@@ -220,7 +268,7 @@ def _with_gcj02_mark(name: str) -> str:
     """``name`` with ``_GCJ02`` before its ending (``parcels.shp.zip`` -> ``parcels_GCJ02.shp.zip``)."""
     for ending in sorted(OUTPUT_FORMATS, key=len, reverse=True):
         if name.lower().endswith(ending):
-            return f"{name[: -len(ending)]}_GCJ02{name[-len(ending):]}"
+            return f"{name[: -len(ending)]}_GCJ02{name[-len(ending) :]}"
     return f"{name}_GCJ02"
 
 
@@ -232,16 +280,24 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--crs", help="the file's coordinate system: EPSG code, WKT, PROJ string, GCJ-02, BD-09 or SWAP")
     c.add_argument("--layer", help="which layer of a multi-layer file (default: the first)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--expect", choices=["any", "polygon", "point", "line"], default="any",
-                   help="geometry kind the target layer needs (default: any)")
+    c.add_argument(
+        "--expect",
+        choices=["any", "polygon", "point", "line"],
+        default="any",
+        help="geometry kind the target layer needs (default: any)",
+    )
     c.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)")
     v = sub.add_parser("convert", help="write a readable file to another format / coordinate system")
     v.add_argument("input")
     v.add_argument("output", help="format from the ending: " + ", ".join(OUTPUT_FORMATS))
     v.add_argument("--crs", help="the input's coordinate system (as for check)")
     v.add_argument("--accept-guess", action="store_true", help="use a coordinate system guessed from the coordinates")
-    v.add_argument("--to", choices=["wgs84", "cgcs2000", "cgcs2000_gk120", "gcj02"], default="wgs84",
-                   help="coordinate system of the output (default: wgs84)")
+    v.add_argument(
+        "--to",
+        choices=["wgs84", "cgcs2000", "cgcs2000_gk120", "gcj02"],
+        default="wgs84",
+        help="coordinate system of the output (default: wgs84)",
+    )
     v.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
     v.add_argument("--layer", help="which layer of a multi-layer input")
     v.add_argument("--expect", choices=["any", "polygon", "point", "line"], default="any")

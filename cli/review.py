@@ -18,9 +18,12 @@ from text.messages import t
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m gis review", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("proposals", type=Path, help="the proposals' sites (用地红线) with 项目名称, 用地代码, 计容建筑面积 …")
+    p = argparse.ArgumentParser(
+        prog="python -m gis review", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "proposals", type=Path, help="the proposals' sites (用地红线) with 项目名称, 用地代码, 计容建筑面积 …"
+    )
     p.add_argument("--regulatory", type=Path, required=True, help="the 控规 parcels (地块编号, 用地代码, 容积率上限 …)")
     p.add_argument("--crs", help="coordinate system of both files when they do not say (EPSG code, WKT or PROJ)")
     p.add_argument("--json", action="store_true", help="print the reviews as JSON")
@@ -31,8 +34,16 @@ def parser() -> argparse.ArgumentParser:
 def _print_text(run: ReviewRun, lang: str) -> None:
     for review in run.reviews:
         verdict = t("rev_pass" if review.passed else "rev_fail", lang)
-        print(t("rev_cli_head", lang, name=review.name, verdict=verdict, area=f"{review.site_area_m2:,.1f}",
-                max_gfa=f"{review.max_gfa_m2:,.0f}"))
+        print(
+            t(
+                "rev_cli_head",
+                lang,
+                name=review.name,
+                verdict=verdict,
+                area=f"{review.site_area_m2:,.1f}",
+                max_gfa=f"{review.max_gfa_m2:,.0f}",
+            )
+        )
         for row in check_rows(review, lang=lang):
             fix = f"  → {row['fix']}" if row["fix"] else ""
             print(f"  {row['result']:<4} {row['rule']}: {row['value']} / {row['limit']} ({row['clause']}){fix}")

@@ -35,8 +35,11 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--sso", action="store_true", help="no password: single sign-on (OIDC or proxy) only")
     add.add_argument("--external-id", help="the OIDC subject ('sub') this account signs in as")
     sub.add_parser("list", help="list the accounts")
-    for name, text in (("disable", "disable an account (its sessions end)"), ("enable", "enable an account again"),
-                       ("passwd", "set a new password (from stdin, or typed twice)")):
+    for name, text in (
+        ("disable", "disable an account (its sessions end)"),
+        ("enable", "enable an account again"),
+        ("passwd", "set a new password (from stdin, or typed twice)"),
+    ):
         sub.add_parser(name, help=text).add_argument("name")
     role = sub.add_parser("role", help="change an account's role")
     role.add_argument("name")
@@ -51,15 +54,18 @@ def main(argv: list[str]) -> int:
         actor = cli_actor()
         if args.command == "add":
             password = None if args.sso else read_password()
-            account = acct.add_account(ws, args.name, args.role, actor=actor, password=password,
-                                       external_id=args.external_id)
+            account = acct.add_account(
+                ws, args.name, args.role, actor=actor, password=password, external_id=args.external_id
+            )
             print(f"added {account.name} ({account.role})")
         elif args.command == "list":
             print(f"{'name':<24} {'role':<7} {'state':<9} {'sign-in':<9} created (Beijing time)")
             for a in ws.accounts.all():
                 state = "disabled" if a.disabled else "locked" if a.locked_until else "active"
-                print(f"{a.name:<24} {a.role:<7} {state:<9} {'password' if a.has_password else 'sso':<9} "
-                      f"{beijing_time(a.created_at, seconds=False)}")
+                print(
+                    f"{a.name:<24} {a.role:<7} {state:<9} {'password' if a.has_password else 'sso':<9} "
+                    f"{beijing_time(a.created_at, seconds=False)}"
+                )
         elif args.command in ("disable", "enable"):
             ws.accounts.update(acct.normalise_name(args.name), actor=actor, disabled=args.command == "disable")
             print(f"{args.command}d {acct.normalise_name(args.name)}")

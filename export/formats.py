@@ -46,11 +46,15 @@ from text.clip import truncate_to_bytes
 GCJ02_NAME = "GCJ-02 (AMap/Tencent) - NOT WGS 84, about 500 m off in Shanghai"
 GCJ02_MARK = "GCJ-02 (AMap/Tencent; NOT WGS 84)"
 _GCJ02_DATUM = "GCJ-02 obfuscated datum (no transformation to WGS 84 exists)"
-GCJ02_WKT2 = ('ENGCRS["' + GCJ02_NAME + '",EDATUM["' + _GCJ02_DATUM + '"],CS[Cartesian,2],'
-              'AXIS["easting (GCJ-02 longitude)",east,ORDER[1],LENGTHUNIT["degree",0.0174532925199433]],'
-              'AXIS["northing (GCJ-02 latitude)",north,ORDER[2],LENGTHUNIT["degree",0.0174532925199433]]]')
-GCJ02_PRJ = ('LOCAL_CS["' + GCJ02_NAME + '",LOCAL_DATUM["' + _GCJ02_DATUM + '",32767],'
-             'UNIT["Degree",0.0174532925199433],AXIS["Easting",EAST],AXIS["Northing",NORTH]]')
+GCJ02_WKT2 = (
+    'ENGCRS["' + GCJ02_NAME + '",EDATUM["' + _GCJ02_DATUM + '"],CS[Cartesian,2],'
+    'AXIS["easting (GCJ-02 longitude)",east,ORDER[1],LENGTHUNIT["degree",0.0174532925199433]],'
+    'AXIS["northing (GCJ-02 latitude)",north,ORDER[2],LENGTHUNIT["degree",0.0174532925199433]]]'
+)
+GCJ02_PRJ = (
+    'LOCAL_CS["' + GCJ02_NAME + '",LOCAL_DATUM["' + _GCJ02_DATUM + '",32767],'
+    'UNIT["Degree",0.0174532925199433],AXIS["Easting",EAST],AXIS["Northing",NORTH]]'
+)
 
 #: Target coordinate systems: id -> (EPSG code of the coordinates' frame, datum shift, label).
 TARGETS: dict[str, tuple[str, str, str]] = {
@@ -60,13 +64,24 @@ TARGETS: dict[str, tuple[str, str, str]] = {
     "gcj02": ("EPSG:4326", "gcj02", GCJ02_NAME),
 }
 #: What each target adds to a file name, so a GCJ-02 file is never mistaken for WGS 84.
-FILE_TAGS = {"wgs84": "wgs84", "cgcs2000": "cgcs2000", "cgcs2000_gk120": "cgcs2000_gk120",
-             "gcj02": "GCJ-02_AMap_not_WGS84"}
+FILE_TAGS = {
+    "wgs84": "wgs84",
+    "cgcs2000": "cgcs2000",
+    "cgcs2000_gk120": "cgcs2000_gk120",
+    "gcj02": "GCJ-02_AMap_not_WGS84",
+}
 FORMATS = ("geojson", "gpkg", "shp", "kml", "dxf", "csv_wkt", "csv_xy")
-MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3", "shp": "application/zip",
-        "kml": "application/vnd.google-earth.kml+xml", "dxf": "image/vnd.dxf", "csv_wkt": "text/csv",
-        "csv_xy": "text/csv", "zip": "application/zip",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "shp": "application/zip",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "dxf": "image/vnd.dxf",
+    "csv_wkt": "text/csv",
+    "csv_xy": "text/csv",
+    "zip": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 SHAPEFILE_ENCODINGS = {"UTF-8": "UTF-8", "GBK": "GBK", "GB18030": "GB18030"}
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -90,8 +105,13 @@ class ExportMeta:
     exported: str = ""
 
     def lines(self, crs_label: str) -> list[str]:
-        return [f"title: {self.title}", f"source: {self.source}", f"accuracy: {self.accuracy}",
-                f"exported: {self.exported or date.today().isoformat()}", f"crs: {crs_label}"]
+        return [
+            f"title: {self.title}",
+            f"source: {self.source}",
+            f"accuracy: {self.accuracy}",
+            f"exported: {self.exported or date.today().isoformat()}",
+            f"crs: {crs_label}",
+        ]
 
 
 def _check_target(target: str) -> None:
@@ -124,9 +144,11 @@ def _without_collections(geoms: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(shapely.get_type_id(geoms) == shapely.GeometryType.GEOMETRYCOLLECTION):
         parts = shapely.get_parts(geoms[i])
         kinds = shapely.get_type_id(parts)
-        for family, multi in ((shapely.GeometryType.POLYGON, shapely.multipolygons),
-                              (shapely.GeometryType.LINESTRING, shapely.multilinestrings),
-                              (shapely.GeometryType.POINT, shapely.multipoints)):
+        for family, multi in (
+            (shapely.GeometryType.POLYGON, shapely.multipolygons),
+            (shapely.GeometryType.LINESTRING, shapely.multilinestrings),
+            (shapely.GeometryType.POINT, shapely.multipoints),
+        ):
             chosen = parts[kinds == family]
             if len(chosen):
                 out[i] = multi(chosen)
@@ -210,8 +232,9 @@ def _safe_layer_name(name: str) -> str:
     return text[:60] or "putuo"
 
 
-def geojson_bytes(gdf: gpd.GeoDataFrame, *, meta: ExportMeta | None = None, target: str = "wgs84",
-                  name: str = "putuo") -> bytes:
+def geojson_bytes(
+    gdf: gpd.GeoDataFrame, *, meta: ExportMeta | None = None, target: str = "wgs84", name: str = "putuo"
+) -> bytes:
     """GeoJSON in the target CRS (RFC 7946 when lon/lat), named ``name``, with a ``metadata`` member.
 
     GCJ-02: RFC 7946 has no CRS member, so a ``coordinate_system`` member names GCJ-02 (and the file name
@@ -230,8 +253,9 @@ def geojson_bytes(gdf: gpd.GeoDataFrame, *, meta: ExportMeta | None = None, targ
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-def gpkg_bytes(layers: dict[str, gpd.GeoDataFrame], *, meta: ExportMeta | None = None,
-               target: str | None = None) -> bytes:
+def gpkg_bytes(
+    layers: dict[str, gpd.GeoDataFrame], *, meta: ExportMeta | None = None, target: str | None = None
+) -> bytes:
     """One GeoPackage 1.2 holding every (name -> layer), in ``target`` (default: each layer's own CRS), with an
     ``export_metadata`` attribute table (INTEGER primary key). GCJ-02 layers carry the named GCJ-02 CRS."""
     if target is not None:
@@ -246,12 +270,18 @@ def gpkg_bytes(layers: dict[str, gpd.GeoDataFrame], *, meta: ExportMeta | None =
         if meta is not None:
             label = TARGETS[target][2] if target else "as each layer"
             with sqlite3.connect(path) as con:
-                con.execute("CREATE TABLE export_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-                            "key TEXT NOT NULL UNIQUE, value TEXT)")
-                con.executemany("INSERT INTO export_metadata (key, value) VALUES (?, ?)",
-                                [tuple(line.split(": ", 1)) for line in meta.lines(label)])
-                con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-                            "VALUES ('export_metadata', 'attributes', 'export_metadata', 'what this export is')")
+                con.execute(
+                    "CREATE TABLE export_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+                    "key TEXT NOT NULL UNIQUE, value TEXT)"
+                )
+                con.executemany(
+                    "INSERT INTO export_metadata (key, value) VALUES (?, ?)",
+                    [tuple(line.split(": ", 1)) for line in meta.lines(label)],
+                )
+                con.execute(
+                    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                    "VALUES ('export_metadata', 'attributes', 'export_metadata', 'what this export is')"
+                )
             con.close()
         return path.read_bytes()
 
@@ -261,8 +291,9 @@ def _fields_csv(rows: list[tuple[str, str, str]]) -> bytes:
     return csv_bytes(pd.DataFrame(rows, columns=["layer", "shapefile_field", "full_name"]))
 
 
-def _shapefile_files(gdf: gpd.GeoDataFrame, *, name: str, target: str, encoding: str
-                     ) -> tuple[dict[str, bytes], dict[str, str]]:
+def _shapefile_files(
+    gdf: gpd.GeoDataFrame, *, name: str, target: str, encoding: str
+) -> tuple[dict[str, bytes], dict[str, str]]:
     """The files of one Shapefile (name.shp/.shx/.dbf/.prj/.cpg) and its field-name mapping."""
     codec = SHAPEFILE_ENCODINGS.get(encoding.upper())
     if codec is None:
@@ -290,14 +321,20 @@ def _safe_file_stem(name: str) -> str:
     return stem[:60] or "layer"
 
 
-def shapefile_zip_bytes(gdf: gpd.GeoDataFrame, *, name: str, target: str = "wgs84", encoding: str = "UTF-8",
-                        meta: ExportMeta | None = None) -> bytes:
+def shapefile_zip_bytes(
+    gdf: gpd.GeoDataFrame, *, name: str, target: str = "wgs84", encoding: str = "UTF-8", meta: ExportMeta | None = None
+) -> bytes:
     """A zipped Shapefile (.shp .shx .dbf .prj .cpg) with ``fields.csv`` (name mapping) and ``metadata.txt``."""
     return shapefiles_zip_bytes({name: gdf}, target=target, encoding=encoding, meta=meta)
 
 
-def shapefiles_zip_bytes(layers: dict[str, gpd.GeoDataFrame], *, target: str = "wgs84", encoding: str = "UTF-8",
-                         meta: ExportMeta | None = None) -> bytes:
+def shapefiles_zip_bytes(
+    layers: dict[str, gpd.GeoDataFrame],
+    *,
+    target: str = "wgs84",
+    encoding: str = "UTF-8",
+    meta: ExportMeta | None = None,
+) -> bytes:
     """Several Shapefiles in one flat zip (each layer's files side by side, no zip inside the zip), with one
     ``fields.csv`` (layer, shapefile_field, full_name) and one ``metadata.txt``."""
     _check_target(target)
@@ -316,8 +353,14 @@ def shapefiles_zip_bytes(layers: dict[str, gpd.GeoDataFrame], *, target: str = "
     return buf.getvalue()
 
 
-def kml_bytes(gdf: gpd.GeoDataFrame, *, name_field: str = "name_zh", meta: ExportMeta | None = None,
-              target: str = "wgs84", name: str = "putuo") -> bytes:
+def kml_bytes(
+    gdf: gpd.GeoDataFrame,
+    *,
+    name_field: str = "name_zh",
+    meta: ExportMeta | None = None,
+    target: str = "wgs84",
+    name: str = "putuo",
+) -> bytes:
     """KML (always lon/lat; ``gcj02`` shifts it for AMap) with placemark names, the layer named ``name``
     and a document description (metadata, and the GCJ-02 warning when shifted)."""
     _check_target(target)
@@ -350,9 +393,15 @@ def _cad_layer_name(name: str) -> str:
     return _CAD_FORBIDDEN.sub("_", str(name)).strip()[:255] or "layer"
 
 
-def dxf_bytes(layers: dict[str, gpd.GeoDataFrame], *, name_field: str = "name_zh", target: str = "cgcs2000_gk120",
-              meta: ExportMeta | None = None, text_height: float | None = None,
-              layer_names: Mapping[str, str] | None = None) -> bytes:
+def dxf_bytes(
+    layers: dict[str, gpd.GeoDataFrame],
+    *,
+    name_field: str = "name_zh",
+    target: str = "cgcs2000_gk120",
+    meta: ExportMeta | None = None,
+    text_height: float | None = None,
+    layer_names: Mapping[str, str] | None = None,
+) -> bytes:
     """A DXF for CAD users: one CAD layer per feature class, polygons as closed polylines, points as POINTs drawn
     as a circle with a cross, each feature's name as a TEXT entity and all its attributes as XDATA; metadata on a
     METADATA layer and the coordinate system in the header.
@@ -414,8 +463,10 @@ def _dxf_layer(msp: Any, gdf: gpd.GeoDataFrame, *, cad_layer: str, name_field: s
             if part.geom_type == "Point":
                 entities = [msp.add_point((part.x, part.y), dxfattribs=attrs)]
             elif part.geom_type == "Polygon":
-                entities = [msp.add_lwpolyline(np.asarray(ring.coords)[:, :2].tolist(), close=True, dxfattribs=attrs)
-                            for ring in [part.exterior, *part.interiors]]
+                entities = [
+                    msp.add_lwpolyline(np.asarray(ring.coords)[:, :2].tolist(), close=True, dxfattribs=attrs)
+                    for ring in [part.exterior, *part.interiors]
+                ]
             elif part.geom_type == "LineString":
                 entities = [msp.add_lwpolyline(np.asarray(part.coords)[:, :2].tolist(), dxfattribs=attrs)]
             else:
@@ -449,9 +500,9 @@ def _dxf_metadata(doc: Any, meta: ExportMeta, *, target: str, height: float, bou
     doc.layers.add("METADATA", color=7)
     x0, y0 = (bounds[:, 0].min(), bounds[:, 1].min() - 5 * height) if len(bounds) else (0.0, 0.0)
     for k, line in enumerate(meta.lines(TARGETS[target][2])):
-        doc.modelspace().add_text(_cad_text(line) or "", height=height,
-                                  dxfattribs={"layer": "METADATA", "style": DXF_STYLE}
-                                  ).set_placement((x0, y0 - 1.5 * k * height))
+        doc.modelspace().add_text(
+            _cad_text(line) or "", height=height, dxfattribs={"layer": "METADATA", "style": DXF_STYLE}
+        ).set_placement((x0, y0 - 1.5 * k * height))
 
 
 def _dxf_extent(doc: Any, bounds: np.ndarray, *, margin: float) -> None:
@@ -562,18 +613,25 @@ def _layer_table(gdf: gpd.GeoDataFrame, *, target: str, geometry: str, meta: Exp
     else:
         raise ExportError("exp_csv_geometry", geometry=str(geometry))
     frame["_crs"] = TARGETS[target][2]
-    frame["_exported"] = (meta.exported if meta and meta.exported else date.today().isoformat())
+    frame["_exported"] = meta.exported if meta and meta.exported else date.today().isoformat()
     return frame
 
 
-def csv_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
-                    meta: ExportMeta | None = None) -> bytes:
+def csv_layer_bytes(
+    gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt", meta: ExportMeta | None = None
+) -> bytes:
     """CSV (UTF-8 with BOM, formula-safe) with the geometry as WKT or x/y plus ``_crs`` and ``_exported``."""
     return csv_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta))
 
 
-def xlsx_layer_bytes(gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt",
-                     meta: ExportMeta | None = None, sheet: str = "layer") -> bytes:
+def xlsx_layer_bytes(
+    gdf: gpd.GeoDataFrame,
+    *,
+    target: str = "wgs84",
+    geometry: str = "wkt",
+    meta: ExportMeta | None = None,
+    sheet: str = "layer",
+) -> bytes:
     """The same table as :func:`csv_layer_bytes` as an Excel workbook (text cells, never formulas).
 
     ``_exported`` is a real date cell: with it the second row always holds a typed cell under the all-text first
@@ -588,15 +646,23 @@ def export_file_name(layers: Mapping[str, Any], *, fmt: str, target: str) -> str
     """The download name: ``putuo_<layers>_<crs>.<ext>``; GCJ-02 files say ``GCJ-02_AMap_not_WGS84``."""
     _check_target(target)
     stem = f"putuo_{'_'.join(_safe_file_stem(n) for n in layers)}"[:70] + f"_{FILE_TAGS[target]}"
-    ext = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".shp.zip", "kml": ".kml", "dxf": ".dxf",
-           "csv_wkt": ".csv", "csv_xy": ".csv"}[fmt]
+    ext = {
+        "geojson": ".geojson",
+        "gpkg": ".gpkg",
+        "shp": ".shp.zip",
+        "kml": ".kml",
+        "dxf": ".dxf",
+        "csv_wkt": ".csv",
+        "csv_xy": ".csv",
+    }[fmt]
     if fmt not in ("gpkg", "dxf", "shp") and len(layers) > 1:
         ext = ".zip"
     return stem + ext
 
 
-def export_layers(layers: dict[str, gpd.GeoDataFrame], *, fmt: str, target: str, meta: ExportMeta,
-                  encoding: str = "UTF-8") -> tuple[bytes, str, str]:
+def export_layers(
+    layers: dict[str, gpd.GeoDataFrame], *, fmt: str, target: str, meta: ExportMeta, encoding: str = "UTF-8"
+) -> tuple[bytes, str, str]:
     """Every chosen layer in one download: (bytes, file name, MIME type).
 
     GeoPackage, DXF and Shapefile (one flat zip) hold several layers; GeoJSON, KML and CSV give one file

@@ -46,8 +46,9 @@ def cluster_area_table(subparks: gpd.GeoDataFrame) -> pd.DataFrame:
         ``geodesic_area_km2``, ``share`` (of the total, 0-1).
     """
     table = subpark_area_table(subparks)
-    per = table.groupby("cluster").agg(n_subparks=("id", "count"), area_km2=("area_km2", "sum"),
-                                       geodesic_area_km2=("geodesic_area_km2", "sum"))
+    per = table.groupby("cluster").agg(
+        n_subparks=("id", "count"), area_km2=("area_km2", "sum"), geodesic_area_km2=("geodesic_area_km2", "sum")
+    )
     per.loc["total"] = [per["n_subparks"].sum(), per["area_km2"].sum(), per["geodesic_area_km2"].sum()]
     per["n_subparks"] = per["n_subparks"].astype(int)
     per["share"] = per["area_km2"] / per.loc["total", "area_km2"]
@@ -97,14 +98,21 @@ def subpark_summary(data: ParkData, subpark_id: str, *, n_stations: int = 3) -> 
     inside = to_metric(bld).geometry.within(geom_m).to_numpy()
     mask = inside | (bld["subpark_id"] == subpark_id).to_numpy()
     zones_m = to_metric(data.zones)
-    shares = {zid: float(g.intersection(geom_m).area / a) if a > 0 else 0.0
-              for zid, g in zip(zones_m["id"], zones_m.geometry)}
+    shares = {
+        zid: float(g.intersection(geom_m).area / a) if a > 0 else 0.0 for zid, g in zip(zones_m["id"], zones_m.geometry)
+    }
     return {
         "row": row,
-        "area": {"m2": a, "km2": a / M2_PER_KM2, "ha": a / M2_PER_HA, "mu": a / M2_PER_MU,
-                 "geodesic_km2": float(geodesic_area_m2(sub).iloc[0]) / M2_PER_KM2},
-        "buildings": pd.DataFrame(bld.loc[mask, [c for c in ("id", "name_zh", "name_en", "kind", "kind_zh", "kind_en")
-                                                 if c in bld.columns]]).reset_index(drop=True),
+        "area": {
+            "m2": a,
+            "km2": a / M2_PER_KM2,
+            "ha": a / M2_PER_HA,
+            "mu": a / M2_PER_MU,
+            "geodesic_km2": float(geodesic_area_m2(sub).iloc[0]) / M2_PER_KM2,
+        },
+        "buildings": pd.DataFrame(
+            bld.loc[mask, [c for c in ("id", "name_zh", "name_en", "kind", "kind_zh", "kind_en") if c in bld.columns]]
+        ).reset_index(drop=True),
         "stations": nearest_features(geom_m, data.stations, k=n_stations),
         "zones": shares,
     }

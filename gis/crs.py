@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Literal
 
-import coordTransform as _ct
+import coordTransform as _ct  # noqa: N813 (the package's own name)
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -60,13 +60,18 @@ def _reproject(obj: gpd.GeoDataFrame | gpd.GeoSeries, target: str) -> gpd.GeoDat
     crs = _crs_of(obj)
     source = str(crs.srs).upper()
     pair = {source, target.upper()}
-    fast = (len(pair) == 2 and METRIC_CRS.upper() in pair and not pair.isdisjoint(_PIPELINE_CRS)
-            and not obj.geometry.has_z.any())
+    fast = (
+        len(pair) == 2
+        and METRIC_CRS.upper() in pair
+        and not pair.isdisjoint(_PIPELINE_CRS)
+        and not obj.geometry.has_z.any()
+    )
     if not fast:
         return obj.to_crs(target)
     transformer = _pipeline(source, target.upper())
-    geoms = shapely.transform(obj.geometry.to_numpy(),
-                              lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    geoms = shapely.transform(
+        obj.geometry.to_numpy(), lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
     moved = gpd.GeoSeries(geoms, index=obj.index, crs=target, name=obj.geometry.name)
     if isinstance(obj, gpd.GeoSeries):
         return moved.rename(obj.name)
@@ -87,8 +92,11 @@ def require_projected(obj: gpd.GeoDataFrame | gpd.GeoSeries, *, operation: str) 
     """
     crs = _crs_of(obj)
     if crs.is_geographic:
-        raise CRSError("crs_geographic_metric", crs=crs.to_string(),
-                       operation=msg(f"op_{operation}") if f"op_{operation}" in CATALOGUE else operation)
+        raise CRSError(
+            "crs_geographic_metric",
+            crs=crs.to_string(),
+            operation=msg(f"op_{operation}") if f"op_{operation}" in CATALOGUE else operation,
+        )
 
 
 def to_metric(obj: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
@@ -131,8 +139,7 @@ def geodesic_area_m2(obj: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     reference the planar EPSG:4549 area is checked against (about 0.044 % smaller in Putuo).
     """
     geoms = to_storage(obj).geometry
-    areas = [abs(_GEOD.geometry_area_perimeter(g)[0]) if g is not None and not g.is_empty else 0.0
-             for g in geoms]
+    areas = [abs(_GEOD.geometry_area_perimeter(g)[0]) if g is not None and not g.is_empty else 0.0 for g in geoms]
     return pd.Series(areas, index=obj.index, name="geodesic_area_m2", dtype=float)
 
 
@@ -153,8 +160,10 @@ def _pair(fn, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if lon.size == 0:
         return lon.copy(), lat.copy()
     out_lon, out_lat = fn(lon.ravel(), lat.ravel())
-    return (np.asarray(out_lon, dtype=np.float64).reshape(lon.shape),
-            np.asarray(out_lat, dtype=np.float64).reshape(lat.shape))
+    return (
+        np.asarray(out_lon, dtype=np.float64).reshape(lon.shape),
+        np.asarray(out_lat, dtype=np.float64).reshape(lat.shape),
+    )
 
 
 def _inverse(forward, lon: np.ndarray, lat: np.ndarray, *, iterations: int) -> tuple[np.ndarray, np.ndarray]:
@@ -251,11 +260,23 @@ def shift_geometries(obj: gpd.GeoDataFrame | gpd.GeoSeries, *, source: Datum, ta
 #: Longest CRS text accepted (characters): a WKT2 definition with a bound transformation is about 3,000.
 MAX_CRS_TEXT = 20_000
 #: PROJ parameters that make PROJ open a file (or, through it, anything on the server).
-_FILE_PARAMS = frozenset({"init", "nadgrids", "geoidgrids", "grids", "file", "hgrids", "vgrids", "xy_grids",
-                          "z_grids", "grid", "filename"})
+_FILE_PARAMS = frozenset(
+    {"init", "nadgrids", "geoidgrids", "grids", "file", "hgrids", "vgrids", "xy_grids", "z_grids", "grid", "filename"}
+)
 #: PROJ operations that read grids or are not coordinate systems at all.
-_FILE_OPERATIONS = frozenset({"pipeline", "hgridshift", "vgridshift", "xyzgridshift", "gridshift", "deformation",
-                              "tinshift", "vertoffset", "defmodel"})
+_FILE_OPERATIONS = frozenset(
+    {
+        "pipeline",
+        "hgridshift",
+        "vgridshift",
+        "xyzgridshift",
+        "gridshift",
+        "deformation",
+        "tinshift",
+        "vertoffset",
+        "defmodel",
+    }
+)
 _PROJ_TOKEN = re.compile(r"(?:^|\s)\+?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*([^\s]*))?")
 _PROJ4_EXTENSION = re.compile(r'EXTENSION\s*\[\s*"PROJ4"\s*,\s*"([^"]*)"', re.IGNORECASE)
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")

@@ -15,28 +15,71 @@ from text.messages import Message, msg
 
 #: Layer id -> (file under the data folder, geometry types allowed, required attribute columns).
 LAYER_FILES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "district": ("boundaries/district.geojson", ("Polygon", "MultiPolygon"),
-                 ("id", "name_zh", "name_en", "source", "accuracy")),
-    "creek_edge": ("boundaries/creek_edge.geojson", ("LineString", "MultiLineString"),
-                   ("id", "name_zh", "name_en", "source", "accuracy")),
-    "subparks": ("boundaries/subparks.geojson", ("Polygon", "MultiPolygon"),
-                 ("id", "name_zh", "name_en", "cluster", "industries_zh", "industries_en", "industry_tags",
-                  "carriers_zh", "declared_area_km2", "source", "accuracy")),
-    "zones": ("boundaries/zones.geojson", ("Polygon", "MultiPolygon"),
-              ("id", "name_zh", "name_en", "source", "accuracy")),
-    "buildings": ("buildings/buildings.geojson", ("Point", "Polygon", "MultiPolygon"),
-                  ("id", "name_zh", "name_en", "kind", "subpark_id", "industry_tags", "floor_area_m2",
-                   "source", "accuracy")),
-    "parcels": ("parcels/parcels.geojson", ("Polygon", "MultiPolygon"),
-                ("id", "name_zh", "name_en", "current_use", "status", "area_m2", "plot_ratio",
-                 "potential_floor_area_m2", "source", "accuracy")),
-    "stations": ("transit/stations.geojson", ("Point",),
-                 ("id", "name_zh", "name_en", "lines", "source", "accuracy")),
+    "district": (
+        "boundaries/district.geojson",
+        ("Polygon", "MultiPolygon"),
+        ("id", "name_zh", "name_en", "source", "accuracy"),
+    ),
+    "creek_edge": (
+        "boundaries/creek_edge.geojson",
+        ("LineString", "MultiLineString"),
+        ("id", "name_zh", "name_en", "source", "accuracy"),
+    ),
+    "subparks": (
+        "boundaries/subparks.geojson",
+        ("Polygon", "MultiPolygon"),
+        (
+            "id",
+            "name_zh",
+            "name_en",
+            "cluster",
+            "industries_zh",
+            "industries_en",
+            "industry_tags",
+            "carriers_zh",
+            "declared_area_km2",
+            "source",
+            "accuracy",
+        ),
+    ),
+    "zones": (
+        "boundaries/zones.geojson",
+        ("Polygon", "MultiPolygon"),
+        ("id", "name_zh", "name_en", "source", "accuracy"),
+    ),
+    "buildings": (
+        "buildings/buildings.geojson",
+        ("Point", "Polygon", "MultiPolygon"),
+        ("id", "name_zh", "name_en", "kind", "subpark_id", "industry_tags", "floor_area_m2", "source", "accuracy"),
+    ),
+    "parcels": (
+        "parcels/parcels.geojson",
+        ("Polygon", "MultiPolygon"),
+        (
+            "id",
+            "name_zh",
+            "name_en",
+            "current_use",
+            "status",
+            "area_m2",
+            "plot_ratio",
+            "potential_floor_area_m2",
+            "source",
+            "accuracy",
+        ),
+    ),
+    "stations": ("transit/stations.geojson", ("Point",), ("id", "name_zh", "name_en", "lines", "source", "accuracy")),
     # context from OpenStreetMap (ODbL 1.0, see data/context/NOTICE.md)
-    "roads": ("context/roads.geojson", ("LineString", "MultiLineString"),
-              ("id", "name_zh", "name_en", "kind", "source", "accuracy")),
-    "metro_lines": ("context/metro_lines.geojson", ("LineString", "MultiLineString"),
-                    ("id", "ref", "name_zh", "name_en", "colour", "source", "accuracy")),
+    "roads": (
+        "context/roads.geojson",
+        ("LineString", "MultiLineString"),
+        ("id", "name_zh", "name_en", "kind", "source", "accuracy"),
+    ),
+    "metro_lines": (
+        "context/metro_lines.geojson",
+        ("LineString", "MultiLineString"),
+        ("id", "ref", "name_zh", "name_en", "colour", "source", "accuracy"),
+    ),
 }
 
 CLUSTERS = ("north", "south")
@@ -87,8 +130,11 @@ def schema_problems(layer_id: str, gdf: gpd.GeoDataFrame) -> list[Message]:
         One per problem, naming the layer and the feature id; empty when the layer is fine.
     """
     _, geom_types, required = LAYER_FILES[layer_id]
-    problems = [msg("schema_missing_column", layer=layer_id, column=col, required=", ".join(required))
-                for col in required if col not in gdf.columns]
+    problems = [
+        msg("schema_missing_column", layer=layer_id, column=col, required=", ".join(required))
+        for col in required
+        if col not in gdf.columns
+    ]
     if "id" in gdf.columns:
         ids = gdf["id"].astype("string")
         missing = int(ids.isna().sum() + (ids.str.strip() == "").sum())
@@ -105,8 +151,15 @@ def schema_problems(layer_id: str, gdf: gpd.GeoDataFrame) -> list[Message]:
         if geom is None or geom.is_empty:
             problems.append(msg("schema_empty_geometry", layer=layer_id, id=fid))
         elif geom.geom_type not in geom_types:
-            problems.append(msg("schema_geometry_type", layer=layer_id, id=fid, found=geom.geom_type,
-                                expected=" / ".join(geom_types)))
+            problems.append(
+                msg(
+                    "schema_geometry_type",
+                    layer=layer_id,
+                    id=fid,
+                    found=geom.geom_type,
+                    expected=" / ".join(geom_types),
+                )
+            )
     return problems
 
 
@@ -142,9 +195,13 @@ def dissolve_clusters(subparks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         One row per cluster, index 0..n-1, columns ``id``, ``name_zh``, ``name_en``, ``n_subparks``,
         ``source``, ``accuracy``; same CRS as the input.
     """
-    names = {"north": ("北区块（智能制造与生命健康组团）", "North cluster (intelligent manufacturing & life-health)"),
-             "south": ("南区块（智能软件、研发服务、科技金融组团）",
-                       "South cluster (intelligent software, R&D services, sci-tech finance)")}
+    names = {
+        "north": ("北区块（智能制造与生命健康组团）", "North cluster (intelligent manufacturing & life-health)"),
+        "south": (
+            "南区块（智能软件、研发服务、科技金融组团）",
+            "South cluster (intelligent software, R&D services, sci-tech finance)",
+        ),
+    }
     grouped = subparks.dissolve(by="cluster", aggfunc={"id": "count"}).rename(columns={"id": "n_subparks"})
     grouped = grouped.reset_index().rename(columns={"cluster": "id"})
     grouped["name_zh"] = grouped["id"].map(lambda c: names.get(c, (c, c))[0])

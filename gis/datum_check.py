@@ -121,8 +121,12 @@ def _kind(geoms: np.ndarray) -> str:
 
 
 def _string_columns(layer: gpd.GeoDataFrame) -> list[str]:
-    return [c for c in layer.columns if c != layer.geometry.name
-            and (pd.api.types.is_object_dtype(layer[c]) or pd.api.types.is_string_dtype(layer[c]))]
+    return [
+        c
+        for c in layer.columns
+        if c != layer.geometry.name
+        and (pd.api.types.is_object_dtype(layer[c]) or pd.api.types.is_string_dtype(layer[c]))
+    ]
 
 
 def _fit_points(layer: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, name_column: str | None):
@@ -182,8 +186,9 @@ def _fit_lines(layer: gpd.GeoDataFrame, roads: gpd.GeoDataFrame):
     return fits, int(along[best].sum())
 
 
-def datum_fit(layer: gpd.GeoDataFrame, *, roads: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
-              name_column: str | None = None) -> DatumFit:
+def datum_fit(
+    layer: gpd.GeoDataFrame, *, roads: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, name_column: str | None = None
+) -> DatumFit:
     """Score a lon/lat layer read as declared, as GCJ-02 and as BD-09 against roads and stations.
 
     Parameters
@@ -216,8 +221,14 @@ def datum_fit(layer: gpd.GeoDataFrame, *, roads: gpd.GeoDataFrame, stations: gpd
     kind = _kind(layer.geometry.to_numpy())
     column = None
     if kind == "empty":
-        return DatumFit(kind, "none", MappingProxyType({r: float("inf") for r in READINGS}), 0, "unknown",
-                        note=msg("datum_note_empty"))
+        return DatumFit(
+            kind,
+            "none",
+            MappingProxyType({r: float("inf") for r in READINGS}),
+            0,
+            "unknown",
+            note=msg("datum_note_empty"),
+        )
     if kind == "points":
         fits, matched, column = _fit_points(layer, stations, name_column)
         method = "station_names"
@@ -233,15 +244,31 @@ def datum_fit(layer: gpd.GeoDataFrame, *, roads: gpd.GeoDataFrame, stations: gpd
         return DatumFit(kind, method, fit_m, matched, "unknown", note=note, name_column=column)
     best = min(READINGS, key=lambda r: fits[r])
     if fits[best] >= CAP_M:
-        return DatumFit(kind, method, fit_m, matched, "unknown", note=msg("datum_note_far", cap_m=CAP_M),
-                        name_column=column)
+        return DatumFit(
+            kind, method, fit_m, matched, "unknown", note=msg("datum_note_far", cap_m=CAP_M), name_column=column
+        )
     if best != "wgs84" and fits[best] <= GOOD_FIT_M and fits[best] * RATIO <= fits["wgs84"]:
-        basis = (msg("datum_basis_names", count=matched) if method == "station_names"
-                 else msg("datum_basis_roads", length_km=matched * SAMPLE_STEP_M / 1000))
-        warning = msg("datum_suspected", declared_m=round(fits["wgs84"]), shifted_m=round(fits[best]),
-                      datum=msg(f"datum_{best}"), basis=basis)
+        basis = (
+            msg("datum_basis_names", count=matched)
+            if method == "station_names"
+            else msg("datum_basis_roads", length_km=matched * SAMPLE_STEP_M / 1000)
+        )
+        warning = msg(
+            "datum_suspected",
+            declared_m=round(fits["wgs84"]),
+            shifted_m=round(fits[best]),
+            datum=msg(f"datum_{best}"),
+            basis=basis,
+        )
         return DatumFit(kind, method, fit_m, matched, best, message=warning, name_column=column)
     if fits["wgs84"] <= GOOD_FIT_M and best == "wgs84":
         return DatumFit(kind, method, fit_m, matched, "wgs84", name_column=column)
-    return DatumFit(kind, method, fit_m, matched, "unknown",
-                    note=msg("datum_note_unclear", good_m=GOOD_FIT_M, ratio=RATIO), name_column=column)
+    return DatumFit(
+        kind,
+        method,
+        fit_m,
+        matched,
+        "unknown",
+        note=msg("datum_note_unclear", good_m=GOOD_FIT_M, ratio=RATIO),
+        name_column=column,
+    )

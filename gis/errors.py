@@ -120,54 +120,54 @@ class PerformanceError(PlannerError):
 
 
 # --- import -----------------------------------------------------------------------------------------------
-class ImportFailure(DataValidationError):
+class ImportRefusedError(DataValidationError):
     """An uploaded file cannot be imported; the message names the file and the fix."""
 
     title_code = "err_title_import"
 
 
-class UnsupportedFormatError(ImportFailure):
+class UnsupportedFormatError(ImportRefusedError):
     """The file's type is not one the importer reads."""
 
 
-class FileTooLargeError(ImportFailure):
+class FileTooLargeError(ImportRefusedError):
     """The file (or what it unpacks or parses to) is over a limit."""
 
 
-class UnsafeArchiveError(ImportFailure):
+class UnsafeArchiveError(ImportRefusedError):
     """A zip-based file is unsafe (paths leaving the archive, bombs, too many members)."""
 
 
-class EmptyFileError(ImportFailure):
+class EmptyFileError(ImportRefusedError):
     """The file holds no features."""
 
 
-class ReadError(ImportFailure):
+class ReadError(ImportRefusedError):
     """The file is damaged or not what its name says."""
 
 
-class CRSUnknownError(ImportFailure):
+class CRSUnknownError(ImportRefusedError):
     """The file's coordinate system cannot be found, guessed or used."""
 
 
-class CoordinateError(ImportFailure):
+class CoordinateError(ImportRefusedError):
     """Coordinates are missing, not finite, or far from Shanghai."""
 
 
-class GeometryError(ImportFailure):
+class GeometryError(ImportRefusedError):
     """Geometries are of the wrong kind or cannot be repaired."""
 
 
-class SchemaError(ImportFailure):
+class SchemaError(ImportRefusedError):
     """Required fields are missing or not unique after the field mapping."""
 
 
-class UnsafeContentError(ImportFailure):
+class UnsafeContentError(ImportRefusedError):
     """The file holds something the importer never follows: XML entity declarations, a CRS or a
     parameter that points at files or URLs, content of another format than its name says."""
 
 
-class LimitExceededError(ImportFailure):
+class LimitExceededError(ImportRefusedError):
     """Reading an upload went over the worker's memory, CPU-time or wall-clock limit; only the worker was
     stopped. ``params['limit']`` says which: ``"memory"``, ``"cpu"`` or ``"wall"``."""
 
@@ -242,8 +242,19 @@ class ConflictError(StoreError):
 
     title_code = "err_title_conflict"
 
-    def __init__(self, code: str, /, *, scenario_id: str, base_version: int | None, latest_version: int,
-                 saved_by: str, saved_at: str, changes: Message, **params: Any) -> None:
+    def __init__(
+        self,
+        code: str,
+        /,
+        *,
+        scenario_id: str,
+        base_version: int | None,
+        latest_version: int,
+        saved_by: str,
+        saved_at: str,
+        changes: Message,
+        **params: Any,
+    ) -> None:
         self.scenario_id = scenario_id
         self.base_version = base_version
         self.latest_version = latest_version
@@ -251,10 +262,16 @@ class ConflictError(StoreError):
         self.saved_at = saved_at
         self.changes = changes
         # the message shows Beijing time (UTC+8); the attribute keeps the stored UTC text
-        super().__init__(code, scenario_id=scenario_id, base_version=base_version if base_version else 0,
-                         latest_version=latest_version, saved_by=saved_by, saved_at=beijing_time(saved_at),
-                         changes=changes,
-                         **params)
+        super().__init__(
+            code,
+            scenario_id=scenario_id,
+            base_version=base_version if base_version else 0,
+            latest_version=latest_version,
+            saved_by=saved_by,
+            saved_at=beijing_time(saved_at),
+            changes=changes,
+            **params,
+        )
 
 
 class ScenarioFileError(StoreError):

@@ -7,14 +7,36 @@ import pandas as pd
 # key, zh, en, unit_zh, unit_en, 2019 (None = not given), 2025 target
 _TABLE1 = [
     ("rd_intensity", "企业研发投入占销售收入比重", "Enterprise R&D spend / sales revenue", "%", "%", None, 4.2),
-    ("patents_per_10k", "万人当年新增发明专利授权数", "New invention patents granted per 10,000 people", "件", "patents",
-     57.12, 70.0),
+    (
+        "patents_per_10k",
+        "万人当年新增发明专利授权数",
+        "New invention patents granted per 10,000 people",
+        "件",
+        "patents",
+        57.12,
+        70.0,
+    ),
     ("sei_output", "战略性新兴产业产值", "Strategic emerging industry output", "亿元", "100 M CNY", 167.28, 300.0),
-    ("firms_1bn", "主营业务收入超10亿元企业数", "Firms with main-business revenue > 1 bn CNY", "家", "firms", None, 30.0),
+    (
+        "firms_1bn",
+        "主营业务收入超10亿元企业数",
+        "Firms with main-business revenue > 1 bn CNY",
+        "家",
+        "firms",
+        None,
+        30.0,
+    ),
     ("hitech_firms", "高新技术企业数", "High-tech enterprises", "家", "firms", 316.0, 415.0),
     ("masters_share", "硕士及以上学历从业人员占比", "Staff with a master's degree or above", "%", "%", None, 13.5),
-    ("foreign_share", "外籍及留学归国人员占从业人员比重", "Foreign residents and returnees among staff", "%", "%",
-     None, 3.2),
+    (
+        "foreign_share",
+        "外籍及留学归国人员占从业人员比重",
+        "Foreign residents and returnees among staff",
+        "%",
+        "%",
+        None,
+        3.2,
+    ),
     ("new_listed", "新增上市企业（五年累计）", "New listed firms (5-year cumulative)", "家", "firms", None, 12.0),
 ]
 

@@ -44,8 +44,12 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> None:
     os.close(fd)
     try:
         os.unlink(tmp)
-        out.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer_options={
-            "COORDINATE_PRECISION": str(STORED_DECIMALS), "RFC7946": "YES", "WRITE_NAME": "NO"})
+        out.to_file(
+            tmp,
+            driver="GeoJSON",
+            engine="pyogrio",
+            layer_options={"COORDINATE_PRECISION": str(STORED_DECIMALS), "RFC7946": "YES", "WRITE_NAME": "NO"},
+        )
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

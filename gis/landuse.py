@@ -90,8 +90,10 @@ def load_landuse(folder: str | Path = TABLE_DIR) -> LandUseCodes:
     compat = _read_table(folder / "landuse_compatibility.csv", ("planned", "proposed"))
     names = {_code(r.code): (str(r.name_zh), str(r.name_en)) for r in codes.itertuples()}
     parents = {_code(r.code): _code(r.parent) for r in codes.itertuples()}
-    unknown = sorted({p for p in parents.values() if p and p not in names}
-                     | {_code(c) for c in (*compat["planned"], *compat["proposed"]) if _code(c) not in names})
+    unknown = sorted(
+        {p for p in parents.values() if p and p not in names}
+        | {_code(c) for c in (*compat["planned"], *compat["proposed"]) if _code(c) not in names}
+    )
     if unknown:
         raise RegulatoryError("reg_table_unknown_code", file=str(folder.name), codes=", ".join(unknown[:10]))
     pairs = frozenset((_code(r.planned), _code(r.proposed)) for r in compat.itertuples())

@@ -31,4 +31,3 @@ def creek_belt(district: gpd.GeoDataFrame, creek_edge: gpd.GeoDataFrame, *, widt
     area = to_metric(district).geometry.union_all()
     line = to_metric(creek_edge).geometry.union_all()
     return shapely.intersection(area, shapely.buffer(line, width_m, quad_segs=8))
-

@@ -65,8 +65,10 @@ def normalise_actuals(actuals: pd.DataFrame) -> pd.DataFrame:
         A column missing, an indicator name not in Table 1, a year or value that is not a number.
     """
     folded = {_fold(c): c for c in actuals.columns}
-    found = {canon: next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
-             for canon, names in ACTUALS_FIELDS.items()}
+    found = {
+        canon: next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
+        for canon, names in ACTUALS_FIELDS.items()
+    }
     missing = [ACTUALS_FIELDS[c][0] for c, col in found.items() if col is None]
     if missing:
         raise MonitoringError("mon_missing_columns", columns="、".join(missing))
@@ -75,14 +77,22 @@ def normalise_actuals(actuals: pd.DataFrame) -> pd.DataFrame:
     unknown = sorted({str(v) for v, f in zip(actuals[found["indicator"]], names) if f not in keys})
     if unknown:
         raise MonitoringError("mon_unknown_indicator", names="、".join(unknown[:5]))
-    out = pd.DataFrame({"key": names.map(keys),
-                        "year": pd.to_numeric(actuals[found["year"]], errors="coerce"),
-                        "value": pd.to_numeric(actuals[found["value"]], errors="coerce")})
+    out = pd.DataFrame(
+        {
+            "key": names.map(keys),
+            "year": pd.to_numeric(actuals[found["year"]], errors="coerce"),
+            "value": pd.to_numeric(actuals[found["value"]], errors="coerce"),
+        }
+    )
     bad = out["year"].isna() | out["value"].isna() | ~out["year"].between(2000, 2100)
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
-        raise MonitoringError("mon_bad_row", row=first + 2, year=str(actuals[found["year"]].iloc[first])[:20],
-                              value=str(actuals[found["value"]].iloc[first])[:20])
+        raise MonitoringError(
+            "mon_bad_row",
+            row=first + 2,
+            year=str(actuals[found["year"]].iloc[first])[:20],
+            value=str(actuals[found["value"]].iloc[first])[:20],
+        )
     out["year"] = out["year"].astype(int)
     return out.drop_duplicates(["key", "year"], keep="last").reset_index(drop=True)
 
@@ -109,8 +119,11 @@ def _status(key: str, name: str, target: float, baseline: float | None, own: pd.
         expected = target * years_done / (TARGET_YEAR - FIRST_PLAN_YEAR + 1)
     else:
         value = float(own["value"].iloc[-1])
-        expected = (None if baseline is None else
-                    baseline + (target - baseline) * (latest - BASE_YEAR) / (TARGET_YEAR - BASE_YEAR))
+        expected = (
+            None
+            if baseline is None
+            else baseline + (target - baseline) * (latest - BASE_YEAR) / (TARGET_YEAR - BASE_YEAR)
+        )
     achievement = value / target * 100.0 if target else None
     if latest == TARGET_YEAR:
         status = "met" if value >= target else "not_met"

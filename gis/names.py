@@ -17,12 +17,21 @@ import re
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
 # Readings pypinyin's dictionary gets wrong for place names in and around Putuo (长 is cháng here).
-load_phrases_dict({"长风": [["cháng"], ["fēng"]], "长征": [["cháng"], ["zhēng"]],
-                   "长宁": [["cháng"], ["níng"]], "长寿": [["cháng"], ["shòu"]],
-                   "长江": [["cháng"], ["jiāng"]], "曲阜": [["qū"], ["fù"]],
-                   "蕰藻浜": [["yùn"], ["zǎo"], ["bāng"]], "莘庄": [["xīn"], ["zhuāng"]],
-                   "七莘": [["qī"], ["xīn"]], "乐秀": [["lè"], ["xiù"]],
-                   "朝阳": [["cháo"], ["yáng"]]})
+load_phrases_dict(
+    {
+        "长风": [["cháng"], ["fēng"]],
+        "长征": [["cháng"], ["zhēng"]],
+        "长宁": [["cháng"], ["níng"]],
+        "长寿": [["cháng"], ["shòu"]],
+        "长江": [["cháng"], ["jiāng"]],
+        "曲阜": [["qū"], ["fù"]],
+        "蕰藻浜": [["yùn"], ["zǎo"], ["bāng"]],
+        "莘庄": [["xīn"], ["zhuāng"]],
+        "七莘": [["qī"], ["xīn"]],
+        "乐秀": [["lè"], ["xiù"]],
+        "朝阳": [["cháo"], ["yáng"]],
+    }
+)
 
 #: Names whose official English is not the rule's output (ring roads, stations named after places).
 OFFICIAL_EN: dict[str, str] = {
@@ -59,15 +68,39 @@ OFFICIAL_EN: dict[str, str] = {
 
 #: Generic words (the longest match at the end of a name wins) and their English; ``True`` marks road
 #: generics, which take a direction (北 North ...) and an ordinal (一 1st ...) and may name a bridge or exit.
-_GENERIC: tuple[tuple[str, str, bool], ...] = tuple(sorted((
-    ("高速公路", "Expressway", True), ("高架路", "Elevated Road", True), ("高架桥", "Viaduct", False),
-    ("高架", "Elevated Road", True), ("高速", "Expressway", True), ("快速路", "Expressway", True),
-    ("联络线", "Link", False), ("公路", "Highway", True), ("大道", "Avenue", True), ("隧道", "Tunnel", False),
-    ("通道", "Passage", False), ("出口", "Exit", False), ("入口", "Entrance", False), ("出发", "Departures", False),
-    ("路", "Road", True), ("街", "Street", True), ("桥", "Bridge", False), ("火车站", "Railway Station", False),
-    ("航站楼", "Terminal", False), ("公园", "Park", False), ("大学", "University", False), ("新村", "Xincun", False),
-    ("博物馆", "Museum", False), ("图书馆", "Library", False), ("动物园", "Zoo", False), ("寺", "Temple", False),
-), key=lambda g: -len(g[0])))
+_GENERIC: tuple[tuple[str, str, bool], ...] = tuple(
+    sorted(
+        (
+            ("高速公路", "Expressway", True),
+            ("高架路", "Elevated Road", True),
+            ("高架桥", "Viaduct", False),
+            ("高架", "Elevated Road", True),
+            ("高速", "Expressway", True),
+            ("快速路", "Expressway", True),
+            ("联络线", "Link", False),
+            ("公路", "Highway", True),
+            ("大道", "Avenue", True),
+            ("隧道", "Tunnel", False),
+            ("通道", "Passage", False),
+            ("出口", "Exit", False),
+            ("入口", "Entrance", False),
+            ("出发", "Departures", False),
+            ("路", "Road", True),
+            ("街", "Street", True),
+            ("桥", "Bridge", False),
+            ("火车站", "Railway Station", False),
+            ("航站楼", "Terminal", False),
+            ("公园", "Park", False),
+            ("大学", "University", False),
+            ("新村", "Xincun", False),
+            ("博物馆", "Museum", False),
+            ("图书馆", "Library", False),
+            ("动物园", "Zoo", False),
+            ("寺", "Temple", False),
+        ),
+        key=lambda g: -len(g[0]),
+    )
+)
 _ROAD_GENERICS = tuple(g for g in _GENERIC if g[2])
 _DIRECTIONS = {"东": "East", "南": "South", "西": "West", "北": "North", "中": "Middle"}
 _ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}

@@ -94,8 +94,10 @@ def normalise_stats(stats: pd.DataFrame, *, credit_to_parcel: Mapping[str, str] 
         is not a non-negative number.
     """
     folded = {_fold(c): c for c in stats.columns}
-    found = {canon: next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
-             for canon, names in STAT_FIELDS.items()}
+    found = {
+        canon: next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
+        for canon, names in STAT_FIELDS.items()
+    }
     if found["parcel_id"] is None and (found["credit_code"] is None or credit_to_parcel is None):
         raise PerformanceError("perf_no_key")
     for canon in ("year", "tax", "output"):
@@ -111,14 +113,16 @@ def normalise_stats(stats: pd.DataFrame, *, credit_to_parcel: Mapping[str, str] 
         column = found[canon]
         out[canon] = np.nan if column is None else _numbers(stats[column], header=str(column))
     if out["year"].isna().any():
-        raise PerformanceError("perf_bad_number", column=str(found["year"]), row=int(out["year"].isna().argmax()) + 2,
-                               value="")
+        raise PerformanceError(
+            "perf_bad_number", column=str(found["year"]), row=int(out["year"].isna().argmax()) + 2, value=""
+        )
     out["year"] = out["year"].astype(int)
     return out
 
 
-def classify(stats: pd.DataFrame, parcels: gpd.GeoDataFrame, *, scheme: Scheme = EXAMPLE_SCHEME,
-             year: int | None = None) -> Performance:
+def classify(
+    stats: pd.DataFrame, parcels: gpd.GeoDataFrame, *, scheme: Scheme = EXAMPLE_SCHEME, year: int | None = None
+) -> Performance:
     """Indicators, score and class of every parcel with statistics in ``year`` (default: the latest year).
 
     Parameters
@@ -137,14 +141,18 @@ def classify(stats: pd.DataFrame, parcels: gpd.GeoDataFrame, *, scheme: Scheme =
     use_year = int(stats["year"].max()) if year is None else int(year)
     rows = stats[stats["year"] == use_year]
     sums = rows.groupby("parcel_id")[["tax", "output", "energy", "workers", "area_mu"]].sum(min_count=1)
-    measured = pd.Series(area_m2(to_metric(parcels)).to_numpy() / M2_PER_MU,
-                         index=pd.Index(parcels["id"].astype(str), name="parcel_id"), name="area_mu_measured")
+    measured = pd.Series(
+        area_m2(to_metric(parcels)).to_numpy() / M2_PER_MU,
+        index=pd.Index(parcels["id"].astype(str), name="parcel_id"),
+        name="area_mu_measured",
+    )
     unmatched = tuple(sorted(set(sums.index) - set(measured.index)))
     table = sums.rename(columns={"area_mu": "area_mu_stated"}).join(measured, how="inner")
     table.insert(0, "year", use_year)
     table["area_mu"] = table["area_mu_stated"].fillna(table["area_mu_measured"])
-    table["area_mismatch"] = ((table["area_mu_stated"] - table["area_mu_measured"]).abs()
-                              > AREA_MISMATCH_SHARE * table["area_mu_measured"])
+    table["area_mismatch"] = (table["area_mu_stated"] - table["area_mu_measured"]).abs() > AREA_MISMATCH_SHARE * table[
+        "area_mu_measured"
+    ]
     indicators = indicator_values(table)
     table = table.join(indicators)
     table["score"] = scores(indicators, scheme)
@@ -160,9 +168,15 @@ def indicator_values(table: pd.DataFrame) -> pd.DataFrame:
         d = table[den].where(table[den] > 0)
         return table[num] / d
 
-    return pd.DataFrame({"tax_per_mu": ratio("tax", "area_mu"), "output_per_mu": ratio("output", "area_mu"),
-                         "output_per_energy": ratio("output", "energy"),
-                         "output_per_worker": ratio("output", "workers")}, index=table.index)
+    return pd.DataFrame(
+        {
+            "tax_per_mu": ratio("tax", "area_mu"),
+            "output_per_mu": ratio("output", "area_mu"),
+            "output_per_energy": ratio("output", "energy"),
+            "output_per_worker": ratio("output", "workers"),
+        },
+        index=table.index,
+    )
 
 
 def scores(indicators: pd.DataFrame, scheme: Scheme, *, weights: np.ndarray | None = None) -> np.ndarray:
@@ -172,8 +186,9 @@ def scores(indicators: pd.DataFrame, scheme: Scheme, *, weights: np.ndarray | No
     (draws, parcels).
     """
     keys = list(INDICATORS)
-    ratio = np.minimum(indicators[keys].to_numpy(dtype=float) / np.array([scheme.benchmarks[k] for k in keys]),
-                       scheme.cap)
+    ratio = np.minimum(
+        indicators[keys].to_numpy(dtype=float) / np.array([scheme.benchmarks[k] for k in keys]), scheme.cap
+    )
     ratio = np.nan_to_num(ratio, nan=0.0)
     w = np.array([scheme.weights[k] for k in keys]) if weights is None else weights
     return 100.0 * (w @ ratio.T)
@@ -186,8 +201,7 @@ def classes(score: pd.Series | np.ndarray, thresholds: tuple[float, float, float
     return np.select([s >= a, s >= b, s >= c], ["A", "B", "C"], default="D")
 
 
-def class_stability(performance: Performance, *, spread: float = 0.2, draws: int = 500,
-                    seed: int = 0) -> pd.Series:
+def class_stability(performance: Performance, *, spread: float = 0.2, draws: int = 500, seed: int = 0) -> pd.Series:
     """The share of random weight sets (each weight × U(1 − spread, 1 + spread), renormalised) under which each
     parcel keeps its class."""
     scheme, table = performance.scheme, performance.table

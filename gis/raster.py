@@ -27,15 +27,19 @@ SURFACE_CRITERIA = ("adjacency", "layout", "transit")
 RAMP = np.array([[215, 48, 39], [252, 141, 89], [254, 224, 139], [217, 239, 139], [145, 207, 96], [26, 152, 80]])
 
 
-
 #: The only GDAL driver a user's raster is opened with (a COG is a GeoTIFF): a ``.tif`` that is really a VRT (which
 #: can read any file of the server), a WMS/WMTS description (which makes the server fetch URLs) or anything else is
 #: refused unread.
 USER_RASTER_DRIVER = "GTiff"
 #: GDAL settings for reading a user's raster: no raw VRT bands, no network file systems, no sidecar file look-ups.
-USER_RASTER_GDAL = {"GDAL_VRT_ENABLE_RAWRASTERBAND": "NO", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none",
-                    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_HTTP_MAX_RETRY": "0", "GDAL_HTTP_TIMEOUT": "1",
-                    "GDAL_SKIP": "VRT WMS WMTS DERIVED"}
+USER_RASTER_GDAL = {
+    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none",
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_SKIP": "VRT WMS WMTS DERIVED",
+}
 
 
 def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1) -> pd.Series:
@@ -81,8 +85,12 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
     result = np.full(len(geoms), np.nan)
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     approx = from_bounds(x0, y0, x1, y1, transform=ds.transform)
-    wanted = Window(int(np.floor(approx.col_off)), int(np.floor(approx.row_off)),
-                    int(np.ceil(approx.width)) + 1, int(np.ceil(approx.height)) + 1)
+    wanted = Window(
+        int(np.floor(approx.col_off)),
+        int(np.floor(approx.row_off)),
+        int(np.ceil(approx.width)) + 1,
+        int(np.ceil(approx.height)) + 1,
+    )
     try:
         win = wanted.intersection(Window(0, 0, ds.width, ds.height))
     except rasterio.errors.WindowError:  # the parcels lie outside the raster
@@ -96,8 +104,13 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
     counts = np.zeros(len(geoms) + 1)
     for layer in _non_overlapping_layers(geoms):  # one pass unless parcels overlap each other
         labels = rasterio.features.rasterize(
-            ((geoms[i], i + 1) for i in layer), out_shape=values.shape, transform=transform, fill=0,
-            dtype="int32", all_touched=False)
+            ((geoms[i], i + 1) for i in layer),
+            out_shape=values.shape,
+            transform=transform,
+            fill=0,
+            dtype="int32",
+            all_touched=False,
+        )
         lab = labels[valid]
         sums += np.bincount(lab, weights=values[valid], minlength=len(geoms) + 1)
         counts += np.bincount(lab, minlength=len(geoms) + 1)
@@ -175,8 +188,9 @@ class Surface:
         return METRIC_CRS
 
 
-def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: float = 50.0,
-                        params: ScoringParams | None = None) -> Surface:
+def suitability_surface(
+    ctx: Context, weights: dict[str, float], *, cell_m: float = 50.0, params: ScoringParams | None = None
+) -> Surface:
     """Weighted location criteria (adjacency, layout, transit) on a grid over the district.
 
     Size, compactness, shared edge and industry describe a parcel, not a place: they are left out and
@@ -201,10 +215,12 @@ def suitability_surface(ctx: Context, weights: dict[str, float], *, cell_m: floa
     pts = shapely.points(xs[inside], ys[inside])
     park = shapely.union_all(ctx.subparks.geometry.to_numpy())
     adjacency = adjacency_score(shapely.distance(pts, park), max_m=params.adjacency_max_m)
-    layout = layout_score({z: shapely.contains_xy(g, xs[inside], ys[inside]) for z, g in ctx.zones.items()},
-                          params.zone_weights)
+    layout = layout_score(
+        {z: shapely.contains_xy(g, xs[inside], ys[inside]) for z, g in ctx.zones.items()}, params.zone_weights
+    )
     (_, _), d = shapely.STRtree(ctx.stations.geometry.to_numpy()).query_nearest(
-        pts, return_distance=True, all_matches=False)
+        pts, return_distance=True, all_matches=False
+    )
     transit = transit_score(d, full_m=params.transit_full_m, zero_m=params.transit_zero_m)
     values = w["adjacency"] * adjacency + w["layout"] * layout + w["transit"] * transit
     score = np.full(width * height, np.nan, dtype="float32")
@@ -229,12 +245,24 @@ def surface_geotiff(surface: Surface) -> bytes:
     cmap = {v: tuple(int(c) for c in colour(np.array([v / 100.0]))[0]) for v in range(101)}
     cmap[255] = (0, 0, 0, 0)
     with MemoryFile() as mem:
-        with mem.open(driver="GTiff", width=data.shape[1], height=data.shape[0], count=1, dtype="uint8",
-                      crs=METRIC_CRS, transform=surface.transform, nodata=255, compress="deflate") as dst:
+        with mem.open(
+            driver="GTiff",
+            width=data.shape[1],
+            height=data.shape[0],
+            count=1,
+            dtype="uint8",
+            crs=METRIC_CRS,
+            transform=surface.transform,
+            nodata=255,
+            compress="deflate",
+        ) as dst:
             dst.write(data, 1)
             dst.write_colormap(1, cmap)
-            dst.update_tags(description="Putuo Park Planner suitability surface: score x 100 (0-100), 255 = nodata",
-                            weights=str(surface.weights), cell_m=str(surface.cell_m))
+            dst.update_tags(
+                description="Putuo Park Planner suitability surface: score x 100 (0-100), 255 = nodata",
+                weights=str(surface.weights),
+                cell_m=str(surface.cell_m),
+            )
             dst.set_band_description(1, "suitability score x 100")
         return mem.read()
 
@@ -244,21 +272,37 @@ def surface_overlay(surface: Surface) -> tuple[np.ndarray, list[list[float]]]:
     rgba = colour(surface.score)
     h, w = surface.score.shape
     dst_transform, dw, dh = rasterio.warp.calculate_default_transform(
-        METRIC_CRS, "EPSG:3857", w, h, *rasterio.transform.array_bounds(h, w, surface.transform))
+        METRIC_CRS, "EPSG:3857", w, h, *rasterio.transform.array_bounds(h, w, surface.transform)
+    )
     out = np.zeros((4, dh, dw), dtype="uint8")
     for b in range(4):
-        rasterio.warp.reproject(rgba[..., b], out[b], src_transform=surface.transform, src_crs=METRIC_CRS,
-                                dst_transform=dst_transform, dst_crs="EPSG:3857",
-                                resampling=rasterio.warp.Resampling.nearest)
+        rasterio.warp.reproject(
+            rgba[..., b],
+            out[b],
+            src_transform=surface.transform,
+            src_crs=METRIC_CRS,
+            dst_transform=dst_transform,
+            dst_crs="EPSG:3857",
+            resampling=rasterio.warp.Resampling.nearest,
+        )
     west, south, east, north = rasterio.warp.transform_bounds(
-        "EPSG:3857", "EPSG:4326", *rasterio.transform.array_bounds(dh, dw, dst_transform))
+        "EPSG:3857", "EPSG:4326", *rasterio.transform.array_bounds(dh, dw, dst_transform)
+    )
     return np.moveaxis(out, 0, -1), [[south, west], [north, east]]
 
 
 def geotiff_bytes(array: np.ndarray, *, transform, crs: str, nodata: float | None = None) -> bytes:
     """A single-band float32 GeoTIFF in memory (examples and tests)."""
     with MemoryFile() as mem:
-        with mem.open(driver="GTiff", width=array.shape[1], height=array.shape[0], count=1, dtype="float32",
-                      crs=crs, transform=transform, nodata=nodata) as dst:
+        with mem.open(
+            driver="GTiff",
+            width=array.shape[1],
+            height=array.shape[0],
+            count=1,
+            dtype="float32",
+            crs=crs,
+            transform=transform,
+            nodata=nodata,
+        ) as dst:
             dst.write(array.astype("float32"), 1)
         return mem.read()

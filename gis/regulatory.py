@@ -26,9 +26,12 @@ from text.messages import Message, msg
 RULES = ("use", "far_max", "far_min", "height", "density", "green")
 #: Each rule's citation; ``{parcels}`` becomes the 控规 parcel numbers the rule was checked against. Editable.
 DEFAULT_CLAUSES: dict[str, str] = {
-    "use": "控规图则 {parcels} 用地性质", "far_max": "控规图则 {parcels} 容积率上限",
-    "far_min": "控规图则 {parcels} 容积率下限", "height": "控规图则 {parcels} 建筑限高",
-    "density": "控规图则 {parcels} 建筑密度上限", "green": "控规图则 {parcels} 绿地率下限",
+    "use": "控规图则 {parcels} 用地性质",
+    "far_max": "控规图则 {parcels} 容积率上限",
+    "far_min": "控规图则 {parcels} 容积率下限",
+    "height": "控规图则 {parcels} 建筑限高",
+    "density": "控规图则 {parcels} 建筑密度上限",
+    "green": "控规图则 {parcels} 绿地率下限",
 }
 #: Canonical column -> recognised field names (Chinese as the bureau writes them, English aliases).
 REGULATORY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,8 +54,17 @@ PROPOSAL_FIELDS: dict[str, tuple[str, ...]] = {
 #: Columns that must be present (the others are checked when given).
 REQUIRED = {"regulatory": ("parcel_id", "code", "far_max"), "proposals": ("name", "code")}
 #: Units of the numeric columns (for messages).
-UNITS = {"far_max": "", "far_min": "", "height_max_m": "m", "density_max_pct": "%", "green_min_pct": "%",
-         "gfa_m2": "m²", "height_m": "m", "footprint_m2": "m²", "green_m2": "m²"}
+UNITS = {
+    "far_max": "",
+    "far_min": "",
+    "height_max_m": "m",
+    "density_max_pct": "%",
+    "green_min_pct": "%",
+    "gfa_m2": "m²",
+    "height_m": "m",
+    "footprint_m2": "m²",
+    "green_m2": "m²",
+}
 #: A part of a site smaller than this share of it is a sliver: ignored, and said so.
 SLIVER_SHARE = 0.01
 
@@ -97,8 +109,9 @@ class Review:
         return next((c for c in self.checks if c.rule == rule), None)
 
 
-def normalise_layer(gdf: gpd.GeoDataFrame, *, kind: str, codes: LandUseCodes,
-                    mapping: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
+def normalise_layer(
+    gdf: gpd.GeoDataFrame, *, kind: str, codes: LandUseCodes, mapping: Mapping[str, str] | None = None
+) -> gpd.GeoDataFrame:
     """The layer with canonical columns (:data:`REGULATORY_FIELDS` or :data:`PROPOSAL_FIELDS`), numbers parsed
     and land-use codes checked; the input is not changed.
 
@@ -124,8 +137,12 @@ def normalise_layer(gdf: gpd.GeoDataFrame, *, kind: str, codes: LandUseCodes,
     if missing:
         known = "; ".join(f"{fields_[c][0]}: {', '.join(fields_[c][1:])}" for c in REQUIRED[kind])
         raise RegulatoryError("reg_missing_fields", layer=layer, fields=", ".join(missing), known=known)
-    out = gpd.GeoDataFrame({c: gdf[col].to_numpy() for c, col in found.items() if col is not None},
-                           geometry=gdf.geometry.to_numpy(), crs=gdf.crs, index=gdf.index)
+    out = gpd.GeoDataFrame(
+        {c: gdf[col].to_numpy() for c, col in found.items() if col is not None},
+        geometry=gdf.geometry.to_numpy(),
+        crs=gdf.crs,
+        index=gdf.index,
+    )
     label = out["parcel_id" if kind == "regulatory" else "name"].astype(str)
     _check_polygons(out, label, layer)
     for column in (c for c in out.columns if c in UNITS):
@@ -137,9 +154,14 @@ def normalise_layer(gdf: gpd.GeoDataFrame, *, kind: str, codes: LandUseCodes,
     return out
 
 
-def review_proposals(proposals: gpd.GeoDataFrame, regulatory: gpd.GeoDataFrame, *, codes: LandUseCodes,
-                     clauses: Mapping[str, str] = DEFAULT_CLAUSES,
-                     sliver_share: float = SLIVER_SHARE) -> list[Review]:
+def review_proposals(
+    proposals: gpd.GeoDataFrame,
+    regulatory: gpd.GeoDataFrame,
+    *,
+    codes: LandUseCodes,
+    clauses: Mapping[str, str] = DEFAULT_CLAUSES,
+    sliver_share: float = SLIVER_SHARE,
+) -> list[Review]:
     """Review every proposal against the 控规 parcels it lies on.
 
     Parameters
@@ -180,9 +202,18 @@ def review_proposals(proposals: gpd.GeoDataFrame, regulatory: gpd.GeoDataFrame, 
         idx, areas = own[:, 1].astype(int), own[:, 2]
         areas = areas * (covered[i] / areas.sum())  # slivers count with the kept parcels, each in proportion
         thin = sliver_pieces[sliver_groups[i]] if i in sliver_groups else np.empty((0, 3))
-        reviews.append(_review(row, plan.take(idx), areas, site_m2=float(site_area[i]),
-                               geodesic_m2=float(geodesic[i]), codes=codes, clauses=clauses,
-                               slivers={plan.ids[int(p)]: float(a) for p, a in zip(thin[:, 1], thin[:, 2])}))
+        reviews.append(
+            _review(
+                row,
+                plan.take(idx),
+                areas,
+                site_m2=float(site_area[i]),
+                geodesic_m2=float(geodesic[i]),
+                codes=codes,
+                clauses=clauses,
+                slivers={plan.ids[int(p)]: float(a) for p, a in zip(thin[:, 1], thin[:, 2])},
+            )
+        )
     return reviews
 
 
@@ -197,13 +228,20 @@ class _ParcelColumns:
     @classmethod
     def of(cls, parcels: gpd.GeoDataFrame) -> _ParcelColumns:
         names = ("far_max", "far_min", "height_max_m", "density_max_pct", "green_min_pct")
-        return cls(ids=[str(v) for v in parcels["parcel_id"]], codes=[str(v) for v in parcels["code"]],
-                   limits={n: (parcels[n].to_numpy(dtype=float) if n in parcels else np.full(len(parcels), np.nan))
-                           for n in names})
+        return cls(
+            ids=[str(v) for v in parcels["parcel_id"]],
+            codes=[str(v) for v in parcels["code"]],
+            limits={
+                n: (parcels[n].to_numpy(dtype=float) if n in parcels else np.full(len(parcels), np.nan)) for n in names
+            },
+        )
 
     def take(self, idx: np.ndarray) -> _ParcelColumns:
-        return _ParcelColumns(ids=[self.ids[k] for k in idx], codes=[self.codes[k] for k in idx],
-                              limits={n: v[idx] for n, v in self.limits.items()})
+        return _ParcelColumns(
+            ids=[self.ids[k] for k in idx],
+            codes=[self.codes[k] for k in idx],
+            limits={n: v[idx] for n, v in self.limits.items()},
+        )
 
 
 def _pieces(sites: np.ndarray, parcels: np.ndarray) -> pd.DataFrame:
@@ -213,9 +251,17 @@ def _pieces(sites: np.ndarray, parcels: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"site": site_idx, "parcel": parcel_idx, "area": area})
 
 
-def _review(row: Mapping[str, object], touched: _ParcelColumns, areas: np.ndarray, *, site_m2: float,
-            geodesic_m2: float, codes: LandUseCodes, clauses: Mapping[str, str],
-            slivers: dict[str, float]) -> Review:
+def _review(
+    row: Mapping[str, object],
+    touched: _ParcelColumns,
+    areas: np.ndarray,
+    *,
+    site_m2: float,
+    geodesic_m2: float,
+    codes: LandUseCodes,
+    clauses: Mapping[str, str],
+    slivers: dict[str, float],
+) -> Review:
     """Every rule of one proposal against the parcels it touches (``areas``: its m² inside each)."""
     ids = tuple(touched.ids)
     cite = {rule: clauses.get(rule, DEFAULT_CLAUSES[rule]).format(parcels="、".join(ids)) for rule in RULES}
@@ -226,49 +272,87 @@ def _review(row: Mapping[str, object], touched: _ParcelColumns, areas: np.ndarra
         minimum = float(np.nansum(areas * touched.limits["far_min"]))
         checks.append(_far_min_check(row, minimum, site_m2, cite["far_min"], ids))
     for rule, column, value, strictest in (
-            ("height", "height_max_m", row.get("height_m"), np.nanmin),
-            ("density", "density_max_pct", _pct(row.get("footprint_m2"), site_m2), np.nanmin),
-            ("green", "green_min_pct", _pct(row.get("green_m2"), site_m2), np.nanmax)):
+        ("height", "height_max_m", row.get("height_m"), np.nanmin),
+        ("density", "density_max_pct", _pct(row.get("footprint_m2"), site_m2), np.nanmin),
+        ("green", "green_min_pct", _pct(row.get("green_m2"), site_m2), np.nanmax),
+    ):
         if not np.isnan(touched.limits[column]).all():
             limit = float(strictest(touched.limits[column]))
             checks.append(_limit_check(rule, _value(value), limit, site_m2, cite[rule], ids))
     covered = float(np.sum(areas))
-    return Review(name=str(row["name"]), passed=all(c.passed is True for c in checks), site_area_m2=site_m2,
-                  geodesic_area_m2=geodesic_m2, max_gfa_m2=allowance if use.passed else 0.0, checks=tuple(checks),
-                  parcels=dict(zip(ids, (float(a) for a in areas))), slivers=slivers,
-                  outside_share=max(0.0, 1.0 - covered / site_m2) if site_m2 > 0 else 0.0)
+    return Review(
+        name=str(row["name"]),
+        passed=all(c.passed is True for c in checks),
+        site_area_m2=site_m2,
+        geodesic_area_m2=geodesic_m2,
+        max_gfa_m2=allowance if use.passed else 0.0,
+        checks=tuple(checks),
+        parcels=dict(zip(ids, (float(a) for a in areas))),
+        slivers=slivers,
+        outside_share=max(0.0, 1.0 - covered / site_m2) if site_m2 > 0 else 0.0,
+    )
 
 
 def _use_check(proposed: str, planned: list[str], codes: LandUseCodes, clause: str, ids: tuple[str, ...]) -> Check:
     refused = [code for code in planned if codes.agreement(planned=code, proposed=proposed) is None]
-    return Check(rule="use", passed=not refused, value=proposed, limit="、".join(dict.fromkeys(planned)), unit="",
-                 clause=clause, parcels=ids)
+    return Check(
+        rule="use",
+        passed=not refused,
+        value=proposed,
+        limit="、".join(dict.fromkeys(planned)),
+        unit="",
+        clause=clause,
+        parcels=ids,
+    )
 
 
-def _far_max_check(row: Mapping[str, object], allowance_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]) -> Check:
+def _far_max_check(
+    row: Mapping[str, object], allowance_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]
+) -> Check:
     gfa = _value(row.get("gfa_m2"))
     limit = round(allowance_m2 / site_m2, 2)
     if gfa is None:
         return Check("far_max", None, None, limit, "", clause, parcels=ids)
     far = round(gfa / site_m2, 2)
     passed = far <= limit
-    return Check("far_max", passed, far, limit, "", clause, margin=round(limit - far, 2),
-                 change=None if passed else -_whole_m2(gfa - allowance_m2), parcels=ids)
+    return Check(
+        "far_max",
+        passed,
+        far,
+        limit,
+        "",
+        clause,
+        margin=round(limit - far, 2),
+        change=None if passed else -_whole_m2(gfa - allowance_m2),
+        parcels=ids,
+    )
 
 
-def _far_min_check(row: Mapping[str, object], minimum_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]) -> Check:
+def _far_min_check(
+    row: Mapping[str, object], minimum_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]
+) -> Check:
     gfa = _value(row.get("gfa_m2"))
     limit = round(minimum_m2 / site_m2, 2)
     if gfa is None:
         return Check("far_min", None, None, limit, "", clause, parcels=ids)
     far = round(gfa / site_m2, 2)
     passed = far >= limit
-    return Check("far_min", passed, far, limit, "", clause, margin=round(far - limit, 2),
-                 change=None if passed else _whole_m2(minimum_m2 - gfa), parcels=ids)
+    return Check(
+        "far_min",
+        passed,
+        far,
+        limit,
+        "",
+        clause,
+        margin=round(far - limit, 2),
+        change=None if passed else _whole_m2(minimum_m2 - gfa),
+        parcels=ids,
+    )
 
 
-def _limit_check(rule: str, value: float | None, limit: float, site_m2: float, clause: str,
-                 ids: tuple[str, ...]) -> Check:
+def _limit_check(
+    rule: str, value: float | None, limit: float, site_m2: float, clause: str, ids: tuple[str, ...]
+) -> Check:
     """Height (m, ≤), building density (%, ≤) or green ratio (%, ≥) against the strictest touched parcel."""
     unit = "m" if rule == "height" else "%"
     value = _value(value)
@@ -316,14 +400,21 @@ def _find_column(gdf: gpd.GeoDataFrame, names: tuple[str, ...], chosen: str | No
 
 
 def _numbers(column: pd.Series, labels: pd.Series, *, layer: Message, field_name: str, unit: str) -> pd.Series:
-    values = pd.to_numeric(column.map(lambda v: str(v).strip().rstrip("%") if isinstance(v, str) else v),
-                           errors="coerce")
+    values = pd.to_numeric(
+        column.map(lambda v: str(v).strip().rstrip("%") if isinstance(v, str) else v), errors="coerce"
+    )
     given = column.map(lambda v: not (v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""))
     bad = given & (values.isna() | (values < 0) | ~np.isfinite(values.fillna(0)))
     if bad.any():
         first = bad.to_numpy().nonzero()[0][0]
-        raise RegulatoryError("reg_bad_number", layer=layer, feature=str(labels.iloc[first]), field=field_name,
-                              value=str(column.iloc[first])[:40], unit=unit or "—")
+        raise RegulatoryError(
+            "reg_bad_number",
+            layer=layer,
+            feature=str(labels.iloc[first]),
+            field=field_name,
+            value=str(column.iloc[first])[:40],
+            unit=unit or "—",
+        )
     return values.astype(float)
 
 
@@ -332,5 +423,6 @@ def _check_polygons(gdf: gpd.GeoDataFrame, labels: pd.Series, layer: Message) ->
     bad = ~np.isin(kinds, ["Polygon", "MultiPolygon"]) | gdf.geometry.is_empty.to_numpy()
     if bad.any():
         first = bad.nonzero()[0][0]
-        raise RegulatoryError("reg_not_polygon", layer=layer, feature=str(labels.iloc[first]),
-                              kind=str(kinds[first] or "—"))
+        raise RegulatoryError(
+            "reg_not_polygon", layer=layer, feature=str(labels.iloc[first]), kind=str(kinds[first] or "—")
+        )

@@ -61,15 +61,30 @@ class Scenario:
         return replace(self, drawn={**self.drawn, drawn_id: (name, wkt)})
 
     def without_drawn(self, drawn_id: str) -> Scenario:
-        return replace(self, drawn={k: v for k, v in self.drawn.items() if k != drawn_id},
-                       assign={k: v for k, v in self.assign.items() if k != drawn_id})
+        return replace(
+            self,
+            drawn={k: v for k, v in self.drawn.items() if k != drawn_id},
+            assign={k: v for k, v in self.assign.items() if k != drawn_id},
+        )
 
     def to_json(self) -> str:
         """Canonical JSON (sorted keys) of every field: what the store saves."""
-        return json.dumps({"id": self.id, "name": self.name, "author": self.author, "notes": self.notes,
-                           "parcels": list(self.parcels), "drawn": {k: list(v) for k, v in self.drawn.items()},
-                           "assign": dict(self.assign), "weights": dict(self.weights),
-                           "created": self.created, "updated": self.updated}, ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {
+                "id": self.id,
+                "name": self.name,
+                "author": self.author,
+                "notes": self.notes,
+                "parcels": list(self.parcels),
+                "drawn": {k: list(v) for k, v in self.drawn.items()},
+                "assign": dict(self.assign),
+                "weights": dict(self.weights),
+                "created": self.created,
+                "updated": self.updated,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Scenario:
@@ -87,8 +102,14 @@ class Scenario:
 
 
 #: Limits of a scenario payload (what a crafted file could inflate).
-PAYLOAD_LIMITS = {"text": 200, "notes": 5000, "parcels": 20_000, "drawn": 2_000, "wkt_chars": 2_000_000,
-                  "entries": 20_000}
+PAYLOAD_LIMITS = {
+    "text": 200,
+    "notes": 5000,
+    "parcels": 20_000,
+    "drawn": 2_000,
+    "wkt_chars": 2_000_000,
+    "entries": 20_000,
+}
 _PAYLOAD_FIELDS = {"id", "name", "author", "notes", "parcels", "drawn", "assign", "weights", "created", "updated"}
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -96,8 +117,11 @@ _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 def _payload_error(field_name: str, expected: str, value: object) -> ScenarioError:
     if value is None:
         return ScenarioError("ws_payload_invalid", field=field_name, expected=expected, received="–")
-    received = type(value).__name__ if not isinstance(value, (str, int, float)) or isinstance(value, bool) \
+    received = (
+        type(value).__name__
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool)
         else (repr(value) if len(repr(value)) <= 40 else f"{type(value).__name__} ({len(str(value))} characters)")
+    )
     return ScenarioError("ws_payload_invalid", field=field_name, expected=expected, received=received)
 
 
@@ -115,9 +139,14 @@ def _validated_payload(d: object) -> dict:
     if not isinstance(d, dict):
         raise _payload_error("payload", "a JSON object", d)
     _check_fields_known(d)
-    return {**_checked_texts(d), **_checked_times(d), "parcels": _checked_parcels(d),
-            "assign": _checked_table(d, "assign"), "weights": _checked_table(d, "weights"),
-            "drawn": _checked_drawn(d)}
+    return {
+        **_checked_texts(d),
+        **_checked_times(d),
+        "parcels": _checked_parcels(d),
+        "assign": _checked_table(d, "assign"),
+        "weights": _checked_table(d, "weights"),
+        "drawn": _checked_drawn(d),
+    }
 
 
 def _check_fields_known(d: dict) -> None:
@@ -128,9 +157,12 @@ def _check_fields_known(d: dict) -> None:
 
 def _checked_texts(d: dict) -> dict[str, str]:
     lim = PAYLOAD_LIMITS
-    return {"id": _text(d, "id", limit=64, pattern=_ID_PATTERN), "name": _text(d, "name", limit=lim["text"]),
-            "author": _text(d, "author", limit=lim["text"], required=False),
-            "notes": _text(d, "notes", limit=lim["notes"], required=False)}
+    return {
+        "id": _text(d, "id", limit=64, pattern=_ID_PATTERN),
+        "name": _text(d, "name", limit=lim["text"]),
+        "author": _text(d, "author", limit=lim["text"], required=False),
+        "notes": _text(d, "notes", limit=lim["notes"], required=False),
+    }
 
 
 def _checked_times(d: dict) -> dict[str, str]:
@@ -148,8 +180,11 @@ def _checked_times(d: dict) -> dict[str, str]:
 def _checked_parcels(d: dict) -> tuple[str, ...]:
     most = PAYLOAD_LIMITS["parcels"]
     parcels = d.get("parcels", [])
-    if not isinstance(parcels, list) or len(parcels) > most or \
-            not all(isinstance(p, str) and 0 < len(p) <= 64 for p in parcels):
+    if (
+        not isinstance(parcels, list)
+        or len(parcels) > most
+        or not all(isinstance(p, str) and 0 < len(p) <= 64 for p in parcels)
+    ):
         raise _payload_error("parcels", f"a list of at most {most} parcel ids", parcels)
     return tuple(dict.fromkeys(parcels))
 
@@ -160,8 +195,11 @@ def _checked_table(d: dict, key: str) -> dict:
     if not isinstance(value, dict) or len(value) > PAYLOAD_LIMITS["entries"]:
         raise _payload_error(key, "an object", value)
     for k, v in value.items():
-        ok = (isinstance(v, str) and len(v) <= PAYLOAD_LIMITS["text"]) if key == "assign" else \
-            (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
+        ok = (
+            (isinstance(v, str) and len(v) <= PAYLOAD_LIMITS["text"])
+            if key == "assign"
+            else (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
+        )
         if len(k) > 64 or not ok:
             raise _payload_error(f"{key}.{k[:40]}", "text" if key == "assign" else "a finite number", v)
     return dict(value)
@@ -179,20 +217,27 @@ def _checked_drawn_area(piece: str, value: object) -> tuple[str, str]:
     """One drawn area: ``[name, WKT]`` of a non-empty polygon in Shanghai (lon/lat); a self-crossing outline is
     repaired to the area it encloses."""
     lim = PAYLOAD_LIMITS
-    if len(piece) > 64 or not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)) \
-            or len(value[0]) > lim["text"] or len(value[1]) > lim["wkt_chars"]:
+    if (
+        len(piece) > 64
+        or not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value))
+        or len(value[0]) > lim["text"]
+        or len(value[1]) > lim["wkt_chars"]
+    ):
         raise _payload_error(f"drawn.{piece[:40]}", "[name, WKT polygon]", value)
     try:
         geom = shapely.from_wkt(value[1])
     except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-        raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40],
-                            reason=str(exc).splitlines()[0][:80] or type(exc).__name__) from None
+        raise ScenarioError(
+            "ws_payload_bad_wkt", piece=piece[:40], reason=str(exc).splitlines()[0][:80] or type(exc).__name__
+        ) from None
     if not isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)) or geom.is_empty:
         raise ScenarioError("ws_payload_bad_wkt", piece=piece[:40], reason=getattr(geom, "geom_type", "nothing"))
     xy = shapely.get_coordinates(geom)
     x0, y0, x1, y1 = SETTINGS.shanghai_bbox
-    if not np.isfinite(xy).all() or not ((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0)
-                                         & (xy[:, 1] <= y1)).all():
+    if (
+        not np.isfinite(xy).all()
+        or not ((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)).all()
+    ):
         raise ScenarioError("ws_payload_outside", piece=piece[:40], name=value[0][:40])
     if not geom.is_valid:  # a self-crossing outline: its area as a valid polygon (metrics would fail on it)
         geom = shapely.make_valid(geom)
@@ -218,11 +263,15 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     chosen = known.reindex(list(scenario.parcels))
     drawn_ids = list(scenario.drawn)
     pieces = gpd.GeoDataFrame(
-        {"piece_id": list(scenario.parcels) + drawn_ids,
-         "kind": ["parcel"] * len(chosen) + ["drawn"] * len(drawn_ids),
-         "name": [str(v) for v in chosen["name_zh"]] + [scenario.drawn[d][0] for d in drawn_ids]},
+        {
+            "piece_id": list(scenario.parcels) + drawn_ids,
+            "kind": ["parcel"] * len(chosen) + ["drawn"] * len(drawn_ids),
+            "name": [str(v) for v in chosen["name_zh"]] + [scenario.drawn[d][0] for d in drawn_ids],
+        },
         geometry=list(to_storage(gpd.GeoSeries(chosen.geometry, crs=parcels.crs)).to_numpy())
-        + [shapely.from_wkt(scenario.drawn[d][1]) for d in drawn_ids], crs="EPSG:4326")
+        + [shapely.from_wkt(scenario.drawn[d][1]) for d in drawn_ids],
+        crs="EPSG:4326",
+    )
     pieces = to_metric(pieces)
     sp = to_metric(data.subparks)
     cluster_of = dict(zip(sp["id"], sp["cluster"]))
@@ -251,8 +300,7 @@ def scenario_pieces(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFram
     return pieces
 
 
-def own_parts(pieces_m: np.ndarray, base_m: shapely.Geometry, *,
-              beyond_base: np.ndarray | None = None) -> np.ndarray:
+def own_parts(pieces_m: np.ndarray, base_m: shapely.Geometry, *, beyond_base: np.ndarray | None = None) -> np.ndarray:
     """Each piece minus the base park and minus the pieces before it: what it alone adds (first come,
     first counted), so the parts never overlap. Only pieces whose interior meets an earlier one's are cut
     again (neighbours that only touch are not). ``beyond_base``: ``difference(pieces_m, base_m)`` when the
@@ -332,9 +380,15 @@ class ScenarioMetrics:
     added_geometry_m: shapely.Geometry
 
 
-def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFrame, *,
-                     scores: pd.Series | None = None, rules: pd.DataFrame | None = None,
-                     tolerance_m: float = 50.0) -> ScenarioMetrics:
+def scenario_metrics(
+    scenario: Scenario,
+    data: ParkData,
+    parcels: gpd.GeoDataFrame,
+    *,
+    scores: pd.Series | None = None,
+    rules: pd.DataFrame | None = None,
+    tolerance_m: float = 50.0,
+) -> ScenarioMetrics:
     """Every metric of a scenario, in EPSG:4549; overlaps are resolved by union, nothing counts twice.
 
     Parameters
@@ -354,14 +408,18 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
     piece_geoms, piece_clusters = pieces.geometry.to_numpy(), pieces["cluster"].to_numpy()
     # each cluster (its sub-parks and the pieces assigned to it) unioned once; the park and the added land
     # follow from the two outlines
-    cluster_geoms = {c: shapely.union_all([*sp.loc[sp["cluster"] == c].geometry,
-                                           *piece_geoms[piece_clusters == c]]) for c in ("north", "south")}
+    cluster_geoms = {
+        c: shapely.union_all([*sp.loc[sp["cluster"] == c].geometry, *piece_geoms[piece_clusters == c]])
+        for c in ("north", "south")
+    }
     total = shapely.union_all(list(cluster_geoms.values()))
     added = shapely.difference(total, base)
 
     # per sub-park (and new sub-parks): its own area plus what is assigned to it, each m2 counted once
-    sub_rows = {sid: {"cluster": c, "area_m2": g.area, "added_m2": 0.0}
-                for sid, c, g in zip(sp["id"], sp["cluster"], sp.geometry)}
+    sub_rows = {
+        sid: {"cluster": c, "area_m2": g.area, "added_m2": 0.0}
+        for sid, c, g in zip(sp["id"], sp["cluster"], sp.geometry)
+    }
     beyond = shapely.difference(piece_geoms, base)  # each piece outside the park
     own_area = shapely.area(own_parts(piece_geoms, base, beyond_base=beyond))
     for target, cluster, a in zip(pieces["target"], pieces["cluster"], own_area):
@@ -374,9 +432,11 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
 
     clusters = {}
     for cluster, g in cluster_geoms.items():
-        clusters[cluster] = {"area_km2": subparks.loc[subparks["cluster"] == cluster, "area_km2"].sum(),
-                             "added_km2": subparks.loc[subparks["cluster"] == cluster, "added_km2"].sum(),
-                             "compactness": polsby_popper(g)}
+        clusters[cluster] = {
+            "area_km2": subparks.loc[subparks["cluster"] == cluster, "area_km2"].sum(),
+            "added_km2": subparks.loc[subparks["cluster"] == cluster, "added_km2"].sum(),
+            "compactness": polsby_popper(g),
+        }
     zones = to_metric(data.zones)
     zones_added = {zid: shapely.intersection(added, g).area / M2_PER_KM2 for zid, g in zip(zones["id"], zones.geometry)}
     n_pieces, gap = contiguity(total, tolerance_m=tolerance_m)
@@ -399,39 +459,68 @@ def scenario_metrics(scenario: Scenario, data: ParkData, parcels: gpd.GeoDataFra
         failing = ruled[~ruled["passes"].astype(bool)]
         flagged = {pid: list(failed) for pid, failed in zip(failing.index, failing["failed"])}
     return ScenarioMetrics(
-        total_km2=total.area / M2_PER_KM2, base_km2=base.area / M2_PER_KM2, added_km2=added.area / M2_PER_KM2,
+        total_km2=total.area / M2_PER_KM2,
+        base_km2=base.area / M2_PER_KM2,
+        added_km2=added.area / M2_PER_KM2,
         change_vs_plan_km2=total.area / M2_PER_KM2 - SETTINGS.plan_total_area_km2,
-        clusters=pd.DataFrame.from_dict(clusters, orient="index"), subparks=subparks,
-        zones_added_km2=zones_added, pieces=n_pieces, largest_gap_m=gap,
-        buildings=covered(data.buildings, total), buildings_added=covered(data.buildings, added),
-        stations=covered(data.stations, total), stations_added=covered(data.stations, added),
-        mean_score_added=mean_score, flagged=flagged, added_geometry_m=added)
+        clusters=pd.DataFrame.from_dict(clusters, orient="index"),
+        subparks=subparks,
+        zones_added_km2=zones_added,
+        pieces=n_pieces,
+        largest_gap_m=gap,
+        buildings=covered(data.buildings, total),
+        buildings_added=covered(data.buildings, added),
+        stations=covered(data.stations, total),
+        stations_added=covered(data.stations, added),
+        mean_score_added=mean_score,
+        flagged=flagged,
+        added_geometry_m=added,
+    )
 
 
 #: The rows of a comparison, in order: (key, catalogue code of its label).
 COMPARE_ROWS: tuple[tuple[str, str], ...] = (
-    ("total_km2", "cmp_total_km2"), ("added_km2", "cmp_added_km2"), ("change_vs_plan_km2", "cmp_change_km2"),
-    ("north_km2", "cmp_north_km2"), ("south_km2", "cmp_south_km2"),
-    ("north_compactness", "cmp_north_compactness"), ("south_compactness", "cmp_south_compactness"),
-    ("added_belt_km2", "cmp_added_belt_km2"), ("added_core_km2", "cmp_added_core_km2"),
-    ("added_city_km2", "cmp_added_city_km2"), ("pieces", "cmp_pieces"), ("largest_gap_m", "cmp_gap_m"),
-    ("buildings", "cmp_buildings"), ("stations", "cmp_stations"), ("mean_score_added", "cmp_mean_score"),
+    ("total_km2", "cmp_total_km2"),
+    ("added_km2", "cmp_added_km2"),
+    ("change_vs_plan_km2", "cmp_change_km2"),
+    ("north_km2", "cmp_north_km2"),
+    ("south_km2", "cmp_south_km2"),
+    ("north_compactness", "cmp_north_compactness"),
+    ("south_compactness", "cmp_south_compactness"),
+    ("added_belt_km2", "cmp_added_belt_km2"),
+    ("added_core_km2", "cmp_added_core_km2"),
+    ("added_city_km2", "cmp_added_city_km2"),
+    ("pieces", "cmp_pieces"),
+    ("largest_gap_m", "cmp_gap_m"),
+    ("buildings", "cmp_buildings"),
+    ("stations", "cmp_stations"),
+    ("mean_score_added", "cmp_mean_score"),
     ("flagged", "cmp_flagged"),
 )
 
 
 def metrics_row(metrics: ScenarioMetrics) -> dict[str, float]:
     """The headline numbers of one scenario as a flat dict (one column of a comparison table)."""
-    row = {"total_km2": metrics.total_km2, "added_km2": metrics.added_km2,
-           "change_vs_plan_km2": metrics.change_vs_plan_km2}
+    row = {
+        "total_km2": metrics.total_km2,
+        "added_km2": metrics.added_km2,
+        "change_vs_plan_km2": metrics.change_vs_plan_km2,
+    }
     for c, r in metrics.clusters.iterrows():
         row[f"{c}_km2"] = r["area_km2"]
         row[f"{c}_compactness"] = r["compactness"]
     for z, a in metrics.zones_added_km2.items():
         row[f"added_{z}_km2"] = a
-    row.update({"pieces": metrics.pieces, "largest_gap_m": metrics.largest_gap_m,
-                "buildings": metrics.buildings, "stations": metrics.stations,
-                "mean_score_added": metrics.mean_score_added, "flagged": len(metrics.flagged)})
+    row.update(
+        {
+            "pieces": metrics.pieces,
+            "largest_gap_m": metrics.largest_gap_m,
+            "buildings": metrics.buildings,
+            "stations": metrics.stations,
+            "mean_score_added": metrics.mean_score_added,
+            "flagged": len(metrics.flagged),
+        }
+    )
     return row
 
 
@@ -458,9 +547,15 @@ class Suggestion:
     reasons: tuple[Message, ...] = ()
 
 
-def infeasibility_reasons(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry,
-                          zones_m: Mapping[str, shapely.Geometry], *, budget_km2: float,
-                          zone_min_km2: Mapping[str, float], tolerance_m: float) -> list[Message]:
+def infeasibility_reasons(
+    candidates_m: gpd.GeoDataFrame,
+    park_m: shapely.Geometry,
+    zones_m: Mapping[str, shapely.Geometry],
+    *,
+    budget_km2: float,
+    zone_min_km2: Mapping[str, float],
+    tolerance_m: float,
+) -> list[Message]:
     """Constraints of a suggestion that cannot be met, each with the numbers (km²) and what to relax.
 
     Only land reachable from the park counts (candidates joined to it, directly or through other
@@ -478,11 +573,15 @@ def infeasibility_reasons(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geomet
     labels = connected_components(graph, directed=False)[1] if n else np.zeros(0, dtype=int)
     reachable = np.isin(labels, np.unique(labels[root])) if n else np.zeros(0, dtype=bool)
     for zid, minimum in asked.items():
-        have = float(shapely.area(shapely.intersection(geoms[reachable], zones_m[zid])).sum()) / M2_PER_KM2 \
-            if reachable.any() else 0.0
+        have = (
+            float(shapely.area(shapely.intersection(geoms[reachable], zones_m[zid])).sum()) / M2_PER_KM2
+            if reachable.any()
+            else 0.0
+        )
         if have + 1e-9 < minimum:
-            reasons.append(msg("sug_zone_unreachable", zone=msg(f"zone_{zid}"), tol=tolerance_m, have=have,
-                               asked=minimum))
+            reasons.append(
+                msg("sug_zone_unreachable", zone=msg(f"zone_{zid}"), tol=tolerance_m, have=have, asked=minimum)
+            )
         if minimum > budget_km2 + 1e-9:
             reasons.append(msg("sug_zone_over_budget", zone=msg(f"zone_{zid}"), asked=minimum, budget=budget_km2))
     if sum(asked.values()) > budget_km2 + 1e-9 and len(asked) > 1:
@@ -499,9 +598,17 @@ def adjacency_graph(candidates_m: gpd.GeoDataFrame, park_m: shapely.Geometry, *,
     return root, a[keep], b[keep]
 
 
-def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, budget_km2: float,
-            zone_min_km2: Mapping[str, float] | None = None, tolerance_m: float = 50.0,
-            objective: str = "score", time_limit_s: float = 10.0) -> Suggestion:
+def suggest(
+    candidates: gpd.GeoDataFrame,
+    scores: pd.Series,
+    data: ParkData,
+    *,
+    budget_km2: float,
+    zone_min_km2: Mapping[str, float] | None = None,
+    tolerance_m: float = 50.0,
+    objective: str = "score",
+    time_limit_s: float = 10.0,
+) -> Suggestion:
     """The parcel set with the highest total score whose area fits the budget and that stays contiguous
     with the park — an exact integer program (scipy.optimize.milp, HiGHS).
 
@@ -528,8 +635,9 @@ def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, 
         return Suggestion((), 0.0, 0.0, "no_candidates", "milp", (msg("sug_no_candidates"),))
     park = shapely.union_all(to_metric(data.subparks).geometry.to_numpy())
     zones = to_metric(data.zones).set_index("id").geometry
-    reasons = infeasibility_reasons(cm, park, dict(zones.items()), budget_km2=budget_km2,
-                                    zone_min_km2=zone_min_km2 or {}, tolerance_m=tolerance_m)
+    reasons = infeasibility_reasons(
+        cm, park, dict(zones.items()), budget_km2=budget_km2, zone_min_km2=zone_min_km2 or {}, tolerance_m=tolerance_m
+    )
     if reasons:
         return Suggestion((), 0.0, 0.0, "infeasible", "milp", tuple(reasons))
     area = cm.area.to_numpy()
@@ -575,23 +683,48 @@ def suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, 
             rows.append(np.concatenate([inside, np.zeros(m)])[None, :])
             lo.append(minimum * M2_PER_KM2)
             hi.append(np.inf)
-    A = np.vstack(rows)
+    matrix = np.vstack(rows)
     integrality = np.concatenate([np.ones(n), np.zeros(m)])
-    res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=integrality,
-               bounds=Bounds(np.zeros(n + m), np.concatenate([np.ones(n), np.full(m, float(n))])),
-               options={"time_limit": time_limit_s, "disp": False})
+    res = milp(
+        c,
+        constraints=LinearConstraint(matrix, lo, hi),
+        integrality=integrality,
+        bounds=Bounds(np.zeros(n + m), np.concatenate([np.ones(n), np.full(m, float(n))])),
+        options={"time_limit": time_limit_s, "disp": False},
+    )
     if res.x is None:
         status = "infeasible" if res.status == 2 else "time_limit"
-        return Suggestion((), 0.0, 0.0, status, "milp",
-                          (msg("sug_infeasible_combined", budget=budget_km2, tol=tolerance_m) if status == "infeasible"
-                           else msg("sug_time_limit", seconds=time_limit_s),))
+        return Suggestion(
+            (),
+            0.0,
+            0.0,
+            status,
+            "milp",
+            (
+                msg("sug_infeasible_combined", budget=budget_km2, tol=tolerance_m)
+                if status == "infeasible"
+                else msg("sug_time_limit", seconds=time_limit_s),
+            ),
+        )
     chosen = np.flatnonzero(res.x[:n] > 0.5)
-    return Suggestion(tuple(cm["id"].iloc[chosen]), float(gain[chosen].sum()), float(area[chosen].sum()),
-                      "optimal" if res.status == 0 else "feasible", "milp")
+    return Suggestion(
+        tuple(cm["id"].iloc[chosen]),
+        float(gain[chosen].sum()),
+        float(area[chosen].sum()),
+        "optimal" if res.status == 0 else "feasible",
+        "milp",
+    )
 
 
-def greedy_suggest(candidates: gpd.GeoDataFrame, scores: pd.Series, data: ParkData, *, budget_km2: float,
-                   tolerance_m: float = 50.0, objective: str = "score") -> Suggestion:
+def greedy_suggest(
+    candidates: gpd.GeoDataFrame,
+    scores: pd.Series,
+    data: ParkData,
+    *,
+    budget_km2: float,
+    tolerance_m: float = 50.0,
+    objective: str = "score",
+) -> Suggestion:
     """Baseline: repeatedly add the best-scoring parcel that fits the budget and touches the park or
     an already chosen parcel (no zone minimums)."""
     cm = to_metric(candidates).reset_index(drop=True)

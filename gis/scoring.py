@@ -24,34 +24,54 @@ X_INDUSTRIES = ("digital_economy", "new_infrastructure", "online_economy", "indu
 VECTOR_CRITERIA = ("adjacency", "shared_edge", "layout", "transit", "size", "compactness", "industry")
 
 PRESETS: dict[str, dict[str, float]] = {
-    "balanced": {"adjacency": 20, "shared_edge": 10, "layout": 20, "transit": 15, "size": 10,
-                 "compactness": 10, "industry": 15},
-    "layout_first": {"adjacency": 15, "shared_edge": 5, "layout": 45, "transit": 10, "size": 10,
-                     "compactness": 5, "industry": 10},
-    "transit_first": {"adjacency": 15, "shared_edge": 5, "layout": 15, "transit": 40, "size": 10,
-                      "compactness": 5, "industry": 10},
+    "balanced": {
+        "adjacency": 20,
+        "shared_edge": 10,
+        "layout": 20,
+        "transit": 15,
+        "size": 10,
+        "compactness": 10,
+        "industry": 15,
+    },
+    "layout_first": {
+        "adjacency": 15,
+        "shared_edge": 5,
+        "layout": 45,
+        "transit": 10,
+        "size": 10,
+        "compactness": 5,
+        "industry": 10,
+    },
+    "transit_first": {
+        "adjacency": 15,
+        "shared_edge": 5,
+        "layout": 15,
+        "transit": 40,
+        "size": 10,
+        "compactness": 5,
+        "industry": 10,
+    },
 }
-
 
 
 @dataclass(frozen=True)
 class ScoringParams:
     """Thresholds of the criteria and the hard rules (metres, m2, shares 0-1)."""
 
-    adjacency_max_m: float = 1000.0     # distance to the park at which adjacency reaches 0
-    edge_tol_m: float = 30.0            # boundary within this distance of the park counts as shared (roads)
-    edge_full_share: float = 0.25       # share of the perimeter shared with the park that scores 1
-    transit_full_m: float = 300.0       # centroid-to-station distance that still scores 1
-    transit_zero_m: float = 1500.0      # ... and the one that scores 0
-    size_min_m2: float = 10_000.0       # ideal parcel size range (1-10 ha)
+    adjacency_max_m: float = 1000.0  # distance to the park at which adjacency reaches 0
+    edge_tol_m: float = 30.0  # boundary within this distance of the park counts as shared (roads)
+    edge_full_share: float = 0.25  # share of the perimeter shared with the park that scores 1
+    transit_full_m: float = 300.0  # centroid-to-station distance that still scores 1
+    transit_zero_m: float = 1500.0  # ... and the one that scores 0
+    size_min_m2: float = 10_000.0  # ideal parcel size range (1-10 ha)
     size_max_m2: float = 100_000.0
     zone_weights: Mapping[str, float] = field(default_factory=lambda: {"belt": 1.0, "core": 1.0, "city": 1.0})
-    industry_core: float = 0.7          # base industry fit of a "4" industry
-    industry_x: float = 0.5             # ... of an "X" industry
+    industry_core: float = 0.7  # base industry fit of a "4" industry
+    industry_x: float = 0.5  # ... of an "X" industry
     industry_neighbour_bonus: float = 0.3  # when the nearest sub-park (within adjacency_max_m) lists it
-    min_area_m2: float = 5_000.0        # rule: minimum parcel area
-    overlap_tol_m2: float = 10.0        # rule: tolerated overlap with a sub-park
-    outside_tol_share: float = 0.01     # rule: tolerated share of the parcel outside the district
+    min_area_m2: float = 5_000.0  # rule: minimum parcel area
+    overlap_tol_m2: float = 10.0  # rule: tolerated overlap with a sub-park
+    outside_tol_share: float = 0.01  # rule: tolerated share of the parcel outside the district
 
     def __post_init__(self) -> None:
         problems = []
@@ -59,8 +79,9 @@ class ScoringParams:
             if not getattr(self, name) > 0:
                 problems.append(f"{name} must be > 0 (received {getattr(self, name)!r})")
         if self.transit_full_m >= self.transit_zero_m:
-            problems.append(f"transit_full_m ({self.transit_full_m}) must be below "
-                            f"transit_zero_m ({self.transit_zero_m})")
+            problems.append(
+                f"transit_full_m ({self.transit_full_m}) must be below transit_zero_m ({self.transit_zero_m})"
+            )
         if self.size_min_m2 > self.size_max_m2:
             problems.append(f"size_min_m2 ({self.size_min_m2}) must not exceed size_max_m2 ({self.size_max_m2})")
         if any(not 0 <= w <= 1 for w in self.zone_weights.values()):
@@ -74,17 +95,19 @@ class Context:
     """The fixed layers a parcel is measured against, in EPSG:4549 (metres)."""
 
     district: shapely.Geometry
-    subparks: gpd.GeoDataFrame           # id, name_zh, name_en, industry_tags, geometry (metric)
+    subparks: gpd.GeoDataFrame  # id, name_zh, name_en, industry_tags, geometry (metric)
     zones: Mapping[str, shapely.Geometry]
-    stations: gpd.GeoDataFrame           # id, name_zh, name_en, lines, geometry (metric points)
+    stations: gpd.GeoDataFrame  # id, name_zh, name_en, lines, geometry (metric points)
 
     @classmethod
     def from_park_data(cls, data: ParkData) -> Context:
         zones = to_metric(data.zones)
-        return cls(district=to_metric(data.district).geometry.union_all(),
-                   subparks=to_metric(data.subparks)[["id", "name_zh", "name_en", "industry_tags", "geometry"]],
-                   zones=dict(zip(zones["id"], zones.geometry)),
-                   stations=to_metric(data.stations)[["id", "name_zh", "name_en", "lines", "geometry"]])
+        return cls(
+            district=to_metric(data.district).geometry.union_all(),
+            subparks=to_metric(data.subparks)[["id", "name_zh", "name_en", "industry_tags", "geometry"]],
+            zones=dict(zip(zones["id"], zones.geometry)),
+            stations=to_metric(data.stations)[["id", "name_zh", "name_en", "lines", "geometry"]],
+        )
 
 
 def _repaired(geoms: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -191,8 +214,11 @@ def raw_criteria(parcels: gpd.GeoDataFrame, ctx: Context, *, params: ScoringPara
 
     out["polsby_popper"] = polsby_popper(area, perimeter)
 
-    use = parcels["intended_use"].astype("string").fillna("") if "intended_use" in parcels.columns \
+    use = (
+        parcels["intended_use"].astype("string").fillna("")
+        if "intended_use" in parcels.columns
         else pd.Series("", index=parcels.index, dtype="string")
+    )
     out["intended_use"] = use.to_numpy()
     tags = ctx.subparks["industry_tags"].fillna("").astype(str).str.split("|").to_numpy()
     match = np.zeros(n, dtype=bool)
@@ -222,13 +248,17 @@ def normalise(raw: pd.DataFrame, *, params: ScoringParams = ScoringParams()) -> 
     out["layout"] = layout_score({z: raw[f"share_{z}"].to_numpy() for z in ("belt", "core", "city")}, p.zone_weights)
     out["transit"] = transit_score(raw["dist_station_m"].to_numpy(), full_m=p.transit_full_m, zero_m=p.transit_zero_m)
     a = raw["area_m2"].to_numpy()
-    size = np.where(a < p.size_min_m2, a / p.size_min_m2,
-                    np.where(a > p.size_max_m2, 1.0 - (a - p.size_max_m2) / p.size_max_m2, 1.0))
+    size = np.where(
+        a < p.size_min_m2,
+        a / p.size_min_m2,
+        np.where(a > p.size_max_m2, 1.0 - (a - p.size_max_m2) / p.size_max_m2, 1.0),
+    )
     out["size"] = np.clip(size, 0.0, 1.0)
     out["compactness"] = np.clip(raw["polsby_popper"].to_numpy(), 0.0, 1.0)
     use = raw["intended_use"].astype(str).to_numpy()
-    base = np.where(np.isin(use, CORE_INDUSTRIES), p.industry_core,
-                    np.where(np.isin(use, X_INDUSTRIES), p.industry_x, 0.0))
+    base = np.where(
+        np.isin(use, CORE_INDUSTRIES), p.industry_core, np.where(np.isin(use, X_INDUSTRIES), p.industry_x, 0.0)
+    )
     bonus = np.where(raw["neighbour_match"].to_numpy() & (base > 0), p.industry_neighbour_bonus, 0.0)
     out["industry"] = np.clip(base + bonus, 0.0, 1.0)
     return out
@@ -327,8 +357,16 @@ def rank_eligible(score: pd.Series, passes: pd.Series) -> pd.Series:
     return rank
 
 
-def sensitivity(norm: pd.DataFrame, weights: pd.Series, passes: pd.Series, *, spread: float = 0.2,
-                draws: int = 500, top_n: int = 10, seed: int = 0) -> pd.DataFrame:
+def sensitivity(
+    norm: pd.DataFrame,
+    weights: pd.Series,
+    passes: pd.Series,
+    *,
+    spread: float = 0.2,
+    draws: int = 500,
+    top_n: int = 10,
+    seed: int = 0,
+) -> pd.DataFrame:
     """How stable each eligible parcel's rank is when every weight moves by up to ± ``spread``.
 
     Each draw multiplies every weight by an independent uniform factor in [1 - spread, 1 + spread],
@@ -357,18 +395,31 @@ def sensitivity(norm: pd.DataFrame, weights: pd.Series, passes: pd.Series, *, sp
     np.put_along_axis(ranks, order, np.arange(1, len(x) + 1)[:, None], axis=0)
     index = norm.index[ok]
     base = rank_eligible(pd.Series(x @ w, index=index), pd.Series(True, index=index))
-    return pd.DataFrame({
-        "rank": base.to_numpy(), "rank_min": ranks.min(axis=1), "rank_median": np.median(ranks, axis=1),
-        "rank_max": ranks.max(axis=1), "top_n_share": (ranks <= top_n).mean(axis=1)}, index=index)
+    return pd.DataFrame(
+        {
+            "rank": base.to_numpy(),
+            "rank_min": ranks.min(axis=1),
+            "rank_median": np.median(ranks, axis=1),
+            "rank_max": ranks.max(axis=1),
+            "top_n_share": (ranks <= top_n).mean(axis=1),
+        },
+        index=index,
+    )
 
 
 #: Upper bounds of the score classes c1..c4 (c5 above); their colours: layers.registry.SCORE_COLOURS.
 CLASS_BOUNDS = (0.2, 0.4, 0.6, 0.8)
 
 #: Raw measurement behind each vector criterion, and its unit, for the parcel card.
-RAW_OF = {"adjacency": ("dist_park_m", "m"), "shared_edge": ("shared_edge_m", "m"),
-          "layout": (None, "share"), "transit": ("dist_station_m", "m"), "size": ("area_m2", "m²"),
-          "compactness": ("polsby_popper", ""), "industry": ("intended_use", "")}
+RAW_OF = {
+    "adjacency": ("dist_park_m", "m"),
+    "shared_edge": ("shared_edge_m", "m"),
+    "layout": (None, "share"),
+    "transit": ("dist_station_m", "m"),
+    "size": ("area_m2", "m²"),
+    "compactness": ("polsby_popper", ""),
+    "industry": ("intended_use", ""),
+}
 
 
 def apply_weights(norm: pd.DataFrame, rules: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -383,16 +434,24 @@ def apply_weights(norm: pd.DataFrame, rules: pd.DataFrame, weights: Mapping[str,
     return out
 
 
-def explain(raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series, *,
-            params: ScoringParams = ScoringParams()) -> pd.DataFrame:
+def explain(
+    raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series, *, params: ScoringParams = ScoringParams()
+) -> pd.DataFrame:
     """The score card of one parcel: per criterion the raw measurement (a :class:`Message`, shown in the
     user's language), the normalised value, the normalised weight and the contribution (weight ×
     normalised value; they add up to the score)."""
     rows = []
     for crit in norm_row.index:
         w = float(weights.get(crit, 0.0))
-        rows.append({"criterion": crit, "raw": raw_message(crit, raw_row, params=params),
-                     "normalised": float(norm_row[crit]), "weight": w, "contribution": w * float(norm_row[crit])})
+        rows.append(
+            {
+                "criterion": crit,
+                "raw": raw_message(crit, raw_row, params=params),
+                "normalised": float(norm_row[crit]),
+                "weight": w,
+                "contribution": w * float(norm_row[crit]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -400,13 +459,19 @@ def raw_message(criterion: str, raw_row: pd.Series, *, params: ScoringParams = S
     """What was measured for one criterion of one parcel, as a message (units included)."""
     col = RAW_OF.get(criterion, (criterion, ""))[0]
     if criterion == "layout":
-        shares = [msg("raw_zone_share", zone=msg(f"zone_{z}"), share=float(raw_row[f"share_{z}"]))
-                  for z in ("belt", "core", "city") if float(raw_row.get(f"share_{z}", 0)) > 0]
+        shares = [
+            msg("raw_zone_share", zone=msg(f"zone_{z}"), share=float(raw_row[f"share_{z}"]))
+            for z in ("belt", "core", "city")
+            if float(raw_row.get(f"share_{z}", 0)) > 0
+        ]
         return msg("list_sep_join", items=shares) if shares else msg("raw_outside_zones")
     if criterion == "industry":
         use = str(raw_row.get("intended_use") or "")
-        label = msg(f"industry_{use}") if f"industry_{use}" in CATALOGUE else (msg("industry_none") if not use
-                                                                                   else msg("legacy_text", text=use))
+        label = (
+            msg(f"industry_{use}")
+            if f"industry_{use}" in CATALOGUE
+            else (msg("industry_none") if not use else msg("legacy_text", text=use))
+        )
         if raw_row.get("neighbour_match"):
             return msg("raw_industry_match", industry=label, subpark=str(raw_row.get("nearest_subpark")))
         return label
@@ -425,11 +490,18 @@ def raw_message(criterion: str, raw_row: pd.Series, *, params: ScoringParams = S
     return msg("raw_number", value=value)
 
 
-_GEOS_REASONS = {"self-intersection": "geom_self_intersection", "ring self-intersection": "geom_ring_self_intersection",
-                 "too few points": "geom_too_few_points", "hole lies outside shell": "geom_hole_outside_shell",
-                 "holes are nested": "geom_nested_holes", "interior is disconnected": "geom_disconnected_interior",
-                 "nested shells": "geom_nested_shells", "duplicate rings": "geom_duplicate_rings",
-                 "invalid coordinate": "geom_invalid_coordinate", "ring is not closed": "geom_ring_not_closed"}
+_GEOS_REASONS = {
+    "self-intersection": "geom_self_intersection",
+    "ring self-intersection": "geom_ring_self_intersection",
+    "too few points": "geom_too_few_points",
+    "hole lies outside shell": "geom_hole_outside_shell",
+    "holes are nested": "geom_nested_holes",
+    "interior is disconnected": "geom_disconnected_interior",
+    "nested shells": "geom_nested_shells",
+    "duplicate rings": "geom_duplicate_rings",
+    "invalid coordinate": "geom_invalid_coordinate",
+    "ring is not closed": "geom_ring_not_closed",
+}
 
 
 def invalid_reason_message(reason: str) -> Message:
@@ -449,20 +521,43 @@ def rule_findings(rules_row: pd.Series, *, params: ScoringParams = ScoringParams
     """
     out: list[tuple[str, bool, Message]] = []
     ok = bool(rules_row["valid"])
-    out.append(("valid", ok, msg("rule_m_valid") if ok else msg(
-        "rule_m_invalid", reason=invalid_reason_message(str(rules_row["invalid_reason"])))))
+    out.append(
+        (
+            "valid",
+            ok,
+            msg("rule_m_valid")
+            if ok
+            else msg("rule_m_invalid", reason=invalid_reason_message(str(rules_row["invalid_reason"]))),
+        )
+    )
     share = float(rules_row["outside_share"])
     ok = bool(rules_row["inside_district"])
-    out.append(("inside_district", ok, msg("rule_m_outside", share=share) if not ok else (
-        msg("rule_m_inside_tolerated", share=share, tol=params.outside_tol_share) if share > 0.0005
-        else msg("rule_m_inside"))))
+    out.append(
+        (
+            "inside_district",
+            ok,
+            msg("rule_m_outside", share=share)
+            if not ok
+            else (
+                msg("rule_m_inside_tolerated", share=share, tol=params.outside_tol_share)
+                if share > 0.0005
+                else msg("rule_m_inside")
+            ),
+        )
+    )
     ok = bool(rules_row["no_overlap"])
-    out.append(("no_overlap", ok, msg("rule_m_no_overlap") if ok else msg("rule_m_overlap",
-                                                                          m2=float(rules_row["overlap_m2"]))))
+    out.append(
+        ("no_overlap", ok, msg("rule_m_no_overlap") if ok else msg("rule_m_overlap", m2=float(rules_row["overlap_m2"])))
+    )
     ok = bool(rules_row["min_area"])
     area = float(rules_row["area_m2"])
-    out.append(("min_area", ok, msg("rule_m_area_ok", m2=area) if ok else msg(
-        "rule_m_area_small", m2=area, min=params.min_area_m2)))
+    out.append(
+        (
+            "min_area",
+            ok,
+            msg("rule_m_area_ok", m2=area) if ok else msg("rule_m_area_small", m2=area, min=params.min_area_m2),
+        )
+    )
     return out
 
 

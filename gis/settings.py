@@ -113,8 +113,13 @@ class Settings:
             except ValueError:
                 value = float("nan")
             if not low <= value <= high:
-                raise SettingsError("settings_bad_whole" if integral else "settings_bad_number", name=name,
-                                    value=raw[:20], low=f"{low:,.0f}", high=f"{high:,.0f}")
+                raise SettingsError(
+                    "settings_bad_whole" if integral else "settings_bad_number",
+                    name=name,
+                    value=raw[:20],
+                    low=f"{low:,.0f}",
+                    high=f"{high:,.0f}",
+                )
             changes[attr] = value
         return replace(cls(), **changes)  # type: ignore[arg-type]
 

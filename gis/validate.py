@@ -20,9 +20,13 @@ AREA_EPS_M2 = 1.0
 SHANGHAI_BBOX = SETTINGS.shanghai_bbox
 
 
-def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total_area_km2,
-                       rel_tol: float = SETTINGS.total_area_rel_tol,
-                       per_cluster: dict | None = None) -> list[Message]:
+def invariant_problems(
+    data: ParkData,
+    *,
+    total_km2: float = SETTINGS.plan_total_area_km2,
+    rel_tol: float = SETTINGS.total_area_rel_tol,
+    per_cluster: dict | None = None,
+) -> list[Message]:
     """List every broken invariant of a loaded data set (empty list = all hold).
 
     Invariants: valid geometries inside Shanghai; the sub-park count per cluster; no two sub-parks
@@ -30,12 +34,14 @@ def invariant_problems(data: ParkData, *, total_km2: float = SETTINGS.plan_total
     (planar EPSG:4549); buildings name an existing sub-park.
     """
     sp_m = to_metric(data.subparks)
-    return [*_geometry_problems(data),
-            *_cluster_problems(data, per_cluster=per_cluster or SETTINGS.subparks_per_cluster),
-            *_overlap_problems(sp_m),
-            *_outside_district_problems(sp_m, to_metric(data.district).geometry.union_all()),
-            *_total_area_problems(data, total_km2=total_km2, rel_tol=rel_tol),
-            *_building_problems(data)]
+    return [
+        *_geometry_problems(data),
+        *_cluster_problems(data, per_cluster=per_cluster or SETTINGS.subparks_per_cluster),
+        *_overlap_problems(sp_m),
+        *_outside_district_problems(sp_m, to_metric(data.district).geometry.union_all()),
+        *_total_area_problems(data, total_km2=total_km2, rel_tol=rel_tol),
+        *_building_problems(data),
+    ]
 
 
 def _geometry_problems(data: ParkData) -> list[Message]:
@@ -48,14 +54,21 @@ def _geometry_problems(data: ParkData) -> list[Message]:
         x0, y0, x1, y1 = gdf.total_bounds
         west, south, east, north = SHANGHAI_BBOX
         if not (west <= x0 and x1 <= east and south <= y0 and y1 <= north):
-            problems.append(msg("inv_outside_shanghai", layer=layer_id,
-                                extent=f"{x0:.4f}, {y0:.4f} – {x1:.4f}, {y1:.4f}"))
+            problems.append(
+                msg("inv_outside_shanghai", layer=layer_id, extent=f"{x0:.4f}, {y0:.4f} – {x1:.4f}, {y1:.4f}")
+            )
         if layer_id == "parcels":
             continue  # candidate parcels may be invalid on purpose: the scoring rules report them
         for fid, geom in zip(gdf["id"], gdf.geometry):
             if geom is not None and not geom.is_valid:
-                problems.append(msg("inv_invalid_geometry", layer=layer_id, id=str(fid),
-                                    reason=invalid_reason_message(shapely.is_valid_reason(geom))))
+                problems.append(
+                    msg(
+                        "inv_invalid_geometry",
+                        layer=layer_id,
+                        id=str(fid),
+                        reason=invalid_reason_message(shapely.is_valid_reason(geom)),
+                    )
+                )
     return problems
 
 
@@ -72,8 +85,14 @@ def _cluster_problems(data: ParkData, *, per_cluster: dict) -> list[Message]:
     counts = sp["cluster"].value_counts().to_dict()
     for cluster, n in per_cluster.items():
         if counts.get(cluster, 0) != n:
-            problems.append(msg("inv_cluster_count", count=counts.get(cluster, 0), cluster=msg(f"cluster_{cluster}")
-                                if f"cluster_{cluster}" in CATALOGUE else str(cluster), expected=n))
+            problems.append(
+                msg(
+                    "inv_cluster_count",
+                    count=counts.get(cluster, 0),
+                    cluster=msg(f"cluster_{cluster}") if f"cluster_{cluster}" in CATALOGUE else str(cluster),
+                    expected=n,
+                )
+            )
     return problems
 
 
@@ -94,8 +113,11 @@ def _overlap_problems(subparks_m: gpd.GeoDataFrame) -> list[Message]:
 def _outside_district_problems(subparks_m: gpd.GeoDataFrame, district_m: shapely.Geometry) -> list[Message]:
     """Sub-parks (metric CRS) reaching out of the district by more than :data:`AREA_EPS_M2`."""
     outside = shapely.difference(subparks_m.geometry.to_numpy(), district_m)
-    return [msg("inv_outside_district", id=str(fid), m2=float(g.area))
-            for fid, g in zip(subparks_m["id"], outside) if g.area > AREA_EPS_M2]
+    return [
+        msg("inv_outside_district", id=str(fid), m2=float(g.area))
+        for fid, g in zip(subparks_m["id"], outside)
+        if g.area > AREA_EPS_M2
+    ]
 
 
 def _total_area_problems(data: ParkData, *, total_km2: float, rel_tol: float) -> list[Message]:
@@ -110,8 +132,11 @@ def _building_problems(data: ParkData) -> list[Message]:
     """Buildings naming a sub-park that does not exist."""
     known = set(data.subparks["id"])
     bld = data.buildings
-    return [msg("inv_building_subpark", id=str(fid), subpark=str(sid))
-            for fid, sid in zip(bld["id"], bld["subpark_id"]) if sid not in known]
+    return [
+        msg("inv_building_subpark", id=str(fid), subpark=str(sid))
+        for fid, sid in zip(bld["id"], bld["subpark_id"])
+        if sid not in known
+    ]
 
 
 def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, list[Message | str]]:
@@ -121,4 +146,3 @@ def validate_folder(data_dir: str | Path, **options) -> tuple[ParkData | None, l
     except DataValidationError as exc:
         return None, exc.problems or [exc.message]
     return data, list(invariant_problems(data, **options))
-

@@ -74,8 +74,16 @@ class SafeZip:
         try:
             self._zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
-                struct.error, UnicodeDecodeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            struct.error,
+            UnicodeDecodeError,
+        ) as exc:
             raise ReadError("imp_zip_unreadable", file=filename) from exc
         if len(infos) > limits.max_members:
             raise UnsafeArchiveError("imp_zip_members", file=filename, count=len(infos), limit=limits.max_members)
@@ -94,21 +102,31 @@ class SafeZip:
         self._check_overlaps()
         declared = sum(i.file_size for i in self._files)
         if declared > limits.max_total_bytes:
-            raise UnsafeArchiveError("imp_zip_total", file=filename, size_mb=_mb(declared),
-                                     limit_mb=_mb(limits.max_total_bytes))
+            raise UnsafeArchiveError(
+                "imp_zip_total", file=filename, size_mb=_mb(declared), limit_mb=_mb(limits.max_total_bytes)
+            )
         for info in self._files:
             if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-                raise UnsafeArchiveError("imp_zip_ratio", file=filename, member=info.filename,
-                                         ratio=round(info.file_size / max(info.compress_size, 1)),
-                                         limit=round(limits.max_ratio))
+                raise UnsafeArchiveError(
+                    "imp_zip_ratio",
+                    file=filename,
+                    member=info.filename,
+                    ratio=round(info.file_size / max(info.compress_size, 1)),
+                    limit=round(limits.max_ratio),
+                )
         self.inflated = 0
 
     # --- checks on the central directory --------------------------------------------------------------
     def _check_name(self, info: zipfile.ZipInfo) -> None:
         raw = info.filename
         path = PurePosixPath(raw.replace("\\", "/"))
-        bad = (path.is_absolute() or ".." in path.parts or _DRIVE.match(raw) or raw.startswith("\\")
-               or any(ord(c) < 32 for c in raw))
+        bad = (
+            path.is_absolute()
+            or ".." in path.parts
+            or _DRIVE.match(raw)
+            or raw.startswith("\\")
+            or any(ord(c) < 32 for c in raw)
+        )
         if bad:
             raise UnsafeArchiveError("imp_zip_path", file=self.filename, member=raw.encode("unicode_escape").decode())
 
@@ -116,8 +134,10 @@ class SafeZip:
         def name_bytes(i: zipfile.ZipInfo) -> int:
             return len(i.orig_filename.encode("utf-8" if i.flag_bits & 0x800 else "cp437", "replace"))
 
-        spans = sorted((i.header_offset, i.header_offset + _LOCAL_HEADER.size + name_bytes(i) + i.compress_size,
-                        i.filename) for i in self._files)
+        spans = sorted(
+            (i.header_offset, i.header_offset + _LOCAL_HEADER.size + name_bytes(i) + i.compress_size, i.filename)
+            for i in self._files
+        )
         for (start, end, name), (next_start, _, _) in zip(spans, spans[1:]):
             if next_start < end or next_start == start:
                 raise UnsafeArchiveError("imp_zip_overlap", file=self.filename, member=name)
@@ -149,8 +169,9 @@ class SafeZip:
             crc = zlib.crc32(piece, crc)
             yield piece
         if produced != info.file_size:
-            raise UnsafeArchiveError("imp_zip_size_lie", file=self.filename, member=name, declared=info.file_size,
-                                     actual=produced)
+            raise UnsafeArchiveError(
+                "imp_zip_size_lie", file=self.filename, member=name, declared=info.file_size, actual=produced
+            )
         if crc != info.CRC:
             raise ReadError("imp_zip_member_damaged", file=self.filename, member=name)
 
@@ -158,8 +179,9 @@ class SafeZip:
         """The whole member in memory (counted like :meth:`stream`)."""
         return b"".join(self.stream(name, limit_bytes=limit_bytes))
 
-    def extract(self, name: str, dest: Path, *, limit_bytes: int | None = None,
-                inspect: Callable[[bytes], None] | None = None) -> int:
+    def extract(
+        self, name: str, dest: Path, *, limit_bytes: int | None = None, inspect: Callable[[bytes], None] | None = None
+    ) -> int:
         """Write the member to ``dest`` (a path the caller chose, never the member's name); bytes written.
 
         ``inspect`` sees every piece as it goes by (e.g. to look for XML entity declarations).
@@ -182,18 +204,28 @@ class SafeZip:
 
     def _check_counts(self, info: zipfile.ZipInfo, produced: int, limit_bytes: int | None) -> None:
         if produced > info.file_size:
-            raise UnsafeArchiveError("imp_zip_size_lie", file=self.filename, member=info.filename,
-                                     declared=info.file_size, actual=produced)
+            raise UnsafeArchiveError(
+                "imp_zip_size_lie", file=self.filename, member=info.filename, declared=info.file_size, actual=produced
+            )
         if limit_bytes is not None and produced > limit_bytes:
-            raise UnsafeArchiveError("imp_zip_member_total", file=self.filename, member=info.filename,
-                                     limit_mb=_mb(limit_bytes))
+            raise UnsafeArchiveError(
+                "imp_zip_member_total", file=self.filename, member=info.filename, limit_mb=_mb(limit_bytes)
+            )
         if self.inflated > self.limits.max_total_bytes:
-            raise UnsafeArchiveError("imp_zip_total", file=self.filename, size_mb=_mb(self.inflated),
-                                     limit_mb=_mb(self.limits.max_total_bytes))
+            raise UnsafeArchiveError(
+                "imp_zip_total",
+                file=self.filename,
+                size_mb=_mb(self.inflated),
+                limit_mb=_mb(self.limits.max_total_bytes),
+            )
         if produced > RATIO_FLOOR and produced > self.limits.max_ratio * max(info.compress_size, 1):
-            raise UnsafeArchiveError("imp_zip_ratio", file=self.filename, member=info.filename,
-                                     ratio=round(produced / max(info.compress_size, 1)),
-                                     limit=round(self.limits.max_ratio))
+            raise UnsafeArchiveError(
+                "imp_zip_ratio",
+                file=self.filename,
+                member=info.filename,
+                ratio=round(produced / max(info.compress_size, 1)),
+                limit=round(self.limits.max_ratio),
+            )
 
     def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -205,31 +237,32 @@ class SafeZip:
                 while piece := member.read(CHUNK):
                     yield piece
         except NotImplementedError as exc:
-            raise ReadError("imp_zip_method", file=self.filename, member=info.filename,
-                            method=info.compress_type) from exc
+            raise ReadError(
+                "imp_zip_method", file=self.filename, member=info.filename, method=info.compress_type
+            ) from exc
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
             raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename) from exc
 
     def _inflate_raw(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """Stored or deflated data read straight from the archive, ignoring the declared sizes."""
         start = info.header_offset
-        header = bytes(self._data[start:start + _LOCAL_HEADER.size])
+        header = bytes(self._data[start : start + _LOCAL_HEADER.size])
         if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
             raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename)
         fields = _LOCAL_HEADER.unpack(header)
         name_len, extra_len = fields[-2], fields[-1]
         begin = start + _LOCAL_HEADER.size + name_len + extra_len
-        raw = self._data[begin:begin + info.compress_size]
+        raw = self._data[begin : begin + info.compress_size]
         if len(raw) < info.compress_size:
             raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename)
         if info.compress_type == zipfile.ZIP_STORED:
             for i in range(0, len(raw), CHUNK):
-                yield bytes(raw[i:i + CHUNK])
+                yield bytes(raw[i : i + CHUNK])
             return
         inflater = zlib.decompressobj(-15)
         try:
             for i in range(0, len(raw), 64 * 1024):
-                piece = inflater.decompress(raw[i:i + 64 * 1024], CHUNK)
+                piece = inflater.decompress(raw[i : i + 64 * 1024], CHUNK)
                 while True:
                     if piece:
                         yield piece

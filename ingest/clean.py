@@ -25,12 +25,33 @@ from text.clip import clip_text
 from text.messages import Message, msg
 
 _FAMILY = np.array(["point", "line", "line", "polygon", "point", "line", "polygon", "other"])
-_TYPE_NAMES = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-                        "MultiPolygon", "GeometryCollection"])
+_TYPE_NAMES = np.array(
+    [
+        "Point",
+        "LineString",
+        "LinearRing",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+    ]
+)
 
 
-def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, encoding: str, layer: str,
-           layers: list[str], notes: list[Message], fmt: str, assumed: bool = False) -> ImportResult:
+def _clean(
+    name: str,
+    gdf: gpd.GeoDataFrame,
+    *,
+    crs: str | None,
+    expect: str,
+    encoding: str,
+    layer: str,
+    layers: list[str],
+    notes: list[Message],
+    fmt: str,
+    assumed: bool = False,
+) -> ImportResult:
     """The layer as read checked step by step and brought into EPSG:4326 (``notes`` gets a note per repair)."""
     gdf, geoms = _drop_missing(name, gdf, notes)
     coords = _finite_coordinates(name, geoms)
@@ -48,9 +69,17 @@ def _clean(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, expect: str, en
     if metric_area is not None and repaired.any():  # measured again as repaired (the stored geometry)
         metric_area = metric_area.copy()
         metric_area[repaired] = to_metric(out.geometry[repaired]).area.to_numpy()
-    return ImportResult(gdf=out, source_crs=_crs_label(source_crs) if how == "chosen" else source_crs, crs_how=how,
-                        encoding=encoding, layer=layer, layers=layers, notes=notes, crs_candidates=candidates,
-                        metric_area_m2=metric_area)
+    return ImportResult(
+        gdf=out,
+        source_crs=_crs_label(source_crs) if how == "chosen" else source_crs,
+        crs_how=how,
+        encoding=encoding,
+        layer=layer,
+        layers=layers,
+        notes=notes,
+        crs_candidates=candidates,
+        metric_area_m2=metric_area,
+    )
 
 
 def _drop_missing(name: str, gdf: gpd.GeoDataFrame, notes: list[Message]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
@@ -98,8 +127,9 @@ def _one_family(name: str, geoms: np.ndarray, *, expect: str, fmt: str, notes: l
     return mask
 
 
-def _source_crs(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, assumed: bool, coords: np.ndarray,
-                notes: list[Message]) -> tuple[gpd.GeoDataFrame, str, str, list[tuple[str, Message]]]:
+def _source_crs(
+    name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, assumed: bool, coords: np.ndarray, notes: list[Message]
+) -> tuple[gpd.GeoDataFrame, str, str, list[tuple[str, Message]]]:
     """The layer's CRS and how it is known: (layer, "chosen"/"file"/"guessed", CRS, the guesses)."""
     candidates: list[tuple[str, Message]] = []
     if assumed and gdf.crs is not None and crs is None and not _plausible_lonlat(coords):
@@ -114,15 +144,17 @@ def _source_crs(name: str, gdf: gpd.GeoDataFrame, *, crs: str | None, assumed: b
     else:
         candidates = guess_crs(coords[:, 0], coords[:, 1])
         if not candidates:
-            raise CRSUnknownError("imp_crs_none_fits", file=name, x=_num(np.median(coords[:, 0])),
-                                  y=_num(np.median(coords[:, 1])))
+            raise CRSUnknownError(
+                "imp_crs_none_fits", file=name, x=_num(np.median(coords[:, 0])), y=_num(np.median(coords[:, 1]))
+            )
         how, source_crs = "guessed", candidates[0][0]
         notes.append(msg("imp_note_crs_guessed", crs=source_crs, why=candidates[0][1]))
     return gdf, how, source_crs, candidates
 
 
-def _in_shanghai(name: str, gdf: gpd.GeoDataFrame, *, how: str,
-                 source_crs: str) -> tuple[gpd.GeoDataFrame, np.ndarray | None]:
+def _in_shanghai(
+    name: str, gdf: gpd.GeoDataFrame, *, how: str, source_crs: str
+) -> tuple[gpd.GeoDataFrame, np.ndarray | None]:
     """The layer in EPSG:4326, refused unless it lies in Shanghai; with each feature's planar area (m²) when
     its coordinates were already in the measuring CRS (else None)."""
     metric_area = None
@@ -131,20 +163,27 @@ def _in_shanghai(name: str, gdf: gpd.GeoDataFrame, *, how: str,
             metric_area = shapely.area(gdf.geometry.to_numpy())
         out = _to_wgs84(gdf, source_crs) if how != "file" or source_crs in LONLAT_CHOICES else to_storage(gdf)
     except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError, CRSError) as exc:
-        raise CRSUnknownError("imp_crs_transform_failed", file=name, crs=_crs_label(source_crs),
-                              reason=_reason(exc, name=name)) from exc
+        raise CRSUnknownError(
+            "imp_crs_transform_failed", file=name, crs=_crs_label(source_crs), reason=_reason(exc, name=name)
+        ) from exc
     bounds = out.total_bounds
     sx0, sy0, sx1, sy1 = SHANGHAI
     inside = sx0 <= bounds[0] and bounds[2] <= sx1 and sy0 <= bounds[1] and bounds[3] <= sy1
     if not (np.isfinite(bounds).all() and inside):
         far = ~out.geometry.intersects(shapely.box(*SHANGHAI))
-        raise CoordinateError("imp_outside_shanghai", file=name, count=int(far.sum()), crs=_crs_label(source_crs),
-                              extent=", ".join(_num(v) for v in bounds))
+        raise CoordinateError(
+            "imp_outside_shanghai",
+            file=name,
+            count=int(far.sum()),
+            crs=_crs_label(source_crs),
+            extent=", ".join(_num(v) for v in bounds),
+        )
     return out, metric_area
 
 
-def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str,
-            notes: list[Message]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+def _repair(
+    out: gpd.GeoDataFrame, *, name: str, expect: str, notes: list[Message]
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Invalid geometries repaired with make_valid (polygons keep only their polygon parts); a note says which.
     Returns the layer and which features were repaired."""
     g = out.geometry.to_numpy()
@@ -154,12 +193,19 @@ def _repair(out: gpd.GeoDataFrame, *, name: str, expect: str,
     repaired = shapely.make_valid(g[invalid])
     if expect == "polygon":
         polygonal = ("Polygon", "MultiPolygon")
-        repaired = np.array([shapely.union_all([p for p in shapely.get_parts(r) if p.geom_type in polygonal])
-                             for r in repaired], dtype=object)
+        repaired = np.array(
+            [shapely.union_all([p for p in shapely.get_parts(r) if p.geom_type in polygonal]) for r in repaired],
+            dtype=object,
+        )
     dead = shapely.is_empty(repaired) | shapely.is_missing(repaired)
     if dead.any():
-        raise GeometryError("imp_unrepairable", file=name, count=int(dead.sum()), expected=msg(f"imp_family_{expect}"),
-                            rows=_rows(np.flatnonzero(invalid)[dead]))
+        raise GeometryError(
+            "imp_unrepairable",
+            file=name,
+            count=int(dead.sum()),
+            expected=msg(f"imp_family_{expect}"),
+            rows=_rows(np.flatnonzero(invalid)[dead]),
+        )
     g = g.copy()
     g[invalid] = repaired
     notes.append(msg("imp_note_repaired", count=int(invalid.sum()), rows=_rows(np.flatnonzero(invalid))))

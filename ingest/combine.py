@@ -102,10 +102,25 @@ def combine_layers(current: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame, *, mod
     common = [i for i in new_ids if i in cur_index]
     # attributes the incoming layer really carries (a mapping fills unmapped schema columns with blanks);
     # areas are derived from the geometry, compared through it
-    attr_cols = [c for c in new.columns if c in cur.columns and c not in ("geometry", "id", "source", "accuracy")
-                 and not str(c).endswith(("_m2", "_km2")) and new[c].map(_text).ne("").any()]
-    changed = sorted(i for i in common if _differs(cur.iloc[cur_index[i]], new.iloc[new_index[i]], attr_cols,
-                                                   cur_m.iloc[cur_index[i]], new_m.iloc[new_index[i]]))
+    attr_cols = [
+        c
+        for c in new.columns
+        if c in cur.columns
+        and c not in ("geometry", "id", "source", "accuracy")
+        and not str(c).endswith(("_m2", "_km2"))
+        and new[c].map(_text).ne("").any()
+    ]
+    changed = sorted(
+        i
+        for i in common
+        if _differs(
+            cur.iloc[cur_index[i]],
+            new.iloc[new_index[i]],
+            attr_cols,
+            cur_m.iloc[cur_index[i]],
+            new_m.iloc[new_index[i]],
+        )
+    )
     added = sorted(set(new_ids) - set(cur_ids))
     if mode == "replace":
         layer = new
@@ -124,12 +139,25 @@ def combine_layers(current: gpd.GeoDataFrame, incoming: gpd.GeoDataFrame, *, mod
         removed = []
         kept = sorted(set(cur_ids) - set(changed))
     layer = gpd.GeoDataFrame(layer, geometry="geometry", crs="EPSG:4326")
-    return Combined(layer=layer, mode=mode, added=tuple(added), removed=tuple(removed), changed=tuple(changed),
-                    kept=tuple(kept), area_before_km2=_area_km2(cur), area_after_km2=_area_km2(layer))
+    return Combined(
+        layer=layer,
+        mode=mode,
+        added=tuple(added),
+        removed=tuple(removed),
+        changed=tuple(changed),
+        kept=tuple(kept),
+        area_before_km2=_area_km2(cur),
+        area_after_km2=_area_km2(layer),
+    )
 
 
 def diff_layers(current: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> dict:
     """What replacing ``current`` by ``new`` changes (kept for the page until it uses :func:`combine_layers`)."""
     c = combine_layers(current, new, mode="replace")
-    return {"added": list(c.added), "removed": list(c.removed), "changed": list(c.changed),
-            "area_before_km2": c.area_before_km2, "area_after_km2": c.area_after_km2}
+    return {
+        "added": list(c.added),
+        "removed": list(c.removed),
+        "changed": list(c.changed),
+        "area_before_km2": c.area_before_km2,
+        "area_after_km2": c.area_after_km2,
+    }

@@ -22,8 +22,17 @@ SHANGHAI = SETTINGS.shanghai_bbox
 #: Datums of the lon/lat choices; "gcj02"/"bd09" are converted to WGS84 on import.
 LONLAT_CHOICES = {"EPSG:4326": "wgs84", "EPSG:4490": "wgs84", "GCJ-02": "gcj02", "BD-09": "bd09"}
 #: Spellings accepted for the special choices (case-insensitive, without spaces).
-SPECIAL_CRS = {"gcj-02": "GCJ-02", "gcj02": "GCJ-02", "gcj": "GCJ-02", "amap": "GCJ-02", "bd-09": "BD-09",
-               "bd09": "BD-09", "baidu": "BD-09", "swap": "SWAP", "latlon": "SWAP"}
+SPECIAL_CRS = {
+    "gcj-02": "GCJ-02",
+    "gcj02": "GCJ-02",
+    "gcj": "GCJ-02",
+    "amap": "GCJ-02",
+    "bd-09": "BD-09",
+    "bd09": "BD-09",
+    "baidu": "BD-09",
+    "swap": "SWAP",
+    "latlon": "SWAP",
+}
 #: Projected systems recognised from coordinate ranges (x range, y range): code, name message.
 PROJECTED_GUESSES = [
     ((400_000, 800_000), (3_300_000, 3_600_000), "EPSG:4549", "crs_name_4549"),
@@ -78,12 +87,19 @@ def guess_crs(x: np.ndarray, y: np.ndarray) -> list[tuple[str, Message]]:
     mx, my = float(np.median(x[ok])), float(np.median(y[ok]))
     x0, y0, x1, y1 = SHANGHAI
     if x0 <= mx <= x1 and y0 <= my <= y1:
-        return [("EPSG:4326", msg("imp_guess_lonlat")), ("EPSG:4490", msg("imp_guess_cgcs2000")),
-                ("GCJ-02", msg("imp_guess_gcj02")), ("BD-09", msg("imp_guess_bd09"))]
+        return [
+            ("EPSG:4326", msg("imp_guess_lonlat")),
+            ("EPSG:4490", msg("imp_guess_cgcs2000")),
+            ("GCJ-02", msg("imp_guess_gcj02")),
+            ("BD-09", msg("imp_guess_bd09")),
+        ]
     if x0 <= my <= x1 and y0 <= mx <= y1:
         return [("SWAP", msg("imp_guess_swap"))]
-    return [(code, msg("imp_guess_projected", name=msg(label), x=_num(mx), y=_num(my)))
-            for (xr, yr, code, label) in PROJECTED_GUESSES if xr[0] <= mx <= xr[1] and yr[0] <= my <= yr[1]]
+    return [
+        (code, msg("imp_guess_projected", name=msg(label), x=_num(mx), y=_num(my)))
+        for (xr, yr, code, label) in PROJECTED_GUESSES
+        if xr[0] <= mx <= xr[1] and yr[0] <= my <= yr[1]
+    ]
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:

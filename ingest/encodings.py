@@ -12,13 +12,34 @@ from text.clip import truncate_to_bytes
 from text.messages import Message, msg
 
 #: DXF header code pages -> Python/GDAL encodings (R2007 and later are always UTF-8).
-DXF_CODEPAGES = {"ANSI_936": "GB18030", "ANSI_1252": "CP1252", "ANSI_950": "CP950", "ANSI_932": "CP932",
-                 "ANSI_949": "CP949", "ANSI_65001": "UTF-8"}
+DXF_CODEPAGES = {
+    "ANSI_936": "GB18030",
+    "ANSI_1252": "CP1252",
+    "ANSI_950": "CP950",
+    "ANSI_932": "CP932",
+    "ANSI_949": "CP949",
+    "ANSI_65001": "UTF-8",
+}
 #: .cpg contents -> encoding names GDAL and Python both know.
-CPG_ENCODINGS = {"UTF-8": "UTF-8", "UTF8": "UTF-8", "65001": "UTF-8", "GBK": "GB18030", "CP936": "GB18030",
-                 "936": "GB18030", "GB2312": "GB18030", "GB18030": "GB18030", "ANSI 936": "GB18030",
-                 "1252": "CP1252", "CP1252": "CP1252", "ISO-8859-1": "ISO-8859-1", "LATIN1": "ISO-8859-1",
-                 "88591": "ISO-8859-1", "ISO88591": "ISO-8859-1", "BIG5": "CP950", "950": "CP950"}
+CPG_ENCODINGS = {
+    "UTF-8": "UTF-8",
+    "UTF8": "UTF-8",
+    "65001": "UTF-8",
+    "GBK": "GB18030",
+    "CP936": "GB18030",
+    "936": "GB18030",
+    "GB2312": "GB18030",
+    "GB18030": "GB18030",
+    "ANSI 936": "GB18030",
+    "1252": "CP1252",
+    "CP1252": "CP1252",
+    "ISO-8859-1": "ISO-8859-1",
+    "LATIN1": "ISO-8859-1",
+    "88591": "ISO-8859-1",
+    "ISO88591": "ISO-8859-1",
+    "BIG5": "CP950",
+    "950": "CP950",
+}
 #: How an encoding named by a .cpg is shown (it is read with the superset of CPG_ENCODINGS).
 CPG_LABELS = {"GBK": "GBK", "CP936": "GBK", "936": "GBK", "ANSI 936": "GBK", "GB2312": "GB2312"}
 #: dBASE language driver ids of the Chinese code pages (header byte 29).
@@ -76,7 +97,7 @@ def _repair_dbf_field_names(dbf: Path, encoding: str, notes: list[Message]) -> N
         seen: set[str] = set()
         changed: list[tuple[int, bytes]] = []
         for i in range(len(descriptors) // 32):
-            raw = descriptors[32 * i: 32 * i + 11]
+            raw = descriptors[32 * i : 32 * i + 11]
             if raw[:1] == b"\r":
                 break
             raw_name = raw.split(b"\x00", 1)[0]
@@ -99,8 +120,13 @@ def _repair_dbf_field_names(dbf: Path, encoding: str, notes: list[Message]) -> N
                     k += 1
                 new = name.encode(encoding)
                 changed.append((32 + 32 * i, new.ljust(11, b"\x00")))
-                notes.append(msg("imp_note_field_cut", field=name,
-                                 original=raw_name.decode(encoding, "replace").replace("\ufffd", "…")))
+                notes.append(
+                    msg(
+                        "imp_note_field_cut",
+                        field=name,
+                        original=raw_name.decode(encoding, "replace").replace("\ufffd", "…"),
+                    )
+                )
             seen.add(name.lower())
         for offset, value in changed:
             fh.seek(offset)
@@ -115,9 +141,9 @@ def _dxf_encoding(data: bytes, name: str) -> tuple[str, list[Message]]:
     if version and version.group(1) >= "AC1021":
         return "UTF-8", []
     declared = DXF_CODEPAGES.get(page.group(1).upper(), "CP1252") if page else "CP1252"
-    if not any(b >= 0x80 for b in data[:4 * MB]):
+    if not any(b >= 0x80 for b in data[: 4 * MB]):
         return declared, []
-    sample = data[:4 * MB]
+    sample = data[: 4 * MB]
     if declared == "CP1252":  # the default, often wrong for Chinese drawings
         for guess in ("UTF-8", "GB18030"):
             if _decodes(sample, guess):

@@ -44,8 +44,10 @@ def file_signature(columns: list[str], layer_kind: str) -> str:
 def guess_mapping(columns: list[str], layer_kind: str) -> dict[str, str | None]:
     """For each target field, the file column that most likely holds it (or None)."""
     lower = {str(c).strip().lower(): c for c in columns}
-    return {f: next((lower[s.lower()] for s in SYNONYMS.get(f, [f]) if s.lower() in lower), None)
-            for f in TARGET_FIELDS[layer_kind]}
+    return {
+        f: next((lower[s.lower()] for s in SYNONYMS.get(f, [f]) if s.lower() in lower), None)
+        for f in TARGET_FIELDS[layer_kind]
+    }
 
 
 def _text(value: Any) -> str:
@@ -67,8 +69,9 @@ def _texts(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() if type(v) is str else _text(v) for v in values.tolist()], index=values.index)
 
 
-def apply_mapping(result: ImportResult, mapping: dict[str, str | None], *, layer_kind: str,
-                  source_note: str) -> gpd.GeoDataFrame:
+def apply_mapping(
+    result: ImportResult, mapping: dict[str, str | None], *, layer_kind: str, source_note: str
+) -> gpd.GeoDataFrame:
     """The imported layer with the app's column names; ids must be unique; ``source``/``accuracy`` set."""
     missing = [f for f in REQUIRED[layer_kind] if not mapping.get(f) and f != "id"]
     if missing:

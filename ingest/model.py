@@ -31,8 +31,11 @@ class Limits:
     max_columns: int = SETTINGS.max_table_columns
 
     def zip_limits(self, *, ratio: float | None = None) -> ZipLimits:
-        return ZipLimits(max_members=self.max_members, max_total_bytes=int(self.max_unzipped_mb * MB),
-                         max_ratio=self.max_ratio if ratio is None else ratio)
+        return ZipLimits(
+            max_members=self.max_members,
+            max_total_bytes=int(self.max_unzipped_mb * MB),
+            max_ratio=self.max_ratio if ratio is None else ratio,
+        )
 
 
 #: The limits of ``SETTINGS``: what every reader allows unless told otherwise.

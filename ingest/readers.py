@@ -19,7 +19,7 @@ from gis.errors import (
     CRSUnknownError,
     EmptyFileError,
     FileTooLargeError,
-    ImportFailure,
+    ImportRefusedError,
     ReadError,
     SchemaError,
     UnsafeArchiveError,
@@ -40,11 +40,28 @@ from text.clip import clip_text
 from text.messages import Message, msg
 
 #: GDAL drivers accepted for each format (anything else means the content is not what the name says).
-DRIVERS = {"geojson": {"GeoJSON", "GeoJSONSeq", "ESRIJSON", "TopoJSON", "JSONFG"}, "gpkg": {"GPKG"},
-           "kml": {"KML", "LIBKML"}, "dxf": {"DXF"}, "shp": {"ESRI Shapefile"}}
+DRIVERS = {
+    "geojson": {"GeoJSON", "GeoJSONSeq", "ESRIJSON", "TopoJSON", "JSONFG"},
+    "gpkg": {"GPKG"},
+    "kml": {"KML", "LIBKML"},
+    "dxf": {"DXF"},
+    "shp": {"ESRI Shapefile"},
+}
 #: Columns LIBKML adds to every KML layer; dropped when they are empty.
-KML_STANDARD = ("id", "description", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
-                "visibility", "drawOrder", "icon", "snippet")
+KML_STANDARD = (
+    "id",
+    "description",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "snippet",
+)
 
 #: Formats read through Arrow (the same values as a feature-by-feature read, see :func:`_arrow_read`). The
 #: others keep pyogrio's feature-by-feature read: through Arrow a truncated shapefile reads as features without
@@ -78,8 +95,7 @@ def _prepare(name: str, fmt: str, data: bytes, work: Path, limits: Limits, *, ne
     _sniff(fmt, data, name)
     if fmt == "geojson":
         declared = _check_geojson_crs(data, name)
-        return _Prepared(layers=[_Layer(stem, _write(work, "data.geojson", data), "geojson",
-                                        assumed_crs=not declared)])
+        return _Prepared(layers=[_Layer(stem, _write(work, "data.geojson", data), "geojson", assumed_crs=not declared)])
     if fmt == "kml":
         return _gdal_layers(name, _write(work, "data.kml", data), "kml")
     if fmt == "gpkg":
@@ -88,8 +104,10 @@ def _prepare(name: str, fmt: str, data: bytes, work: Path, limits: Limits, *, ne
         return _gdal_layers(name, path, "gpkg")
     if fmt == "dxf":
         encoding, notes = _dxf_encoding(data, name)
-        return _Prepared(layers=[_Layer(stem, _write(work, "data.dxf", data), "dxf", encoding=encoding, notes=notes)],
-                         encoding=encoding)
+        return _Prepared(
+            layers=[_Layer(stem, _write(work, "data.dxf", data), "dxf", encoding=encoding, notes=notes)],
+            encoding=encoding,
+        )
     raise UnsupportedFormatError("imp_unsupported", file=name, suffix=_suffix(name) or "—", expected=list(SUFFIXES))
 
 
@@ -138,16 +156,23 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
             if layer.fmt in ("gpkg", "shp"):  # cheap to ask: driver and feature count before reading
                 info = pyogrio.read_info(path, layer=layer.gdal_layer, **options)
                 if info["driver"] not in DRIVERS[layer.fmt]:
-                    raise UnsafeContentError("imp_wrong_driver", file=name, expected=FORMAT_LABEL[layer.fmt],
-                                             found=str(info["driver"]))
+                    raise UnsafeContentError(
+                        "imp_wrong_driver", file=name, expected=FORMAT_LABEL[layer.fmt], found=str(info["driver"])
+                    )
                 count = int(info.get("features") or 0)
                 if count > limits.max_features:
-                    raise FileTooLargeError("imp_too_many_features", file=name, count=f"{count:,}",
-                                            limit=f"{limits.max_features:,}")
+                    raise FileTooLargeError(
+                        "imp_too_many_features", file=name, count=f"{count:,}", limit=f"{limits.max_features:,}"
+                    )
             fast = _arrow_read(path, layer.gdal_layer, limits, info) if layer.fmt in ARROW_FORMATS else None
-            gdf = fast if fast is not None else gpd.read_file(
-                path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1, **options)
-        except (MemoryError, ImportFailure):
+            gdf = (
+                fast
+                if fast is not None
+                else gpd.read_file(
+                    path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1, **options
+                )
+            )
+        except (MemoryError, ImportRefusedError):
             raise
         except Exception as exc:  # pyogrio/GDAL/shapely raise many types for a damaged file
             _raise_read_error(exc, name=name, work=layer.path.parent)
@@ -155,8 +180,9 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
             if layer.fmt == "dxf":
                 pyogrio.set_gdal_config_options({"DXF_ENCODING": None})
     if len(gdf) > limits.max_features:  # GeoJSON, KML, DXF: read at most one feature more than the limit
-        raise FileTooLargeError("imp_too_many_features", file=name, count=f"> {limits.max_features:,}",
-                                limit=f"{limits.max_features:,}")
+        raise FileTooLargeError(
+            "imp_too_many_features", file=name, count=f"> {limits.max_features:,}", limit=f"{limits.max_features:,}"
+        )
     if layer.fmt == "kml":
         empty = [c for c in KML_STANDARD if c in gdf.columns and gdf[c].replace("", None).isna().all()]
         gdf = gdf.drop(columns=empty)
@@ -168,8 +194,9 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _arrow_read(path: str, gdal_layer: str | None, limits: Limits,
-                info: dict[str, Any] | None) -> gpd.GeoDataFrame | None:
+def _arrow_read(
+    path: str, gdal_layer: str | None, limits: Limits, info: dict[str, Any] | None
+) -> gpd.GeoDataFrame | None:
     """A layer read through Arrow with the values of pyogrio's feature-by-feature read, or None when only the
     feature-by-feature read can tell (the caller then reads the file that way).
 
@@ -187,8 +214,9 @@ def _arrow_read(path: str, gdal_layer: str | None, limits: Limits,
     if info is None:
         return None
     try:
-        gdf = gpd.read_file(path, layer=gdal_layer, engine="pyogrio", max_features=limits.max_features + 1,
-                            use_arrow=True)
+        gdf = gpd.read_file(
+            path, layer=gdal_layer, engine="pyogrio", max_features=limits.max_features + 1, use_arrow=True
+        )
     except MemoryError:
         raise
     except Exception:  # the feature-by-feature read raises the error the user sees
@@ -221,9 +249,16 @@ def _choose_layer(prepared: _Prepared, layer: str | None, name: str) -> _Layer:
     raise SchemaError("imp_no_layer", file=name, layer=wanted, layers=_names(names))
 
 
-def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: str | None = None,
-                xy: tuple[str, str] | None = None, expect: Expect = "polygon",
-                limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+def read_upload(
+    filename: str,
+    data: bytes,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    xy: tuple[str, str] | None = None,
+    expect: Expect = "polygon",
+    limits: Limits = DEFAULT_LIMITS,
+) -> ImportResult:
     """Read one uploaded file into EPSG:4326, checking everything on the way (in this process).
 
     The app calls :func:`read_upload_isolated`, which runs this in a worker with limits. Everything a user
@@ -253,7 +288,7 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
 
     Raises
     ------
-    ImportFailure
+    ImportRefusedError
         A subclass naming the file and the problem (size, archive, content, CRS, coordinates, geometry).
 
     Notes
@@ -272,18 +307,16 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
     - :func:`read_upload_isolated` runs the whole read in a worker process with memory, CPU and wall-clock
       limits (:mod:`ingest.sandbox`), so a bomb only ever stops its own worker.
 
-    Every refusal is an :class:`~gis.errors.ImportFailure` built from a catalogue code; notes are
+    Every refusal is an :class:`~gis.errors.ImportRefusedError` built from a catalogue code; notes are
     :class:`~text.messages.Message` objects; messages never show a temporary path, a GDAL build path, a numpy
     repr or a number hundreds of digits long.
     """
     name = display_name(filename)
     fmt = _format_of(name)
     if fmt is None:
-        raise UnsupportedFormatError("imp_unsupported", file=name, suffix=_suffix(name) or "—",
-                                     expected=list(SUFFIXES))
+        raise UnsupportedFormatError("imp_unsupported", file=name, suffix=_suffix(name) or "—", expected=list(SUFFIXES))
     if len(data) > limits.max_mb * MB:
-        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)),
-                                limit_mb=f"{limits.max_mb:g}")
+        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)), limit_mb=f"{limits.max_mb:g}")
     if not data:
         raise EmptyFileError("imp_empty", file=name)
     choice = normalise_crs_choice(crs, file=name)
@@ -312,12 +345,23 @@ def read_upload(filename: str, data: bytes, *, layer: str | None = None, crs: st
         try:
             check_crs_usable(pyproj.CRS(gdf.crs), shown=clip_text(gdf.crs.name or "?", 80))
         except CRSError as exc:
-            raise CRSUnknownError("imp_file_crs_bad", file=name, crs=clip_text(gdf.crs.name or "?", 80),
-                                  reason=exc.message) from exc
+            raise CRSUnknownError(
+                "imp_file_crs_bad", file=name, crs=clip_text(gdf.crs.name or "?", 80), reason=exc.message
+            ) from exc
     if gdf.empty:
         raise EmptyFileError("imp_no_features", file=name, layer=layer_name)
-    return _clean(name, gdf, crs=choice, expect=expect, encoding=encoding, layer=layer_name, layers=layers,
-                  notes=notes, fmt=fmt, assumed=assumed)
+    return _clean(
+        name,
+        gdf,
+        crs=choice,
+        expect=expect,
+        encoding=encoding,
+        layer=layer_name,
+        layers=layers,
+        notes=notes,
+        fmt=fmt,
+        assumed=assumed,
+    )
 
 
 def read_upload_isolated(filename: str, data: bytes, **kwargs: Any) -> ImportResult:
@@ -332,9 +376,10 @@ def read_upload_isolated(filename: str, data: bytes, **kwargs: Any) -> ImportRes
     return run_limited(read_upload, filename, data, task=msg("imp_task_read", file=display_name(filename)), **kwargs)
 
 
-def read_uploaded_polygons(filename: str, data: bytes, *, max_mb: float = SETTINGS.max_upload_mb,
-                           isolated: bool = True) -> gpd.GeoDataFrame:
-    """Polygons of an uploaded file in EPSG:4326 (the parcels page's quick path); raises ImportFailure.
+def read_uploaded_polygons(
+    filename: str, data: bytes, *, max_mb: float = SETTINGS.max_upload_mb, isolated: bool = True
+) -> gpd.GeoDataFrame:
+    """Polygons of an uploaded file in EPSG:4326 (the parcels page's quick path); raises ImportRefusedError.
 
     Read in a worker with limits unless ``isolated=False`` (tests, the command line's own worker).
     """

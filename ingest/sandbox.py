@@ -170,8 +170,9 @@ def _unpack(packed: tuple) -> PlannerError:
     return cls(code, problems=problems, **params)
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: float, cpu_s: float,
-           scratch: str) -> None:
+def _child(
+    conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: float, cpu_s: float, scratch: str
+) -> None:
     """The worker: limits, a private temp folder, one call, one message back."""
     with contextlib.suppress(OSError):
         os.nice(SETTINGS.parse_nice)  # the server's own threads (other users' reruns) come first
@@ -199,8 +200,11 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_
         outcome = ("planner", _pack(exc))
     except BaseException as exc:  # a bug, not a refusal: the traceback goes to the server log
         outcome = ("bug", "".join(traceback.format_exception(exc)))
-    stats = {"run_s": time.monotonic() - t0, "peak_mb": (_proc_status().get("VmHWM", 0) - rss0) / 1024,
-             "cpu_s": time.process_time()}
+    stats = {
+        "run_s": time.monotonic() - t0,
+        "peak_mb": (_proc_status().get("VmHWM", 0) - rss0) / 1024,
+        "cpu_s": time.process_time(),
+    }
     try:
         conn.send((*outcome, stats))
     except MemoryError:
@@ -219,8 +223,14 @@ def _limit_error(kind: str, limits: WorkerLimits, task: Message) -> LimitExceede
     return LimitExceededError("limit_wall", limit="wall", task=task, limit_s=f"{limits.wall_s:g}")
 
 
-def run_in_worker(fn: Callable[..., Any], args: tuple = (), kwargs: dict | None = None, *,
-                  limits: WorkerLimits = WorkerLimits(), task: Message | None = None) -> WorkerReport:
+def run_in_worker(
+    fn: Callable[..., Any],
+    args: tuple = (),
+    kwargs: dict | None = None,
+    *,
+    limits: WorkerLimits = WorkerLimits(),
+    task: Message | None = None,
+) -> WorkerReport:
     """Run ``fn(*args, **kwargs)`` in a worker with ``limits``; never raises for what the function does.
 
     Parameters
@@ -244,8 +254,11 @@ def run_in_worker(fn: Callable[..., Any], args: tuple = (), kwargs: dict | None 
     with _slots:
         scratch = tempfile.mkdtemp(prefix="putuo-worker-")
         receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(sender, fn, tuple(args), dict(kwargs or {}), limits.memory_mb,
-                                                limits.cpu_s, scratch), daemon=True)
+        proc = ctx.Process(
+            target=_child,
+            args=(sender, fn, tuple(args), dict(kwargs or {}), limits.memory_mb, limits.cpu_s, scratch),
+            daemon=True,
+        )
         _starting.worker = True
         try:
             proc.start()
@@ -303,8 +316,9 @@ def _supervise(proc: Any, receiver: Any, limits: WorkerLimits, task: Message, t_
     start_s = (started or time.monotonic()) - t_call
     growth = max(0.0, (peak - rss0) / 1024) if rss0 else 0.0
     if started is None:
-        error: BaseException = WorkerError("the worker process did not start "
-                                           f"(exit code {proc.exitcode}, killed={killed})")
+        error: BaseException = WorkerError(
+            f"the worker process did not start (exit code {proc.exitcode}, killed={killed})"
+        )
     elif killed:
         error = _limit_error("wall", limits, task)
     else:
@@ -317,12 +331,20 @@ def _supervise(proc: Any, receiver: Any, limits: WorkerLimits, task: Message, t_
         else:
             name = signal.Signals(sig).name if sig else f"exit code {code}"
             error = ReadError("worker_crashed", task=task, signal=name)
-    return WorkerReport(value=None, error=error, peak_rss_mb=growth, start_s=start_s,
-                        run_s=max(0.0, total - start_s), total_s=total, cpu_s=cpu)
+    return WorkerReport(
+        value=None,
+        error=error,
+        peak_rss_mb=growth,
+        start_s=start_s,
+        run_s=max(0.0, total - start_s),
+        total_s=total,
+        cpu_s=cpu,
+    )
 
 
-def _report(message: tuple, limits: WorkerLimits, task: Message, t_call: float, started: float | None,
-            sampled_kb: int) -> WorkerReport:
+def _report(
+    message: tuple, limits: WorkerLimits, task: Message, t_call: float, started: float | None, sampled_kb: int
+) -> WorkerReport:
     kind, payload, stats = message
     total = time.monotonic() - t_call
     start_s = (started or t_call) - t_call
@@ -337,12 +359,26 @@ def _report(message: tuple, limits: WorkerLimits, task: Message, t_call: float, 
         error = _unpack(payload)
     else:
         error = WorkerError(payload)
-    return WorkerReport(value=value, error=error, peak_rss_mb=peak, start_s=start_s, run_s=stats["run_s"],
-                        total_s=total, cpu_s=stats["cpu_s"])
+    return WorkerReport(
+        value=value,
+        error=error,
+        peak_rss_mb=peak,
+        start_s=start_s,
+        run_s=stats["run_s"],
+        total_s=total,
+        cpu_s=stats["cpu_s"],
+    )
 
 
-def run_limited(fn: Callable[..., T], *args: Any, memory_mb: float | None = None, cpu_s: float | None = None,
-                wall_s: float | None = None, task: Message | None = None, **kwargs: Any) -> T:
+def run_limited(
+    fn: Callable[..., T],
+    *args: Any,
+    memory_mb: float | None = None,
+    cpu_s: float | None = None,
+    wall_s: float | None = None,
+    task: Message | None = None,
+    **kwargs: Any,
+) -> T:
     """``fn(*args, **kwargs)`` in a worker with limits (default: the upload limits of ``SETTINGS``).
 
     Raises the function's project error as if it had been called here, a :class:`LimitExceededError`
@@ -350,9 +386,11 @@ def run_limited(fn: Callable[..., T], *args: Any, memory_mb: float | None = None
     worker crashed, or :class:`WorkerError` for a bug in the function.
     """
     defaults = WorkerLimits()
-    limits = WorkerLimits(memory_mb=defaults.memory_mb if memory_mb is None else memory_mb,
-                          cpu_s=defaults.cpu_s if cpu_s is None else cpu_s,
-                          wall_s=defaults.wall_s if wall_s is None else wall_s)
+    limits = WorkerLimits(
+        memory_mb=defaults.memory_mb if memory_mb is None else memory_mb,
+        cpu_s=defaults.cpu_s if cpu_s is None else cpu_s,
+        wall_s=defaults.wall_s if wall_s is None else wall_s,
+    )
     report = run_in_worker(fn, args, kwargs, limits=limits, task=task)
     if report.error is not None:
         raise report.error

@@ -15,8 +15,17 @@ from ingest.wording import _reason
 from text.clip import clip_text
 
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz", ".dxf", ".csv", ".xlsx")
-FORMAT_LABEL = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "kml": "KML", "kmz": "KMZ", "dxf": "DXF",
-                "zip": "zip", "shp": "Shapefile", "csv": "CSV", "xlsx": "Excel (XLSX)"}
+FORMAT_LABEL = {
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "kml": "KML",
+    "kmz": "KMZ",
+    "dxf": "DXF",
+    "zip": "zip",
+    "shp": "Shapefile",
+    "csv": "CSV",
+    "xlsx": "Excel (XLSX)",
+}
 
 
 def _suffix(name: str) -> str:
@@ -72,7 +81,8 @@ def _sniff(fmt: str, data: bytes, name: str) -> None:
         ok = data[:16] == b"SQLite format 3\x00"
     elif fmt == "dxf":
         ok = data.startswith(b"AutoCAD Binary DXF\r\n\x1a\x00") or bool(
-            re.match(rb"(?:\s*999\s*\r?\n[^\n]*\n)*\s*0\s*\r?\n\s*SECTION\s*\r?\n", head[:4096]))
+            re.match(rb"(?:\s*999\s*\r?\n[^\n]*\n)*\s*0\s*\r?\n\s*SECTION\s*\r?\n", head[:4096])
+        )
     elif fmt == "shp":
         ok = data[:4] == b"\x00\x00\x27\x0a"
     else:
@@ -92,9 +102,9 @@ def _geojson_crs_declarations(data: bytes) -> list[dict[str, Any]]:
         if at < 0:
             break
         start = at + 5
-        window = data[start:start + 65536].decode("utf-8", "replace")
+        window = data[start : start + 65536].decode("utf-8", "replace")
         m = re.match(r"\s*:\s*", window)
-        if not m or window[m.end():m.end() + 1] != "{":
+        if not m or window[m.end() : m.end() + 1] != "{":
             continue
         try:
             obj, _ = decoder.raw_decode(window, m.end())
@@ -146,8 +156,9 @@ def _check_gpkg_crs(path: Path, name: str) -> None:
             for text in row[1:]:
                 problem = crs_text_problem(str(text or ""))
                 if problem:
-                    raise CRSUnknownError("imp_file_crs_unsafe", file=name, crs=clip_text(str(row[0] or text), 80),
-                                          param=problem)
+                    raise CRSUnknownError(
+                        "imp_file_crs_unsafe", file=name, crs=clip_text(str(row[0] or text), 80), param=problem
+                    )
     except sqlite3.Error as exc:
         raise ReadError("imp_read_failed", file=name, reason=_reason(exc, name=name)) from exc
     finally:

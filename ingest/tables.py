@@ -18,7 +18,7 @@ from gis.errors import (
     CoordinateError,
     EmptyFileError,
     FileTooLargeError,
-    ImportFailure,
+    ImportRefusedError,
     ReadError,
     SchemaError,
     UnsupportedFormatError,
@@ -31,8 +31,22 @@ from ingest.wording import _names, _reason, _rows, _size_mb, display_name
 from text.clip import clip_text
 from text.messages import Message, msg
 
-X_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x", "x坐标", "东坐标", "横坐标", "easting",
-           "point_x", "xcoord", "e")
+X_NAMES = (
+    "lon",
+    "lng",
+    "long",
+    "longitude",
+    "经度",
+    "东经",
+    "x",
+    "x坐标",
+    "东坐标",
+    "横坐标",
+    "easting",
+    "point_x",
+    "xcoord",
+    "e",
+)
 Y_NAMES = ("lat", "latitude", "纬度", "北纬", "y", "y坐标", "北坐标", "纵坐标", "northing", "point_y", "ycoord", "n")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "几何", "图形")
 
@@ -50,8 +64,12 @@ def _column_names(raw: Sequence[Any]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for i, value in enumerate(raw):
-        if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip() \
-                or str(value).startswith("Unnamed: "):
+        if (
+            value is None
+            or (isinstance(value, float) and math.isnan(value))
+            or not str(value).strip()
+            or str(value).startswith("Unnamed: ")
+        ):
             base = f"column_{i + 1}"
         elif isinstance(value, float) and value.is_integer():
             base = str(int(value))
@@ -157,8 +175,9 @@ def _check_xlsx(name: str, data: bytes, limits: Limits) -> None:
             counter(member, b"", final=True)
 
 
-def _load_table(name: str, fmt: str, data: bytes, limits: Limits, *,
-                nrows: int | None = None) -> tuple[pd.DataFrame, str, list[Message]]:
+def _load_table(
+    name: str, fmt: str, data: bytes, limits: Limits, *, nrows: int | None = None
+) -> tuple[pd.DataFrame, str, list[Message]]:
     """A CSV or XLSX as a frame with text column names; ``nrows`` reads only the first rows."""
     notes: list[Message] = []
     cap = limits.max_rows if fmt == "xlsx" else limits.max_features
@@ -179,7 +198,7 @@ def _load_table(name: str, fmt: str, data: bytes, limits: Limits, *,
                         break
             finally:
                 wb.close()
-        except (MemoryError, ImportFailure):
+        except (MemoryError, ImportRefusedError):
             raise
         except Exception as exc:  # openpyxl raises many types for a broken workbook
             raise ReadError("imp_xlsx_unreadable", file=name, reason=_reason(exc, name=name)) from exc
@@ -187,8 +206,9 @@ def _load_table(name: str, fmt: str, data: bytes, limits: Limits, *,
         if not rows:
             raise EmptyFileError("imp_table_empty", file=name)
         # openpyxl pads each row to max_col: the table is as wide as its last non-empty cell
-        width = max(max((i + 1 for i, v in enumerate(r) if v is not None and str(v).strip() != ""), default=0)
-                    for r in rows)
+        width = max(
+            max((i + 1 for i, v in enumerate(r) if v is not None and str(v).strip() != ""), default=0) for r in rows
+        )
         rows = [tuple(r[:width]) for r in rows]
         if width > limits.max_columns:
             raise FileTooLargeError("imp_table_columns", file=name, limit=f"{limits.max_columns:,}")
@@ -199,8 +219,16 @@ def _load_table(name: str, fmt: str, data: bytes, limits: Limits, *,
     else:
         text, encoding = _decode_text(data, name)
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
-                                na_values=[""], nrows=wanted, skipinitialspace=True, engine="c")
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=_delimiter(text),
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                nrows=wanted,
+                skipinitialspace=True,
+                engine="c",
+            )
         except MemoryError:
             raise
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, UnicodeError) as exc:
@@ -247,8 +275,9 @@ def _table_to_gdf(df: pd.DataFrame, name: str, xy: tuple[str, str] | None) -> gp
         geoms[~empty] = parsed
         invalid = ~empty & shapely.is_missing(geoms)
         if invalid.any():
-            raise ReadError("imp_wkt_invalid", file=name, column=wkt, count=int(invalid.sum()),
-                            rows=_rows(np.flatnonzero(invalid)))
+            raise ReadError(
+                "imp_wkt_invalid", file=name, column=wkt, count=int(invalid.sum()), rows=_rows(np.flatnonzero(invalid))
+            )
         return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=list(geoms))
     if xy is not None:
         xcol, ycol = (str(v) for v in xy)
@@ -262,12 +291,18 @@ def _table_to_gdf(df: pd.DataFrame, name: str, xy: tuple[str, str] | None) -> gp
     xs, ys = df[xcol], df[ycol]
     x = pd.to_numeric(xs.astype(str).str.strip().replace("", None), errors="coerce").to_numpy(float)
     y = pd.to_numeric(ys.astype(str).str.strip().replace("", None), errors="coerce").to_numpy(float)
-    blank = (xs.isna() | (xs.astype(str).str.strip() == "")).to_numpy() & \
-            (ys.isna() | (ys.astype(str).str.strip() == "")).to_numpy()
+    blank = (xs.isna() | (xs.astype(str).str.strip() == "")).to_numpy() & (
+        ys.isna() | (ys.astype(str).str.strip() == "")
+    ).to_numpy()
     text_values = ~blank & (np.isnan(x) | np.isnan(y))
     if text_values.any():
-        raise CoordinateError("imp_coords_not_numbers", file=name, columns=[xcol, ycol],
-                              count=int(text_values.sum()), rows=_rows(np.flatnonzero(text_values)))
+        raise CoordinateError(
+            "imp_coords_not_numbers",
+            file=name,
+            columns=[xcol, ycol],
+            count=int(text_values.sum()),
+            rows=_rows(np.flatnonzero(text_values)),
+        )
     geoms = np.full(len(df), None, dtype=object)
     geoms[~blank] = shapely.points(x[~blank], y[~blank])
     return gpd.GeoDataFrame(df, geometry=list(geoms))
@@ -281,7 +316,7 @@ def inspect_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS
 
     Raises
     ------
-    ImportFailure
+    ImportRefusedError
         As :func:`~ingest.readers.read_upload` would for the same file (size, archive checks, encoding, empty table).
     """
     name = display_name(filename)
@@ -289,20 +324,24 @@ def inspect_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS
     if fmt not in ("csv", "xlsx"):
         raise UnsupportedFormatError("imp_not_table", file=name, suffix=_suffix(name) or "—")
     if len(data) > limits.max_mb * MB:
-        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)),
-                                limit_mb=f"{limits.max_mb:g}")
+        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)), limit_mb=f"{limits.max_mb:g}")
     if not data:
         raise EmptyFileError("imp_empty", file=name)
     frame, encoding, _ = _load_table(name, fmt, data, limits, nrows=20)
     columns = tuple(str(c) for c in frame.columns)
     xcol, ycol = _guess_xy(columns)
-    return TableInfo(columns=columns, encoding=encoding, x_guess=xcol, y_guess=ycol, wkt_column=_wkt_column(columns),
-                     sample_rows=len(frame))
+    return TableInfo(
+        columns=columns,
+        encoding=encoding,
+        x_guess=xcol,
+        y_guess=ycol,
+        wkt_column=_wkt_column(columns),
+        sample_rows=len(frame),
+    )
 
 
 def inspect_table_isolated(filename: str, data: bytes, **kwargs: Any) -> TableInfo:
     """:func:`inspect_table` in a worker with the upload limits (an XLSX is an archive to inflate)."""
     from ingest.sandbox import run_limited
 
-    return run_limited(inspect_table, filename, data, task=msg("imp_task_read", file=display_name(filename)),
-                       **kwargs)
+    return run_limited(inspect_table, filename, data, task=msg("imp_task_read", file=display_name(filename)), **kwargs)

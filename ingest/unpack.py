@@ -65,8 +65,9 @@ def _prepare_zip(name: str, data: bytes, work: Path, limits: Limits) -> _Prepare
     return inner_name, fmt, inner_data
 
 
-def _prepare_shapefiles(name: str, zf: SafeZip, members: list[str], shps: list[str], work: Path,
-                        limits: Limits) -> _Prepared:
+def _prepare_shapefiles(
+    name: str, zf: SafeZip, members: list[str], shps: list[str], work: Path, limits: Limits
+) -> _Prepared:
     """Each .shp with its .shx/.dbf/.prj/.cpg, extracted as layerN.* through the counting reader."""
     by_lower = {m.lower(): m for m in members}
     fields_csv = next((m for m in members if PurePosixPath(m).name.lower() == "fields.csv"), None)

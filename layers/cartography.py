@@ -26,26 +26,26 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.patheffects as pe  # noqa: E402
-import numpy as np  # noqa: E402
-import pyproj  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
-from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
-from matplotlib.patches import Polygon as MplPolygon  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from matplotlib.typing import RcKeyType  # noqa: E402
+import matplotlib.patheffects as pe
+import numpy as np
+import pyproj
+import shapely
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
+from matplotlib.path import Path as MplPath
+from matplotlib.typing import RcKeyType
 
-from gis.crs import METRIC_CRS, to_metric  # noqa: E402
-from gis.errors import CartographyError  # noqa: E402
-from layers.registry import LayerSpec, resolve_field  # noqa: E402
-from text.messages import t  # noqa: E402
-from tiles.sources import TileSource, mosaic  # noqa: E402
+from gis.crs import METRIC_CRS, to_metric
+from gis.errors import CartographyError
+from layers.registry import LayerSpec, resolve_field
+from text.messages import t
+from tiles.sources import TileSource, mosaic
 
 CJK_FAMILY = "Noto Sans CJK SC"
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
@@ -62,11 +62,17 @@ _UNDER_Z = {"roads": 1.2, "metro_lines": 1.4, "stations": 1.6}
 #: Outside the district the context is veiled with white at this opacity, so the park reads first.
 VEIL = 0.45
 #: matplotlib settings for every print product: the CJK font, and no mathtext (text is drawn literally).
-RC: dict[RcKeyType, Any] = {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False,
-                            "text.parse_math": False, "text.usetex": False, "svg.fonttype": "path", "pdf.fonttype": 3}
-LABEL_PT = 6.5       # park feature labels
-STATION_PT = 5.5     # station names
-ROAD_PT = 5.5        # road names
+RC: dict[RcKeyType, Any] = {
+    "font.family": [CJK_FAMILY, "DejaVu Sans"],
+    "axes.unicode_minus": False,
+    "text.parse_math": False,
+    "text.usetex": False,
+    "svg.fonttype": "path",
+    "pdf.fonttype": 3,
+}
+LABEL_PT = 6.5  # park feature labels
+STATION_PT = 5.5  # station names
+ROAD_PT = 5.5  # road names
 HALO = [pe.withStroke(linewidth=2.2, foreground="white")]
 INK = "#1a202c"
 
@@ -164,18 +170,17 @@ def page_layout(spec: PrintSpec, *, panel_mm: float | None = None) -> Layout:
         panel_h = panel_mm or (74.0 if spec.paper == "A4" else 92.0)
         map_box = (m + 9.0, m + panel_h + bottom_band + 3.0, w - m - 9.0, top)
         panel = (m + 3.0, m + 3.0, w - m - 3.0, m + 3.0 + panel_h)
-    return Layout(w=w, h=h, frame=frame, map=map_box, panel=panel, title_y=h - m - 3.5,
-                  scale_y=map_box[1] - 10.5)
+    return Layout(w=w, h=h, frame=frame, map=map_box, panel=panel, title_y=h - m - 3.5, scale_y=map_box[1] - 10.5)
 
 
-def fit_scale(extent_m: tuple[float, float, float, float], map_mm: tuple[float, float], *,
-              scale: int | None = None) -> int:
+def fit_scale(
+    extent_m: tuple[float, float, float, float], map_mm: tuple[float, float], *, scale: int | None = None
+) -> int:
     """The scale denominator: ``scale`` if given (it must be in :data:`SCALE_SERIES`), else the largest
     scale of the series whose map area (``map_mm`` wide x high) shows the whole extent."""
     if scale is not None:
         if scale not in SCALE_SERIES:
-            raise CartographyError("print_bad_scale", scale=scale,
-                                   series=", ".join(f"1:{s:,}" for s in SCALE_SERIES))
+            raise CartographyError("print_bad_scale", scale=scale, series=", ".join(f"1:{s:,}" for s in SCALE_SERIES))
         return int(scale)
     x0, y0, x1, y1 = extent_m
     need = max((x1 - x0) / (map_mm[0] / 1000.0), (y1 - y0) / (map_mm[1] / 1000.0))
@@ -235,36 +240,67 @@ def draw_layer(ax, spec: LayerSpec, gdf_m: gpd.GeoDataFrame, *, zorder: float | 
         if spec.kind == "point":
             pts = shapely.get_coordinates(geoms)
             size = style.get("radius", 5) * POINT_PT_PER_PX
-            ax.scatter(pts[:, 0], pts[:, 1], s=size ** 2, marker="o", c=[style.get("fillColor", "#fff")],
-                       edgecolors=colour, linewidths=style.get("weight", 1) * PX_TO_PT,
-                       zorder=4 if zorder is None else zorder)
+            ax.scatter(
+                pts[:, 0],
+                pts[:, 1],
+                s=size**2,
+                marker="o",
+                c=[style.get("fillColor", "#fff")],
+                edgecolors=colour,
+                linewidths=style.get("weight", 1) * PX_TO_PT,
+                zorder=4 if zorder is None else zorder,
+            )
         elif spec.kind == "line":
             segs = [np.asarray(p.coords)[:, :2] for p in shapely.get_parts(geoms) if not p.is_empty]
-            ax.add_collection(LineCollection(segs, colors=colour, linewidths=style.get("weight", 1) * PX_TO_PT,
-                                             linestyles=_dashes(style.get("dashArray")),
-                                             alpha=style.get("opacity", 1.0),
-                                             capstyle="round", joinstyle="round",
-                                             zorder=2 if zorder is None else zorder), autolim=False)
+            ax.add_collection(
+                LineCollection(
+                    segs,
+                    colors=colour,
+                    linewidths=style.get("weight", 1) * PX_TO_PT,
+                    linestyles=_dashes(style.get("dashArray")),
+                    alpha=style.get("opacity", 1.0),
+                    capstyle="round",
+                    joinstyle="round",
+                    zorder=2 if zorder is None else zorder,
+                ),
+                autolim=False,
+            )
         else:
             patches = [PathPatch(path) for path in map(_polygon_path, geoms) if path is not None]
-            ax.add_collection(PatchCollection(patches, facecolors=[_face(style)], edgecolors=[colour],
-                                              hatch=style.get("hatch"), linewidths=style.get("weight", 1) * PX_TO_PT,
-                                              linestyles=_dashes(style.get("dashArray")),
-                                              zorder=3 if zorder is None else zorder), autolim=False)
+            ax.add_collection(
+                PatchCollection(
+                    patches,
+                    facecolors=[_face(style)],
+                    edgecolors=[colour],
+                    hatch=style.get("hatch"),
+                    linewidths=style.get("weight", 1) * PX_TO_PT,
+                    linestyles=_dashes(style.get("dashArray")),
+                    zorder=3 if zorder is None else zorder,
+                ),
+                autolim=False,
+            )
     if spec.kind == "line" and spec.category_field and len(drawn) > 1:
         _shared_track(ax, spec, gdf_m, cats, zorder=2 if zorder is None else zorder)
     return drawn
 
 
-def _shared_track(ax, spec: LayerSpec, gdf_m: gpd.GeoDataFrame, cats: np.ndarray, *, zorder: float,
-                  within_m: float = 10.0, min_m: float = 300.0) -> None:
+def _shared_track(
+    ax,
+    spec: LayerSpec,
+    gdf_m: gpd.GeoDataFrame,
+    cats: np.ndarray,
+    *,
+    zorder: float,
+    within_m: float = 10.0,
+    min_m: float = 300.0,
+) -> None:
     """Where two lines share a track (metro lines 3 and 4), dash the lower one's colour over the upper
     one, so both colours show."""
     geoms = {c: shapely.union_all(gdf_m.geometry.to_numpy()[cats == c]) for c in dict.fromkeys(cats)}
     keys = list(geoms)
     zones: dict = {}
     for i, lower in enumerate(keys):
-        for upper in keys[i + 1:]:
+        for upper in keys[i + 1 :]:
             if not shapely.intersects(shapely.envelope(geoms[lower]), shapely.envelope(geoms[upper])):
                 continue
             if lower not in zones:
@@ -273,22 +309,52 @@ def _shared_track(ax, spec: LayerSpec, gdf_m: gpd.GeoDataFrame, cats: np.ndarray
             if shared.length < min_m:
                 continue
             style = spec.style_for(lower)
-            segs = [np.asarray(p.coords)[:, :2] for p in shapely.get_parts(shapely.line_merge(shared))
-                    if p.geom_type == "LineString" and not p.is_empty]
-            ax.add_collection(LineCollection(segs, colors=style.get("color", "#333"), linewidths=style.get("weight", 1)
-                                             * PX_TO_PT, linestyles=(0, (3, 3)), alpha=style.get("opacity", 1.0),
-                                             zorder=zorder + 0.01), autolim=False)
+            segs = [
+                np.asarray(p.coords)[:, :2]
+                for p in shapely.get_parts(shapely.line_merge(shared))
+                if p.geom_type == "LineString" and not p.is_empty
+            ]
+            ax.add_collection(
+                LineCollection(
+                    segs,
+                    colors=style.get("color", "#333"),
+                    linewidths=style.get("weight", 1) * PX_TO_PT,
+                    linestyles=(0, (3, 3)),
+                    alpha=style.get("opacity", 1.0),
+                    zorder=zorder + 0.01,
+                ),
+                autolim=False,
+            )
 
 
 def _legend_handle(spec: LayerSpec, label: str, style: dict):
     if spec.kind == "point":
-        return Line2D([], [], marker="o", linestyle="", markerfacecolor=style.get("fillColor"),
-                      markeredgecolor=style.get("color"), markersize=6, label=label)
+        return Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor=style.get("fillColor"),
+            markeredgecolor=style.get("color"),
+            markersize=6,
+            label=label,
+        )
     if spec.kind == "line":
-        return Line2D([], [], color=style.get("color"), linewidth=style.get("weight", 1) * PX_TO_PT,
-                      linestyle=_dashes(style.get("dashArray")), label=label)
-    return Patch(facecolor=_face(style), edgecolor=style.get("color"), linestyle=_dashes(style.get("dashArray")),
-                 hatch=style.get("hatch"), label=label)
+        return Line2D(
+            [],
+            [],
+            color=style.get("color"),
+            linewidth=style.get("weight", 1) * PX_TO_PT,
+            linestyle=_dashes(style.get("dashArray")),
+            label=label,
+        )
+    return Patch(
+        facecolor=_face(style),
+        edgecolor=style.get("color"),
+        linestyle=_dashes(style.get("dashArray")),
+        hatch=style.get("hatch"),
+        label=label,
+    )
 
 
 # --- labels ---------------------------------------------------------------------------------------------
@@ -306,7 +372,7 @@ class Labeler:
         x0, y0, x1, y1 = extent_m
         pad = 3 * metres_per_pt
         self.inside = shapely.box(x0 + pad, y0 + pad, x1 - pad, y1 - pad)
-        self.boxes: list[shapely.Geometry] = []   # placed labels
+        self.boxes: list[shapely.Geometry] = []  # placed labels
         self.obstacles: list[shapely.Geometry] = []  # symbols, the north arrow
         self.placed: list[dict] = []
 
@@ -333,8 +399,21 @@ class Labeler:
                 continue
             w, h = self.size(text, pt)
             near = geom.buffer(1.5 * h)
-            for dx, dy in ((0, 0), (0, h), (0, -h), (0, 2 * h), (0, -2 * h), (w / 2, 0), (-w / 2, 0),
-                           (w / 2, h), (-w / 2, h), (w / 2, -h), (-w / 2, -h), (0, 3 * h), (0, -3 * h)):
+            for dx, dy in (
+                (0, 0),
+                (0, h),
+                (0, -h),
+                (0, 2 * h),
+                (0, -2 * h),
+                (w / 2, 0),
+                (-w / 2, 0),
+                (w / 2, h),
+                (-w / 2, h),
+                (w / 2, -h),
+                (-w / 2, -h),
+                (0, 3 * h),
+                (0, -3 * h),
+            ):
                 x, y = p.x + dx, p.y + dy
                 if (dx or dy) and not near.contains(shapely.Point(x, y)):
                     continue  # a nudged label stays on (or right beside) its feature
@@ -348,9 +427,16 @@ class Labeler:
         """Beside a point symbol of radius ``r_pt``: right, left, above, below, then the diagonals."""
         w, h = self.size(text, pt)
         g = (r_pt + 1.5) * self.m_per_pt
-        for dx, dy, ha in ((g, 0, "left"), (-g, 0, "right"), (0, g + h / 2, "center"), (0, -g - h / 2, "center"),
-                           (g * 0.8, g * 0.8 + h / 3, "left"), (g * 0.8, -g * 0.8 - h / 3, "left"),
-                           (-g * 0.8, g * 0.8 + h / 3, "right"), (-g * 0.8, -g * 0.8 - h / 3, "right")):
+        for dx, dy, ha in (
+            (g, 0, "left"),
+            (-g, 0, "right"),
+            (0, g + h / 2, "center"),
+            (0, -g - h / 2, "center"),
+            (g * 0.8, g * 0.8 + h / 3, "left"),
+            (g * 0.8, -g * 0.8 - h / 3, "left"),
+            (-g * 0.8, g * 0.8 + h / 3, "right"),
+            (-g * 0.8, -g * 0.8 - h / 3, "right"),
+        ):
             left = x + dx if ha == "left" else x + dx - w if ha == "right" else x + dx - w / 2
             box = shapely.box(left, y + dy - h / 2, left + w, y + dy + h / 2)
             if self.free(box):
@@ -376,8 +462,9 @@ class Labeler:
                     angle -= 180
                 elif angle < -90:
                     angle += 180
-                box = shapely.affinity.rotate(shapely.box(p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2),
-                                              angle, origin=(p.x, p.y))
+                box = shapely.affinity.rotate(
+                    shapely.box(p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2), angle, origin=(p.x, p.y)
+                )
                 if self.free(box):
                     self.take(box, x=p.x, y=p.y, text=text, pt=pt, rotation=angle, ha="center", kind="road")
                     return True
@@ -386,9 +473,20 @@ class Labeler:
     def draw(self, ax) -> None:
         colours = {"feature": INK, "station": "#4a2c2a", "road": "#7b5a2e"}
         for lab in self.placed:
-            ax.text(lab["x"], lab["y"], lab["text"], ha=lab["ha"], va="center", fontsize=lab["pt"],
-                    rotation=lab["rotation"], rotation_mode="anchor", color=colours[lab["kind"]], zorder=9,
-                    path_effects=HALO, clip_on=True)
+            ax.text(
+                lab["x"],
+                lab["y"],
+                lab["text"],
+                ha=lab["ha"],
+                va="center",
+                fontsize=lab["pt"],
+                rotation=lab["rotation"],
+                rotation_mode="anchor",
+                color=colours[lab["kind"]],
+                zorder=9,
+                path_effects=HALO,
+                clip_on=True,
+            )
 
 
 def place_labels(ax, gdf_m: gpd.GeoDataFrame, col: str, *, fontsize: float) -> list[tuple[tuple[float, float], str]]:
@@ -426,10 +524,20 @@ def _north_arrow(ax, extent, m_per_mm: float, lang: str) -> tuple[float, shapely
     a = np.radians(gamma)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     tri = np.array([[0, size], [-0.35 * size, -0.4 * size], [0, -0.1 * size], [0.35 * size, -0.4 * size]]) @ rot.T
-    ax.add_patch(MplPolygon(tri + [cx, cy], closed=True, facecolor="black", edgecolor="white", linewidth=0.6,
-                            zorder=10))
-    ax.text(cx, cy + 1.2 * size, "N" if lang == "en" else "北", ha="center", va="bottom", fontsize=9,
-            fontweight="bold", zorder=10, path_effects=HALO)
+    ax.add_patch(
+        MplPolygon(tri + [cx, cy], closed=True, facecolor="black", edgecolor="white", linewidth=0.6, zorder=10)
+    )
+    ax.text(
+        cx,
+        cy + 1.2 * size,
+        "N" if lang == "en" else "北",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        fontweight="bold",
+        zorder=10,
+        path_effects=HALO,
+    )
     area = shapely.box(cx - 0.6 * size, cy - 0.6 * size, cx + 0.6 * size, cy + 2.0 * size)
     return gamma, area
 
@@ -454,12 +562,19 @@ def _scale_row(paper, lay: Layout, denominator: int, lang: str) -> None:
     paper.text(x, y, label, ha="left", va="center", fontsize=8, color=INK)
     bx = x + text_mm + 6.0
     for i in range(4):
-        paper.add_patch(Rectangle((bx + i * bar_mm / 4, y - 0.6), bar_mm / 4, 1.2, facecolor=INK if i % 2 == 0
-                                  else "white", edgecolor=INK, linewidth=0.5))
+        paper.add_patch(
+            Rectangle(
+                (bx + i * bar_mm / 4, y - 0.6),
+                bar_mm / 4,
+                1.2,
+                facecolor=INK if i % 2 == 0 else "white",
+                edgecolor=INK,
+                linewidth=0.5,
+            )
+        )
     unit = (lambda v: f"{v / 1000:g} km") if length_m >= 1000 else (lambda v: f"{v:g} m")
     for frac in (0.0, 0.5, 1.0):
-        paper.text(bx + frac * bar_mm, y + 1.3, unit(frac * length_m), ha="center", va="bottom", fontsize=6,
-                   color=INK)
+        paper.text(bx + frac * bar_mm, y + 1.3, unit(frac * length_m), ha="center", va="bottom", fontsize=6, color=INK)
 
 
 def _grid(ax, paper, lay: Layout, extent, denominator: int, lang: str) -> None:
@@ -476,10 +591,12 @@ def _grid(ax, paper, lay: Layout, extent, denominator: int, lang: str) -> None:
     for v in np.arange(math.ceil(y0 / step) * step, y1, step):
         ax.axhline(v, color="#4a5568", linewidth=0.35, linestyle=(0, (4, 3)), zorder=1.5)
         py = my0 + (v - y0) / (y1 - y0) * (my1 - my0)
-        paper.text(mx0 - 1.0, py, fmt(v), ha="right", va="center", fontsize=5.5, color=INK, rotation=90,
-                   rotation_mode="anchor")
-        paper.text(mx1 + 1.0, py, fmt(v), ha="left", va="center", fontsize=5.5, color=INK, rotation=90,
-                   rotation_mode="anchor")
+        paper.text(
+            mx0 - 1.0, py, fmt(v), ha="right", va="center", fontsize=5.5, color=INK, rotation=90, rotation_mode="anchor"
+        )
+        paper.text(
+            mx1 + 1.0, py, fmt(v), ha="left", va="center", fontsize=5.5, color=INK, rotation=90, rotation_mode="anchor"
+        )
 
 
 _NO_LINE_START = set("，。；：、）】》」〕’”！？),.;:!?%")
@@ -534,8 +651,16 @@ def _tokens(text: str, width_em: float = float("inf")) -> list[str]:
     return fitted
 
 
-def kv_table(paper, box: tuple[float, float, float, float], rows: Sequence[tuple[str, str]], *, pt: float = 6.5,
-             label_mm: float | None = None, top_down: bool = True, heading: str = "") -> float:
+def kv_table(
+    paper,
+    box: tuple[float, float, float, float],
+    rows: Sequence[tuple[str, str]],
+    *,
+    pt: float = 6.5,
+    label_mm: float | None = None,
+    top_down: bool = True,
+    heading: str = "",
+) -> float:
     """A two-column table (label | value) in ``box`` (mm on the paper axes), values wrapped; returns the
     height used (mm). Drawn from the top of the box down, or from its bottom up (``top_down=False``).
     ``label_mm`` defaults to the widest label (bold, so 10 % more), within 14 mm and 40 % of the width."""
@@ -551,16 +676,15 @@ def kv_table(paper, box: tuple[float, float, float, float], rows: Sequence[tuple
     total = sum(heights) + head_h
     y = y1 if top_down else y0 + total
     if heading:
-        paper.text(x0, y - head_h / 2, heading, ha="left", va="center", fontsize=pt + 1.5, fontweight="bold",
-                   color=INK)
+        paper.text(x0, y - head_h / 2, heading, ha="left", va="center", fontsize=pt + 1.5, fontweight="bold", color=INK)
         y -= head_h
-    paper.add_patch(Rectangle((x0, y - sum(heights)), x1 - x0, sum(heights), facecolor="white", edgecolor=INK,
-                              linewidth=0.6))
+    paper.add_patch(
+        Rectangle((x0, y - sum(heights)), x1 - x0, sum(heights), facecolor="white", edgecolor=INK, linewidth=0.6)
+    )
     paper.plot([x0 + label_mm] * 2, [y, y - sum(heights)], color=INK, linewidth=0.4)
     for (k, v), hh in zip(cells, heights):
         paper.text(x0 + 1.0, y - hh / 2, k, ha="left", va="center", fontsize=pt, color=INK, fontweight="bold")
-        paper.text(x0 + label_mm + 1.0, y - hh / 2, v, ha="left", va="center", fontsize=pt, color=INK,
-                   linespacing=1.25)
+        paper.text(x0 + label_mm + 1.0, y - hh / 2, v, ha="left", va="center", fontsize=pt, color=INK, linespacing=1.25)
         y -= hh
         paper.plot([x0, x1], [y, y], color=INK, linewidth=0.4)
     return total
@@ -570,10 +694,14 @@ def title_block_rows(spec: PrintSpec, *, denominator: int, sources: str, gamma: 
     """The rows of the title block (图名, 制图单位, 制图日期, 数据来源, 坐标系, 比例尺, 审图号)."""
     lang = spec.lang
     made = spec.made + (f" · {t('print_maker', lang)} {spec.author}" if spec.author else "")
-    rows = [(t("print_tb_title", lang), spec.title or "—"), (t("print_tb_unit", lang), spec.unit or "—"),
-            (t("print_tb_date", lang), made), (t("print_tb_sources", lang), sources),
-            (t("print_tb_crs", lang), t("print_crs_short", lang, gamma=gamma)),
-            (t("print_tb_scale", lang), format_scale(denominator))]
+    rows = [
+        (t("print_tb_title", lang), spec.title or "—"),
+        (t("print_tb_unit", lang), spec.unit or "—"),
+        (t("print_tb_date", lang), made),
+        (t("print_tb_sources", lang), sources),
+        (t("print_tb_crs", lang), t("print_crs_short", lang, gamma=gamma)),
+        (t("print_tb_scale", lang), format_scale(denominator)),
+    ]
     if spec.approval:
         rows.append((t("print_tb_approval", lang), spec.approval))
     return rows
@@ -614,10 +742,20 @@ def _overview(fig, lay: Layout, box, overview, page: tuple[float, float, float, 
     if path is not None:
         ax.add_patch(PathPatch(path, facecolor="none", edgecolor=INK, linewidth=0.8))
     px0, py0, px1, py1 = page
-    ax.add_patch(Rectangle((px0, py0), px1 - px0, py1 - py0, facecolor=(0.9, 0.2, 0.2, 0.15), edgecolor="#c53030",
-                           linewidth=1.2))
-    ax.text(0.03, 0.97, t("print_overview", lang), transform=ax.transAxes, ha="left", va="top", fontsize=6,
-            color=INK, path_effects=HALO)
+    ax.add_patch(
+        Rectangle((px0, py0), px1 - px0, py1 - py0, facecolor=(0.9, 0.2, 0.2, 0.15), edgecolor="#c53030", linewidth=1.2)
+    )
+    ax.text(
+        0.03,
+        0.97,
+        t("print_overview", lang),
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=6,
+        color=INK,
+        path_effects=HALO,
+    )
 
 
 def _legend(fig, lay: Layout, box, handles, lang: str) -> float:
@@ -630,10 +768,21 @@ def _legend(fig, lay: Layout, box, handles, lang: str) -> float:
     for ncols, pt in ((1, 7.0), (2, 7.0), (2, 6.0), (3, 5.5), (3, 4.5)):
         if legend is not None:
             legend.remove()
-        legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(x0 / lay.w, y1 / lay.h),
-                            ncols=ncols, fontsize=pt, title=t("legend", lang), title_fontsize=pt + 1.5,
-                            frameon=False, alignment="left", borderaxespad=0.0, handlelength=2.2,
-                            columnspacing=1.0, borderpad=0.2)
+        legend = fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(x0 / lay.w, y1 / lay.h),
+            ncols=ncols,
+            fontsize=pt,
+            title=t("legend", lang),
+            title_fontsize=pt + 1.5,
+            frameon=False,
+            alignment="left",
+            borderaxespad=0.0,
+            handlelength=2.2,
+            columnspacing=1.0,
+            borderpad=0.2,
+        )
         bb = legend.get_window_extent(renderer)
         w_mm, h_mm = bb.width / fig.dpi * MM_PER_INCH, bb.height / fig.dpi * MM_PER_INCH
         if w_mm <= x1 - x0 and h_mm <= y1 - y0:
@@ -650,8 +799,16 @@ def _sources(spec: PrintSpec, drawn_ids: set[str], attribution: str) -> str:
         parts = [spec.note]
     else:
         parts = []
-        if drawn_ids & {"subparks", "zones", "parcels", "buildings", "clusters", "scored_parcels", "scenario_added",
-                        "scenario_new"}:
+        if drawn_ids & {
+            "subparks",
+            "zones",
+            "parcels",
+            "buildings",
+            "clusters",
+            "scored_parcels",
+            "scenario_added",
+            "scenario_new",
+        }:
             parts += [t("print_src_demo", lang), t("print_src_plan", lang)]
         if "district" in drawn_ids:
             parts.append(t("print_src_district", lang))
@@ -670,13 +827,23 @@ def _title(paper, lay: Layout, spec: PrintSpec) -> None:
     pt = 16.0
     while pt > 9.0 and _text_width_em(spec.title) * pt * MM_PER_PT > width_mm:
         pt -= 0.5
-    title = spec.title if _text_width_em(spec.title) * pt * MM_PER_PT <= width_mm else \
-        wrap_text(spec.title, width_mm / (pt * MM_PER_PT))
+    title = (
+        spec.title
+        if _text_width_em(spec.title) * pt * MM_PER_PT <= width_mm
+        else wrap_text(spec.title, width_mm / (pt * MM_PER_PT))
+    )
     cx = (lay.frame[0] + lay.frame[2]) / 2
     paper.text(cx, lay.title_y, title, ha="center", va="top", fontsize=pt, fontweight="bold", color=INK)
     if spec.subtitle:
-        paper.text(cx, lay.title_y - pt * MM_PER_PT * 1.45 - 0.5, spec.subtitle, ha="center", va="top", fontsize=9,
-                   color="#2d3748")
+        paper.text(
+            cx,
+            lay.title_y - pt * MM_PER_PT * 1.45 - 0.5,
+            spec.subtitle,
+            ha="center",
+            va="top",
+            fontsize=9,
+            color="#2d3748",
+        )
 
 
 def _basemap_image(ax, basemap: TileSource, extent, lay: Layout) -> str:
@@ -704,9 +871,14 @@ def _label_col(spec: LayerSpec, gdf: gpd.GeoDataFrame, field_name: str, lang: st
     return resolve_field(field_name, lang, gdf.columns) or resolve_field("name", lang, gdf.columns)
 
 
-def render(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, spec: PrintSpec,
-           extent_m: tuple[float, float, float, float], basemap: TileSource | None = None,
-           extras: PanelExtras | None = None) -> Figure:
+def render(
+    frames: list[tuple[LayerSpec, gpd.GeoDataFrame]],
+    *,
+    spec: PrintSpec,
+    extent_m: tuple[float, float, float, float],
+    basemap: TileSource | None = None,
+    extras: PanelExtras | None = None,
+) -> Figure:
     """A print page of these (layer spec, layer) pairs centred on ``extent_m`` (EPSG:4549 metres).
 
     The scale is ``spec.scale`` or the largest of :data:`SCALE_SERIES` that shows the whole extent; the
@@ -726,8 +898,9 @@ def render(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, spec: PrintSpec,
     extras = extras or PanelExtras()
     panel_mm = None
     if extras.overview or extras.facts:  # atlas pages: a wider (landscape) or taller (portrait) panel
-        panel_mm = (88.0 if spec.paper == "A4" else 100.0) if spec.landscape else \
-            (100.0 if spec.paper == "A4" else 120.0)
+        panel_mm = (
+            (88.0 if spec.paper == "A4" else 100.0) if spec.landscape else (100.0 if spec.paper == "A4" else 120.0)
+        )
     lay = page_layout(spec, panel_mm=panel_mm)
     mx0, my0, mx1, my1 = lay.map
     denominator = fit_scale(extent_m, (mx1 - mx0, my1 - my0), scale=spec.scale)
@@ -774,8 +947,9 @@ def render(frames: list[tuple[LayerSpec, gpd.GeoDataFrame]], *, spec: PrintSpec,
                 path = _polygon_path(outside)
                 if path is not None:
                     ax.add_patch(PathPatch(path, facecolor=(1, 1, 1, VEIL), edgecolor="none", zorder=1.8))
-            handles += [_legend_handle(lspec, label, st)
-                        for label, st in lspec.legend_entries(spec.lang, values=values)]
+            handles += [
+                _legend_handle(lspec, label, st) for label, st in lspec.legend_entries(spec.lang, values=values)
+            ]
             if lspec.kind == "point":
                 r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
                 r = (r_pt + 0.5) * m_per_mm * MM_PER_PT
@@ -819,8 +993,9 @@ def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, 
             used = kv_table(paper, (lx0, ly0, lx1, top), extras.facts, pt=6.0, heading=extras.facts_heading)
             top -= used + 4.0
         else:
-            kv_table(paper, (rx0, ry0 + block_h + 3.0, rx1, top_right), extras.facts, pt=6.0,
-                     heading=extras.facts_heading)
+            kv_table(
+                paper, (rx0, ry0 + block_h + 3.0, rx1, top_right), extras.facts, pt=6.0, heading=extras.facts_heading
+            )
     legend_bottom = ly0 + (block_h + 4.0 if spec.landscape else 0.0)
     _legend(fig, lay, (lx0, legend_bottom, lx1, top), handles, spec.lang)
 
@@ -832,8 +1007,9 @@ _PARCEL_LAYERS = ("parcels", "scored_parcels")
 _MAX_LABELLED_PARCELS = 30
 
 
-def _place_all_labels(labeler: Labeler, to_label: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]],
-                      spec: PrintSpec) -> None:
+def _place_all_labels(
+    labeler: Labeler, to_label: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], spec: PrintSpec
+) -> None:
     """Park features first (largest first), then stations, then road names."""
     for lspec, gm in to_label:
         _label_polygons(labeler, lspec, gm, spec)
@@ -904,13 +1080,19 @@ def georeference_pdf(pdf: bytes, figures: Sequence[Figure]) -> bytes:
             lon, lat = to_geo.transform([x0, x0, x1, x1], [y1, y0, y0, y1])  # the order of LPTS below
             gpts = [float(v) for pair in zip(lat, lon) for v in pair]
             measure = pikepdf.Dictionary(
-                Type=pikepdf.Name.Measure, Subtype=pikepdf.Name.GEO, Bounds=[0, 1, 0, 0, 1, 0, 1, 1],
-                GPTS=gpts, LPTS=[0, 1, 0, 0, 1, 0, 1, 1],
-                GCS=pikepdf.Dictionary(Type=pikepdf.Name.PROJCS, EPSG=4549, WKT=pikepdf.String(wkt)))
-            viewport = pikepdf.Dictionary(Type=pikepdf.Name.Viewport, Name=pikepdf.String("Map"),
-                                          BBox=[float(v) for v in (pos.x0 * w_pt, pos.y0 * h_pt, pos.x1 * w_pt,
-                                                                   pos.y1 * h_pt)],
-                                          Measure=measure)
+                Type=pikepdf.Name.Measure,
+                Subtype=pikepdf.Name.GEO,
+                Bounds=[0, 1, 0, 0, 1, 0, 1, 1],
+                GPTS=gpts,
+                LPTS=[0, 1, 0, 0, 1, 0, 1, 1],
+                GCS=pikepdf.Dictionary(Type=pikepdf.Name.PROJCS, EPSG=4549, WKT=pikepdf.String(wkt)),
+            )
+            viewport = pikepdf.Dictionary(
+                Type=pikepdf.Name.Viewport,
+                Name=pikepdf.String("Map"),
+                BBox=[float(v) for v in (pos.x0 * w_pt, pos.y0 * h_pt, pos.x1 * w_pt, pos.y1 * h_pt)],
+                Measure=measure,
+            )
             page.obj[pikepdf.Name.VP] = pikepdf.Array([viewport])
         out = io.BytesIO()
         doc.save(out)
@@ -928,9 +1110,12 @@ def figure_bytes(fig: Figure, *, fmt: str, dpi: int = 300, georef: bool = False)
         raise CartographyError("print_bad_format", format=str(fmt)[:10])
     buf = io.BytesIO()
     with matplotlib.rc_context(RC):
-        fig.savefig(buf, format=fmt, dpi=dpi,
-                    metadata={"Title": fig.get_label() or "", "Creator": "Putuo Park Planner"} if fmt == "pdf"
-                    else None)
+        fig.savefig(
+            buf,
+            format=fmt,
+            dpi=dpi,
+            metadata={"Title": fig.get_label() or "", "Creator": "Putuo Park Planner"} if fmt == "pdf" else None,
+        )
     data = buf.getvalue()
     return georeference_pdf(data, [fig]) if fmt == "pdf" and georef else data
 

@@ -63,8 +63,11 @@ def subpark_facts(data: ParkData, subpark_id: str, lang: str) -> list[tuple[str,
     sp = data.subparks.set_index("id")
     row = sp.loc[subpark_id]
     geom_m = to_metric(data.subparks[data.subparks["id"] == subpark_id]).geometry.iloc[0]
-    rows = [(t("f_id", lang), subpark_id), (t("f_cluster", lang), t(f"cluster_{row['cluster']}", lang)),
-            (t("fact_area", lang), _fmt_area(geom_m.area, lang))]
+    rows = [
+        (t("f_id", lang), subpark_id),
+        (t("f_cluster", lang), t(f"cluster_{row['cluster']}", lang)),
+        (t("fact_area", lang), _fmt_area(geom_m.area, lang)),
+    ]
     declared = pd.to_numeric(pd.Series([row.get("declared_area_km2")]), errors="coerce").iloc[0]
     if pd.notna(declared):
         rows.append((t("fact_declared", lang), f"{declared:.2f} km²"))
@@ -75,48 +78,79 @@ def subpark_facts(data: ParkData, subpark_id: str, lang: str) -> list[tuple[str,
         carriers = "；".join(inside[name_col(lang)].astype(str))
     rows.append((t("f_carriers", lang), carriers or "—"))
     zones = to_metric(data.zones)
-    shares = [f"{t(f'zone_{z}', lang)} {g.intersection(geom_m).area / geom_m.area:.0%}"
-              for z, g in zip(zones["id"], zones.geometry) if g.intersection(geom_m).area / geom_m.area >= 0.01]
+    shares = [
+        f"{t(f'zone_{z}', lang)} {g.intersection(geom_m).area / geom_m.area:.0%}"
+        for z, g in zip(zones["id"], zones.geometry)
+        if g.intersection(geom_m).area / geom_m.area >= 0.01
+    ]
     rows.append((t("fact_zones", lang), "；".join(shares) if shares else t("panel_not_in_zones", lang)))
     rows.append((t("fact_nearest_stations", lang), _stations_text(geom_m, data, lang)))
     return rows
 
 
-def parcel_facts(data: ParkData, parcel_id: str, lang: str,
-                 scored: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+def parcel_facts(
+    data: ParkData, parcel_id: str, lang: str, scored: pd.DataFrame | None = None
+) -> list[tuple[str, str]]:
     """The facts table of a candidate parcel's atlas page (with its score and rank when ``scored`` has them)."""
     row = data.parcels.set_index("id").loc[parcel_id]
     geom_m = to_metric(data.parcels[data.parcels["id"] == parcel_id]).geometry.iloc[0]
-    rows = [(t("f_id", lang), parcel_id),
-            (t("f_use", lang), str(row.get(f"current_use_{lang}") or row.get("current_use") or "—")),
-            (t("f_status", lang), str(row.get(f"status_{lang}") or row.get("status") or "—")),
-            (t("fact_area", lang), _fmt_area(geom_m.area, lang)),
-            (t("f_plot_ratio", lang), f"{row.get('plot_ratio', float('nan')):.1f}")]
+    rows = [
+        (t("f_id", lang), parcel_id),
+        (t("f_use", lang), str(row.get(f"current_use_{lang}") or row.get("current_use") or "—")),
+        (t("f_status", lang), str(row.get(f"status_{lang}") or row.get("status") or "—")),
+        (t("fact_area", lang), _fmt_area(geom_m.area, lang)),
+        (t("f_plot_ratio", lang), f"{row.get('plot_ratio', float('nan')):.1f}"),
+    ]
     use = str(row.get("intended_use") or "")
     if use:
         rows.append((t("fact_intended", lang), industry_label(use, lang)))
     if scored is not None and parcel_id in set(scored["id"]):
         s = scored.set_index("id").loc[parcel_id]
         rank = "—" if pd.isna(s.get("rank")) else f"{int(s['rank'])}"
-        rows.append((t("fact_score", lang), f"{float(s['score']):.3f}（{rank}）" if lang == "zh"
-                     else f"{float(s['score']):.3f} ({rank})"))
+        rows.append(
+            (
+                t("fact_score", lang),
+                f"{float(s['score']):.3f}（{rank}）" if lang == "zh" else f"{float(s['score']):.3f} ({rank})",
+            )
+        )
     near_sp = nearest_features(geom_m, data.subparks, k=1).iloc[0]
     rows.append((t("fact_nearest_subpark", lang), f"{near_sp[name_col(lang)]} {near_sp['dist_m']:,.0f} m"))
     rows.append((t("fact_nearest_stations", lang), _stations_text(geom_m, data, lang)))
     return rows
 
 
-def atlas(data: ParkData, *, ids: list[str], kind: str, base: PrintSpec,
-          frames: list[tuple[LayerSpec, gpd.GeoDataFrame]] | None = None, margin_m: float = 300.0,
-          basemap: TileSource | None = None, scored: pd.DataFrame | None = None, georef: bool = False) -> bytes:
+def atlas(
+    data: ParkData,
+    *,
+    ids: list[str],
+    kind: str,
+    base: PrintSpec,
+    frames: list[tuple[LayerSpec, gpd.GeoDataFrame]] | None = None,
+    margin_m: float = 300.0,
+    basemap: TileSource | None = None,
+    scored: pd.DataFrame | None = None,
+    georef: bool = False,
+) -> bytes:
     """The atlas as one PDF (see :func:`atlas_figures`); ``georef`` georeferences each page's map."""
-    return pdf_pages(atlas_figures(data, ids=ids, kind=kind, base=base, frames=frames, margin_m=margin_m,
-                                   basemap=basemap, scored=scored), georef=georef)
+    return pdf_pages(
+        atlas_figures(
+            data, ids=ids, kind=kind, base=base, frames=frames, margin_m=margin_m, basemap=basemap, scored=scored
+        ),
+        georef=georef,
+    )
 
 
-def atlas_figures(data: ParkData, *, ids: list[str], kind: str, base: PrintSpec,
-                  frames: list[tuple[LayerSpec, gpd.GeoDataFrame]] | None = None, margin_m: float = 300.0,
-                  basemap: TileSource | None = None, scored: pd.DataFrame | None = None) -> list[Figure]:
+def atlas_figures(
+    data: ParkData,
+    *,
+    ids: list[str],
+    kind: str,
+    base: PrintSpec,
+    frames: list[tuple[LayerSpec, gpd.GeoDataFrame]] | None = None,
+    margin_m: float = 300.0,
+    basemap: TileSource | None = None,
+    scored: pd.DataFrame | None = None,
+) -> list[Figure]:
     """One page per sub-park (``kind="subparks"``) or candidate parcel (``kind="parcels"``).
 
     Each page frames its feature with ``margin_m`` around it at a standard scale, and has a legend of
@@ -140,10 +174,18 @@ def atlas_figures(data: ParkData, *, ids: list[str], kind: str, base: PrintSpec,
             sub = f"{fid} · {t('layer_parcels', base.lang)}"
             facts = parcel_facts(data, fid, base.lang, scored)
         spec = replace(base, title=str(names[fid]), subtitle=sub)
-        extras = PanelExtras(overview=(district_m, park_m), facts=tuple(facts),
-                             facts_heading=t("atlas_facts", base.lang))
-        figures.append(render(frames, spec=spec, extent_m=padded_extent(geom.buffer(margin_m), margin=0.0),
-                              basemap=basemap, extras=extras))
+        extras = PanelExtras(
+            overview=(district_m, park_m), facts=tuple(facts), facts_heading=t("atlas_facts", base.lang)
+        )
+        figures.append(
+            render(
+                frames,
+                spec=spec,
+                extent_m=padded_extent(geom.buffer(margin_m), margin=0.0),
+                basemap=basemap,
+                extras=extras,
+            )
+        )
     return figures
 
 
@@ -160,8 +202,9 @@ class Block:
 def _table_rows(block: Block, width_mm: float, pt: float) -> tuple[list[list[str]], list[float]]:
     """The block's cells wrapped to their columns, and each row's height (mm); the header first."""
     line = pt * MM_PER_PT * 1.3
-    rows = [[str(c) for c in block.table.columns]] + [["" if pd.isna(v) else str(v) for v in r]
-                                                      for r in block.table.to_numpy()]
+    rows = [[str(c) for c in block.table.columns]] + [
+        ["" if pd.isna(v) else str(v) for v in r] for r in block.table.to_numpy()
+    ]
     wrapped, heights = [], []
     for r in rows:
         cells = [wrap_text(v, max(w * width_mm - 2.0, 4.0) / (pt * MM_PER_PT)) for v, w in zip(r, block.col_widths)]
@@ -176,8 +219,7 @@ def _block_height(block: Block, width_mm: float, pt: float) -> float:
 
 def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: float) -> None:
     head = (pt + 2) * MM_PER_PT * 1.8
-    paper.text(x, top - head / 2, block.heading, ha="left", va="center", fontsize=pt + 2, fontweight="bold",
-               color=INK)
+    paper.text(x, top - head / 2, block.heading, ha="left", va="center", fontsize=pt + 2, fontweight="bold", color=INK)
     y = top - head
     cells, heights = _table_rows(block, width_mm, pt)
     edges = x + np.concatenate([[0.0], np.cumsum(block.col_widths)]) * width_mm
@@ -185,8 +227,17 @@ def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: 
         if i == 0:
             paper.add_patch(Rectangle((x, y - h), width_mm, h, facecolor="#edf2f7", edgecolor="none"))
         for j, value in enumerate(row):
-            paper.text(edges[j] + 1.0, y - h / 2, value, ha="left", va="center", fontsize=pt, color=INK,
-                       fontweight="bold" if i == 0 else "normal", linespacing=1.2)
+            paper.text(
+                edges[j] + 1.0,
+                y - h / 2,
+                value,
+                ha="left",
+                va="center",
+                fontsize=pt,
+                color=INK,
+                fontweight="bold" if i == 0 else "normal",
+                linespacing=1.2,
+            )
         paper.plot([x, x + width_mm], [y, y], color="#a0aec0", linewidth=0.4)
         y -= h
     paper.plot([x, x + width_mm], [y, y], color="#a0aec0", linewidth=0.4)
@@ -194,8 +245,15 @@ def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: 
         paper.plot([e, e], [top - head, y], color="#a0aec0", linewidth=0.4)
 
 
-def _table_pages(blocks: Sequence[Block], *, spec: PrintSpec, header: str, footer: str, first_page: int,
-                 total_pages: int | None = None) -> list[Figure]:
+def _table_pages(
+    blocks: Sequence[Block],
+    *,
+    spec: PrintSpec,
+    header: str,
+    footer: str,
+    first_page: int,
+    total_pages: int | None = None,
+) -> list[Figure]:
     """Blocks flowed into columns (two on landscape paper), page after page, none near-empty."""
     w, h = spec.size_mm()
     m, pt = 12.0, 7.5
@@ -228,8 +286,15 @@ def _table_pages(blocks: Sequence[Block], *, spec: PrintSpec, header: str, foote
             paper.plot([m, w - m], [h - m - 7.0, h - m - 7.0], color=INK, linewidth=0.8)
             paper.plot([m, w - m], [m + 5.0, m + 5.0], color=INK, linewidth=0.4)
             paper.text(m, m + 3.5, footer, ha="left", va="top", fontsize=6.5, color="#2d3748")
-            paper.text(w - m, m + 3.5, t("report_page", spec.lang, page=first_page + i, pages=total),
-                       ha="right", va="top", fontsize=6.5, color="#2d3748")
+            paper.text(
+                w - m,
+                m + 3.5,
+                t("report_page", spec.lang, page=first_page + i, pages=total),
+                ha="right",
+                va="top",
+                fontsize=6.5,
+                color="#2d3748",
+            )
             for block, x, y_top in page:
                 _draw_block(paper, block, x, y_top, col_w, pt)
             figures.append(fig)
@@ -237,45 +302,96 @@ def _table_pages(blocks: Sequence[Block], *, spec: PrintSpec, header: str, foote
 
 
 def _metrics_block(metrics: ScenarioMetrics, lang: str) -> Block:
-    rows = [(t("m_total", lang), f"{metrics.total_km2:.3f} km²"),
-            (t("m_added", lang), f"{metrics.added_km2:.3f} km²"),
-            (t("m_vs_plan", lang), f"{metrics.change_vs_plan_km2:+.3f} km²")]
+    rows = [
+        (t("m_total", lang), f"{metrics.total_km2:.3f} km²"),
+        (t("m_added", lang), f"{metrics.added_km2:.3f} km²"),
+        (t("m_vs_plan", lang), f"{metrics.change_vs_plan_km2:+.3f} km²"),
+    ]
     for c, r in metrics.clusters.iterrows():
-        rows.append((t(f"cluster_{c}", lang), f"{r['area_km2']:.3f} km² (+{r['added_km2']:.3f}); "
-                     f"{t('m_compactness', lang)} {r['compactness']:.3f}"))
+        rows.append(
+            (
+                t(f"cluster_{c}", lang),
+                f"{r['area_km2']:.3f} km² (+{r['added_km2']:.3f}); {t('m_compactness', lang)} {r['compactness']:.3f}",
+            )
+        )
     for z, a in metrics.zones_added_km2.items():
         rows.append((f"{t('m_added', lang)} · {t(f'zone_{z}', lang)}", f"{a:.3f} km²"))
     mean = metrics.mean_score_added
-    rows += [(t("m_pieces", lang), str(metrics.pieces)), (t("m_gap", lang), f"{metrics.largest_gap_m:,.0f} m"),
-             (t("m_buildings", lang), f"{metrics.buildings} (+{metrics.buildings_added})"),
-             (t("m_stations", lang), f"{metrics.stations} (+{metrics.stations_added})"),
-             (t("m_mean_score", lang), "–" if pd.isna(mean) else f"{mean:.3f}"),
-             (t("m_flagged", lang), "; ".join(f"{k}: {', '.join(v)}" for k, v in metrics.flagged.items()) or "–")]
-    return Block(t("report_metrics", lang), pd.DataFrame(rows, columns=[t("report_metric", lang),
-                                                                        t("report_value", lang)]), (0.38, 0.62))
+    rows += [
+        (t("m_pieces", lang), str(metrics.pieces)),
+        (t("m_gap", lang), f"{metrics.largest_gap_m:,.0f} m"),
+        (t("m_buildings", lang), f"{metrics.buildings} (+{metrics.buildings_added})"),
+        (t("m_stations", lang), f"{metrics.stations} (+{metrics.stations_added})"),
+        (t("m_mean_score", lang), "–" if pd.isna(mean) else f"{mean:.3f}"),
+        (t("m_flagged", lang), "; ".join(f"{k}: {', '.join(v)}" for k, v in metrics.flagged.items()) or "–"),
+    ]
+    return Block(
+        t("report_metrics", lang),
+        pd.DataFrame(rows, columns=[t("report_metric", lang), t("report_value", lang)]),
+        (0.38, 0.62),
+    )
 
 
 def _weights_block(weights: dict[str, float], lang: str) -> Block:
     rows = [(t(f"crit_{c}", lang) if not c.startswith("raster:") else c, f"{w:.0%}") for c, w in weights.items()]
-    return Block(t("report_weights", lang), pd.DataFrame(rows, columns=[t("f_criterion", lang),
-                                                                        t("report_weight_pct", lang)]), (0.7, 0.3))
+    return Block(
+        t("report_weights", lang),
+        pd.DataFrame(rows, columns=[t("f_criterion", lang), t("report_weight_pct", lang)]),
+        (0.7, 0.3),
+    )
 
 
-def scenario_report(data: ParkData, *, scenario_name: str, author: str, metrics: ScenarioMetrics,
-                    added_parcels: gpd.GeoDataFrame,
-                    cards: dict[str, pd.DataFrame], weights: dict[str, float], lang: str, paper: str = "A4",
-                    landscape: bool = True, unit: str = "", basemap: TileSource | None = None,
-                    georef: bool = False) -> bytes:
+def scenario_report(
+    data: ParkData,
+    *,
+    scenario_name: str,
+    author: str,
+    metrics: ScenarioMetrics,
+    added_parcels: gpd.GeoDataFrame,
+    cards: dict[str, pd.DataFrame],
+    weights: dict[str, float],
+    lang: str,
+    paper: str = "A4",
+    landscape: bool = True,
+    unit: str = "",
+    basemap: TileSource | None = None,
+    georef: bool = False,
+) -> bytes:
     """The report as one PDF (see :func:`scenario_report_figures`); ``georef`` georeferences the map page."""
-    return pdf_pages(scenario_report_figures(
-        data, scenario_name=scenario_name, author=author, metrics=metrics, added_parcels=added_parcels, cards=cards,
-        weights=weights, lang=lang, paper=paper, landscape=landscape, unit=unit, basemap=basemap), georef=georef)
+    return pdf_pages(
+        scenario_report_figures(
+            data,
+            scenario_name=scenario_name,
+            author=author,
+            metrics=metrics,
+            added_parcels=added_parcels,
+            cards=cards,
+            weights=weights,
+            lang=lang,
+            paper=paper,
+            landscape=landscape,
+            unit=unit,
+            basemap=basemap,
+        ),
+        georef=georef,
+    )
 
 
-def scenario_report_figures(data: ParkData, *, scenario_name: str, author: str, metrics: ScenarioMetrics,
-                            added_parcels: gpd.GeoDataFrame, cards: dict[str, pd.DataFrame], weights: dict[str, float],
-                            lang: str, paper: str = "A4", landscape: bool = True, unit: str = "",
-                            basemap: TileSource | None = None) -> list[Figure]:
+def scenario_report_figures(
+    data: ParkData,
+    *,
+    scenario_name: str,
+    author: str,
+    metrics: ScenarioMetrics,
+    added_parcels: gpd.GeoDataFrame,
+    cards: dict[str, pd.DataFrame],
+    weights: dict[str, float],
+    lang: str,
+    paper: str = "A4",
+    landscape: bool = True,
+    unit: str = "",
+    basemap: TileSource | None = None,
+) -> list[Figure]:
     """The pages of one scenario's report, every page in one orientation.
 
     Page 1: a map of the park with the parcels the scenario adds hatched and outlined (not score
@@ -283,9 +399,16 @@ def scenario_report_figures(data: ParkData, *, scenario_name: str, author: str, 
     used and one score card per added parcel, flowed into columns so that no page is near-empty; a
     header with the scenario's name and a footer with author, date and page number on every page.
     """
-    base = PrintSpec(title=scenario_name, subtitle=f"{t('m_added', lang)} {metrics.added_km2:.3f} km² · "
-                     f"{t('m_total', lang)} {metrics.total_km2:.3f} km² · {t('report_new_note', lang)}",
-                     paper=paper, landscape=landscape, lang=lang, author=author, unit=unit)
+    base = PrintSpec(
+        title=scenario_name,
+        subtitle=f"{t('m_added', lang)} {metrics.added_km2:.3f} km² · "
+        f"{t('m_total', lang)} {metrics.total_km2:.3f} km² · {t('report_new_note', lang)}",
+        paper=paper,
+        landscape=landscape,
+        lang=lang,
+        author=author,
+        unit=unit,
+    )
     frames = context_frames(data, ("roads", "metro_lines", "stations", "district", "zones", "subparks"))
     added = added_parcels[["id", "geometry"] + [c for c in ("name_zh", "name_en") if c in added_parcels.columns]]
     new = to_metric(added) if len(added) else gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:4549")
@@ -308,6 +431,5 @@ def scenario_report_figures(data: ParkData, *, scenario_name: str, author: str, 
     footer = f"{t('scen_author', lang)}: {author or '–'} · {t('print_made', lang)} {base.made}"
     header = f"{scenario_name} — {t('report_title', lang)}"
     probe = _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)
-    figures += _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2,
-                            total_pages=1 + len(probe))
+    figures += _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2, total_pages=1 + len(probe))
     return figures

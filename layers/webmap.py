@@ -42,24 +42,46 @@ class Basemap:
     online: bool = True
 
 
-_TDT = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-        "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
-        "&TILECOL={x}&tk={key}")
+_TDT = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+    "&TILECOL={x}&tk={key}"
+)
 
 BASEMAPS: tuple[Basemap, ...] = (
     Basemap("none", "basemap_none", (), "", online=False),
-    Basemap("osm", "basemap_osm", ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",),
-            "© OpenStreetMap contributors"),
-    Basemap("positron", "basemap_positron",
-            ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",),
-            "© OpenStreetMap contributors © CARTO", subdomains="abcd"),
-    Basemap("tianditu_vec", "basemap_tianditu_vec", (_TDT.replace("{layer}", "vec"), _TDT.replace("{layer}", "cva")),
-            "© 天地图 Tianditu", needs_key=True, subdomains="01234567"),
-    Basemap("tianditu_img", "basemap_tianditu_img", (_TDT.replace("{layer}", "img"), _TDT.replace("{layer}", "cia")),
-            "© 天地图 Tianditu", needs_key=True, subdomains="01234567"),
-    Basemap("amap", "basemap_amap",
-            ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",),
-            "© 高德地图 AMap", datum="gcj02", subdomains="1234"),
+    Basemap("osm", "basemap_osm", ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",), "© OpenStreetMap contributors"),
+    Basemap(
+        "positron",
+        "basemap_positron",
+        ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",),
+        "© OpenStreetMap contributors © CARTO",
+        subdomains="abcd",
+    ),
+    Basemap(
+        "tianditu_vec",
+        "basemap_tianditu_vec",
+        (_TDT.replace("{layer}", "vec"), _TDT.replace("{layer}", "cva")),
+        "© 天地图 Tianditu",
+        needs_key=True,
+        subdomains="01234567",
+    ),
+    Basemap(
+        "tianditu_img",
+        "basemap_tianditu_img",
+        (_TDT.replace("{layer}", "img"), _TDT.replace("{layer}", "cia")),
+        "© 天地图 Tianditu",
+        needs_key=True,
+        subdomains="01234567",
+    ),
+    Basemap(
+        "amap",
+        "basemap_amap",
+        ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",),
+        "© 高德地图 AMap",
+        datum="gcj02",
+        subdomains="1234",
+    ),
 )
 
 
@@ -75,9 +97,16 @@ def basemap_spec(basemap: Basemap, *, key: str | None = None) -> dict:
     """
     if basemap.needs_key and not key:
         return {"tiles": [], "datum": "wgs84"}
-    tiles = [{"url": url.replace("{key}", key or ""), "attribution": basemap.attribution,
-              "subdomains": basemap.subdomains, "max_native_zoom": basemap.max_native_zoom, "max_zoom": 19}
-             for url in basemap.tiles]
+    tiles = [
+        {
+            "url": url.replace("{key}", key or ""),
+            "attribution": basemap.attribution,
+            "subdomains": basemap.subdomains,
+            "max_native_zoom": basemap.max_native_zoom,
+            "max_zoom": 19,
+        }
+        for url in basemap.tiles
+    ]
     return {"tiles": tiles, "datum": basemap.datum}
 
 
@@ -101,10 +130,11 @@ def display_geometries(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, simplify_m: flo
     geoms = gdf.geometry
     if simplify_m > 0 and not geoms.geom_type.isin(["Point", "MultiPoint"]).all():
         metric = to_metric(geoms)
-        metric = gpd.GeoSeries(shapely.simplify(metric.to_numpy(), simplify_m, preserve_topology=True),
-                               index=geoms.index, crs=metric.crs)
+        metric = gpd.GeoSeries(
+            shapely.simplify(metric.to_numpy(), simplify_m, preserve_topology=True), index=geoms.index, crs=metric.crs
+        )
         geoms = to_storage(metric)
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     return shapely.transform(geoms.to_numpy(), lambda c: np.round(c * scale) / scale)
 
 
@@ -128,6 +158,7 @@ def encode_polyline(coords: np.ndarray, *, decimals: int) -> str:
 
 def _encode_geometry(geom: shapely.Geometry, decimals: int) -> Any:
     """Points -> one string; lines -> list of strings; polygons -> list of polygons of ring strings."""
+
     def enc(ring: shapely.Geometry) -> str:
         return encode_polyline(shapely.get_coordinates(ring), decimals=decimals)
 
@@ -174,9 +205,16 @@ def anchor_points(geoms_wgs84: np.ndarray) -> np.ndarray:
     return out
 
 
-def layer_document(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, datum: str = "wgs84",
-                   label_field: str | None = None, simplify_m: float = SETTINGS.display_simplify_m,
-                   decimals: int = SETTINGS.display_decimals) -> dict:
+def layer_document(
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    datum: str = "wgs84",
+    label_field: str | None = None,
+    simplify_m: float = SETTINGS.display_simplify_m,
+    decimals: int = SETTINGS.display_decimals,
+) -> dict:
     """One layer as the browser map draws it (static/js/planner_map.js).
 
     Parameters
@@ -222,17 +260,25 @@ def layer_document(spec: LayerSpec, gdf: gpd.GeoDataFrame, *, lang: str, datum: 
     for i, (fid, cat, g) in enumerate(zip(frame["id"].tolist(), cats, geoms)):
         anchor = None
         if anchors[i] is not None:
-            anchor = [encode_polyline(shapely.get_coordinates(anchors[i]), decimals=decimals),
-                      strings(_fmt(labels[i])), round(float(priority[i]), 1)]
+            anchor = [
+                encode_polyline(shapely.get_coordinates(anchors[i]), decimals=decimals),
+                strings(_fmt(labels[i])),
+                round(float(priority[i]), 1),
+            ]
         features.append([str(fid), cat, _encode_geometry(g, decimals), [values[f][i] for f in fields], anchor])
     return {
-        "scale": 10**decimals, "id": spec.id, "name": strings(spec.label(lang)), "kind": spec.kind,
+        "scale": 10**decimals,
+        "id": spec.id,
+        "name": strings(spec.label(lang)),
+        "kind": spec.kind,
         "style": strings(json.dumps(spec.style)),
         "cats": [[c.value, strings(json.dumps(spec.style_for(c.value)))] for c in spec.categories],
-        "fields": fields, "labels": [strings(t(label_of[f], lang)) for f in fields],
+        "fields": fields,
+        "labels": [strings(t(label_of[f], lang)) for f in fields],
         "tip": [fields.index(f) for f, _ in spec.tooltip if f in fields],
         "pop": [fields.index(f) for f, _ in spec.popup if f in fields],
-        "f": features, "s": strings.strings,
+        "f": features,
+        "s": strings.strings,
     }
 
 
@@ -250,20 +296,38 @@ def bounds_of(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, datum: str = "wgs84") ->
     return [[y0, x0], [y1, x1]]
 
 
-def layer_ref(layer_id: str, *, name: str, url: str | None = None, doc: Mapping | None = None, show: bool = True,
-              interactive: bool = True, labels: bool = False, label_min_zoom: float = 0,
-              restyle: Mapping[str, str] | None = None, popups: bool = True, in_control: bool = True,
-              extra: tuple[Sequence[str], Mapping[str, Sequence[str | None]]] | None = None) -> dict:
+def layer_ref(
+    layer_id: str,
+    *,
+    name: str,
+    url: str | None = None,
+    doc: Mapping | None = None,
+    show: bool = True,
+    interactive: bool = True,
+    labels: bool = False,
+    label_min_zoom: float = 0,
+    restyle: Mapping[str, str] | None = None,
+    popups: bool = True,
+    in_control: bool = True,
+    extra: tuple[Sequence[str], Mapping[str, Sequence[str | None]]] | None = None,
+) -> dict:
     """One layer of a :func:`map_spec`: fetched from ``url`` (cached by the browser) or given as ``doc``.
 
     ``restyle`` maps feature id -> category (e.g. a score class) and ``extra`` adds (labels, {feature id:
     values}) to its tooltip and popup, both without sending the geometry again.
     """
-    ref: dict[str, Any] = {"id": layer_id, "name": name, "show": show, "interactive": interactive,
-                           "labels": labels, "label_min_zoom": label_min_zoom, "popups": popups,
-                           "in_control": in_control, "restyle": dict(restyle) if restyle is not None else None,
-                           "extra": {"labels": list(extra[0]), "values": {k: list(v) for k, v in extra[1].items()}}
-                           if extra else None}
+    ref: dict[str, Any] = {
+        "id": layer_id,
+        "name": name,
+        "show": show,
+        "interactive": interactive,
+        "labels": labels,
+        "label_min_zoom": label_min_zoom,
+        "popups": popups,
+        "in_control": in_control,
+        "restyle": dict(restyle) if restyle is not None else None,
+        "extra": {"labels": list(extra[0]), "values": {k: list(v) for k, v in extra[1].items()}} if extra else None,
+    }
     if url is not None:
         ref["url"] = url
     else:
@@ -356,25 +420,51 @@ def map_spec(spec: MapSpec) -> MapJson:
     """Everything the browser map needs for one render: ``spec`` with the control texts in its language,
     the scripts it needs (vector tiles when a layer is tiled) and the map script's version."""
     scripts = ["js/vector_tiles.js"] if any("tiled" in ref for ref in spec.layers) else []
-    return {"layers": list(spec.layers), "basemap": dict(spec.basemap), "fit": [list(c) for c in spec.fit],
-            "image": dict(spec.image) if spec.image else None,
-            "scripts": scripts,
-            "texts": control_texts(spec.lang),
-            "legend": {"title": spec.legend_title, "entries": [list(e) for e in spec.legend],
-                       "open": spec.legend_open},
-            "focus": dict(spec.focus) if spec.focus else None,
-            "selected": dict(spec.selected) if spec.selected else None,
-            "draw": spec.draw, "clear_drawings": spec.clear_drawings, "report_view": spec.report_view,
-            "height": spec.height, "map_key": spec.map_key, "tiled": list(spec.tiled),
-            "asset_version": asset_version(), "credits": list(spec.credits)}
+    return {
+        "layers": list(spec.layers),
+        "basemap": dict(spec.basemap),
+        "fit": [list(c) for c in spec.fit],
+        "image": dict(spec.image) if spec.image else None,
+        "scripts": scripts,
+        "texts": control_texts(spec.lang),
+        "legend": {"title": spec.legend_title, "entries": [list(e) for e in spec.legend], "open": spec.legend_open},
+        "focus": dict(spec.focus) if spec.focus else None,
+        "selected": dict(spec.selected) if spec.selected else None,
+        "draw": spec.draw,
+        "clear_drawings": spec.clear_drawings,
+        "report_view": spec.report_view,
+        "height": spec.height,
+        "map_key": spec.map_key,
+        "tiled": list(spec.tiled),
+        "asset_version": asset_version(),
+        "credits": list(spec.credits),
+    }
 
 
 def control_texts(lang: str) -> dict[str, Any]:
     """The words of the map's own controls (zoom, layers, the drawing toolbar) in ``lang``."""
-    keys = ("polygon", "rectangle", "cancel", "cancel_title", "finish", "finish_title", "undo", "undo_title",
-            "polygon_start", "polygon_cont", "polygon_end", "rectangle_start", "shape_end", "crossing")
-    return {"zoom_in": t("map_zoom_in", lang), "zoom_out": t("map_zoom_out", lang), "layers": t("map_layers", lang),
-            "draw": {k: t(f"draw_{k}", lang) for k in keys}}
+    keys = (
+        "polygon",
+        "rectangle",
+        "cancel",
+        "cancel_title",
+        "finish",
+        "finish_title",
+        "undo",
+        "undo_title",
+        "polygon_start",
+        "polygon_cont",
+        "polygon_end",
+        "rectangle_start",
+        "shape_end",
+        "crossing",
+    )
+    return {
+        "zoom_in": t("map_zoom_in", lang),
+        "zoom_out": t("map_zoom_out", lang),
+        "layers": t("map_layers", lang),
+        "draw": {k: t(f"draw_{k}", lang) for k in keys},
+    }
 
 
 def asset_version() -> str:
@@ -387,8 +477,7 @@ def script_json(obj: Any) -> str:
     """JSON text safe inside an HTML ``<script>``: ``<``, ``>``, ``&`` and line separators escaped, so no
     text from the data can end the script or start markup."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                    ("\u2029", "\\u2029")):
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return text
 
@@ -408,12 +497,12 @@ def standalone_html(spec: Mapping, *, title: str) -> str:
         if "</script" in text.lower():
             raise ValueError("an inlined script contains '</script'")
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         f"<title>{_html.escape(title)}</title>"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{leaflet_css}\nhtml,body{{margin:0;height:100%}}#map{{height:100%}}</style>"
         f"<script>{leaflet_js}</script><script>{map_js}</script></head>"
-        "<body><div id=\"map\"></div><script>"
+        '<body><div id="map"></div><script>'
         f"new PlannerMap(document.getElementById('map')).update({script_json(dict(spec))});"
         "</script></body></html>\n"
     )

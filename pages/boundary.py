@@ -35,5 +35,5 @@ def run(page: Callable[[], None], *, lang: str) -> None:
         page()
     except PlannerError as exc:
         show_error(exc, lang)
-    except Exception as exc:  # noqa: BLE001 - the boundary: log it with an id, never show a traceback
+    except Exception as exc:
         show_unexpected(exc, lang)

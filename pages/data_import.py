@@ -17,7 +17,7 @@ from planner.data import DataSet
 from planner.workspace import Workspace
 from text.messages import CATALOGUE, t
 
-FILE = "imp_file"            # planner.import_session.Upload: kept until replaced or removed
+FILE = "imp_file"  # planner.import_session.Upload: kept until replaced or removed
 UPLOADER = "imp_upload"
 CRS = "imp_crs"
 
@@ -49,13 +49,22 @@ def page() -> None:
     if active:
         st.info(t("imp_active", lang) + "、".join(get_spec(k).label(lang) for k in active))
         st.button(t("imp_reset", lang), key="imp_reset", on_click=state.set_imports, args=({},))
-    kind = st.selectbox(t("imp_target", lang), list(imp.KINDS), key=state.lkey("imp_kind"),
-                        format_func=lambda k: get_spec(k).label(lang))
-    st.file_uploader(f"{t('imp_file', lang)} — {t('imp_formats', lang)}", key=UPLOADER, on_change=_keep_upload,
-                     type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "dxf", "csv", "xlsx"])
+    kind = st.selectbox(
+        t("imp_target", lang),
+        list(imp.KINDS),
+        key=state.lkey("imp_kind"),
+        format_func=lambda k: get_spec(k).label(lang),
+    )
+    st.file_uploader(
+        f"{t('imp_file', lang)} — {t('imp_formats', lang)}",
+        key=UPLOADER,
+        on_change=_keep_upload,
+        type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "dxf", "csv", "xlsx"],
+    )
     limits = imp.upload_limits()
-    st.caption(t("imp_limits_hint", lang, mb=f"{limits.upload_mb:g}", mem=f"{limits.memory_mb:g}",
-                                           cpu=f"{limits.cpu_s:g}"))
+    st.caption(
+        t("imp_limits_hint", lang, mb=f"{limits.upload_mb:g}", mem=f"{limits.memory_mb:g}", cpu=f"{limits.cpu_s:g}")
+    )
     upload: imp.Upload | None = st.session_state.get(FILE)
     if upload is None:
         return
@@ -66,8 +75,15 @@ def page() -> None:
     _preview(ds, ws, user, kind, upload, active, lang)
 
 
-def _preview(ds: DataSet, ws: Workspace, user: User, kind: str, upload: imp.Upload,
-             active: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
+def _preview(
+    ds: DataSet,
+    ws: Workspace,
+    user: User,
+    kind: str,
+    upload: imp.Upload,
+    active: Mapping[str, gpd.GeoDataFrame],
+    lang: str,
+) -> None:
     """Read the kept file as chosen, show what was found, map its columns, and apply the combined layer."""
     crs, xy = _reading(upload, lang)
     pv = imp.preview(ds, upload, kind=kind, crs=crs, layer=st.session_state.get("imp_layer"), xy=xy)
@@ -77,12 +93,21 @@ def _preview(ds: DataSet, ws: Workspace, user: User, kind: str, upload: imp.Uplo
     show_map(imp.preview_map(ds, pv, kind=kind, lang=lang), key="imp_map")
     st.dataframe(pv.result.gdf.drop(columns=pv.result.gdf.geometry.name).head(50), width="stretch")
     sig, mapping = _mapping(ws, kind, pv.result.columns, lang)
-    mode = st.radio(t("imp_mode", lang), ["replace", "append", "merge"], horizontal=True, key=state.lkey("imp_mode"),
-                    format_func=lambda m: t(f"imp_mode_{m}", lang))
+    mode = st.radio(
+        t("imp_mode", lang),
+        ["replace", "append", "merge"],
+        horizontal=True,
+        key=state.lkey("imp_mode"),
+        format_func=lambda m: t(f"imp_mode_{m}", lang),
+    )
     plan = imp.plan(ds, upload, pv, kind=kind, mapping=mapping, mode=mode)
     agreed = _check(plan, lang)
-    publish = st.checkbox(t("imp_publish", lang), key="imp_publish", disabled=not pw.can(user, "publish"),
-                          help=t("imp_publish_help", lang))
+    publish = st.checkbox(
+        t("imp_publish", lang),
+        key="imp_publish",
+        disabled=not pw.can(user, "publish"),
+        help=t("imp_publish_help", lang),
+    )
     ready = confirmed and agreed
     if st.button(t("imp_apply", lang), type="primary", key="imp_apply", disabled=not ready):
         state.set_imports({**active, kind: plan.combined.layer})
@@ -99,8 +124,9 @@ def _reading(upload: imp.Upload, lang: str) -> tuple[str | None, tuple[str, str]
     """How to read the file: its coordinate system (None: detect it) and, for a table, its x and y columns."""
     labels = {"auto": t("imp_crs_auto", lang), "custom": t("imp_crs_custom", lang), "SWAP": t("imp_crs_swap", lang)}
     c1, c2 = st.columns(2)
-    choice = c1.selectbox(t("imp_crs", lang), imp.CRS_CHOICES, key=state.lkey(CRS),
-                          format_func=lambda c: labels.get(c, c))
+    choice = c1.selectbox(
+        t("imp_crs", lang), imp.CRS_CHOICES, key=state.lkey(CRS), format_func=lambda c: labels.get(c, c)
+    )
     custom = c2.text_input(t("imp_proj", lang), key="imp_proj", disabled=choice != "custom", max_chars=2000)
     crs = imp.crs_choice(choice, custom, file=upload.name)
     if not upload.is_table:
@@ -108,10 +134,20 @@ def _reading(upload: imp.Upload, lang: str) -> tuple[str | None, tuple[str, str]
     info = imp.table_info(upload)
     x1, x2 = st.columns(2)
     cols = list(info.columns)
-    xcol = x1.selectbox(t("imp_x", lang), cols, key="imp_x", placeholder=t("imp_pick_column", lang),
-                        index=cols.index(info.x_guess) if info.x_guess in cols else None)
-    ycol = x2.selectbox(t("imp_y", lang), cols, key="imp_y", placeholder=t("imp_pick_column", lang),
-                        index=cols.index(info.y_guess) if info.y_guess in cols else None)
+    xcol = x1.selectbox(
+        t("imp_x", lang),
+        cols,
+        key="imp_x",
+        placeholder=t("imp_pick_column", lang),
+        index=cols.index(info.x_guess) if info.x_guess in cols else None,
+    )
+    ycol = x2.selectbox(
+        t("imp_y", lang),
+        cols,
+        key="imp_y",
+        placeholder=t("imp_pick_column", lang),
+        index=cols.index(info.y_guess) if info.y_guess in cols else None,
+    )
     return crs, ((xcol, ycol) if xcol and ycol and not info.wkt_column else None)
 
 
@@ -124,8 +160,12 @@ def _detected(pv: imp.Preview, lang: str) -> bool:
     d1.metric(t("imp_features", lang), f"{len(result.gdf):,}")
     d2.metric(t("imp_source_crs", lang), result.source_crs)
     d3.metric(t("imp_encoding", lang), result.encoding)
-    d4.metric(t("imp_geomtypes", lang), t("list_sep", lang).join(
-        f"{t(f'gt_{k}', lang) if f'gt_{k}' in CATALOGUE else k} {v}" for k, v in result.geometry_types.items()))
+    d4.metric(
+        t("imp_geomtypes", lang),
+        t("list_sep", lang).join(
+            f"{t(f'gt_{k}', lang) if f'gt_{k}' in CATALOGUE else k} {v}" for k, v in result.geometry_types.items()
+        ),
+    )
     st.caption(f"{t('imp_how', lang)}{t('colon', lang)}{t('imp_how_' + result.crs_how, lang)}")
     for note in result.notes:
         st.warning(state.md(note.text(lang)), icon="⚠️")
@@ -137,8 +177,12 @@ def _detected(pv: imp.Preview, lang: str) -> bool:
         confirmed = st.checkbox(t("imp_confirm_guess", lang, crs=result.source_crs), key="imp_confirm_crs")
     if pv.datum is not None and pv.datum.shifted and pv.datum.message is not None:
         st.warning(state.md(pv.datum.message.text(lang)), icon="🧭")
-        st.button(t("imp_use_reading", lang, reading=t(f"imp_reading_{pv.datum.recommendation}", lang)),
-                  key="imp_use_reading", on_click=_use_reading, args=(pv.datum.recommendation,))
+        st.button(
+            t("imp_use_reading", lang, reading=t(f"imp_reading_{pv.datum.recommendation}", lang)),
+            key="imp_use_reading",
+            on_click=_use_reading,
+            args=(pv.datum.recommendation,),
+        )
     elif pv.datum is not None and pv.datum.note is not None:
         st.caption(state.md(pv.datum.note.text(lang)))
     return confirmed
@@ -156,10 +200,13 @@ def _mapping(ws: Workspace, kind: str, file_columns: Sequence[str], lang: str) -
     mapping: dict[str, str | None] = {}
     for col, field in zip(st.columns(len(fields)), fields):
         default = defaults.get(field)
-        mapping[field] = col.selectbox(t(f"imp_field_{field}", lang), options,
-                                       index=options.index(default) if default in options else 0,
-                                       key=f"imp_map_{kind}_{field}",
-                                       format_func=lambda c: t("imp_none", lang) if c is None else str(c))
+        mapping[field] = col.selectbox(
+            t(f"imp_field_{field}", lang),
+            options,
+            index=options.index(default) if default in options else 0,
+            key=f"imp_map_{kind}_{field}",
+            format_func=lambda c: t("imp_none", lang) if c is None else str(c),
+        )
     return sig, mapping
 
 
@@ -167,9 +214,19 @@ def _check(plan: imp.Plan, lang: str) -> bool:
     """The change the import makes and its problems; False while removed or changed features wait for the
     user's agreement."""
     c = plan.combined
-    st.markdown(f"**{t('imp_diff', lang)}**{t('colon', lang)}" + t("imp_diff_counts", lang,
-        added=len(c.added), removed=len(c.removed), changed=len(c.changed), kept=len(c.kept),
-        before=c.area_before_km2, after=c.area_after_km2))
+    st.markdown(
+        f"**{t('imp_diff', lang)}**{t('colon', lang)}"
+        + t(
+            "imp_diff_counts",
+            lang,
+            added=len(c.added),
+            removed=len(c.removed),
+            changed=len(c.changed),
+            kept=len(c.kept),
+            before=c.area_before_km2,
+            after=c.area_after_km2,
+        )
+    )
     with st.expander(t("imp_check", lang), expanded=bool(plan.problems)):
         for p in plan.problems:
             st.warning(state.md(p.text(lang)))
@@ -178,8 +235,10 @@ def _check(plan: imp.Plan, lang: str) -> bool:
     if not c.needs_confirmation:
         return True
     ids = "、".join([*c.removed[:8], *c.changed[:8]]) + (" …" if len(c.removed) + len(c.changed) > 16 else "")
-    return st.checkbox(state.md(t("imp_confirm_remove", lang, removed=len(c.removed), changed=len(c.changed),
-                                                              ids=ids)), key="imp_confirm_remove")
+    return st.checkbox(
+        state.md(t("imp_confirm_remove", lang, removed=len(c.removed), changed=len(c.changed), ids=ids)),
+        key="imp_confirm_remove",
+    )
 
 
 boundary.run(page, lang=state.lang())

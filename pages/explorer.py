@@ -13,10 +13,10 @@ from planner.data import DataSet
 from planner.maps import clicked_parcel
 from text.messages import t
 
-SELECT = "home_subpark"      # the sub-park select box (its key carries the language)
-FOCUS = "home_focus"         # (sub-park id, n): the map zooms to it when n changes
-LINKED = "home_deep_link"    # the ?subpark= / ?parcel= of the session's first run (later changes are the page's own)
-PARCEL = "home_parcel"       # the parcel whose card the panel shows (instead of a sub-park's)
+SELECT = "home_subpark"  # the sub-park select box (its key carries the language)
+FOCUS = "home_focus"  # (sub-park id, n): the map zooms to it when n changes
+LINKED = "home_deep_link"  # the ?subpark= / ?parcel= of the session's first run (later changes are the page's own)
+PARCEL = "home_parcel"  # the parcel whose card the panel shows (instead of a sub-park's)
 
 
 def _focus(subpark_id: str | None) -> None:
@@ -75,11 +75,21 @@ def page() -> None:
     choices = basemap_choices(ws)
     key_b = state.lkey(state.BASEMAP)
     st.session_state.setdefault(key_b, default_basemap(ws))
-    c1.selectbox(t("basemap", lang), [b.id for b in choices], key=key_b,
-                 format_func=lambda b: t(next(c.label_key for c in choices if c.id == b), lang))
-    selected = c2.selectbox(t("search_subpark", lang), list(names), key=key, index=None, on_change=_on_pick,
-                            placeholder=t("search_placeholder", lang),
-                            format_func=lambda sid: f"{names.get(sid, sid)} ({sid})")
+    c1.selectbox(
+        t("basemap", lang),
+        [b.id for b in choices],
+        key=key_b,
+        format_func=lambda b: t(next(c.label_key for c in choices if c.id == b), lang),
+    )
+    selected = c2.selectbox(
+        t("search_subpark", lang),
+        list(names),
+        key=key,
+        index=None,
+        on_change=_on_pick,
+        placeholder=t("search_placeholder", lang),
+        format_func=lambda sid: f"{names.get(sid, sid)} ({sid})",
+    )
     basemap, datum, note = state.basemap()
     if note:
         st.caption(t(note, lang))
@@ -89,9 +99,15 @@ def page() -> None:
     with map_col:
         focus_id, n = st.session_state.get(FOCUS) or (None, 0)
         wanted = f"parcel:{parcel}" if parcel else selected
-        spec = explore.home_map(ds, lang=lang, basemap=basemap, basemap_datum=datum, selected=selected,
-                                selected_parcel=parcel,
-                                focus_token=f"{focus_id}:{n}" if focus_id == wanted and n else None)
+        spec = explore.home_map(
+            ds,
+            lang=lang,
+            basemap=basemap,
+            basemap_datum=datum,
+            selected=selected,
+            selected_parcel=parcel,
+            focus_token=f"{focus_id}:{n}" if focus_id == wanted and n else None,
+        )
         show_map(spec, key="home_map", on_event=lambda ev: _on_map_event(ev, names, ds, datum))
     with panel_col:
         if parcel:
@@ -127,8 +143,10 @@ def _card(card: explore.SubparkCard, lang: str) -> None:
     m1.metric("km²", f"{a.km2:.3f}")
     m2.metric(t("f_area_ha", lang), f"{a.ha:.1f}")
     m3.metric(t("f_area_mu", lang), f"{a.mu:,.0f}")
-    st.caption(f"{t('f_geodesic_km2', lang)}: {a.geodesic_km2:.3f}"
-               + (f" · {t('f_declared_km2', lang)}: {a.declared_km2:.2f}" if a.declared_km2 is not None else ""))
+    st.caption(
+        f"{t('f_geodesic_km2', lang)}: {a.geodesic_km2:.3f}"
+        + (f" · {t('f_declared_km2', lang)}: {a.declared_km2:.2f}" if a.declared_km2 is not None else "")
+    )
     st.markdown(f"**{t('f_industries', lang)}**")
     st.text(card.positioning)
     if card.carriers:

@@ -13,7 +13,7 @@ from planner import auth
 from planner.workspace import Workspace
 from text.messages import t
 
-ERROR = "login_error"            # the PlannerError of the last sign-in attempt, shown once
+ERROR = "login_error"  # the PlannerError of the last sign-in attempt, shown once
 NAME, PASSWORD = "login_name", "login_password"
 
 
@@ -41,8 +41,9 @@ def _local(lang: str) -> None:
     st.write(t("login_intro", lang))
     with st.form("login_form", border=True, enter_to_submit=True):
         st.text_input(t("login_name", lang), key=NAME, max_chars=64, autocomplete="username")
-        st.text_input(t("login_password", lang), key=PASSWORD, type="password", max_chars=1024,
-                      autocomplete="current-password")
+        st.text_input(
+            t("login_password", lang), key=PASSWORD, type="password", max_chars=1024, autocomplete="current-password"
+        )
         st.form_submit_button(t("login_submit", lang), type="primary", on_click=_submit)
     st.caption(t("login_reload_note", lang))
 
@@ -68,8 +69,12 @@ def _peer() -> str | None:
 
 def _proxy(ws: Workspace, cfg: auth.AuthConfig, lang: str) -> None:
     if st.session_state.get(SIGNED_OUT):  # signed out on purpose: the header would sign in again at once
-        st.button(t("login_again", lang), type="primary", key="login_again",
-                  on_click=lambda: st.session_state.pop(SIGNED_OUT, None))
+        st.button(
+            t("login_again", lang),
+            type="primary",
+            key="login_again",
+            on_click=lambda: st.session_state.pop(SIGNED_OUT, None),
+        )
         return
     headers = dict(st.context.headers or {})
     if _keep(auth.sign_in_external(ws, cfg, peer=_peer(), headers=headers)):

@@ -10,7 +10,8 @@ import streamlit as st
 from layers.webmap import COMPONENT_JS
 
 _COMPONENT = st.components.v2.component(
-    "planner_map", html="", js=COMPONENT_JS.read_text(encoding="utf-8"), isolate_styles=False)
+    "planner_map", html="", js=COMPONENT_JS.read_text(encoding="utf-8"), isolate_styles=False
+)
 
 
 def show_map(spec: Mapping[str, Any], *, key: str, on_event: Callable[[dict], None] | None = None) -> dict | None:
@@ -27,7 +28,13 @@ def show_map(spec: Mapping[str, Any], *, key: str, on_event: Callable[[dict], No
         if event and on_event is not None:
             on_event(dict(event))
 
-    result = _COMPONENT(key=key, data=dict(spec), on_event_change=_changed, on_view_change=lambda: None,
-                        height="content", width="stretch")
+    result = _COMPONENT(
+        key=key,
+        data=dict(spec),
+        on_event_change=_changed,
+        on_view_change=lambda: None,
+        height="content",
+        width="stretch",
+    )
     view = result.get("view") if result is not None else None
     return dict(view) if view else None

@@ -17,15 +17,15 @@ from planner.maps import clicked_parcel
 from text.display import name_col
 from text.messages import t
 
-USER = "user_parcels"          # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
-RASTERS = "raster_criteria"    # list of planner.evaluate.RasterCriterion
-SELECT = "parcel_selected"     # the parcel select box (its key carries the language)
-DRAWN = "parcel_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
-CLEAR = "parcel_clear"         # bumps when the drawn shapes on the map should be cleared
+USER = "user_parcels"  # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
+RASTERS = "raster_criteria"  # list of planner.evaluate.RasterCriterion
+SELECT = "parcel_selected"  # the parcel select box (its key carries the language)
+DRAWN = "parcel_drawn"  # the last polygon drawn on the map (GeoJSON geometry), not yet added
+CLEAR = "parcel_clear"  # bumps when the drawn shapes on the map should be cleared
 PRESET = "weights_preset"
 SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
-KEPT = state.Kept("parcels")   # the widgets whose values survive their tab being closed
+KEPT = state.Kept("parcels")  # the widgets whose values survive their tab being closed
 
 
 def _apply_preset(criteria: tuple[str, ...]) -> None:
@@ -52,14 +52,21 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
         st.session_state.setdefault(state.weight_key(c), int(defaults[c]))
     with st.sidebar:
         st.subheader(t("weights", lang))
-        st.selectbox(t("preset", lang), ev_.preset_names(), key=state.lkey(PRESET), on_change=_apply_preset,
-                     args=(criteria,), format_func=lambda p: t(f"preset_{p}", lang))
+        st.selectbox(
+            t("preset", lang),
+            ev_.preset_names(),
+            key=state.lkey(PRESET),
+            on_change=_apply_preset,
+            args=(criteria,),
+            format_func=lambda p: t(f"preset_{p}", lang),
+        )
         st.button(t("reset", lang), on_click=_reset, args=(criteria,))
         raw = {c: st.session_state[state.weight_key(c)] for c in criteria}
         total = sum(raw.values()) or 1
         for c in criteria:
-            st.slider(f"{state.md(ev_.criterion_label(c, lang))} ({raw[c] / total:.0%})", 0, 100,
-                      key=state.weight_key(c))
+            st.slider(
+                f"{state.md(ev_.criterion_label(c, lang))} ({raw[c] / total:.0%})", 0, 100, key=state.weight_key(c)
+            )
         st.caption(t("weights_help", lang))
     return state.weights(criteria)
 
@@ -79,18 +86,22 @@ def page() -> None:
     if st.session_state.get(state.lkey(SELECT)) not in ids:
         st.session_state[state.lkey(SELECT)] = None  # e.g. the user's parcels were removed
 
-    state.tabs({
-        "tab_ranking": lambda: _map_and_ranking(ds, ev, scores, weights, lang),
-        "tab_sensitivity": lambda: _sensitivity(ev, scores, lang),
-        "tab_surface": lambda: _surface(ds, weights, lang),
-        "tab_add": lambda: _add_parcels(ev, lang),
-        "tab_export": lambda: _export(ev, scores, lang),
-        "tab_help": lambda: _help(ev, scores, lang),
-    }, key="parcels_tab")
+    state.tabs(
+        {
+            "tab_ranking": lambda: _map_and_ranking(ds, ev, scores, weights, lang),
+            "tab_sensitivity": lambda: _sensitivity(ev, scores, lang),
+            "tab_surface": lambda: _surface(ds, weights, lang),
+            "tab_add": lambda: _add_parcels(ev, lang),
+            "tab_export": lambda: _export(ev, scores, lang),
+            "tab_help": lambda: _help(ev, scores, lang),
+        },
+        key="parcels_tab",
+    )
 
 
-def _map_and_ranking(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, weights: Mapping[str, float],
-                     lang: str) -> None:
+def _map_and_ranking(
+    ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, weights: Mapping[str, float], lang: str
+) -> None:
     names = ev.parcels[name_col(lang)].astype(str)
     map_col, card_col = st.columns([1.6, 1])
     with card_col:
@@ -98,15 +109,30 @@ def _map_and_ranking(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, weight
         if len(ev.parcels) > 1000:  # a large layer: find by id or name, then pick among the matches
             query = st.text_input(t("find_parcel", lang), key=KEPT("parcel_query"), max_chars=40)
         options = ev_.parcel_choices(ev, scores, query=query, lang=lang, keep=st.session_state.get(state.lkey(SELECT)))
-        selected = st.selectbox(t("pick_parcel", lang), options, key=KEPT.lkey(SELECT), index=None,
-                                format_func=lambda pid: f"{names[pid]} ({pid})", placeholder=t("card_hint", lang))
+        selected = st.selectbox(
+            t("pick_parcel", lang),
+            options,
+            key=KEPT.lkey(SELECT),
+            index=None,
+            format_func=lambda pid: f"{names[pid]} ({pid})",
+            placeholder=t("card_hint", lang),
+        )
     with map_col:
         image = None
         if st.session_state.get(SHOW_SURFACE):
             image = ev_.surface_image(ds, weights, cell_m=float(st.session_state.get(SURFACE_CELL, 100)))
         basemap, datum, _ = state.basemap()
-        spec = ev_.parcels_map(ds, ev, scores, lang=lang, basemap=basemap, datum=datum, selected=selected,
-                               image=image, clear_drawings=int(st.session_state.get(CLEAR, 0)))
+        spec = ev_.parcels_map(
+            ds,
+            ev,
+            scores,
+            lang=lang,
+            basemap=basemap,
+            datum=datum,
+            selected=selected,
+            image=image,
+            clear_drawings=int(st.session_state.get(CLEAR, 0)),
+        )
         show_map(spec, key="parcels_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index), datum))
     with card_col:
         if selected is None:
@@ -138,8 +164,11 @@ def _sensitivity(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     spread = c1.slider(t("sens_spread", lang), 0, 50, 20, step=5, key=KEPT("sens_spread")) / 100
     draws = c2.select_slider(t("sens_draws", lang), [100, 250, 500, 1000, 2000], value=500, key=KEPT("sens_draws"))
     top_n = c3.slider(t("sens_top", lang), 1, 20, 10, key=KEPT("sens_top"))
-    st.dataframe(ev_.sensitivity_table(ev, scores, spread=spread, draws=draws, top_n=top_n, lang=lang),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        ev_.sensitivity_table(ev, scores, spread=spread, draws=draws, top_n=top_n, lang=lang),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _surface(ds: DataSet, weights: Mapping[str, float], lang: str) -> None:
@@ -147,11 +176,19 @@ def _surface(ds: DataSet, weights: Mapping[str, float], lang: str) -> None:
     cell = st.select_slider(t("surface_cell", lang), [50, 100, 200], value=100, key=KEPT(SURFACE_CELL))
     st.checkbox(t("surface_show", lang), key=KEPT(SHOW_SURFACE))
     surf = ev_.surface(ds, weights, cell_m=float(cell))
-    st.image(ev_.surface_png(surf), width=480, caption=state.md(" · ".join(
-        f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in surf.weights.items())))
+    st.image(
+        ev_.surface_png(surf),
+        width=480,
+        caption=state.md(" · ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in surf.weights.items())),
+    )
     st.caption(t("legend_surface", lang))
-    st.download_button(t("surface_download", lang), ev_.surface_geotiff(surf), file_name="putuo_suitability_4549.tif",
-                       mime="image/tiff", key="dl_surface")
+    st.download_button(
+        t("surface_download", lang),
+        ev_.surface_geotiff(surf),
+        file_name="putuo_suitability_4549.tif",
+        mime="image/tiff",
+        key="dl_surface",
+    )
 
 
 def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
@@ -160,8 +197,12 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
     c1, c2 = st.columns(2)
     new_name = c1.text_input(t("parcel_name", lang), key=KEPT("new_parcel_name"), max_chars=80)
     options = ev_.industry_options()
-    new_use = c2.selectbox(t("intended_use", lang), options, key=KEPT.lkey("new_parcel_use"),
-                           format_func=lambda code: ev_.industry_label(code, lang))
+    new_use = c2.selectbox(
+        t("intended_use", lang),
+        options,
+        key=KEPT.lkey("new_parcel_use"),
+        format_func=lambda code: ev_.industry_label(code, lang),
+    )
     if not drawn:
         st.caption(t("no_drawing", lang))
     if st.button(t("add_drawn", lang), disabled=not drawn, key="add_drawn"):
@@ -172,14 +213,18 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
         st.rerun()
     upload = st.file_uploader(t("upload_parcels", lang), type=["geojson", "json", "gpkg", "zip"], key="upload_parcels")
     if upload is not None and st.button(t("add_uploaded", lang), key="add_upload"):
-        _store_user(ev_.add_uploaded_parcels(st.session_state.get(USER), upload.name, upload.getvalue(),
-                                             intended_use=new_use))
+        _store_user(
+            ev_.add_uploaded_parcels(st.session_state.get(USER), upload.name, upload.getvalue(), intended_use=new_use)
+        )
         st.rerun()
     if ev.user_ids:
         st.markdown(f"**{t('user_parcels', lang)}**")
         user = ev.parcels.loc[list(ev.user_ids)]
-        st.dataframe({t("f_id", lang): list(ev.user_ids), t("f_name", lang): user["name_zh"].astype(str).tolist()},
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            {t("f_id", lang): list(ev.user_ids), t("f_name", lang): user["name_zh"].astype(str).tolist()},
+            hide_index=True,
+            width="stretch",
+        )
         if st.button(t("remove_user", lang), key="remove_user"):
             st.session_state[USER] = None
             st.rerun()
@@ -214,8 +259,13 @@ def _rasters(ev: ev_.Evaluation, lang: str) -> None:
 def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     labels = {"csv": "export_csv", "xlsx": "export_xlsx", "geojson": "export_geojson", "gpkg": "export_gpkg"}
     for col, (fmt, (file_name, mime)) in zip(st.columns(len(jobs.PARCEL_FILES)), jobs.PARCEL_FILES.items()):
-        col.download_button(t(labels[fmt], lang), functools.partial(jobs.parcel_file, ev, scores, fmt=fmt, lang=lang),
-                            file_name=file_name, mime=mime, key=f"dl_{fmt}")
+        col.download_button(
+            t(labels[fmt], lang),
+            functools.partial(jobs.parcel_file, ev, scores, fmt=fmt, lang=lang),
+            file_name=file_name,
+            mime=mime,
+            key=f"dl_{fmt}",
+        )
     st.dataframe(ev_.ranking_table(ev, scores, lang=lang), hide_index=True, width="stretch")
     if len(ev.parcels) > ev_.DISPLAY_ROWS:
         st.caption(t("rows_shown", lang, shown=ev_.DISPLAY_ROWS, total=len(ev.parcels)))
@@ -228,8 +278,11 @@ def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     st.markdown(f"**{t('card_rules', lang)}** — {t('help_rules', lang)}")
     passing = int(ev.rules["passes"].sum())
     weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())
-    st.caption(t("help_counts", lang, n=len(ev.parcels), passing=passing, failing=len(ev.parcels) - passing)
-               + " " + state.md(weights))
+    st.caption(
+        t("help_counts", lang, n=len(ev.parcels), passing=passing, failing=len(ev.parcels) - passing)
+        + " "
+        + state.md(weights)
+    )
 
 
 boundary.run(page, lang=state.lang())

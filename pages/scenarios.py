@@ -22,7 +22,7 @@ from planner.workspace import Workspace
 from text.display import name_col, person
 from text.messages import t
 
-KEPT = state.Kept("scenarios")   # the widgets whose values survive their tab being closed
+KEPT = state.Kept("scenarios")  # the widgets whose values survive their tab being closed
 
 
 def _blank() -> se.Scenario:
@@ -52,8 +52,10 @@ def _set(h: se.History, *, external: bool = True) -> None:
 
 
 def _on_header() -> None:
-    _set(se.set_header(history(), name=st.session_state.get(NAME, ""), notes=st.session_state.get(NOTES, "")),
-         external=False)
+    _set(
+        se.set_header(history(), name=st.session_state.get(NAME, ""), notes=st.session_state.get(NOTES, "")),
+        external=False,
+    )
 
 
 def _on_map_event(event: dict, ds: DataSet, ids: set[str], datum: str) -> None:
@@ -75,19 +77,23 @@ def page() -> None:
     ws, _ = state.workspace()
     user = state.signed_in_user()
     heads = pw.list_scenarios(ws, user)
-    saved = pd.DataFrame({"id": [h.id for h in heads], "name": [h.name for h in heads],
-                          "version": [h.version for h in heads]})
+    saved = pd.DataFrame(
+        {"id": [h.id for h in heads], "name": [h.name for h in heads], "version": [h.version for h in heads]}
+    )
     h = history()
     st.session_state.setdefault(NAME, h.current.name)
     st.session_state.setdefault(NOTES, h.current.notes)
     _header(ws, user, saved, scores, lang)
 
-    state.tabs({
-        "tab_edit": lambda: _edit(ds, ev, scores, ws, user, saved, lang),
-        "tab_compare": lambda: _compare(ds, ev, scores, ws, user, saved, lang),
-        "tab_suggest": lambda: _suggest(ds, ev, scores, lang),
-        "tab_transfer": lambda: _transfer(ws, user, saved, lang),
-    }, key="scen_tab")
+    state.tabs(
+        {
+            "tab_edit": lambda: _edit(ds, ev, scores, ws, user, saved, lang),
+            "tab_compare": lambda: _compare(ds, ev, scores, ws, user, saved, lang),
+            "tab_suggest": lambda: _suggest(ds, ev, scores, lang),
+            "tab_transfer": lambda: _transfer(ws, user, saved, lang),
+        },
+        key="scen_tab",
+    )
 
 
 def _open(ws: Workspace, user: User, scenario_id: str | None) -> None:
@@ -114,8 +120,11 @@ def _saved(saved: pw.SavedVersion) -> None:
 def _save(ws: Workspace, user: User, weights: Mapping[str, float], overwrite_from: int | None = None) -> None:
     sc = replace(history().current, weights=dict(weights))
     try:
-        _saved(pw.save_scenario(ws, user, sc, base_version=_base_version(sc), overwrite_from=overwrite_from,
-                                config=state.workspace()[1]))
+        _saved(
+            pw.save_scenario(
+                ws, user, sc, base_version=_base_version(sc), overwrite_from=overwrite_from, config=state.workspace()[1]
+            )
+        )
     except ConflictError as exc:  # someone saved since: the user chooses, nothing is superseded silently
         st.session_state[CONFLICT] = exc
 
@@ -129,11 +138,22 @@ def _branch(ws: Workspace, user: User, weights: Mapping[str, float]) -> None:
 def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:
     by_id = saved.set_index("id") if len(saved) else saved
     c1, c2, c3 = st.columns([3, 1, 1])
-    choice = c1.selectbox(t("scen_open", lang), list(saved["id"]), index=None, key="scen_open",
-                          placeholder=t("scen_open_hint", lang),
-                          format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
-    c2.button(t("scen_load", lang), disabled=choice is None, key="scen_load", width="stretch",
-              on_click=_open, args=(ws, user, choice))
+    choice = c1.selectbox(
+        t("scen_open", lang),
+        list(saved["id"]),
+        index=None,
+        key="scen_open",
+        placeholder=t("scen_open_hint", lang),
+        format_func=lambda sid: f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}",
+    )
+    c2.button(
+        t("scen_load", lang),
+        disabled=choice is None,
+        key="scen_load",
+        width="stretch",
+        on_click=_open,
+        args=(ws, user, choice),
+    )
     c3.button(t("scen_new", lang), key="scen_new", width="stretch", on_click=_new)
     h = history()
     c1, c2 = st.columns([2, 3])
@@ -145,12 +165,29 @@ def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, 
     weights = scores.weights.to_dict()
     allowed = pw.can(user, "save")
     b1, b2, b3, _ = st.columns([1, 1, 2, 4])
-    b1.button(t("scen_undo", lang), disabled=not h.can_undo, key="scen_undo", width="stretch",
-              on_click=lambda: _set(history().undo()))
-    b2.button(t("scen_redo", lang), disabled=not h.can_redo, key="scen_redo", width="stretch",
-              on_click=lambda: _set(history().redo()))
-    b3.button(t("scen_save", lang), type="primary", key="scen_save", width="stretch", on_click=_save,
-              args=(ws, user, weights), disabled=not allowed)
+    b1.button(
+        t("scen_undo", lang),
+        disabled=not h.can_undo,
+        key="scen_undo",
+        width="stretch",
+        on_click=lambda: _set(history().undo()),
+    )
+    b2.button(
+        t("scen_redo", lang),
+        disabled=not h.can_redo,
+        key="scen_redo",
+        width="stretch",
+        on_click=lambda: _set(history().redo()),
+    )
+    b3.button(
+        t("scen_save", lang),
+        type="primary",
+        key="scen_save",
+        width="stretch",
+        on_click=_save,
+        args=(ws, user, weights),
+        disabled=not allowed,
+    )
     if not allowed:
         st.caption(t("scen_viewer_note", lang))
     if "scen_saved_msg" in st.session_state:
@@ -161,16 +198,31 @@ def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, 
             st.warning(t("err_title_conflict", lang), icon="⚠️")
             st.text(conflict.text(lang))
             k1, k2, k3 = st.columns(3)
-            k1.button(t("conflict_branch", lang), key="conflict_branch", on_click=_branch, args=(ws, user, weights),
-                      width="stretch")
-            k2.button(t("conflict_overwrite", lang, version=conflict.latest_version), key="conflict_overwrite",
-                      on_click=_save, args=(ws, user, weights, conflict.latest_version), width="stretch")
-            k3.button(t("conflict_cancel", lang), key="conflict_cancel", width="stretch",
-                      on_click=lambda: st.session_state.pop(CONFLICT, None))
+            k1.button(
+                t("conflict_branch", lang),
+                key="conflict_branch",
+                on_click=_branch,
+                args=(ws, user, weights),
+                width="stretch",
+            )
+            k2.button(
+                t("conflict_overwrite", lang, version=conflict.latest_version),
+                key="conflict_overwrite",
+                on_click=_save,
+                args=(ws, user, weights, conflict.latest_version),
+                width="stretch",
+            )
+            k3.button(
+                t("conflict_cancel", lang),
+                key="conflict_cancel",
+                width="stretch",
+                on_click=lambda: st.session_state.pop(CONFLICT, None),
+            )
 
 
-def _edit(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame,
-          lang: str) -> None:
+def _edit(
+    ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame, lang: str
+) -> None:
     sc = history().current
     rev = int(st.session_state.get(REV, 0))
     tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key=KEPT("scen_tolerance"))
@@ -179,14 +231,26 @@ def _edit(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, us
     with map_col:
         st.caption(t("scen_click_hint", lang))
         basemap, datum, _ = state.basemap()
-        spec = se.scenario_map(ds, ev, scores, sc, lang=lang, basemap=basemap, datum=datum,
-                               clear_drawings=int(st.session_state.get(CLEAR, 0)))
+        spec = se.scenario_map(
+            ds,
+            ev,
+            scores,
+            sc,
+            lang=lang,
+            basemap=basemap,
+            datum=datum,
+            clear_drawings=int(st.session_state.get(CLEAR, 0)),
+        )
         show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index), datum))
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
+
         def _add() -> None:
-            _set(se.add_drawn_shape(history(), name=st.session_state.get("scen_drawn_name", ""),
-                                    geometry=st.session_state.pop(DRAWN)))
+            _set(
+                se.add_drawn_shape(
+                    history(), name=st.session_state.get("scen_drawn_name", ""), geometry=st.session_state.pop(DRAWN)
+                )
+            )
             st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
 
         d1.text_input(t("scen_drawn_name", lang), key=KEPT("scen_drawn_name"), max_chars=80)
@@ -206,19 +270,28 @@ def _edit(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, us
                 flags[int(row)] = bool(change[included])
         _set(se.set_parcels(history(), list(table[t("f_id", lang)][flags])))
 
-    st.data_editor(table, key=key, hide_index=True, width="stretch", on_change=_ticked,
-                   disabled=[c for c in table.columns if c != included])
+    st.data_editor(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_change=_ticked,
+        disabled=[c for c in table.columns if c != included],
+    )
     _assignments(ds, sc, rev, lang)
     if sc.id in set(saved["id"]):
         st.markdown(f"**{t('scen_history', lang)}**")
-        st.dataframe(se.history_rows(pw.scenario_history(ws, user, sc.id), lang=lang), hide_index=True,
-                     width="stretch")
+        st.dataframe(se.history_rows(pw.scenario_history(ws, user, sc.id), lang=lang), hide_index=True, width="stretch")
 
 
 def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
     k1, k2 = st.columns(2)
-    k1.metric(t("m_total", lang), f"{m.total_km2:.3f} km²", f"{m.change_vs_plan_km2:+.3f} {t('m_vs_plan', lang)}",
-              delta_color="off")
+    k1.metric(
+        t("m_total", lang),
+        f"{m.total_km2:.3f} km²",
+        f"{m.change_vs_plan_km2:+.3f} {t('m_vs_plan', lang)}",
+        delta_color="off",
+    )
     k2.metric(t("m_added", lang), f"{m.added_km2:.3f} km²")
     k3, k4 = st.columns(2)
     k3.metric(t("m_pieces", lang), m.pieces)
@@ -229,15 +302,29 @@ def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
     st.metric(t("m_mean_score", lang), "–" if pd.isna(m.mean_score_added) else f"{m.mean_score_added:.3f}")
     st.markdown(f"**{t('m_clusters', lang)}**")
     cl = m.clusters
-    st.dataframe(pd.DataFrame({t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in cl.index],
-                               t("f_area_km2", lang): cl["area_km2"].round(3).to_numpy(),
-                               t("m_added", lang): cl["added_km2"].round(3).to_numpy(),
-                               t("m_compactness", lang): cl["compactness"].round(3).to_numpy()}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in cl.index],
+                t("f_area_km2", lang): cl["area_km2"].round(3).to_numpy(),
+                t("m_added", lang): cl["added_km2"].round(3).to_numpy(),
+                t("m_compactness", lang): cl["compactness"].round(3).to_numpy(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     st.markdown(f"**{t('m_zones', lang)}**")
-    st.dataframe(pd.DataFrame({t("f_layout", lang): [t(f"zone_{z}", lang) for z in m.zones_added_km2],
-                               "km²": [round(v, 3) for v in m.zones_added_km2.values()]}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("f_layout", lang): [t(f"zone_{z}", lang) for z in m.zones_added_km2],
+                "km²": [round(v, 3) for v in m.zones_added_km2.values()],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if m.flagged:
         st.warning(t("m_flagged", lang) + t("colon", lang) + state.md(", ".join(m.flagged)), icon="⚠️")
 
@@ -250,8 +337,13 @@ def _assignments(ds: DataSet, sc: se.Scenario, rev: int, lang: str) -> None:
     choices = se.assign_choices(ds, lang=lang)
     reverse = {v: k for k, v in choices.items()}
     target, new_name = t("f_target", lang), t("scen_new_name", lang)
-    table = pd.DataFrame({t("f_piece", lang): [p for p, _, _ in rows], target: [choices[c] for _, c, _ in rows],
-                          new_name: [n for _, _, n in rows]})
+    table = pd.DataFrame(
+        {
+            t("f_piece", lang): [p for p, _, _ in rows],
+            target: [choices[c] for _, c, _ in rows],
+            new_name: [n for _, _, n in rows],
+        }
+    )
     key = f"scen_assign_{rev}"
 
     def _changed() -> None:
@@ -260,24 +352,38 @@ def _assignments(ds: DataSet, sc: se.Scenario, rev: int, lang: str) -> None:
         for row, change in edits.items():
             for col, value in change.items():
                 current.iloc[int(row), current.columns.get_loc(col)] = value
-        assign = {p: se.assign_code(reverse.get(c, se.ASSIGN_NEAREST), str(n or ""), p)
-                  for p, c, n in zip(current.iloc[:, 0], current[target], current[new_name])}
+        assign = {
+            p: se.assign_code(reverse.get(c, se.ASSIGN_NEAREST), str(n or ""), p)
+            for p, c, n in zip(current.iloc[:, 0], current[target], current[new_name])
+        }
         _set(se.set_assign(history(), assign))
 
-    st.data_editor(table, key=key, hide_index=True, width="stretch", on_change=_changed,
-                   disabled=[t("f_piece", lang)],
-                   column_config={target: st.column_config.SelectboxColumn(options=list(choices.values()),
-                                                                            required=True)})
+    st.data_editor(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_change=_changed,
+        disabled=[t("f_piece", lang)],
+        column_config={target: st.column_config.SelectboxColumn(options=list(choices.values()), required=True)},
+    )
 
 
-def _compare(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame,
-             lang: str) -> None:
+def _compare(
+    ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame, lang: str
+) -> None:
     by_id = saved.set_index("id") if len(saved) else saved
     current = history().current
-    pick = st.multiselect(t("cmp_pick", lang), ["__current__", *saved["id"]], max_selections=4,
-                          key=KEPT.lkey("cmp_pick"), placeholder=t("cmp_placeholder", lang),
-                          format_func=lambda sid: f"★ {current.name}" if sid == "__current__"
-                          else f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}")
+    pick = st.multiselect(
+        t("cmp_pick", lang),
+        ["__current__", *saved["id"]],
+        max_selections=4,
+        key=KEPT.lkey("cmp_pick"),
+        placeholder=t("cmp_placeholder", lang),
+        format_func=lambda sid: (
+            f"★ {current.name}" if sid == "__current__" else f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}"
+        ),
+    )
     if len(pick) < 2:
         st.caption(t("cmp_hint_pick", lang))
         return
@@ -289,7 +395,8 @@ def _compare(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace,
     named = {label: se.metrics(ds, ev, scores, sc) for label, sc in chosen.items()}
     table, differs = se.compare_table(named, lang=lang)
     styled = table.style.format(precision=3).apply(
-        lambda col: ["background-color: #fefcbf" if d else "" for d in differs[col.name]], axis=0)
+        lambda col: ["background-color: #fefcbf" if d else "" for d in differs[col.name]], axis=0
+    )
     st.caption(t("cmp_hint", lang))
     st.dataframe(styled, width="stretch")
     basemap, datum, _ = state.basemap()
@@ -300,16 +407,30 @@ def _suggest(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> 
     st.write(t("sug_intro", lang))
     s1, s2, s3 = st.columns(3)
     budget = s1.number_input(t("sug_budget", lang), 0.01, 5.0, 0.3, step=0.05, key=KEPT("sug_budget"))
-    objective = s2.selectbox(t("sug_objective", lang), ["score", "score_area"], key=KEPT.lkey("sug_objective"),
-                             format_func=lambda o: t(f"sug_obj_{o}", lang))
+    objective = s2.selectbox(
+        t("sug_objective", lang),
+        ["score", "score_area"],
+        key=KEPT.lkey("sug_objective"),
+        format_func=lambda o: t(f"sug_obj_{o}", lang),
+    )
     tolerance = s3.number_input(t("m_tolerance", lang), 0, 500, 50, step=10, key=KEPT("sug_tolerance"))
     z = st.columns(3)
-    zone_min = {zid: z[i].number_input(t("sug_zone_min", lang, zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0,
-                                       step=0.05, key=KEPT(f"sug_min_{zid}"))
-                for i, zid in enumerate(("belt", "core", "city"))}
+    zone_min = {
+        zid: z[i].number_input(
+            t("sug_zone_min", lang, zone=t(f"zone_{zid}", lang)), 0.0, 5.0, 0.0, step=0.05, key=KEPT(f"sug_min_{zid}")
+        )
+        for i, zid in enumerate(("belt", "core", "city"))
+    }
     if st.button(t("sug_run", lang), key="sug_run"):
-        st.session_state[SUGGESTION] = se.run_suggestion(ds, ev, scores, budget_km2=float(budget), objective=objective,
-                                                         zone_min_km2=zone_min, tolerance_m=float(tolerance))
+        st.session_state[SUGGESTION] = se.run_suggestion(
+            ds,
+            ev,
+            scores,
+            budget_km2=float(budget),
+            objective=objective,
+            zone_min_km2=zone_min,
+            tolerance_m=float(tolerance),
+        )
     result: se.SuggestionResult | None = st.session_state.get(SUGGESTION)
     if result is None:
         return
@@ -319,20 +440,29 @@ def _suggest(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> 
         for reason in exact.reasons:
             st.text("· " + reason.text(lang))
     else:
-        st.info(t("sug_result", lang, n=len(exact.parcels), km2=exact.added_m2 / 1e6,
-                                      objective=exact.total_score))
-    st.caption(t("sug_greedy", lang, n=len(greedy.parcels), km2=greedy.added_m2 / 1e6,
-                                     objective=greedy.total_score))
+        st.info(t("sug_result", lang, n=len(exact.parcels), km2=exact.added_m2 / 1e6, objective=exact.total_score))
+    st.caption(t("sug_greedy", lang, n=len(greedy.parcels), km2=greedy.added_m2 / 1e6, objective=greedy.total_score))
     if exact.parcels:
         names = ev.parcels[name_col(lang)].astype(str)
-        st.dataframe(pd.DataFrame({t("f_id", lang): list(exact.parcels),
-                                   t("f_name", lang): [names[p] for p in exact.parcels],
-                                   t("f_score", lang): [round(float(scores.table.at[p, "score"]), 3)
-                                                        for p in exact.parcels]}), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("f_id", lang): list(exact.parcels),
+                    t("f_name", lang): [names[p] for p in exact.parcels],
+                    t("f_score", lang): [round(float(scores.table.at[p, "score"]), 3) for p in exact.parcels],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
         def _accept() -> None:
             name = f"{t('sug_name', lang)} {result.budget_km2:.2f} km²"
-            _set(se.accept_suggestion(history(), result, name=name, author=state.user(),
-                                      weights=scores.weights.to_dict()))
+            _set(
+                se.accept_suggestion(
+                    history(), result, name=name, author=state.user(), weights=scores.weights.to_dict()
+                )
+            )
             del st.session_state[SUGGESTION]
 
         st.button(t("sug_accept", lang), key="sug_accept", on_click=_accept)
@@ -340,12 +470,21 @@ def _suggest(ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> 
 
 def _transfer(ws: Workspace, user: User, saved: pd.DataFrame, lang: str) -> None:
     by_id = saved.set_index("id") if len(saved) else saved
-    ids = st.multiselect(t("xfer_export", lang), list(saved["id"]), key=KEPT("xfer_ids"),
-                         placeholder=t("cmp_placeholder", lang),
-                         format_func=lambda sid: str(by_id.loc[sid, "name"]))
+    ids = st.multiselect(
+        t("xfer_export", lang),
+        list(saved["id"]),
+        key=KEPT("xfer_ids"),
+        placeholder=t("cmp_placeholder", lang),
+        format_func=lambda sid: str(by_id.loc[sid, "name"]),
+    )
     if ids:
-        st.download_button(t("xfer_export", lang), lambda: pw.export_scenarios(ws, user, ids),
-                           file_name="putuo_scenarios.gpkg", mime="application/geopackage+sqlite3", key="xfer_download")
+        st.download_button(
+            t("xfer_export", lang),
+            lambda: pw.export_scenarios(ws, user, ids),
+            file_name="putuo_scenarios.gpkg",
+            mime="application/geopackage+sqlite3",
+            key="xfer_download",
+        )
     allowed = pw.can(user, "import")
     upload = st.file_uploader(t("xfer_import", lang), type=["gpkg"], key="xfer_upload", disabled=not allowed)
     if upload is not None and st.button(t("xfer_import", lang), key="xfer_do_import", disabled=not allowed):

@@ -18,16 +18,16 @@ from planner.workspace import Workspace, open_from_env
 from text.messages import DEFAULT_LANG, LANGS, t
 
 LANG = "lang"
-IMPORTS = "imported_layers"        # layer id -> GeoDataFrame (EPSG:4326) replacing the folder's, this session
-DATASET = "dataset"                # the DataSet this session works on (holds it alive for the map's routes)
+IMPORTS = "imported_layers"  # layer id -> GeoDataFrame (EPSG:4326) replacing the folder's, this session
+DATASET = "dataset"  # the DataSet this session works on (holds it alive for the map's routes)
 # the scenario being edited (pages/scenarios.py; the export page reads it too)
-HISTORY = "scenario_history"     # planner.scenario_edit.History
-REV = "scenario_rev"             # bumps when the scenario changes from outside the tables (fresh table keys)
-DRAWN = "scenario_drawn"         # the last polygon drawn on the map (GeoJSON geometry), not yet added
-CLEAR = "scenario_clear"         # bumps when the drawn shapes on the map should be cleared
+HISTORY = "scenario_history"  # planner.scenario_edit.History
+REV = "scenario_rev"  # bumps when the scenario changes from outside the tables (fresh table keys)
+DRAWN = "scenario_drawn"  # the last polygon drawn on the map (GeoJSON geometry), not yet added
+CLEAR = "scenario_clear"  # bumps when the drawn shapes on the map should be cleared
 SUGGESTION = "scenario_suggestion"
-BASE = "scenario_base"           # (scenario id, version) the edit started from: a save carries it
-CONFLICT = "scenario_conflict"   # the ConflictError of the last save, until the user chooses what to do
+BASE = "scenario_base"  # (scenario id, version) the edit started from: a save carries it
+CONFLICT = "scenario_conflict"  # the ConflictError of the last save, until the user chooses what to do
 NAME, NOTES = "scen_name", "scen_notes"
 
 
@@ -63,7 +63,7 @@ def set_imports(layers: dict[str, gpd.GeoDataFrame]) -> None:
     st.session_state.pop(DATASET, None)
 
 
-SCOPE = "session_scope"            # planner.cache.SessionScope: what this session put in the shared caches
+SCOPE = "session_scope"  # planner.cache.SessionScope: what this session put in the shared caches
 
 
 def scope() -> SessionScope:
@@ -137,7 +137,7 @@ def md(text: object) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
 
 
-TOKEN = "auth_token"               # the session token of a signed-in user (planner.auth)
+TOKEN = "auth_token"  # the session token of a signed-in user (planner.auth)
 
 
 def workspace() -> tuple[Workspace, AuthConfig]:
@@ -164,7 +164,7 @@ def signed_in_user() -> User:
     return user
 
 
-BASEMAP = "basemap"                # the basemap every map of the session uses (chosen on the home page)
+BASEMAP = "basemap"  # the basemap every map of the session uses (chosen on the home page)
 
 
 def basemap() -> tuple[dict, str, str | None]:

@@ -36,5 +36,4 @@ def show(ws: Workspace, cfg: auth.AuthConfig, user: auth.User, lang: str) -> Non
     line = t("user_line", lang, name=state.md(user.name), role=t(f"role_{user.role}", lang))
     box.markdown(f"**{line}**  \n{t(f'via_{user.via}', lang)}")
     if cfg.login_required:
-        box.button(t("user_logout", lang), key="user_logout", on_click=_sign_out, args=(ws, cfg, user),
-                   width="stretch")
+        box.button(t("user_logout", lang), key="user_logout", on_click=_sign_out, args=(ws, cfg, user), width="stretch")

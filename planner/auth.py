@@ -114,16 +114,25 @@ class AuthConfig:
                 try:
                     proxies.append(ipaddress.ip_network(part.strip(), strict=False))
                 except ValueError as exc:
-                    raise AuthError("auth_bad_proxy_config",
-                                    reason=f"not an IP or network: {clip_text(part.strip(), 40)}") from exc
+                    raise AuthError(
+                        "auth_bad_proxy_config", reason=f"not an IP or network: {clip_text(part.strip(), 40)}"
+                    ) from exc
         if mode == "proxy" and (not header or not proxies):
             raise AuthError("auth_bad_proxy_config", reason="header or trusted proxies missing")
         minutes = _int_env(env, "PUTUO_LOCKOUT_MINUTES", 15, 1, 24 * 60)
-        policy = LoginPolicy(max_failures=_int_env(env, "PUTUO_LOCKOUT_ATTEMPTS", 5, 1, 100),
-                             window=timedelta(minutes=minutes), lock_for=timedelta(minutes=minutes),
-                             session_ttl=timedelta(hours=_int_env(env, "PUTUO_SESSION_HOURS", 8, 1, 24 * 30)))
-        return cls(mode=mode, proxy_header=header, trusted_proxies=tuple(proxies), policy=policy,
-                   editors_edit_others=(env.get("PUTUO_EDITORS_EDIT_OTHERS", "1").strip() != "0"))
+        policy = LoginPolicy(
+            max_failures=_int_env(env, "PUTUO_LOCKOUT_ATTEMPTS", 5, 1, 100),
+            window=timedelta(minutes=minutes),
+            lock_for=timedelta(minutes=minutes),
+            session_ttl=timedelta(hours=_int_env(env, "PUTUO_SESSION_HOURS", 8, 1, 24 * 30)),
+        )
+        return cls(
+            mode=mode,
+            proxy_header=header,
+            trusted_proxies=tuple(proxies),
+            policy=policy,
+            editors_edit_others=(env.get("PUTUO_EDITORS_EDIT_OTHERS", "1").strip() != "0"),
+        )
 
 
 def setup_hint(ws: Workspace, config: AuthConfig) -> Message | None:
@@ -171,8 +180,14 @@ def _trusted(config: AuthConfig, peer: str | None) -> bool:
     return any(address in net for net in config.trusted_proxies)
 
 
-def sign_in_external(ws: Workspace, config: AuthConfig, *, oidc_user: Mapping[str, object] | None = None,
-                     peer: str | None = None, headers: Mapping[str, str] | None = None) -> SignIn | None:
+def sign_in_external(
+    ws: Workspace,
+    config: AuthConfig,
+    *,
+    oidc_user: Mapping[str, object] | None = None,
+    peer: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> SignIn | None:
     """A session for a user signed in by the bureau's own sign-on, or None when there is none to use.
 
     ``oidc`` mode: ``oidc_user`` is ``st.user`` as a dict (``is_logged_in``, ``sub``, ``email``, ``name``);

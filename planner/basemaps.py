@@ -23,7 +23,7 @@ _local: dict[str, TileSource | GeoTiffTiles] = {}
 
 
 def tianditu_key() -> str | None:
-    """A Tianditu key from the TIANDITU_KEY environment variable (views add st.secrets)."""
+    """A Tianditu key from the TIANDITU_KEY environment variable (pages add st.secrets)."""
     return os.environ.get("TIANDITU_KEY") or None
 
 
@@ -66,10 +66,15 @@ def service(ws: Any) -> Basemap | None:
     if not url:
         return None
     datum = ws.settings.get("basemap_datum") or "wgs84"
-    return Basemap("bureau", "basemap_bureau", (str(url),), str(ws.settings.get("basemap_attribution") or ""),
-                   datum="gcj02" if datum == "gcj02" else "wgs84",
-                   subdomains=str(ws.settings.get("basemap_subdomains") or ""),
-                   max_native_zoom=int(ws.settings.get("basemap_max_zoom") or 18))
+    return Basemap(
+        "bureau",
+        "basemap_bureau",
+        (str(url),),
+        str(ws.settings.get("basemap_attribution") or ""),
+        datum="gcj02" if datum == "gcj02" else "wgs84",
+        subdomains=str(ws.settings.get("basemap_subdomains") or ""),
+        max_native_zoom=int(ws.settings.get("basemap_max_zoom") or 18),
+    )
 
 
 def basemap_choices(ws: Any = None) -> tuple[Basemap, ...]:
@@ -77,8 +82,16 @@ def basemap_choices(ws: Any = None) -> tuple[Basemap, ...]:
     own: list[Basemap] = []
     source = local_source()
     if source is not None:
-        own.append(Basemap("local", "basemap_local", (), source.metadata.attribution, online=False,
-                           max_native_zoom=source.metadata.max_zoom))
+        own.append(
+            Basemap(
+                "local",
+                "basemap_local",
+                (),
+                source.metadata.attribution,
+                online=False,
+                max_native_zoom=source.metadata.max_zoom,
+            )
+        )
     bureau = service(ws)
     if bureau is not None:
         own.append(bureau)
@@ -101,8 +114,15 @@ def basemap_for(basemap_id: str, *, ws: Any = None, key: str | None = None) -> t
         source = local_source()
         assert source is not None
         meta = source.metadata
-        tiles = [{"url": basemap_url(), "attribution": meta.attribution, "max_native_zoom": meta.max_zoom,
-                  "min_zoom": 0, "max_zoom": 19}]
+        tiles = [
+            {
+                "url": basemap_url(),
+                "attribution": meta.attribution,
+                "max_native_zoom": meta.max_zoom,
+                "min_zoom": 0,
+                "max_zoom": 19,
+            }
+        ]
         return {"tiles": tiles, "datum": "wgs84"}, "wgs84", "basemap_local_note"
     key = key or tianditu_key()
     if base.needs_key and not key:
@@ -116,16 +136,20 @@ def default_basemap(ws: Any = None) -> str:
     return basemap_choices(ws)[0].id if local_source() is not None else "none"
 
 
-def set_service(ws: Any, user: Any, *, url: str, datum: str, attribution: str, subdomains: str = "",
-                max_zoom: int = 18) -> None:
+def set_service(
+    ws: Any, user: Any, *, url: str, datum: str, attribution: str, subdomains: str = "", max_zoom: int = 18
+) -> None:
     """Set (or, with an empty url, clear) the bureau's tile service (admins; audited)."""
     from planner.workspace import change_setting
 
     if datum not in ("wgs84", "gcj02"):
         raise PlannerError("basemap_bad_datum", datum=datum[:20])
-    values = {"basemap_url": check_service_url(url) if url.strip() else "", "basemap_datum": datum,
-              "basemap_attribution": attribution.strip()[:200], "basemap_subdomains": re.sub(r"[^0-9a-z]", "",
-                                                                                             subdomains)[:16],
-              "basemap_max_zoom": int(min(max(max_zoom, 1), 22))}
+    values = {
+        "basemap_url": check_service_url(url) if url.strip() else "",
+        "basemap_datum": datum,
+        "basemap_attribution": attribution.strip()[:200],
+        "basemap_subdomains": re.sub(r"[^0-9a-z]", "", subdomains)[:16],
+        "basemap_max_zoom": int(min(max(max_zoom, 1), 22)),
+    }
     for k, v in values.items():
         change_setting(ws, user, k, v)

@@ -107,8 +107,11 @@ def with_layers(base: DataSet, layers: Mapping[str, gpd.GeoDataFrame]) -> DataSe
         return base
     merged = {lid: getattr(base.park, lid) for lid in LAYER_FILES}
     merged.update(layers)
-    ds = DataSet(version="d" + layers_digest(merged), park=ParkData(**merged),
-                 imported=tuple(sorted(set(base.imported) | set(layers))))
+    ds = DataSet(
+        version="d" + layers_digest(merged),
+        park=ParkData(**merged),
+        imported=tuple(sorted(set(base.imported) | set(layers))),
+    )
     register(ds)
     return ds
 

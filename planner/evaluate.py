@@ -123,8 +123,9 @@ def _measure(parcels: gpd.GeoDataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.
     return raw, normalise(raw), check_rules(parcels, ctx)
 
 
-def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
-             rasters: Sequence[RasterCriterion] = ()) -> Evaluation:
+def evaluate(
+    ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None, rasters: Sequence[RasterCriterion] = ()
+) -> Evaluation:
     """Measure the data set's parcels (cached by data version), the user's parcels and every raster.
 
     Parameters
@@ -137,8 +138,13 @@ def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
         Each adds a criterion ``raster:<name>`` (zonal mean, scaled 0-1 across the parcels).
     """
     user = user_parcels if user_parcels is not None and len(user_parcels) else None
-    key = "|".join([ds.version, layers_digest({"u": user}) if user is not None else "-",
-                    *(r.digest + ("+" if r.higher_is_better else "-") for r in rasters)])
+    key = "|".join(
+        [
+            ds.version,
+            layers_digest({"u": user}) if user is not None else "-",
+            *(r.digest + ("+" if r.higher_is_better else "-") for r in rasters),
+        ]
+    )
 
     def build() -> Evaluation:
         ctx = scoring_context(ds)
@@ -155,12 +161,20 @@ def evaluate(ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None,
         for r in rasters:
             crit = f"raster:{r.name}"
             task = msg("raster_task", name=r.name)
-            values = CACHE.get(("zonal", r.digest, ds.version, user_ids),
-                               functools.partial(run_limited, zonal_mean, parcels, r.data, task=task))
+            values = CACHE.get(
+                ("zonal", r.digest, ds.version, user_ids),
+                functools.partial(run_limited, zonal_mean, parcels, r.data, task=task),
+            )
             raw[crit] = values
             norm[crit] = normalise_raster_values(values, higher_is_better=r.higher_is_better)
-        return Evaluation(key=key, parcels=gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"),
-                          raw=raw, norm=norm, rules=rules, user_ids=user_ids)
+        return Evaluation(
+            key=key,
+            parcels=gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"),
+            raw=raw,
+            norm=norm,
+            rules=rules,
+            user_ids=user_ids,
+        )
 
     if user is None and not rasters:  # the data set's own parcels: kept as long as the data set lives
         return ds.keep("evaluation", build)
@@ -176,8 +190,12 @@ def raster_criterion(name: str, data: bytes, *, higher_is_better: bool, probe: g
         When the file cannot be used; the message says why.
     """
     run_limited(zonal_mean, probe.iloc[:1], data, task=msg("raster_task", name=name[:40]))  # the raster is an upload
-    return RasterCriterion(name=name.strip()[:40] or "raster", higher_is_better=higher_is_better, data=data,
-                           digest=hashlib.sha1(data).hexdigest()[:16])
+    return RasterCriterion(
+        name=name.strip()[:40] or "raster",
+        higher_is_better=higher_is_better,
+        data=data,
+        digest=hashlib.sha1(data).hexdigest()[:16],
+    )
 
 
 def score(ev: Evaluation, weights: Mapping[str, float]) -> Scores:
@@ -192,8 +210,9 @@ def score(ev: Evaluation, weights: Mapping[str, float]) -> Scores:
 
     w = {c: float(weights.get(c, 0.0)) for c in ev.criteria}
     key = ("score", ev.key, tuple(sorted(w.items())))
-    return CACHE.get(key, lambda: Scores(table=apply_weights(ev.norm, ev.rules, w),
-                                         weights=normalise_weights(w, list(ev.criteria))))
+    return CACHE.get(
+        key, lambda: Scores(table=apply_weights(ev.norm, ev.rules, w), weights=normalise_weights(w, list(ev.criteria)))
+    )
 
 
 def _name(ev: Evaluation, pid: str, lang: str) -> str:
@@ -220,8 +239,9 @@ def _failure_text(row: pd.Series, lang: str) -> str:
     return message.text(lang) if message is not None else ""
 
 
-def parcel_choices(ev: Evaluation, scores: Scores, *, query: str = "", lang: str, limit: int = 50,
-                   keep: str | None = None) -> list[str]:
+def parcel_choices(
+    ev: Evaluation, scores: Scores, *, query: str = "", lang: str, limit: int = 50, keep: str | None = None
+) -> list[str]:
     """Parcel ids to offer in a picker: every parcel of a small layer; for a large one, the ids or names
     containing ``query`` (else the best ranked), at most ``limit``, and ``keep`` (the current choice)."""
     ids = ev.parcels.index
@@ -253,29 +273,43 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
         raise UnknownFeatureError("unknown_feature", layer=get_spec("parcels").label(lang), id=parcel_id)
     row = scores.table.loc[parcel_id]
     card = explain(ev.raw.loc[parcel_id], ev.norm.loc[parcel_id], scores.weights)
-    criteria = pd.DataFrame({
-        t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
-        t("f_raw", lang): [m.text(lang) for m in card["raw"]],
-        t("f_norm", lang): card["normalised"].round(3),
-        t("f_weight", lang): [f"{w:.1%}" for w in card["weight"]],
-        t("f_contrib", lang): card["contribution"].round(3)})
+    criteria = pd.DataFrame(
+        {
+            t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
+            t("f_raw", lang): [m.text(lang) for m in card["raw"]],
+            t("f_norm", lang): card["normalised"].round(3),
+            t("f_weight", lang): [f"{w:.1%}" for w in card["weight"]],
+            t("f_contrib", lang): card["contribution"].round(3),
+        }
+    )
     findings = rule_findings(ev.rules.loc[parcel_id])
-    rules = pd.DataFrame({
-        t("f_rule", lang): [t(f"rule_{r}", lang) for r, _, _ in findings],
-        t("f_result", lang): [t("pass" if ok else "fail", lang) for _, ok, _ in findings],
-        t("f_value", lang): [m.text(lang) for _, _, m in findings]})
+    rules = pd.DataFrame(
+        {
+            t("f_rule", lang): [t(f"rule_{r}", lang) for r, _, _ in findings],
+            t("f_result", lang): [t("pass" if ok else "fail", lang) for _, ok, _ in findings],
+            t("f_value", lang): [m.text(lang) for _, _, m in findings],
+        }
+    )
     geom = to_metric(ev.parcels.loc[[parcel_id]]).geometry.iloc[0]
     near = pd.concat([nearest_features(geom, ds.park.subparks, k=3), nearest_features(geom, ds.park.stations, k=3)])
-    neighbours = pd.DataFrame({t("f_name", lang): near[name_col(lang)].astype(str),
-                               t("f_dist_m", lang): near["dist_m"].round(0).astype(int)})
+    neighbours = pd.DataFrame(
+        {t("f_name", lang): near[name_col(lang)].astype(str), t("f_dist_m", lang): near["dist_m"].round(0).astype(int)}
+    )
     rank = row["rank"]
     failed = failure_texts(ev, [parcel_id], lang=lang).iloc[0] or None
     use = str(ev.parcels.loc[parcel_id].get("intended_use") or "")
     use = "" if use == "nan" else use
-    return ParcelCard(id=parcel_id, name=_name(ev, parcel_id, lang), intended_use=industry_label(use, lang),
-                      score=float(row["score"]),
-                      rank=None if pd.isna(rank) else int(rank), failed=failed, criteria=criteria, rules=rules,
-                      neighbours=neighbours)
+    return ParcelCard(
+        id=parcel_id,
+        name=_name(ev, parcel_id, lang),
+        intended_use=industry_label(use, lang),
+        score=float(row["score"]),
+        rank=None if pd.isna(rank) else int(rank),
+        failed=failed,
+        criteria=criteria,
+        rules=rules,
+        neighbours=neighbours,
+    )
 
 
 def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
@@ -283,37 +317,50 @@ def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
     table = scores.table
     ranked = table[table["rank"].notna()].sort_values("rank").iloc[:DISPLAY_ROWS]
     names = ev.parcels[name_col(lang)].astype(str)
-    return pd.DataFrame({
-        t("f_rank", lang): ranked["rank"].astype(int).to_numpy(), t("f_id", lang): ranked.index.to_numpy(),
-        t("f_name", lang): names.reindex(ranked.index).to_numpy(),
-        t("f_score", lang): ranked["score"].round(3).to_numpy(),
-        **{criterion_label(c, lang): ranked[f"c_{c}"].round(3).to_numpy() for c in ev.criteria}})
+    return pd.DataFrame(
+        {
+            t("f_rank", lang): ranked["rank"].astype(int).to_numpy(),
+            t("f_id", lang): ranked.index.to_numpy(),
+            t("f_name", lang): names.reindex(ranked.index).to_numpy(),
+            t("f_score", lang): ranked["score"].round(3).to_numpy(),
+            **{criterion_label(c, lang): ranked[f"c_{c}"].round(3).to_numpy() for c in ev.criteria},
+        }
+    )
 
 
 def failing_table(ev: Evaluation, *, lang: str) -> pd.DataFrame:
     """The parcels that fail a hard rule, each with what it fails (measured values, in ``lang``)."""
     fail = ev.rules[~ev.rules["passes"].to_numpy(dtype=bool)].iloc[:DISPLAY_ROWS]
     texts = failure_texts(ev, fail.index, lang=lang)
-    return pd.DataFrame({t("f_id", lang): fail.index.to_numpy(),
-                         t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(fail.index).to_numpy(),
-                         t("f_failed", lang): texts.reindex(fail.index).to_numpy()})
+    return pd.DataFrame(
+        {
+            t("f_id", lang): fail.index.to_numpy(),
+            t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(fail.index).to_numpy(),
+            t("f_failed", lang): texts.reindex(fail.index).to_numpy(),
+        }
+    )
 
 
-def sensitivity_table(ev: Evaluation, scores: Scores, *, spread: float, draws: int, top_n: int,
-                      lang: str) -> pd.DataFrame:
+def sensitivity_table(
+    ev: Evaluation, scores: Scores, *, spread: float, draws: int, top_n: int, lang: str
+) -> pd.DataFrame:
     """How stable each eligible parcel's rank is when every weight moves by up to ± ``spread``."""
     key = ("sens", ev.key, tuple(scores.weights.round(6).items()), spread, draws, top_n, lang)
 
     def build() -> pd.DataFrame:
-        sens = sensitivity(ev.norm, scores.weights, ev.rules["passes"], spread=spread, draws=draws,
-                           top_n=top_n).sort_values("rank")
+        sens = sensitivity(
+            ev.norm, scores.weights, ev.rules["passes"], spread=spread, draws=draws, top_n=top_n
+        ).sort_values("rank")
         names = ev.parcels[name_col(lang)].astype(str)
-        return pd.DataFrame({
-            t("f_rank", lang): sens["rank"].astype(int).to_numpy(),
-            t("f_name", lang): names.reindex(sens.index).to_numpy(),
-            t("f_score", lang): scores.table.loc[sens.index, "score"].round(3).to_numpy(),
-            t("sens_share", lang): [f"{v:.0%}" for v in sens["top_n_share"]],
-            t("sens_range", lang): [f"{int(a)}–{int(b)}" for a, b in zip(sens["rank_min"], sens["rank_max"])]})
+        return pd.DataFrame(
+            {
+                t("f_rank", lang): sens["rank"].astype(int).to_numpy(),
+                t("f_name", lang): names.reindex(sens.index).to_numpy(),
+                t("f_score", lang): scores.table.loc[sens.index, "score"].round(3).to_numpy(),
+                t("sens_share", lang): [f"{v:.0%}" for v in sens["top_n_share"]],
+                t("sens_range", lang): [f"{int(a)}–{int(b)}" for a, b in zip(sens["rank_min"], sens["rank_max"])],
+            }
+        )
 
     return CACHE.get(key, build)
 
@@ -321,12 +368,16 @@ def sensitivity_table(ev: Evaluation, scores: Scores, *, spread: float, draws: i
 def export_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
     """Every parcel with rank, score, contributions and what it fails (for CSV/XLSX)."""
     table = scores.table
-    out = pd.DataFrame({
-        t("f_rank", lang): table["rank"], t("f_id", lang): table.index,
-        t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(table.index),
-        t("f_score", lang): table["score"].round(4),
-        **{criterion_label(c, lang): table[f"c_{c}"].round(4) for c in ev.criteria},
-        t("f_failed", lang): failure_texts(ev, table.index, lang=lang)})
+    out = pd.DataFrame(
+        {
+            t("f_rank", lang): table["rank"],
+            t("f_id", lang): table.index,
+            t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(table.index),
+            t("f_score", lang): table["score"].round(4),
+            **{criterion_label(c, lang): table[f"c_{c}"].round(4) for c in ev.criteria},
+            t("f_failed", lang): failure_texts(ev, table.index, lang=lang),
+        }
+    )
     return out.sort_values(t("f_rank", lang), na_position="last").reset_index(drop=True)
 
 
@@ -334,17 +385,22 @@ def scored_layer(ev: Evaluation, scores: Scores) -> gpd.GeoDataFrame:
     """The parcels with score, rank, class, contributions and failed rule ids (EPSG:4326), for export/print."""
     table = scores.table
     layer = ev.parcels.drop(columns=[c for c in ("score", "rank", "score_class") if c in ev.parcels]).assign(
-        score=table["score"].round(4), rank=table["rank"].astype("float"), score_class=table["score_class"],
+        score=table["score"].round(4),
+        rank=table["rank"].astype("float"),
+        score_class=table["score_class"],
         failed=ev.rules["failed"].map(lambda f: ",".join(f)),
-        **{f"c_{c}": table[f"c_{c}"].round(4) for c in ev.criteria})
+        **{f"c_{c}": table[f"c_{c}"].round(4) for c in ev.criteria},
+    )
     return gpd.GeoDataFrame(layer.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
 
 
 def surface(ds: DataSet, weights: Mapping[str, float], *, cell_m: float) -> Surface:
     """The suitability surface (location criteria only) for these weights, cached."""
     w = tuple(sorted((k, float(v)) for k, v in weights.items()))
-    return CACHE.get(("surface", ds.version, w, float(cell_m)),
-                     lambda: suitability_surface(scoring_context(ds), dict(w), cell_m=cell_m))
+    return CACHE.get(
+        ("surface", ds.version, w, float(cell_m)),
+        lambda: suitability_surface(scoring_context(ds), dict(w), cell_m=cell_m),
+    )
 
 
 def surface_png(surf: Surface) -> bytes:
@@ -362,8 +418,11 @@ def surface_image(ds: DataSet, weights: Mapping[str, float], *, cell_m: float) -
         rgba, bounds = surface_overlay(surface(ds, dict(w), cell_m=cell_m))
         buf = io.BytesIO()
         Image.fromarray(rgba).save(buf, format="PNG")
-        return {"url": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
-                "bounds": bounds, "opacity": 0.7}
+        return {
+            "url": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+            "bounds": bounds,
+            "opacity": 0.7,
+        }
 
     return CACHE.get(("surface_png", ds.version, w, float(cell_m)), build)
 
@@ -372,15 +431,30 @@ def _score_extra(ev: Evaluation, scores: Scores, ids: Sequence[str], *, lang: st
     table = scores.table
     failed = failure_texts(ev, ids, lang=lang)
     labels = [t("f_score", lang), t("f_rank", lang), t("f_failed", lang)]
-    values = {pid: [f"{table.at[pid, 'score']:.3f}",
-                    "–" if pd.isna(table.at[pid, "rank"]) else str(int(table.at[pid, "rank"])),
-                    failed.get(pid) or None] for pid in ids}
+    values = {
+        pid: [
+            f"{table.at[pid, 'score']:.3f}",
+            "–" if pd.isna(table.at[pid, "rank"]) else str(int(table.at[pid, "rank"])),
+            failed.get(pid) or None,
+        ]
+        for pid in ids
+    }
     return labels, values
 
 
-def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basemap: dict, datum: str = "wgs84",
-                selected: str | None = None, image: dict | None = None, clear_drawings: int = 0,
-                height: int = 560) -> MapJson:
+def parcels_map(
+    ds: DataSet,
+    ev: Evaluation,
+    scores: Scores,
+    *,
+    lang: str,
+    basemap: dict,
+    datum: str = "wgs84",
+    selected: str | None = None,
+    image: dict | None = None,
+    clear_drawings: int = 0,
+    height: int = 560,
+) -> MapJson:
     """The parcels page's map: context layers, the parcels coloured by score class (restyled in place when
     the weights change), the user's parcels, the selection outlined, the drawing tool."""
     spec = SCORED_PARCELS
@@ -388,35 +462,72 @@ def parcels_map(ds: DataSet, ev: Evaluation, scores: Scores, *, lang: str, basem
     own = set(ev.user_ids)
     bundled = [pid for pid in classes.index if pid not in own]
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
-        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"),
-        labels=("subparks", "stations"))
+        ds,
+        CONTEXT_LAYERS,
+        lang=lang,
+        datum=datum,
+        interactive=("subparks", "stations"),
+        labels=("subparks", "stations"),
+    )
     large = tiles.is_large(ds.park.parcels)
-    refs.append(parcels_ref(ds, "scored_parcels", lang=lang, datum=datum, classes=classes.reindex(bundled),
-                            order=SCORE_ORDER, extra=None if large else _score_extra(ev, scores, bundled, lang=lang)))
+    refs.append(
+        parcels_ref(
+            ds,
+            "scored_parcels",
+            lang=lang,
+            datum=datum,
+            classes=classes.reindex(bundled),
+            order=SCORE_ORDER,
+            extra=None if large else _score_extra(ev, scores, bundled, lang=lang),
+        )
+    )
     if ev.user_ids:
         user = ev.parcels.loc[list(ev.user_ids)]
-        doc = CACHE.get(("user_doc", ev.key, lang, datum), lambda: layer_document(
-            spec, user.assign(score_class="c1"), lang=lang, datum=datum))
-        refs.append(layer_ref("user_parcels", name=t("user_parcels", lang), doc=doc, popups=False,
-                              restyle=classes.reindex(list(ev.user_ids)).to_dict(),
-                              extra=_score_extra(ev, scores, ev.user_ids, lang=lang)))
+        doc = CACHE.get(
+            ("user_doc", ev.key, lang, datum),
+            lambda: layer_document(spec, user.assign(score_class="c1"), lang=lang, datum=datum),
+        )
+        refs.append(
+            layer_ref(
+                "user_parcels",
+                name=t("user_parcels", lang),
+                doc=doc,
+                popups=False,
+                restyle=classes.reindex(list(ev.user_ids)).to_dict(),
+                extra=_score_extra(ev, scores, ev.user_ids, lang=lang),
+            )
+        )
     layer_of_selected = "user_parcels" if selected in set(ev.user_ids) else "scored_parcels"
     if large and selected and layer_of_selected == "scored_parcels":  # outline a tiled parcel on top
         one = selection_ref(ds, selected, lang=lang, datum=datum)
         if one is not None:
             refs.append(one)
             layer_of_selected = "selection"
-    legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS] + [spec],
-                                                            lang=lang)
-    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
-                            legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
-                            selected={"layer": layer_of_selected, "id": selected} if selected else None,
-                            image=image, height=height, map_key="parcels"))
+    legend = context_legend(ds, lang=lang) + legend_entries(
+        [get_spec(lid) for lid in CONTEXT_LAYERS] + [spec], lang=lang
+    )
+    return map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap=basemap,
+            fit=bounds_of(ds.park.district, datum=datum),
+            legend_title=t("legend", lang),
+            legend=legend,
+            draw=True,
+            clear_drawings=clear_drawings,
+            selected={"layer": layer_of_selected, "id": selected} if selected else None,
+            image=image,
+            height=height,
+            map_key="parcels",
+        )
+    )
 
 
-def add_user_parcels(current: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, *, names: Sequence[str],
-                     intended_use: Sequence[str]) -> gpd.GeoDataFrame:
+def add_user_parcels(
+    current: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, *, names: Sequence[str], intended_use: Sequence[str]
+) -> gpd.GeoDataFrame:
     """The user's parcels with ``new`` ones appended (ids U001, U002, …; areas in EPSG:4549).
 
     Parameters
@@ -428,12 +539,20 @@ def add_user_parcels(current: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, *,
     """
     start = 1 + (0 if current is None else len(current))
     geoms = new.to_crs("EPSG:4326").geometry.to_numpy()
-    out = gpd.GeoDataFrame({
-        "id": [f"U{start + i:03d}" for i in range(len(geoms))],
-        "name_zh": [str(n)[:80] for n in names], "name_en": [str(n)[:80] for n in names],
-        "intended_use": list(intended_use), "current_use_zh": "用户添加", "current_use_en": "added by the user",
-        "source": "added in the app this session", "accuracy": "as drawn / uploaded",
-    }, geometry=geoms, crs="EPSG:4326")
+    out = gpd.GeoDataFrame(
+        {
+            "id": [f"U{start + i:03d}" for i in range(len(geoms))],
+            "name_zh": [str(n)[:80] for n in names],
+            "name_en": [str(n)[:80] for n in names],
+            "intended_use": list(intended_use),
+            "current_use_zh": "用户添加",
+            "current_use_en": "added by the user",
+            "source": "added in the app this session",
+            "accuracy": "as drawn / uploaded",
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
     out["area_m2"] = shapely.area(to_metric(out).geometry.to_numpy()).round(1)
     merged = out if current is None else pd.concat([current, out], ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
@@ -444,8 +563,6 @@ def industry_options() -> tuple[str, ...]:
     from gis.scoring import CORE_INDUSTRIES, X_INDUSTRIES
 
     return (*CORE_INDUSTRIES, *X_INDUSTRIES, "residential")
-
-
 
 
 def preset_names() -> tuple[str, ...]:
@@ -473,8 +590,9 @@ def surface_geotiff(surf: Surface) -> bytes:
     return tiff(surf)
 
 
-def add_drawn_parcel(current: gpd.GeoDataFrame | None, geometry: Mapping, *, name: str,
-                     intended_use: str) -> gpd.GeoDataFrame:
+def add_drawn_parcel(
+    current: gpd.GeoDataFrame | None, geometry: Mapping, *, name: str, intended_use: str
+) -> gpd.GeoDataFrame:
     """The user's parcels with one drawn on the map (``geometry`` a GeoJSON geometry in WGS84)."""
     drawn = gpd.GeoDataFrame(geometry=[shapely.geometry.shape(geometry)], crs="EPSG:4326")
     return add_user_parcels(current, drawn, names=[name], intended_use=[intended_use])
@@ -484,9 +602,10 @@ def add_drawn_parcel(current: gpd.GeoDataFrame | None, geometry: Mapping, *, nam
 UPLOAD_NAME_COLUMNS = ("name_zh", "name", "名称", "NAME", "Name")
 
 
-def add_uploaded_parcels(current: gpd.GeoDataFrame | None, filename: str, data: bytes, *,
-                         intended_use: str) -> gpd.GeoDataFrame:
-    """The user's parcels with the polygons of an uploaded file appended (raises ImportFailure).
+def add_uploaded_parcels(
+    current: gpd.GeoDataFrame | None, filename: str, data: bytes, *, intended_use: str
+) -> gpd.GeoDataFrame:
+    """The user's parcels with the polygons of an uploaded file appended (raises ImportRefusedError).
 
     Their names come from the first of :data:`UPLOAD_NAME_COLUMNS` the file has; a parcel's intended use from
     its ``intended_use`` column when that holds a known use (:func:`industry_options`), else ``intended_use``.
@@ -497,6 +616,9 @@ def add_uploaded_parcels(current: gpd.GeoDataFrame | None, filename: str, data: 
     label = next((c for c in UPLOAD_NAME_COLUMNS if c in up.columns), None)
     names = up[label].astype(str).tolist() if label else [f"#{i + 1}" for i in range(len(up))]
     known = industry_options()
-    uses = ([u if u in known else intended_use for u in up["intended_use"].astype(str)]
-            if "intended_use" in up.columns else [intended_use] * len(up))
+    uses = (
+        [u if u in known else intended_use for u in up["intended_use"].astype(str)]
+        if "intended_use" in up.columns
+        else [intended_use] * len(up)
+    )
     return add_user_parcels(current, up, names=names, intended_use=uses)

@@ -81,16 +81,31 @@ def subpark_card(ds: DataSet, subpark_id: str, *, lang: str) -> SubparkCard:
         bld = info["buildings"]
         stn = info["stations"]
         return SubparkCard(
-            id=subpark_id, name=str(row[name_col(lang)]), cluster=t(f"cluster_{row['cluster']}", lang),
-            area=AreaFigures(km2=a["km2"], ha=a["ha"], mu=a["mu"], geodesic_km2=a["geodesic_km2"],
-                             declared_km2=None if pd.isna(declared) else float(declared)),
+            id=subpark_id,
+            name=str(row[name_col(lang)]),
+            cluster=t(f"cluster_{row['cluster']}", lang),
+            area=AreaFigures(
+                km2=a["km2"],
+                ha=a["ha"],
+                mu=a["mu"],
+                geodesic_km2=a["geodesic_km2"],
+                declared_km2=None if pd.isna(declared) else float(declared),
+            ),
             positioning=data_text(row, "industries", lang),
             carriers=str(row.get("carriers_zh") or "").strip(),
-            buildings=pd.DataFrame({t("f_name", lang): bld[name_col(lang)].astype(str),
-                                    t("f_kind", lang): [data_text(r, "kind", lang) for _, r in bld.iterrows()]}),
-            stations=pd.DataFrame({t("f_name", lang): stn[name_col(lang)].astype(str),
-                                   t("f_lines", lang): stn["lines"].astype(str) if "lines" in stn else "",
-                                   t("f_dist_m", lang): stn["dist_m"].round(0).astype(int)}),
+            buildings=pd.DataFrame(
+                {
+                    t("f_name", lang): bld[name_col(lang)].astype(str),
+                    t("f_kind", lang): [data_text(r, "kind", lang) for _, r in bld.iterrows()],
+                }
+            ),
+            stations=pd.DataFrame(
+                {
+                    t("f_name", lang): stn[name_col(lang)].astype(str),
+                    t("f_lines", lang): stn["lines"].astype(str) if "lines" in stn else "",
+                    t("f_dist_m", lang): stn["dist_m"].round(0).astype(int),
+                }
+            ),
             zones=tuple((t(f"zone_{z}", lang), s) for z, s in info["zones"].items() if s > 0.005),
             accuracy=data_text(row, "accuracy", lang),
         )
@@ -104,34 +119,57 @@ def area_tables(ds: DataSet, *, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     def build() -> tuple[pd.DataFrame, pd.DataFrame]:
         per_cluster = cluster_area_table(ds.park.subparks)
         labels = {"north": t("cluster_north", lang), "south": t("cluster_south", lang), "total": t("total", lang)}
-        clusters = pd.DataFrame({
-            t("f_cluster", lang): [labels.get(str(i), str(i)) for i in per_cluster.index],
-            t("f_count", lang): per_cluster["n_subparks"].to_numpy(),
-            t("f_area_km2", lang): per_cluster["area_km2"].round(3).to_numpy(),
-            t("f_geodesic_km2", lang): per_cluster["geodesic_area_km2"].round(3).to_numpy(),
-            t("f_share", lang): [f"{v:.1%}" for v in per_cluster["share"]],
-        })
+        clusters = pd.DataFrame(
+            {
+                t("f_cluster", lang): [labels.get(str(i), str(i)) for i in per_cluster.index],
+                t("f_count", lang): per_cluster["n_subparks"].to_numpy(),
+                t("f_area_km2", lang): per_cluster["area_km2"].round(3).to_numpy(),
+                t("f_geodesic_km2", lang): per_cluster["geodesic_area_km2"].round(3).to_numpy(),
+                t("f_share", lang): [f"{v:.1%}" for v in per_cluster["share"]],
+            }
+        )
         table = subpark_area_table(ds.park.subparks).sort_values(["cluster", "id"])
         declared = table["declared_area_km2"] if "declared_area_km2" in table else pd.Series(index=table.index)
-        subparks = pd.DataFrame({
-            t("f_id", lang): table["id"].astype(str), t("f_name", lang): table[name_col(lang)].astype(str),
-            t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in table["cluster"]],
-            t("f_area_km2", lang): table["area_km2"].round(3), t("f_area_ha", lang): table["area_ha"].round(1),
-            t("f_area_mu", lang): table["area_mu"].round(0),
-            t("f_declared_km2", lang): [f"{v:.2f}" if pd.notna(v) else "–" for v in declared],
-        })
-        total = pd.DataFrame([{
-            t("f_id", lang): "", t("f_name", lang): t("total", lang), t("f_cluster", lang): "",
-            t("f_area_km2", lang): round(float(table["area_km2"].sum()), 3),
-            t("f_area_ha", lang): round(float(table["area_ha"].sum()), 1),
-            t("f_area_mu", lang): round(float(table["area_mu"].sum()), 0), t("f_declared_km2", lang): "–"}])
+        subparks = pd.DataFrame(
+            {
+                t("f_id", lang): table["id"].astype(str),
+                t("f_name", lang): table[name_col(lang)].astype(str),
+                t("f_cluster", lang): [t(f"cluster_{c}", lang) for c in table["cluster"]],
+                t("f_area_km2", lang): table["area_km2"].round(3),
+                t("f_area_ha", lang): table["area_ha"].round(1),
+                t("f_area_mu", lang): table["area_mu"].round(0),
+                t("f_declared_km2", lang): [f"{v:.2f}" if pd.notna(v) else "–" for v in declared],
+            }
+        )
+        total = pd.DataFrame(
+            [
+                {
+                    t("f_id", lang): "",
+                    t("f_name", lang): t("total", lang),
+                    t("f_cluster", lang): "",
+                    t("f_area_km2", lang): round(float(table["area_km2"].sum()), 3),
+                    t("f_area_ha", lang): round(float(table["area_ha"].sum()), 1),
+                    t("f_area_mu", lang): round(float(table["area_mu"].sum()), 0),
+                    t("f_declared_km2", lang): "–",
+                }
+            ]
+        )
         return clusters, pd.concat([subparks, total], ignore_index=True)
 
     return CACHE.get(("areas", ds.version, lang), build)
 
 
-def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs84", selected: str | None = None,
-             selected_parcel: str | None = None, focus_token: str | None = None, height: int = 620) -> MapJson:
+def home_map(
+    ds: DataSet,
+    *,
+    lang: str,
+    basemap: dict,
+    basemap_datum: str = "wgs84",
+    selected: str | None = None,
+    selected_parcel: str | None = None,
+    focus_token: str | None = None,
+    height: int = 620,
+) -> MapJson:
     """The home map's spec: every park layer (a large parcel layer as vector tiles), sub-park labels, the
     selected sub-park or parcel outlined and, when ``focus_token`` changes, the view zoomed to it."""
     datum = basemap_datum
@@ -143,12 +181,21 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
             if lid == "parcels":
                 refs.append(parcels_ref(ds, "parcels", lang=lang, datum=datum))
                 continue
-            refs.append(layer_ref(lid, name=spec.label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
-                                  show=spec.visible, interactive=lid not in ("district", "zones", "clusters"),
-                                  labels=lid in ("subparks", "stations"), popups=lid not in ("subparks", "parcels"),
-                                  label_min_zoom=14 if lid == "stations" else 0))
+            refs.append(
+                layer_ref(
+                    lid,
+                    name=spec.label(lang),
+                    url=layer_url(ds.version, lid, lang=lang, datum=datum),
+                    show=spec.visible,
+                    interactive=lid not in ("district", "zones", "clusters"),
+                    labels=lid in ("subparks", "stations"),
+                    popups=lid not in ("subparks", "parcels"),
+                    label_min_zoom=14 if lid == "stations" else 0,
+                )
+            )
         legend = context_legend(ds, lang=lang) + legend_entries(
-            [get_spec(lid) for lid in HOME_LAYERS if lid != "clusters"], lang=lang)
+            [get_spec(lid) for lid in HOME_LAYERS if lid != "clusters"], lang=lang
+        )
         return refs, legend, bounds_of(ds.park.district, datum=datum)
 
     refs, legend, fit = CACHE.get(("home", ds.version, lang, datum), base)
@@ -165,9 +212,21 @@ def home_map(ds: DataSet, *, lang: str, basemap: dict, basemap_datum: str = "wgs
         if focus_token:
             sp = ds.park.subparks
             focus = {"token": focus_token, "bounds": bounds_of(sp[sp["id"] == selected], datum=datum), "max_zoom": 16}
-    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap=basemap, fit=fit, legend_title=t("legend", lang), legend=legend,
-                            focus=focus, selected=chosen, height=height, map_key="home"))
+    return map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap=basemap,
+            fit=fit,
+            legend_title=t("legend", lang),
+            legend=legend,
+            focus=focus,
+            selected=chosen,
+            height=height,
+            map_key="home",
+        )
+    )
 
 
 def parcel_focus(ds: DataSet, parcel_id: str, *, token: str, datum: str = "wgs84") -> dict | None:
@@ -197,11 +256,17 @@ def layer_inventory(ds: DataSet, *, lang: str) -> pd.DataFrame:
             gdf = ds.park.layer(layer_id)
             sources = sorted({data_text(r, "source", lang) for _, r in gdf.iterrows()})
             accuracy = sorted({data_text(r, "accuracy", lang) for _, r in gdf.iterrows()})
-            rows.append({t("data_layers", lang): get_spec(layer_id).label(lang) if layer_id != "creek_edge"
-                         else t("layer_creek_edge", lang), t("data_file", lang): rel,
-                         t("data_features", lang): len(gdf),
-                         t("f_source", lang): " | ".join(sources[:3]) + (" …" if len(sources) > 3 else ""),
-                         t("f_accuracy", lang): " | ".join(accuracy[:2]) + (" …" if len(accuracy) > 2 else "")})
+            rows.append(
+                {
+                    t("data_layers", lang): get_spec(layer_id).label(lang)
+                    if layer_id != "creek_edge"
+                    else t("layer_creek_edge", lang),
+                    t("data_file", lang): rel,
+                    t("data_features", lang): len(gdf),
+                    t("f_source", lang): " | ".join(sources[:3]) + (" …" if len(sources) > 3 else ""),
+                    t("f_accuracy", lang): " | ".join(accuracy[:2]) + (" …" if len(accuracy) > 2 else ""),
+                }
+            )
         return pd.DataFrame(rows)
 
     return CACHE.get(("inventory", ds.version, lang), build)
@@ -225,11 +290,15 @@ def indicator_table(*, lang: str) -> pd.DataFrame:
     from gis.indicators import table1
 
     df = table1()
-    return pd.DataFrame({
-        t("ind_indicator", lang): df[name_col(lang)], t("ind_unit", lang): df["unit_en" if lang == "en" else "unit_zh"],
-        t("ind_2019", lang): [_figure(v) for v in df["y2019"]], t("ind_2025", lang): [_figure(v) for v in df["y2025"]],
-        t("ind_growth", lang): [f"+{v:.1%}" if pd.notna(v) else "–" for v in df["growth"]],
-    })
+    return pd.DataFrame(
+        {
+            t("ind_indicator", lang): df[name_col(lang)],
+            t("ind_unit", lang): df["unit_en" if lang == "en" else "unit_zh"],
+            t("ind_2019", lang): [_figure(v) for v in df["y2019"]],
+            t("ind_2025", lang): [_figure(v) for v in df["y2025"]],
+            t("ind_growth", lang): [f"+{v:.1%}" if pd.notna(v) else "–" for v in df["growth"]],
+        }
+    )
 
 
 def indicator_index(*, lang: str) -> pd.DataFrame:
@@ -238,11 +307,18 @@ def indicator_index(*, lang: str) -> pd.DataFrame:
     from gis.indicators import table1
 
     based = table1().dropna(subset=["y2019"])
-    return pd.concat([
-        pd.DataFrame({"indicator": based[name_col(lang)], "year": t("ind_2019", lang), "index": 100.0}),
-        pd.DataFrame({"indicator": based[name_col(lang)], "year": t("ind_2025", lang),
-                      "index": (based["y2025"] / based["y2019"] * 100).round(1)}),
-    ])
+    return pd.concat(
+        [
+            pd.DataFrame({"indicator": based[name_col(lang)], "year": t("ind_2019", lang), "index": 100.0}),
+            pd.DataFrame(
+                {
+                    "indicator": based[name_col(lang)],
+                    "year": t("ind_2025", lang),
+                    "index": (based["y2025"] / based["y2019"] * 100).round(1),
+                }
+            ),
+        ]
+    )
 
 
 def other_indicators(*, lang: str) -> pd.DataFrame:
@@ -250,5 +326,10 @@ def other_indicators(*, lang: str) -> pd.DataFrame:
     from gis.indicators import other_2019
 
     other = other_2019()
-    return pd.DataFrame({t("ind_indicator", lang): other[name_col(lang)], t("ind_2019", lang): other["value"],
-                         t("ind_unit", lang): other["unit_en" if lang == "en" else "unit_zh"]})
+    return pd.DataFrame(
+        {
+            t("ind_indicator", lang): other[name_col(lang)],
+            t("ind_2019", lang): other["value"],
+            t("ind_unit", lang): other["unit_en" if lang == "en" else "unit_zh"],
+        }
+    )

@@ -33,8 +33,17 @@ from planner.scenario_edit import metrics as scenario_metrics
 from text.messages import t
 
 #: Layers offered for export, in menu order (``scored_parcels`` and ``scenario_current`` are derived).
-EXPORT_LAYERS = ("district", "clusters", "subparks", "zones", "buildings", "parcels", "stations",
-                 "scored_parcels", "scenario_current")
+EXPORT_LAYERS = (
+    "district",
+    "clusters",
+    "subparks",
+    "zones",
+    "buildings",
+    "parcels",
+    "stations",
+    "scored_parcels",
+    "scenario_current",
+)
 
 
 def layer_label(layer_id: str, lang: str) -> str:
@@ -45,31 +54,56 @@ def layer_label(layer_id: str, lang: str) -> str:
 def scenario_layer(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario) -> gpd.GeoDataFrame:
     """What the scenario adds, as one feature (EPSG:4326) with its name and added area (km²)."""
     m = scenario_metrics(ds, ev, scores, scenario)
-    return to_storage(gpd.GeoDataFrame(
-        {"id": [scenario.id], "name_zh": [scenario.name], "name_en": [scenario.name], "slot": ["s0"],
-         "added": [round(m.added_km2, 4)], "source": ["scenario drawn in Putuo Park Planner"],
-         "accuracy": ["as the parcels and drawn areas it is made of"]},
-        geometry=[m.added_geometry_m], crs="EPSG:4549"))
+    return to_storage(
+        gpd.GeoDataFrame(
+            {
+                "id": [scenario.id],
+                "name_zh": [scenario.name],
+                "name_en": [scenario.name],
+                "slot": ["s0"],
+                "added": [round(m.added_km2, 4)],
+                "source": ["scenario drawn in Putuo Park Planner"],
+                "accuracy": ["as the parcels and drawn areas it is made of"],
+            },
+            geometry=[m.added_geometry_m],
+            crs="EPSG:4549",
+        )
+    )
 
 
 def layers_for_export(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario) -> dict[str, gpd.GeoDataFrame]:
     """Every exportable layer by id (EPSG:4326)."""
     park = ds.park
-    return {"district": park.district, "clusters": park.layer("clusters"), "subparks": park.subparks,
-            "zones": park.zones, "buildings": park.buildings, "parcels": park.parcels, "stations": park.stations,
-            "scored_parcels": scored_layer(ev, scores), "scenario_current": scenario_layer(ds, ev, scores, scenario)}
+    return {
+        "district": park.district,
+        "clusters": park.layer("clusters"),
+        "subparks": park.subparks,
+        "zones": park.zones,
+        "buildings": park.buildings,
+        "parcels": park.parcels,
+        "stations": park.stations,
+        "scored_parcels": scored_layer(ev, scores),
+        "scenario_current": scenario_layer(ds, ev, scores, scenario),
+    }
 
 
-def export(layers: Mapping[str, gpd.GeoDataFrame], *, fmt: str, target: str, encoding: str,
-           lang: str) -> tuple[bytes, str, str]:
+def export(
+    layers: Mapping[str, gpd.GeoDataFrame], *, fmt: str, target: str, encoding: str, lang: str
+) -> tuple[bytes, str, str]:
     """The chosen layers in one file: (bytes, file name, MIME type). Raises ExportError on a bad choice."""
     meta = ExportMeta(title=", ".join(layer_label(k, lang) for k in layers), exported=date.today().isoformat())
     return export_layers(dict(layers), fmt=fmt, target=target, encoding=encoding, meta=meta)
 
 
-def extent(ds: DataSet, kind: str, *, cluster: str | None = None, subpark: str | None = None,
-           scenario_geometry_m: shapely.Geometry | None = None,
-           view_bounds: Sequence[Sequence[float]] | None = None) -> tuple[float, float, float, float]:
+def extent(
+    ds: DataSet,
+    kind: str,
+    *,
+    cluster: str | None = None,
+    subpark: str | None = None,
+    scenario_geometry_m: shapely.Geometry | None = None,
+    view_bounds: Sequence[Sequence[float]] | None = None,
+) -> tuple[float, float, float, float]:
     """The print extent (EPSG:4549, padded) for the district, a cluster, a sub-park, the scenario's
     changes, or the map view the browser reported (``[[south, west], [north, east]]``)."""
     park = ds.park
@@ -87,8 +121,7 @@ def extent(ds: DataSet, kind: str, *, cluster: str | None = None, subpark: str |
     return padded_extent(geom, margin=0.04)
 
 
-def print_map(frames: list, *, spec: PrintSpec, extent_m: tuple[float, float, float, float],
-              basemap: Any = None):  # noqa: ANN201 - a matplotlib Figure
+def print_map(frames: list, *, spec: PrintSpec, extent_m: tuple[float, float, float, float], basemap: Any = None):
     """A print map figure of these (spec, layer) frames over ``extent_m`` (EPSG:4549), in the official layout
     (frame, title block, numeric scale, grid labels), over the local basemap when one is given."""
     return render(frames, spec=spec, extent_m=extent_m, basemap=basemap)
@@ -104,22 +137,56 @@ def print_frames(ds: DataSet, layers: Mapping[str, gpd.GeoDataFrame], chosen: Se
     return frames
 
 
-def atlas_pdf(ds: DataSet, layers: Mapping[str, gpd.GeoDataFrame], scores: Scores, *, kind: str, top_n: int,
-              lang: str, unit: str = "", basemap: Any = None, georef: bool = False) -> bytes:
+def atlas_pdf(
+    ds: DataSet,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    scores: Scores,
+    *,
+    kind: str,
+    top_n: int,
+    lang: str,
+    unit: str = "",
+    basemap: Any = None,
+    georef: bool = False,
+) -> bytes:
     """One page per sub-park, or per top-N parcel (with its score and rank)."""
     table = scores.table
-    ids = list(ds.park.subparks["id"]) if kind == "subparks" else \
-        list(table[table["rank"].notna()].sort_values("rank").index[:top_n])
-    frames = [(get_spec(i), ds.park.layer(i)) for i in ("roads", "metro_lines", "district", "zones", "subparks",
-                                                        "buildings", "stations") if len(ds.park.layer(i))]
+    ids = (
+        list(ds.park.subparks["id"])
+        if kind == "subparks"
+        else list(table[table["rank"].notna()].sort_values("rank").index[:top_n])
+    )
+    frames = [
+        (get_spec(i), ds.park.layer(i))
+        for i in ("roads", "metro_lines", "district", "zones", "subparks", "buildings", "stations")
+        if len(ds.park.layer(i))
+    ]
     frames.append((get_spec("scored_parcels"), layers["scored_parcels"]))
-    return atlas(ds.park, ids=ids, kind=kind, frames=frames, basemap=basemap, georef=georef,
-                 scored=table.rename_axis("id").reset_index() if kind == "parcels" else None,  # an id column
-                 base=PrintSpec(title="", lang=lang, paper="A4", landscape=True, unit=unit))
+    return atlas(
+        ds.park,
+        ids=ids,
+        kind=kind,
+        frames=frames,
+        basemap=basemap,
+        georef=georef,
+        scored=table.rename_axis("id").reset_index() if kind == "parcels" else None,  # an id column
+        base=PrintSpec(title="", lang=lang, paper="A4", landscape=True, unit=unit),
+    )
 
 
-def report_pdf(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, layers: Mapping[str, gpd.GeoDataFrame],
-               *, author: str, lang: str, unit: str = "", basemap: Any = None, georef: bool = False) -> bytes:
+def report_pdf(
+    ds: DataSet,
+    ev: Evaluation,
+    scores: Scores,
+    scenario: Scenario,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    author: str,
+    lang: str,
+    unit: str = "",
+    basemap: Any = None,
+    georef: bool = False,
+) -> bytes:
     """The scenario report: map, metrics, weights, each added parcel's score card."""
     from gis.scoring import explain
 
@@ -127,40 +194,83 @@ def report_pdf(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, 
     cards = {}
     for pid in scenario.parcels:
         card = explain(ev.raw.loc[pid], ev.norm.loc[pid], scores.weights)
-        cards[pid] = pd.DataFrame({
-            t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
-            t("f_raw", lang): [msg.text(lang) for msg in card["raw"]],
-            t("f_norm", lang): card["normalised"].round(3),
-            t("f_weight", lang): (card["weight"] * 100).round(1),
-            t("f_contrib", lang): card["contribution"].round(3)})
+        cards[pid] = pd.DataFrame(
+            {
+                t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
+                t("f_raw", lang): [msg.text(lang) for msg in card["raw"]],
+                t("f_norm", lang): card["normalised"].round(3),
+                t("f_weight", lang): (card["weight"] * 100).round(1),
+                t("f_contrib", lang): card["contribution"].round(3),
+            }
+        )
     added = layers["scored_parcels"][layers["scored_parcels"]["id"].isin(scenario.parcels)]
-    return scenario_report(ds.park, scenario_name=scenario.name, author=author, metrics=m, added_parcels=added,
-                           cards=cards, weights=dict(scores.weights), lang=lang, unit=unit, basemap=basemap,
-                           georef=georef)
+    return scenario_report(
+        ds.park,
+        scenario_name=scenario.name,
+        author=author,
+        metrics=m,
+        added_parcels=added,
+        cards=cards,
+        weights=dict(scores.weights),
+        lang=lang,
+        unit=unit,
+        basemap=basemap,
+        georef=georef,
+    )
 
 
 def offline_html(ds: DataSet, *, lang: str) -> bytes:
     """The park map as one self-contained HTML file (every layer inline, Leaflet inlined)."""
     ids = tuple(s.id for s in CONTEXT_LAYERS if len(ds.layer(s.id))) + (
-        "district", "zones", "subparks", "parcels", "buildings", "stations")
-    refs = [layer_ref(lid, name=get_spec(lid).label(lang), labels=lid == "subparks",
-                      doc=layer_document(get_spec(lid), ds.park.layer(lid), lang=lang,
-                                         label_field="name" if lid == "subparks" else None))
-            for lid in ids]
-    spec = map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
-                            legend_title=t("legend", lang),
-                            legend=legend_entries([get_spec(i) for i in ids], lang=lang)))
+        "district",
+        "zones",
+        "subparks",
+        "parcels",
+        "buildings",
+        "stations",
+    )
+    refs = [
+        layer_ref(
+            lid,
+            name=get_spec(lid).label(lang),
+            labels=lid == "subparks",
+            doc=layer_document(
+                get_spec(lid), ds.park.layer(lid), lang=lang, label_field="name" if lid == "subparks" else None
+            ),
+        )
+        for lid in ids
+    ]
+    spec = map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap={"tiles": [], "datum": "wgs84"},
+            fit=bounds_of(ds.park.district),
+            legend_title=t("legend", lang),
+            legend=legend_entries([get_spec(i) for i in ids], lang=lang),
+        )
+    )
     return standalone_html(spec, title=t("app_title", lang)).encode("utf-8")
 
 
 def view_map(ds: DataSet, *, lang: str) -> MapJson:
     """A small map whose view (reported by the browser) frames a print map."""
     refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks"), lang=lang)
-    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(ds.park.district),
-                            legend_title=t("legend", lang), legend=[], report_view=True, height=320,
-                            map_key="print_view"))
+    return map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap={"tiles": [], "datum": "wgs84"},
+            fit=bounds_of(ds.park.district),
+            legend_title=t("legend", lang),
+            legend=[],
+            report_view=True,
+            height=320,
+            map_key="print_view",
+        )
+    )
 
 
 def formats() -> tuple[str, ...]:
@@ -203,4 +313,3 @@ def parcel_file(ev: Evaluation, scores: Scores, *, fmt: str, lang: str) -> bytes
     from gis.errors import ExportError
 
     raise ExportError("exp_unknown_format", format=str(fmt), expected=list(PARCEL_FILES))
-

@@ -34,19 +34,45 @@ from tiles.cache import BoundedCache
 #: What each target layer accepts.
 KINDS = {"subparks": "polygon", "parcels": "polygon", "buildings": "any"}
 #: The coordinate systems offered (besides a typed one); "auto" reads the file's own or guesses.
-CRS_CHOICES = ("auto", "EPSG:4326", "EPSG:4490", "GCJ-02", "BD-09", "EPSG:4549", "EPSG:4550", "EPSG:4528",
-               "EPSG:4529", "EPSG:4499", "SWAP", "custom")
+CRS_CHOICES = (
+    "auto",
+    "EPSG:4326",
+    "EPSG:4490",
+    "GCJ-02",
+    "BD-09",
+    "EPSG:4549",
+    "EPSG:4550",
+    "EPSG:4528",
+    "EPSG:4529",
+    "EPSG:4499",
+    "SWAP",
+    "custom",
+)
 CACHE = BoundedCache(256 * 1024 * 1024)
 
 #: How the preview map draws the layer as declared and as the two shifted readings.
 READINGS = LayerSpec(
-    "import_readings", "imp_layer_readings", "polygon", {"color": "#2b6cb0", "weight": 2, "fillOpacity": 0.25},
-    tooltip=(("name", "f_name"),), popup=(), category_field="reading",
-    categories=(Category("declared", "imp_reading_declared", {"color": "#2b6cb0", "fillColor": "#63b3ed"}),
-                Category("gcj02", "imp_reading_gcj02", {"color": "#dd6b20", "fillColor": "#f6ad55",
-                                                        "dashArray": "5 4", "fillOpacity": 0.15}),
-                Category("bd09", "imp_reading_bd09", {"color": "#38a169", "fillColor": "#68d391",
-                                                      "dashArray": "2 4", "fillOpacity": 0.15})))
+    "import_readings",
+    "imp_layer_readings",
+    "polygon",
+    {"color": "#2b6cb0", "weight": 2, "fillOpacity": 0.25},
+    tooltip=(("name", "f_name"),),
+    popup=(),
+    category_field="reading",
+    categories=(
+        Category("declared", "imp_reading_declared", {"color": "#2b6cb0", "fillColor": "#63b3ed"}),
+        Category(
+            "gcj02",
+            "imp_reading_gcj02",
+            {"color": "#dd6b20", "fillColor": "#f6ad55", "dashArray": "5 4", "fillOpacity": 0.15},
+        ),
+        Category(
+            "bd09",
+            "imp_reading_bd09",
+            {"color": "#38a169", "fillColor": "#68d391", "dashArray": "2 4", "fillOpacity": 0.15},
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -91,8 +117,15 @@ def crs_choice(choice: str, custom: str, *, file: str) -> str | None:
     return choice
 
 
-def preview(ds: DataSet, upload: Upload, *, kind: str, crs: str | None, layer: str | None = None,
-            xy: tuple[str, str] | None = None) -> Preview:
+def preview(
+    ds: DataSet,
+    upload: Upload,
+    *,
+    kind: str,
+    crs: str | None,
+    layer: str | None = None,
+    xy: tuple[str, str] | None = None,
+) -> Preview:
     """Read the upload in a worker (limits on memory, CPU and time) as a ``kind`` layer, and check a lon/lat
     layer against the OpenStreetMap roads and stations: is it really WGS84, or GCJ-02/BD-09?"""
     key = ("preview", upload.digest, kind, crs, layer, xy, ds.version)
@@ -128,13 +161,11 @@ class Plan:
     problems: tuple[Message, ...]
 
 
-def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mapping[str, str | None],
-         mode: str) -> Plan:
+def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mapping[str, str | None], mode: str) -> Plan:
     """Map the fields, combine with the current layer (``replace``, ``append`` or ``merge`` by id) and check
     the park's invariants when sub-parks change. Raises SchemaError when a required field is not mapped."""
     # the preview itself (compared by identity), not id(pv): the key holds it, so its id is never another's
-    key = ("plan", upload.digest, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), mode,
-           pv, ds.version)
+    key = ("plan", upload.digest, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), mode, pv, ds.version)
 
     def build() -> Plan:
         mapped = apply_mapping(pv.result, dict(mapping), layer_kind=kind, source_note=f"imported from {upload.name}")
@@ -155,9 +186,13 @@ def label_column(layer: gpd.GeoDataFrame) -> str | None:
     """The column to label an imported layer's features with: a text column with some text, one whose name
     says it is a name first (``name``, ``名称`` …); None if the layer has no text."""
     skip = {"id", layer.geometry.name}
-    texts = [c for c in layer.columns if c not in skip and (gpd.pd.api.types.is_string_dtype(layer[c])
-                                                             or gpd.pd.api.types.is_object_dtype(layer[c]))
-             and layer[c].astype("string").str.strip().fillna("").ne("").any()]
+    texts = [
+        c
+        for c in layer.columns
+        if c not in skip
+        and (gpd.pd.api.types.is_string_dtype(layer[c]) or gpd.pd.api.types.is_object_dtype(layer[c]))
+        and layer[c].astype("string").str.strip().fillna("").ne("").any()
+    ]
     named = [c for c in texts if str(c).lower() in _NAME_HINTS or "name" in str(c).lower() or "名" in str(c)]
     return (named or texts or [None])[0]
 
@@ -174,8 +209,9 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> MapJson:
     else:
         layer = layer.assign(name_zh=layer["id"])
     layer = layer.assign(name_en=layer["name_zh"])
-    refs = context_refs(ds, lang=lang) + park_refs(ds, ("district", "subparks", "stations"), lang=lang,
-                                                   labels=("subparks", "stations"))
+    refs = context_refs(ds, lang=lang) + park_refs(
+        ds, ("district", "subparks", "stations"), lang=lang, labels=("subparks", "stations")
+    )
     spec = get_spec("parcels" if KINDS[kind] == "polygon" else "buildings")
     legend = context_legend(ds, lang=lang) + legend_entries([get_spec("district"), get_spec("subparks")], lang=lang)
     if tiles.is_large(layer):
@@ -189,22 +225,42 @@ def preview_map(ds: DataSet, pv: Preview, *, kind: str, lang: str) -> MapJson:
             readings.append(shift_geometries(layer, source=datum, target="wgs84").assign(reading=datum))
         both = gpd.GeoDataFrame(gpd.pd.concat(readings, ignore_index=True), geometry="geometry", crs="EPSG:4326")
         both["id"] = [f"{r}:{i}" for r, i in zip(both["reading"], both["id"])]
-        refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
-                              doc=layer_document(READINGS, both, lang=lang)))
+        refs.append(
+            layer_ref(
+                "import_preview", name=t("imp_preview_layer", lang), doc=layer_document(READINGS, both, lang=lang)
+            )
+        )
         legend += legend_entries([READINGS], lang=lang)
     else:
-        refs.append(layer_ref("import_preview", name=t("imp_preview_layer", lang),
-                              doc=layer_document(spec, layer, lang=lang)))
+        refs.append(
+            layer_ref("import_preview", name=t("imp_preview_layer", lang), doc=layer_document(spec, layer, lang=lang))
+        )
         if pv.datum is not None:  # points or lines: the shifted readings as their own layers
             shifts: tuple[Datum, ...] = ("gcj02", "bd09")
             for datum in shifts:
                 shifted = shift_geometries(layer, source=datum, target="wgs84")
-                refs.append(layer_ref(f"import_{datum}", name=t(f"imp_reading_{datum}", lang), show=False,
-                                      doc=layer_document(spec, shifted, lang=lang)))
+                refs.append(
+                    layer_ref(
+                        f"import_{datum}",
+                        name=t(f"imp_reading_{datum}", lang),
+                        show=False,
+                        doc=layer_document(spec, shifted, lang=lang),
+                    )
+                )
         legend += legend_entries([spec], lang=lang)
-    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap={"tiles": [], "datum": "wgs84"}, fit=bounds_of(layer),
-                            legend_title=t("legend", lang), legend=legend, height=460, map_key="import"))
+    return map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap={"tiles": [], "datum": "wgs84"},
+            fit=bounds_of(layer),
+            legend_title=t("legend", lang),
+            legend=legend,
+            height=460,
+            map_key="import",
+        )
+    )
 
 
 @dataclass(frozen=True)

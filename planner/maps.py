@@ -44,20 +44,42 @@ def context_refs(ds: DataSet, *, lang: str, datum: str = "wgs84") -> list[dict]:
     refs = []
     for spec in CONTEXT_LAYERS:
         if len(ds.layer(spec.id)):
-            refs.append(layer_ref(spec.id, name=spec.label(lang), url=layer_url(ds.version, spec.id, lang=lang,
-                                                                               datum=datum), popups=False))
+            refs.append(
+                layer_ref(
+                    spec.id,
+                    name=spec.label(lang),
+                    url=layer_url(ds.version, spec.id, lang=lang, datum=datum),
+                    popups=False,
+                )
+            )
     return refs
 
 
-def park_refs(ds: DataSet, layer_ids: Sequence[str], *, lang: str, datum: str = "wgs84",
-              interactive: Sequence[str] = (), labels: Sequence[str] = ("subparks",)) -> list[dict]:
+def park_refs(
+    ds: DataSet,
+    layer_ids: Sequence[str],
+    *,
+    lang: str,
+    datum: str = "wgs84",
+    interactive: Sequence[str] = (),
+    labels: Sequence[str] = ("subparks",),
+) -> list[dict]:
     """Park layers by signed URL, in draw order; only ``interactive`` ones answer clicks and hovering."""
     refs = []
     for lid in layer_ids:
         spec = get_spec(lid)
-        refs.append(layer_ref(lid, name=spec.label(lang), url=layer_url(ds.version, lid, lang=lang, datum=datum),
-                              show=spec.visible, interactive=lid in interactive, labels=lid in labels, popups=False,
-                              label_min_zoom=14 if lid == "stations" else 0))
+        refs.append(
+            layer_ref(
+                lid,
+                name=spec.label(lang),
+                url=layer_url(ds.version, lid, lang=lang, datum=datum),
+                show=spec.visible,
+                interactive=lid in interactive,
+                labels=lid in labels,
+                popups=False,
+                label_min_zoom=14 if lid == "stations" else 0,
+            )
+        )
     return refs
 
 
@@ -72,8 +94,17 @@ def context_legend(ds: DataSet, *, lang: str) -> list[list]:
     return entries
 
 
-def parcels_ref(ds: DataSet, spec_id: str, *, lang: str, datum: str = "wgs84", classes=None,  # noqa: ANN001
-                order: Sequence[str] = (), extra=None, interactive: bool = True) -> dict:  # noqa: ANN001
+def parcels_ref(
+    ds: DataSet,
+    spec_id: str,
+    *,
+    lang: str,
+    datum: str = "wgs84",
+    classes=None,
+    order: Sequence[str] = (),
+    extra=None,
+    interactive: bool = True,
+) -> dict:
     """The parcels layer of a map, drawn with the registry spec ``spec_id`` and restyled by ``classes``
     (parcel id -> category): one document for a small layer, vector tiles for a large one."""
     from planner import tiles
@@ -82,11 +113,18 @@ def parcels_ref(ds: DataSet, spec_id: str, *, lang: str, datum: str = "wgs84", c
     parcels = ds.park.parcels
     if tiles.is_large(parcels):
         eng = tiles.engine(ds.version, "parcels", parcels)
-        return tiles.tiled_ref(ds.version, "parcels", eng, spec, name=spec.label(lang), datum=datum, classes=classes,
-                               order=order)
-    return layer_ref(spec_id, name=spec.label(lang), url=layer_url(ds.version, spec_id, lang=lang, datum=datum),
-                     restyle=classes.to_dict() if classes is not None else None, extra=extra, popups=False,
-                     interactive=interactive)
+        return tiles.tiled_ref(
+            ds.version, "parcels", eng, spec, name=spec.label(lang), datum=datum, classes=classes, order=order
+        )
+    return layer_ref(
+        spec_id,
+        name=spec.label(lang),
+        url=layer_url(ds.version, spec_id, lang=lang, datum=datum),
+        restyle=classes.to_dict() if classes is not None else None,
+        extra=extra,
+        popups=False,
+        interactive=interactive,
+    )
 
 
 def clicked_parcel(ds: DataSet, event: dict, *, layer_ids: Sequence[str], datum: str = "wgs84") -> str | None:
@@ -100,8 +138,14 @@ def clicked_parcel(ds: DataSet, event: dict, *, layer_ids: Sequence[str], datum:
         return str(event["id"])
     if event.get("layer") is None and tiles.is_large(ds.park.parcels):
         try:
-            return tiles.feature_at(ds.version, "parcels", lat=float(event["lat"]), lng=float(event["lng"]),
-                                    zoom=float(event["zoom"]), datum=datum)
+            return tiles.feature_at(
+                ds.version,
+                "parcels",
+                lat=float(event["lat"]),
+                lng=float(event["lng"]),
+                zoom=float(event["zoom"]),
+                datum=datum,
+            )
         except (KeyError, TypeError, ValueError):
             return None
     return None

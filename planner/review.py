@@ -15,8 +15,14 @@ from gis.regulatory import Check, Review, normalise_layer, review_proposals
 from text.messages import t
 
 #: Rule id -> catalogue key of its name.
-RULE_NAMES = {"use": "rev_rule_use", "far_max": "rev_rule_far_max", "far_min": "rev_rule_far_min",
-              "height": "rev_rule_height", "density": "rev_rule_density", "green": "rev_rule_green"}
+RULE_NAMES = {
+    "use": "rev_rule_use",
+    "far_max": "rev_rule_far_max",
+    "far_min": "rev_rule_far_min",
+    "height": "rev_rule_height",
+    "density": "rev_rule_density",
+    "green": "rev_rule_green",
+}
 
 
 @dataclass(frozen=True)
@@ -38,9 +44,13 @@ def land_use_codes() -> LandUseCodes:
     return load_landuse()
 
 
-def run_review(proposals: gpd.GeoDataFrame, regulatory: gpd.GeoDataFrame, *,
-               proposal_fields: Mapping[str, str] | None = None,
-               regulatory_fields: Mapping[str, str] | None = None) -> ReviewRun:
+def run_review(
+    proposals: gpd.GeoDataFrame,
+    regulatory: gpd.GeoDataFrame,
+    *,
+    proposal_fields: Mapping[str, str] | None = None,
+    regulatory_fields: Mapping[str, str] | None = None,
+) -> ReviewRun:
     """Check the fields of both layers, then review every proposal (:func:`gis.regulatory.review_proposals`).
 
     Raises
@@ -67,8 +77,13 @@ def fix_text(check: Check, lang: str) -> str:
         return t("rev_fix_use", lang, planned=check.limit)
     if check.change is None:
         return ""
-    key = {"far_max": "rev_fix_gfa_less", "far_min": "rev_fix_gfa_more", "height": "rev_fix_height",
-           "density": "rev_fix_footprint", "green": "rev_fix_green"}[check.rule]
+    key = {
+        "far_max": "rev_fix_gfa_less",
+        "far_min": "rev_fix_gfa_more",
+        "height": "rev_fix_height",
+        "density": "rev_fix_footprint",
+        "green": "rev_fix_green",
+    }[check.rule]
     return t(key, lang, amount=f"{abs(check.change):,.1f}" if check.rule == "height" else f"{abs(check.change):,.0f}")
 
 
@@ -80,21 +95,43 @@ def review_json(run: ReviewRun, *, lang: str = "zh") -> dict[str, Any]:
 
 def _review_json(review: Review, lang: str) -> dict[str, Any]:
     return {
-        "name": review.name, "pass": review.passed, "site_area_m2": round(review.site_area_m2, 2),
-        "geodesic_area_m2": round(review.geodesic_area_m2, 2), "max_gfa_m2": round(review.max_gfa_m2, 1),
+        "name": review.name,
+        "pass": review.passed,
+        "site_area_m2": round(review.site_area_m2, 2),
+        "geodesic_area_m2": round(review.geodesic_area_m2, 2),
+        "max_gfa_m2": round(review.max_gfa_m2, 1),
         "parcels": {k: round(v, 2) for k, v in review.parcels.items()},
         "ignored_slivers": {k: round(v, 2) for k, v in review.slivers.items()},
-        "checks": [{"rule": c.rule, "pass": c.passed, "value": c.value, "limit": c.limit, "unit": c.unit,
-                    "clause": c.clause, "margin": c.margin, "fix": fix_text(c, lang)} for c in review.checks],
+        "checks": [
+            {
+                "rule": c.rule,
+                "pass": c.passed,
+                "value": c.value,
+                "limit": c.limit,
+                "unit": c.unit,
+                "clause": c.clause,
+                "margin": c.margin,
+                "fix": fix_text(c, lang),
+            }
+            for c in review.checks
+        ],
     }
 
 
 def check_rows(review: Review, *, lang: str) -> list[dict[str, Any]]:
     """One row per check for a table: rule, clause, limit, value, margin, result and what would comply."""
-    return [{"rule": rule_name(c.rule, lang), "clause": c.clause, "limit": _shown(c.limit, c.unit),
-             "value": _shown(c.value, c.unit), "margin": "" if c.margin is None else f"{c.margin:+g}",
-             "result": t({True: "rev_pass", False: "rev_fail", None: "rev_no_data"}[c.passed], lang),
-             "fix": fix_text(c, lang)} for c in review.checks]
+    return [
+        {
+            "rule": rule_name(c.rule, lang),
+            "clause": c.clause,
+            "limit": _shown(c.limit, c.unit),
+            "value": _shown(c.value, c.unit),
+            "margin": "" if c.margin is None else f"{c.margin:+g}",
+            "result": t({True: "rev_pass", False: "rev_fail", None: "rev_no_data"}[c.passed], lang),
+            "fix": fix_text(c, lang),
+        }
+        for c in review.checks
+    ]
 
 
 def _shown(value: float | str | None, unit: str) -> str:
@@ -103,4 +140,3 @@ def _shown(value: float | str | None, unit: str) -> str:
     if isinstance(value, str):
         return value
     return f"{value:g}{unit if unit in ('%', '') else ' ' + unit}"
-

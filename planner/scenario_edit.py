@@ -81,8 +81,11 @@ class History:
 def scenario_key(scenario: Scenario) -> str:
     """A key of what a scenario adds (parcels, drawn areas, assignments), for caches of its metrics and maps:
     its id, name, notes and times change neither, so every user's new scenario with the same parcels shares them."""
-    content = json.dumps([list(scenario.parcels), {k: list(v) for k, v in scenario.drawn.items()},
-                          dict(scenario.assign)], ensure_ascii=False, sort_keys=True)
+    content = json.dumps(
+        [list(scenario.parcels), {k: list(v) for k, v in scenario.drawn.items()}, dict(scenario.assign)],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     return hashlib.sha1(content.encode("utf-8")).hexdigest()[:16]
 
 
@@ -114,8 +117,13 @@ def add_drawn(history: History, *, name: str, geometry_wgs84: shapely.Geometry) 
 def set_header(history: History, *, name: str | None = None, notes: str | None = None) -> History:
     """Rename or annotate the scenario (an empty name keeps the old one)."""
     sc = history.current
-    return history.apply(replace(sc, name=(name.strip()[:80] or sc.name) if name is not None else sc.name,
-                                 notes=notes[:500] if notes is not None else sc.notes))
+    return history.apply(
+        replace(
+            sc,
+            name=(name.strip()[:80] or sc.name) if name is not None else sc.name,
+            notes=notes[:500] if notes is not None else sc.notes,
+        )
+    )
 
 
 def set_assign(history: History, assign: Mapping[str, str]) -> History:
@@ -125,12 +133,17 @@ def set_assign(history: History, assign: Mapping[str, str]) -> History:
     return history.apply(replace(sc, assign={k: v for k, v in assign.items() if k in pieces and v != ASSIGN_NEAREST}))
 
 
-def metrics(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, *,
-            tolerance_m: float = 50.0) -> ScenarioMetrics:
+def metrics(
+    ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, *, tolerance_m: float = 50.0
+) -> ScenarioMetrics:
     """The scenario's metrics against this data set (cached by content)."""
     key = ("metrics", ds.version, ev.key, scenario_key(scenario), float(scores.table["score"].sum()), tolerance_m)
-    return CACHE.get(key, lambda: scenario_metrics(scenario, ds.park, ev.parcels, scores=scores.table["score"],
-                                                   rules=ev.rules, tolerance_m=tolerance_m))
+    return CACHE.get(
+        key,
+        lambda: scenario_metrics(
+            scenario, ds.park, ev.parcels, scores=scores.table["score"], rules=ev.rules, tolerance_m=tolerance_m
+        ),
+    )
 
 
 def parcel_states(ev: Evaluation, scenario: Scenario) -> pd.Series:
@@ -145,13 +158,30 @@ def parcel_states(ev: Evaluation, scenario: Scenario) -> pd.Series:
 def drawn_layer(scenario: Scenario) -> gpd.GeoDataFrame:
     """The scenario's drawn areas as a layer (EPSG:4326): id, name, state ``drawn``."""
     ids = list(scenario.drawn)
-    return gpd.GeoDataFrame({"id": ids, "name_zh": [scenario.drawn[d][0] for d in ids],
-                             "name_en": [scenario.drawn[d][0] for d in ids], "state_code": ["drawn"] * len(ids)},
-                            geometry=[shapely.from_wkt(scenario.drawn[d][1]) for d in ids], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "name_zh": [scenario.drawn[d][0] for d in ids],
+            "name_en": [scenario.drawn[d][0] for d in ids],
+            "state_code": ["drawn"] * len(ids),
+        },
+        geometry=[shapely.from_wkt(scenario.drawn[d][1]) for d in ids],
+        crs="EPSG:4326",
+    )
 
 
-def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: str, basemap: dict,
-                 datum: str = "wgs84", clear_drawings: int = 0, height: int = 560) -> MapJson:
+def scenario_map(
+    ds: DataSet,
+    ev: Evaluation,
+    scores: Scores,
+    scenario: Scenario,
+    *,
+    lang: str,
+    basemap: dict,
+    datum: str = "wgs84",
+    clear_drawings: int = 0,
+    height: int = 560,
+) -> MapJson:
     """The scenario page's map: context, the parcels coloured by state (restyled in place), the drawn
     areas, and the drawing tool. Clicking a parcel includes or removes it."""
     states = parcel_states(ev, scenario)
@@ -160,24 +190,56 @@ def scenario_map(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario
     extra = None
     if not tiles.is_large(ds.park.parcels):  # a small layer's tooltips also show state, score and what fails
         failed = failure_texts(ev, bundled, lang=lang)
-        extra = ([t("f_state", lang), t("f_score", lang), t("f_failed", lang)],
-                 {pid: [t(f"scen_{states[pid]}", lang), f"{scores.table.at[pid, 'score']:.3f}", failed.get(pid) or None]
-                  for pid in bundled})
+        extra = (
+            [t("f_state", lang), t("f_score", lang), t("f_failed", lang)],
+            {
+                pid: [t(f"scen_{states[pid]}", lang), f"{scores.table.at[pid, 'score']:.3f}", failed.get(pid) or None]
+                for pid in bundled
+            },
+        )
     refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
-        ds, CONTEXT_LAYERS, lang=lang, datum=datum, interactive=("subparks", "stations"),
-        labels=("subparks", "stations"))
-    refs.append(parcels_ref(ds, "scenario_parcels", lang=lang, datum=datum, classes=states.reindex(bundled),
-                            order=("fail", "out", "in"), extra=extra))
+        ds,
+        CONTEXT_LAYERS,
+        lang=lang,
+        datum=datum,
+        interactive=("subparks", "stations"),
+        labels=("subparks", "stations"),
+    )
+    refs.append(
+        parcels_ref(
+            ds,
+            "scenario_parcels",
+            lang=lang,
+            datum=datum,
+            classes=states.reindex(bundled),
+            order=("fail", "out", "in"),
+            extra=extra,
+        )
+    )
     if scenario.drawn:
-        doc = CACHE.get(("drawn_doc", scenario_key(scenario), lang, datum),
-                        lambda: layer_document(SCENARIO_PARCELS, drawn_layer(scenario), lang=lang, datum=datum))
+        doc = CACHE.get(
+            ("drawn_doc", scenario_key(scenario), lang, datum),
+            lambda: layer_document(SCENARIO_PARCELS, drawn_layer(scenario), lang=lang, datum=datum),
+        )
         refs.append(layer_ref("scenario_drawn", name=t("scen_drawn", lang), doc=doc, popups=False))
-    legend = context_legend(ds, lang=lang) + legend_entries([get_spec(lid) for lid in CONTEXT_LAYERS]
-                                                            + [SCENARIO_PARCELS], lang=lang)
-    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
-                            legend_title=t("legend", lang), legend=legend, draw=True, clear_drawings=clear_drawings,
-                            height=height, map_key="scenario"))
+    legend = context_legend(ds, lang=lang) + legend_entries(
+        [get_spec(lid) for lid in CONTEXT_LAYERS] + [SCENARIO_PARCELS], lang=lang
+    )
+    return map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap=basemap,
+            fit=bounds_of(ds.park.district, datum=datum),
+            legend_title=t("legend", lang),
+            legend=legend,
+            draw=True,
+            clear_drawings=clear_drawings,
+            height=height,
+            map_key="scenario",
+        )
+    )
 
 
 def parcel_table(ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: str, rows: int = 500) -> pd.DataFrame:
@@ -187,22 +249,27 @@ def parcel_table(ev: Evaluation, scores: Scores, scenario: Scenario, *, lang: st
     included = ev.parcels.index.isin(list(scenario.parcels))
     others = score[~included].sort_values(ascending=False).index[: max(rows - int(included.sum()), 0)]
     shown = ev.parcels.loc[[*ev.parcels.index[included], *others]] if len(ev.parcels) > rows else ev.parcels
-    return pd.DataFrame({
-        t("f_included", lang): shown.index.isin(list(scenario.parcels)),
-        t("f_id", lang): shown.index.to_numpy(),
-        t("f_name", lang): shown[name_col(lang)].astype(str).to_numpy(),
-        t("f_score", lang): score.reindex(shown.index).round(3).to_numpy(),
-        t("f_area_ha", lang): (pd.to_numeric(shown["area_m2"], errors="coerce") / 1e4).round(2).to_numpy(),
-        t("f_failed", lang): failure_texts(ev, shown.index, lang=lang).to_numpy()})
+    return pd.DataFrame(
+        {
+            t("f_included", lang): shown.index.isin(list(scenario.parcels)),
+            t("f_id", lang): shown.index.to_numpy(),
+            t("f_name", lang): shown[name_col(lang)].astype(str).to_numpy(),
+            t("f_score", lang): score.reindex(shown.index).round(3).to_numpy(),
+            t("f_area_ha", lang): (pd.to_numeric(shown["area_m2"], errors="coerce") / 1e4).round(2).to_numpy(),
+            t("f_failed", lang): failure_texts(ev, shown.index, lang=lang).to_numpy(),
+        }
+    )
 
 
 def assign_choices(ds: DataSet, *, lang: str) -> dict[str, str]:
     """Assignment code -> label: nearest (default), each sub-park, a new sub-park in either cluster."""
     names = dict(zip(ds.park.subparks["id"].astype(str), ds.park.subparks[name_col(lang)].astype(str)))
-    return {ASSIGN_NEAREST: t("scen_nearest", lang),
-            **{f"subpark:{sid}": f"{n} ({sid})" for sid, n in names.items()},
-            "new:north": t("scen_new_sub", lang, cluster=t("cluster_north", lang)),
-            "new:south": t("scen_new_sub", lang, cluster=t("cluster_south", lang))}
+    return {
+        ASSIGN_NEAREST: t("scen_nearest", lang),
+        **{f"subpark:{sid}": f"{n} ({sid})" for sid, n in names.items()},
+        "new:north": t("scen_new_sub", lang, cluster=t("cluster_north", lang)),
+        "new:south": t("scen_new_sub", lang, cluster=t("cluster_south", lang)),
+    }
 
 
 def assign_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
@@ -239,26 +306,51 @@ def compare_table(named: Mapping[str, ScenarioMetrics], *, lang: str) -> tuple[p
     return shown, differs
 
 
-def compare_map(ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str, basemap: dict,
-                datum: str = "wgs84") -> MapJson:
+def compare_map(
+    ds: DataSet, named: Mapping[str, ScenarioMetrics], *, lang: str, basemap: dict, datum: str = "wgs84"
+) -> MapJson:
     """One map of what each compared scenario adds, the legend naming the scenarios."""
     names = list(named)
     geoms = [to_storage(gpd.GeoSeries([m.added_geometry_m], crs="EPSG:4549")).iloc[0] for m in named.values()]
-    added = gpd.GeoDataFrame({"id": [f"s{i}" for i in range(len(names))], "name_zh": names, "name_en": names,
-                              "slot": [f"s{i}" for i in range(len(names))],
-                              "added": [round(m.added_km2, 3) for m in named.values()]},
-                             geometry=geoms, crs="EPSG:4326")
+    added = gpd.GeoDataFrame(
+        {
+            "id": [f"s{i}" for i in range(len(names))],
+            "name_zh": names,
+            "name_en": names,
+            "slot": [f"s{i}" for i in range(len(names))],
+            "added": [round(m.added_km2, 3) for m in named.values()],
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
     added = added[~added.geometry.is_empty]
-    refs = context_refs(ds, lang=lang, datum=datum) + park_refs(ds, ("district", "zones", "subparks"), lang=lang,
-                                                                datum=datum)
+    refs = context_refs(ds, lang=lang, datum=datum) + park_refs(
+        ds, ("district", "zones", "subparks"), lang=lang, datum=datum
+    )
     if len(added):
-        refs.append(layer_ref("scenario_added", name=SCENARIO_ADDED.label(lang), popups=True,
-                              doc=layer_document(SCENARIO_ADDED, added, lang=lang, datum=datum)))
+        refs.append(
+            layer_ref(
+                "scenario_added",
+                name=SCENARIO_ADDED.label(lang),
+                popups=True,
+                doc=layer_document(SCENARIO_ADDED, added, lang=lang, datum=datum),
+            )
+        )
     legend = legend_entries([get_spec(lid) for lid in ("district", "zones", "subparks")], lang=lang)
     legend += [[name, {**SCENARIO_ADDED.style_for(f"s{i}"), "kind": "polygon"}] for i, name in enumerate(names)]
-    return map_spec(MapSpec(lang=lang, layers=refs, credits=data_credits(ds, refs, lang=lang),
-                            basemap=basemap, fit=bounds_of(ds.park.district, datum=datum),
-                            legend_title=t("legend", lang), legend=legend, height=480, map_key="compare"))
+    return map_spec(
+        MapSpec(
+            lang=lang,
+            layers=refs,
+            credits=data_credits(ds, refs, lang=lang),
+            basemap=basemap,
+            fit=bounds_of(ds.park.district, datum=datum),
+            legend_title=t("legend", lang),
+            legend=legend,
+            height=480,
+            map_key="compare",
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -272,17 +364,30 @@ class SuggestionResult:
     zone_min_km2: Mapping[str, float]
 
 
-def run_suggestion(ds: DataSet, ev: Evaluation, scores: Scores, *, budget_km2: float, objective: str,
-                   zone_min_km2: Mapping[str, float], tolerance_m: float = 50.0) -> SuggestionResult:
+def run_suggestion(
+    ds: DataSet,
+    ev: Evaluation,
+    scores: Scores,
+    *,
+    budget_km2: float,
+    objective: str,
+    zone_min_km2: Mapping[str, float],
+    tolerance_m: float = 50.0,
+) -> SuggestionResult:
     """The best contiguous parcel set within the budget (exact MILP) and the greedy baseline."""
     eligible = ev.parcels[ev.rules["passes"].reindex(ev.parcels.index).to_numpy(dtype=bool)]
     s = scores.table["score"]
-    exact = suggest(eligible, s, ds.park, budget_km2=budget_km2, zone_min_km2=zone_min_km2, objective=objective,
-                    tolerance_m=tolerance_m)
+    exact = suggest(
+        eligible,
+        s,
+        ds.park,
+        budget_km2=budget_km2,
+        zone_min_km2=zone_min_km2,
+        objective=objective,
+        tolerance_m=tolerance_m,
+    )
     greedy = greedy_suggest(eligible, s, ds.park, budget_km2=budget_km2, objective=objective, tolerance_m=tolerance_m)
     return SuggestionResult(exact, greedy, budget_km2, objective, dict(zone_min_km2))
-
-
 
 
 # --- the workspace (scenario versions) ------------------------------------------------------------------------
@@ -291,12 +396,15 @@ def history_rows(versions: Sequence, *, lang: str) -> pd.DataFrame:
     from text.clock import beijing_time
     from text.display import person
 
-    return pd.DataFrame({
-        t("hist_version", lang): [v.version for v in versions],
-        t("hist_saved", lang): [beijing_time(v.saved_at, seconds=False) for v in versions],
-        t("hist_author", lang): [person(v.author, lang) for v in versions],
-        t("hist_changes", lang): [v.changes.text(lang) for v in versions],
-        t("hist_kind", lang): [t(f"hist_kind_{v.kind}", lang) for v in versions]})
+    return pd.DataFrame(
+        {
+            t("hist_version", lang): [v.version for v in versions],
+            t("hist_saved", lang): [beijing_time(v.saved_at, seconds=False) for v in versions],
+            t("hist_author", lang): [person(v.author, lang) for v in versions],
+            t("hist_changes", lang): [v.changes.text(lang) for v in versions],
+            t("hist_kind", lang): [t(f"hist_kind_{v.kind}", lang) for v in versions],
+        }
+    )
 
 
 def blank_scenario(*, name: str, author: str) -> Scenario:
@@ -304,8 +412,9 @@ def blank_scenario(*, name: str, author: str) -> Scenario:
     return Scenario(name=name, author=author)
 
 
-def accept_suggestion(history: History, result: SuggestionResult, *, name: str, author: str,
-                      weights: Mapping[str, float]) -> History:
+def accept_suggestion(
+    history: History, result: SuggestionResult, *, name: str, author: str, weights: Mapping[str, float]
+) -> History:
     """``history`` restarted on a new scenario of the suggested parcels, scored with ``weights``."""
     return history.reset(Scenario(name=name, author=author, parcels=result.exact.parcels, weights=dict(weights)))
 

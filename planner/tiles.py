@@ -91,12 +91,26 @@ def lookup_values(version: str, layer: str, key: str) -> np.ndarray | None:
 def tile_style(style: Mapping) -> dict:
     """A registry (Leaflet) style as the tile renderer draws it."""
     fill = style.get("fillColor", style.get("color", "#a0aec0")) if style.get("fill", True) else None
-    return {"fill": fill or "#a0aec0", "fillOpacity": float(style.get("fillOpacity", 0.5)) if fill else 0.0,
-            "stroke": style.get("color"), "weight": float(style.get("weight", 1.0)) * 0.6}
+    return {
+        "fill": fill or "#a0aec0",
+        "fillOpacity": float(style.get("fillOpacity", 0.5)) if fill else 0.0,
+        "stroke": style.get("color"),
+        "weight": float(style.get("weight", 1.0)) * 0.6,
+    }
 
 
-def tiled_ref(version: str, layer: str, eng: VectorTiles, spec: LayerSpec, *, name: str, datum: str,
-              classes: pd.Series | None = None, order: Sequence[str] = (), show: bool = True) -> dict:
+def tiled_ref(
+    version: str,
+    layer: str,
+    eng: VectorTiles,
+    spec: LayerSpec,
+    *,
+    name: str,
+    datum: str,
+    classes: pd.Series | None = None,
+    order: Sequence[str] = (),
+    show: bool = True,
+) -> dict:
     """One tiled layer of a map spec: URL templates, the current values version, and styles by class code.
 
     ``classes`` maps feature id -> category of ``spec`` (e.g. a score class); ``order`` lists the categories
@@ -113,9 +127,17 @@ def tiled_ref(version: str, layer: str, eng: VectorTiles, spec: LayerSpec, *, na
         labels = classes.reindex(pd.Index(eng._ids)).to_numpy()  # layer order
         values_version = register_values(version, layer, eng, class_codes(labels, order))
     tile_url, values_url = tile_urls(version, layer, datum=datum)
-    return {"id": layer, "name": name, "show": show, "tiled": {
-        "tile_url": tile_url, "values_url": values_url, "values_version": values_version,
-        "styles": {str(k): v for k, v in styles.items()}}}
+    return {
+        "id": layer,
+        "name": name,
+        "show": show,
+        "tiled": {
+            "tile_url": tile_url,
+            "values_url": values_url,
+            "values_version": values_version,
+            "styles": {str(k): v for k, v in styles.items()},
+        },
+    }
 
 
 def feature_at(version: str, layer: str, *, lat: float, lng: float, zoom: float, datum: str = "wgs84") -> str | None:

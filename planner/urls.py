@@ -37,8 +37,10 @@ def tile_urls(version: str, layer: str, *, datum: str) -> tuple[str, str]:
     signature covers the version, the layer and the datum, the route checks z/x/y itself."""
     tiles, values = f"{API_PREFIX}/tiles/{version}/{layer}", f"{API_PREFIX}/values/{version}/{layer}"
     q = urlencode({"datum": datum})
-    return (f"{tiles}/{{z}}/{{x}}/{{y}}.mvt?{q}&sig={sign(tiles, {'datum': datum})}",
-            f"{values}/{{v}}/{{z}}/{{x}}/{{y}}.bin?{q}&sig={sign(values, {'datum': datum})}")
+    return (
+        f"{tiles}/{{z}}/{{x}}/{{y}}.mvt?{q}&sig={sign(tiles, {'datum': datum})}",
+        f"{values}/{{v}}/{{z}}/{{x}}/{{y}}.bin?{q}&sig={sign(values, {'datum': datum})}",
+    )
 
 
 def basemap_url() -> str:

@@ -65,15 +65,28 @@ def open_from_env(env: Mapping[str, str] | None = None) -> tuple[Workspace, Auth
 
 
 #: The least role each action needs (anything not listed needs an admin).
-NEEDED_ROLE = {"save": "editor", "import": "editor", "archive": "admin", "publish": "admin", "accounts": "admin",
-               "view_audit": "admin", "view_archived": "admin", "settings": "admin"}
+NEEDED_ROLE = {
+    "save": "editor",
+    "import": "editor",
+    "archive": "admin",
+    "publish": "admin",
+    "accounts": "admin",
+    "view_audit": "admin",
+    "view_archived": "admin",
+    "settings": "admin",
+}
 
 
 def _require(user: User, action: str) -> None:
     role = NEEDED_ROLE.get(action, "admin")
     if not user.at_least(role):
-        raise PermissionDeniedError("perm_denied", who=user.name, role=msg(f"role_{user.role}"),
-                                    action=msg(f"act_{action}"), needed=msg(f"role_{role}"))
+        raise PermissionDeniedError(
+            "perm_denied",
+            who=user.name,
+            role=msg(f"role_{user.role}"),
+            action=msg(f"act_{action}"),
+            needed=msg(f"role_{role}"),
+        )
 
 
 def can(user: User, action: str) -> bool:
@@ -110,8 +123,15 @@ def scenario_history(ws: Workspace, user: User, scenario_id: str) -> tuple[Versi
     return tuple(ws.scenarios.history(scenario_id))
 
 
-def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version: int | None,
-                  overwrite_from: int | None = None, config: AuthConfig | None = None) -> SavedVersion:
+def save_scenario(
+    ws: Workspace,
+    user: User,
+    scenario: Scenario,
+    *,
+    base_version: int | None,
+    overwrite_from: int | None = None,
+    config: AuthConfig | None = None,
+) -> SavedVersion:
     """Save a new version as ``user`` (the author). ``base_version``: the version the edit started from (None
     for a new scenario). After a :class:`gis.errors.ConflictError` the user chooses :func:`save_as_branch` or
     this again with ``overwrite_from=exc.latest_version`` (save over after review; audited).
@@ -128,13 +148,21 @@ def save_scenario(ws: Workspace, user: User, scenario: Scenario, *, base_version
     return ws.scenarios.save(scenario, actor=user.name, base_version=base_version, overwrite_from=overwrite_from)
 
 
-def save_as_branch(ws: Workspace, user: User, scenario: Scenario, *, parent_id: str, parent_version: int | None,
-                   name: str | None = None) -> SavedVersion:
+def save_as_branch(
+    ws: Workspace,
+    user: User,
+    scenario: Scenario,
+    *,
+    parent_id: str,
+    parent_version: int | None,
+    name: str | None = None,
+) -> SavedVersion:
     """Save the user's edit as a new scenario (new id) whose parent is the one they started from."""
     _require(user, "save")
     _visible_head(ws, user, parent_id)
-    return ws.scenarios.save_branch(scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version,
-                                    name=name)
+    return ws.scenarios.save_branch(
+        scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version, name=name
+    )
 
 
 def archive_scenario(ws: Workspace, user: User, scenario_id: str, *, reason: str) -> ScenarioHead:
@@ -228,8 +256,16 @@ def _same(password: str | None, password_again: str | None) -> None:
         raise StoreError("acct_password_mismatch")
 
 
-def add_account(ws: Workspace, user: User, name: str, role: str, *, password: str | None = None,
-                password_again: str | None = None, external_id: str | None = None) -> Account:
+def add_account(
+    ws: Workspace,
+    user: User,
+    name: str,
+    role: str,
+    *,
+    password: str | None = None,
+    password_again: str | None = None,
+    external_id: str | None = None,
+) -> Account:
     """Create an account (admins); ``password`` None for a single-sign-on-only account. ``password_again``
     (the second typing, when the page asks twice) must equal ``password``."""
     _require(user, "accounts")
@@ -237,8 +273,16 @@ def add_account(ws: Workspace, user: User, name: str, role: str, *, password: st
     return acct.add_account(ws, name, role, actor=user.name, password=password, external_id=external_id)
 
 
-def update_account(ws: Workspace, user: User, name: str, *, role: str | None = None, disabled: bool | None = None,
-                   password: str | None = None, password_again: str | None = None) -> Account:
+def update_account(
+    ws: Workspace,
+    user: User,
+    name: str,
+    *,
+    role: str | None = None,
+    disabled: bool | None = None,
+    password: str | None = None,
+    password_again: str | None = None,
+) -> Account:
     """Change an account's role, enabled state or password (admins; each audited). A new password also lifts
     a lock-out; ``password_again`` (the second typing) must equal it."""
     _require(user, "accounts")
@@ -250,16 +294,34 @@ def update_account(ws: Workspace, user: User, name: str, *, role: str | None = N
 
 
 # --- audit (admin page) -------------------------------------------------------------------------------------
-def audit_entries(ws: Workspace, user: User, *, actor: str | None = None, object_id: str | None = None,
-                  object_type: str | None = None, since_utc: str | None = None, until_utc: str | None = None,
-                  limit: int = 1000, newest_first: bool = True) -> tuple[AuditEntry, ...]:
+def audit_entries(
+    ws: Workspace,
+    user: User,
+    *,
+    actor: str | None = None,
+    object_id: str | None = None,
+    object_type: str | None = None,
+    since_utc: str | None = None,
+    until_utc: str | None = None,
+    limit: int = 1000,
+    newest_first: bool = True,
+) -> tuple[AuditEntry, ...]:
     """Audit entries filtered by who, object (id and/or type: scenario, layer, account, setting, mapping,
     workspace) and time (UTC ISO text, ``until`` exclusive: :func:`text.clock.beijing_days_utc` turns
     Beijing days into these; show times with :func:`text.clock.beijing_time`), newest first unless asked
     otherwise (admins)."""
     _require(user, "view_audit")
-    return tuple(ws.audit.entries(actor=actor, object_id=object_id, object_type=object_type, since_utc=since_utc,
-                                  until_utc=until_utc, limit=limit, newest_first=newest_first))
+    return tuple(
+        ws.audit.entries(
+            actor=actor,
+            object_id=object_id,
+            object_type=object_type,
+            since_utc=since_utc,
+            until_utc=until_utc,
+            limit=limit,
+            newest_first=newest_first,
+        )
+    )
 
 
 def verify_audit(ws: Workspace, user: User) -> AuditCheck:

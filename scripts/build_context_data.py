@@ -45,8 +45,10 @@ from layers.registry import METRO_COLOURS  # noqa: E402
 from text.messages import t  # noqa: E402
 
 DATA = ROOT / "data"
-OSM_SOURCE = ("© OpenStreetMap contributors, ODbL 1.0 (Geofabrik Shanghai extract 2026-07-28, simplified 5 m "
-              "by luiszengii/shanghai-property-sector-map)")
+OSM_SOURCE = (
+    "© OpenStreetMap contributors, ODbL 1.0 (Geofabrik Shanghai extract 2026-07-28, simplified 5 m "
+    "by luiszengii/shanghai-property-sector-map)"
+)
 MF_SOURCE = "MetroFlow (Ariza-Sun/MetroFlow, MIT), Data/stationInfo.csv, network of 2017"
 #: Stations within this distance of the district are kept (m).
 STATION_BAND_M = 3000.0
@@ -57,15 +59,15 @@ SAME_STATION_M = 350.0
 #: Interchanges whose platforms lie further apart than LINE_RADIUS_M (+) or lines that pass close to a
 #: station without stopping (-): public network facts, checked against the 2026 network map.
 LINE_CORRECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "曹杨路": {"add": ("14",)},     # line 14 platform about 290 m from the 3/4/11 node
-    "大渡河路": {"add": ("15",)},   # line 15 platform about 160 m from the line 13 node
-    "镇坪路": {"add": ("7",)},      # line 7 platform about 200 m from the 2017 point
+    "曹杨路": {"add": ("14",)},  # line 14 platform about 290 m from the 3/4/11 node
+    "大渡河路": {"add": ("15",)},  # line 15 platform about 160 m from the line 13 node
+    "镇坪路": {"add": ("7",)},  # line 7 platform about 200 m from the 2017 point
     "陕西南路": {"add": ("10",)},
     "常熟路": {"add": ("7",)},
     "静安寺": {"add": ("7", "14")},
     "南京西路": {"add": ("12", "13")},
-    "淮海中路": {"remove": ("1",)},   # line 1 runs under the road; the station is line 13's
-    "锦秋路": {"remove": ("7",)},     # line 7 passes 125 m away; the station is line 15's
+    "淮海中路": {"remove": ("1",)},  # line 1 runs under the road; the station is line 13's
+    "锦秋路": {"remove": ("7",)},  # line 7 passes 125 m away; the station is line 15's
 }
 #: Road names in the extract that are not names (class labels or bare numbers): kept unnamed.
 NOT_NAMES = {"其他高架高速", "其他城市高架", "8"}
@@ -109,12 +111,22 @@ def build_roads(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             kind = "urban_expressway"
         else:
             kind = "arterial"
-        rows.append({"id": str(r["id"]).replace("elevated-", "road-"), "name_zh": name, "name_en": romanise(name),
-                     "kind": kind, "kind_zh": t(f"road_{kind}", "zh"), "kind_en": t(f"road_{kind}", "en"),
-                     "osm_kind": r["kind"], "scope": r["scope"],
-                     "osm_name": str(r["name"]), "source": OSM_SOURCE,
-                     "accuracy": "OSM centre line simplified to 5 m; an elevated road and the road below it may "
-                                 "share one line" + ("" if name else "; unnamed in the extract")})
+        rows.append(
+            {
+                "id": str(r["id"]).replace("elevated-", "road-"),
+                "name_zh": name,
+                "name_en": romanise(name),
+                "kind": kind,
+                "kind_zh": t(f"road_{kind}", "zh"),
+                "kind_en": t(f"road_{kind}", "en"),
+                "osm_kind": r["kind"],
+                "scope": r["scope"],
+                "osm_name": str(r["name"]),
+                "source": OSM_SOURCE,
+                "accuracy": "OSM centre line simplified to 5 m; an elevated road and the road below it may "
+                "share one line" + ("" if name else "; unnamed in the extract"),
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry=to_metric(raw).geometry.to_numpy(), crs=METRIC_CRS)
 
 
@@ -126,11 +138,19 @@ def build_metro_lines(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for route, group in raw_m[raw_m["route"] != "3-4"].groupby("route", sort=False):
         parts = list(group.geometry) + (list(shared) if route in ("3", "4") else [])
         geoms.append(_union_lines(parts))
-        rows.append({"id": f"line{route}", "ref": str(route), "name_zh": f"{route}号线", "name_en": f"Line {route}",
-                     "colour": METRO_COLOURS[str(route)], "osm_name": str(group["name"].iloc[0]),
-                     "shared_track": "3, 4" if route in ("3", "4") else "",
-                     "source": OSM_SOURCE,
-                     "accuracy": "OSM route geometry simplified to 5 m (track alignment, not station order)"})
+        rows.append(
+            {
+                "id": f"line{route}",
+                "ref": str(route),
+                "name_zh": f"{route}号线",
+                "name_en": f"Line {route}",
+                "colour": METRO_COLOURS[str(route)],
+                "osm_name": str(group["name"].iloc[0]),
+                "shared_track": "3, 4" if route in ("3", "4") else "",
+                "source": OSM_SOURCE,
+                "accuracy": "OSM route geometry simplified to 5 m (track alignment, not station order)",
+            }
+        )
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC_CRS)
     return out.sort_values("ref", key=lambda s: s.astype(int)).reset_index(drop=True)
 
@@ -159,13 +179,19 @@ def metroflow_stations(district_m: shapely.Geometry, metroflow: pd.DataFrame, *,
     for _, r in metroflow[near].iterrows():
         # MetroFlow ids encode the line (1142 -> line 11); interchanges list one id per line.
         ids = ast.literal_eval(r["includeStation"]) if isinstance(r["includeStation"], str) else [r["stationID"]]
-        rows.append({"id": f"M{int(r['stationID'])}", "name_zh": str(r["name"]),
-                     "lines": "|".join(str(n) for n in sorted({int(s) // 100 for s in ids}))})
+        rows.append(
+            {
+                "id": f"M{int(r['stationID'])}",
+                "name_zh": str(r["name"]),
+                "lines": "|".join(str(n) for n in sorted({int(s) // 100 for s in ids})),
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry=list(pts[near]), crs=METRIC_CRS)
 
 
-def build_stations(raw: gpd.GeoDataFrame, metroflow: pd.DataFrame, district_m: shapely.Geometry,
-                   lines_m: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+def build_stations(
+    raw: gpd.GeoDataFrame, metroflow: pd.DataFrame, district_m: shapely.Geometry, lines_m: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """OSM stations within STATION_BAND_M of the district, plus the MetroFlow ones the extract lacks.
 
     Returns the layer (metric CRS) and the names of the stations taken from MetroFlow.
@@ -175,21 +201,36 @@ def build_stations(raw: gpd.GeoDataFrame, metroflow: pd.DataFrame, district_m: s
     mf = metroflow_stations(district_m, metroflow, band_m=STATION_BAND_M)
     osm_keys = set(osm["name"].map(normalise_station_name))
     osm_union = shapely.MultiPoint(list(osm.geometry)) if len(osm) else shapely.Point()
-    missing = mf[[normalise_station_name(n) not in osm_keys and g.distance(osm_union) > SAME_STATION_M
-                  for n, g in zip(mf["name_zh"], mf.geometry)]]
+    missing = mf[
+        [
+            normalise_station_name(n) not in osm_keys and g.distance(osm_union) > SAME_STATION_M
+            for n, g in zip(mf["name_zh"], mf.geometry)
+        ]
+    ]
     rows, geoms = [], []
     for _, r in osm.iterrows():
-        rows.append({"id": f"osm{r['osm_id']}", "name_zh": str(r["name"]), "osm_id": str(r["osm_id"]),
-                     "source": OSM_SOURCE,
-                     "accuracy": "OSM station node (one platform or the station centre), about 10-50 m; lines "
-                                 f"derived from the OSM line geometry within {LINE_RADIUS_M:.0f} m"})
+        rows.append(
+            {
+                "id": f"osm{r['osm_id']}",
+                "name_zh": str(r["name"]),
+                "osm_id": str(r["osm_id"]),
+                "source": OSM_SOURCE,
+                "accuracy": "OSM station node (one platform or the station centre), about 10-50 m; lines "
+                f"derived from the OSM line geometry within {LINE_RADIUS_M:.0f} m",
+            }
+        )
         geoms.append(r.geometry)
     for _, r in missing.iterrows():
-        rows.append({"id": r["id"], "name_zh": r["name_zh"].removesuffix("站") if r["name_zh"] != "上海火车站"
-                     else r["name_zh"], "osm_id": "",
-                     "source": MF_SOURCE + "; not in the OSM extract",
-                     "accuracy": "WGS84 station point of 2017, about 10-30 m; lines derived from the OSM line "
-                                 f"geometry within {LINE_RADIUS_M:.0f} m"})
+        rows.append(
+            {
+                "id": r["id"],
+                "name_zh": r["name_zh"].removesuffix("站") if r["name_zh"] != "上海火车站" else r["name_zh"],
+                "osm_id": "",
+                "source": MF_SOURCE + "; not in the OSM extract",
+                "accuracy": "WGS84 station point of 2017, about 10-30 m; lines derived from the OSM line "
+                f"geometry within {LINE_RADIUS_M:.0f} m",
+            }
+        )
         geoms.append(r.geometry)
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC_CRS)
     out["name_en"] = out["name_zh"].map(romanise_station)
@@ -218,8 +259,10 @@ def check_against_amap(stations: gpd.GeoDataFrame, amap_csv: Path) -> None:
             missing.append(f"{name} ({lines})")
         elif ours[key] != set(lines.split("|")):
             differ.append(f"{name}: ours {'|'.join(sorted(ours[key], key=int))}, AMap {lines}")
-    print(f"vs AMap 2026 ({len(amap)} stations near Putuo): missing {len(missing)}: {', '.join(missing) or '-'}; "
-          f"lines differ: {'; '.join(differ) or 'none'}")
+    print(
+        f"vs AMap 2026 ({len(amap)} stations near Putuo): missing {len(missing)}: {', '.join(missing) or '-'}; "
+        f"lines differ: {'; '.join(differ) or 'none'}"
+    )
 
 
 def compare_transit(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -232,8 +275,10 @@ def compare_transit(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> pd.Dat
     data = load_park_data()
     out = pd.DataFrame(index=data.parcels["id"])
     for tag, st in (("before", before), ("after", after)):
-        ctx = replace(Context.from_park_data(data), stations=to_metric(st)[["id", "name_zh", "lines", "geometry"]]
-                      .assign(name_en=""))
+        ctx = replace(
+            Context.from_park_data(data),
+            stations=to_metric(st)[["id", "name_zh", "lines", "geometry"]].assign(name_en=""),
+        )
         raw = raw_criteria(data.parcels, ctx)
         names = dict(zip(st["id"], st["name_zh"]))
         out[f"dist_{tag}_m"] = raw["dist_station_m"].to_numpy()
@@ -246,16 +291,18 @@ def compare_transit(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> pd.Dat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference-data")
-    parser.add_argument("--compare-transit", action="store_true",
-                        help="print the transit criterion of the bundled parcels before/after")
+    parser.add_argument(
+        "--compare-transit", action="store_true", help="print the transit criterion of the bundled parcels before/after"
+    )
     args = parser.parse_args()
     ref = args.reference
     district_m = to_metric(read_layer(DATA / "boundaries" / "district.geojson")).geometry.union_all()
     roads = build_roads(gpd.read_file(ref / "osm_major_roads_putuo_wgs84.geojson"))
     lines = build_metro_lines(gpd.read_file(ref / "osm_metro_lines_putuo_wgs84.geojson"))
     metroflow = pd.read_csv(ref / "metroflow_stationInfo_wgs84.csv")
-    stations, supplemented = build_stations(gpd.read_file(ref / "osm_metro_stations_putuo_wgs84.geojson"),
-                                            metroflow, district_m, lines)
+    stations, supplemented = build_stations(
+        gpd.read_file(ref / "osm_metro_stations_putuo_wgs84.geojson"), metroflow, district_m, lines
+    )
 
     write_layer(roads, DATA / "context" / "roads.geojson")
     write_layer(lines, DATA / "context" / "metro_lines.geojson")
@@ -263,22 +310,39 @@ def main() -> None:
     for folder in ("context", "transit"):
         (DATA / folder / "NOTICE.md").write_text(NOTICE, encoding="utf-8")
     inside_km = float(roads.intersection(district_m).length.sum()) / 1000
-    print(f"roads {len(roads)} ({inside_km:.1f} km inside the district); metro lines {len(lines)}; "
-          f"stations {len(stations)} ({int(stations['inside_district'].sum())} inside), "
-          f"{len(supplemented)} from MetroFlow: {', '.join(supplemented)}")
+    print(
+        f"roads {len(roads)} ({inside_km:.1f} km inside the district); metro lines {len(lines)}; "
+        f"stations {len(stations)} ({int(stations['inside_district'].sum())} inside), "
+        f"{len(supplemented)} from MetroFlow: {', '.join(supplemented)}"
+    )
     check_against_amap(stations, ref / "metro_stations_putuo_amap.csv")
     if args.compare_transit:
         before = metroflow_stations(district_m, metroflow, band_m=1500.0)
         table = compare_transit(before, stations)
         pd.set_option("display.width", 160)
-        print(table[["transit_before", "transit_after", "dist_before_m", "dist_after_m"]].describe()
-              .loc[["mean", "50%", "min", "max"]].round(3).to_string())
-        print("parcels with transit 1.0:", int((table["transit_before"] >= 1).sum()), "->",
-              int((table["transit_after"] >= 1).sum()), "; with 0:", int((table["transit_before"] <= 0).sum()),
-              "->", int((table["transit_after"] <= 0).sum()))
+        print(
+            table[["transit_before", "transit_after", "dist_before_m", "dist_after_m"]]
+            .describe()
+            .loc[["mean", "50%", "min", "max"]]
+            .round(3)
+            .to_string()
+        )
+        print(
+            "parcels with transit 1.0:",
+            int((table["transit_before"] >= 1).sum()),
+            "->",
+            int((table["transit_after"] >= 1).sum()),
+            "; with 0:",
+            int((table["transit_before"] <= 0).sum()),
+            "->",
+            int((table["transit_after"] <= 0).sum()),
+        )
         moved = table.reindex(table["change"].abs().sort_values(ascending=False).index).head(10)
-        print(moved.round({"dist_before_m": 0, "dist_after_m": 0, "transit_before": 3, "transit_after": 3,
-                           "change": 3}).to_string())
+        print(
+            moved.round(
+                {"dist_before_m": 0, "dist_after_m": 0, "transit_before": 3, "transit_after": 3, "change": 3}
+            ).to_string()
+        )
 
 
 if __name__ == "__main__":

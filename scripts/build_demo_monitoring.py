@@ -63,9 +63,17 @@ def stats(rng: np.random.Generator) -> pd.DataFrame:
         for year in range(2021, 2026):
             trend = 1 + 0.04 * (year - 2021)
             output = mu * 400 * level * trend * rng.uniform(0.9, 1.1)
-            rows.append({"地块编号": parcel.id, "年份": year, "税收（万元）": round(output * rng.uniform(0.04, 0.08), 1),
-                         "产值（万元）": round(output, 1), "能耗（吨标准煤）": round(output / rng.uniform(1.0, 4.0), 1),
-                         "从业人员（人）": int(output / rng.uniform(60, 160)) + 5, "说明": NOTE})
+            rows.append(
+                {
+                    "地块编号": parcel.id,
+                    "年份": year,
+                    "税收（万元）": round(output * rng.uniform(0.04, 0.08), 1),
+                    "产值（万元）": round(output, 1),
+                    "能耗（吨标准煤）": round(output / rng.uniform(1.0, 4.0), 1),
+                    "从业人员（人）": int(output / rng.uniform(60, 160)) + 5,
+                    "说明": NOTE,
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -25,8 +25,14 @@ from gis.io import read_layer, write_layer  # noqa: E402
 
 SEED = 2021
 #: current use of a candidate parcel -> the planned land-use codes it may get (the first is the most likely)
-PLANNED = {"industrial": ("1001", "M0"), "old_factory": ("M0", "100101"), "office": ("0902", "0802"),
-           "warehouse": ("1101", "1001"), "renewal": ("M0", "0802"), "vacant": ("0802", "16")}
+PLANNED = {
+    "industrial": ("1001", "M0"),
+    "old_factory": ("M0", "100101"),
+    "office": ("0902", "0802"),
+    "warehouse": ("1101", "1001"),
+    "renewal": ("M0", "0802"),
+    "vacant": ("0802", "16"),
+}
 SPLIT_OVER_M2 = 40_000.0
 
 
@@ -50,19 +56,22 @@ def main() -> None:
             options = PLANNED.get(parcel.current_use, ("1001",))
             code = options[0] if rng.random() < 0.7 else options[-1]
             reserved = code == "16"
-            rows.append({
-                "地块编号": f"PT-{parcel.id[1:]}-{k:02d}", "用地代码": code,
-                "容积率上限": 0.0 if reserved else float(rng.choice([2.0, 2.5, 3.0, 3.5, 4.0])),
-                "容积率下限": None if reserved or rng.random() < 0.5 else 1.0,
-                "建筑限高": float(rng.choice([24.0, 50.0, 80.0, 100.0])),
-                "建筑密度上限": float(rng.choice([35.0, 40.0, 45.0, 50.0])),
-                "绿地率下限": float(rng.choice([20.0, 25.0, 30.0, 35.0])),
-                "candidate_parcel": parcel.id,
-                "source": "fictional demonstration regulatory plan (scripts/build_demo_regulatory.py, seed 2021)",
-                "accuracy": "fictional: limits drawn at random over the fictional candidate parcels; not the plan",
-                "source_zh": "虚构的演示控规（由 scripts/build_demo_regulatory.py 生成，随机种子 2021）",
-                "accuracy_zh": "虚构：在虚构候选地块上随机设定的指标，并非区控规",
-            })
+            rows.append(
+                {
+                    "地块编号": f"PT-{parcel.id[1:]}-{k:02d}",
+                    "用地代码": code,
+                    "容积率上限": 0.0 if reserved else float(rng.choice([2.0, 2.5, 3.0, 3.5, 4.0])),
+                    "容积率下限": None if reserved or rng.random() < 0.5 else 1.0,
+                    "建筑限高": float(rng.choice([24.0, 50.0, 80.0, 100.0])),
+                    "建筑密度上限": float(rng.choice([35.0, 40.0, 45.0, 50.0])),
+                    "绿地率下限": float(rng.choice([20.0, 25.0, 30.0, 35.0])),
+                    "candidate_parcel": parcel.id,
+                    "source": "fictional demonstration regulatory plan (scripts/build_demo_regulatory.py, seed 2021)",
+                    "accuracy": "fictional: limits drawn at random over the fictional candidate parcels; not the plan",
+                    "source_zh": "虚构的演示控规（由 scripts/build_demo_regulatory.py 生成，随机种子 2021）",
+                    "accuracy_zh": "虚构：在虚构候选地块上随机设定的指标，并非区控规",
+                }
+            )
             geoms.append(geom)
     layer = gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC_CRS).to_crs(STORAGE_CRS)
     write_layer(layer, ROOT / "data/regulatory/konggui.geojson")

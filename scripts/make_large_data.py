@@ -22,7 +22,11 @@ sys.path.insert(0, str(ROOT))
 from bench.benchutil import city_parcels  # noqa: E402
 from gis.io import write_layer  # noqa: E402
 
-USES = (("存量工业用地", "stock industrial land"), ("城市更新地块", "urban-renewal plot"), ("低效商办", "under-used office"))
+USES = (
+    ("存量工业用地", "stock industrial land"),
+    ("城市更新地块", "urban-renewal plot"),
+    ("低效商办", "under-used office"),
+)
 INDUSTRIES = ("intelligent_software", "rd_services", "sci_tech_finance", "life_health", "digital_economy")
 
 
@@ -32,12 +36,22 @@ def parcel_layer(parcels: int, *, seed: int) -> gpd.GeoDataFrame:
     n = len(gdf)
     use = [USES[i % len(USES)] for i in range(n)]
     return gdf.assign(
-        name_zh=[f"生成地块 {i}" for i in range(n)], name_en=[f"Generated parcel {i}" for i in range(n)],
-        current_use=["stock"] * n, current_use_zh=[u[0] for u in use], current_use_en=[u[1] for u in use],
-        status="stock", status_zh="存量", status_en="stock", intended_use=[INDUSTRIES[i % 5] for i in range(n)],
-        plot_ratio=2.0, potential_floor_area_m2=(gdf["area_m2"] * 2.0).round(0),
-        source="generated (scripts/make_large_data.py)", source_zh="生成数据（scripts/make_large_data.py）",
-        accuracy="fictional", accuracy_zh="虚构").drop(columns=["name"])
+        name_zh=[f"生成地块 {i}" for i in range(n)],
+        name_en=[f"Generated parcel {i}" for i in range(n)],
+        current_use=["stock"] * n,
+        current_use_zh=[u[0] for u in use],
+        current_use_en=[u[1] for u in use],
+        status="stock",
+        status_zh="存量",
+        status_en="stock",
+        intended_use=[INDUSTRIES[i % 5] for i in range(n)],
+        plot_ratio=2.0,
+        potential_floor_area_m2=(gdf["area_m2"] * 2.0).round(0),
+        source="generated (scripts/make_large_data.py)",
+        source_zh="生成数据（scripts/make_large_data.py）",
+        accuracy="fictional",
+        accuracy_zh="虚构",
+    ).drop(columns=["name"])
 
 
 def make(out: Path, *, parcels: int, seed: int) -> Path:

@@ -34,8 +34,22 @@ def _pdf_page_png(pdf: bytes, out: Path, *, page: int = 1, dpi: int = 110, keep_
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "doc.pdf"
         src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                        str(src), str(Path(tmp) / "page")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(dpi),
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(src),
+                str(Path(tmp) / "page"),
+            ],
+            check=True,
+        )
         (Path(tmp) / "page.png").replace(out)
     if keep_pdf:
         out.with_suffix(".pdf").write_bytes(pdf)
@@ -49,9 +63,16 @@ def main() -> None:
     data = load_park_data()
     park = to_metric(data.subparks).geometry.union_all()
 
-    fig = render(context_frames(data), extent_m=padded_extent(park, margin=0.04),
-                 spec=PrintSpec(title="张江普陀园 14 个子园与候选地块", grid=True, unit=UNIT,
-                                subtitle="演示数据 · 子园为示意范围，非官方边界"))
+    fig = render(
+        context_frames(data),
+        extent_m=padded_extent(park, margin=0.04),
+        spec=PrintSpec(
+            title="张江普陀园 14 个子园与候选地块",
+            grid=True,
+            unit=UNIT,
+            subtitle="演示数据 · 子园为示意范围，非官方边界",
+        ),
+    )
     (args.out / "print-map-a4.png").write_bytes(figure_bytes(fig, fmt="png", dpi=150))
 
     atlas = atlas_figures(data, ids=["S05"], kind="subparks", base=PrintSpec(title="", unit=UNIT))
@@ -61,10 +82,20 @@ def main() -> None:
     ds = folder_dataset()
     ev = evaluate(ds)
     scores = score(ev, default_weights(ev.criteria))
-    scenario = Scenario(name="扩区方案示例：真如与长征五块地", author="规划科",
-                        parcels=("P015", "P016", "P023", "P060", "P061"))
-    pdf = report_pdf(ds, ev, scores, scenario, layers_for_export(ds, ev, scores, scenario), author=scenario.author,
-                     lang="zh", unit=UNIT, georef=True)
+    scenario = Scenario(
+        name="扩区方案示例：真如与长征五块地", author="规划科", parcels=("P015", "P016", "P023", "P060", "P061")
+    )
+    pdf = report_pdf(
+        ds,
+        ev,
+        scores,
+        scenario,
+        layers_for_export(ds, ev, scores, scenario),
+        author=scenario.author,
+        lang="zh",
+        unit=UNIT,
+        georef=True,
+    )
     _pdf_page_png(pdf, args.out / "report-page.png", keep_pdf=args.keep_pdf)
     _pdf_page_png(pdf, args.out / "report-tables.png", page=2)
     print(f"wrote {args.out}/print-map-a4.png, atlas-page.png, report-page.png, report-tables.png")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright
 
-from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-from tests.test_team_browser import (  # noqa: E402
+from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.test_team_browser import (
     SLOW,
     add_accounts,
     idle,
@@ -26,7 +26,7 @@ from tests.test_team_browser import (  # noqa: E402
     sign_in,
     type_into,
 )
-from text.messages import t  # noqa: E402
+from text.messages import t
 
 
 def main() -> None:

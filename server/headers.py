@@ -9,8 +9,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 #: Paths of Streamlit's own that the app does not serve to anybody (cache and session statistics).
 CLOSED_PATHS = ("/_stcore/metrics",)
 #: Headers on every HTTP answer: the app's pages may be framed by the app itself only (no clickjacking).
-HEADERS = ((b"x-frame-options", b"SAMEORIGIN"), (b"content-security-policy", b"frame-ancestors 'self'"),
-           (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"))
+HEADERS = (
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"content-security-policy", b"frame-ancestors 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
 
 
 class SecurityHeaders:
@@ -30,8 +34,10 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  *(h for h in HEADERS if h[0] not in names)]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *(h for h in HEADERS if h[0] not in names)],
+                }
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -39,7 +45,10 @@ class SecurityHeaders:
 
 async def _not_found(send: Send) -> None:
     body = b"not found"
-    headers: list[Any] = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                          *HEADERS]
+    headers: list[Any] = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        *HEADERS,
+    ]
     await send({"type": "http.response.start", "status": 404, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -26,10 +26,17 @@ from tiles.cache import BoundedCache
 #: Map layers the browser may ask for: registry spec id -> (data set layer, field used for labels or None).
 #: The scored and scenario parcels are the parcels' geometry drawn with another spec (restyled in place).
 MAP_LAYERS: dict[str, tuple[str, str | None]] = {
-    "district": ("district", None), "zones": ("zones", None), "clusters": ("clusters", None),
-    "subparks": ("subparks", "name"), "parcels": ("parcels", None), "buildings": ("buildings", None),
-    "stations": ("stations", "name"), "roads": ("roads", "name"), "metro_lines": ("metro_lines", None),
-    "scored_parcels": ("parcels", None), "scenario_parcels": ("parcels", None),
+    "district": ("district", None),
+    "zones": ("zones", None),
+    "clusters": ("clusters", None),
+    "subparks": ("subparks", "name"),
+    "parcels": ("parcels", None),
+    "buildings": ("buildings", None),
+    "stations": ("stations", "name"),
+    "roads": ("roads", "name"),
+    "metro_lines": ("metro_lines", None),
+    "scored_parcels": ("parcels", None),
+    "scenario_parcels": ("parcels", None),
 }
 _VERSION = re.compile(r"^d[0-9a-f]{16}$")
 #: Layer documents, by (version, layer, lang, datum): bounded by bytes.
@@ -44,16 +51,16 @@ def layer_document_json(ds: datasets.DataSet, layer_id: str, *, lang: str, datum
     data_layer, label_field = MAP_LAYERS[layer_id]
 
     def build() -> bytes:
-        doc = layer_document(get_spec(layer_id), ds.layer(data_layer), lang=lang, datum=datum,
-                             label_field=label_field)
+        doc = layer_document(get_spec(layer_id), ds.layer(data_layer), lang=lang, datum=datum, label_field=label_field)
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     return DOCS.get((ds.version, layer_id, lang, datum), build)
 
 
 def _bad(status: int, text: str) -> Response:
-    return Response(text, status_code=status, media_type="text/plain; charset=utf-8",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        text, status_code=status, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"}
+    )
 
 
 def _checked(request: Request) -> dict[str, str] | Response:
@@ -83,8 +90,9 @@ async def layer_route(request: Request) -> Response:
     except ValueError:
         return _bad(404, "no such layer in this data set")
     body = layer_document_json(ds, layer_id, lang=lang, datum=datum)
-    return Response(body, media_type="application/json",
-                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
+    return Response(
+        body, media_type="application/json", headers={"Cache-Control": "private, max-age=31536000, immutable"}
+    )
 
 
 # --- vector tiles of large layers (planner/tiles.py) ----------------------------------------------------------
@@ -99,8 +107,9 @@ def _tile_request(request: Request, kind: str) -> tuple[Any, int, int, int, str]
         return _bad(400, "unknown layer")
     datum = request.query_params.get("datum", "")
     prefix = f"{API_PREFIX}/{kind}/{version}/{layer}"
-    if datum not in DATUMS or not hmac.compare_digest(request.query_params.get("sig", ""),
-                                                      sign(prefix, {"datum": datum})):
+    if datum not in DATUMS or not hmac.compare_digest(
+        request.query_params.get("sig", ""), sign(prefix, {"datum": datum})
+    ):
         return _bad(403, "bad signature")
     try:
         z, x, y = parse_tile_path(p["z"], p["x"], p["y"])
@@ -139,8 +148,9 @@ async def values_route(request: Request) -> Response:
     if classes is None:
         return _bad(404, "values no longer kept; reload the page")
     data = await run_in_threadpool(eng.values, z, x, y, classes, datum=datum)
-    return Response(data, media_type="application/octet-stream",
-                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
+    return Response(
+        data, media_type="application/octet-stream", headers={"Cache-Control": "private, max-age=31536000, immutable"}
+    )
 
 
 # --- the local basemap (planner/basemaps.py) --------------------------------------------------------------------
@@ -161,16 +171,21 @@ async def basemap_route(request: Request) -> Response:
         return _bad(400, exc.text("en"))
     if data is None:
         return Response(status_code=204, headers={"Cache-Control": "private, max-age=3600"})
-    return Response(data, media_type=media_type(data) or "application/octet-stream",
-                    headers={"Cache-Control": "private, max-age=86400"})
+    return Response(
+        data,
+        media_type=media_type(data) or "application/octet-stream",
+        headers={"Cache-Control": "private, max-age=86400"},
+    )
 
 
 def routes() -> list[Any]:
     """The routes to mount with ``st.App(..., routes=routes())``."""
-    return [Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"]),
-            Route(API_PREFIX + "/tiles/{version}/{layer}/{z}/{x}/{y}.mvt", tile_route, methods=["GET"]),
-            Route(API_PREFIX + "/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin", values_route, methods=["GET"]),
-            Route(API_PREFIX + "/basemap/{z}/{x}/{y}", basemap_route, methods=["GET"])]
+    return [
+        Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"]),
+        Route(API_PREFIX + "/tiles/{version}/{layer}/{z}/{x}/{y}.mvt", tile_route, methods=["GET"]),
+        Route(API_PREFIX + "/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin", values_route, methods=["GET"]),
+        Route(API_PREFIX + "/basemap/{z}/{x}/{y}", basemap_route, methods=["GET"]),
+    ]
 
 
 __all__ = ["API_PREFIX", "basemap_url", "layer_url", "routes", "signed_url", "tile_urls"]

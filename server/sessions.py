@@ -5,7 +5,7 @@ expired entries only on its next write, i.e. when another user disconnects, and 
 shutting them down, so the session's uploaded files stay in the upload manager for good. When the last users
 leave, nothing writes again: their session state, uploads and everything their
 :class:`planner.cache.SessionScope` claimed stay in memory. :func:`reap_forever` (started with the server,
-serve.py) takes the expired sessions out every few seconds, shuts each down and gives the memory back.
+``server.lifespan``) takes the expired sessions out every few seconds, shuts each down and gives the memory back.
 """
 
 from __future__ import annotations

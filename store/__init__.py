@@ -4,21 +4,37 @@ PUTUO_WORKSPACE) and PostgreSQL/PostGIS (PUTUO_DATABASE_URL) — with one reposi
 ``ws.audit`` (the hash-chained audit trail). Open one with :func:`open_workspace`."""
 
 from store.records import (
-                                   ROLES,
-                                   Account,
-                                   AuditCheck,
-                                   AuditEntry,
-                                   ImportedScenario,
-                                   LayerVersion,
-                                   SavedVersion,
-                                   ScenarioHead,
-                                   SessionInfo,
-                                   VersionInfo,
+    ROLES,
+    Account,
+    AuditCheck,
+    AuditEntry,
+    ImportedScenario,
+    LayerVersion,
+    SavedVersion,
+    ScenarioHead,
+    SessionInfo,
+    VersionInfo,
 )
 from store.scenarios import change_summary
 from store.workspace import Workspace, forget_open_workspaces, open_workspace, role_rank
 from text.clock import beijing_time, utc_now_iso
 
-__all__ = ["ROLES", "Account", "AuditCheck", "AuditEntry", "ImportedScenario", "LayerVersion", "SavedVersion",
-           "ScenarioHead", "SessionInfo", "VersionInfo", "Workspace", "beijing_time", "change_summary",
-           "forget_open_workspaces", "open_workspace", "role_rank", "utc_now_iso"]
+__all__ = [
+    "ROLES",
+    "Account",
+    "AuditCheck",
+    "AuditEntry",
+    "ImportedScenario",
+    "LayerVersion",
+    "SavedVersion",
+    "ScenarioHead",
+    "SessionInfo",
+    "VersionInfo",
+    "Workspace",
+    "beijing_time",
+    "change_summary",
+    "forget_open_workspaces",
+    "open_workspace",
+    "role_rank",
+    "utc_now_iso",
+]

@@ -56,9 +56,17 @@ class AccountRepository:
 
     @staticmethod
     def _from_row(row: Any) -> Account:
-        return Account(name=row.name, role=row.role, disabled=bool(row.disabled), external_id=row.external_id,
-                       created_at=row.created_at, created_by=row.created_by, has_password=bool(row.password_hash),
-                       failed_count=row.failed_count, locked_until=row.locked_until)
+        return Account(
+            name=row.name,
+            role=row.role,
+            disabled=bool(row.disabled),
+            external_id=row.external_id,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            has_password=bool(row.password_hash),
+            failed_count=row.failed_count,
+            locked_until=row.locked_until,
+        )
 
     def all(self) -> list[Account]:
         """Every account, by name."""
@@ -80,51 +88,86 @@ class AccountRepository:
     def password_hash(self, name: str) -> str | None:
         """The stored argon2 hash of an account (for :mod:`store.accounts` only)."""
         with self._ws.read() as conn:
-            return conn.execute(select(self.t.accounts.c.password_hash)
-                                .where(self.t.accounts.c.name == name)).scalar()
+            return conn.execute(select(self.t.accounts.c.password_hash).where(self.t.accounts.c.name == name)).scalar()
 
-    def add(self, name: str, role: str, *, actor: str, password_hash: str | None,
-            external_id: str | None = None) -> Account:
+    def add(
+        self, name: str, role: str, *, actor: str, password_hash: str | None, external_id: str | None = None
+    ) -> Account:
         """Create an account (audited). ``password_hash`` None: single sign-on only."""
         a = self.t.accounts
         with self._ws.write(msg("act_accounts"), lock_chain_first=True) as tx:
             if tx.conn.execute(select(a.c.name).where(a.c.name == name)).first():
                 raise StoreError("acct_exists", name=name)
-            tx.conn.execute(insert(a).values(name=name, role=role, password_hash=password_hash,
-                                             external_id=external_id, created_at=utc_now_iso(), created_by=actor))
-            tx.audit(actor, "account.add", "account", name,
-                     msg("aud_account_added", name=name, role=msg(f"role_{role}")))
+            tx.conn.execute(
+                insert(a).values(
+                    name=name,
+                    role=role,
+                    password_hash=password_hash,
+                    external_id=external_id,
+                    created_at=utc_now_iso(),
+                    created_by=actor,
+                )
+            )
+            tx.audit(
+                actor, "account.add", "account", name, msg("aud_account_added", name=name, role=msg(f"role_{role}"))
+            )
             row = tx.conn.execute(select(a).where(a.c.name == name)).one()
         return self._from_row(row)
 
-    def update(self, name: str, *, actor: str, role: str | None = None, disabled: bool | None = None,
-               password_hash: str | None = None) -> Account:
+    def update(
+        self,
+        name: str,
+        *,
+        actor: str,
+        role: str | None = None,
+        disabled: bool | None = None,
+        password_hash: str | None = None,
+    ) -> Account:
         """Change an account's role, enabled state or password (each audited; never the last enabled admin)."""
         a = self.t.accounts
         with self._ws.write(msg("act_accounts"), lock_chain_first=True) as tx:
             row = tx.conn.execute(select(a).where(a.c.name == name)).first()
             if row is None:
                 raise StoreError("acct_missing", name=name)
-            loses_admin = row.role == "admin" and not row.disabled and (
-                (role is not None and role != "admin") or disabled is True)
+            loses_admin = (
+                row.role == "admin"
+                and not row.disabled
+                and ((role is not None and role != "admin") or disabled is True)
+            )
             if loses_admin:
-                admins = tx.conn.execute(select(func.count()).select_from(a).where(
-                    and_(a.c.role == "admin", a.c.disabled == 0))).scalar() or 0
+                admins = (
+                    tx.conn.execute(
+                        select(func.count()).select_from(a).where(and_(a.c.role == "admin", a.c.disabled == 0))
+                    ).scalar()
+                    or 0
+                )
                 if admins <= 1:
                     raise StoreError("acct_last_admin", name=name)
             values: dict[str, Any] = {}
             if role is not None and role != row.role:
                 values["role"] = role
-                tx.audit(actor, "account.role", "account", name,
-                         msg("aud_account_role", name=name, before=msg(f"role_{row.role}"), after=msg(f"role_{role}")))
+                tx.audit(
+                    actor,
+                    "account.role",
+                    "account",
+                    name,
+                    msg("aud_account_role", name=name, before=msg(f"role_{row.role}"), after=msg(f"role_{role}")),
+                )
             if disabled is not None and bool(disabled) != bool(row.disabled):
                 values["disabled"] = int(disabled)
-                tx.audit(actor, "account.disable" if disabled else "account.enable", "account", name,
-                         msg("aud_account_disabled" if disabled else "aud_account_enabled", name=name))
+                tx.audit(
+                    actor,
+                    "account.disable" if disabled else "account.enable",
+                    "account",
+                    name,
+                    msg("aud_account_disabled" if disabled else "aud_account_enabled", name=name),
+                )
                 if disabled:
-                    tx.conn.execute(update(self.t.sessions).where(and_(
-                        self.t.sessions.c.account == name, self.t.sessions.c.revoked_at.is_(None)))
-                        .values(revoked_at=utc_now_iso()))
+                    tx.conn.execute(
+                        update(self.t.sessions)
+                        .where(and_(self.t.sessions.c.account == name, self.t.sessions.c.revoked_at.is_(None)))
+                        .values(revoked_at=utc_now_iso())
+                    )
             if password_hash is not None:
                 values.update(password_hash=password_hash, failed_count=0, failed_since=None, locked_until=None)
                 tx.audit(actor, "account.password", "account", name, msg("aud_password_changed", name=name))
@@ -133,8 +176,9 @@ class AccountRepository:
             row = tx.conn.execute(select(a).where(a.c.name == name)).one()
         return self._from_row(row)
 
-    def record_login_failure(self, name: str, *, max_failures: int, window: timedelta,
-                             lock_for: timedelta, count: bool = True) -> str | None:
+    def record_login_failure(
+        self, name: str, *, max_failures: int, window: timedelta, lock_for: timedelta, count: bool = True
+    ) -> str | None:
         """Record a failed sign-in as ``name`` (audited, also for unknown names). When ``count``, lock the
         account for ``lock_for`` once ``max_failures`` failures fall within ``window``. Returns the lock end
         (UTC) if this failure locked it."""
@@ -148,14 +192,21 @@ class AccountRepository:
                 return None
             fresh = row.failed_since is None or parse_iso(row.failed_since) < now - window
             failures = 1 if fresh else row.failed_count + 1
-            values: dict[str, Any] = {"failed_count": failures,
-                                      "failed_since": to_iso(now) if fresh else row.failed_since}
+            values: dict[str, Any] = {
+                "failed_count": failures,
+                "failed_since": to_iso(now) if fresh else row.failed_since,
+            }
             locked = None
             if failures >= max_failures:
                 locked = to_iso(now + lock_for)
                 values.update(locked_until=locked, failed_count=0, failed_since=None)
-                tx.audit("system", "auth.locked", "account", name,
-                         msg("aud_login_locked", name=name, until=beijing_time(locked)))
+                tx.audit(
+                    "system",
+                    "auth.locked",
+                    "account",
+                    name,
+                    msg("aud_login_locked", name=name, until=beijing_time(locked)),
+                )
             tx.conn.execute(update(a).where(a.c.name == name).values(**values))
         return locked
 
@@ -164,10 +215,16 @@ class AccountRepository:
         now = utc_now()
         info = SessionInfo(name, via, to_iso(now), to_iso(now + ttl), None)
         with self._ws.write(msg("act_login")) as tx:
-            tx.conn.execute(insert(self.t.sessions).values(token_hash=token_hash, account=name, via=via,
-                                                           created_at=info.created_at, expires_at=info.expires_at))
-            tx.conn.execute(update(self.t.accounts).where(self.t.accounts.c.name == name)
-                            .values(failed_count=0, failed_since=None, locked_until=None))
+            tx.conn.execute(
+                insert(self.t.sessions).values(
+                    token_hash=token_hash, account=name, via=via, created_at=info.created_at, expires_at=info.expires_at
+                )
+            )
+            tx.conn.execute(
+                update(self.t.accounts)
+                .where(self.t.accounts.c.name == name)
+                .values(failed_count=0, failed_since=None, locked_until=None)
+            )
             tx.audit(name, "auth.login", "account", name, msg("aud_login", via=msg(f"via_{via}")))
         return info
 
@@ -182,8 +239,11 @@ class AccountRepository:
         """Sign out: the session is revoked (audited)."""
         se = self.t.sessions
         with self._ws.write(msg("act_login")) as tx:
-            done = tx.conn.execute(update(se).where(and_(se.c.token_hash == token_hash, se.c.revoked_at.is_(None)))
-                                   .values(revoked_at=utc_now_iso())).rowcount
+            done = tx.conn.execute(
+                update(se)
+                .where(and_(se.c.token_hash == token_hash, se.c.revoked_at.is_(None)))
+                .values(revoked_at=utc_now_iso())
+            ).rowcount
             if done:
                 tx.audit(actor, "auth.logout", "account", actor, msg("aud_logout"))
 
@@ -231,12 +291,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_account(ws: Workspace, name: str, role: str, *, actor: str, password: str | None = None,
-                external_id: str | None = None) -> Account:
+def add_account(
+    ws: Workspace, name: str, role: str, *, actor: str, password: str | None = None, external_id: str | None = None
+) -> Account:
     """Create an account with a password (local sign-in) or none (single sign-on only); audited."""
-    return ws.accounts.add(normalise_name(name), check_role(role), actor=actor,
-                           password_hash=hash_password(password) if password is not None else None,
-                           external_id=external_id)
+    return ws.accounts.add(
+        normalise_name(name),
+        check_role(role),
+        actor=actor,
+        password_hash=hash_password(password) if password is not None else None,
+        external_id=external_id,
+    )
 
 
 def set_password(ws: Workspace, name: str, password: str, *, actor: str) -> Account:
@@ -244,8 +309,9 @@ def set_password(ws: Workspace, name: str, password: str, *, actor: str) -> Acco
     return ws.accounts.update(normalise_name(name), actor=actor, password_hash=hash_password(password))
 
 
-def authenticate(ws: Workspace, name: str, password: str, *, policy: LoginPolicy,
-                 via: str = "local") -> tuple[Account, str, SessionInfo]:
+def authenticate(
+    ws: Workspace, name: str, password: str, *, policy: LoginPolicy, via: str = "local"
+) -> tuple[Account, str, SessionInfo]:
     """Check a local sign-in and open a session; return the account, the session token (shown once, stored
     hashed) and the session.
 
@@ -262,8 +328,9 @@ def authenticate(ws: Workspace, name: str, password: str, *, policy: LoginPolicy
     account = ws.accounts.get(key)
     now = utc_now()
     if account is not None and account.locked_until and parse_iso(account.locked_until) > now:
-        ws.accounts.record_login_failure(key, max_failures=policy.max_failures, window=policy.window,
-                                         lock_for=policy.lock_for, count=False)
+        ws.accounts.record_login_failure(
+            key, max_failures=policy.max_failures, window=policy.window, lock_for=policy.lock_for, count=False
+        )
         raise AuthError("auth_locked", until=beijing_time(account.locked_until, seconds=False))
     stored = ws.accounts.password_hash(key) if account is not None else None
     try:
@@ -271,8 +338,9 @@ def authenticate(ws: Workspace, name: str, password: str, *, policy: LoginPolicy
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or account is None or account.disabled:
-        locked = ws.accounts.record_login_failure(key, max_failures=policy.max_failures, window=policy.window,
-                                                  lock_for=policy.lock_for)
+        locked = ws.accounts.record_login_failure(
+            key, max_failures=policy.max_failures, window=policy.window, lock_for=policy.lock_for
+        )
         if locked:
             raise AuthError("auth_locked", until=beijing_time(locked, seconds=False))
         raise AuthError("auth_failed")
@@ -305,6 +373,19 @@ def close_session(ws: Workspace, token: str, *, actor: str) -> None:
     ws.accounts.close_session(token_hash(token), actor=actor)
 
 
-__all__ = ["AccountRepository", "LoginPolicy", "MIN_PASSWORD", "add_account", "authenticate", "check_role",
-           "close_session", "hash_password", "local_user_name", "normalise_name", "open_external_session",
-           "session_account", "set_password", "token_hash"]
+__all__ = [
+    "AccountRepository",
+    "LoginPolicy",
+    "MIN_PASSWORD",
+    "add_account",
+    "authenticate",
+    "check_role",
+    "close_session",
+    "hash_password",
+    "local_user_name",
+    "normalise_name",
+    "open_external_session",
+    "session_account",
+    "set_password",
+    "token_hash",
+]

@@ -27,11 +27,13 @@ GENESIS = "0" * 64
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def entry_hash(prev_hash: str, seq: int, at_utc: str, actor: str, action: str, object_type: str,
-               object_id: str, summary: str) -> str:
+def entry_hash(
+    prev_hash: str, seq: int, at_utc: str, actor: str, action: str, object_type: str, object_id: str, summary: str
+) -> str:
     """SHA-256 (hex) of the previous hash and this entry's fields, as canonical JSON of the stored text."""
-    body = json.dumps([seq, at_utc, actor, action, object_type, object_id, summary], ensure_ascii=False,
-                      separators=(",", ":"))
+    body = json.dumps(
+        [seq, at_utc, actor, action, object_type, object_id, summary], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
@@ -47,8 +49,19 @@ def chain_entries(head: tuple[int, str], pending: Sequence[tuple[str, str, str, 
     for actor, action, object_type, object_id, text_ in pending:
         seq, at = seq + 1, utc_now_iso()
         row_hash = entry_hash(last, seq, at, actor, action, object_type, object_id, text_)
-        rows.append({"seq": seq, "at_utc": at, "actor": actor, "action": action, "object_type": object_type,
-                     "object_id": object_id, "summary": text_, "prev_hash": last, "row_hash": row_hash})
+        rows.append(
+            {
+                "seq": seq,
+                "at_utc": at,
+                "actor": actor,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "summary": text_,
+                "prev_hash": last,
+                "row_hash": row_hash,
+            }
+        )
         last = row_hash
     return rows
 
@@ -57,8 +70,10 @@ def chain_entries(head: tuple[int, str], pending: Sequence[tuple[str, str, str, 
 def append_statement(n: int) -> Any:
     """PostgreSQL: move the audit head from ``old_seq`` and insert ``n`` chained entries, in one statement
     (nothing is inserted when another writer moved the head first)."""
-    values = ", ".join("(" + ", ".join(f"CAST(:{c}{i} AS {'integer' if c == 'seq' else 'text'})"
-                                       for c in ENTRY_COLUMNS) + ")" for i in range(n))
+    values = ", ".join(
+        "(" + ", ".join(f"CAST(:{c}{i} AS {'integer' if c == 'seq' else 'text'})" for c in ENTRY_COLUMNS) + ")"
+        for i in range(n)
+    )
     return sql_text(f"""WITH moved AS (UPDATE audit_head SET seq = :new_seq, hash = :new_hash
                                    WHERE id = 1 AND seq = :old_seq RETURNING id)
                     INSERT INTO audit_log ({", ".join(ENTRY_COLUMNS)})
@@ -73,11 +88,16 @@ def verify_chain(rows: Iterable[tuple], head: tuple[int, str]) -> AuditCheck:
     previous, expected, count = GENESIS, 1, 0
     for seq, at, actor, action, otype, oid, summary, prev_hash, row_hash in rows:
         if seq != expected:
-            return AuditCheck(False, count, expected, msg("aud_verify_broken", seq=expected,
-                                                          reason=msg("aud_broken_gap", expected=expected)))
+            return AuditCheck(
+                False,
+                count,
+                expected,
+                msg("aud_verify_broken", seq=expected, reason=msg("aud_broken_gap", expected=expected)),
+            )
         if prev_hash != previous:
-            return AuditCheck(False, count, seq, msg("aud_verify_broken", seq=seq,
-                                                     reason=msg("aud_broken_link", previous=seq - 1)))
+            return AuditCheck(
+                False, count, seq, msg("aud_verify_broken", seq=seq, reason=msg("aud_broken_link", previous=seq - 1))
+            )
         if entry_hash(prev_hash, seq, at, actor, action, otype, oid, summary) != row_hash:
             return AuditCheck(False, count, seq, msg("aud_verify_broken", seq=seq, reason=msg("aud_broken_hash")))
         previous, expected, count = row_hash, expected + 1, count + 1
@@ -93,9 +113,18 @@ class AuditRepository:
     def __init__(self, ws: Workspace) -> None:
         self._ws, self.t = ws, ws.t
 
-    def entries(self, *, actor: str | None = None, object_id: str | None = None, object_type: str | None = None,
-                action_prefix: str | None = None, since_utc: str | None = None, until_utc: str | None = None,
-                limit: int = 1000, newest_first: bool = True) -> list[AuditEntry]:
+    def entries(
+        self,
+        *,
+        actor: str | None = None,
+        object_id: str | None = None,
+        object_type: str | None = None,
+        action_prefix: str | None = None,
+        since_utc: str | None = None,
+        until_utc: str | None = None,
+        limit: int = 1000,
+        newest_first: bool = True,
+    ) -> list[AuditEntry]:
         """Audit entries matching every given filter (times: UTC ISO text, ``until`` exclusive)."""
         al = self.t.audit_log
         query = select(al)
@@ -113,16 +142,29 @@ class AuditRepository:
             query = query.where(al.c.action.startswith(action_prefix, autoescape=True))
         query = query.order_by(al.c.seq.desc() if newest_first else al.c.seq).limit(max(1, min(int(limit), 100_000)))
         with self._ws.read() as conn:
-            return [AuditEntry(r.seq, r.at_utc, r.actor, r.action, r.object_type, r.object_id,
-                               message_from_json(r.summary), r.prev_hash, r.row_hash) for r in conn.execute(query)]
+            return [
+                AuditEntry(
+                    r.seq,
+                    r.at_utc,
+                    r.actor,
+                    r.action,
+                    r.object_type,
+                    r.object_id,
+                    message_from_json(r.summary),
+                    r.prev_hash,
+                    r.row_hash,
+                )
+                for r in conn.execute(query)
+            ]
 
     def verify(self) -> AuditCheck:
         """Walk the whole hash chain; the first broken entry (edited, removed, inserted) is named."""
         al = self.t.audit_log
         with self._ws.read() as conn:
             head = conn.execute(select(self.t.audit_head.c.seq, self.t.audit_head.c.hash)).one()
-            rows = conn.execute(select(*(al.c[name] for name in ENTRY_COLUMNS))
-                                .order_by(al.c.seq).execution_options(yield_per=2000))
+            rows = conn.execute(
+                select(*(al.c[name] for name in ENTRY_COLUMNS)).order_by(al.c.seq).execution_options(yield_per=2000)
+            )
             return verify_chain((tuple(r) for r in rows), (head[0], head[1]))
 
 
@@ -132,16 +174,39 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-AUDIT_COLUMNS = ("seq", "time_beijing", "time_utc", "actor", "action", "object_type", "object_id", "summary",
-                 "row_hash")
+AUDIT_COLUMNS = (
+    "seq",
+    "time_beijing",
+    "time_utc",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "row_hash",
+)
 
 
 def audit_rows(entries: Iterable[AuditEntry], lang: str) -> list[list[str]]:
     """The entries as table rows (header first), summaries in ``lang``, every cell neutralised."""
     rows = [list(AUDIT_COLUMNS)]
     for e in entries:
-        rows.append([safe_cell(v) for v in (e.seq, beijing_time(e.at_utc), e.at_utc, e.actor, e.action,
-                                            e.object_type, e.object_id, e.summary.text(lang), e.row_hash)])
+        rows.append(
+            [
+                safe_cell(v)
+                for v in (
+                    e.seq,
+                    beijing_time(e.at_utc),
+                    e.at_utc,
+                    e.actor,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.summary.text(lang),
+                    e.row_hash,
+                )
+            ]
+        )
     return rows
 
 

@@ -104,7 +104,7 @@ def recovery_message(path: Path) -> Message:
     if not found:
         return msg("ws_recover_no_backup")
     newest = found[-1]
-    stamp = newest.name[len(path.stem) + len(".backup-"):][:16]
+    stamp = newest.name[len(path.stem) + len(".backup-") :][:16]
     try:
         when = beijing_time(datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).isoformat())
     except ValueError:
@@ -144,8 +144,9 @@ class GpkgBackend(Backend):
     def _check_existing(self) -> None:
         """Readable? writable? a SQLite file that passes quick_check? Raise or set ``readonly``; never write."""
         if not self.path.is_file():
-            raise WorkspaceCorruptError("ws_corrupt", where=self.where, reason="not a file",
-                                        recovery=recovery_message(self.path))
+            raise WorkspaceCorruptError(
+                "ws_corrupt", where=self.where, reason="not a file", recovery=recovery_message(self.path)
+            )
         if not os.access(self.path, os.R_OK):
             raise StoreError("ws_permission", action=msg("act_read"), where=self.where, reason="no read permission")
         writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
@@ -158,9 +159,12 @@ class GpkgBackend(Backend):
                 if _stat_key(stat) not in _checked:
                     problems = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
                     if problems != ["ok"]:
-                        raise WorkspaceCorruptError("ws_corrupt", where=self.where,
-                                                    reason=clip_text("; ".join(problems), 200),
-                                                    recovery=recovery_message(self.path))
+                        raise WorkspaceCorruptError(
+                            "ws_corrupt",
+                            where=self.where,
+                            reason=clip_text("; ".join(problems), 200),
+                            recovery=recovery_message(self.path),
+                        )
                 names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
             finally:
                 con.close()
@@ -168,11 +172,13 @@ class GpkgBackend(Backend):
             code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
             if code == sqlite3.SQLITE_BUSY:
                 raise StoreError("ws_busy", action=msg("act_write"), where=self.where) from exc
-            raise WorkspaceCorruptError("ws_corrupt", where=self.where, reason=short_reason(exc),
-                                        recovery=recovery_message(self.path)) from exc
+            raise WorkspaceCorruptError(
+                "ws_corrupt", where=self.where, reason=short_reason(exc), recovery=recovery_message(self.path)
+            ) from exc
         _checked.add(_stat_key(stat))
-        foreign = sorted(n for n in names if not n.startswith(("gpkg", "sqlite_", "rtree_", "layer_"))
-                         and n not in OWN_TABLES)
+        foreign = sorted(
+            n for n in names if not n.startswith(("gpkg", "sqlite_", "rtree_", "layer_")) and n not in OWN_TABLES
+        )
         if foreign and not names & {"scenario_versions", "alembic_version"}:
             raise StoreError("ws_not_workspace", where=self.where, tables=", ".join(foreign[:5]))
 
@@ -181,17 +187,16 @@ class GpkgBackend(Backend):
 
         def connect() -> sqlite3.Connection:
             if self.readonly:
-                con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                      check_same_thread=False)
+                con = sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                )
             else:
-                con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                      check_same_thread=False)
+                con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
                 con.execute("PRAGMA journal_mode=DELETE")  # one self-contained file (no -wal beside it)
                 con.execute("PRAGMA synchronous=FULL")
             return con
 
-        engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool, pool_size=4,
-                               max_overflow=8)
+        engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool, pool_size=4, max_overflow=8)
 
         @event.listens_for(engine, "begin")
         def begin(conn: Connection) -> None:  # BEGIN IMMEDIATE serialises writers (the audit chain's lock)
@@ -234,9 +239,11 @@ class GpkgBackend(Backend):
         if exc.errno == errno.ENOSPC:
             return WorkspaceFullError("ws_disk_full", action=action, where=self.where)
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return WorkspaceReadOnlyError("ws_write_refused", action=action,
-                                          reason=msg("ws_readonly", where=self.where,
-                                                     reason=self._ro_reason(self.path.parent)))
+            return WorkspaceReadOnlyError(
+                "ws_write_refused",
+                action=action,
+                reason=msg("ws_readonly", where=self.where, reason=self._ro_reason(self.path.parent)),
+            )
         return StoreError("ws_write_failed", action=action, where=self.where, reason=short_reason(exc))
 
     def fault(self, exc: BaseException, *, action: Message) -> StoreError:
@@ -252,8 +259,9 @@ class GpkgBackend(Backend):
         if code == sqlite3.SQLITE_BUSY or code == sqlite3.SQLITE_LOCKED:
             return StoreError("ws_busy", action=action, where=self.where)
         if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-            return WorkspaceCorruptError("ws_corrupt", where=self.where, reason=short_reason(exc),
-                                         recovery=recovery_message(self.path))
+            return WorkspaceCorruptError(
+                "ws_corrupt", where=self.where, reason=short_reason(exc), recovery=recovery_message(self.path)
+            )
         if code in (sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH):
             return StoreError("ws_permission", action=action, where=self.where, reason=short_reason(exc))
         return StoreError("ws_write_failed", action=action, where=self.where, reason=short_reason(exc))
@@ -283,8 +291,13 @@ class PostgisBackend(Backend):
             raise StoreError("ws_bad_url", url=display_url(url))
         parsed = parsed.set(drivername="postgresql+psycopg")
         self.where = display_url(url)
-        self.engine = create_engine(parsed, pool_pre_ping=True, pool_size=4, max_overflow=8,
-                                    connect_args={"connect_timeout": 10, "application_name": "putuo-planner"})
+        self.engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_size=4,
+            max_overflow=8,
+            connect_args={"connect_timeout": 10, "application_name": "putuo-planner"},
+        )
         try:
             with self.engine.connect() as conn:
                 ro = conn.exec_driver_sql("SELECT current_setting('transaction_read_only'), pg_is_in_recovery()").one()
@@ -308,17 +321,18 @@ class PostgisBackend(Backend):
         if state == "53100":
             return WorkspaceFullError("ws_disk_full", action=action, where=self.where)
         if state == "25006":
-            return WorkspaceReadOnlyError("ws_write_refused", action=action,
-                                          reason=msg("ws_readonly", where=self.where, reason=msg("ws_ro_role")))
+            return WorkspaceReadOnlyError(
+                "ws_write_refused", action=action, reason=msg("ws_readonly", where=self.where, reason=msg("ws_ro_role"))
+            )
         if state == "42501":
             return StoreError("ws_permission", action=action, where=self.where, reason=reason)
         if state in ("40P01", "55P03", "40001"):
             return StoreError("ws_busy", action=action, where=self.where)
         if state.startswith("XX"):
-            return WorkspaceCorruptError("ws_corrupt", where=self.where, reason=reason,
-                                         recovery=msg("ws_recover_no_backup"))
-        if state.startswith(("08", "57")) or (isinstance(exc, DBAPIError) and exc.connection_invalidated) \
-                or not state:
+            return WorkspaceCorruptError(
+                "ws_corrupt", where=self.where, reason=reason, recovery=msg("ws_recover_no_backup")
+            )
+        if state.startswith(("08", "57")) or (isinstance(exc, DBAPIError) and exc.connection_invalidated) or not state:
             return WorkspaceUnavailableError("ws_unavailable", where=self.where, reason=reason)
         return StoreError("ws_write_failed", action=action, where=self.where, reason=reason)
 
@@ -353,6 +367,11 @@ def describe(value: Any) -> str:
     """A short, safe rendering of a received value for a message (never a numpy repr, at most 60 chars)."""
     if hasattr(value, "item") and callable(value.item):
         value = value.item()
-    text_ = value if isinstance(value, str) else type(value).__name__ if not isinstance(value, (int, float)) \
+    text_ = (
+        value
+        if isinstance(value, str)
+        else type(value).__name__
+        if not isinstance(value, (int, float))
         else repr(value)
+    )
     return clip_text(text_, 60)

@@ -42,8 +42,11 @@ def change_summary(old: Scenario | None, new: Scenario) -> Message:
         items.append(msg("ws_chg_parcels_added", ids=", ".join(added[:20]) + (" …" if len(added) > 20 else "")))
     if removed:
         items.append(msg("ws_chg_parcels_removed", ids=", ".join(removed[:20]) + (" …" if len(removed) > 20 else "")))
-    for code, a, b in (("ws_chg_drawn", old.drawn, new.drawn), ("ws_chg_assign", old.assign, new.assign),
-                       ("ws_chg_weights", old.weights, new.weights)):
+    for code, a, b in (
+        ("ws_chg_drawn", old.drawn, new.drawn),
+        ("ws_chg_assign", old.assign, new.assign),
+        ("ws_chg_weights", old.weights, new.weights),
+    ):
         if dict(a) != dict(b):
             items.append(msg(code))
     if old.name != new.name:
@@ -61,11 +64,21 @@ class ScenarioRepository:
 
     @staticmethod
     def _from_row(row: Any) -> ScenarioHead:
-        return ScenarioHead(id=row.scenario_id, name=row.name, version=row.latest_version, saved_at=row.latest_at,
-                            saved_by=row.latest_by, created_by=row.created_by, created_at=row.created_at,
-                            parent_id=row.parent_id, parent_version=row.parent_version, archived=bool(row.archived),
-                            archived_at=row.archived_at, archived_by=row.archived_by,
-                            archive_reason=row.archive_reason)
+        return ScenarioHead(
+            id=row.scenario_id,
+            name=row.name,
+            version=row.latest_version,
+            saved_at=row.latest_at,
+            saved_by=row.latest_by,
+            created_by=row.created_by,
+            created_at=row.created_at,
+            parent_id=row.parent_id,
+            parent_version=row.parent_version,
+            archived=bool(row.archived),
+            archived_at=row.archived_at,
+            archived_by=row.archived_by,
+            archive_reason=row.archive_reason,
+        )
 
     def heads(self, *, include_archived: bool = False) -> list[ScenarioHead]:
         """Every scenario's head (latest version), newest save first; archived ones only when asked."""
@@ -90,8 +103,9 @@ class ScenarioRepository:
             if latest is None:
                 raise StoreError("ws_no_scenario", id=scenario_id)
             number = latest if version is None else version
-            payload = conn.execute(select(v.c.payload).where(and_(v.c.scenario_id == scenario_id,
-                                                                  v.c.version == number))).scalar()
+            payload = conn.execute(
+                select(v.c.payload).where(and_(v.c.scenario_id == scenario_id, v.c.version == number))
+            ).scalar()
         if payload is None:
             raise StoreError("ws_no_version", id=scenario_id, version=number, latest=latest)
         return Scenario.from_json(payload), number
@@ -100,52 +114,113 @@ class ScenarioRepository:
         """Every saved version of one scenario, oldest first."""
         v = self.t.scenario_versions
         with self._ws.read() as conn:
-            rows = conn.execute(select(v.c.version, v.c.saved_at, v.c.author, v.c.changes, v.c.kind, v.c.base_version)
-                                .where(v.c.scenario_id == scenario_id).order_by(v.c.version)).fetchall()
-        return [VersionInfo(r.version, r.saved_at, r.author, message_from_json(r.changes), r.kind, r.base_version)
-                for r in rows]
+            rows = conn.execute(
+                select(v.c.version, v.c.saved_at, v.c.author, v.c.changes, v.c.kind, v.c.base_version)
+                .where(v.c.scenario_id == scenario_id)
+                .order_by(v.c.version)
+            ).fetchall()
+        return [
+            VersionInfo(r.version, r.saved_at, r.author, message_from_json(r.changes), r.kind, r.base_version)
+            for r in rows
+        ]
 
     def drawn_geometries(self, scenario_id: str, version: int) -> dict[str, shapely.Geometry]:
         """The drawn areas of one version, read back from the geometry layer (EPSG:4326)."""
         g = self.t.scenario_geometries
         with self._ws.read() as conn:
-            rows = conn.execute(select(g.c.piece_id, g.c.geom).where(and_(g.c.scenario_id == scenario_id,
-                                                                          g.c.version == version))).fetchall()
+            rows = conn.execute(
+                select(g.c.piece_id, g.c.geom).where(and_(g.c.scenario_id == scenario_id, g.c.version == version))
+            ).fetchall()
         return {pid: geom for pid, geom in rows}
 
     def _payload(self, conn: Connection, scenario_id: str, version: int) -> Scenario | None:
         """A stored version for comparing (validated when it was written, so parsed without the WKT checks)."""
         v = self.t.scenario_versions
-        text = conn.execute(select(v.c.payload).where(and_(v.c.scenario_id == scenario_id,
-                                                           v.c.version == version))).scalar()
+        text = conn.execute(
+            select(v.c.payload).where(and_(v.c.scenario_id == scenario_id, v.c.version == version))
+        ).scalar()
         if not text:
             return None
         d = json.loads(text)
-        return Scenario(name=d["name"], author=d.get("author", ""), notes=d.get("notes", ""),
-                        parcels=tuple(d.get("parcels", ())), drawn={k: tuple(x) for k, x in d.get("drawn", {}).items()},
-                        assign=dict(d.get("assign", {})), weights=dict(d.get("weights", {})), id=d["id"],
-                        created=d["created"], updated=d["updated"])
+        return Scenario(
+            name=d["name"],
+            author=d.get("author", ""),
+            notes=d.get("notes", ""),
+            parcels=tuple(d.get("parcels", ())),
+            drawn={k: tuple(x) for k, x in d.get("drawn", {}).items()},
+            assign=dict(d.get("assign", {})),
+            weights=dict(d.get("weights", {})),
+            id=d["id"],
+            created=d["created"],
+            updated=d["updated"],
+        )
 
     def _conflict(self, conn: Connection, head: Any, base_version: int | None) -> ConflictError:
         v = self.t.scenario_versions
-        since = conn.execute(select(v.c.author).where(and_(v.c.scenario_id == head.scenario_id,
-                                                           v.c.version > (base_version or 0)))
-                             .order_by(v.c.version)).scalars().all()
+        since = (
+            conn.execute(
+                select(v.c.author)
+                .where(and_(v.c.scenario_id == head.scenario_id, v.c.version > (base_version or 0)))
+                .order_by(v.c.version)
+            )
+            .scalars()
+            .all()
+        )
         base = self._payload(conn, head.scenario_id, base_version) if base_version else None
         latest = self._payload(conn, head.scenario_id, head.latest_version)
-        changes = msg("ws_chg_versions", count=len(since), authors=list(dict.fromkeys(since)),
-                      items=change_summary(base, latest) if latest else msg("ws_chg_none"))
-        return ConflictError("ws_conflict", scenario_id=head.scenario_id, base_version=base_version,
-                             latest_version=head.latest_version, saved_by=head.latest_by, saved_at=head.latest_at,
-                             changes=changes, name=head.name)
+        changes = msg(
+            "ws_chg_versions",
+            count=len(since),
+            authors=list(dict.fromkeys(since)),
+            items=change_summary(base, latest) if latest else msg("ws_chg_none"),
+        )
+        return ConflictError(
+            "ws_conflict",
+            scenario_id=head.scenario_id,
+            base_version=base_version,
+            latest_version=head.latest_version,
+            saved_by=head.latest_by,
+            saved_at=head.latest_at,
+            changes=changes,
+            name=head.name,
+        )
 
-    def _insert_version(self, tx: _Tx, scenario: Scenario, version: int, *, kind: str, changes: Message,
-                        base_version: int | None, saved_at: str, geoms: dict[str, shapely.Geometry]) -> None:
-        tx.conn.execute(insert(self.t.scenario_versions).values(
-            scenario_id=scenario.id, version=version, name=scenario.name, author=scenario.author, saved_at=saved_at,
-            changes=message_to_json(changes), payload=scenario.to_json(), kind=kind, base_version=base_version))
-        rows = [{"geom": geoms[did], "scenario_id": scenario.id, "version": version, "piece_id": did,
-                 "kind": "drawn", "name": name} for did, (name, _) in scenario.drawn.items()]
+    def _insert_version(
+        self,
+        tx: _Tx,
+        scenario: Scenario,
+        version: int,
+        *,
+        kind: str,
+        changes: Message,
+        base_version: int | None,
+        saved_at: str,
+        geoms: dict[str, shapely.Geometry],
+    ) -> None:
+        tx.conn.execute(
+            insert(self.t.scenario_versions).values(
+                scenario_id=scenario.id,
+                version=version,
+                name=scenario.name,
+                author=scenario.author,
+                saved_at=saved_at,
+                changes=message_to_json(changes),
+                payload=scenario.to_json(),
+                kind=kind,
+                base_version=base_version,
+            )
+        )
+        rows = [
+            {
+                "geom": geoms[did],
+                "scenario_id": scenario.id,
+                "version": version,
+                "piece_id": did,
+                "kind": "drawn",
+                "name": name,
+            }
+            for did, (name, _) in scenario.drawn.items()
+        ]
         if rows:
             tx.conn.execute(insert(self.t.scenario_geometries), rows)
 
@@ -156,8 +231,9 @@ class ScenarioRepository:
         checked = Scenario.from_json(replace(scenario, author=actor, **changes).to_json())
         return checked, {did: shapely.from_wkt(wkt) for did, (_, wkt) in checked.drawn.items()}
 
-    def save(self, scenario: Scenario, *, actor: str, base_version: int | None,
-             overwrite_from: int | None = None) -> SavedVersion:
+    def save(
+        self, scenario: Scenario, *, actor: str, base_version: int | None, overwrite_from: int | None = None
+    ) -> SavedVersion:
         """Append a version of ``scenario``, by ``actor`` (its author), starting from ``base_version``.
 
         Parameters
@@ -187,12 +263,25 @@ class ScenarioRepository:
                     raise StoreError("ws_no_scenario", id=scenario.id)
                 saved = replace(checked, created=utc_now_iso(), updated=utc_now_iso())
                 version, kind, previous = 1, "save", None
-                tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor,
-                                                 created_at=now, latest_version=1, latest_by=actor, latest_at=now))
+                tx.conn.execute(
+                    insert(s).values(
+                        scenario_id=saved.id,
+                        name=saved.name,
+                        created_by=actor,
+                        created_at=now,
+                        latest_version=1,
+                        latest_by=actor,
+                        latest_at=now,
+                    )
+                )
             else:
                 if head.archived:
-                    raise StoreError("ws_archived", name=head.name, who=head.archived_by or "–",
-                                     when=beijing_time(head.archived_at) if head.archived_at else "–")
+                    raise StoreError(
+                        "ws_archived",
+                        name=head.name,
+                        who=head.archived_by or "–",
+                        when=beijing_time(head.archived_at) if head.archived_at else "–",
+                    )
                 if base_version is None:
                     raise StoreError("ws_new_scenario_exists", id=scenario.id, latest=head.latest_version)
                 if overwrite_from is not None:
@@ -206,40 +295,88 @@ class ScenarioRepository:
                 previous = self._payload(tx.conn, scenario.id, head.latest_version)
                 saved = replace(checked, updated=utc_now_iso())
                 version = head.latest_version + 1
-                tx.conn.execute(update(s).where(s.c.scenario_id == saved.id).values(
-                    name=saved.name, latest_version=version, latest_by=actor, latest_at=now))
+                tx.conn.execute(
+                    update(s)
+                    .where(s.c.scenario_id == saved.id)
+                    .values(name=saved.name, latest_version=version, latest_by=actor, latest_at=now)
+                )
             changes = change_summary(previous, saved)
-            self._insert_version(tx, saved, version, kind=kind, changes=changes, base_version=base_version,
-                                 saved_at=now, geoms=geoms)
+            self._insert_version(
+                tx, saved, version, kind=kind, changes=changes, base_version=base_version, saved_at=now, geoms=geoms
+            )
             if kind == "overwrite":
-                tx.audit(actor, "scenario.overwrite", "scenario", saved.id,
-                         msg("aud_scenario_overwrite", name=saved.name, version=version,
-                             overwritten=overwrite_from, changes=changes))
+                tx.audit(
+                    actor,
+                    "scenario.overwrite",
+                    "scenario",
+                    saved.id,
+                    msg(
+                        "aud_scenario_overwrite",
+                        name=saved.name,
+                        version=version,
+                        overwritten=overwrite_from,
+                        changes=changes,
+                    ),
+                )
             else:
-                tx.audit(actor, "scenario.save", "scenario", saved.id,
-                         msg("aud_scenario_saved", name=saved.name, version=version, changes=changes))
+                tx.audit(
+                    actor,
+                    "scenario.save",
+                    "scenario",
+                    saved.id,
+                    msg("aud_scenario_saved", name=saved.name, version=version, changes=changes),
+                )
         return SavedVersion(saved, version, kind)
 
-    def save_branch(self, scenario: Scenario, *, actor: str, parent_id: str, parent_version: int | None,
-                    name: str | None = None) -> SavedVersion:
+    def save_branch(
+        self, scenario: Scenario, *, actor: str, parent_id: str, parent_version: int | None, name: str | None = None
+    ) -> SavedVersion:
         """Save ``scenario`` as a new scenario (new id, version 1) whose parent is ``parent_id``/``parent_version``
         (the way out of a conflict that supersedes nothing)."""
         s = self.t.scenarios
-        saved, geoms = self._checked(scenario, actor=actor, id=uuid.uuid4().hex[:12], created=utc_now_iso(),
-                                     updated=utc_now_iso(), name=name or scenario.name)
+        saved, geoms = self._checked(
+            scenario,
+            actor=actor,
+            id=uuid.uuid4().hex[:12],
+            created=utc_now_iso(),
+            updated=utc_now_iso(),
+            name=name or scenario.name,
+        )
         with self._ws.write(msg("act_save")) as tx:
             parent = tx.conn.execute(select(s.c.scenario_id).where(s.c.scenario_id == parent_id)).first()
             if parent is None:
                 raise StoreError("ws_no_scenario", id=parent_id)
             now = utc_now_iso()
-            tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor, created_at=now,
-                                             latest_version=1, latest_by=actor, latest_at=now, parent_id=parent_id,
-                                             parent_version=parent_version))
-            self._insert_version(tx, saved, 1, kind="branch", changes=change_summary(None, saved),
-                                 base_version=None, saved_at=now, geoms=geoms)
-            tx.audit(actor, "scenario.branch", "scenario", saved.id,
-                     msg("aud_scenario_branched", name=saved.name, parent=parent_id,
-                         parent_version=parent_version or 0))
+            tx.conn.execute(
+                insert(s).values(
+                    scenario_id=saved.id,
+                    name=saved.name,
+                    created_by=actor,
+                    created_at=now,
+                    latest_version=1,
+                    latest_by=actor,
+                    latest_at=now,
+                    parent_id=parent_id,
+                    parent_version=parent_version,
+                )
+            )
+            self._insert_version(
+                tx,
+                saved,
+                1,
+                kind="branch",
+                changes=change_summary(None, saved),
+                base_version=None,
+                saved_at=now,
+                geoms=geoms,
+            )
+            tx.audit(
+                actor,
+                "scenario.branch",
+                "scenario",
+                saved.id,
+                msg("aud_scenario_branched", name=saved.name, parent=parent_id, parent_version=parent_version or 0),
+            )
         return SavedVersion(saved, 1, "branch", parent_id, parent_version)
 
     def set_archived(self, scenario_id: str, *, actor: str, archived: bool, reason: str = "") -> ScenarioHead:
@@ -255,15 +392,24 @@ class ScenarioRepository:
             if not archived and not head.archived:
                 raise StoreError("ws_not_archived", name=head.name)
             now = utc_now_iso()
-            values = {"archived": 1, "archived_at": now, "archived_by": actor, "archive_reason": reason} if archived \
+            values = (
+                {"archived": 1, "archived_at": now, "archived_by": actor, "archive_reason": reason}
+                if archived
                 else {"archived": 0, "archived_at": None, "archived_by": None, "archive_reason": None}
+            )
             tx.conn.execute(update(s).where(s.c.scenario_id == scenario_id).values(**values))
             if archived:
-                tx.audit(actor, "scenario.archive", "scenario", scenario_id,
-                         msg("aud_scenario_archived", name=head.name, reason=reason))
+                tx.audit(
+                    actor,
+                    "scenario.archive",
+                    "scenario",
+                    scenario_id,
+                    msg("aud_scenario_archived", name=head.name, reason=reason),
+                )
             else:
-                tx.audit(actor, "scenario.unarchive", "scenario", scenario_id,
-                         msg("aud_scenario_unarchived", name=head.name))
+                tx.audit(
+                    actor, "scenario.unarchive", "scenario", scenario_id, msg("aud_scenario_unarchived", name=head.name)
+                )
             row = tx.conn.execute(select(s).where(s.c.scenario_id == scenario_id)).one()
         return self._from_row(row)
 
@@ -279,18 +425,42 @@ class ScenarioRepository:
         """
         found = read_scenario_file(path, label=label)
         stamp = utc_now_iso()
-        prepared = [(source, *self._checked(source, actor=actor, id=uuid.uuid4().hex[:12], created=stamp,
-                                            updated=stamp)) for source in found]
+        prepared = [
+            (source, *self._checked(source, actor=actor, id=uuid.uuid4().hex[:12], created=stamp, updated=stamp))
+            for source in found
+        ]
         done = []
         s = self.t.scenarios
         with self._ws.write(msg("act_import")) as tx:
             for source, saved, geoms in prepared:
                 now = utc_now_iso()
-                tx.conn.execute(insert(s).values(scenario_id=saved.id, name=saved.name, created_by=actor,
-                                                 created_at=now, latest_version=1, latest_by=actor, latest_at=now))
-                self._insert_version(tx, saved, 1, kind="import", changes=change_summary(None, saved),
-                                     base_version=None, saved_at=now, geoms=geoms)
-                tx.audit(actor, "scenario.import", "scenario", saved.id,
-                         msg("aud_scenario_imported", name=saved.name, file=label, source_id=source.id))
+                tx.conn.execute(
+                    insert(s).values(
+                        scenario_id=saved.id,
+                        name=saved.name,
+                        created_by=actor,
+                        created_at=now,
+                        latest_version=1,
+                        latest_by=actor,
+                        latest_at=now,
+                    )
+                )
+                self._insert_version(
+                    tx,
+                    saved,
+                    1,
+                    kind="import",
+                    changes=change_summary(None, saved),
+                    base_version=None,
+                    saved_at=now,
+                    geoms=geoms,
+                )
+                tx.audit(
+                    actor,
+                    "scenario.import",
+                    "scenario",
+                    saved.id,
+                    msg("aud_scenario_imported", name=saved.name, file=label, source_id=source.id),
+                )
                 done.append(ImportedScenario(source.id, saved.id, saved.name))
         return done

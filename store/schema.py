@@ -42,16 +42,27 @@ GPKG_CORE_DDL = (
         CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name))""",
     "INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_id, srs_name, organization_coordsys_id, organization, "
     "definition) VALUES (4326, 'WGS 84 geodetic', 4326, 'EPSG', 'GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID["
-    "\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]')",
+    '"WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]\')',
     """INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_id, srs_name, organization_coordsys_id, organization,
         definition) VALUES (-1, 'Undefined cartesian SRS', -1, 'NONE', 'undefined')""",
     """INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_id, srs_name, organization_coordsys_id, organization,
         definition) VALUES (0, 'Undefined geographic SRS', 0, 'NONE', 'undefined')""",
 )
 #: Tables the app owns: a SQLite file holding other tables (and none of these) is not a workspace.
-OWN_TABLES = ("scenario_versions", "scenarios", "scenario_geometries", "field_mappings", "layer_versions",
-              "layer_features", "accounts", "sessions", "audit_log", "audit_head", "workspace_settings",
-              "alembic_version")
+OWN_TABLES = (
+    "scenario_versions",
+    "scenarios",
+    "scenario_geometries",
+    "field_mappings",
+    "layer_versions",
+    "layer_features",
+    "accounts",
+    "sessions",
+    "audit_log",
+    "audit_head",
+    "workspace_settings",
+    "alembic_version",
+)
 #: Tables whose rows are never updated or deleted (database triggers refuse it).
 APPEND_ONLY = ("audit_log", "scenario_versions", "layer_versions", "layer_features")
 
@@ -69,7 +80,7 @@ def from_gpkg_blob(blob: bytes) -> shapely.Geometry:
     envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 0b111)
     if envelope is None:
         raise ValueError("unknown GeoPackage envelope code")
-    return shapely.from_wkb(blob[8 + envelope:])
+    return shapely.from_wkb(blob[8 + envelope :])
 
 
 class GpkgGeometry(UserDefinedType):
@@ -103,6 +114,7 @@ def _pg_geometry() -> Any:
                 if isinstance(value, shapely.Geometry):
                     value = WKBElement(shapely.to_wkb(value), srid=SRID)
                 return inner(value) if inner else value
+
             return process
 
         def result_processor(self, dialect: Any, coltype: Any) -> Any:
@@ -111,6 +123,7 @@ def _pg_geometry() -> Any:
             def process(value: Any) -> Any:
                 value = inner(value) if inner else value
                 return None if value is None else to_shape(value)
+
             return process
 
     return PostgisGeometry("GEOMETRY", srid=SRID, spatial_index=False)  # the migration makes the GiST index
@@ -143,7 +156,8 @@ def tables(dialect: str) -> Tables:
     t = Tables(
         metadata=md,
         scenarios=Table(
-            "scenarios", md,
+            "scenarios",
+            md,
             Column("scenario_id", Text, primary_key=True),
             Column("name", Text, nullable=False),
             Column("created_by", Text, nullable=False),
@@ -156,9 +170,11 @@ def tables(dialect: str) -> Tables:
             Column("archived", Integer, nullable=False, server_default="0"),
             Column("archived_at", Text),
             Column("archived_by", Text),
-            Column("archive_reason", Text)),
+            Column("archive_reason", Text),
+        ),
         scenario_versions=Table(
-            "scenario_versions", md,
+            "scenario_versions",
+            md,
             Column("fid", Integer, primary_key=True, autoincrement=True),
             Column("scenario_id", Text, nullable=False),
             Column("version", Integer, nullable=False),
@@ -169,24 +185,30 @@ def tables(dialect: str) -> Tables:
             Column("payload", Text, nullable=False),
             Column("kind", Text, nullable=False, server_default="save"),
             Column("base_version", Integer),
-            UniqueConstraint("scenario_id", "version")),
+            UniqueConstraint("scenario_id", "version"),
+        ),
         scenario_geometries=Table(
-            "scenario_geometries", md,
+            "scenario_geometries",
+            md,
             Column("fid", Integer, primary_key=True, autoincrement=True),
             Column("geom", geom()),
             Column("scenario_id", Text, nullable=False),
             Column("version", Integer, nullable=False),
             Column("piece_id", Text, nullable=False),
             Column("kind", Text, nullable=False),
-            Column("name", Text, nullable=False)),
+            Column("name", Text, nullable=False),
+        ),
         field_mappings=Table(
-            "field_mappings", md,
+            "field_mappings",
+            md,
             Column("signature", Text, primary_key=True),
             Column("layer_kind", Text, nullable=False),
             Column("mapping", Text, nullable=False),
-            Column("saved_at", Text, nullable=False)),
+            Column("saved_at", Text, nullable=False),
+        ),
         layer_versions=Table(
-            "layer_versions", md,
+            "layer_versions",
+            md,
             Column("fid", Integer, primary_key=True, autoincrement=True),
             Column("layer_id", Text, nullable=False),
             Column("version", Integer, nullable=False),
@@ -196,17 +218,21 @@ def tables(dialect: str) -> Tables:
             Column("columns", Text, nullable=False),
             Column("restored_from", Integer),
             Column("note", Text, nullable=False, server_default=""),
-            UniqueConstraint("layer_id", "version")),
+            UniqueConstraint("layer_id", "version"),
+        ),
         layer_features=Table(
-            "layer_features", md,
+            "layer_features",
+            md,
             Column("fid", Integer, primary_key=True, autoincrement=True),
             Column("geom", geom()),
             Column("layer_id", Text, nullable=False),
             Column("version", Integer, nullable=False),
             Column("feature_index", Integer, nullable=False),
-            Column("properties", Text, nullable=False)),
+            Column("properties", Text, nullable=False),
+        ),
         accounts=Table(
-            "accounts", md,
+            "accounts",
+            md,
             Column("name", Text, primary_key=True),
             Column("role", Text, nullable=False),
             Column("password_hash", Text),
@@ -216,17 +242,21 @@ def tables(dialect: str) -> Tables:
             Column("created_by", Text, nullable=False),
             Column("failed_count", Integer, nullable=False, server_default="0"),
             Column("failed_since", Text),
-            Column("locked_until", Text)),
+            Column("locked_until", Text),
+        ),
         sessions=Table(
-            "sessions", md,
+            "sessions",
+            md,
             Column("token_hash", Text, primary_key=True),
             Column("account", Text, nullable=False),
             Column("via", Text, nullable=False),
             Column("created_at", Text, nullable=False),
             Column("expires_at", Text, nullable=False),
-            Column("revoked_at", Text)),
+            Column("revoked_at", Text),
+        ),
         audit_log=Table(
-            "audit_log", md,
+            "audit_log",
+            md,
             Column("seq", Integer, primary_key=True, autoincrement=False),
             Column("at_utc", Text, nullable=False),
             Column("actor", Text, nullable=False),
@@ -235,17 +265,22 @@ def tables(dialect: str) -> Tables:
             Column("object_id", Text, nullable=False),
             Column("summary", Text, nullable=False),
             Column("prev_hash", Text, nullable=False),
-            Column("row_hash", Text, nullable=False)),
+            Column("row_hash", Text, nullable=False),
+        ),
         audit_head=Table(
-            "audit_head", md,
+            "audit_head",
+            md,
             Column("id", Integer, primary_key=True, autoincrement=False),
             Column("seq", Integer, nullable=False),
-            Column("hash", Text, nullable=False)),
+            Column("hash", Text, nullable=False),
+        ),
         settings=Table(
-            "workspace_settings", md,
+            "workspace_settings",
+            md,
             Column("key", Text, primary_key=True),
             Column("value", Text, nullable=False),
             Column("updated_at", Text, nullable=False),
-            Column("updated_by", Text, nullable=False)),
+            Column("updated_by", Text, nullable=False),
+        ),
     )
     return t

@@ -78,9 +78,18 @@ class SettingRepository:
                 tx.conn.execute(insert(st).values(key=key, **values))
             else:
                 tx.conn.execute(update(st).where(st.c.key == key).values(**values))
-            tx.audit(actor, "settings.change", "setting", key,
-                     msg("aud_setting_changed", key=_setting_name(key), before=_setting_value(key, old),
-                         after=_setting_value(key, text)))
+            tx.audit(
+                actor,
+                "settings.change",
+                "setting",
+                key,
+                msg(
+                    "aud_setting_changed",
+                    key=_setting_name(key),
+                    before=_setting_value(key, old),
+                    after=_setting_value(key, text),
+                ),
+            )
 
     def get(self, key: str, default: Any = None) -> Any:
         """A workspace-wide setting, or ``default``."""

@@ -43,18 +43,27 @@ def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> N
         con.execute("""CREATE TABLE scenario_geometries (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY,
             scenario_id TEXT NOT NULL, version INTEGER NOT NULL, piece_id TEXT NOT NULL, kind TEXT NOT NULL,
             name TEXT NOT NULL)""")
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
-                    "VALUES ('scenario_geometries', 'features', 'scenario_geometries', 4326)")
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
-                    "VALUES ('scenario_versions', 'attributes', 'scenario_versions')")
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES ('scenario_geometries', 'features', 'scenario_geometries', 4326)"
+        )
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+            "VALUES ('scenario_versions', 'attributes', 'scenario_versions')"
+        )
         con.execute("INSERT INTO gpkg_geometry_columns VALUES ('scenario_geometries', 'geom', 'GEOMETRY', 4326, 0, 0)")
         for s in scenarios:
-            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
-                        "payload) VALUES (?, 1, ?, ?, ?, 'exported', ?)",
-                        (s.id, s.name, s.author, s.updated, s.to_json()))
+            con.execute(
+                "INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
+                "payload) VALUES (?, 1, ?, ?, ?, 'exported', ?)",
+                (s.id, s.name, s.author, s.updated, s.to_json()),
+            )
             for did, (name, wkt) in s.drawn.items():
-                con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
-                            "VALUES (?, ?, 1, ?, 'drawn', ?)", (gpkg_blob(shapely.from_wkt(wkt)), s.id, did, name))
+                con.execute(
+                    "INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
+                    "VALUES (?, ?, 1, ?, 'drawn', ?)",
+                    (gpkg_blob(shapely.from_wkt(wkt)), s.id, did, name),
+                )
         con.execute("COMMIT")
     finally:
         con.close()
@@ -89,8 +98,9 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "scenario_versions" not in tables:
                 raise ScenarioFileError("ws_file_unreadable", file=label, reason="no scenario_versions table")
-            rows = con.execute("SELECT scenario_id, version, payload FROM scenario_versions "
-                               "ORDER BY fid LIMIT ?", (MAX_ROWS + 1,)).fetchall()
+            rows = con.execute(
+                "SELECT scenario_id, version, payload FROM scenario_versions ORDER BY fid LIMIT ?", (MAX_ROWS + 1,)
+            ).fetchall()
         except sqlite3.Error as exc:
             raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
     finally:
@@ -110,8 +120,12 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
     scenarios = []
     for _, row_number, payload in sorted(latest.values(), key=lambda t: t[1]):
         if not isinstance(payload, (str, bytes)):
-            raise ScenarioFileError("ws_file_record", file=label, row=row_number,
-                                    reason=ScenarioError("ws_payload_not_json", reason=type(payload).__name__).message)
+            raise ScenarioFileError(
+                "ws_file_record",
+                file=label,
+                row=row_number,
+                reason=ScenarioError("ws_payload_not_json", reason=type(payload).__name__).message,
+            )
         try:
             scenarios.append(Scenario.from_json(payload))
         except ScenarioError as exc:

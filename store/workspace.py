@@ -75,9 +75,15 @@ class _Tx:
                 self.conn.execute(insert(al), rows)
                 self.conn.execute(update(ah).where(ah.c.id == 1).values(seq=rows[-1]["seq"], hash=rows[-1]["row_hash"]))
                 break
-            moved = self.conn.execute(audit_mod.append_statement(len(rows)), {
-                "old_seq": head[0], "new_seq": rows[-1]["seq"], "new_hash": rows[-1]["row_hash"],
-                **{f"{k}{i}": v for i, row in enumerate(rows) for k, v in row.items()}}).rowcount
+            moved = self.conn.execute(
+                audit_mod.append_statement(len(rows)),
+                {
+                    "old_seq": head[0],
+                    "new_seq": rows[-1]["seq"],
+                    "new_hash": rows[-1]["row_hash"],
+                    **{f"{k}{i}": v for i, row in enumerate(rows) for k, v in row.items()},
+                },
+            ).rowcount
             if moved == len(rows):
                 break
         self.pending, self.head = [], (rows[-1]["seq"], rows[-1]["row_hash"])
@@ -155,8 +161,11 @@ class Workspace:
             self.backend.readonly_reason = msg("ws_ro_newer", found=found, expected=HEAD_REVISION)
             return
         if self.readonly:
-            raise WorkspaceReadOnlyError("ws_readonly", where=self.where, reason=msg(
-                "ws_ro_needs_upgrade", found=found or "–", expected=HEAD_REVISION))
+            raise WorkspaceReadOnlyError(
+                "ws_readonly",
+                where=self.where,
+                reason=msg("ws_ro_needs_upgrade", found=found or "–", expected=HEAD_REVISION),
+            )
         if isinstance(self.backend, GpkgBackend) and found is not None:
             self.backup_path = self.backend.backup(found)
         try:
@@ -169,17 +178,30 @@ class Workspace:
                     self._ensure_postgis(conn)
                 run_alembic(conn)
                 tx = _Tx(conn, self.t)
-                tx.audit("system", "workspace.upgrade", "workspace", self.engine_name,
-                         msg("aud_schema_upgraded", before=found or "–", after=HEAD_REVISION,
-                             backup=self.backup_path.name if self.backup_path else msg("aud_none")))
+                tx.audit(
+                    "system",
+                    "workspace.upgrade",
+                    "workspace",
+                    self.engine_name,
+                    msg(
+                        "aud_schema_upgraded",
+                        before=found or "–",
+                        after=HEAD_REVISION,
+                        backup=self.backup_path.name if self.backup_path else msg("aud_none"),
+                    ),
+                )
                 tx.flush()
         except PlannerError:
             raise
         except (SQLAlchemyError, OSError) as exc:
             fault = self.backend.fault(exc, action=msg("act_write"))
             if type(fault) is StoreError and fault.code == "ws_write_failed":
-                raise StoreError("ws_migration_failed", where=self.where, reason=fault.params["reason"],
-                                 backup=str(self.backup_path) if self.backup_path else msg("aud_none")) from exc
+                raise StoreError(
+                    "ws_migration_failed",
+                    where=self.where,
+                    reason=fault.params["reason"],
+                    backup=str(self.backup_path) if self.backup_path else msg("aud_none"),
+                ) from exc
             raise fault from exc
 
     def _ensure_postgis(self, conn: Connection) -> None:
@@ -221,8 +243,13 @@ class Workspace:
 _OPEN: dict[tuple, Workspace] = {}
 
 
-def open_workspace(*, url: str | None = None, path: str | os.PathLike | None = None,
-                   env: Mapping[str, str] | None = None, cached: bool = True) -> Workspace:
+def open_workspace(
+    *,
+    url: str | None = None,
+    path: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    cached: bool = True,
+) -> Workspace:
     """The workspace to use: ``url`` (PostgreSQL), else ``path`` (GeoPackage), else from the environment —
     PUTUO_DATABASE_URL (postgresql://…) selects the team engine, else PUTUO_WORKSPACE or the default file.
 

@@ -30,11 +30,20 @@ PUTUO_X, PUTUO_Y = 632_000.0, 3_459_000.0
 def squares_4549() -> gpd.GeoDataFrame:
     """Three squares of known area in EPSG:4549: 1 km2, 0.25 km2 and 1 ha, index 10/20/30."""
     return gpd.GeoDataFrame(
-        {"id": ["A", "B", "C"], "name_zh": ["甲", "乙", "丙"], "name_en": ["A", "B", "C"],
-         "cluster": ["north", "north", "south"]},
-        geometry=[metric_square(PUTUO_X, PUTUO_Y, 1000), metric_square(PUTUO_X + 2000, PUTUO_Y, 500),
-                  metric_square(PUTUO_X, PUTUO_Y + 3000, 100)],
-        index=[10, 20, 30], crs="EPSG:4549")
+        {
+            "id": ["A", "B", "C"],
+            "name_zh": ["甲", "乙", "丙"],
+            "name_en": ["A", "B", "C"],
+            "cluster": ["north", "north", "south"],
+        },
+        geometry=[
+            metric_square(PUTUO_X, PUTUO_Y, 1000),
+            metric_square(PUTUO_X + 2000, PUTUO_Y, 500),
+            metric_square(PUTUO_X, PUTUO_Y + 3000, 100),
+        ],
+        index=[10, 20, 30],
+        crs="EPSG:4549",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,5 +126,5 @@ def save_failure_screenshot(request, page, *, suffix: str = "") -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         try:
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"), full_page=True)
-        except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
+        except Exception as exc:
             print(f"no screenshot: {exc}")

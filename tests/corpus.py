@@ -93,9 +93,9 @@ class RawMember:
     """A zip member written byte by byte, so its header may say anything."""
 
     name: str
-    data: bytes                    # as stored (deflated when method 8)
+    data: bytes  # as stored (deflated when method 8)
     crc: int
-    size: int                      # declared uncompressed size
+    size: int  # declared uncompressed size
     method: int = 8
     flags: int = 0
     attr: int = 0
@@ -112,17 +112,39 @@ def craft_zip(members: list[RawMember]) -> bytes:
             continue
         offsets.append(out.tell())
         name = m.name.encode()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, m.flags, m.method, 0, 0x21, m.crc, len(m.data),
-                              m.size, len(name), 0))
+        out.write(
+            struct.pack(
+                "<4s5H3L2H", b"PK\x03\x04", 20, m.flags, m.method, 0, 0x21, m.crc, len(m.data), m.size, len(name), 0
+            )
+        )
         out.write(name)
         out.write(m.data)
     central = out.tell()
     for m, offset in zip(members, offsets):
         name = m.name.encode()
         src = members[m.share_with] if m.share_with is not None else m
-        out.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 0x031E, 20, m.flags, m.method, 0, 0x21, src.crc,
-                              len(src.data), src.size if m.share_with is not None else m.size, len(name), 0, 0, 0,
-                              0, m.attr, offset))
+        out.write(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                0x031E,
+                20,
+                m.flags,
+                m.method,
+                0,
+                0x21,
+                src.crc,
+                len(src.data),
+                src.size if m.share_with is not None else m.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                m.attr,
+                offset,
+            )
+        )
         out.write(name)
     size = out.tell() - central
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), size, central, 0))
@@ -139,8 +161,9 @@ def deflated(name: str, data: bytes, **kw) -> RawMember:
     return RawMember(name, body, zlib.crc32(data), len(data), **kw)
 
 
-def xlsx_with_sheet(sheet_xml: bytes | None = None, *, extra: dict[str, bytes] | None = None,
-                    rows: list[list] | None = None) -> bytes:
+def xlsx_with_sheet(
+    sheet_xml: bytes | None = None, *, extra: dict[str, bytes] | None = None, rows: list[list] | None = None
+) -> bytes:
     """A real workbook (openpyxl), optionally with its first sheet's XML replaced."""
     wb = openpyxl.Workbook()
     for row in rows or [["name", "lon", "lat"], ["甲", 121.39, 31.25]]:
@@ -157,8 +180,10 @@ def xlsx_with_sheet(sheet_xml: bytes | None = None, *, extra: dict[str, bytes] |
     return zip_bytes(members)
 
 
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
-              b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+    b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 
@@ -188,7 +213,8 @@ def lying_zip(member: str, *, inflates_mb: int, declares: int = 1000, extra: dic
 def gpkg_with(tmp: Path, name: str, sql: list[str], gdf: gpd.GeoDataFrame | None = None, layer: str = "p") -> bytes:
     path = tmp / name
     (gdf if gdf is not None else gpd.GeoDataFrame({"name": ["甲"]}, geometry=[SQUARE], crs="EPSG:4326")).to_file(
-        path, engine="pyogrio", layer=layer)
+        path, engine="pyogrio", layer=layer
+    )
     con = sqlite3.connect(path)
     for statement in sql:
         con.execute(statement)
@@ -197,33 +223,46 @@ def gpkg_with(tmp: Path, name: str, sql: list[str], gdf: gpd.GeoDataFrame | None
     return path.read_bytes()
 
 
-BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;'
-                  b'&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'
-                  b'&lol2;&lol2;">]>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&lol3;'
-                  b'</name><Point><coordinates>121.39,31.25</coordinates></Point></Placemark></Document></kml>')
-XXE_KML = (b'<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<kml xmlns="http://'
-           b'www.opengis.net/kml/2.2"><Document><Placemark><name>&x;</name><Point><coordinates>121.39,31.25'
-           b'</coordinates></Point></Placemark></Document></kml>')
-GOOD_KML = (b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-            b'<Placemark><name>\xe7\x94\xb2</name><Point><coordinates>121.39,31.25</coordinates></Point>'
-            b'</Placemark></Document></kml>')
-VRT = (b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource>'
-       b'<GeometryType>wkbNone</GeometryType></OGRVRTLayer></OGRVRTDataSource>')
-PRJ_NADGRIDS = (b'GEOGCS["x",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],'
-                b'UNIT["degree",0.0174532925199433],EXTENSION["PROJ4","+proj=longlat +datum=WGS84 '
-                b'+nadgrids=/etc/shadow"]]')
-WKT2_GRIDFILE = ('BOUNDCRS[SOURCECRS[GEOGCRS["x",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,'
-                 '298.257223563]],CS[ellipsoidal,2],AXIS["lon",east],AXIS["lat",north],ANGLEUNIT["degree",'
-                 '0.0174532925199433]]],TARGETCRS[GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID['
-                 '"WGS 84",6378137,298.257223563]],CS[ellipsoidal,2],AXIS["lon",east],AXIS["lat",north],ANGLEUNIT['
-                 '"degree",0.0174532925199433]]],ABRIDGEDTRANSFORMATION["x",METHOD["NTv2"],PARAMETERFILE["Latitude '
-                 'and longitude difference file","/etc/shadow"]]]')
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;'
+    b'&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'
+    b'&lol2;&lol2;">]>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&lol3;'
+    b"</name><Point><coordinates>121.39,31.25</coordinates></Point></Placemark></Document></kml>"
+)
+XXE_KML = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<kml xmlns="http://'
+    b'www.opengis.net/kml/2.2"><Document><Placemark><name>&x;</name><Point><coordinates>121.39,31.25'
+    b"</coordinates></Point></Placemark></Document></kml>"
+)
+GOOD_KML = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+    b"<Placemark><name>\xe7\x94\xb2</name><Point><coordinates>121.39,31.25</coordinates></Point>"
+    b"</Placemark></Document></kml>"
+)
+VRT = (
+    b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource>'
+    b"<GeometryType>wkbNone</GeometryType></OGRVRTLayer></OGRVRTDataSource>"
+)
+PRJ_NADGRIDS = (
+    b'GEOGCS["x",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],'
+    b'UNIT["degree",0.0174532925199433],EXTENSION["PROJ4","+proj=longlat +datum=WGS84 '
+    b'+nadgrids=/etc/shadow"]]'
+)
+WKT2_GRIDFILE = (
+    'BOUNDCRS[SOURCECRS[GEOGCRS["x",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",6378137,'
+    '298.257223563]],CS[ellipsoidal,2],AXIS["lon",east],AXIS["lat",north],ANGLEUNIT["degree",'
+    '0.0174532925199433]]],TARGETCRS[GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID['
+    '"WGS 84",6378137,298.257223563]],CS[ellipsoidal,2],AXIS["lon",east],AXIS["lat",north],ANGLEUNIT['
+    '"degree",0.0174532925199433]]],ABRIDGEDTRANSFORMATION["x",METHOD["NTv2"],PARAMETERFILE["Latitude '
+    'and longitude difference file","/etc/shadow"]]]'
+)
 
 
 def build(tmp: Path) -> list[Case]:
     """Every bad file, built fresh in ``tmp``."""
-    good = gpd.GeoDataFrame({"name": ["甲", "乙"]}, geometry=[SQUARE, shapely.box(121.40, 31.25, 121.405, 31.255)],
-                            crs="EPSG:4326")
+    good = gpd.GeoDataFrame(
+        {"name": ["甲", "乙"]}, geometry=[SQUARE, shapely.box(121.40, 31.25, 121.405, 31.255)], crs="EPSG:4326"
+    )
     good_gj = gj([feat(SQUARE, name="甲")])
     shp = shp_members(good, tmp)
     dbf = shp["p.dbf"]
@@ -244,53 +283,120 @@ def build(tmp: Path) -> list[Case]:
         Case("not_geo.geojson", b"hello, this is not geojson", err.ReadError, "cannot be read as GeoJSON"),
         Case("drawing.mif", b"Version 300", err.UnsupportedFormatError, "unsupported file type .mif"),
         Case("README", b"text", err.UnsupportedFormatError, "unsupported file type —"),
-        Case("big.geojson", good_gj, err.FileTooLargeError, "over the 0.0001 MB limit",
-             {"limits": Limits(max_mb=0.0001)}),
-        Case("too_many.geojson", gj([feat(SQUARE)] * 10), err.FileTooLargeError, "> 5 features; at most 5",
-             {"limits": Limits(max_features=5)}),
-        Case("too_many.gpkg", file_bytes(gpd.GeoDataFrame(geometry=[SQUARE] * 10, crs="EPSG:4326"), tmp, "many.gpkg"),
-             err.FileTooLargeError, "10 features; at most 5", {"limits": Limits(max_features=5)}),
+        Case(
+            "big.geojson", good_gj, err.FileTooLargeError, "over the 0.0001 MB limit", {"limits": Limits(max_mb=0.0001)}
+        ),
+        Case(
+            "too_many.geojson",
+            gj([feat(SQUARE)] * 10),
+            err.FileTooLargeError,
+            "> 5 features; at most 5",
+            {"limits": Limits(max_features=5)},
+        ),
+        Case(
+            "too_many.gpkg",
+            file_bytes(gpd.GeoDataFrame(geometry=[SQUARE] * 10, crs="EPSG:4326"), tmp, "many.gpkg"),
+            err.FileTooLargeError,
+            "10 features; at most 5",
+            {"limits": Limits(max_features=5)},
+        ),
         # --- zip archives: paths, counts, sizes actually inflated, lies, damage
         Case("slip.zip", zip_bytes({"../evil.shp": b"x", **shp}), err.UnsafeArchiveError, "points outside the archive"),
         Case("absolute.zip", zip_bytes({"/etc/evil.shp": b"x"}), err.UnsafeArchiveError, "points outside the archive"),
         Case("windows.zip", zip_bytes({"C:/evil.shp": b"x"}), err.UnsafeArchiveError, "points outside the archive"),
-        Case("backslash.zip", craft_zip([stored("..\\..\\evil.shp", b"x")]), err.UnsafeArchiveError,
-             "points outside the archive"),
-        Case("bomb.zip", zip_bytes({"p.shp": b"\0" * 60_000_000}), err.UnsafeArchiveError, "possible zip bomb",
-             bomb=True, what="60 MB of zeros declared honestly (ratio ~1000)"),
-        Case("many.zip", zip_bytes({f"f{i}.txt": b"x" for i in range(201)}), err.UnsafeArchiveError,
-             "201 files in the archive"),
-        Case("huge_unzipped.zip", zip_bytes({"p.shp": np.random.default_rng(0).bytes(3_000_000)},
-                                            compress=zipfile.ZIP_STORED), err.UnsafeArchiveError, "once unpacked",
-             {"limits": Limits(max_unzipped_mb=1)}),
-        Case("lying.kmz", lying_zip("doc.kml", inflates_mb=600), err.UnsafeArchiveError,
-             "declares 1,000 bytes but inflates to more", bomb=True,
-             what="616 KB KMZ: doc.kml declares 1,000 bytes, inflates to 600 MB"),
-        Case("lying_dbf.zip", lying_zip("p.dbf", inflates_mb=200, extra={"p.shp": shp["p.shp"], "p.shx": shp["p.shx"]}),
-             err.UnsafeArchiveError, "declares 1,000 bytes but inflates", bomb=True,
-             what="zipped Shapefile whose .dbf declares 1,000 bytes, inflates to 200 MB"),
-        Case("overlap.zip", craft_zip([RawMember("a.shp", *deflate_repeated(b"\0" * MB, 40))] +
-                                      [RawMember(f"{k}.shp", b"", 0, 0, share_with=0) for k in range(1, 150)]),
-             err.UnsafeArchiveError, "shares its data", bomb=True,
-             what="150 central entries sharing one 40 MB deflate stream (overlapping-files bomb)"),
-        Case("overlap_small.zip", craft_zip([deflated("a.shp", b"x" * 1000)] +
-                                            [RawMember(f"{k}.shp", b"", 0, 0, share_with=0) for k in range(1, 5)]),
-             err.UnsafeArchiveError, "shares its data"),
-        Case("duplicate.zip", craft_zip([deflated("p.shp", shp["p.shp"]), deflated("P.SHP", shp["p.shp"])]),
-             err.UnsafeArchiveError, "twice"),
-        Case("symlink.zip", craft_zip([stored("p.shp", b"/etc/passwd", attr=(0o120777 << 16))]),
-             err.UnsafeArchiveError, "symbolic link"),
+        Case(
+            "backslash.zip",
+            craft_zip([stored("..\\..\\evil.shp", b"x")]),
+            err.UnsafeArchiveError,
+            "points outside the archive",
+        ),
+        Case(
+            "bomb.zip",
+            zip_bytes({"p.shp": b"\0" * 60_000_000}),
+            err.UnsafeArchiveError,
+            "possible zip bomb",
+            bomb=True,
+            what="60 MB of zeros declared honestly (ratio ~1000)",
+        ),
+        Case(
+            "many.zip",
+            zip_bytes({f"f{i}.txt": b"x" for i in range(201)}),
+            err.UnsafeArchiveError,
+            "201 files in the archive",
+        ),
+        Case(
+            "huge_unzipped.zip",
+            zip_bytes({"p.shp": np.random.default_rng(0).bytes(3_000_000)}, compress=zipfile.ZIP_STORED),
+            err.UnsafeArchiveError,
+            "once unpacked",
+            {"limits": Limits(max_unzipped_mb=1)},
+        ),
+        Case(
+            "lying.kmz",
+            lying_zip("doc.kml", inflates_mb=600),
+            err.UnsafeArchiveError,
+            "declares 1,000 bytes but inflates to more",
+            bomb=True,
+            what="616 KB KMZ: doc.kml declares 1,000 bytes, inflates to 600 MB",
+        ),
+        Case(
+            "lying_dbf.zip",
+            lying_zip("p.dbf", inflates_mb=200, extra={"p.shp": shp["p.shp"], "p.shx": shp["p.shx"]}),
+            err.UnsafeArchiveError,
+            "declares 1,000 bytes but inflates",
+            bomb=True,
+            what="zipped Shapefile whose .dbf declares 1,000 bytes, inflates to 200 MB",
+        ),
+        Case(
+            "overlap.zip",
+            craft_zip(
+                [RawMember("a.shp", *deflate_repeated(b"\0" * MB, 40))]
+                + [RawMember(f"{k}.shp", b"", 0, 0, share_with=0) for k in range(1, 150)]
+            ),
+            err.UnsafeArchiveError,
+            "shares its data",
+            bomb=True,
+            what="150 central entries sharing one 40 MB deflate stream (overlapping-files bomb)",
+        ),
+        Case(
+            "overlap_small.zip",
+            craft_zip(
+                [deflated("a.shp", b"x" * 1000)] + [RawMember(f"{k}.shp", b"", 0, 0, share_with=0) for k in range(1, 5)]
+            ),
+            err.UnsafeArchiveError,
+            "shares its data",
+        ),
+        Case(
+            "duplicate.zip",
+            craft_zip([deflated("p.shp", shp["p.shp"]), deflated("P.SHP", shp["p.shp"])]),
+            err.UnsafeArchiveError,
+            "twice",
+        ),
+        Case(
+            "symlink.zip",
+            craft_zip([stored("p.shp", b"/etc/passwd", attr=(0o120777 << 16))]),
+            err.UnsafeArchiveError,
+            "symbolic link",
+        ),
         Case("encrypted.zip", craft_zip([stored("p.shp", shp["p.shp"], flags=1)]), err.ReadError, "encrypted"),
-        Case("aes.zip", craft_zip([aes, deflated("p.shx", shp["p.shx"]), deflated("p.dbf", dbf)]), err.ReadError,
-             "unsupported compression method"),
+        Case(
+            "aes.zip",
+            craft_zip([aes, deflated("p.shx", shp["p.shx"]), deflated("p.dbf", dbf)]),
+            err.ReadError,
+            "unsupported compression method",
+        ),
         Case("bad_crc_dbf.zip", craft_zip(crc_members), err.ReadError, "p.dbf in the archive is damaged"),
         Case("nested.zip", zip_bytes({"inner.zip": zip_bytes(shp)}), err.UnsafeArchiveError, "a zip inside a zip"),
         Case("no_shx.zip", zip_bytes({"p.shp": shp["p.shp"], "p.dbf": dbf}), err.ReadError, "has no .shx"),
         Case("no_shp.zip", zip_bytes({"readme.txt": b"x"}), err.ReadError, "expected a Shapefile"),
         Case("not_a_zip.zip", b"PK but not really", err.ReadError, "not a readable zip"),
         Case("truncated_shp.zip", zip_bytes({**shp, "p.shp": shp["p.shp"][:120]}), err.ReadError, "truncated"),
-        Case("fake_shp.zip", zip_bytes({**shp, "p.shp": b"<html>not a shapefile</html>" * 10}), err.ReadError,
-             "cannot be read as Shapefile"),
+        Case(
+            "fake_shp.zip",
+            zip_bytes({**shp, "p.shp": b"<html>not a shapefile</html>" * 10}),
+            err.ReadError,
+            "cannot be read as Shapefile",
+        ),
         # --- what GDAL would be tricked into opening
         Case("vrt.geojson", VRT, err.ReadError, "cannot be read as GeoJSON"),
         Case("vrt.kml", VRT, err.ReadError, "cannot be read as KML"),
@@ -304,104 +410,271 @@ def build(tmp: Path) -> list[Case]:
         Case("utf16.kml", GOOD_KML.decode().encode("utf-16"), err.UnsafeContentError, "not UTF-8"),
         Case("entities.kmz", zip_bytes({"doc.kml": BILLION_LAUGHS}), err.UnsafeContentError, "DOCTYPE/ENTITY"),
         Case("no_kml.kmz", zip_bytes({"image.png": b"\x89PNG"}), err.ReadError, "must contain a .kml"),
-        Case("bomb.kmz", zip_bytes({"doc.kml": b" " * 80_000_000}), err.UnsafeArchiveError, "possible zip bomb",
-             bomb=True, what="KMZ whose doc.kml is 80 MB of spaces (ratio ~1000)"),
+        Case(
+            "bomb.kmz",
+            zip_bytes({"doc.kml": b" " * 80_000_000}),
+            err.UnsafeArchiveError,
+            "possible zip bomb",
+            bomb=True,
+            what="KMZ whose doc.kml is 80 MB of spaces (ratio ~1000)",
+        ),
         # --- geometry and coordinates
-        Case("points.geojson", gj([feat(shapely.Point(121.39, 31.25), name="站")]), err.GeometryError,
-             "needs polygons"),
-        Case("lines.geojson", gj([feat(shapely.LineString([(121.39, 31.25), (121.40, 31.26)]))]), err.GeometryError,
-             "needs polygons"),
-        Case("mixed.geojson", gj([feat(SQUARE), feat(shapely.Point(121.39, 31.25))]), err.GeometryError,
-             "mixed geometry types"),
+        Case(
+            "points.geojson", gj([feat(shapely.Point(121.39, 31.25), name="站")]), err.GeometryError, "needs polygons"
+        ),
+        Case(
+            "lines.geojson",
+            gj([feat(shapely.LineString([(121.39, 31.25), (121.40, 31.26)]))]),
+            err.GeometryError,
+            "needs polygons",
+        ),
+        Case(
+            "mixed.geojson",
+            gj([feat(SQUARE), feat(shapely.Point(121.39, 31.25))]),
+            err.GeometryError,
+            "mixed geometry types",
+        ),
         Case("no_geometry.geojson", gj([feat(None, name="空")]), err.GeometryError, "no feature has a geometry"),
-        Case("collapsed.geojson", gj([feat(shapely.Polygon([(121.39, 31.25), (121.40, 31.25), (121.41, 31.25)]))]),
-             err.GeometryError, "cannot be repaired"),
-        Case("nan.gpkg", file_bytes(gpd.GeoDataFrame(geometry=[shapely.Polygon([(121.39, 31.25), (121.40, np.nan),
-                                                                                (121.40, 31.26), (121.39, 31.25)])],
-                                                     crs="EPSG:4326"), tmp, "nan.gpkg"),
-             err.CoordinateError, "NaN or infinite"),
+        Case(
+            "collapsed.geojson",
+            gj([feat(shapely.Polygon([(121.39, 31.25), (121.40, 31.25), (121.41, 31.25)]))]),
+            err.GeometryError,
+            "cannot be repaired",
+        ),
+        Case(
+            "nan.gpkg",
+            file_bytes(
+                gpd.GeoDataFrame(
+                    geometry=[shapely.Polygon([(121.39, 31.25), (121.40, np.nan), (121.40, 31.26), (121.39, 31.25)])],
+                    crs="EPSG:4326",
+                ),
+                tmp,
+                "nan.gpkg",
+            ),
+            err.CoordinateError,
+            "NaN or infinite",
+        ),
         Case("inf.csv", b"name,lon,lat\nA,inf,31.25\n", err.CoordinateError, "NaN or infinite", {"expect": "point"}),
-        Case("paris.geojson", gj([feat(shapely.box(2.35, 48.85, 2.36, 48.86))]), err.CoordinateError,
-             "outside Shanghai"),
-        Case("latlon.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))],
-                                  crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}),
-             err.CoordinateError, "lat/lon swapped"),
-        Case("huge_numbers.geojson", b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
-             b'"geometry":{"type":"Point","coordinates":[1e300,1e300]}}]}', err.CRSUnknownError, "x \u2248 1e+300",
-             {"expect": "point"}),
-        Case("huge_numbers_4326.geojson", b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":'
-             b'"EPSG:4326"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point",'
-             b'"coordinates":[1e300,1e300]}}]}', err.CoordinateError, "(extent 1e+300, ", {"expect": "point"}),
-        Case("huge_numbers.csv", b"name,x,y\nA,1e300,-1e300\n", err.CRSUnknownError,
-             "x \u2248 1e+300, y \u2248 -1e+300",
-             {"expect": "point"}),
-        Case("no_crs.zip", zip_bytes(shp_members(gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)]), tmp, "n")),
-             err.CRSUnknownError, "none fits"),
-        Case("text_coords.csv", "名称,经度,纬度\n甲,121.39,31.25\n乙,东经121度,31.25\n".encode(), err.CoordinateError,
-             "are not numbers (rows 2", {"expect": "point"}),
+        Case(
+            "paris.geojson", gj([feat(shapely.box(2.35, 48.85, 2.36, 48.86))]), err.CoordinateError, "outside Shanghai"
+        ),
+        Case(
+            "latlon.geojson",
+            gj(
+                [feat(shapely.box(31.25, 121.39, 31.255, 121.395))],
+                crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+            ),
+            err.CoordinateError,
+            "lat/lon swapped",
+        ),
+        Case(
+            "huge_numbers.geojson",
+            b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+            b'"geometry":{"type":"Point","coordinates":[1e300,1e300]}}]}',
+            err.CRSUnknownError,
+            "x \u2248 1e+300",
+            {"expect": "point"},
+        ),
+        Case(
+            "huge_numbers_4326.geojson",
+            b'{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":'
+            b'"EPSG:4326"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point",'
+            b'"coordinates":[1e300,1e300]}}]}',
+            err.CoordinateError,
+            "(extent 1e+300, ",
+            {"expect": "point"},
+        ),
+        Case(
+            "huge_numbers.csv",
+            b"name,x,y\nA,1e300,-1e300\n",
+            err.CRSUnknownError,
+            "x \u2248 1e+300, y \u2248 -1e+300",
+            {"expect": "point"},
+        ),
+        Case(
+            "no_crs.zip",
+            zip_bytes(shp_members(gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)]), tmp, "n")),
+            err.CRSUnknownError,
+            "none fits",
+        ),
+        Case(
+            "text_coords.csv",
+            "名称,经度,纬度\n甲,121.39,31.25\n乙,东经121度,31.25\n".encode(),
+            err.CoordinateError,
+            "are not numbers (rows 2",
+            {"expect": "point"},
+        ),
         # --- coordinate systems: typed by the user or declared by the file
         Case("bad_choice.geojson", good_gj, err.CRSUnknownError, "not a coordinate system", {"crs": "EPSG:999999"}),
-        Case("nadgrids_choice.geojson", good_gj, err.CRSUnknownError, "(nadgrids)",
-             {"crs": "+proj=longlat +datum=WGS84 +nadgrids=/etc/shadow"}),
+        Case(
+            "nadgrids_choice.geojson",
+            good_gj,
+            err.CRSUnknownError,
+            "(nadgrids)",
+            {"crs": "+proj=longlat +datum=WGS84 +nadgrids=/etc/shadow"},
+        ),
         Case("init_choice.geojson", good_gj, err.CRSUnknownError, "(init)", {"crs": "+init=/etc/passwd:root"}),
-        Case("pipeline_choice.geojson", good_gj, err.CRSUnknownError, "(proj=pipeline)",
-             {"crs": "+proj=pipeline +step +proj=hgridshift +grids=/etc/shadow"}),
-        Case("wkt_extension_choice.geojson", good_gj, err.CRSUnknownError, "(nadgrids)",
-             {"crs": PRJ_NADGRIDS.decode()}),
+        Case(
+            "pipeline_choice.geojson",
+            good_gj,
+            err.CRSUnknownError,
+            "(proj=pipeline)",
+            {"crs": "+proj=pipeline +step +proj=hgridshift +grids=/etc/shadow"},
+        ),
+        Case(
+            "wkt_extension_choice.geojson", good_gj, err.CRSUnknownError, "(nadgrids)", {"crs": PRJ_NADGRIDS.decode()}
+        ),
         Case("wkt2_gridfile_choice.geojson", good_gj, err.CRSUnknownError, "(PARAMETERFILE)", {"crs": WKT2_GRIDFILE}),
         Case("url_choice.geojson", good_gj, err.CRSUnknownError, "(URL)", {"crs": "http://evil.example/crs.prj"}),
-        Case("geocentric_choice.geojson", good_gj, err.CRSUnknownError, "not a geographic or projected 2D",
-             {"crs": "EPSG:4978"}),
-        Case("init_declared.geojson", gj([feat(SQUARE)], crs={"type": "name", "properties":
-                                                                {"name": "+init=/etc/passwd:root"}}),
-             err.CRSUnknownError, "declares the CRS +init=/etc/passwd:root"),
-        Case("link_declared.geojson", gj([feat(SQUARE)], crs={"type": "link", "properties":
-                                                                {"href": "http://evil.example/crs", "type": "proj4"}}),
-             err.CRSUnknownError, "as a link"),
-        Case("nadgrids_prj.zip", zip_bytes({**shp, "p.prj": PRJ_NADGRIDS}), err.CRSUnknownError,
-             "refers to files (nadgrids)"),
-        Case("local_cs_prj.zip", zip_bytes({**shp, "p.prj": b'LOCAL_CS["drawing",UNIT["metre",1]]'}),
-             err.CRSUnknownError, "declares the CRS"),
-        Case("junk_prj.zip", zip_bytes({**shp, "p.prj": b"hello world"}), err.CRSUnknownError,
-             "cannot be understood"),
-        Case("gridfile_srs.gpkg", gpkg_with(tmp, "gridfile_srs.gpkg", [
-            "INSERT INTO gpkg_spatial_ref_sys VALUES ('evil', 990001, 'NONE', 990001, "
-            f"'{PRJ_NADGRIDS.decode()}', '')"]), err.CRSUnknownError, "refers to files (nadgrids)"),
+        Case(
+            "geocentric_choice.geojson",
+            good_gj,
+            err.CRSUnknownError,
+            "not a geographic or projected 2D",
+            {"crs": "EPSG:4978"},
+        ),
+        Case(
+            "init_declared.geojson",
+            gj([feat(SQUARE)], crs={"type": "name", "properties": {"name": "+init=/etc/passwd:root"}}),
+            err.CRSUnknownError,
+            "declares the CRS +init=/etc/passwd:root",
+        ),
+        Case(
+            "link_declared.geojson",
+            gj(
+                [feat(SQUARE)], crs={"type": "link", "properties": {"href": "http://evil.example/crs", "type": "proj4"}}
+            ),
+            err.CRSUnknownError,
+            "as a link",
+        ),
+        Case(
+            "nadgrids_prj.zip",
+            zip_bytes({**shp, "p.prj": PRJ_NADGRIDS}),
+            err.CRSUnknownError,
+            "refers to files (nadgrids)",
+        ),
+        Case(
+            "local_cs_prj.zip",
+            zip_bytes({**shp, "p.prj": b'LOCAL_CS["drawing",UNIT["metre",1]]'}),
+            err.CRSUnknownError,
+            "declares the CRS",
+        ),
+        Case("junk_prj.zip", zip_bytes({**shp, "p.prj": b"hello world"}), err.CRSUnknownError, "cannot be understood"),
+        Case(
+            "gridfile_srs.gpkg",
+            gpkg_with(
+                tmp,
+                "gridfile_srs.gpkg",
+                [
+                    "INSERT INTO gpkg_spatial_ref_sys VALUES ('evil', 990001, 'NONE', 990001, "
+                    f"'{PRJ_NADGRIDS.decode()}', '')"
+                ],
+            ),
+            err.CRSUnknownError,
+            "refers to files (nadgrids)",
+        ),
         # --- tables
-        Case("no_coords.csv", "名称,面积\n甲,1\n".encode(), err.SchemaError, "no coordinate columns",
-             {"expect": "point"}),
+        Case(
+            "no_coords.csv", "名称,面积\n甲,1\n".encode(), err.SchemaError, "no coordinate columns", {"expect": "point"}
+        ),
         Case("header_only.csv", b"lon,lat\n", err.EmptyFileError, "no rows", {"expect": "point"}),
         Case("binary.csv", bytes(range(256)) * 4, err.ReadError, "neither UTF-8 nor GBK", {"expect": "point"}),
-        Case("wkt_garbage.csv", b'name,wkt\nA,"POLYGON((121.39 31.25, 121.40 31.25, 121.40 31.26, 121.39 31.25))"\n'
-             b"B,not wkt at all\n", err.ReadError, "not valid WKT (rows 2"),
-        Case("xy_missing.csv", rows_csv.encode(), err.SchemaError, "no column 东经", {"xy": ("东经", "北纬"),
-                                                                                     "expect": "point"}),
-        Case("rows.csv", rows_csv.encode(), err.FileTooLargeError, "limit of 5 rows",
-             {"expect": "point", "limits": Limits(max_features=5)}),
+        Case(
+            "wkt_garbage.csv",
+            b'name,wkt\nA,"POLYGON((121.39 31.25, 121.40 31.25, 121.40 31.26, 121.39 31.25))"\nB,not wkt at all\n',
+            err.ReadError,
+            "not valid WKT (rows 2",
+        ),
+        Case(
+            "xy_missing.csv",
+            rows_csv.encode(),
+            err.SchemaError,
+            "no column 东经",
+            {"xy": ("东经", "北纬"), "expect": "point"},
+        ),
+        Case(
+            "rows.csv",
+            rows_csv.encode(),
+            err.FileTooLargeError,
+            "limit of 5 rows",
+            {"expect": "point", "limits": Limits(max_features=5)},
+        ),
         Case("broken.xlsx", b"PK\x03\x04 not a workbook", err.ReadError, "not a readable zip", {"expect": "point"}),
-        Case("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, err.ReadError, "Excel 97-2003",
-             {"expect": "point"}),
-        Case("not_workbook.xlsx", zip_bytes({"hello.txt": b"x"}), err.ReadError, "not an Excel workbook",
-             {"expect": "point"}),
-        Case("rows_3m.xlsx", xlsx_rows_bomb(3_000_000), err.FileTooLargeError, "limit of 200,000 rows",
-             {"expect": "point"}, bomb=True, what="about 1 MB workbook, 3,000,000 rows"),
-        Case("sparse.xlsx", xlsx_with_sheet(SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>lon</t></is></c>'
-                                            b'</row><row r="1000000"><c r="A1000000"><v>1</v></c></row>' + SHEET_TAIL),
-             err.FileTooLargeError, "limit of 200,000 rows", {"expect": "point"}),
-        Case("wide.xlsx", xlsx_with_sheet(SHEET_HEAD + b'<row r="1"><c r="XFD1"><v>1</v></c></row>' + SHEET_TAIL),
-             err.FileTooLargeError, "limit of 500 columns", {"expect": "point"}),
-        Case("xxe.xlsx", xlsx_with_sheet(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                                         + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet"):] + SHEET_TAIL),
-             err.UnsafeContentError, "DOCTYPE/ENTITY", {"expect": "point"}),
-        Case("strings_bomb.xlsx",
-             xlsx_with_sheet(extra={"xl/sharedStrings.xml": b"<sst>" + b"<si><t>x</t></si>" * 6_000_000 + b"</sst>"}),
-             err.UnsafeArchiveError, "possible zip bomb", {"expect": "point"}, bomb=True,
-             what="XLSX whose sharedStrings.xml is 6,000,000 strings (~100 MB of XML)"),
-        Case("cells.xlsx", xlsx_with_sheet(rows=[["name", "lon", "lat"]] + [["p", 121.39, 31.25]] * 5),
-             err.FileTooLargeError, "limit of 10 cells", {"expect": "point", "limits": Limits(max_cells=10)}),
+        Case(
+            "old.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+            err.ReadError,
+            "Excel 97-2003",
+            {"expect": "point"},
+        ),
+        Case(
+            "not_workbook.xlsx",
+            zip_bytes({"hello.txt": b"x"}),
+            err.ReadError,
+            "not an Excel workbook",
+            {"expect": "point"},
+        ),
+        Case(
+            "rows_3m.xlsx",
+            xlsx_rows_bomb(3_000_000),
+            err.FileTooLargeError,
+            "limit of 200,000 rows",
+            {"expect": "point"},
+            bomb=True,
+            what="about 1 MB workbook, 3,000,000 rows",
+        ),
+        Case(
+            "sparse.xlsx",
+            xlsx_with_sheet(
+                SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>lon</t></is></c>'
+                b'</row><row r="1000000"><c r="A1000000"><v>1</v></c></row>' + SHEET_TAIL
+            ),
+            err.FileTooLargeError,
+            "limit of 200,000 rows",
+            {"expect": "point"},
+        ),
+        Case(
+            "wide.xlsx",
+            xlsx_with_sheet(SHEET_HEAD + b'<row r="1"><c r="XFD1"><v>1</v></c></row>' + SHEET_TAIL),
+            err.FileTooLargeError,
+            "limit of 500 columns",
+            {"expect": "point"},
+        ),
+        Case(
+            "xxe.xlsx",
+            xlsx_with_sheet(
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet") :]
+                + SHEET_TAIL
+            ),
+            err.UnsafeContentError,
+            "DOCTYPE/ENTITY",
+            {"expect": "point"},
+        ),
+        Case(
+            "strings_bomb.xlsx",
+            xlsx_with_sheet(extra={"xl/sharedStrings.xml": b"<sst>" + b"<si><t>x</t></si>" * 6_000_000 + b"</sst>"}),
+            err.UnsafeArchiveError,
+            "possible zip bomb",
+            {"expect": "point"},
+            bomb=True,
+            what="XLSX whose sharedStrings.xml is 6,000,000 strings (~100 MB of XML)",
+        ),
+        Case(
+            "cells.xlsx",
+            xlsx_with_sheet(rows=[["name", "lon", "lat"]] + [["p", 121.39, 31.25]] * 5),
+            err.FileTooLargeError,
+            "limit of 10 cells",
+            {"expect": "point", "limits": Limits(max_cells=10)},
+        ),
         # --- layers, DXF, GeoPackage damage
-        Case("layer.gpkg", file_bytes(good, tmp, "layer.gpkg", layer="parcels"), err.SchemaError, "no layer nope",
-             {"layer": "nope"}),
+        Case(
+            "layer.gpkg",
+            file_bytes(good, tmp, "layer.gpkg", layer="parcels"),
+            err.SchemaError,
+            "no layer nope",
+            {"layer": "nope"},
+        ),
         Case("truncated.gpkg", file_bytes(good, tmp, "t.gpkg")[:3000], err.ReadError, "cannot be read"),
         Case("garbage.dxf", b"0\nSECTION\n2\nENTITIES\n0\nLINE\n", err.ReadError, "cannot be read"),
         Case("text.dxf", b"just some text", err.ReadError, "cannot be read as DXF"),
@@ -419,12 +692,17 @@ def cases() -> tuple[Case, ...]:
 
 def endless_view_gpkg(tmp: Path) -> bytes:
     """A GeoPackage whose layer ``slow`` is a view over an endless recursive query (a CPU bomb for GDAL)."""
-    return gpkg_with(tmp, "endless.gpkg", [
-        "CREATE VIEW slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-        "SELECT x AS fid, (SELECT geom FROM p LIMIT 1) AS geom FROM c",
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
-        "VALUES ('slow', 'features', 'slow', 4326)",
-        "INSERT INTO gpkg_geometry_columns VALUES ('slow', 'geom', 'POLYGON', 4326, 0, 0)"])
+    return gpkg_with(
+        tmp,
+        "endless.gpkg",
+        [
+            "CREATE VIEW slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+            "SELECT x AS fid, (SELECT geom FROM p LIMIT 1) AS geom FROM c",
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES ('slow', 'features', 'slow', 4326)",
+            "INSERT INTO gpkg_geometry_columns VALUES ('slow', 'geom', 'POLYGON', 4326, 0, 0)",
+        ],
+    )
 
 
 def _sqlite(tmp: Path) -> bytes:

@@ -37,8 +37,8 @@ _SCHEMA = [
         scenario_id TEXT NOT NULL, version INTEGER NOT NULL, piece_id TEXT NOT NULL, kind TEXT NOT NULL,
         name TEXT NOT NULL)""",
     "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, "
-    "'GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],"
-    "UNIT[\"degree\",0.0174532925199433]]', NULL)",
+    '\'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],'
+    'UNIT["degree",0.0174532925199433]]\', NULL)',
     "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
     "VALUES ('scenario_geometries', 'features', 'scenario_geometries', 4326)",
     "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) "
@@ -59,29 +59,50 @@ class LegacyStore:
     def save(self, scenario: Scenario, *, author: str) -> tuple[Scenario, int]:
         saved = replace(scenario, updated=utc_now_iso(), author=author)
         with sqlite3.connect(self.path) as con:
-            row = con.execute("SELECT MAX(version), payload FROM scenario_versions WHERE scenario_id = ? AND version = "
-                              "(SELECT MAX(version) FROM scenario_versions WHERE scenario_id = ?)",
-                              (saved.id, saved.id)).fetchone()
+            row = con.execute(
+                "SELECT MAX(version), payload FROM scenario_versions WHERE scenario_id = ? AND version = "
+                "(SELECT MAX(version) FROM scenario_versions WHERE scenario_id = ?)",
+                (saved.id, saved.id),
+            ).fetchone()
             previous = Scenario.from_json(row[1]) if row and row[1] else None
             version = (row[0] or 0) + 1
-            con.execute("INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
-                        "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (saved.id, version, saved.name, saved.author, saved.updated,
-                         _first_version_changes(previous, saved), saved.to_json()))
+            con.execute(
+                "INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, "
+                "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    saved.id,
+                    version,
+                    saved.name,
+                    saved.author,
+                    saved.updated,
+                    _first_version_changes(previous, saved),
+                    saved.to_json(),
+                ),
+            )
             for did, (name, wkt) in saved.drawn.items():
-                con.execute("INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
-                            "VALUES (?, ?, ?, ?, 'drawn', ?)", (gpkg_blob(shapely.from_wkt(wkt)), saved.id, version,
-                                                                 did, name))
+                con.execute(
+                    "INSERT INTO scenario_geometries (geom, scenario_id, version, piece_id, kind, name) "
+                    "VALUES (?, ?, ?, ?, 'drawn', ?)",
+                    (gpkg_blob(shapely.from_wkt(wkt)), saved.id, version, did, name),
+                )
         return saved, version
 
     def save_mapping(self, signature: str, layer_kind: str, mapping: dict) -> None:
         with sqlite3.connect(self.path) as con:
-            con.execute("INSERT OR REPLACE INTO field_mappings VALUES (?, ?, ?, ?)",
-                        (signature, layer_kind, json.dumps(mapping, ensure_ascii=False), utc_now_iso()))
+            con.execute(
+                "INSERT OR REPLACE INTO field_mappings VALUES (?, ?, ?, ?)",
+                (signature, layer_kind, json.dumps(mapping, ensure_ascii=False), utc_now_iso()),
+            )
 
     def save_layer(self, layer_id: str, gdf: gpd.GeoDataFrame) -> None:
-        gdf.to_file(self.path, layer=f"layer_{layer_id}", driver="GPKG", engine="pyogrio", mode="w",
-                    layer_options={"SPATIAL_INDEX": "NO"})
+        gdf.to_file(
+            self.path,
+            layer=f"layer_{layer_id}",
+            driver="GPKG",
+            engine="pyogrio",
+            mode="w",
+            layer_options={"SPATIAL_INDEX": "NO"},
+        )
 
 
 def _first_version_changes(old: Scenario | None, new: Scenario) -> str:

@@ -15,10 +15,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 # No network at all: every host name fails to resolve except the local server.
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    # No network at all: every host name fails to resolve except the local server.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
 
 
 class AppUrl(str):
@@ -54,10 +61,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
-                workspace: Path | None = None, data_dir: Path | None = None,
-                extra_env: dict[str, str] | None = None, root: Path = ROOT,
-                script: str = "app.py") -> Iterator[AppUrl]:
+def running_app(
+    *,
+    log_path: Path | None = None,
+    timeout_s: float = 60.0,
+    workspace: Path | None = None,
+    data_dir: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    root: Path = ROOT,
+    script: str = "app.py",
+) -> Iterator[AppUrl]:
     """Start the app (the bundled data, or ``data_dir``), wait until /_stcore/health answers, yield its URL,
     stop it.
 
@@ -71,17 +84,35 @@ def running_app(*, log_path: Path | None = None, timeout_s: float = 60.0,
     """
     port = free_port()
     tmp = tempfile.TemporaryDirectory()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1",
-           "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg")}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg"),
+    }
     env.pop("PUTUO_DATA_DIR", None)
     if data_dir is not None:
         env["PUTUO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
     out = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - the server writes it until it stops
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=root,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     url = AppUrl(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
     try:

@@ -24,8 +24,10 @@ def pg_bin() -> Path:
     """The newest installed PostgreSQL's bin folder. Raises RuntimeError naming the packages to install."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     if not found:
-        raise RuntimeError("PostgreSQL is not installed: run `bash scripts/setup.sh --dev` (apt packages "
-                           "postgresql and postgresql-15-postgis-3)")
+        raise RuntimeError(
+            "PostgreSQL is not installed: run `bash scripts/setup.sh --dev` (apt packages "
+            "postgresql and postgresql-15-postgis-3)"
+        )
     return Path(found[-1]).parent
 
 
@@ -46,17 +48,39 @@ def postgis_cluster() -> Iterator[str]:
     port = free_port()
     started = False
     try:
-        subprocess.run(_as_owner([str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-E", "UTF8",
-                                  "--locale=C", "-U", "postgres"], owner),
-                       check=True, capture_output=True, text=True)
-        subprocess.run(_as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w",
-                                  "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                                        "-c max_connections=200", "start"], owner),
-                       check=True, capture_output=True, text=True)
+        subprocess.run(
+            _as_owner(
+                [str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-E", "UTF8", "--locale=C", "-U", "postgres"],
+                owner,
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        subprocess.run(
+            _as_owner(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(base / "server.log"),
+                    "-w",
+                    "-o",
+                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                    "start",
+                ],
+                owner,
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         started = True
         psql = [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1"]
-        subprocess.run([*psql, "-d", "postgres", "-c", "CREATE DATABASE putuo"], check=True, capture_output=True,
-                       text=True)
+        subprocess.run(
+            [*psql, "-d", "postgres", "-c", "CREATE DATABASE putuo"], check=True, capture_output=True, text=True
+        )
         out = subprocess.run([*psql, "-d", "putuo", "-c", "CREATE EXTENSION postgis"], capture_output=True, text=True)
         if out.returncode != 0:
             raise RuntimeError(f"PostGIS is not installed (apt package postgresql-15-postgis-3): {out.stderr.strip()}")
@@ -65,8 +89,10 @@ def postgis_cluster() -> Iterator[str]:
         raise RuntimeError(f"starting PostgreSQL failed: {exc.cmd[-1] if exc.cmd else ''}: {exc.stderr}") from exc
     finally:
         if started:
-            subprocess.run(_as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                                     owner), capture_output=True)
+            subprocess.run(
+                _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], owner),
+                capture_output=True,
+            )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -75,9 +101,27 @@ def psql(url: str, sql: str) -> str:
     from sqlalchemy import make_url
 
     u = make_url(url)
-    out = subprocess.run([str(pg_bin() / "psql"), "-h", u.host or "127.0.0.1", "-p", str(u.port), "-U",
-                          u.username or "postgres", "-d", u.database or "postgres", "-v", "ON_ERROR_STOP=1", "-At",
-                          "-c", sql], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            str(pg_bin() / "psql"),
+            "-h",
+            u.host or "127.0.0.1",
+            "-p",
+            str(u.port),
+            "-U",
+            u.username or "postgres",
+            "-d",
+            u.database or "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-At",
+            "-c",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout
 
 

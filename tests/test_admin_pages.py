@@ -97,8 +97,11 @@ def test_sign_in_shows_the_first_page_and_the_user_box_then_sign_out(ws):
     assert app.button(key="scen_save").disabled is False
     app.sidebar.button(key="user_logout").click().run()
     assert app.title[0].value == t("login_title", "zh") and app.info[0].value == t("login_signed_out", "zh")
-    assert [e.action for e in ws.audit.entries(actor="wang", newest_first=False)] == \
-        ["auth.login_failed", "auth.login", "auth.logout"]
+    assert [e.action for e in ws.audit.entries(actor="wang", newest_first=False)] == [
+        "auth.login_failed",
+        "auth.login",
+        "auth.logout",
+    ]
 
 
 def test_lock_out_is_said_with_the_time(ws, monkeypatch):
@@ -178,9 +181,13 @@ def test_a_viewer_has_no_admin_pages_and_is_refused_if_it_runs_them_anyway(ws):
         assert "kan（查看者）无权" in message and "需要的角色：管理员" in message
         assert not direct.dataframe
     kan = auth.User("kan", "viewer", "local")
-    for call in (lambda: pw.list_accounts(ws, kan), lambda: pw.audit_entries(ws, kan),
-                 lambda: pw.verify_audit(ws, kan), lambda: pw.add_account(ws, kan, "x", "admin", password=PASSWORD),
-                 lambda: pw.save_scenario(ws, kan, Scenario(name="看看"), base_version=None)):
+    for call in (
+        lambda: pw.list_accounts(ws, kan),
+        lambda: pw.audit_entries(ws, kan),
+        lambda: pw.verify_audit(ws, kan),
+        lambda: pw.add_account(ws, kan, "x", "admin", password=PASSWORD),
+        lambda: pw.save_scenario(ws, kan, Scenario(name="看看"), base_version=None),
+    ):
         with pytest.raises(PermissionDeniedError):
             call()
 
@@ -231,7 +238,7 @@ def test_admin_adds_an_account_changes_its_role_disables_and_resets_its_password
     assert auth.sign_in(ws, auth.AuthConfig(mode="local"), "zhang", "a new password 2").user.role == "admin"
 
     app.selectbox(key="acc_pick").select("boss").run()  # demote the last other admin? zhang is an admin now …
-    app.button(key="acc_toggle").click().run()          # … so boss may be disabled; enable it again through planner
+    app.button(key="acc_toggle").click().run()  # … so boss may be disabled; enable it again through planner
     assert ws.accounts.get("boss").disabled
     pw.update_account(ws, auth.User("zhang", "admin", "local"), "boss", disabled=False)
 
@@ -248,9 +255,11 @@ def test_the_last_admin_cannot_demote_itself(ws):
 
 # --- admin page: shared layers and archived scenarios -------------------------------------------------------
 def _layer(n: int) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": [f"S{i:02d}" for i in range(n)], "name_zh": ["园"] * n},
-                            geometry=[shapely.box(121.40 + i * 0.01, 31.25, 121.405 + i * 0.01, 31.255)
-                                      for i in range(n)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"id": [f"S{i:02d}" for i in range(n)], "name_zh": ["园"] * n},
+        geometry=[shapely.box(121.40 + i * 0.01, 31.25, 121.405 + i * 0.01, 31.255) for i in range(n)],
+        crs="EPSG:4326",
+    )
 
 
 def test_admin_lists_layer_versions_and_restores_an_old_one(ws):
@@ -320,8 +329,10 @@ def test_admin_sets_the_bureau_basemap_service_which_every_map_then_offers_and_c
 
 # --- audit page ---------------------------------------------------------------------------------------------
 def test_beijing_days_become_utc_bounds():
-    assert beijing_days_utc(date(2026, 11, 1), date(2026, 11, 30)) == \
-        ("2026-10-31T16:00:00.000000Z", "2026-11-30T16:00:00.000000Z")
+    assert beijing_days_utc(date(2026, 11, 1), date(2026, 11, 30)) == (
+        "2026-10-31T16:00:00.000000Z",
+        "2026-11-30T16:00:00.000000Z",
+    )
     assert beijing_days_utc(None, None) == (None, None)
 
 

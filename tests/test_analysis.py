@@ -34,11 +34,15 @@ def test_cluster_area_table(squares_4549):
 
 
 def test_nearest_features_known_distances():
-    pts = gpd.GeoDataFrame({"id": ["a", "b", "c"], "name_zh": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"],
-                            "lines": ["1", "2", "3"]},
-                           geometry=[shapely.Point(PUTUO_X + 1500, PUTUO_Y + 500),
-                                     shapely.Point(PUTUO_X + 500, PUTUO_Y + 500),
-                                     shapely.Point(PUTUO_X - 300, PUTUO_Y + 500)], crs="EPSG:4549")
+    pts = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c"], "name_zh": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"], "lines": ["1", "2", "3"]},
+        geometry=[
+            shapely.Point(PUTUO_X + 1500, PUTUO_Y + 500),
+            shapely.Point(PUTUO_X + 500, PUTUO_Y + 500),
+            shapely.Point(PUTUO_X - 300, PUTUO_Y + 500),
+        ],
+        crs="EPSG:4549",
+    )
     square = shapely.box(PUTUO_X, PUTUO_Y, PUTUO_X + 1000, PUTUO_Y + 1000)
     out = nearest_features(square, pts.to_crs("EPSG:4326"), k=2)
     assert out["id"].tolist() == ["b", "c"]

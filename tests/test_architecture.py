@@ -44,8 +44,10 @@ def _imports(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Import):
             names += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names += [(node.lineno, f"{node.module}.{alias.name}") if node.module in PACKAGES else
-                      (node.lineno, node.module) for alias in node.names]
+            names += [
+                (node.lineno, f"{node.module}.{alias.name}") if node.module in PACKAGES else (node.lineno, node.module)
+                for alias in node.names
+            ]
     return sorted(set(names))
 
 
@@ -67,8 +69,11 @@ def test_every_package_is_covered():
 @pytest.mark.parametrize(("package", "path"), SOURCES, ids=[str(p.relative_to(ROOT)) for _, p in SOURCES])
 def test_imports_point_one_way(package, path):
     rel = str(path.relative_to(ROOT))
-    wrong = [f"{rel}:{line}: {package} imports {module}" for line, module in _imports(path)
-             if not _allowed(package, module) and module.split(".")[0] not in EXCEPTIONS.get(rel, set())]
+    wrong = [
+        f"{rel}:{line}: {package} imports {module}"
+        for line, module in _imports(path)
+        if not _allowed(package, module) and module.split(".")[0] not in EXCEPTIONS.get(rel, set())
+    ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -90,6 +95,23 @@ def test_the_rules_catch_a_wrong_import(tmp_path):
 
 
 def test_every_module_opens_with_a_one_line_docstring():
-    missing = [str(path.relative_to(ROOT)) for _, path in SOURCES
-               if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))]
+    missing = [
+        str(path.relative_to(ROOT))
+        for _, path in SOURCES
+        if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    ]
     assert not missing, missing
+
+
+def test_application_code_says_what_it_does_not_which_issue_added_it():
+    """Sections and comments are named by domain; an issue number means nothing to the next reader."""
+    import re
+
+    issue = re.compile(r"\bissues?\s*#?\d+|\(#\d+\)", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for _, path in SOURCES
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if issue.search(line)
+    ]
+    assert not found, found

@@ -33,9 +33,17 @@ def make_mbtiles(path, *, zooms=range(10, 15)) -> None:
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
     con.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
-    con.executemany("INSERT INTO metadata VALUES (?, ?)", [
-        ("name", "测试底图"), ("format", "png"), ("bounds", "121.30,31.19,121.48,31.33"), ("minzoom", str(min(zooms))),
-        ("maxzoom", str(max(zooms))), ("attribution", "测试底图 © 本单位")])
+    con.executemany(
+        "INSERT INTO metadata VALUES (?, ?)",
+        [
+            ("name", "测试底图"),
+            ("format", "png"),
+            ("bounds", "121.30,31.19,121.48,31.33"),
+            ("minzoom", str(min(zooms))),
+            ("maxzoom", str(max(zooms))),
+            ("attribution", "测试底图 © 本单位"),
+        ],
+    )
     tile = _png()
     for z in zooms:
         x0, y0 = tile_of(121.30, 31.33, z)
@@ -81,8 +89,17 @@ def test_a_geotiff_is_cut_into_web_mercator_tiles(tmp_path):
     path = tmp_path / "ortho.tif"
     data = np.zeros((3, 200, 200), dtype=np.uint8)
     data[0], data[1], data[2] = 200, 100, 50
-    with rasterio.open(path, "w", driver="GTiff", width=200, height=200, count=3, dtype="uint8", crs="EPSG:4549",
-                       transform=from_origin(630_000, 3_460_000, 10, 10)) as dst:  # 2 km square in Putuo
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=200,
+        height=200,
+        count=3,
+        dtype="uint8",
+        crs="EPSG:4549",
+        transform=from_origin(630_000, 3_460_000, 10, 10),
+    ) as dst:  # 2 km square in Putuo
         dst.write(data)
     src = GeoTiffTiles.open(path)
     w, s, e, n = src.metadata.bounds
@@ -105,8 +122,9 @@ def test_a_bureau_service_is_set_by_an_admin_with_its_datum(tmp_path, monkeypatc
     ws, _ = open_from_env()
     with pytest.raises(PlannerError):
         basemaps.set_service(ws, single_user(), url="file:///etc/passwd", datum="wgs84", attribution="x")
-    basemaps.set_service(ws, single_user(), url="http://10.1.2.3/tdt/{z}/{x}/{y}.png", datum="gcj02",
-                         attribution="区测绘院")
+    basemaps.set_service(
+        ws, single_user(), url="http://10.1.2.3/tdt/{z}/{x}/{y}.png", datum="gcj02", attribution="区测绘院"
+    )
     choices = basemaps.basemap_choices(ws)
     assert choices[0].id == "bureau" and choices[0].datum == "gcj02"
     spec, datum, _ = basemaps.basemap_for("bureau", ws=ws)
@@ -120,8 +138,14 @@ def test_local_tiles_draw_from_the_app_and_nothing_leaves_the_machine(browser, t
     with running_app(extra_env={basemaps.LOCAL_ENV: str(path)}) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         external = []
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith((url, "data:", "blob:"))
-                      else (external.append(route.request.url), route.abort()))
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith((url, "data:", "blob:"))
+                else (external.append(route.request.url), route.abort())
+            ),
+        )
         page = context.new_page()
         basemap_responses = []
         page.on("response", lambda r: basemap_responses.append(r.status) if "/api/basemap/" in r.url else None)
@@ -130,8 +154,13 @@ def test_local_tiles_draw_from_the_app_and_nothing_leaves_the_machine(browser, t
             page.locator(".pp-map[data-ready='1'][data-pending='0']").wait_for(timeout=60_000)
             tiles = page.locator(".pp-map img.leaflet-tile-loaded")
             expect(tiles.first).to_be_attached(timeout=30_000)
-            assert page.evaluate("() => [...document.querySelectorAll('.pp-map img.leaflet-tile-loaded')]"
-                                 ".filter(i => i.naturalWidth === 256 && i.src.includes('/api/basemap/')).length") > 4
+            assert (
+                page.evaluate(
+                    "() => [...document.querySelectorAll('.pp-map img.leaflet-tile-loaded')]"
+                    ".filter(i => i.naturalWidth === 256 && i.src.includes('/api/basemap/')).length"
+                )
+                > 4
+            )
             assert basemap_responses.count(200) > 4
             expect(page.locator(".leaflet-control-attribution")).to_contain_text("测试底图 © 本单位")
             assert external == []
@@ -151,12 +180,15 @@ def test_a_bureau_attribution_with_markup_is_shown_as_text_and_runs_nothing(brow
     monkeypatch.setenv("PUTUO_WORKSPACE", str(ws_path))
     monkeypatch.delenv(basemaps.LOCAL_ENV, raising=False)
     hostile = '<img src=x onerror="window.__xss=1">区测绘院'
-    basemaps.set_service(open_from_env()[0], single_user(), url="http://127.0.0.1:9/{z}/{x}/{y}.png",
-                         datum="wgs84", attribution=hostile)
+    basemaps.set_service(
+        open_from_env()[0], single_user(), url="http://127.0.0.1:9/{z}/{x}/{y}.png", datum="wgs84", attribution=hostile
+    )
     with running_app(workspace=ws_path) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith((url, "data:", "blob:"))
-                      else route.abort())
+        context.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url.startswith((url, "data:", "blob:")) else route.abort(),
+        )
         page = context.new_page()
         page.goto(url)
         try:

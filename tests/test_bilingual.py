@@ -13,14 +13,72 @@ from tests.apptest_util import open_app, open_tab
 from text.messages import CATALOGUE, t
 
 #: Words that stay as they are in Chinese text: formats, standards, proper names, units.
-ALLOWED = {w.lower() for w in [
-    "OpenStreetMap", "CartoDB", "Positron", "GeoJSON", "GeoPackage", "Shapefile", "KML", "KMZ", "DXF", "CSV",
-    "XLSX", "PNG", "PDF", "SVG", "HTML", "GeoTIFF", "HiGHS", "EPSG", "WGS84", "CGCS2000", "GCJ", "GK", "CM",
-    "AMap", "Tianditu", "Leaflet", "Noto", "Sans", "CJK", "Polsby", "Popper", "WKT", "UTF", "GBK", "dpi", "km",
-    "contributors", "ODbL", "MIT", "CC", "BY", "Vonng", "adcode", "MetroFlow", "Ariza", "Sun", "Zhangjiang",
-    "Putuo", "Hi-tech", "Park", "GB18030", "BD", "zip", "mbtiles", "JPEG", "XYZ", "WMTS", "TMS", "Volodymyr",
-    "Agafonkin", "BSD"
-]}
+ALLOWED = {
+    w.lower()
+    for w in [
+        "OpenStreetMap",
+        "CartoDB",
+        "Positron",
+        "GeoJSON",
+        "GeoPackage",
+        "Shapefile",
+        "KML",
+        "KMZ",
+        "DXF",
+        "CSV",
+        "XLSX",
+        "PNG",
+        "PDF",
+        "SVG",
+        "HTML",
+        "GeoTIFF",
+        "HiGHS",
+        "EPSG",
+        "WGS84",
+        "CGCS2000",
+        "GCJ",
+        "GK",
+        "CM",
+        "AMap",
+        "Tianditu",
+        "Leaflet",
+        "Noto",
+        "Sans",
+        "CJK",
+        "Polsby",
+        "Popper",
+        "WKT",
+        "UTF",
+        "GBK",
+        "dpi",
+        "km",
+        "contributors",
+        "ODbL",
+        "MIT",
+        "CC",
+        "BY",
+        "Vonng",
+        "adcode",
+        "MetroFlow",
+        "Ariza",
+        "Sun",
+        "Zhangjiang",
+        "Putuo",
+        "Hi-tech",
+        "Park",
+        "GB18030",
+        "BD",
+        "zip",
+        "mbtiles",
+        "JPEG",
+        "XYZ",
+        "WMTS",
+        "TMS",
+        "Volodymyr",
+        "Agafonkin",
+        "BSD",
+    ]
+}
 #: Text that is a translation key, or looks like one (snake_case codes such as total_km2, sci_tech_finance).
 KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ENGLISH_PHRASE = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}(?:[ ,][A-Za-z][A-Za-z'\-]{1,}){1,}")
@@ -29,8 +87,24 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 #: names the tests give their own scenarios (text typed by a user is shown as typed).
 BILINGUAL = ("语言 / Language", "中文", "普科委〔2021〕17号", "北拓")
 KEYS = set(CATALOGUE)
-WIDGETS = {"selectbox", "multiselect", "radio", "select_slider", "checkbox", "toggle", "slider", "segmented_control",
-           "pills", "color_picker", "date_input", "time_input", "tab", "text_input", "text_area", "number_input"}
+WIDGETS = {
+    "selectbox",
+    "multiselect",
+    "radio",
+    "select_slider",
+    "checkbox",
+    "toggle",
+    "slider",
+    "segmented_control",
+    "pills",
+    "color_picker",
+    "date_input",
+    "time_input",
+    "tab",
+    "text_input",
+    "text_area",
+    "number_input",
+}
 
 
 def _walk(node):
@@ -135,8 +209,9 @@ def _team():
     if ws.accounts.get("wang") is None:
         add_account(ws, "wang", "editor", actor="cli:test", password="correct horse 1")
     boss = auth.single_user()
-    layer = gpd.GeoDataFrame({"id": ["S01"], "name_zh": ["园"]}, geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)],
-                             crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"id": ["S01"], "name_zh": ["园"]}, geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)], crs="EPSG:4326"
+    )
     pw.publish_layer(ws, boss, "subparks", layer, note="v")
     pw.publish_layer(ws, boss, "subparks", layer, note="v")
     saved = pw.save_scenario(ws, auth.User("wang", "editor", "local"), Scenario(name="北拓"), base_version=None)
@@ -183,6 +258,7 @@ def _suggest(minimum):
         open_tab(app, "scen_tab", "tab_suggest", lang=lang)
         app.number_input(key="sug_min_belt").set_value(minimum).run()
         app.button(key="sug_run").click().run()
+
     return run
 
 
@@ -198,6 +274,7 @@ def _sign_in_page(*, accounts: bool, password: str | None = None):
             app.text_input(key="login_name").input("wang")
             app.text_input(key="login_password").input(password)
             app.button[0].click().run()
+
     return run
 
 
@@ -207,6 +284,7 @@ def _admin(tab_key):
         app.run()
         if tab_key:
             open_tab(app, "admin_tab", tab_key, lang=lang)
+
     return run
 
 
@@ -219,20 +297,26 @@ def _audit(app, lang):
 def _states():
     """(name, page, setup) for the pages and their main states."""
     return [
-        ("login setup", None, _sign_in_page(accounts=False)), ("login", None, _sign_in_page(accounts=True)),
+        ("login setup", None, _sign_in_page(accounts=False)),
+        ("login", None, _sign_in_page(accounts=True)),
         ("login failed", None, _sign_in_page(accounts=True, password="wrong password")),
-        ("admin accounts", "pages/admin.py", _admin(None)), ("admin layers", "pages/admin.py", _admin("tab_layers")),
+        ("admin accounts", "pages/admin.py", _admin(None)),
+        ("admin layers", "pages/admin.py", _admin("tab_layers")),
         ("admin archive", "pages/admin.py", _admin("tab_archive")),
-        ("admin basemap", "pages/admin.py", _admin("tab_basemap")), ("audit", "pages/audit.py", _audit),
-        ("home", "pages/explorer.py", None), ("home+card", "pages/explorer.py", _select_subpark),
-        ("parcels", "pages/parcels.py", None), ("parcels+card", "pages/parcels.py", _select_parcel),
+        ("admin basemap", "pages/admin.py", _admin("tab_basemap")),
+        ("audit", "pages/audit.py", _audit),
+        ("home", "pages/explorer.py", None),
+        ("home+card", "pages/explorer.py", _select_subpark),
+        ("parcels", "pages/parcels.py", None),
+        ("parcels+card", "pages/parcels.py", _select_parcel),
         ("parcels+failing card", "pages/parcels.py", _failing_parcel),
         ("parcels sensitivity", "pages/parcels.py", _tab("parcels_tab", "tab_sensitivity")),
         ("parcels surface", "pages/parcels.py", _tab("parcels_tab", "tab_surface")),
         ("parcels add", "pages/parcels.py", _tab("parcels_tab", "tab_add")),
         ("parcels export", "pages/parcels.py", _tab("parcels_tab", "tab_export")),
         ("parcels help", "pages/parcels.py", _tab("parcels_tab", "tab_help")),
-        ("scenarios", "pages/scenarios.py", _scenario), ("scenarios compare", "pages/scenarios.py", _compare),
+        ("scenarios", "pages/scenarios.py", _scenario),
+        ("scenarios compare", "pages/scenarios.py", _compare),
         ("scenarios suggest", "pages/scenarios.py", _suggest(0.0)),
         ("scenarios infeasible", "pages/scenarios.py", _suggest(0.05)),
         ("scenarios transfer", "pages/scenarios.py", _tab("scen_tab", "tab_transfer")),
@@ -241,7 +325,8 @@ def _states():
         ("export print", "pages/export.py", _tab("exp_tab", "exp_tab_print")),
         ("export atlas", "pages/export.py", _tab("exp_tab", "exp_tab_atlas")),
         ("export report", "pages/export.py", _tab("exp_tab", "exp_tab_report")),
-        ("indicators", "pages/indicators.py", None), ("data", "pages/data_sources.py", None),
+        ("indicators", "pages/indicators.py", None),
+        ("data", "pages/data_sources.py", None),
     ]
 
 
@@ -264,9 +349,12 @@ def test_the_checker_catches_what_it_should():
         def __init__(self, kind, value):
             self.type, self.value, self.label = kind, value, None
 
-    for text, lang, expected in [("approximate point from public address facts", "zh", "English"),
-                                 ("total_km2", "zh", "code"), ("sci_tech_finance", "en", "code"),
-                                 ("m_total", "en", "raw key")]:
+    for text, lang, expected in [
+        ("approximate point from public address facts", "zh", "English"),
+        ("total_km2", "zh", "code"),
+        ("sci_tech_finance", "en", "code"),
+        ("m_total", "en", "raw key"),
+    ]:
         found = [p for p in problems_of([text], lang) if expected in p]
         assert found, (text, lang)
     assert any("Chinese label" in p for p in problems_of(["面积统计"], "en"))

@@ -47,9 +47,11 @@ def idle(page, timeout_ms: int = 60_000) -> None:
 def map_ready(page, key: str, timeout_ms: int = 60_000) -> None:
     """Wait until the map ``key`` exists and has loaded every layer it asked for."""
     page.locator(f".pp-map[data-map-key='{key}'][data-ready='1'][data-pending='0']").wait_for(timeout=timeout_ms)
-    page.wait_for_function(f"() => window.__plannerMaps && window.__plannerMaps['{key}']"
-                           f" && Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)",
-                           timeout=timeout_ms)
+    page.wait_for_function(
+        f"() => window.__plannerMaps && window.__plannerMaps['{key}']"
+        f" && Object.values(window.__plannerMaps['{key}'].layers).every(l => l.ready)",
+        timeout=timeout_ms,
+    )
 
 
 def click_feature(page, key: str, layer: str, fid: str) -> None:
@@ -61,8 +63,10 @@ def click_feature(page, key: str, layer: str, fid: str) -> None:
 
 
 def test_leaflet_and_the_map_script_are_served_locally(app_url):
-    for path, marker in (("/app/static/vendor/leaflet/leaflet.js", b"Leaflet"),
-                         ("/app/static/js/planner_map.js", b"PlannerMap")):
+    for path, marker in (
+        ("/app/static/vendor/leaflet/leaflet.js", b"Leaflet"),
+        ("/app/static/js/planner_map.js", b"PlannerMap"),
+    ):
         with urllib.request.urlopen(f"{app_url}{path}", timeout=10) as r:
             assert r.status == 200 and "javascript" in r.headers["Content-Type"]
             assert marker in r.read(4000)
@@ -118,8 +122,11 @@ def test_parcels_page_upload_a_parcel_and_see_it_ranked(page, app_url, tmp_path)
     import shapely
 
     upload = tmp_path / "my_parcel.geojson"
-    gpd.GeoDataFrame({"name": ["上传测试地块"], "intended_use": ["life_health"]},
-                     geometry=[shapely.box(121.3990, 31.2480, 121.4030, 31.2510)], crs="EPSG:4326").to_file(upload)
+    gpd.GeoDataFrame(
+        {"name": ["上传测试地块"], "intended_use": ["life_health"]},
+        geometry=[shapely.box(121.3990, 31.2480, 121.4030, 31.2510)],
+        crs="EPSG:4326",
+    ).to_file(upload)
     page.goto(f"{app_url}/parcels")
     map_ready(page, "parcels")
     expect(page.locator(".leaflet-draw-draw-polygon")).to_have_attribute("title", "绘制多边形")
@@ -165,14 +172,18 @@ def test_weight_change_recolours_parcels_without_refetching(page, app_url):
     map_ready(page, "parcels")
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "/api/layer/" in r.url else None)
-    before = page.evaluate("() => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
-                           ".map(i => i.cat).join()")
+    before = page.evaluate(
+        "() => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items).map(i => i.cat).join()"
+    )
     slider = page.locator("[data-testid='stSlider']").filter(has_text="轨交可达").get_by_role("slider")
     slider.focus()
     for _ in range(20):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function("(b) => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items)"
-                           ".map(i => i.cat).join() !== b", arg=before, timeout=30_000)
+    page.wait_for_function(
+        "(b) => Object.values(window.__plannerMaps.parcels.layers.scored_parcels.items).map(i => i.cat).join() !== b",
+        arg=before,
+        timeout=30_000,
+    )
     assert fetched == []  # restyled in place: no geometry fetched again
 
 
@@ -240,8 +251,9 @@ def test_export_page_downloads_open(page, app_url, tmp_path, browser):
     page.get_by_role("tab", name="交互地图 HTML").click()
     html = download(page, page.get_by_role("button", name="下载离线可用的交互地图（HTML）"), tmp_path)
     offline = browser.new_context()
-    offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                  else route.abort())  # no server, no network: the file stands alone
+    offline.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+    )  # no server, no network: the file stands alone
     standalone = offline.new_page()
     standalone.goto(html.as_uri())
     standalone.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
@@ -286,8 +298,9 @@ def test_import_keeps_the_upload_warns_on_gcj02_and_asks_before_removing(page, a
     # the real stations, shifted to GCJ-02 as an AMap export would be, in a GeoJSON that says nothing of it
     stations = data.stations.copy()
     x, y = wgs84_to_gcj02(stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy())
-    gcj = gpd.GeoDataFrame(stations[["name_zh"]].rename(columns={"name_zh": "名称"}),
-                           geometry=gpd.points_from_xy(x, y), crs="EPSG:4326")
+    gcj = gpd.GeoDataFrame(
+        stations[["name_zh"]].rename(columns={"name_zh": "名称"}), geometry=gpd.points_from_xy(x, y), crs="EPSG:4326"
+    )
     upload = tmp_path / "amap_stations.geojson"
     gcj.to_file(upload)
     page.goto(f"{app_url}/import")
@@ -302,8 +315,9 @@ def test_import_keeps_the_upload_warns_on_gcj02_and_asks_before_removing(page, a
     warning = page.locator("[data-testid='stAlert']").filter(has_text="GCJ-02")
     expect(warning.first).to_be_visible(timeout=60_000)
     page.get_by_role("button", name=re.compile("按 GCJ-02")).click()
-    expect(page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")).to_contain_text("GCJ-02",
-                                                                                                  timeout=60_000)
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")).to_contain_text(
+        "GCJ-02", timeout=60_000
+    )
     # replacing the 24 carriers with the stations would remove them: the page asks first
     apply = page.get_by_role("button", name="应用到本次会话")
     expect(apply).to_be_disabled()

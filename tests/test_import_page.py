@@ -82,7 +82,13 @@ def test_every_page_runs_on_imported_parcels_with_few_columns(workspace, data):
     at = app()
     at.session_state[IMPORTS] = {"parcels": mapped}
     at.run()
-    for page in ("pages/explorer.py", "pages/parcels.py", "pages/scenarios.py", "pages/export.py",
-                 "pages/data_sources.py", "pages/data_import.py"):
+    for page in (
+        "pages/explorer.py",
+        "pages/parcels.py",
+        "pages/scenarios.py",
+        "pages/export.py",
+        "pages/data_sources.py",
+        "pages/data_import.py",
+    ):
         at.switch_page(page).run()
         assert not at.exception, page

@@ -18,10 +18,11 @@ from tests.conftest import PUTUO_Y as Y0
 
 @pytest.fixture
 def layer_4549():
-    return gpd.GeoDataFrame({"name": ["地块甲", "<b>乙</b>"], "use": ["life_health", "rd_services"]},
-                            geometry=[shapely.box(X0, Y0, X0 + 100, Y0 + 50),
-                                      shapely.box(X0 + 500, Y0, X0 + 600, Y0 + 80)],
-                            crs="EPSG:4549")
+    return gpd.GeoDataFrame(
+        {"name": ["地块甲", "<b>乙</b>"], "use": ["life_health", "rd_services"]},
+        geometry=[shapely.box(X0, Y0, X0 + 100, Y0 + 50), shapely.box(X0 + 500, Y0, X0 + 600, Y0 + 80)],
+        crs="EPSG:4549",
+    )
 
 
 def _write(gdf, tmp_path, name, **kw):
@@ -52,12 +53,15 @@ def test_gpkg_and_zipped_gbk_shapefile_in_cgcs2000_gk(layer_4549, tmp_path):
     assert out.to_crs("EPSG:4549").area.sum() == pytest.approx(13_000, rel=1e-6)
 
 
-@pytest.mark.parametrize("name,data,message", [
-    ("p.txt", b"hello", "unsupported file type"),
-    ("p.geojson", b"", "empty"),
-    ("p.geojson", b"{not json", "cannot be read"),
-    ("p.geojson", b'{"type":"FeatureCollection","features":[]}', "no features"),
-])
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("p.txt", b"hello", "unsupported file type"),
+        ("p.geojson", b"", "empty"),
+        ("p.geojson", b"{not json", "cannot be read"),
+        ("p.geojson", b'{"type":"FeatureCollection","features":[]}', "no features"),
+    ],
+)
 def test_bad_uploads_are_refused_with_a_reason(name, data, message):
     with pytest.raises(DataValidationError, match=message):
         read_uploaded_polygons(name, data)

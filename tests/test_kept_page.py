@@ -21,14 +21,28 @@ from text.messages import t
 
 #: The tabbed pages: (page, tabs key, its tabs' label keys).
 TABBED = [
-    ("pages/parcels.py", "parcels_tab",
-     ("tab_ranking", "tab_sensitivity", "tab_surface", "tab_add", "tab_export", "tab_help")),
+    (
+        "pages/parcels.py",
+        "parcels_tab",
+        ("tab_ranking", "tab_sensitivity", "tab_surface", "tab_add", "tab_export", "tab_help"),
+    ),
     ("pages/export.py", "exp_tab", ("exp_tab_layers", "exp_tab_print", "exp_tab_atlas", "exp_tab_report")),
     ("pages/scenarios.py", "scen_tab", ("tab_edit", "tab_compare", "tab_suggest", "tab_transfer")),
     ("pages/admin.py", "admin_tab", ("tab_accounts", "tab_layers", "tab_archive", "tab_basemap")),
 ]
-KINDS = ("selectbox", "multiselect", "radio", "slider", "select_slider", "checkbox", "toggle", "text_input",
-         "text_area", "number_input", "date_input")
+KINDS = (
+    "selectbox",
+    "multiselect",
+    "radio",
+    "slider",
+    "select_slider",
+    "checkbox",
+    "toggle",
+    "text_input",
+    "text_area",
+    "number_input",
+    "date_input",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +59,9 @@ def _team() -> None:
     boss = auth.single_user()
     for name, role in (("wang", "editor"), ("li", "viewer")):
         add_account(ws, name, role, actor="cli:test", password="correct horse 1")
-    layer = gpd.GeoDataFrame({"id": ["S01"], "name_zh": ["园"]}, geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)],
-                             crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"id": ["S01"], "name_zh": ["园"]}, geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)], crs="EPSG:4326"
+    )
     for note in ("一", "二", "三"):
         pw.publish_layer(ws, boss, "subparks", layer, note=note)
     for i, name in enumerate(("甲", "乙", "丙", "丁")):

@@ -57,8 +57,10 @@ class Meter:
 def page(browser, large, request):
     url, _ = large
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith((url, "data:", "blob:"))
-                  else route.abort())
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith((url, "data:", "blob:")) else route.abort(),
+    )
     pg = context.new_page()
     pg.meter = Meter(pg)
     yield pg
@@ -110,10 +112,13 @@ def test_bytes_per_view_stay_under_the_limits(page, large):
     first = page.meter.take()
     assert first < FIRST_VIEW_MB, f"first view: {first:.2f} MB"
     for zoom in (14, 16, 17):  # each view's tiles are new: wait until the tile layer has loaded all of them
-        page.evaluate("""(zoom) => new Promise((done) => {
+        page.evaluate(
+            """(zoom) => new Promise((done) => {
             const m = window.__plannerMaps.home, tiles = m.layers.parcels.group;
             tiles.once('load', () => done(true));
             m.map.setView([31.245, 121.40], zoom, {animate: false});
-        })""", zoom)
+        })""",
+            zoom,
+        )
         spent = page.meter.take()
         assert spent < ANY_VIEW_MB, f"zoom {zoom}: {spent:.2f} MB"

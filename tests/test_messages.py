@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("text", "gis", "layers", "ingest", "export", "tiles", "store", "planner", "server", "cli", "pages")
 SOURCES = sorted([*(p for pkg in PACKAGES for p in ROOT.glob(f"{pkg}/**/*.py")), ROOT / "app.py"])
 #: The project's own error classes (builtins such as ValueError stay for programming errors).
-PROJECT_ERRORS = {name for name, obj in vars(__import__("gis.errors", fromlist=["x"])).items()
-                  if isinstance(obj, type) and issubclass(obj, PlannerError)}
+PROJECT_ERRORS = {
+    name
+    for name, obj in vars(__import__("gis.errors", fromlist=["x"])).items()
+    if isinstance(obj, type) and issubclass(obj, PlannerError)
+}
 
 
 def _calls():
@@ -28,8 +31,11 @@ def _calls():
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             first = node.args[0]
-            if (name in PROJECT_ERRORS or name in ("msg", "Message", "t")) and isinstance(first, ast.Constant) \
-                    and isinstance(first.value, str):
+            if (
+                (name in PROJECT_ERRORS or name in ("msg", "Message", "t"))
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
                 keywords = {k.arg for k in node.keywords if k.arg}
                 if len(node.args) > 1 and isinstance(node.args[1], ast.Dict):  # Message(code, {"name": value})
                     keywords |= {k.value for k in node.args[1].keys if isinstance(k, ast.Constant)}
@@ -73,8 +79,7 @@ def test_numbers_and_nested_messages_render_plainly():
     assert text == "overlaps a sub-park by 1,234 m²" or text == "overlaps a sub-park by 1,235 m²"
     nested = msg("raw_zone_share", zone=msg("zone_belt"), share=0.25)
     assert nested.text("zh") == "苏河水岸（一带） 25%" and nested.text("en") == "Suzhou Creek belt 25%"
-    assert (t("schema_duplicate_id", "en", layer="x", id=np.int64(7))
-            == "Layer x: id 7 is used more than once.")
+    assert t("schema_duplicate_id", "en", layer="x", id=np.int64(7)) == "Layer x: id 7 is used more than once."
 
 
 def test_messages_survive_json_for_the_history():
@@ -109,8 +114,13 @@ def test_every_catalogue_module_is_merged_and_a_key_defined_twice_fails():
     assert {p.stem for p in here.glob("*.py")} - {"__init__"} == merged
     assert 8 <= len(catalogue.MODULES) <= 14
     for path in here.glob("*.py"):  # a dict literal keeps the last of two equal keys: look at the source
-        keys = [k.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Dict)
-                for k in node.keys if isinstance(k, ast.Constant)]
+        keys = [
+            k.value
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Dict)
+            for k in node.keys
+            if isinstance(k, ast.Constant)
+        ]
         assert len(keys) == len(set(keys)), f"{path.name}: {sorted(k for k in keys if keys.count(k) > 1)}"
     assert len(CATALOGUE) == sum(len(m.ENTRIES) for m in catalogue.MODULES)
     a = SimpleNamespace(__name__="a", ENTRIES={"x": ("甲", "x")})

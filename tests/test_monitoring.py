@@ -38,8 +38,10 @@ def test_a_2025_value_met_or_not_and_the_achievement():
 
 
 def test_the_cumulative_indicator_is_summed_over_the_plan_years():
-    rows = [("五年内累计新增上市及挂牌企业（家）", y, n) for y, n in ((2020, 9), (2021, 2), (2022, 3), (2023, 1),
-                                                       (2024, 4), (2025, 3))]
+    rows = [
+        ("五年内累计新增上市及挂牌企业（家）", y, n)
+        for y, n in ((2020, 9), (2021, 2), (2022, 3), (2023, 1), (2024, 4), (2025, 3))
+    ]
     listed = by_key(plan_status(actuals(rows)))["new_listed"]
     assert (listed.value, listed.latest_year, listed.status) == (13, 2025, "met")  # 2020 is before the plan
     early = by_key(plan_status(actuals(rows[:3])))["new_listed"]  # 2 + 3 by 2022 against 12 × 2/5 = 4.8
@@ -47,7 +49,9 @@ def test_the_cumulative_indicator_is_summed_over_the_plan_years():
 
 
 def test_an_indicator_without_data_and_a_year_before_2025_on_or_off_track():
-    s = by_key(plan_status(actuals([("高新技术企业数量（家）", 2022, 360), ("每万人当年新增发明专利授权数（件）", 2022, 64)])))
+    s = by_key(
+        plan_status(actuals([("高新技术企业数量（家）", 2022, 360), ("每万人当年新增发明专利授权数（件）", 2022, 64)]))
+    )
     assert s["rd_intensity"].status == "no_data" and s["rd_intensity"].value is None
     # 316 -> 415 over 2019-2025: 2022 expects 316 + 99 × 3/6 = 365.5
     assert (s["hitech_firms"].expected, s["hitech_firms"].status) == (pytest.approx(365.5), "off_track")
@@ -78,9 +82,11 @@ def parcels(*areas_mu: float) -> gpd.GeoDataFrame:
     """Square parcels of the given areas (亩), side by side in EPSG:4549."""
     sides = [np.sqrt(a * M2_PER_MU) for a in areas_mu]
     x = PUTUO_X + np.cumsum([0, *[s + 10 for s in sides[:-1]]])
-    return gpd.GeoDataFrame({"id": [f"P{k}" for k in range(len(areas_mu))]},
-                            geometry=[shapely.box(x0, PUTUO_Y, x0 + s, PUTUO_Y + s) for x0, s in zip(x, sides)],
-                            crs=4549).to_crs(4326)
+    return gpd.GeoDataFrame(
+        {"id": [f"P{k}" for k in range(len(areas_mu))]},
+        geometry=[shapely.box(x0, PUTUO_Y, x0 + s, PUTUO_Y + s) for x0, s in zip(x, sides)],
+        crs=4549,
+    ).to_crs(4326)
 
 
 def stats(rows: list[dict]) -> pd.DataFrame:
@@ -88,8 +94,21 @@ def stats(rows: list[dict]) -> pd.DataFrame:
 
 
 def test_a_30_mu_parcel_paying_1500_wan_pays_50_wan_per_mu():
-    perf = classify(stats([{"地块编号": "P0", "年份": 2025, "税收（万元）": 1500, "产值（万元）": 15000,
-                            "能耗（吨标准煤）": 3000, "从业人员（人）": 150}]), parcels(30))
+    perf = classify(
+        stats(
+            [
+                {
+                    "地块编号": "P0",
+                    "年份": 2025,
+                    "税收（万元）": 1500,
+                    "产值（万元）": 15000,
+                    "能耗（吨标准煤）": 3000,
+                    "从业人员（人）": 150,
+                }
+            ]
+        ),
+        parcels(30),
+    )
     row = perf.table.loc["P0"]
     assert row["area_mu"] == pytest.approx(30, rel=1e-6) and row["tax_per_mu"] == pytest.approx(50)
     assert row["output_per_mu"] == pytest.approx(500) and row["output_per_energy"] == pytest.approx(5)
@@ -99,9 +118,13 @@ def test_a_30_mu_parcel_paying_1500_wan_pays_50_wan_per_mu():
 
 
 def test_enterprises_on_one_parcel_add_up_and_the_stated_area_is_used_and_compared():
-    table = stats([{"地块编号": "P0", "年份": 2025, "税收（万元）": 300, "产值（万元）": 1000, "用地面积（亩）": 20},
-                   {"地块编号": "P0", "年份": 2025, "税收（万元）": 300, "产值（万元）": 1000},
-                   {"地块编号": "P0", "年份": 2024, "税收（万元）": 9999, "产值（万元）": 1}])
+    table = stats(
+        [
+            {"地块编号": "P0", "年份": 2025, "税收（万元）": 300, "产值（万元）": 1000, "用地面积（亩）": 20},
+            {"地块编号": "P0", "年份": 2025, "税收（万元）": 300, "产值（万元）": 1000},
+            {"地块编号": "P0", "年份": 2024, "税收（万元）": 9999, "产值（万元）": 1},
+        ]
+    )
     row = classify(table, parcels(30)).table.loc["P0"]
     assert row["tax"] == 600 and row["area_mu"] == 20 and row["tax_per_mu"] == pytest.approx(30)
     assert row["area_mismatch"]  # 20 stated against 30 measured
@@ -109,13 +132,24 @@ def test_enterprises_on_one_parcel_add_up_and_the_stated_area_is_used_and_compar
 
 
 def test_class_thresholds_at_their_edges():
-    assert list(classes(np.array([100.0, 99.99, 70.0, 69.99, 40.0, 39.99, 0.0]), (100.0, 70.0, 40.0))) == \
-        ["A", "B", "B", "C", "C", "D", "D"]
+    assert list(classes(np.array([100.0, 99.99, 70.0, 69.99, 40.0, 39.99, 0.0]), (100.0, 70.0, 40.0))) == [
+        "A",
+        "B",
+        "B",
+        "C",
+        "C",
+        "D",
+        "D",
+    ]
 
 
 def test_keyed_by_credit_code_with_a_mapping_and_unmatched_parcels_reported():
-    raw = pd.DataFrame([{"统一社会信用代码": "91310107X", "年份": 2025, "税收（万元）": 10, "产值（万元）": 100},
-                        {"统一社会信用代码": "91310107Y", "年份": 2025, "税收（万元）": 10, "产值（万元）": 100}])
+    raw = pd.DataFrame(
+        [
+            {"统一社会信用代码": "91310107X", "年份": 2025, "税收（万元）": 10, "产值（万元）": 100},
+            {"统一社会信用代码": "91310107Y", "年份": 2025, "税收（万元）": 10, "产值（万元）": 100},
+        ]
+    )
     table = normalise_stats(raw, credit_to_parcel={"91310107X": "P0", "91310107Y": "P9"})
     perf = classify(table, parcels(10))
     assert list(perf.table.index) == ["P0"] and perf.unmatched == ("P9",)
@@ -127,9 +161,22 @@ def test_keyed_by_credit_code_with_a_mapping_and_unmatched_parcels_reported():
 def test_a_scheme_is_checked_and_stability_is_a_share():
     with pytest.raises(PerformanceError):
         Scheme(name="bad", weights={**EXAMPLE_SCHEME.weights, "tax_per_mu": 0.9}, benchmarks=EXAMPLE_SCHEME.benchmarks)
-    perf = classify(stats([{"地块编号": f"P{k}", "年份": 2025, "税收（万元）": 30 * (k + 1) * 10,
-                            "产值（万元）": 500 * 10, "能耗（吨标准煤）": 2500, "从业人员（人）": 50} for k in range(3)]),
-                    parcels(10, 10, 10))
+    perf = classify(
+        stats(
+            [
+                {
+                    "地块编号": f"P{k}",
+                    "年份": 2025,
+                    "税收（万元）": 30 * (k + 1) * 10,
+                    "产值（万元）": 500 * 10,
+                    "能耗（吨标准煤）": 2500,
+                    "从业人员（人）": 50,
+                }
+                for k in range(3)
+            ]
+        ),
+        parcels(10, 10, 10),
+    )
     stable = class_stability(perf, spread=0.3, draws=200)
     assert ((stable >= 0) & (stable <= 1)).all() and len(stable) == 3
     # far above every edge: the weights cannot move it

@@ -88,9 +88,20 @@ def test_failing_parcels_listed_with_reason(at, data):
 def test_user_parcel_is_scored_and_ranked(at):
     poly = shapely.box(121.3990, 31.2480, 121.4030, 31.2510)  # ~380 x 330 m near 真如, inside the core
     at.session_state[USER] = gpd.GeoDataFrame(
-        {"id": ["U001"], "name_zh": ["我的地块"], "name_en": ["My parcel"], "intended_use": ["life_health"],
-         "current_use_zh": ["用户添加"], "current_use_en": ["added"], "area_m2": [120_000.0],
-         "source": ["test"], "accuracy": ["test"]}, geometry=[poly], crs="EPSG:4326")
+        {
+            "id": ["U001"],
+            "name_zh": ["我的地块"],
+            "name_en": ["My parcel"],
+            "intended_use": ["life_health"],
+            "current_use_zh": ["用户添加"],
+            "current_use_en": ["added"],
+            "area_m2": [120_000.0],
+            "source": ["test"],
+            "accuracy": ["test"],
+        },
+        geometry=[poly],
+        crs="EPSG:4326",
+    )
     at.run()
     assert not at.exception
     ranking = _ranking(at)
@@ -173,8 +184,9 @@ def test_uploaded_parcels_take_their_names_and_known_uses():
     """The parcels page's upload: names from the first name column found, an unknown use replaced by the chosen
     one, numbered names when the file has none."""
     boxes = [shapely.box(121.399, 31.248, 121.400, 31.249), shapely.box(121.401, 31.248, 121.402, 31.249)]
-    named = gpd.GeoDataFrame({"名称": ["东块", "西块"], "intended_use": ["life_health", "casino"]}, geometry=boxes,
-                             crs="EPSG:4326")
+    named = gpd.GeoDataFrame(
+        {"名称": ["东块", "西块"], "intended_use": ["life_health", "casino"]}, geometry=boxes, crs="EPSG:4326"
+    )
     parcels = add_uploaded_parcels(None, "mine.geojson", named.to_json().encode(), intended_use="rd_services")
     assert parcels["name_zh"].tolist() == ["东块", "西块"]
     assert parcels["intended_use"].tolist() == ["life_health", "rd_services"]

@@ -136,6 +136,7 @@ def test_published_dataset_reads_once_per_publication(monkeypatch):
             few = base.park.parcels.iloc[:n].copy()
             few["geometry"] = shapely.box(121.38, 31.24, 121.39, 31.25)
             return {"parcels": few}
+
         return read
 
     one = datasets.published_dataset(base, load(2), etag="e1")

@@ -40,8 +40,15 @@ def test_area_tables_total_10_08_km2_in_epsg_4549(ds):
     planar = shapely.area(to_metric(ds.park.subparks).geometry.to_numpy()).sum() / 1e6
     assert planar == pytest.approx(10.08, abs=0.0005)
     clusters_en, subparks_en = explore.area_tables(ds, lang="en")
-    assert list(subparks_en.columns) == ["ID", "Name", "Cluster", "Area (km²)", "Area (ha)", "Area (mu)",
-                                         "Declared area (km²)"]
+    assert list(subparks_en.columns) == [
+        "ID",
+        "Name",
+        "Cluster",
+        "Area (km²)",
+        "Area (ha)",
+        "Area (mu)",
+        "Declared area (km²)",
+    ]
     declared = dict(zip(subparks_en["ID"], subparks_en["Declared area (km²)"]))
     assert declared["N02"] == "1.53" and declared["S01"] == "3.06" and declared["N01"] == "–"
     clusters_zh, subparks_zh = explore.area_tables(ds, lang="zh")
@@ -119,8 +126,9 @@ def test_home_map_selection_and_focus_do_not_leak_into_the_cached_map(ds):
 
 def test_home_map_on_a_gcj02_basemap_shifts_fit_and_urls(ds):
     wgs = explore.home_map(ds, lang="en", basemap=BASEMAP)
-    gcj = explore.home_map(ds, lang="en", basemap={"tiles": [], "datum": "gcj02"}, basemap_datum="gcj02",
-                           selected="N01", focus_token="t")
+    gcj = explore.home_map(
+        ds, lang="en", basemap={"tiles": [], "datum": "gcj02"}, basemap_datum="gcj02", selected="N01", focus_token="t"
+    )
     _check_signed(gcj["layers"][0]["url"], ds.version, "roads", lang="en", datum="gcj02")
     (s0, w0), _ = wgs["fit"]
     (s1, w1), _ = gcj["fit"]

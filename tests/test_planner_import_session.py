@@ -30,8 +30,9 @@ def _stations(ds, *, gcj02: bool) -> gpd.GeoDataFrame:
     x, y = st.geometry.x.to_numpy(), st.geometry.y.to_numpy()
     if gcj02:
         x, y = wgs84_to_gcj02(x, y)
-    return gpd.GeoDataFrame({"名称": st["name_zh"].astype(str).to_numpy()}, geometry=gpd.points_from_xy(x, y),
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"名称": st["name_zh"].astype(str).to_numpy()}, geometry=gpd.points_from_xy(x, y), crs="EPSG:4326"
+    )
 
 
 def test_upload_is_kept_by_content():
@@ -52,8 +53,11 @@ def test_crs_choice():
 
 def test_label_column_picks_a_name_like_text_column_and_ignores_empty_ones():
     geom = [shapely.Point(121.4, 31.25)] * 2
-    layer = gpd.GeoDataFrame({"id": ["a", "b"], "名称": ["", None], "note": ["x", "y"], "dkmc": ["地块一", ""],
-                              "area": [1.0, 2.0]}, geometry=geom, crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "名称": ["", None], "note": ["x", "y"], "dkmc": ["地块一", ""], "area": [1.0, 2.0]},
+        geometry=geom,
+        crs="EPSG:4326",
+    )
     assert imp.label_column(layer) == "dkmc"  # 名称 is empty; a name-like column before other text
     assert imp.label_column(layer.drop(columns="dkmc")) == "note"  # no name: any text with some text
     assert imp.label_column(layer[["id", "area", "geometry"]]) is None  # numbers and ids are no labels
@@ -113,8 +117,9 @@ def test_datum_check_recognises_gcj02_shifted_points(ds, tmp_path):
     assert "GCJ-02" in fit.message.text("en") and "GCJ-02" in fit.message.text("zh")
     # corrected, the points lie on the stations again
     fixed = fit.corrected(pv.result.gdf)
-    d = shapely.distance(fixed.to_crs("EPSG:4549").geometry.to_numpy(),
-                         ds.park.stations.to_crs("EPSG:4549").geometry.to_numpy())
+    d = shapely.distance(
+        fixed.to_crs("EPSG:4549").geometry.to_numpy(), ds.park.stations.to_crs("EPSG:4549").geometry.to_numpy()
+    )
     assert np.max(d) < 1.0
     # the map offers the two shifted readings as layers to switch on
     spec = imp.preview_map(ds, pv, kind="buildings", lang="zh")
@@ -124,8 +129,10 @@ def test_datum_check_recognises_gcj02_shifted_points(ds, tmp_path):
     # read as GCJ-02 on purpose: shifted back while reading, nothing left to check
     as_gcj = imp.preview(ds, shifted, kind="buildings", crs="GCJ-02")
     assert as_gcj.datum is None
-    d = shapely.distance(as_gcj.result.gdf.to_crs("EPSG:4549").geometry.to_numpy(),
-                         ds.park.stations.to_crs("EPSG:4549").geometry.to_numpy())
+    d = shapely.distance(
+        as_gcj.result.gdf.to_crs("EPSG:4549").geometry.to_numpy(),
+        ds.park.stations.to_crs("EPSG:4549").geometry.to_numpy(),
+    )
     assert np.max(d) < 1.0
     # the real WGS84 stations: no warning
     plain = imp.Upload.of("osm.geojson", _geojson(_stations(ds, gcj02=False), tmp_path / "w.geojson"))
@@ -137,10 +144,18 @@ def test_datum_check_recognises_gcj02_shifted_points(ds, tmp_path):
 def parcel_upload(ds, tmp_path):
     """P001 as it is but renamed, and a new parcel NEW1 (a 300 m square in Putuo)."""
     p001 = ds.park.parcels[ds.park.parcels["id"] == "P001"]
-    new = gpd.GeoDataFrame({"id": ["NEW1"], "dkmc": ["新地块"]},
-                           geometry=[metric_square(PUTUO_X, PUTUO_Y, 300)], crs="EPSG:4549").to_crs("EPSG:4326")
-    frame = pd.concat([gpd.GeoDataFrame({"id": ["P001"], "dkmc": ["改名的地块"]}, geometry=p001.geometry.to_numpy(),
-                                        crs="EPSG:4326"), new], ignore_index=True)
+    new = gpd.GeoDataFrame(
+        {"id": ["NEW1"], "dkmc": ["新地块"]}, geometry=[metric_square(PUTUO_X, PUTUO_Y, 300)], crs="EPSG:4549"
+    ).to_crs("EPSG:4326")
+    frame = pd.concat(
+        [
+            gpd.GeoDataFrame(
+                {"id": ["P001"], "dkmc": ["改名的地块"]}, geometry=p001.geometry.to_numpy(), crs="EPSG:4326"
+            ),
+            new,
+        ],
+        ignore_index=True,
+    )
     up = imp.Upload.of("parcels.geojson", _geojson(gpd.GeoDataFrame(frame, crs="EPSG:4326"), tmp_path / "u.geojson"))
     return up, imp.preview(ds, up, kind="parcels", crs=None)
 
@@ -148,8 +163,13 @@ def parcel_upload(ds, tmp_path):
 def test_mapping_defaults_guess_and_remember(parcel_upload):
     _, pv = parcel_upload
     cols = [c for c in pv.result.gdf.columns if c != "geometry"]
-    assert imp.mapping_defaults(cols, "parcels", None) == {"id": "id", "name_zh": None, "current_use": None,
-                                                           "intended_use": None, "plot_ratio": None}
+    assert imp.mapping_defaults(cols, "parcels", None) == {
+        "id": "id",
+        "name_zh": None,
+        "current_use": None,
+        "intended_use": None,
+        "plot_ratio": None,
+    }
     remembered = imp.mapping_defaults(cols, "parcels", {"name_zh": "dkmc"})
     assert remembered["name_zh"] == "dkmc" and remembered["id"] == "id"
     assert imp.signature(cols, "parcels") != imp.signature(cols, "buildings")
@@ -191,12 +211,16 @@ def test_plan_merge_and_append(ds, parcel_upload):
 
 def test_plan_for_sub_parks_checks_the_park(ds, tmp_path):
     """Replacing the 14 sub-parks by one square far from the park breaks the park's invariants: listed."""
-    one = gpd.GeoDataFrame({"id": ["N01"], "名称": ["唯一子园"], "区块": ["北"]},
-                           geometry=[metric_square(PUTUO_X - 40_000, PUTUO_Y, 500)], crs="EPSG:4549")
+    one = gpd.GeoDataFrame(
+        {"id": ["N01"], "名称": ["唯一子园"], "区块": ["北"]},
+        geometry=[metric_square(PUTUO_X - 40_000, PUTUO_Y, 500)],
+        crs="EPSG:4549",
+    )
     up = imp.Upload.of("sub.geojson", _geojson(one.to_crs("EPSG:4326"), tmp_path / "s.geojson"))
     pv = imp.preview(ds, up, kind="subparks", crs=None)
-    p = imp.plan(ds, up, pv, kind="subparks", mapping={"id": "id", "name_zh": "名称", "cluster": "区块"},
-                 mode="replace")
+    p = imp.plan(
+        ds, up, pv, kind="subparks", mapping={"id": "id", "name_zh": "名称", "cluster": "区块"}, mode="replace"
+    )
     assert len(p.combined.removed) == 13 and p.combined.changed == ("N01",)
     assert p.mapped["cluster"].tolist() == ["north"]
     assert p.problems and all(m.text("zh") and m.text("en") for m in p.problems)
@@ -209,8 +233,9 @@ def test_a_plan_is_never_one_of_another_preview(ds, parcel_upload):
     mapping = {"id": "id", "name_zh": "dkmc"}
     for i in range(40):
         size = 100.0 + 10 * i
-        layer = gpd.GeoDataFrame({"id": ["NEW1"], "dkmc": ["新"]}, geometry=[metric_square(PUTUO_X, PUTUO_Y, size)],
-                                 crs="EPSG:4549").to_crs("EPSG:4326")
+        layer = gpd.GeoDataFrame(
+            {"id": ["NEW1"], "dkmc": ["新"]}, geometry=[metric_square(PUTUO_X, PUTUO_Y, size)], crs="EPSG:4549"
+        ).to_crs("EPSG:4326")
         pv = imp.Preview(result=replace(real.result, gdf=layer), datum=None, crs_choice=None, digest=up.digest)
         planned = imp.plan(ds, up, pv, kind="parcels", mapping=mapping, mode="merge")
         assert planned.mapped.to_crs("EPSG:4549").area.iloc[0] == pytest.approx(size * size, rel=1e-6), i

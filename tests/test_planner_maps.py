@@ -36,8 +36,9 @@ def test_context_refs_and_legend_follow_what_the_data_has(ds):
 
 
 def test_park_refs_in_draw_order_only_the_interactive_ones_answer(ds):
-    refs = maps.park_refs(ds, ("district", "subparks", "stations"), lang="zh", interactive=("stations",),
-                          labels=("subparks", "stations"))
+    refs = maps.park_refs(
+        ds, ("district", "subparks", "stations"), lang="zh", interactive=("stations",), labels=("subparks", "stations")
+    )
     assert [r["id"] for r in refs] == ["district", "subparks", "stations"]
     assert [r["interactive"] for r in refs] == [False, False, True]
     assert [r["labels"] for r in refs] == [False, True, True]
@@ -51,8 +52,12 @@ def test_signed_urls_are_served_and_tampered_ones_refused(ds):
     ok = client.get(url)
     assert ok.status_code == 200 and ok.headers["content-type"].startswith("application/json")
     assert "Taopu Smart City" in ok.text
-    for bad in (url.replace("lang=en", "lang=zh"), url.replace("/subparks?", "/parcels?"), url.split("&sig=")[0],
-                url.replace("datum=wgs84", "datum=gcj02")):
+    for bad in (
+        url.replace("lang=en", "lang=zh"),
+        url.replace("/subparks?", "/parcels?"),
+        url.split("&sig=")[0],
+        url.replace("datum=wgs84", "datum=gcj02"),
+    ):
         assert client.get(bad).status_code == 403, bad
 
 
@@ -67,8 +72,12 @@ def test_selection_ref_outlines_one_parcel(ds):
 def test_clicked_parcel_on_a_small_layer(ds):
     click = {"type": "click", "layer": "scored_parcels", "id": "P010", "lat": 31.25, "lng": 121.4, "zoom": 15}
     assert maps.clicked_parcel(ds, click, layer_ids=("scored_parcels", "user_parcels")) == "P010"
-    assert maps.clicked_parcel(ds, {**click, "layer": "user_parcels", "id": "U001"},
-                               layer_ids=("scored_parcels", "user_parcels")) == "U001"
+    assert (
+        maps.clicked_parcel(
+            ds, {**click, "layer": "user_parcels", "id": "U001"}, layer_ids=("scored_parcels", "user_parcels")
+        )
+        == "U001"
+    )
     assert maps.clicked_parcel(ds, {**click, "layer": "subparks", "id": "N01"}, layer_ids=("scored_parcels",)) is None
     assert maps.clicked_parcel(ds, {**click, "type": "hover"}, layer_ids=("scored_parcels",)) is None
     assert maps.clicked_parcel(ds, {**click, "id": None}, layer_ids=("scored_parcels",)) is None
@@ -96,5 +105,7 @@ def test_clicked_parcel_on_a_tiled_layer_is_a_point_query(ds, monkeypatch):
     assert maps.clicked_parcel(big, {**click, "lat": "north"}, layer_ids=("scored_parcels",)) is None
     assert maps.clicked_parcel(big, {"type": "click", "layer": None}, layer_ids=("scored_parcels",)) is None
     # a tiled layer's clicked feature id still counts when the map names it
-    assert maps.clicked_parcel(big, {**click, "layer": "scored_parcels", "id": "P020"},
-                               layer_ids=("scored_parcels",)) == "P020"
+    assert (
+        maps.clicked_parcel(big, {**click, "layer": "scored_parcels", "id": "P020"}, layer_ids=("scored_parcels",))
+        == "P020"
+    )

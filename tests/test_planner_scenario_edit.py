@@ -91,8 +91,9 @@ def test_toggle_set_parcels_and_assignments():
     h = se.add_drawn(h, name="", geometry_wgs84=shapely.box(121.41, 31.25, 121.411, 31.251))
     assert list(h.current.drawn) == ["D01", "D02"] and h.current.drawn["D01"][0] == "新区"
     assert h.current.drawn["D02"][0] == "D02"
-    h = se.set_assign(h, {"P001": "subpark:N01", "P002": se.ASSIGN_NEAREST, "D01": "new:north:桃浦西",
-                          "P999": "subpark:N02"})
+    h = se.set_assign(
+        h, {"P001": "subpark:N01", "P002": se.ASSIGN_NEAREST, "D01": "new:north:桃浦西", "P999": "subpark:N02"}
+    )
     assert dict(h.current.assign) == {"P001": "subpark:N01", "D01": "new:north:桃浦西"}  # nearest is the default
     # set_parcels keeps the order of those already in, appends new ones, drops removed ones' assignments
     h = se.set_parcels(h, ["P002", "P004"])
@@ -100,8 +101,11 @@ def test_toggle_set_parcels_and_assignments():
     h = se.set_assign(h, {"P004": "subpark:S01", "D01": "new:north:桃浦西"})
     h = se.toggle_parcel(h, "P004")  # out: its assignment goes too
     assert h.current.parcels == ("P002",) and "P004" not in h.current.assign
-    assert se.assign_rows(h.current) == [("P002", "nearest", ""), ("D01", "new:north", "桃浦西"),
-                                         ("D02", "nearest", "")]
+    assert se.assign_rows(h.current) == [
+        ("P002", "nearest", ""),
+        ("D01", "new:north", "桃浦西"),
+        ("D02", "nearest", ""),
+    ]
     assert se.assign_code("new:south", "  ", "D02") == "new:south:D02"
     assert se.assign_code("subpark:N01", "ignored", "D02") == "subpark:N01"
     with pytest.raises(ScenarioError):
@@ -174,9 +178,11 @@ def test_compare_table_translated_with_differences_flagged(ds, ev, scores):
 
 
 def test_compare_map_legend_names_the_scenarios(ds, ev, scores):
-    named = {"方案甲": se.metrics(ds, ev, scores, _named("方案甲", parcels=("P056",))),
-             "Plan B": se.metrics(ds, ev, scores, _named("Plan B", parcels=("P031",))),
-             "空方案": se.metrics(ds, ev, scores, _named("空方案"))}
+    named = {
+        "方案甲": se.metrics(ds, ev, scores, _named("方案甲", parcels=("P056",))),
+        "Plan B": se.metrics(ds, ev, scores, _named("Plan B", parcels=("P031",))),
+        "空方案": se.metrics(ds, ev, scores, _named("空方案")),
+    }
     spec = se.compare_map(ds, named, lang="en", basemap=BASEMAP)
     assert [entry[0] for entry in spec["legend"]["entries"][-3:]] == ["方案甲", "Plan B", "空方案"]
     colours = [entry[1]["fillColor"] for entry in spec["legend"]["entries"][-3:]]
@@ -187,8 +193,11 @@ def test_compare_map_legend_names_the_scenarios(ds, ev, scores):
 
 
 def test_scenario_map_spec(ds, ev, scores):
-    sc = se.add_drawn(se.History(_named("A", parcels=("P001",))), name="区",
-                      geometry_wgs84=shapely.box(121.40, 31.25, 121.401, 31.251)).current
+    sc = se.add_drawn(
+        se.History(_named("A", parcels=("P001",))),
+        name="区",
+        geometry_wgs84=shapely.box(121.40, 31.25, 121.401, 31.251),
+    ).current
     spec = se.scenario_map(ds, ev, scores, sc, lang="zh", basemap=BASEMAP)
     ids = [ref["id"] for ref in spec["layers"]]
     assert ids[-2:] == ["scenario_parcels", "scenario_drawn"] and spec["draw"] is True
@@ -202,9 +211,11 @@ def test_scenario_map_spec(ds, ev, scores):
 def test_history_rows_in_beijing_time_with_translated_changes():
     v1 = _named("甲")
     v2 = replace(v1, parcels=("P001", "P002"), name="乙")
-    versions = [VersionInfo(1, "2026-11-27T16:30:00.000000Z", "local:root", change_summary(None, v1), "save", None),
-                VersionInfo(2, "2026-11-28T01:05:09.000000Z", "alice", change_summary(v1, v2), "overwrite", 1),
-                VersionInfo(3, "", "cli:ops", change_summary(v2, v2), "branch", 2)]
+    versions = [
+        VersionInfo(1, "2026-11-27T16:30:00.000000Z", "local:root", change_summary(None, v1), "save", None),
+        VersionInfo(2, "2026-11-28T01:05:09.000000Z", "alice", change_summary(v1, v2), "overwrite", 1),
+        VersionInfo(3, "", "cli:ops", change_summary(v2, v2), "branch", 2),
+    ]
     zh = se.history_rows(versions, lang="zh")
     en = se.history_rows(versions, lang="en")
     assert list(en.columns) != list(zh.columns) and len(en) == 3
@@ -247,8 +258,9 @@ def test_run_suggestion_explains_a_belt_minimum_that_cannot_be_met(ds, ev, score
     assert "苏河水岸" in zh and "0.015 km²" in zh and "0.400 km²" in zh and "请降低" in zh
     assert not RAW.search(en) and not RAW.search(zh)
     # a minimum above the budget says so too
-    over = se.run_suggestion(ds, ev, scores, budget_km2=0.2, objective="score",
-                             zone_min_km2={"belt": 0.1, "core": 0.1, "city": 0.1}).exact
+    over = se.run_suggestion(
+        ds, ev, scores, budget_km2=0.2, objective="score", zone_min_km2={"belt": 0.1, "core": 0.1, "city": 0.1}
+    ).exact
     texts = [m.text("en") for m in over.reasons]
     assert over.status == "infeasible" and len(texts) == 4
     assert texts[-1].startswith("The zone minimums add up to 0.300 km², above the area budget of 0.200 km²")
@@ -259,8 +271,9 @@ def test_run_suggestion_explains_a_belt_minimum_that_cannot_be_met(ds, ev, score
 
 
 def test_drawn_layer_is_the_drawn_areas(ds):
-    sc = se.add_drawn(se.History(_named("A")), name="区一",
-                      geometry_wgs84=shapely.box(121.40, 31.25, 121.401, 31.251)).current
+    sc = se.add_drawn(
+        se.History(_named("A")), name="区一", geometry_wgs84=shapely.box(121.40, 31.25, 121.401, 31.251)
+    ).current
     layer = se.drawn_layer(sc)
     assert layer["id"].tolist() == ["D01"] and layer["name_zh"].tolist() == ["区一"]
     assert layer.crs.to_epsg() == 4326 and np.allclose(layer.total_bounds, [121.40, 31.25, 121.401, 31.251])

@@ -37,14 +37,17 @@ def test_data_text_of_a_number_is_its_text():
     assert data_text({"floors": 12}, "floors", "zh") == "12"
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    ("2026-11-27T12:38:05.123456Z", "2026-11-27 20:38"),     # stored form: UTC with Z
-    ("2026-12-31T17:30:00+00:00", "2027-01-01 01:30"),       # crosses midnight and the year in Beijing
-    ("2026-06-01T10:00:00", "2026-06-01 18:00"),             # naive text is UTC
-    ("2026-06-01T10:00:00+08:00", "2026-06-01 10:00"),       # already Beijing time
-    (datetime(2026, 3, 1, 23, 59, tzinfo=UTC), "2026-03-02 07:59"),
-    (pd.Timestamp("2026-01-01T00:00Z"), "2026-01-01 08:00"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026-11-27T12:38:05.123456Z", "2026-11-27 20:38"),  # stored form: UTC with Z
+        ("2026-12-31T17:30:00+00:00", "2027-01-01 01:30"),  # crosses midnight and the year in Beijing
+        ("2026-06-01T10:00:00", "2026-06-01 18:00"),  # naive text is UTC
+        ("2026-06-01T10:00:00+08:00", "2026-06-01 10:00"),  # already Beijing time
+        (datetime(2026, 3, 1, 23, 59, tzinfo=UTC), "2026-03-02 07:59"),
+        (pd.Timestamp("2026-01-01T00:00Z"), "2026-01-01 08:00"),
+    ],
+)
 def test_beijing_time_is_utc_plus_8(value, shown):
     assert beijing_time(value, seconds=False) == shown
 

@@ -24,8 +24,11 @@ from tests.conftest import PUTUO_Y as Y0
 
 
 def squares(*specs, crs="EPSG:4549"):
-    return gpd.GeoDataFrame(geometry=[shapely.box(X0 + x, Y0 + y, X0 + x + s, Y0 + y + s) for x, y, s in specs],
-                            index=[7, 8, 9][: len(specs)], crs=crs)
+    return gpd.GeoDataFrame(
+        geometry=[shapely.box(X0 + x, Y0 + y, X0 + x + s, Y0 + y + s) for x, y, s in specs],
+        index=[7, 8, 9][: len(specs)],
+        crs=crs,
+    )
 
 
 def test_zonal_mean_aligned_grid_with_nodata():
@@ -125,12 +128,14 @@ def test_colour_ramp_endpoints():
 
 def _vrt_reading(path) -> bytes:
     """A VRT (it could be named .tif) whose raw band reads the bytes of ``path`` as pixels."""
-    return (f'<VRTDataset rasterXSize="8" rasterYSize="1"><SRS>EPSG:4549</SRS>'
-            f'<GeoTransform>{X0}, 100, 0, {Y0 + 100}, 0, -100</GeoTransform>'
-            f'<VRTRasterBand dataType="Byte" band="1" subClass="VRTRawRasterBand">'
-            f'<SourceFilename relativetoVRT="0">{path}</SourceFilename>'
-            f'<ImageOffset>0</ImageOffset><PixelOffset>1</PixelOffset><LineOffset>8</LineOffset>'
-            f'</VRTRasterBand></VRTDataset>').encode()
+    return (
+        f'<VRTDataset rasterXSize="8" rasterYSize="1"><SRS>EPSG:4549</SRS>'
+        f"<GeoTransform>{X0}, 100, 0, {Y0 + 100}, 0, -100</GeoTransform>"
+        f'<VRTRasterBand dataType="Byte" band="1" subClass="VRTRawRasterBand">'
+        f'<SourceFilename relativetoVRT="0">{path}</SourceFilename>'
+        f"<ImageOffset>0</ImageOffset><PixelOffset>1</PixelOffset><LineOffset>8</LineOffset>"
+        f"</VRTRasterBand></VRTDataset>"
+    ).encode()
 
 
 @pytest.mark.parametrize("kind", ["raw_vrt", "wms", "vsicurl_vrt"])
@@ -141,10 +146,10 @@ def test_a_tif_that_is_really_a_description_is_refused_unread(tmp_path, kind):
     payload = {
         "raw_vrt": _vrt_reading(secret),
         "wms": b'<GDAL_WMS><Service name="TMS"><ServerUrl>http://127.0.0.1:9/${z}/${x}/${y}.png</ServerUrl>'
-               b'</Service><DataWindow><UpperLeftX>-20037508.34</UpperLeftX><UpperLeftY>20037508.34</UpperLeftY>'
-               b'<LowerRightX>20037508.34</LowerRightX><LowerRightY>-20037508.34</LowerRightY><TileLevel>18'
-               b'</TileLevel><TileCountX>1</TileCountX><TileCountY>1</TileCountY><YOrigin>top</YOrigin>'
-               b'</DataWindow><Projection>EPSG:3857</Projection></GDAL_WMS>',
+        b"</Service><DataWindow><UpperLeftX>-20037508.34</UpperLeftX><UpperLeftY>20037508.34</UpperLeftY>"
+        b"<LowerRightX>20037508.34</LowerRightX><LowerRightY>-20037508.34</LowerRightY><TileLevel>18"
+        b"</TileLevel><TileCountX>1</TileCountX><TileCountY>1</TileCountY><YOrigin>top</YOrigin>"
+        b"</DataWindow><Projection>EPSG:3857</Projection></GDAL_WMS>",
         "vsicurl_vrt": _vrt_reading("/vsicurl/http://127.0.0.1:9/secret"),
     }[kind]
     parcels = squares((0, 0, 100), (300, 0, 100))
@@ -166,8 +171,16 @@ def test_integer_rasters_with_nodata_are_read(dtype):
     nodata = -9999 if dtype == "int16" else 255
     arr = np.array([[10, 20], [nodata, 40]], dtype=dtype)
     with MemoryFile() as mem:
-        with mem.open(driver="GTiff", width=2, height=2, count=1, dtype=dtype, crs="EPSG:4549", nodata=nodata,
-                      transform=from_origin(X0, Y0 + 200, 100, 100)) as dst:
+        with mem.open(
+            driver="GTiff",
+            width=2,
+            height=2,
+            count=1,
+            dtype=dtype,
+            crs="EPSG:4549",
+            nodata=nodata,
+            transform=from_origin(X0, Y0 + 200, 100, 100),
+        ) as dst:
             dst.write(arr, 1)
         tif = mem.read()
     z = zonal_mean(squares((0, 0, 200)), tif)
@@ -176,8 +189,15 @@ def test_integer_rasters_with_nodata_are_read(dtype):
 
 def test_a_raster_in_a_local_crs_is_refused_with_its_name():
     with MemoryFile() as mem:
-        with mem.open(driver="GTiff", width=2, height=2, count=1, dtype="float32", transform=from_origin(0, 200, 100, 100),
-                      crs='LOCAL_CS["site grid",UNIT["metre",1]]') as dst:
+        with mem.open(
+            driver="GTiff",
+            width=2,
+            height=2,
+            count=1,
+            dtype="float32",
+            transform=from_origin(0, 200, 100, 100),
+            crs='LOCAL_CS["site grid",UNIT["metre",1]]',
+        ) as dst:
             dst.write(np.ones((2, 2), dtype="float32"), 1)
         tif = mem.read()
     with pytest.raises(RasterError) as refused:

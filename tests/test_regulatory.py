@@ -31,10 +31,17 @@ def konggui(codes, *parcels: tuple[str, str, float, shapely.Geometry], **limits)
     return normalise_layer(layer(rows, [g for *_, g in parcels]), kind="regulatory", codes=codes)
 
 
-def proposal(codes, site: shapely.Geometry, *, code="100101", gfa=None, height=None, footprint=None,
-             green=None) -> gpd.GeoDataFrame:
-    row = {"项目名称": "测试项目", "用地代码": code, "计容建筑面积": gfa, "建筑高度": height, "建筑基底面积": footprint,
-           "绿地面积": green}
+def proposal(
+    codes, site: shapely.Geometry, *, code="100101", gfa=None, height=None, footprint=None, green=None
+) -> gpd.GeoDataFrame:
+    row = {
+        "项目名称": "测试项目",
+        "用地代码": code,
+        "计容建筑面积": gfa,
+        "建筑高度": height,
+        "建筑基底面积": footprint,
+        "绿地面积": green,
+    }
     return normalise_layer(layer([row], [site]), kind="proposals", codes=codes)
 
 
@@ -128,24 +135,30 @@ def test_missing_figures_leave_the_review_undecided(codes):
 
 
 def test_fields_are_recognised_in_chinese_and_english_and_bad_ones_refused(codes):
-    english = layer([{"parcel_id": "E1", "landuse_code": "0802", "far_max": "3.5", "green_min_pct": "35%"}],
-                    [PARCEL_A])
+    english = layer([{"parcel_id": "E1", "landuse_code": "0802", "far_max": "3.5", "green_min_pct": "35%"}], [PARCEL_A])
     plan = normalise_layer(english, kind="regulatory", codes=codes)
     assert plan.loc[0, "far_max"] == 3.5 and plan.loc[0, "green_min_pct"] == 35.0
     with pytest.raises(RegulatoryError) as missing:
         normalise_layer(layer([{"编号": "x"}], [PARCEL_A]), kind="regulatory", codes=codes)
     assert "地块编号" in missing.value.text("zh") and "容积率上限" in missing.value.text("en")
     with pytest.raises(RegulatoryError) as bad:
-        normalise_layer(layer([{"地块编号": "Q", "用地代码": "1001", "容积率上限": "两倍"}], [PARCEL_A]),
-                        kind="regulatory", codes=codes)
+        normalise_layer(
+            layer([{"地块编号": "Q", "用地代码": "1001", "容积率上限": "两倍"}], [PARCEL_A]),
+            kind="regulatory",
+            codes=codes,
+        )
     assert bad.value.code == "reg_bad_number" and "两倍" in bad.value.text("zh")
     with pytest.raises(RegulatoryError) as unknown:
-        normalise_layer(layer([{"地块编号": "Q", "用地代码": "M9", "容积率上限": 1}], [PARCEL_A]),
-                        kind="regulatory", codes=codes)
+        normalise_layer(
+            layer([{"地块编号": "Q", "用地代码": "M9", "容积率上限": 1}], [PARCEL_A]), kind="regulatory", codes=codes
+        )
     assert unknown.value.code == "reg_unknown_use" and "M9" in unknown.value.text("en")
     with pytest.raises(RegulatoryError) as point:
-        normalise_layer(layer([{"地块编号": "Q", "用地代码": "1001", "容积率上限": 1}], [shapely.Point(X, Y)]),
-                        kind="regulatory", codes=codes)
+        normalise_layer(
+            layer([{"地块编号": "Q", "用地代码": "1001", "容积率上限": 1}], [shapely.Point(X, Y)]),
+            kind="regulatory",
+            codes=codes,
+        )
     assert point.value.code == "reg_not_polygon"
 
 
@@ -173,8 +186,9 @@ def _cli(*args: str):
 
     from tests.live_app import ROOT
 
-    return subprocess.run([sys.executable, "-m", "gis", "review", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gis", "review", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_command_line_reviews_with_the_same_rules_and_exit_codes(tmp_path, codes):
@@ -182,10 +196,18 @@ def test_the_command_line_reviews_with_the_same_rules_and_exit_codes(tmp_path, c
 
     plan = layer([{"地块编号": "PT-01-01", "用地代码": "1001", "容积率上限": 2.5, **LIMITS}], [PARCEL_A])
     plan.to_file(tmp_path / "konggui.geojson")
-    good = {"项目名称": "甲", "用地代码": "100101", "计容建筑面积": 25_000, "建筑高度": 50, "建筑基底面积": 4_000,
-            "绿地面积": 3_000}
+    good = {
+        "项目名称": "甲",
+        "用地代码": "100101",
+        "计容建筑面积": 25_000,
+        "建筑高度": 50,
+        "建筑基底面积": 4_000,
+        "绿地面积": 3_000,
+    }
     layer([good], [PARCEL_A]).to_file(tmp_path / "good.geojson")
-    layer([good, {**good, "项目名称": "乙", "计容建筑面积": 26_000}], [PARCEL_A, PARCEL_A]).to_file(tmp_path / "two.gpkg")
+    layer([good, {**good, "项目名称": "乙", "计容建筑面积": 26_000}], [PARCEL_A, PARCEL_A]).to_file(
+        tmp_path / "two.gpkg"
+    )
     layer([good], [shapely.box(X + 900, Y, X + 1000, Y + 100)]).to_file(tmp_path / "far.geojson")
     konggui_path = str(tmp_path / "konggui.geojson")
 

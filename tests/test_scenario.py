@@ -37,19 +37,40 @@ def test_largest_gap_is_the_longest_bridge():
 def tiny(data):
     """A 2-sub-park park (north at 0..1000, south at 3000..4000) in the real district frame, 3 parcels."""
     to = lambda g: gpd.GeoSeries([g], crs=CRS).to_crs("EPSG:4326").iloc[0]  # noqa: E731
-    subparks = gpd.GeoDataFrame({"id": ["N1", "S1"], "name_zh": ["北", "南"], "name_en": ["N", "S"],
-                                 "cluster": ["north", "south"], "industry_tags": ["", ""]},
-                                geometry=[to(box(0, 0, 1000, 1000)), to(box(3000, 0, 1000, 1000))], crs="EPSG:4326")
-    zones = gpd.GeoDataFrame({"id": ["belt", "core", "city"], "name_zh": ["a", "b", "c"], "name_en": ["a", "b", "c"]},
-                             geometry=[to(box(1000, 0, 500, 1000)), to(box(-5000, -5000, 10, 10)),
-                                       to(box(-6000, -6000, 10, 10))], crs="EPSG:4326")
-    parcels = gpd.GeoDataFrame({"id": ["A", "B", "C"], "name_zh": ["甲", "乙", "丙"]},
-                               geometry=[to(box(1000, 0, 500, 200)),    # touches N1, 0.1 km2, all in the belt
-                                         to(box(1300, 100, 400, 200)),  # overlaps A by 200 x 100
-                                         to(box(6000, 0, 100, 100))],   # far away
-                               crs="EPSG:4326")
-    return ParkData(district=data.district, creek_edge=data.creek_edge, subparks=subparks, zones=zones,
-                    buildings=data.buildings.iloc[:0], parcels=parcels, stations=data.stations.iloc[:0])
+    subparks = gpd.GeoDataFrame(
+        {
+            "id": ["N1", "S1"],
+            "name_zh": ["北", "南"],
+            "name_en": ["N", "S"],
+            "cluster": ["north", "south"],
+            "industry_tags": ["", ""],
+        },
+        geometry=[to(box(0, 0, 1000, 1000)), to(box(3000, 0, 1000, 1000))],
+        crs="EPSG:4326",
+    )
+    zones = gpd.GeoDataFrame(
+        {"id": ["belt", "core", "city"], "name_zh": ["a", "b", "c"], "name_en": ["a", "b", "c"]},
+        geometry=[to(box(1000, 0, 500, 1000)), to(box(-5000, -5000, 10, 10)), to(box(-6000, -6000, 10, 10))],
+        crs="EPSG:4326",
+    )
+    parcels = gpd.GeoDataFrame(
+        {"id": ["A", "B", "C"], "name_zh": ["甲", "乙", "丙"]},
+        geometry=[
+            to(box(1000, 0, 500, 200)),  # touches N1, 0.1 km2, all in the belt
+            to(box(1300, 100, 400, 200)),  # overlaps A by 200 x 100
+            to(box(6000, 0, 100, 100)),
+        ],  # far away
+        crs="EPSG:4326",
+    )
+    return ParkData(
+        district=data.district,
+        creek_edge=data.creek_edge,
+        subparks=subparks,
+        zones=zones,
+        buildings=data.buildings.iloc[:0],
+        parcels=parcels,
+        stations=data.stations.iloc[:0],
+    )
 
 
 def test_metrics_known_areas_and_no_double_counting(tiny):
@@ -97,8 +118,6 @@ def test_flags_mean_score_and_compare(tiny):
         compare({str(i): m for i in range(5)})
 
 
-
-
 def _chain(data):
     """Five parcels in a row east of N1 (each 100 x 100 m, 20 m apart) and one island; scores known."""
     to = lambda g: gpd.GeoSeries([g], crs=CRS).to_crs("EPSG:4326").iloc[0]  # noqa: E731
@@ -142,11 +161,15 @@ def test_suggestion_matches_brute_force_and_beats_greedy(tiny, budget_m2):
 
 def test_exact_beats_greedy_when_a_weak_parcel_opens_the_way(tiny):
     to = lambda g: gpd.GeoSeries([g], crs=CRS).to_crs("EPSG:4326").iloc[0]  # noqa: E731
-    cands = gpd.GeoDataFrame({"id": ["x", "y", "z"], "name_zh": ["x", "y", "z"]},
-                             geometry=[to(box(1020, 700, 100, 100)),   # next to the park, good
-                                       to(box(1020, 100, 100, 100)),   # next to the park, weak ...
-                                       to(box(1140, 100, 100, 100))],  # ... but it leads to the best one
-                             crs="EPSG:4326")
+    cands = gpd.GeoDataFrame(
+        {"id": ["x", "y", "z"], "name_zh": ["x", "y", "z"]},
+        geometry=[
+            to(box(1020, 700, 100, 100)),  # next to the park, good
+            to(box(1020, 100, 100, 100)),  # next to the park, weak ...
+            to(box(1140, 100, 100, 100)),
+        ],  # ... but it leads to the best one
+        crs="EPSG:4326",
+    )
     scores = pd.Series({"x": 0.5, "y": 0.1, "z": 0.9})
     greedy = greedy_suggest(cands, scores, tiny, budget_km2=0.0201)  # room for two of the three
     exact = suggest(cands, scores, tiny, budget_km2=0.0201)
@@ -187,8 +210,7 @@ def test_own_parts_keep_neighbours_whole_and_cut_what_lies_inside_an_earlier_pie
 
     # box(x, y, width, height): a neighbour on an edge, one on a corner, one inside the first, one overlapping
     # the second by 5 x 3 m
-    pieces = np.array([box(0, 0, 10, 10), box(10, 0, 10, 10), box(20, 10, 10, 10), box(2, 2, 2, 2),
-                       box(15, 5, 10, 3)])
+    pieces = np.array([box(0, 0, 10, 10), box(10, 0, 10, 10), box(20, 10, 10, 10), box(2, 2, 2, 2), box(15, 5, 10, 3)])
     own = own_parts(pieces, box(100, 100, 1, 1))
     assert shapely.area(own).tolist() == pytest.approx([100, 100, 100, 0, 15])
     assert shapely.equals(own[0], pieces[0]) and shapely.equals(own[1], pieces[1])
@@ -197,8 +219,9 @@ def test_own_parts_keep_neighbours_whole_and_cut_what_lies_inside_an_earlier_pie
 def test_scenario_json_round_trip_and_changes():
     from store import change_summary
 
-    s = Scenario(name="甲", author="王", parcels=("P1", "P2"), weights={"transit": 0.5},
-                 assign={"P1": "subpark:S01"}).with_drawn("D1", "画", shapely.box(121.39, 31.25, 121.4, 31.26))
+    s = Scenario(
+        name="甲", author="王", parcels=("P1", "P2"), weights={"transit": 0.5}, assign={"P1": "subpark:S01"}
+    ).with_drawn("D1", "画", shapely.box(121.39, 31.25, 121.4, 31.26))
     assert Scenario.from_json(s.to_json()) == s
     t = s.with_parcel("P3", included=True).with_parcel("P1", included=False)
     assert t.parcels == ("P2", "P3") and "P1" not in t.assign
@@ -217,8 +240,9 @@ def test_a_drawn_area_outside_shanghai_is_refused_and_a_self_crossing_one_repair
     repaired = Scenario.from_json(crossed.to_json())
     geom = shapely.from_wkt(repaired.drawn["D1"][1])
     assert not bowtie.is_valid and geom.is_valid and geom.area == pytest.approx(5e-5, rel=1e-6)  # its two triangles
-    flat = Scenario(name="无面积", parcels=()).with_drawn("D1", "线", shapely.Polygon(
-        [(121.39, 31.25), (121.40, 31.26), (121.39, 31.25), (121.40, 31.26)]))
+    flat = Scenario(name="无面积", parcels=()).with_drawn(
+        "D1", "线", shapely.Polygon([(121.39, 31.25), (121.40, 31.26), (121.39, 31.25), (121.40, 31.26)])
+    )
     with pytest.raises(ScenarioError) as empty:
         Scenario.from_json(flat.to_json())
     assert empty.value.code in ("ws_payload_no_area", "ws_payload_bad_wkt")

@@ -178,8 +178,10 @@ def test_a_conflict_can_be_saved_as_a_new_branch(workspace):
 
 def test_an_area_drawn_on_the_map_is_added_with_its_name(workspace):
     at = open_page()
-    at.session_state[DRAWN] = {"type": "Polygon", "coordinates": [[[121.40, 31.25], [121.401, 31.25],
-                                                                   [121.401, 31.251], [121.40, 31.25]]]}
+    at.session_state[DRAWN] = {
+        "type": "Polygon",
+        "coordinates": [[[121.40, 31.25], [121.401, 31.25], [121.401, 31.251], [121.40, 31.25]]],
+    }
     at.run()
     at.text_input(key="scen_drawn_name").input("新区")
     at.button(key="scen_add_drawn").click().run()

@@ -35,19 +35,31 @@ def box(x, y, w, h):
 def ctx():
     """District 10 x 10 km; one sub-park 1 x 1 km at (2000, 2000) tagged life_health; core zone right
     of x = 6000; one station at (8000, 8000)."""
-    subparks = gpd.GeoDataFrame({"id": ["SP"], "name_zh": ["园"], "name_en": ["Park"],
-                                 "industry_tags": ["life_health|rd_services"]},
-                                geometry=[box(2000, 2000, 1000, 1000)], crs=CRS)
-    stations = gpd.GeoDataFrame({"id": ["M1"], "name_zh": ["站"], "name_en": ["Stn"], "lines": ["1"]},
-                                geometry=[shapely.Point(X0 + 8000, Y0 + 8000)], crs=CRS)
-    return Context(district=box(0, 0, 10_000, 10_000), subparks=subparks,
-                   zones={"core": box(6000, 0, 4000, 10_000)}, stations=stations)
+    subparks = gpd.GeoDataFrame(
+        {"id": ["SP"], "name_zh": ["园"], "name_en": ["Park"], "industry_tags": ["life_health|rd_services"]},
+        geometry=[box(2000, 2000, 1000, 1000)],
+        crs=CRS,
+    )
+    stations = gpd.GeoDataFrame(
+        {"id": ["M1"], "name_zh": ["站"], "name_en": ["Stn"], "lines": ["1"]},
+        geometry=[shapely.Point(X0 + 8000, Y0 + 8000)],
+        crs=CRS,
+    )
+    return Context(
+        district=box(0, 0, 10_000, 10_000),
+        subparks=subparks,
+        zones={"core": box(6000, 0, 4000, 10_000)},
+        stations=stations,
+    )
 
 
 def parcels(*geoms, uses=None):
-    return gpd.GeoDataFrame({"id": [f"p{i}" for i in range(len(geoms))],
-                             "intended_use": uses or ["residential"] * len(geoms)},
-                            geometry=list(geoms), index=[100 + i for i in range(len(geoms))], crs=CRS)
+    return gpd.GeoDataFrame(
+        {"id": [f"p{i}" for i in range(len(geoms))], "intended_use": uses or ["residential"] * len(geoms)},
+        geometry=list(geoms),
+        index=[100 + i for i in range(len(geoms))],
+        crs=CRS,
+    )
 
 
 def scores_of(ctx, gdf, **params):
@@ -108,8 +120,10 @@ def test_industry_fit(ctx):
 
 
 def test_scores_bounded_weights_normalised_contributions_add_up(ctx, data):
-    for c, gdf in [(ctx, parcels(*[box(200 * i, 150 * i, 50 + 30 * i, 80) for i in range(40)])),
-                   (Context.from_park_data(data), data.parcels)]:
+    for c, gdf in [
+        (ctx, parcels(*[box(200 * i, 150 * i, 50 + 30 * i, 80) for i in range(40)])),
+        (Context.from_park_data(data), data.parcels),
+    ]:
         n = normalise(raw_criteria(gdf, c))
         assert ((n >= 0) & (n <= 1)).all().all()
         w = normalise_weights(PRESETS["balanced"], VECTOR_CRITERIA)
@@ -122,8 +136,12 @@ def test_scores_bounded_weights_normalised_contributions_add_up(ctx, data):
 def test_weights_validation():
     w = normalise_weights({"adjacency": 2, "transit": 2}, VECTOR_CRITERIA)
     assert w["adjacency"] == 0.5 and w["layout"] == 0.0
-    for bad, msg in [({"adjacency": -1}, ">= 0"), ({"adjacency": 0}, "All weights are 0"),
-                     ({"nope": 1}, "Unknown criteria"), ({"adjacency": float("nan")}, "finite")]:
+    for bad, msg in [
+        ({"adjacency": -1}, ">= 0"),
+        ({"adjacency": 0}, "All weights are 0"),
+        ({"nope": 1}, "Unknown criteria"),
+        ({"adjacency": float("nan")}, "finite"),
+    ]:
         with pytest.raises(ScoringError, match=msg):
             normalise_weights(bad, VECTOR_CRITERIA)
     assert issubclass(ScoringError, ValueError)
@@ -137,8 +155,8 @@ def test_params_validation():
 
 
 def test_changing_a_weight_changes_order_as_expected(ctx):
-    near_park = box(3000, 2400, 100, 100)            # adjacent, far from the station
-    near_station = box(7950, 7950, 100, 100)         # at the station, far from the park
+    near_park = box(3000, 2400, 100, 100)  # adjacent, far from the station
+    near_station = box(7950, 7950, 100, 100)  # at the station, far from the park
     n = scores_of(ctx, parcels(near_park, near_station))
     adj = weighted_scores(n, normalise_weights({"adjacency": 1, "transit": 0.1}, VECTOR_CRITERIA))["score"]
     tra = weighted_scores(n, normalise_weights({"adjacency": 0.1, "transit": 1}, VECTOR_CRITERIA))["score"]
@@ -146,13 +164,16 @@ def test_changing_a_weight_changes_order_as_expected(ctx):
 
 
 def test_rules_report_every_failure_with_values(ctx):
-    bowtie = shapely.Polygon([(X0 + 5000, Y0 + 5000), (X0 + 5100, Y0 + 5100), (X0 + 5100, Y0 + 5000),
-                              (X0 + 5000, Y0 + 5100)])
-    gdf = parcels(box(9900, 5000, 200, 100),      # half outside the district
-                  box(2900, 2500, 200, 100),      # 100 x 100 = 10,000 m2 inside the sub-park
-                  box(5000, 5000, 50, 50),        # 2,500 m2 < 5,000 m2
-                  bowtie,                         # self-intersecting (repaired: two triangles, 5,000 m2)
-                  box(5000, 6000, 100, 100))      # fine
+    bowtie = shapely.Polygon(
+        [(X0 + 5000, Y0 + 5000), (X0 + 5100, Y0 + 5100), (X0 + 5100, Y0 + 5000), (X0 + 5000, Y0 + 5100)]
+    )
+    gdf = parcels(
+        box(9900, 5000, 200, 100),  # half outside the district
+        box(2900, 2500, 200, 100),  # 100 x 100 = 10,000 m2 inside the sub-park
+        box(5000, 5000, 50, 50),  # 2,500 m2 < 5,000 m2
+        bowtie,  # self-intersecting (repaired: two triangles, 5,000 m2)
+        box(5000, 6000, 100, 100),
+    )  # fine
     r = check_rules(gdf, ctx)
     assert r["outside_share"].iloc[0] == pytest.approx(0.5)
     assert r["overlap_m2"].iloc[1] == pytest.approx(10_000)
@@ -211,8 +232,11 @@ def test_rotated_parcel_same_compactness(ctx):
 
 def test_nearest_subpark_tie_goes_to_the_first_listed(ctx):
     # A second sub-park on the other side of the parcel, tagged differently: both 50 m away.
-    other = gpd.GeoDataFrame({"id": ["SQ"], "name_zh": ["乙"], "name_en": ["Other"],
-                              "industry_tags": ["online_economy"]}, geometry=[box(3200, 2000, 1000, 1000)], crs=CRS)
+    other = gpd.GeoDataFrame(
+        {"id": ["SQ"], "name_zh": ["乙"], "name_en": ["Other"], "industry_tags": ["online_economy"]},
+        geometry=[box(3200, 2000, 1000, 1000)],
+        crs=CRS,
+    )
     parcel = parcels(box(3050, 2400, 100, 100), uses=["life_health"])  # 50 m from each
     first = Context(ctx.district, pd.concat([ctx.subparks, other], ignore_index=True), ctx.zones, ctx.stations)
     swapped = Context(ctx.district, pd.concat([other, ctx.subparks], ignore_index=True), ctx.zones, ctx.stations)

@@ -24,8 +24,16 @@ def _get(url: str) -> tuple[int, dict[str, str]]:
         return err.code, {k.lower(): v for k, v in err.headers.items()}
 
 
-@pytest.mark.parametrize("path", ["/", "/parcels", "/app/static/js/planner_map.js", "/_stcore/health",
-                                  "/api/layer/d0000000000000000/subparks?lang=zh&datum=wgs84&sig=x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/parcels",
+        "/app/static/js/planner_map.js",
+        "/_stcore/health",
+        "/api/layer/d0000000000000000/subparks?lang=zh&datum=wgs84&sig=x",
+    ],
+)
 def test_every_answer_forbids_framing_by_other_sites(app_url, path):
     status, headers = _get(app_url + path)
     assert status in (200, 403), status

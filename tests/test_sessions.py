@@ -57,8 +57,12 @@ def runtime(ttl: float = 120.0) -> tuple[SimpleNamespace, Clock]:
     uploads = MemoryUploadedFileManager("/_stcore/upload_file")
     storage = MemorySessionStorage(ttl_seconds=int(ttl))
     storage._cache = TTLCache(maxsize=128, ttl=ttl, timer=clock)
-    mgr = WebsocketSessionManager(session_storage=storage, uploaded_file_manager=uploads,
-                                  script_cache=ScriptCache(), message_enqueued_callback=None)
+    mgr = WebsocketSessionManager(
+        session_storage=storage,
+        uploaded_file_manager=uploads,
+        script_cache=ScriptCache(),
+        message_enqueued_callback=None,
+    )
     return SimpleNamespace(_session_mgr=mgr, uploaded_file_mgr=uploads), clock
 
 
@@ -74,8 +78,8 @@ def user_session(rt: SimpleNamespace, sid: str, digest: str) -> tuple[FakeSessio
     state["session_scope"] = scope
     state["dataset"] = data
     state._new_widget_state.widget_metadata["map"] = WidgetMetadata(
-        id="map", deserializer=lambda v: v, serializer=lambda v: v, value_type="json_value",
-        callback=lambda: data)
+        id="map", deserializer=lambda v: v, serializer=lambda v: v, value_type="json_value", callback=lambda: data
+    )
     rt._session_mgr._session_storage.save(SessionInfo(client=None, session=session))
     return session, weakref.ref(data)
 

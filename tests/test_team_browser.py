@@ -36,8 +36,15 @@ def gis_cli(ws: Path, *args: str, stdin: str | None = None) -> subprocess.Comple
     """``python -m gis ARGS`` on the workspace ``ws`` (messages in English)."""
     env = {**os.environ, "PUTUO_WORKSPACE": str(ws), "PUTUO_LANG": "en"}
     env.pop("PUTUO_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "gis", *args], cwd=ROOT, env=env, input=stdin, text=True,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gis", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def add_accounts(ws: Path, accounts=TEAM) -> None:
@@ -47,9 +54,18 @@ def add_accounts(ws: Path, accounts=TEAM) -> None:
     done = gis_cli(ws, "users", "add", first[0], "--role", first[1], stdin=PASSWORD + "\n")
     assert done.returncode == 0, done.stderr
     env = {**os.environ, "PUTUO_WORKSPACE": str(ws), "PUTUO_LANG": "en"}
-    procs = [subprocess.Popen([sys.executable, "-m", "gis", "users", "add", name, "--role", role], cwd=ROOT, env=env,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for name, role in rest]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gis", "users", "add", name, "--role", role],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, role in rest
+    ]
     for proc in procs:
         out, err = proc.communicate(PASSWORD + "\n", timeout=120)
         assert proc.returncode == 0, err
@@ -187,8 +203,11 @@ def test_two_editors_conflict_a_viewer_cannot_save_and_an_edited_audit_row_is_de
     over.click()  # reviewed: save over version 2
     expect(bob.get_by_text(t("scen_saved", "zh", version=3))).to_be_visible(timeout=SLOW)
     history = ws.scenarios.history(sid)
-    assert [(v.version, v.author, v.kind) for v in history] == \
-        [(1, "alice", "save"), (2, "alice", "save"), (3, "bob", "overwrite")]
+    assert [(v.version, v.author, v.kind) for v in history] == [
+        (1, "alice", "save"),
+        (2, "alice", "save"),
+        (3, "bob", "overwrite"),
+    ]
 
     victor = open_scenarios_as(pages, url, "victor")
     expect(victor.get_by_test_id("stSidebar")).to_contain_text("victor（查看者）")
@@ -274,8 +293,7 @@ def test_trusted_proxy_header_signs_in_and_a_request_without_it_does_not(browser
         contexts = []
         try:
             for header in ({"X-Remote-User": "wang"}, {}):
-                contexts.append(browser.new_context(viewport={"width": 1400, "height": 900},
-                                                    extra_http_headers=header))
+                contexts.append(browser.new_context(viewport={"width": 1400, "height": 900}, extra_http_headers=header))
             signed, anonymous = (c.new_page() for c in contexts)
             signed.goto(f"{url}/scenarios")
             expect(signed.get_by_role("heading", name=t("scen_title", "zh"))).to_be_visible(timeout=SLOW)

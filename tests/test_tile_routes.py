@@ -63,9 +63,20 @@ def test_values_follow_the_tile_and_an_unknown_values_version_is_404(client, lay
     assert client.get(_fill(values_url, 15, x, y, "../../etc")).status_code in (400, 404)
 
 
-@pytest.mark.parametrize("z,x,y", [("-1", "0", "0"), ("23", "0", "0"), ("15", "99999", "0"), ("15", "1e3", "0"),
-                                   ("15", "0x10", "0"), ("15", "٣", "0"), ("15", " 1", "0"), ("15", "01", "0"),
-                                   ("99999999999999999999", "0", "0")])
+@pytest.mark.parametrize(
+    "z,x,y",
+    [
+        ("-1", "0", "0"),
+        ("23", "0", "0"),
+        ("15", "99999", "0"),
+        ("15", "1e3", "0"),
+        ("15", "0x10", "0"),
+        ("15", "٣", "0"),
+        ("15", " 1", "0"),
+        ("15", "01", "0"),
+        ("99999999999999999999", "0", "0"),
+    ],
+)
 def test_nonsense_coordinates_are_400(client, z, x, y):
     tile_url, _ = _urls()
     r = client.get(_fill(tile_url, z, x, y))
@@ -81,8 +92,11 @@ def test_signature_and_names_are_checked(client):
     assert client.get(good.replace(VERSION, "d" + "cd" * 8)).status_code == 403
     other = http.tile_urls("d" + "cd" * 8, "parcels", datum="wgs84")[0]
     assert client.get(_fill(other, 15, x, y)).status_code == 404  # signed, but no such layer loaded
-    for path in ("/api/tiles/..%2F..%2Fetc/passwd/15/1/1.mvt", f"/api/tiles/{VERSION}/../15/1/1.mvt",
-                 f"/api/tiles/{VERSION}/Parcels;rm/15/1/1.mvt"):
+    for path in (
+        "/api/tiles/..%2F..%2Fetc/passwd/15/1/1.mvt",
+        f"/api/tiles/{VERSION}/../15/1/1.mvt",
+        f"/api/tiles/{VERSION}/Parcels;rm/15/1/1.mvt",
+    ):
         assert client.get(path + "?datum=wgs84&sig=x").status_code in (400, 403, 404)
 
 

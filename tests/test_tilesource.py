@@ -16,7 +16,7 @@ LON, LAT = 121.395, 31.255
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2 ** z
+    n = 2**z
     return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 
 
@@ -40,13 +40,19 @@ def make_mbtiles(path, zooms=(11, 12, 13), *, fmt="png", meta_extra=None):
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
     conn.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
-    meta = {"name": "测试底图", "format": fmt, "bounds": "121.30,31.19,121.48,31.33", "minzoom": str(min(zooms)),
-            "maxzoom": str(max(zooms)), "attribution": '<a href="https://example.org">© 测绘院</a>'}
+    meta = {
+        "name": "测试底图",
+        "format": fmt,
+        "bounds": "121.30,31.19,121.48,31.33",
+        "minzoom": str(min(zooms)),
+        "maxzoom": str(max(zooms)),
+        "attribution": '<a href="https://example.org">© 测绘院</a>',
+    }
     meta.update(meta_extra or {})
     conn.executemany("INSERT INTO metadata VALUES (?, ?)", list(meta.items()))
     for z in zooms:
         for _, x, y in tiles_around(z):
-            conn.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, 2 ** z - 1 - y, tile_bytes(z, x, y)))
+            conn.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, 2**z - 1 - y, tile_bytes(z, x, y)))
     conn.commit()
     conn.close()
     return path
@@ -111,11 +117,28 @@ def test_parse_tile_key_accepts_plain_digits(key):
     assert all(type(v) is int for v in (z, x, y)) and z in (0, 12)
 
 
-@pytest.mark.parametrize("key", [("-1", "0", "0"), ("+1", "0", "0"), (" 1", "0", "0"), ("1e3", "0", "0"),
-                                 ("../12", "0", "0"), ("12", "..", "0"), ("１２", "0", "0"), ("١", "0", "0"),
-                                 ("0x1", "0", "0"), ("1.5", "0", "0"), ("", "0", "0"), ("12", "4096", "0"),
-                                 ("25", "0", "0"), ("12", "0", "0.gif"), ("12", "0", "0/../../x"), (None, "0", "0"),
-                                 ("1" * 40, "0", "0")])
+@pytest.mark.parametrize(
+    "key",
+    [
+        ("-1", "0", "0"),
+        ("+1", "0", "0"),
+        (" 1", "0", "0"),
+        ("1e3", "0", "0"),
+        ("../12", "0", "0"),
+        ("12", "..", "0"),
+        ("１２", "0", "0"),
+        ("١", "0", "0"),
+        ("0x1", "0", "0"),
+        ("1.5", "0", "0"),
+        ("", "0", "0"),
+        ("12", "4096", "0"),
+        ("25", "0", "0"),
+        ("12", "0", "0.gif"),
+        ("12", "0", "0/../../x"),
+        (None, "0", "0"),
+        ("1" * 40, "0", "0"),
+    ],
+)
 def test_parse_tile_key_refuses_everything_else(key):
     with pytest.raises(TileError) as err:
         parse_tile_key(*key)

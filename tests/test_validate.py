@@ -14,8 +14,13 @@ from tests.live_app import ROOT
 
 
 def _run(folder, *options):
-    return subprocess.run([sys.executable, "-m", "gis", "validate", str(folder), *options], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gis", "validate", str(folder), *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -45,6 +50,7 @@ def test_overlap_outside_and_count_are_reported(copy_of_data):
         j = gdf.index[gdf["id"] == "N02"][0]
         gdf.loc[j, "geometry"] = affinity.translate(gdf.loc[j, "geometry"], xoff=-0.03)  # out of the district
         return gdf[gdf["id"] != "S08"]  # 13 sub-parks, 7 south
+
     _edit_subparks(copy_of_data, breaker)
     r = _run(copy_of_data)
     assert r.returncode == 1

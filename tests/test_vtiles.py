@@ -75,15 +75,48 @@ def test_parse_tile_path_accepts_canonical_integers():
     assert parse_tile_path("22", "4194303", "0") == (22, 4194303, 0)
 
 
-@pytest.mark.parametrize("z, x, y", [
-    ("", "0", "0"), ("-1", "0", "0"), ("+1", "0", "0"), (" 1", "0", "0"), ("1 ", "0", "0"), ("1\n", "0", "0"),
-    ("\t1", "0", "0"), ("01", "0", "0"), ("1.0", "0", "0"), ("1e3", "0", "0"), ("0x1", "0", "0"),
-    ("١", "0", "0"), ("２", "0", "0"), ("²", "0", "0"), ("1_0", "0", "0"), ("23", "0", "0"), ("99", "0", "0"),
-    ("1", "2", "0"), ("1", "0", "2"), ("0", "1", "0"), ("22", "4194304", "0"), ("3", "-0", "0"),
-    ("99999999999999999999999999", "0", "0"), ("1", "9" * 5000, "0"), ("NaN", "0", "0"), ("inf", "0", "0"),
-    ("..", "0", "0"), ("1", "..", "0"), ("1", "0", "../../etc/passwd"), ("1", "0", "%2e%2e"), ("1", "0", "0.mvt"),
-    ("1", "0/0", "0"), ("1", "0\\0", "0"), ("1", "0\x00", "0"), (None, "0", "0"), (1, "0", "0"), (b"1", "0", "0"),
-])
+@pytest.mark.parametrize(
+    "z, x, y",
+    [
+        ("", "0", "0"),
+        ("-1", "0", "0"),
+        ("+1", "0", "0"),
+        (" 1", "0", "0"),
+        ("1 ", "0", "0"),
+        ("1\n", "0", "0"),
+        ("\t1", "0", "0"),
+        ("01", "0", "0"),
+        ("1.0", "0", "0"),
+        ("1e3", "0", "0"),
+        ("0x1", "0", "0"),
+        ("١", "0", "0"),
+        ("２", "0", "0"),
+        ("²", "0", "0"),
+        ("1_0", "0", "0"),
+        ("23", "0", "0"),
+        ("99", "0", "0"),
+        ("1", "2", "0"),
+        ("1", "0", "2"),
+        ("0", "1", "0"),
+        ("22", "4194304", "0"),
+        ("3", "-0", "0"),
+        ("99999999999999999999999999", "0", "0"),
+        ("1", "9" * 5000, "0"),
+        ("NaN", "0", "0"),
+        ("inf", "0", "0"),
+        ("..", "0", "0"),
+        ("1", "..", "0"),
+        ("1", "0", "../../etc/passwd"),
+        ("1", "0", "%2e%2e"),
+        ("1", "0", "0.mvt"),
+        ("1", "0/0", "0"),
+        ("1", "0\\0", "0"),
+        ("1", "0\x00", "0"),
+        (None, "0", "0"),
+        (1, "0", "0"),
+        (b"1", "0", "0"),
+    ],
+)
 def test_parse_tile_path_refuses(z, x, y):
     with pytest.raises(TileRequestError) as err:
         parse_tile_path(z, x, y)
@@ -192,8 +225,10 @@ def test_empty_tile_is_a_constant_and_not_cached():
 def test_tiny_features_become_dots_never_dropped():
     minx, _, maxx, maxy = tile_bounds_m(Z, TX, TY)
     px = (maxx - minx) / 256
-    tiny = [shapely.box(minx + k * 20 * px, maxy - 100 * px, minx + k * 20 * px + 0.3 * px, maxy - 99.7 * px)
-            for k in range(1, 6)]
+    tiny = [
+        shapely.box(minx + k * 20 * px, maxy - 100 * px, minx + k * 20 * px + 0.3 * px, maxy - 99.7 * px)
+        for k in range(1, 6)
+    ]
     vt = VectorTiles(layer([in_tile(0.5, 0.5, 0.8, 0.8), *tiny]))
     d = decode(vt.tile(Z, TX, TY))
     assert [f["id"] for f in d[POLYGONS]["features"]] == [0]
@@ -401,6 +436,7 @@ def test_feature_at_picks_the_smallest_containing_then_the_nearest_within_tolera
 def test_click_at_centroid_at_zoom_17_returns_that_parcel():
     import sys
     from pathlib import Path
+
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from benchutil import city_parcels
 
@@ -432,8 +468,9 @@ def test_layer_checks():
     with pytest.raises(DataValidationError) as err:
         VectorTiles(pts)
     assert "Point" in err.value.text("en")
-    with_missing = gpd.GeoDataFrame({"id": ["a", "b", "c"]}, geometry=[None, gdf.geometry.iloc[0], shapely.Polygon()],
-                                    crs=4326)
+    with_missing = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c"]}, geometry=[None, gdf.geometry.iloc[0], shapely.Polygon()], crs=4326
+    )
     vt = VectorTiles(with_missing)
     assert vt.missing == 2
     assert [f["id"] for f in decode(vt.tile(Z, TX, TY))[POLYGONS]["features"]] == [1]

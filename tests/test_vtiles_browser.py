@@ -21,7 +21,7 @@ from tests.tiles_app import CLASS_COLOURS, Counters, make_app, serving
 from tiles.vector import VectorTiles
 
 sys.path.insert(0, str(ROOT / "bench"))
-from benchutil import city_parcels  # noqa: E402
+from benchutil import city_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -71,12 +71,12 @@ def screenshot(page) -> np.ndarray:
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def visible_interior_points(page, parcels, lon: float, lat: float, k: int) -> list[tuple[int, float, float]]:
     """Up to k parcels near the view centre, each with an interior pixel far from its edges (x, y in the map)."""
-    near = parcels.cx[lon - 0.004: lon + 0.004, lat - 0.002: lat + 0.002]
+    near = parcels.cx[lon - 0.004 : lon + 0.004, lat - 0.002 : lat + 0.002]
     rng = np.random.default_rng(2)
     out = []
     for pos in rng.permutation(len(near))[: 4 * k]:
@@ -125,8 +125,10 @@ def test_tiles_draw_restyle_without_geometry_and_clicks_find_the_parcel(page, se
     assert after["requests"]["tile"] == before["requests"]["tile"]
     assert after["requests"]["values"] - before["requests"]["values"] >= 15
     restyle_bytes = after["bytes"]["values"] - before["bytes"]["values"]
-    print(f"restyle at z17: {after['requests']['values'] - before['requests']['values']} values requests, "
-          f"{restyle_bytes / 1024:.1f} KB, 0 tile requests")
+    print(
+        f"restyle at z17: {after['requests']['values'] - before['requests']['values']} values requests, "
+        f"{restyle_bytes / 1024:.1f} KB, 0 tile requests"
+    )
     img = screenshot(page)
     Image.fromarray(img).save(ARTIFACTS / "vtiles_z17_v2.png")
     for i, x, y in points:
@@ -148,8 +150,10 @@ def test_bytes_per_view_stay_under_the_limits(page, served):
     for z in (12, 14, 16, 17):
         sent, seconds = open_view(page, url, counters, lon, lat, z)
         total = sent["bytes"]["tile"] + sent["bytes"]["values"]
-        print(f"\nview z{z}: {sent['requests']['tile']} tiles, {sent['bytes']['tile'] / MB:.2f} MB tiles + "
-              f"{sent['bytes']['values'] / 1024:.1f} KB values, drawn in {seconds:.2f} s")
+        print(
+            f"\nview z{z}: {sent['requests']['tile']} tiles, {sent['bytes']['tile'] / MB:.2f} MB tiles + "
+            f"{sent['bytes']['values'] / 1024:.1f} KB values, drawn in {seconds:.2f} s"
+        )
         assert sent["requests"]["tile"] >= 1
         assert total <= 5 * MB
 
@@ -159,8 +163,16 @@ def test_bad_tile_paths_are_refused_with_400(served):
     import urllib.request
 
     url, counters, _ = served
-    for path in ("/tiles/23/0/0.mvt", "/tiles/1/2/0.mvt", "/tiles/-1/0/0.mvt", "/tiles/01/0/0.mvt",
-                 "/tiles/1/%2e%2e/0.mvt", "/tiles/1/0/%C2%B9.mvt", "/values/v1/99/0/0.bin", "/tiles/1/0/1e3.mvt"):
+    for path in (
+        "/tiles/23/0/0.mvt",
+        "/tiles/1/2/0.mvt",
+        "/tiles/-1/0/0.mvt",
+        "/tiles/01/0/0.mvt",
+        "/tiles/1/%2e%2e/0.mvt",
+        "/tiles/1/0/%C2%B9.mvt",
+        "/values/v1/99/0/0.bin",
+        "/tiles/1/0/1e3.mvt",
+    ):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(url + path, timeout=5)
         assert err.value.code == 400, path

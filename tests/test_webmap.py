@@ -131,23 +131,42 @@ def test_legend_entries_in_both_languages():
 def test_map_spec_sends_the_typed_keys_in_order_and_copies_its_input():
     fit = ((31.2, 121.3), (31.3, 121.4))
     legend = (("图例项", {"kind": "polygon"}),)
-    doc = map_spec(MapSpec(lang="en", layers=[layer_ref("x", name="x", url="/api/layer/x")], fit=fit, legend=legend,
-                           basemap={"tiles": []}, legend_title="Legend", legend_open=False, credits=("OSM",)))
+    doc = map_spec(
+        MapSpec(
+            lang="en",
+            layers=[layer_ref("x", name="x", url="/api/layer/x")],
+            fit=fit,
+            legend=legend,
+            basemap={"tiles": []},
+            legend_title="Legend",
+            legend_open=False,
+            credits=("OSM",),
+        )
+    )
     assert list(doc) == list(MapJson.__annotations__) and list(doc["legend"]) == list(LegendJson.__annotations__)
     assert doc["fit"] == [[31.2, 121.3], [31.3, 121.4]]
     assert doc["legend"]["entries"] == [["图例项", {"kind": "polygon"}]]
     assert doc["legend"]["open"] is False and doc["credits"] == ["OSM"] and doc["scripts"] == []
     assert doc["texts"]["zoom_in"] and doc["focus"] is None and doc["image"] is None and doc["map_key"] == "map"
     assert json.loads(script_json(doc)) == doc
-    tiled = map_spec(MapSpec(lang="zh", layers=[{"id": "p", "tiled": {}}], fit=fit, legend=(), basemap={},
-                             legend_title="图例"))
+    tiled = map_spec(
+        MapSpec(lang="zh", layers=[{"id": "p", "tiled": {}}], fit=fit, legend=(), basemap={}, legend_title="图例")
+    )
     assert tiled["scripts"] == ["js/vector_tiles.js"]
 
 
 def test_offline_html_inlines_everything_and_escapes_the_data(data, hostile_layer):
     refs = [layer_ref("subparks", name="<b>x</b>", doc=layer_document(get_spec("subparks"), hostile_layer, lang="zh"))]
-    spec = map_spec(MapSpec(lang="zh", layers=refs, basemap={"tiles": [], "datum": "wgs84"},
-                            fit=[[31.2, 121.3], [31.3, 121.4]], legend_title="图例", legend=[]))
+    spec = map_spec(
+        MapSpec(
+            lang="zh",
+            layers=refs,
+            basemap={"tiles": [], "datum": "wgs84"},
+            fit=[[31.2, 121.3], [31.3, 121.4]],
+            legend_title="图例",
+            legend=[],
+        )
+    )
     page = standalone_html(spec, title="<title>")
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>x</b>" not in page
     markup = re.sub(r"<(script|style)>.*?</\1>", "", page, flags=re.S)
@@ -176,9 +195,16 @@ def test_layer_route_serves_signed_documents_only(client):
     assert client.get(url.split("?")[0]).status_code == 403
 
 
-@pytest.mark.parametrize("path", [
-    "/api/layer/../../etc/passwd/subparks", "/api/layer/d0000000000000000/..%2F..%2Fetc", "/api/layer/x/subparks",
-    "/api/layer/d0000000000000000/no_such_layer", "/api/layer/D0123456789ABCDEF/subparks"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/layer/../../etc/passwd/subparks",
+        "/api/layer/d0000000000000000/..%2F..%2Fetc",
+        "/api/layer/x/subparks",
+        "/api/layer/d0000000000000000/no_such_layer",
+        "/api/layer/D0123456789ABCDEF/subparks",
+    ],
+)
 def test_layer_route_refuses_nonsense(client, path):
     r = client.get(http.signed_url(path, lang="zh", datum="wgs84"))
     assert r.status_code in (400, 404) and "Traceback" not in r.text

@@ -71,8 +71,15 @@ def env_for(location: dict) -> dict:
 
 def cli(location: dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """``python -m gis ARGS`` in a new process (the real entry point, stdin not a terminal)."""
-    return subprocess.run([sys.executable, "-m", "gis", *args], cwd=ROOT, env=env_for(location), input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gis", *args],
+        cwd=ROOT,
+        env=env_for(location),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def cli_here(location: dict, monkeypatch, capsys, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -95,8 +102,14 @@ def cli_here(location: dict, monkeypatch, capsys, *args: str, stdin: str = "") -
 
 
 def scenario(name="甲方案", n_drawn=1, **kw) -> Scenario:
-    s = Scenario(name=name, notes="备注", parcels=("P001", "P002"), weights={"transit": 0.4},
-                 assign={"P001": "subpark:S01"}, **kw)
+    s = Scenario(
+        name=name,
+        notes="备注",
+        parcels=("P001", "P002"),
+        weights={"transit": 0.4},
+        assign={"P001": "subpark:S01"},
+        **kw,
+    )
     for i in range(n_drawn):
         s = s.with_drawn(f"D{i}", f"画{i}", shapely.box(121.39 + i * 1e-3, 31.25, 121.3905 + i * 1e-3, 31.2505))
     return s
@@ -123,8 +136,7 @@ def test_save_load_history_author_is_the_acting_user(ws):
     first = pw.save_scenario(ws, ALICE, s, base_version=None)
     assert first.version == 1 and first.scenario.author == "alice"
     loaded = pw.load_scenario(ws, BOB, s.id)
-    second = pw.save_scenario(ws, BOB, loaded.scenario.with_parcel("P003", included=True),
-                              base_version=loaded.version)
+    second = pw.save_scenario(ws, BOB, loaded.scenario.with_parcel("P003", included=True), base_version=loaded.version)
     assert second.version == 2 and second.scenario.author == "bob"
     assert ws.scenarios.load(s.id) == (second.scenario, 2) and ws.scenarios.load(s.id, version=1)[0] == first.scenario
     hist = pw.scenario_history(ws, VIEWER, s.id)
@@ -168,13 +180,15 @@ def test_conflict_then_branch_or_save_over_after_review(ws):
     assert (exc.latest_version, exc.saved_by, exc.base_version) == (2, "alice", 1)
     assert "P009" in exc.changes.text("en") and "alice" in exc.text("zh") and "P009" in exc.text("zh")
     assert [h.version for h in ws.scenarios.history(s.id)] == [1, 2]  # nothing superseded
-    branch = pw.save_as_branch(ws, BOB, bobs.scenario.with_parcel("P005", included=True), parent_id=s.id,
-                               parent_version=bobs.version)
+    branch = pw.save_as_branch(
+        ws, BOB, bobs.scenario.with_parcel("P005", included=True), parent_id=s.id, parent_version=bobs.version
+    )
     assert branch.scenario.id != s.id and branch.version == 1 and branch.scenario.author == "bob"
     head = ws.scenarios.head(branch.scenario.id)
     assert (head.parent_id, head.parent_version) == (s.id, 1)
-    over = pw.save_scenario(ws, BOB, bobs.scenario.with_parcel("P005", included=True), base_version=1,
-                            overwrite_from=exc.latest_version)
+    over = pw.save_scenario(
+        ws, BOB, bobs.scenario.with_parcel("P005", included=True), base_version=1, overwrite_from=exc.latest_version
+    )
     assert over.version == 3 and ws.scenarios.history(s.id)[-1].kind == "overwrite"
     entry = ws.audit.entries(action_prefix="scenario.overwrite")[0]
     assert entry.actor == "bob" and "version 3 over version 2" in entry.summary.text("en")
@@ -204,11 +218,14 @@ def test_a_viewer_cannot_save_import_publish_archive_or_read_the_audit(ws, tmp_p
     with pytest.raises(PermissionDeniedError):
         pw.import_scenarios(ws, VIEWER, pw.export_scenarios(ws, VIEWER, [s.id]), filename="x.gpkg")
     gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.box(121.3, 31.2, 121.31, 31.21)], crs=4326)
-    for call in (lambda: pw.publish_layer(ws, VIEWER, "parcels", gdf),
-                 lambda: pw.publish_layer(ws, ALICE, "parcels", gdf),
-                 lambda: pw.archive_scenario(ws, ALICE, s.id, reason="x"),
-                 lambda: pw.audit_entries(ws, ALICE), lambda: pw.list_accounts(ws, ALICE),
-                 lambda: pw.list_scenarios(ws, ALICE, include_archived=True)):
+    for call in (
+        lambda: pw.publish_layer(ws, VIEWER, "parcels", gdf),
+        lambda: pw.publish_layer(ws, ALICE, "parcels", gdf),
+        lambda: pw.archive_scenario(ws, ALICE, s.id, reason="x"),
+        lambda: pw.audit_entries(ws, ALICE),
+        lambda: pw.list_accounts(ws, ALICE),
+        lambda: pw.list_scenarios(ws, ALICE, include_archived=True),
+    ):
         with pytest.raises(PermissionDeniedError):
             call()
     assert (ws.scenarios.history(s.id), ws.audit.verify().count) == before  # nothing written
@@ -229,8 +246,11 @@ def test_archive_hides_from_lists_but_not_from_admins(ws):
         pw.save_scenario(ws, ADMIN, s, base_version=1)
     pw.unarchive_scenario(ws, ADMIN, s.id)
     assert [h.id for h in pw.list_scenarios(ws, ALICE)] == [s.id]
-    assert [e.action for e in ws.audit.entries(object_id=s.id, newest_first=False)] == \
-        ["scenario.save", "scenario.archive", "scenario.unarchive"]
+    assert [e.action for e in ws.audit.entries(object_id=s.id, newest_first=False)] == [
+        "scenario.save",
+        "scenario.archive",
+        "scenario.unarchive",
+    ]
 
 
 # --- audit trail --------------------------------------------------------------------------------------------
@@ -274,8 +294,17 @@ def test_every_kind_of_change_is_audited_with_a_bilingual_summary(ws, tmp_path):
     pw.save_field_mapping(ws, ALICE, "sig", "parcels", {"id": "ID"})
     pw.change_setting(ws, ADMIN, "max_upload_mb", 50)
     actions = [e.action for e in pw.audit_entries(ws, ADMIN)][::-1]
-    for expected in ("account.add", "account.role", "account.disable", "auth.login_failed", "scenario.save",
-                     "scenario.import", "layer.publish", "settings.mapping", "settings.change"):
+    for expected in (
+        "account.add",
+        "account.role",
+        "account.disable",
+        "auth.login_failed",
+        "scenario.save",
+        "scenario.import",
+        "layer.publish",
+        "settings.mapping",
+        "settings.change",
+    ):
         assert expected in actions
     imported = ws.audit.entries(action_prefix="scenario.import")[0]
     assert "方案.gpkg" in imported.summary.text("zh") and "etc" not in imported.summary.text("en")
@@ -289,7 +318,7 @@ def test_every_kind_of_change_is_audited_with_a_bilingual_summary(ws, tmp_path):
 
 def test_audit_export_cells_never_formulas(ws, location, tmp_path):
     with pytest.raises(AuthError):
-        auth.sign_in(ws, AuthConfig(mode="local"), "=HYPERLINK(\"http://x\")", "whatever1")
+        auth.sign_in(ws, AuthConfig(mode="local"), '=HYPERLINK("http://x")', "whatever1")
     with pytest.raises(AuthError):
         auth.sign_in(ws, AuthConfig(mode="local"), "@SUM(1)", "whatever1")
     data = pw.export_audit(ws, ADMIN, fmt="csv", lang="en").decode("utf-8-sig")
@@ -315,8 +344,12 @@ def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, ca
     assert out.returncode == 0, out.stderr
     short = cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "admin", stdin="short\n")
     assert short.returncode == 2 and "too short" in short.stderr and "Traceback" not in short.stderr
-    assert cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "boss",
-                    stdin="long-enough\n").returncode == 2
+    assert (
+        cli_here(
+            location, monkeypatch, capsys, "users", "add", "bob", "--role", "boss", stdin="long-enough\n"
+        ).returncode
+        == 2
+    )
     bad = cli_here(location, monkeypatch, capsys, "users", "add", "bob smith", "--role", "viewer", stdin="pass-word\n")
     assert bad.returncode == 2 and "bob smith received is not valid" in bad.stderr and "Fix:" in bad.stderr
     listing = cli_here(location, monkeypatch, capsys, "users", "list").stdout
@@ -377,8 +410,9 @@ def test_single_user_mode_and_postgis_always_requires_sign_in(ws):
 
 def test_trusted_proxy_header_only_from_trusted_peers(ws):
     pw.add_account(ws, ADMIN, "dora", "editor")
-    config = AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User",
-                                  "PUTUO_TRUSTED_PROXIES": "10.0.0.0/24, ::1"})
+    config = AuthConfig.from_env(
+        {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "10.0.0.0/24, ::1"}
+    )
     headers = {"x-remote-user": "Dora"}
     signed = auth.sign_in_external(ws, config, peer="10.0.0.7", headers=headers)
     assert signed.user == User("dora", "editor", "proxy")
@@ -396,11 +430,13 @@ def test_oidc_user_mapped_to_an_account(ws):
     pw.add_account(ws, ADMIN, "li.wei@bureau.example", "viewer")
     pw.add_account(ws, ADMIN, "zhang", "editor", external_id="sub-123")
     config = AuthConfig(mode="oidc")
-    by_email = auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "Li.Wei@bureau.example",
-                                                            "name": "李伟", "sub": "other"})
+    by_email = auth.sign_in_external(
+        ws, config, oidc_user={"is_logged_in": True, "email": "Li.Wei@bureau.example", "name": "李伟", "sub": "other"}
+    )
     assert by_email.user == User("li.wei@bureau.example", "viewer", "oidc")
-    by_sub = auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "z@x.example",
-                                                          "sub": "sub-123"})
+    by_sub = auth.sign_in_external(
+        ws, config, oidc_user={"is_logged_in": True, "email": "z@x.example", "sub": "sub-123"}
+    )
     assert by_sub.user.name == "zhang"
     with pytest.raises(AuthError, match="users add stranger@x.example"):
         auth.sign_in_external(ws, config, oidc_user={"is_logged_in": True, "email": "stranger@x.example"})
@@ -410,11 +446,17 @@ def test_oidc_user_mapped_to_an_account(ws):
 def test_a_store_fault_during_single_sign_on_is_not_taken_for_a_missing_account(ws, location):
     pw.add_account(ws, ADMIN, "li.wei@bureau.example", "viewer")
     tamper(location, "ALTER TABLE accounts RENAME TO accounts_gone", trigger_tables=())  # the workspace breaks
-    oidc, proxy = AuthConfig(mode="oidc"), AuthConfig.from_env({
-        "PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"})
+    oidc, proxy = (
+        AuthConfig(mode="oidc"),
+        AuthConfig.from_env(
+            {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"}
+        ),
+    )
     who = "li.wei@bureau.example"
-    for call in (lambda: auth.sign_in_external(ws, oidc, oidc_user={"email": who}),
-                 lambda: auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": who})):
+    for call in (
+        lambda: auth.sign_in_external(ws, oidc, oidc_user={"email": who}),
+        lambda: auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": who}),
+    ):
         with pytest.raises(StoreError) as caught:  # the store's own error, never "you have no account"
             call()
         assert "account" not in caught.value.code
@@ -428,8 +470,9 @@ def test_an_invalid_account_name_is_a_validation_error_that_says_how_to_fix_it(w
     assert "wang wei!" in en and "1–64 characters" in en and "Fix: use a name like li.wei" in en
     assert "wang wei!" in zh and "请改用" in zh
     assert pw.list_accounts(ws, ADMIN) == ()
-    proxy = AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User",
-                                 "PUTUO_TRUSTED_PROXIES": "::1"})
+    proxy = AuthConfig.from_env(
+        {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"}
+    )
     with pytest.raises(AuthError, match="has no account"):  # a header that is no account name: no such account
         auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": "Wang Wei!"})
 
@@ -442,8 +485,11 @@ def test_last_admin_cannot_be_disabled(ws):
 
 # --- shared layers ------------------------------------------------------------------------------------------
 def test_publish_versions_restore_and_current_layers(ws):
-    v1 = gpd.GeoDataFrame({"id": ["a", "b"], "area_m2": [1.5, 2.0], "n": [1, 2]},
-                          geometry=[shapely.box(121.3, 31.2, 121.31, 31.21), shapely.Point(121.4, 31.3)], crs=4326)
+    v1 = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "area_m2": [1.5, 2.0], "n": [1, 2]},
+        geometry=[shapely.box(121.3, 31.2, 121.31, 31.21), shapely.Point(121.4, 31.3)],
+        crs=4326,
+    )
     v2 = v1.iloc[:1].copy()
     empty = pw.current_layers(ws)
     assert empty.layers == {} and empty.etag == "none"
@@ -460,8 +506,10 @@ def test_publish_versions_restore_and_current_layers(ws):
     assert got.crs.to_epsg() == 4326 and list(got.columns) == ["id", "area_m2", "n", "geometry"]
     assert got["n"].dtype == "int64" and got["area_m2"].tolist() == [1.5, 2.0]
     assert got.geometry.geom_equals(v1.geometry).all()
-    assert ws.audit.entries(action_prefix="layer.restore")[0].summary.text("en") == \
-        "restored layer parcels: version 1 published again as version 3"
+    assert (
+        ws.audit.entries(action_prefix="layer.restore")[0].summary.text("en")
+        == "restored layer parcels: version 1 published again as version 3"
+    )
     with pytest.raises(StoreError, match="EPSG:4326"):
         pw.publish_layer(ws, ADMIN, "parcels", v1.to_crs(4549))
     with pytest.raises(StoreError, match="layer id"):
@@ -507,13 +555,19 @@ GOOD = scenario().to_json()
 MALFORMED = {
     "bad_json": ([GOOD, "{not json"], "Record 2", "not valid JSON"),
     "bad_wkt": ([GOOD.replace("POLYGON ((", "POLYGON ((nan ")], "Record 1", "not a valid polygon"),
-    "point_not_polygon": ([json.dumps({**json.loads(GOOD), "drawn": {"D0": ["x", "POINT (121 31)"]}})],
-                          "Record 1", "Point"),
+    "point_not_polygon": (
+        [json.dumps({**json.loads(GOOD), "drawn": {"D0": ["x", "POINT (121 31)"]}})],
+        "Record 1",
+        "Point",
+    ),
     "not_an_object": ([json.dumps([1, 2])], "Record 1", "JSON object"),
     "extra_field": ([json.dumps({**json.loads(GOOD), "version": 5})], "Record 1", "no such field"),
     "bad_id": ([json.dumps({**json.loads(GOOD), "id": "../../x"})], "Record 1", "field id"),
-    "weight_not_number": ([json.dumps({**json.loads(GOOD), "weights": {"transit": "1e999"}})], "Record 1",
-                          "finite number"),
+    "weight_not_number": (
+        [json.dumps({**json.loads(GOOD), "weights": {"transit": "1e999"}})],
+        "Record 1",
+        "finite number",
+    ),
     "blob_payload": ([b"\x00\x01"], "Record 1", "not valid JSON"),
 }
 
@@ -547,8 +601,16 @@ def test_geopackage_without_scenarios(ws, tmp_path):
 
 # --- several processes --------------------------------------------------------------------------------------
 def writers(location: dict, scenario_id: str, who: list[str], n: int, drawn: int = 1) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-m", "tests.ws_writer", w, scenario_id, str(n), "--drawn", str(drawn)],
-                             cwd=ROOT, env=env_for(location), stdout=subprocess.PIPE, text=True) for w in who]
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.ws_writer", w, scenario_id, str(n), "--drawn", str(drawn)],
+            cwd=ROOT,
+            env=env_for(location),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for w in who
+    ]
 
 
 def test_several_processes_save_one_scenario_nothing_lost_or_duplicated(ws, location):
@@ -559,7 +621,8 @@ def test_several_processes_save_one_scenario_nothing_lost_or_duplicated(ws, loca
     hist = ws.scenarios.history(s.id)
     assert [h.version for h in hist] == list(range(1, 62))  # 1 + 4 x 15, no gap, no duplicate
     assert {a: sum(h.author == a for h in hist) for a in ("w1", "w2", "w3", "w4")} == dict.fromkeys(
-        ("w1", "w2", "w3", "w4"), 15)
+        ("w1", "w2", "w3", "w4"), 15
+    )
     conflicts = sum(r["conflicts"] for r in results)
     assert sum(h.kind == "overwrite" for h in hist) <= conflicts  # every overwrite followed a conflict
     check = ws.audit.verify()
@@ -598,8 +661,11 @@ def test_a_writer_killed_mid_save_leaves_nothing_half_written(ws, location):
 
 # --- messages -----------------------------------------------------------------------------------------------
 def test_workspace_messages_have_the_same_placeholders_in_both_languages():
-    codes = [c for c in CATALOGUE if c.startswith(("ws_", "acct_", "auth_", "aud_", "perm_", "act_", "via_",
-                                                   "role_", "err_title_"))]
+    codes = [
+        c
+        for c in CATALOGUE
+        if c.startswith(("ws_", "acct_", "auth_", "aud_", "perm_", "act_", "via_", "role_", "err_title_"))
+    ]
     assert len(codes) > 80
     for code in codes:
         assert placeholders(code)["zh"] == placeholders(code)["en"], code

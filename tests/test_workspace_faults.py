@@ -39,8 +39,7 @@ def big_scenario(name: str, n_drawn: int = 20, *, seed: int = 0) -> Scenario:
 def tmpfs(path: Path, size: str) -> Iterator[Path]:
     """A small tmpfs mounted at ``path`` (root; the tests run as root like CI)."""
     path.mkdir(exist_ok=True)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], check=True,
-                   capture_output=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], check=True, capture_output=True)
     try:
         yield path
     finally:
@@ -76,7 +75,7 @@ def test_a_damaged_page_is_caught_on_open_and_the_backup_named(tmp_path):
     data = bytearray(path.read_bytes())
     page = 4096
     for offset in range(3 * page, len(data) - page, 2 * page):  # scribble over every other page
-        data[offset + 100: offset + 400] = os.urandom(300)
+        data[offset + 100 : offset + 400] = os.urandom(300)
     path.write_bytes(bytes(data))
     before = digest(path)
     with pytest.raises(WorkspaceCorruptError) as caught:
@@ -156,8 +155,9 @@ def _fill_until_full(ws, first: Scenario) -> tuple[int, WorkspaceFullError]:
     base, saves, s = 1, 0, first
     for i in range(10_000):
         try:
-            saved = ws.scenarios.save(replace(big_scenario("kept", 20, seed=i), id=s.id), actor="alice",
-                                     base_version=base)
+            saved = ws.scenarios.save(
+                replace(big_scenario("kept", 20, seed=i), id=s.id), actor="alice", base_version=base
+            )
         except WorkspaceFullError as exc:
             return saves, exc
         base, s, saves = saved.version, saved.scenario, saves + 1
@@ -190,8 +190,7 @@ def test_sqlite_full_simulated_with_a_page_limit(tmp_path):
     first = ws.scenarios.save(big_scenario("kept", 1), actor="alice", base_version=None).scenario
     pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
     ws.backend.engine.dispose()
-    event.listen(ws.backend.engine, "connect",
-                 lambda con, _: con.execute(f"PRAGMA max_page_count = {pages + 2}"))
+    event.listen(ws.backend.engine, "connect", lambda con, _: con.execute(f"PRAGMA max_page_count = {pages + 2}"))
     with pytest.raises(WorkspaceFullError, match="is full"):
         ws.scenarios.save(replace(big_scenario("kept", 40), id=first.id), actor="alice", base_version=1)
     assert [h.version for h in ws.scenarios.history(first.id)] == [1] and ws.audit.verify().ok
@@ -204,9 +203,11 @@ def legacy_workspace(path: Path) -> tuple[Scenario, Scenario]:
     store = LegacyStore(path)
     s1, _ = store.save(big_scenario("旧方案", 2), author="王")
     s2, _ = store.save(s1.with_parcel("P001", included=True), author="李")
-    gdf = gpd.GeoDataFrame({"id": ["a", "b"], "area_m2": [1.5, 2.5]},
-                           geometry=[shapely.box(121.3, 31.2, 121.31, 31.21), shapely.box(121.4, 31.2, 121.41, 31.21)],
-                           crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "area_m2": [1.5, 2.5]},
+        geometry=[shapely.box(121.3, 31.2, 121.31, 31.21), shapely.box(121.4, 31.2, 121.41, 31.21)],
+        crs=4326,
+    )
     store.save_layer("parcels", gdf)
     store.save_mapping("sig", "parcels", {"id": "ID"})
     return s1, s2
@@ -226,7 +227,9 @@ def test_a_first_version_workspace_is_upgraded_in_place_after_a_backup(tmp_path)
     assert ws.scenarios.load(s2.id) == (s2, 2) and ws.scenarios.load(s2.id, version=1)[0] == s1
     hist = ws.scenarios.history(s2.id)
     assert [(h.author, h.changes.text("zh")) for h in hist] == [
-        ("王", "created with 0 parcel(s), 2 drawn area(s)"), ("李", "+parcels P001")]
+        ("王", "created with 0 parcel(s), 2 drawn area(s)"),
+        ("李", "+parcels P001"),
+    ]
     head = ws.scenarios.head(s2.id)
     assert (head.created_by, head.saved_by, head.version) == ("王", "李", 2)
     layer = ws.layers.load("parcels")

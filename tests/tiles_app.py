@@ -110,13 +110,15 @@ def make_app(engine: VectorTiles, classes: dict[str, np.ndarray], counters: Coun
         styles = {k: {"fill": c, "fillOpacity": 1.0, "stroke": None, "weight": 0} for k, c in CLASS_COLOURS.items()}
         return HTMLResponse(PAGE.replace("__STYLES__", json.dumps(styles)))
 
-    return Starlette(routes=[
-        Route("/tiles/{z}/{x}/{y}.mvt", tile),
-        Route("/values/{v}/{z}/{x}/{y}.bin", values),
-        Route("/click", click),
-        Route("/", page),
-        Mount("/static", StaticFiles(directory=ROOT / "static")),
-    ])
+    return Starlette(
+        routes=[
+            Route("/tiles/{z}/{x}/{y}.mvt", tile),
+            Route("/values/{v}/{z}/{x}/{y}.bin", values),
+            Route("/click", click),
+            Route("/", page),
+            Mount("/static", StaticFiles(directory=ROOT / "static")),
+        ]
+    )
 
 
 @contextmanager

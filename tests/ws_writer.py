@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import shapely  # noqa: E402
+import shapely
 
-from gis.errors import ConflictError  # noqa: E402
-from store import open_workspace  # noqa: E402
+from gis.errors import ConflictError
+from store import open_workspace
 
 
 def main() -> int:
@@ -43,8 +43,11 @@ def main() -> int:
     while args.n == 0 or i < args.n:
         edited = scenario.with_parcel(f"{args.who}-{i}", included=True)
         for k in range(args.drawn):
-            edited = edited.with_drawn(f"{args.who}-{k}", "区" * 100,
-                                       shapely.box(121.39, 31.25, 121.3901 + (i * args.drawn + k) * 1e-7, 31.2501))
+            edited = edited.with_drawn(
+                f"{args.who}-{k}",
+                "区" * 100,
+                shapely.box(121.39, 31.25, 121.3901 + (i * args.drawn + k) * 1e-7, 31.2501),
+            )
         t0 = time.perf_counter()
         overwrite = None
         while True:

@@ -45,8 +45,11 @@ def beijing_time(value: Any, *, seconds: bool = True) -> str:
     seconds
         Show the seconds (``%H:%M:%S``) or only the minutes (``%H:%M``).
     """
-    if value is None or (isinstance(value, str) and not value.strip()) \
-            or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+    if (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+    ):
         return "–"
     try:
         moment = value.astimezone(UTC) if isinstance(value, datetime) else parse_iso(str(value))
@@ -60,6 +63,5 @@ def beijing_days_utc(since: date | None, until: date | None) -> tuple[str | None
     of ``since`` (00:00 Beijing = 16:00 UTC the day before) and the start of the day after ``until`` (an
     exclusive bound); None for an open end."""
     start = to_iso(datetime.combine(since, time.min, tzinfo=BEIJING)) if since is not None else None
-    end = (to_iso(datetime.combine(until + timedelta(days=1), time.min, tzinfo=BEIJING))
-           if until is not None else None)
+    end = to_iso(datetime.combine(until + timedelta(days=1), time.min, tzinfo=BEIJING)) if until is not None else None
     return start, end

@@ -11,8 +11,19 @@ from typing import Any
 
 from text.catalogue import CATALOGUE
 
-__all__ = ["CATALOGUE", "DEFAULT_LANG", "LANGS", "Message", "industry_label", "message_from_json", "message_to_json",
-           "msg", "placeholders", "t", "template"]
+__all__ = [
+    "CATALOGUE",
+    "DEFAULT_LANG",
+    "LANGS",
+    "Message",
+    "industry_label",
+    "message_from_json",
+    "message_to_json",
+    "msg",
+    "placeholders",
+    "t",
+    "template",
+]
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -149,5 +160,4 @@ def industry_label(code: str, lang: str) -> str:
 
 def placeholders(code: str) -> dict[str, set[str]]:
     """The placeholder names of ``code`` per language (for the catalogue test)."""
-    return {lang: {name for _, name, _, _ in string.Formatter().parse(template(code, lang)) if name}
-            for lang in LANGS}
+    return {lang: {name for _, name, _, _ in string.Formatter().parse(template(code, lang)) if name} for lang in LANGS}

@@ -32,7 +32,8 @@ def approx_bytes(obj: Any, *, _depth: int = 0) -> int:
     if isinstance(obj, np.ndarray):
         if obj.dtype == object:
             return obj.nbytes + sum(approx_bytes(v, _depth=_depth + 1) for v in obj.ravel()[:2000]) * max(
-                1, obj.size // 2000)
+                1, obj.size // 2000
+            )
         return obj.nbytes
     if isinstance(obj, shapely.Geometry):
         return 100 + 16 * int(shapely.get_num_coordinates(obj))
@@ -46,8 +47,9 @@ def approx_bytes(obj: Any, *, _depth: int = 0) -> int:
     if isinstance(stated, (int, np.integer)) and not isinstance(stated, bool):
         return int(stated)
     if isinstance(obj, dict):
-        return sys.getsizeof(obj) + sum(approx_bytes(k, _depth=_depth + 1) + approx_bytes(v, _depth=_depth + 1)
-                                        for k, v in obj.items())
+        return sys.getsizeof(obj) + sum(
+            approx_bytes(k, _depth=_depth + 1) + approx_bytes(v, _depth=_depth + 1) for k, v in obj.items()
+        )
     if isinstance(obj, (list, tuple, set, frozenset)):
         return sys.getsizeof(obj) + sum(approx_bytes(v, _depth=_depth + 1) for v in obj)
     if is_dataclass(obj) and not isinstance(obj, type):

@@ -129,8 +129,9 @@ class TileSource:
     Use :meth:`open`; thread-safe (one lock around the MBTiles connection). Close it, or use ``with``.
     """
 
-    def __init__(self, path: Path, *, kind: str, metadata: TileMetadata,
-                 conn: sqlite3.Connection | None = None) -> None:
+    def __init__(
+        self, path: Path, *, kind: str, metadata: TileMetadata, conn: sqlite3.Connection | None = None
+    ) -> None:
         self.path = path
         self.kind = kind
         self.metadata = metadata
@@ -162,8 +163,7 @@ class TileSource:
             zooms = conn.execute("SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles").fetchone()
             sample = conn.execute("SELECT tile_data FROM tiles LIMIT 1").fetchone()
         except sqlite3.Error as exc:
-            raise TileError("tile_package_unreadable", name=path.name,
-                            reason=str(exc).splitlines()[0][:120]) from exc
+            raise TileError("tile_package_unreadable", name=path.name, reason=str(exc).splitlines()[0][:120]) from exc
         declared = str(meta.get("format", "")).lower()
         fmt = _FORMATS.get(declared)
         if fmt is None and not declared and sample is not None:  # no format given: by the tiles' signature
@@ -173,11 +173,14 @@ class TileSource:
             raise TileError("tile_format_unsupported", name=path.name, format=str(meta.get("format", "?"))[:20])
         lo = zooms[0] if zooms and zooms[0] is not None else 0
         hi = zooms[1] if zooms and zooms[1] is not None else lo
-        metadata = TileMetadata(format=fmt, bounds=_bounds(meta.get("bounds")),
-                                min_zoom=_zoom(meta.get("minzoom"), int(lo)),
-                                max_zoom=_zoom(meta.get("maxzoom"), int(hi)),
-                                attribution=_plain(meta.get("attribution")),
-                                name=_plain(meta.get("name")) or path.stem)
+        metadata = TileMetadata(
+            format=fmt,
+            bounds=_bounds(meta.get("bounds")),
+            min_zoom=_zoom(meta.get("minzoom"), int(lo)),
+            max_zoom=_zoom(meta.get("maxzoom"), int(hi)),
+            attribution=_plain(meta.get("attribution")),
+            name=_plain(meta.get("name")) or path.stem,
+        )
         return cls(path, kind="mbtiles", metadata=metadata, conn=conn)
 
     @classmethod
@@ -190,8 +193,9 @@ class TileSource:
                 meta = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError):
                 meta = {}
-        zooms = sorted(int(d.name) for d in root.iterdir()
-                       if d.is_dir() and _DIGITS.fullmatch(d.name) and int(d.name) <= MAX_ZOOM)
+        zooms = sorted(
+            int(d.name) for d in root.iterdir() if d.is_dir() and _DIGITS.fullmatch(d.name) and int(d.name) <= MAX_ZOOM
+        )
         if not zooms:
             raise TileError("tile_package_unreadable", name=root.name, reason="no z/x/y folders")
         fmt = _FORMATS.get(str(meta.get("format", "")).lower())
@@ -210,9 +214,14 @@ class TileSource:
             w, n = _tile_lonlat(min(xs), min(ys), zooms[0])
             e, s = _tile_lonlat(max(xs) + 1, max(ys) + 1, zooms[0])
             bounds = (w, s, e, n)
-        metadata = TileMetadata(format=fmt, bounds=bounds, min_zoom=_zoom(meta.get("minzoom"), zooms[0]),
-                                max_zoom=_zoom(meta.get("maxzoom"), zooms[-1]),
-                                attribution=_plain(meta.get("attribution")), name=_plain(meta.get("name")) or root.name)
+        metadata = TileMetadata(
+            format=fmt,
+            bounds=bounds,
+            min_zoom=_zoom(meta.get("minzoom"), zooms[0]),
+            max_zoom=_zoom(meta.get("maxzoom"), zooms[-1]),
+            attribution=_plain(meta.get("attribution")),
+            name=_plain(meta.get("name")) or root.name,
+        )
         return cls(root, kind="folder", metadata=metadata)
 
     # --- tiles ---------------------------------------------------------------------------------------
@@ -231,8 +240,9 @@ class TileSource:
         tms_row = (1 << z) - 1 - y  # MBTiles rows count from the bottom (TMS)
         assert self._conn is not None
         with self._lock:
-            row = self._conn.execute("SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
-                                     (z, x, tms_row)).fetchone()
+            row = self._conn.execute(
+                "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?", (z, x, tms_row)
+            ).fetchone()
         return bytes(row[0]) if row is not None and row[0] is not None else None
 
     def _folder_tile(self, z: int, x: int, y: int) -> bytes | None:
@@ -301,8 +311,9 @@ class GeoTiffTiles:
             raise TileError("tile_package_unreadable", name=p.name, reason=type(exc).__name__) from exc
         if bands not in (1, 3, 4):
             raise TileError("tile_package_unreadable", name=p.name, reason=f"{bands} bands")
-        meta = TileMetadata(format="png", bounds=(w, s, e, n), min_zoom=max(native - 6, 0), max_zoom=native,
-                            attribution="", name=p.stem)
+        meta = TileMetadata(
+            format="png", bounds=(w, s, e, n), min_zoom=max(native - 6, 0), max_zoom=native, attribution="", name=p.stem
+        )
         return cls(p.resolve(), metadata=meta)
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:
@@ -324,8 +335,11 @@ class GeoTiffTiles:
         size = 2 * _HALF / (1 << z)
         left, top = -_HALF + x * size, _HALF - y * size
         px = self.TILE_PX
-        with self._lock, rasterio.open(self.path) as src, \
-                WarpedVRT(src, crs="EPSG:3857", resampling=Resampling.bilinear) as vrt:
+        with (
+            self._lock,
+            rasterio.open(self.path) as src,
+            WarpedVRT(src, crs="EPSG:3857", resampling=Resampling.bilinear) as vrt,
+        ):
             vl, vb, vr, vt = vrt.bounds
             il, ib, ir, it = max(left, vl), max(top - size, vb), min(left + size, vr), min(top, vt)
             if il >= ir or ib >= it:
@@ -333,8 +347,12 @@ class GeoTiffTiles:
             # the part of the tile the image covers, in tile pixels (at least one)
             c0, r0 = round((il - left) / size * px), round((top - it) / size * px)
             c1, r1 = max(round((ir - left) / size * px), c0 + 1), max(round((top - ib) / size * px), r0 + 1)
-            part = vrt.read(window=from_bounds(il, ib, ir, it, transform=vrt.transform),
-                            out_shape=(vrt.count, r1 - r0, c1 - c0), masked=True, resampling=Resampling.bilinear)
+            part = vrt.read(
+                window=from_bounds(il, ib, ir, it, transform=vrt.transform),
+                out_shape=(vrt.count, r1 - r0, c1 - c0),
+                masked=True,
+                resampling=Resampling.bilinear,
+            )
         mask = np.ones((px, px), dtype=bool)
         mask[r0:r1, c0:c1] = np.ma.getmaskarray(part).any(axis=0)
         if mask.all():
@@ -397,8 +415,9 @@ class Mosaic:
     attribution: str
 
 
-def auto_zoom(source: TileSource, *, extent_m: tuple[float, float, float, float], width_px: int,
-              crs: str = METRIC_CRS) -> int:
+def auto_zoom(
+    source: TileSource, *, extent_m: tuple[float, float, float, float], width_px: int, crs: str = METRIC_CRS
+) -> int:
     """The zoom whose tile pixels are closest to (not coarser than needed for) ``width_px`` across the
     extent, within the package's zoom range."""
     x0, y0, x1, y1 = extent_m
@@ -410,8 +429,16 @@ def auto_zoom(source: TileSource, *, extent_m: tuple[float, float, float, float]
     return int(min(max(math.ceil(z - 0.25), source.metadata.min_zoom), source.metadata.max_zoom))
 
 
-def mosaic(source: TileSource, *, extent_m: tuple[float, float, float, float], width_px: int, height_px: int,
-           zoom: int | None = None, crs: str = METRIC_CRS, max_tiles: int = MAX_MOSAIC_TILES) -> Mosaic | None:
+def mosaic(
+    source: TileSource,
+    *,
+    extent_m: tuple[float, float, float, float],
+    width_px: int,
+    height_px: int,
+    zoom: int | None = None,
+    crs: str = METRIC_CRS,
+    max_tiles: int = MAX_MOSAIC_TILES,
+) -> Mosaic | None:
     """The package's tiles covering ``extent_m`` (in ``crs``, default EPSG:4549), reprojected to a
     ``width_px`` x ``height_px`` grid over that extent (bilinear), for drawing under print-map layers.
 
@@ -462,13 +489,26 @@ def mosaic(source: TileSource, *, extent_m: tuple[float, float, float, float], w
         return None
     src = np.zeros(((ty1 - ty0 + 1) * size, (tx1 - tx0 + 1) * size, 4), dtype=np.uint8)
     for (tx, ty), arr in tiles.items():
-        src[(ty - ty0) * size:(ty - ty0 + 1) * size, (tx - tx0) * size:(tx - tx0 + 1) * size] = arr
+        src[(ty - ty0) * size : (ty - ty0 + 1) * size, (tx - tx0) * size : (tx - tx0 + 1) * size] = arr
     res = 2 * _HALF / (1 << z) / size
     src_transform = Affine(res, 0.0, -_HALF + tx0 * size * res, 0.0, -res, _HALF - ty0 * size * res)
     dst = np.zeros((4, height_px, width_px), dtype=np.uint8)
     dst_transform = from_bounds(x0, y0, x1, y1, width_px, height_px)
-    rasterio.warp.reproject(np.moveaxis(src, 2, 0), dst, src_transform=src_transform, src_crs="EPSG:3857",
-                            dst_transform=dst_transform, dst_crs=pyproj.CRS(crs).to_wkt(),
-                            resampling=rasterio.warp.Resampling.bilinear, src_nodata=None, dst_nodata=None)
-    return Mosaic(rgba=np.moveaxis(dst, 0, 2), extent_m=(x0, y0, x1, y1), crs=str(crs), zoom=z,
-                  attribution=source.metadata.attribution)
+    rasterio.warp.reproject(
+        np.moveaxis(src, 2, 0),
+        dst,
+        src_transform=src_transform,
+        src_crs="EPSG:3857",
+        dst_transform=dst_transform,
+        dst_crs=pyproj.CRS(crs).to_wkt(),
+        resampling=rasterio.warp.Resampling.bilinear,
+        src_nodata=None,
+        dst_nodata=None,
+    )
+    return Mosaic(
+        rgba=np.moveaxis(dst, 0, 2),
+        extent_m=(x0, y0, x1, y1),
+        crs=str(crs),
+        zoom=z,
+        attribution=source.metadata.attribution,
+    )

@@ -136,8 +136,9 @@ def check_tile(z: int, x: int, y: int) -> None:
     ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (z, x, y))
     if not ints or not 0 <= z <= MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
         top = 2 ** min(max(int(z), 0), MAX_ZOOM) - 1 if ints else 2**MAX_ZOOM - 1
-        raise TileRequestError("tiles_out_of_range", z=_plain(z), x=_plain(x), y=_plain(y),
-                               max_zoom=MAX_ZOOM, max_index=top)
+        raise TileRequestError(
+            "tiles_out_of_range", z=_plain(z), x=_plain(x), y=_plain(y), max_zoom=MAX_ZOOM, max_index=top
+        )
 
 
 def _plain(v: object) -> object:
@@ -163,13 +164,20 @@ def parse_tile_path(z: str, x: str, y: str) -> tuple[int, int, int]:
 def check_point(lon: float, lat: float, zoom: float) -> None:
     """Raise :class:`TileRequestError` unless lon/lat are finite (|lat| <= 85.05) and 0 <= zoom <= 22."""
     try:
-        ok = (math.isfinite(lon) and math.isfinite(lat) and math.isfinite(zoom) and abs(lat) <= _MAX_LAT
-              and abs(lon) <= 180 and 0 <= zoom <= MAX_ZOOM)
+        ok = (
+            math.isfinite(lon)
+            and math.isfinite(lat)
+            and math.isfinite(zoom)
+            and abs(lat) <= _MAX_LAT
+            and abs(lon) <= 180
+            and 0 <= zoom <= MAX_ZOOM
+        )
     except TypeError:
         ok = False
     if not ok:
-        raise TileRequestError("tiles_bad_point", lon=_plain_num(lon), lat=_plain_num(lat), zoom=_plain_num(zoom),
-                               max_zoom=MAX_ZOOM)
+        raise TileRequestError(
+            "tiles_bad_point", lon=_plain_num(lon), lat=_plain_num(lat), zoom=_plain_num(zoom), max_zoom=MAX_ZOOM
+        )
 
 
 def check_datum(datum: str) -> None:
@@ -230,22 +238,29 @@ class VectorTiles:
         Above this many features a tile (below zoom 18) shows density cells for its small features.
     """
 
-    def __init__(self, layer: gpd.GeoDataFrame, *, id_field: str = "id", version: Hashable = 0,
-                 cache: BoundedCache | None = None, max_features_per_tile: int = MAX_FEATURES_PER_TILE) -> None:
+    def __init__(
+        self,
+        layer: gpd.GeoDataFrame,
+        *,
+        id_field: str = "id",
+        version: Hashable = 0,
+        cache: BoundedCache | None = None,
+        max_features_per_tile: int = MAX_FEATURES_PER_TILE,
+    ) -> None:
         if layer.crs is None:
             raise CRSError("crs_missing")
         if pyproj.CRS(layer.crs).to_epsg() not in (4326, 4490):
             raise CRSError("tiles_crs", crs=pyproj.CRS(layer.crs).to_string())
         if id_field not in layer.columns:
-            raise DataValidationError("tiles_no_id_field", field=id_field,
-                                      columns=[str(c) for c in layer.columns if c != layer.geometry.name])
+            raise DataValidationError(
+                "tiles_no_id_field", field=id_field, columns=[str(c) for c in layer.columns if c != layer.geometry.name]
+            )
         geoms = layer.geometry.to_numpy()
         present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         kinds = shapely.get_type_id(geoms[present])
         if len(kinds) and not np.isin(kinds, (3, 6)).all():
             names = sorted(set(shapely.get_type_id(geoms[present][~np.isin(kinds, (3, 6))]).tolist()))
-            raise DataValidationError("tiles_not_polygons",
-                                      kinds=[_TYPE_NAMES.get(k, str(k)) for k in names])
+            raise DataValidationError("tiles_not_polygons", kinds=[_TYPE_NAMES.get(k, str(k)) for k in names])
         self.version = version
         self.max_features_per_tile = int(max_features_per_tile)
         self.cache = cache if cache is not None else BoundedCache(64 * 2**20)
@@ -303,11 +318,14 @@ class VectorTiles:
 
     def _check_classes(self, classes: np.ndarray) -> np.ndarray:
         arr = np.asarray(classes)
-        ok = arr.shape == (self.n,) and (arr.dtype == np.uint8 or (
-            np.issubdtype(arr.dtype, np.integer) and (arr.size == 0 or (arr.min() >= 0 and arr.max() <= 255))))
+        ok = arr.shape == (self.n,) and (
+            arr.dtype == np.uint8
+            or (np.issubdtype(arr.dtype, np.integer) and (arr.size == 0 or (arr.min() >= 0 and arr.max() <= 255)))
+        )
         if not ok:
-            raise DataValidationError("tiles_values_shape", expected=self.n,
-                                      received=f"{arr.dtype.name} {list(arr.shape)}")
+            raise DataValidationError(
+                "tiles_values_shape", expected=self.n, received=f"{arr.dtype.name} {list(arr.shape)}"
+            )
         return arr.astype(np.uint8, copy=False)
 
     def _get(self, z: int, x: int, y: int, datum: str) -> _Tile:
@@ -373,8 +391,12 @@ class VectorTiles:
         dot_p = np.concatenate([dot_p, poly_p[~drawn]])  # rounded to nothing: shown as dots instead
         poly_p, per_feature = poly_p[drawn], per_feature[drawn]
         dot_p = dot_p[np.argsort(idx[dot_p])]
-        near = (cx[dot_p] >= minx - pad) & (cx[dot_p] <= maxx + pad) & (cy[dot_p] >= miny - pad) & \
-               (cy[dot_p] <= maxy + pad)
+        near = (
+            (cx[dot_p] >= minx - pad)
+            & (cx[dot_p] <= maxx + pad)
+            & (cy[dot_p] >= miny - pad)
+            & (cy[dot_p] <= maxy + pad)
+        )
         dot_p = dot_p[near]
         layers = []
         if len(poly_p):
@@ -396,8 +418,9 @@ class VectorTiles:
             members = idx[cell_p][order]
             cells, starts, counts = np.unique(cell[order], return_index=True, return_counts=True)
             half = _CELL_UNITS // 2
-            cmds, per = _point_commands((cells % _CELLS_PER_SIDE) * _CELL_UNITS + half,
-                                        (cells // _CELLS_PER_SIDE) * _CELL_UNITS + half)
+            cmds, per = _point_commands(
+                (cells % _CELLS_PER_SIDE) * _CELL_UNITS + half, (cells // _CELLS_PER_SIDE) * _CELL_UNITS + half
+            )
             distinct, which = np.unique(counts, return_inverse=True)
             layers.append(_layer(CELLS, cells, 1, cmds, per, "n", which, _uint_values(distinct)))
         return _Tile(b"".join(layers), idx[poly_p], idx[dot_p], members, starts)
@@ -431,8 +454,9 @@ class VectorTiles:
         return shapely.orient_polygons(g)
 
     # --- clicks -------------------------------------------------------------------------------------------
-    def index_at(self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0,
-                 datum: str = "wgs84") -> int | None:
+    def index_at(
+        self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0, datum: str = "wgs84"
+    ) -> int | None:
         """Position of the feature drawn at (lon, lat) on a map at ``zoom``, or None.
 
         The smallest polygon containing the point wins (ties: the later one, drawn on top); else the
@@ -443,8 +467,12 @@ class VectorTiles:
         check_point(lon, lat, zoom)
         check_datum(datum)
         if datum != "wgs84":
-            wlon, wlat = shift_points(np.array([lon], float), np.array([lat], float), source=datum,  # type: ignore[arg-type]
-                                      target="wgs84")
+            wlon, wlat = shift_points(
+                np.array([lon], float),
+                np.array([lat], float),
+                source=datum,  # type: ignore[arg-type]
+                target="wgs84",
+            )
             lon, lat = float(wlon[0]), float(wlat[0])
         tol = float(tolerance_px) * metres_per_px(zoom)
         px, py = float(_merc_x(lon)), float(_merc_y(lat))
@@ -461,8 +489,9 @@ class VectorTiles:
         k = int(np.argmin(d))
         return int(cand[k]) if d[k] <= tol else None
 
-    def feature_at(self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0,
-                   datum: str = "wgs84") -> str | None:
+    def feature_at(
+        self, lon: float, lat: float, *, zoom: float, tolerance_px: float = 3.0, datum: str = "wgs84"
+    ) -> str | None:
         """The id of the feature drawn at (lon, lat) at ``zoom`` (see :meth:`index_at`), or None."""
         i = self.index_at(lon, lat, zoom=zoom, tolerance_px=tolerance_px, datum=datum)
         return None if i is None else str(self._ids[i])
@@ -495,8 +524,14 @@ class VectorTiles:
         return MAX_ZOOM
 
 
-_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString",
-               7: "GeometryCollection"}
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    7: "GeometryCollection",
+}
 
 
 def class_codes(labels: Sequence[object], order: Sequence[object]) -> np.ndarray:
@@ -653,8 +688,16 @@ def _const(byte_values: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
     return np.tile(b, count), np.full(count, len(b), dtype=np.int64)
 
 
-def _layer(name: str, ids: np.ndarray, geom_type: int, cmds: np.ndarray, cmds_per_feature: np.ndarray,
-           key: str, tag_value: np.ndarray, table: bytes) -> bytes:
+def _layer(
+    name: str,
+    ids: np.ndarray,
+    geom_type: int,
+    cmds: np.ndarray,
+    cmds_per_feature: np.ndarray,
+    key: str,
+    tag_value: np.ndarray,
+    table: bytes,
+) -> bytes:
     """One MVT layer (version 2, EXTENT) as a Tile.layers field: features with id, one tag
     (``key`` -> value number ``tag_value[i]`` of ``table`` for feature i) and geometry.
 
@@ -670,19 +713,36 @@ def _layer(name: str, ids: np.ndarray, geom_type: int, cmds: np.ndarray, cmds_pe
     tags_len = 1 + tv_n  # key index 0 (one byte) + value index
     tl_b, tl_n = _varints(tags_len)
     type_b = bytes([0x18, geom_type, 0x22])
-    body, body_n = _interleave([
-        _const(b"\x08", nf), (id_b, id_n), _const(b"\x12", nf), (tl_b, tl_n), _const(b"\x00", nf), (tv_b, tv_n),
-        _const(type_b, nf), (glen_b, glen_n), (geom_bytes, geom_len)])
+    body, body_n = _interleave(
+        [
+            _const(b"\x08", nf),
+            (id_b, id_n),
+            _const(b"\x12", nf),
+            (tl_b, tl_n),
+            _const(b"\x00", nf),
+            (tv_b, tv_n),
+            _const(type_b, nf),
+            (glen_b, glen_n),
+            (geom_bytes, geom_len),
+        ]
+    )
     blen_b, blen_n = _varints(body_n)
     features, _ = _interleave([_const(b"\x12", nf), (blen_b, blen_n), (body, body_n)])
     name_b = name.encode()
     key_b = key.encode()
-    content = b"".join([
-        b"\x78\x02",  # version = 2
-        b"\x0a", _varint(len(name_b)), name_b,
-        features.tobytes(),
-        b"\x1a", _varint(len(key_b)), key_b,
-        table,
-        b"\x28", _varint(EXTENT),
-    ])
+    content = b"".join(
+        [
+            b"\x78\x02",  # version = 2
+            b"\x0a",
+            _varint(len(name_b)),
+            name_b,
+            features.tobytes(),
+            b"\x1a",
+            _varint(len(key_b)),
+            key_b,
+            table,
+            b"\x28",
+            _varint(EXTENT),
+        ]
+    )
     return b"\x1a" + _varint(len(content)) + content

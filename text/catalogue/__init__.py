@@ -22,8 +22,22 @@ from text.catalogue import (
 )
 
 #: The domain modules, each an ``ENTRIES`` table. Add a key to the module of the domain it speaks about.
-MODULES: tuple[ModuleType, ...] = (app, errors, park, data, maps, crs, scoring, scenarios, planning, importing,
-                                   export, workspace, accounts, cli)
+MODULES: tuple[ModuleType, ...] = (
+    app,
+    errors,
+    park,
+    data,
+    maps,
+    crs,
+    scoring,
+    scenarios,
+    planning,
+    importing,
+    export,
+    workspace,
+    accounts,
+    cli,
+)
 
 
 def merge(modules: tuple[ModuleType, ...]) -> dict[str, tuple[str, str]]:

@@ -2,100 +2,143 @@
 
 ENTRIES: dict[str, tuple[str, str]] = {
     # accounts
-    "acct_bad_role": ("角色 {role} 无效。应为以下之一：{expected}。",
-                      "The role {role} is not valid. Expected one of: {expected}."),
+    "acct_bad_role": (
+        "角色 {role} 无效。应为以下之一：{expected}。",
+        "The role {role} is not valid. Expected one of: {expected}.",
+    ),
     "acct_exists": ("账号 {name} 已存在。", "The account {name} already exists."),
     "acct_missing": ("没有账号 {name}。", "There is no account {name}."),
     "acct_password_short": ("密码太短：至少 {min} 个字符。", "The password is too short: at least {min} characters."),
     "acct_password_long": ("密码太长：最多 {max} 个字符。", "The password is too long: at most {max} characters."),
     "acct_password_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
-    "acct_last_admin": ("不能停用或降级最后一个启用的管理员账号 {name}。请先添加另一个管理员。",
-                        "Cannot disable or demote {name}: it is the last enabled admin account. Fix: add another "
-                        "admin first."),
+    "acct_last_admin": (
+        "不能停用或降级最后一个启用的管理员账号 {name}。请先添加另一个管理员。",
+        "Cannot disable or demote {name}: it is the last enabled admin account. Fix: add another admin first.",
+    ),
     "role_viewer": ("查看者", "viewer"),
     "role_editor": ("编辑者", "editor"),
     "role_admin": ("管理员", "admin"),
-    "acct_name_invalid": ("收到的账号名 {name} 无效。账号名应为 1–64 个字符，只含字母、数字、中文或 . _ @ -，不含空格。"
-                          "请改用这样的名称，例如 li.wei 或 li.wei@bureau.example。",
-                          "The account name {name} received is not valid. An account name is 1–64 characters: "
-                          "letters, digits, Chinese characters or . _ @ -, no spaces. Fix: use a name like li.wei "
-                          "or li.wei@bureau.example."),
+    "acct_name_invalid": (
+        "收到的账号名 {name} 无效。账号名应为 1–64 个字符，只含字母、数字、中文或 . _ @ -，不含空格。"
+        "请改用这样的名称，例如 li.wei 或 li.wei@bureau.example。",
+        "The account name {name} received is not valid. An account name is 1–64 characters: "
+        "letters, digits, Chinese characters or . _ @ -, no spaces. Fix: use a name like li.wei "
+        "or li.wei@bureau.example.",
+    ),
     # sign-in
     "auth_failed": ("账号名或密码错误。", "Wrong account name or password."),
-    "auth_locked": ("登录失败次数过多，该账号已锁定至 {until}（北京时间）。请稍后再试，或请管理员重设密码。",
-                    "Too many failed sign-ins: this account is locked until {until} (Beijing time). Try again later, "
-                    "or ask an admin to reset the password."),
-    "auth_no_accounts": ("工作空间中还没有账号。请先在服务器上创建第一个管理员："
-                         "python -m gis users add 名称 --role admin",
-                         "The workspace has no account yet. Create the first admin on the server: "
-                         "python -m gis users add NAME --role admin"),
+    "auth_locked": (
+        "登录失败次数过多，该账号已锁定至 {until}（北京时间）。请稍后再试，或请管理员重设密码。",
+        "Too many failed sign-ins: this account is locked until {until} (Beijing time). Try again later, "
+        "or ask an admin to reset the password.",
+    ),
+    "auth_no_accounts": (
+        "工作空间中还没有账号。请先在服务器上创建第一个管理员：python -m gis users add 名称 --role admin",
+        "The workspace has no account yet. Create the first admin on the server: "
+        "python -m gis users add NAME --role admin",
+    ),
     "auth_session_expired": ("登录已过期，请重新登录。", "Your sign-in has expired. Please sign in again."),
-    "auth_no_account": ("单点登录用户 {who} 在本应用中没有账号。请管理员添加：python -m gis users add {who} --role "
-                        "viewer --sso",
-                        "The single-sign-on user {who} has no account in this app. Fix: ask an admin to add it: "
-                        "python -m gis users add {who} --role viewer --sso"),
-    "auth_bad_mode": ("PUTUO_AUTH 的值 {mode} 无效。应为以下之一：{expected}。",
-                      "PUTUO_AUTH={mode} is not valid. Expected one of: {expected}."),
-    "auth_bad_proxy_config": ("可信代理设置无效：{reason}。需要 PUTUO_PROXY_HEADER（如 X-Remote-User）和 "
-                              "PUTUO_TRUSTED_PROXIES（逗号分隔的 IP 或网段）。",
-                              "The trusted-proxy settings are not valid: {reason}. Expected PUTUO_PROXY_HEADER (e.g. "
-                              "X-Remote-User) and PUTUO_TRUSTED_PROXIES (comma-separated IPs or networks)."),
-    "auth_bad_number": ("{name} 的值 {value} 无效。应为 {low}–{high} 之间的整数。",
-                        "{name}={value} is not valid. Expected a whole number from {low} to {high}."),
-    "perm_denied": ("{who}（{role}）无权{action}。需要的角色：{needed}。",
-                    "{who} ({role}) may not {action}. Role needed: {needed}."),
-    "perm_not_owner": ("{who} 不能修改 {owner} 创建的方案“{name}”。请另存为新方案。",
-                       "{who} may not change the scenario '{name}' created by {owner}. Fix: save it as a new "
-                       "scenario."),
-    "aud_scenario_saved": ("保存方案“{name}”第 {version} 版：{changes}",
-                           "saved scenario '{name}' version {version}: {changes}"),
-    "aud_scenario_overwrite": ("审阅后覆盖保存方案“{name}”第 {version} 版（覆盖了第 {overwritten} "
-                               "版之上的改动）：{changes}",
-                               "saved scenario '{name}' version {version} over version {overwritten} after review: "
-                               "{changes}"),
-    "aud_scenario_branched": ("由方案 {parent} 第 {parent_version} 版另存为新方案“{name}”",
-                              "saved '{name}' as a new scenario branched from {parent} version {parent_version}"),
-    "aud_scenario_imported": ("从文件 {file} 导入方案“{name}”（文件中的编号 {source_id}）",
-                              "imported scenario '{name}' from the file {file} (id in the file: {source_id})"),
+    "auth_no_account": (
+        "单点登录用户 {who} 在本应用中没有账号。请管理员添加：python -m gis users add {who} --role viewer --sso",
+        "The single-sign-on user {who} has no account in this app. Fix: ask an admin to add it: "
+        "python -m gis users add {who} --role viewer --sso",
+    ),
+    "auth_bad_mode": (
+        "PUTUO_AUTH 的值 {mode} 无效。应为以下之一：{expected}。",
+        "PUTUO_AUTH={mode} is not valid. Expected one of: {expected}.",
+    ),
+    "auth_bad_proxy_config": (
+        "可信代理设置无效：{reason}。需要 PUTUO_PROXY_HEADER（如 X-Remote-User）和 "
+        "PUTUO_TRUSTED_PROXIES（逗号分隔的 IP 或网段）。",
+        "The trusted-proxy settings are not valid: {reason}. Expected PUTUO_PROXY_HEADER (e.g. "
+        "X-Remote-User) and PUTUO_TRUSTED_PROXIES (comma-separated IPs or networks).",
+    ),
+    "auth_bad_number": (
+        "{name} 的值 {value} 无效。应为 {low}–{high} 之间的整数。",
+        "{name}={value} is not valid. Expected a whole number from {low} to {high}.",
+    ),
+    "perm_denied": (
+        "{who}（{role}）无权{action}。需要的角色：{needed}。",
+        "{who} ({role}) may not {action}. Role needed: {needed}.",
+    ),
+    "perm_not_owner": (
+        "{who} 不能修改 {owner} 创建的方案“{name}”。请另存为新方案。",
+        "{who} may not change the scenario '{name}' created by {owner}. Fix: save it as a new scenario.",
+    ),
+    "aud_scenario_saved": (
+        "保存方案“{name}”第 {version} 版：{changes}",
+        "saved scenario '{name}' version {version}: {changes}",
+    ),
+    "aud_scenario_overwrite": (
+        "审阅后覆盖保存方案“{name}”第 {version} 版（覆盖了第 {overwritten} 版之上的改动）：{changes}",
+        "saved scenario '{name}' version {version} over version {overwritten} after review: {changes}",
+    ),
+    "aud_scenario_branched": (
+        "由方案 {parent} 第 {parent_version} 版另存为新方案“{name}”",
+        "saved '{name}' as a new scenario branched from {parent} version {parent_version}",
+    ),
+    "aud_scenario_imported": (
+        "从文件 {file} 导入方案“{name}”（文件中的编号 {source_id}）",
+        "imported scenario '{name}' from the file {file} (id in the file: {source_id})",
+    ),
     "aud_scenario_archived": ("归档方案“{name}”，原因：{reason}", "archived scenario '{name}'; reason: {reason}"),
     "aud_scenario_unarchived": ("恢复已归档的方案“{name}”", "restored the archived scenario '{name}'"),
-    "aud_layer_published": ("发布图层 {layer} 第 {version} 版（{features} 个要素）",
-                            "published layer {layer} version {version} ({features} features)"),
-    "aud_layer_restored": ("恢复图层 {layer}：把第 {from_version} 版重新发布为第 {version} 版",
-                           "restored layer {layer}: version {from_version} published again as version {version}"),
+    "aud_layer_published": (
+        "发布图层 {layer} 第 {version} 版（{features} 个要素）",
+        "published layer {layer} version {version} ({features} features)",
+    ),
+    "aud_layer_restored": (
+        "恢复图层 {layer}：把第 {from_version} 版重新发布为第 {version} 版",
+        "restored layer {layer}: version {from_version} published again as version {version}",
+    ),
     "aud_account_added": ("添加账号 {name}，角色：{role}", "added account {name} with role {role}"),
-    "aud_account_role": ("账号 {name} 的角色由 {before} 改为 {after}",
-                         "account {name}: role changed from {before} to {after}"),
+    "aud_account_role": (
+        "账号 {name} 的角色由 {before} 改为 {after}",
+        "account {name}: role changed from {before} to {after}",
+    ),
     "aud_account_disabled": ("停用账号 {name}", "disabled account {name}"),
     "aud_account_enabled": ("启用账号 {name}", "enabled account {name}"),
     "aud_password_changed": ("重设账号 {name} 的密码", "changed the password of account {name}"),
     "aud_login": ("登录（{via}）", "signed in ({via})"),
     "aud_login_failed": ("以账号名 {name} 登录失败", "failed sign-in as {name}"),
-    "aud_login_locked": ("账号 {name} 因多次登录失败被锁定至 {until}（北京时间）",
-                         "account {name} locked until {until} (Beijing time) after repeated failed sign-ins"),
+    "aud_login_locked": (
+        "账号 {name} 因多次登录失败被锁定至 {until}（北京时间）",
+        "account {name} locked until {until} (Beijing time) after repeated failed sign-ins",
+    ),
     "aud_logout": ("退出登录", "signed out"),
     "aud_setting_changed": ("将“{key}”由“{before}”改为“{after}”", "setting {key} changed from {before} to {after}"),
     "aud_mapping_saved": ("记住 {kind} 文件的字段对应关系", "remembered the field mapping for {kind} files"),
-    "aud_schema_upgraded": ("工作空间结构由 {before} 升级到 {after}；升级前备份：{backup}",
-                            "workspace structure upgraded from {before} to {after}; backup made first: {backup}"),
+    "aud_schema_upgraded": (
+        "工作空间结构由 {before} 升级到 {after}；升级前备份：{backup}",
+        "workspace structure upgraded from {before} to {after}; backup made first: {backup}",
+    ),
     "aud_none": ("（无）", "(none)"),
     "setting_basemap_url": ("单位底图服务地址", "the bureau's tile service URL"),
     "setting_basemap_datum": ("单位底图坐标基准", "the bureau's tile service datum"),
     "setting_basemap_attribution": ("单位底图版权说明", "the bureau's tile service attribution"),
     "setting_basemap_subdomains": ("单位底图子域名", "the bureau's tile service subdomains"),
     "setting_basemap_max_zoom": ("单位底图最大原生级别", "the bureau's tile service maximum zoom"),
-    "aud_verify_ok": ("审计记录完整：{count} 条记录，哈希链无断裂。",
-                      "The audit trail is intact: {count} entries, hash chain unbroken."),
-    "aud_verify_broken": ("审计记录在第 {seq} 条处被改动：{reason}",
-                          "The audit trail was altered at entry {seq}: {reason}"),
+    "aud_verify_ok": (
+        "审计记录完整：{count} 条记录，哈希链无断裂。",
+        "The audit trail is intact: {count} entries, hash chain unbroken.",
+    ),
+    "aud_verify_broken": (
+        "审计记录在第 {seq} 条处被改动：{reason}",
+        "The audit trail was altered at entry {seq}: {reason}",
+    ),
     "aud_broken_gap": ("缺少条目（应为第 {expected} 条）", "an entry is missing (expected entry {expected})"),
-    "aud_broken_link": ("它记录的前一条哈希与第 {previous} 条不符（前面的条目被删除或改动）",
-                        "its previous-entry hash does not match entry {previous} (an earlier entry was removed or "
-                        "changed)"),
-    "aud_broken_hash": ("其内容与其哈希不符（该条目被改动）",
-                        "its contents do not match its hash (the entry was edited)"),
-    "aud_broken_head": ("最后一条记录与链头不符（末尾的条目被删除或改动）",
-                        "the last entry does not match the chain head (entries at the end were removed or edited)"),
+    "aud_broken_link": (
+        "它记录的前一条哈希与第 {previous} 条不符（前面的条目被删除或改动）",
+        "its previous-entry hash does not match entry {previous} (an earlier entry was removed or changed)",
+    ),
+    "aud_broken_hash": (
+        "其内容与其哈希不符（该条目被改动）",
+        "its contents do not match its hash (the entry was edited)",
+    ),
+    "aud_broken_head": (
+        "最后一条记录与链头不符（末尾的条目被删除或改动）",
+        "the last entry does not match the chain head (entries at the end were removed or edited)",
+    ),
     "via_local": ("本地账号", "local account"),
     "via_oidc": ("单点登录", "single sign-on"),
     "via_proxy": ("可信代理", "trusted proxy"),
@@ -108,25 +151,36 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "login_name": ("账号名", "Account name"),
     "login_password": ("密码", "Password"),
     "login_submit": ("登录", "Sign in"),
-    "login_setup": ("工作空间中还没有账号。请管理员先在服务器上运行下面的命令创建第一个管理员账号（按提示输入两次密码），"
-                    "然后刷新本页：",
-                    "The workspace has no account yet. An administrator first runs this command on the server to create "
-                    "the first admin account (typing the password twice), then reloads this page:"),
+    "login_setup": (
+        "工作空间中还没有账号。请管理员先在服务器上运行下面的命令创建第一个管理员账号（按提示输入两次密码），"
+        "然后刷新本页：",
+        "The workspace has no account yet. An administrator first runs this command on the server to create "
+        "the first admin account (typing the password twice), then reloads this page:",
+    ),
     "login_setup_name": ("名称", "NAME"),
     "login_oidc": ("使用单位统一身份认证登录", "Sign in with the bureau's single sign-on"),
-    "login_oidc_intro": ("本应用使用单位的统一身份认证（单点登录）。", "This app signs you in through the bureau's single sign-on."),
-    "login_oidc_missing": ("单点登录尚未配置：请管理员在 .streamlit/secrets.toml 的 [auth] 部分填写单点登录设置，"
-                           "并安装 streamlit[auth]（见说明文档）。",
-                           "Single sign-on is not configured: an administrator fills in the [auth] section of "
-                           ".streamlit/secrets.toml and installs streamlit[auth] (see the documentation)."),
-    "login_proxy_none": ("未能通过单位的身份认证代理识别您的身份（请求中没有 {header} 请求头，或连接不是来自可信代理）。"
-                         "请通过单位门户访问本应用。",
-                         "The bureau's sign-on proxy did not identify you (the request has no {header} header, or the "
-                         "connection does not come from a trusted proxy). Open the app through the bureau's portal."),
+    "login_oidc_intro": (
+        "本应用使用单位的统一身份认证（单点登录）。",
+        "This app signs you in through the bureau's single sign-on.",
+    ),
+    "login_oidc_missing": (
+        "单点登录尚未配置：请管理员在 .streamlit/secrets.toml 的 [auth] 部分填写单点登录设置，"
+        "并安装 streamlit[auth]（见说明文档）。",
+        "Single sign-on is not configured: an administrator fills in the [auth] section of "
+        ".streamlit/secrets.toml and installs streamlit[auth] (see the documentation).",
+    ),
+    "login_proxy_none": (
+        "未能通过单位的身份认证代理识别您的身份（请求中没有 {header} 请求头，或连接不是来自可信代理）。"
+        "请通过单位门户访问本应用。",
+        "The bureau's sign-on proxy did not identify you (the request has no {header} header, or the "
+        "connection does not come from a trusted proxy). Open the app through the bureau's portal.",
+    ),
     "login_again": ("重新登录", "Sign in again"),
     "login_signed_out": ("您已退出登录。", "You have signed out."),
-    "login_reload_note": ("登录只在当前浏览器标签页中有效：刷新或新开标签页需要重新登录。",
-                          "A sign-in lasts for this browser tab: reloading or opening a new tab asks again."),
+    "login_reload_note": (
+        "登录只在当前浏览器标签页中有效：刷新或新开标签页需要重新登录。",
+        "A sign-in lasts for this browser tab: reloading or opening a new tab asks again.",
+    ),
     "user_box": ("当前用户", "Signed in"),
     "user_line": ("{name}（{role}）", "{name} ({role})"),
     "person_local": ("本机用户 {name}", "local user {name}"),
@@ -136,8 +190,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "user_logout": ("退出登录", "Sign out"),
     # admin page: accounts
     "tab_accounts": ("账号", "Accounts"),
-    "acc_auth_off": ("当前未启用登录（单用户模式）：这里的账号在设置 PUTUO_AUTH=local 后才用于登录。",
-                     "Sign-in is off (single-user mode): these accounts are used once PUTUO_AUTH=local is set."),
+    "acc_auth_off": (
+        "当前未启用登录（单用户模式）：这里的账号在设置 PUTUO_AUTH=local 后才用于登录。",
+        "Sign-in is off (single-user mode): these accounts are used once PUTUO_AUTH=local is set.",
+    ),
     "acc_none": ("还没有账号。", "No account yet."),
     "acc_col_name": ("账号名", "Account"),
     "acc_col_role": ("角色", "Role"),
@@ -164,27 +220,38 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "acc_role_changed": ("账号 {name} 的角色已改为{role}。", "The account {name} is now {role}."),
     "acc_disable": ("停用账号", "Disable the account"),
     "acc_enable": ("启用账号", "Enable the account"),
-    "acc_disabled_done": ("已停用账号 {name}，其登录会话已结束。", "Disabled the account {name}; its sessions have ended."),
+    "acc_disabled_done": (
+        "已停用账号 {name}，其登录会话已结束。",
+        "Disabled the account {name}; its sessions have ended.",
+    ),
     "acc_enabled_done": ("已启用账号 {name}。", "Enabled the account {name}."),
     "acc_reset": ("重设密码", "Reset the password"),
     "acc_new_password": ("新密码（至少 {min} 个字符）", "New password (at least {min} characters)"),
-    "acc_reset_done": ("已重设账号 {name} 的密码，并解除了锁定。", "Reset the password of {name} and lifted any lock-out."),
+    "acc_reset_done": (
+        "已重设账号 {name} 的密码，并解除了锁定。",
+        "Reset the password of {name} and lifted any lock-out.",
+    ),
     # audit page
     "audit_title": ("审计记录（留痕）", "Audit trail"),
-    "audit_intro": ("每一次修改都记录在工作空间中，并以哈希链相连：事后改动任何一条记录都能被发现。",
-                    "Every change is recorded in the workspace, linked in a hash chain: editing any entry afterwards "
-                    "is detected."),
+    "audit_intro": (
+        "每一次修改都记录在工作空间中，并以哈希链相连：事后改动任何一条记录都能被发现。",
+        "Every change is recorded in the workspace, linked in a hash chain: editing any entry afterwards is detected.",
+    ),
     "audit_user": ("用户", "User"),
     "audit_all_users": ("全部用户", "All users"),
     "audit_object_type": ("对象类型", "Object type"),
     "audit_all_types": ("全部类型", "All types"),
     "audit_object": ("对象编号", "Object id"),
-    "audit_object_help": ("方案编号、图层编号或账号名；留空表示全部。",
-                              "A scenario id, layer id or account name; "
-                              "empty for all."),
+    "audit_object_help": (
+        "方案编号、图层编号或账号名；留空表示全部。",
+        "A scenario id, layer id or account name; empty for all.",
+    ),
     "audit_since": ("起始日期（北京时间）", "From (Beijing date)"),
     "audit_until": ("截止日期（含当天）", "Until (inclusive)"),
-    "audit_bad_dates": ("起始日期晚于截止日期：请调整日期。", "The start date is after the end date: change the dates."),
+    "audit_bad_dates": (
+        "起始日期晚于截止日期：请调整日期。",
+        "The start date is after the end date: change the dates.",
+    ),
     "audit_col_seq": ("序号", "No."),
     "audit_col_time": ("时间（北京时间）", "Time (Beijing)"),
     "audit_col_actor": ("用户", "User"),
@@ -193,8 +260,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit_col_object": ("对象", "Object"),
     "audit_col_summary": ("内容", "What changed"),
     "audit_count": ("共 {n} 条记录，最新的在前。", "Entries: {n}, newest first."),
-    "audit_count_limited": ("只显示最新的 {n} 条记录：请缩小筛选范围，或导出全部记录。",
-                            "Showing the newest {n} entries: narrow the filters, or export them all."),
+    "audit_count_limited": (
+        "只显示最新的 {n} 条记录：请缩小筛选范围，或导出全部记录。",
+        "Showing the newest {n} entries: narrow the filters, or export them all.",
+    ),
     "audit_none": ("没有符合条件的记录。", "No entry matches the filters."),
     "audit_verify": ("校验哈希链", "Verify the chain"),
     "audit_export_csv": ("导出 CSV", "Export CSV"),

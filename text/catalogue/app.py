@@ -15,8 +15,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "page_explorer": ("园区地图", "Park map"),
     "page_indicators": ("规划指标", "Plan indicators"),
     "page_data": ("数据与来源", "Data & sources"),
-    "demo_banner": ("演示数据：子园边界为根据公开信息绘制的示意范围，并非官方边界。",
-                    "Demonstration data: sub-park outlines are schematic, drawn from public facts; not official boundaries."),
+    "demo_banner": (
+        "演示数据：子园边界为根据公开信息绘制的示意范围，并非官方边界。",
+        "Demonstration data: sub-park outlines are schematic, drawn from public facts; not official boundaries.",
+    ),
     "page_parcels": ("候选地块评估", "Candidate parcels"),
     "page_scenarios": ("扩区方案", "Expansion scenarios"),
     "page_export": ("导出", "Export"),
@@ -27,7 +29,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # words used on many pages
     "colon": ("：", ": "),
     "selection": ("选中的要素", "Selection"),
-    "rows_shown": ("此处显示前 {shown:,} 行（共 {total:,} 个地块）；下载文件包含全部。",
-                   "The first {shown:,} rows are shown (of {total:,} parcels); the downloads hold them all."),
+    "rows_shown": (
+        "此处显示前 {shown:,} 行（共 {total:,} 个地块）；下载文件包含全部。",
+        "The first {shown:,} rows are shown (of {total:,} parcels); the downloads hold them all.",
+    ),
     "working": ("正在生成…", "Working…"),
 }

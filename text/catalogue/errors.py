@@ -2,9 +2,11 @@
 
 ENTRIES: dict[str, tuple[str, str]] = {
     # error titles
-    "unexpected": ("出现意外错误（编号 {error_id}）。请把编号告诉管理员；服务器日志中有详细信息。",
-                   "Something went wrong (error id {error_id}). Give this id to your administrator; the "
-                   "server log has the details."),
+    "unexpected": (
+        "出现意外错误（编号 {error_id}）。请把编号告诉管理员；服务器日志中有详细信息。",
+        "Something went wrong (error id {error_id}). Give this id to your administrator; the "
+        "server log has the details.",
+    ),
     "err_title_generic": ("无法完成", "Could not be done"),
     "err_title_crs": ("坐标系问题", "Coordinate system problem"),
     "err_title_data": ("数据问题", "Data problem"),
@@ -25,27 +27,37 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "err_title_performance": ("亩均效益评价无法进行", "The land-performance evaluation cannot be done"),
     # operator settings (gis/settings.py)
     "err_title_settings": ("服务器设置无效", "Invalid server setting"),
-    "settings_bad_number": ("环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的数值；不设置则使用默认值。",
-                            "{name}={value} is not valid. Expected a number from {low} to {high}; leave it unset "
-                            "for the default."),
-    "settings_bad_whole": ("环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的整数；不设置则使用默认值。",
-                           "{name}={value} is not valid. Expected a whole number from {low} to {high}; leave it "
-                           "unset for the default."),
+    "settings_bad_number": (
+        "环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的数值；不设置则使用默认值。",
+        "{name}={value} is not valid. Expected a number from {low} to {high}; leave it unset for the default.",
+    ),
+    "settings_bad_whole": (
+        "环境变量 {name} 的值 {value} 无效。应为 {low}–{high} 之间的整数；不设置则使用默认值。",
+        "{name}={value} is not valid. Expected a whole number from {low} to {high}; leave it unset for the default.",
+    ),
     # upload workers (ingest/sandbox.py)
     "worker_task_generic": ("这项处理", "The task"),
-    "limit_memory": ("{task} 已停止：所需内存超过了单个上传处理允许的 {limit_mb} MB（内存上限）。其他用户不受影响。"
-                     "请拆分文件或简化图形后重试。",
-                     "{task} was stopped: it needed more than the {limit_mb} MB of memory allowed for one upload "
-                     "(memory limit). Other users were not affected. Split the file or simplify it and try again."),
-    "limit_cpu": ("{task} 已停止：计算时间超过了允许的 {limit_s} 秒 CPU 时间（CPU 时间上限）。其他用户不受影响。"
-                  "请拆分文件或简化图形后重试。",
-                  "{task} was stopped: it used more than the {limit_s} s of CPU time allowed (CPU time limit). "
-                  "Other users were not affected. Split the file or simplify it and try again."),
-    "limit_wall": ("{task} 已停止：耗时超过了允许的 {limit_s} 秒（时间上限）。其他用户不受影响。请拆分文件后重试。",
-                   "{task} was stopped: it took longer than the {limit_s} s allowed (time limit). Other users were "
-                   "not affected. Split the file and try again."),
-    "worker_crashed": ("{task} 意外中止（{signal}），文件可能已损坏。其他用户不受影响。请用 GIS 软件重新导出后再试。",
-                       "{task} stopped unexpectedly ({signal}); the file may be damaged. Other users were not "
-                       "affected. Export it again from your GIS and retry."),
+    "limit_memory": (
+        "{task} 已停止：所需内存超过了单个上传处理允许的 {limit_mb} MB（内存上限）。其他用户不受影响。"
+        "请拆分文件或简化图形后重试。",
+        "{task} was stopped: it needed more than the {limit_mb} MB of memory allowed for one upload "
+        "(memory limit). Other users were not affected. Split the file or simplify it and try again.",
+    ),
+    "limit_cpu": (
+        "{task} 已停止：计算时间超过了允许的 {limit_s} 秒 CPU 时间（CPU 时间上限）。其他用户不受影响。"
+        "请拆分文件或简化图形后重试。",
+        "{task} was stopped: it used more than the {limit_s} s of CPU time allowed (CPU time limit). "
+        "Other users were not affected. Split the file or simplify it and try again.",
+    ),
+    "limit_wall": (
+        "{task} 已停止：耗时超过了允许的 {limit_s} 秒（时间上限）。其他用户不受影响。请拆分文件后重试。",
+        "{task} was stopped: it took longer than the {limit_s} s allowed (time limit). Other users were "
+        "not affected. Split the file and try again.",
+    ),
+    "worker_crashed": (
+        "{task} 意外中止（{signal}），文件可能已损坏。其他用户不受影响。请用 GIS 软件重新导出后再试。",
+        "{task} stopped unexpectedly ({signal}); the file may be damaged. Other users were not "
+        "affected. Export it again from your GIS and retry.",
+    ),
     "err_title_account_name": ("账号名无效", "Invalid account name"),
 }

@@ -2,34 +2,59 @@
 
 ENTRIES: dict[str, tuple[str, str]] = {
     # exporters (export/formats.py)
-    "exp_unknown_target": ("未知的目标坐标系 {target}。应为以下之一：{expected}。",
-                           "Unknown target CRS {target}. Expected one of: {expected}."),
-    "exp_unknown_format": ("未知的导出格式 {format}。应为以下之一：{expected}。",
-                           "Unknown format {format}. Expected one of: {expected}."),
-    "exp_no_layer": ("没有选择图层：请至少选择一个要导出的图层。", "No layer chosen: pick at least one layer to export."),
-    "exp_bad_encoding": ("不支持的 Shapefile 编码 {encoding}。应为以下之一：{expected}。",
-                         "Unsupported Shapefile encoding {encoding}. Expected one of: {expected}."),
-    "exp_kml_lonlat": ("KML 只能是经纬度：请选择 wgs84 或 gcj02，而不是 {target}。",
-                       "KML is lon/lat only; choose wgs84 or gcj02, not {target}."),
-    "exp_csv_geometry": ("CSV 的几何列应为 wkt 或 xy，收到的是 {geometry}。",
-                         "CSV geometry must be 'wkt' or 'xy'; received {geometry}."),
+    "exp_unknown_target": (
+        "未知的目标坐标系 {target}。应为以下之一：{expected}。",
+        "Unknown target CRS {target}. Expected one of: {expected}.",
+    ),
+    "exp_unknown_format": (
+        "未知的导出格式 {format}。应为以下之一：{expected}。",
+        "Unknown format {format}. Expected one of: {expected}.",
+    ),
+    "exp_no_layer": (
+        "没有选择图层：请至少选择一个要导出的图层。",
+        "No layer chosen: pick at least one layer to export.",
+    ),
+    "exp_bad_encoding": (
+        "不支持的 Shapefile 编码 {encoding}。应为以下之一：{expected}。",
+        "Unsupported Shapefile encoding {encoding}. Expected one of: {expected}.",
+    ),
+    "exp_kml_lonlat": (
+        "KML 只能是经纬度：请选择 wgs84 或 gcj02，而不是 {target}。",
+        "KML is lon/lat only; choose wgs84 or gcj02, not {target}.",
+    ),
+    "exp_csv_geometry": (
+        "CSV 的几何列应为 wkt 或 xy，收到的是 {geometry}。",
+        "CSV geometry must be 'wkt' or 'xy'; received {geometry}.",
+    ),
     # print maps (layers/cartography.py raises these as CartographyError)
-    "print_no_cjk_font": ("未安装中文字体 {family}（matplotlib 找到的是 {found}）。请运行 apt-get install fonts-noto-cjk"
-                          "（scripts/setup.sh 会安装）。",
-                          "The Chinese font {family} is not installed (matplotlib found {found}). Fix: apt-get "
-                          "install fonts-noto-cjk (scripts/setup.sh does it)."),
+    "print_no_cjk_font": (
+        "未安装中文字体 {family}（matplotlib 找到的是 {found}）。请运行 apt-get install fonts-noto-cjk"
+        "（scripts/setup.sh 会安装）。",
+        "The Chinese font {family} is not installed (matplotlib found {found}). Fix: apt-get "
+        "install fonts-noto-cjk (scripts/setup.sh does it).",
+    ),
     "print_bad_paper": ("纸张 {paper} 未知。应为 A4 或 A3。", "Unknown paper {paper}. Expected A4 or A3."),
-    "print_bad_scale": ("比例尺 1:{scale} 不在标准系列中。应为以下之一：{series}。",
-                        "The scale 1:{scale} is not in the standard series. Expected one of: {series}."),
-    "print_extent_too_large": ("范围太大：需要约 1:{need} 的比例尺，超过最小比例尺 1:{largest}。请选择较小的范围。",
-                               "The extent is too large: it needs about 1:{need}, smaller than the smallest "
-                               "scale 1:{largest}. Fix: choose a smaller extent."),
-    "print_empty_extent": ("地图范围为空。应为有宽度和高度的范围，请另选范围。",
-                           "Empty map extent. Expected an area with a width and a height; choose another extent."),
-    "print_bad_format": ("图片格式 {format} 未知。应为 png、pdf 或 svg。",
-                         "Unknown image format {format}. Expected png, pdf or svg."),
-    "print_nothing_to_frame": ("没有可框定的内容：所选范围为空。请选择其他范围。",
-                               "Nothing to frame: the chosen extent is empty. Choose another extent."),
+    "print_bad_scale": (
+        "比例尺 1:{scale} 不在标准系列中。应为以下之一：{series}。",
+        "The scale 1:{scale} is not in the standard series. Expected one of: {series}.",
+    ),
+    "print_extent_too_large": (
+        "范围太大：需要约 1:{need} 的比例尺，超过最小比例尺 1:{largest}。请选择较小的范围。",
+        "The extent is too large: it needs about 1:{need}, smaller than the smallest "
+        "scale 1:{largest}. Fix: choose a smaller extent.",
+    ),
+    "print_empty_extent": (
+        "地图范围为空。应为有宽度和高度的范围，请另选范围。",
+        "Empty map extent. Expected an area with a width and a height; choose another extent.",
+    ),
+    "print_bad_format": (
+        "图片格式 {format} 未知。应为 png、pdf 或 svg。",
+        "Unknown image format {format}. Expected png, pdf or svg.",
+    ),
+    "print_nothing_to_frame": (
+        "没有可框定的内容：所选范围为空。请选择其他范围。",
+        "Nothing to frame: the chosen extent is empty. Choose another extent.",
+    ),
     # print map options
     "exp_unit": ("制图单位", "Mapping unit"),
     "exp_approval": ("审图号（可选）", "Map approval number (optional)"),
@@ -39,10 +64,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "exp_label_name": ("名称", "Name"),
     "exp_label_id": ("编号", "Id"),
     "exp_basemap": ("叠加本地底图", "Over the local basemap"),
-    "exp_basemap_help": ("使用 PUTUO_BASEMAP_TILES 指定的本地瓦片包或影像作为打印底图，并注明其来源。",
-                         "Print over the local tile package or image set by PUTUO_BASEMAP_TILES, with its credit."),
+    "exp_basemap_help": (
+        "使用 PUTUO_BASEMAP_TILES 指定的本地瓦片包或影像作为打印底图，并注明其来源。",
+        "Print over the local tile package or image set by PUTUO_BASEMAP_TILES, with its credit.",
+    ),
     "exp_georef": ("地理参考 PDF", "Georeferenced PDF"),
-    "exp_georef_help": ("PDF 中写入地图的坐标参考（GDAL、QGIS 可识别位置）。", "The PDF carries the map's georeference (GDAL and QGIS read its position)."),
+    "exp_georef_help": (
+        "PDF 中写入地图的坐标参考（GDAL、QGIS 可识别位置）。",
+        "The PDF carries the map's georeference (GDAL and QGIS read its position).",
+    ),
     "exp_fmt_png": ("PNG 图片", "PNG image"),
     "exp_fmt_pdf": ("PDF 文档", "PDF document"),
     "exp_fmt_svg": ("SVG 矢量图", "SVG vector"),
@@ -88,8 +118,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "atlas_parcels": ("排名前 N 的候选地块", "top-N candidate parcel"),
     "atlas_make": ("生成图集 PDF", "Make the atlas PDF"),
     "report_make": ("生成方案报告 PDF", "Make the report PDF"),
-    "report_hint": ("报告使用“扩区方案”页面的当前方案和“候选地块评估”页面的权重。",
-                    "The report uses the current scenario of the scenarios page and the weights of the parcels page."),
+    "report_hint": (
+        "报告使用“扩区方案”页面的当前方案和“候选地块评估”页面的权重。",
+        "The report uses the current scenario of the scenarios page and the weights of the parcels page.",
+    ),
     "html_download": ("下载离线可用的交互地图（HTML）", "Download the interactive map (offline HTML)"),
     "exp_pick": ("选择图层", "Pick layers"),
     "exp_pick_hint": ("请至少选择一个图层。", "Pick at least one layer."),
@@ -105,17 +137,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "print_tb_crs": ("坐标系", "CRS"),
     "print_tb_scale": ("比例尺", "Scale"),
     "print_tb_approval": ("审图号", "Approval no."),
-    "print_crs_short": ("CGCS2000 / 3°高斯-克吕格 CM 120E（EPSG:4549），格网单位 km；"
-                        "指北针指向真北（子午线收敛角 {gamma:.2f}°）",
-                        "CGCS2000 / 3° Gauss-Kruger CM 120E (EPSG:4549), grid in km; the arrow points to true "
-                        "north (meridian convergence {gamma:.2f}°)"),
+    "print_crs_short": (
+        "CGCS2000 / 3°高斯-克吕格 CM 120E（EPSG:4549），格网单位 km；指北针指向真北（子午线收敛角 {gamma:.2f}°）",
+        "CGCS2000 / 3° Gauss-Kruger CM 120E (EPSG:4549), grid in km; the arrow points to true "
+        "north (meridian convergence {gamma:.2f}°)",
+    ),
     "print_overview": ("位置示意", "Location"),
-    "print_src_demo": ("演示数据（子园为示意范围，非官方边界）", "Demonstration data (schematic sub-parks, not official "
-                       "boundaries)"),
+    "print_src_demo": (
+        "演示数据（子园为示意范围，非官方边界）",
+        "Demonstration data (schematic sub-parks, not official boundaries)",
+    ),
     "print_src_plan": ("规划：普科委〔2021〕17号", "plan: 普科委〔2021〕17号"),
     "print_src_district": ("区界 © Vonng/adcode（高德，CC BY 4.0）", "district © Vonng/adcode (AMap, CC BY 4.0)"),
-    "print_src_osm": ("道路、轨道交通、地铁站 © OpenStreetMap contributors（ODbL）",
-                      "roads, metro lines, stations © OpenStreetMap contributors (ODbL)"),
+    "print_src_osm": (
+        "道路、轨道交通、地铁站 © OpenStreetMap contributors（ODbL）",
+        "roads, metro lines, stations © OpenStreetMap contributors (ODbL)",
+    ),
     "print_src_metroflow": ("部分车站 © MetroFlow（MIT）", "some stations © MetroFlow (MIT)"),
     "print_src_basemap": ("底图 {attribution}", "basemap {attribution}"),
     # atlas facts and report

@@ -2,55 +2,83 @@
 
 ENTRIES: dict[str, tuple[str, str]] = {
     # tile services and tile packages (tiles/)
-    "basemap_bad_url": ("底图服务地址 {url} 无效。应为 http(s) 地址，包含 {{z}}、{{x}}、{{y}}（可含 {{s}}）。",
-                        "The tile service address {url} cannot be used. Expected an http(s) address with {{z}}, {{x}} "
-                        "and {{y}} (and optionally {{s}})."),
-    "basemap_bad_datum": ("底图坐标基准 {datum} 无效。应为 WGS84/CGCS2000 或 GCJ-02。",
-                          "Unknown tile datum {datum}. Expected WGS84/CGCS2000 or GCJ-02."),
-    "tile_package_missing": ("找不到底图瓦片包 {path}。应为 .mbtiles 文件或 z/x/y 瓦片文件夹。"
-                             "请检查 PUTUO_BASEMAP_TILES 的设置。",
-                             "Basemap tile package not found: {path}. Expected an .mbtiles file or a folder of "
-                             "z/x/y tiles. Fix: check the PUTUO_BASEMAP_TILES setting."),
-    "tile_package_unreadable": ("无法读取底图瓦片包 {name}：{reason}。应为有效的 MBTiles 文件或 z/x/y 瓦片文件夹。",
-                                "Cannot read the basemap tile package {name}: {reason}. Expected a valid MBTiles "
-                                "file or a folder of z/x/y tiles."),
-    "tile_format_unsupported": ("底图瓦片包 {name} 的瓦片格式为 {format}。应为 PNG 或 JPEG 栅格瓦片。",
-                                "The tiles of the basemap package {name} are {format}. Expected PNG or JPEG "
-                                "raster tiles."),
-    "tile_bad_key": ("瓦片编号无效。应为整数 z/x/y，0 ≤ z ≤ {max_zoom}，0 ≤ x、y < 2^z。",
-                     "Invalid tile address. Expected integers z/x/y with 0 ≤ z ≤ {max_zoom} and 0 ≤ x, y < 2^z."),
-    "tile_bad_size": ("底图尺寸 {width} × {height} 像素无效。应为正整数。",
-                      "Invalid basemap size {width} × {height} pixels. Expected positive integers."),
-    "tile_too_many": ("打印底图需要 {count} 张瓦片，超过上限 {limit} 张。请选择较低的缩放级别或较小的范围。",
-                      "The print basemap needs {count} tiles, more than the limit of {limit}. Fix: choose a "
-                      "lower zoom or a smaller extent."),
-    "tiles_bad_part": ("瓦片地址中的 {part} 无效（收到 {value}）。应为不带符号、空格或前导零的十进制整数，"
-                       "例如 …/15/27411/13378。",
-                       "The {part} of the tile address is invalid (received {value}). Expected a plain decimal "
-                       "integer without sign, spaces or leading zeros, e.g. …/15/27411/13378."),
+    "basemap_bad_url": (
+        "底图服务地址 {url} 无效。应为 http(s) 地址，包含 {{z}}、{{x}}、{{y}}（可含 {{s}}）。",
+        "The tile service address {url} cannot be used. Expected an http(s) address with {{z}}, {{x}} "
+        "and {{y}} (and optionally {{s}}).",
+    ),
+    "basemap_bad_datum": (
+        "底图坐标基准 {datum} 无效。应为 WGS84/CGCS2000 或 GCJ-02。",
+        "Unknown tile datum {datum}. Expected WGS84/CGCS2000 or GCJ-02.",
+    ),
+    "tile_package_missing": (
+        "找不到底图瓦片包 {path}。应为 .mbtiles 文件或 z/x/y 瓦片文件夹。请检查 PUTUO_BASEMAP_TILES 的设置。",
+        "Basemap tile package not found: {path}. Expected an .mbtiles file or a folder of "
+        "z/x/y tiles. Fix: check the PUTUO_BASEMAP_TILES setting.",
+    ),
+    "tile_package_unreadable": (
+        "无法读取底图瓦片包 {name}：{reason}。应为有效的 MBTiles 文件或 z/x/y 瓦片文件夹。",
+        "Cannot read the basemap tile package {name}: {reason}. Expected a valid MBTiles "
+        "file or a folder of z/x/y tiles.",
+    ),
+    "tile_format_unsupported": (
+        "底图瓦片包 {name} 的瓦片格式为 {format}。应为 PNG 或 JPEG 栅格瓦片。",
+        "The tiles of the basemap package {name} are {format}. Expected PNG or JPEG raster tiles.",
+    ),
+    "tile_bad_key": (
+        "瓦片编号无效。应为整数 z/x/y，0 ≤ z ≤ {max_zoom}，0 ≤ x、y < 2^z。",
+        "Invalid tile address. Expected integers z/x/y with 0 ≤ z ≤ {max_zoom} and 0 ≤ x, y < 2^z.",
+    ),
+    "tile_bad_size": (
+        "底图尺寸 {width} × {height} 像素无效。应为正整数。",
+        "Invalid basemap size {width} × {height} pixels. Expected positive integers.",
+    ),
+    "tile_too_many": (
+        "打印底图需要 {count} 张瓦片，超过上限 {limit} 张。请选择较低的缩放级别或较小的范围。",
+        "The print basemap needs {count} tiles, more than the limit of {limit}. Fix: choose a "
+        "lower zoom or a smaller extent.",
+    ),
+    "tiles_bad_part": (
+        "瓦片地址中的 {part} 无效（收到 {value}）。应为不带符号、空格或前导零的十进制整数，例如 …/15/27411/13378。",
+        "The {part} of the tile address is invalid (received {value}). Expected a plain decimal "
+        "integer without sign, spaces or leading zeros, e.g. …/15/27411/13378.",
+    ),
     "tiles_value_long": ("{count} 个字符的文本", "a text of {count} characters"),
-    "tiles_out_of_range": ("瓦片 {z}/{x}/{y} 不存在。缩放级别应在 0 到 {max_zoom} 之间，x 和 y 应在 0 到 "
-                           "{max_index} 之间（2 的 z 次方减 1）。",
-                           "There is no tile {z}/{x}/{y}. Expected a zoom from 0 to {max_zoom}, and x and y from "
-                           "0 to {max_index} (2 to the power z, minus 1)."),
-    "tiles_bad_point": ("点击位置无效（经度 {lon}，纬度 {lat}，缩放级别 {zoom}）。应为有限的经纬度"
-                        "（纬度在 ±85° 以内）和 0 到 {max_zoom} 之间的缩放级别。",
-                        "Invalid click position (longitude {lon}, latitude {lat}, zoom {zoom}). Expected a finite "
-                        "longitude/latitude (latitude within ±85°) and a zoom from 0 to {max_zoom}."),
-    "tiles_bad_datum": ("未知的底图基准 {datum}。应为以下之一：{expected}。",
-                        "Unknown basemap datum {datum}. Expected one of: {expected}."),
-    "tiles_crs": ("矢量瓦片需要经纬度图层（EPSG:4326），但图层坐标系为 {crs}。请先用 gis.crs.to_storage 转换。",
-                  "Vector tiles need a longitude/latitude layer (EPSG:4326), but the layer is in {crs}. "
-                  "Fix: reproject it with gis.crs.to_storage first."),
-    "tiles_not_polygons": ("矢量瓦片只支持面图层，但图层含有 {kinds}。请只传入面（Polygon/MultiPolygon）要素。",
-                           "Vector tiles support polygon layers only, but the layer holds {kinds}. Fix: pass "
-                           "Polygon/MultiPolygon features only."),
-    "tiles_no_id_field": ("图层没有编号字段 {field}。现有字段：{columns}。请指定每个要素唯一编号所在的字段。",
-                          "The layer has no id field {field}. Its fields: {columns}. Fix: name the field that "
-                          "holds each feature's unique id."),
-    "tiles_values_shape": ("分类数组应为每个要素一个 0 到 255 的整数（{expected} 个），但收到 {received}。",
-                           "The class array must hold one integer from 0 to 255 per feature ({expected}), but "
-                           "received {received}."),
+    "tiles_out_of_range": (
+        "瓦片 {z}/{x}/{y} 不存在。缩放级别应在 0 到 {max_zoom} 之间，x 和 y 应在 0 到 "
+        "{max_index} 之间（2 的 z 次方减 1）。",
+        "There is no tile {z}/{x}/{y}. Expected a zoom from 0 to {max_zoom}, and x and y from "
+        "0 to {max_index} (2 to the power z, minus 1).",
+    ),
+    "tiles_bad_point": (
+        "点击位置无效（经度 {lon}，纬度 {lat}，缩放级别 {zoom}）。应为有限的经纬度"
+        "（纬度在 ±85° 以内）和 0 到 {max_zoom} 之间的缩放级别。",
+        "Invalid click position (longitude {lon}, latitude {lat}, zoom {zoom}). Expected a finite "
+        "longitude/latitude (latitude within ±85°) and a zoom from 0 to {max_zoom}.",
+    ),
+    "tiles_bad_datum": (
+        "未知的底图基准 {datum}。应为以下之一：{expected}。",
+        "Unknown basemap datum {datum}. Expected one of: {expected}.",
+    ),
+    "tiles_crs": (
+        "矢量瓦片需要经纬度图层（EPSG:4326），但图层坐标系为 {crs}。请先用 gis.crs.to_storage 转换。",
+        "Vector tiles need a longitude/latitude layer (EPSG:4326), but the layer is in {crs}. "
+        "Fix: reproject it with gis.crs.to_storage first.",
+    ),
+    "tiles_not_polygons": (
+        "矢量瓦片只支持面图层，但图层含有 {kinds}。请只传入面（Polygon/MultiPolygon）要素。",
+        "Vector tiles support polygon layers only, but the layer holds {kinds}. Fix: pass "
+        "Polygon/MultiPolygon features only.",
+    ),
+    "tiles_no_id_field": (
+        "图层没有编号字段 {field}。现有字段：{columns}。请指定每个要素唯一编号所在的字段。",
+        "The layer has no id field {field}. Its fields: {columns}. Fix: name the field that "
+        "holds each feature's unique id.",
+    ),
+    "tiles_values_shape": (
+        "分类数组应为每个要素一个 0 到 255 的整数（{expected} 个），但收到 {received}。",
+        "The class array must hold one integer from 0 to 255 per feature ({expected}), but received {received}.",
+    ),
     # layers
     "layer_district": ("普陀区界", "Putuo District"),
     "layer_clusters": ("南北区块", "Clusters"),
@@ -60,8 +88,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "layer_parcels": ("候选地块", "Candidate parcels"),
     "layer_stations": ("地铁站", "Metro stations"),
     "legend": ("图例", "Legend"),
-    "draw_hint": ("用地图左上角的绘图工具画一个多边形或矩形，然后在这里命名并添加。",
-                  "Draw a polygon or rectangle with the tool at the map's top left, then name and add it here."),
+    "draw_hint": (
+        "用地图左上角的绘图工具画一个多边形或矩形，然后在这里命名并添加。",
+        "Draw a polygon or rectangle with the tool at the map's top left, then name and add it here.",
+    ),
     "legend_surface": ("适宜性得分：0（红）→ 1（绿）", "Suitability score: 0 (red) → 1 (green)"),
     # basemaps
     "basemap": ("底图", "Basemap"),
@@ -76,13 +106,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "credit_osm": ("© OpenStreetMap 贡献者", "© OpenStreetMap contributors"),
     "credit_adcode": ("区界 © Vonng/adcode", "District © Vonng/adcode"),
     "credit_metroflow": ("© MetroFlow", "© MetroFlow"),
-    "basemap_local_note": ("本地底图由本应用的服务器提供，不访问外网。", "The local basemap is served by this app's own server; nothing leaves the machine."),
-    "basemap_needs_key": ("天地图需要密钥：在 .streamlit/secrets.toml 中设置 TIANDITU_KEY 或设置同名环境变量。",
-                          "Tianditu needs a key: set TIANDITU_KEY in .streamlit/secrets.toml or the environment."),
-    "basemap_amap_note": ("高德底图为 GCJ-02 坐标：矢量图层已临时偏移以对齐（仅用于显示）。",
-                          "AMap tiles are in GCJ-02: vector layers are shifted to line up (display only)."),
-    "tiles_offline_note": ("离线环境下在线底图无法加载，地图图层仍可正常使用。",
-                           "Online tiles cannot load offline; the map layers still work."),
+    "basemap_local_note": (
+        "本地底图由本应用的服务器提供，不访问外网。",
+        "The local basemap is served by this app's own server; nothing leaves the machine.",
+    ),
+    "basemap_needs_key": (
+        "天地图需要密钥：在 .streamlit/secrets.toml 中设置 TIANDITU_KEY 或设置同名环境变量。",
+        "Tianditu needs a key: set TIANDITU_KEY in .streamlit/secrets.toml or the environment.",
+    ),
+    "basemap_amap_note": (
+        "高德底图为 GCJ-02 坐标：矢量图层已临时偏移以对齐（仅用于显示）。",
+        "AMap tiles are in GCJ-02: vector layers are shifted to line up (display only).",
+    ),
+    "tiles_offline_note": (
+        "离线环境下在线底图无法加载，地图图层仍可正常使用。",
+        "Online tiles cannot load offline; the map layers still work.",
+    ),
     # drawing tools and map panels
     "layer_creek_edge": ("苏州河沿岸区界", "Creek edge of the district line"),
     "map_zoom_in": ("放大", "Zoom in"),
@@ -105,9 +144,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "legend_metro_lines": ("地铁线路（按线路颜色）", "Metro lines (in their colours)"),
     # the bureau's tile service (admin page)
     "tab_basemap": ("底图服务", "Basemap service"),
-    "bm_help": ("设置本单位内网的瓦片服务（如天地图内网节点），所有地图即可选用“单位底图服务”。地址须为 http(s)，含 {{z}}、{{x}}、{{y}}。",
-                "Set the bureau's intranet tile service (an intranet Tianditu node, say); every map then offers "
-                "“The bureau's tile service”. The address is http(s) with {{z}}, {{x}} and {{y}}."),
+    "bm_help": (
+        "设置本单位内网的瓦片服务（如天地图内网节点），所有地图即可选用“单位底图服务”。地址须为 http(s)，含 {{z}}、{{x}}、{{y}}。",
+        "Set the bureau's intranet tile service (an intranet Tianditu node, say); every map then offers "
+        "“The bureau's tile service”. The address is http(s) with {{z}}, {{x}} and {{y}}.",
+    ),
     "bm_none": ("尚未设置单位底图服务。", "No bureau tile service is set."),
     "bm_current": ("当前底图服务：{url}（{datum}）", "Current tile service: {url} ({datum})"),
     "bm_url": ("瓦片地址模板", "Tile URL template"),
@@ -127,6 +168,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "road_expressway": ("高速公路", "Expressway"),
     "road_urban_expressway": ("城市快速路（高架）", "Urban expressway (elevated)"),
     "road_arterial": ("主干道", "Arterial road"),
-    **{f"metro_line_{ref}": (f"{ref}号线", f"Line {ref}") for ref in
-     ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18")},
+    **{
+        f"metro_line_{ref}": (f"{ref}号线", f"Line {ref}")
+        for ref in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18")
+    },
 }

@@ -18,32 +18,53 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cmp_stations": ("覆盖地铁站数", "Stations covered"),
     "cmp_mean_score": ("新增用地平均得分", "Mean score of added land"),
     "cmp_flagged": ("违反硬性规则的地块数", "Parcels breaking a hard rule"),
-    "scen_drawn_not_polygon": ("绘制的范围必须是多边形；收到的是 {found}。", "A drawn area must be a polygon; received {found}."),
-    "scen_unknown_parcels": ("方案“{name}”包含当前地块图层中没有的地块：{ids}。请移除它们，或导入包含它们的地块图层。",
-                             "Scenario '{name}' includes parcels that are not in the current parcel layer: {ids}. "
-                             "Fix: remove them, or load the parcel layer that has them."),
-    "scen_bad_target": ("新子园归属 {target} 需要指定北区块或南区块。", "New sub-park target {target} needs the north or south cluster."),
+    "scen_drawn_not_polygon": (
+        "绘制的范围必须是多边形；收到的是 {found}。",
+        "A drawn area must be a polygon; received {found}.",
+    ),
+    "scen_unknown_parcels": (
+        "方案“{name}”包含当前地块图层中没有的地块：{ids}。请移除它们，或导入包含它们的地块图层。",
+        "Scenario '{name}' includes parcels that are not in the current parcel layer: {ids}. "
+        "Fix: remove them, or load the parcel layer that has them.",
+    ),
+    "scen_bad_target": (
+        "新子园归属 {target} 需要指定北区块或南区块。",
+        "New sub-park target {target} needs the north or south cluster.",
+    ),
     "cmp_count": ("一次可比较 1–4 个方案；收到 {count} 个。", "Compare 1 to 4 scenarios at a time; received {count}."),
-    "sug_budget_invalid": ("面积上限必须大于 0 km²；收到 {budget}。", "The area budget must be above 0 km²; received {budget}."),
+    "sug_budget_invalid": (
+        "面积上限必须大于 0 km²；收到 {budget}。",
+        "The area budget must be above 0 km²; received {budget}.",
+    ),
     "sug_objective_invalid": ("未知目标 {objective}。", "Unknown objective {objective}."),
     "sug_no_candidates": ("没有通过全部硬性规则的候选地块。", "No candidate parcel passes every hard rule."),
-    "sug_zone_unreachable": ("园区 {tol:,.0f} 米范围内可连通的{zone}用地只有 {have:.3f} km²，少于要求的 {asked:.3f} km²。"
-                             "请降低该最低要求，或增大合并容差。",
-                             "{zone} land reachable within {tol:,.0f} m of the park: {have:.3f} km² < {asked:.3f} km² asked. "
-                             "Relax: lower that minimum, or raise the merge tolerance."),
-    "sug_zone_over_budget": ("{zone}最低要求 {asked:.3f} km² 超过了面积上限 {budget:.3f} km²。请提高上限或降低最低要求。",
-                             "The {zone} minimum of {asked:.3f} km² exceeds the area budget of {budget:.3f} km². "
-                             "Relax: raise the budget or lower the minimum."),
-    "sug_mins_over_budget": ("各布局区最低要求合计 {total:.3f} km²，超过了面积上限 {budget:.3f} km²（同一地块可同时计入多个区时仍可能满足）。",
-                             "The zone minimums add up to {total:.3f} km², above the area budget of {budget:.3f} km² "
-                             "(only land that lies in several zones at once could meet them)."),
-    "sug_infeasible_combined": ("在 {budget:.3f} km² 上限内、且与园区连续（容差 {tol:,.0f} 米）的地块组合无法同时满足所有最低要求。"
-                                "请降低某一最低要求，或提高面积上限。",
-                                "No parcel set within the {budget:.3f} km² budget and contiguous with the park (tolerance "
-                                "{tol:,.0f} m) meets every minimum at once. Relax: lower a minimum or raise the budget."),
-    "sug_time_limit": ("求解在 {seconds:.0f} 秒内未找到可行解。请缩小问题（降低最低要求或减少候选地块）后重试。",
-                       "The solver found no solution within {seconds:.0f} s. Make the problem smaller (lower the minimums "
-                       "or fewer candidates) and try again."),
+    "sug_zone_unreachable": (
+        "园区 {tol:,.0f} 米范围内可连通的{zone}用地只有 {have:.3f} km²，少于要求的 {asked:.3f} km²。"
+        "请降低该最低要求，或增大合并容差。",
+        "{zone} land reachable within {tol:,.0f} m of the park: {have:.3f} km² < {asked:.3f} km² asked. "
+        "Relax: lower that minimum, or raise the merge tolerance.",
+    ),
+    "sug_zone_over_budget": (
+        "{zone}最低要求 {asked:.3f} km² 超过了面积上限 {budget:.3f} km²。请提高上限或降低最低要求。",
+        "The {zone} minimum of {asked:.3f} km² exceeds the area budget of {budget:.3f} km². "
+        "Relax: raise the budget or lower the minimum.",
+    ),
+    "sug_mins_over_budget": (
+        "各布局区最低要求合计 {total:.3f} km²，超过了面积上限 {budget:.3f} km²（同一地块可同时计入多个区时仍可能满足）。",
+        "The zone minimums add up to {total:.3f} km², above the area budget of {budget:.3f} km² "
+        "(only land that lies in several zones at once could meet them).",
+    ),
+    "sug_infeasible_combined": (
+        "在 {budget:.3f} km² 上限内、且与园区连续（容差 {tol:,.0f} 米）的地块组合无法同时满足所有最低要求。"
+        "请降低某一最低要求，或提高面积上限。",
+        "No parcel set within the {budget:.3f} km² budget and contiguous with the park (tolerance "
+        "{tol:,.0f} m) meets every minimum at once. Relax: lower a minimum or raise the budget.",
+    ),
+    "sug_time_limit": (
+        "求解在 {seconds:.0f} 秒内未找到可行解。请缩小问题（降低最低要求或减少候选地块）后重试。",
+        "The solver found no solution within {seconds:.0f} s. Make the problem smaller (lower the minimums "
+        "or fewer candidates) and try again.",
+    ),
     # scenarios page
     "scen_title": ("扩区方案：纳入地块、比较、保存与建议", "Expansion scenarios: add parcels, compare, save, suggest"),
     "layer_scenario_parcels": ("候选地块（方案）", "Candidate parcels (scenario)"),
@@ -75,8 +96,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "tab_compare": ("比较", "Compare"),
     "tab_suggest": ("智能建议", "Suggest"),
     "tab_transfer": ("导入导出", "Import / export"),
-    "scen_click_hint": ("点击地图上的候选地块即可纳入或移出；也可在下表中勾选。",
-                        "Click a candidate parcel on the map to add or remove it, or tick it in the table."),
+    "scen_click_hint": (
+        "点击地图上的候选地块即可纳入或移出；也可在下表中勾选。",
+        "Click a candidate parcel on the map to add or remove it, or tick it in the table.",
+    ),
     "scen_add_drawn": ("把绘制的范围加入方案", "Add the drawn area to the scenario"),
     "scen_drawn_name": ("手绘范围名称", "Name of the drawn area"),
     "scen_assign": ("新增地块归属", "Where the added land goes"),
@@ -104,12 +127,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "sug_obj_score_area": ("得分×面积之和最大", "Highest score × area"),
     "sug_run": ("计算建议", "Suggest"),
     "sug_accept": ("采纳为新方案", "Accept as a new scenario"),
-    "sug_result": ("精确整数规划（HiGHS）选出 {n} 个地块，新增 {km2:.3f} km²，目标值 {objective:.3f}。",
-                   "Exact integer programme (HiGHS): {n} parcels, {km2:.3f} km² added, objective {objective:.3f}."),
+    "sug_result": (
+        "精确整数规划（HiGHS）选出 {n} 个地块，新增 {km2:.3f} km²，目标值 {objective:.3f}。",
+        "Exact integer programme (HiGHS): {n} parcels, {km2:.3f} km² added, objective {objective:.3f}.",
+    ),
     "sug_name": ("建议方案", "Suggested scenario"),
-    "sug_intro": ("在面积上限内选出得分最高、且与现有园区连续（经由被选地块相连，容差内）的地块组合；只考虑通过全部硬性规则的地块。",
-                  "Chooses the highest-scoring set of parcels within the budget that stays contiguous with the park "
-                  "(linked through chosen parcels, within the tolerance); only parcels passing every hard rule are considered."),
+    "sug_intro": (
+        "在面积上限内选出得分最高、且与现有园区连续（经由被选地块相连，容差内）的地块组合；只考虑通过全部硬性规则的地块。",
+        "Chooses the highest-scoring set of parcels within the budget that stays contiguous with the park "
+        "(linked through chosen parcels, within the tolerance); only parcels passing every hard rule are considered.",
+    ),
     "xfer_export": ("下载所选方案（GeoPackage）", "Download the chosen scenarios (GeoPackage)"),
     "xfer_import": ("导入方案文件（GeoPackage）", "Import scenarios (GeoPackage)"),
     "xfer_imported": ("已导入：", "Imported: "),
@@ -118,22 +145,31 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "scen_new_name": ("新子园名称", "New sub-park name"),
     "f_piece": ("地块/范围", "Piece"),
     "cmp_placeholder": ("选择方案", "Pick scenarios"),
-    "cmp_hint_pick": ("至少选择两个方案（可包含当前未保存的方案）。", "Pick at least two scenarios (the current, unsaved one counts)."),
+    "cmp_hint_pick": (
+        "至少选择两个方案（可包含当前未保存的方案）。",
+        "Pick at least two scenarios (the current, unsaved one counts).",
+    ),
     "sug_infeasible": ("按当前条件找不到可行的地块组合：", "No parcel set meets these conditions:"),
-    "sug_greedy": ("对照：贪心基线（不考虑布局区最低要求）选出 {n} 个地块，新增 {km2:.3f} km²，目标值 {objective:.3f}。",
-                   "For comparison, the greedy baseline (ignores the zone minimums): {n} parcels, {km2:.3f} km² added, "
-                   "objective {objective:.3f}."),
+    "sug_greedy": (
+        "对照：贪心基线（不考虑布局区最低要求）选出 {n} 个地块，新增 {km2:.3f} km²，目标值 {objective:.3f}。",
+        "For comparison, the greedy baseline (ignores the zone minimums): {n} parcels, {km2:.3f} km² added, "
+        "objective {objective:.3f}.",
+    ),
     "hist_version": ("版本", "Version"),
     "hist_saved": ("保存时间（北京时间）", "Saved (Beijing time)"),
     "hist_author": ("保存人", "Saved by"),
     "hist_changes": ("变化", "What changed"),
-    "help_counts": ("共 {n} 个地块：{passing} 个通过全部硬性规则，{failing} 个未通过。当前权重：",
-                    "{n} parcels: {passing} pass every hard rule, {failing} fail. Weights:"),
+    "help_counts": (
+        "共 {n} 个地块：{passing} 个通过全部硬性规则，{failing} 个未通过。当前权重：",
+        "{n} parcels: {passing} pass every hard rule, {failing} fail. Weights:",
+    ),
     "layer_scenario_new": ("方案新增地块", "Parcels the scenario adds"),
     # conflicts and history
     "scen_from_version": ("基于第 {version} 版修改", "editing from version {version}"),
-    "scen_viewer_note": ("只读账号不能保存方案；需要编辑权限时请联系管理员。",
-                         "Viewers cannot save scenarios; ask an administrator for editor rights."),
+    "scen_viewer_note": (
+        "只读账号不能保存方案；需要编辑权限时请联系管理员。",
+        "Viewers cannot save scenarios; ask an administrator for editor rights.",
+    ),
     "conflict_branch": ("另存为新方案（保留对方的版本）", "Save as a new scenario (keep theirs)"),
     "conflict_overwrite": ("已核对，覆盖保存（基于第 {version} 版）", "Reviewed: save over version {version}"),
     "conflict_cancel": ("暂不保存", "Not now"),
