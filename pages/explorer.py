@@ -15,6 +15,7 @@ from text.messages import t
 
 SELECT = "home_subpark"  # the sub-park select box (its key carries the language)
 FOCUS = "home_focus"  # (sub-park id, n): the map zooms to it when n changes
+UNKNOWN_LINK = "home_unknown_link"  # a deep link to no sub-park or parcel, said once
 LINKED = "home_deep_link"  # the ?subpark= / ?parcel= of the session's first run (later changes are the page's own)
 PARCEL = "home_parcel"  # the parcel whose card the panel shows (instead of a sub-park's)
 
@@ -67,9 +68,14 @@ def page() -> None:
         elif linked and st.query_params.get("parcel") == linked and explore.has_parcel(ds, linked):
             st.session_state[PARCEL] = linked
             _focus(f"parcel:{linked}")
+        elif linked:  # /?subpark=S99: said once, never silently ignored
+            st.session_state[UNKNOWN_LINK] = str(linked)[:40]
 
     st.title(t("app_title", lang))
     st.caption(t("app_subtitle", lang) + " · " + t("demo_banner", lang))
+    unknown = st.session_state.pop(UNKNOWN_LINK, None)
+    if unknown:
+        st.warning(t("link_unknown", lang, id=state.md(unknown)), icon=":material/link_off:")
     c1, c2 = st.columns([1, 2])
     ws, _ = state.workspace()
     choices = basemap_choices(ws)

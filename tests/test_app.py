@@ -102,6 +102,21 @@ def test_deep_link_opens_the_subpark(monkeypatch, tmp_path):
     assert spec["selected"]["id"] == "N02" and spec["focus"]["bounds"]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_deep_link_to_nothing_says_so_once(monkeypatch, tmp_path, lang):
+    """/?subpark=S99 was silently ignored: the page now says the link names nothing of this data (once)."""
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params["subpark"] = "S99**"
+    app.session_state["lang"] = lang
+    app.run()
+    warnings = [w.value for w in app.warning]
+    assert len(warnings) == 1 and "S99" in warnings[0] and r"\*\*" in warnings[0]  # the id shown as typed
+    assert ("不是本数据中的子园" if lang == "zh" else "no sub-park or candidate parcel") in warnings[0]
+    app.run()
+    assert not app.warning  # said once
+
+
 def test_basemap_choices(at):
     at.selectbox(key="basemap@zh").select("amap").run()
     spec = maps(at)["home"]

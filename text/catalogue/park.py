@@ -28,6 +28,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # explorer and indicators pages
     "search_subpark": ("查找子园", "Find a sub-park"),
     "search_placeholder": ("选择或输入子园名称", "Pick or type a sub-park name"),
+    "link_unknown": (
+        "链接中的编号“{id}”不是本数据中的子园或候选地块，已显示整个园区。请在上方选择子园，或检查链接。",
+        "The link names '{id}', which is no sub-park or candidate parcel of this data; the whole park is shown. "
+        "Pick a sub-park above, or check the link.",
+    ),
     "panel_hint": (
         "点击地图上的子园，或在上方选择，查看详情。",
         "Click a sub-park on the map, or pick one above, to see its facts.",
