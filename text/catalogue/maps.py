@@ -111,8 +111,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The local basemap is served by this app's own server; nothing leaves the machine.",
     ),
     "basemap_needs_key": (
-        "天地图需要密钥：在 .streamlit/secrets.toml 中设置 TIANDITU_KEY 或设置同名环境变量。",
-        "Tianditu needs a key: set TIANDITU_KEY in .streamlit/secrets.toml or the environment.",
+        "天地图需要本单位的密钥，请联系系统管理员配置；在此之前可使用其他底图。",
+        "Tianditu needs the bureau's key: ask your administrator to set it up; meanwhile use another basemap.",
     ),
     "basemap_amap_note": (
         "高德底图为 GCJ-02 坐标：矢量图层已临时偏移以对齐（仅用于显示）。",
