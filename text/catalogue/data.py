@@ -114,7 +114,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "run `python -m gis validate FOLDER`, and once it passes start the app with PUTUO_DATA_DIR pointing to it.",
     ),
     "data_validation": ("数据检查", "Data check"),
-    "data_valid": ("全部不变量通过。", "All invariants hold."),
+    "data_valid": (
+        "数据检查全部通过：14 个子园、北 6 南 8、互不重叠、均在区界内、总面积符合规划。",
+        "Every data check passes: 14 sub-parks, 6 north and 8 south, no overlaps, all inside the district, the "
+        "total area as planned.",
+    ),
     "data_licences": (
         "许可与致谢：道路、轨道交通线路和大部分地铁站 © OpenStreetMap 贡献者，ODbL 1.0"
         "（Geofabrik 上海数据 2026-07-28）；区界 © Vonng/adcode（高德数据，2016），CC BY 4.0；"

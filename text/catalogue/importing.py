@@ -180,8 +180,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{file}: cannot transform from {crs} to WGS84 ({reason}). Choose another coordinate system.",
     ),
     "imp_outside_shanghai": (
-        "{file}：按 {crs} 读取后，有 {count} 个要素位于上海以外（范围 {extent}）。坐标系是否正确？"
-        "经纬度是否颠倒（lat/lon swapped）？",
+        "{file}：按 {crs} 读取后，有 {count} 个要素位于上海以外（范围 {extent}）。坐标系是否正确？经度和纬度是否颠倒？",
         "{file}: {count} feature(s) lie outside Shanghai once read as {crs} (extent {extent}). "
         "Is the CRS right, or are lat/lon swapped?",
     ),
@@ -321,7 +320,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The DXF declares code page {declared} but its text is {used}; read as {used}.",
     ),
     "imp_note_no_cpg": (
-        "压缩包中没有 .cpg 文件：属性文字按 {encoding} 解码（decoded as {encoding}）。",
+        "压缩包中没有 .cpg 文件：属性文字已按 {encoding} 编码读取。",
         "No .cpg in the archive: attribute text decoded as {encoding}.",
     ),
     "imp_note_cpg_wrong": (
