@@ -122,10 +122,13 @@ def _preview(
 
 def _reading(upload: imp.Upload, lang: str) -> tuple[str | None, tuple[str, str] | None]:
     """How to read the file: its coordinate system (None: detect it) and, for a table, its x and y columns."""
-    labels = {"auto": t("imp_crs_auto", lang), "custom": t("imp_crs_custom", lang), "SWAP": t("imp_crs_swap", lang)}
+    labels = {"auto": t("imp_crs_auto", lang), "custom": t("imp_crs_custom", lang)}
     c1, c2 = st.columns(2)
     choice = c1.selectbox(
-        t("imp_crs", lang), imp.CRS_CHOICES, key=state.lkey(CRS), format_func=lambda c: labels.get(c, c)
+        t("imp_crs", lang),
+        imp.CRS_CHOICES,
+        key=state.lkey(CRS),
+        format_func=lambda c: labels.get(c) or imp.crs_name(c, lang),
     )
     custom = c2.text_input(t("imp_proj", lang), key="imp_proj", disabled=choice != "custom", max_chars=2000)
     crs = imp.crs_choice(choice, custom, file=upload.name)
@@ -158,7 +161,7 @@ def _detected(pv: imp.Preview, lang: str) -> bool:
     st.subheader(t("imp_detected", lang))
     d1, d2, d3, d4 = st.columns(4)
     d1.metric(t("imp_features", lang), f"{len(result.gdf):,}")
-    d2.metric(t("imp_source_crs", lang), result.source_crs)
+    d2.metric(t("imp_source_crs", lang), imp.crs_name(result.source_crs, lang))
     d3.metric(t("imp_encoding", lang), result.encoding)
     d4.metric(
         t("imp_geomtypes", lang),
@@ -173,8 +176,10 @@ def _detected(pv: imp.Preview, lang: str) -> bool:
     if result.needs_confirmation:
         st.warning(t("imp_guess_warning", lang), icon="⚠️")
         for code, why in result.crs_candidates[:4]:
-            st.text(f"· {code}{t('colon', lang)}{why.text(lang)}")
-        confirmed = st.checkbox(t("imp_confirm_guess", lang, crs=result.source_crs), key="imp_confirm_crs")
+            st.text(f"· {imp.crs_name(code, lang)}{t('colon', lang)}{why.text(lang)}")
+        confirmed = st.checkbox(
+            t("imp_confirm_guess", lang, crs=imp.crs_name(result.source_crs, lang)), key="imp_confirm_crs"
+        )
     if pv.datum is not None and pv.datum.shifted and pv.datum.message is not None:
         st.warning(state.md(pv.datum.message.text(lang)), icon="🧭")
         st.button(

@@ -284,3 +284,14 @@ def target_fields(kind: str) -> tuple[str, ...]:
     from ingest.mapping import TARGET_FIELDS
 
     return tuple(TARGET_FIELDS[kind])
+
+
+def crs_name(crs: str, lang: str) -> str:
+    """A coordinate system as an official reads it: ``EPSG:4549`` -> "CGCS2000 / 3度带 中央经线 120°E（EPSG:4549）",
+    ``GCJ-02`` -> "GCJ-02 火星坐标（高德、腾讯）"; another CRS by its own name (the text itself when unknown)."""
+    from text.messages import CATALOGUE
+
+    key = f"crs_name_{crs}"
+    if key in CATALOGUE:
+        return t(key, lang)
+    return crs

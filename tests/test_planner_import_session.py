@@ -240,3 +240,15 @@ def test_a_plan_is_never_one_of_another_preview(ds, parcel_upload):
         planned = imp.plan(ds, up, pv, kind="parcels", mapping=mapping, mode="merge")
         assert planned.mapped.to_crs("EPSG:4549").area.iloc[0] == pytest.approx(size * size, rel=1e-6), i
         del pv, planned
+
+
+def test_coordinate_systems_are_named_as_officials_read_them():
+    from planner.import_session import CRS_CHOICES, crs_name
+
+    for lang in ("zh", "en"):
+        for choice in (c for c in CRS_CHOICES if c not in ("auto", "custom")):
+            name = crs_name(choice, lang)
+            assert name != choice and (choice.removeprefix("EPSG:") in name or not choice.startswith("EPSG"))
+    assert crs_name("EPSG:4549", "zh") == "CGCS2000 / 3度带 中央经线 120°E（EPSG:4549）"
+    assert crs_name("SWAP", "zh") == "纬度/经度顺序颠倒" and "SWAP" not in crs_name("SWAP", "en")
+    assert crs_name("EPSG:32651", "en") == "EPSG:32651"  # another system: its code as given

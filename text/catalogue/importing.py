@@ -358,7 +358,31 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "imp_crs": ("坐标系", "Coordinate system"),
     "imp_crs_auto": ("自动（文件声明或按坐标猜测）", "Automatic (from the file, or guessed)"),
     "imp_crs_custom": ("其他（EPSG 代码或 PROJ 字符串）", "Other (EPSG code or PROJ string)"),
-    "imp_crs_swap": ("纬度/经度顺序颠倒", "Latitude/longitude swapped"),
+    "crs_name_EPSG:4326": ("WGS 84 经纬度（EPSG:4326）", "WGS 84 lon/lat (EPSG:4326)"),
+    "crs_name_EPSG:4490": ("CGCS2000 经纬度（EPSG:4490）", "CGCS2000 lon/lat (EPSG:4490)"),
+    "crs_name_EPSG:4549": (
+        "CGCS2000 / 3度带 中央经线 120°E（EPSG:4549）",
+        "CGCS2000 / 3-degree GK CM 120E (EPSG:4549)",
+    ),
+    "crs_name_EPSG:4550": (
+        "CGCS2000 / 3度带 中央经线 123°E（EPSG:4550）",
+        "CGCS2000 / 3-degree GK CM 123E (EPSG:4550)",
+    ),
+    "crs_name_EPSG:4528": (
+        "CGCS2000 / 3度带 第 40 带，带号前缀（EPSG:4528）",
+        "CGCS2000 / 3-degree GK zone 40, with zone prefix (EPSG:4528)",
+    ),
+    "crs_name_EPSG:4529": (
+        "CGCS2000 / 3度带 第 41 带，带号前缀（EPSG:4529）",
+        "CGCS2000 / 3-degree GK zone 41, with zone prefix (EPSG:4529)",
+    ),
+    "crs_name_EPSG:4499": (
+        "CGCS2000 / 6度带 第 21 带，带号前缀（EPSG:4499）",
+        "CGCS2000 / 6-degree GK zone 21, with zone prefix (EPSG:4499)",
+    ),
+    "crs_name_GCJ-02": ("GCJ-02 火星坐标（高德、腾讯）", "GCJ-02 (AMap, Tencent)"),
+    "crs_name_BD-09": ("BD-09（百度）", "BD-09 (Baidu)"),
+    "crs_name_SWAP": ("纬度/经度顺序颠倒", "Latitude/longitude swapped"),
     "imp_proj": ("EPSG 代码或 PROJ 字符串", "EPSG code or PROJ string"),
     "imp_x": ("经度 / x 列", "Longitude / x column"),
     "imp_y": ("纬度 / y 列", "Latitude / y column"),
