@@ -17,6 +17,7 @@ import shapely
 from gis.crs import shift_geometries, to_metric, to_storage
 from gis.settings import SETTINGS
 from layers.registry import LayerSpec, resolve_field
+from text.display import metro_lines_text
 from text.messages import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,6 +244,8 @@ def layer_document(
         frame = shift_geometries(frame, source="wgs84", target=datum)  # type: ignore[arg-type]
     if "area_m2" in frame.columns:
         frame = frame.assign(area_ha=pd.to_numeric(frame["area_m2"], errors="coerce") / 10_000.0)
+    if "lines" in frame.columns and spec.kind == "point":  # a station's lines: "1|3|4" -> 1号线、3号线、4号线
+        frame = frame.assign(lines=[metro_lines_text(v, lang) for v in frame["lines"]])
     wanted = list(dict.fromkeys(f for f, _ in spec.tooltip + spec.popup))
     columns = {f: resolve_field(f, lang, frame.columns) for f in wanted}
     fields = [f for f in wanted if columns[f] is not None]

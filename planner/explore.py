@@ -14,7 +14,7 @@ from layers.webmap import MapJson, MapSpec, bounds_of, layer_ref, legend_entries
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, selection_ref
 from planner.urls import layer_url
-from text.display import data_text, name_col
+from text.display import data_text, metro_lines_text, name_col
 from text.messages import t
 from tiles.cache import BoundedCache
 
@@ -102,7 +102,7 @@ def subpark_card(ds: DataSet, subpark_id: str, *, lang: str) -> SubparkCard:
             stations=pd.DataFrame(
                 {
                     t("f_name", lang): stn[name_col(lang)].astype(str),
-                    t("f_lines", lang): stn["lines"].astype(str) if "lines" in stn else "",
+                    t("f_lines", lang): [metro_lines_text(v, lang) for v in stn["lines"]] if "lines" in stn else "",
                     t("f_dist_m", lang): stn["dist_m"].round(0).astype(int),
                 }
             ),

@@ -216,3 +216,13 @@ def test_unknown_version_is_404_and_bad_parameters_400(client):
     path = f"/api/layer/{ds.version}/subparks"
     assert client.get(http.signed_url(path, lang="fr", datum="wgs84")).status_code == 400
     assert client.get(http.signed_url(path, lang="zh", datum="utm")).status_code == 400
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "1号线、3号线、4号线"), ("en", "Line 1, Line 3, Line 4")])
+def test_a_stations_lines_read_as_line_names_not_codes(data, lang, shown):
+    """Stations carried "1|3|4" into the tooltip and popup; they say the lines' names in the user's language."""
+    doc = layer_document(get_spec("stations"), data.stations, lang=lang)
+    strings = doc["s"]
+    lines_at = doc["fields"].index("lines")
+    texts = {strings[f[3][lines_at]] for f in doc["f"]}
+    assert shown in texts and not any("|" in text for text in texts)

@@ -40,3 +40,13 @@ def person(name: Any, lang: str) -> str:
 def name_col(lang: str) -> str:
     """The attribute column holding a feature's name in ``lang``."""
     return "name_en" if lang == "en" else "name_zh"
+
+
+def metro_lines_text(value: Any, lang: str) -> str:
+    """A station's lines as an official reads them: ``"1|3|4"`` -> "1号线、3号线、4号线" / "Line 1, Line 3, Line 4"
+    (a line the catalogue does not name is shown as written)."""
+    if _missing(value):
+        return ""
+    refs = [r.strip() for r in str(value).replace(";", "|").replace(",", "|").split("|") if r.strip()]
+    names = [t(f"metro_line_{r}", lang) for r in refs]
+    return t("list_sep", lang).join(names)
