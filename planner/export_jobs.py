@@ -28,7 +28,7 @@ from layers.webmap import (
 )
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
-from planner.maps import context_refs, data_credits, park_refs
+from planner.maps import context_legend, context_refs, data_credits, park_refs
 from planner.scenario_edit import metrics as scenario_metrics
 from text.messages import t
 
@@ -248,7 +248,9 @@ def offline_html(ds: DataSet, *, lang: str) -> bytes:
             basemap={"tiles": [], "datum": "wgs84"},
             fit=bounds_of(ds.park.district),
             legend_title=t("legend", lang),
-            legend=legend_entries([get_spec(i) for i in ids], lang=lang),
+            # as the home map's: one entry for the metro lines drawn, not every line colour the app knows
+            legend=context_legend(ds, lang=lang)
+            + legend_entries([get_spec(i) for i in ids if i not in {s.id for s in CONTEXT_LAYERS}], lang=lang),
         )
     )
     return standalone_html(spec, title=t("app_title", lang)).encode("utf-8")

@@ -145,6 +145,10 @@ def test_report_and_offline_map(ds, ev, scores, scenario, layers):
     html = jobs.offline_html(ds, lang="zh").decode("utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") and "桃浦智创城" in html
     assert not re.search(r"<script[^>]+src=[\"']https?://", html)  # nothing fetched from the network
+    drawn = set(ds.layer("metro_lines")["ref"].astype(str)) if "ref" in ds.layer("metro_lines") else set()
+    for ref in ("5", "6", "16", "18"):  # lines the data does not hold are not in the legend
+        if ref not in drawn:
+            assert not re.search(rf"(?<![0-9]){ref}号线", html)
     spec = jobs.view_map(ds, lang="en")
     assert spec["report_view"] is True and spec["map_key"] == "print_view"
 
