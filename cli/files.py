@@ -14,12 +14,12 @@ import re
 import stat
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gis.errors import ExportError, FileTooLargeError, PlannerError, ReadError, SchemaError
 from gis.settings import SETTINGS
+from text.clock import beijing_today
 from text.messages import Message, msg
 
 #: Output file endings -> export format.
@@ -242,7 +242,7 @@ def convert(args: argparse.Namespace) -> int:
             title=args.title or stem,
             source=f"{src.name} ({result.source_crs})",
             accuracy=f"as supplied in {src.name}",
-            exported=date.today().isoformat(),
+            exported=beijing_today(),
         )
         data = _export(result.gdf, fmt, stem=stem, target=args.to, encoding=args.encoding.upper(), meta=meta)
         _write_new(out, data, force=args.force)

@@ -38,6 +38,7 @@ import shapely
 from gis.crs import shift_geometries, to_storage
 from gis.errors import ExportError
 from text.clip import truncate_to_bytes
+from text.clock import beijing_today
 
 #: Name and definitions of the CRS written for GCJ-02 data. GCJ-02 is no EPSG system and no datum PROJ can
 #: transform: it is written as an engineering CRS (WKT1: LOCAL_CS), so GDAL/QGIS/PROJ refuse to "transform" it to
@@ -109,7 +110,7 @@ class ExportMeta:
             f"title: {self.title}",
             f"source: {self.source}",
             f"accuracy: {self.accuracy}",
-            f"exported: {self.exported or date.today().isoformat()}",
+            f"exported: {self.exported or beijing_today()}",
             f"crs: {crs_label}",
         ]
 
@@ -613,7 +614,7 @@ def _layer_table(gdf: gpd.GeoDataFrame, *, target: str, geometry: str, meta: Exp
     else:
         raise ExportError("exp_csv_geometry", geometry=str(geometry))
     frame["_crs"] = TARGETS[target][2]
-    frame["_exported"] = meta.exported if meta and meta.exported else date.today().isoformat()
+    frame["_exported"] = meta.exported if meta and meta.exported else beijing_today()
     return frame
 
 

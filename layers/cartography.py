@@ -19,7 +19,6 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -44,6 +43,8 @@ from matplotlib.typing import RcKeyType
 from gis.crs import METRIC_CRS, to_metric
 from gis.errors import CartographyError
 from layers.registry import LayerSpec, resolve_field
+from text.clock import beijing_today
+from text.display import person
 from text.messages import t
 from tiles.sources import TileSource, mosaic
 
@@ -123,7 +124,7 @@ class PrintSpec:
     labels: bool = True
     note: str = ""
     author: str = ""
-    made: str = field(default_factory=lambda: date.today().isoformat())
+    made: str = field(default_factory=beijing_today)
     unit: str = ""
     approval: str = ""
     scale: int | None = None
@@ -693,7 +694,7 @@ def kv_table(
 def title_block_rows(spec: PrintSpec, *, denominator: int, sources: str, gamma: float) -> list[tuple[str, str]]:
     """The rows of the title block (图名, 制图单位, 制图日期, 数据来源, 坐标系, 比例尺, 审图号)."""
     lang = spec.lang
-    made = spec.made + (f" · {t('print_maker', lang)} {spec.author}" if spec.author else "")
+    made = spec.made + (f" · {t('print_maker', lang)} {person(spec.author, lang)}" if spec.author else "")
     rows = [
         (t("print_tb_title", lang), spec.title or "—"),
         (t("print_tb_unit", lang), spec.unit or "—"),

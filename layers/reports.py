@@ -29,7 +29,7 @@ from layers.cartography import (
     wrap_text,
 )
 from layers.registry import SCENARIO_NEW, LayerSpec, get_spec
-from text.display import name_col
+from text.display import name_col, person
 from text.messages import industry_label, t
 from tiles.sources import TileSource
 
@@ -428,7 +428,9 @@ def scenario_report_figures(
         cols = len(card.columns)
         widths = (0.3,) + tuple(0.7 / max(cols - 1, 1) for _ in range(cols - 1)) if cols > 1 else (1.0,)
         blocks.append(Block(t("report_card", lang, name=label), card, widths))
-    footer = f"{t('scen_author', lang)}: {author or '–'} · {t('print_made', lang)} {base.made}"
+    footer = (
+        f"{t('scen_author', lang)}: {person(author, lang) if author else '–'} · {t('print_made', lang)} {base.made}"
+    )
     header = f"{scenario_name} — {t('report_title', lang)}"
     probe = _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)
     figures += _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2, total_pages=1 + len(probe))

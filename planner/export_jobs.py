@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -30,6 +29,7 @@ from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
 from planner.maps import context_legend, context_refs, data_credits, park_refs
 from planner.scenario_edit import metrics as scenario_metrics
+from text.clock import beijing_today
 from text.messages import t
 
 #: Layers offered for export, in menu order (``scored_parcels`` and ``scenario_current`` are derived).
@@ -91,7 +91,7 @@ def export(
     layers: Mapping[str, gpd.GeoDataFrame], *, fmt: str, target: str, encoding: str, lang: str
 ) -> tuple[bytes, str, str]:
     """The chosen layers in one file: (bytes, file name, MIME type). Raises ExportError on a bad choice."""
-    meta = ExportMeta(title=", ".join(layer_label(k, lang) for k in layers), exported=date.today().isoformat())
+    meta = ExportMeta(title=", ".join(layer_label(k, lang) for k in layers), exported=beijing_today())
     return export_layers(dict(layers), fmt=fmt, target=target, encoding=encoding, meta=meta)
 
 

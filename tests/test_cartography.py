@@ -115,6 +115,17 @@ def test_scale_is_the_largest_standard_one_that_shows_the_extent(data, district_
     ) == pytest.approx(5.0)  # 5 m per mm at 1:5,000
 
 
+def test_the_maker_is_named_as_an_official_reads_it(data, district_extent):
+    """The title block said "制图 local:root": a single-user maker reads 本机用户 root, a signed-in one by name."""
+    fig = render(
+        context_frames(data),
+        extent_m=district_extent,
+        spec=PrintSpec(title="张江普陀园", author="local:root", made="2026-12-07"),
+    )
+    texts = _texts(fig)
+    assert any("本机用户 root" in s for s in texts) and not any("local:root" in s for s in texts)
+
+
 def test_official_layout_has_frame_and_title_block(data, district_extent):
     fig = render(
         context_frames(data),

@@ -497,3 +497,14 @@ def test_xlsx_of_a_text_only_layer_opens_in_gdal_with_its_header_and_readable_wi
         for k in range(1, sheet.max_column + 1)
     }
     assert widths["name_zh"] >= 2 * max(len(n) for n in data.roads["name_zh"]) and widths["wkt"] == 60
+
+
+def test_maps_and_exports_are_dated_in_beijing(monkeypatch):
+    """At 01:00 in Beijing (17:00 UTC the day before) the date printed is Beijing's, as the history shows it."""
+    from datetime import UTC, datetime
+
+    from text import clock
+
+    monkeypatch.setattr(clock, "utc_now", lambda: datetime(2026, 12, 6, 17, 0, tzinfo=UTC))
+    assert clock.beijing_today() == "2026-12-07"
+    assert "exported: 2026-12-07" in ExportMeta(title="x").lines("WGS 84")

@@ -16,6 +16,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def beijing_today() -> str:
+    """Today's date in Beijing (ISO ``2026-12-07``): the date printed on maps and exports (the server's clock
+    may run in UTC, eight hours behind the office)."""
+    return utc_now().astimezone(BEIJING).date().isoformat()
+
+
 def to_iso(moment: datetime) -> str:
     """``moment`` as stored: UTC, ISO 8601 with microseconds and 'Z' (text order = time order)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
