@@ -166,7 +166,7 @@ def test_parent_stays_responsive_and_flat_while_a_bomb_runs(tmp_path, bombs):
 
 def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_runs(tmp_path, bombs):
     """One user's upload is a CPU bomb (read in a worker) while another user's page reruns: the rerun's
-    median time stays within twice its median without the bomb."""
+    median time stays within twice its median without the bomb (measured before and after it)."""
     from tests.apptest_util import open_app
 
     app = open_app("pages/parcels.py")
@@ -177,7 +177,7 @@ def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_run
         assert not app.exception, [e.value for e in app.exception]
         return time.perf_counter() - t0
 
-    baseline = statistics.median([rerun_s() for _ in range(7)])
+    before = [rerun_s() for _ in range(7)]
     data = corpus.endless_view_gpkg(tmp_path)
     errors: list[BaseException] = []
     bomb = _bomb_thread(errors, read_upload, "endless.gpkg", data, layer="slow", cpu_s=3, wall_s=10)
@@ -188,4 +188,7 @@ def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_run
     bomb.join()
     assert still_running and len(during) == 7, len(during)
     assert [type(e) for e in errors] == [err.LimitExceededError], errors
+    # the baseline from both sides of the bomb (7 runs before, 7 after): a drift of the machine over the test
+    # (a cache warming, another process) weighs on both sides alike
+    baseline = statistics.median(before + [rerun_s() for _ in range(7)])
     assert statistics.median(during) <= 2 * baseline, (baseline, during)
