@@ -14,6 +14,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("cli.users", "manage local accounts (add, list, disable, passwd)"),
     "audit": ("cli.audit", "verify or export the workspace's audit trail"),
     "review": ("cli.review", "check proposals against the regulatory plan (控规): 合规审查"),
+    "monitor": ("cli.monitor", "the plan's indicators against their targets (实施监测)"),
+    "performance": ("cli.monitor", "land performance (亩均效益) classes of industrial parcels"),
 }
 
 
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(COMMANDS[command][0])
     if command in ("check", "convert"):  # one module serves both
         return int(module.main([command, *rest]))
+    if command in ("monitor", "performance"):
+        return int(getattr(module, command)(rest))
     return int(module.main(rest))
 
 

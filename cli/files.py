@@ -62,7 +62,7 @@ def refuse(exc: PlannerError, lang: str, *, as_json: bool = False) -> int:
     return 2
 
 
-def _read_input(path: Path) -> bytes:
+def read_input(path: Path) -> bytes:
     """The file's bytes: a regular file no larger than the upload limit (checked before it is read)."""
     try:
         info = path.stat()
@@ -89,7 +89,7 @@ def read_as_upload(path: Path, *, crs: str | None, layer: str | None, expect: st
     """The file read exactly as the import page reads an upload: in a worker, with the same limits."""
     from ingest.readers import read_upload_isolated
 
-    return read_upload_isolated(path.name, _read_input(path), layer=layer, crs=crs, expect=expect)
+    return read_upload_isolated(path.name, read_input(path), layer=layer, crs=crs, expect=expect)
 
 
 def _summary(result: Any, path: Path, lang: str) -> dict[str, Any]:

@@ -308,6 +308,41 @@ def _table_to_gdf(df: pd.DataFrame, name: str, xy: tuple[str, str] | None) -> gp
     return gpd.GeoDataFrame(df, geometry=list(geoms))
 
 
+def _table_format(filename: str, data: bytes, limits: Limits) -> tuple[str, str]:
+    """The shown name and format (csv/xlsx) of an uploaded table, refused when it is no table, too big or empty."""
+    name = display_name(filename)
+    fmt = _format_of(name)
+    if fmt not in ("csv", "xlsx"):
+        raise UnsupportedFormatError("imp_not_table", file=name, suffix=_suffix(name) or "—")
+    if len(data) > limits.max_mb * MB:
+        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)), limit_mb=f"{limits.max_mb:g}")
+    if not data:
+        raise EmptyFileError("imp_empty", file=name)
+    return name, fmt
+
+
+def read_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+    """A CSV/XLSX of attributes only (statistics, yearly figures) read as the importer reads tables: the encoding
+    detected (GBK too), the XLSX inflated under the archive limits, rows and columns counted against the limits,
+    numbers recognised, column names as text.
+
+    Raises
+    ------
+    ImportRefusedError
+        As :func:`inspect_table` (format, size, archive checks, encoding, empty table, too many rows or columns).
+    """
+    name, fmt = _table_format(filename, data, limits)
+    frame, _, _ = _load_table(name, fmt, data, limits)
+    return frame
+
+
+def read_table_isolated(filename: str, data: bytes, **kwargs: Any) -> pd.DataFrame:
+    """:func:`read_table` in a worker with the upload limits (the server process never parses the file)."""
+    from ingest.sandbox import run_limited
+
+    return run_limited(read_table, filename, data, task=msg("imp_task_read", file=display_name(filename)), **kwargs)
+
+
 def inspect_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> TableInfo:
     """The columns of a CSV/XLSX and the lon/lat (x/y) columns recognised, read as the importer reads it.
 
@@ -319,14 +354,7 @@ def inspect_table(filename: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS
     ImportRefusedError
         As :func:`~ingest.readers.read_upload` would for the same file (size, archive checks, encoding, empty table).
     """
-    name = display_name(filename)
-    fmt = _format_of(name)
-    if fmt not in ("csv", "xlsx"):
-        raise UnsupportedFormatError("imp_not_table", file=name, suffix=_suffix(name) or "—")
-    if len(data) > limits.max_mb * MB:
-        raise FileTooLargeError("imp_too_large", file=name, size_mb=_size_mb(len(data)), limit_mb=f"{limits.max_mb:g}")
-    if not data:
-        raise EmptyFileError("imp_empty", file=name)
+    name, fmt = _table_format(filename, data, limits)
     frame, encoding, _ = _load_table(name, fmt, data, limits, nrows=20)
     columns = tuple(str(c) for c in frame.columns)
     xcol, ycol = _guess_xy(columns)

@@ -196,3 +196,53 @@ def test_the_bundled_demonstration_tables_load_and_say_they_are_fictional():
     assert not perf.unmatched and "D" in set(perf.table["class"]) and perf.year == 2025
     for table in (raw, stats_raw):
         assert table["说明"].str.contains("虚构").all() and table["说明"].str.contains("fictional").all()
+
+
+def _gis(*args: str):
+    import subprocess
+    import sys
+
+    from tests.live_app import ROOT
+
+    return subprocess.run([sys.executable, "-m", "gis", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_monitor_and_performance_commands_print_the_issues_json(tmp_path):
+    import json
+
+    from gis.settings import SETTINGS
+
+    monitor = _gis("monitor", str(SETTINGS.data_dir / "monitoring" / "actuals_demo.csv"), "--json")
+    assert monitor.returncode == 0, monitor.stderr
+    indicators = json.loads(monitor.stdout)["indicators"]
+    assert len(indicators) == 8 and indicators[4]["name"] == "高新技术企业数量（家）"
+    assert set(indicators[0]) == {"name", "target_2025", "value", "latest_year", "achievement_pct", "status"}
+    performance = _gis(
+        "performance",
+        str(SETTINGS.data_dir / "performance" / "stats_demo.csv"),
+        "--parcels",
+        str(SETTINGS.data_dir / "parcels" / "parcels.geojson"),
+        "--json",
+    )
+    assert performance.returncode == 0, performance.stderr
+    parcels = json.loads(performance.stdout)["parcels"]
+    assert parcels and set(parcels[0]) == {"id", "area_mu", "tax_per_mu", "output_per_mu", "score", "class"}
+    assert {p["class"] for p in parcels} <= {"A", "B", "C", "D"}
+
+
+def test_a_hostile_table_is_refused_through_the_upload_door(tmp_path):
+    """Tables go through the same reader as every upload: in a worker, with its limits and messages."""
+    import json
+
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{k}" for k in range(5000)) + "\n" + ",".join("1" * 5000) + "\n", encoding="utf-8")
+    refused = _gis("monitor", str(wide), "--json", "--lang", "en")
+    assert refused.returncode == 2 and json.loads(refused.stdout)["error"]["code"] == "imp_table_columns"
+    notatable = tmp_path / "actuals.kml"
+    notatable.write_text("<kml/>", encoding="utf-8")
+    refused = _gis("monitor", str(notatable), "--json")
+    assert refused.returncode == 2 and json.loads(refused.stdout)["error"]["code"] == "imp_not_table"
+    unknown = tmp_path / "actuals.csv"
+    unknown.write_text("指标,年份,数值\nGDP,2025,1\n", encoding="utf-8")
+    refused = _gis("monitor", str(unknown), "--json")
+    assert refused.returncode == 2 and json.loads(refused.stdout)["error"]["code"] == "mon_unknown_indicator"

@@ -118,4 +118,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{name}：{verdict}（用地 {area} m²，最大可建计容面积 {max_gfa} m²）",
         "{name}: {verdict} (site {area} m², largest compliant floor area {max_gfa} m²)",
     ),
+    "mon_status_met": ("达成", "met"),
+    "mon_status_not_met": ("未达成", "not met"),
+    "mon_status_on_track": ("进度正常", "on track"),
+    "mon_status_off_track": ("进度滞后", "off track"),
+    "mon_status_no_baseline": ("无基期值", "no baseline"),
+    "mon_status_no_data": ("无数据", "no data"),
 }
