@@ -95,7 +95,7 @@ def _preview(
     sig, mapping = _mapping(ws, kind, pv.result.columns, lang)
     mode = st.radio(
         t("imp_mode", lang),
-        ["replace", "append", "merge"],
+        ["append", "merge", "replace"],  # the default adds: replacing a layer is chosen, never fallen into
         horizontal=True,
         key=state.lkey("imp_mode"),
         format_func=lambda m: t(f"imp_mode_{m}", lang),

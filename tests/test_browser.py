@@ -280,6 +280,8 @@ def test_import_gbk_shapefile_in_cgcs2000_gk_lands_in_place(page, app_url, tmp_p
     detected = page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")
     expect(detected).to_contain_text("EPSG:4549", timeout=60_000)
     expect(page.locator("[data-testid='stMetric']").filter(has_text="属性编码")).to_contain_text("GBK")
+    page.get_by_text("替换当前图层").click()  # appending is the default: replacing is chosen
+    idle(page)
     page.get_by_text(re.compile("我已核对：应用后将移除 0 个、更新 1 个")).click()  # S01 renamed: asked first
     page.get_by_role("button", name="应用到本次会话").click()
     expect(page.get_by_text("已应用")).to_be_visible(timeout=30_000)
@@ -318,12 +320,14 @@ def test_import_keeps_the_upload_warns_on_gcj02_and_asks_before_removing(page, a
     expect(page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")).to_contain_text(
         "GCJ-02", timeout=60_000
     )
-    # replacing the 24 carriers with the stations would remove them: the page asks first
     apply = page.get_by_role("button", name="应用到本次会话")
+    expect(apply).to_be_enabled()  # appending (the default) removes nothing: no question
+    page.get_by_text("替换当前图层").click()  # replacing the 24 carriers with the stations removes them: asked first
+    idle(page)
     expect(apply).to_be_disabled()
     page.get_by_text(re.compile("我已核对：应用后将移除 24 个")).click()
     expect(apply).to_be_enabled()
-    page.get_by_text("追加到当前图层").click()  # appending removes nothing: no question
+    page.get_by_text("追加到当前图层").click()
     idle(page)
     expect(apply).to_be_enabled()
     apply.click()

@@ -36,6 +36,8 @@ def test_a_kept_upload_is_previewed_with_its_geometry_types_in_the_users_languag
     assert not at.exception
     [types] = [m.value for m in at.metric if m.label == t("imp_geomtypes", lang)]
     assert types.startswith(f"{polygons} ") and "Polygon" not in types.replace(polygons, ""), types
+    # the combine mode starts on "append": replacing the current layer is chosen, never the default
+    assert at.radio(key=f"imp_mode@{lang}").value == "append"
 
 
 def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
