@@ -9,12 +9,12 @@ year was reported.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from gis.columns import find_columns, fold
 from gis.errors import MonitoringError
 from gis.indicators import CUMULATIVE, PLAN_NAMES, table1
 
@@ -39,11 +39,6 @@ class IndicatorStatus:
     status: str
 
 
-def _fold(text: object) -> str:
-    """Names compared as written loosely: full/half-width alike (NFKC), no spaces, case-blind."""
-    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").casefold()
-
-
 def indicator_keys() -> dict[str, str]:
     """Every accepted way of naming an indicator (Table 1's wording with or without its unit, the app's Chinese
     and English names, the key), folded -> key."""
@@ -52,7 +47,7 @@ def indicator_keys() -> dict[str, str]:
     for key, row in table.iterrows():
         plan = PLAN_NAMES[str(key)]
         for name in (plan, plan.split("（")[0], row["name_zh"], row["name_en"], key):
-            names[_fold(name)] = str(key)
+            names[fold(name)] = str(key)
     return names
 
 
@@ -64,16 +59,12 @@ def normalise_actuals(actuals: pd.DataFrame) -> pd.DataFrame:
     MonitoringError
         A column missing, an indicator name not in Table 1, a year or value that is not a number.
     """
-    folded = {_fold(c): c for c in actuals.columns}
-    found = {
-        canon: next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
-        for canon, names in ACTUALS_FIELDS.items()
-    }
+    found = find_columns(actuals.columns, ACTUALS_FIELDS)
     missing = [ACTUALS_FIELDS[c][0] for c, col in found.items() if col is None]
     if missing:
         raise MonitoringError("mon_missing_columns", columns="、".join(missing))
     keys = indicator_keys()
-    names = actuals[found["indicator"]].map(_fold)
+    names = actuals[found["indicator"]].map(fold)
     unknown = sorted({str(v) for v, f in zip(actuals[found["indicator"]], names) if f not in keys})
     if unknown:
         raise MonitoringError("mon_unknown_indicator", names="、".join(unknown[:5]))

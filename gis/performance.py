@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis.columns import find_columns
 from gis.crs import area_m2, to_metric
 from gis.errors import PerformanceError
 
@@ -93,11 +94,7 @@ def normalise_stats(stats: pd.DataFrame, *, credit_to_parcel: Mapping[str, str] 
         No parcel key (地块编号, or 统一社会信用代码 with a mapping), no year, no tax or output column, a value that
         is not a non-negative number.
     """
-    folded = {_fold(c): c for c in stats.columns}
-    found = {
-        canon: next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
-        for canon, names in STAT_FIELDS.items()
-    }
+    found = find_columns(stats.columns, STAT_FIELDS)
     if found["parcel_id"] is None and (found["credit_code"] is None or credit_to_parcel is None):
         raise PerformanceError("perf_no_key")
     for canon in ("year", "tax", "output"):
@@ -211,12 +208,6 @@ def class_stability(performance: Performance, *, spread: float = 0.2, draws: int
     w /= w.sum(axis=1, keepdims=True)
     moved = classes(scores(table[list(INDICATORS)], scheme, weights=w), scheme.thresholds)
     return pd.Series((moved == table["class"].to_numpy()).mean(axis=0), index=table.index, name="class_stability")
-
-
-def _fold(name: object) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", str(name)).replace(" ", "").casefold()
 
 
 def _numbers(column: pd.Series, *, header: str) -> pd.Series:
