@@ -267,10 +267,10 @@ def _review(
     cite = {rule: clauses.get(rule, DEFAULT_CLAUSES[rule]).format(parcels="、".join(ids)) for rule in RULES}
     use = _use_check(str(row["code"]), touched.codes, codes, cite["use"], ids)
     allowance = float(np.sum(areas * touched.limits["far_max"]))
-    checks = [use, _far_max_check(row, allowance, site_m2, cite["far_max"], ids)]
+    checks = [use, _far_check("far_max", row, allowance, site_m2, cite["far_max"], ids)]
     if not np.isnan(touched.limits["far_min"]).all():
         minimum = float(np.nansum(areas * touched.limits["far_min"]))
-        checks.append(_far_min_check(row, minimum, site_m2, cite["far_min"], ids))
+        checks.append(_far_check("far_min", row, minimum, site_m2, cite["far_min"], ids))
     for rule, column, value, strictest in (
         ("height", "height_max_m", row.get("height_m"), np.nanmin),
         ("density", "density_max_pct", _pct(row.get("footprint_m2"), site_m2), np.nanmin),
@@ -306,46 +306,29 @@ def _use_check(proposed: str, planned: list[str], codes: LandUseCodes, clause: s
     )
 
 
-def _far_max_check(
-    row: Mapping[str, object], allowance_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]
+def _far_check(
+    rule: str, row: Mapping[str, object], bound_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]
 ) -> Check:
+    """容积率 against its upper (``far_max``: ≤) or lower (``far_min``: ≥) bound, both at 2 decimals; ``bound_m2`` is
+    the floor area the bound allows the site (Σ area in each parcel × its limit); ``change`` the m² of floor area
+    to take away (negative) or add that would comply."""
     gfa = _value(row.get("gfa_m2"))
-    limit = round(allowance_m2 / site_m2, 2)
+    limit = round(bound_m2 / site_m2, 2)
     if gfa is None:
-        return Check("far_max", None, None, limit, "", clause, parcels=ids)
+        return Check(rule, None, None, limit, "", clause, parcels=ids)
     far = round(gfa / site_m2, 2)
-    passed = far <= limit
+    sign = -1 if rule == "far_max" else 1  # the side of the limit that complies
+    margin = round((far - limit) * sign, 2)
+    passed = margin >= 0
     return Check(
-        "far_max",
+        rule,
         passed,
         far,
         limit,
         "",
         clause,
-        margin=round(limit - far, 2),
-        change=None if passed else -_whole_m2(gfa - allowance_m2),
-        parcels=ids,
-    )
-
-
-def _far_min_check(
-    row: Mapping[str, object], minimum_m2: float, site_m2: float, clause: str, ids: tuple[str, ...]
-) -> Check:
-    gfa = _value(row.get("gfa_m2"))
-    limit = round(minimum_m2 / site_m2, 2)
-    if gfa is None:
-        return Check("far_min", None, None, limit, "", clause, parcels=ids)
-    far = round(gfa / site_m2, 2)
-    passed = far >= limit
-    return Check(
-        "far_min",
-        passed,
-        far,
-        limit,
-        "",
-        clause,
-        margin=round(far - limit, 2),
-        change=None if passed else _whole_m2(minimum_m2 - gfa),
+        margin=margin,
+        change=None if passed else sign * _whole_m2(abs(gfa - bound_m2)),
         parcels=ids,
     )
 

@@ -14,16 +14,6 @@ from gis.landuse import LandUseCodes, load_landuse
 from gis.regulatory import Check, Review, normalise_layer, review_proposals
 from text.messages import t
 
-#: Rule id -> catalogue key of its name.
-RULE_NAMES = {
-    "use": "rev_rule_use",
-    "far_max": "rev_rule_far_max",
-    "far_min": "rev_rule_far_min",
-    "height": "rev_rule_height",
-    "density": "rev_rule_density",
-    "green": "rev_rule_green",
-}
-
 
 @dataclass(frozen=True)
 class ReviewRun:
@@ -65,8 +55,8 @@ def run_review(
 
 
 def rule_name(rule: str, lang: str) -> str:
-    """A rule's name in ``lang`` (容积率上限 …)."""
-    return t(RULE_NAMES[rule], lang)
+    """A rule's name in ``lang`` (容积率上限 …): the catalogue's ``rev_rule_<rule>``."""
+    return t(f"rev_rule_{rule}", lang)
 
 
 def fix_text(check: Check, lang: str) -> str:
