@@ -159,16 +159,17 @@ def _detected(pv: imp.Preview, lang: str) -> bool:
     guessed coordinate system waits for the user's confirmation."""
     result = pv.result
     st.subheader(t("imp_detected", lang))
-    d1, d2, d3, d4 = st.columns(4)
+    d1, d2, d3 = st.columns(3)
     d1.metric(t("imp_features", lang), f"{len(result.gdf):,}")
-    d2.metric(t("imp_source_crs", lang), imp.crs_name(result.source_crs, lang))
-    d3.metric(t("imp_encoding", lang), result.encoding)
-    d4.metric(
+    d2.metric(t("imp_encoding", lang), result.encoding)
+    d3.metric(
         t("imp_geomtypes", lang),
         t("list_sep", lang).join(
             f"{t(f'gt_{k}', lang) if f'gt_{k}' in CATALOGUE else k} {v}" for k, v in result.geometry_types.items()
         ),
     )
+    # the coordinate system's name in full (a quarter-width metric cut it to "WGS 84 经纬…")
+    st.metric(t("imp_source_crs", lang), imp.crs_name(result.source_crs, lang))
     st.caption(f"{t('imp_how', lang)}{t('colon', lang)}{t('imp_how_' + result.crs_how, lang)}")
     for note in result.notes:
         st.warning(state.md(note.text(lang)), icon="⚠️")
