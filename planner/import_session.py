@@ -28,7 +28,7 @@ from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref
 from planner import tiles
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, park_refs
-from text.messages import Message, t
+from text.messages import CATALOGUE, Message, t
 from tiles.cache import BoundedCache
 
 #: What each target layer accepts.
@@ -289,8 +289,6 @@ def target_fields(kind: str) -> tuple[str, ...]:
 def crs_name(crs: str, lang: str) -> str:
     """A coordinate system as an official reads it: ``EPSG:4549`` -> "CGCS2000 / 3度带 中央经线 120°E（EPSG:4549）",
     ``GCJ-02`` -> "GCJ-02 火星坐标（高德、腾讯）"; another CRS by its own name (the text itself when unknown)."""
-    from text.messages import CATALOGUE
-
     key = f"crs_name_{crs}"
     if key in CATALOGUE:
         return t(key, lang)
