@@ -185,6 +185,31 @@ class ScenarioRepository:
             name=head.name,
         )
 
+    def _insert_head(
+        self,
+        tx: Any,
+        saved: Scenario,
+        *,
+        actor: str,
+        now: str,
+        parent_id: str | None = None,
+        parent_version: int | None = None,
+    ) -> None:
+        """The head row of a new scenario at version 1 (saved, branched or imported by ``actor`` at ``now``)."""
+        tx.conn.execute(
+            insert(self.t.scenarios).values(
+                scenario_id=saved.id,
+                name=saved.name,
+                created_by=actor,
+                created_at=now,
+                latest_version=1,
+                latest_by=actor,
+                latest_at=now,
+                parent_id=parent_id,
+                parent_version=parent_version,
+            )
+        )
+
     def _insert_version(
         self,
         tx: _Tx,
@@ -263,17 +288,7 @@ class ScenarioRepository:
                     raise StoreError("ws_no_scenario", id=scenario.id)
                 saved = replace(checked, created=utc_now_iso(), updated=utc_now_iso())
                 version, kind, previous = 1, "save", None
-                tx.conn.execute(
-                    insert(s).values(
-                        scenario_id=saved.id,
-                        name=saved.name,
-                        created_by=actor,
-                        created_at=now,
-                        latest_version=1,
-                        latest_by=actor,
-                        latest_at=now,
-                    )
-                )
+                self._insert_head(tx, saved, actor=actor, now=now)
             else:
                 if head.archived:
                     raise StoreError(
@@ -347,19 +362,7 @@ class ScenarioRepository:
             if parent is None:
                 raise StoreError("ws_no_scenario", id=parent_id)
             now = utc_now_iso()
-            tx.conn.execute(
-                insert(s).values(
-                    scenario_id=saved.id,
-                    name=saved.name,
-                    created_by=actor,
-                    created_at=now,
-                    latest_version=1,
-                    latest_by=actor,
-                    latest_at=now,
-                    parent_id=parent_id,
-                    parent_version=parent_version,
-                )
-            )
+            self._insert_head(tx, saved, actor=actor, now=now, parent_id=parent_id, parent_version=parent_version)
             self._insert_version(
                 tx,
                 saved,
@@ -430,21 +433,10 @@ class ScenarioRepository:
             for source in found
         ]
         done = []
-        s = self.t.scenarios
         with self._ws.write(msg("act_import")) as tx:
             for source, saved, geoms in prepared:
                 now = utc_now_iso()
-                tx.conn.execute(
-                    insert(s).values(
-                        scenario_id=saved.id,
-                        name=saved.name,
-                        created_by=actor,
-                        created_at=now,
-                        latest_version=1,
-                        latest_by=actor,
-                        latest_at=now,
-                    )
-                )
+                self._insert_head(tx, saved, actor=actor, now=now)
                 self._insert_version(
                     tx,
                     saved,
