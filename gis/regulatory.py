@@ -217,6 +217,71 @@ def review_proposals(
     return reviews
 
 
+#: The planned uses where the park's industries (R&D, software, services, light industry) may locate: a 控规 code
+#: is a park use when it is one of these, one of their sub-classes, or compatible with one by the table. Editable.
+PARK_USES = ("M0", "0802", "0902", "1001")
+
+
+def is_park_use(code: str, *, codes: LandUseCodes, park_uses: tuple[str, ...] = PARK_USES) -> bool:
+    """Whether a planned 控规 use takes the park's industries (:data:`PARK_USES`, their sub-classes, the table)."""
+    return any(codes.agreement(planned=use, proposed=code) is not None for use in park_uses)
+
+
+def floor_area_capacity(
+    areas: gpd.GeoDataFrame | gpd.GeoSeries,
+    regulatory: gpd.GeoDataFrame,
+    *,
+    codes: LandUseCodes,
+    park_uses: tuple[str, ...] = PARK_USES,
+) -> pd.DataFrame:
+    """What the 控规 allows on each area: its floor-area allowance and how much of it is park land.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame or GeoSeries
+        Polygons (candidate parcels, a scenario's pieces), any CRS; measured in EPSG:4549.
+    regulatory : GeoDataFrame
+        The 控规 parcels as :func:`normalise_layer` returns them (any CRS).
+
+    Returns
+    -------
+    DataFrame
+        Indexed as ``areas``: ``allowance_m2`` (Σ area inside each 控规 parcel × its 容积率上限, m² of floor area),
+        ``covered_share`` (share of the area inside some 控规 parcel, 0–1), ``park_use_share`` (share of the area
+        under a park use, 0–1, see :func:`is_park_use`), ``codes`` (the planned uses touched, largest part first,
+        joined with "、"; "" when none).
+    """
+    geoms = to_metric(areas).geometry.to_numpy()
+    plan = to_metric(regulatory)
+    pieces = _pieces(geoms, plan.geometry.to_numpy())
+    far = plan["far_max"].to_numpy(dtype=float)
+    plan_codes = [str(c) for c in plan["code"]]
+    park = np.array([is_park_use(c, codes=codes, park_uses=park_uses) for c in plan_codes], dtype=bool)
+    site, parcel, area = (pieces[c].to_numpy() for c in ("site", "parcel", "area"))
+    n = len(geoms)
+    own_m2 = shapely.area(geoms)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        covered = np.where(own_m2 > 0, np.bincount(site, weights=area, minlength=n) / own_m2, 0.0)
+        park_m2 = np.bincount(site, weights=area * park[parcel], minlength=n)
+        park_share = np.where(own_m2 > 0, park_m2 / own_m2, 0.0)
+    allowance = np.bincount(site, weights=area * np.nan_to_num(far[parcel]), minlength=n)
+    order = np.lexsort((-area, site))
+    touched: list[list[str]] = [[] for _ in range(n)]
+    for k in order:
+        code = plan_codes[parcel[k]]
+        if code not in touched[site[k]]:
+            touched[site[k]].append(code)
+    return pd.DataFrame(
+        {
+            "allowance_m2": allowance,
+            "covered_share": np.clip(covered, 0.0, 1.0),
+            "park_use_share": np.clip(park_share, 0.0, 1.0),
+            "codes": ["、".join(c) for c in touched],
+        },
+        index=areas.index,
+    )
+
+
 @dataclass(frozen=True)
 class _ParcelColumns:
     """The 控规 parcels' columns as arrays (NaN where a limit is not given), for quick per-site slices."""

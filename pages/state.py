@@ -14,6 +14,7 @@ from planner.auth import current_user as resolve_user
 from planner.basemaps import basemap_for, default_basemap
 from planner.cache import SessionScope
 from planner.evaluate import default_weights
+from planner.review import bundled_regulatory
 from planner.workspace import Workspace, open_from_env
 from text.messages import DEFAULT_LANG, LANGS, t
 
@@ -93,6 +94,16 @@ def dataset() -> datasets.DataSet:
             scope().claim(held[1].version)
     datasets.register(held[1])
     return held[1]
+
+
+REGULATORY = "regulatory_layer"  # a 控规 layer loaded on the 合规审查 page (normalised, EPSG:4326), this session
+
+
+def regulatory() -> gpd.GeoDataFrame | None:
+    """The 控规 layer this session works with: the one loaded on the 合规审查 page, else the data folder's (None
+    when neither exists). Parcel evaluation, scenarios and the review all use this one."""
+    loaded = st.session_state.get(REGULATORY)
+    return loaded if loaded is not None else bundled_regulatory()
 
 
 def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:

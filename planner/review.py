@@ -9,10 +9,16 @@ from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
+from gis.io import read_layer
 from gis.landuse import LandUseCodes, load_landuse
-from gis.regulatory import Check, Review, normalise_layer, review_proposals
+from gis.regulatory import Check, Review, floor_area_capacity, normalise_layer, review_proposals
+from planner.data import data_dir
 from text.messages import t
+
+#: The 控规 layer in a data folder (the bundled one is a fictional demonstration over the candidate parcels).
+REGULATORY_FILE = "regulatory/konggui.geojson"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,43 @@ class ReviewRun:
 def land_use_codes() -> LandUseCodes:
     """The bundled code tree and compatibility table (read once)."""
     return load_landuse()
+
+
+def bundled_regulatory() -> gpd.GeoDataFrame | None:
+    """The data folder's 控规 layer, normalised (:func:`gis.regulatory.normalise_layer`), or None when the folder
+    has none. Read again only when the file changes."""
+    path = data_dir() / REGULATORY_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read_regulatory(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _read_regulatory(path: str, size: int, mtime_ns: int) -> gpd.GeoDataFrame:
+    return normalise_layer(read_layer(path), kind="regulatory", codes=land_use_codes())
+
+
+def read_regulatory_upload(filename: str, data: bytes) -> gpd.GeoDataFrame:
+    """An uploaded 控规 layer, read as every upload is (in a worker, with limits) and normalised (EPSG:4326).
+
+    Raises
+    ------
+    ImportRefusedError, LimitExceededError, RegulatoryError
+        The file cannot be read, or its fields are not a 控规 layer's.
+    """
+    from ingest.readers import read_upload_isolated
+
+    gdf = read_upload_isolated(filename, data, expect="polygon").gdf
+    return normalise_layer(gdf, kind="regulatory", codes=land_use_codes())
+
+
+def capacity(areas: gpd.GeoDataFrame | gpd.GeoSeries, regulatory: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
+    """:func:`gis.regulatory.floor_area_capacity` of ``areas`` under ``regulatory`` (None when there is no 控规)."""
+    if regulatory is None or regulatory.empty:
+        return None
+    return floor_area_capacity(areas, regulatory, codes=land_use_codes())
 
 
 def run_review(

@@ -224,3 +224,29 @@ def test_the_command_line_reviews_with_the_same_rules_and_exit_codes(tmp_path, c
     far = _cli(str(tmp_path / "far.geojson"), "--regulatory", konggui_path, "--json")
     assert far.returncode == 2 and json.loads(far.stdout)["error"]["code"] == "reg_outside"
     assert "Traceback" not in far.stderr
+
+
+def test_floor_area_capacity_sums_each_parcels_allowance_and_the_park_share(codes):
+    """A 200 × 100 m area across A (工业 1001, FAR 2.5) and B (留白 16, FAR 0): 25,000 m² allowed, half park land;
+    an area outside the 控规 has no allowance and no coverage."""
+    from gis.regulatory import floor_area_capacity, is_park_use
+
+    plan = konggui(codes, ("A", "1001", 2.5, PARCEL_A), ("B", "16", 0.0, PARCEL_B))
+    areas = layer(
+        [{"id": "both"}, {"id": "a-half"}, {"id": "away"}],
+        [
+            shapely.box(X, Y, X + 200, Y + 100),
+            shapely.box(X, Y, X + 50, Y + 100),
+            shapely.box(X, Y + 500, X + 10, Y + 510),
+        ],
+    ).set_index("id")
+    cap = floor_area_capacity(areas, plan, codes=codes)
+    assert list(cap.index) == ["both", "a-half", "away"]
+    assert cap.loc["both", "allowance_m2"] == pytest.approx(25_000, rel=1e-6)
+    assert cap.loc["both", "park_use_share"] == pytest.approx(0.5, abs=1e-6)
+    assert cap.loc["both", "covered_share"] == pytest.approx(1.0, abs=1e-6)
+    assert cap.loc["a-half", "allowance_m2"] == pytest.approx(12_500, rel=1e-6)
+    assert cap.loc["a-half", "codes"] == "1001"
+    assert (cap.loc["away", "allowance_m2"], cap.loc["away", "covered_share"], cap.loc["away", "codes"]) == (0, 0, "")
+    assert is_park_use("100101", codes=codes) and is_park_use("M0", codes=codes)
+    assert not is_park_use("16", codes=codes) and not is_park_use("0701", codes=codes)
