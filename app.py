@@ -8,6 +8,7 @@ PAGES = [
     ("pages/explorer.py", "page_explorer", None),
     ("pages/parcels.py", "page_parcels", "parcels"),
     ("pages/scenarios.py", "page_scenarios", "scenarios"),
+    ("pages/review.py", "page_review", "review"),
     ("pages/data_import.py", "page_import", "import"),
     ("pages/export.py", "page_export", "export"),
     ("pages/indicators.py", "page_indicators", "indicators"),

@@ -1002,7 +1002,7 @@ def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, 
 
 
 #: Polygon layers whose features are labelled on a print map; the parcel layers only on a close-up.
-_LABELLED_POLYGONS = ("subparks", "scenario_added", "scenario_new", "parcels", "scored_parcels")
+_LABELLED_POLYGONS = ("subparks", "scenario_added", "scenario_new", "parcels", "scored_parcels", "konggui", "proposals")
 _PARCEL_LAYERS = ("parcels", "scored_parcels")
 #: A map with more parcels than this would drown in parcel ids: they go unlabelled.
 _MAX_LABELLED_PARCELS = 30

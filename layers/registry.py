@@ -287,9 +287,62 @@ SCENARIO_ADDED = LayerSpec(
 )
 
 
+#: Fill colours of the 控规 parcels by planned use: the first-level class of the 2023 classification (Shanghai's
+#: 新型产业用地 M0 on its own), in the hues plans use for them (residential yellow, public services pink,
+#: commerce red, industry brown, storage purple, transport grey, green space green, reserved land white).
+KONGGUI_CLASSES: tuple[tuple[str, str], ...] = (
+    ("07", "#f6e05e"),
+    ("08", "#f687b3"),
+    ("09", "#fc8181"),
+    ("10", "#c69c6d"),
+    ("M0", "#ed8936"),
+    ("11", "#b794f4"),
+    ("12", "#cbd5e0"),
+    ("14", "#68d391"),
+    ("16", "#f7fafc"),
+    ("other", "#e2e8f0"),
+)
+
+KONGGUI = LayerSpec(
+    "konggui",
+    "layer_konggui",
+    "polygon",
+    {"color": "#4a5568", "weight": 1, "fillOpacity": 0.55},
+    tooltip=(("parcel_id", "f_kg_parcel"), ("use", "f_kg_use"), ("limits", "f_kg_limits")),
+    popup=(("parcel_id", "f_kg_parcel"), ("use", "f_kg_use"), ("limits", "f_kg_limits")),
+    category_field="use_class",
+    categories=tuple(Category(v, f"kg_class_{v}", {"fillColor": c}) for v, c in KONGGUI_CLASSES),
+)
+
+#: The sites of proposals under review, by their verdict.
+PROPOSALS = LayerSpec(
+    "proposals",
+    "layer_proposals",
+    "polygon",
+    {"color": "#1a202c", "weight": 3, "fillOpacity": 0.35},
+    tooltip=(("name", "f_name"), ("verdict", "f_verdict")),
+    popup=(("name", "f_name"), ("verdict", "f_verdict"), ("failed", "f_failed")),
+    category_field="verdict_code",
+    categories=(
+        Category("pass", "rev_legend_pass", {"color": "#276749", "fillColor": "#48bb78"}),
+        Category("fail", "rev_legend_fail", {"color": "#c53030", "fillColor": "#fc8181", "dashArray": "6 3"}),
+        Category("no_data", "rev_legend_no_data", {"color": "#b7791f", "fillColor": "#f6e05e"}),
+    ),
+)
+
+
 def get_spec(layer_id: str) -> LayerSpec:
     """The spec of one layer by id."""
-    known = (*REGISTRY, *CONTEXT_LAYERS, SCORED_PARCELS, SCENARIO_PARCELS, SCENARIO_ADDED, SCENARIO_NEW)
+    known = (
+        *REGISTRY,
+        *CONTEXT_LAYERS,
+        SCORED_PARCELS,
+        SCENARIO_PARCELS,
+        SCENARIO_ADDED,
+        SCENARIO_NEW,
+        KONGGUI,
+        PROPOSALS,
+    )
     for spec in known:
         if spec.id == layer_id:
             return spec

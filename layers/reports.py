@@ -245,7 +245,7 @@ def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: 
         paper.plot([e, e], [top - head, y], color="#a0aec0", linewidth=0.4)
 
 
-def _table_pages(
+def table_pages(
     blocks: Sequence[Block],
     *,
     spec: PrintSpec,
@@ -432,6 +432,6 @@ def scenario_report_figures(
         f"{t('scen_author', lang)}: {person(author, lang) if author else '–'} · {t('print_made', lang)} {base.made}"
     )
     header = f"{scenario_name} — {t('report_title', lang)}"
-    probe = _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)
-    figures += _table_pages(blocks, spec=base, header=header, footer=footer, first_page=2, total_pages=1 + len(probe))
+    probe = table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)
+    figures += table_pages(blocks, spec=base, header=header, footer=footer, first_page=2, total_pages=1 + len(probe))
     return figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -335,7 +336,14 @@ def layer_ref(
         ref["url"] = url
     else:
         ref["doc"] = doc
+        ref["doc_key"] = doc_key(doc)
     return ref
+
+
+def doc_key(doc: Mapping | None) -> str:
+    """A content hash of an inline layer document: the browser rebuilds the layer whenever it changes (a
+    scenario added to a comparison, a preview in another CRS), and only then."""
+    return hashlib.sha1(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

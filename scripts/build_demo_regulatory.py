@@ -1,4 +1,5 @@
-"""Build the demonstration 控规 layer ``data/regulatory/konggui.geojson`` over the fictional candidate parcels.
+"""Build the demonstration 控规 layer ``data/regulatory/konggui.geojson`` over the fictional candidate parcels, and
+six fictional proposals over it (``data/regulatory/proposals_demo.geojson``) for the 合规审查 page's example.
 
 One 控规 parcel per candidate parcel (a parcel over 40,000 m² is cut in two along its longer side, so that sites
 across two 控规 parcels exist), with a land-use code of the 2023 classification chosen from the parcel's current use
@@ -76,6 +77,48 @@ def main() -> None:
     layer = gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC_CRS).to_crs(STORAGE_CRS)
     write_layer(layer, ROOT / "data/regulatory/konggui.geojson")
     print(f"{len(layer)} demonstration 控规 parcels over {len(parcels)} candidate parcels")
+    proposals = demo_proposals(layer.to_crs(METRIC_CRS))
+    write_layer(proposals, ROOT / "data/regulatory/proposals_demo.geojson")
+    print(f"{len(proposals)} example proposals")
+
+
+#: The example proposals: (name, 控规 parcels the site covers, proposed use, FAR as a share of the allowance,
+#: height m, coverage %, green %); the comments say what the review finds.
+PROPOSALS = (
+    ("智能软件研发中心", ("PT-001-01",), "0802", 0.9, 80.0, 35.0, 30.0),  # passes: research use allowed on M0
+    ("生命健康中试基地", ("PT-011-01", "PT-011-02"), "M0", 0.93, 24.0, 30.0, 32.0),  # passes: summed allowance
+    ("数字经济产业楼", ("PT-007-01",), "100101", 1.075, 45.0, 38.0, 22.0),  # fails: 容积率 over
+    ("人才公寓", ("PT-008-01",), "0701", 0.8, 40.0, 30.0, 35.0),  # fails: housing on industrial land
+    ("科创金融大厦", ("PT-015-01",), "0902", 0.88, 60.0, 40.0, 18.0),  # fails: height and green
+    ("研发楼（待补数据）", ("PT-005-01",), "0802", 0.7, None, None, None),  # incomplete: no height etc.
+)
+
+
+def demo_proposals(konggui_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The example proposals over the demonstration 控规 (EPSG:4549 in, EPSG:4326 out): each site the 控规
+    parcels it covers, 2 m inside their outline, with figures set from the parcels' limits."""
+    by_id = konggui_m.set_index("地块编号")
+    rows, geoms = [], []
+    for name, ids, code, far_share, height, coverage, green in PROPOSALS:
+        site = shapely.union_all(by_id.loc[list(ids)].geometry.to_numpy()).buffer(-2.0, join_style="mitre")
+        inside = [shapely.intersection(site, g).area for g in by_id.loc[list(ids)].geometry]
+        allowance = sum(a * far for a, far in zip(inside, by_id.loc[list(ids), "容积率上限"]))
+        rows.append(
+            {
+                "项目名称": name,
+                "用地代码": code,
+                "计容建筑面积": float(round(allowance * far_share, -1)),
+                "建筑高度": height,
+                "建筑基底面积": None if coverage is None else float(round(site.area * coverage / 100)),
+                "绿地面积": None if green is None else float(round(site.area * green / 100)),
+                "source": "fictional example proposals (scripts/build_demo_regulatory.py)",
+                "accuracy": "fictional: sites drawn inside the demonstration 控规 parcels",
+                "source_zh": "虚构的示例项目（由 scripts/build_demo_regulatory.py 生成）",
+                "accuracy_zh": "虚构：用地红线取演示控规地块内缩 2 米",
+            }
+        )
+        geoms.append(site)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=METRIC_CRS).to_crs(STORAGE_CRS)
 
 
 if __name__ == "__main__":
