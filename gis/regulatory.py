@@ -110,7 +110,7 @@ class Review:
 
 
 def normalise_layer(
-    gdf: gpd.GeoDataFrame, *, kind: str, codes: LandUseCodes, mapping: Mapping[str, str] | None = None
+    gdf: gpd.GeoDataFrame, *, kind: str, codes: LandUseCodes, mapping: Mapping[str, str | None] | None = None
 ) -> gpd.GeoDataFrame:
     """The layer with canonical columns (:data:`REGULATORY_FIELDS` or :data:`PROPOSAL_FIELDS`), numbers parsed
     and land-use codes checked; the input is not changed.
@@ -120,7 +120,8 @@ def normalise_layer(
     gdf : GeoDataFrame
         The 控规 parcels (``kind="regulatory"``) or the proposals' sites (``kind="proposals"``), any CRS.
     mapping : mapping, optional
-        Canonical column -> the layer's own field name, for names the defaults do not recognise.
+        Canonical column -> the layer's own field name (None: the layer has no such field), for names the
+        defaults do not recognise; fields not in it are found by their recognised names.
 
     Raises
     ------
@@ -132,7 +133,10 @@ def normalise_layer(
     layer = msg("reg_layer_konggui" if kind == "regulatory" else "reg_layer_proposals")
     if gdf.empty:
         raise RegulatoryError("reg_empty", layer=layer)
-    found = {canon: _find_column(gdf, names, (mapping or {}).get(canon)) for canon, names in fields_.items()}
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    guessed = guess_fields(columns, kind=kind)
+    given = dict(mapping or {})  # a field mapped to None or "" is not there, even if a column has its name
+    found = {c: (given[c] if given[c] in columns else None) if c in given else guessed[c] for c in fields_}
     missing = [fields_[c][0] for c in REQUIRED[kind] if found[c] is None]
     if missing:
         known = "; ".join(f"{fields_[c][0]}: {', '.join(fields_[c][1:])}" for c in REQUIRED[kind])
@@ -152,6 +156,17 @@ def normalise_layer(
     if unknown:
         raise RegulatoryError("reg_unknown_use", layer=layer, feature=unknown[0][0], code=unknown[0][1])
     return out
+
+
+def guess_fields(columns: list[str], *, kind: str) -> dict[str, str | None]:
+    """For each canonical field of a ``kind`` layer ("regulatory" or "proposals"), the column holding it by the
+    recognised names (:data:`REGULATORY_FIELDS`, :data:`PROPOSAL_FIELDS`), or None."""
+    fields_ = REGULATORY_FIELDS if kind == "regulatory" else PROPOSAL_FIELDS
+    by_folded = {str(c).strip().casefold(): c for c in columns}
+    return {
+        canon: next((by_folded[n.casefold()] for n in names if n.casefold() in by_folded), None)
+        for canon, names in fields_.items()
+    }
 
 
 def review_proposals(
@@ -438,13 +453,6 @@ def _value(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
-
-
-def _find_column(gdf: gpd.GeoDataFrame, names: tuple[str, ...], chosen: str | None) -> str | None:
-    if chosen:
-        return chosen if chosen in gdf.columns else None
-    by_folded = {str(c).strip().casefold(): c for c in gdf.columns if c != gdf.geometry.name}
-    return next((by_folded[n.casefold()] for n in names if n.casefold() in by_folded), None)
 
 
 def _numbers(column: pd.Series, labels: pd.Series, *, layer: Message, field_name: str, unit: str) -> pd.Series:

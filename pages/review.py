@@ -12,6 +12,7 @@ from gis.errors import PlannerError
 from pages import boundary, state
 from pages.mapview import show_map
 from planner import review as rv
+from planner import workspace as pw
 from planner.data import DataSet
 from text.messages import t
 
@@ -20,6 +21,7 @@ DRAWN = "review_drawn"  # the last site drawn on the map (GeoJSON geometry), not
 CLEAR = "review_clear"  # bumps when the drawn shapes on the map should be cleared
 SELECT = "review_selected"  # position of the proposal shown (its key carries the language)
 KG_NAME = "regulatory_layer_name"  # the file name of a loaded 控规 layer (shown as text)
+KG_RAW = "review_kg_read"  # (file name, GeoDataFrame) of a 控规 file read, its fields not yet mapped
 KEPT = state.Kept("review")
 
 
@@ -87,14 +89,43 @@ def _regulatory_panel(lang: str) -> gpd.GeoDataFrame | None:
         upload = st.file_uploader(
             t("rev_kg_upload", lang), type=["geojson", "json", "gpkg", "zip", "kml", "kmz"], key="review_kg_file"
         )
-        if upload is not None and st.button(t("rev_kg_load", lang), key="review_kg_load"):
-            st.session_state[state.REGULATORY] = rv.read_regulatory_upload(upload.name, upload.getvalue())
-            st.session_state[KG_NAME] = upload.name[:80]
+        if upload is not None and st.button(t("rev_kg_read", lang), key="review_kg_read"):
+            st.session_state[KG_RAW] = (upload.name[:80], rv.read_layer_upload(upload.name, upload.getvalue()))
             st.rerun()
+        if st.session_state.get(KG_RAW) is not None:
+            _map_fields(lang)
         if loaded and st.button(t("rev_kg_reset", lang), key="review_kg_reset"):
             st.session_state.pop(state.REGULATORY, None)
             st.rerun()
     return regulatory
+
+
+def _map_fields(lang: str) -> None:
+    """Which column of the file read holds each 控规 field (remembered for files with the same columns); then load."""
+    name, raw = st.session_state[KG_RAW]
+    columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+    ws, _ = state.workspace()
+    user = state.signed_in_user()
+    key = rv.mapping_key(columns)
+    start = rv.start_mapping(columns, pw.load_field_mapping(ws, key))
+    st.caption(t("rev_kg_mapping", lang, name=name, n=len(raw)))
+    options = ["", *columns]
+    mapping = {}
+    for col, field in zip(st.columns(2) * 4, rv.plan_fields()):
+        mapping[field] = col.selectbox(
+            t(f"rev_field_{field}", lang),
+            options,
+            index=options.index(start[field] or ""),
+            key=f"review_kgmap_{key}_{field}",
+            format_func=lambda c: c or t("rev_field_none", lang),
+        )
+    if st.button(t("rev_kg_load", lang), key="review_kg_load"):
+        st.session_state[state.REGULATORY] = rv.regulatory_layer(raw, mapping=mapping)
+        st.session_state[KG_NAME] = name
+        st.session_state.pop(KG_RAW, None)
+        if pw.can(user, "save"):
+            pw.save_field_mapping(ws, user, key, "regulatory", mapping)
+        st.rerun()
 
 
 def _add(new: gpd.GeoDataFrame, regulatory: gpd.GeoDataFrame, lang: str) -> bool:

@@ -18,12 +18,15 @@ from gis.landuse import LandUseCodes, load_landuse
 from gis.regulatory import (
     DEFAULT_CLAUSES,
     PROPOSAL_FIELDS,
+    REGULATORY_FIELDS,
     Check,
     Review,
     floor_area_capacity,
+    guess_fields,
     normalise_layer,
     review_proposals,
 )
+from ingest.mapping import file_signature
 from layers.cartography import PanelExtras, PrintSpec, padded_extent, pdf_pages, render
 from layers.registry import KONGGUI, PROPOSALS, get_spec
 from layers.reports import Block, context_frames, table_pages
@@ -79,18 +82,46 @@ def _read_regulatory(path: str, size: int, mtime_ns: int) -> gpd.GeoDataFrame:
     return normalise_layer(read_layer(path), kind="regulatory", codes=land_use_codes())
 
 
-def read_regulatory_upload(filename: str, data: bytes) -> gpd.GeoDataFrame:
-    """An uploaded 控规 layer, read as every upload is (in a worker, with limits) and normalised (EPSG:4326).
+def read_layer_upload(filename: str, data: bytes) -> gpd.GeoDataFrame:
+    """The polygons of an uploaded file as they are (EPSG:4326), read as every upload is: in a worker, with limits.
 
     Raises
     ------
-    ImportRefusedError, LimitExceededError, RegulatoryError
-        The file cannot be read, or its fields are not a 控规 layer's.
+    ImportRefusedError, LimitExceededError
     """
     from ingest.readers import read_upload_isolated
 
-    gdf = read_upload_isolated(filename, data, expect="polygon").gdf
-    return normalise_layer(gdf, kind="regulatory", codes=land_use_codes())
+    return read_upload_isolated(filename, data, expect="polygon").gdf
+
+
+def plan_fields() -> tuple[str, ...]:
+    """The 控规 layer's fields, in order (canonical names: ``parcel_id``, ``code``, ``far_max`` …)."""
+    return tuple(REGULATORY_FIELDS)
+
+
+def mapping_key(columns: list[str]) -> str:
+    """The key a 控规 file's field mapping is remembered under (its column names)."""
+    return file_signature(columns, "regulatory")
+
+
+def start_mapping(columns: list[str], remembered: Mapping[str, str] | None) -> dict[str, str | None]:
+    """The field mapping to offer: what was remembered for files with these columns, else the recognised names."""
+    guessed = guess_fields(columns, kind="regulatory")
+    kept = {k: v for k, v in (remembered or {}).items() if k in guessed and (v is None or v in columns)}
+    return {k: kept.get(k, guessed[k]) for k in guessed}
+
+
+def regulatory_layer(gdf: gpd.GeoDataFrame, *, mapping: Mapping[str, str | None] | None = None) -> gpd.GeoDataFrame:
+    """A 控规 layer normalised with a field mapping (canonical field -> the file's column; None or "" for none).
+
+    Raises
+    ------
+    RegulatoryError
+        A required field is not mapped, a number or a code is not valid.
+    """
+    chosen = {k: v for k, v in (mapping or {}).items() if v}
+    missing = {k: None for k in plan_fields() if k not in chosen}  # unmapped: not guessed behind the user's back
+    return normalise_layer(gdf, kind="regulatory", codes=land_use_codes(), mapping={**missing, **chosen})
 
 
 def capacity(areas: gpd.GeoDataFrame | gpd.GeoSeries, regulatory: gpd.GeoDataFrame | None) -> pd.DataFrame | None:

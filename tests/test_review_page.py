@@ -27,8 +27,9 @@ EXPECTED = ["pass", "pass", "fail", "fail", "fail", "no_data"]
 
 
 @pytest.fixture
-def at(monkeypatch):
+def at(monkeypatch, tmp_path):
     monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "workspace.gpkg"))  # remembered mappings: this test's own
     return open_app("pages/review.py")
 
 
@@ -180,3 +181,49 @@ def test_the_command_line_prints_english_clauses_with_lang_en():
     first = json.loads(out.stdout)["proposals"][0]
     assert first["name"] == "智能软件研发中心" and first["pass"] is True
     assert first["checks"][1]["clause"] == "Regulatory plan sheet PT-001-01: Floor area ratio, maximum"
+
+
+def _bureau_file() -> gpd.GeoDataFrame:
+    """A bureau's 控规 export whose field names the app does not know."""
+    plan = rv.bundled_regulatory().iloc[:3]
+    return gpd.GeoDataFrame(
+        {"DKBH": plan["parcel_id"].to_numpy(), "YDXZ": plan["code"].to_numpy(), "RJL_MAX": plan["far_max"].to_numpy()},
+        geometry=plan.geometry.to_numpy(),
+        crs=plan.crs,
+    )
+
+
+def test_a_plan_with_unknown_field_names_is_mapped_loaded_and_its_mapping_remembered(at):
+    from pages.review import KG_RAW
+
+    at.session_state[KG_RAW] = ("bureau.gpkg", _bureau_file())
+    at.run()
+    key = rv.mapping_key(["DKBH", "YDXZ", "RJL_MAX"])
+    boxes = {f: at.selectbox(key=f"review_kgmap_{key}_{f}") for f in rv.plan_fields()}
+    assert all(b.value == "" for b in boxes.values())  # nothing recognised: nothing guessed
+    boxes["parcel_id"].set_value("DKBH")
+    boxes["code"].set_value("YDXZ")
+    boxes["far_max"].set_value("RJL_MAX")
+    at.run()
+    at.button(key="review_kg_load").click().run()
+    assert not at.exception and not at.error
+    loaded = at.session_state[state.REGULATORY]
+    assert list(loaded["parcel_id"]) == ["PT-001-01", "PT-001-02", "PT-002-01"] and "height_max_m" not in loaded
+    assert any(x.value == t("rev_kg_loaded", "zh", name="bureau.gpkg", n=3) for x in at.text)
+    # the next file with these columns starts from the mapping saved in the workspace
+    at.session_state[KG_RAW] = ("bureau2.gpkg", _bureau_file())
+    at.run()
+    assert at.selectbox(key=f"review_kgmap_{key}_far_max").value == "RJL_MAX"
+
+
+def test_an_unmapped_required_field_is_refused_with_the_names_the_app_knows(at):
+    from pages.review import KG_RAW
+
+    other = _bureau_file().rename(columns={"DKBH": "BH"})  # columns no mapping was remembered for
+    at.session_state[KG_RAW] = ("bureau.gpkg", other)
+    at.run()
+    at.button(key="review_kg_load").click().run()
+    assert not at.exception
+    shown = " ".join(x.value for x in at.text)
+    assert "地块编号, 用地代码, 容积率上限" in shown and "parcel_id" in shown  # what is missing, what is recognised
+    assert state.REGULATORY not in at.session_state or at.session_state[state.REGULATORY] is None
