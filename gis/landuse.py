@@ -100,6 +100,33 @@ def load_landuse(folder: str | Path = TABLE_DIR) -> LandUseCodes:
     return LandUseCodes(names=names, parents=parents, compatible=pairs)
 
 
+def load_clauses(folder: str | Path = TABLE_DIR, *, rules: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """The citation of each review rule, in Chinese and English, from ``review_clauses.csv`` (rule, clause_zh,
+    clause_en): ``{parcels}`` in a citation becomes the 控规 parcel numbers (the only placeholder allowed).
+
+    Raises
+    ------
+    RegulatoryError
+        The table is missing, lacks a column or a rule, or a citation is over 200 characters or has another
+        placeholder.
+    """
+    path = Path(folder) / "review_clauses.csv"
+    table = _read_table(path, ("rule", "clause_zh", "clause_en"))
+    found = {str(r.rule).strip(): (str(r.clause_zh).strip(), str(r.clause_en).strip()) for r in table.itertuples()}
+    missing = [r for r in rules if r not in found]
+    if missing:
+        raise RegulatoryError("reg_clauses_missing", file=path.name, rules=", ".join(missing))
+    for rule in rules:
+        for text in found[rule]:
+            try:
+                ok = len(text) <= 200 and bool(text.format(parcels="x"))
+            except (KeyError, IndexError, ValueError):
+                ok = False
+            if not ok:
+                raise RegulatoryError("reg_clause_bad", file=path.name, rule=rule, text=text[:60])
+    return {rule: found[rule] for rule in rules}
+
+
 def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise RegulatoryError("reg_table_missing", file=path.name)

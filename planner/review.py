@@ -14,11 +14,11 @@ import shapely
 
 from gis.crs import to_metric
 from gis.io import read_layer
-from gis.landuse import LandUseCodes, load_landuse
+from gis.landuse import LandUseCodes, load_clauses, load_landuse
 from gis.regulatory import (
-    DEFAULT_CLAUSES,
     PROPOSAL_FIELDS,
     REGULATORY_FIELDS,
+    RULES,
     Check,
     Review,
     floor_area_capacity,
@@ -148,7 +148,8 @@ def run_review(
     codes = land_use_codes()
     plan = normalise_layer(regulatory, kind="regulatory", codes=codes, mapping=regulatory_fields)
     sites = normalise_layer(proposals, kind="proposals", codes=codes, mapping=proposal_fields)
-    return ReviewRun(reviews=tuple(review_proposals(sites, plan, codes=codes)), codes=codes)
+    clauses = {rule: zh for rule, (zh, _) in clause_table().items()}
+    return ReviewRun(reviews=tuple(review_proposals(sites, plan, codes=codes, clauses=clauses)), codes=codes)
 
 
 def rule_name(rule: str, lang: str) -> str:
@@ -222,13 +223,16 @@ def check_rows(review: Review, *, lang: str) -> list[dict[str, Any]]:
     ]
 
 
+@lru_cache(maxsize=1)
+def clause_table() -> dict[str, tuple[str, str]]:
+    """Each rule's citation in Chinese and English (``data/regulatory/review_clauses.csv``, editable; read once)."""
+    return load_clauses(rules=RULES)
+
+
 def clause_text(check: Check, lang: str) -> str:
-    """The check's citation in ``lang``: the default one ("控规图则 PT-01-01 容积率上限") translated, a citation the
-    office configured as written."""
-    parcels = "、".join(check.parcels)
-    if check.clause == DEFAULT_CLAUSES[check.rule].format(parcels=parcels):
-        return t("rev_clause", lang, parcels=parcels, rule=rule_name(check.rule, lang))
-    return check.clause
+    """The check's citation in ``lang`` from the clause table ("控规图则 PT-01-01 容积率上限")."""
+    zh, en = clause_table()[check.rule]
+    return (en if lang == "en" else zh).format(parcels=("、" if lang == "zh" else ", ").join(check.parcels))
 
 
 def use_text(codes: str, lang: str) -> str:

@@ -250,3 +250,24 @@ def test_floor_area_capacity_sums_each_parcels_allowance_and_the_park_share(code
     assert (cap.loc["away", "allowance_m2"], cap.loc["away", "covered_share"], cap.loc["away", "codes"]) == (0, 0, "")
     assert is_park_use("100101", codes=codes) and is_park_use("M0", codes=codes)
     assert not is_park_use("16", codes=codes) and not is_park_use("0701", codes=codes)
+
+
+def test_the_clause_table_gives_every_rule_in_both_languages_and_refuses_bad_citations(tmp_path):
+    import shutil
+
+    from gis.landuse import TABLE_DIR, load_clauses
+    from gis.regulatory import RULES
+
+    clauses = load_clauses(rules=RULES)
+    assert set(clauses) == set(RULES) and clauses["far_max"][0] == "控规图则 {parcels} 容积率上限"
+    for name in ("landuse_codes.csv", "landuse_compatibility.csv"):
+        shutil.copy(TABLE_DIR / name, tmp_path / name)
+    table = (TABLE_DIR / "review_clauses.csv").read_text(encoding="utf-8")
+    (tmp_path / "review_clauses.csv").write_text(table.replace("{parcels} 建筑限高", "{secret.__class__} 建筑限高"))
+    with pytest.raises(RegulatoryError) as bad:
+        load_clauses(tmp_path, rules=RULES)
+    assert bad.value.code == "reg_clause_bad" and "height" in bad.value.text("en")
+    (tmp_path / "review_clauses.csv").write_text("\n".join(table.splitlines()[:-1]) + "\n")  # no "green"
+    with pytest.raises(RegulatoryError) as short:
+        load_clauses(tmp_path, rules=RULES)
+    assert short.value.code == "reg_clauses_missing" and "green" in short.value.text("zh")

@@ -84,7 +84,7 @@ def test_english_page_has_english_clauses_and_verdicts(monkeypatch):
     assert list(summary[t("rev_col_verdict", "en")]) == [t(f"rev_verdict_{v}", "en") for v in EXPECTED]
     checks = next(d.value for d in app.dataframe if t("rev_head_fix", "en") in d.value.columns)
     height = checks[checks[t("rev_head_rule", "en")] == "Building height limit"].iloc[0]
-    assert height[t("rev_head_clause", "en")] == "Regulatory plan sheet PT-015-01: Building height limit"
+    assert height[t("rev_head_clause", "en")] == "Regulatory plan sheet PT-015-01: building height limit"
     assert height[t("rev_head_fix", "en")] == "Lower the building by 36.0 m to meet the height limit."
     kg = next(layer for layer in maps(app)["review"]["layers"] if layer["id"] == "konggui")["doc"]
     assert "0902 Business and finance land" in kg["s"]
@@ -180,7 +180,7 @@ def test_the_command_line_prints_english_clauses_with_lang_en():
     assert out.returncode == 1, out.stderr
     first = json.loads(out.stdout)["proposals"][0]
     assert first["name"] == "智能软件研发中心" and first["pass"] is True
-    assert first["checks"][1]["clause"] == "Regulatory plan sheet PT-001-01: Floor area ratio, maximum"
+    assert first["checks"][1]["clause"] == "Regulatory plan sheet PT-001-01: floor area ratio, maximum"
 
 
 def _bureau_file() -> gpd.GeoDataFrame:

@@ -14,6 +14,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "用地分类表 {file} 引用了代码表中没有的代码：{codes}。请先在 landuse_codes.csv 中加入这些代码。",
         "The land-use table {file} names codes that are not in the code list: {codes}. Add them to landuse_codes.csv first.",
     ),
+    "reg_clauses_missing": (
+        "条款表 {file} 缺少这些规则的条款：{rules}。请补齐后重试。",
+        "The clause table {file} has no citation for the rules {rules}. Add them and try again.",
+    ),
+    "reg_clause_bad": (
+        "条款表 {file} 中规则 {rule} 的条款“{text}”无效：最多 200 字，只能含占位符 {{parcels}}。",
+        "In the clause table {file}, the citation '{text}' of rule {rule} is not valid: at most 200 characters, and {{parcels}} is the only placeholder allowed.",
+    ),
     "reg_layer_konggui": ("控规图层", "regulatory-plan layer"),
     "reg_layer_proposals": ("方案图层", "proposals layer"),
     "reg_empty": (
@@ -200,7 +208,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "规则：用地面积取 CGCS2000 / 3度带高斯-克吕格 120°E（EPSG:4549）平面面积；容积率按两位小数、建筑密度和绿地率按 0.1% 比较。拟建用途须与控规用途相同、为其子类，或在兼容表中。跨多个控规地块时，容积率限值按各地块内面积加权求和；限高、密度、绿地率取所涉地块中最严者；不足用地 1% 的碎片忽略并注明。",
         "Rules: the site area is planar in CGCS2000 / 3-degree GK 120°E (EPSG:4549); the FAR is compared at 2 decimals, coverage and green ratio at 0.1 %. The proposed use must equal the planned use, be one of its sub-classes, or be allowed by the compatibility table. Across several 控规 parcels the FAR allowance is the sum over the parts of the site in each; height, coverage and green take the strictest parcel touched; parts under 1 % of the site are ignored and reported.",
     ),
-    "rev_clause": ("控规图则 {parcels} {rule}", "Regulatory plan sheet {parcels}: {rule}"),
     "rev_verdict_pass": ("符合", "complies"),
     "rev_verdict_fail": ("不符合", "does not comply"),
     "rev_verdict_no_data": ("缺少数据", "lacks data"),
