@@ -9,14 +9,20 @@ year was reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gis.columns import find_columns, fold
+from gis.crs import to_metric
+from gis.datasets import ParkData
 from gis.errors import MonitoringError
 from gis.indicators import CUMULATIVE, PLAN_NAMES, table1
+from gis.landuse import LandUseCodes
+from gis.regulatory import floor_area_capacity
 
 BASE_YEAR, TARGET_YEAR, FIRST_PLAN_YEAR = 2019, 2025, 2021
 #: Recognised headers of the actuals table (Chinese, English).
@@ -123,3 +129,78 @@ def _status(key: str, name: str, target: float, baseline: float | None, own: pd.
     else:
         status = "on_track" if value >= expected else "off_track"
     return IndicatorStatus(key, name, target, baseline, value, latest, achievement, expected, status)
+
+
+# --- the spatial indicators the app computes from its own layers ---------------------------------------------
+#: Radius of a metro station's catchment in the 体检 indicator 轨道交通站点800米覆盖率 (m).
+STATION_RADIUS_M = 800.0
+M2_PER_KM2 = 1_000_000.0
+
+
+@dataclass(frozen=True)
+class SpatialIndicators:
+    """What the park's layers say about the plan's space, measured in EPSG:4549.
+
+    Attributes
+    ----------
+    park_km2 : float
+        The park (the sub-parks, overlaps counted once).
+    clusters_km2, zones_km2 : dict
+        Park land in each cluster (north, south) and in each layout zone (belt, core, city).
+    metro_share : float
+        Share (0–1) of the park's land within ``metro_radius_m`` of a metro station.
+    capacity_m2 : float or None
+        The floor area the 控规 allows on park land (Σ area × 容积率上限); None without a 控规 layer.
+    capacity_by_cluster_m2 : dict
+        The same per cluster (empty without a 控规 layer).
+    """
+
+    park_km2: float
+    clusters_km2: dict[str, float]
+    zones_km2: dict[str, float]
+    metro_share: float
+    metro_radius_m: float
+    capacity_m2: float | None = None
+    capacity_by_cluster_m2: dict[str, float] = field(default_factory=dict)
+
+
+def spatial_indicators(
+    data: ParkData,
+    *,
+    regulatory: gpd.GeoDataFrame | None = None,
+    codes: LandUseCodes | None = None,
+    metro_radius_m: float = STATION_RADIUS_M,
+) -> SpatialIndicators:
+    """Park area per cluster and zone, the share within ``metro_radius_m`` of a station and, given a 控规 layer
+    (normalised, :func:`gis.regulatory.normalise_layer`) and its code tree, the floor-area capacity on park land."""
+    subparks = to_metric(data.subparks)
+    clusters = {
+        str(c): shapely.union_all(subparks.loc[subparks["cluster"] == c].geometry.to_numpy())
+        for c in sorted(subparks["cluster"].astype(str).unique())
+    }
+    park = shapely.union_all(list(clusters.values()))
+    zones = to_metric(data.zones)
+    stations = to_metric(data.stations).geometry.to_numpy()
+    reach = shapely.union_all(shapely.buffer(stations, metro_radius_m, quad_segs=32)) if len(stations) else None
+    near = 0.0 if reach is None else shapely.intersection(park, reach).area
+    capacity, by_cluster = None, {}
+    if regulatory is not None and codes is not None and len(regulatory):
+        areas = gpd.GeoSeries(list(clusters.values()), index=list(clusters), crs=subparks.crs)
+        cap = floor_area_capacity(areas, regulatory, codes=codes)["allowance_m2"]
+        by_cluster = {str(k): float(v) for k, v in cap.items()}
+        capacity = float(
+            floor_area_capacity(gpd.GeoSeries([park], crs=subparks.crs), regulatory, codes=codes)["allowance_m2"].iloc[
+                0
+            ]
+        )
+    return SpatialIndicators(
+        park_km2=park.area / M2_PER_KM2,
+        clusters_km2={c: g.area / M2_PER_KM2 for c, g in clusters.items()},
+        zones_km2={
+            str(z): shapely.intersection(park, g).area / M2_PER_KM2 for z, g in zip(zones["id"], zones.geometry)
+        },
+        metro_share=near / park.area if park.area > 0 else 0.0,
+        metro_radius_m=metro_radius_m,
+        capacity_m2=capacity,
+        capacity_by_cluster_m2=by_cluster,
+    )

@@ -3,6 +3,7 @@ path for the page and `python -m gis review`."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,6 +123,21 @@ def regulatory_layer(gdf: gpd.GeoDataFrame, *, mapping: Mapping[str, str | None]
     chosen = {k: v for k, v in (mapping or {}).items() if v}
     missing = {k: None for k in plan_fields() if k not in chosen}  # unmapped: not guessed behind the user's back
     return normalise_layer(gdf, kind="regulatory", codes=land_use_codes(), mapping={**missing, **chosen})
+
+
+_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def regulatory_digest(regulatory: gpd.GeoDataFrame) -> str:
+    """A content hash of a 控规 layer, for cache keys (computed once per layer object)."""
+    held = _DIGESTS.get(id(regulatory))
+    if held is not None and held[0]() is regulatory:
+        return held[1]
+    for k in [k for k, (ref, _) in _DIGESTS.items() if ref() is None]:
+        del _DIGESTS[k]
+    digest = layers_digest({"konggui": regulatory})
+    _DIGESTS[id(regulatory)] = (weakref.ref(regulatory), digest)
+    return digest
 
 
 def capacity(areas: gpd.GeoDataFrame | gpd.GeoSeries, regulatory: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
@@ -449,7 +465,7 @@ def review_map(
 ) -> MapJson:
     """The 合规审查 map: context, the 控规 parcels coloured by planned use, the proposals coloured pass/fail (the
     selected one outlined), the drawing tool for a new site."""
-    key = ("kg_doc", layers_digest({"konggui": regulatory}), lang, datum)
+    key = ("kg_doc", regulatory_digest(regulatory), lang, datum)
     kg_doc = CACHE.get(
         key, lambda: layer_document(KONGGUI, konggui_frame(regulatory, lang=lang), lang=lang, datum=datum)
     )

@@ -77,7 +77,7 @@ NEEDED_ROLE = {
 }
 
 
-def _require(user: User, action: str) -> None:
+def require(user: User, action: str) -> None:
     role = NEEDED_ROLE.get(action, "admin")
     if not user.at_least(role):
         raise PermissionDeniedError(
@@ -99,7 +99,7 @@ def can(user: User, action: str) -> bool:
 def list_scenarios(ws: Workspace, user: User, *, include_archived: bool = False) -> tuple[ScenarioHead, ...]:
     """Saved scenarios (latest versions), newest first. Archived ones only for admins who ask."""
     if include_archived:
-        _require(user, "view_archived")
+        require(user, "view_archived")
     return tuple(ws.scenarios.heads(include_archived=include_archived))
 
 
@@ -139,7 +139,7 @@ def save_scenario(
     Raises PermissionDeniedError for viewers (and, with PUTUO_EDITORS_EDIT_OTHERS=0, for editors saving a
     scenario someone else created), ConflictError when someone saved since ``base_version``.
     """
-    _require(user, "save")
+    require(user, "save")
     config = config or AuthConfig()
     if base_version is not None and not user.at_least("admin") and not config.editors_edit_others:
         head = ws.scenarios.head(scenario.id)
@@ -158,7 +158,7 @@ def save_as_branch(
     name: str | None = None,
 ) -> SavedVersion:
     """Save the user's edit as a new scenario (new id) whose parent is the one they started from."""
-    _require(user, "save")
+    require(user, "save")
     _visible_head(ws, user, parent_id)
     return ws.scenarios.save_branch(
         scenario, actor=user.name, parent_id=parent_id, parent_version=parent_version, name=name
@@ -167,13 +167,13 @@ def save_as_branch(
 
 def archive_scenario(ws: Workspace, user: User, scenario_id: str, *, reason: str) -> ScenarioHead:
     """Archive a scenario (admins; a reason is required). It disappears from normal lists; nothing is deleted."""
-    _require(user, "archive")
+    require(user, "archive")
     return ws.scenarios.set_archived(scenario_id, actor=user.name, archived=True, reason=reason)
 
 
 def unarchive_scenario(ws: Workspace, user: User, scenario_id: str) -> ScenarioHead:
     """Bring an archived scenario back (admins; audited)."""
-    _require(user, "archive")
+    require(user, "archive")
     return ws.scenarios.set_archived(scenario_id, actor=user.name, archived=False)
 
 
@@ -193,7 +193,7 @@ def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -
     ``filename`` is only shown (messages, audit); the bytes go to a private temporary file. Raises
     ScenarioFileError for a malformed file (nothing imported), PermissionDeniedError for viewers.
     """
-    _require(user, "import")
+    require(user, "import")
     label = os.path.basename(str(filename))[:120] or "upload.gpkg"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.gpkg"
@@ -204,13 +204,13 @@ def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -
 # --- shared layers ------------------------------------------------------------------------------------------
 def publish_layer(ws: Workspace, user: User, layer_id: str, gdf: gpd.GeoDataFrame, *, note: str = "") -> LayerVersion:
     """Publish an imported layer (EPSG:4326) as the next version of a shared layer (admins; audited)."""
-    _require(user, "publish")
+    require(user, "publish")
     return ws.layers.publish(layer_id, gdf, actor=user.name, note=note)
 
 
 def restore_layer(ws: Workspace, user: User, layer_id: str, version: int) -> LayerVersion:
     """Publish an old version again as the newest (admins; audited as a restore)."""
-    _require(user, "publish")
+    require(user, "publish")
     return ws.layers.restore(layer_id, version, actor=user.name)
 
 
@@ -229,7 +229,7 @@ def current_layers(ws: Workspace) -> PublishedLayers:
 # --- field mappings and settings ----------------------------------------------------------------------------
 def save_field_mapping(ws: Workspace, user: User, signature: str, layer_kind: str, mapping: dict[str, Any]) -> None:
     """Remember a field mapping for a kind of file (editors; audited as a settings change)."""
-    _require(user, "save")
+    require(user, "save")
     ws.settings.save_mapping(signature, layer_kind, mapping, actor=user.name)
 
 
@@ -240,14 +240,14 @@ def load_field_mapping(ws: Workspace, signature: str) -> dict | None:
 
 def change_setting(ws: Workspace, user: User, key: str, value: Any) -> None:
     """Change a workspace-wide setting (admins; audited with before/after)."""
-    _require(user, "settings")
+    require(user, "settings")
     ws.settings.set(key, value, actor=user.name)
 
 
 # --- accounts (admin page) ----------------------------------------------------------------------------------
 def list_accounts(ws: Workspace, user: User) -> tuple[Account, ...]:
     """Every account with its role and state (admins)."""
-    _require(user, "accounts")
+    require(user, "accounts")
     return tuple(ws.accounts.all())
 
 
@@ -268,7 +268,7 @@ def add_account(
 ) -> Account:
     """Create an account (admins); ``password`` None for a single-sign-on-only account. ``password_again``
     (the second typing, when the page asks twice) must equal ``password``."""
-    _require(user, "accounts")
+    require(user, "accounts")
     _same(password, password_again)
     return acct.add_account(ws, name, role, actor=user.name, password=password, external_id=external_id)
 
@@ -285,7 +285,7 @@ def update_account(
 ) -> Account:
     """Change an account's role, enabled state or password (admins; each audited). A new password also lifts
     a lock-out; ``password_again`` (the second typing) must equal it."""
-    _require(user, "accounts")
+    require(user, "accounts")
     _same(password, password_again)
     key = acct.normalise_name(name)
     if password is not None:
@@ -310,7 +310,7 @@ def audit_entries(
     workspace) and time (UTC ISO text, ``until`` exclusive: :func:`text.clock.beijing_days_utc` turns
     Beijing days into these; show times with :func:`text.clock.beijing_time`), newest first unless asked
     otherwise (admins)."""
-    _require(user, "view_audit")
+    require(user, "view_audit")
     return tuple(
         ws.audit.entries(
             actor=actor,
@@ -326,7 +326,7 @@ def audit_entries(
 
 def verify_audit(ws: Workspace, user: User) -> AuditCheck:
     """Check the whole hash chain (admins)."""
-    _require(user, "view_audit")
+    require(user, "view_audit")
     return ws.audit.verify()
 
 

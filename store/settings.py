@@ -97,3 +97,10 @@ class SettingRepository:
         with self._ws.read() as conn:
             text = conn.execute(select(st.c.value).where(st.c.key == key)).scalar()
         return json.loads(text) if text is not None else default
+
+    def stamp(self, key: str) -> tuple[str, str] | None:
+        """When (UTC, ISO) and by whom a setting was last changed, or None when it was never set."""
+        st = self.t.settings
+        with self._ws.read() as conn:
+            row = conn.execute(select(st.c.updated_at, st.c.updated_by).where(st.c.key == key)).first()
+        return None if row is None else (str(row[0]), str(row[1]))

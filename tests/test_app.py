@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_util import maps, open_app
+from tests.apptest_util import maps, open_app, open_tab
 from tests.live_app import ROOT
 from text.messages import t
 
@@ -153,7 +153,9 @@ def test_unexpected_error_shows_an_id_not_a_traceback(at, monkeypatch):
 
 def test_indicators_page_table(at):
     at.switch_page("pages/indicators.py").run()
-    df = at.dataframe[0].value
+    status = at.dataframe[0].value  # the standing of each indicator first
+    assert len(status) == 8 and "None" not in status.to_string() and "nan" not in status.to_string()
+    df = open_tab(at, "mon_tab", "mon_tab_plan").dataframe[0].value  # the plan's Table 1 in its own tab
     assert len(df) == 8
     row = df[df.iloc[:, 0].str.contains("高新技术企业")]
     assert row.iloc[0, 2] == "316" and row.iloc[0, 3] == "415"

@@ -13,7 +13,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "app_title": ("张江普陀园规划助手", "Putuo Park Planner"),
     "app_subtitle": ("上海张江高新技术产业开发区普陀园", "Zhangjiang Hi-tech Park, Putuo sub-park"),
     "page_explorer": ("园区地图", "Park map"),
-    "page_indicators": ("规划指标", "Plan indicators"),
+    "page_indicators": ("实施监测", "Plan monitoring"),
     "page_data": ("数据与来源", "Data & sources"),
     "demo_banner": (
         "演示数据：子园边界为根据公开信息绘制的示意范围，并非官方边界。",
