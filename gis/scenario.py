@@ -19,9 +19,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from gis import measures
-from gis.crs import M2_PER_KM2, to_metric, to_storage
+from gis.crs import M2_PER_KM2, METRIC_CRS, to_metric, to_storage
 from gis.datasets import ParkData
 from gis.errors import ScenarioError
+from gis.landuse import LandUseCodes, load_landuse
+from gis.regulatory import floor_area_capacity
 from gis.settings import SETTINGS
 from text.clock import utc_now_iso
 from text.messages import Message, msg
@@ -360,6 +362,13 @@ class ScenarioMetrics:
     ``clusters``: DataFrame by cluster (``area_km2``, ``added_km2``, ``compactness``); ``subparks``: DataFrame
     by sub-park or new sub-park (``cluster``, ``area_km2``, ``added_km2``); ``zones_added_km2``: belt/core/city;
     ``flagged``: included parcel id -> failed rule ids; ``added_geometry_m``: the added land (EPSG:4549).
+
+    The floor-area capacity the scenario adds, under the 控规 (regulatory detailed plan) layer it was measured
+    with: ``capacity_added_m2`` (m² of floor area: Σ added area inside each 控规 parcel × its 容积率上限),
+    ``capacity_by_cluster_m2`` (north/south: the added land of each cluster's outline),
+    ``capacity_by_zone_m2`` (belt/core/city, as ``zones_added_km2``) and ``park_use_share_added`` (share of the
+    added land under a park use, 0–1, see :func:`gis.regulatory.is_park_use`). All NaN without a 控规 layer;
+    the share is NaN too when nothing is added.
     """
 
     total_km2: float
@@ -378,6 +387,10 @@ class ScenarioMetrics:
     mean_score_added: float
     flagged: Mapping[str, list[str]]
     added_geometry_m: shapely.Geometry
+    capacity_added_m2: float = float("nan")
+    capacity_by_cluster_m2: Mapping[str, float] = field(default_factory=dict)
+    capacity_by_zone_m2: Mapping[str, float] = field(default_factory=dict)
+    park_use_share_added: float = float("nan")
 
 
 def scenario_metrics(
@@ -388,6 +401,8 @@ def scenario_metrics(
     scores: pd.Series | None = None,
     rules: pd.DataFrame | None = None,
     tolerance_m: float = 50.0,
+    regulatory: gpd.GeoDataFrame | None = None,
+    codes: LandUseCodes | None = None,
 ) -> ScenarioMetrics:
     """Every metric of a scenario, in EPSG:4549; overlaps are resolved by union, nothing counts twice.
 
@@ -401,6 +416,11 @@ def scenario_metrics(
         :func:`gis.scoring.check_rules` output indexed by parcel id, to flag included parcels that fail.
     tolerance_m : float
         Parts closer than this count as one contiguous piece.
+    regulatory : GeoDataFrame, optional
+        The 控规 parcels as :func:`gis.regulatory.normalise_layer` returns them (any CRS), for the floor-area
+        capacity of the added land; None (or an empty layer): the capacity fields are NaN.
+    codes : LandUseCodes, optional
+        The land-use code tree that tells park uses apart (the bundled one when not given).
     """
     sp = to_metric(data.subparks)
     base = shapely.union_all(sp.geometry.to_numpy())
@@ -438,7 +458,15 @@ def scenario_metrics(
             "compactness": polsby_popper(g),
         }
     zones = to_metric(data.zones)
-    zones_added = {zid: shapely.intersection(added, g).area / M2_PER_KM2 for zid, g in zip(zones["id"], zones.geometry)}
+    zone_parts = dict(zip(zones["id"], shapely.intersection(added, zones.geometry.to_numpy())))
+    zones_added = {zid: g.area / M2_PER_KM2 for zid, g in zone_parts.items()}
+    capacity = _added_capacity(
+        added,
+        clusters={c: shapely.difference(g, base) for c, g in cluster_geoms.items()},
+        zones=zone_parts,
+        regulatory=regulatory,
+        codes=codes,
+    )
     n_pieces, gap = contiguity(total, tolerance_m=tolerance_m)
 
     def covered(layer: gpd.GeoDataFrame, area: shapely.Geometry) -> int:
@@ -475,7 +503,39 @@ def scenario_metrics(
         mean_score_added=mean_score,
         flagged=flagged,
         added_geometry_m=added,
+        **capacity,
     )
+
+
+def _added_capacity(
+    added_m: shapely.Geometry,
+    *,
+    clusters: Mapping[str, shapely.Geometry],
+    zones: Mapping[str, shapely.Geometry],
+    regulatory: gpd.GeoDataFrame | None,
+    codes: LandUseCodes | None,
+) -> dict:
+    """The capacity fields of :class:`ScenarioMetrics`: the 控规 floor-area allowance (m²) of the added land
+    (EPSG:4549), in all and of each cluster's and zone's part of it (one overlay of all of them), and the share
+    of the added land under a park use. NaN without a 控规 layer."""
+    if regulatory is None or regulatory.empty:
+        nan = float("nan")
+        return {
+            "capacity_added_m2": nan,
+            "capacity_by_cluster_m2": dict.fromkeys(clusters, nan),
+            "capacity_by_zone_m2": dict.fromkeys(zones, nan),
+            "park_use_share_added": nan,
+        }
+    areas = gpd.GeoSeries([added_m, *clusters.values(), *zones.values()], crs=METRIC_CRS)
+    cap = floor_area_capacity(areas, regulatory, codes=codes if codes is not None else load_landuse())
+    allowance = cap["allowance_m2"].to_numpy(dtype=float)
+    n = len(clusters)
+    return {
+        "capacity_added_m2": float(allowance[0]),
+        "capacity_by_cluster_m2": dict(zip(clusters, map(float, allowance[1 : 1 + n]))),
+        "capacity_by_zone_m2": dict(zip(zones, map(float, allowance[1 + n :]))),
+        "park_use_share_added": float(cap["park_use_share"].iloc[0]) if added_m.area > 0 else float("nan"),
+    }
 
 
 #: The rows of a comparison, in order: (key, catalogue code of its label).
@@ -490,6 +550,13 @@ COMPARE_ROWS: tuple[tuple[str, str], ...] = (
     ("added_belt_km2", "cmp_added_belt_km2"),
     ("added_core_km2", "cmp_added_core_km2"),
     ("added_city_km2", "cmp_added_city_km2"),
+    ("capacity_added_m2", "cmp_capacity_added_m2"),
+    ("capacity_north_m2", "cmp_capacity_north_m2"),
+    ("capacity_south_m2", "cmp_capacity_south_m2"),
+    ("capacity_belt_m2", "cmp_capacity_belt_m2"),
+    ("capacity_core_m2", "cmp_capacity_core_m2"),
+    ("capacity_city_m2", "cmp_capacity_city_m2"),
+    ("park_use_share_added", "cmp_park_use_share"),
     ("pieces", "cmp_pieces"),
     ("largest_gap_m", "cmp_gap_m"),
     ("buildings", "cmp_buildings"),
@@ -511,6 +578,10 @@ def metrics_row(metrics: ScenarioMetrics) -> dict[str, float]:
         row[f"{c}_compactness"] = r["compactness"]
     for z, a in metrics.zones_added_km2.items():
         row[f"added_{z}_km2"] = a
+    row["capacity_added_m2"] = metrics.capacity_added_m2
+    for part, capacity in (*metrics.capacity_by_cluster_m2.items(), *metrics.capacity_by_zone_m2.items()):
+        row[f"capacity_{part}_m2"] = capacity
+    row["park_use_share_added"] = metrics.park_use_share_added
     row.update(
         {
             "pieces": metrics.pieces,

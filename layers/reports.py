@@ -29,7 +29,7 @@ from layers.cartography import (
     wrap_text,
 )
 from layers.registry import SCENARIO_NEW, LayerSpec, get_spec
-from text.display import name_col, person
+from text.display import floor_area_text, name_col, person, share_text
 from text.messages import industry_label, t
 from tiles.sources import TileSource
 
@@ -192,11 +192,16 @@ def atlas_figures(
 # --- the scenario report ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Block:
-    """A titled table for the report's table pages."""
+    """A titled table for the report's table pages, with an optional note under it."""
 
     heading: str
     table: pd.DataFrame
     col_widths: tuple[float, ...]  # shares of the block width
+    note: str = ""
+
+
+#: The size of a block's note relative to its table's text (pt).
+NOTE_PT_LESS = 1.0
 
 
 def _table_rows(block: Block, width_mm: float, pt: float) -> tuple[list[list[str]], list[float]]:
@@ -213,8 +218,17 @@ def _table_rows(block: Block, width_mm: float, pt: float) -> tuple[list[list[str
     return wrapped, heights
 
 
+def _note_lines(block: Block, width_mm: float, pt: float) -> tuple[str, float]:
+    """The block's note wrapped to its width, and its height (mm; 0 without a note)."""
+    if not block.note:
+        return "", 0.0
+    size = pt - NOTE_PT_LESS
+    text = wrap_text(block.note, max(width_mm - 2.0, 4.0) / (size * MM_PER_PT))
+    return text, (text.count("\n") + 1) * size * MM_PER_PT * 1.3 + 2.0
+
+
 def _block_height(block: Block, width_mm: float, pt: float) -> float:
-    return (pt + 2) * MM_PER_PT * 1.8 + sum(_table_rows(block, width_mm, pt)[1])
+    return (pt + 2) * MM_PER_PT * 1.8 + sum(_table_rows(block, width_mm, pt)[1]) + _note_lines(block, width_mm, pt)[1]
 
 
 def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: float) -> None:
@@ -243,6 +257,11 @@ def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: 
     paper.plot([x, x + width_mm], [y, y], color="#a0aec0", linewidth=0.4)
     for e in edges:
         paper.plot([e, e], [top - head, y], color="#a0aec0", linewidth=0.4)
+    note, _ = _note_lines(block, width_mm, pt)
+    if note:
+        paper.text(
+            x + 1.0, y - 1.5, note, ha="left", va="top", fontsize=pt - NOTE_PT_LESS, color="#2d3748", linespacing=1.2
+        )
 
 
 def table_pages(
@@ -301,7 +320,9 @@ def table_pages(
     return figures
 
 
-def _metrics_block(metrics: ScenarioMetrics, lang: str) -> Block:
+def _metrics_block(metrics: ScenarioMetrics, lang: str, *, capacity_source: str | None = None) -> Block:
+    """The measures of the scenario; the note says where the 容积率 limits of the floor-area capacity come from
+    (``capacity_source``: ``bundled``, ``loaded`` or None when not known)."""
     rows = [
         (t("m_total", lang), f"{metrics.total_km2:.3f} km²"),
         (t("m_added", lang), f"{metrics.added_km2:.3f} km²"),
@@ -316,6 +337,7 @@ def _metrics_block(metrics: ScenarioMetrics, lang: str) -> Block:
         )
     for z, a in metrics.zones_added_km2.items():
         rows.append((f"{t('m_added', lang)} · {t(f'zone_{z}', lang)}", f"{a:.3f} km²"))
+    rows += _capacity_rows(metrics, lang)
     mean = metrics.mean_score_added
     rows += [
         (t("m_pieces", lang), str(metrics.pieces)),
@@ -325,11 +347,26 @@ def _metrics_block(metrics: ScenarioMetrics, lang: str) -> Block:
         (t("m_mean_score", lang), "–" if pd.isna(mean) else f"{mean:.3f}"),
         (t("m_flagged", lang), "; ".join(f"{k}: {', '.join(v)}" for k, v in metrics.flagged.items()) or "–"),
     ]
+    if pd.isna(metrics.capacity_added_m2):
+        note = t("cap_source_none", lang)
+    else:
+        note = t(f"cap_source_{capacity_source}" if capacity_source else "cap_source_layer", lang)
     return Block(
         t("report_metrics", lang),
         pd.DataFrame(rows, columns=[t("report_metric", lang), t("report_value", lang)]),
         (0.38, 0.62),
+        note=note,
     )
+
+
+def _capacity_rows(metrics: ScenarioMetrics, lang: str) -> list[tuple[str, str]]:
+    """The floor-area capacity the scenario adds (m²), in all, per cluster and per zone, and its park-use share."""
+    parts = [(f"cluster_{c}", v) for c, v in metrics.capacity_by_cluster_m2.items()]
+    parts += [(f"zone_{z}", v) for z, v in metrics.capacity_by_zone_m2.items()]
+    rows = [(t("m_capacity", lang), floor_area_text(metrics.capacity_added_m2))]
+    rows += [(t("m_capacity_of", lang, part=t(key, lang)), floor_area_text(v)) for key, v in parts]
+    rows.append((t("m_park_use_share", lang), share_text(metrics.park_use_share_added)))
+    return rows
 
 
 def _weights_block(weights: dict[str, float], lang: str) -> Block:
@@ -356,6 +393,7 @@ def scenario_report(
     unit: str = "",
     basemap: TileSource | None = None,
     georef: bool = False,
+    capacity_source: str | None = None,
 ) -> bytes:
     """The report as one PDF (see :func:`scenario_report_figures`); ``georef`` georeferences the map page."""
     return pdf_pages(
@@ -372,6 +410,7 @@ def scenario_report(
             landscape=landscape,
             unit=unit,
             basemap=basemap,
+            capacity_source=capacity_source,
         ),
         georef=georef,
     )
@@ -391,13 +430,16 @@ def scenario_report_figures(
     landscape: bool = True,
     unit: str = "",
     basemap: TileSource | None = None,
+    capacity_source: str | None = None,
 ) -> list[Figure]:
     """The pages of one scenario's report, every page in one orientation.
 
     Page 1: a map of the park with the parcels the scenario adds hatched and outlined (not score
-    colours) and the area it adds elsewhere (drawn areas) the same way. Then the measures, the weights
-    used and one score card per added parcel, flowed into columns so that no page is near-empty; a
-    header with the scenario's name and a footer with author, date and page number on every page.
+    colours) and the area it adds elsewhere (drawn areas) the same way. Then the measures (with the
+    floor-area capacity the scenario adds under the 控规 and a note on where its limits come from:
+    ``capacity_source`` ``bundled`` or ``loaded``, None when not known), the weights used and one score card
+    per added parcel, flowed into columns so that no page is near-empty; a header with the scenario's name and
+    a footer with author, date and page number on every page.
     """
     base = PrintSpec(
         title=scenario_name,
@@ -421,7 +463,7 @@ def scenario_report_figures(
         frames.append((SCENARIO_NEW, new))
     focus = shapely.union_all([to_metric(data.subparks).geometry.union_all(), *new.geometry.to_numpy()])
     figures = [render(frames, spec=base, extent_m=padded_extent(focus, margin=0.04), basemap=basemap)]
-    blocks = [_metrics_block(metrics, lang), _weights_block(weights, lang)]
+    blocks = [_metrics_block(metrics, lang, capacity_source=capacity_source), _weights_block(weights, lang)]
     names = added_parcels.set_index("id")[name_col(lang)] if name_col(lang) in added_parcels.columns else {}
     for pid, card in cards.items():
         label = f"{pid} {names[pid]}" if pid in names else pid

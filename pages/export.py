@@ -243,6 +243,7 @@ def _report(
                 author=state.user(),
                 lang=lang,
                 unit=st.session_state.get("pm_unit", ""),
+                regulatory=state.regulatory(),
             )
     if "report_pdf" in st.session_state:
         st.download_button(

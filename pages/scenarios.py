@@ -19,7 +19,7 @@ from planner.auth import User
 from planner.data import DataSet
 from planner.maps import clicked_parcel
 from planner.workspace import Workspace
-from text.display import name_col, person
+from text.display import floor_area_text, name_col, person, share_text
 from text.messages import t
 
 KEPT = state.Kept("scenarios")  # the widgets whose values survive their tab being closed
@@ -226,7 +226,8 @@ def _edit(
     sc = history().current
     rev = int(st.session_state.get(REV, 0))
     tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key=KEPT("scen_tolerance"))
-    m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance))
+    regulatory = state.regulatory()
+    m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance), regulatory=regulatory)
     map_col, metric_col = st.columns([1.6, 1])
     with map_col:
         st.caption(t("scen_click_hint", lang))
@@ -256,7 +257,7 @@ def _edit(
         d1.text_input(t("scen_drawn_name", lang), key=KEPT("scen_drawn_name"), max_chars=80)
         d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch", on_click=_add)
     with metric_col:
-        _metrics(m, lang)
+        _metrics(m, lang, capacity_note=se.capacity_note(regulatory, lang=lang))
 
     table = se.parcel_table(ev, scores, sc, lang=lang)
     included = t("f_included", lang)
@@ -284,7 +285,7 @@ def _edit(
         st.dataframe(se.history_rows(pw.scenario_history(ws, user, sc.id), lang=lang), hide_index=True, width="stretch")
 
 
-def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
+def _metrics(m: se.ScenarioMetrics, lang: str, *, capacity_note: str) -> None:
     k1, k2 = st.columns(2)
     k1.metric(
         t("m_total", lang),
@@ -300,6 +301,10 @@ def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
     k5.metric(t("m_buildings", lang), f"{m.buildings} (+{m.buildings_added})")
     k6.metric(t("m_stations", lang), f"{m.stations} (+{m.stations_added})")
     st.metric(t("m_mean_score", lang), "–" if pd.isna(m.mean_score_added) else f"{m.mean_score_added:.3f}")
+    k7, k8 = st.columns(2)
+    k7.metric(t("m_capacity", lang), floor_area_text(m.capacity_added_m2), help=t("m_capacity_help", lang))
+    k8.metric(t("m_park_use_share", lang), share_text(m.park_use_share_added))
+    st.caption(capacity_note)
     st.markdown(f"**{t('m_clusters', lang)}**")
     cl = m.clusters
     st.dataframe(
@@ -309,6 +314,9 @@ def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
                 t("f_area_km2", lang): cl["area_km2"].round(3).to_numpy(),
                 t("m_added", lang): cl["added_km2"].round(3).to_numpy(),
                 t("m_compactness", lang): cl["compactness"].round(3).to_numpy(),
+                t("m_capacity_m2", lang): [
+                    floor_area_text(m.capacity_by_cluster_m2.get(c, float("nan")), unit=False) for c in cl.index
+                ],
             }
         ),
         hide_index=True,
@@ -320,6 +328,9 @@ def _metrics(m: se.ScenarioMetrics, lang: str) -> None:
             {
                 t("f_layout", lang): [t(f"zone_{z}", lang) for z in m.zones_added_km2],
                 "km²": [round(v, 3) for v in m.zones_added_km2.values()],
+                t("m_capacity_m2", lang): [
+                    floor_area_text(m.capacity_by_zone_m2.get(z, float("nan")), unit=False) for z in m.zones_added_km2
+                ],
             }
         ),
         hide_index=True,
@@ -392,13 +403,11 @@ def _compare(
         sc = current if sid == "__current__" else pw.load_scenario(ws, user, sid).scenario
         label = f"★ {sc.name}" if sid == "__current__" else f"{sc.name} · v{by_id.loc[sid, 'version']}"
         chosen[label] = sc
-    named = {label: se.metrics(ds, ev, scores, sc) for label, sc in chosen.items()}
-    table, differs = se.compare_table(named, lang=lang)
-    styled = table.style.format(precision=3).apply(
-        lambda col: ["background-color: #fefcbf" if d else "" for d in differs[col.name]], axis=0
-    )
+    regulatory = state.regulatory()
+    named = {label: se.metrics(ds, ev, scores, sc, regulatory=regulatory) for label, sc in chosen.items()}
     st.caption(t("cmp_hint", lang))
-    st.dataframe(styled, width="stretch")
+    st.dataframe(se.compare_styled(named, lang=lang), width="stretch")
+    st.caption(se.capacity_note(regulatory, lang=lang))
     basemap, datum, _ = state.basemap()
     show_map(se.compare_map(ds, named, lang=lang, basemap=basemap, datum=datum), key="compare_map")
 

@@ -28,6 +28,7 @@ from layers.webmap import (
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
 from planner.maps import context_legend, context_refs, data_credits, park_refs
+from planner.scenario_edit import capacity_source
 from planner.scenario_edit import metrics as scenario_metrics
 from text.clock import beijing_today
 from text.messages import t
@@ -186,11 +187,13 @@ def report_pdf(
     unit: str = "",
     basemap: Any = None,
     georef: bool = False,
+    regulatory: gpd.GeoDataFrame | None = None,
 ) -> bytes:
-    """The scenario report: map, metrics, weights, each added parcel's score card."""
+    """The scenario report: map, metrics (with the floor-area capacity the scenario adds under ``regulatory``,
+    the session's 控规 layer; None: shown as "—"), weights, each added parcel's score card."""
     from gis.scoring import explain
 
-    m = scenario_metrics(ds, ev, scores, scenario)
+    m = scenario_metrics(ds, ev, scores, scenario, regulatory=regulatory)
     cards = {}
     for pid in scenario.parcels:
         card = explain(ev.raw.loc[pid], ev.norm.loc[pid], scores.weights)
@@ -216,6 +219,7 @@ def report_pdf(
         unit=unit,
         basemap=basemap,
         georef=georef,
+        capacity_source=capacity_source(regulatory),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -11,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pandas.io.formats.style import Styler
 
 from gis.crs import to_storage
 from gis.scenario import (
@@ -29,6 +31,7 @@ from planner import tiles
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
+from planner.review import bundled_regulatory, land_use_codes
 from text.display import name_col
 from text.messages import t
 from tiles.cache import BoundedCache
@@ -134,16 +137,76 @@ def set_assign(history: History, assign: Mapping[str, str]) -> History:
 
 
 def metrics(
-    ds: DataSet, ev: Evaluation, scores: Scores, scenario: Scenario, *, tolerance_m: float = 50.0
+    ds: DataSet,
+    ev: Evaluation,
+    scores: Scores,
+    scenario: Scenario,
+    *,
+    tolerance_m: float = 50.0,
+    regulatory: gpd.GeoDataFrame | None = None,
 ) -> ScenarioMetrics:
-    """The scenario's metrics against this data set (cached by content)."""
-    key = ("metrics", ds.version, ev.key, scenario_key(scenario), float(scores.table["score"].sum()), tolerance_m)
+    """The scenario's metrics against this data set (cached by content), with the floor-area capacity it adds
+    under ``regulatory`` (the session's 控规 layer; None: no capacity)."""
+    key = (
+        "metrics",
+        ds.version,
+        ev.key,
+        scenario_key(scenario),
+        float(scores.table["score"].sum()),
+        tolerance_m,
+        layer_digest(regulatory),
+    )
     return CACHE.get(
         key,
         lambda: scenario_metrics(
-            scenario, ds.park, ev.parcels, scores=scores.table["score"], rules=ev.rules, tolerance_m=tolerance_m
+            scenario,
+            ds.park,
+            ev.parcels,
+            scores=scores.table["score"],
+            rules=ev.rules,
+            tolerance_m=tolerance_m,
+            regulatory=regulatory,
+            codes=land_use_codes() if regulatory is not None else None,
         ),
     )
+
+
+#: Content digests of layers by ``id``, each with a weak reference to its layer (the entry goes with the layer).
+_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def layer_digest(layer: gpd.GeoDataFrame | None) -> str:
+    """A digest of a layer's content (CRS, columns, values, geometries; "" for None), for cache keys: computed
+    once per layer object, and the same for a layer read again with the same content."""
+    if layer is None:
+        return ""
+    known = _DIGESTS.get(id(layer))
+    if known is not None and known[0]() is layer:
+        return known[1]
+    h = hashlib.sha1(str(layer.crs).encode("utf-8"))
+    attributes = pd.DataFrame(layer.drop(columns=layer.geometry.name))
+    h.update(json.dumps([str(c) for c in attributes.columns], ensure_ascii=False).encode("utf-8"))
+    h.update(pd.util.hash_pandas_object(attributes, index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(layer.geometry.to_numpy()):
+        h.update(b"" if wkb is None else wkb)
+        h.update(b"|")
+    digest = h.hexdigest()[:16]
+    key = id(layer)
+    _DIGESTS[key] = (weakref.ref(layer, lambda _ref: _DIGESTS.pop(key, None)), digest)
+    return digest
+
+
+def capacity_source(regulatory: gpd.GeoDataFrame | None) -> str | None:
+    """Where the 控规 limits of the floor-area capacity come from: ``bundled`` (the data folder's layer, fictional
+    demonstration data), ``loaded`` (a layer loaded this session) or None (no 控规 layer)."""
+    if regulatory is None:
+        return None
+    return "bundled" if regulatory is bundled_regulatory() else "loaded"
+
+
+def capacity_note(regulatory: gpd.GeoDataFrame | None, *, lang: str) -> str:
+    """One sentence on the source of the 控规 limits (or that there is no 控规 layer)."""
+    return t(f"cap_source_{capacity_source(regulatory) or 'none'}", lang)
 
 
 def parcel_states(ev: Evaluation, scenario: Scenario) -> pd.Series:
@@ -292,6 +355,15 @@ def assign_code(choice: str, new_name: str, piece: str) -> str:
     return choice
 
 
+#: How the comparison shows a row other than with 3 decimals: floor areas in whole m², shares in %.
+ROW_FORMATS: dict[str, str] = {
+    **{k: "{:,.0f}" for k, _ in COMPARE_ROWS if k.startswith("capacity_")},
+    "park_use_share_added": "{:.0%}",
+}
+#: The background of a cell that differs from the first scenario.
+DIFFERS_STYLE = "background-color: #fefcbf"
+
+
 def compare_table(named: Mapping[str, ScenarioMetrics], *, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scenarios side by side with translated row labels, and a same-shaped mask of the cells that
     differ from the first scenario."""
@@ -304,6 +376,20 @@ def compare_table(named: Mapping[str, ScenarioMetrics], *, lang: str) -> tuple[p
     shown.index = [t(labels[k], lang) for k in table.index]
     differs.index = shown.index
     return shown, differs
+
+
+def compare_styled(named: Mapping[str, ScenarioMetrics], *, lang: str) -> Styler:
+    """:func:`compare_table` as the page shows it: 3 decimals (floor areas in whole m², shares in %, see
+    :data:`ROW_FORMATS`), "—" where there is no value (no 控规 layer, no score), the cells that differ from the
+    first scenario highlighted."""
+    shown, differs = compare_table(named, lang=lang)
+    styled = shown.style.format(precision=3, na_rep="—")
+    labels = dict(COMPARE_ROWS)
+    for key, fmt in ROW_FORMATS.items():
+        label = t(labels[key], lang)
+        if label in shown.index:
+            styled = styled.format(fmt, subset=pd.IndexSlice[[label], :], na_rep="—")
+    return styled.apply(lambda col: [DIFFERS_STYLE if d else "" for d in differs[col.name]], axis=0)
 
 
 def compare_map(

@@ -161,7 +161,7 @@ def test_compare_table_translated_with_differences_flagged(ds, ev, scores):
     for lang in ("zh", "en"):
         shown, differs = se.compare_table(named, lang=lang)
         assert list(shown.columns) == ["方案甲", "Plan B", "C"] and shown.shape == differs.shape
-        assert list(shown.index) == list(differs.index) and len(shown.index) == 16
+        assert list(shown.index) == list(differs.index) and len(shown.index) == len(se.COMPARE_ROWS) == 23
         for label in shown.index:
             assert not RAW.search(label), label
     shown, differs = se.compare_table(named, lang="en")

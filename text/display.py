@@ -50,3 +50,14 @@ def metro_lines_text(value: Any, lang: str) -> str:
     refs = [r.strip() for r in str(value).replace(";", "|").replace(",", "|").split("|") if r.strip()]
     names = [t(f"metro_line_{r}", lang) for r in refs]
     return t("list_sep", lang).join(names)
+
+
+def floor_area_text(area_m2: float, *, unit: bool = True) -> str:
+    """A floor area (m²) to the whole square metre with thousands separators (and " m²" when ``unit``), "—" when
+    there is none (NaN)."""
+    return "—" if _missing(area_m2) else f"{area_m2:,.0f}" + (" m²" if unit else "")
+
+
+def share_text(share: float) -> str:
+    """A share (0–1) as a whole percentage, "—" when there is none (NaN)."""
+    return "—" if _missing(share) else f"{share:.0%}"

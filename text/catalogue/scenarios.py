@@ -12,6 +12,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cmp_added_belt_km2": ("苏河水岸新增（km²）", "Added in the creek belt (km²)"),
     "cmp_added_core_km2": ("真如副中心新增（km²）", "Added in the Zhenru core (km²)"),
     "cmp_added_city_km2": ("桃浦智创城新增（km²）", "Added in Taopu city (km²)"),
+    "cmp_capacity_added_m2": ("新增建筑容量（m²）", "Floor-area capacity added (m²)"),
+    "cmp_capacity_north_m2": ("北区块新增建筑容量（m²）", "Capacity added, north cluster (m²)"),
+    "cmp_capacity_south_m2": ("南区块新增建筑容量（m²）", "Capacity added, south cluster (m²)"),
+    "cmp_capacity_belt_m2": ("苏河水岸新增建筑容量（m²）", "Capacity added in the creek belt (m²)"),
+    "cmp_capacity_core_m2": ("真如副中心新增建筑容量（m²）", "Capacity added in the Zhenru core (m²)"),
+    "cmp_capacity_city_m2": ("桃浦智创城新增建筑容量（m²）", "Capacity added in Taopu city (m²)"),
+    "cmp_park_use_share": ("新增用地中产业用地占比", "Share of added land under park uses"),
     "cmp_pieces": ("连续片区数", "Contiguous pieces"),
     "cmp_gap_m": ("最大间隔（米）", "Largest gap (m)"),
     "cmp_buildings": ("覆盖重点载体数", "Carriers covered"),
@@ -114,6 +121,34 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "m_stations": ("覆盖地铁站", "Stations covered"),
     "m_mean_score": ("新增用地平均得分", "Mean score of added land"),
     "m_flagged": ("违反硬性规则的地块", "Parcels breaking a hard rule"),
+    "m_capacity": ("新增建筑容量", "Floor-area capacity added"),
+    "m_capacity_help": (
+        "按控规容积率上限计：新增用地落在各控规地块内的面积 × 该地块的容积率上限，逐块相加；已在园区内的用地不重复计，"
+        "不在任何控规地块内的用地不计。",
+        "By the regulatory plan's limits: the added land's area inside each regulatory-plan parcel × that parcel's "
+        "maximum floor-area ratio, summed; land already in the park is not counted again, land outside every "
+        "regulatory-plan parcel adds nothing.",
+    ),
+    "m_capacity_of": ("新增建筑容量 · {part}", "Capacity · {part}"),
+    "m_capacity_m2": ("新增建筑容量（m²）", "Capacity added (m²)"),
+    "m_park_use_share": ("新增用地中产业用地占比", "Added land under park uses"),
+    "cap_source_bundled": (
+        "容积率上限来自数据目录中的控规图层；随附的控规图层是虚构的演示数据，不能作为审批依据。",
+        "Floor-area ratio limits from the data folder's regulatory-plan layer; the bundled one is fictional "
+        "demonstration data, not a basis for approval.",
+    ),
+    "cap_source_loaded": (
+        "容积率上限来自合规审查页加载的控规图层。",
+        "Floor-area ratio limits from the regulatory-plan layer loaded on the compliance review page.",
+    ),
+    "cap_source_layer": (
+        "容积率上限来自所用的控规图层。",
+        "Floor-area ratio limits from the regulatory-plan layer used.",
+    ),
+    "cap_source_none": (
+        "没有控规图层，新增建筑容量无法计算（显示为“—”）。",
+        "No regulatory-plan layer: the floor-area capacity cannot be worked out (shown as “—”).",
+    ),
     "m_zones": ("各布局区新增（km²）", "Added per layout zone (km²)"),
     "m_clusters": ("按区块", "Per cluster"),
     "m_compactness": ("紧凑度", "Compactness"),
