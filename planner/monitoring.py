@@ -290,9 +290,9 @@ def trajectory_table(statuses: list[IndicatorStatus], targets: dict[str, dict[st
 
 def spatial(ds: DataSet, regulatory: gpd.GeoDataFrame | None) -> SpatialIndicators:
     """The spatial indicators of this data set (and 控规 layer), computed once per data set and layer."""
-    from planner.review import land_use_codes, regulatory_digest
+    from planner.review import land_use_codes, layer_digest
 
-    key = f"spatial_indicators:{regulatory_digest(regulatory) if regulatory is not None else 'none'}"
+    key = f"spatial_indicators:{layer_digest(regulatory) if regulatory is not None else 'none'}"
     return ds.keep(key, lambda: spatial_indicators(ds.park, regulatory=regulatory, codes=land_use_codes()))
 
 

@@ -3,6 +3,8 @@ path for the page and `python -m gis review`."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from layers.cartography import PanelExtras, PrintSpec, padded_extent, pdf_pages,
 from layers.registry import KONGGUI, PROPOSALS, get_spec
 from layers.reports import Block, context_frames, table_pages
 from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
-from planner.data import DataSet, data_dir, layers_digest
+from planner.data import DataSet, data_dir
 from planner.maps import context_legend, context_refs, data_credits, park_refs
 from text.display import person
 from text.messages import t
@@ -125,18 +127,28 @@ def regulatory_layer(gdf: gpd.GeoDataFrame, *, mapping: Mapping[str, str | None]
     return normalise_layer(gdf, kind="regulatory", codes=land_use_codes(), mapping={**missing, **chosen})
 
 
+#: Content digests of layers by ``id``, each with a weak reference to its layer (the entry goes with the layer).
 _DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
 
 
-def regulatory_digest(regulatory: gpd.GeoDataFrame) -> str:
-    """A content hash of a 控规 layer, for cache keys (computed once per layer object)."""
-    held = _DIGESTS.get(id(regulatory))
-    if held is not None and held[0]() is regulatory:
-        return held[1]
-    for k in [k for k, (ref, _) in _DIGESTS.items() if ref() is None]:
-        del _DIGESTS[k]
-    digest = layers_digest({"konggui": regulatory})
-    _DIGESTS[id(regulatory)] = (weakref.ref(regulatory), digest)
+def layer_digest(layer: gpd.GeoDataFrame | None) -> str:
+    """A digest of a layer's content (CRS, columns, values, geometries; "" for None), for cache keys: computed
+    once per layer object, and the same for a layer read again with the same content."""
+    if layer is None:
+        return ""
+    known = _DIGESTS.get(id(layer))
+    if known is not None and known[0]() is layer:
+        return known[1]
+    h = hashlib.sha1(str(layer.crs).encode("utf-8"))
+    attributes = pd.DataFrame(layer.drop(columns=layer.geometry.name))
+    h.update(json.dumps([str(c) for c in attributes.columns], ensure_ascii=False).encode("utf-8"))
+    h.update(pd.util.hash_pandas_object(attributes, index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(layer.geometry.to_numpy()):
+        h.update(b"" if wkb is None else wkb)
+        h.update(b"|")
+    digest = h.hexdigest()[:16]
+    key = id(layer)
+    _DIGESTS[key] = (weakref.ref(layer, lambda _ref: _DIGESTS.pop(key, None)), digest)
     return digest
 
 
@@ -465,7 +477,7 @@ def review_map(
 ) -> MapJson:
     """The 合规审查 map: context, the 控规 parcels coloured by planned use, the proposals coloured pass/fail (the
     selected one outlined), the drawing tool for a new site."""
-    key = ("kg_doc", regulatory_digest(regulatory), lang, datum)
+    key = ("kg_doc", layer_digest(regulatory), lang, datum)
     kg_doc = CACHE.get(
         key, lambda: layer_document(KONGGUI, konggui_frame(regulatory, lang=lang), lang=lang, datum=datum)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -31,7 +30,7 @@ from planner import tiles
 from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
-from planner.review import bundled_regulatory, land_use_codes
+from planner.review import bundled_regulatory, land_use_codes, layer_digest
 from text.display import name_col
 from text.messages import t
 from tiles.cache import BoundedCache
@@ -169,31 +168,6 @@ def metrics(
             codes=land_use_codes() if regulatory is not None else None,
         ),
     )
-
-
-#: Content digests of layers by ``id``, each with a weak reference to its layer (the entry goes with the layer).
-_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
-
-
-def layer_digest(layer: gpd.GeoDataFrame | None) -> str:
-    """A digest of a layer's content (CRS, columns, values, geometries; "" for None), for cache keys: computed
-    once per layer object, and the same for a layer read again with the same content."""
-    if layer is None:
-        return ""
-    known = _DIGESTS.get(id(layer))
-    if known is not None and known[0]() is layer:
-        return known[1]
-    h = hashlib.sha1(str(layer.crs).encode("utf-8"))
-    attributes = pd.DataFrame(layer.drop(columns=layer.geometry.name))
-    h.update(json.dumps([str(c) for c in attributes.columns], ensure_ascii=False).encode("utf-8"))
-    h.update(pd.util.hash_pandas_object(attributes, index=False).to_numpy().tobytes())
-    for wkb in shapely.to_wkb(layer.geometry.to_numpy()):
-        h.update(b"" if wkb is None else wkb)
-        h.update(b"|")
-    digest = h.hexdigest()[:16]
-    key = id(layer)
-    _DIGESTS[key] = (weakref.ref(layer, lambda _ref: _DIGESTS.pop(key, None)), digest)
-    return digest
 
 
 def capacity_source(regulatory: gpd.GeoDataFrame | None) -> str | None:

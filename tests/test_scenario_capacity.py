@@ -17,6 +17,7 @@ from gis.regulatory import normalise_layer
 from gis.scenario import Scenario, compare, scenario_metrics
 from layers.reports import _metrics_block
 from pages.state import HISTORY, REGULATORY
+from planner import review as rv
 from planner import scenario_edit as se
 from planner.review import bundled_regulatory
 from store import open_workspace
@@ -214,10 +215,10 @@ def test_the_loaded_konggui_is_told_apart_from_the_bundled_one(codes, konggui):
     bundled = bundled_regulatory()
     assert se.capacity_source(bundled) == "bundled"
     assert se.capacity_source(konggui) == "loaded" and se.capacity_source(None) is None
-    assert se.layer_digest(konggui) == se.layer_digest(konggui.copy()) != se.layer_digest(bundled)
+    assert rv.layer_digest(konggui) == rv.layer_digest(konggui.copy()) != rv.layer_digest(bundled)
     changed = konggui.copy()
     changed.loc[changed.index[0], "far_max"] = 3.0
-    assert se.layer_digest(changed) != se.layer_digest(konggui) and se.layer_digest(None) == ""
+    assert rv.layer_digest(changed) != rv.layer_digest(konggui) and rv.layer_digest(None) == ""
 
 
 def test_the_cached_metrics_follow_the_konggui_layer(ds, ev, scores, konggui):
