@@ -78,7 +78,7 @@ def _actuals(ws: pw.Workspace, user: User, actuals: pm.Actuals, lang: str) -> No
         hide_index=True,
         width="stretch",
         disabled=[t("ind_indicator", lang), t("ind_unit", lang)],
-        column_config={y: st.column_config.NumberColumn(y, min_value=0.0, format="%.2f") for y in years},
+        column_config={y: st.column_config.TextColumn(y, max_chars=20) for y in years},
         key=f"mon_editor_{st.session_state.get(EDITED, 0)}_{lang}",
     )
     if st.button(

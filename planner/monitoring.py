@@ -152,7 +152,7 @@ def merge_actuals(current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 def editor_table(actuals: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     """The actuals as the page's table editor shows them: one row per Table 1 indicator (its name and unit), one
-    column per year (:data:`EDIT_YEARS`, as text ``"2019"`` …), empty where nothing was reported."""
+    text column per year (:data:`EDIT_YEARS`, headed ``"2019"`` …), "" where nothing was reported."""
     plan = table1()
     wide = actuals.pivot_table(index="key", columns="year", values="value", aggfunc="last")
     out = pd.DataFrame(
@@ -164,8 +164,13 @@ def editor_table(actuals: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     )
     for year in EDIT_YEARS:
         column = wide[year] if year in wide.columns else pd.Series(dtype=float)
-        out[str(year)] = column.reindex(plan.index).astype(float)
+        out[str(year)] = [_cell(v) for v in column.reindex(plan.index)]
     return out
+
+
+def _cell(value: float) -> str:
+    """A figure as the editor shows it: text, "" for none (a number column would show an English "None")."""
+    return "" if pd.isna(value) else f"{value:,.4f}".rstrip("0").rstrip(".").replace(",", "")
 
 
 def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
@@ -180,8 +185,9 @@ def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
     for key, row in edited.iterrows():
         for year in EDIT_YEARS:
             value = row.get(str(year))
-            if value is None or pd.isna(value):
+            if value is None or pd.isna(value) or not str(value).strip():
                 continue
+            value = str(value).strip().replace(",", "")
             number = pd.to_numeric(value, errors="coerce")
             if pd.isna(number) or number < 0 or number == float("inf"):
                 raise MonitoringError(

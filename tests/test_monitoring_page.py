@@ -60,13 +60,18 @@ def test_the_table_editor_round_trips_and_refuses_a_negative_figure():
     actuals = pd.DataFrame({"key": ["sei_output", "new_listed"], "year": [2023, 2021], "value": [250.5, 3.0]})
     table = pm.editor_table(actuals, lang="zh")
     assert list(table.index)[:3] == ["rd_intensity", "patents_per_10k", "sei_output"]
-    assert table.loc["sei_output", "2023"] == 250.5 and pd.isna(table.loc["sei_output", "2024"])
+    assert table.loc["sei_output", "2023"] == "250.5" and table.loc["sei_output", "2024"] == ""
     back = pm.from_editor(table).sort_values(["key", "year"]).reset_index(drop=True)
     assert back.to_dict("list") == {"key": ["new_listed", "sei_output"], "year": [2021, 2023], "value": [3.0, 250.5]}
-    table.loc["sei_output", "2024"] = -1.0
+    table.loc["sei_output", "2024"] = "1,200"  # a thousands separator is read
+    assert pm.from_editor(table).set_index("year").loc[2024, "value"] == 1200.0
+    table.loc["sei_output", "2024"] = "-1"
     with pytest.raises(MonitoringError) as bad:
         pm.from_editor(table)
     assert "2024" in bad.value.text("zh") and "战略性新兴产业产值" in bad.value.text("zh")
+    table.loc["sei_output", "2024"] = "=1+1"  # text is never a number (nor a formula)
+    with pytest.raises(MonitoringError):
+        pm.from_editor(table)
 
 
 def test_targets_2030_are_kept_and_the_growth_they_need_is_compound(ws):
