@@ -204,3 +204,35 @@ def spatial_indicators(
         capacity_m2=capacity,
         capacity_by_cluster_m2=by_cluster,
     )
+
+
+def performance_by_subpark(
+    performance: pd.DataFrame, parcels: gpd.GeoDataFrame, subparks: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Land performance summed up per sub-park: each classified parcel counts with the sub-park it lies in, else
+    the nearest one (measured in EPSG:4549).
+
+    Parameters
+    ----------
+    performance : DataFrame
+        :class:`gis.performance.Performance` ``table`` (indexed by parcel id; ``class``, ``area_mu``, ``tax``).
+    parcels, subparks : GeoDataFrame
+        With ``id`` columns; any CRS.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by sub-park id (only those with classified parcels): ``parcels``, ``A``, ``B``, ``C``, ``D``
+        (counts), ``area_mu`` and ``tax_per_mu`` (Σ tax / Σ area, 万元/亩).
+    """
+    own = to_metric(parcels.set_index(parcels["id"].astype(str)))
+    own = own.loc[own.index.intersection(performance.index.astype(str))]
+    parks = to_metric(subparks)
+    points = shapely.point_on_surface(own.geometry.to_numpy())
+    tree = shapely.STRtree(parks.geometry.to_numpy())
+    nearest = tree.query_nearest(points, return_distance=False, all_matches=False)[1]
+    table = performance.loc[own.index].assign(subpark=parks["id"].astype(str).to_numpy()[nearest])
+    counts = pd.crosstab(table["subpark"], table["class"]).reindex(columns=["A", "B", "C", "D"], fill_value=0)
+    sums = table.groupby("subpark")[["area_mu", "tax"]].sum()
+    out = counts.assign(parcels=counts.sum(axis=1), area_mu=sums["area_mu"], tax_per_mu=sums["tax"] / sums["area_mu"])
+    return out[["parcels", "A", "B", "C", "D", "area_mu", "tax_per_mu"]]

@@ -123,8 +123,14 @@ def _targets(ws: pw.Workspace, user: User, actuals: pm.Actuals, lang: str) -> No
 
 def _spatial(lang: str) -> None:
     st.write(t("mon_spatial_intro", lang))
-    si = pm.spatial(state.dataset(), state.regulatory())
+    ds = state.dataset()
+    si = pm.spatial(ds, state.regulatory())
     st.dataframe(pm.spatial_table(si, lang=lang), hide_index=True, width="stretch")
+    summary = pm.performance_summary(ds, pm.demo_stats(), lang=lang)
+    if summary is not None:
+        st.markdown(f"**{t('mon_perf_heading', lang)}**")
+        st.dataframe(summary, hide_index=True, width="stretch")
+        st.caption(t("mon_perf_demo", lang))
 
 
 def _report(ws: pw.Workspace, actuals: pm.Actuals, lang: str) -> None:
@@ -141,6 +147,7 @@ def _report(ws: pw.Workspace, actuals: pm.Actuals, lang: str) -> None:
             lang=lang,
             author=state.user(),
             unit=unit,
+            stats=pm.demo_stats(),
         ),
         file_name="putuo_final_evaluation.pdf",
         mime="application/pdf",

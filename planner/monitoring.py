@@ -17,6 +17,7 @@ from gis.monitoring import (
     IndicatorStatus,
     SpatialIndicators,
     normalise_actuals,
+    performance_by_subpark,
     plan_status,
     spatial_indicators,
 )
@@ -317,6 +318,35 @@ def spatial_table(si: SpatialIndicators, *, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("ind_indicator", lang), t("mon_col_value", lang)])
 
 
+#: The fictional demonstration statistics (亩均效益), used until the office loads its own.
+DEMO_STATS_FILE = "performance/stats_demo.csv"
+
+
+def demo_stats() -> pd.DataFrame | None:
+    """The bundled fictional statistics table (None when the data folder has none)."""
+    path = data_dir() / DEMO_STATS_FILE
+    return pd.read_csv(path, dtype=str, encoding="utf-8") if path.is_file() else None
+
+
+def performance_summary(ds: DataSet, stats: pd.DataFrame | None, *, lang: str) -> pd.DataFrame | None:
+    """Land performance per sub-park (classified parcels, A–D counts, area, tax per mu) from ``stats`` over the
+    data set's parcels, with the example scheme; None without statistics."""
+    if stats is None:
+        return None
+    performance = land_performance(stats, ds.park.parcels)
+    table = performance_by_subpark(performance.table, ds.park.parcels, ds.park.subparks)
+    names = ds.park.subparks.set_index(ds.park.subparks["id"].astype(str))[name_col(lang)]
+    return pd.DataFrame(
+        {
+            t("f_subpark", lang): [f"{names.get(i, i)}" for i in table.index],
+            t("perf_sum_parcels", lang): table["parcels"].to_numpy(),
+            **{t("perf_sum_class", lang, cls=c): table[c].to_numpy() for c in ("A", "B", "C", "D")},
+            t("perf_sum_area", lang): [f"{v:,.1f}" for v in table["area_mu"]],
+            t("perf_sum_tax", lang): [f"{v:,.1f}" for v in table["tax_per_mu"]],
+        }
+    )
+
+
 def final_evaluation_pdf(
     ds: DataSet,
     actuals: Actuals,
@@ -326,9 +356,11 @@ def final_evaluation_pdf(
     lang: str,
     author: str = "",
     unit: str = "",
+    stats: pd.DataFrame | None = None,
 ) -> bytes:
     """The 十四五终期评估 report: the park, the indicators against their targets (table and chart), the spatial
-    indicators, the 2030 targets and the growth they need; where the actuals come from on the first page."""
+    indicators, land performance per sub-park (from ``stats``), the 2030 targets and the growth they need; where
+    the actuals come from on the first page."""
     from layers.evaluation_report import evaluation_report
     from layers.reports import Block
 
@@ -351,6 +383,10 @@ def final_evaluation_pdf(
         Block(t("eval_spatial", lang), spatial_table(si, lang=lang), (0.65, 0.35)),
         Block(t("eval_targets", lang), trajectory_table(statuses, targets, lang=lang), (0.3, 0.14, 0.14, 0.14, 0.28)),
     ]
+    summary = performance_summary(ds, stats, lang=lang)
+    if summary is not None:
+        widths = (0.22, 0.1, 0.08, 0.08, 0.08, 0.08, 0.18, 0.18)
+        blocks.append(Block(t("eval_performance", lang), summary, widths))
     return evaluation_report(
         ds.park,
         title=t("eval_title", lang),

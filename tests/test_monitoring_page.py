@@ -143,6 +143,7 @@ def test_the_page_shows_the_standing_saves_an_edit_and_lists_the_spatial_indicat
     open_tab(app, "mon_tab", "mon_tab_spatial", lang=lang)
     table = app.dataframe[0].value
     assert table.iloc[0, 1] == "10.08 km²" and len(table) == 10  # park, 2 clusters, 3 zones, metro, 3 capacities
+    assert t("perf_sum_tax", lang) in app.dataframe[1].value.columns  # land performance per sub-park
 
 
 def test_the_final_evaluation_pdf_renders_with_its_tables_and_chart(ws, tmp_path):
@@ -173,3 +174,32 @@ def test_the_final_evaluation_pdf_renders_with_its_tables_and_chart(ws, tmp_path
     assert "控规允许" not in text  # no 控规 layer: no capacity row
     subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / "p")], check=True)
     assert len(list(tmp_path.glob("p-*.png"))) == 3
+
+
+def test_land_performance_is_summed_up_per_subpark_inside_or_nearest(data):
+    from gis.monitoring import performance_by_subpark
+
+    x, y = PUTUO_X, PUTUO_Y
+    subparks = gpd.GeoDataFrame(
+        {"id": ["N", "S"]},
+        geometry=[_to(shapely.box(x, y, x + 1000, y + 1000)), _to(shapely.box(x + 3000, y, x + 4000, y + 1000))],
+        crs=4326,
+    )
+    parcels = gpd.GeoDataFrame(
+        {"id": ["in_n", "near_n", "near_s", "unclassified"]},
+        geometry=[
+            _to(shapely.box(x + 100, y + 100, x + 200, y + 200)),  # inside N
+            _to(shapely.box(x + 1100, y, x + 1200, y + 100)),  # 100 m east of N, 1,800 m from S
+            _to(shapely.box(x + 2800, y, x + 2900, y + 100)),  # 100 m west of S
+            _to(shapely.box(x + 500, y + 500, x + 600, y + 600)),
+        ],
+        crs=4326,
+    )
+    performance = pd.DataFrame(
+        {"class": ["A", "D", "B"], "area_mu": [30.0, 10.0, 20.0], "tax": [1500.0, 100.0, 400.0]},
+        index=pd.Index(["in_n", "near_n", "near_s"], name="parcel_id"),
+    )
+    table = performance_by_subpark(performance, parcels, subparks)
+    assert table.loc["N", ["parcels", "A", "B", "C", "D"]].tolist() == [2, 1, 0, 0, 1]
+    assert table.loc["S", ["parcels", "B"]].tolist() == [1, 1]
+    assert table.loc["N", "tax_per_mu"] == pytest.approx(1600 / 40)  # Σ tax / Σ area, not a mean of ratios
