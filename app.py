@@ -27,8 +27,9 @@ def main() -> None:
 
     st.set_page_config(page_title="张江普陀园规划助手 · Putuo Park Planner", layout="wide")
 
-    if state.LANG not in st.session_state:
-        st.session_state[state.LANG] = "zh"
+    if state.LANG not in st.session_state:  # a new session: the language of the link (?lang=en), else Chinese
+        asked = st.query_params.get("lang")
+        st.session_state[state.LANG] = asked if asked in LANGS else "zh"
     st.sidebar.radio(
         "语言 / Language",
         LANGS,

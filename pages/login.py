@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from gis.errors import PlannerError
-from pages import boundary, state
+from pages import auth_cookie, boundary, state
 from pages.user_box import SIGNED_OUT
 from planner import auth
 from planner.workspace import Workspace
@@ -18,10 +18,12 @@ NAME, PASSWORD = "login_name", "login_password"
 
 
 def _keep(result: auth.SignIn | None) -> bool:
-    """Keep the session token of a sign-in in this browser session; False when there was none."""
+    """Hand a sign-in to the browser (a one-time code it exchanges for the HttpOnly cookie); False when there was
+    none. The session keeps the token too, for a run without a browser (AppTest); a browser's runs read the cookie."""
     if result is None:
         return False
     st.session_state[state.TOKEN] = result.token
+    st.session_state[state.HANDOFF] = auth.handoff(result.token)
     st.session_state.pop(SIGNED_OUT, None)
     return True
 
@@ -86,6 +88,14 @@ def page() -> None:
     lang = state.lang()
     ws, cfg = state.workspace()
     st.title(t("login_title", lang))
+    if st.session_state.get(state.CLEAR_COOKIE) and state.live():
+        del st.session_state[state.CLEAR_COOKIE]
+        auth_cookie.clear()
+    code = st.session_state.get(state.HANDOFF)
+    if code and state.live():  # signed in: the browser takes the cookie, then the page loads again with it
+        auth_cookie.exchange(code, lang=lang)
+        st.info(t("login_binding", lang))
+        return
     error: PlannerError | None = st.session_state.pop(ERROR, None)
     if error is not None:
         boundary.show_error(error, lang)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from gis.errors import AuthError
 from planner import data as datasets
-from planner.auth import AuthConfig, User
+from planner.auth import SESSION_COOKIE, AuthConfig, User
 from planner.auth import current_user as resolve_user
 from planner.basemaps import basemap_for, default_basemap
 from planner.cache import SessionScope
@@ -156,12 +156,31 @@ def workspace() -> tuple[Workspace, AuthConfig]:
     return open_from_env()
 
 
+HANDOFF = "auth_handoff"  # a sign-in's one-time code, until the browser has exchanged it for the cookie
+CLEAR_COOKIE = "auth_clear_cookie"  # set at sign-out: the browser drops its (already ended) cookie
+
+
+def live() -> bool:
+    """Whether this script run serves a browser connection (a live connection always has headers; a test
+    harness running the script has none)."""
+    return bool(st.context.headers)
+
+
+def session_token() -> str | None:
+    """The sign-in of this run: the HttpOnly cookie of the connection it serves, and nothing else. A session id
+    taken over by another connection (Streamlit allows it) brings that connection's cookies, not the owner's.
+    Without a browser connection (AppTest) the session's own token stands in."""
+    if live():
+        return st.context.cookies.get(SESSION_COOKIE) or None
+    return st.session_state.get(TOKEN)
+
+
 def current_user() -> User | None:
-    """The acting user: the single local user on a machine without sign-in, else the signed-in account of
-    this browser session, or None (the sign-in page is shown then)."""
+    """The acting user: the single local user on a machine without sign-in, else the account signed in by
+    this browser's cookie, or None (the sign-in page is shown then)."""
     ws, cfg = workspace()
     try:
-        return resolve_user(ws, cfg, token=st.session_state.get(TOKEN))
+        return resolve_user(ws, cfg, token=session_token())
     except AuthError:  # expired or signed out elsewhere: sign in again
         st.session_state.pop(TOKEN, None)
         return None

@@ -17,8 +17,11 @@ SIGNED_OUT = "signed_out"
 
 
 def _sign_out(ws: Workspace, cfg: auth.AuthConfig, user: auth.User) -> None:
-    token = st.session_state.pop(state.TOKEN, None)
+    token = state.session_token()
+    st.session_state.pop(state.TOKEN, None)
+    st.session_state.pop(state.HANDOFF, None)
     st.session_state[SIGNED_OUT] = True
+    st.session_state[state.CLEAR_COOKIE] = True  # the sign-in page has the browser drop the cookie
     with contextlib.suppress(PlannerError):  # the workspace went read-only or away: forgotten here all the same
         auth.sign_out(ws, user, token)
     if cfg.mode == "oidc":  # also end the single sign-on cookie, else the sign-in page would sign in again

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -236,3 +239,36 @@ def sign_out(ws: Workspace, user: User, token: str | None) -> None:
     """End the session (audited). Nothing to do in single-user mode."""
     if token:
         close_session(ws, token, actor=user.name)
+
+
+# --- the browser's sign-in cookie ------------------------------------------------------------------------------
+#: The cookie that carries a browser's sign-in: the session token, HttpOnly and SameSite=Strict (Secure behind
+#: TLS), set by the app's own route (server.routes) — never by page script, never readable by it. Each script
+#: run takes the sign-in from the cookie of the connection it serves, so a Streamlit session id alone (which
+#: travels in upload URLs and lets a new websocket take a session over) signs nobody in.
+SESSION_COOKIE = "putuo_session"
+#: How long a sign-in's one-time hand-over code may wait for the browser to exchange it for the cookie (s).
+HANDOFF_TTL_S = 60.0
+_handoffs: dict[str, tuple[str, float]] = {}
+_handoffs_lock = threading.Lock()
+
+
+def handoff(token: str) -> str:
+    """A one-time code the browser exchanges for the cookie holding ``token`` (:func:`redeem`, within
+    :data:`HANDOFF_TTL_S`): the token itself never reaches page script."""
+    code = secrets.token_urlsafe(32)
+    now = time.monotonic()
+    with _handoffs_lock:
+        for old in [c for c, (_, until) in _handoffs.items() if until < now]:
+            del _handoffs[old]
+        _handoffs[code] = (token, now + HANDOFF_TTL_S)
+    return code
+
+
+def redeem(code: str) -> str | None:
+    """The token of a hand-over code, once (None for an unknown, used or expired code)."""
+    with _handoffs_lock:
+        held = _handoffs.pop(code, None)
+    if held is None or held[1] < time.monotonic():
+        return None
+    return held[0]

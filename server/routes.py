@@ -178,9 +178,45 @@ async def basemap_route(request: Request) -> Response:
     )
 
 
+def _same_origin(request: Request) -> bool:
+    """A browser's POST from this app's own pages (its Origin, when sent, is this host)."""
+    origin = request.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host", "")
+
+
+async def bind_route(request: Request) -> Response:
+    """POST /api/auth/bind with a sign-in's one-time code -> the sign-in cookie (planner.auth.SESSION_COOKIE)."""
+    from planner.auth import SESSION_COOKIE, redeem
+
+    body = (await request.body())[:200].decode("ascii", "replace").strip()
+    token = redeem(body) if _same_origin(request) else None
+    if token is None:
+        return _bad(403, "unknown or used code")
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=_behind_tls(request), path="/")
+    return response
+
+
+async def clear_route(request: Request) -> Response:
+    """POST /api/auth/clear -> the sign-in cookie removed (at sign-out)."""
+    from planner.auth import SESSION_COOKIE
+
+    if not _same_origin(request):
+        return _bad(403, "cross-site")
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=_behind_tls(request))
+    return response
+
+
+def _behind_tls(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+
+
 def routes() -> list[Any]:
     """The routes to mount with ``st.App(..., routes=routes())``."""
     return [
+        Route(API_PREFIX + "/auth/bind", bind_route, methods=["POST"]),
+        Route(API_PREFIX + "/auth/clear", clear_route, methods=["POST"]),
         Route(API_PREFIX + "/layer/{version}/{layer}", layer_route, methods=["GET"]),
         Route(API_PREFIX + "/tiles/{version}/{layer}/{z}/{x}/{y}.mvt", tile_route, methods=["GET"]),
         Route(API_PREFIX + "/values/{version}/{layer}/{v}/{z}/{x}/{y}.bin", values_route, methods=["GET"]),

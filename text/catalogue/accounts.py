@@ -178,9 +178,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "login_again": ("重新登录", "Sign in again"),
     "login_signed_out": ("您已退出登录。", "You have signed out."),
     "login_reload_note": (
-        "登录只在当前浏览器标签页中有效：刷新或新开标签页需要重新登录。",
-        "A sign-in lasts for this browser tab: reloading or opening a new tab asks again.",
+        "登录在此浏览器中有效，直到退出登录、会话到期或关闭浏览器。",
+        "A sign-in lasts in this browser until you sign out, the session expires or the browser is closed.",
     ),
+    "login_binding": ("正在完成登录…", "Completing the sign-in…"),
     "user_box": ("当前用户", "Signed in"),
     "user_line": ("{name}（{role}）", "{name} ({role})"),
     "person_local": ("本机用户 {name}", "local user {name}"),
