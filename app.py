@@ -12,6 +12,7 @@ PAGES = [
     ("pages/data_import.py", "page_import", "import"),
     ("pages/export.py", "page_export", "export"),
     ("pages/indicators.py", "page_indicators", "indicators"),
+    ("pages/performance.py", "page_performance", "performance"),
     ("pages/data_sources.py", "page_data", "data"),
 ]
 ADMIN_PAGES = [("pages/admin.py", "page_admin", "admin"), ("pages/audit.py", "page_audit", "audit")]

@@ -330,6 +330,32 @@ PROPOSALS = LayerSpec(
     ),
 )
 
+#: Fill colours of the land-performance (亩均效益) classes A–D, green (best) to red; parcels without statistics grey.
+PERFORMANCE_COLOURS: tuple[tuple[str, str], ...] = (
+    ("A", "#1a9850"),
+    ("B", "#91cf60"),
+    ("C", "#fc8d59"),
+    ("D", "#d73027"),
+)
+
+PERFORMANCE_PARCELS = LayerSpec(
+    "performance",
+    "perf_layer",
+    "polygon",
+    {"color": "#2d3748", "weight": 1.5, "fillOpacity": 0.75},
+    tooltip=(("name", "f_name"), ("class_text", "perf_f_class"), ("score", "f_score")),
+    popup=(("name", "f_name"), ("class_text", "perf_f_class"), ("score", "f_score"), ("tax_per_mu", "perf_f_tax")),
+    category_field="perf_class",
+    categories=tuple(Category(v, f"perf_legend_{v.lower()}", {"fillColor": c}) for v, c in PERFORMANCE_COLOURS)
+    + (
+        Category(
+            "none",
+            "perf_legend_none",
+            {"fillColor": "#cbd5e0", "color": "#718096", "dashArray": "4 3", "fillOpacity": 0.4},
+        ),
+    ),
+)
+
 
 def get_spec(layer_id: str) -> LayerSpec:
     """The spec of one layer by id."""
@@ -342,6 +368,7 @@ def get_spec(layer_id: str) -> LayerSpec:
         SCENARIO_NEW,
         KONGGUI,
         PROPOSALS,
+        PERFORMANCE_PARCELS,
     )
     for spec in known:
         if spec.id == layer_id:

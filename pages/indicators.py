@@ -126,11 +126,12 @@ def _spatial(lang: str) -> None:
     ds = state.dataset()
     si = pm.spatial(ds, state.regulatory())
     st.dataframe(pm.spatial_table(si, lang=lang), hide_index=True, width="stretch")
-    summary = pm.performance_summary(ds, pm.demo_stats(), lang=lang)
-    if summary is not None:
-        st.markdown(f"**{t('mon_perf_heading', lang)}**")
+    run = state.performance()
+    summary = pm.performance_summary(ds, run, lang=lang)
+    if run is not None and summary is not None:
+        st.markdown(f"**{t('mon_perf_heading', lang, year=run.year)}**")
         st.dataframe(summary, hide_index=True, width="stretch")
-        st.caption(t("mon_perf_demo", lang))
+        st.caption(t("mon_perf_demo" if run.demo else "mon_perf_own", lang))
 
 
 def _report(ws: pw.Workspace, actuals: pm.Actuals, lang: str) -> None:
@@ -147,7 +148,7 @@ def _report(ws: pw.Workspace, actuals: pm.Actuals, lang: str) -> None:
             lang=lang,
             author=state.user(),
             unit=unit,
-            stats=pm.demo_stats(),
+            performance=state.performance(),
         ),
         file_name="putuo_final_evaluation.pdf",
         mime="application/pdf",

@@ -14,6 +14,8 @@ from planner.auth import current_user as resolve_user
 from planner.basemaps import basemap_for, default_basemap
 from planner.cache import SessionScope
 from planner.evaluate import default_weights
+from planner.performance import PerformanceRun, demo_stats, starting_scheme
+from planner.performance import evaluate as evaluate_performance
 from planner.review import bundled_regulatory
 from planner.workspace import Workspace, open_from_env
 from text.messages import DEFAULT_LANG, LANGS, t
@@ -104,6 +106,19 @@ def regulatory() -> gpd.GeoDataFrame | None:
     when neither exists). Parcel evaluation, scenarios and the review all use this one."""
     loaded = st.session_state.get(REGULATORY)
     return loaded if loaded is not None else bundled_regulatory()
+
+
+PERF_STATS = "perf_stats"  # planner.performance.Stats of a table uploaded this session (the demonstration when absent)
+
+
+def performance() -> PerformanceRun | None:
+    """The 亩均效益 evaluation of this session: its uploaded statistics (else the bundled demonstration) under the
+    office's scheme (else the example), the latest year; None without statistics."""
+    stats = st.session_state.get(PERF_STATS) or demo_stats()
+    if stats is None:
+        return None
+    ws, _ = workspace()
+    return evaluate_performance(stats, dataset().park.parcels, scheme=starting_scheme(ws).scheme)
 
 
 def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:

@@ -24,6 +24,7 @@ from gis.monitoring import (
 from gis.performance import EXAMPLE_SCHEME, Performance, Scheme, classify, normalise_stats
 from planner.auth import User
 from planner.data import DataSet, data_dir
+from planner.performance import PerformanceRun
 from planner.workspace import Workspace, require
 from text.clock import beijing_time
 from text.display import name_col
@@ -318,23 +319,12 @@ def spatial_table(si: SpatialIndicators, *, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("ind_indicator", lang), t("mon_col_value", lang)])
 
 
-#: The fictional demonstration statistics (亩均效益), used until the office loads its own.
-DEMO_STATS_FILE = "performance/stats_demo.csv"
-
-
-def demo_stats() -> pd.DataFrame | None:
-    """The bundled fictional statistics table (None when the data folder has none)."""
-    path = data_dir() / DEMO_STATS_FILE
-    return pd.read_csv(path, dtype=str, encoding="utf-8") if path.is_file() else None
-
-
-def performance_summary(ds: DataSet, stats: pd.DataFrame | None, *, lang: str) -> pd.DataFrame | None:
-    """Land performance per sub-park (classified parcels, A–D counts, area, tax per mu) from ``stats`` over the
-    data set's parcels, with the example scheme; None without statistics."""
-    if stats is None:
+def performance_summary(ds: DataSet, run: PerformanceRun | None, *, lang: str) -> pd.DataFrame | None:
+    """Land performance per sub-park (classified parcels, A–D counts, area, tax per mu) of a 亩均效益 evaluation
+    (:func:`planner.performance.evaluate`); None without one."""
+    if run is None or run.table.empty:
         return None
-    performance = land_performance(stats, ds.park.parcels)
-    table = performance_by_subpark(performance.table, ds.park.parcels, ds.park.subparks)
+    table = performance_by_subpark(run.table, ds.park.parcels, ds.park.subparks)
     names = ds.park.subparks.set_index(ds.park.subparks["id"].astype(str))[name_col(lang)]
     return pd.DataFrame(
         {
@@ -356,10 +346,10 @@ def final_evaluation_pdf(
     lang: str,
     author: str = "",
     unit: str = "",
-    stats: pd.DataFrame | None = None,
+    performance: PerformanceRun | None = None,
 ) -> bytes:
     """The 十四五终期评估 report: the park, the indicators against their targets (table and chart), the spatial
-    indicators, land performance per sub-park (from ``stats``), the 2030 targets and the growth they need; where
+    indicators, land performance per sub-park (from ``performance``), the 2030 targets and the growth they need; where
     the actuals come from on the first page."""
     from layers.evaluation_report import evaluation_report
     from layers.reports import Block
@@ -383,7 +373,7 @@ def final_evaluation_pdf(
         Block(t("eval_spatial", lang), spatial_table(si, lang=lang), (0.65, 0.35)),
         Block(t("eval_targets", lang), trajectory_table(statuses, targets, lang=lang), (0.3, 0.14, 0.14, 0.14, 0.28)),
     ]
-    summary = performance_summary(ds, stats, lang=lang)
+    summary = performance_summary(ds, performance, lang=lang)
     if summary is not None:
         widths = (0.22, 0.1, 0.08, 0.08, 0.08, 0.08, 0.18, 0.18)
         blocks.append(Block(t("eval_performance", lang), summary, widths))
