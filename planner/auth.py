@@ -122,6 +122,11 @@ class AuthConfig:
                     ) from exc
         if mode == "proxy" and (not header or not proxies):
             raise AuthError("auth_bad_proxy_config", reason="header or trusted proxies missing")
+        if mode == "proxy" and env.get("FORWARDED_ALLOW_IPS") != "":
+            # uvicorn (the server under Streamlit) would report an address taken from X-Forwarded-For as the
+            # client's whenever the peer is loopback (its default): any local process could pose as the trusted
+            # proxy. The header counts only when the peer reported is the socket's own (scripts/run_app.sh).
+            raise AuthError("auth_proxy_forwarded")
         minutes = _int_env(env, "PUTUO_LOCKOUT_MINUTES", 15, 1, 24 * 60)
         policy = LoginPolicy(
             max_failures=_int_env(env, "PUTUO_LOCKOUT_ATTEMPTS", 5, 1, 100),

@@ -88,6 +88,7 @@ def running_app(
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg"),
+        "FORWARDED_ALLOW_IPS": "",  # as scripts/run_app.sh starts the app
     }
     env.pop("PUTUO_DATA_DIR", None)
     if data_dir is not None:

@@ -152,6 +152,7 @@ def test_single_sign_on_not_configured_says_so(ws, monkeypatch):
 
 def test_proxy_header_from_an_untrusted_peer_is_not_a_sign_in(ws, monkeypatch):
     monkeypatch.setenv("PUTUO_AUTH", "proxy")
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "")  # as scripts/run_app.sh starts the app
     monkeypatch.setenv("PUTUO_PROXY_HEADER", "X-Remote-User")
     monkeypatch.setenv("PUTUO_TRUSTED_PROXIES", "10.0.0.5")
     add(ws, "wang", "editor", password=None)

@@ -314,3 +314,36 @@ def test_trusted_proxy_header_signs_in_and_a_request_without_it_does_not(browser
 
     logins = open_workspace(path=ws, cached=False).audit.entries(actor="wang", action_prefix="auth.")
     assert [e.action for e in logins][::-1] == ["auth.login", "auth.logout", "auth.login"]
+
+
+@pytest.mark.parametrize(
+    "trusted,forwarded,signed_in",
+    [
+        ("10.9.9.9", "10.9.9.9", False),  # a local process posing as the trusted proxy by X-Forwarded-For
+        ("127.0.0.1", "203.0.113.5", True),  # the same-machine proxy adding the browser's address, as nginx does
+    ],
+)
+def test_the_proxy_header_is_trusted_from_the_socket_peer_never_from_x_forwarded_for(
+    browser, tmp_path, trusted, forwarded, signed_in
+):
+    ws = tmp_path / "ws.gpkg"
+    done = gis_cli(ws, "users", "add", "boss", "--role", "admin", "--sso")
+    assert done.returncode == 0, done.stderr
+    env = {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": trusted}
+    with running_app(log_path=tmp_path / "streamlit.log", workspace=ws, extra_env=env) as url:
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 900},
+            extra_http_headers={"X-Remote-User": "boss", "X-Forwarded-For": forwarded},
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/scenarios")
+            if signed_in:
+                expect(page.get_by_role("heading", name=t("scen_title", "zh"))).to_be_visible(timeout=SLOW)
+                expect(page.get_by_test_id("stSidebar")).to_contain_text("boss（管理员）")
+            else:
+                expect(page.get_by_role("heading", name=t("login_title", "zh"))).to_be_visible(timeout=SLOW)
+                idle(page)
+                expect(page.get_by_test_id("stSidebar")).not_to_contain_text("boss")
+        finally:
+            context.close()

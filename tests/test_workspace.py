@@ -408,10 +408,23 @@ def test_single_user_mode_and_postgis_always_requires_sign_in(ws):
         AuthConfig.from_env({"PUTUO_LOCKOUT_ATTEMPTS": "0"})
 
 
+PROXY_ENV = {
+    "PUTUO_AUTH": "proxy",
+    "PUTUO_PROXY_HEADER": "X-Remote-User",
+    "PUTUO_TRUSTED_PROXIES": "::1",
+    "FORWARDED_ALLOW_IPS": "",
+}
+
+
 def test_trusted_proxy_header_only_from_trusted_peers(ws):
     pw.add_account(ws, ADMIN, "dora", "editor")
     config = AuthConfig.from_env(
-        {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "10.0.0.0/24, ::1"}
+        {
+            "PUTUO_AUTH": "proxy",
+            "PUTUO_PROXY_HEADER": "X-Remote-User",
+            "PUTUO_TRUSTED_PROXIES": "10.0.0.0/24, ::1",
+            "FORWARDED_ALLOW_IPS": "",
+        }
     )
     headers = {"x-remote-user": "Dora"}
     signed = auth.sign_in_external(ws, config, peer="10.0.0.7", headers=headers)
@@ -424,6 +437,14 @@ def test_trusted_proxy_header_only_from_trusted_peers(ws):
         auth.sign_in_external(ws, config, peer="::1", headers={"X-Remote-User": "eve"})
     with pytest.raises(AuthError, match="trusted-proxy"):
         AuthConfig.from_env({"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User"})
+    # uvicorn's own X-Forwarded-For handling left at its default (loopback trusted): refused, with the remedy
+    for forwarded in (None, "127.0.0.1", "*"):
+        env = {**PROXY_ENV} if forwarded is None else {**PROXY_ENV, "FORWARDED_ALLOW_IPS": forwarded}
+        if forwarded is None:
+            del env["FORWARDED_ALLOW_IPS"]
+        with pytest.raises(AuthError) as refused:
+            AuthConfig.from_env(env)
+        assert refused.value.code == "auth_proxy_forwarded" and "FORWARDED_ALLOW_IPS" in refused.value.text("zh")
 
 
 def test_oidc_user_mapped_to_an_account(ws):
@@ -448,9 +469,7 @@ def test_a_store_fault_during_single_sign_on_is_not_taken_for_a_missing_account(
     tamper(location, "ALTER TABLE accounts RENAME TO accounts_gone", trigger_tables=())  # the workspace breaks
     oidc, proxy = (
         AuthConfig(mode="oidc"),
-        AuthConfig.from_env(
-            {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"}
-        ),
+        AuthConfig.from_env(PROXY_ENV),
     )
     who = "li.wei@bureau.example"
     for call in (
@@ -470,9 +489,7 @@ def test_an_invalid_account_name_is_a_validation_error_that_says_how_to_fix_it(w
     assert "wang wei!" in en and "1–64 characters" in en and "Fix: use a name like li.wei" in en
     assert "wang wei!" in zh and "请改用" in zh
     assert pw.list_accounts(ws, ADMIN) == ()
-    proxy = AuthConfig.from_env(
-        {"PUTUO_AUTH": "proxy", "PUTUO_PROXY_HEADER": "X-Remote-User", "PUTUO_TRUSTED_PROXIES": "::1"}
-    )
+    proxy = AuthConfig.from_env(PROXY_ENV)
     with pytest.raises(AuthError, match="has no account"):  # a header that is no account name: no such account
         auth.sign_in_external(ws, proxy, peer="::1", headers={"X-Remote-User": "Wang Wei!"})
 

@@ -47,6 +47,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "PUTUO_AUTH 的值 {mode} 无效。应为以下之一：{expected}。",
         "PUTUO_AUTH={mode} is not valid. Expected one of: {expected}.",
     ),
+    "auth_proxy_forwarded": (
+        "可信代理登录要求服务器按套接字对端判断代理：请以 scripts/run_app.sh 启动，或在启动前设置环境变量 FORWARDED_ALLOW_IPS 为空（FORWARDED_ALLOW_IPS=）。否则任何本机进程都可借 X-Forwarded-For 冒充代理。",
+        "Sign-in by a trusted proxy needs the server to judge the proxy by the socket's peer: start it with scripts/run_app.sh, or set FORWARDED_ALLOW_IPS to empty (FORWARDED_ALLOW_IPS=) before starting. Otherwise any local process could pose as the proxy with X-Forwarded-For.",
+    ),
     "auth_bad_proxy_config": (
         "可信代理设置无效：{reason}。需要 PUTUO_PROXY_HEADER（如 X-Remote-User）和 "
         "PUTUO_TRUSTED_PROXIES（逗号分隔的 IP 或网段）。",
