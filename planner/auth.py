@@ -242,6 +242,7 @@ def sign_in_external(
 
 def sign_out(ws: Workspace, user: User, token: str | None) -> None:
     """End the session (audited). Nothing to do in single-user mode."""
+    forget_cookie_checks()
     if token:
         close_session(ws, token, actor=user.name)
 
@@ -277,3 +278,34 @@ def redeem(code: str) -> str | None:
     if held is None or held[1] < time.monotonic():
         return None
     return held[0]
+
+
+#: How long a cookie found valid is taken as valid by the map's routes without asking the workspace again (s).
+COOKIE_CHECK_TTL_S = 30.0
+_valid_until: dict[str, float] = {}
+
+
+def cookie_signs_in(ws: Workspace, config: AuthConfig, token: str | None) -> bool:
+    """Whether a request's sign-in cookie belongs to a live session (always True without sign-in). The map's
+    routes ask it for every layer and tile: a yes is kept :data:`COOKIE_CHECK_TTL_S` seconds."""
+    if not config.login_required:
+        return True
+    if not token:
+        return False
+    now = time.monotonic()
+    if _valid_until.get(token, 0.0) > now:
+        return True
+    try:
+        ok = current_user(ws, config, token=token) is not None
+    except AuthError:
+        ok = False
+    if ok:
+        if len(_valid_until) > 10_000:
+            _valid_until.clear()
+        _valid_until[token] = now + COOKIE_CHECK_TTL_S
+    return ok
+
+
+def forget_cookie_checks() -> None:
+    """Forget every cookie found valid (at sign-out, so its URLs stop at once; tests)."""
+    _valid_until.clear()

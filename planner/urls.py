@@ -1,7 +1,9 @@
 """Signed URLs of the app's own HTTP routes (server/routes.py checks them): layer documents, vector tiles, basemap.
 
 A URL holds the data version, so its content never changes; the signature (HMAC-SHA256 with the server's key,
-PUTUO_SECRET_KEY or random at each start) covers the path and every parameter.
+PUTUO_SECRET_KEY or random at each start) covers the path and every parameter, the expiry (``exp``) included.
+A URL lasts :data:`URL_HOURS` to one more hour (it changes on the hour, so the browser's cache still serves a
+layer all day); the routes also want the sign-in cookie whenever a sign-in is required.
 """
 
 from __future__ import annotations
@@ -10,10 +12,28 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from urllib.parse import urlencode
 
 API_PREFIX = "/api"
 _SECRET = (os.environ.get("PUTUO_SECRET_KEY") or secrets.token_hex(32)).encode()
+
+
+#: How long a signed URL lasts at least (hours).
+URL_HOURS = 12
+
+
+def expiry(*, now_s: float | None = None) -> str:
+    """The ``exp`` of URLs made now: the end of the hour :data:`URL_HOURS` hours ahead (Unix seconds, text)."""
+    hour = int((time.time() if now_s is None else now_s) // 3600)
+    return str((hour + 1 + URL_HOURS) * 3600)
+
+
+def fresh(exp: str, *, now_s: float | None = None) -> bool:
+    """Whether a URL's ``exp`` is still ahead (False for a missing or malformed one)."""
+    if not exp.isdigit() or len(exp) > 12:
+        return False
+    return int(exp) > (time.time() if now_s is None else now_s)
 
 
 def sign(path: str, params: dict[str, str]) -> str:
@@ -29,21 +49,22 @@ def signed_url(path: str, **params: str) -> str:
 
 def layer_url(version: str, layer_id: str, *, lang: str, datum: str = "wgs84") -> str:
     """The signed URL of one layer document of a data set."""
-    return signed_url(f"{API_PREFIX}/layer/{version}/{layer_id}", lang=lang, datum=datum)
+    return signed_url(f"{API_PREFIX}/layer/{version}/{layer_id}", lang=lang, datum=datum, exp=expiry())
 
 
 def tile_urls(version: str, layer: str, *, datum: str) -> tuple[str, str]:
     """URL templates of a tiled layer's tiles (``{z}/{x}/{y}``) and values (``{v}`` = values version); the
     signature covers the version, the layer and the datum, the route checks z/x/y itself."""
     tiles, values = f"{API_PREFIX}/tiles/{version}/{layer}", f"{API_PREFIX}/values/{version}/{layer}"
-    q = urlencode({"datum": datum})
+    params = {"datum": datum, "exp": expiry()}
+    q = urlencode(sorted(params.items()))
     return (
-        f"{tiles}/{{z}}/{{x}}/{{y}}.mvt?{q}&sig={sign(tiles, {'datum': datum})}",
-        f"{values}/{{v}}/{{z}}/{{x}}/{{y}}.bin?{q}&sig={sign(values, {'datum': datum})}",
+        f"{tiles}/{{z}}/{{x}}/{{y}}.mvt?{q}&sig={sign(tiles, params)}",
+        f"{values}/{{v}}/{{z}}/{{x}}/{{y}}.bin?{q}&sig={sign(values, params)}",
     )
 
 
 def basemap_url() -> str:
-    """The URL template of the local basemap's tiles (signed once; the route checks z/x/y itself)."""
-    path = f"{API_PREFIX}/basemap"
-    return f"{path}/{{z}}/{{x}}/{{y}}?sig={sign(path, {})}"
+    """The URL template of the local basemap's tiles (the route checks z/x/y itself)."""
+    path, params = f"{API_PREFIX}/basemap", {"exp": expiry()}
+    return f"{path}/{{z}}/{{x}}/{{y}}?{urlencode(params)}&sig={sign(path, params)}"

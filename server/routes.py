@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from gis.crs import DATUMS
 from planner import data as datasets
-from planner.urls import API_PREFIX, basemap_url, layer_url, sign, signed_url, tile_urls
+from planner.urls import API_PREFIX, basemap_url, expiry, fresh, layer_url, sign, signed_url, tile_urls
 from text.messages import LANGS
 from tiles.cache import BoundedCache
 
@@ -63,11 +63,36 @@ def _bad(status: int, text: str) -> Response:
     )
 
 
-def _checked(request: Request) -> dict[str, str] | Response:
+def _checked(request: Request, path: str | None = None) -> dict[str, str] | Response:
+    """The URL's parameters once its signature (over ``path``, default the request's), its expiry and the
+    request's sign-in cookie (when a sign-in is required) are good; else the refusal."""
     params = {k: v for k, v in request.query_params.items() if k != "sig"}
     sig = request.query_params.get("sig", "")
-    if not hmac.compare_digest(sig, sign(request.url.path, params)):
+    if not hmac.compare_digest(sig, sign(path or request.url.path, params)):
         return _bad(403, "bad signature")
+    if not fresh(params.get("exp", "")):
+        return _bad(403, "expired; reload the page")
+    return params
+
+
+async def _signed_in(request: Request) -> bool:
+    """Whether the request carries a live sign-in cookie (always True without sign-in)."""
+    from planner.auth import SESSION_COOKIE, cookie_signs_in
+    from planner.workspace import open_from_env
+
+    def check() -> bool:
+        ws, config = open_from_env()
+        return cookie_signs_in(ws, config, request.cookies.get(SESSION_COOKIE))
+
+    return await run_in_threadpool(check)
+
+
+async def _refused(request: Request, path: str | None = None) -> dict[str, str] | Response:
+    params = _checked(request, path)
+    if isinstance(params, Response):
+        return params
+    if not await _signed_in(request):
+        return _bad(403, "not signed in")
     return params
 
 
@@ -76,7 +101,7 @@ async def layer_route(request: Request) -> Response:
     version, layer_id = request.path_params["version"], request.path_params["layer"]
     if not _VERSION.match(version) or layer_id not in MAP_LAYERS:
         return _bad(400, "unknown layer")
-    params = _checked(request)
+    params = await _refused(request)
     if isinstance(params, Response):
         return params
     lang, datum = params.get("lang", ""), params.get("datum", "")
@@ -96,7 +121,7 @@ async def layer_route(request: Request) -> Response:
 
 
 # --- vector tiles of large layers (planner/tiles.py) ----------------------------------------------------------
-def _tile_request(request: Request, kind: str) -> tuple[Any, int, int, int, str] | Response:
+async def _tile_request(request: Request, kind: str) -> tuple[Any, int, int, int, str] | Response:
     from gis.errors import TileRequestError
     from planner import tiles
     from tiles.vector import parse_tile_path
@@ -105,12 +130,12 @@ def _tile_request(request: Request, kind: str) -> tuple[Any, int, int, int, str]
     version, layer = p["version"], p["layer"]
     if not tiles.VERSION_RE.match(version) or not re.match(r"^[a-z_]{1,40}$", layer):
         return _bad(400, "unknown layer")
-    datum = request.query_params.get("datum", "")
-    prefix = f"{API_PREFIX}/{kind}/{version}/{layer}"
-    if datum not in DATUMS or not hmac.compare_digest(
-        request.query_params.get("sig", ""), sign(prefix, {"datum": datum})
-    ):
-        return _bad(403, "bad signature")
+    params = await _refused(request, f"{API_PREFIX}/{kind}/{version}/{layer}")
+    if isinstance(params, Response):
+        return params
+    datum = params.get("datum", "")
+    if datum not in DATUMS:
+        return _bad(400, "bad parameters")
     try:
         z, x, y = parse_tile_path(p["z"], p["x"], p["y"])
     except TileRequestError as exc:
@@ -125,7 +150,7 @@ async def tile_route(request: Request) -> Response:
     """GET /api/tiles/{version}/{layer}/{z}/{x}/{y}.mvt -> one vector tile (MVT)."""
     from tiles.vector import MEDIA_TYPE
 
-    found = _tile_request(request, "tiles")
+    found = await _tile_request(request, "tiles")
     if isinstance(found, Response):
         return found
     eng, z, x, y, datum = found
@@ -140,7 +165,7 @@ async def values_route(request: Request) -> Response:
     key = request.path_params["v"]
     if not tiles.KEY_RE.match(key):
         return _bad(400, "bad values version")
-    found = _tile_request(request, "values")
+    found = await _tile_request(request, "values")
     if isinstance(found, Response):
         return found
     eng, z, x, y, datum = found
@@ -160,8 +185,9 @@ async def basemap_route(request: Request) -> Response:
     from planner.basemaps import local_source
     from tiles.sources import media_type, parse_tile_key
 
-    if not hmac.compare_digest(request.query_params.get("sig", ""), sign(f"{API_PREFIX}/basemap", {})):
-        return _bad(403, "bad signature")
+    refused = await _refused(request, f"{API_PREFIX}/basemap")
+    if isinstance(refused, Response):
+        return refused
     p = request.path_params
     try:
         z, x, y = parse_tile_key(p["z"], p["x"], p["y"])
@@ -224,4 +250,4 @@ def routes() -> list[Any]:
     ]
 
 
-__all__ = ["API_PREFIX", "basemap_url", "layer_url", "routes", "signed_url", "tile_urls"]
+__all__ = ["API_PREFIX", "basemap_url", "expiry", "layer_url", "routes", "signed_url", "tile_urls"]

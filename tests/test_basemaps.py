@@ -68,7 +68,7 @@ def test_the_local_package_is_offered_first_and_served_by_the_app(mbtiles):
     spec, datum, note = basemaps.basemap_for("local")
     assert datum == "wgs84" and note == "basemap_local_note"
     template = spec["tiles"][0]["url"]
-    assert template.startswith("/api/basemap/{z}/{x}/{y}?sig=")
+    assert template.startswith("/api/basemap/{z}/{x}/{y}?exp=") and "&sig=" in template
     assert spec["tiles"][0]["attribution"] == "测试底图 © 本单位"
     client = TestClient(Starlette(routes=http.routes()))
     x, y = tile_of(121.40, 31.25, 12)

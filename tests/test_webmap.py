@@ -214,8 +214,37 @@ def test_unknown_version_is_404_and_bad_parameters_400(client):
     assert client.get(http.layer_url("d" + "0" * 16, "subparks", lang="zh")).status_code == 404
     ds = datasets.folder_dataset()
     path = f"/api/layer/{ds.version}/subparks"
-    assert client.get(http.signed_url(path, lang="fr", datum="wgs84")).status_code == 400
-    assert client.get(http.signed_url(path, lang="zh", datum="utm")).status_code == 400
+    exp = http.expiry()
+    assert client.get(http.signed_url(path, lang="fr", datum="wgs84", exp=exp)).status_code == 400
+    assert client.get(http.signed_url(path, lang="zh", datum="utm", exp=exp)).status_code == 400
+
+
+def test_a_layer_url_expires_and_wants_the_sign_in_cookie_when_a_sign_in_is_required(client, monkeypatch, tmp_path):
+    """A URL made 13 hours ago is refused; with sign-in on, a URL without a live session's cookie is refused (the
+    URL alone, kept after sign-out or seen in a log, fetches nothing)."""
+    import time
+
+    from planner import auth
+    from planner import workspace as pw
+
+    ds = datasets.folder_dataset()
+    path = f"/api/layer/{ds.version}/subparks"
+    old = http.expiry(now_s=time.time() - 13.5 * 3600)
+    assert client.get(http.signed_url(path, lang="zh", datum="wgs84", exp=old)).status_code == 403
+    assert client.get(http.signed_url(path, lang="zh", datum="wgs84", exp="x")).status_code == 403
+    url = http.layer_url(ds.version, "subparks", lang="zh")
+    assert client.get(url).status_code == 200  # single-user mode: nobody signs in
+
+    monkeypatch.setenv("PUTUO_AUTH", "local")
+    monkeypatch.setenv("PUTUO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    ws, cfg = pw.open_from_env()
+    pw.add_account(ws, auth.single_user(), "wang", "viewer", password="a long password 1")
+    token = auth.sign_in(ws, cfg, "wang", "a long password 1").token
+    assert client.get(url).status_code == 403
+    assert client.get(url, cookies={auth.SESSION_COOKIE: "forged"}).status_code == 403
+    assert client.get(url, cookies={auth.SESSION_COOKIE: token}).status_code == 200
+    auth.sign_out(ws, auth.current_user(ws, cfg, token=token), token)
+    assert client.get(url, cookies={auth.SESSION_COOKIE: token}).status_code == 403  # signed out: at once
 
 
 @pytest.mark.parametrize(("lang", "shown"), [("zh", "1号线、3号线、4号线"), ("en", "Line 1, Line 3, Line 4")])
