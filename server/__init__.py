@@ -41,12 +41,14 @@ def http_routes() -> list[Any]:
 
 
 def http_middleware() -> list[Any]:
-    """Middleware around every HTTP answer (server.headers): framing by other sites refused, metrics closed."""
+    """Middleware around every HTTP answer: framing by other sites refused, metrics closed (server.headers);
+    uploads refused before sign-in and bounded per session (server.uploads)."""
     from starlette.middleware import Middleware
 
     from server.headers import SecurityHeaders
+    from server.uploads import UploadGuard
 
-    return [Middleware(SecurityHeaders)]
+    return [Middleware(SecurityHeaders), Middleware(UploadGuard)]
 
 
 @asynccontextmanager

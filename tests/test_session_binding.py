@@ -4,6 +4,7 @@ cookie cannot be read by page script; a reload keeps the sign-in; sign-out ends 
 
 from __future__ import annotations
 
+import http.client
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,10 @@ def _upload_session_id(page, tmp_path: Path) -> str:
     """The Streamlit session id as a proxy log would show it: the path of an upload."""
     sample = tmp_path / "site.geojson"
     sample.write_text('{"type":"FeatureCollection","features":[]}', encoding="utf-8")
-    with page.expect_request(lambda r: "/_stcore/upload_file/" in r.url, timeout=SLOW) as request:
+    with page.expect_response(lambda r: "/_stcore/upload_file/" in r.url, timeout=SLOW) as response:
         page.locator("input[type=file]").last.set_input_files(str(sample))
-    return request.value.url.split("/_stcore/upload_file/", 1)[1].split("/", 1)[0]
+    assert response.value.ok  # a signed-in session may upload
+    return response.value.url.split("/_stcore/upload_file/", 1)[1].split("/", 1)[0]
 
 
 def test_a_stolen_session_id_is_no_sign_in_the_cookie_is_httponly_and_survives_a_reload(team, pages, tmp_path):  # noqa: F811
@@ -74,6 +76,13 @@ def test_a_stolen_session_id_is_no_sign_in_the_cookie_is_httponly_and_survives_a
     idle(page)
 
     stolen = _upload_session_id(page, tmp_path)
+    # the same upload URL without the cookie: refused on its headers alone (no byte of its 50 MB is sent)
+    conn = http.client.HTTPConnection(url.removeprefix("http://"), timeout=60)
+    conn.putrequest("PUT", f"/_stcore/upload_file/{stolen}/f1")
+    conn.putheader("Content-Length", str(50 * 1024 * 1024))
+    conn.endheaders()
+    assert conn.getresponse().status == 403
+    conn.close()
     seen = _replay(url, stolen)
     assert t("login_title", "zh") in seen, seen[:40]  # the thief gets the sign-in page …
     assert not any("boss" in s for s in seen)  # … and nothing of the admin's session
