@@ -142,7 +142,8 @@ class GpkgBackend(Backend):
         return msg("ws_ro_permission")
 
     def _check_existing(self) -> None:
-        """Readable? writable? a SQLite file that passes quick_check? Raise or set ``readonly``; never write."""
+        """Readable? writable? a SQLite file that passes quick_check? Raise or set ``readonly``; never write —
+        except rolling back the hot journal of a writer that was killed, which is what SQLite itself does."""
         if not self.path.is_file():
             raise WorkspaceCorruptError(
                 "ws_corrupt", where=self.where, reason="not a file", recovery=recovery_message(self.path)
@@ -152,6 +153,9 @@ class GpkgBackend(Backend):
         writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
         if not writable:
             self.readonly, self.readonly_reason = True, self._ro_reason(self.path)
+        journal = self.path.with_name(self.path.name + "-journal")
+        if writable and journal.is_file():
+            self._roll_back_hot_journal()
         stat = self.path.stat()
         try:
             con = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -181,6 +185,19 @@ class GpkgBackend(Backend):
         )
         if foreign and not names & {"scenario_versions", "alembic_version"}:
             raise StoreError("ws_not_workspace", where=self.where, tables=", ".join(foreign[:5]))
+
+    def _roll_back_hot_journal(self) -> None:
+        """A writer killed mid-transaction leaves a hot ``-journal`` beside the file: the first read by a
+        connection that may write rolls it back (SQLite does it), and the file is whole again. A read-only open
+        cannot, and would find the file "damaged" — so this comes before the check."""
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+            try:
+                con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            pass  # the check that follows says what is wrong
 
     def _make_engine(self) -> Engine:
         uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"

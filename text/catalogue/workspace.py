@@ -15,18 +15,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "(PUTUO_WORKSPACE).",
     ),
     "ws_recover_backup": (
-        "恢复方法：停止应用，把受损文件移到别处保存，再把最近的自动备份 {backup}（{when} 北京时间）复制为 {where}。",
-        "To recover: stop the app, move the damaged file aside, then copy the latest automatic "
-        "backup {backup} (made {when} Beijing time) to {where}.",
+        "恢复方法：停止应用，把受损文件连同旁边同名的 -journal/-wal 文件一起移到别处保存（只移其一会真正损坏它），再把最近的自动备份 {backup}（{when} 北京时间）复制为 {where}。",
+        "To recover: stop the app, move the damaged file aside together with any -journal or -wal file "
+        "of the same name beside it (moving one without the other really damages it), then copy the latest "
+        "automatic backup {backup} (made {when} Beijing time) to {where}.",
     ),
     "ws_recover_no_backup": (
         "没有找到自动备份（应用只在升级工作空间结构前自动备份）。恢复方法：停止应用，"
-        "把受损文件移到别处，从您自己的备份恢复；或改用新的文件名（PUTUO_WORKSPACE），"
-        "已保存的方案需重新导入。",
+        "把受损文件连同旁边同名的 -journal/-wal 文件一起移到别处（只移其一会真正损坏它），从您自己的备份恢复；"
+        "或改用新的文件名（PUTUO_WORKSPACE），已保存的方案需重新导入。",
         "No automatic backup was found (the app makes one before every change of the workspace's "
-        "structure). To recover: stop the app, move the damaged file aside and restore it from "
-        "your own backup, or use a new file name (PUTUO_WORKSPACE) and import the scenarios "
-        "again.",
+        "structure). To recover: stop the app, move the damaged file aside together with any -journal "
+        "or -wal file of the same name beside it (moving one without the other really damages it) and "
+        "restore it from your own backup, or use a new file name (PUTUO_WORKSPACE) and import the "
+        "scenarios again.",
     ),
     "ws_readonly": (
         "工作空间 {where} 以只读方式打开：{reason}。可以查看和打开方案，但不能保存。",
