@@ -25,6 +25,7 @@ CLEAR = "parcel_clear"  # bumps when the drawn shapes on the map should be clear
 PRESET = "weights_preset"
 SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
+PARK_USE_BOX = "park_use_rule_box"  # the checkbox of the optional 控规 rule (its choice: state.PARK_USE_RULE)
 KEPT = state.Kept("parcels")  # the widgets whose values survive their tab being closed
 
 
@@ -36,6 +37,11 @@ def _apply_preset(criteria: tuple[str, ...]) -> None:
 def _reset(criteria: tuple[str, ...]) -> None:
     st.session_state[state.lkey(PRESET)] = "balanced"
     _apply_preset(criteria)
+
+
+def _keep_park_use_rule() -> None:
+    """The checkbox's choice, kept where it outlives the checkbox (Streamlit forgets a widget on another page)."""
+    st.session_state[state.PARK_USE_RULE] = bool(st.session_state[PARK_USE_BOX])
 
 
 def _on_map_event(event: dict, ds: DataSet, ids: set[str], datum: str) -> None:
@@ -71,16 +77,35 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
     return state.weights(criteria)
 
 
+def _rule_sidebar(lang: str) -> None:
+    """The optional hard rule of the 控规, under the weights (only with a 控规 layer)."""
+    st.sidebar.checkbox(
+        t("rule_park_use", lang),
+        value=state.park_use_rule(),
+        key=PARK_USE_BOX,
+        on_change=_keep_park_use_rule,
+        help=t("rule_park_use_help", lang, min=ev_.park_use_min_share()),
+    )
+
+
 def page() -> None:
     KEPT.restore()
     lang = state.lang()
     ds = state.dataset()
     st.title(t("parcels_title", lang))
     st.caption(t("demo_banner", lang))
-    ev = ev_.evaluate(ds, user_parcels=st.session_state.get(USER), rasters=st.session_state.get(RASTERS, []))
-    if ev.user_ids or st.session_state.get(RASTERS):  # this session's own parcels and rasters
-        state.scope().claim(ev.key)
+    ev = ev_.evaluate(
+        ds,
+        user_parcels=st.session_state.get(USER),
+        rasters=st.session_state.get(RASTERS, []),
+        regulatory=state.regulatory(),
+        require_park_use=state.park_use_rule(),
+    )
+    if ev.user_ids or st.session_state.get(RASTERS) or st.session_state.get(state.REGULATORY) is not None:
+        state.scope().claim(ev.measured_key)  # this session's own parcels, rasters and 控规
     weights = _weights_sidebar(ev.criteria, lang)
+    if ev.regulated:
+        _rule_sidebar(lang)
     scores = ev_.score(ev, weights)
     ids = list(ev.parcels.index)
     if st.session_state.get(state.lkey(SELECT)) not in ids:
@@ -152,6 +177,7 @@ def _map_and_ranking(
 def _card(card: ev_.ParcelCard, lang: str) -> None:
     cards.parcel_card_head(card, lang)
     st.dataframe(card.criteria, hide_index=True, width="stretch")
+    cards.parcel_capacity(card, lang)
     st.markdown(f"**{t('card_rules', lang)}**")
     st.dataframe(card.rules, hide_index=True, width="stretch")
     st.markdown(f"**{t('card_neighbours', lang)}**")
@@ -274,8 +300,13 @@ def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
 def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     for c in ev_.vector_criteria():
         st.markdown(f"**{ev_.criterion_label(c, lang)}** — {t(f'help_{c}', lang)}")
+    if ev.regulated:
+        st.markdown(f"**{ev_.criterion_label('landuse', lang)}** — {ev_.landuse_help(lang)}")
     st.markdown(f"**{t('raster_title', lang)}** — {t('help_raster', lang)}")
     st.markdown(f"**{t('card_rules', lang)}** — {t('help_rules', lang)}")
+    if ev.regulated:
+        min_share = ev_.park_use_min_share()
+        st.markdown(f"**{t('rule_park_use', lang)}** — {t('help_park_use_rule', lang, min=min_share)}")
     passing = int(ev.rules["passes"].sum())
     weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())
     st.caption(

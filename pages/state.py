@@ -106,6 +106,14 @@ def regulatory() -> gpd.GeoDataFrame | None:
     return loaded if loaded is not None else bundled_regulatory()
 
 
+PARK_USE_RULE = "park_use_rule"  # the parcels page's optional hard rule (bool): kept for the session, on every page
+
+
+def park_use_rule() -> bool:
+    """Whether the user asked that a parcel's 控规 use be a park-industry use (a hard rule; off by default)."""
+    return bool(st.session_state.get(PARK_USE_RULE, False))
+
+
 def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:
     """Tabs (label key -> the function drawing its body) that remember which one is open, across reruns and
     a language switch; only the open tab's body runs (the first when Streamlit cannot tell which is open).
