@@ -1,10 +1,12 @@
-"""Park facts computed from the layers: area tables, what a sub-park contains, its nearest stations."""
+"""Park facts computed from the layers: area tables, what a sub-park contains, its nearest stations, the floor area
+standing on an area."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gis.crs import M2_PER_HA, M2_PER_KM2, M2_PER_MU, area_m2, geodesic_area_m2, to_metric
 from gis.datasets import ParkData
@@ -78,6 +80,37 @@ def nearest_features(geometry_m, layer: gpd.GeoDataFrame, *, k: int) -> pd.DataF
     out = layer.iloc[order][cols].copy()
     out["dist_m"] = dist[order]
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def floor_area_within(areas: gpd.GeoDataFrame | gpd.GeoSeries, buildings: gpd.GeoDataFrame) -> pd.Series:
+    """The existing floor area in each area: Σ ``floor_area_m2`` of the buildings whose representative point
+    (:func:`shapely.point_on_surface`) lies inside it.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame or GeoSeries
+        Polygons, any declared CRS (measured in EPSG:4549).
+    buildings : GeoDataFrame
+        Points or polygons, any declared CRS; column ``floor_area_m2`` (m², empty where unknown).
+
+    Returns
+    -------
+    Series
+        Indexed as ``areas``, m² of floor area; NaN where no building with a known floor area lies inside.
+    """
+    out = pd.Series(np.nan, index=areas.index, dtype=float, name="existing_floor_m2")
+    if buildings.empty or "floor_area_m2" not in buildings.columns or len(areas) == 0:
+        return out
+    floor = pd.to_numeric(buildings["floor_area_m2"], errors="coerce").to_numpy(dtype=float)
+    known = np.isfinite(floor) & (floor >= 0)
+    if not known.any():
+        return out
+    points = shapely.point_on_surface(to_metric(buildings).geometry.to_numpy()[known])
+    area_idx, point_idx = shapely.STRtree(points).query(to_metric(areas).geometry.to_numpy(), predicate="contains")
+    counted = np.bincount(area_idx, minlength=len(areas)) > 0
+    total = np.bincount(area_idx, weights=floor[known][point_idx], minlength=len(areas))
+    out[counted] = total[counted]
+    return out
 
 
 def subpark_summary(data: ParkData, subpark_id: str, *, n_stations: int = 3) -> dict:

@@ -22,6 +22,9 @@ X_INDUSTRIES = ("digital_economy", "new_infrastructure", "online_economy", "indu
 
 #: The vector criteria, in display order. Raster criteria are added as ``raster:<name>``.
 VECTOR_CRITERIA = ("adjacency", "shared_edge", "layout", "transit", "size", "compactness", "industry")
+#: The criterion a 控规 layer adds (after the vector ones): the share of the parcel whose planned use takes the
+#: park's industries (``park_use_share`` of :func:`gis.regulatory.floor_area_capacity`, 0-1).
+LANDUSE_CRITERION = "landuse"
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {
@@ -72,12 +75,15 @@ class ScoringParams:
     min_area_m2: float = 5_000.0  # rule: minimum parcel area
     overlap_tol_m2: float = 10.0  # rule: tolerated overlap with a sub-park
     outside_tol_share: float = 0.01  # rule: tolerated share of the parcel outside the district
+    park_use_min_share: float = 0.5  # optional rule: least share of the parcel under a park use (控规)
 
     def __post_init__(self) -> None:
         problems = []
         for name in ("adjacency_max_m", "edge_full_share", "transit_zero_m", "size_min_m2", "size_max_m2"):
             if not getattr(self, name) > 0:
                 problems.append(f"{name} must be > 0 (received {getattr(self, name)!r})")
+        if not 0 <= self.park_use_min_share <= 1:
+            problems.append(f"park_use_min_share must lie in [0, 1] (received {self.park_use_min_share!r})")
         if self.transit_full_m >= self.transit_zero_m:
             problems.append(
                 f"transit_full_m ({self.transit_full_m}) must be below transit_zero_m ({self.transit_zero_m})"
@@ -419,6 +425,7 @@ RAW_OF = {
     "size": ("area_m2", "m²"),
     "compactness": ("polsby_popper", ""),
     "industry": ("intended_use", ""),
+    LANDUSE_CRITERION: ("park_use_share", "share"),
 }
 
 
@@ -475,6 +482,11 @@ def raw_message(criterion: str, raw_row: pd.Series, *, params: ScoringParams = S
         if raw_row.get("neighbour_match"):
             return msg("raw_industry_match", industry=label, subpark=str(raw_row.get("nearest_subpark")))
         return label
+    if criterion == LANDUSE_CRITERION:
+        planned = _codes(raw_row.get("planned_codes"))
+        if not planned:
+            return msg("landuse_outside")
+        return msg("raw_landuse", codes=planned, share=float(raw_row.get("park_use_share", 0.0)))
     if col is None or col not in raw_row.index:
         value = raw_row.get(criterion)
         return msg("raw_number", value=float(value)) if value is not None else msg("industry_none")
@@ -512,6 +524,48 @@ def invalid_reason_message(reason: str) -> Message:
 
 
 RULES = ("valid", "inside_district", "no_overlap", "min_area")
+#: The hard rule a user may add when a 控规 layer is given: the parcel's planned use takes the park's industries.
+PARK_USE_RULE = "park_use"
+
+
+def _codes(joined: object) -> list[str]:
+    """The planned uses of :func:`gis.regulatory.floor_area_capacity`'s ``codes`` ("M0、1001") as a list."""
+    return [c for c in str(joined or "").split("、") if c and c != "nan"]
+
+
+def add_park_use_rule(
+    rules: pd.DataFrame,
+    park_use_share: pd.Series,
+    planned_codes: pd.Series,
+    *,
+    params: ScoringParams = ScoringParams(),
+) -> pd.DataFrame:
+    """``rules`` with the optional hard rule "the 控规 use is a park-industry use" (a new table; inputs unchanged).
+
+    Parameters
+    ----------
+    rules : DataFrame
+        :func:`check_rules` of some parcels.
+    park_use_share, planned_codes : Series
+        By parcel (the index of ``rules``): the share of its area under a park use (0-1) and the planned uses it
+        touches, "、"-joined (``park_use_share`` and ``codes`` of :func:`gis.regulatory.floor_area_capacity`).
+
+    Returns
+    -------
+    DataFrame
+        ``rules`` plus ``park_use_share`` (0-1), ``planned_codes`` ("" outside every 控规 parcel) and ``park_use``
+        (the share, at whole percent as shown, is at least ``park_use_min_share``); ``passes`` and ``failed`` (with
+        ``park_use``) take the rule in.
+    """
+    share = park_use_share.reindex(rules.index).fillna(0.0).to_numpy(dtype=float)
+    ok = np.round(share, 2) >= params.park_use_min_share
+    out = rules.copy()
+    out["park_use_share"] = share
+    out["planned_codes"] = planned_codes.reindex(rules.index).fillna("").astype(str).to_numpy()
+    out[PARK_USE_RULE] = ok
+    out["passes"] = out["passes"].to_numpy(dtype=bool) & ok
+    out["failed"] = [list(f) if passed else [*f, PARK_USE_RULE] for f, passed in zip(rules["failed"], ok)]
+    return out
 
 
 def rule_findings(rules_row: pd.Series, *, params: ScoringParams = ScoringParams()) -> list[tuple[str, bool, Message]]:
@@ -558,7 +612,18 @@ def rule_findings(rules_row: pd.Series, *, params: ScoringParams = ScoringParams
             msg("rule_m_area_ok", m2=area) if ok else msg("rule_m_area_small", m2=area, min=params.min_area_m2),
         )
     )
+    if PARK_USE_RULE in rules_row.index:  # the optional rule, when the user added it (:func:`add_park_use_rule`)
+        out.append((PARK_USE_RULE, bool(rules_row[PARK_USE_RULE]), _park_use_finding(rules_row, params=params)))
     return out
+
+
+def _park_use_finding(rules_row: pd.Series, *, params: ScoringParams) -> Message:
+    uses, share = _codes(rules_row["planned_codes"]), float(rules_row["park_use_share"])
+    if not uses:
+        return msg("landuse_outside")
+    if bool(rules_row[PARK_USE_RULE]):
+        return msg("rule_m_park_use_ok", uses=uses, share=share)
+    return msg("rule_m_park_use_low", uses=uses, share=share, min=params.park_use_min_share)
 
 
 def failure_message(rules_row: pd.Series, *, params: ScoringParams = ScoringParams()) -> Message | None:

@@ -1,5 +1,5 @@
-"""The head of a parcel's score card (name, id and intended use, score and rank, failed rules), shared by the
-park map's panel and the parcels page."""
+"""The head of a parcel's score card (name, id and intended use, score and rank, failed rules) and what the 控规
+allows on it, shared by the park map's panel and the parcels page."""
 
 from __future__ import annotations
 
@@ -19,3 +19,12 @@ def parcel_card_head(card: ParcelCard, lang: str) -> None:
     m2.metric(t("f_rank", lang), "–" if card.rank is None else card.rank)
     if card.failed:
         st.warning(t("f_failed", lang) + t("colon", lang) + state.md(card.failed), icon="⚠️")
+
+
+def parcel_capacity(card: ParcelCard, lang: str) -> None:
+    """Draw what the 控规 allows on the parcel (planned uses, floor area allowed, existing and remaining floor area);
+    nothing when there is no 控规 layer."""
+    if card.capacity is None:
+        return
+    st.markdown(f"**{t('card_konggui', lang)}**")
+    st.dataframe(card.capacity, hide_index=True, width="stretch")

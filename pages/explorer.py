@@ -132,10 +132,11 @@ def page() -> None:
 
 
 def _parcel_card(ds: DataSet, parcel_id: str, lang: str) -> None:
-    ev = ev_.evaluate(ds)
+    ev = state.evaluation()
     card = ev_.parcel_card(ds, ev, ev_.score(ev, state.weights(ev.criteria)), parcel_id, lang=lang)
     st.caption(t("panel_parcel", lang))
     cards.parcel_card_head(card, lang)
+    cards.parcel_capacity(card, lang)
     st.dataframe(card.rules, hide_index=True, width="stretch")
     st.dataframe(card.neighbours, hide_index=True, width="stretch")
     st.button(t("panel_close", lang), key="home_parcel_close", on_click=_close_parcel)

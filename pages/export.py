@@ -34,7 +34,7 @@ def page() -> None:
     ds = state.dataset()
     st.title(t("exp_title", lang))
     st.caption(t("demo_banner", lang))
-    ev = ev_.evaluate(ds)
+    ev = state.evaluation()
     scores = ev_.score(ev, state.weights(ev.criteria))
     scenario = _scenario(lang)
     layers = jobs.layers_for_export(ds, ev, scores, scenario)

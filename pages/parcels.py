@@ -17,25 +17,40 @@ from planner.maps import clicked_parcel
 from text.display import name_col
 from text.messages import t
 
-USER = "user_parcels"  # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
-RASTERS = "raster_criteria"  # list of planner.evaluate.RasterCriterion
+USER = state.USER_PARCELS  # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
+RASTERS = state.RASTERS  # list of planner.evaluate.RasterCriterion
 SELECT = "parcel_selected"  # the parcel select box (its key carries the language)
 DRAWN = "parcel_drawn"  # the last polygon drawn on the map (GeoJSON geometry), not yet added
 CLEAR = "parcel_clear"  # bumps when the drawn shapes on the map should be cleared
 PRESET = "weights_preset"
 SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
+PARK_USE_BOX = "park_use_rule_box"  # the checkbox of the optional 控规 rule (its choice: state.PARK_USE_RULE)
 KEPT = state.Kept("parcels")  # the widgets whose values survive their tab being closed
 
 
 def _apply_preset(criteria: tuple[str, ...]) -> None:
-    for c, weight in ev_.preset_weights(st.session_state[state.lkey(PRESET)], criteria).items():
+    preset = st.session_state[state.lkey(PRESET)]
+    values = ev_.preset_weights(preset, criteria)
+    for c, weight in values.items():
         st.session_state[state.weight_key(c)] = weight
+    state.keep_weights(values)
+    st.session_state[state.PRESET_CHOSEN] = preset
+
+
+def _keep_weight(criterion: str) -> None:
+    """A slider moved: its value kept where it outlives the slider (and the preset is then the user's own)."""
+    state.keep_weights({criterion: st.session_state[state.weight_key(criterion)]})
 
 
 def _reset(criteria: tuple[str, ...]) -> None:
     st.session_state[state.lkey(PRESET)] = "balanced"
     _apply_preset(criteria)
+
+
+def _keep_park_use_rule() -> None:
+    """The checkbox's choice, kept where it outlives the checkbox (Streamlit forgets a widget on another page)."""
+    st.session_state[state.PARK_USE_RULE] = bool(st.session_state[PARK_USE_BOX])
 
 
 def _on_map_event(event: dict, ds: DataSet, ids: set[str], datum: str) -> None:
@@ -47,9 +62,11 @@ def _on_map_event(event: dict, ds: DataSet, ids: set[str], datum: str) -> None:
 
 
 def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
-    defaults = ev_.default_weights(criteria)
-    for c in criteria:
-        st.session_state.setdefault(state.weight_key(c), int(defaults[c]))
+    chosen = state.weights(criteria)
+    for c in criteria:  # back from another page: the sliders start where the user left them
+        st.session_state.setdefault(state.weight_key(c), int(round(chosen[c])))
+    if state.lkey(PRESET) not in st.session_state and st.session_state.get(state.PRESET_CHOSEN):
+        st.session_state[state.lkey(PRESET)] = st.session_state[state.PRESET_CHOSEN]
     with st.sidebar:
         st.subheader(t("weights", lang))
         st.selectbox(
@@ -65,10 +82,26 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
         total = sum(raw.values()) or 1
         for c in criteria:
             st.slider(
-                f"{state.md(ev_.criterion_label(c, lang))} ({raw[c] / total:.0%})", 0, 100, key=state.weight_key(c)
+                f"{state.md(ev_.criterion_label(c, lang))} ({raw[c] / total:.0%})",
+                0,
+                100,
+                key=state.weight_key(c),
+                on_change=_keep_weight,
+                args=(c,),
             )
         st.caption(t("weights_help", lang))
     return state.weights(criteria)
+
+
+def _rule_sidebar(lang: str) -> None:
+    """The optional hard rule of the 控规, under the weights (only with a 控规 layer)."""
+    st.sidebar.checkbox(
+        t("rule_park_use", lang),
+        value=state.park_use_rule(),
+        key=PARK_USE_BOX,
+        on_change=_keep_park_use_rule,
+        help=t("rule_park_use_help", lang, min=ev_.park_use_min_share()),
+    )
 
 
 def page() -> None:
@@ -77,10 +110,12 @@ def page() -> None:
     ds = state.dataset()
     st.title(t("parcels_title", lang))
     st.caption(t("demo_banner", lang))
-    ev = ev_.evaluate(ds, user_parcels=st.session_state.get(USER), rasters=st.session_state.get(RASTERS, []))
-    if ev.user_ids or st.session_state.get(RASTERS):  # this session's own parcels and rasters
-        state.scope().claim(ev.key)
+    ev = state.evaluation()
+    if ev.user_ids or st.session_state.get(RASTERS) or st.session_state.get(state.REGULATORY) is not None:
+        state.scope().claim(ev.measured_key)  # this session's own parcels, rasters and 控规
     weights = _weights_sidebar(ev.criteria, lang)
+    if ev.regulated:
+        _rule_sidebar(lang)
     scores = ev_.score(ev, weights)
     ids = list(ev.parcels.index)
     if st.session_state.get(state.lkey(SELECT)) not in ids:
@@ -152,6 +187,7 @@ def _map_and_ranking(
 def _card(card: ev_.ParcelCard, lang: str) -> None:
     cards.parcel_card_head(card, lang)
     st.dataframe(card.criteria, hide_index=True, width="stretch")
+    cards.parcel_capacity(card, lang)
     st.markdown(f"**{t('card_rules', lang)}**")
     st.dataframe(card.rules, hide_index=True, width="stretch")
     st.markdown(f"**{t('card_neighbours', lang)}**")
@@ -274,8 +310,13 @@ def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
 def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
     for c in ev_.vector_criteria():
         st.markdown(f"**{ev_.criterion_label(c, lang)}** — {t(f'help_{c}', lang)}")
+    if ev.regulated:
+        st.markdown(f"**{ev_.criterion_label('landuse', lang)}** — {ev_.landuse_help(lang)}")
     st.markdown(f"**{t('raster_title', lang)}** — {t('help_raster', lang)}")
     st.markdown(f"**{t('card_rules', lang)}** — {t('help_rules', lang)}")
+    if ev.regulated:
+        min_share = ev_.park_use_min_share()
+        st.markdown(f"**{t('rule_park_use', lang)}** — {t('help_park_use_rule', lang, min=min_share)}")
     passing = int(ev.rules["passes"].sum())
     weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())
     st.caption(

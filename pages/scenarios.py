@@ -72,7 +72,7 @@ def page() -> None:
     ds = state.dataset()
     st.title(t("scen_title", lang))
     st.caption(t("demo_banner", lang))
-    ev = ev_.evaluate(ds)
+    ev = state.evaluation()
     scores = ev_.score(ev, state.weights(ev.criteria))
     ws, _ = state.workspace()
     user = state.signed_in_user()

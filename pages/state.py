@@ -13,7 +13,7 @@ from planner.auth import SESSION_COOKIE, AuthConfig, User
 from planner.auth import current_user as resolve_user
 from planner.basemaps import basemap_for, default_basemap
 from planner.cache import SessionScope
-from planner.evaluate import default_weights
+from planner.evaluate import Evaluation, default_weights, evaluate
 from planner.performance import PerformanceRun, demo_stats, starting_scheme
 from planner.performance import evaluate as evaluate_performance
 from planner.review import bundled_regulatory
@@ -121,6 +121,14 @@ def performance() -> PerformanceRun | None:
     return evaluate_performance(stats, dataset().park.parcels, scheme=starting_scheme(ws).scheme)
 
 
+PARK_USE_RULE = "park_use_rule"  # the parcels page's optional hard rule (bool): kept for the session, on every page
+
+
+def park_use_rule() -> bool:
+    """Whether the user asked that a parcel's 控规 use be a park-industry use (a hard rule; off by default)."""
+    return bool(st.session_state.get(PARK_USE_RULE, False))
+
+
 def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:
     """Tabs (label key -> the function drawing its body) that remember which one is open, across reruns and
     a language switch; only the open tab's body runs (the first when Streamlit cannot tell which is open).
@@ -145,11 +153,39 @@ def weight_key(criterion: str) -> str:
     return f"w_{criterion}"
 
 
+WEIGHTS = "weights_chosen"  # criterion -> weight (0–100) chosen on the parcels page: plain state, on every page
+PRESET_CHOSEN = "weights_preset_chosen"  # the preset last chosen (the selectbox forgets it on another page)
+
+
 def weights(criteria: Iterable[str]) -> dict[str, float]:
-    """The weights set on the parcels page for these criteria (balanced preset until changed)."""
+    """The weights chosen on the parcels page for these criteria (the balanced preset until changed). Kept in
+    plain session state, not in the sliders' (Streamlit forgets a widget's value on a page that does not draw
+    it), so the scenario page, the export and the report use what the user chose."""
     criteria = list(criteria)
     defaults = default_weights(list(criteria))
-    return {c: float(st.session_state.get(weight_key(c), defaults[c])) for c in criteria}
+    chosen = st.session_state.get(WEIGHTS) or {}
+    return {c: float(chosen.get(c, defaults[c])) for c in criteria}
+
+
+def keep_weights(values: Mapping[str, float]) -> None:
+    """Remember weights the user set (a slider moved, a preset or the reset applied)."""
+    st.session_state[WEIGHTS] = {**(st.session_state.get(WEIGHTS) or {}), **{c: float(v) for c, v in values.items()}}
+
+
+USER_PARCELS = "user_parcels"  # GeoDataFrame (EPSG:4326) of the parcels drawn or uploaded this session
+RASTERS = "raster_criteria"  # list of planner.evaluate.RasterCriterion loaded this session
+
+
+def evaluation() -> Evaluation:
+    """The candidate parcels as this session evaluates them on every page: the data set's with the user's own,
+    the rasters loaded, the 控规 in use and the optional rule — so every page scores what the parcels page shows."""
+    return evaluate(
+        dataset(),
+        user_parcels=st.session_state.get(USER_PARCELS),
+        rasters=st.session_state.get(RASTERS, []),
+        regulatory=regulatory(),
+        require_park_use=park_use_rule(),
+    )
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&\"'=^@%")

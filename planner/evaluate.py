@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import io
@@ -10,17 +11,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from PIL import Image
 
-from gis.analysis import nearest_features
+from gis.analysis import floor_area_within, nearest_features
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
 from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
+from gis.regulatory import PARK_USES, floor_area_capacity
 from gis.scoring import (
+    LANDUSE_CRITERION,
+    PARK_USE_RULE,
     PRESETS,
     Context,
+    ScoringParams,
+    add_park_use_rule,
     apply_weights,
     check_rules,
     explain,
@@ -36,12 +43,16 @@ from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref
 from planner import tiles
 from planner.data import DataSet, layers_digest
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
+from planner.review import land_use_codes, layer_digest
 from text.display import name_col
 from text.messages import industry_label, msg, t
 from tiles.cache import BoundedCache
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
 CACHE = BoundedCache(256 * 1024 * 1024)
+#: Evaluations other than a data set's own plain one (its parcels with the user's, rasters, a 控规, the optional
+#: rule), by key: a city-sized layer's outgrows a quarter of CACHE (what one entry may take), so they have their own.
+EVALUATIONS = BoundedCache(512 * 1024 * 1024)
 #: Score classes from least to most important (a density cell of a large layer shows the best of its parcels).
 SCORE_ORDER = ("fail", "c1", "c2", "c3", "c4", "c5")
 #: At most this many rows in a table on the page (the export has every row).
@@ -62,10 +73,12 @@ class RasterCriterion:
 
 @dataclass(frozen=True, eq=False)
 class Evaluation:
-    """Every candidate parcel measured once (weights-free): the bundled ones, the user's own, rasters.
+    """Every candidate parcel measured once (weights-free): the bundled ones, the user's own, rasters, the 控规.
 
     ``raw`` holds the measurements, ``norm`` the criteria in [0, 1], ``rules`` the hard rules; all indexed
-    by parcel id. ``key`` changes with any input, so results keyed by it can be cached.
+    by parcel id. ``key`` changes with any input, so results keyed by it can be cached. With a 控规 layer,
+    ``raw`` also holds ``allowance_m2``, ``covered_share``, ``park_use_share``, ``planned_codes`` and
+    ``existing_floor_m2`` (see :func:`evaluate`).
     """
 
     key: str
@@ -79,6 +92,17 @@ class Evaluation:
     def criteria(self) -> tuple[str, ...]:
         return tuple(self.norm.columns)
 
+    @property
+    def measured_key(self) -> str:
+        """``key`` less the optional rule: the measurements' key, in every key derived from them (the rule's too),
+        so a session claims it to release all of them."""
+        return self.key.removesuffix(f"|{PARK_USE_RULE}")
+
+    @property
+    def regulated(self) -> bool:
+        """Whether the parcels were measured against a 控规 layer (the ``landuse`` criterion and floor areas)."""
+        return "allowance_m2" in self.raw.columns
+
 
 @dataclass(frozen=True, eq=False)
 class Scores:
@@ -90,7 +114,9 @@ class Scores:
 
 @dataclass(frozen=True)
 class ParcelCard:
-    """One parcel's score card in one language: the criteria, the hard rules, the neighbours."""
+    """One parcel's score card in one language: the criteria, the hard rules, the neighbours and, with a 控规
+    layer, what it allows (``capacity``: planned uses, floor area allowed, existing and remaining, as texts;
+    ``allowance_m2`` and ``existing_floor_m2`` in m², the latter None where no building's floor area is known)."""
 
     id: str
     name: str
@@ -101,6 +127,9 @@ class ParcelCard:
     criteria: pd.DataFrame
     rules: pd.DataFrame
     neighbours: pd.DataFrame
+    capacity: pd.DataFrame | None = None
+    allowance_m2: float | None = None
+    existing_floor_m2: float | None = None
 
 
 def criterion_label(criterion: str, lang: str) -> str:
@@ -124,24 +153,40 @@ def _measure(parcels: gpd.GeoDataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.
 
 
 def evaluate(
-    ds: DataSet, *, user_parcels: gpd.GeoDataFrame | None = None, rasters: Sequence[RasterCriterion] = ()
+    ds: DataSet,
+    *,
+    user_parcels: gpd.GeoDataFrame | None = None,
+    rasters: Sequence[RasterCriterion] = (),
+    regulatory: gpd.GeoDataFrame | None = None,
+    require_park_use: bool = False,
 ) -> Evaluation:
-    """Measure the data set's parcels (cached by data version), the user's parcels and every raster.
+    """Measure the data set's parcels (cached by data version), the user's parcels, every raster and the 控规.
 
     Parameters
     ----------
     ds : DataSet
-        Its ``parcels`` layer (EPSG:4326) is measured in EPSG:4549.
+        Its ``parcels`` layer (EPSG:4326) is measured in EPSG:4549; its ``buildings`` give the existing floor area.
     user_parcels : GeoDataFrame, optional
         Parcels drawn or uploaded this session (EPSG:4326, ``id`` unique, not clashing with the layer's).
     rasters : sequence of RasterCriterion
         Each adds a criterion ``raster:<name>`` (zonal mean, scaled 0-1 across the parcels).
+    regulatory : GeoDataFrame, optional
+        The 控规 layer (:func:`gis.regulatory.normalise_layer`, any CRS). It adds the criterion ``landuse`` (the
+        share of a parcel under a park-industry use, 0-1) and per parcel ``allowance_m2`` (m² of floor area its
+        容积率上限 allows), ``covered_share``, ``park_use_share``, ``planned_codes`` ("、"-joined) and
+        ``existing_floor_m2`` (Σ ``floor_area_m2`` of the buildings whose representative point lies in it; NaN
+        when none is known) to ``raw``. None or empty: no 控规, none of these.
+    require_park_use : bool
+        Add the hard rule ``park_use`` (at least half of the parcel under a park-industry use,
+        :func:`gis.scoring.add_park_use_rule`); only with a 控规 layer.
     """
     user = user_parcels if user_parcels is not None and len(user_parcels) else None
+    plan = regulatory if regulatory is not None and len(regulatory) else None
     key = "|".join(
         [
             ds.version,
             layers_digest({"u": user}) if user is not None else "-",
+            "r" + layer_digest(plan) if plan is not None else "-",
             *(r.digest + ("+" if r.higher_is_better else "-") for r in rasters),
         ]
     )
@@ -158,6 +203,12 @@ def evaluate(
             raw, norm, rules = pd.concat([raw, u_raw]), pd.concat([norm, u_norm]), pd.concat([rules, u_rules])
             user_ids = tuple(u.index)
         raw, norm = raw.copy(), norm.copy()
+        if plan is not None:
+            plan_columns = _regulatory_columns(
+                ds, gpd.GeoDataFrame(parcels, geometry="geometry", crs="EPSG:4326"), plan
+            )
+            raw = raw.join(plan_columns)
+            norm[LANDUSE_CRITERION] = plan_columns["park_use_share"].clip(0.0, 1.0)
         for r in rasters:
             crit = f"raster:{r.name}"
             task = msg("raster_task", name=r.name)
@@ -176,9 +227,26 @@ def evaluate(
             user_ids=user_ids,
         )
 
-    if user is None and not rasters:  # the data set's own parcels: kept as long as the data set lives
+    if user is None and not rasters and plan is None:  # the data set's own parcels: kept while the data set lives
         return ds.keep("evaluation", build)
-    return CACHE.get(("eval", key), build)
+    measured = EVALUATIONS.get(key, build)
+    if not require_park_use or plan is None:
+        return measured
+    ruled = f"{key}|{PARK_USE_RULE}"
+    return EVALUATIONS.get(ruled, functools.partial(_with_park_use_rule, measured, ruled))
+
+
+def _with_park_use_rule(ev: Evaluation, key: str) -> Evaluation:
+    """``ev`` (measured under a 控规) with the optional hard rule ``park_use``; its measurements shared, not copied."""
+    rules = add_park_use_rule(ev.rules, ev.raw["park_use_share"], ev.raw["planned_codes"])
+    return dataclasses.replace(ev, key=key, rules=rules)
+
+
+def _regulatory_columns(ds: DataSet, parcels: gpd.GeoDataFrame, plan: gpd.GeoDataFrame) -> pd.DataFrame:
+    """What the 控规 allows on each parcel and the floor area already standing on it (columns: see :func:`evaluate`)."""
+    out = floor_area_capacity(parcels, plan, codes=land_use_codes()).rename(columns={"codes": "planned_codes"})
+    out["existing_floor_m2"] = floor_area_within(parcels, ds.park.buildings)
+    return out
 
 
 def raster_criterion(name: str, data: bytes, *, higher_is_better: bool, probe: gpd.GeoDataFrame) -> RasterCriterion:
@@ -299,6 +367,8 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
     failed = failure_texts(ev, [parcel_id], lang=lang).iloc[0] or None
     use = str(ev.parcels.loc[parcel_id].get("intended_use") or "")
     use = "" if use == "nan" else use
+    plan = ev.raw.loc[parcel_id] if ev.regulated else None
+    existing = None if plan is None or pd.isna(plan["existing_floor_m2"]) else float(plan["existing_floor_m2"])
     return ParcelCard(
         id=parcel_id,
         name=_name(ev, parcel_id, lang),
@@ -309,7 +379,39 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
         criteria=criteria,
         rules=rules,
         neighbours=neighbours,
+        capacity=None if plan is None else _capacity_rows(plan, lang),
+        allowance_m2=None if plan is None else float(plan["allowance_m2"]),
+        existing_floor_m2=existing,
     )
+
+
+def _capacity_rows(raw: pd.Series, lang: str) -> pd.DataFrame:
+    """The card's 控规 rows of one parcel (its row of ``Evaluation.raw``): planned uses by name, the floor area the
+    容积率上限 allows, the existing floor area ("—" when unknown) and what remains (said to be over when negative)."""
+    allowance = float(raw["allowance_m2"])
+    if pd.isna(raw["existing_floor_m2"]):
+        existing, remaining = "—", t("cap_no_existing", lang, m2=allowance)
+    else:
+        left_m2 = round(allowance - float(raw["existing_floor_m2"]))
+        existing = t("cap_m2", lang, m2=float(raw["existing_floor_m2"]))
+        remaining = t("cap_m2", lang, m2=left_m2) if left_m2 >= 0 else t("cap_over", lang, m2=-left_m2)
+    return pd.DataFrame(
+        {
+            t("f_cap_item", lang): [t(k, lang) for k in ("cap_uses", "cap_allowance", "cap_existing", "cap_remaining")],
+            t("f_cap_value", lang): [
+                _named_uses(raw["planned_codes"], lang) or t("landuse_outside", lang),
+                t("cap_m2", lang, m2=allowance),
+                existing,
+                remaining,
+            ],
+        }
+    )
+
+
+def _named_uses(joined: object, lang: str) -> str:
+    """Planned uses "M0、1001" with their names in ``lang`` ("M0 新型产业用地…、1001 工业用地"); "" for none."""
+    codes = land_use_codes()
+    return t("list_sep", lang).join(f"{c} {codes.name(c, lang)}" for c in str(joined or "").split("、") if c)
 
 
 def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
@@ -324,8 +426,16 @@ def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
             t("f_name", lang): names.reindex(ranked.index).to_numpy(),
             t("f_score", lang): ranked["score"].round(3).to_numpy(),
             **{criterion_label(c, lang): ranked[f"c_{c}"].round(3).to_numpy() for c in ev.criteria},
+            **_allowance_column(ev, ranked.index, lang),
         }
     )
+
+
+def _allowance_column(ev: Evaluation, ids: pd.Index, lang: str) -> dict[str, np.ndarray]:
+    """The floor area the 控规 allows each parcel of ``ids`` (whole m²) under its bilingual header; {} without 控规."""
+    if not ev.regulated:
+        return {}
+    return {t("f_allowance_m2", lang): ev.raw["allowance_m2"].reindex(ids).round(0).astype("int64").to_numpy()}
 
 
 def failing_table(ev: Evaluation, *, lang: str) -> pd.DataFrame:
@@ -375,6 +485,7 @@ def export_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
             t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(table.index),
             t("f_score", lang): table["score"].round(4),
             **{criterion_label(c, lang): table[f"c_{c}"].round(4) for c in ev.criteria},
+            **_allowance_column(ev, table.index, lang),
             t("f_failed", lang): failure_texts(ev, table.index, lang=lang),
         }
     )
@@ -390,6 +501,7 @@ def scored_layer(ev: Evaluation, scores: Scores) -> gpd.GeoDataFrame:
         score_class=table["score_class"],
         failed=ev.rules["failed"].map(lambda f: ",".join(f)),
         **{f"c_{c}": table[f"c_{c}"].round(4) for c in ev.criteria},
+        **({"allowance_m2": ev.raw["allowance_m2"].round(1)} if ev.regulated else {}),
     )
     return gpd.GeoDataFrame(layer.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
 
@@ -574,6 +686,16 @@ def preset_weights(preset: str, criteria: Sequence[str]) -> dict[str, int]:
     """The weights (0–100) of a preset for these criteria; 10 for a criterion the preset does not name."""
     chosen = PRESETS[preset]
     return {c: int(chosen.get(c, 10)) for c in criteria}
+
+
+def landuse_help(lang: str) -> str:
+    """The help text of the 控规 criterion ``landuse`` in ``lang``, naming the park-industry uses."""
+    return t("help_landuse", lang, uses=_named_uses("、".join(PARK_USES), lang))
+
+
+def park_use_min_share() -> float:
+    """The least share (0-1) of a parcel's area under a park-industry use that the optional rule ``park_use`` asks."""
+    return ScoringParams().park_use_min_share
 
 
 def vector_criteria() -> tuple[str, ...]:

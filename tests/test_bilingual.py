@@ -236,6 +236,10 @@ def _failing_parcel(app, lang):
     app.selectbox(key=f"parcel_selected@{lang}").select(bad).run()
 
 
+def _park_use_rule(app, lang):
+    app.checkbox(key="park_use_rule_box").check().run()
+
+
 def _tab(key, label):
     return lambda app, lang: open_tab(app, key, label, lang=lang)
 
@@ -310,6 +314,7 @@ def _states():
         ("parcels", "pages/parcels.py", None),
         ("parcels+card", "pages/parcels.py", _select_parcel),
         ("parcels+failing card", "pages/parcels.py", _failing_parcel),
+        ("parcels+park-use rule", "pages/parcels.py", _park_use_rule),
         ("parcels sensitivity", "pages/parcels.py", _tab("parcels_tab", "tab_sensitivity")),
         ("parcels surface", "pages/parcels.py", _tab("parcels_tab", "tab_surface")),
         ("parcels add", "pages/parcels.py", _tab("parcels_tab", "tab_add")),

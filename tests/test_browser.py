@@ -161,6 +161,8 @@ def test_parcels_page_draw_a_parcel_and_read_its_card(page, app_url):
     add = page.get_by_role("button", name="添加绘制的地块")
     expect(add).to_be_enabled(timeout=30_000)  # the drawing reached the app
     add.click()
+    # the parcel is added before the tab changes (a tab click that overtakes the run closes the button's tab first)
+    expect(page.get_by_role("button", name="移除我添加的地块")).to_be_visible(timeout=30_000)
     page.get_by_role("tab", name="地图与排名").click()
     expect(page.get_by_role("heading", name="画的地块")).to_be_visible(timeout=30_000)
     page.locator("[data-testid='stDataFrame']").filter(has_text="邻近园区").first.wait_for(state="attached")

@@ -8,13 +8,16 @@ from rasterio.transform import from_origin
 
 from gis.errors import ExportError
 from gis.raster import geotiff_bytes
-from gis.scoring import VECTOR_CRITERIA
+from gis.scoring import LANDUSE_CRITERION, VECTOR_CRITERIA
 from pages import state
 from pages.parcels import DRAWN, RASTERS, USER
 from planner.evaluate import add_uploaded_parcels, raster_criterion
 from planner.export_jobs import PARCEL_FILES, parcel_file
 from tests.apptest_util import maps, open_app, open_tab
 from text.messages import t
+
+#: The page's criteria: the bundled data folder has a 控规 layer, which adds its criterion.
+CRITERIA = (*VECTOR_CRITERIA, LANDUSE_CRITERION)
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def _ranking(app):
 
 
 def _only(app, criterion):
-    for c in VECTOR_CRITERIA:
+    for c in CRITERIA:
         app.slider(key=state.weight_key(c)).set_value(100 if c == criterion else 0)
     app.run()
     assert not app.exception
@@ -37,7 +40,7 @@ def _only(app, criterion):
 
 def test_sliders_show_normalised_percentages(at):
     labels = [s.label for s in at.slider if s.key.startswith("w_")]
-    assert len(labels) == len(VECTOR_CRITERIA)
+    assert len(labels) == len(CRITERIA)
     assert sum(int(label.rsplit("(", 1)[1].rstrip("%)")) for label in labels) in range(98, 103)
 
 
@@ -69,7 +72,7 @@ def test_parcel_card_explains_the_score(at):
     assert "候选地块 P001" in at.subheader[0].value
     assert maps(at)["parcels"]["selected"] == {"layer": "scored_parcels", "id": "P001"}
     card = next(d.value for d in at.dataframe if t("f_contrib", "zh") in d.value.columns)
-    assert len(card) == len(VECTOR_CRITERIA)
+    assert len(card) == len(CRITERIA)
     total = float(next(m.value for m in at.metric if m.label == t("card_total", "zh")))
     assert card[t("f_contrib", "zh")].sum() == pytest.approx(total, abs=0.005)
     assert set(card[t("f_norm", "zh")]) <= set(np.round(np.linspace(0, 1, 1001), 3))
@@ -115,7 +118,7 @@ def test_raster_criterion_gets_a_slider_and_counts(at):
     at.run()
     key = state.weight_key("raster:地价")
     assert at.slider(key=key).value == 10
-    for c in VECTOR_CRITERIA:
+    for c in CRITERIA:
         at.slider(key=state.weight_key(c)).set_value(0)
     at.slider(key=key).set_value(100).run()
     ranking = _ranking(at)
@@ -136,7 +139,7 @@ def test_other_tabs_render(at):
 
 
 def test_zero_weights_show_error_not_crash(at):
-    for c in VECTOR_CRITERIA:
+    for c in CRITERIA:
         at.slider(key=state.weight_key(c)).set_value(0)
     at.run()
     assert not at.exception and at.error[0].value == t("err_title_scoring", "zh")

@@ -9,10 +9,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "crit_size": ("规模适宜", "Size fit"),
     "crit_compactness": ("形状紧凑度", "Compactness"),
     "crit_industry": ("产业契合（4+X）", "Industry fit (4+X)"),
+    "crit_landuse": ("用途与园区产业相容", "Planned use fits the park's industries"),
     "rule_valid": ("几何有效", "Valid geometry"),
     "rule_inside_district": ("位于普陀区内", "Inside the district"),
     "rule_no_overlap": ("不与现有子园重叠", "No overlap with a sub-park"),
     "rule_min_area": ("满足最小面积", "Minimum area"),
+    "rule_park_use": ("控规用途须为园区产业用途", "Planned use must be a park-industry use"),
+    "rule_park_use_help": (
+        "勾选后，控规中园区产业用途占地块面积不足 {min:.0%} 的地块视为未通过硬性规则，不参与排名。",
+        "When ticked, a parcel less than {min:.0%} of whose area the regulatory plan gives to park-industry uses "
+        "fails the hard rules and is not ranked.",
+    ),
     # scoring and rasters (gis/scoring.py, gis/raster.py)
     "raw_dist_m": ("{m:,.0f} 米", "{m:,.0f} m"),
     "raw_beyond_m": ("超过 {m:,.0f} 米", "beyond {m:,.0f} m"),
@@ -25,6 +32,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "raw_industry_match": (
         "{industry}（邻近子园 {subpark} 的定位）",
         "{industry} (positioning of the nearby {subpark})",
+    ),
+    "raw_landuse": (
+        "控规用途：{codes}；园区产业用途占 {share:.0%}",
+        "planned uses: {codes}; park-industry use {share:.0%}",
+    ),
+    "landuse_outside": ("不在任何控规地块内", "outside every regulatory-plan parcel"),
+    "rule_m_park_use_ok": (
+        "控规用途 {uses}，园区产业用途占 {share:.0%}",
+        "planned use {uses}: {share:.0%} park-industry use",
+    ),
+    "rule_m_park_use_low": (
+        "控规用途 {uses}，园区产业用途仅占 {share:.0%}（须不低于 {min:.0%}）",
+        "planned use {uses}: only {share:.0%} park-industry use (at least {min:.0%} required)",
     ),
     "rule_m_valid": ("几何有效", "valid"),
     "rule_m_invalid": ("几何无效：{reason}", "invalid geometry: {reason}"),
@@ -217,6 +237,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
         'in the "X" (digital economy, new infrastructure, online economy, industrial internet) = 0.5, other = 0; '
         "+0.3 when the nearest sub-park within 1,000 m lists it (max 1).",
     ),
+    "help_landuse": (
+        "地块面积中控规用地性质属园区产业用途（{uses}，及其子类和兼容表允许的用途）的比例，0–1；"
+        "仅在有控规图层时作为准则出现。",
+        "share of the parcel's area whose planned use in the regulatory plan takes the park's industries ({uses}, "
+        "their sub-classes and the uses the compatibility table allows), 0–1; a criterion only when there is a "
+        "regulatory-plan layer.",
+    ),
+    "help_park_use_rule": (
+        "可选规则（侧栏勾选）：控规中园区产业用途须占地块面积的 {min:.0%} 以上。",
+        "optional rule (tick it in the sidebar): park-industry uses must cover at least {min:.0%} of the parcel's "
+        "area in the regulatory plan.",
+    ),
     "help_raster": (
         "上传的 GeoTIFF（任意坐标系）按地块计算有效像元（像元中心落在地块内、非 nodata）的均值，在所有地块间线性归一化到 0–1，可设定越高越好或越低越好。",
         "an uploaded GeoTIFF (any CRS): mean of the valid pixels whose centres fall in the parcel (nodata ignored), "
@@ -230,4 +262,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "find_parcel": ("查找地块（编号或名称）", "Find a parcel (id or name)"),
     "drawn_parcel": ("绘制地块", "Drawn parcel"),
     "ranking_sheet": ("地块排名", "Parcel ranking"),
+    # the 控规 on the parcel card and in the tables
+    "card_konggui": ("控规容量", "What the regulatory plan allows"),
+    "f_cap_item": ("项目", "Item"),
+    "f_cap_value": ("数值", "Value"),
+    "cap_uses": ("控规用途", "Planned uses"),
+    "cap_allowance": ("容积率上限允许建筑面积", "Floor area the maximum FAR allows"),
+    "cap_existing": ("现状建筑面积", "Existing floor area"),
+    "cap_remaining": ("剩余可建建筑面积", "Remaining floor area"),
+    "cap_m2": ("{m2:,.0f} m²", "{m2:,.0f} m²"),
+    "cap_over": ("超出 {m2:,.0f} m²", "over by {m2:,.0f} m²"),
+    "cap_no_existing": ("{m2:,.0f} m²（现状建筑面积未知）", "{m2:,.0f} m² (existing floor area unknown)"),
+    "f_allowance_m2": ("控规允许建筑面积（m²）", "Floor area allowed (m²)"),
 }
