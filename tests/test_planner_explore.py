@@ -10,6 +10,7 @@ import shapely
 from gis.crs import to_metric
 from gis.errors import UnknownFeatureError
 from planner import explore
+from planner.urls import fresh
 from planner.urls import sign as _sign
 
 BASEMAP = {"tiles": [], "datum": "wgs84"}
@@ -90,6 +91,7 @@ def _check_signed(url: str, version: str, layer: str, *, lang: str, datum: str) 
     assert parts.path == f"/api/layer/{version}/{layer}"
     params = {k: v[0] for k, v in parse_qs(parts.query).items()}
     assert params.pop("sig") == _sign(parts.path, params)
+    assert fresh(params.pop("exp"))  # the URL expires, later than now
     assert params == {"lang": lang, "datum": datum}
 
 
