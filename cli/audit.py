@@ -10,6 +10,7 @@ from pathlib import Path
 from cli.common import add_workspace_options, fail, lang, open_from_args
 from gis.errors import PlannerError
 from store.audit import audit_csv, audit_xlsx
+from text.clip import visible_controls
 from text.clock import beijing_days_utc, beijing_time
 
 
@@ -55,7 +56,8 @@ def main(argv: list[str]) -> int:
             return 0 if check.ok else 1
         if args.command == "list":
             for e in ws.audit.entries(limit=args.limit, **_filters(args)):
-                print(f"{e.seq:>6}  {beijing_time(e.at_utc)}  {e.actor:<20} {e.action:<20} {e.summary.text(lang())}")
+                actor, summary = visible_controls(e.actor), visible_controls(e.summary.text(lang()))
+                print(f"{e.seq:>6}  {beijing_time(e.at_utc)}  {actor:<20} {e.action:<20} {summary}")
             return 0
         entries = ws.audit.entries(limit=100_000, newest_first=False, **_filters(args))
         if args.csv:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from pages import state
 from planner.evaluate import ParcelCard
+from planner.performance import performance_line
 from text.messages import t
 
 
@@ -28,3 +29,11 @@ def parcel_capacity(card: ParcelCard, lang: str) -> None:
         return
     st.markdown(f"**{t('card_konggui', lang)}**")
     st.dataframe(card.capacity, hide_index=True, width="stretch")
+
+
+def parcel_performance(card: ParcelCard, lang: str) -> None:
+    """The parcel's 亩均效益 class (the session's statistics and the office's scheme), a renewal candidate when D;
+    nothing without statistics for it."""
+    line = performance_line(state.performance(), card.id, lang=lang)
+    if line is not None:
+        st.caption(state.md(line))

@@ -136,6 +136,7 @@ def _parcel_card(ds: DataSet, parcel_id: str, lang: str) -> None:
     card = ev_.parcel_card(ds, ev, ev_.score(ev, state.weights(ev.criteria)), parcel_id, lang=lang)
     st.caption(t("panel_parcel", lang))
     cards.parcel_card_head(card, lang)
+    cards.parcel_performance(card, lang)
     cards.parcel_capacity(card, lang)
     st.dataframe(card.rules, hide_index=True, width="stretch")
     st.dataframe(card.neighbours, hide_index=True, width="stretch")

@@ -186,6 +186,7 @@ def _map_and_ranking(
 
 def _card(card: ev_.ParcelCard, lang: str) -> None:
     cards.parcel_card_head(card, lang)
+    cards.parcel_performance(card, lang)
     st.dataframe(card.criteria, hide_index=True, width="stretch")
     cards.parcel_capacity(card, lang)
     st.markdown(f"**{t('card_rules', lang)}**")

@@ -13,6 +13,7 @@ from pages import boundary, state
 from pages.mapview import show_map
 from pages.state import BASE, CLEAR, CONFLICT, DRAWN, HISTORY, NAME, NOTES, REV, SUGGESTION
 from planner import evaluate as ev_
+from planner import performance as pf
 from planner import scenario_edit as se
 from planner import workspace as pw
 from planner.auth import User
@@ -220,6 +221,16 @@ def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, 
             )
 
 
+def _renewal(ev: ev_.Evaluation, sc: se.Scenario, lang: str) -> None:
+    """Offer the class-D parcels of the 亩均效益 evaluation (low-efficiency land) as renewal candidates."""
+    weak = [p for p in pf.renewal_candidates(state.performance(), among=ev.parcels.index) if p not in sc.parcels]
+    if weak and st.button(
+        t("scen_add_renewal", lang, n=len(weak)), key="scen_add_renewal", help=t("scen_add_renewal_help", lang)
+    ):
+        _set(se.set_parcels(history(), [*sc.parcels, *weak]))
+        st.rerun()
+
+
 def _edit(
     ds: DataSet, ev: ev_.Evaluation, scores: ev_.Scores, ws: Workspace, user: User, saved: pd.DataFrame, lang: str
 ) -> None:
@@ -279,6 +290,7 @@ def _edit(
         on_change=_ticked,
         disabled=[c for c in table.columns if c != included],
     )
+    _renewal(ev, sc, lang)
     _assignments(ds, sc, rev, lang)
     if sc.id in set(saved["id"]):
         st.markdown(f"**{t('scen_history', lang)}**")

@@ -5,7 +5,7 @@ stability, the map by class, a parcel's card with its formula, the table and its
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -503,3 +503,32 @@ def performance_map(
             map_key="performance",
         )
     )
+
+
+# --- the weakest land as candidates for renewal ---------------------------------------------------------------
+#: The class whose parcels are offered as renewal candidates (低效用地) to the parcel and scenario tools.
+RENEWAL_CLASS = "D"
+
+
+def renewal_candidates(run: PerformanceRun | None, *, among: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The parcels of class D (lowest score first), optionally only those ``among`` some ids (e.g. the parcels
+    the scenario tool can add); () without an evaluation."""
+    if run is None or run.table.empty:
+        return ()
+    weak = run.table[run.table["class"].astype(str) == RENEWAL_CLASS].sort_values("score")
+    ids = [str(i) for i in weak.index]
+    if among is not None:
+        allowed = {str(i) for i in among}
+        ids = [i for i in ids if i in allowed]
+    return tuple(ids)
+
+
+def performance_line(run: PerformanceRun | None, parcel_id: str, *, lang: str) -> str | None:
+    """One sentence for a parcel's card: its 亩均效益 class and score in the year evaluated, and whether it is a
+    renewal candidate; None when it has no statistics."""
+    if run is None or parcel_id not in run.table.index:
+        return None
+    row = run.table.loc[parcel_id]
+    key = "perf_card_line_renewal" if str(row["class"]) == RENEWAL_CLASS else "perf_card_line"
+    source = t("perf_card_line_demo" if run.demo else "perf_card_line_own", lang)
+    return t(key, lang, cls=str(row["class"]), score=f"{float(row['score']):.1f}", year=run.year, source=source)

@@ -31,6 +31,7 @@ from planner.data import DataSet
 from planner.evaluate import Evaluation, Scores, failure_texts
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs
 from planner.review import bundled_regulatory, land_use_codes, layer_digest
+from text.clip import clean_text
 from text.display import name_col
 from text.messages import t
 from tiles.cache import BoundedCache
@@ -113,7 +114,7 @@ def add_drawn(history: History, *, name: str, geometry_wgs84: shapely.Geometry) 
     while f"D{n:02d}" in sc.drawn:
         n += 1
     did = f"D{n:02d}"
-    return history.apply(sc.with_drawn(did, name.strip()[:80] or did, geometry_wgs84))
+    return history.apply(sc.with_drawn(did, clean_text(name).strip()[:80] or did, geometry_wgs84))
 
 
 def set_header(history: History, *, name: str | None = None, notes: str | None = None) -> History:
@@ -122,8 +123,8 @@ def set_header(history: History, *, name: str | None = None, notes: str | None =
     return history.apply(
         replace(
             sc,
-            name=(name.strip()[:80] or sc.name) if name is not None else sc.name,
-            notes=notes[:500] if notes is not None else sc.notes,
+            name=(clean_text(name).strip()[:80] or sc.name) if name is not None else sc.name,
+            notes=clean_text(notes)[:500] if notes is not None else sc.notes,
         )
     )
 

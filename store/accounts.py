@@ -11,6 +11,7 @@ import getpass
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from sqlalchemy import and_, func, insert, select, update
 
 from gis.errors import AccountNameError, AuthError, StoreError
 from store.records import ROLES, Account, SessionInfo
-from text.clip import clip_text
+from text.clip import clip_text, visible_controls
 from text.clock import beijing_time, parse_iso, to_iso, utc_now, utc_now_iso
 from text.messages import msg
 
@@ -262,12 +263,21 @@ def normalise_name(name: str) -> str:
     Raises
     ------
     AccountNameError
-        Not 1–64 letters, digits, Chinese characters or . _ @ - (the message shows what was received).
+        Not 1–64 letters, digits, Chinese characters or . _ @ - (the message shows what was received, control
+        characters written out), or letters of more than one script (a lookalike such as "аdmin").
     """
-    cleaned = str(name).strip().lower()
+    cleaned = unicodedata.normalize("NFC", str(name)).strip().lower()
     if not _NAME.fullmatch(cleaned):
-        raise AccountNameError("acct_name_invalid", name=clip_text(cleaned, 64) or "–")
+        raise AccountNameError("acct_name_invalid", name=visible_controls(clip_text(cleaned, 64)) or "–")
+    scripts = {_script(ch) for ch in cleaned if ch.isalpha()}
+    if len(scripts) > 1:  # "аdmin" with a Cyrillic а passes for "admin"
+        raise AccountNameError("acct_name_mixed_script", name=clip_text(cleaned, 64))
     return cleaned
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, by its Unicode name's first word (LATIN, CYRILLIC, GREEK, CJK …)."""
+    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
 
 
 def check_role(role: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy import text as sql_text
 
 from store.records import AuditCheck, AuditEntry
+from text.clip import visible_controls
 from text.clock import beijing_time, utc_now_iso
 from text.messages import message_from_json, msg
 
@@ -193,7 +194,7 @@ def audit_rows(entries: Iterable[AuditEntry], lang: str) -> list[list[str]]:
     for e in entries:
         rows.append(
             [
-                safe_cell(v)
+                safe_cell(visible_controls(v) if isinstance(v, str) else v)  # shown as received, never acted on
                 for v in (
                     e.seq,
                     beijing_time(e.at_utc),

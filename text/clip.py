@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 
@@ -44,3 +45,27 @@ def truncate_to_bytes(text: str, *, encoding: str, limit: int) -> str:
     while out and len(out.encode(encoding, "replace")) > limit:
         out = out[:-1]
     return out
+
+
+#: Invisible characters that reorder or hide text (bidi embeddings, overrides, isolates and marks): a name holding
+#: them can show as another name (``\u202e`` turns "exe.txt" into "txt.exe").
+BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control(ch: str) -> bool:
+    return (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in BIDI_CONTROLS
+
+
+def clean_text(text: Any) -> str:
+    """Text as the app keeps what a user typed: Unicode NFC, without control characters (a line break and a tab
+    stay) and without the bidi controls of :data:`BIDI_CONTROLS`."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", str(text)) if not _control(ch))
+
+
+def visible_controls(text: Any) -> str:
+    """``text`` with every control and bidi character written out (``\\x01``, ``\\u202e``): for records that must
+    show what was received (the audit trail) on a terminal or in a spreadsheet, which would otherwise act on them
+    or refuse them."""
+    return "".join(
+        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") if _control(ch) else ch for ch in str(text)
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from text.clip import clean_text
 from text.messages import t
 
 
@@ -28,7 +29,7 @@ def data_text(row: Mapping[str, Any] | pd.Series, field: str, lang: str) -> str:
 def person(name: Any, lang: str) -> str:
     """Who did something, as an official reads it: an account name as typed, ``local:<os user>`` (single-user
     mode) as "本机用户 <os user>", ``cli:<who>`` (the command line) as "命令行 <who>", ``system`` as "系统"."""
-    text = "" if name is None else str(name)
+    text = "" if name is None else clean_text(name)  # no control or bidi character reorders what is shown
     if text == "system":  # the workspace itself (an upgrade of its structure, say)
         return t("person_system", lang)
     for prefix, key in (("local:", "person_local"), ("cli:", "person_cli")):

@@ -18,6 +18,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "role_viewer": ("查看者", "viewer"),
     "role_editor": ("编辑者", "editor"),
     "role_admin": ("管理员", "admin"),
+    "acct_name_mixed_script": (
+        "账号名“{name}”混用了多种文字（如拉丁字母与形似的西里尔或希腊字母），可能冒充他人的账号名。请只用一种文字，如 li.wei 或 王伟。",
+        "The account name '{name}' mixes scripts (such as Latin with lookalike Cyrillic or Greek letters) and could pass for someone else's. Use one script, e.g. li.wei or 王伟.",
+    ),
     "acct_name_invalid": (
         "收到的账号名 {name} 无效。账号名应为 1–64 个字符，只含字母、数字、中文或 . _ @ -，不含空格。"
         "请改用这样的名称，例如 li.wei 或 li.wei@bureau.example。",

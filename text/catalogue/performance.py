@@ -162,4 +162,23 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "perf_range_top": ("≥ {low} 分", "{low} points or more"),
     "perf_range_mid": ("{low}–{high} 分", "{low}–{high} points"),
     "perf_range_low": ("< {high} 分", "below {high} points"),
+    # the weakest land offered to the parcel and scenario tools
+    "perf_card_line": (
+        "亩均效益：{cls} 类（{year} 年得分 {score}，{source}）",
+        "Land performance: class {cls} (score {score} in {year}, {source})",
+    ),
+    "perf_card_line_renewal": (
+        "亩均效益：{cls} 类（{year} 年得分 {score}，{source}）— 低效用地，可作为更新候选",
+        "Land performance: class {cls} (score {score} in {year}, {source}) — low-efficiency land, a candidate for renewal",
+    ),
+    "perf_card_line_demo": ("虚构演示统计", "fictional demonstration statistics"),
+    "perf_card_line_own": ("本会话载入的统计", "the statistics loaded this session"),
+    "scen_add_renewal": (
+        "加入 D 类低效地块（{n} 块，亩均效益更新候选）",
+        "Add the class-D low-efficiency parcels ({n}, renewal candidates)",
+    ),
+    "scen_add_renewal_help": (
+        "按“亩均效益”页的统计与评价方案，D 类为低效用地：加入方案作为更新与扩区候选。",
+        "By the statistics and scheme of the Land performance page, class D is low-efficiency land: add it to the scenario as candidates for renewal and expansion.",
+    ),
 }
