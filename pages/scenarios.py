@@ -224,11 +224,13 @@ def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, 
 def _renewal(ev: ev_.Evaluation, sc: se.Scenario, lang: str) -> None:
     """Offer the class-D parcels of the 亩均效益 evaluation (low-efficiency land) as renewal candidates."""
     weak = [p for p in pf.renewal_candidates(state.performance(), among=ev.parcels.index) if p not in sc.parcels]
-    if weak and st.button(
-        t("scen_add_renewal", lang, n=len(weak)), key="scen_add_renewal", help=t("scen_add_renewal_help", lang)
-    ):
-        _set(se.set_parcels(history(), [*sc.parcels, *weak]))
-        st.rerun()
+    if weak:  # a callback: the scenario's inputs are refreshed before they are drawn again
+        st.button(
+            t("scen_add_renewal", lang, n=len(weak)),
+            key="scen_add_renewal",
+            help=t("scen_add_renewal_help", lang),
+            on_click=lambda: _set(se.set_parcels(history(), [*history().current.parcels, *weak])),
+        )
 
 
 def _edit(

@@ -14,6 +14,8 @@ PAGES = [
     "pages/data_import.py",
     "pages/export.py",
     "pages/indicators.py",
+    "pages/review.py",
+    "pages/performance.py",
     "pages/data_sources.py",
 ]
 

@@ -85,7 +85,16 @@ ENGLISH_PHRASE = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}(?:[ ,][A-Za-z][A-Za-z'\-]{
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Chinese that belongs in the English UI too: the language switch, the plan's document number, and the
 #: names the tests give their own scenarios (text typed by a user is shown as typed).
-BILINGUAL = ("语言 / Language", "中文", "普科委〔2021〕17号", "北拓")
+BILINGUAL = (
+    "语言 / Language",
+    "中文",
+    "普科委〔2021〕17号",
+    "北拓",
+    # the column headers a file must have, written as the file writes them
+    "指标, 年份, 数值",
+    "项目名称, 用地代码, 计容建筑面积, 建筑高度, 建筑基底面积, 绿地面积",
+    "地块编号, 用地代码, 容积率上限",
+)
 KEYS = set(CATALOGUE)
 WIDGETS = {
     "selectbox",
@@ -185,6 +194,9 @@ def _data_names() -> set[str]:
 
         park = load_park_data()
         _NAMES.update(str(v) for v in park.subparks["carriers_zh"].dropna() if str(v).strip())
+        from planner.review import demo_proposals
+
+        _NAMES.update(str(v) for v in demo_proposals()["name"])  # the example proposals' names (data)
     return _NAMES
 
 
@@ -331,8 +343,20 @@ def _states():
         ("export atlas", "pages/export.py", _tab("exp_tab", "exp_tab_atlas")),
         ("export report", "pages/export.py", _tab("exp_tab", "exp_tab_report")),
         ("indicators", "pages/indicators.py", None),
+        ("indicators actuals", "pages/indicators.py", _tab("mon_tab", "mon_tab_actuals")),
+        ("indicators targets", "pages/indicators.py", _tab("mon_tab", "mon_tab_targets")),
+        ("indicators spatial", "pages/indicators.py", _tab("mon_tab", "mon_tab_spatial")),
+        ("indicators report", "pages/indicators.py", _tab("mon_tab", "mon_tab_report")),
+        ("review", "pages/review.py", None),
+        ("review+examples", "pages/review.py", _review_examples),
+        ("performance", "pages/performance.py", None),
         ("data", "pages/data_sources.py", None),
     ]
+
+
+def _review_examples(app, lang):
+    app.button(key="review_demo").click().run()
+    app.selectbox(key="review_selected").set_value(2).run()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -95,8 +95,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "rev_rule_height": ("建筑限高", "Building height limit"),
     "rev_rule_density": ("建筑密度上限", "Building coverage, maximum"),
     "rev_rule_green": ("绿地率下限", "Green ratio, minimum"),
-    "rev_pass": ("符合", "pass"),
-    "rev_fail": ("不符合", "fail"),
+    "rev_pass": ("符合", "complies"),
+    "rev_fail": ("不符合", "does not comply"),
     "rev_no_data": ("缺少数据", "no data"),
     "rev_fix_use": (
         "拟建用途不符合控规用地性质（{planned}）：改用该用地或其子类，或兼容表中允许的用途。",
@@ -128,7 +128,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # the 合规审查 page, its map and the 审查意见
     "page_review": ("合规审查", "Compliance review"),
-    "rev_title": ("合规审查（对照控规）", "Compliance review against the regulatory plan (控规)"),
+    "rev_title": ("合规审查（对照控规）", "Compliance review against the regulatory plan"),
     "rev_intro": (
         "载入或绘制项目用地红线，逐条对照控规检查用地性质、容积率、建筑限高、建筑密度和绿地率，给出条款、限值、实测值、余量，以及怎样才能符合。",
         "Load or draw project sites and check each against the regulatory plan: land use, floor area ratio, height, building coverage and green ratio — with the clause, the limit, the value, the margin and what would comply.",
@@ -206,7 +206,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "rev_download_json": ("下载全部审查结果（JSON）", "Download every result (JSON)"),
     "rev_help_rules": (
         "规则：用地面积取 CGCS2000 / 3度带高斯-克吕格 120°E（EPSG:4549）平面面积；容积率按两位小数、建筑密度和绿地率按 0.1% 比较。拟建用途须与控规用途相同、为其子类，或在兼容表中。跨多个控规地块时，容积率限值按各地块内面积加权求和；限高、密度、绿地率取所涉地块中最严者；不足用地 1% 的碎片忽略并注明。",
-        "Rules: the site area is planar in CGCS2000 / 3-degree GK 120°E (EPSG:4549); the FAR is compared at 2 decimals, coverage and green ratio at 0.1 %. The proposed use must equal the planned use, be one of its sub-classes, or be allowed by the compatibility table. Across several 控规 parcels the FAR allowance is the sum over the parts of the site in each; height, coverage and green take the strictest parcel touched; parts under 1 % of the site are ignored and reported.",
+        "Rules: the site area is planar in CGCS2000 / 3-degree GK 120°E (EPSG:4549); the FAR is compared at 2 decimals, coverage and green ratio at 0.1 %. The proposed use must equal the planned use, be one of its sub-classes, or be allowed by the compatibility table. Across several regulatory-plan parcels the FAR allowance is the sum over the parts of the site in each; height, coverage and green take the strictest parcel touched; parts under 1 % of the site are ignored and reported.",
     ),
     "rev_verdict_pass": ("符合", "complies"),
     "rev_verdict_fail": ("不符合", "does not comply"),
@@ -302,7 +302,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "mon_sp_park": ("园区面积", "Park area"),
     "mon_sp_zone": ("园区在{zone}内的面积", "Park land in the {zone}"),
     "mon_sp_metro": ("轨道交通站点 {radius} 米覆盖率（园区用地）", "Park land within {radius} m of a metro station"),
-    "mon_sp_capacity": ("控规允许计容建筑面积（园区内）", "Floor area the 控规 allows on park land"),
+    "mon_sp_capacity": ("控规允许计容建筑面积（园区内）", "Floor area the regulatory plan allows on park land"),
     "unit_10k_m2": ("万 m²", "10,000 m²"),
     "setting_monitoring_actuals": ("规划指标年度实际值", "the plan indicators' yearly actuals"),
     "setting_plan_targets_2030": ("“十五五”2030 年目标", "the 15th-plan 2030 targets"),
@@ -359,7 +359,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "mon_targets_save": ("保存 2030 年目标", "Save the 2030 targets"),
     "mon_spatial_intro": (
         "由本应用的图层计算（CGCS2000 / 3度带 120°E 平面面积）：园区面积、各区块与布局分区内的面积、轨道交通站点 800 米覆盖率，以及控规允许的计容建筑面积。",
-        "Computed from the app's layers (planar areas in CGCS2000 / 3-degree GK 120°E): park area, area per cluster and layout zone, the share within 800 m of a metro station, and the floor area the 控规 allows.",
+        "Computed from the app's layers (planar areas in CGCS2000 / 3-degree GK 120°E): park area, area per cluster and layout zone, the share within 800 m of a metro station, and the floor area the regulatory plan allows.",
     ),
     "mon_report_intro": (
         "终期评估报告：园区图、指标完成情况与图表、空间指标、“十五五”目标，双语，图签同打印地图。",
