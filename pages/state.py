@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 
 import geopandas as gpd
@@ -14,7 +15,7 @@ from planner.auth import current_user as resolve_user
 from planner.basemaps import basemap_for, default_basemap
 from planner.cache import SessionScope
 from planner.evaluate import Evaluation, default_weights, evaluate
-from planner.performance import PerformanceRun, demo_stats, starting_scheme
+from planner.performance import PerformanceRun, demo_stats, scheme_value, starting_scheme
 from planner.performance import evaluate as evaluate_performance
 from planner.review import bundled_regulatory
 from planner.workspace import Workspace, open_from_env
@@ -109,6 +110,7 @@ def regulatory() -> gpd.GeoDataFrame | None:
 
 
 PERF_STATS = "perf_stats"  # planner.performance.Stats of a table uploaded this session (the demonstration when absent)
+PERF_RUN = "perf_run"  # (key, PerformanceRun) of the last 亩均效益 evaluation this session used
 
 
 def performance() -> PerformanceRun | None:
@@ -118,7 +120,14 @@ def performance() -> PerformanceRun | None:
     if stats is None:
         return None
     ws, _ = workspace()
-    return evaluate_performance(stats, dataset().park.parcels, scheme=starting_scheme(ws).scheme)
+    scheme = starting_scheme(ws).scheme
+    # computed once per statistics table, data set and scheme (the class stability draws are not free)
+    key = (id(stats.table), dataset().version, json.dumps(scheme_value(scheme), sort_keys=True))
+    held = st.session_state.get(PERF_RUN)
+    if held is None or held[0] != key:
+        held = (key, evaluate_performance(stats, dataset().park.parcels, scheme=scheme))
+        st.session_state[PERF_RUN] = held
+    return held[1]
 
 
 PARK_USE_RULE = "park_use_rule"  # the parcels page's optional hard rule (bool): kept for the session, on every page

@@ -241,10 +241,13 @@ def test_a_layer_url_expires_and_wants_the_sign_in_cookie_when_a_sign_in_is_requ
     pw.add_account(ws, auth.single_user(), "wang", "viewer", password="a long password 1")
     token = auth.sign_in(ws, cfg, "wang", "a long password 1").token
     assert client.get(url).status_code == 403
-    assert client.get(url, cookies={auth.SESSION_COOKIE: "forged"}).status_code == 403
-    assert client.get(url, cookies={auth.SESSION_COOKIE: token}).status_code == 200
+    client.cookies.set(auth.SESSION_COOKIE, "forged")
+    assert client.get(url).status_code == 403
+    client.cookies.set(auth.SESSION_COOKIE, token)
+    assert client.get(url).status_code == 200
     auth.sign_out(ws, auth.current_user(ws, cfg, token=token), token)
-    assert client.get(url, cookies={auth.SESSION_COOKIE: token}).status_code == 403  # signed out: at once
+    assert client.get(url).status_code == 403  # signed out: at once
+    client.cookies.clear()
 
 
 @pytest.mark.parametrize(("lang", "shown"), [("zh", "1号线、3号线、4号线"), ("en", "Line 1, Line 3, Line 4")])
