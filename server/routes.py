@@ -64,8 +64,8 @@ def _bad(status: int, text: str) -> Response:
 
 
 def _checked(request: Request, path: str | None = None) -> dict[str, str] | Response:
-    """The URL's parameters once its signature (over ``path``, default the request's), its expiry and the
-    request's sign-in cookie (when a sign-in is required) are good; else the refusal."""
+    """The URL's parameters once its signature (over ``path``, default the request's) and its expiry are good;
+    else the refusal (the sign-in cookie is :func:`_refused`'s)."""
     params = {k: v for k, v in request.query_params.items() if k != "sig"}
     sig = request.query_params.get("sig", "")
     if not hmac.compare_digest(sig, sign(path or request.url.path, params)):
@@ -88,6 +88,7 @@ async def _signed_in(request: Request) -> bool:
 
 
 async def _refused(request: Request, path: str | None = None) -> dict[str, str] | Response:
+    """:func:`_checked`, then the request's sign-in cookie when a sign-in is required."""
     params = _checked(request, path)
     if isinstance(params, Response):
         return params
