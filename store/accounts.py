@@ -163,15 +163,15 @@ class AccountRepository:
                     name,
                     msg("aud_account_disabled" if disabled else "aud_account_enabled", name=name),
                 )
-                if disabled:
-                    tx.conn.execute(
-                        update(self.t.sessions)
-                        .where(and_(self.t.sessions.c.account == name, self.t.sessions.c.revoked_at.is_(None)))
-                        .values(revoked_at=utc_now_iso())
-                    )
             if password_hash is not None:
                 values.update(password_hash=password_hash, failed_count=0, failed_since=None, locked_until=None)
                 tx.audit(actor, "account.password", "account", name, msg("aud_password_changed", name=name))
+            if disabled or password_hash is not None:  # disabled, or a new password: every open sign-in ends
+                tx.conn.execute(
+                    update(self.t.sessions)
+                    .where(and_(self.t.sessions.c.account == name, self.t.sessions.c.revoked_at.is_(None)))
+                    .values(revoked_at=utc_now_iso())
+                )
             if values:
                 tx.conn.execute(update(a).where(a.c.name == name).values(**values))
             row = tx.conn.execute(select(a).where(a.c.name == name)).one()
@@ -315,7 +315,8 @@ def add_account(
 
 
 def set_password(ws: Workspace, name: str, password: str, *, actor: str) -> Account:
-    """Replace an account's password (clears its lock-out); audited, the password itself never."""
+    """Replace an account's password (clears its lock-out and ends the account's open sign-ins: whoever knew the old
+    one is out); audited, the password itself never."""
     return ws.accounts.update(normalise_name(name), actor=actor, password_hash=hash_password(password))
 
 

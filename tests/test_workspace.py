@@ -718,3 +718,18 @@ def test_the_migration_creates_the_tables_the_code_uses(ws):
     for table in ws.t.metadata.sorted_tables:
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_a_new_password_ends_the_accounts_open_sign_ins(ws):
+    """Whoever knew (or stole a session of) the old password is out once an admin sets a new one."""
+    pw.add_account(ws, ADMIN, "wen", "editor", password="the old password 1")
+    config = AuthConfig(mode="local")
+    old = auth.sign_in(ws, config, "wen", "the old password 1").token
+    assert auth.current_user(ws, config, token=old).name == "wen"
+    pw.update_account(ws, ADMIN, "wen", password="a new password 22", password_again="a new password 22")
+    with pytest.raises(AuthError):
+        auth.current_user(ws, config, token=old)
+    fresh = auth.sign_in(ws, config, "wen", "a new password 22").token
+    assert auth.current_user(ws, config, token=fresh).name == "wen"
+    pw.update_account(ws, ADMIN, "wen", role="viewer")  # a role change alone ends nothing
+    assert auth.current_user(ws, config, token=fresh).role == "viewer"
