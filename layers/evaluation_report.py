@@ -12,8 +12,7 @@ from matplotlib.figure import Figure
 from gis.crs import to_metric
 from gis.datasets import ParkData
 from layers.cartography import INK, RC, PanelExtras, PrintSpec, padded_extent, pdf_pages, render
-from layers.reports import Block, context_frames, table_pages
-from text.display import person
+from layers.reports import Block, context_frames, maker_footer, page_frame, table_pages
 from text.messages import t
 
 #: Line colours of the indicators on the chart (one per indicator with a 2019 baseline).
@@ -49,31 +48,16 @@ def evaluation_report(
             extras=PanelExtras(facts=tuple(facts), facts_heading=t("eval_facts", lang)),
         )
     ]
-    footer = f"{t('print_maker', lang)} {person(author, lang) if author else '–'} · {t('print_made', lang)} {spec.made}"
-    probe = table_pages(blocks, spec=spec, header=title, footer=footer, first_page=3)
-    total = 2 + len(probe)
-    figures.append(_chart_page(chart, spec=spec, header=title, footer=footer, page=2, pages=total))
-    figures += table_pages(blocks, spec=spec, header=title, footer=footer, first_page=3, total_pages=total)
-    return pdf_pages(figures)
+    footer = maker_footer(author, spec.made, lang)
+    tables = table_pages(blocks, spec=spec, header=title, footer=footer, first_page=3)  # the last pages
+    figures.append(_chart_page(chart, spec=spec, header=title, footer=footer, page=2, pages=2 + len(tables)))
+    return pdf_pages(figures + tables)
 
 
 def _chart_page(chart: pd.DataFrame, *, spec: PrintSpec, header: str, footer: str, page: int, pages: int) -> Figure:
     """The indicators, 2019 = 100: each one's reported years (solid, dots) and the plan's line to 2025 (dashed)."""
-    w, h = spec.size_mm()
-    m = 12.0
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=spec.size_in())
-        paper = fig.add_axes((0, 0, 1, 1), label="paper")
-        paper.set_xlim(0, w)
-        paper.set_ylim(0, h)
-        paper.axis("off")
-        paper.text(m, h - m, header, ha="left", va="top", fontsize=11, fontweight="bold", color=INK)
-        paper.plot([m, w - m], [h - m - 7.0, h - m - 7.0], color=INK, linewidth=0.8)
-        paper.plot([m, w - m], [m + 5.0, m + 5.0], color=INK, linewidth=0.4)
-        paper.text(m, m + 3.5, footer, ha="left", va="top", fontsize=6.5, color="#2d3748")
-        paper.text(
-            w - m, m + 3.5, t("report_page", spec.lang, page=page, pages=pages), ha="right", va="top", fontsize=6.5
-        )
+        fig, _ = page_frame(spec, header=header, footer=footer, page=page, pages=pages)
         ax = fig.add_axes((0.08, 0.16, 0.62, 0.7))
         kinds = list(dict.fromkeys(chart["kind"]))
         for colour, (name, rows) in zip(CHART_COLOURS, chart.groupby("indicator", sort=False)):

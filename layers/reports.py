@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -264,6 +265,41 @@ def _draw_block(paper, block: Block, x: float, top: float, width_mm: float, pt: 
         )
 
 
+#: Page margin (mm) of the report pages that follow a map page.
+PAGE_MARGIN_MM = 12.0
+
+
+def maker_footer(author: str, made: str, lang: str) -> str:
+    """The footer of a report page: who made it and when ("制图 王工 · 制图日期 2026-12-07")."""
+    return f"{t('print_maker', lang)} {person(author, lang) if author else '–'} · {t('print_made', lang)} {made}"
+
+
+def page_frame(spec: PrintSpec, *, header: str, footer: str, page: int, pages: int) -> tuple[Figure, Any]:
+    """A report page with its header (title, rule) and footer (``footer`` and "page N of M"); returns the figure
+    and its paper axes (mm from the lower-left corner) to draw on."""
+    w, h = spec.size_mm()
+    m = PAGE_MARGIN_MM
+    fig = Figure(figsize=spec.size_in())
+    paper = fig.add_axes((0, 0, 1, 1), label="paper")
+    paper.set_xlim(0, w)
+    paper.set_ylim(0, h)
+    paper.axis("off")
+    paper.text(m, h - m, header, ha="left", va="top", fontsize=11, fontweight="bold", color=INK)
+    paper.plot([m, w - m], [h - m - 7.0, h - m - 7.0], color=INK, linewidth=0.8)
+    paper.plot([m, w - m], [m + 5.0, m + 5.0], color=INK, linewidth=0.4)
+    paper.text(m, m + 3.5, footer, ha="left", va="top", fontsize=6.5, color="#2d3748")
+    paper.text(
+        w - m,
+        m + 3.5,
+        t("report_page", spec.lang, page=page, pages=pages),
+        ha="right",
+        va="top",
+        fontsize=6.5,
+        color="#2d3748",
+    )
+    return fig, paper
+
+
 def table_pages(
     blocks: Sequence[Block],
     *,
@@ -273,9 +309,10 @@ def table_pages(
     first_page: int,
     total_pages: int | None = None,
 ) -> list[Figure]:
-    """Blocks flowed into columns (two on landscape paper), page after page, none near-empty."""
+    """Blocks flowed into columns (two on landscape paper), page after page, none near-empty; numbered from
+    ``first_page`` of ``total_pages`` (default: these pages are the last)."""
     w, h = spec.size_mm()
-    m, pt = 12.0, 7.5
+    m, pt = PAGE_MARGIN_MM, 7.5
     ncols = 2 if spec.landscape else 1
     gap = 8.0
     col_w = (w - 2 * m - gap * (ncols - 1)) / ncols
@@ -296,24 +333,7 @@ def table_pages(
     total = total_pages or first_page + len(pages) - 1
     with matplotlib.rc_context(RC):
         for i, page in enumerate(pages):
-            fig = Figure(figsize=spec.size_in())
-            paper = fig.add_axes((0, 0, 1, 1), label="paper")
-            paper.set_xlim(0, w)
-            paper.set_ylim(0, h)
-            paper.axis("off")
-            paper.text(m, h - m, header, ha="left", va="top", fontsize=11, fontweight="bold", color=INK)
-            paper.plot([m, w - m], [h - m - 7.0, h - m - 7.0], color=INK, linewidth=0.8)
-            paper.plot([m, w - m], [m + 5.0, m + 5.0], color=INK, linewidth=0.4)
-            paper.text(m, m + 3.5, footer, ha="left", va="top", fontsize=6.5, color="#2d3748")
-            paper.text(
-                w - m,
-                m + 3.5,
-                t("report_page", spec.lang, page=first_page + i, pages=total),
-                ha="right",
-                va="top",
-                fontsize=6.5,
-                color="#2d3748",
-            )
+            fig, paper = page_frame(spec, header=header, footer=footer, page=first_page + i, pages=total)
             for block, x, y_top in page:
                 _draw_block(paper, block, x, y_top, col_w, pt)
             figures.append(fig)
@@ -474,6 +494,5 @@ def scenario_report_figures(
         f"{t('scen_author', lang)}: {person(author, lang) if author else '–'} · {t('print_made', lang)} {base.made}"
     )
     header = f"{scenario_name} — {t('report_title', lang)}"
-    probe = table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)
-    figures += table_pages(blocks, spec=base, header=header, footer=footer, first_page=2, total_pages=1 + len(probe))
+    figures += table_pages(blocks, spec=base, header=header, footer=footer, first_page=2)  # the last pages
     return figures

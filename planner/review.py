@@ -32,11 +32,10 @@ from gis.regulatory import (
 from ingest.mapping import file_signature
 from layers.cartography import PanelExtras, PrintSpec, padded_extent, pdf_pages, render
 from layers.registry import KONGGUI, PROPOSALS, get_spec
-from layers.reports import Block, context_frames, table_pages
+from layers.reports import Block, context_frames, maker_footer, table_pages
 from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner.data import DataSet, data_dir
 from planner.maps import context_legend, context_refs, data_credits, park_refs
-from text.display import person
 from text.messages import t
 from tiles.cache import BoundedCache
 
@@ -583,8 +582,6 @@ def review_sheet(
     extra = notes(review, lang=lang)
     if extra:
         blocks.append(Block(t("rev_sheet_notes", lang), pd.DataFrame({t("rev_sheet_note", lang): extra}), (1.0,)))
-    footer = f"{t('print_maker', lang)} {person(author, lang) if author else '–'} · {t('print_made', lang)} {spec.made}"
-    header = title
-    probe = table_pages(blocks, spec=spec, header=header, footer=footer, first_page=2)
-    figures += table_pages(blocks, spec=spec, header=header, footer=footer, first_page=2, total_pages=1 + len(probe))
+    footer = maker_footer(author, spec.made, lang)
+    figures += table_pages(blocks, spec=spec, header=title, footer=footer, first_page=2)  # the last pages
     return pdf_pages(figures)
