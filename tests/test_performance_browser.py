@@ -24,7 +24,9 @@ def test_performance_map_click_a_parcel_read_its_card_and_download_the_table(pag
 
     click_feature(page, "performance", "performance", "P009")
     expect(page.get_by_text("得分 = 100 × (0.4×min(20.3/30,1.5)", exact=False)).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("候选地块 P009（长征镇）")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="候选地块 P009（长征镇）")
+    ).to_be_visible()  # the card (the table has it too)
     idle(page)
 
     xlsx = download(page, page.get_by_role("button", name="下载评价表（XLSX）"), tmp_path)
