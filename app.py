@@ -22,7 +22,7 @@ PATHS = ["explorer", *(p for _, _, p in PAGES[1:]), "map", *(p for _, _, p in AD
 def main() -> None:
     """One script run of a browser session (thin Streamlit: the pages do the rest)."""
     from gis.errors import PlannerError
-    from pages import boundary, state, user_box
+    from pages import boundary, drafts, state, user_box
     from planner import workspace as pw
     from text.messages import LANGS, t
 
@@ -31,6 +31,14 @@ def main() -> None:
     if state.LANG not in st.session_state:  # a new session: the language of the link (?lang=en), else Chinese
         asked = st.query_params.get("lang")
         st.session_state[state.LANG] = asked if asked in LANGS else "zh"
+    try:
+        ws, cfg = state.workspace()
+        user = state.current_user()
+    except PlannerError as exc:  # a damaged or unreachable workspace, invalid sign-in settings: say so, nothing else
+        boundary.show_error(exc, state.lang())
+        st.stop()
+    if user is not None:  # back after a reload, a deep link or a restart: the work in progress as it was left
+        drafts.restore(ws, user)
     st.sidebar.radio(
         "语言 / Language",
         LANGS,
@@ -40,12 +48,6 @@ def main() -> None:
     )
 
     lang = state.lang()
-    try:
-        ws, cfg = state.workspace()
-        user = state.current_user()
-    except PlannerError as exc:  # a damaged or unreachable workspace, invalid sign-in settings: say so, nothing else
-        boundary.show_error(exc, lang)
-        st.stop()
     notice = pw.notice(ws)
     if notice is not None:  # a read-only workspace: said once, above every page
         st.warning(notice.text(lang), icon=":material/lock:")
@@ -68,6 +70,8 @@ def main() -> None:
         ]
         pages.append(st.Page("pages/explorer.py", title=t("page_explorer", lang), url_path="map", visibility="hidden"))
     st.navigation(pages).run()
+    if user is not None:
+        drafts.autosave(ws, user)
 
 
 if __name__ == "__main__":  # a session's script run (Streamlit runs this file as __main__)

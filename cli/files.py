@@ -86,10 +86,14 @@ def read_input(path: Path) -> bytes:
 
 
 def read_as_upload(path: Path, *, crs: str | None, layer: str | None, expect: str) -> Any:
-    """The file read exactly as the import page reads an upload: in a worker, with the same limits."""
+    """The file read exactly as the import page reads an upload: in a worker, with the same limits; a guessed
+    lon/lat coordinate system settled as the page settles it (compared with the bundled stations and roads)."""
     from ingest.readers import read_upload_isolated
+    from planner.data import folder_dataset
+    from planner.import_session import settle_guess
 
-    return read_upload_isolated(path.name, read_input(path), layer=layer, crs=crs, expect=expect)
+    result = read_upload_isolated(path.name, read_input(path), layer=layer, crs=crs, expect=expect)
+    return settle_guess(result, park=folder_dataset().park) if result.needs_confirmation else result
 
 
 def _summary(result: Any, path: Path, lang: str) -> dict[str, Any]:

@@ -272,3 +272,35 @@ def datum_fit(
         note=msg("datum_note_unclear", good_m=GOOD_FIT_M, ratio=RATIO),
         name_column=column,
     )
+
+
+def _distance(metres: float) -> Message:
+    """A distance as officials read it: '3 米' under a kilometre, else '1.2 公里'."""
+    if metres < 1000:
+        return msg("datum_dist_m", m=round(metres))
+    return msg("datum_dist_km", km=round(metres / 1000, 1))
+
+
+def evidence(fit: DatumFit) -> Message | None:
+    """What the comparison found, best reading first: 'read as BD-09, 35 stations matched by name lie 3 m from
+    theirs; as WGS84, 1.2 km; as GCJ-02, …' (None when no reading could be measured).
+
+    Parameters
+    ----------
+    fit : DatumFit
+        The result of :func:`datum_fit`; distances in metres, measured in EPSG:4549.
+    """
+    measured = sorted((r for r in READINGS if np.isfinite(fit.fit_m[r])), key=lambda r: fit.fit_m[r])
+    if not measured:
+        return None
+    best = measured[0]
+    others = sorted(measured[1:], key=lambda r: r != "wgs84")  # WGS84, what lon/lat is taken for, comes next
+    rest = [
+        msg("datum_evidence_other", datum=msg(f"datum_short_{r}"), distance=_distance(fit.fit_m[r])) for r in others
+    ]
+    if fit.method == "station_names":
+        code, basis = "datum_evidence_names", {"count": fit.matched}
+    else:
+        code, basis = "datum_evidence_roads", {"length_km": round(fit.matched * SAMPLE_STEP_M / 1000, 1)}
+    first = msg(code, datum=msg(f"datum_short_{best}"), distance=_distance(fit.fit_m[best]), **basis)
+    return msg("list_semicolon_join", items=[first, *rest])

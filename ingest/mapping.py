@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Collection
 from typing import Any
 
 import geopandas as gpd
@@ -69,10 +70,28 @@ def _texts(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() if type(v) is str else _text(v) for v in values.tolist()], index=values.index)
 
 
+def new_ids(count: int, *, taken: Collection[str] = ()) -> list[str]:
+    """``count`` ids ``I0001``, ``I0002`` … for features a file gave none, skipping every id in ``taken`` (the
+    current layer's): a second file without ids appends after the first instead of colliding with it."""
+    used, out, n = set(map(str, taken)), [], 0
+    while len(out) < count:
+        n += 1
+        candidate = f"I{n:04d}"
+        if candidate not in used:
+            out.append(candidate)
+    return out
+
+
 def apply_mapping(
-    result: ImportResult, mapping: dict[str, str | None], *, layer_kind: str, source_note: str
+    result: ImportResult,
+    mapping: dict[str, str | None],
+    *,
+    layer_kind: str,
+    source_note: str,
+    taken_ids: Collection[str] = (),
 ) -> gpd.GeoDataFrame:
-    """The imported layer with the app's column names; ids must be unique; ``source``/``accuracy`` set."""
+    """The imported layer with the app's column names; ids must be unique; ``source``/``accuracy`` set. Without
+    an id column the features are numbered with ids not in ``taken_ids`` (the layer they will join)."""
     missing = [f for f in REQUIRED[layer_kind] if not mapping.get(f) and f != "id"]
     if missing:
         raise SchemaError("imp_map_required", fields=missing, kind=layer_kind)
@@ -84,7 +103,7 @@ def apply_mapping(
             raise SchemaError("imp_map_unknown_column", column=str(col), field=f)
         out[f] = _texts(src[col]) if col else ""
     if not mapping.get("id"):
-        out["id"] = [f"I{i + 1:04d}" for i in range(len(out))]
+        out["id"] = new_ids(len(out), taken=taken_ids)
     dup = out["id"][out["id"].duplicated()].unique()
     if len(dup):
         raise SchemaError("imp_duplicate_ids", column=str(mapping.get("id")), ids=[str(d) for d in dup[:10]])

@@ -47,8 +47,16 @@ def page() -> None:
     st.title(t("imp_title", lang))
     active = state.imports()
     if active:
-        st.info(t("imp_active", lang) + "、".join(get_spec(k).label(lang) for k in active))
-        st.button(t("imp_reset", lang), key="imp_reset", on_click=state.set_imports, args=({},))
+        names = [get_spec(k).label(lang) for k in active]
+        st.info(t("imp_active", lang) + t("list_sep", lang).join(names))
+        state.confirmed_button(
+            t("imp_reset", lang),
+            key="imp_reset",
+            question=t("imp_reset_confirm", lang, layers=names),
+            action=state.set_imports,
+            args=({},),
+            lang=lang,
+        )
     kind = st.selectbox(
         t("imp_target", lang),
         list(imp.KINDS),

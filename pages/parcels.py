@@ -23,24 +23,31 @@ SELECT = "parcel_selected"  # the parcel select box (its key carries the languag
 DRAWN = "parcel_drawn"  # the last polygon drawn on the map (GeoJSON geometry), not yet added
 CLEAR = "parcel_clear"  # bumps when the drawn shapes on the map should be cleared
 PRESET = "weights_preset"
+CUSTOM = "custom"  # the preset box's entry for weights the user set with the sliders
 SHOW_SURFACE = "show_surface"
 SURFACE_CELL = "surface_cell"
 PARK_USE_BOX = "park_use_rule_box"  # the checkbox of the optional 控规 rule (its choice: state.PARK_USE_RULE)
+ADDED_FILES = "parcel_files_added"  # digests of the uploaded files whose parcels were added this session
 KEPT = state.Kept("parcels")  # the widgets whose values survive their tab being closed
 
 
 def _apply_preset(criteria: tuple[str, ...]) -> None:
     preset = st.session_state[state.lkey(PRESET)]
+    st.session_state[state.PRESET_CHOSEN] = preset
+    if preset == CUSTOM:  # the user's own weights stay as they are
+        return
     values = ev_.preset_weights(preset, criteria)
     for c, weight in values.items():
         st.session_state[state.weight_key(c)] = weight
     state.keep_weights(values)
-    st.session_state[state.PRESET_CHOSEN] = preset
 
 
 def _keep_weight(criterion: str) -> None:
-    """A slider moved: its value kept where it outlives the slider (and the preset is then the user's own)."""
+    """A slider moved: its value kept where it outlives the slider, and the preset box says 自定义 (the weights
+    are no longer the preset's)."""
     state.keep_weights({criterion: st.session_state[state.weight_key(criterion)]})
+    st.session_state[state.lkey(PRESET)] = CUSTOM
+    st.session_state[state.PRESET_CHOSEN] = CUSTOM
 
 
 def _reset(criteria: tuple[str, ...]) -> None:
@@ -71,7 +78,7 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
         st.subheader(t("weights", lang))
         st.selectbox(
             t("preset", lang),
-            ev_.preset_names(),
+            (*ev_.preset_names(), CUSTOM),
             key=state.lkey(PRESET),
             on_change=_apply_preset,
             args=(criteria,),
@@ -249,11 +256,19 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
         st.session_state[CLEAR] = int(st.session_state.get(CLEAR, 0)) + 1
         st.rerun()
     upload = st.file_uploader(t("upload_parcels", lang), type=["geojson", "json", "gpkg", "zip"], key="upload_parcels")
-    if upload is not None and st.button(t("add_uploaded", lang), key="add_upload"):
-        _store_user(
-            ev_.add_uploaded_parcels(st.session_state.get(USER), upload.name, upload.getvalue(), intended_use=new_use)
-        )
-        st.rerun()
+    if upload is not None:
+        digest = ev_.upload_digest(upload.getvalue())
+        added = digest in st.session_state.get(ADDED_FILES, ())
+        if added:  # a second click (or the same file again) would add every parcel twice
+            st.caption(t("upload_already_added", lang, file=upload.name))
+        if st.button(t("add_uploaded", lang), key="add_upload", disabled=added):
+            _store_user(
+                ev_.add_uploaded_parcels(
+                    st.session_state.get(USER), upload.name, upload.getvalue(), intended_use=new_use
+                )
+            )
+            st.session_state[ADDED_FILES] = {*st.session_state.get(ADDED_FILES, ()), digest}
+            st.rerun()
     if ev.user_ids:
         st.markdown(f"**{t('user_parcels', lang)}**")
         user = ev.parcels.loc[list(ev.user_ids)]
@@ -262,10 +277,20 @@ def _add_parcels(ev: ev_.Evaluation, lang: str) -> None:
             hide_index=True,
             width="stretch",
         )
-        if st.button(t("remove_user", lang), key="remove_user"):
-            st.session_state[USER] = None
-            st.rerun()
+        state.confirmed_button(
+            t("remove_user", lang),
+            key="remove_user",
+            question=t("remove_user_confirm", lang, count=len(ev.user_ids)),
+            action=_remove_user,
+            lang=lang,
+        )
     _rasters(ev, lang)
+
+
+def _remove_user() -> None:
+    """Every parcel the user added removed (asked first: it cannot be undone)."""
+    st.session_state[USER] = None
+    st.session_state.pop(ADDED_FILES, None)
 
 
 def _store_user(parcels: gpd.GeoDataFrame) -> None:
@@ -287,10 +312,14 @@ def _rasters(ev: ev_.Evaluation, lang: str) -> None:
         st.rerun()
     rasters = st.session_state.get(RASTERS) or []
     if rasters:
-        st.text(", ".join(r.name for r in rasters))
-        if st.button(t("raster_remove", lang), key="raster_remove"):
-            st.session_state[RASTERS] = []
-            st.rerun()
+        st.text(t("list_sep", lang).join(r.name for r in rasters))
+        state.confirmed_button(
+            t("raster_remove", lang),
+            key="raster_remove",
+            question=t("raster_remove_confirm", lang, names=[r.name for r in rasters]),
+            action=lambda: st.session_state.__setitem__(RASTERS, []),
+            lang=lang,
+        )
 
 
 def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:

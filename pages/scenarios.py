@@ -8,8 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from gis.errors import ConflictError
-from pages import boundary, state
+from gis.errors import ConflictError, PlannerError
+from pages import boundary, drafts, state
 from pages.mapview import show_map
 from pages.state import BASE, CLEAR, CONFLICT, DRAWN, HISTORY, NAME, NOTES, REV, SUGGESTION
 from planner import evaluate as ev_
@@ -20,10 +20,12 @@ from planner.auth import User
 from planner.data import DataSet
 from planner.maps import clicked_parcel
 from planner.workspace import Workspace
+from text.clock import beijing_time
 from text.display import floor_area_text, name_col, person, share_text
 from text.messages import t
 
-KEPT = state.Kept("scenarios")  # the widgets whose values survive their tab being closed
+KEPT = state.Kept("scenarios")
+IMPORTED = "xfer_imported"  # the names of the scenarios the last import added (or its error), shown once  # the widgets whose values survive their tab being closed
 
 
 def _blank() -> se.Scenario:
@@ -98,6 +100,7 @@ def page() -> None:
 
 
 def _open(ws: Workspace, user: User, scenario_id: str | None) -> None:
+    st.session_state.pop(drafts.NOTICE, None)
     if scenario_id:
         loaded = pw.load_scenario(ws, user, scenario_id)
         st.session_state[BASE] = (loaded.scenario.id, loaded.version)
@@ -106,12 +109,14 @@ def _open(ws: Workspace, user: User, scenario_id: str | None) -> None:
 
 
 def _new() -> None:
+    st.session_state.pop(drafts.NOTICE, None)
     st.session_state.pop(BASE, None)
     st.session_state.pop(CONFLICT, None)
     _set(history().reset(_blank()))
 
 
 def _saved(saved: pw.SavedVersion) -> None:
+    st.session_state.pop(drafts.NOTICE, None)
     st.session_state[BASE] = (saved.scenario.id, saved.version)
     st.session_state.pop(CONFLICT, None)
     _set(se.History(saved.scenario, history().undo_stack, history().redo_stack), external=False)
@@ -136,7 +141,31 @@ def _branch(ws: Workspace, user: User, weights: Mapping[str, float]) -> None:
     _saved(pw.save_as_branch(ws, user, sc, parent_id=sc.id, parent_version=base[1] if base else None))
 
 
+def _draft_notice(ws: Workspace, user: User, lang: str) -> None:
+    """The scenario restored from the user's draft: said once, with the way to drop it."""
+    if drafts.NOTICE not in st.session_state:
+        return
+    with st.container(border=True):
+        when = beijing_time(st.session_state[drafts.NOTICE], seconds=False)
+        st.info(state.md(t("draft_restored", lang, name=history().current.name, when=when)), icon=":material/history:")
+        d1, d2, _ = st.columns([1, 1, 3])
+        d1.button(
+            t("draft_keep", lang),
+            key="draft_keep",
+            width="stretch",
+            on_click=lambda: st.session_state.pop(drafts.NOTICE, None),
+        )
+        d2.button(
+            t("draft_discard", lang),
+            key="draft_discard",
+            width="stretch",
+            on_click=drafts.discard_scenario,
+            args=(ws, user),
+        )
+
+
 def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:
+    _draft_notice(ws, user, lang)
     by_id = saved.set_index("id") if len(saved) else saved
     c1, c2, c3 = st.columns([3, 1, 1])
     choice = c1.selectbox(
@@ -510,9 +539,32 @@ def _transfer(ws: Workspace, user: User, saved: pd.DataFrame, lang: str) -> None
         )
     allowed = pw.can(user, "import")
     upload = st.file_uploader(t("xfer_import", lang), type=["gpkg"], key="xfer_upload", disabled=not allowed)
-    if upload is not None and st.button(t("xfer_import", lang), key="xfer_do_import", disabled=not allowed):
-        imported = pw.import_scenarios(ws, user, upload.getvalue(), filename=upload.name)
-        st.success(t("xfer_imported", lang) + state.md("、".join(i.name for i in imported)))
+    if upload is not None:
+        st.button(
+            t("xfer_import", lang),
+            key="xfer_do_import",
+            disabled=not allowed,
+            on_click=_import,
+            args=(ws, user, lang),
+        )
+    done = st.session_state.pop(IMPORTED, None)
+    if isinstance(done, PlannerError):
+        boundary.show_error(done, lang)
+    elif done:
+        st.success(t("xfer_imported", lang) + state.md(t("list_sep", lang).join(done)))
+
+
+def _import(ws: Workspace, user: User, lang: str) -> None:
+    """Import the uploaded scenario file before the page is drawn, so every list shows the copies at once."""
+    upload = st.session_state.get("xfer_upload")
+    if upload is None:
+        return
+    try:
+        imported = pw.import_scenarios(ws, user, upload.getvalue(), filename=upload.name, lang=lang)
+    except PlannerError as exc:
+        st.session_state[IMPORTED] = exc
+        return
+    st.session_state[IMPORTED] = [i.name for i in imported]
 
 
 boundary.run(page, lang=state.lang())

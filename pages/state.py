@@ -157,6 +157,32 @@ def tabs(bodies: Mapping[str, Callable[[], None]], *, key: str) -> None:
                 body()
 
 
+def _ask(key: str, value: bool) -> None:
+    st.session_state[f"{key}__ask"] = value
+
+
+def _confirmed(key: str, action: Callable[..., object], args: tuple) -> None:
+    st.session_state.pop(f"{key}__ask", None)
+    action(*args)
+
+
+def confirmed_button(
+    label: str, *, key: str, question: str, action: Callable[..., object], args: tuple = (), lang: str
+) -> None:
+    """A button for something that cannot be undone: the first click asks ``question`` (text, shown as text),
+    and only 确认 runs ``action(*args)``; 取消 leaves everything as it was."""
+    if not st.session_state.get(f"{key}__ask"):
+        st.button(label, key=key, on_click=_ask, args=(key, True))
+        return
+    with st.container(border=True):
+        st.warning(md(question), icon="⚠️")
+        yes, no, _ = st.columns([1, 1, 3])
+        yes.button(
+            t("confirm_yes", lang), key=f"{key}__yes", type="primary", on_click=_confirmed, args=(key, action, args)
+        )
+        no.button(t("confirm_no", lang), key=f"{key}__no", on_click=_ask, args=(key, False))
+
+
 def weight_key(criterion: str) -> str:
     """Session-state key of one criterion's weight slider."""
     return f"w_{criterion}"

@@ -720,6 +720,11 @@ def add_drawn_parcel(
     return add_user_parcels(current, drawn, names=[name], intended_use=[intended_use])
 
 
+def upload_digest(data: bytes) -> str:
+    """A short digest of an uploaded file's bytes: the same file is recognised when it is added again."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 #: Columns that name an uploaded parcel, the first found wins (else the parcels are numbered #1, #2 …).
 UPLOAD_NAME_COLUMNS = ("name_zh", "name", "名称", "NAME", "Name")
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 
 from gis.crs import Datum, shift_geometries
 from gis.datasets import ParkData
-from gis.datum_check import DatumFit, datum_fit
+from gis.datum_check import DatumFit, datum_fit, evidence
 from gis.validate import invariant_problems
 from ingest.combine import Combined, combine_layers
 from ingest.crs_guess import normalise_crs_choice
@@ -28,7 +28,7 @@ from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref
 from planner import tiles
 from planner.data import DataSet
 from planner.maps import context_legend, context_refs, data_credits, park_refs
-from text.messages import CATALOGUE, Message, t
+from text.messages import CATALOGUE, Message, msg, t
 from tiles.cache import BoundedCache
 
 #: What each target layer accepts.
@@ -132,6 +132,8 @@ def preview(
 
     def build() -> Preview:
         result = read_upload_isolated(upload.name, upload.data, layer=layer, crs=crs, xy=xy, expect=KINDS[kind])
+        if result.needs_confirmation:
+            return Preview(result=settle_guess(result, park=ds.park), datum=None, crs_choice=crs, digest=upload.digest)
         check = None
         lonlat = crs is None and result.crs_how == "file" and result.source_crs in ("EPSG:4326", "EPSG:4490")
         if (lonlat or crs in ("EPSG:4326", "EPSG:4490")) and len(ds.park.roads):
@@ -139,6 +141,34 @@ def preview(
         return Preview(result=result, datum=check, crs_choice=crs, digest=upload.digest)
 
     return CACHE.get(key, build)
+
+
+#: A guess from lon/lat in Shanghai: the readings the datum check compares, as the importer names them.
+GUESS_READINGS = {"wgs84": "EPSG:4326", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+def settle_guess(result: ImportResult, *, park: ParkData) -> ImportResult:
+    """A guessed lon/lat coordinate system settled by evidence: the layer read as WGS84, GCJ-02 and BD-09 is
+    compared with the metro stations (by name) and the roads of ``park``; the reading that fits clearly best is
+    the guess (the layer shifted to WGS84 from it) and every reading's fit is the reason given
+    ("按 BD-09 与 35 个同名地铁站相差 3 米；按 WGS84 相差 1.2 公里…"). Other guesses are returned unchanged.
+
+    The user still confirms the guess; the result is what applying it imports.
+    """
+    if result.source_crs not in ("EPSG:4326", "EPSG:4490") or not len(park.roads):
+        return result
+    fit = datum_fit(result.gdf, roads=park.roads, stations=park.stations)
+    why = evidence(fit)
+    reading = fit.recommendation if fit.shifted else "wgs84"
+    code = GUESS_READINGS[reading] if fit.shifted else result.source_crs
+    notes = [n for n in result.notes if n.code != "imp_note_crs_guessed"]
+    if why is None:
+        notes.append(msg("imp_note_crs_guessed", crs=code, why=result.crs_candidates[0][1]))
+        notes += [fit.note] if fit.note is not None else []
+        return replace(result, notes=notes)
+    notes.append(msg("imp_note_crs_guessed_evidence", crs=msg(f"datum_short_{reading}"), why=why))
+    candidates = [(code, why), *[(c, w) for c, w in result.crs_candidates if c != code]]
+    return replace(result, gdf=fit.corrected(result.gdf), source_crs=code, notes=notes, crs_candidates=candidates)
 
 
 def mapping_defaults(columns: list[str], kind: str, remembered: Mapping[str, str] | None) -> dict[str, str | None]:
@@ -168,8 +198,15 @@ def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mappin
     key = ("plan", upload.digest, kind, tuple(sorted(mapping.items(), key=lambda kv: kv[0])), mode, pv, ds.version)
 
     def build() -> Plan:
-        mapped = apply_mapping(pv.result, dict(mapping), layer_kind=kind, source_note=f"imported from {upload.name}")
-        combined = combine_layers(ds.layer(kind), mapped, mode=mode)  # type: ignore[arg-type]
+        current = ds.layer(kind)
+        mapped = apply_mapping(
+            pv.result,
+            dict(mapping),
+            layer_kind=kind,
+            source_note=f"imported from {upload.name}",
+            taken_ids=() if mode == "replace" else set(current["id"].astype(str)),
+        )
+        combined = combine_layers(current, mapped, mode=mode)  # type: ignore[arg-type]
         problems: tuple[Message, ...] = ()
         if kind == "subparks":
             candidate = ParkData(**{**ds.park.__dict__, kind: combined.layer})

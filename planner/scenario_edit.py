@@ -92,6 +92,11 @@ def scenario_key(scenario: Scenario) -> str:
     return hashlib.sha1(content.encode("utf-8")).hexdigest()[:16]
 
 
+def has_content(scenario: Scenario) -> bool:
+    """Whether a scenario adds anything (parcels, drawn areas or assignments): worth restoring as a draft."""
+    return bool(scenario.parcels or scenario.drawn or scenario.assign)
+
+
 def toggle_parcel(history: History, parcel_id: str) -> History:
     """Include the parcel if it is out, take it out if it is in."""
     sc = history.current

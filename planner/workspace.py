@@ -33,7 +33,8 @@ from store import (
 )
 from store import accounts as acct
 from store.audit import audit_csv, audit_xlsx
-from text.messages import Message, msg
+from text.clock import beijing_today
+from text.messages import Message, msg, t
 
 #: The shortest password an account may have (characters).
 MIN_PASSWORD = acct.MIN_PASSWORD
@@ -187,18 +188,22 @@ def export_scenarios(ws: Workspace, user: User, scenario_ids: list[str]) -> byte
         return path.read_bytes()
 
 
-def import_scenarios(ws: Workspace, user: User, data: bytes, *, filename: str) -> tuple[ImportedScenario, ...]:
-    """Add every scenario of an uploaded scenario GeoPackage as a NEW scenario authored by ``user``.
+def import_scenarios(
+    ws: Workspace, user: User, data: bytes, *, filename: str, lang: str = "zh"
+) -> tuple[ImportedScenario, ...]:
+    """Add every scenario of an uploaded scenario GeoPackage as a NEW scenario authored by ``user``, named as a
+    copy ("南区方案C（导入 2026-12-07）", numbered when imported again the same day).
 
     ``filename`` is only shown (messages, audit); the bytes go to a private temporary file. Raises
     ScenarioFileError for a malformed file (nothing imported), PermissionDeniedError for viewers.
     """
     require(user, "import")
     label = os.path.basename(str(filename))[:120] or "upload.gpkg"
+    suffix = t("scen_import_suffix", lang, date=beijing_today())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(data)
-        return tuple(ws.scenarios.import_file(path, actor=user.name, label=label))
+        return tuple(ws.scenarios.import_file(path, actor=user.name, label=label, name_suffix=suffix))
 
 
 # --- shared layers ------------------------------------------------------------------------------------------

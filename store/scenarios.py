@@ -16,7 +16,7 @@ import shapely
 from sqlalchemy import Connection, and_, insert, select, update
 
 from gis.errors import ConflictError, StoreError
-from gis.scenario import Scenario
+from gis.scenario import PAYLOAD_LIMITS, Scenario
 from store.records import ImportedScenario, SavedVersion, ScenarioHead, VersionInfo
 from store.transfer import read_scenario_file, write_scenario_file
 from text.clip import clip_text
@@ -54,6 +54,18 @@ def change_summary(old: Scenario | None, new: Scenario) -> Message:
     if old.notes != new.notes:
         items.append(msg("ws_chg_notes"))
     return msg("list_semicolon_join", items=items) if items else msg("ws_chg_none")
+
+
+def distinct_name(name: str, taken: set[str], *, max_chars: int = PAYLOAD_LIMITS["text"]) -> str:
+    """``name``, or ``name (2)``, ``name (3)`` … the first that is not in ``taken`` (cut to ``max_chars``)."""
+    base = name[:max_chars]
+    n = 1
+    candidate = base
+    while candidate in taken:
+        n += 1
+        tail = f" ({n})"
+        candidate = f"{base[: max_chars - len(tail)]}{tail}"
+    return candidate
 
 
 class ScenarioRepository:
@@ -420,18 +432,27 @@ class ScenarioRepository:
         """Write the latest version of these scenarios to a scenario GeoPackage at ``path``."""
         write_scenario_file(path, [self.load(sid)[0] for sid in scenario_ids])
 
-    def import_file(self, path: str | os.PathLike, *, actor: str, label: str) -> list[ImportedScenario]:
+    def import_file(
+        self, path: str | os.PathLike, *, actor: str, label: str, name_suffix: str = ""
+    ) -> list[ImportedScenario]:
         """Add every scenario of a scenario GeoPackage as a NEW scenario (new id, author ``actor``, version 1).
 
         The file is validated first (:func:`store.transfer.read_scenario_file`); all its scenarios are
         added in one transaction, or none. ``label`` is the file name shown in messages and the audit trail.
+        Each copy is named ``name + name_suffix`` (e.g. "（导入 2026-12-07）"), numbered when that name is taken,
+        so a copy is never mistaken for its original or for an earlier copy.
         """
         found = read_scenario_file(path, label=label)
         stamp = utc_now_iso()
-        prepared = [
-            (source, *self._checked(source, actor=actor, id=uuid.uuid4().hex[:12], created=stamp, updated=stamp))
-            for source in found
-        ]
+        taken = {h.name for h in self.heads(include_archived=True)}
+        prepared = []
+        for source in found:
+            name = distinct_name(f"{source.name}{name_suffix}", taken)
+            taken.add(name)
+            checked = self._checked(
+                source, actor=actor, id=uuid.uuid4().hex[:12], name=name, created=stamp, updated=stamp
+            )
+            prepared.append((source, *checked))
         done = []
         with self._ws.write(msg("act_import")) as tx:
             for source, saved, geoms in prepared:

@@ -1,5 +1,6 @@
 """Workspace-wide settings (e.g. the bureau's basemap service) and the remembered field mappings of imported files
-(``ws.settings``); every change audited with its value before and after."""
+(``ws.settings``); every change audited with its value before and after. Also each user's own work in progress
+(not a decision of record, so not audited)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from text.clock import utc_now_iso
 from text.messages import CATALOGUE, Message, msg
@@ -104,3 +105,22 @@ class SettingRepository:
         with self._ws.read() as conn:
             row = conn.execute(select(st.c.updated_at, st.c.updated_by).where(st.c.key == key)).first()
         return None if row is None else (str(row[0]), str(row[1]))
+
+    @staticmethod
+    def _own_key(account: str, name: str) -> str:
+        return f"own:{name}:{account}"
+
+    def get_own(self, account: str, name: str) -> Any:
+        """What ``account`` kept under ``name`` (JSON value), or None."""
+        return self.get(self._own_key(account, name))
+
+    def set_own(self, account: str, name: str, value: Any) -> None:
+        """Keep ``value`` (JSON) for ``account`` under ``name``, replacing what was kept; None forgets it. A user's
+        own work in progress (e.g. an unsaved scenario): written at once, not audited — saving a scenario is."""
+        st = self.t.settings
+        key = self._own_key(account, name)
+        with self._ws.write(msg("act_settings")) as tx:
+            tx.conn.execute(delete(st).where(st.c.key == key))
+            if value is not None:
+                text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+                tx.conn.execute(insert(st).values(key=key, value=text, updated_at=utc_now_iso(), updated_by=account))

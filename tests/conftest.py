@@ -12,6 +12,13 @@ from gis.datasets import load_park_data
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
 
 
+@pytest.fixture(autouse=True)
+def _no_drafts(monkeypatch):
+    """No work in progress is kept between tests (the AppTests share the repository's workspace): a test of drafts
+    sets PUTUO_AUTOSAVE=1 itself."""
+    monkeypatch.setenv("PUTUO_AUTOSAVE", "0")
+
+
 @pytest.fixture(scope="session")
 def data():
     return load_park_data()

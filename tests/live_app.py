@@ -89,6 +89,7 @@ def running_app(
         "PYTHONUNBUFFERED": "1",
         "PUTUO_WORKSPACE": str(workspace or Path(tmp.name) / "workspace.gpkg"),
         "FORWARDED_ALLOW_IPS": "",  # as scripts/run_app.sh starts the app
+        "PUTUO_AUTOSAVE": "0",  # one test's draft must not open the next test's page (a test of drafts sets 1)
     }
     env.pop("PUTUO_DATA_DIR", None)
     if data_dir is not None:

@@ -52,7 +52,15 @@ def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     assert not at.exception
     at.switch_page("pages/data_import.py").run()
     assert t("imp_active", "zh") in at.info[0].value
+    at.button(key="imp_reset").click().run()  # asks first: what was imported cannot be brought back
+    assert "导入测试" not in str([w.value for w in at.warning]) and any(
+        "恢复为内置演示数据" in w.value for w in at.warning
+    )
+    at.button(key="imp_reset__no").click().run()
+    assert at.session_state[IMPORTS]  # cancelled: nothing dropped
     at.button(key="imp_reset").click().run()
+    at.button(key="imp_reset__yes").click().run()
+    assert not at.session_state[IMPORTS]
     at.switch_page("pages/explorer.py").run()
     at.selectbox(key="home_subpark@zh").select("S01").run()
     assert "长风生态商务区" in [s.value for s in at.subheader]

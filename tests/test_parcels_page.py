@@ -111,6 +111,34 @@ def test_user_parcel_is_scored_and_ranked(at):
     assert "U001" in ranking[t("f_id", "zh")].tolist()
 
 
+def test_removing_the_users_parcels_asks_first(at):
+    poly = shapely.box(121.3990, 31.2480, 121.4030, 31.2510)
+    at.session_state[USER] = add_uploaded_parcels(
+        None,
+        "mine.geojson",
+        gpd.GeoDataFrame({"name": ["甲"]}, geometry=[poly], crs=4326).to_json().encode(),
+        intended_use="rd_services",
+    )
+    open_tab(at, "parcels_tab", "tab_add")
+    at.button(key="remove_user").click().run()
+    assert any("确定移除您添加的全部 1 个地块" in w.value for w in at.warning)
+    assert at.session_state[USER] is not None  # only asked
+    at.button(key="remove_user__no").click().run()
+    assert at.session_state[USER] is not None and not any("确定移除" in w.value for w in at.warning)
+    at.button(key="remove_user").click().run()
+    at.button(key="remove_user__yes").click().run()
+    assert not at.exception and at.session_state[USER] is None
+
+
+def test_preset_box_says_custom_once_a_slider_moved(at):
+    at.selectbox(key="weights_preset@zh").select("transit_first").run()
+    at.slider(key=state.weight_key("size")).set_value(33).run()
+    assert at.selectbox(key="weights_preset@zh").value == "custom"
+    assert t("preset_custom", "zh") == "自定义"
+    at.selectbox(key="weights_preset@zh").select("custom").run()  # choosing 自定义 keeps the user's weights
+    assert at.slider(key=state.weight_key("size")).value == 33
+
+
 def test_raster_criterion_gets_a_slider_and_counts(at):
     arr = np.tile(np.linspace(0, 100, 200), (150, 1))  # rises to the east
     tif = geotiff_bytes(arr, transform=from_origin(121.30, 31.32, 0.001, 0.001), crs="EPSG:4326")

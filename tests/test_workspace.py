@@ -35,6 +35,7 @@ from store.accounts import LoginPolicy, token_hash
 from store.transfer import write_scenario_file
 from tests.live_app import ROOT
 from tests.pg import database_from_template, psql
+from text.clock import beijing_today
 from text.messages import CATALOGUE, placeholders
 
 ALICE, BOB = User("alice", "editor", "local"), User("bob", "editor", "local")
@@ -555,8 +556,20 @@ def test_import_gives_new_ids_and_the_importer_as_author(ws, tmp_path):
     # a round trip keeps every field except id, author and times
     exported = pw.export_scenarios(ws, ALICE, [mine.id])
     back = pw.load_scenario(ws, ALICE, pw.import_scenarios(ws, ALICE, exported, filename="x.gpkg")[0].new_id)
-    for field in ("name", "notes", "parcels", "drawn", "assign", "weights"):
+    for field in ("notes", "parcels", "drawn", "assign", "weights"):
         assert getattr(back.scenario, field) == getattr(mine, field)
+    assert back.scenario.name == f"{mine.name}（导入 {beijing_today()}）"  # a copy, named as one
+
+
+def test_imported_copies_get_distinct_names_in_the_users_language(ws):
+    mine = pw.save_scenario(ws, ALICE, scenario("南区方案C"), base_version=None).scenario
+    exported = pw.export_scenarios(ws, ALICE, [mine.id])
+    names = [
+        pw.import_scenarios(ws, ALICE, exported, filename="x.gpkg", lang=lang)[0].name for lang in ("zh", "zh", "en")
+    ]
+    today = beijing_today()
+    assert names == [f"南区方案C（导入 {today}）", f"南区方案C（导入 {today}） (2)", f"南区方案C (imported {today})"]
+    assert len({h.name for h in pw.list_scenarios(ws, ALICE)}) == 4
 
 
 def _payload_file(path, payloads: list) -> None:

@@ -34,4 +34,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The first {shown:,} rows are shown (of {total:,} parcels); the downloads hold them all.",
     ),
     "working": ("正在生成…", "Working…"),
+    "confirm_yes": ("确认", "Confirm"),
+    "confirm_no": ("取消", "Cancel"),
 }

@@ -78,6 +78,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "coordinates are most likely {datum}. Fix: set the coordinate system to {datum}; the "
         "import converts it to WGS84.",
     ),
+    "datum_short_wgs84": ("WGS84", "WGS84"),
+    "datum_short_gcj02": ("GCJ-02", "GCJ-02"),
+    "datum_short_bd09": ("BD-09", "BD-09"),
+    "datum_dist_m": ("{m} 米", "{m} m"),
+    "datum_dist_km": ("{km} 公里", "{km} km"),
+    "datum_evidence_names": (
+        "按 {datum} 与 {count} 个同名地铁站相差 {distance}",
+        "read as {datum}, {count} metro stations matched by name lie {distance} away",
+    ),
+    "datum_evidence_roads": (
+        "按 {datum} 沿道路约 {length_km} 公里的偏差中位数为 {distance}",
+        "read as {datum}, the median gap along about {length_km} km of roads is {distance}",
+    ),
+    "datum_evidence_other": ("按 {datum} 相差 {distance}", "as {datum}, {distance}"),
     "datum_basis_names": ("{count} 个同名地铁站", "{count} metro stations matched by name"),
     "datum_basis_roads": ("沿道路约 {length_km:.1f} 千米", "about {length_km:.1f} km along the roads"),
     "datum_note_empty": ("图层没有几何，无法核对坐标基准。", "The layer has no geometry; its datum cannot be checked."),

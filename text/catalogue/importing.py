@@ -302,6 +302,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "文件没有坐标系：推测为 {crs}（{why}）。请确认或另选。",
         "No CRS in the file: guessed {crs} ({why}). Confirm it or choose another.",
     ),
+    "imp_note_crs_guessed_evidence": (
+        "文件没有坐标系：按与地铁站和道路的比对推测为 {crs}（{why}）。请确认或另选。",
+        "No CRS in the file: compared with the metro stations and roads, it is most likely {crs} ({why}). "
+        "Confirm it or choose another.",
+    ),
     "imp_note_no_geometry": (
         "{count} 个没有几何图形的要素已略去（第 {rows} 个）。",
         "{count} feature(s) without geometry left out (numbers {rows}).",
@@ -411,6 +416,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "imp_apply": ("应用到本次会话", "Use it in this session"),
     "imp_applied": ("已应用：所有页面现在使用导入的图层。", "Applied: every page now uses the imported layer."),
     "imp_reset": ("恢复为内置演示数据", "Back to the bundled demonstration data"),
+    "imp_reset_confirm": (
+        "确定放弃本次导入的图层（{layers}），恢复为内置演示数据？导入的内容不能找回。",
+        "Drop the imported layers ({layers}) and go back to the bundled demonstration data? What was imported "
+        "cannot be brought back.",
+    ),
     "imp_active": ("当前会话使用的导入图层：", "Imported layers in use: "),
     "imp_check": ("导入后的数据检查", "Check of the data with the import"),
     "sampled": (

@@ -213,4 +213,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hist_kind_overwrite": ("覆盖保存", "saved over"),
     "hist_kind_branch": ("另存为新方案", "branched"),
     "hist_kind_import": ("导入", "imported"),
+    # work in progress restored (pages/drafts.py)
+    "draft_restored": (
+        "已恢复您上次未完成的方案「{name}」（自动保存于 {when}）。可继续编辑，或放弃草稿重新开始。",
+        "Your unfinished scenario “{name}” was restored (autosaved {when}). Go on editing it, or discard the "
+        "draft and start anew.",
+    ),
+    "scen_import_suffix": ("（导入 {date}）", " (imported {date})"),
+    "draft_keep": ("继续编辑", "Keep editing"),
+    "draft_discard": ("放弃草稿", "Discard the draft"),
 }
