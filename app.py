@@ -22,7 +22,7 @@ PATHS = ["explorer", *(p for _, _, p in PAGES[1:]), "map", *(p for _, _, p in AD
 def main() -> None:
     """One script run of a browser session (thin Streamlit: the pages do the rest)."""
     from gis.errors import PlannerError
-    from pages import boundary, drafts, state, user_box
+    from pages import boundary, drafts, state, user_box, widget_text
     from planner import workspace as pw
     from text.messages import LANGS, t
 
@@ -48,6 +48,7 @@ def main() -> None:
     )
 
     lang = state.lang()
+    widget_text.show(lang)
     notice = pw.notice(ws)
     if notice is not None:  # a read-only workspace: said once, above every page
         st.warning(notice.text(lang), icon=":material/lock:")

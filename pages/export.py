@@ -69,6 +69,7 @@ def _layers(layers: Layers, lang: str) -> None:
         default=None if k in st.session_state else ["subparks"],
         format_func=lambda lid: jobs.layer_label(lid, lang),
         placeholder=t("exp_pick", lang),
+        select_all=state.lang() == "en",  # Streamlit's 'Select all' has no Chinese
     )
     c1, c2, c3 = st.columns(3)
     fmt = c1.selectbox(
@@ -122,6 +123,7 @@ def _print(
         default=None if k in st.session_state else ["district", "zones", "subparks", "stations"],
         format_func=lambda lid: jobs.layer_label(lid, lang),
         placeholder=t("exp_pick", lang),
+        select_all=state.lang() == "en",  # Streamlit's 'Select all' has no Chinese
     )
     g1, g2, g3, g4 = st.columns(4)
     grid = g1.checkbox(t("exp_grid", lang), key=KEPT("pm_grid"))

@@ -24,8 +24,8 @@ from text.clock import beijing_time
 from text.display import floor_area_text, name_col, person, share_text
 from text.messages import t
 
-KEPT = state.Kept("scenarios")
-IMPORTED = "xfer_imported"  # the names of the scenarios the last import added (or its error), shown once  # the widgets whose values survive their tab being closed
+KEPT = state.Kept("scenarios")  # the widgets whose values survive their tab being closed
+IMPORTED = "xfer_imported"  # the names of the scenarios the last import added (or its error), shown once
 
 
 def _blank() -> se.Scenario:
@@ -437,6 +437,7 @@ def _compare(
         format_func=lambda sid: (
             f"★ {current.name}" if sid == "__current__" else f"{by_id.loc[sid, 'name']} · v{by_id.loc[sid, 'version']}"
         ),
+        select_all=state.lang() == "en",  # Streamlit's 'Select all' has no Chinese
     )
     if len(pick) < 2:
         st.caption(t("cmp_hint_pick", lang))
@@ -528,6 +529,7 @@ def _transfer(ws: Workspace, user: User, saved: pd.DataFrame, lang: str) -> None
         key=KEPT("xfer_ids"),
         placeholder=t("cmp_placeholder", lang),
         format_func=lambda sid: str(by_id.loc[sid, "name"]),
+        select_all=state.lang() == "en",  # Streamlit's 'Select all' has no Chinese
     )
     if ids:
         st.download_button(

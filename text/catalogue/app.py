@@ -36,4 +36,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "working": ("正在生成…", "Working…"),
     "confirm_yes": ("确认", "Confirm"),
     "confirm_no": ("取消", "Cancel"),
+    # Streamlit's own widget texts, said in Chinese (pages/widget_text.py)
+    "st_upload_button": ("选择文件", "Upload"),
+    "st_upload_limit": ("每个文件不超过 {mb} MB", "{mb} MB per file"),
+    "st_input_enter": ("按回车键确认", "Press Enter to apply"),
 }

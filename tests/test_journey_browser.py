@@ -1,0 +1,98 @@
+"""Journeys in a real browser: a Baidu station table without a CRS imported by accepting the guess (BD-09, with the
+evidence), work in progress back after a reload (the draft, then discarded), and a Chinese interface without
+Streamlit's own English on any page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from gis.crs import shift_points
+from tests.live_app import running_app
+from tests.test_browser import click_feature, idle, map_ready, page  # noqa: F401 (the page fixture)
+
+pytestmark = pytest.mark.browser
+
+#: Streamlit's own English texts that must not show in the Chinese interface.
+STREAMLIT_ENGLISH = ("Upload", "per file", "Select all", "Press Enter", "Drag and drop", "Choose an option", "Browse")
+
+
+@pytest.fixture(scope="module")
+def autosave_url(tmp_path_factory):
+    """The app with drafts kept (the suite's other servers keep none)."""
+    log = tmp_path_factory.mktemp("autosave") / "streamlit.log"
+    with running_app(log_path=log, extra_env={"PUTUO_AUTOSAVE": "1"}) as url:
+        yield url
+
+
+def test_a_baidu_station_table_without_a_crs_is_guessed_as_bd09_with_its_evidence(page, app_url, tmp_path, data):  # noqa: F811
+    st = data.stations
+    lon, lat = shift_points(st.geometry.x.to_numpy(), st.geometry.y.to_numpy(), source="wgs84", target="bd09")
+    rows = [f"{n}站,{x:.7f},{y:.7f}" for n, x, y in zip(st["name_zh"], lon, lat)]
+    upload = tmp_path / "baidu_stations.csv"
+    upload.write_text("名称,经度,纬度\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page.goto(f"{app_url}/import")
+    idle(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="导入到哪个图层").click()
+    page.get_by_role("option", name="重点载体").click()
+    idle(page)
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    source = page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")
+    expect(source).to_contain_text("BD-09", timeout=90_000)
+    expect(
+        page.get_by_text(re.compile(rf"按 BD-09 与 {len(st)} 个同名地铁站相差 0 米；按 WGS84 相差 1\.\d 公里")).first
+    ).to_be_visible()
+    apply = page.get_by_role("button", name="应用到本次会话")
+    page.get_by_text(re.compile("确认坐标系")).click()
+    idle(page)
+    expect(apply).to_be_enabled(timeout=60_000)
+    apply.click()
+    expect(page.get_by_text("已应用")).to_be_visible(timeout=60_000)
+    assert page.external_requests == []
+
+
+def test_a_reload_brings_back_the_scenario_being_edited_until_it_is_discarded(browser, autosave_url):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{autosave_url}/scenarios")
+        map_ready(pg, "scenario")
+        click_feature(pg, "scenario", "scenario_parcels", "P060")
+        added = pg.locator("[data-testid='stMetric']").filter(has_text="新增面积")
+        expect(added).not_to_contain_text("0.000", timeout=60_000)
+        idle(pg)
+        pg.reload()  # a new session: nothing in its state but what the workspace kept
+        map_ready(pg, "scenario")
+        expect(pg.get_by_text(re.compile("已恢复您上次未完成的方案"))).to_be_visible(timeout=60_000)
+        expect(added).not_to_contain_text("0.000")
+        pg.get_by_role("button", name="放弃草稿").click()
+        expect(pg.get_by_text(re.compile("已恢复您上次未完成的方案"))).to_have_count(0, timeout=60_000)
+        expect(added).to_contain_text("0.000", timeout=60_000)
+        idle(pg)
+        pg.reload()
+        map_ready(pg, "scenario")
+        idle(pg)
+        expect(pg.get_by_text(re.compile("已恢复您上次未完成的方案"))).to_have_count(0)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["", "parcels", "scenarios", "review", "import", "export", "indicators", "performance", "data"]
+)
+def test_the_chinese_interface_shows_none_of_streamlits_english(page, app_url, path):  # noqa: F811
+    page.goto(f"{app_url}/{path}")
+    idle(page, timeout_ms=90_000)
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("中文")
+    text = page.locator("[data-testid='stApp']").inner_text()
+    found = [s for s in STREAMLIT_ENGLISH if s in text]
+    multiselects = page.locator("[data-testid='stMultiSelect']")
+    if multiselects.count():  # the open list of a multiselect (Streamlit adds "Select all" there)
+        multiselects.first.click()
+        listed = page.locator("[role='listbox']").first
+        expect(listed).to_be_visible()
+        found += [s for s in STREAMLIT_ENGLISH if s in listed.inner_text()]
+        page.keyboard.press("Escape")
+    assert not found, f"/{path} shows Streamlit's English: {found}"
