@@ -298,6 +298,7 @@ def evidence(fit: DatumFit) -> Message | None:
     rest = [
         msg("datum_evidence_other", datum=msg(f"datum_short_{r}"), distance=_distance(fit.fit_m[r])) for r in others
     ]
+    basis: dict[str, float]
     if fit.method == "station_names":
         code, basis = "datum_evidence_names", {"count": fit.matched}
     else:

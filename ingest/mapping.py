@@ -73,7 +73,8 @@ def _texts(values: pd.Series) -> pd.Series:
 def new_ids(count: int, *, taken: Collection[str] = ()) -> list[str]:
     """``count`` ids ``I0001``, ``I0002`` … for features a file gave none, skipping every id in ``taken`` (the
     current layer's): a second file without ids appends after the first instead of colliding with it."""
-    used, out, n = set(map(str, taken)), [], 0
+    used, n = set(map(str, taken)), 0
+    out: list[str] = []
     while len(out) < count:
         n += 1
         candidate = f"I{n:04d}"
