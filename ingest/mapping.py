@@ -14,6 +14,7 @@ import pandas as pd
 
 from gis.crs import to_metric
 from gis.errors import SchemaError
+from text.messages import msg
 from ingest.model import ImportResult
 
 TARGET_FIELDS = {
@@ -70,6 +71,11 @@ def _texts(values: pd.Series) -> pd.Series:
     return pd.Series([v.strip() if type(v) is str else _text(v) for v in values.tolist()], index=values.index)
 
 
+def missing_fields(mapping: dict[str, str | None], *, layer_kind: str) -> list[str]:
+    """The fields a ``layer_kind`` layer needs that ``mapping`` gives no column (the id can be numbered)."""
+    return [f for f in REQUIRED[layer_kind] if not mapping.get(f) and f != "id"]
+
+
 def new_ids(count: int, *, taken: Collection[str] = ()) -> list[str]:
     """``count`` ids ``I0001``, ``I0002`` … for features a file gave none, skipping every id in ``taken`` (the
     current layer's): a second file without ids appends after the first instead of colliding with it."""
@@ -93,9 +99,11 @@ def apply_mapping(
 ) -> gpd.GeoDataFrame:
     """The imported layer with the app's column names; ids must be unique; ``source``/``accuracy`` set. Without
     an id column the features are numbered with ids not in ``taken_ids`` (the layer they will join)."""
-    missing = [f for f in REQUIRED[layer_kind] if not mapping.get(f) and f != "id"]
+    missing = missing_fields(mapping, layer_kind=layer_kind)
     if missing:
-        raise SchemaError("imp_map_required", fields=missing, kind=layer_kind)
+        raise SchemaError(
+            "imp_map_required", fields=[msg(f"imp_field_{f}") for f in missing], kind=msg(f"layer_{layer_kind}")
+        )
     src = result.gdf
     out = gpd.GeoDataFrame(index=src.index, geometry=src.geometry, crs=src.crs)
     for f in TARGET_FIELDS[layer_kind]:

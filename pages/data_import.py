@@ -108,6 +108,10 @@ def _preview(
         key=state.lkey("imp_mode"),
         format_func=lambda m: t(f"imp_mode_{m}", lang),
     )
+    needed = imp.unmapped(kind, mapping)
+    if needed is not None:  # a step still to take, not an error
+        st.info(needed.text(lang), icon=":material/arrow_upward:")
+        return
     plan = imp.plan(ds, upload, pv, kind=kind, mapping=mapping, mode=mode)
     agreed = _check(plan, lang)
     publish = st.checkbox(

@@ -19,7 +19,7 @@ from gis.datum_check import DatumFit, datum_fit, evidence
 from gis.validate import invariant_problems
 from ingest.combine import Combined, combine_layers
 from ingest.crs_guess import normalise_crs_choice
-from ingest.mapping import TARGET_FIELDS, apply_mapping, file_signature, guess_mapping
+from ingest.mapping import TARGET_FIELDS, apply_mapping, file_signature, guess_mapping, missing_fields
 from ingest.model import ImportResult, TableInfo
 from ingest.readers import read_upload_isolated
 from ingest.tables import inspect_table_isolated
@@ -314,6 +314,16 @@ def upload_limits() -> UploadLimits:
     from gis.settings import SETTINGS
 
     return UploadLimits(SETTINGS.max_upload_mb, SETTINGS.parse_memory_mb, SETTINGS.parse_cpu_s)
+
+
+def unmapped(kind: str, mapping: Mapping[str, str | None]) -> Message | None:
+    """What the user still has to map before the import can be planned ("请为 中文名称 选择对应的列…"), or None."""
+    missing = missing_fields(dict(mapping), layer_kind=kind)
+    if not missing:
+        return None
+    return Message(
+        "imp_map_required", {"fields": [Message(f"imp_field_{f}") for f in missing], "kind": Message(f"layer_{kind}")}
+    )
 
 
 def target_fields(kind: str) -> tuple[str, ...]:

@@ -57,7 +57,8 @@ class SettingRepository:
                 tx.conn.execute(insert(fm).values(signature=signature, **values))
             else:
                 tx.conn.execute(update(fm).where(fm.c.signature == signature).values(**values))
-            tx.audit(actor, "settings.mapping", "mapping", signature[:64], msg("aud_mapping_saved", kind=layer_kind))
+            kind = msg(f"layer_{layer_kind}") if f"layer_{layer_kind}" in CATALOGUE else layer_kind
+            tx.audit(actor, "settings.mapping", "mapping", signature[:64], msg("aud_mapping_saved", kind=kind))
 
     def load_mapping(self, signature: str) -> dict | None:
         """The remembered mapping for a file signature, if any."""

@@ -40,6 +40,21 @@ def test_a_kept_upload_is_previewed_with_its_geometry_types_in_the_users_languag
     assert at.radio(key=f"imp_mode@{lang}").value == "append"
 
 
+def test_an_unmapped_required_field_is_a_step_to_take_not_an_error(workspace):
+    from planner.import_session import Upload
+    from tests.live_app import ROOT
+
+    at = open_app("pages/data_import.py")
+    at.selectbox(key="imp_kind@zh").select("buildings").run()
+    at.session_state["imp_file"] = Upload.of("地块.geojson", (ROOT / "data/parcels/parcels.geojson").read_bytes())
+    at.run()
+    at.selectbox(key="imp_map_buildings_name_zh").select_index(0).run()
+    assert not at.exception and not at.error  # no red box: the page waits for the mapping
+    [step] = [i.value for i in at.info if "选择对应的列" in i.value]
+    assert step == "请为 中文名称 选择对应的列：导入“重点载体”图层时必须有这些字段。"
+    assert not [b for b in at.button if b.key == "imp_apply"]
+
+
 def test_imported_layer_is_used_by_every_page_and_reset(workspace, data):
     renamed = data.subparks.copy()
     renamed.loc[renamed["id"] == "S01", "name_zh"] = "导入测试子园"

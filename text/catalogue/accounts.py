@@ -115,7 +115,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "aud_logout": ("退出登录", "signed out"),
     "aud_setting_changed": ("将“{key}”由“{before}”改为“{after}”", "setting {key} changed from {before} to {after}"),
-    "aud_mapping_saved": ("记住 {kind} 文件的字段对应关系", "remembered the field mapping for {kind} files"),
+    "aud_mapping_saved": ("记住“{kind}”文件的字段对应关系", "remembered the field mapping for “{kind}” files"),
     "aud_schema_upgraded": (
         "工作空间结构由 {before} 升级到 {after}；升级前备份：{backup}",
         "workspace structure upgraded from {before} to {after}; backup made first: {backup}",

@@ -262,8 +262,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "columns, or a wkt column; the table has: {columns}. Pick the columns on the page.",
     ),
     "imp_map_required": (
-        "请为 {fields} 选择对应的列：导入{kind}图层时这些字段是必需的（required）。",
-        "Map the column(s) for {fields}: they are required for the {kind} layer.",
+        "请为 {fields} 选择对应的列：导入“{kind}”图层时必须有这些字段。",
+        "Map the column(s) for {fields}: the layer “{kind}” needs them.",
     ),
     "imp_map_unknown_column": (
         "字段 {field} 对应的列 {column} 在文件中不存在。",
