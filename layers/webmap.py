@@ -474,6 +474,7 @@ def control_texts(lang: str) -> dict[str, Any]:
         "zoom_in": t("map_zoom_in", lang),
         "zoom_out": t("map_zoom_out", lang),
         "layers": t("map_layers", lang),
+        "basemap_failed": t("map_basemap_failed", lang),
         "draw": {k: t(f"draw_{k}", lang) for k in keys},
     }
 

@@ -96,3 +96,15 @@ def test_the_chinese_interface_shows_none_of_streamlits_english(page, app_url, p
         found += [s for s in STREAMLIT_ENGLISH if s in listed.inner_text()]
         page.keyboard.press("Escape")
     assert not found, f"/{path} shows Streamlit's English: {found}"
+
+
+def test_an_internet_basemap_that_cannot_load_is_said_once_on_the_map(page, app_url):  # noqa: F811
+    page.goto(app_url)
+    map_ready(page, "home")
+    page.locator("[data-testid='stSelectbox']").filter(has_text="底图").click()
+    page.get_by_role("option", name="OpenStreetMap").click()  # its tiles are refused here, as on an intranet
+    failed = page.locator(".pp-map[data-map-key='home'][data-basemap-failed='1']")
+    expect(failed).to_have_count(1, timeout=60_000)
+    note = page.locator(".pp-basemap-failed")
+    expect(note).to_have_count(1)  # once, however many tiles failed
+    expect(note).to_have_text("底图无法加载（可能未连接互联网），图层数据不受影响。")

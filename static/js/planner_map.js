@@ -49,7 +49,9 @@
     '.pp-legend button{all:unset;cursor:pointer;display:block;padding:4px 8px;font-weight:700;font-size:12px}',
     '.pp-legend .pp-body{padding:0 8px 6px;max-height:190px;overflow:auto}',
     '.pp-legend .pp-sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;border-radius:2px}',
-    '.pp-legend.pp-closed .pp-body{display:none}'
+    '.pp-legend.pp-closed .pp-body{display:none}',
+    '.pp-basemap-failed{background:rgba(255,250,235,.95);border:1px solid #d69e2e;border-radius:4px;padding:3px 8px;',
+    'font:12px/1.45 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#744210;max-width:320px}'
   ].join('');
 
   function ensureCss() {
@@ -160,16 +162,31 @@
     var key = JSON.stringify(bm.tiles || []);
     if (key === this.basemapKey) return;
     this.basemapKey = key;
-    var map = this.map;
+    var map = this.map, self = this;
     this.baseLayers.forEach(function (l) { map.removeLayer(l); });
+    this.showBasemapFailed(false);
     this.baseLayers = (bm.tiles || []).map(function (t) {
       // Leaflet inserts attribution as HTML: a tile service's words (an admin typed them) go in as text
       var o = {attribution: t.attribution ? el('span', null, t.attribution).outerHTML : '', maxZoom: t.max_zoom || 19, maxNativeZoom: t.max_native_zoom || t.max_zoom || 18,
                minZoom: t.min_zoom || 0};
       if (t.subdomains) o.subdomains = t.subdomains;
       if (t.tms) o.tms = true;
-      return L.tileLayer(t.url, o).addTo(map);
+      // tiles from the internet cannot load on an intranet: said once on the map, the data still draws
+      return L.tileLayer(t.url, o).on('tileerror', function () { self.showBasemapFailed(true); }).addTo(map);
     });
+  };
+
+  // One line on the map while the basemap's tiles fail to load (spec.texts.basemap_failed, as text).
+  PlannerMap.prototype.showBasemapFailed = function (failed) {
+    if (!failed) {
+      if (this.basemapNote) { this.basemapNote.remove(); this.basemapNote = null; delete this.host.dataset.basemapFailed; }
+      return;
+    }
+    if (this.basemapNote) return;
+    var text = (this.spec && this.spec.texts && this.spec.texts.basemap_failed) || '';
+    var Note = L.Control.extend({onAdd: function () { return el('div', 'pp-basemap-failed', text); }});
+    this.basemapNote = new Note({position: 'bottomleft'}).addTo(this.map);
+    this.host.dataset.basemapFailed = '1';
   };
 
   // A raster overlay (e.g. the suitability surface): {url (a data: URL), bounds, opacity}.

@@ -172,4 +172,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         f"metro_line_{ref}": (f"{ref}号线", f"Line {ref}")
         for ref in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18")
     },
+    "map_basemap_failed": (
+        "底图无法加载（可能未连接互联网），图层数据不受影响。",
+        "The basemap cannot load (perhaps no internet connection); the layers are not affected.",
+    ),
 }
