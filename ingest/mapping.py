@@ -14,8 +14,8 @@ import pandas as pd
 
 from gis.crs import to_metric
 from gis.errors import SchemaError
-from text.messages import msg
 from ingest.model import ImportResult
+from text.messages import msg
 
 TARGET_FIELDS = {
     "subparks": ["id", "name_zh", "name_en", "cluster", "industries_zh"],
