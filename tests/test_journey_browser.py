@@ -108,3 +108,102 @@ def test_an_internet_basemap_that_cannot_load_is_said_once_on_the_map(page, app_
     note = page.locator(".pp-basemap-failed")
     expect(note).to_have_count(1)  # once, however many tiles failed
     expect(note).to_have_text("底图无法加载（可能未连接互联网），图层数据不受影响。")
+
+
+@pytest.fixture(scope="module")
+def three_scenarios_url(tmp_path_factory):
+    """The app on a workspace holding three saved scenarios (方案A, 方案B, 方案C), each adding other parcels."""
+    from planner import scenario_edit as se
+    from planner.auth import single_user
+    from planner.workspace import save_scenario
+    from store import open_workspace
+
+    folder = tmp_path_factory.mktemp("three")
+    ws = open_workspace(path=folder / "workspace.gpkg", cached=False)
+    for name, parcels in (("方案A", ["P060"]), ("方案B", ["P014", "P061"]), ("方案C", ["P001"])):
+        sc = se.set_parcels(se.History(se.blank_scenario(name=name, author="x")), parcels).current
+        save_scenario(ws, single_user(), sc, base_version=None)
+    with running_app(log_path=folder / "streamlit.log", workspace=folder / "workspace.gpkg") as url:
+        yield url
+
+
+DRAWN_COMPARED = "() => Object.keys(window.__plannerMaps.compare.layers.scenario_added?.items || {}).sort().join()"
+
+
+def _pick(page, name: str) -> None:
+    page.locator("[data-testid='stMultiSelect']").filter(has_text="选择 2–4 个方案比较").click()
+    page.get_by_role("option", name=re.compile(name)).click()
+    page.keyboard.press("Escape")
+    idle(page)
+
+
+def test_the_comparison_map_draws_exactly_the_scenarios_picked(browser, three_scenarios_url):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{three_scenarios_url}/scenarios")
+        idle(pg, timeout_ms=90_000)
+        pg.get_by_role("tab", name="比较").click()
+        idle(pg)
+        _pick(pg, "方案A")
+        _pick(pg, "方案B")
+        map_ready(pg, "compare")
+        pg.wait_for_function(f"() => ({DRAWN_COMPARED})() === 's0,s1'", timeout=60_000)
+        _pick(pg, "方案C")  # a third scenario: drawn
+        pg.wait_for_function(f"() => ({DRAWN_COMPARED})() === 's0,s1,s2'", timeout=60_000)
+        legend = pg.locator(".pp-map[data-map-key='compare'] .pp-legend")
+        expect(legend).to_contain_text("方案C")
+        remove_b = pg.locator("[data-testid='stMultiSelect'] [aria-label^='Remove 方案B']")
+        remove_b.click()  # 方案B removed: its parcels leave the map
+        idle(pg)
+        pg.wait_for_function(f"() => ({DRAWN_COMPARED})() === 's0,s1'", timeout=60_000)
+        expect(legend).not_to_contain_text("方案B")
+        drawn = pg.evaluate(
+            "() => Object.values(window.__plannerMaps.compare.layers.scenario_added.items).map(i => i.props.join('|'))"
+        )
+        assert len(drawn) == 2 and "方案A" in drawn[0] and "方案C" in drawn[1] and "方案B" not in str(drawn)
+    finally:
+        context.close()
+
+
+DRAWN_PREVIEW = (
+    "() => { const l = window.__plannerMaps.import.layers.import_preview; if (!l || !l.ready) return null;"
+    " return Object.entries(l.items).map(([id, i]) => [id, i.lyr.getLatLng().lat, i.lyr.getLatLng().lng]); }"
+)
+
+
+def test_the_import_preview_redraws_the_points_where_the_chosen_crs_puts_them(page, app_url, tmp_path, data):  # noqa: F811
+    import geopandas as gpd
+
+    st = data.stations
+    lon, lat = shift_points(st.geometry.x.to_numpy(), st.geometry.y.to_numpy(), source="wgs84", target="gcj02")
+    gcj = gpd.GeoDataFrame({"名称": st["name_zh"].to_numpy()}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    upload = tmp_path / "amap_stations.geojson"
+    gcj.to_file(upload)
+    page.goto(f"{app_url}/import")
+    idle(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="导入到哪个图层").click()
+    page.get_by_role("option", name="重点载体").click()
+    idle(page)
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    map_ready(page, "import")
+
+    def drawn_off_m(lons, lats) -> float:
+        page.wait_for_function(f"() => ({DRAWN_PREVIEW})() !== null", timeout=60_000)
+        drawn = {fid: (y, x) for fid, y, x in page.evaluate(DRAWN_PREVIEW)}
+        assert sorted(drawn) == sorted(f"#{i + 1}" for i in range(len(lons)))  # every feature, no other
+        got = [drawn[f"#{i + 1}"] for i in range(len(lons))]
+        return max(max(abs(y - b), abs(x - a)) for (y, x), a, b in zip(got, lons, lats)) * 111_000
+
+    assert drawn_off_m(lon, lat) < 1.0  # as declared (WGS84): the raw AMap coordinates, ~500 m off
+    page.get_by_role("button", name=re.compile("按 GCJ-02")).click()
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")).to_contain_text(
+        "GCJ-02", timeout=60_000
+    )
+    idle(page)
+    true_lon, true_lat = st.geometry.x.to_numpy(), st.geometry.y.to_numpy()
+    page.wait_for_function(
+        f"() => {{ const d = ({DRAWN_PREVIEW})(); return d && Math.abs(d[0][2] - {true_lon[0]}) < 1e-4; }}",
+        timeout=60_000,
+    )
+    assert drawn_off_m(true_lon, true_lat) < 1.0  # redrawn where the stations are
