@@ -124,6 +124,7 @@ def three_scenarios_url(tmp_path_factory):
         sc = se.set_parcels(se.History(se.blank_scenario(name=name, author="x")), parcels).current
         save_scenario(ws, single_user(), sc, base_version=None)
     with running_app(log_path=folder / "streamlit.log", workspace=folder / "workspace.gpkg") as url:
+        url.workspace = folder / "workspace.gpkg"  # type: ignore[attr-defined]
         yield url
 
 
@@ -207,3 +208,35 @@ def test_the_import_preview_redraws_the_points_where_the_chosen_crs_puts_them(pa
         timeout=60_000,
     )
     assert drawn_off_m(true_lon, true_lat) < 1.0  # redrawn where the stations are
+
+
+def test_a_scenario_file_imported_twice_gives_two_distinct_copies_listed_at_once(
+    browser, three_scenarios_url, tmp_path
+):
+    from planner.auth import single_user
+    from planner.workspace import export_scenarios, list_scenarios
+    from store import open_workspace
+    from text.clock import beijing_today
+
+    ws = open_workspace(path=three_scenarios_url.workspace, cached=False)
+    a = next(h for h in list_scenarios(ws, single_user()) if h.name == "方案A")
+    file = tmp_path / "putuo_scenarios.gpkg"
+    file.write_bytes(export_scenarios(ws, single_user(), [a.id]))
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{three_scenarios_url}/scenarios")
+        idle(pg, timeout_ms=90_000)
+        pg.get_by_role("tab", name="导入导出").click()
+        idle(pg)
+        today = beijing_today()
+        for copy in (f"方案A（导入 {today}）", f"方案A（导入 {today}） (2)"):
+            pg.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(file))
+            pg.get_by_role("button", name="导入方案文件（GeoPackage）").click()
+            expect(pg.get_by_text(f"已导入：{copy}", exact=True)).to_be_visible(timeout=60_000)
+        pg.locator("[data-testid='stSelectbox']").filter(has_text="打开已保存方案").click()  # no reload needed
+        listed = pg.get_by_role("option")
+        expect(listed.filter(has_text=f"方案A（导入 {today}） (2) · v1")).to_have_count(1)
+        expect(listed.filter(has_text=re.compile(rf"^方案A（导入 {today}） · v1$"))).to_have_count(1)
+    finally:
+        context.close()
