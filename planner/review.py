@@ -375,7 +375,7 @@ def summary_table(run: ReviewRun, *, lang: str) -> pd.DataFrame:
                 t("rev_col_verdict", lang): t(f"rev_verdict_{verdict(r)}", lang),
                 t("rev_col_site", lang): f"{r.site_area_m2:,.1f}",
                 t("rev_col_geodesic", lang): f"{r.geodesic_area_m2:,.1f}",
-                t("rev_col_parcels", lang): "、".join(r.parcels),
+                t("rev_col_parcels", lang): t("list_sep", lang).join(r.parcels),
                 t("rev_col_far", lang): "—"
                 if far is None
                 else f"{_shown('far_max', far.value, lang)} / {_shown('far_max', far.limit, lang)}",
@@ -555,7 +555,7 @@ def review_sheet(
     facts = (
         (t("rev_fact_project", lang), review.name),
         (t("rev_fact_use", lang), use_text(str(proposals.iloc[index]["code"]), lang)),
-        (t("rev_fact_parcels", lang), "、".join(review.parcels) or "—"),
+        (t("rev_fact_parcels", lang), t("list_sep", lang).join(review.parcels) or "—"),
         (
             t("rev_fact_site", lang),
             t("rev_site_areas", lang, planar=f"{review.site_area_m2:,.1f}", geodesic=f"{review.geodesic_area_m2:,.1f}"),
