@@ -252,7 +252,9 @@ def _check(plan: imp.Plan, lang: str) -> bool:
             st.success(t("data_valid", lang))
     if not c.needs_confirmation:
         return True
-    ids = t("list_sep", lang).join([*c.removed[:8], *c.changed[:8]]) + (" …" if len(c.removed) + len(c.changed) > 16 else "")
+    ids = t("list_sep", lang).join([*c.removed[:8], *c.changed[:8]]) + (
+        " …" if len(c.removed) + len(c.changed) > 16 else ""
+    )
     return st.checkbox(
         state.md(t("imp_confirm_remove", lang, removed=len(c.removed), changed=len(c.changed), ids=ids)),
         key="imp_confirm_remove",
