@@ -131,11 +131,11 @@ def three_scenarios_url(tmp_path_factory):
 DRAWN_COMPARED = "() => Object.keys(window.__plannerMaps.compare.layers.scenario_added?.items || {}).sort().join()"
 
 
-def _pick(page, name: str) -> None:
-    page.locator("[data-testid='stMultiSelect']").filter(has_text="选择 2–4 个方案比较").click()
-    page.get_by_role("option", name=re.compile(name)).click()
-    page.keyboard.press("Escape")
-    idle(page)
+def _pick(pg, name: str) -> None:
+    pg.locator("[data-testid='stMultiSelect']").filter(has_text="选择 2–4 个方案比较").click()
+    pg.get_by_role("option", name=re.compile(name)).click()
+    pg.keyboard.press("Escape")
+    idle(pg)
 
 
 def test_the_comparison_map_draws_exactly_the_scenarios_picked(browser, three_scenarios_url):
