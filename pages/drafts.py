@@ -14,7 +14,7 @@ from planner.auth import User
 from planner.workspace import Workspace
 
 RESTORED = "draft_restored"  # the account whose draft this session restored (restored once per sign-in)
-KEPT_TEXT = "draft_kept"  # the draft's content as last kept (a run that changed nothing writes nothing)
+KEPT_CONTENT = "draft_kept"  # the draft's content as last kept (a run that changed nothing writes nothing)
 NOTICE = "draft_notice"  # when the restored scenario was kept (UTC ISO), until the user keeps or discards it
 
 
@@ -42,7 +42,7 @@ def restore(ws: Workspace, user: User) -> None:
             st.session_state[state.BASE] = draft.base
         if se.has_content(draft.scenario):
             st.session_state[NOTICE] = draft.saved_at
-    st.session_state[KEPT_TEXT] = draft.content()
+    st.session_state[KEPT_CONTENT] = draft.content()
 
 
 def current() -> drafts.Draft:
@@ -65,15 +65,15 @@ def autosave(ws: Workspace, user: User) -> None:
         return
     draft = current()
     content = draft.content()
-    if content == st.session_state.get(KEPT_TEXT):
+    if content == st.session_state.get(KEPT_CONTENT):
         return
     with contextlib.suppress(PlannerError):
         drafts.save(ws, user, draft)
-        st.session_state[KEPT_TEXT] = content
+        st.session_state[KEPT_CONTENT] = content
 
 
 def discard_scenario(ws: Workspace, user: User) -> None:
-    """ "Discard the draft": a new blank scenario on the page, and none kept."""
+    """Discard the draft: a new blank scenario on the page, and none kept."""
     st.session_state.pop(NOTICE, None)
     st.session_state.pop(state.BASE, None)
     st.session_state.pop(state.HISTORY, None)
@@ -82,4 +82,4 @@ def discard_scenario(ws: Workspace, user: User) -> None:
     st.session_state[state.REV] = int(st.session_state.get(state.REV, 0)) + 1
     with contextlib.suppress(PlannerError):
         drafts.forget_scenario(ws, user)
-    st.session_state.pop(KEPT_TEXT, None)
+    st.session_state.pop(KEPT_CONTENT, None)
