@@ -18,8 +18,9 @@ SIGNED_OUT = "signed_out"
 
 def _sign_out(ws: Workspace, cfg: auth.AuthConfig, user: auth.User) -> None:
     token = state.session_token()
-    st.session_state.pop(state.TOKEN, None)
-    st.session_state.pop(state.HANDOFF, None)
+    for key in list(st.session_state):  # nothing of this user's work stays for whoever signs in next here
+        if key != state.LANG:
+            del st.session_state[key]
     st.session_state[SIGNED_OUT] = True
     st.session_state[state.CLEAR_COOKIE] = True  # the sign-in page has the browser drop the cookie
     with contextlib.suppress(PlannerError):  # the workspace went read-only or away: forgotten here all the same

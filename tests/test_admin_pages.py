@@ -95,8 +95,10 @@ def test_sign_in_shows_the_first_page_and_the_user_box_then_sign_out(ws):
     assert "wang（编辑者）" in box and t("via_local", "zh") in box
     app.switch_page("pages/scenarios.py").run()
     assert app.button(key="scen_save").disabled is False
+    app.session_state["weights_chosen"] = {"size": 99.0}  # work in progress of wang's
     app.sidebar.button(key="user_logout").click().run()
     assert app.title[0].value == t("login_title", "zh") and app.info[0].value == t("login_signed_out", "zh")
+    assert "weights_chosen" not in app.session_state and "scenario_history" not in app.session_state
     assert [e.action for e in ws.audit.entries(actor="wang", newest_first=False)] == [
         "auth.login_failed",
         "auth.login",
