@@ -18,6 +18,7 @@ import functools
 import io
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -409,6 +410,7 @@ class Labeler:
         self.obstacles: list[shapely.Geometry] = []  # symbols, the north arrow
         self.placed: list[dict] = []
         self.keyed: dict[str, str] = {}  # codes placed instead of a name that did not fit -> the name (the key)
+        self.code_rows: list[tuple[str, str]] = []  # layers labelled by id: (their codes, whose codes they are)
 
     def free(self, box: shapely.Geometry) -> bool:
         if not self.inside.contains(box):
@@ -1014,7 +1016,7 @@ def render(
         _scale_row(paper, lay, denominator, spec.lang)
         sources = _sources(spec, drawn_ids, attribution)
         rows = title_block_rows(spec, denominator=denominator, sources=sources, gamma=gamma)
-        key = sorted(labeler.keyed.items())
+        key = labeler.code_rows + sorted(labeler.keyed.items())
         _panel(fig, paper, lay, spec, rows, extras, extent, handles, key=key)
     return fig
 
@@ -1072,6 +1074,8 @@ _PARCEL_LAYERS = ("parcels", "scored_parcels")
 #: Layers whose fill or hatching tells what they are (a scenario's added parcels): labelled beside the feature
 #: with a leader line, never on it, and no other label covers them.
 LEADER_LAYERS = ("scenario_new", "scenario_added")
+#: Layers labelled with a code (the 控规's land-use code): the column that says what the code means, for the key.
+_KEY_COLUMNS = {"konggui": "use"}
 #: A map with more parcels than this would drown in parcel ids: they go unlabelled.
 _MAX_LABELLED_PARCELS = 30
 
@@ -1104,14 +1108,34 @@ def _label_polygons(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, sp
     col = _label_col(lspec, gm, spec.label_field, spec.lang)
     if col is None:
         return
+    placed_ids = []
     for i in np.argsort(-gm.geometry.area.to_numpy()):
         texts = [str(gm[col].iloc[i]), str(gm["id"].iloc[i]) if "id" in gm.columns else ""]
         texts = [s for s in texts if s and s not in ("nan", "+")]
-        if lspec.id in LEADER_LAYERS:
-            if texts:
-                labeler.leader_label(gm.geometry.iloc[i], texts[0], pt=LABEL_PT)
+        if not texts:
             continue
-        labeler.polygon_label(gm.geometry.iloc[i], texts, pt=LABEL_PT)
+        if lspec.id in LEADER_LAYERS:
+            done = labeler.leader_label(gm.geometry.iloc[i], texts[0], pt=LABEL_PT)
+        else:
+            done = labeler.polygon_label(gm.geometry.iloc[i], texts, pt=LABEL_PT)
+        if done and col == "id":
+            placed_ids.append(texts[0])
+        meaning = _KEY_COLUMNS.get(lspec.id)
+        if done and meaning in gm.columns and texts[0] not in labeler.keyed:  # a code: its meaning goes to the key
+            labeler.keyed[texts[0]] = str(gm[meaning].iloc[i]).removeprefix(texts[0]).strip() or "—"
+    if placed_ids:  # a layer labelled by its ids: one key row says whose ids they are
+        labeler.code_rows.append(
+            (code_range(placed_ids, spec.lang), t("print_key_ids", spec.lang, layer=lspec.label(spec.lang)))
+        )
+
+
+def code_range(codes: Sequence[str], lang: str) -> str:
+    """Codes as the key shows them: "P015–P061" when they share a letter prefix, else listed."""
+    parsed = [re.fullmatch(r"([A-Za-z]*)(\d+)", c) for c in codes]
+    if all(parsed) and len({m.group(1) for m in parsed if m}) == 1:
+        ordered = sorted(codes, key=lambda c: int(re.sub(r"\D", "", c)))
+        return ordered[0] if len(ordered) == 1 else f"{ordered[0]}–{ordered[-1]}"
+    return ("、" if lang == "zh" else ", ").join(sorted(codes))
 
 
 def _label_stations(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, *, lang: str) -> None:

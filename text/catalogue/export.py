@@ -149,6 +149,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "print_overview": ("位置示意", "Location"),
     "print_key": ("注记编号", "Key to the codes on the map"),
+    "print_key_ids": ("{layer}编号", "{layer}: ids"),
     "print_src_demo": (
         "演示数据（子园为示意范围，非官方边界）",
         "Demonstration data (schematic sub-parks, not official boundaries)",
