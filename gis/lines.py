@@ -123,3 +123,17 @@ def merge_lines(
         )
     out = gpd.GeoDataFrame(pd.DataFrame(rows, columns=[*keys, "geometry"]), geometry="geometry", crs=gm.crs)
     return out
+
+
+def drop_dots(merged: gpd.GeoDataFrame, *, min_piece_m: float) -> gpd.GeoDataFrame:
+    """``merged`` (from :func:`merge_lines`) without its lone pieces shorter than ``min_piece_m`` (metres): a
+    cheap step after the joining, which a map can keep for several scales."""
+    if min_piece_m <= 0 or merged.empty:
+        return merged
+    geoms = []
+    for geom in merged.geometry.to_numpy():
+        parts = shapely.get_parts(geom)
+        kept = parts[_kept(parts, min_piece_m)]
+        geoms.append(shapely.multilinestrings(kept) if len(kept) else None)
+    out = merged.set_geometry(geoms, crs=merged.crs)
+    return out[~out.geometry.isna()]

@@ -15,6 +15,7 @@ starts a formula). Chinese uses the Noto Sans CJK SC font.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import math
 import os
@@ -30,6 +31,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.patheffects as pe
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 from matplotlib import font_manager
@@ -45,7 +47,7 @@ from matplotlib.typing import RcKeyType
 
 from gis.crs import METRIC_CRS, to_metric
 from gis.errors import CartographyError
-from gis.lines import merge_lines
+from gis.lines import drop_dots, merge_lines
 from layers.registry import LayerSpec, resolve_field
 from text.clock import BEIJING, beijing_today, utc_now
 from text.display import person
@@ -986,13 +988,10 @@ def render(
         labeler.add_obstacle(arrow_area)
         handles, drawn_ids, to_label = [], set(), []
         for lspec, gdf in _ordered(frames):
-            gm = to_metric(gdf)
+            gm = _joined(lspec, gdf, MIN_PIECE_MM * m_per_mm) if lspec.kind == "line" else to_metric(gdf)
             gm = gm[gm.intersects(view)]
             if gm.empty:
                 continue
-            if lspec.kind == "line":  # one line per road (or metro line): no string of dots
-                by = [c for c in (lspec.category_field, "name_zh", "name_en") if c]
-                gm = merge_lines(gm, by=by, min_piece_m=MIN_PIECE_MM * m_per_mm)
             if lspec.kind != "point":  # only what shows (and a margin for line joins) goes to the file
                 gm = gm.set_geometry(shapely.intersection(gm.geometry.to_numpy(), margin))
             values = draw_layer(ax, lspec, gm, zorder=_UNDER_Z.get(lspec.id))
@@ -1019,6 +1018,27 @@ def render(
         key = labeler.code_rows + sorted(labeler.keyed.items())
         _panel(fig, paper, lay, spec, rows, extras, extent, handles, key=key)
     return fig
+
+
+#: Line layers already joined (an atlas draws the same roads on every page): content digest -> layer, the last few.
+_JOINED: dict[str, gpd.GeoDataFrame] = {}
+
+
+def _joined(lspec: LayerSpec, gdf: gpd.GeoDataFrame, min_piece_m: float) -> gpd.GeoDataFrame:
+    """A line layer with one line per road (or metro line), so that it prints as lines and not strings of dots
+    (:func:`gis.lines.merge_lines`), in EPSG:4549; remembered by content for the next page."""
+    by = [c for c in (lspec.category_field, "name_zh", "name_en") if c and c in gdf.columns]
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((str(gdf.crs), by)).encode())
+    digest.update(pd.util.hash_pandas_object(gdf[by].astype(str), index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(gdf.geometry.to_numpy()):
+        digest.update(wkb or b"")
+    key = digest.hexdigest()
+    if key not in _JOINED:
+        if len(_JOINED) >= 8:
+            _JOINED.pop(next(iter(_JOINED)))
+        _JOINED[key] = merge_lines(gdf, by=by)
+    return drop_dots(_JOINED[key], min_piece_m=min_piece_m)
 
 
 def _add_obstacles(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, m_per_mm: float) -> None:
