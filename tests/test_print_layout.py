@@ -139,7 +139,14 @@ def _report(data, lang):
 def _evaluation(data, lang, monkeypatch):
     kept = []
     monkeypatch.setattr(er, "pdf_pages", lambda figures: kept.extend(figures) or b"")
-    chart = pd.DataFrame({"indicator": ["a", "a"], "year": [2019, 2020], "index": [100.0, 110.0], "kind": ["x", "x"]})
+    chart = pd.DataFrame(
+        {
+            "indicator": ["a"] * 4,
+            "year": [2019, 2020] * 2,
+            "index": [100.0, 110.0, 100.0, 120.0],
+            "kind": ["x", "x", "y", "y"],
+        }
+    )
     table = Block("t", pd.DataFrame({"k": ["v"]}), (1.0,))
     er.evaluation_report(data, title="终期评估", facts=[("a", "b")], chart=chart, blocks=[table], lang=lang)
     return kept[:1]
