@@ -15,10 +15,14 @@ starts a formula). Chinese uses the Noto Sans CJK SC font.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import math
-from collections.abc import Sequence
+import os
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import geopandas as gpd
@@ -27,6 +31,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.patheffects as pe
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 from matplotlib import font_manager
@@ -42,8 +47,9 @@ from matplotlib.typing import RcKeyType
 
 from gis.crs import METRIC_CRS, to_metric
 from gis.errors import CartographyError
+from gis.lines import drop_dots, merge_lines
 from layers.registry import LayerSpec, resolve_field
-from text.clock import beijing_today
+from text.clock import BEIJING, beijing_today, utc_now
 from text.display import person
 from text.messages import t
 from tiles.sources import TileSource, mosaic
@@ -59,7 +65,11 @@ SCALE_SERIES = (500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_0
 #: Context layers drawn under the park layers, bottom first, with their matplotlib z-order. They all come
 #: from OpenStreetMap: a map that draws one credits "© OpenStreetMap contributors".
 UNDER = ("roads", "metro_lines", "stations")
-_UNDER_Z = {"roads": 1.2, "metro_lines": 1.4, "stations": 1.6}
+#: Roads and metro lines lie under the park layers (polygons at 3); stations lie above the polygons (a parcel
+#: never hides a station) and under the park's own points (4).
+_UNDER_Z = {"roads": 1.2, "metro_lines": 1.4, "stations": 3.6}
+#: A piece of road left alone after merging that is shorter than this on paper (mm) is a dot, not a road: left out.
+MIN_PIECE_MM = 1.5
 #: Outside the district the context is veiled with white at this opacity, so the park reads first.
 VEIL = 0.45
 #: matplotlib settings for every print product: the CJK font, and no mathtext (text is drawn literally).
@@ -68,14 +78,36 @@ RC: dict[RcKeyType, Any] = {
     "axes.unicode_minus": False,
     "text.parse_math": False,
     "text.usetex": False,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "pdf.fonttype": 3,
 }
 LABEL_PT = 6.5  # park feature labels
 STATION_PT = 5.5  # station names
 ROAD_PT = 5.5  # road names
-HALO = [pe.withStroke(linewidth=2.2, foreground="white")]
+HALO = [pe.Stroke(linewidth=2.2, foreground="white")]
 INK = "#1a202c"
+
+
+def beijing_now() -> datetime:
+    """Now in Beijing time (UTC+8), to the second: the date written into the metadata of print files."""
+    return utc_now().astimezone(BEIJING).replace(microsecond=0)
+
+
+def configured_approval(env: Mapping[str, str] | None = None) -> str:
+    """The 审图号 (map review number) the operator configured in ``PUTUO_MAP_APPROVAL``: control characters
+    dropped, at most 40 characters; "" when none."""
+    raw = (os.environ if env is None else env).get("PUTUO_MAP_APPROVAL") or ""
+    return "".join(ch for ch in raw if ch.isprintable()).strip()[:40]
+
+
+def halo_text(ax, x: float, y: float, text: str, **kw):
+    """``text`` with a white halo, kept as text: the halo is a white outline drawn under it as a path (a path
+    effect turns its text into a path), the text itself is a plain text on top, so that the PDF's text layer and
+    the SVG's ``<text>`` elements hold every label once. Returns the text (the halo is labelled ``"halo"``)."""
+    zorder = kw.pop("zorder", 3)
+    halo = ax.text(x, y, text, **{**kw, "color": "white"}, zorder=zorder - 0.001, path_effects=HALO)
+    halo.set_label("halo")
+    return ax.text(x, y, text, **kw, zorder=zorder)
 
 
 def cjk_font_path() -> str:
@@ -108,7 +140,9 @@ class PrintSpec:
     unit : str
         制图单位, the mapping unit (title block; "—" when empty).
     approval : str
-        审图号, the map review number, printed when given.
+        审图号, the map review number, printed when given; default: ``PUTUO_MAP_APPROVAL`` from the environment.
+    approval_row : bool
+        Print the 审图号 row even without a number ("—"), as atlas pages do.
     scale : int or None
         Scale denominator from :data:`SCALE_SERIES`; None fits the largest scale that shows the extent.
     label_field : str
@@ -126,7 +160,8 @@ class PrintSpec:
     author: str = ""
     made: str = field(default_factory=beijing_today)
     unit: str = ""
-    approval: str = ""
+    approval: str = field(default_factory=lambda: configured_approval())
+    approval_row: bool = False
     scale: int | None = None
     label_field: str = "name"
 
@@ -376,6 +411,8 @@ class Labeler:
         self.boxes: list[shapely.Geometry] = []  # placed labels
         self.obstacles: list[shapely.Geometry] = []  # symbols, the north arrow
         self.placed: list[dict] = []
+        self.keyed: dict[str, str] = {}  # codes placed instead of a name that did not fit -> the name (the key)
+        self.code_rows: list[tuple[str, str]] = []  # layers labelled by id: (their codes, whose codes they are)
 
     def free(self, box: shapely.Geometry) -> bool:
         if not self.inside.contains(box):
@@ -393,9 +430,10 @@ class Labeler:
         self.placed.append(label)
 
     def polygon_label(self, geom: shapely.Geometry, texts: Sequence[str], *, pt: float) -> bool:
-        """At the representative point, or nudged up/down; falls back to the next text (e.g. the id)."""
+        """At the representative point, or nudged up/down; falls back to the next text (e.g. the id). A later
+        text placed instead of the first is a code: :attr:`keyed` maps it to the first (the sheet's key)."""
         p = geom.representative_point()
-        for text in texts:
+        for n, text in enumerate(texts):
             if not text:
                 continue
             w, h = self.size(text, pt)
@@ -421,6 +459,26 @@ class Labeler:
                 box = shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
                 if self.free(box):
                     self.take(box, x=x, y=y, text=text, pt=pt, rotation=0.0, ha="center", kind="feature")
+                    if n and texts[0] and texts[0] != text:
+                        self.keyed[text] = texts[0]
+                    return True
+        return False
+
+    def leader_label(self, geom: shapely.Geometry, text: str, *, pt: float) -> bool:
+        """Beside a feature, off it (its fill or hatching stays visible), with a leader line to its edge: right,
+        left, above, below, then the corners, a little further out each round."""
+        w, h = self.size(text, pt)
+        c = geom.representative_point()
+        x0, y0, x1, y1 = geom.bounds
+        for gap in (1.0 * h, 2.0 * h, 3.5 * h, 5.0 * h):
+            for sx, sy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)):
+                x = x1 + gap + w / 2 if sx > 0 else x0 - gap - w / 2 if sx < 0 else c.x
+                y = y1 + gap + h / 2 if sy > 0 else y0 - gap - h / 2 if sy < 0 else c.y
+                box = shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+                if self.free(box) and not box.intersects(geom):
+                    (ax_, ay_), (bx_, by_) = shapely.get_coordinates(shapely.shortest_line(box, geom))
+                    leader = ((ax_, ay_), (bx_, by_))
+                    self.take(box, x=x, y=y, text=text, pt=pt, rotation=0.0, ha="center", kind="feature", leader=leader)
                     return True
         return False
 
@@ -474,7 +532,11 @@ class Labeler:
     def draw(self, ax) -> None:
         colours = {"feature": INK, "station": "#4a2c2a", "road": "#7b5a2e"}
         for lab in self.placed:
-            ax.text(
+            if lab.get("leader") is not None:
+                (lx0, ly0), (lx1, ly1) = lab["leader"]
+                ax.plot([lx0, lx1], [ly0, ly1], color=INK, linewidth=0.45, zorder=8.9, solid_capstyle="round")
+            halo_text(
+                ax,
                 lab["x"],
                 lab["y"],
                 lab["text"],
@@ -485,7 +547,6 @@ class Labeler:
                 rotation_mode="anchor",
                 color=colours[lab["kind"]],
                 zorder=9,
-                path_effects=HALO,
                 clip_on=True,
             )
 
@@ -528,7 +589,8 @@ def _north_arrow(ax, extent, m_per_mm: float, lang: str) -> tuple[float, shapely
     ax.add_patch(
         MplPolygon(tri + [cx, cy], closed=True, facecolor="black", edgecolor="white", linewidth=0.6, zorder=10)
     )
-    ax.text(
+    halo_text(
+        ax,
         cx,
         cy + 1.2 * size,
         "N" if lang == "en" else "北",
@@ -537,7 +599,6 @@ def _north_arrow(ax, extent, m_per_mm: float, lang: str) -> tuple[float, shapely
         fontsize=9,
         fontweight="bold",
         zorder=10,
-        path_effects=HALO,
     )
     area = shapely.box(cx - 0.6 * size, cy - 0.6 * size, cx + 0.6 * size, cy + 2.0 * size)
     return gamma, area
@@ -700,11 +761,11 @@ def title_block_rows(spec: PrintSpec, *, denominator: int, sources: str, gamma: 
         (t("print_tb_unit", lang), spec.unit or "—"),
         (t("print_tb_date", lang), made),
         (t("print_tb_sources", lang), sources),
-        (t("print_tb_crs", lang), t("print_crs_short", lang, gamma=gamma)),
+        (t("print_tb_crs", lang), t("print_crs_short" if spec.grid else "print_crs_nogrid", lang, gamma=gamma)),
         (t("print_tb_scale", lang), format_scale(denominator)),
     ]
-    if spec.approval:
-        rows.append((t("print_tb_approval", lang), spec.approval))
+    if spec.approval or spec.approval_row:
+        rows.append((t("print_tb_approval", lang), spec.approval or "—"))
     return rows
 
 
@@ -746,16 +807,8 @@ def _overview(fig, lay: Layout, box, overview, page: tuple[float, float, float, 
     ax.add_patch(
         Rectangle((px0, py0), px1 - px0, py1 - py0, facecolor=(0.9, 0.2, 0.2, 0.15), edgecolor="#c53030", linewidth=1.2)
     )
-    ax.text(
-        0.03,
-        0.97,
-        t("print_overview", lang),
-        transform=ax.transAxes,
-        ha="left",
-        va="top",
-        fontsize=6,
-        color=INK,
-        path_effects=HALO,
+    halo_text(
+        ax, 0.03, 0.97, t("print_overview", lang), transform=ax.transAxes, ha="left", va="top", fontsize=6, color=INK
     )
 
 
@@ -935,7 +988,7 @@ def render(
         labeler.add_obstacle(arrow_area)
         handles, drawn_ids, to_label = [], set(), []
         for lspec, gdf in _ordered(frames):
-            gm = to_metric(gdf)
+            gm = _joined(lspec, gdf, MIN_PIECE_MM * m_per_mm) if lspec.kind == "line" else to_metric(gdf)
             gm = gm[gm.intersects(view)]
             if gm.empty:
                 continue
@@ -951,11 +1004,7 @@ def render(
             handles += [
                 _legend_handle(lspec, label, st) for label, st in lspec.legend_entries(spec.lang, values=values)
             ]
-            if lspec.kind == "point":
-                r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
-                r = (r_pt + 0.5) * m_per_mm * MM_PER_PT
-                for x, y in shapely.get_coordinates(gm.geometry.to_numpy()):
-                    labeler.add_obstacle(shapely.box(x - r, y - r, x + r, y + r))
+            _add_obstacles(labeler, lspec, gm, m_per_mm)
             to_label.append((lspec, gm))
         if spec.labels:
             _place_all_labels(labeler, to_label, spec)
@@ -966,14 +1015,49 @@ def render(
         _scale_row(paper, lay, denominator, spec.lang)
         sources = _sources(spec, drawn_ids, attribution)
         rows = title_block_rows(spec, denominator=denominator, sources=sources, gamma=gamma)
-        _panel(fig, paper, lay, spec, rows, extras, extent, handles)
+        key = labeler.code_rows + sorted(labeler.keyed.items())
+        _panel(fig, paper, lay, spec, rows, extras, extent, handles, key=key)
     return fig
 
 
-def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, extent, handles) -> None:
+#: Line layers already joined (an atlas draws the same roads on every page): content digest -> layer, the last few.
+_JOINED: dict[str, gpd.GeoDataFrame] = {}
+
+
+def _joined(lspec: LayerSpec, gdf: gpd.GeoDataFrame, min_piece_m: float) -> gpd.GeoDataFrame:
+    """A line layer with one line per road (or metro line), so that it prints as lines and not strings of dots
+    (:func:`gis.lines.merge_lines`), in EPSG:4549; remembered by content for the next page."""
+    by = [c for c in (lspec.category_field, "name_zh", "name_en") if c and c in gdf.columns]
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((str(gdf.crs), by)).encode())
+    digest.update(pd.util.hash_pandas_object(gdf[by].astype(str), index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(gdf.geometry.to_numpy()):
+        digest.update(wkb or b"")
+    key = digest.hexdigest()
+    if key not in _JOINED:
+        if len(_JOINED) >= 8:
+            _JOINED.pop(next(iter(_JOINED)))
+        _JOINED[key] = merge_lines(gdf, by=by)
+    return drop_dots(_JOINED[key], min_piece_m=min_piece_m)
+
+
+def _add_obstacles(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, m_per_mm: float) -> None:
+    """What labels must not cover: point symbols (a box around each) and the features of the leader layers."""
+    if lspec.kind == "point":
+        r_pt = lspec.style.get("radius", 5) * POINT_PT_PER_PX / 2
+        r = (r_pt + 0.5) * m_per_mm * MM_PER_PT
+        for x, y in shapely.get_coordinates(gm.geometry.to_numpy()):
+            labeler.add_obstacle(shapely.box(x - r, y - r, x + r, y + r))
+    elif lspec.id in LEADER_LAYERS:
+        for geom in gm.geometry:
+            labeler.add_obstacle(geom)
+
+
+def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, extent, handles, *, key=()) -> None:
     """The panel beside (landscape) or under (portrait) the map: title block at the bottom, then the
-    overview and facts (atlas pages), the legend in the space left. Portrait pages use two columns:
-    overview and legend on the left, facts and title block on the right."""
+    overview and facts (atlas pages), the key of the codes shown on the map instead of names (code | name),
+    the legend in the space left. Portrait pages use two columns: overview, key and legend on the left, facts
+    and title block on the right."""
     px0, py0, px1, py1 = lay.panel
     if spec.landscape:
         left = right = (px0, py0, px1, py1)
@@ -998,12 +1082,20 @@ def _panel(fig, paper, lay: Layout, spec: PrintSpec, rows, extras: PanelExtras, 
                 paper, (rx0, ry0 + block_h + 3.0, rx1, top_right), extras.facts, pt=6.0, heading=extras.facts_heading
             )
     legend_bottom = ly0 + (block_h + 4.0 if spec.landscape else 0.0)
+    if key:
+        used = kv_table(paper, (lx0, legend_bottom, lx1, top), key, pt=6.0, heading=t("print_key", spec.lang))
+        top -= used + 3.0
     _legend(fig, lay, (lx0, legend_bottom, lx1, top), handles, spec.lang)
 
 
 #: Polygon layers whose features are labelled on a print map; the parcel layers only on a close-up.
 _LABELLED_POLYGONS = ("subparks", "scenario_added", "scenario_new", "parcels", "scored_parcels", "konggui", "proposals")
 _PARCEL_LAYERS = ("parcels", "scored_parcels")
+#: Layers whose fill or hatching tells what they are (a scenario's added parcels): labelled beside the feature
+#: with a leader line, never on it, and no other label covers them.
+LEADER_LAYERS = ("scenario_new", "scenario_added")
+#: Layers labelled with a code (the 控规's land-use code): the column that says what the code means, for the key.
+_KEY_COLUMNS = {"konggui": "use"}
 #: A map with more parcels than this would drown in parcel ids: they go unlabelled.
 _MAX_LABELLED_PARCELS = 30
 
@@ -1011,9 +1103,14 @@ _MAX_LABELLED_PARCELS = 30
 def _place_all_labels(
     labeler: Labeler, to_label: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]], spec: PrintSpec
 ) -> None:
-    """Park features first (largest first), then stations, then road names."""
+    """The scenario's added parcels first (beside them, with leader lines), then park features (largest first),
+    then stations, then road names."""
     for lspec, gm in to_label:
-        _label_polygons(labeler, lspec, gm, spec)
+        if lspec.id in LEADER_LAYERS:
+            _label_polygons(labeler, lspec, gm, spec)
+    for lspec, gm in to_label:
+        if lspec.id not in LEADER_LAYERS:
+            _label_polygons(labeler, lspec, gm, spec)
     for lspec, gm in to_label:
         if lspec.id == "stations":
             _label_stations(labeler, lspec, gm, lang=spec.lang)
@@ -1031,9 +1128,34 @@ def _label_polygons(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, sp
     col = _label_col(lspec, gm, spec.label_field, spec.lang)
     if col is None:
         return
+    placed_ids = []
     for i in np.argsort(-gm.geometry.area.to_numpy()):
         texts = [str(gm[col].iloc[i]), str(gm["id"].iloc[i]) if "id" in gm.columns else ""]
-        labeler.polygon_label(gm.geometry.iloc[i], [s for s in texts if s and s not in ("nan", "+")], pt=LABEL_PT)
+        texts = [s for s in texts if s and s not in ("nan", "+")]
+        if not texts:
+            continue
+        if lspec.id in LEADER_LAYERS:
+            done = labeler.leader_label(gm.geometry.iloc[i], texts[0], pt=LABEL_PT)
+        else:
+            done = labeler.polygon_label(gm.geometry.iloc[i], texts, pt=LABEL_PT)
+        if done and col == "id":
+            placed_ids.append(texts[0])
+        meaning = _KEY_COLUMNS.get(lspec.id)
+        if done and meaning in gm.columns and texts[0] not in labeler.keyed:  # a code: its meaning goes to the key
+            labeler.keyed[texts[0]] = str(gm[meaning].iloc[i]).removeprefix(texts[0]).strip() or "—"
+    if placed_ids:  # a layer labelled by its ids: one key row says whose ids they are
+        labeler.code_rows.append(
+            (code_range(placed_ids, spec.lang), t("print_key_ids", spec.lang, layer=lspec.label(spec.lang)))
+        )
+
+
+def code_range(codes: Sequence[str], lang: str) -> str:
+    """Codes as the key shows them: "P015–P061" when they share a letter prefix, else listed."""
+    parsed = [re.fullmatch(r"([A-Za-z]*)(\d+)", c) for c in codes]
+    if all(parsed) and len({m.group(1) for m in parsed if m}) == 1:
+        ordered = sorted(codes, key=lambda c: int(re.sub(r"\D", "", c)))
+        return ordered[0] if len(ordered) == 1 else f"{ordered[0]}–{ordered[-1]}"
+    return ("、" if lang == "zh" else ", ").join(sorted(codes))
 
 
 def _label_stations(labeler: Labeler, lspec: LayerSpec, gm: gpd.GeoDataFrame, *, lang: str) -> None:
@@ -1103,22 +1225,25 @@ def georeference_pdf(pdf: bytes, figures: Sequence[Figure]) -> bytes:
 def figure_bytes(fig: Figure, *, fmt: str, dpi: int = 300, georef: bool = False) -> bytes:
     """The figure as PNG (at ``dpi``), PDF or SVG bytes; ``georef`` makes a PDF a geospatial PDF.
 
-    PDF fonts are embedded as Type 3: the Noto CJK face is a CFF-flavoured TrueType collection, which
-    matplotlib's Type 42 path writes as an invalid CIDFontType2 (matplotlib#20870); SVG text is drawn
-    as paths, so it needs no font on the reader's machine.
+    Text stays text, so a document can be searched and its labels copied or edited: the PDF embeds the fonts
+    (as Type 3 fonts with a ToUnicode map: the Noto CJK face is a CFF-flavoured collection, which matplotlib's
+    Type 42 path writes as an invalid CIDFontType2, matplotlib#20870) and the SVG has ``<text>`` elements
+    naming the font (Noto Sans CJK SC, then DejaVu Sans). The date in the metadata is Beijing time.
     """
     if fmt not in ("png", "pdf", "svg"):
         raise CartographyError("print_bad_format", format=str(fmt)[:10])
     buf = io.BytesIO()
+    metadata: dict[str, Any] | None = None
+    if fmt == "pdf":
+        metadata = {"Title": fig.get_label() or "", "Creator": "Putuo Park Planner"}
+    elif fmt == "svg":
+        metadata = {"Title": fig.get_label() or "", "Creator": "Putuo Park Planner", "Date": beijing_now().isoformat()}
     with matplotlib.rc_context(RC):
-        fig.savefig(
-            buf,
-            format=fmt,
-            dpi=dpi,
-            metadata={"Title": fig.get_label() or "", "Creator": "Putuo Park Planner"} if fmt == "pdf" else None,
-        )
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
     data = buf.getvalue()
-    return georeference_pdf(data, [fig]) if fmt == "pdf" and georef else data
+    if fmt != "pdf":
+        return data
+    return beijing_dated(georeference_pdf(data, [fig]) if georef else data)
 
 
 def pdf_pages(figures: Sequence[Figure], *, georef: bool = False) -> bytes:
@@ -1129,7 +1254,20 @@ def pdf_pages(figures: Sequence[Figure], *, georef: bool = False) -> bytes:
         for fig in figures:
             pdf.savefig(fig)
     data = buf.getvalue()
-    return georeference_pdf(data, figures) if georef else data
+    return beijing_dated(georeference_pdf(data, figures) if georef else data)
+
+
+def beijing_dated(pdf: bytes) -> bytes:
+    """``pdf`` with its creation date in Beijing time (``D:20261207133354+08'00'``): matplotlib writes the date of
+    the server's clock, and an aware time with the offset's sign reversed."""
+    import pikepdf
+
+    stamp = beijing_now().strftime("D:%Y%m%d%H%M%S+08'00'")
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.docinfo[pikepdf.Name.CreationDate] = pikepdf.String(stamp)
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue()
 
 
 def padded_extent(geom_m: shapely.Geometry, *, margin: float = 0.08, min_size_m: float = 600.0):

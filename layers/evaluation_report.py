@@ -36,7 +36,7 @@ def evaluation_report(
     ``indicator``, ``year``, ``index``, ``kind`` with the two kinds' labels); then ``blocks`` (tables) in columns.
     A header with the title and a footer with the maker, date and page on every page after the first."""
     spec = PrintSpec(
-        title=title, paper="A4", landscape=True, lang=lang, author=author, unit=unit, note=note, labels=True
+        title=title, paper="A4", landscape=True, lang=lang, author=author, unit=unit, note=note, labels=True, grid=True
     )
     frames = context_frames(data, ("roads", "metro_lines", "stations", "district", "zones", "subparks"))
     park = to_metric(data.subparks).geometry.union_all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -157,7 +158,8 @@ def atlas_figures(
     Each page frames its feature with ``margin_m`` around it at a standard scale, and has a legend of
     what is on that page, a facts table (area in km²/ha/亩, cluster, positioning, carriers, nearest
     stations; for parcels use, status, score and rank from ``scored``), and an overview inset showing
-    where the page lies in the district. ``base`` gives paper, orientation, language, unit, scale, …
+    where the page lies in the district; a km grid and a 审图号 row ("—" without a number). ``base`` gives
+    paper, orientation, language, unit, scale, …
     """
     layer = data.subparks if kind == "subparks" else data.parcels
     layer_m = to_metric(layer).set_index("id")
@@ -174,7 +176,7 @@ def atlas_figures(
         else:
             sub = f"{fid} · {t('layer_parcels', base.lang)}"
             facts = parcel_facts(data, fid, base.lang, scored)
-        spec = replace(base, title=str(names[fid]), subtitle=sub)
+        spec = replace(base, title=str(names[fid]), subtitle=sub, grid=True, approval_row=True)
         extras = PanelExtras(
             overview=(district_m, park_m), facts=tuple(facts), facts_heading=t("atlas_facts", base.lang)
         )
@@ -389,8 +391,46 @@ def _capacity_rows(metrics: ScenarioMetrics, lang: str) -> list[tuple[str, str]]
     return rows
 
 
+def percent_text(share: float) -> str:
+    """A share as a percentage, whole numbers without decimals: 0.2 → "20%", 0.125 → "12.5%"."""
+    value = round(float(share) * 100.0, 1)
+    return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
+
+
+def decimals_column(values: Sequence[Any], *, most: int = 3) -> list[str]:
+    """Numbers of one table column with one number of decimals: the fewest (up to ``most``) that show every
+    value as it is (0.2 beside 0.195 → "0.200", "0.195"); a value that is not a number is kept as text."""
+    numbers = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
+    places = 0
+    for v in numbers.dropna():
+        while places < most and round(float(v), places) != round(float(v), most):
+            places += 1
+    return [str(v) if pd.isna(n) else f"{n:.{places}f}" for v, n in zip(values, numbers)]
+
+
+#: A number followed by the Chinese word for metres (a score card's raw values): written with the unit "m", as
+#: every other length of the report is.
+_METRES_ZH = re.compile(r"(\d)\s*米")
+
+
+def card_table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A parcel's score card as the report prints it: the weight column as percentages ("20%"), every other
+    numeric column with one number of decimals, lengths in "m" in both languages."""
+    out = pd.DataFrame(index=card.index)
+    weight_col = t("f_weight", lang)
+    for col in card.columns:
+        values = card[col]
+        if col == weight_col and pd.api.types.is_numeric_dtype(values):
+            out[col] = [percent_text(v / 100.0) for v in values]  # the card gives percent points
+        elif pd.api.types.is_numeric_dtype(values):
+            out[col] = decimals_column(values.to_list())
+        else:
+            out[col] = [_METRES_ZH.sub(r"\1 m", str(v)) for v in values]
+    return out
+
+
 def _weights_block(weights: dict[str, float], lang: str) -> Block:
-    rows = [(t(f"crit_{c}", lang) if not c.startswith("raster:") else c, f"{w:.0%}") for c, w in weights.items()]
+    rows = [(t(f"crit_{c}", lang) if not c.startswith("raster:") else c, percent_text(w)) for c, w in weights.items()]
     return Block(
         t("report_weights", lang),
         pd.DataFrame(rows, columns=[t("f_criterion", lang), t("report_weight_pct", lang)]),
@@ -462,6 +502,7 @@ def scenario_report_figures(
     a footer with author, date and page number on every page.
     """
     base = PrintSpec(
+        grid=True,
         title=scenario_name,
         subtitle=f"{t('m_added', lang)} {metrics.added_km2:.3f} km² · "
         f"{t('m_total', lang)} {metrics.total_km2:.3f} km² · {t('report_new_note', lang)}",
@@ -489,7 +530,7 @@ def scenario_report_figures(
         label = f"{pid} {names[pid]}" if pid in names else pid
         cols = len(card.columns)
         widths = (0.3,) + tuple(0.7 / max(cols - 1, 1) for _ in range(cols - 1)) if cols > 1 else (1.0,)
-        blocks.append(Block(t("report_card", lang, name=label), card, widths))
+        blocks.append(Block(t("report_card", lang, name=label), card_table(card, lang), widths))
     footer = (
         f"{t('scen_author', lang)}: {person(author, lang) if author else '–'} · {t('print_made', lang)} {base.made}"
     )

@@ -142,7 +142,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "CGCS2000 / 3° Gauss-Kruger CM 120E (EPSG:4549), grid in km; the arrow points to true "
         "north (meridian convergence {gamma:.2f}°)",
     ),
+    "print_crs_nogrid": (
+        "CGCS2000 / 3°高斯-克吕格 CM 120E（EPSG:4549）；指北针指向真北（子午线收敛角 {gamma:.2f}°）",
+        "CGCS2000 / 3° Gauss-Kruger CM 120E (EPSG:4549); the arrow points to true north (meridian convergence "
+        "{gamma:.2f}°)",
+    ),
     "print_overview": ("位置示意", "Location"),
+    "print_key": ("注记编号", "Key to the codes on the map"),
+    "print_key_ids": ("{layer}编号", "{layer}: ids"),
     "print_src_demo": (
         "演示数据（子园为示意范围，非官方边界）",
         "Demonstration data (schematic sub-parks, not official boundaries)",
