@@ -137,9 +137,7 @@ def _parcel_card(ds: DataSet, parcel_id: str, lang: str) -> None:
     st.caption(t("panel_parcel", lang))
     cards.parcel_card_head(card, lang)
     cards.parcel_performance(card, lang)
-    cards.parcel_capacity(card, lang)
-    st.dataframe(card.rules, hide_index=True, width="stretch")
-    st.dataframe(card.neighbours, hide_index=True, width="stretch")
+    cards.parcel_tables(card, lang, criteria=False)
     st.button(t("panel_close", lang), key="home_parcel_close", on_click=_close_parcel)
 
 

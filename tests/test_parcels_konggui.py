@@ -237,7 +237,7 @@ def page_env(monkeypatch):
 
 
 def _frame_with(app, column: str) -> pd.DataFrame:
-    return next(d.value for d in app.dataframe if column in d.value.columns)
+    return next(d.value for d in [*app.dataframe, *app.table] if column in d.value.columns)
 
 
 @pytest.mark.parametrize(
