@@ -179,3 +179,20 @@ def test_the_home_maps_parcel_panel_shows_the_rules_and_neighbours_in_full(monke
     rules = _table(app, t("f_value", "zh"))
     assert "与 N04 真如铁三角科技园重叠 1.5 公顷" in rules[t("f_value", "zh")].tolist()
     assert t("f_kind", "zh") in _table(app, t("f_dist_m", "zh")).columns
+
+
+def test_the_report_shows_weights_as_whole_percents_adding_up_to_100(ds, ev, monkeypatch):
+    from gis.scenario import Scenario
+    from planner import export_jobs as jobs
+
+    seen = {}
+    monkeypatch.setattr(jobs, "scenario_report", lambda *a, **kw: seen.update(kw) or b"%PDF-")
+    scores = ev_.score(ev, dict.fromkeys(ev.criteria, 1.0))  # 7 equal weights: 14.29 % each
+    scenario = Scenario(name="北扩方案", author="local:root", parcels=("P056",))
+    jobs.report_pdf(ds, ev, scores, scenario, jobs.layers_for_export(ds, ev, scores, scenario), author="x", lang="zh")
+    assert round(sum(seen["weights"].values()) * 100) == 100
+    assert all(round(w * 100, 6) == int(round(w * 100)) for w in seen["weights"].values())  # whole percents
+    card = seen["cards"]["P056"]
+    weights = card[t("f_weight", "zh")].tolist()
+    assert all(w.endswith("%") for w in weights) and weights[-1] == "100%"  # "14%", never "14.3" or "20.0"
+    assert sum(int(w.rstrip("%")) for w in weights[:-1]) == 100
