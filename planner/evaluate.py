@@ -178,7 +178,7 @@ def criteria_table(
             t("f_raw", lang): [*(m.text(lang) for m in card["raw"]), ""],
             t("f_norm_short", lang): [*(f"{v:.2f}" for v in card["normalised"]), ""],
             t("f_weight", lang): [*(f"{shares[c]}%" for c in card["criterion"]), "100%"],
-            t("f_contrib", lang): [*(f"{v:.3f}" for v in card["contribution"]), f"{score:.3f}"],
+            t("f_contrib_short", lang): [*(f"{v:.3f}" for v in card["contribution"]), f"{score:.3f}"],
         }
     )
 

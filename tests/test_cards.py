@@ -62,17 +62,17 @@ def test_equal_slider_weights_are_labelled_with_percents_that_add_up_to_100(at):
 
 def test_the_card_shows_every_column_of_the_criteria_in_a_table_that_wraps(at):
     _card_of(at, "P001")
-    card = _table(at, t("f_contrib", "zh"))
+    card = _table(at, t("f_contrib_short", "zh"))
     assert card.columns.tolist() == [
-        t(k, "zh") for k in ("f_criterion", "f_raw", "f_norm_short", "f_weight", "f_contrib")
+        t(k, "zh") for k in ("f_criterion", "f_raw", "f_norm_short", "f_weight", "f_contrib_short")
     ]
     total = float(next(m.value for m in at.metric if m.label == t("card_total", "zh")))
     assert card.iloc[-1].tolist() == [t("card_sum", "zh"), "", "", "100%", f"{total:.3f}"]
     body = card.iloc[:-1]
     assert sum(int(w.rstrip("%")) for w in body[t("f_weight", "zh")]) == 100  # percents, adding up to 100
     assert all(len(v.split(".")[1]) == 2 for v in body[t("f_norm_short", "zh")])  # one format per column
-    assert all(len(v.split(".")[1]) == 3 for v in body[t("f_contrib", "zh")])
-    assert sum(float(v) for v in body[t("f_contrib", "zh")]) == pytest.approx(total, abs=0.005)
+    assert all(len(v.split(".")[1]) == 3 for v in body[t("f_contrib_short", "zh")])
+    assert sum(float(v) for v in body[t("f_contrib_short", "zh")]) == pytest.approx(total, abs=0.005)
 
 
 def test_the_rank_says_out_of_how_many(at, ev, scores):

@@ -276,7 +276,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "f_allowance_m2": ("控规允许建筑面积（m²）", "Floor area allowed (m²)"),
     # the parcel card's numbers, each with what it is
     "card_sum": ("合计", "Total"),
-    "f_norm_short": ("标准化", "Normalised"),
+    "f_norm_short": ("标准化", "Norm."),
+    "f_contrib_short": ("贡献", "Contrib."),
     "f_contrib_of": ("{criterion}贡献（权重 {share}%）", "{criterion} contribution (weight {share}%)"),
     "kind_subpark": ("子园", "Sub-park"),
     "kind_station": ("地铁站", "Metro station"),
