@@ -87,6 +87,20 @@ def test_a_legend_entry_follows_its_layers_checkbox_and_stays_after_a_rerun(page
     expect(entry).to_be_visible()
 
 
+def test_a_layer_the_page_redraws_is_not_taken_for_one_the_user_switched_off(page, app_url):
+    page.goto(app_url)
+    map_ready(page, "home")
+    page.evaluate(  # what a new document for the layer does (e.g. another CRS): the old one goes, the new one comes
+        "() => { const pm = window.__plannerMaps.home, spec = pm.spec; pm.removeLayer('stations'); pm.update(spec); }"
+    )
+    map_ready(page, "home")
+    assert page.evaluate(
+        "() => window.__plannerMaps.home.map.hasLayer(window.__plannerMaps.home.layers.stations.group)"
+    ), "the redrawn layer stayed off"
+    entry = page.locator(".pp-map[data-map-key='home'] .pp-legend .pp-body > div").filter(has_text="地铁站")
+    expect(entry).to_be_visible()
+
+
 def test_the_scenario_pages_map_is_in_the_first_screen(page, app_url):
     page.goto(f"{app_url}/scenarios")
     map_ready(page, "scenario")

@@ -103,9 +103,12 @@
     this.map.on('moveend', function () { self.reportView(); });
     this.hidden = {};  // layer id -> true while the user has switched it off in the layers control
     this.map.on('overlayadd overlayremove', function (e) {
-      Object.keys(self.layers).forEach(function (id) {
-        if (self.layers[id].group === e.layer) self.hidden[id] = e.type === 'overlayremove';
-      });
+      // only a click in the layers control is the user's choice (Leaflet fires these events for any change)
+      if (self.control && self.control._handlingClick) {
+        Object.keys(self.layers).forEach(function (id) {
+          if (self.layers[id].group === e.layer) self.hidden[id] = e.type === 'overlayremove';
+        });
+      }
       self.syncLegend();
     });
     this.map.on('resize', function () { self.fitLegend(); });
