@@ -287,8 +287,13 @@ def layer_document(
 
 
 def legend_entries(specs: Sequence[LayerSpec], *, lang: str) -> list[list]:
-    """``[label, style]`` pairs for the legend of these layers (styles carry ``kind`` for the swatch)."""
-    return [[label, {**style, "kind": spec.kind}] for spec in specs for label, style in spec.legend_entries(lang)]
+    """``[label, style]`` pairs for the legend of these layers (styles carry ``kind`` for the swatch and ``layer``,
+    the layer's id, so an entry hides while its layer is switched off on the map)."""
+    return [
+        [label, {**style, "kind": spec.kind, "layer": spec.id}]
+        for spec in specs
+        for label, style in spec.legend_entries(lang)
+    ]
 
 
 def bounds_of(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, datum: str = "wgs84") -> list[list[float]]:

@@ -17,6 +17,7 @@ SELECT = "home_subpark"  # the sub-park select box (its key carries the language
 FOCUS = "home_focus"  # (sub-park id, n): the map zooms to it when n changes
 UNKNOWN_LINK = "home_unknown_link"  # a deep link to no sub-park or parcel, said once
 LINKED = "home_deep_link"  # the ?subpark= / ?parcel= of the session's first run (later changes are the page's own)
+HOME_MAP_HEIGHT = 560  # px: under the page's head the whole map, legend included, is in a 1440 × 900 window
 PARCEL = "home_parcel"  # the parcel whose card the panel shows (instead of a sub-park's)
 
 
@@ -113,6 +114,7 @@ def page() -> None:
             selected=selected,
             selected_parcel=parcel,
             focus_token=f"{focus_id}:{n}" if focus_id == wanted and n else None,
+            height=HOME_MAP_HEIGHT,
         )
         show_map(spec, key="home_map", on_event=lambda ev: _on_map_event(ev, names, ds, datum))
     with panel_col:
@@ -137,9 +139,7 @@ def _parcel_card(ds: DataSet, parcel_id: str, lang: str) -> None:
     st.caption(t("panel_parcel", lang))
     cards.parcel_card_head(card, lang)
     cards.parcel_performance(card, lang)
-    cards.parcel_capacity(card, lang)
-    st.dataframe(card.rules, hide_index=True, width="stretch")
-    st.dataframe(card.neighbours, hide_index=True, width="stretch")
+    cards.parcel_tables(card, lang, criteria=False)
     st.button(t("panel_close", lang), key="home_parcel_close", on_click=_close_parcel)
 
 
@@ -164,9 +164,9 @@ def _card(card: explore.SubparkCard, lang: str) -> None:
     if card.buildings.empty:
         st.caption(t("panel_no_buildings", lang))
     else:
-        st.dataframe(card.buildings, hide_index=True, width="stretch")
+        cards.text_table(card.buildings)  # the panel is narrow: every column seen, long names wrapped
     st.markdown(f"**{t('panel_stations', lang)}**")
-    st.dataframe(card.stations, hide_index=True, width="stretch")
+    cards.text_table(card.stations)
     st.markdown(f"**{t('panel_zones', lang)}**")
     st.text(" · ".join(f"{label} {share:.0%}" for label, share in card.zones) or t("panel_not_in_zones", lang))
     st.caption(f"{t('f_accuracy', lang)}: ")

@@ -55,8 +55,8 @@ def _status(actuals: pm.Actuals, lang: str) -> None:
     base = alt.Chart(chart).encode(
         x=alt.X("year:O", title=t("ind_year", lang)),
         y=alt.Y("index:Q", title=t("ind_index", lang), scale=alt.Scale(zero=False)),
-        color=alt.Color("indicator:N", title=None),
-        strokeDash=alt.StrokeDash("kind:N", title=None),
+        color=alt.Color("indicator:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=0)),
+        strokeDash=alt.StrokeDash("kind:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)),
         tooltip=[
             alt.Tooltip("indicator:N", title=t("ind_indicator", lang)),
             alt.Tooltip("year:O", title=t("ind_year", lang)),
@@ -164,7 +164,7 @@ def _plan(lang: str) -> None:
         alt.Chart(explore.indicator_index(lang=lang))
         .mark_bar()
         .encode(
-            y=alt.Y("indicator:N", title=None),
+            y=alt.Y("indicator:N", title=None, axis=alt.Axis(labelLimit=0)),  # whole names, never "…"
             x=alt.X("index:Q", title=t("ind_index", lang)),
             color=alt.Color("year:N", title=None, scale=alt.Scale(range=["#a0aec0", "#2b6cb0"])),
             yOffset="year:N",

@@ -85,11 +85,10 @@ def _weights_sidebar(criteria: tuple[str, ...], lang: str) -> dict[str, float]:
             format_func=lambda p: t(f"preset_{p}", lang),
         )
         st.button(t("reset", lang), on_click=_reset, args=(criteria,))
-        raw = {c: st.session_state[state.weight_key(c)] for c in criteria}
-        total = sum(raw.values()) or 1
+        shares = ev_.percent_shares({c: st.session_state[state.weight_key(c)] for c in criteria})
         for c in criteria:
             st.slider(
-                f"{state.md(ev_.criterion_label(c, lang))} ({raw[c] / total:.0%})",
+                f"{state.md(ev_.criterion_label(c, lang))} ({shares[c]}%)",
                 0,
                 100,
                 key=state.weight_key(c),
@@ -182,7 +181,8 @@ def _map_and_ranking(
         else:
             _card(ev_.parcel_card(ds, ev, scores, selected, lang=lang), lang)
     st.subheader(t("ranking", lang))
-    st.dataframe(ev_.ranking_table(ev, scores, lang=lang), hide_index=True, width="stretch")
+    ranking = ev_.ranking_table(ev, scores, lang=lang)
+    st.dataframe(ranking, hide_index=True, width="stretch", column_config=cards.fixed_decimals(ranking))
     st.subheader(t("failing", lang))
     failing = ev_.failing_table(ev, lang=lang)
     if failing.empty:
@@ -194,12 +194,7 @@ def _map_and_ranking(
 def _card(card: ev_.ParcelCard, lang: str) -> None:
     cards.parcel_card_head(card, lang)
     cards.parcel_performance(card, lang)
-    st.dataframe(card.criteria, hide_index=True, width="stretch")
-    cards.parcel_capacity(card, lang)
-    st.markdown(f"**{t('card_rules', lang)}**")
-    st.dataframe(card.rules, hide_index=True, width="stretch")
-    st.markdown(f"**{t('card_neighbours', lang)}**")
-    st.dataframe(card.neighbours, hide_index=True, width="stretch")
+    cards.parcel_tables(card, lang)
 
 
 def _sensitivity(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
@@ -223,7 +218,9 @@ def _surface(ds: DataSet, weights: Mapping[str, float], lang: str) -> None:
     st.image(
         ev_.surface_png(surf),
         width=480,
-        caption=state.md(" · ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in surf.weights.items())),
+        caption=state.md(
+            " · ".join(f"{ev_.criterion_label(c, lang)} {w}%" for c, w in ev_.percent_shares(surf.weights).items())
+        ),
     )
     st.caption(t("legend_surface", lang))
     st.download_button(
@@ -332,7 +329,8 @@ def _export(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
             mime=mime,
             key=f"dl_{fmt}",
         )
-    st.dataframe(ev_.ranking_table(ev, scores, lang=lang), hide_index=True, width="stretch")
+    ranking = ev_.ranking_table(ev, scores, lang=lang)
+    st.dataframe(ranking, hide_index=True, width="stretch", column_config=cards.fixed_decimals(ranking))
     if len(ev.parcels) > ev_.DISPLAY_ROWS:
         st.caption(t("rows_shown", lang, shown=ev_.DISPLAY_ROWS, total=len(ev.parcels)))
 
@@ -348,7 +346,8 @@ def _help(ev: ev_.Evaluation, scores: ev_.Scores, lang: str) -> None:
         min_share = ev_.park_use_min_share()
         st.markdown(f"**{t('rule_park_use', lang)}** — {t('help_park_use_rule', lang, min=min_share)}")
     passing = int(ev.rules["passes"].sum())
-    weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w:.0%}" for c, w in scores.weights.items())
+    shares = ev_.percent_shares(scores.weights.to_dict())
+    weights = ", ".join(f"{ev_.criterion_label(c, lang)} {w}%" for c, w in shares.items())
     st.caption(
         t("help_counts", lang, n=len(ev.parcels), passing=passing, failing=len(ev.parcels) - passing)
         + " "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -86,14 +86,21 @@ def page() -> None:
     h = history()
     st.session_state.setdefault(NAME, h.current.name)
     st.session_state.setdefault(NOTES, h.current.notes)
-    _header(ws, user, saved, scores, lang)
+    _draft_notice(ws, user, lang)
+
+    def headed(body: Callable[[], None]) -> Callable[[], None]:  # open, name, save above the tab's own body
+        def draw() -> None:
+            _header(ws, user, saved, scores, lang)
+            body()
+
+        return draw
 
     state.tabs(
-        {
+        {  # on the editing tab the header sits beside the map (see _edit)
             "tab_edit": lambda: _edit(ds, ev, scores, ws, user, saved, lang),
-            "tab_compare": lambda: _compare(ds, ev, scores, ws, user, saved, lang),
-            "tab_suggest": lambda: _suggest(ds, ev, scores, lang),
-            "tab_transfer": lambda: _transfer(ws, user, saved, lang),
+            "tab_compare": headed(lambda: _compare(ds, ev, scores, ws, user, saved, lang)),
+            "tab_suggest": headed(lambda: _suggest(ds, ev, scores, lang)),
+            "tab_transfer": headed(lambda: _transfer(ws, user, saved, lang)),
         },
         key="scen_tab",
     )
@@ -164,10 +171,16 @@ def _draft_notice(ws: Workspace, user: User, lang: str) -> None:
         )
 
 
-def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, lang: str) -> None:
-    _draft_notice(ws, user, lang)
+def _header(
+    ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, lang: str, *, narrow: bool = False
+) -> None:
+    """Open, new, name, notes, undo, redo, save; ``narrow``: stacked for a column beside the map."""
     by_id = saved.set_index("id") if len(saved) else saved
-    c1, c2, c3 = st.columns([3, 1, 1])
+    if narrow:
+        c1 = st.container()
+        c2, c3 = st.columns(2)
+    else:
+        c1, c2, c3 = st.columns([3, 1, 1])
     choice = c1.selectbox(
         t("scen_open", lang),
         list(saved["id"]),
@@ -186,15 +199,15 @@ def _header(ws: Workspace, user: User, saved: pd.DataFrame, scores: ev_.Scores, 
     )
     c3.button(t("scen_new", lang), key="scen_new", width="stretch", on_click=_new)
     h = history()
-    c1, c2 = st.columns([2, 3])
-    c1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
-    c2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
+    n1, n2 = (st.container(), st.container()) if narrow else st.columns([2, 3])
+    n1.text_input(t("scen_name", lang), key=NAME, max_chars=80, on_change=_on_header)
+    n2.text_input(t("scen_notes", lang), key=NOTES, max_chars=500, on_change=_on_header)
     base = _base_version(h.current)
     state_text = t("scen_unsaved", lang) if base is None else t("scen_from_version", lang, version=base)
     st.caption(state.md(f"{t('scen_author', lang)}{t('colon', lang)}{person(user.name, lang)} · {state_text}"))
     weights = scores.weights.to_dict()
     allowed = pw.can(user, "save")
-    b1, b2, b3, _ = st.columns([1, 1, 2, 4])
+    b1, b2, b3, _ = st.columns([1, 1, 2, 0.01 if narrow else 4])
     b1.button(
         t("scen_undo", lang),
         disabled=not h.can_undo,
@@ -267,12 +280,9 @@ def _edit(
 ) -> None:
     sc = history().current
     rev = int(st.session_state.get(REV, 0))
-    tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key=KEPT("scen_tolerance"))
     regulatory = state.regulatory()
-    m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance), regulatory=regulatory)
-    map_col, metric_col = st.columns([1.6, 1])
+    map_col, metric_col = st.columns([1.6, 1])  # the map at the top of the tab; the controls beside and under it
     with map_col:
-        st.caption(t("scen_click_hint", lang))
         basemap, datum, _ = state.basemap()
         spec = se.scenario_map(
             ds,
@@ -285,6 +295,7 @@ def _edit(
             clear_drawings=int(st.session_state.get(CLEAR, 0)),
         )
         show_map(spec, key="scenario_map", on_event=lambda e: _on_map_event(e, ds, set(ev.parcels.index), datum))
+        st.caption(t("scen_click_hint", lang))
         drawn = st.session_state.get(DRAWN)
         d1, d2 = st.columns([2, 1])
 
@@ -298,7 +309,10 @@ def _edit(
 
         d1.text_input(t("scen_drawn_name", lang), key=KEPT("scen_drawn_name"), max_chars=80)
         d2.button(t("scen_add_drawn", lang), disabled=not drawn, key="scen_add_drawn", width="stretch", on_click=_add)
+        tolerance = st.slider(t("m_tolerance", lang), 0, 200, 50, step=10, key=KEPT("scen_tolerance"))
+    m = se.metrics(ds, ev, scores, sc, tolerance_m=float(tolerance), regulatory=regulatory)
     with metric_col:
+        _header(ws, user, saved, scores, lang, narrow=True)
         _metrics(m, lang, capacity_note=se.capacity_note(regulatory, lang=lang))
 
     table = se.parcel_table(ev, scores, sc, lang=lang)

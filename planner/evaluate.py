@@ -130,11 +130,57 @@ class ParcelCard:
     capacity: pd.DataFrame | None = None
     allowance_m2: float | None = None
     existing_floor_m2: float | None = None
+    ranked: int = 0
+    criteria_text: pd.DataFrame | None = None
+
+    def rank_text(self) -> str:
+        """The rank among the ranked parcels, "17 / 67" ("–" for a parcel that fails a hard rule)."""
+        return "–" if self.rank is None else f"{self.rank} / {self.ranked}"
 
 
 def criterion_label(criterion: str, lang: str) -> str:
     """A criterion's name in ``lang`` (a raster criterion keeps the name its author gave it)."""
     return criterion.split(":", 1)[1] if criterion.startswith("raster:") else t(f"crit_{criterion}", lang)
+
+
+def percent_shares(weights: Mapping[str, float]) -> dict[str, int]:
+    """Each weight's share of their sum in whole percent, rounded so that the shares add up to exactly 100
+    (largest remainder: the floors first, then one point each to the largest remainders); all 0 when every
+    weight is 0."""
+    keys = list(weights)
+    values = np.array([max(float(weights[k]), 0.0) for k in keys])
+    total = values.sum()
+    if not keys or total <= 0 or not np.isfinite(total):
+        return dict.fromkeys(keys, 0)
+    exact = values / total * 100.0
+    shares = np.floor(exact).astype(int)
+    order = np.argsort(-(exact - shares), kind="stable")
+    shares[order[: 100 - int(shares.sum())]] += 1
+    return {k: int(v) for k, v in zip(keys, shares)}
+
+
+def contribution_header(criterion: str, share: int, lang: str) -> str:
+    """The header of a criterion's contribution column, with the weight it was given ("邻近园区贡献（权重 18%）")."""
+    return t("f_contrib_of", lang, criterion=criterion_label(criterion, lang), share=share)
+
+
+def criteria_table(
+    raw_row: pd.Series, norm_row: pd.Series, weights: pd.Series, *, score: float, lang: str
+) -> pd.DataFrame:
+    """One parcel's criteria as texts to read (a card, a report): measured value, normalised value (0.00–1.00),
+    weight (whole percent, adding up to 100 %) and contribution (0.000), each column with one number format, and
+    a last row with the total (100 %, the score)."""
+    card = explain(raw_row, norm_row, weights)
+    shares = percent_shares(dict(zip(card["criterion"], card["weight"])))
+    return pd.DataFrame(
+        {
+            t("f_criterion", lang): [*(criterion_label(c, lang) for c in card["criterion"]), t("card_sum", lang)],
+            t("f_raw", lang): [*(m.text(lang) for m in card["raw"]), ""],
+            t("f_norm_short", lang): [*(f"{v:.2f}" for v in card["normalised"]), ""],
+            t("f_weight", lang): [*(f"{shares[c]}%" for c in card["criterion"]), "100%"],
+            t("f_contrib_short", lang): [*(f"{v:.3f}" for v in card["contribution"]), f"{score:.3f}"],
+        }
+    )
 
 
 def default_weights(criteria: Sequence[str]) -> dict[str, float]:
@@ -350,18 +396,26 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
             t("f_contrib", lang): card["contribution"].round(3),
         }
     )
+    geom = to_metric(ev.parcels.loc[[parcel_id]]).geometry.iloc[0]
     findings = rule_findings(ev.rules.loc[parcel_id])
+    measured = _rule_measurements(ds, ev.rules.loc[parcel_id], geom, lang=lang)
     rules = pd.DataFrame(
         {
             t("f_rule", lang): [t(f"rule_{r}", lang) for r, _, _ in findings],
             t("f_result", lang): [t("pass" if ok else "fail", lang) for _, ok, _ in findings],
-            t("f_value", lang): [m.text(lang) for _, _, m in findings],
+            t("f_value", lang): [measured.get(r) or m.text(lang) for r, _, m in findings],
         }
     )
-    geom = to_metric(ev.parcels.loc[[parcel_id]]).geometry.iloc[0]
-    near = pd.concat([nearest_features(geom, ds.park.subparks, k=3), nearest_features(geom, ds.park.stations, k=3)])
+    near_parks = nearest_features(geom, ds.park.subparks, k=3)
+    near_stations = nearest_features(geom, ds.park.stations, k=3)
+    near = pd.concat([near_parks, near_stations])
     neighbours = pd.DataFrame(
-        {t("f_name", lang): near[name_col(lang)].astype(str), t("f_dist_m", lang): near["dist_m"].round(0).astype(int)}
+        {
+            t("f_kind", lang): [t("kind_subpark", lang)] * len(near_parks)
+            + [t("kind_station", lang)] * len(near_stations),
+            t("f_name", lang): near[name_col(lang)].astype(str).to_numpy(),
+            t("f_dist_m", lang): near["dist_m"].round(0).astype(int).to_numpy(),
+        }
     )
     rank = row["rank"]
     failed = failure_texts(ev, [parcel_id], lang=lang).iloc[0] or None
@@ -382,7 +436,67 @@ def parcel_card(ds: DataSet, ev: Evaluation, scores: Scores, parcel_id: str, *, 
         capacity=None if plan is None else _capacity_rows(plan, lang),
         allowance_m2=None if plan is None else float(plan["allowance_m2"]),
         existing_floor_m2=existing,
+        ranked=int(scores.table["rank"].notna().sum()),
+        criteria_text=criteria_table(
+            ev.raw.loc[parcel_id], ev.norm.loc[parcel_id], scores.weights, score=float(row["score"]), lang=lang
+        ),
     )
+
+
+def _area_text(m2: float, lang: str) -> str:
+    """An area to read: hectares from 1 ha ("1.5 公顷"), else square metres ("320 m²")."""
+    return t("area_ha_text", lang, ha=m2 / 10_000.0) if m2 >= 10_000.0 else t("area_m2_text", lang, m2=m2)
+
+
+def _rule_measurements(ds: DataSet, rules_row: pd.Series, geom: shapely.Geometry, *, lang: str) -> dict[str, str]:
+    """What was measured for the hard rules of one parcel (``geom`` in EPSG:4549), as values rather than the
+    rules' names: the geometry's parts and vertices (or why it is invalid), the area outside the district and
+    its share, which sub-parks it overlaps and by how much (else the nearest sub-park and its distance)."""
+    from gis.scoring import ScoringParams
+
+    params = ScoringParams()
+    out: dict[str, str] = {}
+    if bool(rules_row["valid"]):
+        parts = len(getattr(geom, "geoms", [geom]))
+        points = int(shapely.get_num_coordinates(geom)) - len(shapely.get_rings(geom))  # a ring's closing point
+        out["valid"] = t("rule_v_valid", lang, parts=parts, points=points)
+    share = float(rules_row["outside_share"])
+    outside_m2 = share * float(rules_row["area_m2"])
+    if share <= 0.0005:
+        out["inside_district"] = t("rule_v_inside", lang)
+    elif bool(rules_row["inside_district"]):
+        out["inside_district"] = t(
+            "rule_v_outside_tolerated",
+            lang,
+            area=_area_text(outside_m2, lang),
+            share=share,
+            tol=params.outside_tol_share,
+        )
+    else:
+        out["inside_district"] = t("rule_v_outside", lang, area=_area_text(outside_m2, lang), share=share)
+    subparks = scoring_context(ds).subparks
+    shape = shapely.make_valid(geom)
+    hits = subparks[subparks.intersects(shape)]
+    overlaps = [(row, float(shapely.area(shapely.intersection(shape, row.geometry)))) for row in hits.itertuples()]
+    overlaps = sorted([(r, a) for r, a in overlaps if a > 0.0], key=lambda ra: -ra[1])
+    if overlaps:
+        text = t("list_sep", lang).join(
+            t("rule_v_overlap", lang, subpark=f"{r.id} {getattr(r, name_col(lang))}", area=_area_text(a, lang))
+            for r, a in overlaps
+        )
+        if bool(rules_row["no_overlap"]):
+            text = t("rule_v_overlap_tolerated", lang, overlaps=text, tol=params.overlap_tol_m2)
+        out["no_overlap"] = text
+    elif len(subparks):
+        dist = subparks.distance(shape)
+        nearest = subparks.loc[dist.idxmin()]
+        out["no_overlap"] = t(
+            "rule_v_no_overlap",
+            lang,
+            subpark=f"{nearest['id']} {nearest[name_col(lang)]}",
+            m=float(dist.min()),
+        )
+    return out
 
 
 def _capacity_rows(raw: pd.Series, lang: str) -> pd.DataFrame:
@@ -419,13 +533,17 @@ def ranking_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
     table = scores.table
     ranked = table[table["rank"].notna()].sort_values("rank").iloc[:DISPLAY_ROWS]
     names = ev.parcels[name_col(lang)].astype(str)
+    shares = percent_shares(scores.weights.to_dict())
     return pd.DataFrame(
         {
             t("f_rank", lang): ranked["rank"].astype(int).to_numpy(),
             t("f_id", lang): ranked.index.to_numpy(),
             t("f_name", lang): names.reindex(ranked.index).to_numpy(),
             t("f_score", lang): ranked["score"].round(3).to_numpy(),
-            **{criterion_label(c, lang): ranked[f"c_{c}"].round(3).to_numpy() for c in ev.criteria},
+            **{
+                contribution_header(c, shares.get(c, 0), lang): ranked[f"c_{c}"].round(3).to_numpy()
+                for c in ev.criteria
+            },
             **_allowance_column(ev, ranked.index, lang),
         }
     )
@@ -476,15 +594,17 @@ def sensitivity_table(
 
 
 def export_table(ev: Evaluation, scores: Scores, *, lang: str) -> pd.DataFrame:
-    """Every parcel with rank, score, contributions and what it fails (for CSV/XLSX)."""
+    """Every parcel with rank, score, contributions and what it fails (for CSV/XLSX); each contribution's header
+    records the weight it was computed with ("邻近园区贡献（权重 18%）")."""
     table = scores.table
+    shares = percent_shares(scores.weights.to_dict())
     out = pd.DataFrame(
         {
             t("f_rank", lang): table["rank"],
             t("f_id", lang): table.index,
             t("f_name", lang): ev.parcels[name_col(lang)].astype(str).reindex(table.index),
             t("f_score", lang): table["score"].round(4),
-            **{criterion_label(c, lang): table[f"c_{c}"].round(4) for c in ev.criteria},
+            **{contribution_header(c, shares.get(c, 0), lang): table[f"c_{c}"].round(4) for c in ev.criteria},
             **_allowance_column(ev, table.index, lang),
             t("f_failed", lang): failure_texts(ev, table.index, lang=lang),
         }

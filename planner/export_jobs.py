@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 
 from export.formats import ExportMeta, export_layers
@@ -26,7 +25,7 @@ from layers.webmap import (
     standalone_html,
 )
 from planner.data import DataSet
-from planner.evaluate import Evaluation, Scores, criterion_label, scored_layer
+from planner.evaluate import Evaluation, Scores, criteria_table, percent_shares, scored_layer
 from planner.maps import context_legend, context_refs, data_credits, park_refs
 from planner.scenario_edit import capacity_source
 from planner.scenario_edit import metrics as scenario_metrics
@@ -191,21 +190,14 @@ def report_pdf(
 ) -> bytes:
     """The scenario report: map, metrics (with the floor-area capacity the scenario adds under ``regulatory``,
     the session's 控规 layer; None: shown as "—"), weights, each added parcel's score card."""
-    from gis.scoring import explain
-
     m = scenario_metrics(ds, ev, scores, scenario, regulatory=regulatory)
-    cards = {}
-    for pid in scenario.parcels:
-        card = explain(ev.raw.loc[pid], ev.norm.loc[pid], scores.weights)
-        cards[pid] = pd.DataFrame(
-            {
-                t("f_criterion", lang): [criterion_label(c, lang) for c in card["criterion"]],
-                t("f_raw", lang): [msg.text(lang) for msg in card["raw"]],
-                t("f_norm", lang): card["normalised"].round(3),
-                t("f_weight", lang): (card["weight"] * 100).round(1),
-                t("f_contrib", lang): card["contribution"].round(3),
-            }
+    table = scores.table
+    cards = {
+        pid: criteria_table(
+            ev.raw.loc[pid], ev.norm.loc[pid], scores.weights, score=float(table.at[pid, "score"]), lang=lang
         )
+        for pid in scenario.parcels
+    }
     added = layers["scored_parcels"][layers["scored_parcels"]["id"].isin(scenario.parcels)]
     return scenario_report(
         ds.park,
@@ -214,7 +206,7 @@ def report_pdf(
         metrics=m,
         added_parcels=added,
         cards=cards,
-        weights=dict(scores.weights),
+        weights={c: share / 100 for c, share in percent_shares(scores.weights.to_dict()).items()},  # adds up to 100 %
         lang=lang,
         unit=unit,
         basemap=basemap,

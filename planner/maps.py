@@ -88,9 +88,17 @@ def context_legend(ds: DataSet, *, lang: str) -> list[list]:
     its own line colour)."""
     entries: list[list] = []
     if len(ds.layer(ROADS.id)):
-        entries += [[t(c.label_key, lang), {**ROADS.style_for(c.value), "kind": "line"}] for c in ROADS.categories]
+        entries += [
+            [t(c.label_key, lang), {**ROADS.style_for(c.value), "kind": "line", "layer": ROADS.id}]
+            for c in ROADS.categories
+        ]
     if len(ds.layer(METRO_LINES.id)):
-        entries.append([t("legend_metro_lines", lang), {**METRO_LINES.style, "color": "#e3002b", "kind": "line"}])
+        entries.append(
+            [
+                t("legend_metro_lines", lang),
+                {**METRO_LINES.style, "color": "#e3002b", "kind": "line", "layer": METRO_LINES.id},
+            ]
+        )
     return entries
 
 

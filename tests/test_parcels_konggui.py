@@ -237,7 +237,7 @@ def page_env(monkeypatch):
 
 
 def _frame_with(app, column: str) -> pd.DataFrame:
-    return next(d.value for d in app.dataframe if column in d.value.columns)
+    return next(d.value for d in [*app.dataframe, *app.table] if column in d.value.columns)
 
 
 @pytest.mark.parametrize(
@@ -258,7 +258,7 @@ def test_the_parcels_page_shows_the_konggui_on_the_card(page_env, lang, uses, al
     rows = dict(zip(*_frame_with(app, t("f_cap_item", lang)).T.to_numpy()))
     assert rows[t("cap_uses", lang)] == uses and rows[allowance] == "150,060 m²"
     assert rows[t("cap_existing", lang)] == "—"
-    criteria = _frame_with(app, t("f_contrib", lang))
+    criteria = _frame_with(app, t("f_contrib_short", lang))
     assert t("crit_landuse", lang) in criteria[t("f_criterion", lang)].tolist()
     ranking = _frame_with(app, t("f_rank", lang))
     assert t("f_allowance_m2", lang) in ranking.columns

@@ -41,7 +41,7 @@ def _only(app, criterion):
 def test_sliders_show_normalised_percentages(at):
     labels = [s.label for s in at.slider if s.key.startswith("w_")]
     assert len(labels) == len(CRITERIA)
-    assert sum(int(label.rsplit("(", 1)[1].rstrip("%)")) for label in labels) in range(98, 103)
+    assert sum(int(label.rsplit("(", 1)[1].rstrip("%)")) for label in labels) == 100
 
 
 def test_changing_weights_reorders_as_expected(at, data):
@@ -71,11 +71,13 @@ def test_parcel_card_explains_the_score(at):
     at.selectbox(key="parcel_selected@zh").select("P001").run()
     assert "候选地块 P001" in at.subheader[0].value
     assert maps(at)["parcels"]["selected"] == {"layer": "scored_parcels", "id": "P001"}
-    card = next(d.value for d in at.dataframe if t("f_contrib", "zh") in d.value.columns)
-    assert len(card) == len(CRITERIA)
+    card = next(d.value for d in at.table if t("f_contrib_short", "zh") in d.value.columns)
+    assert len(card) == len(CRITERIA) + 1  # and the total
     total = float(next(m.value for m in at.metric if m.label == t("card_total", "zh")))
-    assert card[t("f_contrib", "zh")].sum() == pytest.approx(total, abs=0.005)
-    assert set(card[t("f_norm", "zh")]) <= set(np.round(np.linspace(0, 1, 1001), 3))
+    contributions = card[t("f_contrib_short", "zh")].astype(float)
+    assert contributions.iloc[:-1].sum() == pytest.approx(total, abs=0.005)
+    assert contributions.iloc[-1] == pytest.approx(total, abs=0.0005)
+    assert set(card[t("f_norm_short", "zh")].iloc[:-1].astype(float)) <= set(np.round(np.linspace(0, 1, 101), 2))
 
 
 def test_failing_parcels_listed_with_reason(at, data):
@@ -194,7 +196,7 @@ def test_weight_change_restyles_the_map_without_sending_geometry(at):
 
 def test_card_values_are_in_the_users_language(at):
     at.selectbox(key="parcel_selected@zh").select("P001").run()
-    card = next(d.value for d in at.dataframe if t("f_contrib", "zh") in d.value.columns)
+    card = next(d.value for d in at.table if t("f_contrib_short", "zh") in d.value.columns)
     raw = " ".join(card[t("f_raw", "zh")])
     assert "share" not in raw and "∞" not in raw and "_" not in raw
     assert "米" in raw or "m²" in raw

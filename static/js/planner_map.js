@@ -47,7 +47,11 @@
     '.pp-legend{background:rgba(255,255,255,.94);border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);',
     'font:11px/1.45 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:220px}',
     '.pp-legend button{all:unset;cursor:pointer;display:block;padding:4px 8px;font-weight:700;font-size:12px}',
-    '.pp-legend .pp-body{padding:0 8px 6px;max-height:190px;overflow:auto}',
+    '.pp-legend .pp-body{padding:0 8px 6px;overflow:auto}',
+    '.pp-legend .pp-body div{white-space:nowrap;break-inside:avoid}',
+    '.pp-legend.pp-two{max-width:440px}',
+    '.pp-legend.pp-two .pp-body{column-count:2;column-gap:12px}',
+    '.pp-legend .pp-off{display:none}',
     '.pp-legend .pp-sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;border-radius:2px}',
     '.pp-legend.pp-closed .pp-body{display:none}',
     '.pp-basemap-failed{background:rgba(255,250,235,.95);border:1px solid #d69e2e;border-radius:4px;padding:3px 8px;',
@@ -99,6 +103,17 @@
     this.map.on('click', function (e) { self.emit({type: 'click', layer: null, id: null, lat: e.latlng.lat, lng: e.latlng.lng}); });
     this.map.on('zoomend moveend', function () { self.placeLabels(); });
     this.map.on('moveend', function () { self.reportView(); });
+    this.hidden = {};  // layer id -> true while the user has switched it off in the layers control
+    this.map.on('overlayadd overlayremove', function (e) {
+      // only a click in the layers control is the user's choice (Leaflet fires these events for any change)
+      if (self.control && self.control._handlingClick) {
+        Object.keys(self.layers).forEach(function (id) {
+          if (self.layers[id].group === e.layer) self.hidden[id] = e.type === 'overlayremove';
+        });
+      }
+      self.syncLegend();
+    });
+    this.map.on('resize', function () { self.fitLegend(); });
     this.setState();
   }
 
@@ -340,13 +355,14 @@
         var item = cur.items[fid], cat = restyle && restyle[fid] !== undefined ? restyle[fid] : item.base;
         if (cat !== item.cat) { item.cat = cat; item.lyr.setStyle(self.styleOf(cur, item)); }
       });
-      var show = cur.spec.show !== false;
+      var show = cur.spec.show !== false && !self.hidden[id];  // a layer the user switched off stays off
       if (show && !self.map.hasLayer(cur.group)) cur.group.addTo(self.map);
       if (!show && self.map.hasLayer(cur.group)) self.map.removeLayer(cur.group);
     });
     this.setControl();
     this.placeLabels();
     this.setSelected(this.spec && this.spec.selected);
+    this.syncLegend();
   };
 
   PlannerMap.prototype.setControl = function () {
@@ -389,6 +405,7 @@
         sw.style.border = (st.kind === 'line' ? '0' : '2px') + ' solid ' + (st.color || '#333');
         if (st.kind === 'line') { sw.style.height = '4px'; sw.style.verticalAlign = '2px'; sw.style.background = st.color; }
         if (st.radius) sw.style.borderRadius = '50%';
+        if (st.layer) row.dataset.layer = st.layer;
         row.appendChild(sw);
         row.appendChild(document.createTextNode(e[0]));
         body.appendChild(row);
@@ -402,6 +419,34 @@
       return div;
     };
     this.legend = ctl.addTo(this.map);
+    this.syncLegend();
+  };
+
+  // A legend entry shows only while its layer is on the map (switched off in the layers control: hidden);
+  // entries of a layer the map does not know (yet) stay.
+  PlannerMap.prototype.syncLegend = function () {
+    if (!this.legend) return;
+    var self = this;
+    this.legend.getContainer().querySelectorAll('.pp-body > div').forEach(function (row) {
+      var cur = row.dataset.layer ? self.layers[row.dataset.layer] : null;
+      row.classList.toggle('pp-off', !!(cur && cur.ready && !self.map.hasLayer(cur.group)));
+    });
+    this.fitLegend();
+  };
+
+  // The legend fits the map: as tall as the room under the top-left controls allows, in two columns when one
+  // would not fit, so no entry is cut off.
+  PlannerMap.prototype.fitLegend = function () {
+    if (!this.legend) return;
+    var div = this.legend.getContainer(), body = div.querySelector('.pp-body'), btn = div.querySelector('button');
+    var mapBox = this.host.getBoundingClientRect(), top = 0;
+    if (mapBox.height < 120) return;  // not laid out yet (a closed tab): fitted on the map's next resize
+    var corner = this.map.getContainer().querySelector('.leaflet-top.leaflet-left');
+    if (corner) top = corner.getBoundingClientRect().bottom - mapBox.top;
+    var room = Math.max(60, Math.floor(mapBox.height - Math.max(top, 0) - (btn ? btn.offsetHeight : 22) - 30));
+    body.style.maxHeight = room + 'px';
+    div.classList.remove('pp-two');
+    if (body.scrollHeight > body.clientHeight + 1) div.classList.add('pp-two');
   };
 
   // Labels: most important first (the order of the document), each shown only where it overlaps no label

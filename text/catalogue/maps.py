@@ -92,7 +92,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "用地图左上角的绘图工具画一个多边形或矩形，然后在这里命名并添加。",
         "Draw a polygon or rectangle with the tool at the map's top left, then name and add it here.",
     ),
-    "legend_surface": ("适宜性得分：0（红）→ 1（绿）", "Suitability score: 0 (red) → 1 (green)"),
+    "legend_surface": (
+        "适宜性得分：0（红）→ 1（绿）；下载的 GeoTIFF 像元值为得分 × 100（0–100，255 为无数据）",
+        "Suitability score: 0 (red) → 1 (green); the GeoTIFF download holds score × 100 (0–100, 255 = no data)",
+    ),
     # basemaps
     "basemap": ("底图", "Basemap"),
     "basemap_none": ("无底图（离线）", "None (offline)"),

@@ -284,4 +284,32 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cap_over": ("超出 {m2:,.0f} m²", "over by {m2:,.0f} m²"),
     "cap_no_existing": ("{m2:,.0f} m²（现状建筑面积未知）", "{m2:,.0f} m² (existing floor area unknown)"),
     "f_allowance_m2": ("控规允许建筑面积（m²）", "Floor area allowed (m²)"),
+    # the parcel card's numbers, each with what it is
+    "card_sum": ("合计", "Total"),
+    "f_norm_short": ("标准化", "Norm."),
+    "f_contrib_short": ("贡献", "Contrib."),
+    "f_contrib_of": ("{criterion}贡献（权重 {share}%）", "{criterion} contribution (weight {share}%)"),
+    "kind_subpark": ("子园", "Sub-park"),
+    "kind_station": ("地铁站", "Metro station"),
+    "area_ha_text": ("{ha:,.1f} 公顷", "{ha:,.1f} ha"),
+    "area_m2_text": ("{m2:,.0f} m²", "{m2:,.0f} m²"),
+    "rule_v_valid": (
+        "{parts} 个多边形，{points} 个顶点，边界不自相交",
+        "{parts} polygon(s), {points} vertices, no self-crossing boundary",
+    ),
+    "rule_v_inside": ("全部位于普陀区内（区外 0 m²）", "wholly inside the district (0 m² outside)"),
+    "rule_v_outside": ("区外 {area}，占地块 {share:.1%}", "{area} outside the district, {share:.1%} of the parcel"),
+    "rule_v_outside_tolerated": (
+        "区外 {area}，占地块 {share:.1%}（在 {tol:.0%} 容差内）",
+        "{area} outside the district, {share:.1%} of the parcel (within the {tol:.0%} tolerance)",
+    ),
+    "rule_v_overlap": ("与 {subpark}重叠 {area}", "overlaps {subpark} by {area}"),
+    "rule_v_overlap_tolerated": (
+        "{overlaps}（在 {tol:,.0f} m² 容差内）",
+        "{overlaps} (within the {tol:,.0f} m² tolerance)",
+    ),
+    "rule_v_no_overlap": (
+        "不与任何子园重叠；最近的 {subpark}相距 {m:,.0f} 米",
+        "overlaps no sub-park; the nearest, {subpark}, is {m:,.0f} m away",
+    ),
 }
