@@ -426,7 +426,11 @@ class ScenarioRepository:
         The file is validated first (:func:`store.transfer.read_scenario_file`); all its scenarios are
         added in one transaction, or none. ``label`` is the file name shown in messages and the audit trail.
         """
-        found = read_scenario_file(path, label=label)
+        return self.import_scenarios(read_scenario_file(path, label=label), actor=actor, label=label)
+
+    def import_scenarios(self, found: list[Scenario], *, actor: str, label: str) -> list[ImportedScenario]:
+        """Add scenarios already read from a file (:func:`store.transfer.read_scenario_file`, in a worker) as NEW
+        scenarios (new id, author ``actor``, version 1), all in one transaction or none; ``label`` names the file."""
         stamp = utc_now_iso()
         prepared = [
             (source, *self._checked(source, actor=actor, id=uuid.uuid4().hex[:12], created=stamp, updated=stamp))

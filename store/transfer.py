@@ -18,6 +18,7 @@ import shapely
 
 from gis.errors import ScenarioError, ScenarioFileError
 from gis.scenario import Scenario
+from gis.worker_guard import require_worker
 from store.engines import short_reason
 from store.schema import GPKG_CORE_DDL, gpkg_blob
 from text.clip import clip_text
@@ -26,6 +27,11 @@ from text.clip import clip_text
 MAX_SCENARIOS = 500
 #: At most this many rows of scenario_versions are looked at.
 MAX_ROWS = 20_000
+#: SQLite's own memory while reading a file (bytes): a query over a generated column or a huge record runs out of
+#: it and fails cleanly long before the reading worker's memory limit.
+SQLITE_HEAP_LIMIT = 256 * 1024 * 1024
+#: Largest text or blob SQLite builds while reading a file (bytes): a payload is a few kB to a few MB.
+SQLITE_MAX_LENGTH = 64 * 1024 * 1024
 
 
 def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> None:
@@ -85,6 +91,7 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         Not a GeoPackage/SQLite file, damaged, no ``scenario_versions`` table, too many scenarios, or a record
         that is not valid JSON / fails the payload schema / holds a bad geometry (the record is named).
     """
+    require_worker("scenario")
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
     try:
         con = sqlite3.connect(uri, uri=True)
@@ -92,6 +99,9 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
     try:
         try:
+            con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+            con.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_LIMIT}")
+            con.execute("PRAGMA trusted_schema = OFF")  # no function of the file's schema runs unasked
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
             if check != ["ok"]:
                 raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip_text("; ".join(check), 120))
@@ -131,3 +141,14 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         except ScenarioError as exc:
             raise ScenarioFileError("ws_file_record", file=label, row=row_number, reason=exc.message) from exc
     return scenarios
+
+
+def read_scenario_bytes(data: bytes, *, label: str) -> list[Scenario]:
+    """:func:`read_scenario_file` of an upload's bytes, written to a private temporary file (call it in a worker)."""
+    import tempfile
+
+    require_worker("scenario")
+    with tempfile.TemporaryDirectory(prefix="putuo-scenarios-") as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(data)
+        return read_scenario_file(path, label=label)

@@ -170,6 +170,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ws_chg_legacy": ("{text}", "{text}"),
     "ws_chg_versions": ("{count} 个版本（{authors}）：{items}", "{count} version(s) by {authors}: {items}"),
     # scenario GeoPackage files (export and import)
+    "ws_task_read": ("读取方案文件“{file}”", "reading the scenario file '{file}'"),
     "ws_file_unreadable": (
         "无法读取方案文件 {file}：{reason}。应为本应用导出的方案 GeoPackage（.gpkg）。",
         "Cannot read the scenario file {file}: {reason}. Expected a scenario GeoPackage (.gpkg) exported by this app.",
