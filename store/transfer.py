@@ -27,6 +27,8 @@ from text.clip import clip_text
 MAX_SCENARIOS = 500
 #: At most this many rows of scenario_versions are looked at.
 MAX_ROWS = 20_000
+#: At most this many tables in a scenario file (an exported one has about ten).
+MAX_TABLES = 100
 #: SQLite's own memory while reading a file (bytes): a query over a generated column or a huge record runs out of
 #: it and fails cleanly long before the reading worker's memory limit.
 SQLITE_HEAP_LIMIT = 256 * 1024 * 1024
@@ -75,6 +77,23 @@ def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> N
         con.close()
 
 
+def _check_plain_tables(con: sqlite3.Connection, label: str) -> None:
+    """Refuse a file whose tables would run the file's own expressions when read or checked: a virtual table or a
+    generated column (``printf('%.*c', 500000000, …)`` costs a minute of CPU and half a GB per row), or more
+    tables than a scenario file has (each is checked)."""
+    rows = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' LIMIT ?", (MAX_TABLES + 1,)).fetchall()
+    if len(rows) > MAX_TABLES:
+        raise ScenarioFileError("ws_file_not_plain", file=label)
+    for name, sql in rows:
+        head = str(sql or "").upper().split("(", 1)[0]
+        virtual = "VIRTUAL" in head and "USING RTREE" not in " ".join(head.split())  # a GIS's spatial index is fine
+        hidden = (
+            [] if "VIRTUAL" in head else [r[6] for r in con.execute("SELECT * FROM pragma_table_xinfo(?)", (name,))]
+        )
+        if virtual or any(h != 0 for h in hidden):
+            raise ScenarioFileError("ws_file_not_plain", file=label)
+
+
 def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]:
     """The latest version of every scenario in a scenario GeoPackage, each payload validated.
 
@@ -102,6 +121,7 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
             con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
             con.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_LIMIT}")
             con.execute("PRAGMA trusted_schema = OFF")  # no function of the file's schema runs unasked
+            _check_plain_tables(con, label)  # before quick_check, which computes generated columns
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
             if check != ["ok"]:
                 raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip_text("; ".join(check), 120))

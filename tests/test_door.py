@@ -1,0 +1,342 @@
+"""The one door for user files: no parse in the server process, no secrets in a worker, no request to the network."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+import shapely
+from rasterio.crs import CRS
+from rasterio.io import MemoryFile
+from rasterio.transform import from_origin
+
+from gis.errors import LimitExceededError, PlannerError, RasterError, ScenarioFileError
+from gis.raster import geotiff_bytes, raster_probe, zonal_mean
+from gis.scenario import Scenario
+from gis.worker_guard import ParseOutsideWorkerError, strict
+from ingest.readers import read_upload, read_upload_isolated
+from planner import door
+from planner import evaluate as ev_
+from planner import workspace as pw
+from planner.auth import User
+from store import open_workspace
+from store.transfer import read_scenario_file, write_scenario_file
+from tests.live_app import ROOT
+
+ALICE = User("alice", "editor", "local")
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "a"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[121.40, 31.25], [121.401, 31.25], [121.401, 31.251], [121.40, 31.251], [121.40, 31.25]]
+                ],
+            },
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def parcels():
+    from gis.datasets import load_park_data
+
+    return load_park_data().parcels
+
+
+def _tif(arr, *, west=121.30, north=31.32, px=0.001, crs="EPSG:4326", nodata=None) -> bytes:
+    return geotiff_bytes(
+        np.asarray(arr, dtype=float), transform=from_origin(west, north, px, px), crs=crs, nodata=nodata
+    )
+
+
+def _scenario_file(tmp_path) -> bytes:
+    path = tmp_path / "s.gpkg"
+    write_scenario_file(path, [Scenario(name="方案一", author="x")])
+    return path.read_bytes()
+
+
+# --- no parse in the server process ----------------------------------------------------------------------
+def test_every_kind_is_parsed_in_a_worker_never_here(tmp_path, parcels):
+    """With the guard strict (as in the server), the planner's imports of a layer, a raster and a scenario
+    file work: each was parsed in a worker. Called here directly, each reader refuses."""
+    ws = open_workspace(path=tmp_path / "ws.gpkg", cached=False)
+    tif = _tif(np.tile(np.linspace(0, 100, 200), (150, 1)))
+    layer = json.dumps(SQUARE).encode()
+    try:
+        with strict():
+            done = pw.import_scenarios(ws, ALICE, _scenario_file(tmp_path), filename="s.gpkg")
+            crit = ev_.raster_criterion("地价", tif, higher_is_better=True, probe=parcels)
+            result = read_upload_isolated("a.geojson", layer)
+            info = door.read_raster(tif, filename="a.tif", parcels=parcels)
+            with pytest.raises(ParseOutsideWorkerError):
+                read_scenario_file(tmp_path / "s.gpkg", label="s.gpkg")
+            with pytest.raises(ParseOutsideWorkerError):
+                zonal_mean(parcels, tif)
+            with pytest.raises(ParseOutsideWorkerError):
+                read_upload("a.geojson", layer)
+    finally:
+        ws.close()
+    assert [d.name for d in done] == ["方案一"] and crit.name == "地价" and len(result.gdf) == 1
+    assert info.covered > 0 and info.parcels == len(parcels) and info.crs.startswith("WGS 84")
+
+
+def test_a_worker_has_no_secret_in_its_environment(tmp_path):
+    """A server started with a database URL and a secret key: its reading workers' /proc/self/environ holds
+    neither (a reader tricked into reading that file finds nothing)."""
+    script = (
+        "from ingest.door import run_reader\n"
+        "from text.messages import msg\n"
+        "from tests.test_door import read_environ\n"
+        "print(run_reader('layer', read_environ, task=msg('worker_task_generic')).hex())\n"
+    )
+    env = dict(os.environ)
+    env.update(
+        PUTUO_SECRET_KEY="k3y-d00r-test",
+        PUTUO_DATABASE_URL="postgresql://planner:pa55-d00r@db.example/putuo",
+        SOME_SERVICE="https://user:pa55-other@host.example/x",
+        PUTUO_LANG="en",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=True
+    )
+    environ = bytes.fromhex(out.stdout.strip().splitlines()[-1])
+    assert b"PATH=" in environ  # the file was read
+    for secret in (b"k3y-d00r-test", b"pa55-d00r", b"pa55-other", b"postgresql://"):
+        assert secret not in environ
+
+
+def read_environ() -> bytes:
+    """The worker's /proc/self/environ and what os.environ holds (for the test above)."""
+    with open("/proc/self/environ", "rb") as fh:
+        raw = fh.read()
+    return raw + b"\n" + "\n".join(f"{k}={v}" for k, v in os.environ.items()).encode()
+
+
+# --- no request to the network -----------------------------------------------------------------------------
+class _Trap(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):
+        _Trap.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'PROJCS["trap",GEOGCS["WGS 84"]]')
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def trap():
+    """A local HTTP server; the test FAILS if anything requested a URL from it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trap)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Trap.hits = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    assert _Trap.hits == [], f"requests made while reading hostile files: {_Trap.hits}"
+
+
+def _vrt(source: str) -> bytes:
+    return (
+        '<VRTDataset rasterXSize="8" rasterYSize="8"><SRS>EPSG:4326</SRS>'
+        "<GeoTransform>121.3, 0.01, 0, 31.32, 0, -0.01</GeoTransform>"
+        '<VRTRasterBand dataType="Byte" band="1"><SimpleSource>'
+        f'<SourceFilename relativeToVRT="0">{source}</SourceFilename><SourceBand>1</SourceBand>'
+        "</SimpleSource></VRTRasterBand></VRTDataset>"
+    ).encode()
+
+
+def _wms(url: str) -> bytes:
+    return (
+        f'<GDAL_WMS><Service name="TMS"><ServerUrl>{url}/${{z}}/${{x}}/${{y}}.png</ServerUrl></Service>'
+        "<DataWindow><UpperLeftX>-20037508.34</UpperLeftX><UpperLeftY>20037508.34</UpperLeftY>"
+        "<LowerRightX>20037508.34</LowerRightX><LowerRightY>-20037508.34</LowerRightY><TileLevel>18</TileLevel>"
+        "<TileCountX>1</TileCountX><TileCountY>1</TileCountY><YOrigin>top</YOrigin></DataWindow>"
+        "<Projection>EPSG:3857</Projection></GDAL_WMS>"
+    ).encode()
+
+
+def _geojson_crs(url: str, member: str) -> bytes:
+    doc = (
+        json.dumps(SQUARE)[:-1]
+        + f', {member}: {{"type": "link", "properties": {{"href": "{url}/crs", "type": "proj4"}}}}}}'
+    )
+    return doc.encode()
+
+
+def test_no_hostile_file_makes_a_request(trap, parcels):
+    """VRT/WMS/vsicurl rasters named .tif, a GeoJSON "crs" link (plain, escaped, padded), a .prj naming a URL:
+    each is read behind the door and none makes the trap server see a request."""
+    cases: list[tuple[str, str, bytes]] = [
+        ("raster", "vsicurl.tif", _vrt(f"/vsicurl/{trap}/x.tif")),
+        ("raster", "plain_url.tif", _vrt(f"{trap}/y.tif")),
+        ("raster", "wms.tif", _wms(trap)),
+        ("layer", "link.geojson", _geojson_crs(trap, '"crs"')),
+        ("layer", "escaped.geojson", _geojson_crs(trap, '"\\u0063rs"')),
+        ("layer", "padded.geojson", _geojson_crs(trap, '"crs"    ')),
+        ("layer", "prj.zip", _zip_with_prj(f"{trap}/prj")),
+    ]
+    for kind, name, data in cases:
+        try:
+            if kind == "raster":
+                door.read_upload("raster", name, data, parcels=parcels)
+            else:
+                door.read_upload("layer", name, data, expect="any")
+        except PlannerError:
+            pass
+        assert _Trap.hits == [], f"{name} made a request: {_Trap.hits}"
+
+
+def _zip_with_prj(prj: str) -> bytes:
+    gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.box(121.40, 31.25, 121.401, 31.251)], crs="EPSG:4326")
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        gdf.to_file(f"{tmp}/a.shp")
+        with zipfile.ZipFile(buf, "w") as zf:
+            for ext in ("shp", "shx", "dbf"):
+                zf.write(f"{tmp}/a.{ext}", f"a.{ext}")
+            zf.writestr("a.prj", prj)
+    return buf.getvalue()
+
+
+# --- scenario files ----------------------------------------------------------------------------------------
+def test_a_scenario_file_with_a_huge_generated_column_is_refused_cleanly(tmp_path):
+    """A GeoPackage whose payload is a VIRTUAL generated column building a 500 MB text: refused by SQLite's own
+    limits in the worker, quickly, with the file named (it took the server to 2.9 GB before)."""
+    path = tmp_path / "bomb.gpkg"
+    con = sqlite3.connect(path)
+    con.execute(
+        "CREATE TABLE scenario_versions (fid INTEGER PRIMARY KEY, scenario_id TEXT, version INTEGER, "
+        "seed TEXT, payload TEXT GENERATED ALWAYS AS (printf('%.*c', 500000000, seed)) VIRTUAL)"
+    )
+    con.executemany("INSERT INTO scenario_versions (scenario_id, version, seed) VALUES (?, 1, 'x')", [("a",), ("b",)])
+    con.commit()
+    con.close()
+    t0 = time.monotonic()
+    with pytest.raises((ScenarioFileError, LimitExceededError)) as refused:
+        door.read_scenarios(path.read_bytes(), filename="bomb.gpkg")
+    assert time.monotonic() - t0 < 20
+    assert "bomb.gpkg" in refused.value.text("en")
+
+
+# --- rasters (item 6) --------------------------------------------------------------------------------------
+def test_a_raster_elsewhere_is_refused_not_an_all_zero_criterion(parcels):
+    paris = _tif(np.ones((50, 50)), west=2.30, north=48.90)
+    with pytest.raises(RasterError) as refused:
+        door.read_raster(paris, filename="paris.tif", parcels=parcels)
+    assert refused.value.code == "raster_covers_no_parcel"
+    assert str(len(parcels)) in refused.value.text("zh")
+
+
+def test_an_all_nodata_raster_is_refused(parcels):
+    with pytest.raises(RasterError) as refused:
+        door.read_raster(_tif(np.full((150, 200), np.nan)), filename="nan.tif", parcels=parcels)
+    assert refused.value.code == "raster_no_values"
+
+
+def test_a_geocentric_raster_is_refused():
+    with MemoryFile() as mem:
+        with mem.open(
+            driver="GTiff",
+            width=4,
+            height=4,
+            count=1,
+            dtype="float32",
+            crs="EPSG:4978",
+            transform=from_origin(-2.85e6, 4.66e6, 100, 100),
+        ) as dst:
+            dst.write(np.ones((4, 4), dtype="float32"), 1)
+        tif = mem.read()
+    gdf = gpd.GeoDataFrame(geometry=[shapely.box(121.40, 31.25, 121.41, 31.26)], crs="EPSG:4326")
+    with pytest.raises(RasterError) as refused:
+        raster_probe(gdf, tif)
+    assert refused.value.code == "raster_geocentric"
+
+
+def test_a_raster_too_large_to_evaluate_is_refused_before_reading(tmp_path, parcels):
+    """100,000 x 100,000 sparse pixels of 1 m over the park: the parcels' window is refused up front (the old
+    one-parcel probe passed it and the full evaluation then died at the memory limit)."""
+    path = tmp_path / "huge.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=100_000,
+        height=100_000,
+        count=1,
+        dtype="uint8",
+        crs=CRS.from_epsg(4549),
+        transform=from_origin(590_000, 3_500_000, 1, 1),
+        tiled=True,
+        sparse_ok=True,
+        nodata=0,
+    ) as dst:
+        dst.write(np.full((256, 256), 7, dtype="uint8"), 1, window=((0, 256), (0, 256)))
+    data = path.read_bytes()
+    assert len(data) < 5_000_000
+    t0 = time.monotonic()
+    with pytest.raises(RasterError) as refused:
+        door.read_raster(data, filename="huge.tif", parcels=parcels)
+    assert refused.value.code == "raster_window_too_large", refused.value.text("en")
+    assert time.monotonic() - t0 < 10
+    with pytest.raises(RasterError):
+        ev_.raster_criterion("huge", data, higher_is_better=True, probe=parcels)
+
+
+def test_zonal_mean_refuses_a_window_over_its_pixel_budget():
+    gdf = gpd.GeoDataFrame(geometry=[shapely.box(121.30, 31.25, 121.40, 31.32)], crs="EPSG:4326")
+    tif = _tif(np.ones((150, 200)))
+    assert zonal_mean(gdf, tif).notna().all()
+    with pytest.raises(RasterError) as refused:
+        zonal_mean(gdf, tif, max_pixels=100)
+    assert refused.value.code == "raster_window_too_large" and "100" in refused.value.text("en")
+
+
+# --- file names (item 7) -----------------------------------------------------------------------------------
+def test_a_long_name_keeps_its_extension_and_loses_controls():
+    from ingest.wording import display_name
+
+    long = "地块" * 80 + ".geojson"
+    shown = display_name(long)
+    assert len(shown) <= 120 and shown.endswith(".geojson")
+    assert display_name("x" * 200 + ".shp.zip").endswith(".shp.zip")
+    nasty = "../..\\a\u202egpj\u2066<b>\x1b[31m\r\nparcels.geojson"
+    clean = display_name(nasty)
+    for bad in ("..", "/", "\\", "\u202e", "\u2066", "<", ">", "\x1b", "\r", "\n"):
+        assert bad not in clean
+    assert clean.endswith("parcels.geojson")
+
+
+def test_a_long_file_name_is_read_not_refused():
+    result = read_upload("很长的名字" * 30 + ".geojson", json.dumps(SQUARE).encode(), expect="any")
+    assert len(result.gdf) == 1
+
+
+def test_the_import_cache_is_not_shared_between_names():
+    from planner.import_session import Upload
+
+    a, b = Upload.of("mine.geojson", b"{}"), Upload.of("theirs.geojson", b"{}")
+    assert a.digest != b.digest and Upload.of("../x\u202e.geojson", b"{}").name == "x.geojson"
