@@ -340,3 +340,31 @@ def test_the_import_cache_is_not_shared_between_names():
 
     a, b = Upload.of("mine.geojson", b"{}"), Upload.of("theirs.geojson", b"{}")
     assert a.digest != b.digest and Upload.of("../x\u202e.geojson", b"{}").name == "x.geojson"
+
+
+# --- python -m gis check --kind ----------------------------------------------------------------------------
+def _check(*args: str) -> tuple[int, str, str]:
+    env = {**os.environ, "PUTUO_LANG": "en"}
+    env.pop("PUTUO_DATA_DIR", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "gis", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    return out.returncode, out.stdout, out.stderr
+
+
+def test_check_a_raster_and_a_scenario_file_through_the_door(tmp_path):
+    (tmp_path / "a.tif").write_bytes(_tif(np.tile(np.linspace(0, 100, 200), (150, 1))))
+    (tmp_path / "paris.tif").write_bytes(_tif(np.ones((50, 50)), west=2.30, north=48.90))
+    (tmp_path / "s.gpkg").write_bytes(_scenario_file(tmp_path))
+    code, out, _ = _check(str(tmp_path / "a.tif"), "--json")
+    got = json.loads(out)
+    assert code == 0 and got["kind"] == "raster" and got["bands"] == 1 and got["nodata"] is None
+    assert got["parcels"] > 0 and got["parcels_covered"] == got["parcels"] and got["crs"].startswith("WGS 84")
+    code, out, err = _check(str(tmp_path / "paris.tif"), "--json", "--lang", "en")
+    refused = json.loads(out)
+    assert code == 2 and refused["ok"] is False and refused["error"]["class"] == "RasterError"
+    assert "covers none" in refused["error"]["message"] and "Traceback" not in err
+    code, out, _ = _check(str(tmp_path / "s.gpkg"), "--kind", "scenario", "--json")
+    assert code == 0 and [s["name"] for s in json.loads(out)["scenarios"]] == ["方案一"]
+    code, out, err = _check(str(tmp_path / "a.tif"), "--kind", "scenario", "--json", "--lang", "en")
+    assert code == 2 and json.loads(out)["error"]["class"] == "ScenarioFileError" and "Traceback" not in err
