@@ -368,3 +368,47 @@ def test_check_a_raster_and_a_scenario_file_through_the_door(tmp_path):
     assert code == 0 and [s["name"] for s in json.loads(out)["scenarios"]] == ["方案一"]
     code, out, err = _check(str(tmp_path / "a.tif"), "--kind", "scenario", "--json", "--lang", "en")
     assert code == 2 and json.loads(out)["error"]["class"] == "ScenarioFileError" and "Traceback" not in err
+
+
+# --- leftovers of item 4 and 6 ------------------------------------------------------------------------------
+def test_a_geopackage_layer_named_gpkg_is_written():
+    from export.formats import gpkg_bytes
+
+    gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.box(121.40, 31.25, 121.401, 31.251)], crs="EPSG:4326")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/out.gpkg"
+        with open(path, "wb") as fh:
+            fh.write(gpkg_bytes({"gpkg_parcels": gdf}))
+        import pyogrio
+
+        assert [str(n) for n, _ in pyogrio.list_layers(path)] == ["layer_gpkg_parcels"]
+
+
+def test_a_scenario_piece_in_paris_is_refused(tmp_path):
+    paris = shapely.box(2.30, 48.85, 2.31, 48.86)
+    path = tmp_path / "paris.gpkg"
+    write_scenario_file(path, [Scenario(name="巴黎", author="x", drawn={"d1": ("远方", paris.wkt)})])
+    with pytest.raises(ScenarioFileError) as refused:
+        door.read_scenarios(path.read_bytes(), filename="paris.gpkg")
+    assert "Shanghai" in refused.value.text("en") and "paris.gpkg" in refused.value.text("en")
+
+
+def test_the_parcels_page_survives_a_raster_whose_evaluation_fails(monkeypatch):
+    """A raster criterion that cannot be computed (here: bytes that are not a GeoTIFF) is removed with its error
+    shown; the page still ranks the parcels (it was stuck on the error until a reload)."""
+    from pages import state
+    from pages.parcels import RASTERS
+    from tests.apptest_util import open_app
+    from text.messages import t
+
+    monkeypatch.delenv("PUTUO_DATA_DIR", raising=False)
+    at = open_app("pages/parcels.py")
+    broken = ev_.RasterCriterion(name="坏栅格", higher_is_better=True, data=b"not a tiff", digest="broken0000000000")
+    at.session_state[RASTERS] = [broken]
+    at.run(timeout=180)
+    assert not at.exception
+    assert at.session_state[RASTERS] == []
+    shown = " ".join(e.value for e in at.error) + " ".join(x.value for x in at.text)
+    assert "坏栅格" in shown
+    assert any(t("f_rank", "zh") in d.value.columns for d in at.dataframe)
+    assert state.weight_key("raster:坏栅格") not in [s.key for s in at.slider]

@@ -38,7 +38,7 @@ MAX_TILE_BYTES = 4 * 1024 * 1024
 #: Most tiles a print mosaic may read.
 MAX_MOSAIC_TILES = 400
 #: The GDAL drivers a basemap image is opened with (never a VRT, which reads other files, or a WMS description).
-BASEMAP_RASTER_DRIVERS = ["GTiff"]
+BASEMAP_RASTER_DRIVERS = "GTiff"
 #: GDAL settings for a basemap image: no network file systems, no sidecar look-ups.
 BASEMAP_GDAL = {
     "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none-allowed",
