@@ -412,3 +412,41 @@ def test_the_parcels_page_survives_a_raster_whose_evaluation_fails(monkeypatch):
     assert "坏栅格" in shown
     assert any(t("f_rank", "zh") in d.value.columns for d in at.dataframe)
     assert state.weight_key("raster:坏栅格") not in [s.key for s in at.slider]
+
+
+# --- foreign datums (item 6) -------------------------------------------------------------------------------
+def _gpkg_in(crs) -> bytes:
+    gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.box(121.40, 31.25, 121.401, 31.251)], crs="EPSG:4326")
+    with tempfile.TemporaryDirectory() as tmp:
+        gdf.to_crs(crs).to_file(f"{tmp}/a.gpkg")
+        with open(f"{tmp}/a.gpkg", "rb") as fh:
+            return fh.read()
+
+
+def test_beijing_1954_names_the_offshore_operation_and_asks_to_confirm():
+    result = read_upload("bj54.gpkg", _gpkg_in("EPSG:2436"), expect="any")
+    (note,) = [n for n in result.notes if n.code.startswith("imp_note_datum")]
+    assert note.code == "imp_note_datum_out_of_area" and result.needs_confirmation
+    text = note.text("en")
+    assert "Beijing 1954 to WGS 84 (2)" in text and "15 m" in text and "offshore" in text
+    assert "axis order" not in text
+
+
+def test_xian_1980_ballpark_is_a_warning_to_confirm_and_cgcs2000_is_not():
+    xian = read_upload("xian80.gpkg", _gpkg_in("EPSG:2385"), expect="any")
+    assert [n.code for n in xian.notes if n.code.startswith("imp_note_datum")] == ["imp_note_datum_ballpark"]
+    assert xian.needs_confirmation and "Ballpark" in xian.notes[-1].text("en")
+    cgcs = read_upload("cgcs.gpkg", _gpkg_in("EPSG:4549"), expect="any")
+    assert not cgcs.needs_confirmation and not [n for n in cgcs.notes if n.code.startswith("imp_note_datum")]
+
+
+def test_a_custom_crs_named_wgs84_is_not_labelled_as_epsg_4326():
+    from ingest.crs_guess import _crs_label
+
+    shifted = (
+        'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],'
+        'PRIMEM["Shifted",0.0085],UNIT["degree",0.0174532925199433]]'
+    )
+    label = _crs_label(shifted)
+    assert label != "WGS 84" and "≠ EPSG:4326" in label
+    assert _crs_label("EPSG:4326") == "EPSG:4326"
