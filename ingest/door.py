@@ -86,6 +86,16 @@ def network_off() -> None:
     os.environ.update(USER_DATA_GDAL)
 
 
+def preload(*modules: str) -> None:
+    """Have the workers' forkserver import these reader modules once, so no worker pays for it (a scenario
+    reader imports the store: about 5 s). Effective when called before the first worker starts."""
+    from ingest import sandbox
+
+    for name in modules:
+        if name not in sandbox.PRELOAD:
+            sandbox.PRELOAD.append(name)
+
+
 def _enter(kind: str, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
     """In the worker: mark it as a reader of ``kind``, then run the reader."""
     enter_worker(kind)

@@ -14,7 +14,7 @@ import geopandas as gpd
 
 from gis.raster import RasterInfo, raster_probe
 from gis.scenario import Scenario
-from ingest.door import KINDS, Kind, read_layer, run_reader
+from ingest.door import KINDS, Kind, preload, read_layer, run_reader
 from ingest.model import ImportResult
 from ingest.wording import display_name
 from store.transfer import read_scenario_bytes
@@ -22,6 +22,8 @@ from text.messages import msg
 from tiles.sources import PackageInfo, probe_package
 
 __all__ = ["KINDS", "read_upload", "read_scenarios", "read_raster", "read_basemap"]
+
+preload("store.transfer", "tiles.sources", "gis.raster")  # the readers of every kind, imported once by the forkserver
 
 
 def read_scenarios(data: bytes, *, filename: str) -> list[Scenario]:

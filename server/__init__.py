@@ -28,6 +28,7 @@ def prepare() -> None:
     * no user file is parsed in this process: a reader called here raises (:mod:`gis.worker_guard`); every
       parse goes through the door (:mod:`ingest.door`), in a worker.
     """
+    import planner.door  # noqa: F401 (registers the readers the workers' forkserver preloads)
     from gis.worker_guard import set_strict
 
     set_strict(True)

@@ -238,7 +238,7 @@ def test_a_scenario_file_with_a_huge_generated_column_is_refused_cleanly(tmp_pat
     t0 = time.monotonic()
     with pytest.raises((ScenarioFileError, LimitExceededError)) as refused:
         door.read_scenarios(path.read_bytes(), filename="bomb.gpkg")
-    assert time.monotonic() - t0 < 20
+    assert time.monotonic() - t0 < 10  # 0.06 s measured (the store is preloaded by the forkserver)
     assert "bomb.gpkg" in refused.value.text("en")
 
 
