@@ -43,7 +43,7 @@ def _say(message: Message | str, lang: str) -> str:
 
 def refuse(exc: PlannerError, lang: str, *, as_json: bool = False) -> int:
     """The app's message on stderr (title, message, problems), JSON on stdout when asked; exit code 2."""
-    print(f"{_say(msg(exc.title_code), lang)}{'：' if lang == 'zh' else ': '}{exc.text(lang)}", file=sys.stderr)
+    print(_inert(f"{_say(msg(exc.title_code), lang)}{'：' if lang == 'zh' else ': '}{exc.text(lang)}"), file=sys.stderr)
     if as_json:
         print(
             json.dumps(
@@ -116,6 +116,7 @@ def _summary(result: Any, path: Path, lang: str) -> dict[str, Any]:
         "notes": [n.text(lang) for n in result.notes],
         "note_codes": [n.code for n in result.notes],
         "problems": [p.text(lang) for p in problems],
+        "kind": "layer",
     }
 
 
@@ -143,21 +144,103 @@ def _print_summary(s: dict[str, Any], lang: str) -> None:
     lines += [f"  - {n}" for n in s["notes"]]
     lines.append((f"{t['problems']}{colon}" + ("" if s["problems"] else t["none"])).rstrip())
     lines += [f"  - {p}" for p in s["problems"]]
-    print("\n".join(lines))
+    print(_inert("\n".join(lines)))
+
+
+#: File endings read as another kind than a vector layer when ``--kind`` is not given.
+KIND_BY_ENDING = {".tif": "raster", ".tiff": "raster"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _inert(text: str) -> str:
+    """Text safe to write to a terminal: control characters (ESC…) and bidi controls shown as ``?``."""
+    return _CONTROL.sub("?", text)
+
+
+def _raster_summary(path: Path, lang: str) -> dict[str, Any]:
+    """A GeoTIFF checked as the parcels page checks a raster criterion, against the data folder's parcels."""
+    from planner.data import folder_dataset
+    from planner.door import read_raster
+
+    info = read_raster(read_input(path), filename=path.name, parcels=folder_dataset().park.parcels)
+    return {
+        "ok": True,
+        "kind": "raster",
+        "file": path.name,
+        "crs": info.crs,
+        "width": info.width,
+        "height": info.height,
+        "bands": info.bands,
+        "dtype": info.dtype,
+        "nodata": info.nodata,
+        "bounds": [round(v, 6) for v in info.bounds],
+        "parcels": info.parcels,
+        "parcels_covered": info.covered,
+        "pixels_read": info.pixels_read,
+    }
+
+
+def _scenario_summary(path: Path, lang: str) -> dict[str, Any]:
+    """A scenario GeoPackage checked as the scenarios page imports one (every record validated)."""
+    from planner.door import read_scenarios
+
+    found = read_scenarios(read_input(path), filename=path.name)
+    return {
+        "ok": True,
+        "kind": "scenario",
+        "file": path.name,
+        "scenarios": [
+            {"id": s.id, "name": s.name, "parcels": len(s.parcels), "drawn": len(s.drawn), "author": s.author}
+            for s in found
+        ],
+    }
+
+
+def _print_other(s: dict[str, Any], lang: str) -> None:
+    if s["kind"] == "raster":
+        nodata = "—" if s["nodata"] is None else f"{s['nodata']:g}"
+        lines = [
+            f"{msg('cli_label_file').text(lang)}{'：' if lang == 'zh' else ': '}{s['file']}",
+            msg("cli_label_raster", **{k: s[k] for k in ("width", "height", "bands", "dtype")}, nodata=nodata).text(
+                lang
+            ),
+            msg("cli_label_raster_crs", crs=s["crs"]).text(lang),
+            msg(
+                "cli_label_raster_covers",
+                parcels=s["parcels"],
+                covered=s["parcels_covered"],
+                pixels=f"{s['pixels_read']:,}",
+            ).text(lang),
+        ]
+    else:
+        lines = [msg("cli_label_scenarios", count=len(s["scenarios"])).text(lang)]
+        lines += [
+            msg("cli_label_scenario", **{k: c[k] for k in ("id", "name", "parcels", "drawn")}).text(lang)
+            for c in s["scenarios"]
+        ]
+    print(_inert("\n".join(lines)))
 
 
 def check(args: argparse.Namespace) -> int:
-    """Read a file as the import page does and say what was found."""
+    """Read a file as the app does (behind the same door) and say what was found; ``--kind`` says as what."""
     path = Path(args.path)
+    kind = args.kind or KIND_BY_ENDING.get(path.suffix.lower(), "layer")
     try:
-        result = read_as_upload(path, crs=args.crs, layer=args.layer, expect=args.expect)
+        if kind == "raster":
+            summary = _raster_summary(path, args.lang)
+        elif kind == "scenario":
+            summary = _scenario_summary(path, args.lang)
+        else:
+            result = read_as_upload(path, crs=args.crs, layer=args.layer, expect=args.expect)
+            summary = _summary(result, path, args.lang)
     except PlannerError as exc:
         return refuse(exc, args.lang, as_json=args.json)
-    summary = _summary(result, path, args.lang)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
-    else:
+    elif kind == "layer":
         _print_summary(summary, args.lang)
+    else:
+        _print_other(summary, args.lang)
     return 0
 
 
@@ -284,6 +367,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--crs", help="the file's coordinate system: EPSG code, WKT, PROJ string, GCJ-02, BD-09 or SWAP")
     c.add_argument("--layer", help="which layer of a multi-layer file (default: the first)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument(
+        "--kind",
+        choices=["layer", "raster", "scenario"],
+        help="read it as a vector layer (default), a raster criterion (default for .tif) or a scenario file",
+    )
     c.add_argument(
         "--expect",
         choices=["any", "polygon", "point", "line"],

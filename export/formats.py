@@ -229,8 +229,9 @@ def _write_vector(gdf: gpd.GeoDataFrame, path: Path, driver: str, **kw: Any) -> 
 
 def _safe_layer_name(name: str) -> str:
     """A layer name for inside a file: the caller's id, without control characters, at most 60 characters."""
-    text = "".join(c for c in str(name) if ord(c) >= 32).strip()
-    return text[:60] or "putuo"
+    text = "".join(c for c in str(name) if ord(c) >= 32).strip()[:60] or "putuo"
+    # GeoPackage reserves names starting with "gpkg" (GDAL refuses them); SQLite reserves "sqlite_"
+    return f"layer_{text}"[:60] if text.lower().startswith(("gpkg", "sqlite_")) else text
 
 
 def geojson_bytes(

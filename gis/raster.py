@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -20,9 +22,12 @@ from gis.crs import METRIC_CRS
 from gis.errors import RasterError
 from gis.measures import adjacency_score, layout_score, transit_score
 from gis.scoring import Context, ScoringError, ScoringParams
+from gis.settings import SETTINGS
+from gis.worker_guard import require_worker
 
 #: Criteria that describe a location, so they can be mapped as a surface (size/shape/use describe a parcel).
 SURFACE_CRITERIA = ("adjacency", "layout", "transit")
+T = TypeVar("T")
 #: Colour ramp of the score (0 -> red, 0.5 -> yellow, 1 -> green), RGB 0-255.
 RAMP = np.array([[215, 48, 39], [252, 141, 89], [254, 224, 139], [217, 239, 139], [145, 207, 96], [26, 152, 80]])
 
@@ -40,9 +45,119 @@ USER_RASTER_GDAL = {
     "GDAL_HTTP_TIMEOUT": "1",
     "GDAL_SKIP": "VRT WMS WMTS DERIVED",
 }
+#: Bytes of memory the zonal means take per pixel read (the band as float64, its mask, the valid values, the
+#: labels of the parcels and the temporaries of the sums).
+BYTES_PER_PIXEL = 48
 
 
-def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1) -> pd.Series:
+def max_window_pixels(memory_mb: float | None = None) -> int:
+    """Most pixels one evaluation reads from a raster: what fits in a reading worker's memory (MB)."""
+    memory = SETTINGS.parse_memory_mb if memory_mb is None else memory_mb
+    return int(memory * 1024 * 1024 / BYTES_PER_PIXEL)
+
+
+@dataclass(frozen=True)
+class RasterInfo:
+    """What a raster is and how it meets the parcels (:func:`raster_probe`).
+
+    Attributes
+    ----------
+    crs : str
+        Its coordinate system's name (with ``EPSG:n`` when it matches one).
+    width, height, bands : int
+        Size in pixels and number of bands.
+    dtype : str
+    nodata : float or None
+    bounds : (float, float, float, float)
+        Its extent in its own CRS (left, bottom, right, top).
+    parcels : int
+        Parcels it was laid over.
+    covered : int
+        Parcels it covers with at least one valid pixel (each then gets a value).
+    pixels_read : int
+        Pixels one evaluation of these parcels reads.
+    """
+
+    crs: str
+    width: int
+    height: int
+    bands: int
+    dtype: str
+    nodata: float | None
+    bounds: tuple[float, float, float, float]
+    parcels: int
+    covered: int
+    pixels_read: int
+
+
+def _open_user_raster(raster: bytes | str, use: Callable[[Any], T]) -> T:
+    """Open a user's raster with the GTiff driver only (GDAL settings :data:`USER_RASTER_GDAL`) and call
+    ``use(ds)``; a file GDAL cannot open as a GeoTIFF is a :class:`RasterError`."""
+    try:
+        with rasterio.Env(**USER_RASTER_GDAL):
+            if isinstance(raster, (bytes, bytearray)):
+                with MemoryFile(bytes(raster)) as mem, mem.open(driver=USER_RASTER_DRIVER) as ds:
+                    return use(ds)
+            with rasterio.open(raster, driver=USER_RASTER_DRIVER) as ds:
+                return use(ds)
+    except rasterio.errors.RasterioIOError as exc:
+        raise RasterError("raster_not_geotiff") from exc
+
+
+def raster_probe(
+    parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1, max_pixels: int | None = None
+) -> RasterInfo:
+    """Check a user's raster against the parcels before it becomes a criterion (call it in a reading worker).
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        Every parcel the criterion will score (any declared CRS).
+    raster : bytes or path
+        The GeoTIFF (GTiff driver only).
+    band : int
+    max_pixels : int, optional
+        Most pixels an evaluation may read (default :func:`max_window_pixels`).
+
+    Raises
+    ------
+    RasterError
+        Not a GeoTIFF, no CRS, a geocentric or local CRS, more pixels to read than ``max_pixels`` (refused before
+        reading them), covering none of the parcels, or no valid pixel under any parcel.
+    """
+    require_worker("raster")
+
+    def probe(ds) -> RasterInfo:
+        values = _zonal_mean(parcels, ds, band=band, max_pixels=max_pixels)
+        crs = _crs_name(ds.crs)
+        covered = int(values.notna().sum())
+        if covered == 0:
+            geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
+            box = shapely.box(*ds.bounds)
+            touching = int(np.count_nonzero(shapely.intersects(geoms, box)))
+            if touching == 0:
+                bounds = ", ".join(f"{v:.6g}" for v in ds.bounds)
+                raise RasterError("raster_covers_no_parcel", crs=crs, bounds=bounds, count=len(parcels))
+            raise RasterError("raster_no_values", count=touching, band=band)
+        return RasterInfo(
+            crs=crs,
+            width=ds.width,
+            height=ds.height,
+            bands=ds.count,
+            dtype=str(ds.dtypes[band - 1]),
+            nodata=None if ds.nodata is None else float(ds.nodata),
+            bounds=(float(ds.bounds[0]), float(ds.bounds[1]), float(ds.bounds[2]), float(ds.bounds[3])),
+            parcels=len(parcels),
+            covered=covered,
+            pixels_read=int(values.attrs.get("pixels_read", 0)),
+        )
+
+    return _open_user_raster(raster, probe)
+
+
+def zonal_mean(
+    parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1, max_pixels: int | None = None
+) -> pd.Series:
     """Mean of the valid (non-nodata) pixels whose centres fall in each parcel.
 
     Parameters
@@ -53,6 +168,8 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
         A GeoTIFF with a CRS (opened with the GTiff driver only: see :data:`USER_RASTER_DRIVER`).
     band : int
         1-based band number.
+    max_pixels : int, optional
+        Most pixels read (default :func:`max_window_pixels`); more is a :class:`RasterError` before reading.
 
     Returns
     -------
@@ -60,18 +177,11 @@ def zonal_mean(parcels: gpd.GeoDataFrame, raster: bytes | str, *, band: int = 1)
         Input index, float; a parcel smaller than a pixel takes the pixel under its centroid;
         NaN where the parcel has no valid pixel (outside the raster or all nodata).
     """
-    try:
-        with rasterio.Env(**USER_RASTER_GDAL):
-            if isinstance(raster, (bytes, bytearray)):
-                with MemoryFile(bytes(raster)) as mem, mem.open(driver=USER_RASTER_DRIVER) as ds:
-                    return _zonal_mean(parcels, ds, band=band)
-            with rasterio.open(raster, driver=USER_RASTER_DRIVER) as ds:
-                return _zonal_mean(parcels, ds, band=band)
-    except rasterio.errors.RasterioIOError as exc:
-        raise RasterError("raster_not_geotiff") from exc
+    require_worker("raster")
+    return _open_user_raster(raster, lambda ds: _zonal_mean(parcels, ds, band=band, max_pixels=max_pixels))
 
 
-def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
+def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int, max_pixels: int | None = None) -> pd.Series:
     if ds.crs is None:
         raise RasterError("raster_no_crs")
     if not 1 <= band <= ds.count:
@@ -79,10 +189,20 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
     if parcels.crs is None:
         raise ScoringError("scoring_no_crs")
     try:
+        geocentric = pyproj.CRS.from_user_input(ds.crs.to_wkt()).is_geocentric
+    except pyproj.exceptions.CRSError:
+        geocentric = False
+    if geocentric:
+        raise RasterError("raster_geocentric", crs=_crs_name(ds.crs))
+    try:
         geoms = parcels.to_crs(ds.crs).geometry.to_numpy()
     except pyproj.exceptions.ProjError as exc:  # a LOCAL_CS or engineering CRS: no way from the parcels to it
         raise RasterError("raster_crs_unusable", crs=_crs_name(ds.crs)) from exc
     result = np.full(len(geoms), np.nan)
+    empty = pd.Series(result, index=parcels.index, name="zonal_mean")
+    empty.attrs["pixels_read"] = 0
+    if not np.isfinite(shapely.total_bounds(geoms)).all():  # no parcel has finite coordinates in the raster's CRS
+        return empty
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     approx = from_bounds(x0, y0, x1, y1, transform=ds.transform)
     wanted = Window(
@@ -94,7 +214,16 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
     try:
         win = wanted.intersection(Window(0, 0, ds.width, ds.height))
     except rasterio.errors.WindowError:  # the parcels lie outside the raster
-        return pd.Series(result, index=parcels.index, name="zonal_mean")
+        return empty
+    pixels = int(win.width) * int(win.height)
+    limit = max_window_pixels() if max_pixels is None else max_pixels
+    if pixels > limit:  # refused before reading: the read alone would exhaust the worker's memory
+        raise RasterError(
+            "raster_window_too_large",
+            pixels=f"{pixels:,}",
+            limit=f"{limit:,}",
+            memory_mb=f"{SETTINGS.parse_memory_mb:g}",
+        )
     data = ds.read(band, window=win, masked=True).astype("float64")  # int16/uint8 DEMs too (NaN needs floats)
     values = data.filled(np.nan)
     valid = ~np.ma.getmaskarray(data) & np.isfinite(values)
@@ -126,7 +255,9 @@ def _zonal_mean(parcels: gpd.GeoDataFrame, ds, *, band: int) -> pd.Series:
         idx = small[ok]
         hit = valid[rows[ok], cols[ok]]
         result[idx[hit]] = values[rows[ok][hit], cols[ok][hit]]
-    return pd.Series(result, index=parcels.index, name="zonal_mean")
+    out = pd.Series(result, index=parcels.index, name="zonal_mean")
+    out.attrs["pixels_read"] = pixels
+    return out
 
 
 def _crs_name(crs: rasterio.crs.CRS) -> str:

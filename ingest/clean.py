@@ -19,6 +19,7 @@ from ingest.crs_guess import (
     guess_crs,
     shifted_datum,
 )
+from ingest.datum_ops import datum_note
 from ingest.model import ImportResult
 from ingest.wording import _num, _reason, _rows
 from text.clip import clip_text
@@ -65,6 +66,12 @@ def _clean(
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     gdf, how, source_crs, candidates = _source_crs(name, gdf, crs=crs, assumed=assumed, coords=coords, notes=notes)
     out, metric_area = _in_shanghai(name, gdf, how=how, source_crs=source_crs)
+    if how != "guessed":  # a foreign datum: the operation PROJ used here and its accuracy (a weak one: to confirm)
+        x0, y0, x1, y1 = out.total_bounds
+        declared = gdf.crs if how == "file" and gdf.crs is not None else None
+        note = _datum_note_of(declared if declared is not None else source_crs, at=((x0 + x1) / 2, (y0 + y1) / 2))
+        if note is not None:
+            notes.append(note)
     out, repaired = _repair(out, name=name, expect=expect, notes=notes)
     if metric_area is not None and repaired.any():  # measured again as repaired (the stored geometry)
         metric_area = metric_area.copy()
@@ -125,6 +132,15 @@ def _one_family(name: str, geoms: np.ndarray, *, expect: str, fmt: str, notes: l
     if expect != "any" and kinds != {expect}:
         raise GeometryError("imp_wrong_family", file=name, types=types, expected=msg(f"imp_family_{expect}"))
     return mask
+
+
+def _datum_note_of(crs: object, *, at: tuple[float, float]) -> Message | None:
+    """:func:`ingest.datum_ops.datum_note` of a CRS given as a pyproj CRS or text (None for GCJ-02, SWAP…)."""
+    try:
+        parsed = pyproj.CRS.from_user_input(crs)
+    except (pyproj.exceptions.CRSError, TypeError):
+        return None
+    return datum_note(parsed, at=at)
 
 
 def _source_crs(

@@ -74,7 +74,14 @@ def _crs_label(crs: str) -> str:
     except pyproj.exceptions.CRSError:
         return clip_text(crs, 60)
     authority = parsed.to_authority(min_confidence=95)
-    return f"{authority[0]}:{authority[1]}" if authority else clip_text(parsed.name or crs, 60)
+    if authority:
+        return f"{authority[0]}:{authority[1]}"
+    name = clip_text(parsed.name or crs, 60)
+    try:  # a custom system named like a registered one ("WGS 84" on another prime meridian) never passes for it
+        namesake = pyproj.CRS.from_user_input(parsed.name).to_authority() if parsed.name else None
+    except pyproj.exceptions.CRSError:
+        namesake = None
+    return f"{name} (≠ {namesake[0]}:{namesake[1]})" if namesake else name
 
 
 # --- CRS guessing ----------------------------------------------------------------------------------------------

@@ -73,8 +73,11 @@ class ImportResult:
 
     @property
     def needs_confirmation(self) -> bool:
-        """True when the CRS was guessed: ask the user before using the layer."""
-        return self.crs_how == "guessed"
+        """True when the CRS was guessed, or a foreign datum's only transformation here is approximate or meant for
+        another area (a note says which): ask the user before using the layer."""
+        from ingest.datum_ops import CONFIRM_CODES
+
+        return self.crs_how == "guessed" or any(getattr(n, "code", "") in CONFIRM_CODES for n in self.notes)
 
     @property
     def columns(self) -> list[str]:

@@ -27,6 +27,7 @@ from gis.errors import (
     UnsupportedFormatError,
 )
 from gis.settings import SETTINGS
+from gis.worker_guard import require_worker
 from ingest.archives import MB
 from ingest.clean import _clean
 from ingest.crs_guess import normalise_crs_choice, shifted_datum
@@ -311,6 +312,7 @@ def read_upload(
     :class:`~text.messages.Message` objects; messages never show a temporary path, a GDAL build path, a numpy
     repr or a number hundreds of digits long.
     """
+    require_worker("layer")
     name = display_name(filename)
     fmt = _format_of(name)
     if fmt is None:
@@ -365,15 +367,15 @@ def read_upload(
 
 
 def read_upload_isolated(filename: str, data: bytes, **kwargs: Any) -> ImportResult:
-    """:func:`read_upload` in a worker process with the memory, CPU and wall-clock limits of ``SETTINGS``.
+    """:func:`read_upload` behind the door (:func:`ingest.door.read_layer`): a worker with the limits of ``SETTINGS``.
 
     Same arguments and result. A file that exhausts a limit stops only its worker and raises
     :class:`~gis.errors.LimitExceededError` naming the limit (``parse_memory_mb``, ``parse_cpu_s``,
     ``parse_wall_s``); other errors are those of :func:`read_upload`.
     """
-    from ingest.sandbox import run_limited
+    from ingest.door import read_layer
 
-    return run_limited(read_upload, filename, data, task=msg("imp_task_read", file=display_name(filename)), **kwargs)
+    return read_layer(filename, data, **kwargs)
 
 
 def read_uploaded_polygons(

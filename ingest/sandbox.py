@@ -170,10 +170,44 @@ def _unpack(packed: tuple) -> PlannerError:
     return cls(code, problems=problems, **params)
 
 
+def scrub_secrets() -> list[str]:
+    """Remove secret-looking variables from this process's environment, /proc/self/environ included; their names.
+
+    ``os.environ`` is Python's copy; the strings the process started with stay in its memory, where
+    ``/proc/self/environ`` (and a file reader pointed at it) shows them. Their values are overwritten in place
+    (ctypes, the C ``environ`` array) and then removed from both. Only for single-threaded processes: the
+    forkserver (:mod:`ingest.worker_boot`) and each worker.
+    """
+    from ingest.door import is_secret_value_or_name
+
+    removed = []
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        environ = ctypes.POINTER(ctypes.c_void_p).in_dll(libc, "environ")
+        i = 0
+        while environ[i]:
+            address = environ[i]
+            entry = ctypes.string_at(address)
+            raw_name, _, raw_value = entry.partition(b"=")
+            if is_secret_value_or_name(raw_name.decode("utf-8", "replace"), raw_value.decode("utf-8", "replace")):
+                ctypes.memset(address + len(raw_name) + 1, 0, len(raw_value))
+            i += 1
+    except (OSError, ValueError, AttributeError):  # no C library symbol: os.environ below is still cleaned
+        pass
+    for name, value in list(os.environ.items()):
+        if is_secret_value_or_name(name, value):
+            del os.environ[name]
+            removed.append(name)
+    return removed
+
+
 def _child(
     conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: float, cpu_s: float, scratch: str
 ) -> None:
-    """The worker: limits, a private temp folder, one call, one message back."""
+    """The worker: no secrets, limits, a private temp folder, one call, one message back."""
+    scrub_secrets()
     with contextlib.suppress(OSError):
         os.nice(SETTINGS.parse_nice)  # the server's own threads (other users' reruns) come first
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -11,12 +11,30 @@ from typing import Any
 from ingest.archives import MB
 from text.clip import clip_text
 
+#: Characters never kept in a file name shown or stored: bidi embeddings, overrides and isolates, marks, BOM.
+_INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff\u200b")
+#: Longest file name shown (characters, extension included).
+NAME_LIMIT = 120
+
 
 def display_name(filename: str) -> str:
-    """The file's own name as the user knows it: no folders, no control characters, at most 120 characters."""
+    """The file's own name as the user knows it, made safe to show and to store.
+
+    No folders (``../`` and ``\\`` parts dropped), no control characters (CR, LF, ESC…), no bidi controls or
+    isolates, no ``<``/``>`` (so no HTML), at most :data:`NAME_LIMIT` characters: a longer name is shortened
+    before its extension, which is kept (it says the format).
+    """
     base = re.split(r"[\\/]", str(filename or ""))[-1]
-    base = "".join(c for c in base if ord(c) >= 32 and c not in "\x7f\u202e\u202d\u200e\u200f").strip()
-    return clip_text(base, 120) or "?"
+    base = "".join(c for c in base if ord(c) >= 32 and c != "\x7f" and c not in _INVISIBLE and c not in "<>")
+    base = base.strip().lstrip(".") if base.strip().startswith("..") else base.strip()
+    if len(base) > NAME_LIMIT:
+        stem, dot, ext = base.rpartition(".")
+        if dot and stem and 0 < len(ext) <= 10 and (ext.isascii() and ext.replace(".", "").isalnum()):
+            tail = "." + ext
+            if stem.lower().endswith(".shp") and ext.lower() == "zip":
+                stem, tail = stem[:-4], ".shp.zip"
+            return clip_text(stem, NAME_LIMIT - len(tail)) + tail
+    return clip_text(base, NAME_LIMIT) or "?"
 
 
 def _num(value: float) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 import streamlit as st
 
+from gis.errors import PlannerError, RasterError
 from pages import boundary, cards, state
 from pages.mapview import show_map
 from planner import evaluate as ev_
@@ -116,7 +117,7 @@ def page() -> None:
     ds = state.dataset()
     st.title(t("parcels_title", lang))
     st.caption(t("demo_banner", lang))
-    ev = state.evaluation()
+    ev = _evaluation(lang)
     if ev.user_ids or st.session_state.get(RASTERS) or st.session_state.get(state.REGULATORY) is not None:
         state.scope().claim(ev.measured_key)  # this session's own parcels, rasters and 控规
     weights = _weights_sidebar(ev.criteria, lang)
@@ -290,6 +291,23 @@ def _remove_user() -> None:
     st.session_state.pop(ADDED_FILES, None)
 
 
+def _evaluation(lang: str) -> ev_.Evaluation:
+    """This session's evaluation; a raster criterion that cannot be computed is removed and its error shown here,
+    so the rest of the page (and the way to add another raster) stays usable."""
+    for _ in range(len(st.session_state.get(RASTERS) or []) + 1):
+        try:
+            return state.evaluation()
+        except RasterError as exc:
+            name = exc.params.get("name")
+            rasters = st.session_state.get(RASTERS) or []
+            kept = [r for r in rasters if r.name != name]
+            if name is None or len(kept) == len(rasters):
+                raise
+            st.session_state[RASTERS] = kept
+            boundary.show_error(exc, lang)
+    return state.evaluation()
+
+
 def _store_user(parcels: gpd.GeoDataFrame) -> None:
     """The user's parcels are now ``parcels``; the last one added is selected."""
     st.session_state[USER] = parcels
@@ -303,10 +321,16 @@ def _rasters(ev: ev_.Evaluation, lang: str) -> None:
     rhigher = rc2.checkbox(t("raster_higher", lang), value=True, key=KEPT("raster_higher"))
     rfile = st.file_uploader(t("raster_upload", lang), type=["tif", "tiff"], key="raster_file")
     if rfile is not None and st.button(t("raster_add", lang), key="raster_add"):
-        crit = ev_.raster_criterion(rname or rfile.name, rfile.getvalue(), higher_is_better=rhigher, probe=ev.parcels)
-        others = [r for r in st.session_state.get(RASTERS, []) if r.name != crit.name]
-        st.session_state[RASTERS] = [*others, crit]
-        st.rerun()
+        try:
+            crit = ev_.raster_criterion(
+                rname or rfile.name, rfile.getvalue(), higher_is_better=rhigher, probe=ev.parcels
+            )
+        except PlannerError as exc:  # this raster is refused; the page and the other criteria stay
+            boundary.show_error(exc, lang)
+        else:
+            others = [r for r in st.session_state.get(RASTERS, []) if r.name != crit.name]
+            st.session_state[RASTERS] = [*others, crit]
+            st.rerun()
     rasters = st.session_state.get(RASTERS) or []
     if rasters:
         st.text(t("list_sep", lang).join(r.name for r in rasters))

@@ -40,7 +40,9 @@ def local_source() -> TileSource | GeoTiffTiles | None:
         return None
     with _lock:
         if path not in _local:
-            _local[path] = open_basemap(path)
+            from planner.door import read_basemap
+
+            _local[path] = open_basemap(path, checked=read_basemap(path))  # read in a worker; here only connected
         return _local[path]
 
 

@@ -18,8 +18,17 @@ from PIL import Image
 
 from gis.analysis import floor_area_within, nearest_features
 from gis.crs import to_metric
-from gis.errors import UnknownFeatureError
-from gis.raster import Surface, colour, normalise_raster_values, suitability_surface, surface_overlay, zonal_mean
+from gis.errors import PlannerError, RasterError, UnknownFeatureError
+from gis.raster import (
+    RasterInfo,
+    Surface,
+    colour,
+    normalise_raster_values,
+    raster_probe,
+    suitability_surface,
+    surface_overlay,
+    zonal_mean,
+)
 from gis.regulatory import PARK_USES, floor_area_capacity
 from gis.scoring import (
     LANDUSE_CRITERION,
@@ -37,7 +46,7 @@ from gis.scoring import (
     rule_findings,
     sensitivity,
 )
-from ingest.sandbox import run_limited
+from ingest.door import run_reader
 from layers.registry import SCORED_PARCELS, get_spec
 from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
@@ -45,7 +54,7 @@ from planner.data import DataSet, layers_digest
 from planner.maps import context_legend, context_refs, data_credits, parcels_ref, park_refs, selection_ref
 from planner.review import land_use_codes, layer_digest
 from text.display import name_col
-from text.messages import industry_label, msg, t
+from text.messages import Message, industry_label, msg, t
 from tiles.cache import BoundedCache
 
 #: Measurements, scores and tables of this module, by data version: bounded by bytes.
@@ -259,8 +268,7 @@ def evaluate(
             crit = f"raster:{r.name}"
             task = msg("raster_task", name=r.name)
             values = CACHE.get(
-                ("zonal", r.digest, ds.version, user_ids),
-                functools.partial(run_limited, zonal_mean, parcels, r.data, task=task),
+                ("zonal", r.digest, ds.version, user_ids), functools.partial(_raster_values, r, parcels, task=task)
             )
             raw[crit] = values
             norm[crit] = normalise_raster_values(values, higher_is_better=r.higher_is_better)
@@ -295,21 +303,46 @@ def _regulatory_columns(ds: DataSet, parcels: gpd.GeoDataFrame, plan: gpd.GeoDat
     return out
 
 
+def _raster_values(r: RasterCriterion, parcels: gpd.GeoDataFrame, *, task: Message) -> pd.Series:
+    """The zonal means of one raster criterion, read behind the door; any refusal names the raster.
+
+    Raises
+    ------
+    RasterError
+        ``raster_eval_failed`` with ``name`` = the criterion's name (the page removes that raster and says why).
+    """
+    try:
+        return run_reader("raster", zonal_mean, parcels, r.data, task=task)
+    except PlannerError as exc:
+        raise RasterError("raster_eval_failed", name=r.name, reason=exc.message) from exc
+
+
 def raster_criterion(name: str, data: bytes, *, higher_is_better: bool, probe: gpd.GeoDataFrame) -> RasterCriterion:
-    """Check an uploaded GeoTIFF once (readable, with a CRS) and wrap it as a criterion.
+    """Check an uploaded GeoTIFF against every parcel (behind the door) and wrap it as a criterion.
+
+    Parameters
+    ----------
+    probe : GeoDataFrame
+        The parcels it will score (EPSG:4326): the raster must cover at least one with a valid pixel, and
+        evaluating all of them must read at most :func:`gis.raster.max_window_pixels` pixels.
 
     Raises
     ------
     RasterError
         When the file cannot be used; the message says why.
     """
-    run_limited(zonal_mean, probe.iloc[:1], data, task=msg("raster_task", name=name[:40]))  # the raster is an upload
+    check_raster(name, data, parcels=probe)
     return RasterCriterion(
         name=name.strip()[:40] or "raster",
         higher_is_better=higher_is_better,
         data=data,
         digest=hashlib.sha1(data).hexdigest()[:16],
     )
+
+
+def check_raster(name: str, data: bytes, *, parcels: gpd.GeoDataFrame) -> RasterInfo:
+    """What a raster is and how many of ``parcels`` it covers, read in a worker (:func:`gis.raster.raster_probe`)."""
+    return run_reader("raster", raster_probe, parcels, data, task=msg("raster_task", name=name[:40]))
 
 
 def score(ev: Evaluation, weights: Mapping[str, float]) -> Scores:

@@ -23,6 +23,7 @@ from ingest.mapping import TARGET_FIELDS, apply_mapping, file_signature, guess_m
 from ingest.model import ImportResult, TableInfo
 from ingest.readers import read_upload_isolated
 from ingest.tables import inspect_table_isolated
+from ingest.wording import display_name
 from layers.registry import Category, LayerSpec, get_spec
 from layers.webmap import MapJson, MapSpec, bounds_of, layer_document, layer_ref, legend_entries, map_spec
 from planner import tiles
@@ -85,7 +86,10 @@ class Upload:
 
     @classmethod
     def of(cls, name: str, data: bytes) -> Upload:
-        return cls(name=str(name)[:200], data=bytes(data), digest=hashlib.sha1(data).hexdigest()[:16])
+        # the digest covers the name: results cached by it never show one user's file name to another
+        shown = display_name(name)
+        digest = hashlib.sha1(shown.encode("utf-8") + b"\0" + bytes(data)).hexdigest()[:16]
+        return cls(name=shown, data=bytes(data), digest=digest)
 
     @property
     def is_table(self) -> bool:
@@ -203,7 +207,7 @@ def plan(ds: DataSet, upload: Upload, pv: Preview, *, kind: str, mapping: Mappin
             pv.result,
             dict(mapping),
             layer_kind=kind,
-            source_note=f"imported from {upload.name}",
+            source_note=f"imported from {display_name(upload.name)}",
             taken_ids=() if mode == "replace" else set(current["id"].astype(str)),
         )
         combined = combine_layers(current, mapped, mode=mode)  # type: ignore[arg-type]

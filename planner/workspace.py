@@ -7,7 +7,6 @@ manage accounts and read the audit trail. The author of everything is the acting
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import geopandas as gpd
 
 from gis.errors import PermissionDeniedError, StoreError
 from gis.scenario import Scenario
+from ingest.wording import display_name
 from planner.auth import AuthConfig, User
 from store import (
     Account,
@@ -198,12 +198,12 @@ def import_scenarios(
     ScenarioFileError for a malformed file (nothing imported), PermissionDeniedError for viewers.
     """
     require(user, "import")
-    label = os.path.basename(str(filename))[:120] or "upload.gpkg"
+    from planner.door import read_scenarios
+
+    found = read_scenarios(data, filename=filename)  # parsed in a limited worker, never in the server
+    label = display_name(filename) or "upload.gpkg"
     suffix = t("scen_import_suffix", lang, date=beijing_today())
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.gpkg"
-        path.write_bytes(data)
-        return tuple(ws.scenarios.import_file(path, actor=user.name, label=label, name_suffix=suffix))
+    return tuple(ws.scenarios.import_scenarios(found, actor=user.name, label=label, name_suffix=suffix))
 
 
 # --- shared layers ------------------------------------------------------------------------------------------

@@ -24,8 +24,14 @@ def prepare() -> None:
     * Streamlit is told the app has no ``pages/`` directory of the old multipage kind (ours holds the pages of
       ``st.navigation``): otherwise the first session of a fresh server would run a deep-linked page's script
       alone, without app.py's sign-in gate;
-    * memory released with a session's cache entries is given back to the system.
+    * memory released with a session's cache entries is given back to the system;
+    * no user file is parsed in this process: a reader called here raises (:mod:`gis.worker_guard`); every
+      parse goes through the door (:mod:`ingest.door`), in a worker.
     """
+    import planner.door  # noqa: F401 (registers the readers the workers' forkserver preloads)
+    from gis.worker_guard import set_strict
+
+    set_strict(True)
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False

@@ -435,14 +435,18 @@ class ScenarioRepository:
     def import_file(
         self, path: str | os.PathLike, *, actor: str, label: str, name_suffix: str = ""
     ) -> list[ImportedScenario]:
-        """Add every scenario of a scenario GeoPackage as a NEW scenario (new id, author ``actor``, version 1).
-
-        The file is validated first (:func:`store.transfer.read_scenario_file`); all its scenarios are
-        added in one transaction, or none. ``label`` is the file name shown in messages and the audit trail.
-        Each copy is named ``name + name_suffix`` (e.g. "（导入 2026-12-07）"), numbered when that name is taken,
-        so a copy is never mistaken for its original or for an earlier copy.
-        """
+        """Add every scenario of a scenario GeoPackage as a NEW scenario (see :meth:`import_scenarios`); the file is
+        validated first (:func:`store.transfer.read_scenario_file`)."""
         found = read_scenario_file(path, label=label)
+        return self.import_scenarios(found, actor=actor, label=label, name_suffix=name_suffix)
+
+    def import_scenarios(
+        self, found: list[Scenario], *, actor: str, label: str, name_suffix: str = ""
+    ) -> list[ImportedScenario]:
+        """Add scenarios already read from a file (:func:`store.transfer.read_scenario_file`, in a worker) as NEW
+        scenarios (new id, author ``actor``, version 1), all in one transaction or none; ``label`` names the file.
+        Each copy is named ``name + name_suffix`` (e.g. "（导入 2026-12-07）"), numbered when that name is taken,
+        so a copy is never mistaken for its original or for an earlier copy."""
         stamp = utc_now_iso()
         taken = {h.name for h in self.heads(include_archived=True)}
         prepared = []

@@ -18,6 +18,7 @@ import shapely
 
 from gis.errors import ScenarioError, ScenarioFileError
 from gis.scenario import Scenario
+from gis.worker_guard import require_worker
 from store.engines import short_reason
 from store.schema import GPKG_CORE_DDL, gpkg_blob
 from text.clip import clip_text
@@ -26,6 +27,13 @@ from text.clip import clip_text
 MAX_SCENARIOS = 500
 #: At most this many rows of scenario_versions are looked at.
 MAX_ROWS = 20_000
+#: At most this many tables in a scenario file (an exported one has about ten).
+MAX_TABLES = 100
+#: SQLite's own memory while reading a file (bytes): a query over a generated column or a huge record runs out of
+#: it and fails cleanly long before the reading worker's memory limit.
+SQLITE_HEAP_LIMIT = 256 * 1024 * 1024
+#: Largest text or blob SQLite builds while reading a file (bytes): a payload is a few kB to a few MB.
+SQLITE_MAX_LENGTH = 64 * 1024 * 1024
 
 
 def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> None:
@@ -69,6 +77,23 @@ def write_scenario_file(path: str | os.PathLike, scenarios: list[Scenario]) -> N
         con.close()
 
 
+def _check_plain_tables(con: sqlite3.Connection, label: str) -> None:
+    """Refuse a file whose tables would run the file's own expressions when read or checked: a virtual table or a
+    generated column (``printf('%.*c', 500000000, …)`` costs a minute of CPU and half a GB per row), or more
+    tables than a scenario file has (each is checked)."""
+    rows = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' LIMIT ?", (MAX_TABLES + 1,)).fetchall()
+    if len(rows) > MAX_TABLES:
+        raise ScenarioFileError("ws_file_not_plain", file=label)
+    for name, sql in rows:
+        head = str(sql or "").upper().split("(", 1)[0]
+        virtual = "VIRTUAL" in head and "USING RTREE" not in " ".join(head.split())  # a GIS's spatial index is fine
+        hidden = (
+            [] if "VIRTUAL" in head else [r[6] for r in con.execute("SELECT * FROM pragma_table_xinfo(?)", (name,))]
+        )
+        if virtual or any(h != 0 for h in hidden):
+            raise ScenarioFileError("ws_file_not_plain", file=label)
+
+
 def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]:
     """The latest version of every scenario in a scenario GeoPackage, each payload validated.
 
@@ -85,6 +110,7 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         Not a GeoPackage/SQLite file, damaged, no ``scenario_versions`` table, too many scenarios, or a record
         that is not valid JSON / fails the payload schema / holds a bad geometry (the record is named).
     """
+    require_worker("scenario")
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro&immutable=1"
     try:
         con = sqlite3.connect(uri, uri=True)
@@ -92,6 +118,10 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
     try:
         try:
+            con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+            con.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_LIMIT}")
+            con.execute("PRAGMA trusted_schema = OFF")  # no function of the file's schema runs unasked
+            _check_plain_tables(con, label)  # before quick_check, which computes generated columns
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
             if check != ["ok"]:
                 raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip_text("; ".join(check), 120))
@@ -131,3 +161,14 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
         except ScenarioError as exc:
             raise ScenarioFileError("ws_file_record", file=label, row=row_number, reason=exc.message) from exc
     return scenarios
+
+
+def read_scenario_bytes(data: bytes, *, label: str) -> list[Scenario]:
+    """:func:`read_scenario_file` of an upload's bytes, written to a private temporary file (call it in a worker)."""
+    import tempfile
+
+    require_worker("scenario")
+    with tempfile.TemporaryDirectory(prefix="putuo-scenarios-") as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(data)
+        return read_scenario_file(path, label=label)

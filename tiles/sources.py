@@ -29,6 +29,7 @@ from rasterio.transform import Affine, from_bounds
 
 from gis.crs import METRIC_CRS
 from gis.errors import TileError
+from gis.worker_guard import require_worker
 
 #: Highest zoom accepted in a request.
 MAX_ZOOM = 24
@@ -36,6 +37,14 @@ MAX_ZOOM = 24
 MAX_TILE_BYTES = 4 * 1024 * 1024
 #: Most tiles a print mosaic may read.
 MAX_MOSAIC_TILES = 400
+#: The GDAL drivers a basemap image is opened with (never a VRT, which reads other files, or a WMS description).
+BASEMAP_RASTER_DRIVERS = "GTiff"
+#: GDAL settings for a basemap image: no network file systems, no sidecar look-ups.
+BASEMAP_GDAL = {
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none-allowed",
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_HTTP_MAX_RETRY": "0",
+}
 #: Half the width of the Web Mercator world (m).
 _HALF = 20037508.342789244
 _DIGITS = re.compile(r"[0-9]{1,9}", flags=re.ASCII)
@@ -158,7 +167,7 @@ class TileSource:
     @classmethod
     def _open_mbtiles(cls, path: Path) -> TileSource:
         try:
-            conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+            conn = _connect_mbtiles(path)
             meta = dict(conn.execute("SELECT name, value FROM metadata").fetchall())
             zooms = conn.execute("SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles").fetchone()
             sample = conn.execute("SELECT tile_data FROM tiles LIMIT 1").fetchone()
@@ -273,6 +282,14 @@ class TileSource:
         self.close()
 
 
+def _connect_mbtiles(path: Path) -> sqlite3.Connection:
+    """An MBTiles file opened read-only and immutable (SQLite never writes, locks or looks for a journal)."""
+    conn = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA hard_heap_limit = 268435456")
+    return conn
+
+
 # --- a GeoTIFF (orthophoto, base image) as tiles ---------------------------------------------------------
 class GeoTiffTiles:
     """A GeoTIFF (any CRS, e.g. an orthophoto in CGCS2000 GK) as Web Mercator PNG tiles, cut on demand.
@@ -299,7 +316,7 @@ class GeoTiffTiles:
         if not p.is_file():
             raise TileError("tile_package_missing", path=str(path))
         try:
-            with rasterio.open(p) as ds:
+            with rasterio.Env(**BASEMAP_GDAL), rasterio.open(p, driver=BASEMAP_RASTER_DRIVERS) as ds:
                 if ds.crs is None:
                     raise TileError("tile_package_unreadable", name=p.name, reason="no coordinate system")
                 w, s, e, n = rasterio.warp.transform_bounds(ds.crs, "EPSG:4326", *ds.bounds, densify_pts=21)
@@ -337,7 +354,8 @@ class GeoTiffTiles:
         px = self.TILE_PX
         with (
             self._lock,
-            rasterio.open(self.path) as src,
+            rasterio.Env(**BASEMAP_GDAL),
+            rasterio.open(self.path, driver=BASEMAP_RASTER_DRIVERS) as src,
             WarpedVRT(src, crs="EPSG:3857", resampling=Resampling.bilinear) as vrt,
         ):
             vl, vb, vr, vt = vrt.bounds
@@ -379,11 +397,51 @@ class GeoTiffTiles:
         self.close()
 
 
-def open_basemap(path: str | Path) -> TileSource | GeoTiffTiles:
-    """A local basemap: an MBTiles file, a z/x/y folder, or a GeoTIFF (``.tif``/``.tiff``)."""
+def open_basemap(path: str | Path, *, checked: PackageInfo | None = None) -> TileSource | GeoTiffTiles:
+    """A local basemap: an MBTiles file, a z/x/y folder, or a GeoTIFF (``.tif``/``.tiff``).
+
+    ``checked`` is what :func:`probe_package` found in a worker: the package is then not read again here, only
+    connected to (an MBTiles file read-only and immutable) for its tiles.
+    """
+    if checked is not None:
+        p = Path(checked.path)
+        if checked.kind == "geotiff":
+            return GeoTiffTiles(p, metadata=checked.metadata)
+        if checked.kind == "mbtiles":
+            try:
+                conn = _connect_mbtiles(p)
+            except sqlite3.Error as exc:
+                raise TileError("tile_package_unreadable", name=p.name, reason=str(exc).splitlines()[0][:120]) from exc
+            return TileSource(p, kind="mbtiles", metadata=checked.metadata, conn=conn)
+        return TileSource(p, kind="folder", metadata=checked.metadata)
     if str(path).lower().endswith((".tif", ".tiff")):
         return GeoTiffTiles.open(path)
     return TileSource.open(path)
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """What :func:`probe_package` found: the resolved path, ``kind`` (mbtiles, folder, geotiff) and the metadata."""
+
+    path: str
+    kind: str
+    metadata: TileMetadata
+
+
+def probe_package(path: str | Path) -> PackageInfo:
+    """Open a basemap package once and read what it says about itself (call it in a reading worker).
+
+    Raises
+    ------
+    TileError
+        Missing, unreadable, not PNG/JPEG tiles, or a GeoTIFF GDAL does not open with the GTiff driver.
+    """
+    require_worker("basemap")
+    source = open_basemap(path)
+    try:
+        return PackageInfo(path=str(source.path), kind=source.kind, metadata=source.metadata)
+    finally:
+        source.close()
 
 
 # --- print mosaics ---------------------------------------------------------------------------------------

@@ -54,6 +54,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli_label_notes": ("说明", "Notes"),
     "cli_label_problems": ("问题", "Problems"),
     "cli_label_none": ("无", "none"),
+    "cli_label_raster": (
+        "栅格：{width} × {height} 像元，{bands} 个波段（{dtype}），无数据值 {nodata}",
+        "Raster: {width} × {height} pixels, {bands} band(s) ({dtype}), nodata {nodata}",
+    ),
+    "cli_label_raster_crs": ("坐标系：{crs}", "CRS: {crs}"),
+    "cli_label_raster_covers": (
+        "覆盖当前 {parcels} 个地块中的 {covered} 个（评估读取 {pixels} 个像元）",
+        "Covers {covered} of the {parcels} current parcels (an evaluation reads {pixels} pixels)",
+    ),
+    "cli_label_scenarios": ("方案文件含 {count} 个方案：", "The scenario file holds {count} scenario(s):"),
+    "cli_label_scenario": (
+        "  - {name}（编号 {id}，{parcels} 个地块，{drawn} 个自绘区域）",
+        "  - {name} (id {id}, {parcels} parcel(s), {drawn} drawn area(s))",
+    ),
     "cli_how_file": ("文件中声明", "declared in the file"),
     "cli_how_guessed": ("按坐标推测，需确认", "guessed from the coordinates: confirm it"),
     "cli_how_chosen": ("由用户指定", "chosen by the user"),

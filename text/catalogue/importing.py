@@ -298,6 +298,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "imp_guess_bd09": ("百度（BD-09）经纬度", "Baidu (BD-09) lon/lat"),
     "imp_guess_swap": ("纬度/经度顺序：第一个坐标像纬度", "lat/lon order: the first coordinate looks like a latitude"),
     "imp_guess_projected": ("{name}：x ≈ {x}，y ≈ {y}", "{name}: x ≈ {x}, y ≈ {y}"),
+    "imp_note_datum_op": (
+        "文件的大地基准为 {datum}：按 PROJ 的转换“{op}”换算到 WGS 84，精度约 {accuracy} 米。",
+        "The file's datum is {datum}: converted to WGS 84 with PROJ's operation '{op}', accurate to about {accuracy} m.",
+    ),
+    "imp_note_datum_ballpark": (
+        "请确认：文件的大地基准为 {datum}，PROJ 只有近似转换“{op}”（未给出精度，可能偏差数米至上百米）。如有七参数或当地转换参数，请在 GIS 软件中转换为 CGCS2000 后再导入；否则请确认后使用。",
+        "Please confirm: the file's datum is {datum} and PROJ only has the approximate operation '{op}' (no stated accuracy; positions may be metres to a hundred metres off). If you have the seven parameters or a local transformation, convert the file to CGCS2000 in your GIS software first; otherwise confirm to use it.",
+    ),
+    "imp_note_datum_out_of_area": (
+        "请确认：文件的大地基准为 {datum}，PROJ 在此处使用的转换“{op}”（精度约 {accuracy} 米）适用范围为“{area}”，并非本地区，实际偏差可能更大。请在 GIS 软件中用当地参数转换为 CGCS2000 后再导入，或确认后使用。",
+        "Please confirm: the file's datum is {datum} and the operation PROJ uses here, '{op}' (about {accuracy} m), is meant for '{area}', not this area, so the error may be larger. Convert the file to CGCS2000 with local parameters in your GIS software first, or confirm to use it.",
+    ),
     "imp_note_crs_guessed": (
         "文件没有坐标系：推测为 {crs}（{why}）。请确认或另选。",
         "No CRS in the file: guessed {crs} ({why}). Confirm it or choose another.",

@@ -16,6 +16,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Basemap tile package not found: {path}. Expected an .mbtiles file or a folder of "
         "z/x/y tiles. Fix: check the PUTUO_BASEMAP_TILES setting.",
     ),
+    "tile_task_check": ("检查底图包“{name}”", "checking the basemap package '{name}'"),
     "tile_package_unreadable": (
         "无法读取底图瓦片包 {name}：{reason}。应为有效的 MBTiles 文件或 z/x/y 瓦片文件夹。",
         "Cannot read the basemap tile package {name}: {reason}. Expected a valid MBTiles "

@@ -120,6 +120,26 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "栅格的坐标系“{crs}”无法与地块对应（本地或工程坐标系，没有到地理坐标的转换）。请导出为带标准坐标系（如 EPSG:4549）的 GeoTIFF。",
         "The raster's coordinate system '{crs}' cannot be related to the parcels (a local or engineering system with no way to geographic coordinates). Export it as a GeoTIFF in a standard system such as EPSG:4549.",
     ),
+    "raster_geocentric": (
+        "栅格的坐标系“{crs}”是地心坐标系（以米计的 X/Y/Z），不是地图平面，无法与地块对应。请导出为带地理或投影坐标系（如 EPSG:4549）的 GeoTIFF。",
+        "The raster's coordinate system '{crs}' is geocentric (X/Y/Z in metres), not a map plane, so it cannot be laid over the parcels. Export it as a GeoTIFF in a geographic or projected system such as EPSG:4549.",
+    ),
+    "raster_covers_no_parcel": (
+        "栅格（{crs}，范围 {bounds}）不覆盖 {count} 个地块中的任何一个：作为准则它只会给每个地块 0 分。请上传覆盖普陀园区地块的栅格。",
+        "The raster ({crs}, extent {bounds}) covers none of the {count} parcels: as a criterion it would give every parcel 0. Upload a raster that covers the Putuo park's parcels.",
+    ),
+    "raster_no_values": (
+        "栅格覆盖了 {count} 个地块，但这些地块下没有一个有效像元（全部为无数据或非数值）：作为准则它只会给每个地块 0 分。请检查栅格的无数据值和波段 {band}。",
+        "The raster covers {count} parcel(s) but has no valid pixel under any of them (all nodata or not a number): as a criterion it would give every parcel 0. Check the raster's nodata value and band {band}.",
+    ),
+    "raster_window_too_large": (
+        "评估地块需要读取栅格的 {pixels} 个像元，超过上限 {limit} 个（按每个读取进程 {memory_mb} MB 内存计）。请把栅格裁剪到园区范围或重采样为更粗的分辨率后再上传。",
+        "Evaluating the parcels would read {pixels} pixels of the raster, over the limit of {limit} (for {memory_mb} MB of memory per reading process). Clip the raster to the park or resample it to a coarser resolution and upload it again.",
+    ),
+    "raster_eval_failed": (
+        "栅格准则“{name}”无法计算，已移除：{reason}",
+        "The raster criterion '{name}' could not be computed and was removed: {reason}",
+    ),
     # parcels page
     "f_dist_m": ("距离（米）", "Distance (m)"),
     "f_share": ("占比", "Share"),

@@ -170,9 +170,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ws_chg_legacy": ("{text}", "{text}"),
     "ws_chg_versions": ("{count} 个版本（{authors}）：{items}", "{count} version(s) by {authors}: {items}"),
     # scenario GeoPackage files (export and import)
+    "ws_task_read": ("读取方案文件“{file}”", "reading the scenario file '{file}'"),
     "ws_file_unreadable": (
         "无法读取方案文件 {file}：{reason}。应为本应用导出的方案 GeoPackage（.gpkg）。",
         "Cannot read the scenario file {file}: {reason}. Expected a scenario GeoPackage (.gpkg) exported by this app.",
+    ),
+    "ws_file_not_plain": (
+        "方案文件 {file} 含非普通的表（计算列或虚拟表，读取时会执行文件中的表达式）或表过多，未读取。应为本应用导出的方案 GeoPackage。",
+        "The scenario file {file} was not read: it has tables that are not plain (generated columns or virtual tables run the file's own expressions when read) or too many tables. Expected a scenario GeoPackage exported by this app.",
     ),
     "ws_file_no_scenarios": ("方案文件 {file} 中没有方案。", "The scenario file {file} holds no scenario."),
     "ws_file_too_many": (
