@@ -93,7 +93,7 @@ def read_as_upload(path: Path, *, crs: str | None, layer: str | None, expect: st
     from planner.import_session import settle_guess
 
     result = read_upload_isolated(path.name, read_input(path), layer=layer, crs=crs, expect=expect)
-    return settle_guess(result, park=folder_dataset().park) if result.needs_confirmation else result
+    return settle_guess(result, park=folder_dataset().park) if result.crs_how == "guessed" else result
 
 
 def _summary(result: Any, path: Path, lang: str) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def preview(
 
     def build() -> Preview:
         result = read_upload_isolated(upload.name, upload.data, layer=layer, crs=crs, xy=xy, expect=KINDS[kind])
-        if result.needs_confirmation:
+        if result.crs_how == "guessed":
             return Preview(result=settle_guess(result, park=ds.park), datum=None, crs_choice=crs, digest=upload.digest)
         check = None
         lonlat = crs is None and result.crs_how == "file" and result.source_crs in ("EPSG:4326", "EPSG:4490")
@@ -159,7 +159,7 @@ def settle_guess(result: ImportResult, *, park: ParkData) -> ImportResult:
 
     The user still confirms the guess; the result is what applying it imports.
     """
-    if result.source_crs not in ("EPSG:4326", "EPSG:4490") or not len(park.roads):
+    if result.crs_how != "guessed" or result.source_crs not in ("EPSG:4326", "EPSG:4490") or not len(park.roads):
         return result
     fit = datum_fit(result.gdf, roads=park.roads, stations=park.stations)
     why = evidence(fit)
