@@ -7,6 +7,7 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from ingest.sandbox import warm_up
@@ -16,6 +17,11 @@ from tiles.cache import on_release
 
 __all__ = ["http_middleware", "http_routes", "lifespan", "prepare"]
 
+#: Streamlit's ``global.minCachedMessageSize`` (bytes) that no message reaches: its message cache is never used.
+NO_MESSAGE_CACHE = 1e18
+#: The app's static folder, served by Streamlit at /app/static/ (next to app.py).
+APP_STATIC = Path(__file__).resolve().parent.parent / "static"
+
 
 def prepare() -> None:
     """What the server process sets once, before the first browser session.
@@ -24,11 +30,17 @@ def prepare() -> None:
     * Streamlit is told the app has no ``pages/`` directory of the old multipage kind (ours holds the pages of
       ``st.navigation``): otherwise the first session of a fresh server would run a deep-linked page's script
       alone, without app.py's sign-in gate;
-    * memory released with a session's cache entries is given back to the system.
+    * memory released with a session's cache entries is given back to the system;
+    * Streamlit's cache of large messages in the browser is off (:data:`NO_MESSAGE_CACHE`): under quick
+      successive reruns (a weight slider stepped with its arrow key) the server referred to a message the
+      browser had already dropped, the browser failed with "Cached ForwardMsg MISS" and the page stayed
+      "running" for good. Large messages (tables, map specs) are then sent whole each run.
     """
+    from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
+    config.set_option("global.minCachedMessageSize", NO_MESSAGE_CACHE)
     tune_allocator()
     on_release(lambda _fragments: trim_memory())  # a session's released data: its memory back to the system
 
@@ -42,13 +54,15 @@ def http_routes() -> list[Any]:
 
 def http_middleware() -> list[Any]:
     """Middleware around every HTTP answer: framing by other sites refused, metrics closed (server.headers);
-    uploads refused before sign-in and bounded per session (server.uploads)."""
+    static files compressed once and cached by browsers (server.static_assets); uploads refused before sign-in
+    and bounded per session (server.uploads)."""
     from starlette.middleware import Middleware
 
     from server.headers import SecurityHeaders
+    from server.static_assets import StaticAssets
     from server.uploads import UploadGuard
 
-    return [Middleware(SecurityHeaders), Middleware(UploadGuard)]
+    return [Middleware(SecurityHeaders), Middleware(StaticAssets, app_static=APP_STATIC), Middleware(UploadGuard)]
 
 
 @asynccontextmanager
