@@ -1,8 +1,12 @@
 """Felt speed in a real browser and the server's CPU per user flow, this app beside the app before the rewrite.
 
-    python bench/bench_browser.py [--before PATH_TO_OLD_CHECKOUT] [--runs 7]
+    python bench/bench_browser.py [--before PATH_TO_OLD_CHECKOUT] [--reference PATH] [--static-off]
+                                  [--only first_visit,drag_settle,...] [--runs 7]
 
 Measured with Playwright in headless Debian chromium on the bundled data (medians):
+- first visit: a new browser (empty cache) opens the home page -> its map drawn with every layer;
+- 20-step slider drag: a weight slider stepped 20 times (arrow key every 50 ms, one commit each) -> seconds from
+  the last step until nothing changes any more (no script run, the map's colours final);
 - map click -> the facts panel shows the clicked sub-park (home page);
 - weight slider moved -> the parcels on the map recoloured;
 - page navigation (sidebar link) -> the page's title and its map drawn;
@@ -12,7 +16,10 @@ Measured with Playwright in headless Debian chromium on the bundled data (median
   session, with the browser's cache of Streamlit's immutable assets) and for a first visit (an empty browser:
   Streamlit serves its 4.6 MB of JavaScript and fonts uncompressed, about 0.15 CPU-s of the flow).
 ``--before`` runs the same steps against a checkout of the app before the application layer (folium maps in
-iframes), as the reference measured in the same run.
+iframes), as the reference measured in the same run; ``--reference`` against another checkout of this app (say
+the main branch); ``--static-off`` against this app with its static-file compression switched off
+(server/static_assets.py). Variants run one after another: on a shared machine compare them only with the load
+average printed, or run first visits interleaved.
 """
 
 from __future__ import annotations
