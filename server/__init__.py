@@ -7,6 +7,7 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from ingest.sandbox import warm_up
@@ -15,6 +16,11 @@ from server.sessions import reap_forever
 from tiles.cache import on_release
 
 __all__ = ["http_middleware", "http_routes", "lifespan", "prepare"]
+
+#: Streamlit's ``global.minCachedMessageSize`` (bytes) that no message reaches: its message cache is never used.
+NO_MESSAGE_CACHE = 1e18
+#: The app's static folder, served by Streamlit at /app/static/ (next to app.py).
+APP_STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def prepare() -> None:
@@ -26,15 +32,21 @@ def prepare() -> None:
       alone, without app.py's sign-in gate;
     * memory released with a session's cache entries is given back to the system;
     * no user file is parsed in this process: a reader called here raises (:mod:`gis.worker_guard`); every
-      parse goes through the door (:mod:`ingest.door`), in a worker.
+      parse goes through the door (:mod:`ingest.door`), in a worker;
+    * Streamlit's cache of large messages in the browser is off (:data:`NO_MESSAGE_CACHE`): under quick
+      successive reruns (a weight slider stepped with its arrow key) the server referred to a message the
+      browser had already dropped, the browser failed with "Cached ForwardMsg MISS" and the page stayed
+      "running" for good. Large messages (tables, map specs) are then sent whole each run.
     """
+    from streamlit import config
+    from streamlit.runtime.pages_manager import PagesManager
+
     import planner.door  # noqa: F401 (registers the readers the workers' forkserver preloads)
     from gis.worker_guard import set_strict
 
     set_strict(True)
-    from streamlit.runtime.pages_manager import PagesManager
-
     PagesManager.uses_pages_directory = False
+    config.set_option("global.minCachedMessageSize", NO_MESSAGE_CACHE)
     tune_allocator()
     on_release(lambda _fragments: trim_memory())  # a session's released data: its memory back to the system
 
@@ -48,13 +60,15 @@ def http_routes() -> list[Any]:
 
 def http_middleware() -> list[Any]:
     """Middleware around every HTTP answer: framing by other sites refused, metrics closed (server.headers);
-    uploads refused before sign-in and bounded per session (server.uploads)."""
+    static files compressed once and cached by browsers (server.static_assets); uploads refused before sign-in
+    and bounded per session (server.uploads)."""
     from starlette.middleware import Middleware
 
     from server.headers import SecurityHeaders
+    from server.static_assets import StaticAssets
     from server.uploads import UploadGuard
 
-    return [Middleware(SecurityHeaders), Middleware(UploadGuard)]
+    return [Middleware(SecurityHeaders), Middleware(StaticAssets, app_static=APP_STATIC), Middleware(UploadGuard)]
 
 
 @asynccontextmanager
