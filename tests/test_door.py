@@ -35,6 +35,7 @@ from planner.auth import User
 from store import open_workspace
 from store.transfer import read_scenario_file, write_scenario_file
 from tests.live_app import ROOT
+from text.clock import beijing_today
 
 ALICE = User("alice", "editor", "local")
 SQUARE = {
@@ -94,7 +95,9 @@ def test_every_kind_is_parsed_in_a_worker_never_here(tmp_path, parcels):
                 read_upload("a.geojson", layer)
     finally:
         ws.close()
-    assert [d.name for d in done] == ["方案一"] and crit.name == "地价" and len(result.gdf) == 1
+    assert (
+        [d.name for d in done] == [f"方案一（导入 {beijing_today()}）"] and crit.name == "地价" and len(result.gdf) == 1
+    )
     assert info.covered > 0 and info.parcels == len(parcels) and info.crs.startswith("WGS 84")
 
 

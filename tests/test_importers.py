@@ -245,7 +245,7 @@ def test_mapping_ids_and_diff(data):
             layer_kind="subparks",
             source_note="x",
         )
-    with pytest.raises(err.SchemaError, match="required"):
+    with pytest.raises(err.SchemaError, match="Map the column.s. for Cluster"):
         apply_mapping(result, {**mapping, "cluster": None}, layer_kind="subparks", source_note="x")
     assert file_signature(["b", "a"], "subparks") == file_signature(["a", "b"], "subparks")
 
