@@ -36,6 +36,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Too many failed sign-ins: this account is locked until {until} (Beijing time). Try again later, "
         "or ask an admin to reset the password.",
     ),
+    "auth_throttled": (
+        "从这台电脑登录失败的次数过多：请等 {seconds} 秒后再试。其他电脑上的登录不受影响；忘记密码请找管理员重设。",
+        "Too many failed sign-ins from this computer: wait {seconds} s before trying again. Sign-ins from other "
+        "computers are not affected; if you forgot the password, ask an admin to set a new one.",
+    ),
+    "auth_name_invalid": (
+        "账号名 {name} 无效：账号名为 1–64 个字母、数字、中文或 . _ @ -，不含空格或控制字符。请检查后重新输入。",
+        "The account name {name} is not valid: an account name is 1–64 letters, digits, Chinese characters or "
+        ". _ @ -, without spaces or control characters. Check it and type it again.",
+    ),
     "auth_no_accounts": (
         "工作空间中还没有账号。请先在服务器上创建第一个管理员：python -m gis users add 名称 --role admin",
         "The workspace has no account yet. Create the first admin on the server: "
@@ -114,6 +124,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "account {name} locked until {until} (Beijing time) after repeated failed sign-ins",
     ),
     "aud_logout": ("退出登录", "signed out"),
+    "aud_login_failed_unlisted": (
+        "另有 {n} 次以不存在的账号名登录失败，未逐条记录（每 15 分钟最多逐条记录 20 次）",
+        "{n} further failed sign-ins with names that are no account were not listed one by one (at most 20 are, "
+        "per 15 minutes)",
+    ),
     "aud_setting_changed": ("将“{key}”由“{before}”改为“{after}”", "setting {key} changed from {before} to {after}"),
     "aud_mapping_saved": ("记住 {kind} 文件的字段对应关系", "remembered the field mapping for {kind} files"),
     "aud_schema_upgraded": (
@@ -374,6 +389,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit_act_account_password": ("重设密码", "password changed"),
     "audit_act_auth_login": ("登录", "signed in"),
     "audit_act_auth_login_failed": ("登录失败", "failed sign-in"),
+    "audit_act_auth_login_failed_unlisted": ("未逐条记录的登录失败", "failed sign-ins not listed one by one"),
     "audit_act_auth_locked": ("账号锁定", "account locked"),
     "audit_act_auth_logout": ("退出登录", "signed out"),
     "audit_act_workspace_upgrade": ("升级工作空间", "workspace upgraded"),
