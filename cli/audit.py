@@ -99,5 +99,7 @@ def main(argv: list[str]) -> int:
             Path(args.xlsx).write_bytes(audit_xlsx(entries, lang=lang()))
         print(f"{len(entries)} entries written", file=sys.stderr)
     except PlannerError as exc:
+        if getattr(args, "json", False):  # verify --json: the reason as JSON too (exit 2: it could not be checked)
+            print(json.dumps({"ok": False, "error": exc.code, "message": exc.text(lang())}, ensure_ascii=False))
         return fail(exc)
     return 0

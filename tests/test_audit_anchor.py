@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import sys
 import uuid
 from pathlib import Path
 
@@ -285,5 +284,18 @@ def test_another_servers_key_cannot_vouch_for_the_trail(location, monkeypatch):
         second.close()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__, "-q"]))
+def test_verify_json_says_why_it_could_not_check(tmp_path, monkeypatch, capsys):
+    from cli.audit import main
+
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "secret.key").write_text("a" * 64)
+    os.chmod(state / "secret.key", 0o644)
+    monkeypatch.setenv("PUTUO_STATE_DIR", str(state))
+    monkeypatch.delenv("PUTUO_SECRET_KEY", raising=False)
+    monkeypatch.setenv("PUTUO_LANG", "en")
+    capsys.readouterr()
+    code = main(["--workspace", str(tmp_path / "ws.gpkg"), "verify", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 2 and out == {"ok": False, "error": "anchor_key_mode", "message": out["message"]}
+    assert "chmod 600" in out["message"]
