@@ -404,7 +404,8 @@ def test_a_read_only_workspace_is_announced_above_every_page(ws_path, monkeypatc
         assert [w.value for w in app.warning].count(notice.text("zh")) == 1
     monkeypatch.setenv("PUTUO_AUTH", "local")  # signing in writes a session: it says why it cannot
     app = open_app()
-    assert app.warning[0].value == notice.text("zh")
+    assert app.warning[0].value == auth.notice_before_sign_in(notice).text("zh")  # not where the file is
+    assert str(ws_path.parent) not in app.warning[0].value and "只读" in app.warning[0].value
     login(app, "boss", PASSWORD)
     assert app.title[0].value == t("login_title", "zh") and app.error[0].value == t("err_title_workspace", "zh")
     assert app.text[0].value.startswith("无法登录：工作空间") and "只读" in app.text[0].value
