@@ -23,6 +23,7 @@ def main() -> None:
     """One script run of a browser session (thin Streamlit: the pages do the rest)."""
     from gis.errors import PlannerError
     from pages import boundary, drafts, state, user_box, widget_text
+    from planner import auth
     from planner import workspace as pw
     from text.messages import LANGS, t
 
@@ -35,7 +36,9 @@ def main() -> None:
         ws, cfg = state.workspace()
         user = state.current_user()
     except PlannerError as exc:  # a damaged or unreachable workspace, invalid sign-in settings: say so, nothing else
-        boundary.show_error(exc, state.lang())
+        # nobody is signed in yet: the page does not say where the workspace is (the server's log does)
+        boundary.LOG.warning("workspace or sign-in unavailable: %s", exc.text("en"))
+        boundary.show_error(auth.before_sign_in(exc), state.lang())
         st.stop()
     if user is not None:  # back after a reload, a deep link or a restart: the work in progress as it was left
         drafts.restore(ws, user)
@@ -50,8 +53,9 @@ def main() -> None:
     lang = state.lang()
     widget_text.show(lang)
     notice = pw.notice(ws)
-    if notice is not None:  # a read-only workspace: said once, above every page
-        st.warning(notice.text(lang), icon=":material/lock:")
+    if notice is not None:  # a read-only workspace: said once, above every page (where it is: to signed-in users)
+        banner = notice if user is not None else auth.notice_before_sign_in(notice)
+        st.warning(banner.text(lang), icon=":material/lock:")
 
     if user is None:
         # Signed out: only the sign-in page, at every page's address, so a deep link (/scenarios) asks for the

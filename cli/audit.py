@@ -1,8 +1,13 @@
-"""`python -m gis audit verify|export|list`: check the audit trail's hash chain, export or show entries."""
+"""`python -m gis audit verify|export|list`: check the audit trail's chain and its signed checkpoints beside the
+server, export or show entries.
+
+Exit codes of ``verify``: 0 intact, 1 tampered (the message names the first entry and what to do), 2 it could not be
+checked (the workspace or the server's key cannot be read). ``--json`` prints one JSON object on stdout."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -25,7 +30,11 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m gis audit", description="Verify or export the audit trail.")
     add_workspace_options(p)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("verify", help="check the hash chain: exit 0 when intact, 1 naming the first broken entry")
+    verify = sub.add_parser(
+        "verify",
+        help="check the chain and the server's checkpoints: exit 0 when intact, 1 naming the first broken entry",
+    )
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
     for name, text in (("export", "write entries to CSV or XLSX"), ("list", "print the newest entries")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--actor", help="only this user's entries")
@@ -52,7 +61,27 @@ def main(argv: list[str]) -> int:
         ws = open_from_args(args)
         if args.command == "verify":
             check = ws.audit.verify()
-            print(check.message.text(lang()), file=sys.stdout if check.ok else sys.stderr)
+            if args.json:
+                latest = check.latest_checkpoint
+                print(
+                    json.dumps(
+                        {
+                            "ok": check.ok,
+                            "count": check.count,
+                            "broken_seq": check.broken_seq,
+                            "message": check.message.text(lang()),
+                            "keyed_from": check.keyed_from,
+                            "checkpoints": check.checkpoints,
+                            "latest_checkpoint": (
+                                {"count": latest[0], "head": latest[1], "at_utc": latest[2]} if latest else None
+                            ),
+                            "checkpoint_file": check.checkpoint_file,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                print(check.message.text(lang()), file=sys.stdout if check.ok else sys.stderr)
             return 0 if check.ok else 1
         if args.command == "list":
             for e in ws.audit.entries(limit=args.limit, **_filters(args)):
@@ -70,5 +99,7 @@ def main(argv: list[str]) -> int:
             Path(args.xlsx).write_bytes(audit_xlsx(entries, lang=lang()))
         print(f"{len(entries)} entries written", file=sys.stderr)
     except PlannerError as exc:
+        if getattr(args, "json", False):  # verify --json: the reason as JSON too (exit 2: it could not be checked)
+            print(json.dumps({"ok": False, "error": exc.code, "message": exc.text(lang())}, ensure_ascii=False))
         return fail(exc)
     return 0

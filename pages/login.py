@@ -34,9 +34,16 @@ def _submit() -> None:
     st.session_state[PASSWORD] = ""  # not kept in the session
     try:
         ws, cfg = state.workspace()
-        _keep(auth.sign_in(ws, cfg, st.session_state.get(NAME, ""), password))
-    except PlannerError as exc:  # wrong password, locked, …: shown on the page, translated
-        st.session_state[ERROR] = exc
+        _keep(auth.sign_in(ws, cfg, st.session_state.get(NAME, ""), password, client=_client()))
+    except PlannerError as exc:  # wrong password, wait, database down …: shown on the page, translated, and
+        st.session_state[ERROR] = auth.before_sign_in(exc)  # without where the workspace is
+
+
+def _client() -> str:
+    """Who tries to sign in, for the back-off: the connection's address (behind a proxy, the browser's address the
+    proxy reports when it is trusted, scripts/run_app.sh), or ``local`` for a same-machine connection."""
+    peer = _peer()
+    return peer if isinstance(peer, str) and peer else "local"  # (a test harness's stand-in is no address)
 
 
 def _local(lang: str) -> None:

@@ -18,6 +18,7 @@ Modes (``PUTUO_AUTH``):
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import os
 import secrets
@@ -27,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from gis.errors import AccountNameError, AuthError
+from gis.errors import AccountNameError, AuthError, PlannerError
 from store import Workspace, role_rank
 from store.accounts import (
     LoginPolicy,
@@ -101,9 +102,10 @@ class AuthConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, engine_name: str = "geopackage") -> AuthConfig:
-        """Read PUTUO_AUTH, PUTUO_PROXY_HEADER, PUTUO_TRUSTED_PROXIES, PUTUO_LOCKOUT_ATTEMPTS,
-        PUTUO_LOCKOUT_MINUTES, PUTUO_SESSION_HOURS and PUTUO_EDITORS_EDIT_OTHERS. A PostGIS workspace always
-        requires a sign-in (``none`` becomes ``local``). Raises AuthError for invalid values."""
+        """Read PUTUO_AUTH, PUTUO_PROXY_HEADER, PUTUO_TRUSTED_PROXIES, PUTUO_LOCKOUT_ATTEMPTS (failed sign-ins as
+        one name from one client before its back-off starts), PUTUO_LOCKOUT_MINUTES (the longest back-off, and how
+        long failures are remembered), PUTUO_SESSION_HOURS and PUTUO_EDITORS_EDIT_OTHERS. A PostGIS workspace
+        always requires a sign-in (``none`` becomes ``local``). Raises AuthError for invalid values."""
         env = os.environ if env is None else env
         mode = (env.get("PUTUO_AUTH") or "none").strip().lower()
         if mode not in MODES:
@@ -172,9 +174,10 @@ def current_user(ws: Workspace, config: AuthConfig, *, token: str | None) -> Use
     return _user(account, info.via)
 
 
-def sign_in(ws: Workspace, config: AuthConfig, name: str, password: str) -> SignIn:
-    """Local sign-in (name + password); audited, failures counted, lock-out applied. Raises AuthError."""
-    account, token, info = authenticate(ws, name, password, policy=config.policy, via="local")
+def sign_in(ws: Workspace, config: AuthConfig, name: str, password: str, *, client: str | None = None) -> SignIn:
+    """Local sign-in (name + password); audited, failures counted. ``client``: the browser's address — its
+    repeated failures make only its own next tries wait (nobody can lock another person out). Raises AuthError."""
+    account, token, info = authenticate(ws, name, password, policy=config.policy, via="local", client=client)
     return SignIn(_user(account, "local"), token, info.expires_at)
 
 
@@ -238,6 +241,36 @@ def sign_in_external(
         token, info = open_external_session(ws, account, via="proxy", policy=config.policy)
         return SignIn(_user(account, "proxy"), token, info.expires_at)
     return None
+
+
+def _neutral(value: object) -> object:
+    """A message parameter without the workspace's location: a ``where`` becomes a neutral description, a driver's
+    own ``reason`` (it may name the server's address) a pointer to the server's log; nested messages likewise."""
+    if isinstance(value, Message):
+        return Message(value.code, {k: _neutral_param(k, v) for k, v in value.params.items()})
+    return value
+
+
+def _neutral_param(key: str, value: object) -> object:
+    if key == "where":
+        return msg("ws_where_hidden")
+    if key == "reason" and isinstance(value, str):
+        return msg("ws_reason_hidden")
+    return _neutral(value)
+
+
+def before_sign_in(error: PlannerError) -> PlannerError:
+    """``error`` as shown to someone not signed in: the same message without where the workspace is (file path,
+    database address) or the driver's words (they may name the server) — the operator finds them in the server's
+    log and the command line."""
+    shown = copy.copy(error)
+    shown.params = {k: _neutral_param(k, v) for k, v in error.params.items()}
+    return shown
+
+
+def notice_before_sign_in(notice: Message) -> Message:
+    """A page notice (the read-only banner) as shown to someone not signed in: without the workspace's location."""
+    return _neutral(notice)  # type: ignore[return-value]
 
 
 def sign_out(ws: Workspace, user: User, token: str | None) -> None:

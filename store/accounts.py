@@ -1,5 +1,6 @@
 """Accounts and sessions: the account rows of the workspace (``ws.accounts``), and local sign-in — argon2 password
-hashes, lock-out after repeated failures, sessions whose tokens are stored hashed.
+hashes, a back-off per client and per name after repeated failures (never a lock that anyone could put on someone
+else's account), bounded logging of failed sign-ins with unknown names, sessions whose tokens are stored hashed.
 
 Used by the app (planner/auth.py) and by ``python -m gis users``. Passwords never leave this module except
 as argon2 hashes; no message, log line or audit entry contains one.
@@ -11,7 +12,10 @@ import getpass
 import hashlib
 import re
 import secrets
+import threading
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,7 +27,7 @@ from sqlalchemy import and_, func, insert, select, update
 from gis.errors import AccountNameError, AuthError, StoreError
 from store.records import ROLES, Account, SessionInfo
 from text.clip import clip_text, visible_controls
-from text.clock import beijing_time, parse_iso, to_iso, utc_now, utc_now_iso
+from text.clock import parse_iso, to_iso, utc_now, utc_now_iso
 from text.messages import msg
 
 if TYPE_CHECKING:
@@ -39,13 +43,81 @@ _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """Lock-out and session rules: ``max_failures`` failed sign-ins within ``window`` lock the account for
-    ``lock_for``; a session lasts ``session_ttl``."""
+    """Back-off and session rules: after ``max_failures`` failed sign-ins as one name from one client (and after
+    four times as many from one client, whatever the names) that client waits before its next try — 1 s, then
+    twice as long after each further failure, at most ``lock_for``; failures are forgotten after ``window``
+    without one. Other clients are never held back, so nobody can lock an account (the admin's) from outside.
+    A session lasts ``session_ttl``."""
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
     lock_for: timedelta = timedelta(minutes=15)
     session_ttl: timedelta = timedelta(hours=8)
+
+
+class SignInThrottle:
+    """The back-off of :class:`LoginPolicy`, kept in this process's memory: per client and per (client, name).
+
+    A name is counted as typed (also when no such account exists), so the answer never tells which names exist.
+    At most ``max_keys`` clients and names are remembered (the oldest are forgotten first). ``clock``: seconds,
+    monotonic (tests pass their own)."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_keys: int = 20_000) -> None:
+        self.clock, self.max_keys = clock, max_keys
+        self._state: dict[tuple[str, ...], tuple[int, float, float]] = {}  # key -> (failures, last, allowed_at)
+        self._lock = threading.Lock()
+
+    def wait_s(self, client: str, name: str) -> float:
+        """Seconds this client must still wait before trying ``name`` (0: it may try now)."""
+        now = self.clock()
+        with self._lock:
+            waits = [self._state.get(k, (0, 0.0, 0.0))[2] - now for k in self._keys(client, name)]
+        return max(0.0, *waits)
+
+    def failed(self, client: str, name: str, policy: LoginPolicy) -> None:
+        """Count a failed try of ``name`` from ``client``."""
+        now, window, cap = self.clock(), policy.window.total_seconds(), policy.lock_for.total_seconds()
+        with self._lock:
+            for key, free in zip(self._keys(client, name), (4 * policy.max_failures, policy.max_failures), strict=True):
+                count, last, _ = self._state.pop(key, (0, now, 0.0))
+                count = 1 if now - last > window else count + 1
+                allowed = now + min(cap, 2.0 ** (count - free)) if count >= free else 0.0
+                self._state[key] = (count, now, allowed)  # re-inserted: the dict keeps the newest last
+            while len(self._state) > self.max_keys:
+                del self._state[next(iter(self._state))]
+
+    def succeeded(self, client: str, name: str) -> None:
+        """A right password: this client's count for this name starts again."""
+        with self._lock:
+            self._state.pop(self._keys(client, name)[1], None)
+
+    @staticmethod
+    def _keys(client: str, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return (client,), (client, name)
+
+
+class UnknownNameLog:
+    """Failed sign-ins with names that are no account are audited one by one only up to ``limit`` per ``window_s``;
+    the rest of a window are counted, and the count is audited with the next one that is (so a flood of invented
+    names cannot fill the audit trail)."""
+
+    def __init__(self, *, limit: int = 20, window_s: float = 900.0, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window_s, self.clock = limit, window_s, clock
+        self._start, self._logged, self._skipped = -float("inf"), 0, 0
+        self._lock = threading.Lock()
+
+    def admit(self) -> tuple[bool, int]:
+        """Whether to audit this failure by itself, and how many earlier ones went unlisted (to audit with it)."""
+        now = self.clock()
+        with self._lock:
+            if now - self._start >= self.window_s:
+                self._start, self._logged = now, 0
+            if self._logged >= self.limit:
+                self._skipped += 1
+                return False, 0
+            self._logged += 1
+            skipped, self._skipped = self._skipped, 0
+            return True, skipped
 
 
 class AccountRepository:
@@ -54,6 +126,10 @@ class AccountRepository:
 
     def __init__(self, ws: Workspace) -> None:
         self._ws, self.t = ws, ws.t
+        #: The sign-in back-off and the bound on unknown names, in this process's memory (one workspace is kept
+        #: open per process, so one each per server process; tests give them their own clocks).
+        self.throttle = SignInThrottle()
+        self.unknown_names = UnknownNameLog()
 
     @staticmethod
     def _from_row(row: Any) -> Account:
@@ -177,39 +253,31 @@ class AccountRepository:
             row = tx.conn.execute(select(a).where(a.c.name == name)).one()
         return self._from_row(row)
 
-    def record_login_failure(
-        self, name: str, *, max_failures: int, window: timedelta, lock_for: timedelta, count: bool = True
-    ) -> str | None:
-        """Record a failed sign-in as ``name`` (audited, also for unknown names). When ``count``, lock the
-        account for ``lock_for`` once ``max_failures`` failures fall within ``window``. Returns the lock end
-        (UTC) if this failure locked it."""
+    def record_login_failure(self, name: str, *, window: timedelta, skipped: int = 0) -> None:
+        """Record a failed sign-in as ``name`` (audited, also for unknown names: the caller bounds those, and
+        passes how many it left unlisted in ``skipped``). An account's failures within ``window`` are counted
+        (shown to admins); no account is ever locked by them."""
         a = self.t.accounts
         now = utc_now()
-        name = name[:64]
+        name = visible_controls(name[:64])
         with self._ws.write(msg("act_login"), lock_chain_first=True) as tx:
+            if skipped:
+                tx.audit(
+                    "system", "auth.login_failed_unlisted", "account", "-", msg("aud_login_failed_unlisted", n=skipped)
+                )
             tx.audit(name, "auth.login_failed", "account", name, msg("aud_login_failed", name=name))
             row = tx.conn.execute(select(a).where(a.c.name == name)).first()
-            if row is None or not count:
-                return None
+            if row is None:
+                return
             fresh = row.failed_since is None or parse_iso(row.failed_since) < now - window
-            failures = 1 if fresh else row.failed_count + 1
-            values: dict[str, Any] = {
-                "failed_count": failures,
-                "failed_since": to_iso(now) if fresh else row.failed_since,
-            }
-            locked = None
-            if failures >= max_failures:
-                locked = to_iso(now + lock_for)
-                values.update(locked_until=locked, failed_count=0, failed_since=None)
-                tx.audit(
-                    "system",
-                    "auth.locked",
-                    "account",
-                    name,
-                    msg("aud_login_locked", name=name, until=beijing_time(locked)),
+            tx.conn.execute(
+                update(a)
+                .where(a.c.name == name)
+                .values(
+                    failed_count=1 if fresh else row.failed_count + 1,
+                    failed_since=to_iso(now) if fresh else row.failed_since,
                 )
-            tx.conn.execute(update(a).where(a.c.name == name).values(**values))
-        return locked
+            )
 
     def open_session(self, name: str, token_hash: str, *, via: str, ttl: timedelta) -> SessionInfo:
         """Record a successful sign-in: a session (its token's hash), failures reset, audited."""
@@ -321,42 +389,60 @@ def set_password(ws: Workspace, name: str, password: str, *, actor: str) -> Acco
 
 
 def authenticate(
-    ws: Workspace, name: str, password: str, *, policy: LoginPolicy, via: str = "local"
+    ws: Workspace,
+    name: str,
+    password: str,
+    *,
+    policy: LoginPolicy,
+    via: str = "local",
+    client: str | None = None,
 ) -> tuple[Account, str, SessionInfo]:
     """Check a local sign-in and open a session; return the account, the session token (shown once, stored
-    hashed) and the session.
+    hashed) and the session. ``client``: who tries (the browser's address); its failures slow down only its own
+    next tries (:class:`SignInThrottle`, ``ws.accounts.throttle``).
 
     Raises
     ------
     AuthError
-        ``auth_failed`` (unknown name, wrong password, disabled or password-less account: one message for all)
-        or ``auth_locked`` (too many failures; until when).
+        ``auth_failed`` (unknown name, wrong password, disabled or password-less account: one message for all),
+        ``auth_throttled`` (this client failed too often: how many seconds to wait; the same for every name) or
+        ``auth_name_invalid`` (no account can have such a name; it never reaches the database).
     """
+    throttle = ws.accounts.throttle
+    client = client or "-"
+    typed = str(name).strip().lower()[:64]
+    wait = throttle.wait_s(client, typed)
+    if wait > 0:
+        raise AuthError("auth_throttled", seconds=max(1, int(wait + 0.999)))
     try:
         key = normalise_name(name)
-    except AccountNameError:
-        key = str(name).strip().lower()[:64] or "-"
+    except AccountNameError as exc:
+        throttle.failed(client, typed, policy)
+        _failed_unknown(ws, typed or "-", policy)
+        raise AuthError("auth_name_invalid", name=exc.params.get("name", "–")) from exc
     account = ws.accounts.get(key)
-    now = utc_now()
-    if account is not None and account.locked_until and parse_iso(account.locked_until) > now:
-        ws.accounts.record_login_failure(
-            key, max_failures=policy.max_failures, window=policy.window, lock_for=policy.lock_for, count=False
-        )
-        raise AuthError("auth_locked", until=beijing_time(account.locked_until, seconds=False))
     stored = ws.accounts.password_hash(key) if account is not None else None
     try:
         ok = _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or account is None or account.disabled:
-        locked = ws.accounts.record_login_failure(
-            key, max_failures=policy.max_failures, window=policy.window, lock_for=policy.lock_for
-        )
-        if locked:
-            raise AuthError("auth_locked", until=beijing_time(locked, seconds=False))
+        throttle.failed(client, key, policy)
+        if account is None:
+            _failed_unknown(ws, key, policy)
+        else:
+            ws.accounts.record_login_failure(key, window=policy.window)
         raise AuthError("auth_failed")
+    throttle.succeeded(client, key)
     token = secrets.token_urlsafe(32)
     return account, token, ws.accounts.open_session(key, token_hash(token), via=via, ttl=policy.session_ttl)
+
+
+def _failed_unknown(ws: Workspace, name: str, policy: LoginPolicy) -> None:
+    """Audit a failed sign-in with a name that is no account, within the bound of ``ws.accounts.unknown_names``."""
+    listed, skipped = ws.accounts.unknown_names.admit()
+    if listed:
+        ws.accounts.record_login_failure(name, window=policy.window, skipped=skipped)
 
 
 def open_external_session(ws: Workspace, account: Account, *, via: str, policy: LoginPolicy) -> tuple[str, SessionInfo]:
@@ -388,6 +474,8 @@ __all__ = [
     "AccountRepository",
     "LoginPolicy",
     "MIN_PASSWORD",
+    "SignInThrottle",
+    "UnknownNameLog",
     "add_account",
     "authenticate",
     "check_role",

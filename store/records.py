@@ -110,12 +110,19 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class AuditCheck:
-    """The result of verifying the hash chain: ``ok``, how many entries, the first broken one and why."""
+    """The result of verifying the hash chain: ``ok``, how many entries, the first broken one and why; how far it
+    is anchored outside the database (``keyed_from``: the first entry carrying the server's MAC, None when none
+    does; ``checkpoints``: how many signed checkpoints of this workspace were checked; ``latest_checkpoint``:
+    the newest one as (count, head hash, UTC time); ``checkpoint_file``: where they are kept)."""
 
     ok: bool
     count: int
     broken_seq: int | None
     message: Message
+    keyed_from: int | None = None
+    checkpoints: int = 0
+    latest_checkpoint: tuple[int, str, str] | None = None
+    checkpoint_file: str = ""
 
 
 @dataclass(frozen=True)

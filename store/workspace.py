@@ -44,8 +44,9 @@ class _Tx:
     number things globally (layer versions, account checks) lock the head row first (:meth:`lock_chain`).
     """
 
-    def __init__(self, conn: Connection, t: Tables) -> None:
-        self.conn, self.t = conn, t
+    def __init__(self, conn: Connection, t: Tables, anchor: audit_mod.Anchor) -> None:
+        self.conn, self.t, self.anchor = conn, t, anchor
+        self.appended = False  # entries were appended: a checkpoint of the head is due after the commit
         self.head: tuple[int, str] | None = None  # set when this transaction holds the head row's lock
         self.pending: list[tuple[str, str, str, str, str]] = []
 
@@ -70,7 +71,7 @@ class _Tx:
             if self.head is None and not optimistic:
                 self.lock_chain()
             head = self.head or tuple(self.conn.execute(select(ah.c.seq, ah.c.hash).where(ah.c.id == 1)).one())
-            rows = audit_mod.chain_entries((head[0], head[1]), self.pending)
+            rows = audit_mod.chain_entries((head[0], head[1]), self.pending, mac=self.anchor.mac())
             if not optimistic:
                 self.conn.execute(insert(al), rows)
                 self.conn.execute(update(ah).where(ah.c.id == 1).values(seq=rows[-1]["seq"], hash=rows[-1]["row_hash"]))
@@ -86,7 +87,12 @@ class _Tx:
             ).rowcount
             if moved == len(rows):
                 break
-        self.pending, self.head = [], (rows[-1]["seq"], rows[-1]["row_hash"])
+        self.pending, self.head, self.appended = [], (rows[-1]["seq"], rows[-1]["row_hash"]), True
+
+    def checkpoint(self) -> None:
+        """After the commit: the new head, signed, to the checkpoint file beside the server."""
+        if self.appended and self.head is not None:
+            self.anchor.write(self.head[0], self.head[1])
 
 
 class Workspace:
@@ -126,6 +132,8 @@ class Workspace:
         self.settings = SettingRepository(self)
         self.accounts = AccountRepository(self)
         self.audit = audit_mod.AuditRepository(self)
+        #: The audit chain's key and checkpoint file, outside the database (store.audit.Anchor).
+        self.anchor = audit_mod.Anchor(self.where)
         self._ensure_schema()
 
     @property
@@ -177,7 +185,7 @@ class Workspace:
                 if isinstance(self.backend, PostgisBackend):
                     self._ensure_postgis(conn)
                 run_alembic(conn)
-                tx = _Tx(conn, self.t)
+                tx = _Tx(conn, self.t, self.anchor)
                 tx.audit(
                     "system",
                     "workspace.upgrade",
@@ -191,6 +199,7 @@ class Workspace:
                     ),
                 )
                 tx.flush()
+            tx.checkpoint()
         except PlannerError:
             raise
         except (SQLAlchemyError, OSError) as exc:
@@ -222,11 +231,12 @@ class Workspace:
             raise WorkspaceReadOnlyError("ws_write_refused", action=action, reason=self.readonly_message())
         try:
             with self.backend.write_connection() as conn:
-                tx = _Tx(conn, self.t)
+                tx = _Tx(conn, self.t, self.anchor)
                 if lock_chain_first:
                     tx.lock_chain()
                 yield tx
                 tx.flush()
+            tx.checkpoint()
         except (SQLAlchemyError, OSError) as exc:
             raise self.backend.fault(exc, action=action) from exc
 

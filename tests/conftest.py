@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -10,6 +14,12 @@ import shapely
 
 from gis.datasets import load_park_data
 from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
+
+# The server's own folder (its key file and the audit checkpoints): one throw-away folder per test session, shared
+# with the processes the tests start (the command line, writers, the live app), never the installation's.
+if not os.environ.get("PUTUO_STATE_DIR"):
+    os.environ["PUTUO_STATE_DIR"] = tempfile.mkdtemp(prefix="putuo-state-")
+    atexit.register(shutil.rmtree, os.environ["PUTUO_STATE_DIR"], True)
 
 
 @pytest.fixture(autouse=True)

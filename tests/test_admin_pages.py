@@ -106,15 +106,17 @@ def test_sign_in_shows_the_first_page_and_the_user_box_then_sign_out(ws):
     ]
 
 
-def test_lock_out_is_said_with_the_time(ws, monkeypatch):
+def test_the_back_off_is_said_with_the_seconds_to_wait(ws, monkeypatch):
     monkeypatch.setenv("PUTUO_LOCKOUT_ATTEMPTS", "2")
     add(ws, "li", "viewer")
+    ws.accounts.throttle = acct.SignInThrottle(clock=lambda: 1000.0)  # time stands still: no run comes too late
     app = open_app()
     login(app, "li", "nope nope 1")
     login(app, "li", "nope nope 2")
-    assert "锁定至" in shown(app)
-    login(app, "li", PASSWORD)  # even the right password, while locked
-    assert app.title[0].value == t("login_title", "zh") and "锁定至" in shown(app)
+    assert "账号名或密码错误" in shown(app)
+    login(app, "li", PASSWORD)  # the next try from this browser comes too soon, even with the right password
+    assert app.title[0].value == t("login_title", "zh") and "请等 1 秒后再试" in shown(app)
+    assert "锁定" not in shown(app) and ws.accounts.get("li").locked_until is None
 
 
 def test_an_expired_or_revoked_session_asks_to_sign_in_again(ws):
@@ -404,7 +406,8 @@ def test_a_read_only_workspace_is_announced_above_every_page(ws_path, monkeypatc
         assert [w.value for w in app.warning].count(notice.text("zh")) == 1
     monkeypatch.setenv("PUTUO_AUTH", "local")  # signing in writes a session: it says why it cannot
     app = open_app()
-    assert app.warning[0].value == notice.text("zh")
+    assert app.warning[0].value == auth.notice_before_sign_in(notice).text("zh")  # not where the file is
+    assert str(ws_path.parent) not in app.warning[0].value and "只读" in app.warning[0].value
     login(app, "boss", PASSWORD)
     assert app.title[0].value == t("login_title", "zh") and app.error[0].value == t("err_title_workspace", "zh")
     assert app.text[0].value.startswith("无法登录：工作空间") and "只读" in app.text[0].value

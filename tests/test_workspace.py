@@ -340,7 +340,7 @@ def test_audit_export_cells_never_formulas(ws, location, tmp_path):
 
 
 # --- accounts and sign-in -----------------------------------------------------------------------------------
-def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, capsys):
+def test_users_cli_and_local_sign_in_with_back_off(ws, location, monkeypatch, capsys):
     out = cli(location, "users", "add", "Alice", "--role", "editor", stdin="s3cret-words\n")
     assert out.returncode == 0, out.stderr
     short = cli_here(location, monkeypatch, capsys, "users", "add", "bob", "--role", "admin", stdin="short\n")
@@ -361,13 +361,12 @@ def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, ca
     assert auth.current_user(ws, config, token=signed.token) == signed.user
     assert ws.accounts.session(token_hash(signed.token)) is not None
     assert ws.accounts.session(signed.token) is None  # stored hashed
-    for _ in range(2):
+    for _ in range(3):
         with pytest.raises(AuthError, match="Wrong account name or password"):
-            auth.sign_in(ws, config, "alice", "wrong")
-    with pytest.raises(AuthError, match="locked until"):
-        auth.sign_in(ws, config, "alice", "wrong")
-    with pytest.raises(AuthError, match="locked until"):  # even the right password, while locked
-        auth.sign_in(ws, config, "alice", "s3cret-words")
+            auth.sign_in(ws, config, "alice", "wrong", client="10.0.0.66")
+    with pytest.raises(AuthError, match="wait 1 s"):  # that client waits, even with the right password ...
+        auth.sign_in(ws, config, "alice", "s3cret-words", client="10.0.0.66")
+    assert auth.sign_in(ws, config, "alice", "s3cret-words", client="10.0.0.7").user.name == "alice"  # ... no one else
     with pytest.raises(AuthError, match="Wrong account name or password"):  # unknown name: the same message
         auth.sign_in(ws, config, "nobody", "s3cret-words")
     passwd = cli_here(location, monkeypatch, capsys, "users", "passwd", "alice", stdin="new-s3cret-words\n")
@@ -380,8 +379,8 @@ def test_users_cli_and_local_sign_in_with_lock_out(ws, location, monkeypatch, ca
     with pytest.raises(AuthError, match="expired"):  # a disabled account's sessions end
         auth.current_user(ws, config, token=signed.token)
     actions = [e.action for e in ws.audit.entries(newest_first=False)]
-    assert actions.count("auth.login") == 2 and actions.count("auth.login_failed") >= 5
-    assert "auth.locked" in actions and "auth.logout" in actions and "account.password" in actions
+    assert actions.count("auth.login") == 3 and actions.count("auth.login_failed") == 4
+    assert "auth.locked" not in actions and "auth.logout" in actions and "account.password" in actions
     dump = json.dumps([e.summary.text("en") for e in ws.audit.entries()]) + listing
     assert "s3cret" not in dump and "wrong" not in dump
 

@@ -36,6 +36,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Too many failed sign-ins: this account is locked until {until} (Beijing time). Try again later, "
         "or ask an admin to reset the password.",
     ),
+    "auth_throttled": (
+        "从这台电脑登录失败的次数过多：请等 {seconds} 秒后再试。其他电脑上的登录不受影响；忘记密码请找管理员重设。",
+        "Too many failed sign-ins from this computer: wait {seconds} s before trying again. Sign-ins from other "
+        "computers are not affected; if you forgot the password, ask an admin to set a new one.",
+    ),
+    "auth_name_invalid": (
+        "账号名 {name} 无效：账号名为 1–64 个字母、数字、中文或 . _ @ -，不含空格或控制字符。请检查后重新输入。",
+        "The account name {name} is not valid: an account name is 1–64 letters, digits, Chinese characters or "
+        ". _ @ -, without spaces or control characters. Check it and type it again.",
+    ),
     "auth_no_accounts": (
         "工作空间中还没有账号。请先在服务器上创建第一个管理员：python -m gis users add 名称 --role admin",
         "The workspace has no account yet. Create the first admin on the server: "
@@ -114,6 +124,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "account {name} locked until {until} (Beijing time) after repeated failed sign-ins",
     ),
     "aud_logout": ("退出登录", "signed out"),
+    "aud_login_failed_unlisted": (
+        "另有 {n} 次以不存在的账号名登录失败，未逐条记录（每 15 分钟最多逐条记录 20 次）",
+        "{n} further failed sign-ins with names that are no account were not listed one by one (at most 20 are, "
+        "per 15 minutes)",
+    ),
     "aud_setting_changed": ("将“{key}”由“{before}”改为“{after}”", "setting {key} changed from {before} to {after}"),
     "aud_mapping_saved": ("记住“{kind}”文件的字段对应关系", "remembered the field mapping for “{kind}” files"),
     "aud_schema_upgraded": (
@@ -146,6 +161,86 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "aud_broken_head": (
         "最后一条记录与链头不符（末尾的条目被删除或改动）",
         "the last entry does not match the chain head (entries at the end were removed or edited)",
+    ),
+    "aud_verify_tampered": (
+        "审计记录在第 {seq} 条处被改动：{reason}。{advice}",
+        "The audit trail was altered at entry {seq}: {reason}. {advice}",
+    ),
+    "aud_tamper_advice": (
+        "处理办法：第 {seq} 条及之后的记录不可信；先把数据库（或工作空间文件）与服务器旁的检查点文件各复制一份留作证据，"
+        "再与您的备份比对，并查明谁有数据库的写权限。",
+        "What to do: do not trust entry {seq} and after; copy the database (or workspace file) and the "
+        "checkpoint file beside the server as evidence, compare them with your backups, and find out who "
+        "could write to the database.",
+    ),
+    "aud_broken_mac": (
+        "其内容与其消息认证码（MAC）不符（该条目被改动，或由不持有服务器密钥的人伪造）",
+        "its contents do not match its MAC (the entry was edited, or made by someone without the server's key)",
+    ),
+    "aud_broken_foreign_key": (
+        "它由另一把密钥（编号 {found}）签名，而本服务器的密钥编号为 {expected}"
+        "（由另一台服务器写入，或被伪造；若为前者，请在那台服务器上核验，或设置与它相同的 PUTUO_SECRET_KEY）",
+        "it is signed with another key (id {found}; this server's key is {expected}): it was written by "
+        "another server or forged (if the former, verify on that server, or set the same PUTUO_SECRET_KEY here)",
+    ),
+    "aud_broken_unkeyed": (
+        "它没有消息认证码，而第 {first} 条起的记录都有（整条链被不持有密钥的人重新计算过）",
+        "it carries no MAC although the entries from {first} on do (the chain was recomputed by someone "
+        "without the server's key)",
+    ),
+    "aud_broken_checkpoint": (
+        "它与服务器旁检查点文件第 {line} 行（{at}，北京时间）记录的链头不符（此处或之前的记录被改动后重新计算了链）",
+        "it differs from the head recorded by the checkpoint at line {line} of the file beside the server "
+        "({at}, Beijing time): entries here or before were changed and the chain recomputed",
+    ),
+    "aud_broken_cut": (
+        "服务器旁检查点文件第 {line} 行（{at}，北京时间）记录已有 {recorded} 条，而现在只剩 {count} 条"
+        "（最新的记录被删除，或整个审计记录被清空重置）",
+        "the checkpoint at line {line} of the file beside the server ({at}, Beijing time) records {recorded} "
+        "entries, but only {count} remain (the newest entries were removed, or the whole trail was reset)",
+    ),
+    "aud_cp_bad_line": (
+        "检查点文件 {file} 第 {line} 行的签名不对或无法读取",
+        "line {line} of the checkpoint file {file} has a wrong signature or cannot be read",
+    ),
+    "aud_cp_unreadable": ("无法读取检查点文件 {file}：{reason}", "cannot read the checkpoint file {file}: {reason}"),
+    "aud_cp_tampered": (
+        "审计检查点文件被改动：{problem}（共 {count} 处）。只有服务器的系统用户能写这个文件；"
+        "请检查服务器是否被入侵，保留文件 {file} 作为证据，并从备份核对审计记录。",
+        "The audit checkpoint file was altered: {problem} ({count} in all). Only the server's system user "
+        "can write that file: check whether the server was broken into, keep {file} as evidence, and check "
+        "the audit trail against your backups.",
+    ),
+    "aud_verify_anchored": ("{result}{keyed}{anchor}", "{result} {keyed} {anchor}"),
+    "aud_keyed_from": (
+        "第 {first} 条起的记录带有服务器密钥的消息认证码（之前的 {legacy} 条是旧格式，仅核对哈希链）。",
+        "Entries from {first} on carry the server's MAC (the {legacy} before are of the older kind, checked "
+        "by their hash chain only).",
+    ),
+    "aud_keyed_none": (
+        "还没有带服务器密钥消息认证码的记录（旧格式，仅核对哈希链）。",
+        "No entry carries the server's MAC yet (older kind, checked by the hash chain only).",
+    ),
+    "aud_anchor_ok": (
+        "已与服务器旁的 {n} 个签名检查点核对一致（最新：第 {seq} 条，{at}，北京时间）。",
+        "It agrees with {n} signed checkpoints beside the server (latest: entry {seq}, {at}, Beijing time).",
+    ),
+    "aud_anchor_none": (
+        "注意：服务器旁没有本工作空间的检查点（{file}），无法证明最新的记录没有被删除；此后每次写入都会记录检查点。",
+        "Note: there is no checkpoint of this workspace beside the server ({file}), so the newest entries "
+        "cannot be proven complete; a checkpoint is written at every change from now on.",
+    ),
+    "anchor_key_mode": (
+        "服务器密钥文件 {path} 的权限为 {mode}，其他系统用户也能读取。请执行 chmod 600 {path} 后重试。",
+        "The server key file {path} has mode {mode}: other system users can read it. Fix: chmod 600 {path}, "
+        "then try again.",
+    ),
+    "anchor_key_unusable": (
+        "无法读取或创建服务器密钥文件 {path}：{reason}。没有写入任何内容。请让运行应用的系统用户能写入该文件夹"
+        "（或用 PUTUO_STATE_DIR 指定另一个文件夹，或设置 PUTUO_SECRET_KEY）。",
+        "Cannot read or create the server key file {path}: {reason}. Nothing was written. Fix: let the "
+        "system user running the app write to that folder (or choose another with PUTUO_STATE_DIR, or set "
+        "PUTUO_SECRET_KEY).",
     ),
     "via_local": ("本地账号", "local account"),
     "via_oidc": ("单点登录", "single sign-on"),
@@ -294,6 +389,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit_act_account_password": ("重设密码", "password changed"),
     "audit_act_auth_login": ("登录", "signed in"),
     "audit_act_auth_login_failed": ("登录失败", "failed sign-in"),
+    "audit_act_auth_login_failed_unlisted": ("未逐条记录的登录失败", "failed sign-ins not listed one by one"),
     "audit_act_auth_locked": ("账号锁定", "account locked"),
     "audit_act_auth_logout": ("退出登录", "signed out"),
     "audit_act_workspace_upgrade": ("升级工作空间", "workspace upgraded"),

@@ -30,6 +30,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "restore it from your own backup, or use a new file name (PUTUO_WORKSPACE) and import the "
         "scenarios again.",
     ),
+    "ws_where_hidden": ("（团队工作空间）", "(the team workspace)"),
+    "ws_reason_hidden": (
+        "详情已记入服务器日志",
+        "the details are in the server's log",
+    ),
     "ws_readonly": (
         "工作空间 {where} 以只读方式打开：{reason}。可以查看和打开方案，但不能保存。",
         "The workspace {where} is open read-only: {reason}. Scenarios can be listed and opened, but not saved.",
