@@ -449,7 +449,7 @@ def json_crs_members(data: bytes, *, file: str = "", max_depth: int = MAX_JSON_D
                 _json_keep(key.group(1).decode(), depth, data, key.end(), found, seen, file, max_depth)
             depth = _json_depth(data, at, match.end(), depth)
         elif string is not None:
-            if len(string) <= 40 and (colon := _JSON_COLON.match(data, match.end())) is not None:
+            if len(string) <= 128 and (colon := _JSON_COLON.match(data, match.end())) is not None:
                 try:
                     name = json.loads(string)
                 except ValueError:
@@ -506,7 +506,7 @@ def _json_keep(
         if len(window) > MAX_JSON_CRS_BYTES:
             raise CRSError("imp_json_crs_too_big", file=file, limit_kb=MAX_JSON_CRS_BYTES // 1024) from exc
         return  # not JSON: GDAL refuses the file later
-    key = json.dumps([name.lower(), value], sort_keys=True, default=str)
+    key = json.dumps([name.lower(), depth, value], sort_keys=True, default=str)
     if key in seen:
         return
     if len(seen) >= MAX_JSON_CRS_DECLARATIONS:

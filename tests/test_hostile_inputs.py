@@ -401,7 +401,7 @@ def test_csv_header_columns_are_counted_before_pandas():
     from ingest.model import Limits
     from ingest.tables import _load_table
 
-    quoted = '"a,b",c\n1,2\n'.encode()
+    quoted = b'"a,b",c\n1,2\n'
     frame, _, _ = _load_table("q.csv", "csv", quoted, Limits(max_columns=2))
     assert list(frame.columns) == ["a,b", "c"]  # a quoted delimiter is no column
     with pytest.raises(err.FileTooLargeError, match="the header has 3 columns, over the limit of 2"):
