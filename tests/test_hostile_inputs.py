@@ -442,3 +442,60 @@ def test_a_dxf_with_a_few_insertions_is_read_and_counted():
         [dxf_insert("B", x=i) for i in range(4)] + [dxf_line(7), dxf_insert("A", 2, 3)],
     )
     assert dxf_expansion(data, "d.dxf", limit=100) == 4 * (3 + 1) + 1 + 6 * 3
+
+
+# --- messages: no Python names, no English in Chinese, one full stop ----------------------------------------------
+#: English allowed inside Chinese texts: proper names, commands, formats.
+ZH_ALLOWED_ENGLISH = (
+    "validate DATA",
+    "python -m gis validate",
+    "Volodymyr Agafonkin",
+    "install fonts",
+    "OpenStreetMap contributors",
+    "CREATE EXTENSION postgis",
+    "users add",
+    "role admin",
+    "role viewer",
+)
+
+
+def test_chinese_texts_hold_no_english_phrases():
+    import re
+
+    found = []
+    for key, (zh, _en) in CATALOGUE.items():
+        text = re.sub(r"\{[^}]*\}", "", zh)
+        for allowed in ZH_ALLOWED_ENGLISH:
+            text = text.replace(allowed, "")
+        phrases = re.findall(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})+", text)
+        if phrases or "。。" in zh:
+            found.append((key, phrases))
+    assert not found, found
+
+
+def test_a_nested_sentence_never_doubles_the_full_stop():
+    inner = Message("ws_payload_not_json", {"reason": "x"})  # a sentence ending in 。
+    zh = Message("ws_file_record", {"file": "a.gpkg", "row": 1, "reason": inner}).text("zh")
+    assert "。。" not in zh and zh.count("。") >= 2
+
+
+def test_scenario_payload_errors_name_no_python_types_in_either_language():
+    from gis.scenario import _validated_payload
+
+    with pytest.raises(err.ScenarioError) as info:
+        _validated_payload(
+            {"id": "a", "name": "n", "notes": "x" * 6000, "created": "2024-01-01", "updated": "2024-01-01"}
+        )
+    zh, en = info.value.text("zh"), str(info.value)
+    assert "最多 5,000 个字符的文本" in zh and "6,000 个字符的文本" in zh, zh
+    assert "text of at most 5,000 characters" in en and "text of 6,000 characters" in en, en
+    for python in ("str", "dict", "list", "NoneType", "characters"):
+        assert python not in zh, zh
+    with pytest.raises(err.ScenarioError) as info:
+        _validated_payload({"id": "a", "name": ["x"], "created": "2024-01-01", "updated": "2024-01-01"})
+    assert "收到 列表" in info.value.text("zh") and "received a list" in str(info.value)
+
+
+def test_the_scenario_file_row_limit_has_its_own_message():
+    text = Message("ws_file_too_many_rows", {"file": "s.gpkg", "limit": "10,000"}).text("zh")
+    assert "10,000 条记录" in text and "方案" in text

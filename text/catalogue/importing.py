@@ -262,7 +262,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "columns, or a wkt column; the table has: {columns}. Pick the columns on the page.",
     ),
     "imp_map_required": (
-        "请为 {fields} 选择对应的列：导入{kind}图层时这些字段是必需的（required）。",
+        "请为 {fields} 选择对应的列：导入{kind}图层时这些字段是必需的。",
         "Map the column(s) for {fields}: they are required for the {kind} layer.",
     ),
     "imp_map_unknown_column": (
@@ -270,7 +270,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The column {column} chosen for {field} is not in the file.",
     ),
     "imp_duplicate_ids": (
-        "{column} 列中有重复的编号（Duplicate ids）：{ids}。每个要素需要唯一的编号。",
+        "{column} 列中有重复的编号：{ids}。每个要素需要唯一的编号。",
         "Duplicate ids in the column {column}: {ids}. Each feature needs its own id.",
     ),
     "imp_bad_cluster": (
