@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
+import warnings
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -77,6 +79,13 @@ KML_STANDARD = (
 #: others keep pyogrio's feature-by-feature read: through Arrow a truncated shapefile reads as features without
 #: geometry instead of failing, GeoJSON dates come as dates, KML's empty standard fields as text.
 ARROW_FORMATS = ("gpkg",)
+
+# GDAL's and pyogrio's own words about a user's file never reach the terminal: every problem the user must
+# know of becomes a refusal or a note; GDAL's default error printer ("ERROR 1: …") writes nowhere, and pyogrio's
+# warnings (their location is a path in the virtual environment) are not shown.
+pyogrio.set_gdal_config_options({"CPL_LOG": os.devnull})
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"pyogrio")
+warnings.filterwarnings("ignore", category=UserWarning, module=r"pyogrio")
 
 _GDAL_LOCK = threading.Lock()  # DXF_ENCODING is a process-wide GDAL option: one DXF read at a time
 

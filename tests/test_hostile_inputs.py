@@ -499,3 +499,30 @@ def test_scenario_payload_errors_name_no_python_types_in_either_language():
 def test_the_scenario_file_row_limit_has_its_own_message():
     text = Message("ws_file_too_many_rows", {"file": "s.gpkg", "limit": "10,000"}).text("zh")
     assert "10,000 条记录" in text and "方案" in text
+
+
+def test_gdal_and_pyogrio_write_nothing_to_the_terminal_about_a_users_file():
+    """A refusal is the message; GDAL's "ERROR 1" lines and pyogrio's warnings (located by a path in the virtual
+    environment) never reach stderr."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from ingest.readers import read_upload\n"
+        'files = [(\'e.geojson\', b\'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},\'\n'
+        '          b\'"geometry":{"type":"Point","coordinates":[121.39]}}]}\'),\n'
+        "         ('g.dxf', b'0\\nSECTION\\n2\\nENTITIES\\n0\\nLINE\\n'), ('k.kml', b'<kml><Placemark><Point><coordinates>x'\n"
+        "          b'</coordinates></Point></Placemark></kml>')]\n"
+        "for name, data in files:\n"
+        "    try:\n"
+        "        read_upload(name, data, expect='any')\n"
+        "    except ValueError as exc:\n"
+        "        print(type(exc).__name__)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() and not done.stderr.strip(), done.stderr
