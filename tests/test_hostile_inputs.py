@@ -512,7 +512,8 @@ def test_gdal_and_pyogrio_write_nothing_to_the_terminal_about_a_users_file():
         "from ingest.readers import read_upload\n"
         'files = [(\'e.geojson\', b\'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},\'\n'
         '          b\'"geometry":{"type":"Point","coordinates":[121.39]}}]}\'),\n'
-        "         ('g.dxf', b'0\\nSECTION\\n2\\nENTITIES\\n0\\nLINE\\n'), ('k.kml', b'<kml><Placemark><Point><coordinates>x'\n"
+        "         ('g.dxf', b'0\\nSECTION\\n2\\nENTITIES\\n0\\nLINE\\n'),\n"
+        "         ('k.kml', b'<kml><Placemark><Point><coordinates>x'\n"
         "          b'</coordinates></Point></Placemark></kml>')]\n"
         "for name, data in files:\n"
         "    try:\n"
