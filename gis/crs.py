@@ -400,6 +400,9 @@ MAX_JSON_CRS_DECLARATIONS = 50
 _JSON_TOKEN = re.compile(rb'((?:[^"\\]++|"[^"\\\[\]{}]*+")++)|("[^"\\]*(?:\\.[^"\\]*)*")|(.)', re.DOTALL)
 _JSON_CRS_KEY = re.compile(rb'"(crs|coordrefsys|spatialreference)"\s*:', re.IGNORECASE)
 _JSON_COLON = re.compile(rb"\s*:")
+# A string that may decode to a CRS member name: letters, written plainly or as \u escapes (others are skipped
+# without decoding, e.g. the escaped Chinese of a file written with ensure_ascii)
+_JSON_NAME_LIKE = re.compile(rb'"(?:[A-Za-z]|\\u00[4-7][0-9A-Fa-f])+"')
 _DEPTH_CHUNK = 4 * 1024 * 1024
 _DEPTH_STEP = np.zeros(256, dtype=np.int32)
 _DEPTH_STEP[[0x5B, 0x7B]] = 1  # [ {
@@ -449,7 +452,11 @@ def json_crs_members(data: bytes, *, file: str = "", max_depth: int = MAX_JSON_D
                 _json_keep(key.group(1).decode(), depth, data, key.end(), found, seen, file, max_depth)
             depth = _json_depth(data, at, match.end(), depth)
         elif string is not None:
-            if len(string) <= 128 and (colon := _JSON_COLON.match(data, match.end())) is not None:
+            if (
+                len(string) <= 128
+                and _JSON_NAME_LIKE.fullmatch(string)
+                and (colon := _JSON_COLON.match(data, match.end())) is not None
+            ):
                 try:
                     name = json.loads(string)
                 except ValueError:
