@@ -1193,7 +1193,9 @@ def budget_cases(tmp: Path, shp: dict[str, bytes]) -> list[Case]:
         ),
         Case(
             "minsert_in.zip",
-            zip_bytes({"minsert_in.zip.dxf": dxf_text({"A": [dxf_line(i) for i in range(100)]}, [dxf_insert("A", 100, 100)])}),
+            zip_bytes(
+                {"minsert_in.zip.dxf": dxf_text({"A": [dxf_line(i) for i in range(100)]}, [dxf_insert("A", 100, 100)])}
+            ),
             err.FileTooLargeError,
             "expand to 1,000,000 entities",
             {"expect": "line"},
