@@ -831,6 +831,15 @@ def prefixed_sheet(prefix: bytes, rows: int, cells: int = 1) -> bytes:
     return head + row * rows + b"</" + p + b":sheetData></" + p + b":worksheet>"
 
 
+def xlsx_dense(rows: int, columns: int) -> bytes:
+    """A workbook whose sheet holds ``rows`` × ``columns`` numbers (streamed deflate, never built)."""
+    row = b"<row>" + b'<c t="n"><v>121.39</v></c>' * columns + b"</row>"
+    body, crc, size = deflate_repeated(row * 100, rows // 100, head=SHEET_HEAD, tail=SHEET_TAIL)
+    members = [deflated(n, d) for n, d in _xlsx_members().items() if n != "xl/worksheets/sheet1.xml"]
+    members.append(RawMember("xl/worksheets/sheet1.xml", body, crc, size))
+    return craft_zip(members)
+
+
 def gpkg_many_tables(tmp: Path, n: int) -> bytes:
     path = tmp / f"tables_{n}.gpkg"
     gpd.GeoDataFrame({"name": ["甲"]}, geometry=[SQUARE], crs="EPSG:4326").to_file(path, engine="pyogrio", layer="p")
@@ -1066,6 +1075,14 @@ def budget_cases(tmp: Path, shp: dict[str, bytes]) -> list[Case]:
             err.FileTooLargeError,
             "spans 101 rows × 494 columns",
             {"expect": "point", "limits": Limits(max_cells=10_000)},
+        ),
+        Case(
+            "dense_2m_cells.xlsx",
+            xlsx_dense(4_000, 500),
+            err.FileTooLargeError,
+            "limit of 1,500,000 cells",
+            {"expect": "point"},
+            what="4,000 rows × 500 columns: inside the row, column and 5,000,000-cell limits, 52 s in openpyxl",
         ),
         Case(
             "unbound_prefix.xlsx",
