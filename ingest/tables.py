@@ -149,8 +149,8 @@ def _infer_numbers(df: pd.DataFrame) -> pd.DataFrame:
 #: Most characters of text a workbook's shared strings may hold in all (openpyxl keeps them all in memory).
 MAX_TABLE_TEXT_MB = 64
 #: Most cells of a workbook (whatever ``max_cells`` allows a CSV): openpyxl takes about 10 µs of CPU per cell,
-#: so 5,000,000 cells — inside every other limit — took 52 s; 1,500,000 stay within the 20 s a read may take.
-MAX_XLSX_CELLS = 1_500_000
+#: so 5,000,000 cells — inside every other limit — took 52 s; 1,000,000 stay well within the 20 s a read may take.
+MAX_XLSX_CELLS = 1_000_000
 _CELL_REF = re.compile(r"([A-Za-z]{1,4})(\d{0,12})$")
 
 

@@ -1080,7 +1080,7 @@ def budget_cases(tmp: Path, shp: dict[str, bytes]) -> list[Case]:
             "dense_2m_cells.xlsx",
             xlsx_dense(4_000, 500),
             err.FileTooLargeError,
-            "limit of 1,500,000 cells",
+            "limit of 1,000,000 cells",
             {"expect": "point"},
             what="4,000 rows × 500 columns: inside the row, column and 5,000,000-cell limits, 52 s in openpyxl",
         ),
