@@ -56,8 +56,8 @@ def main() -> None:
                 f"read, {len(report.value.gdf):,} features" if report.error is None else type(report.error).__name__
             )
             print(
-                f"| {name} ({what}) | {len(data) / 1024:,.0f} | {outcome} | {report.peak_rss_mb:.0f} | {report.total_s:.2f} "
-                f"| {report.cpu_s:.2f} |"
+                f"| {name} ({what}) | {len(data) / 1024:,.0f} | {outcome} | {report.peak_rss_mb:.0f} "
+                f"| {report.total_s:.2f} | {report.cpu_s:.2f} |"
             )
     print(
         f"median time to refuse {statistics.median(times):.3f} s, max {max(times):.2f} s; worker peak memory above "
