@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Literal
 
@@ -383,3 +384,139 @@ def parse_user_crs(text: str) -> pyproj.CRS:
     except (pyproj.exceptions.CRSError, ValueError, TypeError) as exc:
         raise CRSError("crs_user_unknown", crs=shown) from exc
     return check_crs_usable(crs, shown=shown)
+
+
+# --- CRS declarations inside JSON files (GeoJSON, ESRI JSON, JSON-FG), read as data ---------------------------
+#: Member names under which a JSON file may declare a CRS (compared without case).
+JSON_CRS_MEMBERS = ("crs", "coordrefsys", "spatialreference")
+#: Deepest nesting of objects/arrays accepted in a JSON file (GeoJSON needs about 8; GDAL's own parser 32 and more).
+MAX_JSON_DEPTH = 100
+#: Largest CRS member parsed (bytes of JSON text).
+MAX_JSON_CRS_BYTES = 64 * 1024
+#: Most distinct CRS declarations one file may hold (each is checked).
+MAX_JSON_CRS_DECLARATIONS = 50
+# A token: a run of anything but strings with escapes or brackets in them (one regex step for most of a file),
+# a JSON string (unrolled, so it never backtracks), or one other byte (a stray backslash or quote).
+_JSON_TOKEN = re.compile(rb'((?:[^"\\]++|"[^"\\\[\]{}]*+")++)|("[^"\\]*(?:\\.[^"\\]*)*")|(.)', re.DOTALL)
+_JSON_CRS_KEY = re.compile(rb'"(crs|coordrefsys|spatialreference)"\s*:', re.IGNORECASE)
+_JSON_COLON = re.compile(rb"\s*:")
+# A string that may decode to a CRS member name: letters, written plainly or as \u escapes (others are skipped
+# without decoding, e.g. the escaped Chinese of a file written with ensure_ascii)
+_JSON_NAME_LIKE = re.compile(rb'"(?:[A-Za-z]|\\u00[4-7][0-9A-Fa-f])+"')
+_DEPTH_CHUNK = 4 * 1024 * 1024
+_DEPTH_STEP = np.zeros(256, dtype=np.int32)
+_DEPTH_STEP[[0x5B, 0x7B]] = 1  # [ {
+_DEPTH_STEP[[0x5D, 0x7D]] = -1  # ] }
+
+
+def json_crs_members(data: bytes, *, file: str = "", max_depth: int = MAX_JSON_DEPTH) -> list[tuple[str, int, object]]:
+    """Every member of a JSON text that declares a CRS, as ``(name, depth, value)``, at any depth.
+
+    The text is tokenised once: strings are told from structure, so member names are compared as JSON
+    decodes them (``"\\u0063rs"`` is ``crs``, spaces before the colon do not matter) and a member hidden
+    after any number of decoys is still found; the nesting is counted and bounded. Only the values of the
+    members found are parsed (with :mod:`json`, at most 64 KB each). Time is linear in the size of the file
+    (about 1 s for 100 MB) and memory bounded (a few MB over the file).
+
+    Parameters
+    ----------
+    data : bytes
+        The JSON text (UTF-8; a GeoJSON text sequence too).
+    file : str
+        The file's name, for messages.
+    max_depth : int
+        Deepest nesting of objects and arrays allowed.
+
+    Returns
+    -------
+    list of (str, int, object)
+        Member name (decoded), its depth (1 = a member of the top-level object) and its value; identical
+        declarations once.
+
+    Raises
+    ------
+    CRSError
+        ``imp_json_too_deep`` (nesting over ``max_depth``), ``imp_json_crs_too_big`` (a CRS member over
+        64 KB), ``imp_json_crs_too_many`` (more than 50 different declarations).
+    """
+    found: list[tuple[str, int, object]] = []
+    seen: set[str] = set()
+    depth = 0
+    for match in _JSON_TOKEN.finditer(data):
+        run, string, other = match.groups()
+        if run is not None:
+            at = match.start()
+            for key in _JSON_CRS_KEY.finditer(data, at, match.end()):
+                depth = _json_depth(data, at, key.start(), depth)
+                at = key.end()
+                _json_keep(key.group(1).decode(), depth, data, key.end(), found, seen, file, max_depth)
+            depth = _json_depth(data, at, match.end(), depth)
+        elif string is not None:
+            if (
+                len(string) <= 128
+                and _JSON_NAME_LIKE.fullmatch(string)
+                and (colon := _JSON_COLON.match(data, match.end())) is not None
+            ):
+                try:
+                    name = json.loads(string)
+                except ValueError:
+                    continue
+                if isinstance(name, str) and name.lower() in JSON_CRS_MEMBERS:
+                    _json_keep(name, depth, data, colon.end(), found, seen, file, max_depth)
+        elif other == b'"':
+            break  # a string that never ends: not JSON (GDAL refuses it); nothing after it is structure
+    return found
+
+
+def _json_depth(data: bytes, start: int, end: int, depth: int) -> int:
+    """The nesting after ``data[start:end]`` (a run holding no string with brackets in it)."""
+    piece = data[start:end]
+    return depth + piece.count(b"[") + piece.count(b"{") - piece.count(b"]") - piece.count(b"}")
+
+
+def _json_max_depth(text: bytes) -> int:
+    """The deepest nesting inside one JSON value's text (brackets in strings counted too: an upper bound)."""
+    running = np.cumsum(_DEPTH_STEP[np.frombuffer(text, dtype=np.uint8)])
+    return int(running.max()) if len(running) else 0
+
+
+def _json_value_depth(window: bytes) -> int:
+    """The deepest nesting of the JSON value at the start of ``window`` (strings skipped), bounded work."""
+    level = deepest = 0
+    for match in _JSON_TOKEN.finditer(window):
+        run, _string, other = match.groups()
+        if run is None:
+            if other == b'"':
+                break
+            continue
+        codes = np.frombuffer(run, dtype=np.uint8)
+        running = level + np.cumsum(_DEPTH_STEP[codes])
+        deepest = max(deepest, int(running.max()))
+        level = int(running[-1])
+        if level <= 0 and deepest > 0:
+            break
+    return deepest
+
+
+def _json_keep(
+    name: str, depth: int, data: bytes, start: int, found: list, seen: set[str], file: str, max_depth: int
+) -> None:
+    """Parse one CRS member's value (JSON starting at ``start``, nesting bounded first) and keep it once."""
+    window = data[start : start + MAX_JSON_CRS_BYTES + 1]
+    if depth + _json_max_depth(window) > max_depth + 1 and _json_value_depth(window) > max_depth - depth:
+        raise CRSError("imp_json_too_deep", file=file, limit=max_depth)
+    try:
+        value, _ = json.JSONDecoder().raw_decode(window.decode("utf-8", "replace").lstrip())
+    except RecursionError as exc:
+        raise CRSError("imp_json_too_deep", file=file, limit=MAX_JSON_DEPTH) from exc
+    except ValueError as exc:
+        if len(window) > MAX_JSON_CRS_BYTES:
+            raise CRSError("imp_json_crs_too_big", file=file, limit_kb=MAX_JSON_CRS_BYTES // 1024) from exc
+        return  # not JSON: GDAL refuses the file later
+    key = json.dumps([name.lower(), depth, value], sort_keys=True, default=str)
+    if key in seen:
+        return
+    if len(seen) >= MAX_JSON_CRS_DECLARATIONS:
+        raise CRSError("imp_json_crs_too_many", file=file, limit=MAX_JSON_CRS_DECLARATIONS)
+    seen.add(key)
+    found.append((name, depth, value))

@@ -116,14 +116,27 @@ _PAYLOAD_FIELDS = {"id", "name", "author", "notes", "parcels", "drawn", "assign"
 _ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _payload_error(field_name: str, expected: str, value: object) -> ScenarioError:
+#: How a received value is named in a message (never a Python type name).
+_RECEIVED_KIND = {
+    str: "pl_got_text",
+    int: "pl_got_number",
+    float: "pl_got_number",
+    bool: "pl_got_boolean",
+    list: "pl_got_list",
+    dict: "pl_got_object",
+}
+
+
+def _payload_error(field_name: str, expected: Message, value: object) -> ScenarioError:
     if value is None:
         return ScenarioError("ws_payload_invalid", field=field_name, expected=expected, received="–")
-    received = (
-        type(value).__name__
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool)
-        else (repr(value) if len(repr(value)) <= 40 else f"{type(value).__name__} ({len(str(value))} characters)")
-    )
+    kind = _RECEIVED_KIND.get(type(value), "pl_got_other")
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(repr(value)) <= 40:
+        received: Message | str = repr(value)
+    elif isinstance(value, str):
+        received = msg("pl_got_long_text", count=f"{len(value):,}")
+    else:
+        received = msg(kind)
     return ScenarioError("ws_payload_invalid", field=field_name, expected=expected, received=received)
 
 
@@ -132,14 +145,14 @@ def _text(d: Mapping, key: str, *, limit: int, required: bool = True, pattern: r
     if value is None and not required:
         return ""
     if not isinstance(value, str) or len(value) > limit or (pattern is not None and not pattern.fullmatch(value)):
-        raise _payload_error(key, f"text of at most {limit} characters", value)
+        raise _payload_error(key, msg("pl_expect_text", limit=f"{limit:,}"), value)
     return value
 
 
 def _validated_payload(d: object) -> dict:
     """The keyword arguments of a :class:`Scenario` from a decoded payload, every field checked."""
     if not isinstance(d, dict):
-        raise _payload_error("payload", "a JSON object", d)
+        raise _payload_error("payload", msg("pl_expect_object"), d)
     _check_fields_known(d)
     return {
         **_checked_texts(d),
@@ -154,7 +167,7 @@ def _validated_payload(d: object) -> dict:
 def _check_fields_known(d: dict) -> None:
     unknown = sorted(set(d) - _PAYLOAD_FIELDS)
     if unknown:
-        raise _payload_error(str(unknown[0])[:40], "no such field", d[unknown[0]])
+        raise _payload_error(str(unknown[0])[:40], msg("pl_expect_no_field"), d[unknown[0]])
 
 
 def _checked_texts(d: dict) -> dict[str, str]:
@@ -174,7 +187,7 @@ def _checked_times(d: dict) -> dict[str, str]:
         try:
             datetime.fromisoformat(value)
         except ValueError:
-            raise _payload_error(key, "an ISO 8601 time", value) from None
+            raise _payload_error(key, msg("pl_expect_time"), value) from None
         out[key] = value
     return out
 
@@ -187,7 +200,7 @@ def _checked_parcels(d: dict) -> tuple[str, ...]:
         or len(parcels) > most
         or not all(isinstance(p, str) and 0 < len(p) <= 64 for p in parcels)
     ):
-        raise _payload_error("parcels", f"a list of at most {most} parcel ids", parcels)
+        raise _payload_error("parcels", msg("pl_expect_parcels", limit=f"{most:,}"), parcels)
     return tuple(dict.fromkeys(parcels))
 
 
@@ -195,7 +208,7 @@ def _checked_table(d: dict, key: str) -> dict:
     """``assign`` (piece -> text) or ``weights`` (criterion -> finite number)."""
     value = d.get(key, {})
     if not isinstance(value, dict) or len(value) > PAYLOAD_LIMITS["entries"]:
-        raise _payload_error(key, "an object", value)
+        raise _payload_error(key, msg("pl_expect_object"), value)
     for k, v in value.items():
         ok = (
             (isinstance(v, str) and len(v) <= PAYLOAD_LIMITS["text"])
@@ -203,7 +216,9 @@ def _checked_table(d: dict, key: str) -> dict:
             else (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v))
         )
         if len(k) > 64 or not ok:
-            raise _payload_error(f"{key}.{k[:40]}", "text" if key == "assign" else "a finite number", v)
+            raise _payload_error(
+                f"{key}.{k[:40]}", msg("pl_expect_short_text" if key == "assign" else "pl_expect_number"), v
+            )
     return dict(value)
 
 
@@ -211,7 +226,7 @@ def _checked_drawn(d: dict) -> dict[str, tuple[str, str]]:
     most = PAYLOAD_LIMITS["drawn"]
     drawn = d.get("drawn", {})
     if not isinstance(drawn, dict) or len(drawn) > most:
-        raise _payload_error("drawn", f"an object of at most {most} drawn areas", drawn)
+        raise _payload_error("drawn", msg("pl_expect_drawn", limit=f"{most:,}"), drawn)
     return {piece: _checked_drawn_area(piece, value) for piece, value in drawn.items()}
 
 
@@ -225,7 +240,7 @@ def _checked_drawn_area(piece: str, value: object) -> tuple[str, str]:
         or len(value[0]) > lim["text"]
         or len(value[1]) > lim["wkt_chars"]
     ):
-        raise _payload_error(f"drawn.{piece[:40]}", "[name, WKT polygon]", value)
+        raise _payload_error(f"drawn.{piece[:40]}", msg("pl_expect_drawn_area"), value)
     try:
         geom = shapely.from_wkt(value[1])
     except (shapely.errors.GEOSException, ValueError, TypeError) as exc:

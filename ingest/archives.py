@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bz2
 import io
+import lzma
 import re
 import struct
 import zipfile
@@ -228,20 +230,11 @@ class SafeZip:
             )
 
     def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
-        if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
             yield from self._inflate_raw(info)
             return
-        # bzip2 / lzma: zipfile stops at the declared size and checks the CRC; the counting above still applies
-        try:
-            with self._zf.open(info) as member:
-                while piece := member.read(CHUNK):
-                    yield piece
-        except NotImplementedError as exc:
-            raise ReadError(
-                "imp_zip_method", file=self.filename, member=info.filename, method=info.compress_type
-            ) from exc
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-            raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename) from exc
+        # any other method (AES, Deflate64, PPMd …) cannot be inflated in counted pieces here: refused
+        raise ReadError("imp_zip_method", file=self.filename, member=info.filename, method=info.compress_type)
 
     def _inflate_raw(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """Stored or deflated data read straight from the archive, ignoring the declared sizes."""
@@ -258,6 +251,9 @@ class SafeZip:
         if info.compress_type == zipfile.ZIP_STORED:
             for i in range(0, len(raw), CHUNK):
                 yield bytes(raw[i : i + CHUNK])
+            return
+        if info.compress_type in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+            yield from self._inflate_bounded(info, raw)
             return
         inflater = zlib.decompressobj(-15)
         try:
@@ -278,3 +274,30 @@ class SafeZip:
             raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename) from exc
         if not inflater.eof:
             raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename)
+
+    def _inflate_bounded(self, info: zipfile.ZipInfo, raw: memoryview) -> Iterator[bytes]:
+        """bzip2 or LZMA data inflated at most 256 KB at a time (``max_length``), so a block that inflates to
+        gigabytes is counted and stopped like any other member (:mod:`zipfile` would inflate it whole)."""
+        try:
+            if info.compress_type == zipfile.ZIP_BZIP2:
+                inflater: bz2.BZ2Decompressor | lzma.LZMADecompressor = bz2.BZ2Decompressor()
+                data = bytes(raw)
+            else:  # zip's LZMA: version (2 bytes), properties size (2 bytes), properties, then raw LZMA1 data
+                if len(raw) < 4:
+                    raise lzma.LZMAError("short header")
+                (props_size,) = struct.unpack("<H", raw[2:4])
+                props = bytes(raw[4 : 4 + props_size])
+                inflater = lzma.LZMADecompressor(
+                    lzma.FORMAT_RAW,
+                    filters=[lzma._decode_filter_properties(lzma.FILTER_LZMA1, props)],  # type: ignore[attr-defined]
+                )
+                data = bytes(raw[4 + props_size :])
+            piece = inflater.decompress(data, CHUNK)
+            while True:
+                if piece:
+                    yield piece
+                if inflater.eof or (inflater.needs_input and not piece):
+                    break
+                piece = inflater.decompress(b"", CHUNK)
+        except (OSError, EOFError, ValueError, lzma.LZMAError, struct.error) as exc:
+            raise ReadError("imp_zip_member_damaged", file=self.filename, member=info.filename) from exc

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
+import warnings
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -33,7 +35,17 @@ from ingest.clean import _clean
 from ingest.crs_guess import normalise_crs_choice, shifted_datum
 from ingest.encodings import _dxf_encoding
 from ingest.model import DEFAULT_LIMITS, Expect, ImportResult, Limits, _Layer, _Prepared
-from ingest.sniff import FORMAT_LABEL, SUFFIXES, _check_geojson_crs, _check_gpkg_crs, _format_of, _sniff, _suffix
+from ingest.sniff import (
+    BINARY_DXF,
+    FORMAT_LABEL,
+    SUFFIXES,
+    _check_geojson_crs,
+    _check_gpkg_crs,
+    _format_of,
+    _sniff,
+    _suffix,
+    dxf_expansion,
+)
 from ingest.tables import _load_table, _table_to_gdf
 from ingest.unpack import _extract_kmz, _prepare_zip
 from ingest.wording import _is_memory_message, _names, _reason, _size_mb, display_name
@@ -68,6 +80,13 @@ KML_STANDARD = (
 #: others keep pyogrio's feature-by-feature read: through Arrow a truncated shapefile reads as features without
 #: geometry instead of failing, GeoJSON dates come as dates, KML's empty standard fields as text.
 ARROW_FORMATS = ("gpkg",)
+
+# GDAL's and pyogrio's own words about a user's file never reach the terminal: every problem the user must
+# know of becomes a refusal or a note; GDAL's default error printer ("ERROR 1: …") writes nowhere, and pyogrio's
+# warnings (their location is a path in the virtual environment) are not shown.
+pyogrio.set_gdal_config_options({"CPL_LOG": os.devnull})
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"pyogrio")
+warnings.filterwarnings("ignore", category=UserWarning, module=r"pyogrio")
 
 _GDAL_LOCK = threading.Lock()  # DXF_ENCODING is a process-wide GDAL option: one DXF read at a time
 
@@ -104,6 +123,8 @@ def _prepare(name: str, fmt: str, data: bytes, work: Path, limits: Limits, *, ne
         _check_gpkg_crs(path, name)
         return _gdal_layers(name, path, "gpkg")
     if fmt == "dxf":
+        if not data.startswith(BINARY_DXF):  # a binary DXF is read with its blocks not expanded (below)
+            dxf_expansion(data, name, limit=limits.max_features)
         encoding, notes = _dxf_encoding(data, name)
         return _Prepared(
             layers=[_Layer(stem, _write(work, "data.dxf", data), "dxf", encoding=encoding, notes=notes)],
@@ -151,7 +172,12 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
     path = str(layer.path)
     with _GDAL_LOCK:
         if layer.fmt == "dxf":
-            pyogrio.set_gdal_config_options({"DXF_ENCODING": layer.encoding or "UTF-8"})
+            with open(layer.path, "rb") as fh:
+                binary = fh.read(len(BINARY_DXF)) == BINARY_DXF
+            # blocks are expanded only where their expansion was counted (text DXF, :func:`dxf_expansion`)
+            pyogrio.set_gdal_config_options(
+                {"DXF_ENCODING": layer.encoding or "UTF-8", "DXF_INLINE_BLOCKS": "FALSE" if binary else None}
+            )
         try:
             info = None
             if layer.fmt in ("gpkg", "shp"):  # cheap to ask: driver and feature count before reading
@@ -165,13 +191,14 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
                     raise FileTooLargeError(
                         "imp_too_many_features", file=name, count=f"{count:,}", limit=f"{limits.max_features:,}"
                     )
+            # pyogrio sizes its buffers by max_features × fields: ask for what the file holds, not the limit
+            known = int(info.get("features") or -1) if info else -1
+            most = min(known, limits.max_features) + 1 if known >= 0 else limits.max_features + 1
             fast = _arrow_read(path, layer.gdal_layer, limits, info) if layer.fmt in ARROW_FORMATS else None
             gdf = (
                 fast
                 if fast is not None
-                else gpd.read_file(
-                    path, layer=layer.gdal_layer, engine="pyogrio", max_features=limits.max_features + 1, **options
-                )
+                else gpd.read_file(path, layer=layer.gdal_layer, engine="pyogrio", max_features=most, **options)
             )
         except (MemoryError, ImportRefusedError):
             raise
@@ -179,7 +206,7 @@ def _gdal_read(layer: _Layer, name: str, limits: Limits) -> gpd.GeoDataFrame:
             _raise_read_error(exc, name=name, work=layer.path.parent)
         finally:
             if layer.fmt == "dxf":
-                pyogrio.set_gdal_config_options({"DXF_ENCODING": None})
+                pyogrio.set_gdal_config_options({"DXF_ENCODING": None, "DXF_INLINE_BLOCKS": None})
     if len(gdf) > limits.max_features:  # GeoJSON, KML, DXF: read at most one feature more than the limit
         raise FileTooLargeError(
             "imp_too_many_features", file=name, count=f"> {limits.max_features:,}", limit=f"{limits.max_features:,}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from gis.crs import crs_text_problem
-from gis.errors import CRSUnknownError, ReadError, UnsafeArchiveError
+from gis.errors import CRSUnknownError, FileTooLargeError, ReadError, UnsafeArchiveError
 from ingest.archives import MB, SafeZip
 from ingest.encodings import CPG_ENCODINGS, CPG_LABELS, _dbf_encoding, _repair_dbf_field_names
 from ingest.model import Limits, _Layer, _Prepared
@@ -100,6 +101,7 @@ def _prepare_shapefiles(
             if declared is None:
                 layer.notes.append(msg("imp_note_cpg_unknown", value=clip_text(raw, 20)))
         if part[".dbf"]:
+            _check_dbf_budget(work / f"layer{i}.dbf", name)
             layer.encoding = _dbf_encoding(work / f"layer{i}.dbf", declared, layer.notes)
             _repair_dbf_field_names(work / f"layer{i}.dbf", layer.encoding, layer.notes)
         else:
@@ -144,3 +146,31 @@ def _unquote_cell(value: str) -> str:
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
     return value
+
+
+#: Most values (records × fields) an attribute table may declare: GDAL and pyogrio hold one object per value.
+MAX_DBF_VALUES = 25_000_000
+
+
+def _check_dbf_budget(dbf: Path, name: str) -> None:
+    """The .dbf header's counts checked before GDAL reads it: the records it declares must be in the file,
+    and records × fields within :data:`MAX_DBF_VALUES` (the reader's buffers are sized by them)."""
+    with open(dbf, "rb") as fh:
+        head = fh.read(32)
+    size = dbf.stat().st_size
+    if len(head) < 12:
+        return  # GDAL reports the damage
+    records, header_len, record_len = struct.unpack("<I", head[4:8])[0], *struct.unpack("<HH", head[8:12])
+    fields = max(0, (header_len - 33) // 32)
+    actual = (size - header_len) // record_len if record_len and size > header_len else 0
+    if records > actual + 1:
+        raise ReadError("imp_dbf_header_lie", file=name, declared=f"{records:,}", actual=f"{actual:,}")
+    if records * fields > MAX_DBF_VALUES:
+        raise FileTooLargeError(
+            "imp_dbf_budget",
+            file=name,
+            records=f"{records:,}",
+            fields=f"{fields:,}",
+            cells=f"{records * fields:,}",
+            limit=f"{MAX_DBF_VALUES:,}",
+        )

@@ -3,9 +3,12 @@ fragment (built into a folder at test time), and the crafted archives (zip bombs
 
 from __future__ import annotations
 
+import bz2
 import functools
 import io
 import json
+import lzma
+import random
 import sqlite3
 import struct
 import tempfile
@@ -74,18 +77,20 @@ def shp_members(gdf: gpd.GeoDataFrame, tmp: Path, stem: str = "p", **kw) -> dict
     return {f.name: f.read_bytes() for f in folder.iterdir()}
 
 
-def deflate_repeated(block: bytes, times: int) -> tuple[bytes, int, int]:
-    """Raw deflate of ``block * times`` without building it: (stream, CRC-32, size). Each block is
-    compressed after a full flush, so its compressed form is the same every time and is repeated."""
+def deflate_repeated(block: bytes, times: int, *, head: bytes = b"", tail: bytes = b"") -> tuple[bytes, int, int]:
+    """Raw deflate of ``head + block * times + tail`` without building it: (stream, CRC-32, size). Each block
+    is compressed after a full flush, so its compressed form is the same every time and is repeated."""
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = comp.compress(head) + comp.flush(zlib.Z_FULL_FLUSH) if head else b""
     first = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
     again = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
     assert first[-4:] == again[-4:]
-    body = first + again * (times - 1) + comp.flush()
-    crc = 0
+    body = start + first + again * (times - 1) + comp.compress(tail) + comp.flush()
+    crc = zlib.crc32(head)
     for _ in range(times):
         crc = zlib.crc32(block, crc)
-    return body, crc, len(block) * times
+    crc = zlib.crc32(tail, crc)
+    return body, crc, len(head) + len(block) * times + len(tail)
 
 
 @dataclass
@@ -191,14 +196,10 @@ def xlsx_rows_bomb(rows: int = 3_000_000) -> bytes:
     """A workbook of about 1 MB whose sheet holds ``rows`` rows of lon/lat (streamed deflate, never built)."""
     row = b'<row><c t="n"><v>121.39</v></c><c t="n"><v>31.25</v></c></row>'
     per_block = 20_000
-    body, crc, size = deflate_repeated(row * per_block, rows // per_block)
-    # head + (repeated body) + tail as one member: deflate the head and tail separately is not possible in one
-    # stream, so the sheet is the body only, wrapped by sheets that openpyxl never reaches (refused before)
-    head_tail_note = SHEET_HEAD + SHEET_TAIL  # kept for the shape of the file; the counter sees the rows
+    body, crc, size = deflate_repeated(row * per_block, rows // per_block, head=SHEET_HEAD, tail=SHEET_TAIL)
     base = zipfile.ZipFile(io.BytesIO(xlsx_with_sheet()))
     members = [deflated(n, base.read(n)) for n in base.namelist() if n != "xl/worksheets/sheet1.xml"]
     members.append(RawMember("xl/worksheets/sheet1.xml", body, crc, size))
-    members.append(deflated("docProps/note.xml", head_tail_note))
     return craft_zip(members)
 
 
@@ -679,7 +680,7 @@ def build(tmp: Path) -> list[Case]:
         Case("garbage.dxf", b"0\nSECTION\n2\nENTITIES\n0\nLINE\n", err.ReadError, "cannot be read"),
         Case("text.dxf", b"just some text", err.ReadError, "cannot be read as DXF"),
     ]
-    return cases
+    return cases + budget_cases(tmp, shp)
 
 
 @functools.cache
@@ -712,3 +713,531 @@ def _sqlite(tmp: Path) -> bytes:
     con.commit()
     con.close()
     return path.read_bytes()
+
+
+# --- budgets counted on what is read, CRS members read as data (the probe of 63 files and generated ones) --------
+UNSAFE_CRS = {
+    "init": "+init=/etc/passwd:root",
+    "nadgrids": "+proj=longlat +datum=WGS84 +nadgrids=/etc/shadow",
+    "grid_at": "+proj=longlat +datum=WGS84 +nadgrids=@evil.gsb",
+    "url": "http://127.0.0.1:9/crs.prj",
+    "file_url": "file:///etc/passwd",
+    "pipeline": "+proj=pipeline +step +proj=hgridshift +grids=/etc/shadow",
+}
+UNSAFE_FRAGMENT = {
+    "init": "(init)",
+    "nadgrids": "(nadgrids)",
+    "grid_at": "(nadgrids)",
+    "url": "(URL)",
+    "file_url": "(URL)",
+    "pipeline": "(proj=pipeline)",
+}
+#: How the member name "crs" is written: plainly, escaped, with spaces before the colon, escaped and padded.
+CRS_SPELLINGS = {
+    "plain": b'"crs":',
+    "escaped": b'"\\u0063rs":',
+    "padded": b'"crs"   \n\t  :',
+    "escaped_padded": b'"\\u0063\\u0072\\u0073" \r\n :',
+}
+
+
+def geojson_with_member(member: bytes, value: object, *, features: list | None = None, first: bool = False) -> bytes:
+    """A FeatureCollection whose top-level member is written byte for byte (``member`` includes the colon)."""
+    feats = json.dumps(features if features is not None else [feat(SQUARE, name="甲")]).encode()
+    extra = member + json.dumps(value).encode()
+    if first:
+        return b"{" + extra + b', "type": "FeatureCollection", "features": ' + feats + b"}"
+    return b'{"type": "FeatureCollection", "features": ' + feats + b", " + extra + b"}"
+
+
+def decoy_features(n: int) -> list:
+    """``n`` features each holding a harmless "crs" property (what a text scan stopped at)."""
+    decoy = {"type": "name", "properties": {"name": "EPSG:4326"}}
+    return [{**feat(SQUARE, name=f"p{i}"), "crs": decoy} for i in range(n)]
+
+
+def raw_zip(name: str, body: bytes, data_crc: int, declared: int, method: int) -> bytes:
+    return craft_zip([RawMember(name, body, data_crc, declared, method=method)])
+
+
+def bzip2_of_zeros(mb: int) -> bytes:
+    comp = bz2.BZ2Compressor(9)
+    block = b"\0" * MB
+    return b"".join(comp.compress(block) for _ in range(mb)) + comp.flush()
+
+
+def lzma_zip_body(data_mb: int) -> tuple[bytes, int]:
+    """A zip LZMA member body (version, properties, raw LZMA1) of ``data_mb`` MB of zeros, and its CRC."""
+    filters = [{"id": lzma.FILTER_LZMA1, "dict_size": 1 << 20}]
+    comp = lzma.LZMACompressor(lzma.FORMAT_RAW, filters=filters)
+    props = lzma._encode_filter_properties(filters[0])  # type: ignore[attr-defined]
+    crc = 0
+    chunks = []
+    for _ in range(data_mb):
+        chunks.append(comp.compress(b"\0" * MB))
+        crc = zlib.crc32(b"\0" * MB, crc)
+    chunks.append(comp.flush())
+    return struct.pack("<BBH", 9, 4, len(props)) + props + b"".join(chunks), crc
+
+
+def dxf_text(blocks: dict[str, list[list[str]]], entities: list[list[str]]) -> bytes:
+    """A text DXF (R2000) with the given blocks and entities (each a flat list of group code/value lines)."""
+    out = ["0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1015", "0", "ENDSEC", "0", "SECTION", "2", "BLOCKS"]
+    for name, ents in blocks.items():
+        out += ["0", "BLOCK", "8", "0", "2", name, "70", "0", "10", "0.0", "20", "0.0", "30", "0.0", "3", name]
+        for e in ents:
+            out += e
+        out += ["0", "ENDBLK", "8", "0"]
+    out += ["0", "ENDSEC", "0", "SECTION", "2", "ENTITIES"]
+    for e in entities:
+        out += e
+    out += ["0", "ENDSEC", "0", "EOF"]
+    return ("\n".join(out) + "\n").encode()
+
+
+def dxf_line(i: int = 0) -> list[str]:
+    return ["0", "LINE", "8", "0", "10", f"{i}.0", "20", "0.0", "30", "0.0", "11", f"{i}.5", "21", "1.0", "31", "0.0"]
+
+
+def dxf_insert(name: str, cols: int = 1, rows: int = 1, x: float = 0.0, kind: str = "INSERT") -> list[str]:
+    entity = ["0", kind, "8", "0", "2", name, "10", f"{x}", "20", "0.0", "30", "0.0"]
+    if cols > 1 or rows > 1:
+        entity += ["70", str(cols), "71", str(rows), "44", "1.0", "45", "1.0"]
+    return entity
+
+
+def dxf_chain(levels: int, fan: int) -> bytes:
+    """Blocks B0..B{levels}: each inserts the one below ``fan`` times (fan ** levels entities)."""
+    blocks = {"B0": [dxf_line(i) for i in range(fan)]}
+    for k in range(1, levels):
+        blocks[f"B{k}"] = [dxf_insert(f"B{k - 1}", x=i) for i in range(fan)]
+    return dxf_text(blocks, [dxf_insert(f"B{levels - 1}")])
+
+
+def prefixed_sheet(prefix: bytes, rows: int, cells: int = 1) -> bytes:
+    """A worksheet whose every element carries a long namespace prefix."""
+    p = prefix
+    head = (
+        b'<?xml version="1.0"?><'
+        + p
+        + b":worksheet xmlns:"
+        + p
+        + b'="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><'
+        + p
+        + b":sheetData>"
+    )
+    cell = b"<" + p + b":c><" + p + b":v>1</" + p + b":v></" + p + b":c>"
+    row = b"<" + p + b":row>" + cell * cells + b"</" + p + b":row>"
+    return head + row * rows + b"</" + p + b":sheetData></" + p + b":worksheet>"
+
+
+def xlsx_dense(rows: int, columns: int) -> bytes:
+    """A workbook whose sheet holds ``rows`` × ``columns`` numbers (streamed deflate, never built)."""
+    row = b"<row>" + b'<c t="n"><v>121.39</v></c>' * columns + b"</row>"
+    body, crc, size = deflate_repeated(row * 100, rows // 100, head=SHEET_HEAD, tail=SHEET_TAIL)
+    members = [deflated(n, d) for n, d in _xlsx_members().items() if n != "xl/worksheets/sheet1.xml"]
+    members.append(RawMember("xl/worksheets/sheet1.xml", body, crc, size))
+    return craft_zip(members)
+
+
+def gpkg_many_tables(tmp: Path, n: int) -> bytes:
+    path = tmp / f"tables_{n}.gpkg"
+    gpd.GeoDataFrame({"name": ["甲"]}, geometry=[SQUARE], crs="EPSG:4326").to_file(path, engine="pyogrio", layer="p")
+    con = sqlite3.connect(path)
+    for i in range(n):
+        con.execute(f"CREATE TABLE t{i} (fid INTEGER PRIMARY KEY, geom BLOB)")
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES (?, 'features', ?, 4326)",
+            (f"t{i}", f"t{i}"),
+        )
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POLYGON', 4326, 0, 0)", (f"t{i}",))
+    con.commit()
+    con.close()
+    return path.read_bytes()
+
+
+def dbf_declaring(dbf: bytes, records: int) -> bytes:
+    """The .dbf with its header's record count replaced."""
+    return dbf[:4] + struct.pack("<I", records) + dbf[8:]
+
+
+def wide_shapefile(tmp: Path, *, records: int = 40, fields: int = 255, width: int = 200) -> dict[str, bytes]:
+    """A shapefile of ``records`` records × ``fields`` text fields of random letters (so it does not compress)."""
+    rng = random.Random(0)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    cols = {f"f{i:03d}": ["".join(rng.choices(letters, k=width)) for _ in range(records)] for i in range(fields)}
+    gdf = gpd.GeoDataFrame(cols, geometry=[SQUARE] * records, crs="EPSG:4326")
+    return shp_members(gdf, tmp, "w")
+
+
+def budget_cases(tmp: Path, shp: dict[str, bytes]) -> list[Case]:
+    """The classes of the second probe: CRS members read as data, every budget counted before the work."""
+    cases: list[Case] = []
+    # --- a CRS member however it is spelt, wherever it hides, refused when it refers to a file or URL
+    for spelling, member in CRS_SPELLINGS.items():
+        cases.append(
+            Case(
+                f"crs_link_{spelling}.geojson",
+                geojson_with_member(member, {"type": "link", "properties": {"href": "http://127.0.0.1:9/x"}}),
+                err.CRSUnknownError,
+                "as a link",
+            )
+        )
+        for kind, text in UNSAFE_CRS.items():
+            cases.append(
+                Case(
+                    f"crs_{kind}_{spelling}.geojson",
+                    geojson_with_member(member, {"type": "name", "properties": {"name": text}}, first=True),
+                    err.CRSUnknownError,
+                    UNSAFE_FRAGMENT[kind],
+                )
+            )
+    decoys = decoy_features(1000)
+    link = {"type": "link", "properties": {"href": "http://127.0.0.1:9/crs", "type": "proj4"}}
+    cases += [
+        Case(
+            "crs_after_1000_decoys.geojson",
+            geojson_with_member(b'"crs":', link, features=decoys),
+            err.CRSUnknownError,
+            "as a link",
+            what="1,000 harmless 'crs' members in features, then a link CRS at the end",
+        ),
+        Case(
+            "crs_init_after_1000_decoys.geojson",
+            geojson_with_member(
+                b'"\\u0063rs" :', {"type": "name", "properties": {"name": UNSAFE_CRS["init"]}}, features=decoys
+            ),
+            err.CRSUnknownError,
+            "(init)",
+        ),
+        Case(
+            "crs_in_a_feature.geojson",
+            gj([{**feat(SQUARE), "crs": link}]),
+            err.CRSUnknownError,
+            "as a link",
+        ),
+        Case(
+            "crs_escaped_type.geojson",
+            geojson_with_member(b'"crs":', {"type": "\u006cink", "properties": {"href": "file:///etc/passwd"}}).replace(
+                b"\\\\u006c", b"\\u006c"
+            ),
+            err.CRSUnknownError,
+            "as a link",
+        ),
+        Case(
+            "crs_nested_5000.geojson",
+            b'{"type":"FeatureCollection","crs":' + b"[" * 5000 + b"]" * 5000 + b',"features":[]}',
+            err.UnsafeContentError,
+            "deeper than the limit of 100 levels",
+        ),
+        Case(
+            "crs_nested_5000_objects.geojson",
+            b'{"type":"FeatureCollection","crs":' + b'{"a":' * 5000 + b"1" + b"}" * 5000 + b',"features":[]}',
+            err.UnsafeContentError,
+            "deeper than the limit of 100 levels",
+        ),
+        Case(
+            "crs_too_big.geojson",
+            geojson_with_member(b'"crs":', {"type": "name", "properties": {"name": "EPSG:4326", "pad": "x" * 70_000}}),
+            err.UnsafeContentError,
+            "over the limit of 64 KB",
+        ),
+        Case(
+            "crs_60_different.geojson",
+            gj(
+                [
+                    {
+                        **feat(SQUARE),
+                        "crs": {"type": "name", "properties": {"name": f"EPSG:{4326 if i else 4490}", "n": i}},
+                    }
+                    for i in range(60)
+                ]
+            ),
+            err.UnsafeContentError,
+            "more than 50 different coordinate systems",
+        ),
+        Case(
+            "coordrefsys_url.geojson",
+            geojson_with_member(b'"coordRefSys":', "http://127.0.0.1:9/def/crs/x"),
+            err.CRSUnknownError,
+            "as a link",
+        ),
+        Case(
+            "coordrefsys_escaped_url.geojson",
+            geojson_with_member(b'"coord\\u0052efSys" :', {"type": "Reference", "href": "file:///etc/passwd"}),
+            err.CRSUnknownError,
+            "as a link",
+        ),
+        Case(
+            "esri_wkt_nadgrids.json",
+            geojson_with_member(b'"spatialReference":', {"wkt": PRJ_NADGRIDS.decode()}),
+            err.CRSUnknownError,
+            "(nadgrids)",
+        ),
+        Case(
+            "crs_link_in_sequence.geojson",
+            b"\x1e"
+            + json.dumps(feat(SQUARE)).encode()
+            + b"\n\x1e"
+            + json.dumps({**feat(SQUARE), "crs": link}).encode(),
+            err.CRSUnknownError,
+            "as a link",
+        ),
+    ]
+    big = [
+        feat(shapely.Polygon([(121.39 + i * 1e-7, 31.25), (121.40, 31.25 + i * 1e-7), (121.40, 31.26)]), n=i)
+        for i in range(40_000)
+    ]
+    cases.append(
+        Case(
+            "crs_link_after_big.geojson",
+            geojson_with_member(b'"\\u0063rs" :', link, features=big),
+            err.CRSUnknownError,
+            "as a link",
+            bomb=True,
+            what="about 9 MB of features, then an escaped link CRS",
+        )
+    )
+    # --- CSV: delimiter detection and columns counted before pandas
+    sniffer_bomb = ("a" + '"' + ",,," + " ") * 16_000
+    cases += [
+        Case(
+            "sniffer_backtracking.csv",
+            sniffer_bomb.encode(),
+            err.FileTooLargeError,
+            "the header has 48,001 columns",
+            {"expect": "point"},
+            bomb=True,
+            what="65 KB that made csv.Sniffer backtrack for 34 s",
+        ),
+        Case(
+            "columns_2_5m.csv",
+            b",".join([b"1"] * 2_500_000) + b"\n1\n",
+            err.FileTooLargeError,
+            "over the limit of 512 KB for a header line",
+            {"expect": "point"},
+            bomb=True,
+            what="one header line of 2,500,000 columns",
+        ),
+    ]
+    for sep, label in ((",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+        header = sep.join(f"c{i}" for i in range(20_000))
+        cases.append(
+            Case(
+                f"columns_20k_{label}.csv",
+                (header + "\n" + sep.join(["1"] * 20_000) + "\n").encode(),
+                err.FileTooLargeError,
+                "the header has 20,000 columns, over the limit of 500 columns",
+                {"expect": "point"},
+            )
+        )
+    # --- XLSX: counted by element name, whatever the prefix; the span openpyxl pads to
+    long_prefix = b"p" + b"x" * 40
+    cases += [
+        Case(
+            "prefixed_rows.xlsx",
+            xlsx_with_sheet(prefixed_sheet(long_prefix, 250_000)),
+            err.FileTooLargeError,
+            "the worksheet has more than the limit of 50,000 rows (counted",
+            {"expect": "point", "limits": Limits(max_rows=50_000)},
+            bomb=True,
+            what="250,000 rows written with a 41-character namespace prefix (old counter: 823 MB, 84 s)",
+        ),
+        Case(
+            "prefixed_cells.xlsx",
+            xlsx_with_sheet(prefixed_sheet(b"ns0123456789abcdefghijklmnop", 4, cells=5)),
+            err.FileTooLargeError,
+            "limit of 10 cells",
+            {"expect": "point", "limits": Limits(max_cells=10)},
+        ),
+        Case(
+            "single_quoted_ref.xlsx",
+            xlsx_with_sheet(SHEET_HEAD + b"<row r='1'><c r='XFD1'><v>1</v></c></row>" + SHEET_TAIL),
+            err.FileTooLargeError,
+            "limit of 500 columns",
+            {"expect": "point"},
+        ),
+        Case(
+            "unnumbered_cells.xlsx",
+            xlsx_with_sheet(SHEET_HEAD + b"<row>" + b"<c><v>1</v></c>" * 600 + b"</row>" + SHEET_TAIL),
+            err.FileTooLargeError,
+            "limit of 500 columns",
+            {"expect": "point"},
+        ),
+        Case(
+            "stray_far_cell.xlsx",
+            xlsx_with_sheet(
+                SHEET_HEAD
+                + b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, 101))
+                + b'<row r="101"><c r="RZ101"><v>1</v></c></row>'
+                + SHEET_TAIL
+            ),
+            err.FileTooLargeError,
+            "spans 101 rows × 494 columns",
+            {"expect": "point", "limits": Limits(max_cells=10_000)},
+        ),
+        Case(
+            "dense_2m_cells.xlsx",
+            xlsx_dense(4_000, 500),
+            err.FileTooLargeError,
+            "limit of 1,000,000 cells",
+            {"expect": "point"},
+            what="4,000 rows × 500 columns: inside the row, column and 5,000,000-cell limits, 52 s in openpyxl",
+        ),
+        Case(
+            "unbound_prefix.xlsx",
+            xlsx_with_sheet(b'<?xml version="1.0"?><x:worksheet><x:sheetData></x:sheetData></x:worksheet>'),
+            err.ReadError,
+            "cannot be read as an Excel workbook",
+            {"expect": "point"},
+        ),
+    ]
+    # --- zip members in every compression method: counted as inflated, or refused
+    zeros_bz2 = bzip2_of_zeros(512)
+    crc_zeros = 0
+    for _ in range(512):
+        crc_zeros = zlib.crc32(b"\0" * MB, crc_zeros)
+    lzma_body, lzma_crc = lzma_zip_body(64)
+    cases += [
+        Case(
+            "bzip2_lying.kmz",
+            raw_zip("doc.kml", zeros_bz2, crc_zeros, 1000, 12),
+            err.UnsafeArchiveError,
+            "declares 1,000 bytes but inflates to more",
+            bomb=True,
+            what="bzip2 doc.kml: 512 MB of zeros in under 1 KB, declared 1,000 bytes",
+        ),
+        Case(
+            "bzip2_honest.kmz",
+            raw_zip("doc.kml", zeros_bz2[:], crc_zeros, 300 * MB, 12),
+            err.UnsafeArchiveError,
+            "possible zip bomb",
+            bomb=True,
+            what="bzip2 doc.kml declaring 300 MB in under 1 KB",
+        ),
+        Case(
+            "bzip2_dbf.zip",
+            craft_zip(
+                [
+                    RawMember("p.dbf", zeros_bz2, crc_zeros, 1000, method=12),
+                    deflated("p.shp", shp["p.shp"]),
+                    deflated("p.shx", shp["p.shx"]),
+                ]
+            ),
+            err.UnsafeArchiveError,
+            "declares 1,000 bytes but inflates",
+            bomb=True,
+            what="zipped Shapefile whose bzip2 .dbf inflates to 512 MB",
+        ),
+        Case(
+            "lzma_lying.kmz",
+            raw_zip("doc.kml", lzma_body, lzma_crc, 1000, 14),
+            err.UnsafeArchiveError,
+            "declares 1,000 bytes but inflates to more",
+            bomb=True,
+            what="LZMA doc.kml: 64 MB of zeros declared 1,000 bytes",
+        ),
+        Case(
+            "bzip2_sheet.xlsx",
+            craft_zip(
+                [deflated(n, d) for n, d in _xlsx_members().items() if n != "xl/worksheets/sheet1.xml"]
+                + [RawMember("xl/worksheets/sheet1.xml", zeros_bz2, crc_zeros, 1000, method=12)]
+            ),
+            err.UnsafeArchiveError,
+            "declares 1,000 bytes but inflates",
+            {"expect": "point"},
+            bomb=True,
+            what="XLSX whose sheet is bzip2 inflating to 512 MB",
+        ),
+        Case(
+            "bzip2_small.kmz",
+            raw_zip("doc.kml", bz2.compress(GOOD_KML)[:-8] + b"garbage!", zlib.crc32(GOOD_KML), len(GOOD_KML), 12),
+            err.ReadError,
+            "damaged",
+        ),
+        Case(
+            "deflate64.kmz", raw_zip("doc.kml", b"\0" * 64, 0, 64, 9), err.ReadError, "unsupported compression method"
+        ),
+        Case("ppmd.kmz", raw_zip("doc.kml", b"\0" * 64, 0, 64, 98), err.ReadError, "unsupported compression method"),
+    ]
+    # --- DXF: block insertions counted before GDAL expands them
+    cases += [
+        Case(
+            "minsert_1m.dxf",
+            dxf_text({"A": [dxf_line(i) for i in range(100)]}, [dxf_insert("A", 100, 100, kind="MINSERT")]),
+            err.FileTooLargeError,
+            "expand to 1,000,000 entities, over the limit of 500,000",
+            {"expect": "line"},
+        ),
+        Case(
+            "insert_rows_cols.dxf",
+            dxf_text({"A": [dxf_line(i) for i in range(50)]}, [dxf_insert("A", 200, 100)]),
+            err.FileTooLargeError,
+            "expand to 1,000,000 entities",
+            {"expect": "line"},
+            bomb=True,
+            what="3 KB: one INSERT of 200 × 100 copies of a 50-line block (old: 485 MB, 40 s)",
+        ),
+        Case(
+            "nested_blocks.dxf",
+            dxf_chain(6, 10),
+            err.FileTooLargeError,
+            "expand to 1,000,000 entities",
+            {"expect": "line"},
+            bomb=True,
+            what="6 levels of blocks, each inserting the one below 10 times",
+        ),
+        Case(
+            "nested_blocks_30.dxf",
+            dxf_chain(30, 10),
+            err.FileTooLargeError,
+            "expand to > 1,000,000,000,000 entities",
+            {"expect": "line"},
+        ),
+        Case(
+            "block_cycle.dxf",
+            dxf_text({"A": [dxf_insert("B")], "B": [dxf_insert("A")]}, [dxf_insert("A")]),
+            err.UnsafeContentError,
+            "block A inserts itself",
+            {"expect": "line"},
+        ),
+        Case(
+            "inserts_small_limit.dxf",
+            dxf_text({"A": [dxf_line(i) for i in range(3)]}, [dxf_insert("A", x=i) for i in range(4)]),
+            err.FileTooLargeError,
+            "expand to 12 entities, over the limit of 10",
+            {"expect": "line", "limits": Limits(max_features=10)},
+        ),
+        Case(
+            "minsert_in.zip",
+            zip_bytes(
+                {"minsert_in.zip.dxf": dxf_text({"A": [dxf_line(i) for i in range(100)]}, [dxf_insert("A", 100, 100)])}
+            ),
+            err.FileTooLargeError,
+            "expand to 1,000,000 entities",
+            {"expect": "line"},
+        ),
+    ]
+    # --- GeoPackage tables counted before GDAL lists them; .dbf headers checked
+    cases += [
+        Case(
+            "tables_300.gpkg",
+            gpkg_many_tables(tmp, 300),
+            err.FileTooLargeError,
+            "holds 301 tables, over the limit of 200",
+            bomb=True,
+            what="a GeoPackage of 300 layers (10,000 took GDAL 46 s to list)",
+        ),
+        Case(
+            "dbf_declares_400k.zip",
+            zip_bytes({**shp, "p.dbf": dbf_declaring(shp["p.dbf"], 400_000)}),
+            err.ReadError,
+            "declares 400,000 records but the file holds only 2",
+        ),
+    ]
+    return cases
+
+
+def _xlsx_members() -> dict[str, bytes]:
+    src = zipfile.ZipFile(io.BytesIO(xlsx_with_sheet()))
+    return {n: src.read(n) for n in src.namelist()}

@@ -370,3 +370,122 @@ def test_the_seeds_themselves_are_read():
     assert len(read_upload("a.geojson", VALID_GEOJSON).gdf) == 1
     assert len(read_upload("a.kml", VALID_KML).gdf) == 1
     assert len(read_upload("a.zip", VALID_ZIP).gdf) == 1
+
+
+# --- the JSON CRS scanner, the CSV delimiter and the XLSX counter against a real parser --------------------------
+CRS_NAMES = st.sampled_from(["crs", "CRS", "coordRefSys", "spatialReference", "name", "crsx", "properties"])
+
+
+def _escape_some(name: str, draw) -> str:
+    """The member name as JSON text, some characters written as \\u escapes."""
+
+    def one(c: str) -> str:
+        must = ord(c) < 32 or c in '"\\'
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF and (must or draw(st.booleans())) else c
+
+    return '"' + "".join(one(c) for c in name) + '"'
+
+
+@st.composite
+def json_with_members(draw) -> tuple[bytes, object]:
+    """A JSON text written by hand (escaped names, spaces before colons) and the value a real parser reads."""
+
+    def node(depth: int):
+        kind = draw(st.sampled_from(["scalar", "list", "object"] if depth < 6 else ["scalar"]))
+        if kind == "scalar":
+            value = draw(json_scalar)
+            return json.dumps(value, allow_nan=False) if not (
+                isinstance(value, float) and not math.isfinite(value)
+            ) else "0", None
+        if kind == "list":
+            items = [node(depth + 1) for _ in range(draw(st.integers(0, 3)))]
+            return "[" + ", ".join(t for t, _ in items) + "]", None
+        members = []
+        for _ in range(draw(st.integers(0, 3))):
+            key = draw(st.one_of(CRS_NAMES, text))
+            text_value, _ = node(depth + 1)
+            if key.lower() in ("crs", "coordrefsys", "spatialreference") and draw(st.booleans()):
+                text_value = json.dumps(draw(crs_member) or "EPSG:4326")
+            space = draw(st.sampled_from(["", " ", "\n\t ", "\r\n"]))
+            members.append(f"{_escape_some(key, draw)}{space}:{space}{text_value}")
+        return "{" + ", ".join(members) + "}", None
+
+    body, _ = node(0)
+    return body.encode(), json.loads(body)
+
+
+def _reference_members(value, depth=0):
+    """(name, depth, value) of every CRS member, walking what :func:`json.loads` built."""
+    out = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.lower() in ("crs", "coordrefsys", "spatialreference"):
+                out.append((key.lower(), depth + 1, json.dumps(item, sort_keys=True)))
+            out += _reference_members(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            out += _reference_members(item, depth + 1)
+    return out
+
+
+@PROFILE
+@given(json_with_members())
+def test_fuzz_json_crs_members_match_a_real_parser(doc):
+    from gis.crs import json_crs_members
+
+    data, parsed = doc
+    found = {(n.lower(), d, json.dumps(v, sort_keys=True)) for n, d, v in json_crs_members(data)}
+    # a repeated member name keeps its last value in json.loads; the scanner keeps them all
+    assert set(_reference_members(parsed)) <= found
+
+
+@PROFILE
+@given(st.one_of(mutated(VALID_GEOJSON), st.binary(max_size=500), st.text(max_size=300).map(str.encode)))
+def test_fuzz_json_crs_scanner_raises_only_its_own_errors(data):
+    from gis.crs import json_crs_members
+    from gis.errors import CRSError
+
+    try:
+        json_crs_members(data, file="f.geojson")
+    except CRSError as exc:
+        assert exc.text("zh") and str(exc)
+
+
+plain_cells = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"], exclude_characters=',;\t|"\n\r'),
+    min_size=1,
+    max_size=8,
+)
+
+
+@PROFILE
+@given(st.sampled_from([",", ";", "\t", "|"]), st.integers(2, 6), st.integers(1, 6), st.data())
+def test_fuzz_delimiter_is_the_one_the_table_was_written_with(sep, width, height, data):
+    from ingest.tables import _delimiter
+
+    rows = [[data.draw(plain_cells) for _ in range(width)] for _ in range(height)]
+    assert _delimiter("\n".join(sep.join(r) for r in rows) + "\n") == sep
+
+
+@PROFILE
+@given(
+    st.lists(st.lists(st.one_of(st.none(), lon, lat, text.filter(lambda s: s.isprintable())), max_size=6), max_size=8),
+    st.integers(1, 60),
+)
+def test_fuzz_xlsx_counter_ignores_namespace_prefixes(rows, prefix_len):
+    """The counter sees the same rows, cells and width whether the sheet's elements carry a prefix or not."""
+    import re as _re
+
+    from ingest.tables import _check_xlsx
+    from tests.corpus import xlsx_with_sheet
+
+    rows = [["lon", "lat"], *rows]
+    plain = xlsx_with_sheet(rows=rows)
+    sheet = zipfile.ZipFile(io.BytesIO(plain)).read("xl/worksheets/sheet1.xml")
+    p = ("p" + "x" * prefix_len).encode()
+    prefixed = _re.sub(rb"<(/?)(?![?!])([A-Za-z]+)([\s>/])", rb"<\1" + p + rb":\2\3", sheet)
+    prefixed = prefixed.replace(b' xmlns="', b" xmlns:" + p + b'="', 1)
+    a = _check_xlsx("a.xlsx", plain, LIMITS)
+    b = _check_xlsx("b.xlsx", xlsx_with_sheet(prefixed), LIMITS)
+    assert (a.rows, a.cells, a.max_row, a.max_col) == (b.rows, b.cells, b.max_row, b.max_col)
+    check("fuzz.xlsx", xlsx_with_sheet(prefixed), "point")

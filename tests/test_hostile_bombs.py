@@ -192,3 +192,40 @@ def test_another_sessions_rerun_stays_within_twice_its_baseline_while_a_bomb_run
     # (a cache warming, another process) weighs on both sides alike
     baseline = statistics.median(before + [rerun_s() for _ in range(7)])
     assert statistics.median(during) <= 2 * baseline, (baseline, during)
+
+
+# --- budgets on what is actually read -------------------------------------------------------------------------
+MAX_READ_S = 20.0
+MAX_READ_MB = 700
+
+
+def test_a_wide_40_record_shapefile_is_read_small(tmp_path):
+    """40 records × 255 text fields: pyogrio's buffers are sized by the file's feature count, not the limit
+    (sized by 500,001 features × 255 fields they took 1.1 GB)."""
+    members = corpus.wide_shapefile(tmp_path)
+    data = corpus.zip_bytes(members)
+    report = run_in_worker(read_upload, ("wide.zip", data), {}, limits=WorkerLimits())
+    assert report.error is None, report.error
+    assert len(report.value.gdf) == 40 and len(report.value.columns) == 255
+    assert report.peak_rss_mb <= MAX_PEAK_MB, report.peak_rss_mb
+
+
+def test_a_long_workbook_inside_every_limit_is_read_in_time():
+    """150,000 rows × 2 columns: openpyxl pads each row to the width it is given (the column limit, 501, took
+    52 s for such a file): it is given the counted width."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["lon", "lat"])
+    for i in range(150_000):
+        ws.append([121.39 + (i % 100) * 1e-4, 31.25])
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = run_in_worker(read_upload, ("long.xlsx", buf.getvalue()), {"expect": "point"}, limits=WorkerLimits())
+    assert report.error is None, report.error
+    assert len(report.value.gdf) == 150_000
+    # CPU time: the wall clock of a 2-core machine shared by several test runs says little
+    assert report.cpu_s <= MAX_READ_S and report.peak_rss_mb <= MAX_READ_MB, (report.cpu_s, report.peak_rss_mb)

@@ -289,3 +289,241 @@ def test_geojson_without_a_crs_member_is_wgs84_unless_its_numbers_say_otherwise(
     swapped = read_upload("s.geojson", gj([feat(shapely.box(31.25, 121.39, 31.255, 121.395))]))
     assert swapped.source_crs == "SWAP" and swapped.needs_confirmation
     assert swapped.gdf.total_bounds[0] == pytest.approx(121.39)
+
+
+# --- budgets counted on what is read; CRS members read as data --------------------------------------------------
+def test_the_corpus_exceeds_150_files_of_every_class_of_the_second_probe():
+    from tests import corpus
+
+    cases = corpus.cases()
+    assert len(cases) > 150 and len({c.name for c in cases}) == len(cases)
+    names = " ".join(c.name for c in cases)
+    for cls in (
+        "crs_link_escaped",
+        "decoys",
+        "nested_5000",
+        "bzip2",
+        "lzma",
+        "prefixed_rows",
+        "stray_far_cell",
+        "columns_2_5m",
+        "sniffer",
+        "minsert",
+        "nested_blocks",
+        "block_cycle",
+        "tables_300",
+        "dbf_declares",
+    ):
+        assert cls in names, cls
+
+
+def test_json_crs_members_are_found_however_spelt_and_wherever_hidden():
+    from gis.crs import json_crs_members
+
+    escaped = b'{"type":"FeatureCollection","\\u0063rs" \n : {"type":"link","properties":{"href":"http://x"}}}'
+    assert json_crs_members(escaped) == [("crs", 1, {"type": "link", "properties": {"href": "http://x"}})]
+    # a "crs" inside a string, and brackets inside strings, are not structure
+    tricky = b'{"a":"\\"crs\\": [[[","b":{"crs":"EPSG:4326"},"crs":{"type":"name","properties":{"name":"x"}}}'
+    found = json_crs_members(tricky)
+    assert [(n, d) for n, d, _ in found] == [("crs", 2), ("crs", 1)]
+    assert json_crs_members(b'{"coordRefSys":"EPSG:4326"}') == [("coordRefSys", 1, "EPSG:4326")]
+    with pytest.raises(err.CRSError) as info:
+        json_crs_members(b'{"crs":' + b"[" * 5000 + b"]" * 5000 + b"}", file="deep.geojson")
+    assert info.value.code == "imp_json_too_deep" and "100 层" in info.value.text("zh")
+    # an unterminated string ends the structure (GDAL refuses the file); nothing after it is read as a member
+    assert json_crs_members(b'{"a":"\\"\\"\\"' + b'\\"' * 10_000) == []
+
+
+def test_json_crs_scan_is_linear_on_a_big_file():
+    import json
+    import time
+
+    from gis.crs import json_crs_members
+
+    point = {
+        "type": "Feature",
+        "properties": {"name": "a", "v": 1},
+        "geometry": {"type": "Point", "coordinates": [1, 2]},
+    }
+    ring = [[121.39 + i * 1e-6, 31.25] for i in range(2000)]
+    poly = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    data = json.dumps({"type": "FeatureCollection", "features": [point] * 50_000 + [poly] * 200}).encode()
+    t0 = time.perf_counter()
+    assert json_crs_members(data + b"") == []
+    assert time.perf_counter() - t0 < 5, len(data)
+
+
+def test_geojson_crs_refusals_say_why_in_both_languages():
+    from tests.corpus import CRS_SPELLINGS, UNSAFE_CRS, geojson_with_member
+
+    data = geojson_with_member(
+        CRS_SPELLINGS["escaped_padded"], {"type": "name", "properties": {"name": UNSAFE_CRS["init"]}}
+    )
+    with pytest.raises(err.CRSUnknownError) as info:
+        read_upload("x.geojson", data)
+    assert "(init)" in str(info.value) and "（init）" in info.value.text("zh")
+    ok = geojson_with_member(CRS_SPELLINGS["escaped"], {"type": "name", "properties": {"name": "EPSG:4326"}})
+    assert read_upload("ok.geojson", ok).crs_how == "file"
+
+
+@pytest.mark.parametrize(
+    ("text", "sep"),
+    [
+        ("a,b,c\n1,2,3\n", ","),
+        ("a;b;c\n1;2;3\n", ";"),
+        ("a\tb\n1\t2\n", "\t"),
+        ("a|b\n1|2\n", "|"),
+        ('name,desc\n"x; y; z",1\n', ","),
+        ("名称;经度;纬度\n甲;121,39;31,25\n", ";"),
+        ("single\nvalue\n", ","),
+        ("", ","),
+    ],
+)
+def test_delimiter_detection(text, sep):
+    from ingest.tables import _delimiter
+
+    assert _delimiter(text) == sep
+
+
+def test_delimiter_detection_is_bounded_where_csv_sniffer_backtracked():
+    import time
+
+    from ingest.tables import _delimiter
+
+    bomb = "a" + ('"' + ",,," + " ") * 16_000  # csv.Sniffer: 75 s on its first 64 KB
+    t0 = time.perf_counter()
+    _delimiter(bomb)
+    _delimiter("x" * 10_000_000)
+    assert time.perf_counter() - t0 < 1
+
+
+def test_csv_header_columns_are_counted_before_pandas():
+    from ingest.model import Limits
+    from ingest.tables import _load_table
+
+    quoted = b'"a,b",c\n1,2\n'
+    frame, _, _ = _load_table("q.csv", "csv", quoted, Limits(max_columns=2))
+    assert list(frame.columns) == ["a,b", "c"]  # a quoted delimiter is no column
+    with pytest.raises(err.FileTooLargeError, match="the header has 3 columns, over the limit of 2"):
+        _load_table("w.csv", "csv", b"a,b,c\n1,2,3\n", Limits(max_columns=2))
+
+
+def test_xlsx_is_read_only_as_wide_as_its_cells():
+    """openpyxl pads every row to the width it is given: the counted width, never the column limit."""
+    data = _xlsx([["lon", "lat"]] + [[121.39, 31.25]] * 3)
+    from ingest.model import Limits
+    from ingest.tables import _check_xlsx, _load_table
+
+    assert _check_xlsx("t.xlsx", data, Limits()).max_col == 2
+    frame, _, _ = _load_table("t.xlsx", "xlsx", data, Limits())
+    assert frame.shape == (3, 2)
+
+
+def test_bzip2_and_lzma_members_are_read_in_counted_pieces():
+    import zipfile
+
+    from ingest.archives import SafeZip, ZipLimits
+
+    for method in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", method) as zf:
+            zf.writestr("a.txt", b"hello world " * 100_000)
+        archive = SafeZip(buf.getvalue(), filename="x.zip", limits=ZipLimits(max_ratio=1e9))
+        pieces = list(archive.stream("a.txt"))
+        assert b"".join(pieces) == b"hello world " * 100_000 and max(map(len, pieces)) <= 256 * 1024
+
+
+def test_a_dxf_with_a_few_insertions_is_read_and_counted():
+    from ingest.sniff import dxf_expansion
+    from tests.corpus import dxf_insert, dxf_line, dxf_text
+
+    data = dxf_text(
+        {"A": [dxf_line(i) for i in range(3)], "B": [dxf_insert("A"), dxf_line(9)]},
+        [dxf_insert("B", x=i) for i in range(4)] + [dxf_line(7), dxf_insert("A", 2, 3)],
+    )
+    assert dxf_expansion(data, "d.dxf", limit=100) == 4 * (3 + 1) + 1 + 6 * 3
+
+
+# --- messages: no Python names, no English in Chinese, one full stop ----------------------------------------------
+#: English allowed inside Chinese texts: proper names, commands, formats.
+ZH_ALLOWED_ENGLISH = (
+    "validate DATA",
+    "python -m gis validate",
+    "Volodymyr Agafonkin",
+    "install fonts",
+    "OpenStreetMap contributors",
+    "CREATE EXTENSION postgis",
+    "users add",
+    "role admin",
+    "role viewer",
+)
+
+
+def test_chinese_texts_hold_no_english_phrases():
+    import re
+
+    found = []
+    for key, (zh, _en) in CATALOGUE.items():
+        text = re.sub(r"\{[^}]*\}", "", zh)
+        for allowed in ZH_ALLOWED_ENGLISH:
+            text = text.replace(allowed, "")
+        phrases = re.findall(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})+", text)
+        if phrases or "。。" in zh:
+            found.append((key, phrases))
+    assert not found, found
+
+
+def test_a_nested_sentence_never_doubles_the_full_stop():
+    inner = Message("ws_payload_not_json", {"reason": "x"})  # a sentence ending in 。
+    zh = Message("ws_file_record", {"file": "a.gpkg", "row": 1, "reason": inner}).text("zh")
+    assert "。。" not in zh and zh.count("。") >= 2
+
+
+def test_scenario_payload_errors_name_no_python_types_in_either_language():
+    from gis.scenario import _validated_payload
+
+    with pytest.raises(err.ScenarioError) as info:
+        _validated_payload(
+            {"id": "a", "name": "n", "notes": "x" * 6000, "created": "2024-01-01", "updated": "2024-01-01"}
+        )
+    zh, en = info.value.text("zh"), str(info.value)
+    assert "最多 5,000 个字符的文本" in zh and "6,000 个字符的文本" in zh, zh
+    assert "text of at most 5,000 characters" in en and "text of 6,000 characters" in en, en
+    for python in ("str", "dict", "list", "NoneType", "characters"):
+        assert python not in zh, zh
+    with pytest.raises(err.ScenarioError) as info:
+        _validated_payload({"id": "a", "name": ["x"], "created": "2024-01-01", "updated": "2024-01-01"})
+    assert "收到 列表" in info.value.text("zh") and "received a list" in str(info.value)
+
+
+def test_the_scenario_file_row_limit_has_its_own_message():
+    text = Message("ws_file_too_many_rows", {"file": "s.gpkg", "limit": "10,000"}).text("zh")
+    assert "10,000 条记录" in text and "方案" in text
+
+
+def test_gdal_and_pyogrio_write_nothing_to_the_terminal_about_a_users_file():
+    """A refusal is the message; GDAL's "ERROR 1" lines and pyogrio's warnings (located by a path in the virtual
+    environment) never reach stderr."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from ingest.readers import read_upload\n"
+        'files = [(\'e.geojson\', b\'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},\'\n'
+        '          b\'"geometry":{"type":"Point","coordinates":[121.39]}}]}\'),\n'
+        "         ('g.dxf', b'0\\nSECTION\\n2\\nENTITIES\\n0\\nLINE\\n'),\n"
+        "         ('k.kml', b'<kml><Placemark><Point><coordinates>x'\n"
+        "          b'</coordinates></Point></Placemark></kml>')]\n"
+        "for name, data in files:\n"
+        "    try:\n"
+        "        read_upload(name, data, expect='any')\n"
+        "    except ValueError as exc:\n"
+        "        print(type(exc).__name__)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() and not done.stderr.strip(), done.stderr

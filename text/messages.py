@@ -85,9 +85,11 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     sep = "list_semicolon" if key in ("list_semicolon_join", "ws_chg_list") else "list_sep"
     values = {k: _param_text(v, lang, sep_code=sep) for k, v in params.items()}
     try:
-        return _FORMATTER.vformat(text, (), values)
+        out = _FORMATTER.vformat(text, (), values)
     except (KeyError, ValueError, IndexError):
         return text
+    # a nested sentence already ends with its full stop: never two in a row
+    return out.replace("。。", "。") if lang != "en" else out
 
 
 @dataclass(frozen=True)

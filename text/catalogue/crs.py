@@ -56,7 +56,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "the like.",
     ),
     "crs_user_unknown": (
-        "{crs} 不是可识别的坐标系（not a coordinate system）。应为 EPSG 代码（如 EPSG:4549）、WKT 或 PROJ 字符串。",
+        "{crs} 不是可识别的坐标系。应为 EPSG 代码（如 EPSG:4549）、WKT 或 PROJ 字符串。",
         "{crs} is not a coordinate system pyproj understands. Expected an EPSG code such as "
         "EPSG:4549, WKT or a PROJ string.",
     ),

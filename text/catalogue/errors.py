@@ -60,4 +60,27 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "affected. Export it again from your GIS and retry.",
     ),
     "err_title_account_name": ("账号名无效", "Invalid account name"),
+    # what a scenario payload's field should be, and what was received (never a Python type name)
+    "pl_expect_text": ("最多 {limit} 个字符的文本", "text of at most {limit} characters"),
+    "pl_expect_short_text": ("文本", "text"),
+    "pl_expect_object": ("JSON 对象", "a JSON object"),
+    "pl_expect_no_field": ("不存在（方案数据中没有此字段）", "absent (the scenario data has no such field)"),
+    "pl_expect_time": ("ISO 8601 格式的时间", "an ISO 8601 time"),
+    "pl_expect_parcels": ("最多 {limit} 个地块编号的列表", "a list of at most {limit} parcel ids"),
+    "pl_expect_number": ("有限的数值", "a finite number"),
+    "pl_expect_drawn": ("最多含 {limit} 个绘制区域的对象", "an object of at most {limit} drawn areas"),
+    "pl_expect_drawn_area": ("[名称, WKT 多边形]", "[name, WKT polygon]"),
+    "pl_got_text": ("文本", "text"),
+    "pl_got_long_text": ("{count} 个字符的文本", "text of {count} characters"),
+    "pl_got_number": ("数值", "a number"),
+    "pl_got_boolean": ("真/假值", "true/false"),
+    "pl_got_list": ("列表", "a list"),
+    "pl_got_object": ("对象", "an object"),
+    "pl_got_other": ("其他类型的值", "a value of another kind"),
+    # a scenario file's rows and scenarios are two limits, each named on its own
+    "ws_file_too_many_rows": (
+        "方案文件 {file} 含超过 {limit} 条记录（记录数上限 {limit}），已拒绝。请分批导出。",
+        "The scenario file {file} holds more than {limit} records (the limit of records is {limit}); refused. "
+        "Fix: export the scenarios in smaller batches.",
+    ),
 }

@@ -270,7 +270,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The column {column} chosen for {field} is not in the file.",
     ),
     "imp_duplicate_ids": (
-        "{column} 列中有重复的编号（Duplicate ids）：{ids}。每个要素需要唯一的编号。",
+        "{column} 列中有重复的编号：{ids}。每个要素需要唯一的编号。",
         "Duplicate ids in the column {column}: {ids}. Each feature needs its own id.",
     ),
     "imp_bad_cluster": (
@@ -495,4 +495,67 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "imp_field_plot_ratio": ("容积率", "Plot ratio"),
     "imp_field_kind": ("类型", "Kind"),
     "imp_field_subpark_id": ("所属子园", "Sub-park"),
+    # budgets counted on what is actually read, before the expensive step
+    "imp_json_too_deep": (
+        "{file}：JSON 的对象/数组嵌套超过 {limit} 层的上限，已拒绝。请用 GIS 软件重新导出。",
+        "{file}: the JSON nests objects/arrays deeper than the limit of {limit} levels; refused. "
+        "Export the file again from your GIS.",
+    ),
+    "imp_json_crs_too_big": (
+        "{file}：文件中的坐标系声明超过 {limit_kb} KB 的上限，已拒绝。请写明 EPSG 代码。",
+        "{file}: a coordinate system declaration in the file is over the limit of {limit_kb} KB; refused. "
+        "Write an EPSG code instead.",
+    ),
+    "imp_json_crs_too_many": (
+        "{file}：文件声明了超过 {limit} 个不同的坐标系（上限 {limit} 个），已拒绝。一个文件只应声明一个坐标系。",
+        "{file}: the file declares more than {limit} different coordinate systems (the limit is {limit}); "
+        "refused. A file should declare one.",
+    ),
+    "imp_csv_line_columns": (
+        "{file}：表头有 {count} 列，超过 {limit} 列的上限（在解析前按第一行计数），已拒绝。请删去不需要的列。",
+        "{file}: the header has {count} columns, over the limit of {limit} columns (counted on the first "
+        "line before the table is parsed); refused. Remove columns you do not need.",
+    ),
+    "imp_csv_line_long": (
+        "{file}：第一行超过 {limit_kb} KB 的上限（表头行长度上限），已拒绝。请检查文件是否为逐行的表格。",
+        "{file}: the first line is over the limit of {limit_kb} KB for a header line; refused. Check that "
+        "the file is a table with one record per line.",
+    ),
+    "imp_table_span": (
+        "{file}：表格跨 {rows} 行 × {columns} 列，共 {cells} 个单元格，超过 {limit} 个单元格的上限，已拒绝。"
+        "请删去远离数据的空行空列中的内容，或拆分表格。",
+        "{file}: the table spans {rows} rows × {columns} columns = {cells} cells, over the limit of {limit} "
+        "cells; refused. Clear stray cells far from the data, or split the table.",
+    ),
+    "imp_table_text": (
+        "{file}：表格中的文字共超过 {limit_mb} MB 的上限，已拒绝。请删去长文本列。",
+        "{file}: the text in the table is over the limit of {limit_mb} MB in all; refused. Remove long text columns.",
+    ),
+    "imp_dxf_expansion": (
+        "{file}：图块插入展开后有 {count} 个图元，超过 {limit} 个的上限（在展开前计数），已拒绝。"
+        "请在 CAD 软件中分解图块或只导出需要的图层。",
+        "{file}: the block insertions expand to {count} entities, over the limit of {limit} (counted before "
+        "they are expanded); refused. Explode the blocks in your CAD program or export only the layers you need.",
+    ),
+    "imp_dxf_block_cycle": (
+        "{file}：图块 {block} 直接或间接地插入了自身，已拒绝。请在 CAD 软件中修复图块定义。",
+        "{file}: block {block} inserts itself (directly or through other blocks); refused. Fix the block "
+        "definitions in your CAD program.",
+    ),
+    "imp_gpkg_layers": (
+        "{file}：GeoPackage 有 {count} 个表，超过 {limit} 个的上限（在列出图层前计数），已拒绝。请只导出需要的图层。",
+        "{file}: the GeoPackage holds {count} tables, over the limit of {limit} (counted before its layers "
+        "are listed); refused. Export only the layers you need.",
+    ),
+    "imp_dbf_budget": (
+        "{file}：属性表有 {records} 条记录 × {fields} 个字段 = {cells} 个值，超过 {limit} 个值的上限（按 .dbf 表头计数），"
+        "已拒绝。请删去不需要的字段或拆分文件。",
+        "{file}: the attribute table has {records} records × {fields} fields = {cells} values, over the limit of "
+        "{limit} values (counted from the .dbf header); refused. Remove fields you do not need or split the file.",
+    ),
+    "imp_dbf_header_lie": (
+        "{file}：属性表（.dbf）声明有 {declared} 条记录，但文件只容得下 {actual} 条，文件已损坏。请重新导出。",
+        "{file}: the attribute table (.dbf) declares {declared} records but the file holds only {actual}; "
+        "the file is damaged. Export it again.",
+    ),
 }
