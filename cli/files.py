@@ -267,7 +267,7 @@ def _export(gdf: Any, fmt: str, *, stem: str, target: str, encoding: str, meta: 
     if fmt == "dxf":
         return ex.dxf_bytes({stem: gdf}, name_field=name_field, target=target, meta=meta)
     if fmt == "csv":
-        return ex.csv_layer_bytes(gdf, target=target, meta=meta)
+        return ex.csv_layer_bytes(gdf, target=target, meta=meta, encoding=encoding)
     return ex.xlsx_layer_bytes(gdf, target=target, meta=meta, sheet=stem)
 
 
@@ -315,8 +315,8 @@ def convert(args: argparse.Namespace) -> int:
             raise ExportError("cli_output_is_input", file=str(out))
         if out.exists() and not args.force:
             raise ExportError("cli_output_exists", file=str(out))
-        if args.encoding.upper() not in ("UTF-8", "GBK"):
-            raise ExportError("exp_bad_encoding", encoding=args.encoding, expected=["UTF-8", "GBK"])
+        if args.encoding.upper() not in ("UTF-8", "GBK", "GB18030"):
+            raise ExportError("exp_bad_encoding", encoding=args.encoding[:40], expected=["UTF-8", "GBK", "GB18030"])
         result = read_as_upload(src, crs=args.crs, layer=args.layer, expect=args.expect)
         if result.needs_confirmation and not args.accept_guess:
             raise SchemaError("cli_guess_needs_confirmation", file=src.name, crs=result.source_crs)
@@ -390,7 +390,13 @@ def parser() -> argparse.ArgumentParser:
         default="wgs84",
         help="coordinate system of the output (default: wgs84)",
     )
-    v.add_argument("--encoding", default="UTF-8", help="Shapefile text encoding: UTF-8 (default) or GBK")
+    v.add_argument(
+        "--encoding",
+        default="UTF-8",
+        help="text encoding of a Shapefile (UTF-8 default, GBK, GB18030) or a CSV: UTF-8 (default; with a BOM, for "
+        "WPS, Excel 2016+, LibreOffice and GIS) or GB18030 (GBK also means GB18030; for a Chinese Excel's "
+        "double-click)",
+    )
     v.add_argument("--layer", help="which layer of a multi-layer input")
     v.add_argument("--expect", choices=["any", "polygon", "point", "line"], default="any")
     v.add_argument("--title", help="title written into the metadata (default: the output's name)")

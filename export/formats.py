@@ -2,12 +2,23 @@
 
 What a colleague's GIS, CAD or spreadsheet receives is safe and unambiguous:
 
-- Spreadsheets never get a formula: XLSX cells are written as text (a cell that would start like a
-  formula also gets Excel's quote prefix) and CSV text cells starting with ``= + - @``, tab or CR are
-  prefixed with a single quote (OWASP). Numbers stay numbers (negative ones included).
+- Spreadsheets never get a formula, and what a colleague sees is the text as it was. XLSX text cells are string
+  cells (type ``s``), which Excel, WPS and LibreOffice never evaluate: no prefix, the cell shows ``=A1`` as typed.
+  A CSV has no cell types, so a text cell starting with ``= + - @``, tab or CR (OWASP's list) must be changed: the
+  UTF-8 CSV puts an invisible ZERO WIDTH SPACE (U+200B) in front — not a formula start, not whitespace (Excel,
+  LibreOffice's "trim spaces" and pandas' ``strip`` keep it, where a leading space or tab would be trimmed and the
+  formula armed again), and not shown. The GB18030 CSV (for Chinese Excel, which decodes a CSV as GBK) uses
+  OWASP's single quote: GBK has no invisible character, and U+200B would become a 4-byte GB18030 sequence that
+  Excel shows as two stray characters. ``fields.csv`` in a Shapefile zip keeps the quote (the importer removes it).
+  Numbers stay numbers (negative ones included).
+- CSV comes in two encodings, and says which in the name: UTF-8 with a BOM (WPS, Excel 2016+, LibreOffice, any
+  GIS) and GB18030 (``…_GB18030.csv``; double-click in a Chinese Excel; GB18030 is GBK for every character GBK
+  has, and holds every other one too).
 - Shapefile field names are cut by bytes in the target encoding to readable, unique names, written
   to ``fields.csv`` (read back by the importer); several layers give one flat zip.
-- GeoPackages are version 1.2 with an ``export_metadata`` attribute table keyed by an INTEGER.
+- GeoPackages are version 1.2 whose only tables are the data layers (``ogr2ogr in.gpkg out.geojson`` needs no
+  layer name for one layer); the export's metadata is GeoPackage metadata (``gpkg_metadata``, GDAL's dataset and
+  layer metadata: ``ogrinfo`` shows it, QGIS shows it in the layer properties).
 - GCJ-02 exports carry a named custom CRS ("GCJ-02 — AMap/Tencent, shifted from WGS 84"), never
   EPSG:4326, in the GeoPackage and the ``.prj``, and say so in the file name and the metadata.
 - DXF is R2004 with ``$DWGCODEPAGE = ANSI_936`` and GBK text (what GDAL/QGIS and AutoCAD both decode),
@@ -19,7 +30,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 import tempfile
 import unicodedata
 import zipfile
@@ -86,6 +96,10 @@ MIME = {
 SHAPEFILE_ENCODINGS = {"UTF-8": "UTF-8", "GBK": "GBK", "GB18030": "GB18030"}
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: CSV encodings offered: name -> Python codec (UTF-8 gets a BOM so Excel detects it). GBK is taken as GB18030.
+CSV_ENCODINGS = {"UTF-8": "utf-8-sig", "GB18030": "gb18030"}
+#: The formula guard put before a CSV text cell that starts like a formula, per CSV encoding (see the module text).
+CSV_GUARD = {"UTF-8": "\u200b", "GB18030": "'"}
 #: The DXF text style: a GB SHX font with the GB big font for Chinese glyphs (ships with AutoCAD).
 DXF_STYLE = "PUTUO_CJK"
 DXF_FONT, DXF_BIGFONT = "gbenor.shx", "gbcbig.shx"
@@ -258,39 +272,35 @@ def geojson_bytes(
 def gpkg_bytes(
     layers: dict[str, gpd.GeoDataFrame], *, meta: ExportMeta | None = None, target: str | None = None
 ) -> bytes:
-    """One GeoPackage 1.2 holding every (name -> layer), in ``target`` (default: each layer's own CRS), with an
-    ``export_metadata`` attribute table (INTEGER primary key). GCJ-02 layers carry the named GCJ-02 CRS."""
+    """One GeoPackage 1.2 holding every (name -> layer), in ``target`` (default: each layer's own CRS), and
+    nothing else: the layers are its only tables, in the order given. The metadata (title, source, accuracy,
+    date, CRS) is GeoPackage metadata of the file and of each layer (``gpkg_metadata``; GDAL's
+    ``dataset_metadata``/``layer_metadata``, ``ogrinfo`` prints it) and the layer description in gpkg_contents.
+    GCJ-02 layers carry the named GCJ-02 CRS."""
     if target is not None:
         _check_target(target)
+    label = TARGETS[target][2] if target else "as each layer"
+    info = dict(line.split(": ", 1) for line in meta.lines(label)) if meta is not None else {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "layers.gpkg"
-        for name, gdf in layers.items():
+        for k, (name, gdf) in enumerate(layers.items()):
             out = to_target(gdf, target) if target else gdf
             if target == "gcj02":
                 out = out.set_crs(GCJ02_WKT2, allow_override=True)
-            _write_vector(out, path, "GPKG", layer=_safe_layer_name(name), dataset_options={"VERSION": "1.2"})
-        if meta is not None:
-            label = TARGETS[target][2] if target else "as each layer"
-            with sqlite3.connect(path) as con:
-                con.execute(
-                    "CREATE TABLE export_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-                    "key TEXT NOT NULL UNIQUE, value TEXT)"
-                )
-                con.executemany(
-                    "INSERT INTO export_metadata (key, value) VALUES (?, ?)",
-                    [tuple(line.split(": ", 1)) for line in meta.lines(label)],
-                )
-                con.execute(
-                    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-                    "VALUES ('export_metadata', 'attributes', 'export_metadata', 'what this export is')"
-                )
-            con.close()
+            extra: dict[str, Any] = {}
+            if info:
+                extra["layer_metadata"] = {**info, "DESCRIPTION": f"{info['title']} ({info['crs']})"}
+                if k == 0:
+                    extra["dataset_metadata"] = info
+            _write_vector(out, path, "GPKG", layer=_safe_layer_name(name), dataset_options={"VERSION": "1.2"}, **extra)
         return path.read_bytes()
 
 
 def _fields_csv(rows: list[tuple[str, str, str]]) -> bytes:
-    """``fields.csv``: layer, shapefile field, full name (formula-safe, UTF-8 with BOM)."""
-    return csv_bytes(pd.DataFrame(rows, columns=["layer", "shapefile_field", "full_name"]))
+    """``fields.csv``: layer, shapefile field, full name (formula-safe with ``'``, which the importer removes;
+    UTF-8 with BOM)."""
+    frame = _neutralise_frame(pd.DataFrame(rows, columns=["layer", "shapefile_field", "full_name"]), guard="'")
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _shapefile_files(
@@ -518,30 +528,44 @@ def _dxf_extent(doc: Any, bounds: np.ndarray, *, margin: float) -> None:
 
 
 # --- spreadsheets: never a formula ------------------------------------------------------------------------------
-def neutralise_cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading single quote (OWASP).
+def neutralise_cell(value: Any, *, guard: str = "'") -> Any:
+    """A text cell that a spreadsheet would run as a formula gets ``guard`` in front (default OWASP's single
+    quote; the UTF-8 CSV uses an invisible U+200B, see :data:`CSV_GUARD`).
 
     Only text is changed: numbers (negative ones too), booleans and dates are returned as they are.
     """
     if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+        return guard + value
     return value
 
 
-def _neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+def _neutralise_frame(df: pd.DataFrame, *, guard: str) -> pd.DataFrame:
     out = pd.DataFrame(df).copy()
-    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    out.columns = [neutralise_cell(str(c), guard=guard) for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(neutralise_cell).astype(object)
+            out[col] = out[col].map(lambda v: neutralise_cell(v, guard=guard)).astype(object)
     return out
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly) and CRLF line ends; text cells that start
-    like a formula (``= + - @``, tab, CR) are prefixed with ``'``, the header too, and any cell holding a line
-    break is quoted (a bare CR would otherwise start a new row, and a formula, inside the cell)."""
-    return _neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+def csv_encoding(encoding: str) -> str:
+    """The CSV encoding name (``UTF-8`` or ``GB18030``) for what a user chose; GBK (and CP936) mean GB18030.
+    Raises ExportError for anything else."""
+    key = str(encoding).upper().replace("_", "-")
+    key = {"UTF8": "UTF-8", "GBK": "GB18030", "CP936": "GB18030"}.get(key, key)
+    if key not in CSV_ENCODINGS:
+        raise ExportError("exp_bad_encoding", encoding=str(encoding)[:40], expected=list(CSV_ENCODINGS))
+    return key
+
+
+def csv_bytes(df: pd.DataFrame, *, encoding: str = "UTF-8") -> bytes:
+    """CSV with CRLF line ends in UTF-8 with a BOM (Excel 2016+, WPS, LibreOffice) or GB18030 (a Chinese Excel's
+    double-click). Text cells that start like a formula (``= + - @``, tab, CR), the header too, get the
+    encoding's guard (:data:`CSV_GUARD`: an invisible U+200B in UTF-8, ``'`` in GB18030), and any cell holding a
+    line break is quoted (a bare CR would otherwise start a new row, and a formula, inside the cell)."""
+    key = csv_encoding(encoding)
+    frame = _neutralise_frame(df, guard=CSV_GUARD[key])
+    return frame.to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODINGS[key])
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -570,9 +594,9 @@ def _column_letter(index: int) -> str:
 
 
 def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
-    """An Excel workbook with one sheet. Every text cell is a string cell (never a formula); text that
-    starts like a formula also gets Excel's quote prefix, so editing the cell keeps it text. Numbers and
-    booleans stay numbers and booleans; characters XLSX cannot hold are dropped."""
+    """An Excel workbook with one sheet. Every text cell is a string cell (type ``s``): Excel, WPS and LibreOffice
+    show ``=A1`` as typed and never evaluate it, so no prefix is needed (none is shown, none is in the formula
+    bar). Numbers and booleans stay numbers and booleans; characters XLSX cannot hold are dropped."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -584,9 +608,7 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str) -> bytes:
         v = _xlsx_value(value)
         c = WriteOnlyCell(ws, value=v)
         if isinstance(v, str):
-            c.data_type = "s"
-            if v.startswith(FORMULA_START):
-                c.quotePrefix = True
+            c.data_type = "s"  # openpyxl would make "=…" a formula cell
         return c
 
     frame = pd.DataFrame(df)
@@ -620,10 +642,16 @@ def _layer_table(gdf: gpd.GeoDataFrame, *, target: str, geometry: str, meta: Exp
 
 
 def csv_layer_bytes(
-    gdf: gpd.GeoDataFrame, *, target: str = "wgs84", geometry: str = "wkt", meta: ExportMeta | None = None
+    gdf: gpd.GeoDataFrame,
+    *,
+    target: str = "wgs84",
+    geometry: str = "wkt",
+    meta: ExportMeta | None = None,
+    encoding: str = "UTF-8",
 ) -> bytes:
-    """CSV (UTF-8 with BOM, formula-safe) with the geometry as WKT or x/y plus ``_crs`` and ``_exported``."""
-    return csv_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta))
+    """CSV (UTF-8 with BOM or GB18030, formula-safe: :func:`csv_bytes`) with the geometry as WKT or x/y plus
+    ``_crs`` and ``_exported``."""
+    return csv_bytes(_layer_table(gdf, target=target, geometry=geometry, meta=meta), encoding=encoding)
 
 
 def xlsx_layer_bytes(
@@ -644,10 +672,13 @@ def xlsx_layer_bytes(
     return xlsx_bytes(table, sheet=sheet)
 
 
-def export_file_name(layers: Mapping[str, Any], *, fmt: str, target: str) -> str:
-    """The download name: ``putuo_<layers>_<crs>.<ext>``; GCJ-02 files say ``GCJ-02_AMap_not_WGS84``."""
+def export_file_name(layers: Mapping[str, Any], *, fmt: str, target: str, encoding: str = "UTF-8") -> str:
+    """The download name: ``putuo_<layers>_<crs>.<ext>``; GCJ-02 files say ``GCJ-02_AMap_not_WGS84``, a GB18030
+    CSV says ``_GB18030``."""
     _check_target(target)
     stem = f"putuo_{'_'.join(_safe_file_stem(n) for n in layers)}"[:70] + f"_{FILE_TAGS[target]}"
+    if fmt.startswith("csv") and csv_encoding(encoding) == "GB18030":
+        stem += "_GB18030"
     ext = {
         "geojson": ".geojson",
         "gpkg": ".gpkg",
@@ -668,14 +699,15 @@ def export_layers(
     """Every chosen layer in one download: (bytes, file name, MIME type).
 
     GeoPackage, DXF and Shapefile (one flat zip) hold several layers; GeoJSON, KML and CSV give one file
-    per layer, zipped when there is more than one.
+    per layer, zipped when there is more than one. ``encoding``: the Shapefile's (UTF-8, GBK, GB18030) or the
+    CSV's (UTF-8 with BOM, or GB18030 — GBK means GB18030); other formats are always UTF-8.
     """
     if fmt not in FORMATS:
         raise ExportError("exp_unknown_format", format=str(fmt), expected=list(FORMATS))
     if not layers:
         raise ExportError("exp_no_layer")
     _check_target(target)
-    fname = export_file_name(layers, fmt=fmt, target=target)
+    fname = export_file_name(layers, fmt=fmt, target=target, encoding=encoding if fmt.startswith("csv") else "UTF-8")
     if fmt == "gpkg":
         return gpkg_bytes(layers, meta=meta, target=target), fname, MIME["gpkg"]
     if fmt == "dxf":
@@ -690,7 +722,9 @@ def export_layers(
         elif fmt == "kml":
             files[f"{stem}.kml"] = kml_bytes(gdf, meta=meta, target=target, name=name)
         else:
-            files[f"{stem}.csv"] = csv_layer_bytes(gdf, target=target, geometry=fmt.split("_")[1], meta=meta)
+            files[f"{stem}.csv"] = csv_layer_bytes(
+                gdf, target=target, geometry=fmt.split("_")[1], meta=meta, encoding=encoding
+            )
     if len(files) == 1:
         return next(iter(files.values())), fname, MIME[fmt]
     buf = io.BytesIO()

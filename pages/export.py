@@ -78,7 +78,15 @@ def _layers(layers: Layers, lang: str) -> None:
     target = c2.selectbox(
         t("exp_crs", lang), jobs.targets(), key=KEPT.lkey("exp_crs"), format_func=lambda c: t(f"crs_{c}", lang)
     )
-    encoding = c3.selectbox(t("exp_encoding", lang), ["UTF-8", "GBK"], key=KEPT("exp_encoding"), disabled=fmt != "shp")
+    offered = jobs.encodings(fmt)
+    encoding = c3.selectbox(
+        t("exp_encoding", lang),
+        offered,
+        key=KEPT.lkey(f"exp_encoding_{'csv' if fmt.startswith('csv') else 'shp'}"),
+        format_func=lambda e: jobs.encoding_label(fmt, e, lang),
+        disabled=len(offered) < 2,
+        help=t("exp_enc_help", lang),
+    )
     if not chosen:
         st.caption(t("exp_pick_hint", lang))
         return
@@ -118,7 +126,7 @@ def _print(
     k = KEPT.lkey("pm_layers")
     chosen = st.multiselect(
         t("exp_layers", lang),
-        [x for x in jobs.EXPORT_LAYERS if x != "clusters"],
+        list(jobs.PRINT_LAYERS),
         key=k,
         default=None if k in st.session_state else ["district", "zones", "subparks", "stations"],
         format_func=lambda lid: jobs.layer_label(lid, lang),

@@ -41,9 +41,13 @@ EXPORT_LAYERS = (
     "buildings",
     "parcels",
     "stations",
+    "roads",
+    "metro_lines",
     "scored_parcels",
     "scenario_current",
 )
+#: Layers a print map can add over its context (roads and metro lines are always drawn under the map).
+PRINT_LAYERS = tuple(x for x in EXPORT_LAYERS if x not in ("clusters", "roads", "metro_lines"))
 
 
 def layer_label(layer_id: str, lang: str) -> str:
@@ -82,6 +86,8 @@ def layers_for_export(ds: DataSet, ev: Evaluation, scores: Scores, scenario: Sce
         "buildings": park.buildings,
         "parcels": park.parcels,
         "stations": park.stations,
+        "roads": park.layer("roads"),
+        "metro_lines": park.layer("metro_lines"),
         "scored_parcels": scored_layer(ev, scores),
         "scenario_current": scenario_layer(ds, ev, scores, scenario),
     }
@@ -276,6 +282,23 @@ def formats() -> tuple[str, ...]:
     from export.formats import FORMATS
 
     return tuple(FORMATS)
+
+
+def encodings(fmt: str) -> tuple[str, ...]:
+    """The text encodings a format is offered in (label key ``exp_enc_<encoding>``, CSV ``exp_enc_csv_<…>``):
+    Shapefile UTF-8 or GBK, CSV UTF-8 with BOM or GB18030; other formats are UTF-8 only."""
+    from export.formats import CSV_ENCODINGS
+
+    if fmt == "shp":
+        return ("UTF-8", "GBK")
+    if fmt.startswith("csv"):
+        return tuple(CSV_ENCODINGS)
+    return ("UTF-8",)
+
+
+def encoding_label(fmt: str, encoding: str, lang: str) -> str:
+    """What an encoding choice is called on the export page (CSV: which program opens it)."""
+    return t(f"exp_enc_csv_{encoding}" if fmt.startswith("csv") else f"exp_enc_{encoding}", lang)
 
 
 def targets() -> tuple[str, ...]:

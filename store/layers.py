@@ -1,21 +1,25 @@
 """Shared layers (``ws.layers``): each publication of a layer is a new numbered version (its features with their
-attributes as JSON, EPSG:4326); an old version can be published again (a restore). Nothing is overwritten."""
+attributes as JSON, EPSG:4326); an old version can be published again (a restore). Nothing is overwritten.
+In a GeoPackage workspace every version is also written to ``published_<layer id>``, a feature table with the
+attributes as real columns, so GIS software shows them as fields (the JSON stays the record the app reads)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func, insert, select
+import shapely
+from sqlalchemy import Connection, and_, func, insert, select
 
 from gis.errors import StoreError
 from store.records import LayerVersion
+from store.schema import APPEND_ONLY, PUBLISHED_FIXED, gpkg_blob, published_table
 from text.clip import clip_text
 from text.clock import utc_now_iso
 from text.messages import msg
@@ -76,6 +80,15 @@ class LayerRepository:
             ]
             for start in range(0, len(rows), 5000):
                 tx.conn.execute(insert(self.t.layer_features), rows[start : start + 5000])
+            if tx.conn.dialect.name == "sqlite":
+                write_published(
+                    tx.conn,
+                    layer_id=layer_id,
+                    version=version,
+                    columns=[c for c, _ in columns],
+                    geometries=list(geoms),
+                    records=[json.loads(r) for r in records],
+                )
             if restored_from is None:
                 tx.audit(
                     actor,
@@ -146,6 +159,107 @@ class LayerRepository:
         """The current published version of every shared layer, by layer id (EPSG:4326)."""
         ids = [part.split("=")[0] for part in self.etag().split(";") if "=" in part]
         return {lid: self.load(lid) for lid in ids}
+
+
+def append_only_sqlite(table: str) -> list[str]:
+    """The SQLite triggers that refuse updates and deletes on ``table`` (a trusted table name)."""
+    return [
+        f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{event.lower()}" BEFORE {event} ON "{table}" '
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        for event in ("UPDATE", "DELETE")
+    ]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def published_columns(columns: Sequence[str]) -> dict[str, str]:
+    """Attribute name -> column name in a ``published_<layer>`` table: control characters removed, at most 60
+    characters, never one of the fixed columns (``fid``, ``geom``, ``version``, ``feature_index``; prefixed
+    ``attr_``), unique without regard to case (SQLite's rule; ``_2``, ``_3``… appended)."""
+    out: dict[str, str] = {}
+    used = {c.lower() for c in PUBLISHED_FIXED}
+    for col in columns:
+        base = "".join(ch for ch in str(col) if ord(ch) >= 32).strip()[:60] or "field"
+        if base.lower() in PUBLISHED_FIXED:
+            base = f"attr_{base}"
+        name, k = base, 2
+        while name.lower() in used:
+            name, k = f"{base}_{k}", k + 1
+        used.add(name.lower())
+        out[str(col)] = name
+    return out
+
+
+def _sql_type(values: Sequence[Any]) -> str:
+    kinds = {type(v) for v in values if v is not None}
+    if kinds and kinds <= {int, bool}:
+        return "INTEGER"
+    if kinds and kinds <= {int, float}:
+        return "REAL"
+    return "TEXT"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_published(
+    conn: Connection,
+    *,
+    layer_id: str,
+    version: int,
+    columns: Sequence[str],
+    geometries: Sequence[shapely.Geometry | None],
+    records: Sequence[Mapping[str, Any]],
+) -> None:
+    """Append one published version of ``layer_id`` to its GeoPackage feature table ``published_<layer_id>``
+    (created and registered in gpkg_contents on first use; columns a new version brings are added), its
+    attributes as columns typed INTEGER, REAL or TEXT by their values (lists and mappings as JSON text).
+    SQLite (GeoPackage) only, inside the caller's transaction."""
+    table = published_table(layer_id)
+    names = published_columns(columns)
+    exists = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).first()
+    if not exists:
+        conn.exec_driver_sql(
+            f"CREATE TABLE {_quote(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom GEOMETRY, "
+            "version INTEGER NOT NULL, feature_index INTEGER NOT NULL)"
+        )
+        conn.exec_driver_sql(f'CREATE INDEX "ix_{table}_version" ON {_quote(table)} (version)')
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+            "VALUES (?, 'features', ?, ?, 4326)",
+            (table, table, f"shared layer {layer_id}: every published version (column version)"),
+        )
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', 4326, 0, 0)", (table,)
+        )
+        for statement in append_only_sqlite(table) if table not in APPEND_ONLY else []:
+            conn.exec_driver_sql(statement)
+    have = {r[1].lower() for r in conn.exec_driver_sql(f"PRAGMA table_info({_quote(table)})")}
+    for col, name in names.items():
+        if name.lower() not in have:
+            kind = _sql_type([r.get(col) for r in records])
+            conn.exec_driver_sql(f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(name)} {kind}")
+    targets = ["geom", "version", "feature_index", *names.values()]
+    sql = (
+        f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in targets)}) "
+        f"VALUES ({', '.join('?' for _ in targets)})"
+    )
+    rows = [
+        (None if g is None else gpkg_blob(g), version, i, *(_cell(r.get(c)) for c in names))
+        for i, (g, r) in enumerate(zip(geometries, records))
+    ]
+    if rows:
+        conn.exec_driver_sql(sql, rows)
+    conn.exec_driver_sql(
+        "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?", (table,)
+    )
 
 
 def _json_records(attrs: pd.DataFrame) -> list[str]:

@@ -1,22 +1,29 @@
 """Scenarios (``ws.scenarios``): every save is a new numbered version (its author, time and what changed); a save
 that started from an older version is refused with who saved since and what changed (a conflict), and is then
 saved over after review or as a branch (a new scenario whose parent is the old one); archived, never deleted;
-exported to and imported from scenario GeoPackage files (:mod:`store.transfer`)."""
+exported to and imported from scenario GeoPackage files (:mod:`store.transfer`). Each version's full extent (its
+parcels and drawn areas as one geometry) is kept in ``scenario_extents``, a layer GIS software opens."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import threading
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shapely
 from sqlalchemy import Connection, and_, insert, select, update
 
+from gis.crs import area_m2, to_metric
+from gis.datasets import LAYER_FILES
 from gis.errors import ConflictError, StoreError
 from gis.scenario import PAYLOAD_LIMITS, Scenario
+from gis.settings import SETTINGS
 from store.records import ImportedScenario, SavedVersion, ScenarioHead, VersionInfo
 from store.transfer import read_scenario_file, write_scenario_file
 from text.clip import clip_text
@@ -29,6 +36,77 @@ if TYPE_CHECKING:
 _SCENARIO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: Longest archive reason (characters).
 MAX_REASON = 500
+#: Parcel geometries read from a data folder's parcel file, by (path, size, mtime).
+_parcel_cache: dict[tuple[str, int, int], dict[str, shapely.Geometry]] = {}
+_parcel_lock = threading.Lock()
+
+
+def default_parcel_geometries(data_dir: str | os.PathLike | None = None) -> dict[str, shapely.Geometry]:
+    """Parcel id -> geometry (EPSG:4326) of the data folder's parcel layer (default: the app's data folder), read
+    once per file version; an unreadable or missing file gives no parcels (a version's extent then counts its
+    parcels as missing rather than failing the save)."""
+    import pyogrio
+
+    path = Path(data_dir if data_dir is not None else SETTINGS.data_dir) / LAYER_FILES["parcels"][0]
+    try:
+        info = path.stat()
+    except OSError:
+        return {}
+    key = (str(path), info.st_size, info.st_mtime_ns)
+    with _parcel_lock:
+        if key not in _parcel_cache:
+            try:
+                gdf = pyogrio.read_dataframe(path, columns=["id"])
+                gdf = gdf.to_crs(4326) if gdf.crs is not None else gdf.set_crs(4326)
+                found = {str(i): g for i, g in zip(gdf["id"], gdf.geometry) if g is not None and not g.is_empty}
+            except (OSError, ValueError, KeyError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+                found = {}
+            _parcel_cache.clear()
+            _parcel_cache[key] = found
+        return _parcel_cache[key]
+
+
+def extent_row(
+    *,
+    scenario_id: str,
+    version: int,
+    name: str,
+    author: str,
+    saved_at: str,
+    parcel_ids: Iterable[str],
+    drawn_wkt: Mapping[str, str],
+    parcel_geometries: Mapping[str, shapely.Geometry],
+) -> dict[str, Any]:
+    """One ``scenario_extents`` row: the union of the version's parcels (looked up in ``parcel_geometries``,
+    EPSG:4326) and drawn areas (WKT, EPSG:4326), the counts, and the area in m² (EPSG:4549); geometry None when
+    the version has nothing to show."""
+    ids = list(dict.fromkeys(parcel_ids))
+    found = [parcel_geometries[p] for p in ids if p in parcel_geometries]
+    drawn = []
+    for wkt in drawn_wkt.values():
+        try:
+            drawn.append(shapely.from_wkt(wkt))
+        except shapely.errors.GEOSException:
+            continue
+    parts = [g for g in (*found, *drawn) if g is not None and not g.is_empty]
+    geom = shapely.make_valid(shapely.union_all(shapely.make_valid(parts))) if parts else None
+    area = None
+    if geom is not None:
+        import geopandas as gpd
+
+        area = round(float(area_m2(to_metric(gpd.GeoSeries([geom], crs=4326))).iloc[0]), 1)
+    return {
+        "geom": geom,
+        "scenario_id": scenario_id,
+        "version": version,
+        "name": name,
+        "author": author,
+        "saved_at": saved_at,
+        "parcels": len(ids),
+        "parcels_missing": len(ids) - len(found),
+        "drawn": len(drawn_wkt),
+        "area_m2": area,
+    }
 
 
 def change_summary(old: Scenario | None, new: Scenario) -> Message:
@@ -233,7 +311,22 @@ class ScenarioRepository:
         base_version: int | None,
         saved_at: str,
         geoms: dict[str, shapely.Geometry],
+        parcel_geometries: Mapping[str, shapely.Geometry] | None = None,
     ) -> None:
+        tx.conn.execute(
+            insert(self.t.scenario_extents).values(
+                extent_row(
+                    scenario_id=scenario.id,
+                    version=version,
+                    name=scenario.name,
+                    author=scenario.author,
+                    saved_at=saved_at,
+                    parcel_ids=scenario.parcels,
+                    drawn_wkt={did: wkt for did, (_, wkt) in scenario.drawn.items()},
+                    parcel_geometries=default_parcel_geometries() if parcel_geometries is None else parcel_geometries,
+                )
+            )
+        )
         tx.conn.execute(
             insert(self.t.scenario_versions).values(
                 scenario_id=scenario.id,
@@ -269,7 +362,13 @@ class ScenarioRepository:
         return checked, {did: shapely.from_wkt(wkt) for did, (_, wkt) in checked.drawn.items()}
 
     def save(
-        self, scenario: Scenario, *, actor: str, base_version: int | None, overwrite_from: int | None = None
+        self,
+        scenario: Scenario,
+        *,
+        actor: str,
+        base_version: int | None,
+        overwrite_from: int | None = None,
+        parcel_geometries: Mapping[str, shapely.Geometry] | None = None,
     ) -> SavedVersion:
         """Append a version of ``scenario``, by ``actor`` (its author), starting from ``base_version``.
 
@@ -280,6 +379,9 @@ class ScenarioRepository:
         overwrite_from : int, optional
             Save over after review: the latest version the user has seen (after a ConflictError). Audited as
             an overwrite. Refused (ConflictError) if someone saved again since.
+        parcel_geometries : mapping, optional
+            Parcel id -> geometry (EPSG:4326) of the data set the scenario was made on, for the version's extent
+            in ``scenario_extents``; default the app's data folder (:func:`default_parcel_geometries`).
 
         Raises
         ------
@@ -292,6 +394,8 @@ class ScenarioRepository:
             raise StoreError("ws_bad_scenario_id", id=clip_text(str(scenario.id), 64))
         s = self.t.scenarios
         checked, geoms = self._checked(scenario, actor=actor)
+        if parcel_geometries is None:  # read before the lock is taken
+            parcel_geometries = default_parcel_geometries()
         with self._ws.write(msg("act_save")) as tx:  # the scenario's row lock serialises its saves
             head = tx.conn.execute(select(s).where(s.c.scenario_id == scenario.id).with_for_update()).first()
             now = utc_now_iso()
@@ -329,7 +433,15 @@ class ScenarioRepository:
                 )
             changes = change_summary(previous, saved)
             self._insert_version(
-                tx, saved, version, kind=kind, changes=changes, base_version=base_version, saved_at=now, geoms=geoms
+                tx,
+                saved,
+                version,
+                kind=kind,
+                changes=changes,
+                base_version=base_version,
+                saved_at=now,
+                geoms=geoms,
+                parcel_geometries=parcel_geometries,
             )
             if kind == "overwrite":
                 tx.audit(
@@ -356,7 +468,14 @@ class ScenarioRepository:
         return SavedVersion(saved, version, kind)
 
     def save_branch(
-        self, scenario: Scenario, *, actor: str, parent_id: str, parent_version: int | None, name: str | None = None
+        self,
+        scenario: Scenario,
+        *,
+        actor: str,
+        parent_id: str,
+        parent_version: int | None,
+        name: str | None = None,
+        parcel_geometries: Mapping[str, shapely.Geometry] | None = None,
     ) -> SavedVersion:
         """Save ``scenario`` as a new scenario (new id, version 1) whose parent is ``parent_id``/``parent_version``
         (the way out of a conflict that supersedes nothing)."""
@@ -369,6 +488,8 @@ class ScenarioRepository:
             updated=utc_now_iso(),
             name=name or scenario.name,
         )
+        if parcel_geometries is None:  # read before the lock is taken
+            parcel_geometries = default_parcel_geometries()
         with self._ws.write(msg("act_save")) as tx:
             parent = tx.conn.execute(select(s.c.scenario_id).where(s.c.scenario_id == parent_id)).first()
             if parent is None:
@@ -384,6 +505,7 @@ class ScenarioRepository:
                 base_version=None,
                 saved_at=now,
                 geoms=geoms,
+                parcel_geometries=parcel_geometries,
             )
             tx.audit(
                 actor,
@@ -433,20 +555,37 @@ class ScenarioRepository:
         write_scenario_file(path, [self.load(sid)[0] for sid in scenario_ids])
 
     def import_file(
-        self, path: str | os.PathLike, *, actor: str, label: str, name_suffix: str = ""
+        self,
+        path: str | os.PathLike,
+        *,
+        actor: str,
+        label: str,
+        name_suffix: str = "",
+        parcel_geometries: Mapping[str, shapely.Geometry] | None = None,
     ) -> list[ImportedScenario]:
         """Add every scenario of a scenario GeoPackage as a NEW scenario (see :meth:`import_scenarios`); the file is
         validated first (:func:`store.transfer.read_scenario_file`)."""
         found = read_scenario_file(path, label=label)
-        return self.import_scenarios(found, actor=actor, label=label, name_suffix=name_suffix)
+        return self.import_scenarios(
+            found, actor=actor, label=label, name_suffix=name_suffix, parcel_geometries=parcel_geometries
+        )
 
     def import_scenarios(
-        self, found: list[Scenario], *, actor: str, label: str, name_suffix: str = ""
+        self,
+        found: list[Scenario],
+        *,
+        actor: str,
+        label: str,
+        name_suffix: str = "",
+        parcel_geometries: Mapping[str, shapely.Geometry] | None = None,
     ) -> list[ImportedScenario]:
         """Add scenarios already read from a file (:func:`store.transfer.read_scenario_file`, in a worker) as NEW
         scenarios (new id, author ``actor``, version 1), all in one transaction or none; ``label`` names the file.
         Each copy is named ``name + name_suffix`` (e.g. "（导入 2026-12-07）"), numbered when that name is taken,
-        so a copy is never mistaken for its original or for an earlier copy."""
+        so a copy is never mistaken for its original or for an earlier copy. ``parcel_geometries``: the parcel
+        outlines the saved extents are built from (default: the app's data folder)."""
+        if parcel_geometries is None:  # read before the lock is taken
+            parcel_geometries = default_parcel_geometries()
         stamp = utc_now_iso()
         taken = {h.name for h in self.heads(include_archived=True)}
         prepared = []
@@ -471,6 +610,7 @@ class ScenarioRepository:
                     base_version=None,
                     saved_at=now,
                     geoms=geoms,
+                    parcel_geometries=parcel_geometries,
                 )
                 tx.audit(
                     actor,

@@ -8,17 +8,22 @@ from functools import cache
 from typing import Any
 
 import shapely
-from sqlalchemy import Column, Integer, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Double, Integer, MetaData, Table, Text, UniqueConstraint
 from sqlalchemy.types import UserDefinedType
 
 #: The Alembic revision the code expects (store/migrations/versions); recorded in ``alembic_version``.
-HEAD_REVISION = "0001_team_workspace"
+HEAD_REVISION = "0002_gpkg_compliance"
 #: Schema revisions this code can read and write (older ones are upgraded on open, after a backup).
-KNOWN_REVISIONS = ("0001_team_workspace",)
+KNOWN_REVISIONS = ("0001_team_workspace", "0002_gpkg_compliance")
 #: Storage SRID of every geometry column (WGS84 lon/lat).
 SRID = 4326
-#: Tables registered in a GeoPackage's gpkg_contents: name -> (data_type, geometry column or None).
+#: Tables registered in a GeoPackage's gpkg_contents: name -> (data_type, geometry column or None). Each has an
+#: INTEGER PRIMARY KEY (GeoPackage requirement 119 for attribute tables). The other tables (accounts, sessions,
+#: settings, mappings, the audit head, Alembic's version) stay out of gpkg_contents: GIS software does not list
+#: them, and sign-in data is not offered as a layer. Published layers also get one feature table each with their
+#: attributes as columns (``published_<layer id>``, :func:`published_table`), registered when first written.
 GPKG_CONTENTS = {
+    "scenario_extents": ("features", "geom"),
     "scenario_geometries": ("features", "geom"),
     "layer_features": ("features", "geom"),
     "scenario_versions": ("attributes", None),
@@ -53,6 +58,7 @@ OWN_TABLES = (
     "scenario_versions",
     "scenarios",
     "scenario_geometries",
+    "scenario_extents",
     "field_mappings",
     "layer_versions",
     "layer_features",
@@ -64,7 +70,15 @@ OWN_TABLES = (
     "alembic_version",
 )
 #: Tables whose rows are never updated or deleted (database triggers refuse it).
-APPEND_ONLY = ("audit_log", "scenario_versions", "layer_versions", "layer_features")
+APPEND_ONLY = ("audit_log", "scenario_versions", "layer_versions", "layer_features", "scenario_extents")
+#: Columns of a ``published_<layer id>`` table before the layer's own attributes.
+PUBLISHED_FIXED = ("fid", "geom", "version", "feature_index")
+
+
+def published_table(layer_id: str) -> str:
+    """The GeoPackage feature table holding every published version of ``layer_id`` with its attributes as
+    columns (``layer_id`` is checked by the caller: ``[a-z0-9_]{1,40}``)."""
+    return f"published_{layer_id}"
 
 
 def gpkg_blob(geom: shapely.Geometry, srs_id: int = SRID) -> bytes:
@@ -136,6 +150,7 @@ class Tables:
     metadata: MetaData
     scenarios: Table
     scenario_versions: Table
+    scenario_extents: Table
     scenario_geometries: Table
     field_mappings: Table
     layer_versions: Table
@@ -158,7 +173,8 @@ def tables(dialect: str) -> Tables:
         scenarios=Table(
             "scenarios",
             md,
-            Column("scenario_id", Text, primary_key=True),
+            Column("fid", Integer, primary_key=True, autoincrement=True),
+            Column("scenario_id", Text, nullable=False, unique=True),
             Column("name", Text, nullable=False),
             Column("created_by", Text, nullable=False),
             Column("created_at", Text, nullable=False),
@@ -185,6 +201,22 @@ def tables(dialect: str) -> Tables:
             Column("payload", Text, nullable=False),
             Column("kind", Text, nullable=False, server_default="save"),
             Column("base_version", Integer),
+            UniqueConstraint("scenario_id", "version"),
+        ),
+        scenario_extents=Table(
+            "scenario_extents",
+            md,
+            Column("fid", Integer, primary_key=True, autoincrement=True),
+            Column("geom", geom()),
+            Column("scenario_id", Text, nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("name", Text, nullable=False),
+            Column("author", Text, nullable=False),
+            Column("saved_at", Text, nullable=False),
+            Column("parcels", Integer, nullable=False),
+            Column("parcels_missing", Integer, nullable=False),
+            Column("drawn", Integer, nullable=False),
+            Column("area_m2", Double),
             UniqueConstraint("scenario_id", "version"),
         ),
         scenario_geometries=Table(

@@ -98,7 +98,7 @@ def test_convert_writes_every_format(capsys, parcels_gpkg, tmp_path, ending):
         assert ws["B3"].value == -2.0 or -2.0 in [c.value for c in ws[3]]
     elif ending == ".csv":
         text = out_path.read_text(encoding="utf-8-sig")
-        assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text
+        assert "\u200b=HYPERLINK" in text and "\n=" not in text and ",=" not in text
     else:
         back = gpd.read_file(out_path, engine="pyogrio")
         assert len(back) >= 2
@@ -190,3 +190,16 @@ def test_convert_writes_files_a_colleague_can_read(capsys, parcels_gpkg, tmp_pat
         assert code == 0 and stat.S_IMODE(out_path.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize("encoding", ["GBK", "GB18030"])
+def test_convert_writes_a_gb18030_csv_for_chinese_excel(capsys, parcels_gpkg, tmp_path, encoding):
+    out_path = tmp_path / "out.csv"
+    code, out, err = run(capsys, "convert", str(parcels_gpkg), str(out_path), "--encoding", encoding, "--lang", "en")
+    assert code == 0 and not err, err
+    raw = out_path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf") and "甲".encode("gbk") in raw  # what a Chinese Excel decodes
+    text = raw.decode("gb18030")
+    assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text  # GBK has no invisible guard
+    code, _, err = run(capsys, "convert", str(parcels_gpkg), str(tmp_path / "x.csv"), "--encoding", "latin-1")
+    assert code == 2 and "latin-1" in err

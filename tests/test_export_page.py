@@ -88,3 +88,18 @@ def test_print_title_follows_a_language_switch_until_edited(at):
     at.text_input(key="pm_title").input("我的标题").run()
     at.radio(key="lang").set_value("zh").run()
     assert at.text_input(key="pm_title").value == "我的标题"
+
+
+def test_roads_and_metro_lines_are_offered_and_csv_comes_in_two_named_encodings(at):
+    options = at.multiselect(key="exp_layers@zh").options
+    assert {t("layer_roads", "zh"), t("layer_metro_lines", "zh")} <= set(options)  # as the CLI offers them
+    at.multiselect(key="exp_layers@zh").set_value(["roads", "metro_lines"]).run()
+    at.selectbox(key="exp_format@zh").select("csv_wkt").run()
+    box = at.selectbox(key="exp_encoding_csv@zh")
+    assert not box.disabled and box.options == [t("exp_enc_csv_UTF-8", "zh"), t("exp_enc_csv_GB18030", "zh")]
+    box.select("GB18030").run()
+    assert not at.exception and not at.error
+    name = next(label for label in labels(at) if label.startswith(t("exp_download", "zh") + " putuo_"))
+    assert name.endswith("putuo_roads_metro_lines_wgs84_GB18030.zip")
+    open_tab(at, "exp_tab", "exp_tab_print")
+    assert t("layer_roads", "zh") not in at.multiselect(key="pm_layers@zh").options  # drawn under every print map

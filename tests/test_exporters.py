@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
 import zipfile
 
 import ezdxf
@@ -97,21 +98,30 @@ def test_geojson_gpkg_round_trip(layer, target, tmp_path):
     assert json.loads(geojson_bytes(layer, meta=META, target=target))["metadata"]["title"] == "测试导出"
 
 
-def test_gpkg_is_version_1_2_with_an_integer_keyed_metadata_table(data, tmp_path):
+def test_gpkg_is_version_1_2_holding_only_the_data_layers_with_gpkg_metadata(data, tmp_path):
     raw = gpkg_bytes({"subparks": data.subparks, "stations": data.stations}, meta=META, target="cgcs2000_gk120")
     path = tmp_path / "x.gpkg"
     path.write_bytes(raw)
-    assert {n for n, _ in pyogrio.list_layers(path)} >= {"subparks", "stations", "export_metadata"}
+    assert [n for n, _ in pyogrio.list_layers(path)] == ["subparks", "stations"]  # data first, nothing else
+    meta = pyogrio.read_info(path, layer="subparks")["dataset_metadata"]
+    layer_meta = pyogrio.read_info(path, layer="stations")["layer_metadata"]
     with sqlite3.connect(path) as con:
-        meta = dict(con.execute("SELECT key, value FROM export_metadata").fetchall())
-        columns = {r[1]: (r[2], r[5]) for r in con.execute("PRAGMA table_info(export_metadata)")}
         version = con.execute("PRAGMA user_version").fetchone()[0]
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
-        kind = con.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'export_metadata'").fetchone()[0]
+        kinds = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
     con.close()
     assert meta["crs"].startswith("CGCS2000 / 3-degree") and meta["title"] == "测试导出"
-    assert columns["id"] == ("INTEGER", 1)  # GeoPackage requirement 119: an INTEGER primary key
-    assert version == 10200 and app_id == 0x47504B47 and kind == "attributes"  # GeoPackage 1.2, not 1.4
+    assert layer_meta["title"] == "测试导出" and layer_meta["crs"] == meta["crs"]
+    assert kinds == {"subparks": "features", "stations": "features"}
+    assert version == 10200 and app_id == 0x47504B47  # GeoPackage 1.2, not 1.4
+
+
+def test_a_one_layer_gpkg_converts_with_ogr2ogr_without_a_layer_name(layer, tmp_path):
+    src, out = tmp_path / "in.gpkg", tmp_path / "out.geojson"
+    src.write_bytes(gpkg_bytes({"subparks": layer}, meta=META, target="wgs84"))
+    done = subprocess.run(["ogr2ogr", str(out), str(src)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr  # aborted on the export_metadata table before
+    assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == len(layer)
 
 
 def test_booleans_stay_booleans(hostile, tmp_path):
@@ -262,8 +272,8 @@ def test_gcj02_exports_are_unmistakable(layer, tmp_path):
             "SELECT s.srs_name, s.srs_id, s.organization FROM gpkg_geometry_columns g JOIN gpkg_spatial_ref_sys s "
             "ON s.srs_id = g.srs_id WHERE g.table_name = 'subparks'"
         ).fetchone()
-        crs_line = con.execute("SELECT value FROM export_metadata WHERE key = 'crs'").fetchone()[0]
     con.close()
+    crs_line = pyogrio.read_info(gp)["dataset_metadata"]["crs"]
     assert srs_name == GCJ02_NAME and srs_id != 4326 and org != "EPSG"
     assert gpd.read_file(gp).crs.name == GCJ02_NAME and gpd.read_file(gp).crs.to_epsg() is None
     assert "GCJ-02" in crs_line and "NOT WGS 84" in crs_line
@@ -390,6 +400,7 @@ def _assert_no_formula_xlsx(raw: bytes) -> None:
 
 def test_neutralise_cell_changes_only_text_that_starts_like_a_formula():
     assert [neutralise_cell(v) for v in FORMULAS] == ["'" + v for v in FORMULAS]
+    assert [neutralise_cell(v, guard="\u200b") for v in FORMULAS] == ["\u200b" + v for v in FORMULAS]
     assert neutralise_cell(-5) == -5 and neutralise_cell(-0.5) == -0.5 and neutralise_cell("名称") == "名称"
     assert neutralise_cell(True) is True and neutralise_cell(None) is None
 
@@ -413,16 +424,18 @@ def test_no_export_path_writes_a_formula(hostile, tmp_path):
 def test_spreadsheet_text_is_kept_and_numbers_stay_numbers(hostile):
     table = pd.DataFrame(hostile.drop(columns="geometry"))
     header, *rows = _csv_rows(csv_bytes(table))
-    assert [r[header.index("name_zh")] for r in rows] == ["'" + v for v in FORMULAS]
+    # UTF-8: an invisible zero-width space in front, the visible text unchanged (no quote shown)
+    assert [r[header.index("name_zh")] for r in rows] == ["\u200b" + v for v in FORMULAS]
     assert [float(r[header.index("delta")]) for r in rows] == table["delta"].tolist()  # negatives stay numbers
-    assert "'=evil_column" in header
+    assert "\u200b=evil_column" in header and not any("'" in c for r in rows for c in r[:1])
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table, sheet="排名")))
     ws = wb.active
     header = [c.value for c in ws[1]]
     name_col, delta_col = header.index("name_zh"), header.index("delta")
     rows = list(ws.iter_rows(min_row=2))
     assert [r[name_col].value for r in rows] == FORMULAS  # text kept exactly, as a string cell
-    assert all(r[name_col].data_type == "s" and r[name_col].quotePrefix for r in rows)
+    # a string cell is never evaluated: no quote prefix (Excel showed it in the formula bar)
+    assert all(r[name_col].data_type == "s" and not r[name_col].quotePrefix for r in rows)
     assert [r[delta_col].value for r in rows] == table["delta"].tolist()
     assert {r[delta_col].data_type for r in rows} == {"n"}
     assert "=evil_column" in header
@@ -508,3 +521,20 @@ def test_maps_and_exports_are_dated_in_beijing(monkeypatch):
     monkeypatch.setattr(clock, "utc_now", lambda: datetime(2026, 12, 6, 17, 0, tzinfo=UTC))
     assert clock.beijing_today() == "2026-12-07"
     assert "exported: 2026-12-07" in ExportMeta(title="x").lines("WGS 84")
+
+
+def test_csv_in_gb18030_for_chinese_excel_and_utf8_with_bom_say_which_is_which(hostile):
+    table = pd.DataFrame({"名称": ["桃浦智创城", "=1+1", "䶮"], "n": [1, -2, 3]})
+    utf8, gb = csv_bytes(table), csv_bytes(table, encoding="GBK")
+    assert utf8.startswith(b"\xef\xbb\xbf") and not gb.startswith(b"\xef\xbb\xbf")
+    assert "桃浦智创城".encode("gbk") in gb  # what a Chinese Excel (code page 936) decodes
+    rows = list(csv.reader(io.StringIO(gb.decode("gb18030"), newline="")))
+    assert rows[1:] == [["桃浦智创城", "1"], ["'=1+1", "-2"], ["䶮", "3"]]  # lossless; GBK has no invisible guard
+    assert csv_bytes(table, encoding="GB18030") == gb
+    with pytest.raises(ExportError):
+        csv_bytes(table, encoding="latin-1")
+    _assert_no_formula_csv(csv_layer_bytes(hostile, encoding="GB18030").decode("gb18030").encode("utf-8-sig"))
+    raw, name, _ = export_layers({"subparks": hostile}, fmt="csv_xy", target="wgs84", meta=META, encoding="GBK")
+    assert name.endswith("_wgs84_GB18030.csv") and "\ufeff" not in raw.decode("gb18030")
+    _, name, _ = export_layers({"subparks": hostile}, fmt="csv_xy", target="wgs84", meta=META)
+    assert name.endswith("_wgs84.csv")

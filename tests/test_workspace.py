@@ -12,11 +12,13 @@ import subprocess
 import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
 
+from gis.crs import to_metric
 from gis.errors import (
     AccountNameError,
     AuthError,
@@ -34,7 +36,7 @@ from store import open_workspace
 from store.accounts import LoginPolicy, token_hash
 from store.transfer import write_scenario_file
 from tests.live_app import ROOT
-from tests.pg import database_from_template, psql
+from tests.pg import database_from_template, fresh_database, psql
 from text.clock import beijing_today
 from text.messages import CATALOGUE, placeholders
 
@@ -157,7 +159,7 @@ def test_geometries_are_a_layer_gis_software_opens_with_srid_4326(ws, location):
     saved = pw.save_scenario(ws, ALICE, scenario(n_drawn=2), base_version=None)
     if "url" in location:
         out = psql(location["url"], "SELECT f_table_name || ' ' || srid FROM geometry_columns ORDER BY 1")
-        assert out.split("\n")[:2] == ["layer_features 4326", "scenario_geometries 4326"]
+        assert out.split("\n")[:3] == ["layer_features 4326", "scenario_extents 4326", "scenario_geometries 4326"]
         from sqlalchemy import create_engine
 
         engine = create_engine(location["url"].replace("postgresql://", "postgresql+psycopg://"))
@@ -745,3 +747,167 @@ def test_a_new_password_ends_the_accounts_open_sign_ins(ws):
     assert auth.current_user(ws, config, token=fresh).name == "wen"
     pw.update_account(ws, ADMIN, "wen", role="viewer")  # a role change alone ends nothing
     assert auth.current_user(ws, config, token=fresh).role == "viewer"
+
+
+# --- the workspace as a GeoPackage (issue 20 item 4) -----------------------------------------------------------
+VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"  # apt python3-gdal
+
+
+def _extents(location: dict):
+    if "url" in location:
+        from sqlalchemy import create_engine
+
+        engine = create_engine(location["url"].replace("postgresql://", "postgresql+psycopg://"))
+        try:
+            return gpd.read_postgis("SELECT * FROM scenario_extents ORDER BY fid", engine, geom_col="geom")
+        finally:
+            engine.dispose()
+    return gpd.read_file(location["path"], layer="scenario_extents", engine="pyogrio")
+
+
+def test_every_saved_version_keeps_its_full_extent_parcels_included(ws, location):
+    from store.scenarios import default_parcel_geometries
+
+    parcels = default_parcel_geometries()
+    s = scenario(n_drawn=1)  # parcels P001, P002 of the bundled data and one drawn area
+    first = pw.save_scenario(ws, ALICE, s, base_version=None)
+    pw.save_scenario(
+        ws, BOB, first.scenario.with_parcel("P003", included=True).with_parcel("nope", included=True), base_version=1
+    )
+    layer = _extents(location)
+    assert layer.crs.to_epsg() == 4326
+    assert [(r.version, r.author, r.parcels, r.parcels_missing, r.drawn) for r in layer.itertuples()] == [
+        (1, "alice", 2, 0, 1),
+        (2, "bob", 4, 1, 1),
+    ]
+    drawn = shapely.from_wkt(first.scenario.drawn["D0"][1])
+    for row, geom, ids in zip(layer.itertuples(), layer.geometry, (("P001", "P002"), ("P001", "P002", "P003"))):
+        assert all(geom.buffer(1e-9).contains(parcels[p]) for p in ids)  # the parcels, not only the drawing
+        assert geom.buffer(1e-9).contains(drawn) and row.name == "甲方案"
+        want = to_metric(gpd.GeoSeries([shapely.union_all([*(parcels[p] for p in ids), drawn])], crs=4326)).area
+        assert row.area_m2 == pytest.approx(float(want.iloc[0]), rel=1e-6)
+    with pytest.raises((sqlite3.DatabaseError, subprocess.CalledProcessError)) as caught:
+        tamper(location, "DELETE FROM scenario_extents", trigger_tables=())
+    assert "append-only" in str(caught.value) + str(getattr(caught.value, "stderr", "") or "")
+
+
+def test_the_workspace_is_a_valid_geopackage_gdal_lists_without_errors(tmp_path):
+    path = tmp_path / "ws.gpkg"
+    ws = open_workspace(path=path, cached=False)
+    pw.save_scenario(ws, ALICE, scenario(), base_version=None)
+    sites = gpd.GeoDataFrame(
+        {"名称": ["甲", "乙"], "area_m2": [1.5, None], "n": [1, 2], "version": ["x", "y"]},
+        geometry=[shapely.Point(121.4, 31.25), shapely.Point(121.41, 31.26)],
+        crs=4326,
+    )
+    pw.publish_layer(ws, ADMIN, "sites", sites)
+    pw.publish_layer(ws, ADMIN, "sites", sites.iloc[:1].assign(新列=[True]))
+    ws.close()
+    done = subprocess.run(["python3", VALIDATOR, str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr  # requirement 119 failed on `scenarios` before
+    info = subprocess.run(["ogrinfo", "-ro", "-q", str(path)], capture_output=True, text=True, timeout=120)
+    assert info.returncode == 0 and "ERROR" not in info.stderr and "Warning" not in info.stderr, info.stderr
+    listed = {line.split(": ", 1)[1].split(" (")[0] for line in info.stdout.splitlines() if ": " in line}
+    assert listed == {
+        "scenario_extents",
+        "scenario_geometries",
+        "layer_features",
+        "published_sites",
+        "scenario_versions",
+        "scenarios",
+        "layer_versions",
+        "audit_log",
+    }  # sign-in data (accounts, sessions), settings and mappings are not offered as layers
+    with sqlite3.connect(path) as con:
+        cols = {r[1]: (r[2], r[5]) for r in con.execute("PRAGMA table_info(scenarios)")}
+        unique = [r for r in con.execute("PRAGMA index_list(scenarios)") if r[2]]
+    con.close()
+    assert cols["fid"] == ("INTEGER", 1) and cols["scenario_id"] == ("TEXT", 0) and unique
+    published = gpd.read_file(path, layer="published_sites", engine="pyogrio")
+    assert published.crs.to_epsg() == 4326
+    assert list(published.columns) == [
+        "version",
+        "feature_index",
+        "名称",
+        "area_m2",
+        "n",
+        "attr_version",
+        "新列",
+        "geometry",
+    ]
+    assert published["名称"].tolist() == ["甲", "乙", "甲"] and published["version"].tolist() == [1, 1, 2]
+    assert published["area_m2"].dtype == float and published["n"].tolist()[:2] == [1, 2]
+    assert published["新列"].tolist()[2] == 1
+
+
+def _workspace_at_0001(url: str) -> None:
+    """An empty workspace at the previous schema revision (0001), migrated by Alembic alone."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from store import engines
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(engines.__file__).with_name("migrations")))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001_team_workspace")
+    engine.dispose()
+
+
+@pytest.mark.parametrize("engine", ["geopackage", "postgis"])
+def test_a_0001_workspace_upgrades_without_loss(engine, tmp_path, request):
+    from store.schema import gpkg_blob
+
+    if engine == "geopackage":
+        path = tmp_path / "ws.gpkg"
+        url, where = f"sqlite:///{path}", {"path": path}
+    else:
+        url = fresh_database(request.getfixturevalue("postgis_url"), "t_" + uuid.uuid4().hex[:12])
+        where = {"url": url}
+    _workspace_at_0001(url)
+    s = scenario(n_drawn=1)
+    later = s.with_parcel("P003", included=True)
+    geom = shapely.box(121.3, 31.2, 121.31, 31.21)
+    g = f"ST_GeomFromText('{geom.wkt}', 4326)" if engine == "postgis" else f"X'{gpkg_blob(geom).hex()}'"
+    rows = [
+        "INSERT INTO scenarios (scenario_id, name, created_by, created_at, latest_version, latest_by, latest_at, "
+        f"archived) VALUES ('{s.id}', '甲方案', 'alice', '2026-01-01T00:00:00Z', 2, 'bob', '2026-01-02T00:00:00Z', 0)",
+        *(
+            "INSERT INTO scenario_versions (scenario_id, version, name, author, saved_at, changes, payload, kind) "
+            f"VALUES ('{s.id}', {v}, '甲方案', '{who}', '2026-01-0{v}T00:00:00Z', "
+            f"'{{\"code\": \"ws_chg_none\", \"params\": {{}}}}', '{x.to_json()}', 'save')"
+            for v, who, x in ((1, "alice", s), (2, "bob", later))
+        ),
+        "INSERT INTO layer_versions (layer_id, version, published_by, published_at, n_features, columns, note) "
+        "VALUES ('sites', 1, 'ada', '2026-01-01T00:00:00Z', 1, '[[\"名称\", \"object\"], [\"n\", \"int64\"]]', '')",
+        "INSERT INTO layer_features (geom, layer_id, version, feature_index, properties) "
+        f'VALUES ({g}, \'sites\', 1, 0, \'{{"名称": "甲", "n": 7}}\')',
+    ]
+    if engine == "postgis":
+        psql(url, "; ".join(rows))
+    else:
+        con = sqlite3.connect(path)
+        for sql in rows:
+            con.execute(sql)
+        con.commit()
+        con.close()
+    ws = open_workspace(**where, cached=False)
+    try:
+        assert ws.scenarios.load(s.id) == (later, 2) and ws.scenarios.head(s.id).saved_by == "bob"
+        assert ws.layers.load("sites")["名称"].tolist() == ["甲"]
+        assert [(r.version, r.parcels, r.parcels_missing) for r in _extents(where).itertuples()] == [
+            (1, 2, 0),
+            (2, 3, 0),
+        ]
+        assert pw.save_scenario(ws, ALICE, later, base_version=2).version == 3  # the new integer key takes new rows
+        assert [h.id for h in ws.scenarios.heads()] == [s.id]
+    finally:
+        ws.close()
+    if engine == "geopackage":
+        assert len(list(tmp_path.glob("ws.backup-*.gpkg"))) == 1
+        done = subprocess.run(["python3", VALIDATOR, str(path)], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert gpd.read_file(path, layer="published_sites", engine="pyogrio")["n"].tolist() == [7]

@@ -88,7 +88,25 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "exp_layers": ("选择图层", "Layers"),
     "exp_format": ("格式", "Format"),
     "exp_crs": ("坐标系", "Coordinate system"),
-    "exp_encoding": ("属性编码（Shapefile）", "Attribute encoding (Shapefile)"),
+    "exp_encoding": ("文本编码（Shapefile、CSV）", "Text encoding (Shapefile, CSV)"),
+    "exp_enc_UTF-8": ("UTF-8", "UTF-8"),
+    "exp_enc_GBK": ("GBK", "GBK"),
+    "exp_enc_csv_UTF-8": (
+        "UTF-8（带 BOM）：WPS、Excel 2016 及以上、LibreOffice、GIS 软件",
+        "UTF-8 with BOM: WPS, Excel 2016 and later, LibreOffice, GIS software",
+    ),
+    "exp_enc_csv_GB18030": (
+        "GB18030（GBK）：中文版 Excel 双击即可打开",
+        "GB18030 (GBK): a Chinese Excel opens it with a double-click",
+    ),
+    "exp_enc_help": (
+        "CSV 有两种编码：UTF-8 文件带 BOM，WPS、Excel 2016 及以上和 LibreOffice 会自动识别；GB18030 文件名以 "
+        "_GB18030 结尾，供中文版 Excel 双击打开（旧版 Excel 双击 UTF-8 文件会显示乱码）。Shapefile 的编码写在 "
+        ".cpg 文件中。",
+        "CSV comes in two encodings: the UTF-8 file has a BOM, which WPS, Excel 2016 and later and LibreOffice "
+        "recognise; the GB18030 file (its name ends in _GB18030) is for a Chinese Excel's double-click (an older "
+        "Excel shows a UTF-8 file as garbled text). A Shapefile's encoding is written in its .cpg file.",
+    ),
     "exp_download": ("下载", "Download"),
     "fmt_geojson": ("GeoJSON", "GeoJSON"),
     "fmt_gpkg": ("GeoPackage（多图层）", "GeoPackage (several layers)"),
