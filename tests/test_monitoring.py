@@ -237,7 +237,10 @@ def test_a_hostile_table_is_refused_through_the_upload_door(tmp_path):
     wide = tmp_path / "wide.csv"
     wide.write_text(",".join(f"c{k}" for k in range(5000)) + "\n" + ",".join("1" * 5000) + "\n", encoding="utf-8")
     refused = _gis("monitor", str(wide), "--json", "--lang", "en")
-    assert refused.returncode == 2 and json.loads(refused.stdout)["error"]["code"] == "imp_table_columns"
+    assert refused.returncode == 2 and json.loads(refused.stdout)["error"]["code"] in (
+        "imp_table_columns",
+        "imp_csv_line_columns",
+    )  # counted on the first line
     notatable = tmp_path / "actuals.kml"
     notatable.write_text("<kml/>", encoding="utf-8")
     refused = _gis("monitor", str(notatable), "--json")

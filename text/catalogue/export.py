@@ -89,8 +89,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "exp_format": ("格式", "Format"),
     "exp_crs": ("坐标系", "Coordinate system"),
     "exp_encoding": ("文本编码（Shapefile、CSV）", "Text encoding (Shapefile, CSV)"),
-    "exp_enc_UTF-8": ("UTF-8", "UTF-8"),
-    "exp_enc_GBK": ("GBK", "GBK"),
+    "exp_enc_UTF-8": ("UTF-8（通用）", "UTF-8 (universal)"),
+    "exp_enc_GBK": ("GBK（中文 Windows 上的旧版 GIS 软件）", "GBK (older GIS software on a Chinese Windows)"),
     "exp_enc_csv_UTF-8": (
         "UTF-8（带 BOM）：WPS、Excel 2016 及以上、LibreOffice、GIS 软件",
         "UTF-8 with BOM: WPS, Excel 2016 and later, LibreOffice, GIS software",
