@@ -93,6 +93,8 @@ class RasterInfo:
 def _open_user_raster(raster: bytes | str, use: Callable[[Any], T]) -> T:
     """Open a user's raster with the GTiff driver only (GDAL settings :data:`USER_RASTER_GDAL`) and call
     ``use(ds)``; a file GDAL cannot open as a GeoTIFF is a :class:`RasterError`."""
+    if isinstance(raster, (bytes, bytearray)) and len(raster) < 8:  # rasterio reads b"" as "make a new dataset"
+        raise RasterError("raster_not_geotiff")
     try:
         with rasterio.Env(**USER_RASTER_GDAL):
             if isinstance(raster, (bytes, bytearray)):
@@ -100,7 +102,7 @@ def _open_user_raster(raster: bytes | str, use: Callable[[Any], T]) -> T:
                     return use(ds)
             with rasterio.open(raster, driver=USER_RASTER_DRIVER) as ds:
                 return use(ds)
-    except rasterio.errors.RasterioIOError as exc:
+    except (rasterio.errors.RasterioError, UnicodeDecodeError) as exc:  # a damaged tag's text is not UTF-8
         raise RasterError("raster_not_geotiff") from exc
 
 

@@ -19,9 +19,8 @@ import shapely
 from gis.errors import ScenarioError, ScenarioFileError
 from gis.scenario import Scenario
 from gis.worker_guard import require_worker
-from store.engines import short_reason
 from store.schema import GPKG_CORE_DDL, gpkg_blob
-from text.clip import clip_text
+from text.messages import Message, msg
 
 #: At most this many scenarios are read from one file.
 MAX_SCENARIOS = 500
@@ -94,6 +93,20 @@ def _check_plain_tables(con: sqlite3.Connection, label: str) -> None:
             raise ScenarioFileError("ws_file_not_plain", file=label)
 
 
+def _reason(exc: sqlite3.Error | UnicodeDecodeError) -> Message:
+    """Why SQLite could not read the file, in the user's words (SQLite's own English stays in the log)."""
+    text = str(exc).lower()
+    return msg(
+        "ws_reason_not_sqlite" if "not a database" in text or "file is encrypted" in text else "ws_reason_damaged"
+    )
+
+
+def _text(raw: bytes) -> str:
+    """SQLite text as Python text: bytes that are not UTF-8 replaced (a damaged file's text is refused later, as
+    JSON that does not parse or a name that does not fit, never as a UnicodeDecodeError)."""
+    return raw.decode("utf-8", errors="replace")
+
+
 def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]:
     """The latest version of every scenario in a scenario GeoPackage, each payload validated.
 
@@ -115,7 +128,8 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
+        raise ScenarioFileError("ws_file_unreadable", file=label, reason=_reason(exc)) from exc
+    con.text_factory = _text
     try:
         try:
             con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
@@ -124,19 +138,19 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
             _check_plain_tables(con, label)  # before quick_check, which computes generated columns
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]
             if check != ["ok"]:
-                raise ScenarioFileError("ws_file_unreadable", file=label, reason=clip_text("; ".join(check), 120))
+                raise ScenarioFileError("ws_file_unreadable", file=label, reason=msg("ws_reason_damaged"))
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "scenario_versions" not in tables:
-                raise ScenarioFileError("ws_file_unreadable", file=label, reason="no scenario_versions table")
+                raise ScenarioFileError("ws_file_unreadable", file=label, reason=msg("ws_reason_no_table"))
             rows = con.execute(
                 "SELECT scenario_id, version, payload FROM scenario_versions ORDER BY fid LIMIT ?", (MAX_ROWS + 1,)
             ).fetchall()
-        except sqlite3.Error as exc:
-            raise ScenarioFileError("ws_file_unreadable", file=label, reason=short_reason(exc)) from exc
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # SQLite's message about a damaged file may not be UTF-8
+            raise ScenarioFileError("ws_file_unreadable", file=label, reason=_reason(exc)) from exc
     finally:
         con.close()
     if len(rows) > MAX_ROWS:
-        raise ScenarioFileError("ws_file_too_many", file=label, count=f"> {MAX_ROWS}", limit=MAX_SCENARIOS)
+        raise ScenarioFileError("ws_file_too_many_rows", file=label, limit=MAX_ROWS)
     latest: dict[object, tuple[int, int, object]] = {}
     for row_number, (sid, version, payload) in enumerate(rows, start=1):
         key = sid if isinstance(sid, (str, int)) else repr(sid)

@@ -619,15 +619,18 @@ def test_malformed_scenario_file_refused_whole_with_a_clear_message(ws, tmp_path
 
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 50, b"SQLite format 3\x00" + b"\xff" * 3000])
 def test_not_a_scenario_geopackage(ws, content):
-    with pytest.raises(ScenarioFileError, match="Cannot read the scenario file x.gpkg"):
+    with pytest.raises(ScenarioFileError, match="Cannot read the scenario file x.gpkg") as caught:
         pw.import_scenarios(ws, ALICE, content, filename="x.gpkg")
+    zh = caught.value.text("zh")  # SQLite's own English stays out of the Chinese message
+    assert "database" not in zh and any(r in zh for r in ("不是 GeoPackage 文件", "文件已损坏", "其中没有方案表")), zh
 
 
 def test_geopackage_without_scenarios(ws, tmp_path):
     path = tmp_path / "other.gpkg"
     gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(121, 31)], crs=4326).to_file(path, layer="pts")
-    with pytest.raises(ScenarioFileError, match="no scenario_versions table"):
+    with pytest.raises(ScenarioFileError, match="it holds no table of scenarios") as caught:
         pw.import_scenarios(ws, ALICE, path.read_bytes(), filename="other.gpkg")
+    assert "其中没有方案表" in caught.value.text("zh") and "scenario_versions" not in caught.value.text("zh")
 
 
 # --- several processes --------------------------------------------------------------------------------------

@@ -180,6 +180,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "无法读取方案文件 {file}：{reason}。应为本应用导出的方案 GeoPackage（.gpkg）。",
         "Cannot read the scenario file {file}: {reason}. Expected a scenario GeoPackage (.gpkg) exported by this app.",
     ),
+    "ws_reason_not_sqlite": ("不是 GeoPackage 文件", "not a GeoPackage file"),
+    "ws_reason_damaged": ("文件已损坏", "the file is damaged"),
+    "ws_reason_no_table": ("其中没有方案表", "it holds no table of scenarios"),
     "ws_file_not_plain": (
         "方案文件 {file} 含非普通的表（计算列或虚拟表，读取时会执行文件中的表达式）或表过多，未读取。应为本应用导出的方案 GeoPackage。",
         "The scenario file {file} was not read: it has tables that are not plain (generated columns or virtual tables run the file's own expressions when read) or too many tables. Expected a scenario GeoPackage exported by this app.",
