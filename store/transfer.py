@@ -18,7 +18,7 @@ import shapely
 
 from gis.errors import ScenarioError, ScenarioFileError
 from gis.scenario import Scenario
-from gis.worker_guard import require_worker
+from gis.worker_guard import require_worker, worker_kind
 from store.schema import GPKG_CORE_DDL, gpkg_blob
 from text.messages import Message, msg
 
@@ -133,7 +133,8 @@ def read_scenario_file(path: str | os.PathLike, *, label: str) -> list[Scenario]
     try:
         try:
             con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
-            con.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_LIMIT}")
+            if worker_kind() is not None:  # SQLite's heap limit holds for the whole process (and can only go down)
+                con.execute(f"PRAGMA hard_heap_limit = {SQLITE_HEAP_LIMIT}")
             con.execute("PRAGMA trusted_schema = OFF")  # no function of the file's schema runs unasked
             _check_plain_tables(con, label)  # before quick_check, which computes generated columns
             check = [r[0] for r in con.execute("PRAGMA quick_check(3)").fetchall()]

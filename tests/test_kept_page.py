@@ -136,7 +136,8 @@ def test_every_widget_of_a_tab_keeps_its_value_while_the_tab_is_closed(page, tab
     set_values: dict[str, dict] = {}
     for label in labels:
         open_tab(app, tabs_key, label)
-        changed = {w.key for w in _widgets(_tab(app, label, "zh")) if _change(w)}
+        done = {k for v in set_values.values() for k in v}  # a widget shown in several tabs (a header): set once
+        changed = {w.key for w in _widgets(_tab(app, label, "zh")) if w.key not in done and _change(w)}
         app.run()
         assert not app.exception, [e.value for e in app.exception]
         set_values[label] = _values(_tab(app, label, "zh"), changed)

@@ -171,6 +171,7 @@ def test_streamlits_message_cache_is_off_after_prepare():
     from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
 
     import server
+    from gis.worker_guard import set_strict
 
     before = config.get_option("global.minCachedMessageSize")
     try:
@@ -179,8 +180,9 @@ def test_streamlits_message_cache_is_off_after_prepare():
         msg.delta.new_element.markdown.body = "x" * 200_000
         populate_hash_if_needed(msg)
         assert msg.hash and not msg.metadata.cacheable
-    finally:
+    finally:  # what the server process sets for good is put back for the tests after this one
         config.set_option("global.minCachedMessageSize", before)
+        set_strict(False)
 
 
 # --- the running server ---------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "pl_got_other": ("其他类型的值", "a value of another kind"),
     # a scenario file's rows and scenarios are two limits, each named on its own
     "ws_file_too_many_rows": (
-        "方案文件 {file} 的记录超过上限 {limit} 条，已拒绝。请分批导出。",
+        "方案文件 {file} 的记录超过上限 {limit} 条记录，已拒绝。请分批导出。",
         "The scenario file {file} holds more than {limit} records, the limit; refused. Fix: export the scenarios "
         "in smaller batches.",
     ),
