@@ -24,6 +24,7 @@ def test_review_examples_click_a_site_download_its_review_and_clear(page, app_ur
     page.wait_for_function(f"() => ({DRAWN_CATS})() === 'pass,pass,fail,fail,fail,no_data'", timeout=60_000)
     expect(page.get_by_text("共 6 个项目：符合 2，不符合 3，缺少数据 1。")).to_be_visible()
 
+    page.locator(".pp-map[data-map-key='review'] .pp-legend button").click()  # the whole legend covers sites
     click_feature(page, "review", "proposals", "3")  # 数字经济产业楼: 容积率 over
     checks = page.locator("[data-testid='stDataFrame']").filter(has_text="如何符合")
     expect(checks).to_be_visible(timeout=30_000)
