@@ -286,7 +286,7 @@ def _connect_mbtiles(path: Path) -> sqlite3.Connection:
     """An MBTiles file opened read-only and immutable (SQLite never writes, locks or looks for a journal)."""
     conn = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
     conn.execute("PRAGMA trusted_schema = OFF")
-    conn.execute("PRAGMA hard_heap_limit = 268435456")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 64 * 1024 * 1024)  # per connection: a tile is never near this
     return conn
 
 
