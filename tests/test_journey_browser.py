@@ -11,12 +11,18 @@ from playwright.sync_api import expect
 
 from gis.crs import shift_points
 from tests.live_app import running_app
-from tests.test_browser import click_feature, idle, map_ready, page  # noqa: F401 (the page fixture)
+from tests.test_browser import click_feature, download, idle, map_ready, page  # noqa: F401 (the page fixture)
 
 pytestmark = pytest.mark.browser
 
 #: Streamlit's own English texts that must not show in the Chinese interface.
 STREAMLIT_ENGLISH = ("Upload", "per file", "Select all", "Press Enter", "Drag and drop", "Choose an option", "Browse")
+
+
+DRAWN_PREVIEW = (
+    "() => { const l = window.__plannerMaps.import.layers.import_preview; if (!l || !l.ready) return null;"
+    " return Object.entries(l.items).map(([id, i]) => [id, i.lyr.getLatLng().lat, i.lyr.getLatLng().lng]); }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +33,22 @@ def autosave_url(tmp_path_factory):
         yield url
 
 
-def test_a_baidu_station_table_without_a_crs_is_guessed_as_bd09_with_its_evidence(page, app_url, tmp_path, data):  # noqa: F811
+@pytest.mark.parametrize(("datum", "label"), [("bd09", "BD-09"), ("gcj02", "GCJ-02")])
+def test_a_station_table_without_a_crs_is_guessed_by_its_datum_and_lands_in_place(
+    page,  # noqa: F811
+    app_url,
+    tmp_path,
+    data,
+    datum,
+    label,
+):
+    """A Baidu (BD-09) or AMap (GCJ-02) table of stations without a CRS: the guess names the datum with its evidence,
+    and accepting it draws every station where it is (it was guessed EPSG:4326 and landed 0.5–1.2 km off)."""
     st = data.stations
-    lon, lat = shift_points(st.geometry.x.to_numpy(), st.geometry.y.to_numpy(), source="wgs84", target="bd09")
+    true_lon, true_lat = st.geometry.x.to_numpy(), st.geometry.y.to_numpy()
+    lon, lat = shift_points(true_lon, true_lat, source="wgs84", target=datum)
     rows = [f"{n}站,{x:.7f},{y:.7f}" for n, x, y in zip(st["name_zh"], lon, lat)]
-    upload = tmp_path / "baidu_stations.csv"
+    upload = tmp_path / f"{datum}_stations.csv"
     upload.write_text("名称,经度,纬度\n" + "\n".join(rows) + "\n", encoding="utf-8")
     page.goto(f"{app_url}/import")
     idle(page)
@@ -40,10 +57,19 @@ def test_a_baidu_station_table_without_a_crs_is_guessed_as_bd09_with_its_evidenc
     idle(page)
     page.locator("input[type=file]").first.set_input_files(str(upload))
     source = page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")
-    expect(source).to_contain_text("BD-09", timeout=90_000)
+    expect(source).to_contain_text(label, timeout=90_000)
     expect(
-        page.get_by_text(re.compile(rf"按 BD-09 与 {len(st)} 个同名地铁站相差 0 米；按 WGS84 相差 1\.\d 公里")).first
+        page.get_by_text(re.compile(rf"按 {label} 与 {len(st)} 个同名地铁站相差 0 米；按 WGS84 相差 \d")).first
     ).to_be_visible()
+    map_ready(page, "import")
+    page.wait_for_function(f"() => ({DRAWN_PREVIEW})() !== null", timeout=60_000)
+    drawn = {fid: (y, x) for fid, y, x in page.evaluate(DRAWN_PREVIEW)}
+    assert sorted(drawn) == sorted(f"#{i + 1}" for i in range(len(st)))  # every station, no other
+    off_m = [
+        max(abs(drawn[f"#{i + 1}"][0] - b), abs(drawn[f"#{i + 1}"][1] - a)) * 111_000
+        for i, (a, b) in enumerate(zip(true_lon, true_lat))
+    ]
+    assert max(off_m) < 1.0  # where the stations are (the raw coordinates are 500–1,200 m off)
     apply = page.get_by_role("button", name="应用到本次会话")
     page.get_by_text(re.compile("确认坐标系")).click()
     idle(page)
@@ -167,12 +193,6 @@ def test_the_comparison_map_draws_exactly_the_scenarios_picked(browser, three_sc
         context.close()
 
 
-DRAWN_PREVIEW = (
-    "() => { const l = window.__plannerMaps.import.layers.import_preview; if (!l || !l.ready) return null;"
-    " return Object.entries(l.items).map(([id, i]) => [id, i.lyr.getLatLng().lat, i.lyr.getLatLng().lng]); }"
-)
-
-
 def test_the_import_preview_redraws_the_points_where_the_chosen_crs_puts_them(page, app_url, tmp_path, data):  # noqa: F811
     import geopandas as gpd
 
@@ -240,3 +260,55 @@ def test_a_scenario_file_imported_twice_gives_two_distinct_copies_listed_at_once
         expect(listed.filter(has_text=re.compile(rf"^方案A（导入 {today}） · v1$"))).to_have_count(1)
     finally:
         context.close()
+
+
+#: Every page of the single-user app, in the sidebar's words, visited between choosing weights and the report.
+EVERY_PAGE = (
+    "page_explorer",
+    "page_scenarios",
+    "page_review",
+    "page_import",
+    "page_indicators",
+    "page_performance",
+    "page_data",
+    "page_export",
+)
+
+
+def test_a_preset_chosen_on_the_parcels_page_is_what_every_page_and_the_report_use(page, app_url, tmp_path):  # noqa: F811
+    """轨交优先 chosen on 候选地块评估, every other page visited through the sidebar, then the 方案报告: its weights are
+    the preset's (they reset to 均衡 after another page before, and the report printed an analysis nobody did)."""
+    import subprocess
+
+    from planner import evaluate as ev_
+    from planner.data import folder_dataset
+    from planner.review import bundled_regulatory
+    from text.messages import t
+
+    page.goto(f"{app_url}/parcels")
+    idle(page, timeout_ms=90_000)
+    preset = page.locator("[data-testid='stSelectbox']").filter(has_text=t("preset", "zh"))
+    preset.click()
+    page.get_by_role("option", name=t("preset_transit_first", "zh"), exact=True).click()
+    idle(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    for key in EVERY_PAGE:
+        nav.get_by_text(t(key, "zh"), exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=90_000)
+        idle(page, timeout_ms=90_000)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.get_by_role("tab", name=t("exp_tab_report", "zh")).click()
+    page.get_by_role("button", name=t("report_make", "zh")).click()
+    button = page.get_by_role("button", name=t("exp_download", "zh") + " PDF", exact=True)
+    expect(button).to_be_visible(timeout=120_000)
+    report = download(page, button, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True, check=True).stdout
+
+    ev = ev_.evaluate(folder_dataset(), regulatory=bundled_regulatory())  # the criteria the pages evaluated
+    chosen = ev_.preset_weights("transit_first", ev.criteria)
+    assert chosen != ev_.preset_weights("balanced", ev.criteria)  # the test tells the preset from the default
+    for criterion, share in ev_.percent_shares(chosen).items():  # whole percents adding up to 100, as printed
+        assert re.search(rf"{re.escape(ev_.criterion_label(criterion, 'zh'))}\s+{share}%", text), (criterion, share)
+    nav.get_by_text(t("page_parcels", "zh"), exact=True).click()
+    idle(page, timeout_ms=90_000)
+    expect(preset.get_by_role("combobox")).to_have_value(t("preset_transit_first", "zh"))  # where the user left it
