@@ -18,15 +18,18 @@ function loadOnce(tag, url) {
 }
 
 function assets(spec) {
+  // every script asked for at once: fetched in parallel, run in this order (scripts added with async = false)
   const css = [loadOnce('link', `${BASE}/vendor/leaflet/leaflet.css`)];
-  let js = loadOnce('script', `${BASE}/vendor/leaflet/leaflet.js`)
-    .then(() => loadOnce('script', `${BASE}/js/planner_map.js?v=${spec.asset_version || ''}`));
+  const js = [
+    loadOnce('script', `${BASE}/vendor/leaflet/leaflet.js`),
+    loadOnce('script', `${BASE}/js/planner_map.js?v=${spec.asset_version || ''}`),
+  ];
   if (spec.draw) {
     css.push(loadOnce('link', `${BASE}/vendor/leaflet-draw/leaflet.draw.css`));
-    js = js.then(() => loadOnce('script', `${BASE}/vendor/leaflet-draw/leaflet.draw.js`));
+    js.push(loadOnce('script', `${BASE}/vendor/leaflet-draw/leaflet.draw.js`));
   }
-  for (const extra of spec.scripts || []) js = js.then(() => loadOnce('script', `${BASE}/${extra}`));
-  return Promise.all([js, ...css]);
+  for (const extra of spec.scripts || []) js.push(loadOnce('script', `${BASE}/${extra}`));
+  return Promise.all([...js, ...css]);
 }
 
 export default function (component) {
