@@ -1,22 +1,38 @@
 """Signed URLs of the app's own HTTP routes (server/routes.py checks them): layer documents, vector tiles, basemap.
 
-A URL holds the data version, so its content never changes; the signature (HMAC-SHA256 with the server's key,
-PUTUO_SECRET_KEY or random at each start) covers the path and every parameter, the expiry (``exp``) included.
+A URL holds the data version, so its content never changes; the signature (HMAC-SHA256 under a key derived from
+the server's secret, store.server_key: PUTUO_SECRET_KEY or the key file beside the server, so a page's URLs still
+work after a restart) covers the path and every parameter, the expiry (``exp``) included.
 A URL lasts :data:`URL_HOURS` to one more hour (it changes on the hour, so the browser's cache still serves a
 layer all day); the routes also want the sign-in cookie whenever a sign-in is required.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-import os
+import logging
 import secrets
 import time
 from urllib.parse import urlencode
 
+from gis.errors import StoreError
+from store.server_key import derived_key
+
 API_PREFIX = "/api"
-_SECRET = (os.environ.get("PUTUO_SECRET_KEY") or secrets.token_hex(32)).encode()
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _key() -> bytes:
+    """The URL signing key: derived from the server's secret; random for this process when the server has no
+    usable secret (URLs then last until a restart, as the log says)."""
+    try:
+        return derived_key("signed-urls")
+    except StoreError as exc:
+        log.warning("signed URLs use a key of this process only: %s", exc.text("en"))
+        return secrets.token_bytes(32)
 
 
 #: How long a signed URL lasts at least (hours).
@@ -39,7 +55,7 @@ def fresh(exp: str, *, now_s: float | None = None) -> bool:
 def sign(path: str, params: dict[str, str]) -> str:
     """The signature of ``path`` with ``params`` (24 hex digits)."""
     msg = path + "?" + urlencode(sorted(params.items()))
-    return hmac.new(_SECRET, msg.encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(_key(), msg.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def signed_url(path: str, **params: str) -> str:

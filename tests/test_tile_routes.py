@@ -107,3 +107,26 @@ def test_a_click_finds_the_parcel_under_it(layer):
     found = tiles.feature_at(VERSION, "parcels", lat=c.y, lng=c.x, zoom=18)
     assert found == "Q0042" or layer.set_index("id").geometry[found].contains(c)
     assert tiles.feature_at(VERSION, "parcels", lat=31.0, lng=121.0, zoom=18) is None
+
+
+def _signature_in_new_process(state_dir, *, secret: str | None = None) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PUTUO_SECRET_KEY"} | {"PUTUO_STATE_DIR": str(state_dir)}
+    if secret:
+        env["PUTUO_SECRET_KEY"] = secret
+    code = "from planner.urls import sign; print(sign('/api/layer/v1/subparks', {'lang': 'zh', 'exp': '1'}))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_a_page_s_urls_still_work_after_the_server_restarts(tmp_path):
+    """URLs were signed with a key drawn at random at each start: after a restart every open page's map lost its
+    layers. The key is now derived from the server's secret (its key file, or PUTUO_SECRET_KEY)."""
+    first = _signature_in_new_process(tmp_path / "a")
+    assert _signature_in_new_process(tmp_path / "a") == first  # the same server, restarted
+    assert _signature_in_new_process(tmp_path / "b") != first  # another server's key
+    given = _signature_in_new_process(tmp_path / "c", secret="s3cret " * 6)
+    assert given == _signature_in_new_process(tmp_path / "d", secret="s3cret " * 6) != first
