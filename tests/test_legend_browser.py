@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import save_failure_screenshot
-from tests.test_browser import click_feature, idle, map_ready
+from tests.test_browser import click_feature, idle, map_ready, wait_still
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,21 @@ _CLIPPED_JS = """(key) => {
     clipped: rows.filter((row) => !boxes.every((b) => inside(row.getBoundingClientRect(), b)))
       .map((row) => row.textContent),
   };
+}"""
+
+
+#: The proposals whose drawn outline (screen box) is under the open legend or not wholly inside the map.
+_UNDER_LEGEND_JS = """(key) => {
+  const m = window.__plannerMaps[key], host = document.querySelector(`.pp-map[data-map-key='${key}']`);
+  const legend = host.querySelector('.pp-legend').getBoundingClientRect(), map = host.getBoundingClientRect();
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return Object.entries(m.layers.proposals.items).filter(([id, item]) => {
+    const b = item.lyr.getBounds(), sw = m.map.latLngToContainerPoint(b.getSouthWest());
+    const ne = m.map.latLngToContainerPoint(b.getNorthEast());
+    const box = {left: map.left + sw.x, right: map.left + ne.x, top: map.top + ne.y, bottom: map.top + sw.y};
+    const inside = box.left >= map.left && box.right <= map.right && box.top >= map.top && box.bottom <= map.bottom;
+    return !inside || meets(box, legend);
+  }).map(([id]) => id);
 }"""
 
 
@@ -113,3 +128,19 @@ def test_the_scenario_pages_map_is_in_the_first_screen(page, app_url):
         field = page.get_by_label(label).bounding_box()
         assert field is not None and field["y"] + field["height"] <= HEIGHT
     expect(page.get_by_role("button", name="保存新版本")).to_be_in_viewport()
+
+
+def test_sites_are_fitted_beside_the_open_legend_not_under_it(page, app_url):
+    """The review map zoomed to the example proposals with its 15-entry legend open: every site lies inside the map
+    and clear of the legend (the open legend covered some before, and a user had to fold it first)."""
+    page.goto(f"{app_url}/review")
+    map_ready(page, "review")
+    page.get_by_role("button", name="载入示例项目（虚构）").click()
+    drawn = "() => Object.keys(window.__plannerMaps.review.layers.proposals?.items || {}).length"
+    page.wait_for_function(f"() => ({drawn})() === 6", timeout=60_000)
+    idle(page)
+    legend = page.locator(".pp-map[data-map-key='review'] .pp-legend")
+    expect(legend.locator(".pp-body")).to_be_visible()  # open
+    wait_still(page, ".pp-map[data-map-key='review']")
+    hidden = page.evaluate(_UNDER_LEGEND_JS, "review")
+    assert hidden == [], f"sites under the legend or outside the map: {hidden}"

@@ -147,13 +147,15 @@
     this.setTexts(spec.texts);
     this.setDraw(!!spec.draw, spec.clear_drawings);
     if (!this.fitted && spec.fit) {
-      this.map.fitBounds(spec.fit, {padding: [8, 8]});
+      this.map.fitBounds(spec.fit, this.clearOfLegend(8));
       this.fitted = true;
     }
     if (spec.focus && spec.focus.token !== this.focusToken) {
       this.focusToken = spec.focus.token;
       if (spec.focus.bounds) {
-        this.map.fitBounds(spec.focus.bounds, {padding: [30, 30], maxZoom: spec.focus.max_zoom || 16});
+        var around = this.clearOfLegend(30);
+        around.maxZoom = spec.focus.max_zoom || 16;
+        this.map.fitBounds(spec.focus.bounds, around);
         // a feature drawn from tiles is shown as its own outline only from a given zoom: go at least there
         if (spec.focus.min_zoom && this.map.getZoom() < spec.focus.min_zoom) {
           this.map.setView(L.latLngBounds(spec.focus.bounds).getCenter(), spec.focus.min_zoom);
@@ -447,6 +449,21 @@
     body.style.maxHeight = room + 'px';
     div.classList.remove('pp-two');
     if (body.scrollHeight > body.clientHeight + 1) div.classList.add('pp-two');
+  };
+
+  // Padding (px) for fitting the data beside the open legend (bottom left) rather than under it: the data go right
+  // of it or above it, whichever leaves the larger part of the map; none when the legend is folded or either way
+  // would leave less than 40 % of the map's width or height.
+  PlannerMap.prototype.clearOfLegend = function (base) {
+    var topLeft = [base, base], bottomRight = [base, base], size = this.map.getSize();
+    var div = this.legend ? this.legend.getContainer() : null;
+    if (div && !div.classList.contains('pp-closed') && size.x > 0 && size.y > 0) {
+      var w = div.offsetWidth + 10, h = div.offsetHeight + 10;
+      var right = w < size.x * 0.6 ? (size.x - w) * size.y : 0, above = h < size.y * 0.6 ? size.x * (size.y - h) : 0;
+      if (right > 0 && right >= above) topLeft[0] = base + w;
+      else if (above > 0) bottomRight[1] = base + h;
+    }
+    return {paddingTopLeft: topLeft, paddingBottomRight: bottomRight};
   };
 
   // Labels: most important first (the order of the document), each shown only where it overlaps no label
