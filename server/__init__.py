@@ -59,16 +59,23 @@ def http_routes() -> list[Any]:
 
 
 def http_middleware() -> list[Any]:
-    """Middleware around every HTTP answer: framing by other sites refused, metrics closed (server.headers);
-    static files compressed once and cached by browsers (server.static_assets); uploads refused before sign-in
-    and bounded per session (server.uploads)."""
+    """Middleware around every HTTP answer and websocket: framing by other sites refused, metrics closed
+    (server.headers); static files compressed once and cached by browsers (server.static_assets); uploads refused
+    before sign-in and bounded per session (server.uploads); a session resumed only with a live sign-in
+    (server.resume_guard)."""
     from starlette.middleware import Middleware
 
     from server.headers import SecurityHeaders
+    from server.resume_guard import ResumeGuard
     from server.static_assets import StaticAssets
     from server.uploads import UploadGuard
 
-    return [Middleware(SecurityHeaders), Middleware(StaticAssets, app_static=APP_STATIC), Middleware(UploadGuard)]
+    return [
+        Middleware(SecurityHeaders),
+        Middleware(StaticAssets, app_static=APP_STATIC),
+        Middleware(UploadGuard),
+        Middleware(ResumeGuard),
+    ]
 
 
 @asynccontextmanager

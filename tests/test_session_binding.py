@@ -34,19 +34,24 @@ def _strings(message: Proto) -> list[str]:
     return found
 
 
-def _replay(url: str, session_id: str, timeout_s: float = 60.0) -> list[str]:
+def _replay(url: str, session_id: str, timeout_s: float = 60.0) -> tuple[list[str], set[str]]:
     """Connect a new websocket without any cookie, naming ``session_id`` as the session to resume; ask for a run
-    and return every text the server sends until the run ends."""
+    and return every text the server sends until that run ends, and the session ids the server named."""
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
     texts: list[str] = []
+    sessions: set[str] = set()
     with connect(stream, subprotocols=["streamlit", "xsrf", session_id], max_size=None) as ws:
         ws.send(BackMsg(rerun_script=ClientState(query_string="", page_script_hash="")).SerializeToString())
+        started = False
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(ws.recv(timeout=timeout_s))
             texts += _strings(msg)
-            if msg.HasField("script_finished"):
-                return texts
+            if msg.HasField("new_session"):  # a run starts (a resumed session may first finish a run in flight)
+                started = True
+                sessions.add(msg.new_session.initialize.session_id)
+            if started and msg.HasField("script_finished"):
+                return texts, sessions - {""}
 
 
 def _upload_session_id(page, tmp_path: Path) -> str:
@@ -83,7 +88,8 @@ def test_a_stolen_session_id_is_no_sign_in_the_cookie_is_httponly_and_survives_a
     conn.endheaders()
     assert conn.getresponse().status == 403
     conn.close()
-    seen = _replay(url, stolen)
+    seen, sessions = _replay(url, stolen)
+    assert sessions and stolen not in sessions  # a new session: not even the end of a run in flight is resumed
     assert t("login_title", "zh") in seen, seen[:40]  # the thief gets the sign-in page …
     assert not any("boss" in s for s in seen)  # … and nothing of the admin's session
     assert t("rev_title", "zh") not in seen
