@@ -8,16 +8,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.uploads import connection_signs_in
+
 STREAM_PATH = "/_stcore/stream"
 PROTOCOL_HEADER = b"sec-websocket-protocol"
-
-
-def _cookie_signs_in(connection: HTTPConnection) -> bool:
-    from planner.auth import SESSION_COOKIE, cookie_signs_in
-    from planner.workspace import open_from_env
-
-    ws, config = open_from_env()
-    return cookie_signs_in(ws, config, connection.cookies.get(SESSION_COOKIE))
 
 
 def without_resumption(value: bytes) -> bytes:
@@ -41,7 +35,7 @@ class ResumeGuard:
     required) gets a new session instead. Streamlit would otherwise hand it the running session: the rest of a run
     the signed-in user started would be sent to it before the next run's cookie check."""
 
-    def __init__(self, app: ASGIApp, *, signed_in: Callable[[HTTPConnection], bool] = _cookie_signs_in) -> None:
+    def __init__(self, app: ASGIApp, *, signed_in: Callable[[HTTPConnection], bool] = connection_signs_in) -> None:
         self.app = app
         self.signed_in = signed_in
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 UPLOAD_PATH = "/_stcore/upload_file/"
@@ -27,12 +27,13 @@ def _stored_by_runtime(session_id: str) -> tuple[int, int]:
     return len(files), sum(len(f.data) for f in files)
 
 
-def _cookie_signs_in(request: Request) -> bool:
+def connection_signs_in(connection: HTTPConnection) -> bool:
+    """Whether a request's or websocket's sign-in cookie belongs to a live session (always True without sign-in)."""
     from planner.auth import SESSION_COOKIE, cookie_signs_in
     from planner.workspace import open_from_env
 
     ws, config = open_from_env()
-    return cookie_signs_in(ws, config, request.cookies.get(SESSION_COOKIE))
+    return cookie_signs_in(ws, config, connection.cookies.get(SESSION_COOKIE))
 
 
 class UploadGuard:
@@ -46,7 +47,7 @@ class UploadGuard:
         *,
         max_bytes: int | None = None,
         stored: Callable[[str], tuple[int, int]] = _stored_by_runtime,
-        signed_in: Callable[[Request], bool] = _cookie_signs_in,
+        signed_in: Callable[[HTTPConnection], bool] = connection_signs_in,
     ) -> None:
         from gis.settings import SETTINGS
 

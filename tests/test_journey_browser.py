@@ -25,6 +25,15 @@ DRAWN_PREVIEW = (
 )
 
 
+def _drawn_off_m(pg, lons, lats) -> float:
+    """The import preview draws every feature (#1…#n) and no other; how far (m, largest) from ``lons``/``lats``."""
+    pg.wait_for_function(f"() => ({DRAWN_PREVIEW})() !== null", timeout=60_000)
+    drawn = {fid: (y, x) for fid, y, x in pg.evaluate(DRAWN_PREVIEW)}
+    assert sorted(drawn) == sorted(f"#{i + 1}" for i in range(len(lons)))  # every feature, no other
+    got = [drawn[f"#{i + 1}"] for i in range(len(lons))]
+    return max(max(abs(y - b), abs(x - a)) for (y, x), a, b in zip(got, lons, lats)) * 111_000
+
+
 @pytest.fixture(scope="module")
 def autosave_url(tmp_path_factory):
     """The app with drafts kept (the suite's other servers keep none)."""
@@ -62,14 +71,7 @@ def test_a_station_table_without_a_crs_is_guessed_by_its_datum_and_lands_in_plac
         page.get_by_text(re.compile(rf"按 {label} 与 {len(st)} 个同名地铁站相差 0 米；按 WGS84 相差 \d")).first
     ).to_be_visible()
     map_ready(page, "import")
-    page.wait_for_function(f"() => ({DRAWN_PREVIEW})() !== null", timeout=60_000)
-    drawn = {fid: (y, x) for fid, y, x in page.evaluate(DRAWN_PREVIEW)}
-    assert sorted(drawn) == sorted(f"#{i + 1}" for i in range(len(st)))  # every station, no other
-    off_m = [
-        max(abs(drawn[f"#{i + 1}"][0] - b), abs(drawn[f"#{i + 1}"][1] - a)) * 111_000
-        for i, (a, b) in enumerate(zip(true_lon, true_lat))
-    ]
-    assert max(off_m) < 1.0  # where the stations are (the raw coordinates are 500–1,200 m off)
+    assert _drawn_off_m(page, true_lon, true_lat) < 1.0  # where the stations are (the raw ones are 0.5–1.2 km off)
     apply = page.get_by_role("button", name="应用到本次会话")
     page.get_by_text(re.compile("确认坐标系")).click()
     idle(page)
@@ -210,15 +212,7 @@ def test_the_import_preview_redraws_the_points_where_the_chosen_crs_puts_them(pa
     idle(page)
     page.locator("input[type=file]").first.set_input_files(str(upload))
     map_ready(page, "import")
-
-    def drawn_off_m(lons, lats) -> float:
-        page.wait_for_function(f"() => ({DRAWN_PREVIEW})() !== null", timeout=60_000)
-        drawn = {fid: (y, x) for fid, y, x in page.evaluate(DRAWN_PREVIEW)}
-        assert sorted(drawn) == sorted(f"#{i + 1}" for i in range(len(lons)))  # every feature, no other
-        got = [drawn[f"#{i + 1}"] for i in range(len(lons))]
-        return max(max(abs(y - b), abs(x - a)) for (y, x), a, b in zip(got, lons, lats)) * 111_000
-
-    assert drawn_off_m(lon, lat) < 1.0  # as declared (WGS84): the raw AMap coordinates, ~500 m off
+    assert _drawn_off_m(page, lon, lat) < 1.0  # as declared (WGS84): the raw AMap coordinates, ~500 m off
     page.get_by_role("button", name=re.compile("按 GCJ-02")).click()
     expect(page.locator("[data-testid='stMetric']").filter(has_text="源坐标系")).to_contain_text(
         "GCJ-02", timeout=60_000
@@ -229,7 +223,7 @@ def test_the_import_preview_redraws_the_points_where_the_chosen_crs_puts_them(pa
         f"() => {{ const d = ({DRAWN_PREVIEW})(); return d && Math.abs(d[0][2] - {true_lon[0]}) < 1e-4; }}",
         timeout=60_000,
     )
-    assert drawn_off_m(true_lon, true_lat) < 1.0  # redrawn where the stations are
+    assert _drawn_off_m(page, true_lon, true_lat) < 1.0  # redrawn where the stations are
 
 
 def test_a_scenario_file_imported_twice_gives_two_distinct_copies_listed_at_once(
